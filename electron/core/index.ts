@@ -1,0 +1,1 @@
+export { KeywayCore, createCoreHandlers } from './keyway-core';

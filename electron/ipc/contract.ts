@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { MAX_PASTE_LENGTH, View } from './view';
+
+/**
+ * The IPC contract: every command (renderer → core) and event (core → renderer), each with a zod schema.
+ * All three transports (Electron IPC, the harness WebSocket, in-process) serve exactly this object, and
+ * both ends validate against it.
+ */
+const NoInput = z.strictObject({});
+const NoOutput = z.null();
+
+export const commands = {
+  /** The view to render now; the renderer asks once at start, then follows `view` events. */
+  getView: { input: NoInput, output: View },
+  /** A keystroke or paste in the Welcome field. */
+  setWelcomeInput: {
+    input: z.strictObject({ text: z.string().max(MAX_PASTE_LENGTH) }),
+    output: NoOutput,
+  },
+  /** Apply on the Welcome screen. */
+  applyWelcome: { input: NoInput, output: NoOutput },
+} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+
+export const events = {
+  /** Core published a new view. */
+  view: View,
+} as const satisfies Record<string, z.ZodType>;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type CommandInput<C extends CommandName> = z.input<Commands[C]['input']>;
+export type CommandOutput<C extends CommandName> = z.output<Commands[C]['output']>;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(commands, name);
+}
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(events, name);
+}

@@ -1,0 +1,51 @@
+import { useEffect, useState } from 'react';
+import type { KeywayClient } from '../../electron/ipc/client';
+import type { View } from '../../electron/ipc/view';
+import { strings } from './i18n';
+import { WelcomeScreen } from './screens/WelcomeScreen';
+
+/** Renders whatever view core publishes. No flow logic lives here: every decision is core's. */
+export function App({ client, connected }: { client: KeywayClient; connected: boolean }): React.JSX.Element {
+  const [view, setView] = useState<View | null>(null);
+
+  useEffect(() => {
+    let sawEvent = false;
+    const off = client.on('view', (next) => {
+      sawEvent = true;
+      setView(next);
+    });
+    // An event that arrives before this answer is newer than it, so the answer must not overwrite it.
+    void client.invoke('getView', {}).then((initial) => {
+      if (!sawEvent) setView(initial);
+    });
+    return off;
+  }, [client]);
+
+  return (
+    <main className="app">
+      {!connected && (
+        <p className="banner" role="status">
+          {strings.disconnected}
+        </p>
+      )}
+      {view === null ? <p role="status">{strings.loading}</p> : <ScreenFor view={view} client={client} />}
+    </main>
+  );
+}
+
+interface ScreenProps<S extends View['screen']> {
+  view: Extract<View, { screen: S }>;
+  client: KeywayClient;
+}
+
+/** One component per screen; the mapped type makes a screen without a component a compile error. */
+const screens: { [S in View['screen']]: (props: ScreenProps<S>) => React.JSX.Element } = {
+  welcome: WelcomeScreen,
+};
+
+function ScreenFor({ view, client }: { view: View; client: KeywayClient }): React.JSX.Element {
+  // TypeScript cannot correlate `view.screen` with the matching entry of the map, so widen once here.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed once View has two screens
+  const Screen = screens[view.screen] as (props: { view: View; client: KeywayClient }) => React.JSX.Element;
+  return <Screen view={view} client={client} />;
+}

@@ -1,0 +1,3 @@
+import { en, type Strings } from './en';
+
+export const strings: Strings = en;

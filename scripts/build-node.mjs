@@ -1,0 +1,36 @@
+// Bundles the Node-side entry points with esbuild. esbuild rather than electron-vite: the renderer
+// already has Vite, and main/preload/harness are three plain entry points that esbuild bundles in
+// milliseconds with one small config we can read in full.
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  // Native modules and Electron itself are resolved at run time, never bundled.
+  external: ['electron', 'keytar', 'better-sqlite3', '@node-rs/argon2'],
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ['electron/main/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs' }),
+  // The sandboxed preload can only require('electron'); everything else is bundled in.
+  build({
+    ...common,
+    entryPoints: ['electron/preload/preload.ts'],
+    outfile: 'dist/electron/preload.cjs',
+    format: 'cjs',
+  }),
+  build({
+    ...common,
+    entryPoints: ['electron/harness/harness.ts'],
+    outfile: 'dist/harness/harness.mjs',
+    format: 'esm',
+    // Some bundled CommonJS dependencies call require(); give ESM output a real one.
+    banner: {
+      js: "import { createRequire as __kwCreateRequire } from 'node:module'; const require = __kwCreateRequire(import.meta.url);",
+    },
+  }),
+]);
+console.log('Built dist/electron (main, preload) and dist/harness.');

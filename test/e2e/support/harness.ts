@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { test as base } from '@playwright/test';
+
+const root = path.resolve(import.meta.dirname, '..', '..', '..');
+
+export interface Harness {
+  url: string;
+  process: ChildProcess;
+}
+
+/** Starts the built harness on an ephemeral loopback port and resolves with the URL it prints. */
+export async function startHarness(args: string[] = []): Promise<Harness> {
+  const child = spawn(process.execPath, [path.join(root, 'dist', 'harness', 'harness.mjs'), '--port', '0', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`harness did not start:\n${output}`)), 15_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /Keyway harness ready: (\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`harness exited with ${code}:\n${output}`)));
+  });
+  return { url, process: child };
+}
+
+export async function stopHarness(harness: Harness): Promise<void> {
+  if (harness.process.exitCode !== null) return;
+  const exited = new Promise((resolve) => harness.process.once('exit', resolve));
+  harness.process.kill('SIGTERM');
+  await exited;
+}
+
+/** Each test gets its own harness (its own core, its own state) so tests never see each other. */
+export const test = base.extend<{ harness: Harness }>({
+  // Playwright reads fixture dependencies from the destructuring pattern; this fixture has none.
+  // eslint-disable-next-line no-empty-pattern
+  harness: async ({}, use) => {
+    const harness = await startHarness();
+    await use(harness);
+    await stopHarness(harness);
+  },
+});
+export { expect } from '@playwright/test';

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { createCoreHandlers, KeywayCore } from '../../electron/core/keyway-core';
+import { createClient } from '../../electron/ipc/client';
+import { createDispatcher, encodeEvent } from '../../electron/ipc/dispatcher';
+import { createInProcessTransport } from '../../electron/ipc/in-process';
+import type { View } from '../../electron/ipc/view';
+
+function connect() {
+  const core = new KeywayCore();
+  const { transport, emit } = createInProcessTransport(createDispatcher(createCoreHandlers(core)));
+  core.onView((view) => emit(encodeEvent('view', view)));
+  return { core, client: createClient(transport) };
+}
+
+describe('core served over the in-process transport', () => {
+  it('publishes a new view for every command that changes the state', async () => {
+    const { client } = connect();
+    const views: View[] = [];
+    client.on('view', (view) => views.push(view));
+    await client.invoke('setWelcomeInput', { text: 'K' });
+    await client.invoke('setWelcomeInput', { text: 'K7' });
+    expect(views.map((v) => v.input)).toEqual(['K', 'K7']);
+    expect(await client.invoke('getView', {})).toMatchObject({ input: 'K7', canApply: true });
+  });
+
+  it('routes a deep link from the OS into the same state the renderer sees', async () => {
+    const { core, client } = connect();
+    core.openDeepLink('keyway://deploy');
+    expect(await client.invoke('getView', {})).toMatchObject({ screen: 'welcome', input: 'keyway://deploy' });
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { deepLinkFromArgv, protocolClientArgs } from '../../electron/main/deep-links';
+
+describe('deep link routing from argv', () => {
+  it.each([
+    ['Windows cold start', ['C:\\Program Files\\Keyway\\Keyway.exe', 'keyway://deploy?c=1'], 'keyway://deploy?c=1'],
+    ['Linux .desktop %U', ['/opt/Keyway/keyway', 'keyway://deploy?c=1'], 'keyway://deploy?c=1'],
+    ['development (electron .)', ['/usr/bin/electron', '.', 'keyway://deploy?c=1'], 'keyway://deploy?c=1'],
+    [
+      'second-instance argv with Chromium switches',
+      ['/opt/Keyway/keyway', '--allow-file-access-from-files', '--original-process-start-time=1', 'keyway://d'],
+      'keyway://d',
+    ],
+    ['scheme in capitals', ['keyway.exe', 'KEYWAY://deploy'], 'KEYWAY://deploy'],
+    ['surrounding whitespace', ['keyway.exe', '  keyway://deploy  '], 'keyway://deploy'],
+  ])('finds the link: %s', (_name, argv, expected) => {
+    expect(deepLinkFromArgv(argv)).toBe(expected);
+  });
+
+  it.each([
+    ['no link at all', ['keyway.exe', '--inspect']],
+    ['only the executable', ['keyway.exe']],
+    ['another scheme', ['keyway.exe', 'https://keyway.example/deploy']],
+    ['a lookalike scheme', ['keyway.exe', 'keywayx://deploy']],
+    ['argv[0] itself is never a link', ['keyway://evil']],
+    ['an oversized argument', ['keyway.exe', `keyway://${'a'.repeat(5000)}`]],
+  ])('finds nothing: %s', (_name, argv) => {
+    expect(deepLinkFromArgv(argv)).toBeNull();
+  });
+
+  it('registers the protocol with the app path in development, bare in a packaged app', () => {
+    expect(protocolClientArgs(true, ['/usr/bin/electron', '.'], (p) => `/abs/${p}`)).toEqual({
+      executable: '/usr/bin/electron',
+      args: ['/abs/.'],
+    });
+    expect(protocolClientArgs(false, ['/opt/Keyway/keyway'], (p) => p)).toEqual({ args: [] });
+  });
+});
