@@ -5,11 +5,41 @@ import { z } from 'zod';
  * Programs branch on the code; people read the message. Never rename a code: add a new one.
  */
 export const ErrorCode = z.enum([
+  // Generic
   'invalid_input',
   'internal',
+  'not_found',
   'not_implemented_yet',
+  // IPC
   'ipc_untrusted_sender',
   'ipc_unknown_command',
+  // What the user pasted or the OS handed us
+  'code_malformed',
+  'code_checksum',
+  'link_malformed',
+  'link_wrong_scheme',
+  'link_mismatch',
+  'server_insecure',
+  'server_not_allowed',
+  // Redemption
+  'deployment_unknown',
+  'deployment_expired',
+  'deployment_used',
+  // Talking to the server
+  'server_unreachable',
+  'server_tls',
+  'server_bad_response',
+  'server_timeout',
+  // Sign-in
+  'invalid_credentials',
+  'account_locked',
+  'rate_limited',
+  'password_rejected',
+  'session_invalid',
+  'unauthorized',
+  // This machine
+  'keychain_unavailable',
+  'settings_corrupt',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -17,6 +47,8 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
 export const KeywayErrorShape = z.object({
   code: ErrorCode,
   message: z.string().min(1).max(2000),
+  /** Seconds until trying again makes sense (rate limits, lock-outs). */
+  retryAfter: z.number().int().nonnegative().optional(),
 });
 export type KeywayErrorShape = z.infer<typeof KeywayErrorShape>;
 
@@ -26,12 +58,17 @@ export class KeywayError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfter?: number },
   ) {
     super(message, options);
+    this.retryAfter = options?.retryAfter;
   }
 
+  readonly retryAfter: number | undefined;
+
   toShape(): KeywayErrorShape {
-    return { code: this.code, message: this.message };
+    return this.retryAfter === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, retryAfter: this.retryAfter };
   }
 }

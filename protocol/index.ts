@@ -1,2 +1,6 @@
 export * from './errors';
 export * from './deep-link';
+export * from './server-origin';
+export * from './deployment-code';
+export * from './deployment-link';
+export * from './api';

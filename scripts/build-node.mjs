@@ -27,10 +27,22 @@ await Promise.all([
     entryPoints: ['electron/harness/harness.ts'],
     outfile: 'dist/harness/harness.mjs',
     format: 'esm',
+    // The harness and the server run from the repository, beside node_modules: leave packages there.
+    packages: 'external',
     // Some bundled CommonJS dependencies call require(); give ESM output a real one.
     banner: {
       js: "import { createRequire as __kwCreateRequire } from 'node:module'; const require = __kwCreateRequire(import.meta.url);",
     },
   }),
+  build({
+    ...common,
+    entryPoints: ['server/cli.ts'],
+    outfile: 'dist/server/cli.mjs',
+    format: 'esm',
+    packages: 'external',
+    banner: {
+      js: "import { createRequire as __kwCreateRequire } from 'node:module'; const require = __kwCreateRequire(import.meta.url);",
+    },
+  }),
 ]);
-console.log('Built dist/electron (main, preload) and dist/harness.');
+console.log('Built dist/electron (main, preload), dist/harness and dist/server.');

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { ErrorCode } from './errors';
+
+/**
+ * The HTTP API of a Keyway server, under /api/v1. The reference server validates every request and
+ * response against these schemas; the client parses every response with them before use.
+ */
+export const API_PREFIX = '/api/v1';
+
+/** Login IDs are short names, e-mail addresses or UPNs (ana@corp.onmicrosoft.com). */
+export const LoginId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(254)
+  .regex(/^[^\s\p{C}]+$/u, 'A login ID has no spaces or control characters.');
+
+/** NIST SP 800-63B: at least 8 characters, at most 64 required to be accepted; any characters. */
+export const Password = z.string().min(1).max(256);
+
+/** Chosen by the client on first start; lets the server make redemption idempotent per installation. */
+export const InstallationId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
+
+export const SignInMethod = z.discriminatedUnion('method', [
+  z.strictObject({ method: z.literal('password') }),
+  z.strictObject({ method: z.literal('oidc'), issuer: z.string().url(), clientId: z.string().min(1) }),
+]);
+export type SignInMethod = z.infer<typeof SignInMethod>;
+
+export const License = z.strictObject({
+  version: z.string().min(1).max(64),
+  text: z.string().min(1).max(200_000),
+});
+export type License = z.infer<typeof License>;
+
+export const UserSummary = z.strictObject({
+  loginId: LoginId,
+  displayName: z.string().min(1).max(200),
+  email: z.string().email().max(254),
+});
+export type UserSummary = z.infer<typeof UserSummary>;
+
+export const ServerFeatures = z.strictObject({
+  forgotPassword: z.boolean(),
+  manualLogin: z.boolean(),
+});
+export type ServerFeatures = z.infer<typeof ServerFeatures>;
+
+// POST /api/v1/deployments/redeem
+export const RedeemRequest = z.strictObject({
+  /** The code's display text or compact form; the server normalizes it. */
+  code: z.string().min(1).max(512),
+  installationId: InstallationId,
+});
+export type RedeemRequest = z.infer<typeof RedeemRequest>;
+
+/** The user's configuration, as a deployment hands it to a new installation. */
+export const DeploymentConfig = z.strictObject({
+  server: z.strictObject({ name: z.string().min(1).max(200), origin: z.string().url() }),
+  user: UserSummary,
+  signIn: SignInMethod,
+  license: License,
+  features: ServerFeatures,
+});
+export type DeploymentConfig = z.infer<typeof DeploymentConfig>;
+
+// POST /api/v1/sessions (password sign-in)
+export const PasswordSignInRequest = z.strictObject({
+  loginId: LoginId,
+  password: Password,
+  installationId: InstallationId.optional(),
+});
+export type PasswordSignInRequest = z.infer<typeof PasswordSignInRequest>;
+
+// POST /api/v1/sessions/refresh
+export const RefreshRequest = z.strictObject({ refreshToken: z.string().min(16).max(512) });
+export type RefreshRequest = z.infer<typeof RefreshRequest>;
+
+// POST /api/v1/sessions/revoke → 204
+export const RevokeRequest = RefreshRequest;
+export type RevokeRequest = RefreshRequest;
+
+/** A signed-in session. The refresh token rotates on every use; a replayed one revokes the family. */
+export const SessionTokens = z.strictObject({
+  accessToken: z.string().min(16).max(4096),
+  /** Seconds until the access token expires. */
+  accessTokenExpiresIn: z.number().int().positive(),
+  refreshToken: z.string().min(16).max(512),
+  user: UserSummary,
+  /** The current license; a version the user has not accepted is shown again before Home. */
+  license: License,
+});
+export type SessionTokens = z.infer<typeof SessionTokens>;
+
+// GET /api/v1/me (Authorization: Bearer <accessToken>)
+export const Me = z.strictObject({
+  user: UserSummary,
+  server: z.strictObject({ name: z.string(), origin: z.string().url() }),
+});
+export type Me = z.infer<typeof Me>;
+
+/** RFC 9457 problem details, with Keyway's stable `code`. */
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int().min(400).max(599),
+  code: ErrorCode,
+  detail: z.string(),
+  /** Seconds, also sent as the Retry-After header. */
+  retryAfter: z.number().int().nonnegative().optional(),
+});
+export type Problem = z.infer<typeof Problem>;
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
