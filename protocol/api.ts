@@ -23,7 +23,7 @@ export const InstallationId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 
 export const SignInMethod = z.discriminatedUnion('method', [
   z.strictObject({ method: z.literal('password') }),
-  z.strictObject({ method: z.literal('oidc'), issuer: z.string().url(), clientId: z.string().min(1) }),
+  z.strictObject({ method: z.literal('oidc'), issuer: z.url(), clientId: z.string().min(1) }),
 ]);
 export type SignInMethod = z.infer<typeof SignInMethod>;
 
@@ -36,7 +36,7 @@ export type License = z.infer<typeof License>;
 export const UserSummary = z.strictObject({
   loginId: LoginId,
   displayName: z.string().min(1).max(200),
-  email: z.string().email().max(254),
+  email: z.email().max(254),
 });
 export type UserSummary = z.infer<typeof UserSummary>;
 
@@ -56,7 +56,7 @@ export type RedeemRequest = z.infer<typeof RedeemRequest>;
 
 /** The user's configuration, as a deployment hands it to a new installation. */
 export const DeploymentConfig = z.strictObject({
-  server: z.strictObject({ name: z.string().min(1).max(200), origin: z.string().url() }),
+  server: z.strictObject({ name: z.string().min(1).max(200), origin: z.url() }),
   user: UserSummary,
   signIn: SignInMethod,
   license: License,
@@ -95,7 +95,7 @@ export type SessionTokens = z.infer<typeof SessionTokens>;
 // GET /api/v1/me (Authorization: Bearer <accessToken>)
 export const Me = z.strictObject({
   user: UserSummary,
-  server: z.strictObject({ name: z.string(), origin: z.string().url() }),
+  server: z.strictObject({ name: z.string(), origin: z.url() }),
 });
 export type Me = z.infer<typeof Me>;
 

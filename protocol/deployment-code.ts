@@ -25,6 +25,8 @@ const MAX_HOST_LENGTH = 253;
 /** A code for the longest host name still fits comfortably under this. */
 export const MAX_CODE_LENGTH = 512;
 const GROUP = 5;
+/** Version, flags, length, a one-letter host, the secret and the checksum, in base32 characters. */
+const MIN_CODE_LENGTH = Math.ceil(((3 + 1 + SECRET_BYTES + CHECKSUM_BYTES) * 8) / 5);
 
 export interface DeploymentCode {
   /** The server's origin, e.g. `https://keyway.example.com` or `http://127.0.0.1:7400`. */
@@ -86,6 +88,8 @@ export function parseDeploymentCode(input: string): DeploymentCode {
     );
   }
   const compact = stripped.toUpperCase();
+  if (compact.length < MIN_CODE_LENGTH)
+    throw new KeywayError('code_malformed', 'This code is too short. Check that you copied all of it.');
   let bytes: Uint8Array;
   try {
     bytes = base32crockford.decode(compact);
@@ -122,6 +126,11 @@ function decodePayload(payload: Uint8Array): DeploymentCode {
     throw new KeywayError('code_malformed', 'The server named in this code is not a valid host name.');
   }
   const host = new TextDecoder().decode(hostBytes);
+  // Strict, before any URL parsing: "evil.com@good.com" or "good.com/x" would otherwise be re-read by
+  // the URL parser as a different host than the one the code appears to name.
+  if (!/^(?:[a-z0-9-]+\.)*[a-z0-9-]+$|^\[::1\]$/.test(host)) {
+    throw new KeywayError('link_malformed', 'The server named in this code is not a valid host name.');
+  }
   let offset = 3 + hostLength;
   let port = '';
   if (hasPort) {

@@ -29,8 +29,9 @@ export function parseDeploymentInput(input: string): DeploymentCode {
   }
   if (text.length > MAX_DEEP_LINK_LENGTH)
     throw new KeywayError('link_malformed', 'This is far too long to be a Keyway link or code.');
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
-  if (scheme === undefined) return parseDeploymentCode(text);
+  // A code never contains ":", so anything with a scheme-like prefix is treated as a link.
+  const prefix = /^([^\s:/?#]+):/u.exec(text)?.[1];
+  if (prefix === undefined) return parseDeploymentCode(text);
 
   // Lookalike letters (e.g. a Cyrillic "а" in "keywаy://") and control characters have no place in a link.
   const odd = /[^\x21-\x7e]/u.exec(text);
@@ -41,6 +42,8 @@ export function parseDeploymentInput(input: string): DeploymentCode {
       `This link contains a character that cannot be in a Keyway link (${point}).`,
     );
   }
+  const scheme = prefix.toLowerCase();
+  if (!/^[a-z][a-z0-9+.-]*$/.test(scheme)) throw new KeywayError('link_malformed', 'This is not a valid link.');
   if (scheme === DEEP_LINK_SCHEME) return parseDeepLink(text);
   if (scheme === 'https' || scheme === 'http') return parseLandingLink(text);
   throw new KeywayError('link_wrong_scheme', `This is a "${scheme}:" link, not a Keyway link.`);

@@ -1,27 +1,55 @@
 import type { CommandHandlers } from '../ipc/dispatcher';
 import type { View } from '../ipc/view';
-import { initialState, toView, transition, type OnboardingEvent, type OnboardingState } from './onboarding/machine';
+import { initialState, isIdle, transition, type OnboardingEvent, type OnboardingState } from './onboarding/machine';
+import { OnboardingService, type CoreDependencies } from './onboarding/service';
+import { toView } from './onboarding/view';
 
 /**
- * The sign-in engine behind every transport. It owns the onboarding state, runs transitions, and
- * publishes a new view to its listeners whenever the state changes. It imports nothing of Electron:
- * main, the browser harness and tests drive the same object.
+ * The sign-in engine behind every transport. It owns the onboarding state, runs transitions and their
+ * effects, and publishes a new view whenever the state changes. It imports nothing of Electron: main,
+ * the browser harness and tests drive the same object through the same ports.
  */
 export class KeywayCore {
-  #state: OnboardingState = initialState;
+  #state: OnboardingState;
+  readonly #service: OnboardingService;
   readonly #listeners = new Set<(view: View) => void>();
+  /** Deep links that arrived while the user was waiting on the network; handled in order afterwards. */
+  readonly #pendingLinks: string[] = [];
+  #started = false;
+
+  constructor(deps: CoreDependencies) {
+    this.#state = initialState({ policy: deps.policy, profiles: [] });
+    this.#service = new OnboardingService(deps);
+  }
+
+  /** Reads settings and, when a session is stored, signs in silently. Resolves once settled. */
+  async start(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    this.send(await this.#service.start());
+    await this.settled();
+  }
 
   getView(): View {
     return toView(this.#state);
   }
 
-  /** Feeds one event through the machine. */
+  /** Feeds one event through the machine and starts the effects it asks for. */
   send(event: OnboardingEvent): void {
     const step = transition(this.#state, event);
-    if (step.state === this.#state) return;
-    this.#state = step.state;
-    const view = toView(step.state);
-    for (const listener of this.#listeners) listener(view);
+    if (step.state !== this.#state) {
+      this.#state = step.state;
+      const view = toView(step.state);
+      for (const listener of this.#listeners) listener(view);
+    }
+    for (const effect of step.effects) {
+      this.#inFlight += 1;
+      void this.#service.run(effect).then((result) => {
+        this.#inFlight -= 1;
+        this.send(result);
+      });
+    }
+    this.#drainLinks();
   }
 
   /**
@@ -29,26 +57,49 @@ export class KeywayCore {
    * `second-instance`, macOS `open-url`, or the harness.
    */
   openDeepLink(url: string): void {
-    this.send({ type: 'deepLink.opened', url });
+    this.#pendingLinks.push(url);
+    this.#drainLinks();
   }
 
   onView(listener: (view: View) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
+
+  /** Resolves when no effect is running (tests and start-up use it to wait for a quiet state). */
+  async settled(): Promise<void> {
+    while (this.#inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  #inFlight = 0;
+
+  #drainLinks(): void {
+    while (this.#pendingLinks.length > 0 && isIdle(this.#state.screen) && this.#inFlight === 0) {
+      const url = this.#pendingLinks.shift();
+      if (url !== undefined) this.send({ type: 'deepLink.opened', url });
+    }
+  }
 }
 
 /** Serves the IPC contract from a core instance. */
 export function createCoreHandlers(core: KeywayCore): CommandHandlers {
+  const fire = (event: OnboardingEvent) => (): Promise<null> => {
+    core.send(event);
+    return Promise.resolve(null);
+  };
   return {
     getView: () => Promise.resolve(core.getView()),
-    setWelcomeInput: ({ text }) => {
-      core.send({ type: 'welcome.inputChanged', text });
-      return Promise.resolve(null);
-    },
-    applyWelcome: () => {
-      core.send({ type: 'welcome.applied' });
-      return Promise.resolve(null);
-    },
+    setWelcomeInput: ({ text }) => fire({ type: 'welcome.inputChanged', text })(),
+    applyWelcome: fire({ type: 'welcome.applied' }),
+    confirmServer: fire({ type: 'server.confirmed' }),
+    cancelServer: fire({ type: 'server.cancelled' }),
+    chooseImport: ({ from }) => fire({ type: 'import.chosen', from })(),
+    acceptLicense: fire({ type: 'license.accepted' }),
+    declineLicense: fire({ type: 'license.declined' }),
+    submitPassword: ({ password }) => fire({ type: 'password.submitted', password })(),
+    goBack: fire({ type: 'password.back' }),
+    retry: fire({ type: 'resume.retry' }),
+    signOut: fire({ type: 'home.signOut' }),
+    forgetServer: fire({ type: 'home.forget' }),
   };
 }

@@ -1,42 +1,51 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { createConfSettingsStore } from '../core/adapters/conf-settings-store';
+import { createKeytarSecretStore } from '../core/adapters/keytar-secret-store';
 import { KeywayCore } from '../core/keyway-core';
+import { forwardToRunningInstance, listenForOtherInstances } from './instance-lock';
 import { attachSocketBridge } from './socket-bridge';
 import { createStaticSite } from './static-site';
 
 /**
- * The browser harness: electron/core running in Node, the renderer served to any browser, the IPC
- * contract over a WebSocket. What `npm start` falls back to when no Electron binary is installed, and
- * what the end-to-end tests drive.
+ * The browser harness: electron/core running in Node with the real keychain (keytar) and a settings
+ * file, the renderer served to any browser, the IPC contract over a WebSocket. What `npm start` falls
+ * back to when no Electron binary is installed, and what the end-to-end tests drive.
  */
 
 const Options = z.object({
   port: z.coerce.number().int().min(0).max(65535),
   rendererDir: z.string().min(1),
+  profileDir: z.string().min(1),
   open: z.boolean(),
-  openUrl: z.string().optional(),
+  openUrl: z.string().max(8192).nullable(),
 });
 
 function readOptions(): z.infer<typeof Options> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     options: {
       port: { type: 'string', default: process.env.KEYWAY_HARNESS_PORT ?? '5180' },
       'renderer-dir': { type: 'string', default: path.join(import.meta.dirname, '..', 'renderer') },
+      profile: { type: 'string', default: process.env.KEYWAY_PROFILE_DIR ?? path.join('.keyway-dev', 'profile') },
       open: { type: 'boolean', default: false },
       'open-url': { type: 'string' },
     },
+    allowPositionals: true,
     strict: true,
   });
+  // Like the Electron app, a `keyway://` link may also come as a bare argument.
+  const openUrl = values['open-url'] ?? positionals.find((arg) => /^keyway:/i.test(arg)) ?? null;
   const parsed = Options.safeParse({
     port: values.port,
     rendererDir: values['renderer-dir'],
+    profileDir: values.profile,
     open: values.open,
-    openUrl: values['open-url'],
+    openUrl,
   });
   if (!parsed.success) {
     throw new Error(
@@ -51,25 +60,44 @@ async function main(): Promise<void> {
   if (!existsSync(path.join(options.rendererDir, 'index.html'))) {
     throw new Error(`No built renderer in ${options.rendererDir}; run "npm run build" first.`);
   }
-  const core = new KeywayCore();
+  mkdirSync(options.profileDir, { recursive: true, mode: 0o700 });
+  if (await forwardToRunningInstance(options.profileDir, options.openUrl)) {
+    console.log('Keyway is already running for this profile; handed the link to it.');
+    return;
+  }
+
+  const core = new KeywayCore({
+    secrets: createKeytarSecretStore(),
+    settings: createConfSettingsStore(options.profileDir),
+    fetch: globalThis.fetch,
+    clock: { now: () => Date.now() },
+    policy: {},
+  });
+  const lock = await listenForOtherInstances(options.profileDir, (url) => {
+    if (url !== null) core.openDeepLink(url);
+  });
+
   let port = options.port;
   const origins = (): string[] => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
   const server = createServer(createStaticSite(options.rendererDir, () => port));
   attachSocketBridge(server, core, origins);
-
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     // Loopback only: the harness serves a sign-in engine and must never be reachable from the network.
     server.listen(options.port, '127.0.0.1', resolve);
   });
   port = (server.address() as AddressInfo).port;
-  if (options.openUrl) core.openDeepLink(options.openUrl);
+
+  // Cold start: a link given on the command line is handled once core has read its settings.
+  if (options.openUrl !== null) core.openDeepLink(options.openUrl);
+  void core.start();
 
   const url = `http://127.0.0.1:${port}/`;
   console.log(`Keyway harness ready: ${url}`);
   if (options.open) openInBrowser(url);
 
   const stop = (): void => {
+    lock.close();
     server.close();
     server.closeAllConnections();
     process.exit(0);

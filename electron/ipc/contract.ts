@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_PASTE_LENGTH, View } from './view';
+import { MAX_PASSWORD_LENGTH, MAX_PASTE_LENGTH, View } from './view';
 
 /**
  * The IPC contract: every command (renderer → core) and event (core → renderer), each with a zod schema.
@@ -19,6 +19,21 @@ export const commands = {
   },
   /** Apply on the Welcome screen. */
   applyWelcome: { input: NoInput, output: NoOutput },
+  /** Continue / Cancel on Confirm server. */
+  confirmServer: { input: NoInput, output: NoOutput },
+  cancelServer: { input: NoInput, output: NoOutput },
+  /** Import: carry settings over from an earlier profile (its origin), or start fresh (null). */
+  chooseImport: { input: z.strictObject({ from: z.string().max(500).nullable() }), output: NoOutput },
+  acceptLicense: { input: NoInput, output: NoOutput },
+  declineLicense: { input: NoInput, output: NoOutput },
+  /** The password goes to core once, on Apply; it is never part of a view. */
+  submitPassword: { input: z.strictObject({ password: z.string().max(MAX_PASSWORD_LENGTH) }), output: NoOutput },
+  /** Back on Password (and "Use password" when a silent sign-in could not reach the server). */
+  goBack: { input: NoInput, output: NoOutput },
+  /** Retry a silent sign-in that failed for a reason other than an ended session. */
+  retry: { input: NoInput, output: NoOutput },
+  signOut: { input: NoInput, output: NoOutput },
+  forgetServer: { input: NoInput, output: NoOutput },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const events = {

@@ -5,21 +5,99 @@ export { KeywayErrorShape };
 
 /**
  * What the renderer shows. Core publishes one `View` at a time; each screen is a tag (`screen`) on it.
- * The renderer renders it and keeps no flow logic of its own.
+ * The renderer renders it and keeps no flow logic of its own. Views never carry secrets.
  */
 
 /** Longest text the paste field accepts; longer input is refused by the contract, not truncated. */
 export const MAX_PASTE_LENGTH = 4096;
+export const MAX_PASSWORD_LENGTH = 256;
+
+const Text = z.string().max(500);
+const ErrorOrNull = KeywayErrorShape.nullable();
 
 export const WelcomeView = z.strictObject({
   screen: z.literal('welcome'),
   /** The text in the paste field, exactly as core holds it. */
   input: z.string().max(MAX_PASTE_LENGTH),
   canApply: z.boolean(),
-  error: KeywayErrorShape.nullable(),
+  error: ErrorOrNull,
 });
 export type WelcomeView = z.infer<typeof WelcomeView>;
 
-export const View = z.discriminatedUnion('screen', [WelcomeView]);
+export const ProgressView = z.strictObject({
+  screen: z.literal('progress'),
+  step: z.enum(['starting', 'redeeming', 'signingIn', 'resuming', 'signingOut', 'forgetting']),
+  serverHost: Text.nullable(),
+});
+export type ProgressView = z.infer<typeof ProgressView>;
+
+export const ConfirmServerView = z.strictObject({
+  screen: z.literal('confirmServer'),
+  serverHost: Text,
+  origin: Text,
+  /** False only for plain-http loopback servers (development). */
+  secure: z.boolean(),
+  error: ErrorOrNull,
+});
+export type ConfirmServerView = z.infer<typeof ConfirmServerView>;
+
+export const ImportView = z.strictObject({
+  screen: z.literal('import'),
+  serverName: Text,
+  candidates: z.array(z.strictObject({ origin: Text, serverName: Text, serverHost: Text, loginId: Text })).max(50),
+});
+export type ImportView = z.infer<typeof ImportView>;
+
+export const LicenseView = z.strictObject({
+  screen: z.literal('license'),
+  serverName: Text,
+  version: Text,
+  text: z.string().max(200_000),
+  /** True when an already signed-in user is shown a changed license. */
+  isUpdate: z.boolean(),
+});
+export type LicenseView = z.infer<typeof LicenseView>;
+
+export const PasswordView = z.strictObject({
+  screen: z.literal('password'),
+  serverName: Text,
+  serverHost: Text,
+  loginId: Text,
+  displayName: Text,
+  error: ErrorOrNull,
+});
+export type PasswordView = z.infer<typeof PasswordView>;
+
+export const ResumeFailedView = z.strictObject({
+  screen: z.literal('resumeFailed'),
+  serverName: Text,
+  serverHost: Text,
+  loginId: Text,
+  error: KeywayErrorShape,
+});
+export type ResumeFailedView = z.infer<typeof ResumeFailedView>;
+
+export const HomeView = z.strictObject({
+  screen: z.literal('home'),
+  displayName: Text,
+  loginId: Text,
+  email: Text,
+  serverName: Text,
+  serverHost: Text,
+  /** Something the user should know, e.g. that the keychain is unavailable. */
+  notice: ErrorOrNull,
+});
+export type HomeView = z.infer<typeof HomeView>;
+
+export const View = z.discriminatedUnion('screen', [
+  WelcomeView,
+  ProgressView,
+  ConfirmServerView,
+  ImportView,
+  LicenseView,
+  PasswordView,
+  ResumeFailedView,
+  HomeView,
+]);
 export type View = z.infer<typeof View>;
 export type Screen = View['screen'];

@@ -2,16 +2,24 @@ import { app, BrowserWindow } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEEP_LINK_SCHEME } from '../../protocol/deep-link';
+import { createKeytarSecretStore } from '../core/adapters/keytar-secret-store';
 import { KeywayCore } from '../core/keyway-core';
 import { deepLinkFromArgv, protocolClientArgs } from './deep-links';
 import { serveContractOverIpc } from './ipc-handlers';
+import { createElectronSettingsStore } from './electron-settings-store';
 import { createMainWindow, denyAllPermissions, lockDownContents } from './window';
 
 // Bundled layout: dist/electron/main.cjs beside preload.cjs; the renderer in dist/renderer.
 const preloadPath = path.join(__dirname, 'preload.cjs');
 const appPageUrl = pathToFileURL(path.join(__dirname, '..', 'renderer', 'index.html')).href;
 
-const core = new KeywayCore();
+const core = new KeywayCore({
+  secrets: createKeytarSecretStore(),
+  settings: createElectronSettingsStore(),
+  fetch: globalThis.fetch,
+  clock: { now: () => Date.now() },
+  policy: {},
+});
 let mainWindow: BrowserWindow | null = null;
 
 function showWindow(): void {
@@ -61,6 +69,7 @@ function start(): void {
     serveContractOverIpc(core, appPageUrl, () => mainWindow);
     const link = deepLinkFromArgv(process.argv);
     if (link) core.openDeepLink(link);
+    void core.start();
     showWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) showWindow();

@@ -2,6 +2,13 @@ import { useEffect, useState } from 'react';
 import type { KeywayClient } from '../../electron/ipc/client';
 import type { View } from '../../electron/ipc/view';
 import { strings } from './i18n';
+import { ConfirmServerScreen } from './screens/ConfirmServerScreen';
+import { HomeScreen } from './screens/HomeScreen';
+import { ImportScreen } from './screens/ImportScreen';
+import { LicenseScreen } from './screens/LicenseScreen';
+import { PasswordScreen } from './screens/PasswordScreen';
+import { ProgressScreen } from './screens/ProgressScreen';
+import { ResumeFailedScreen } from './screens/ResumeFailedScreen';
 import { WelcomeScreen } from './screens/WelcomeScreen';
 
 /** Renders whatever view core publishes. No flow logic lives here: every decision is core's. */
@@ -41,11 +48,18 @@ interface ScreenProps<S extends View['screen']> {
 /** One component per screen; the mapped type makes a screen without a component a compile error. */
 const screens: { [S in View['screen']]: (props: ScreenProps<S>) => React.JSX.Element } = {
   welcome: WelcomeScreen,
+  progress: ProgressScreen,
+  confirmServer: ConfirmServerScreen,
+  import: ImportScreen,
+  license: LicenseScreen,
+  password: PasswordScreen,
+  resumeFailed: ResumeFailedScreen,
+  home: HomeScreen,
 };
 
 function ScreenFor({ view, client }: { view: View; client: KeywayClient }): React.JSX.Element {
   // TypeScript cannot correlate `view.screen` with the matching entry of the map, so widen once here.
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed once View has two screens
   const Screen = screens[view.screen] as (props: { view: View; client: KeywayClient }) => React.JSX.Element;
-  return <Screen view={view} client={client} />;
+  // Keyed by screen so each screen mounts fresh: local drafts (a typed password) never leak across screens.
+  return <Screen key={view.screen} view={view} client={client} />;
 }

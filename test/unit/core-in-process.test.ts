@@ -4,28 +4,37 @@ import { createClient } from '../../electron/ipc/client';
 import { createDispatcher, encodeEvent } from '../../electron/ipc/dispatcher';
 import { createInProcessTransport } from '../../electron/ipc/in-process';
 import type { View } from '../../electron/ipc/view';
+import { memorySecretStore, memorySettingsStore } from './support/memory-ports';
 
-function connect() {
-  const core = new KeywayCore();
+async function connect() {
+  const core = new KeywayCore({
+    secrets: memorySecretStore(),
+    settings: memorySettingsStore(),
+    // No server in this test: any network call fails the way an unreachable server does.
+    fetch: () => Promise.reject(new TypeError('fetch failed')),
+    clock: { now: () => 0 },
+    policy: {},
+  });
   const { transport, emit } = createInProcessTransport(createDispatcher(createCoreHandlers(core)));
   core.onView((view) => emit(encodeEvent('view', view)));
+  await core.start();
   return { core, client: createClient(transport) };
 }
 
 describe('core served over the in-process transport', () => {
   it('publishes a new view for every command that changes the state', async () => {
-    const { client } = connect();
+    const { client } = await connect();
     const views: View[] = [];
     client.on('view', (view) => views.push(view));
     await client.invoke('setWelcomeInput', { text: 'K' });
     await client.invoke('setWelcomeInput', { text: 'K7' });
-    expect(views.map((v) => v.input)).toEqual(['K', 'K7']);
+    expect(views.map((v) => (v.screen === 'welcome' ? v.input : v.screen))).toEqual(['K', 'K7']);
     expect(await client.invoke('getView', {})).toMatchObject({ input: 'K7', canApply: true });
   });
 
   it('routes a deep link from the OS into the same state the renderer sees', async () => {
-    const { core, client } = connect();
-    core.openDeepLink('keyway://deploy');
-    expect(await client.invoke('getView', {})).toMatchObject({ screen: 'welcome', input: 'keyway://deploy' });
+    const { core, client } = await connect();
+    core.openDeepLink('keyway://deploy?code=nonsense');
+    expect(await client.invoke('getView', {})).toMatchObject({ screen: 'welcome', error: { code: 'code_malformed' } });
   });
 });

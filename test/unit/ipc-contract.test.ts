@@ -7,10 +7,21 @@ import { MAX_PASTE_LENGTH, type View } from '../../electron/ipc/view';
 const welcome: View = { screen: 'welcome', input: '', canApply: false, error: null };
 
 function handlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers {
+  const none = () => Promise.resolve(null);
   return {
     getView: () => Promise.resolve(welcome),
-    setWelcomeInput: () => Promise.resolve(null),
-    applyWelcome: () => Promise.resolve(null),
+    setWelcomeInput: none,
+    applyWelcome: none,
+    confirmServer: none,
+    cancelServer: none,
+    chooseImport: none,
+    acceptLicense: none,
+    declineLicense: none,
+    submitPassword: none,
+    goBack: none,
+    retry: none,
+    signOut: none,
+    forgetServer: none,
     ...overrides,
   };
 }

@@ -6,11 +6,19 @@ import { createClient } from '../../electron/ipc/client';
 import { createDispatcher, encodeEvent } from '../../electron/ipc/dispatcher';
 import { createInProcessTransport } from '../../electron/ipc/in-process';
 import { App } from '../../renderer/src/App';
+import { memorySecretStore, memorySettingsStore } from './support/memory-ports';
 
 afterEach(cleanup);
 
-function renderAgainstRealCore() {
-  const core = new KeywayCore();
+async function renderAgainstRealCore() {
+  const core = new KeywayCore({
+    secrets: memorySecretStore(),
+    settings: memorySettingsStore(),
+    fetch: () => Promise.reject(new TypeError('fetch failed')),
+    clock: { now: () => 0 },
+    policy: {},
+  });
+  await core.start();
   const { transport, emit } = createInProcessTransport(createDispatcher(createCoreHandlers(core)));
   core.onView((view) => emit(encodeEvent('view', view)));
   render(<App client={createClient(transport)} connected={true} />);
@@ -19,7 +27,7 @@ function renderAgainstRealCore() {
 
 describe('the renderer renders what core publishes', () => {
   it('shows Welcome, sends keystrokes to core and enables Apply only on core’s say-so', async () => {
-    const core = renderAgainstRealCore();
+    const core = await renderAgainstRealCore();
     const field = await screen.findByLabelText('Deployment link or authentication code');
     const apply = screen.getByRole('button', { name: 'Apply' });
     expect(apply).toHaveProperty('disabled', true);
@@ -29,14 +37,14 @@ describe('the renderer renders what core publishes', () => {
     await expect.poll(() => screen.getByRole<HTMLButtonElement>('button', { name: 'Apply' }).disabled).toBe(false);
   });
 
-  it('shows core’s error with its code when Apply fails, and replaces the field when core changes it', async () => {
-    const core = renderAgainstRealCore();
+  it('shows core’s error with its code when a link fails, and replaces the field when core changes it', async () => {
+    const core = await renderAgainstRealCore();
     await screen.findByLabelText('Deployment link or authentication code');
-    act(() => core.openDeepLink('keyway://from-the-os'));
+    act(() => core.openDeepLink('keyway://deploy?code=ABCDE'));
     await expect
       .poll(() => screen.getByLabelText<HTMLInputElement>('Deployment link or authentication code').value)
-      .toBe('keyway://from-the-os');
+      .toBe('keyway://deploy?code=ABCDE');
     const alert = await screen.findByRole('alert');
-    expect(alert.dataset.errorCode).toBe('not_implemented_yet');
+    expect(alert.dataset.errorCode).toBe('code_malformed');
   });
 });

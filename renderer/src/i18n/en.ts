@@ -3,11 +3,61 @@ export const en = {
   appName: 'Keyway',
   loading: 'Starting Keyway…',
   disconnected: 'Lost the connection to Keyway. Reconnecting…',
+  failed: 'Keyway could not do that. Please try again.',
+
   welcomeTitle: 'Welcome to Keyway',
   welcomeLead: 'Paste the link or the authentication code from your deployment e-mail.',
   welcomeFieldLabel: 'Deployment link or authentication code',
   welcomeFieldPlaceholder: 'keyway://… or XXXXX-XXXXX-…',
   apply: 'Apply',
+
+  progress: {
+    starting: 'Starting Keyway…',
+    redeeming: 'Fetching your configuration from {host}…',
+    signingIn: 'Signing you in to {host}…',
+    resuming: 'Signing you in to {host}…',
+    signingOut: 'Signing out of {host}…',
+    forgetting: 'Removing {host} from this computer…',
+  },
+
+  confirmTitle: 'Connect to this server?',
+  confirmLead:
+    'Keyway will connect to the server below and trust it with your sign-in. Continue only if your IT department told you to use it.',
+  confirmInsecure: 'This is a development server on this computer; the connection is not encrypted.',
+  continue: 'Continue',
+  cancel: 'Cancel',
+
+  importTitle: 'Bring your settings along?',
+  importLead:
+    'Keyway already has a profile on this computer. You can carry its settings over to {server}, or start fresh.',
+  importFrom: 'Import from {server} ({loginId})',
+  startFresh: 'Start fresh',
+
+  licenseTitle: 'License agreement',
+  licenseLead: '{server} asks you to accept its license (version {version}).',
+  licenseUpdated: 'The license of {server} has changed (now version {version}). Please read and accept it to continue.',
+  licenseTextLabel: 'License text',
+  accept: 'Accept',
+  decline: 'Decline',
+
+  passwordTitle: 'Enter your password',
+  passwordLead: 'Signing in to {host} as {loginId}.',
+  passwordLabel: 'Password',
+  passwordHint: 'On first sign-in, use the password from your welcome e-mail.',
+  showPassword: 'Show password',
+  hidePassword: 'Hide password',
+  back: 'Back',
+
+  resumeFailedTitle: 'Could not sign you in',
+  retry: 'Try again',
+  usePassword: 'Sign in with password',
+
+  homeTitle: 'You are signed in',
+  homeUser: 'Signed in as',
+  homeServer: 'Server',
+  signOut: 'Sign out',
+  forget: 'Forget this server',
+  forgetConfirm: 'Yes, remove {host} from this computer',
 } as const;
 
 export type Strings = typeof en;

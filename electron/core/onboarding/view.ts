@@ -1,0 +1,81 @@
+import type { View } from '../../ipc/view';
+import { assertNever } from './machine';
+import type { OnboardingState, ProfileSummary } from './states';
+
+const hostOf = (origin: string): string => new URL(origin).host;
+
+/** The view the renderer shows for a state: the only thing that crosses to the UI, never a secret. */
+export function toView(state: OnboardingState): View {
+  const { screen, context } = state;
+  switch (screen.kind) {
+    case 'starting':
+      return { screen: 'progress', step: 'starting', serverHost: null };
+    case 'welcome':
+      return { screen: 'welcome', input: screen.input, canApply: screen.input.trim() !== '', error: screen.error };
+    case 'confirmServer':
+      return {
+        screen: 'confirmServer',
+        serverHost: hostOf(screen.deployment.origin),
+        origin: screen.deployment.origin,
+        secure: screen.deployment.origin.startsWith('https:'),
+        error: screen.error,
+      };
+    case 'redeeming':
+      return { screen: 'progress', step: 'redeeming', serverHost: hostOf(screen.deployment.origin) };
+    case 'importProfile':
+      return {
+        screen: 'import',
+        serverName: screen.pending.config.server.name,
+        candidates: context.profiles.map((p) => ({
+          origin: p.origin,
+          serverName: p.serverName,
+          serverHost: hostOf(p.origin),
+          loginId: p.loginId,
+        })),
+      };
+    case 'license':
+      return {
+        screen: 'license',
+        serverName: screen.pending.config.server.name,
+        ...screen.pending.config.license,
+        isUpdate: false,
+      };
+    case 'licenseUpdate':
+      return { screen: 'license', serverName: screen.home.serverName, ...screen.license, isUpdate: true };
+    case 'password':
+      return {
+        screen: 'password',
+        ...targetView(screen.target),
+        displayName: screen.target.displayName,
+        error: screen.error,
+      };
+    case 'signingIn':
+      return { screen: 'progress', step: 'signingIn', serverHost: hostOf(screen.target.origin) };
+    case 'resuming':
+      return { screen: 'progress', step: 'resuming', serverHost: hostOf(screen.target.origin) };
+    case 'resumeFailed':
+      return { screen: 'resumeFailed', ...targetView(screen.target), error: screen.error };
+    case 'home':
+      return {
+        screen: 'home',
+        displayName: screen.home.displayName,
+        loginId: screen.home.loginId,
+        email: screen.home.email,
+        serverName: screen.home.serverName,
+        serverHost: hostOf(screen.home.origin),
+        notice: screen.notice,
+      };
+    case 'signingOut':
+      return {
+        screen: 'progress',
+        step: screen.forget ? 'forgetting' : 'signingOut',
+        serverHost: hostOf(screen.home.origin),
+      };
+    default:
+      return assertNever(screen);
+  }
+}
+
+function targetView(target: ProfileSummary): { serverName: string; serverHost: string; loginId: string } {
+  return { serverName: target.serverName, serverHost: hostOf(target.origin), loginId: target.loginId };
+}

@@ -1,0 +1,33 @@
+import type { Settings } from './settings/schema';
+
+/**
+ * How core talks to the world. Adapters implement these: keytar and a file store in the harness,
+ * keytar and electron-store in Electron, in-memory doubles only where no real part can run.
+ */
+
+/** The OS keychain. Fails with `keychain_unavailable`; a secret never falls back to a file. */
+export interface SecretStore {
+  get(account: string): Promise<string | null>;
+  set(account: string, secret: string): Promise<void>;
+  /** Resolves true when something was deleted. */
+  delete(account: string): Promise<boolean>;
+}
+
+/** Settings and profiles: no secrets. Reads return migrated, validated settings. */
+export interface SettingsStore {
+  read(): Promise<Settings>;
+  write(settings: Settings): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export type Fetch = typeof fetch;
+
+/** Machine-wide policy set by IT (the full set of keys arrives with the policy work). */
+export interface Policy {
+  /** Host patterns (`*.example.com`, `keyway.example.com`); when present, any other server is refused. */
+  readonly allowedServers?: readonly string[];
+  readonly disableImport?: boolean;
+}

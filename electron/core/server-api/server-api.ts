@@ -1,0 +1,137 @@
+import type { z } from 'zod';
+import {
+  API_PREFIX,
+  DeploymentConfig,
+  Me,
+  PROBLEM_CONTENT_TYPE,
+  Problem,
+  SessionTokens,
+  type PasswordSignInRequest,
+  type RedeemRequest,
+} from '../../../protocol/api';
+import { KeywayError } from '../../../protocol/errors';
+import type { Fetch } from '../ports';
+import { messages, withRetryHint } from './messages';
+
+const TIMEOUT_MS = 15_000;
+
+/** Node's TLS verification failures, as `cause.code` on fetch's TypeError. */
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
+]);
+
+/**
+ * The client of a Keyway server's HTTP API. Every response is parsed with the protocol schema before
+ * use; every failure becomes a KeywayError with a stable code and a message a person can act on.
+ */
+export class ServerApi {
+  constructor(
+    readonly origin: string,
+    private readonly fetchImpl: Fetch,
+    private readonly timeoutMs = TIMEOUT_MS,
+  ) {}
+
+  redeem(request: RedeemRequest): Promise<DeploymentConfig> {
+    return this.call('POST', '/deployments/redeem', request, DeploymentConfig);
+  }
+
+  signInWithPassword(request: PasswordSignInRequest): Promise<SessionTokens> {
+    return this.call('POST', '/sessions', request, SessionTokens);
+  }
+
+  refresh(refreshToken: string): Promise<SessionTokens> {
+    return this.call('POST', '/sessions/refresh', { refreshToken }, SessionTokens);
+  }
+
+  async revoke(refreshToken: string): Promise<void> {
+    await this.call('POST', '/sessions/revoke', { refreshToken }, null);
+  }
+
+  me(accessToken: string): Promise<Me> {
+    return this.call('GET', '/me', undefined, Me, accessToken);
+  }
+
+  private async call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    schema: z.ZodType<T> | null,
+    bearer?: string,
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: `application/json, ${PROBLEM_CONTENT_TYPE}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (bearer) headers.authorization = `Bearer ${bearer}`;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.origin}${API_PREFIX}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+        redirect: 'error',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw networkError(error);
+    }
+    const payload = await readJson(response);
+    if (!response.ok) throw problemError(response, payload);
+    if (schema === null) return undefined as T;
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) throw new KeywayError('server_bad_response', messages.server_bad_response ?? 'Bad answer.');
+    return parsed.data;
+  }
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  if (response.status === 204) return undefined;
+  try {
+    return await response.json();
+  } catch {
+    return undefined;
+  }
+}
+
+function problemError(response: Response, payload: unknown): KeywayError {
+  const problem = Problem.safeParse(payload);
+  if (!problem.success) {
+    return new KeywayError('server_bad_response', `${messages.server_bad_response ?? ''} (HTTP ${response.status})`);
+  }
+  const headerRetry = Number(response.headers.get('retry-after'));
+  const retryAfter =
+    problem.data.retryAfter ?? (Number.isFinite(headerRetry) && headerRetry > 0 ? headerRetry : undefined);
+  const message = withRetryHint(messages[problem.data.code] ?? problem.data.detail, retryAfter);
+  return new KeywayError(problem.data.code, message, {
+    cause: problem.data,
+    ...(retryAfter === undefined ? {} : { retryAfter }),
+  });
+}
+
+export function networkError(error: unknown): KeywayError {
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new KeywayError('server_timeout', messages.server_timeout ?? 'Timed out.', { cause: error });
+  }
+  const code = causeCode(error);
+  if (code !== undefined && (TLS_CODES.has(code) || code.startsWith('ERR_TLS') || code.includes('CERT'))) {
+    return new KeywayError('server_tls', messages.server_tls ?? 'TLS failure.', { cause: error });
+  }
+  return new KeywayError('server_unreachable', messages.server_unreachable ?? 'Unreachable.', { cause: error });
+}
+
+function causeCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
+    current = current.cause;
+  }
+  return undefined;
+}

@@ -1,0 +1,28 @@
+import type { KeywayClient } from '../../../electron/ipc/client';
+import type { ImportView } from '../../../electron/ipc/view';
+import { format, strings } from '../i18n';
+
+export function ImportScreen({ view, client }: { view: ImportView; client: KeywayClient }): React.JSX.Element {
+  return (
+    <section className="screen" aria-labelledby="import-title">
+      <h1 id="import-title">{strings.importTitle}</h1>
+      <p className="lead">{format(strings.importLead, { server: view.serverName })}</p>
+      <div className="actions column">
+        {view.candidates.map((candidate, index) => (
+          <button
+            key={candidate.origin}
+            type="button"
+            className="primary"
+            autoFocus={index === 0}
+            onClick={() => void client.invoke('chooseImport', { from: candidate.origin })}
+          >
+            {format(strings.importFrom, { server: candidate.serverName, loginId: candidate.loginId })}
+          </button>
+        ))}
+        <button type="button" className="secondary" onClick={() => void client.invoke('chooseImport', { from: null })}>
+          {strings.startFresh}
+        </button>
+      </div>
+    </section>
+  );
+}

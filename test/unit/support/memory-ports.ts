@@ -1,0 +1,29 @@
+import { KeywayError } from '../../../protocol/errors';
+import type { SecretStore, SettingsStore } from '../../../electron/core/ports';
+import { migrateSettings } from '../../../electron/core/settings/migrations';
+import type { Settings } from '../../../electron/core/settings/schema';
+
+/** In-memory doubles for unit tests only; integration and e2e use the real keychain and files. */
+export function memorySecretStore(
+  options: { unavailable?: boolean } = {},
+): SecretStore & { entries: Map<string, string> } {
+  const entries = new Map<string, string>();
+  const guard = (): void => {
+    if (options.unavailable) throw new KeywayError('keychain_unavailable', 'No keychain in this test.');
+  };
+  return {
+    entries,
+    get: (account) => Promise.resolve().then(() => (guard(), entries.get(account) ?? null)),
+    set: (account, secret) => Promise.resolve().then(() => (guard(), void entries.set(account, secret))),
+    delete: (account) => Promise.resolve().then(() => (guard(), entries.delete(account))),
+  };
+}
+
+export function memorySettingsStore(initial?: unknown): SettingsStore & { current: () => unknown } {
+  let raw: unknown = initial;
+  return {
+    current: () => raw,
+    read: () => Promise.resolve().then(() => migrateSettings(structuredClone(raw))),
+    write: (settings: Settings) => Promise.resolve().then(() => void (raw = structuredClone(settings))),
+  };
+}
