@@ -11,7 +11,12 @@ const root = path.resolve(import.meta.dirname, '..');
 const forTests = process.argv.includes('--test');
 
 // Build headers for keytar (libsecret), the keychain for the demo and tests; browser and X only for tests.
-const APT_PACKAGES = ['libsecret-1-dev', 'gnome-keyring', 'dbus', ...(forTests ? ['chromium', 'xvfb', 'xauth'] : [])];
+const APT_PACKAGES = [
+  'libsecret-1-dev',
+  'gnome-keyring',
+  'dbus',
+  ...(forTests ? ['chromium', 'xvfb', 'xauth', 'openssl'] : []),
+];
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', cwd: root, ...options });

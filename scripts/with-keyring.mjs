@@ -2,7 +2,7 @@
 // Linux, so keychain tests use a real keychain without touching the developer's own. Elsewhere, or
 // when already inside one, it runs the command as it is.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -24,8 +24,10 @@ if (process.env.KEYWAY_PRIVATE_KEYRING === '1' || !canStartKeyring) {
   }
   result = spawnSync(command, args, { stdio: 'inherit', shell: process.platform === 'win32' });
 } else {
-  // The keyring files live in a throwaway data directory, never in the user's ~/.local/share/keyrings.
-  const data = mkdtempSync(path.join(os.tmpdir(), 'keyway-keyring-'));
+  // The keyring files live in their own data directory (throwaway unless KEYWAY_KEYRING_DIR names
+  // one), never in the user's ~/.local/share/keyrings.
+  const data = process.env.KEYWAY_KEYRING_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'keyway-keyring-'));
+  mkdirSync(data, { recursive: true, mode: 0o700 });
   const script = 'printf keyway | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec "$@"';
   result = spawnSync('dbus-run-session', ['--', 'sh', '-c', script, 'sh', command, ...args], {
     stdio: 'inherit',

@@ -11,7 +11,9 @@ export function LicenseScreen({ view, client }: { view: LicenseView; client: Key
       <p className="lead">{format(view.isUpdate ? strings.licenseUpdated : strings.licenseLead, values)}</p>
       {/* Focusable so keyboard users can scroll it with the arrow keys. */}
       <div className="license-text" role="region" aria-label={strings.licenseTextLabel} tabIndex={0}>
-        {view.text}
+        {paragraphs(view.text).map((paragraph, index) => (
+          <p key={index}>{paragraph}</p>
+        ))}
       </div>
       <div className="actions">
         <CommandButton client={client} command="declineLicense">
@@ -23,4 +25,12 @@ export function LicenseScreen({ view, client }: { view: LicenseView; client: Key
       </div>
     </section>
   );
+}
+
+/** Plain-text license: blank lines separate paragraphs; single line breaks are just wrapping. */
+function paragraphs(text: string): string[] {
+  return text
+    .split(/\n\s*\n/)
+    .map((p) => p.replace(/\s*\n\s*/g, ' ').trim())
+    .filter((p) => p !== '');
 }

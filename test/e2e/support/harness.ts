@@ -9,8 +9,11 @@ export interface Harness {
   process: ChildProcess;
 }
 
-/** Starts the built harness on an ephemeral loopback port and resolves with the URL it prints. */
-export async function startHarness(args: string[] = []): Promise<Harness> {
+/**
+ * Starts the built harness on an ephemeral loopback port and resolves with the URL it prints, or,
+ * with `expectHandOff`, resolves once a second start has handed its link to the running one.
+ */
+export async function startHarness(args: string[] = [], options: { expectHandOff?: boolean } = {}): Promise<Harness> {
   const child = spawn(process.execPath, [path.join(root, 'dist', 'harness', 'harness.mjs'), '--port', '0', ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -21,14 +24,20 @@ export async function startHarness(args: string[] = []): Promise<Harness> {
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const match = /Keyway harness ready: (\S+)/.exec(output);
-      if (match?.[1]) {
+      if (match?.[1] && !options.expectHandOff) {
         clearTimeout(timer);
         resolve(match[1]);
+      }
+      if (options.expectHandOff && output.includes('handed the link to it')) {
+        clearTimeout(timer);
+        resolve('');
       }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`harness exited with ${code}:\n${output}`)));
+    child.once('exit', (code) => {
+      if (!(options.expectHandOff && code === 0)) reject(new Error(`harness exited with ${code}:\n${output}`));
+    });
   });
   return { url, process: child };
 }

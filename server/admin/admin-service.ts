@@ -1,0 +1,214 @@
+import { z } from 'zod';
+import { LoginId } from '../../protocol/api';
+import { KeywayError } from '../../protocol/errors';
+import type { IssuedDeployment } from '../deployments/deployment-service';
+import type { ServerIdentity } from '../identity';
+import { deploymentEmail } from '../mail/deployment-email';
+import type { MailDelivery, MailReceipt } from '../mail/mail-delivery';
+import { welcomeEmail } from '../mail/welcome-email';
+import type { Services } from '../services';
+import { generateInitialPassword, hashPassword } from '../users/password-hash';
+import { assertPasswordAcceptable } from '../users/password-policy';
+import type { UserRecord } from '../users/user-store';
+
+export interface AdminUser {
+  loginId: string;
+  email: string;
+  displayName: string;
+  aliases: string[];
+  signInMethod: string;
+}
+
+export interface CreateUserInput {
+  loginId: string;
+  email: string;
+  displayName: string;
+  /** Generated (120 random bits) when absent. */
+  password?: string | undefined;
+  /** Further names the user signs in with, such as a UPN. */
+  aliases?: readonly string[] | undefined;
+  /** Send the welcome e-mail with the initial password (default true). */
+  sendWelcomeEmail?: boolean | undefined;
+}
+
+export interface CreatedUser {
+  user: AdminUser;
+  password: string;
+  passwordGenerated: boolean;
+  welcomeEmail?: MailReceipt;
+}
+
+export interface AdminDeployment extends IssuedDeployment {
+  user: AdminUser;
+  email?: MailReceipt;
+}
+
+export interface PasswordReset {
+  user: AdminUser;
+  password: string;
+  passwordGenerated: boolean;
+  revokedSessions: number;
+}
+
+export interface AdminServiceDeps {
+  services: Services;
+  mail: MailDelivery;
+  identity: ServerIdentity;
+  deploymentTtlSeconds: number;
+  /** What close() releases; nothing when the admin shares a running server's resources. */
+  onClose?: () => void;
+}
+
+const NewUser = z.object({
+  loginId: LoginId,
+  email: z.email('not a valid e-mail address').max(254),
+  displayName: z.string().trim().min(1, 'must not be empty').max(200),
+  // Length and content are the password policy's business, so its reasons reach the admin.
+  password: z.string().optional(),
+  aliases: z.array(LoginId).max(20).default([]),
+});
+const FIELD_NAMES: Record<string, string> = {
+  loginId: 'login ID',
+  email: 'e-mail address',
+  displayName: 'display name',
+  password: 'password',
+  aliases: 'alias',
+};
+
+/** What an IT admin does: create users, send deployments, reset passwords, end sessions. */
+export class AdminService {
+  constructor(private readonly deps: AdminServiceDeps) {}
+
+  /** The public origin deployment codes are made for ('' until a server has started on this data dir). */
+  get origin(): string {
+    return this.deps.identity.origin;
+  }
+
+  /** Where mail goes: an SMTP relay (host:port) or the outbox directory. */
+  get mailDestination(): { via: 'smtp' | 'outbox'; location: string } {
+    return { via: this.deps.mail.via, location: this.deps.mail.location };
+  }
+
+  async createUser(input: CreateUserInput): Promise<CreatedUser> {
+    const parsed = NewUser.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = FIELD_NAMES[String(issue?.path[0])] ?? 'input';
+      throw new KeywayError('invalid_input', `The ${field} is not valid: ${issue?.message ?? 'unknown problem'}.`);
+    }
+    const fields = parsed.data;
+    const passwordGenerated = fields.password === undefined;
+    const password = fields.password ?? generateInitialPassword();
+    assertPasswordAcceptable(password, fields);
+    const record = this.deps.services.users.create({ ...fields, passwordHash: await hashPassword(password) });
+    const user = adminUser(record);
+    if (input.sendWelcomeEmail === false) return { user, password, passwordGenerated };
+    const message = welcomeEmail({
+      to: record.email,
+      displayName: record.displayName,
+      loginId: record.loginId,
+      serverName: this.deps.identity.name,
+      password,
+    });
+    const receipt = await this.deliver(
+      message,
+      `User "${record.loginId}" was created (run reset-password to give them a password by other means)`,
+    );
+    return { user, password, passwordGenerated, welcomeEmail: receipt };
+  }
+
+  findUser(name: string): AdminUser | undefined {
+    const record = this.deps.services.users.findByName(name);
+    return record && adminUser(record);
+  }
+
+  listUsers(): AdminUser[] {
+    return this.deps.services.users.list().map(adminUser);
+  }
+
+  /** A fresh deployment code for the user, without sending it. */
+  createDeployment(name: string, options: { ttlSeconds?: number } = {}): AdminDeployment {
+    const record = this.requireUser(name);
+    if (this.deps.identity.origin === '') {
+      throw new KeywayError(
+        'invalid_input',
+        'The public origin of this server is not known yet: start it once with "serve", or pass --public-origin.',
+      );
+    }
+    const ttlSeconds = options.ttlSeconds ?? this.deps.deploymentTtlSeconds;
+    if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
+      throw new KeywayError('invalid_input', 'A deployment must live for a positive number of seconds.');
+    }
+    return { ...this.deps.services.deployments.create(record, ttlSeconds), user: adminUser(record) };
+  }
+
+  /** A fresh deployment code for the user, sent to them in the deployment e-mail. */
+  async sendDeployment(name: string, options: { ttlSeconds?: number } = {}): Promise<AdminDeployment> {
+    const deployment = this.createDeployment(name, options);
+    const message = deploymentEmail({
+      to: deployment.user.email,
+      displayName: deployment.user.displayName,
+      serverName: this.deps.identity.name,
+      landingUrl: deployment.landingUrl,
+      code: deployment.code,
+      expiresAt: deployment.expiresAt,
+    });
+    const email = await this.deliver(message, 'The deployment was created');
+    return { ...deployment, email };
+  }
+
+  /** Sets a new password (generated when absent) and ends every session of the user. */
+  async resetPassword(name: string, options: { password?: string | undefined } = {}): Promise<PasswordReset> {
+    const record = this.requireUser(name);
+    const passwordGenerated = options.password === undefined;
+    const password = options.password ?? generateInitialPassword();
+    assertPasswordAcceptable(password, record);
+    const passwordHash = await hashPassword(password);
+    const { transaction, users, sessionStore } = this.deps.services;
+    // One transaction: a new password never coexists with the sessions the old one opened.
+    const revokedSessions = transaction(() => {
+      users.setPasswordHash(record.id, passwordHash);
+      return sessionStore.revokeAllOfUser(record.id);
+    });
+    return { user: adminUser(record), password, passwordGenerated, revokedSessions };
+  }
+
+  revokeSessions(name: string): { user: AdminUser; revokedSessions: number } {
+    const record = this.requireUser(name);
+    return { user: adminUser(record), revokedSessions: this.deps.services.sessionStore.revokeAllOfUser(record.id) };
+  }
+
+  close(): void {
+    this.deps.onClose?.();
+  }
+
+  private requireUser(name: string): UserRecord {
+    const record = this.deps.services.users.findByName(name);
+    if (!record) throw new KeywayError('not_found', `No user has the login ID, e-mail address or alias "${name}".`);
+    return record;
+  }
+
+  private async deliver(message: Parameters<MailDelivery['send']>[0], done: string): Promise<MailReceipt> {
+    try {
+      return await this.deps.mail.send(message);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `${done}, but the ${message.kind} e-mail could not be sent via ${this.deps.mail.description}: ${reason}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+}
+
+function adminUser(record: UserRecord): AdminUser {
+  return {
+    loginId: record.loginId,
+    email: record.email,
+    displayName: record.displayName,
+    aliases: record.aliases,
+    signInMethod: record.signInMethod,
+  };
+}

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { parseServerOrigin } from '../../protocol/server-origin';
+import {
+  DEFAULT_DEPLOYMENT_TTL_SECONDS,
+  DEFAULT_LICENSE,
+  DEFAULT_LIMITS,
+  DEFAULT_SERVER_NAME,
+  type SmtpOptions,
+} from '../config';
+import type { ServerIdentity } from '../identity';
+import { createMailDelivery, defaultMailFrom } from '../mail/mail-delivery';
+import { parseSmtpUrl } from '../mail/smtp-url';
+import { createServices } from '../services';
+import { openDatabase } from '../storage/database';
+import { readSetting } from '../storage/settings';
+import { AdminService } from './admin-service';
+
+export interface AdminOptions {
+  dataDir: string;
+  /** Defaults to the origin the last `serve` on this data dir recorded. */
+  publicOrigin?: string | undefined;
+  /** Defaults to the relay the last `serve` recorded (without credentials), else the outbox. */
+  smtp?: SmtpOptions | undefined;
+  outboxDir?: string | undefined;
+  clock?: () => number;
+  log?: (line: string) => void;
+  deploymentTtlSeconds?: number;
+}
+
+/**
+ * The admin service on its own, for the CLI: it opens the data dir's database beside (or without) a
+ * running server; WAL and busy_timeout let both write.
+ */
+export function openAdminService(options: AdminOptions): AdminService {
+  const db = openDatabase(options.dataDir);
+  try {
+    const stored = readSetting(db, 'public_origin');
+    const origin = options.publicOrigin !== undefined ? parseServerOrigin(options.publicOrigin) : (stored ?? '');
+    const name = readSetting(db, 'server_name') ?? DEFAULT_SERVER_NAME;
+    const identity: ServerIdentity = { name, origin, license: DEFAULT_LICENSE };
+    const storedSmtp = readSetting(db, 'smtp_url');
+    const mail = createMailDelivery({
+      from: defaultMailFrom(name, origin === '' ? 'http://localhost' : origin),
+      smtp: options.smtp ?? (storedSmtp === undefined ? undefined : parseSmtpUrl(storedSmtp)),
+      outboxDir: options.outboxDir ?? path.join(options.dataDir, 'outbox'),
+      log: options.log ?? (() => undefined),
+    });
+    const services = createServices(db, identity, options.clock ?? Date.now, DEFAULT_LIMITS);
+    return new AdminService({
+      services,
+      mail,
+      identity,
+      deploymentTtlSeconds: options.deploymentTtlSeconds ?? DEFAULT_DEPLOYMENT_TTL_SECONDS,
+      onClose: () => {
+        mail.close();
+        db.close();
+      },
+    });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

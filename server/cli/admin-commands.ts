@@ -1,0 +1,125 @@
+import { openAdminService } from '../admin/open-admin';
+import type { AdminService, AdminUser } from '../admin/admin-service';
+import { formatExpiry } from '../mail/deployment-email';
+import type { MailReceipt } from '../mail/mail-delivery';
+import { parseSmtpUrl } from '../mail/smtp-url';
+import { parseCommandArgs, resolveDataDir, type Command, type CommandArgs } from './arguments';
+import type { CliIo } from './cli-io';
+
+type AdminCommand = Exclude<Command, 'serve'>;
+
+/** Runs one admin command against the data dir's database, with or without a running server. */
+export async function runAdminCommand(command: AdminCommand, args: readonly string[], io: CliIo): Promise<void> {
+  switch (command) {
+    case 'create-user': {
+      const options = parseCommandArgs(command, args);
+      return withAdmin(options, io, (admin) => createUser(admin, options, io));
+    }
+    case 'send-deployment': {
+      const options = parseCommandArgs(command, args);
+      return withAdmin(options, io, (admin) => sendDeployment(admin, options, io));
+    }
+    case 'list-users':
+      return withAdmin(parseCommandArgs(command, args), io, (admin) => listUsers(admin, io));
+    case 'reset-password': {
+      const options = parseCommandArgs(command, args);
+      return withAdmin(options, io, (admin) => resetPassword(admin, options, io));
+    }
+    case 'revoke-sessions': {
+      const options = parseCommandArgs(command, args);
+      return withAdmin(options, io, (admin) => {
+        const { user, revokedSessions } = admin.revokeSessions(options.user);
+        io.out(`Revoked ${plural(revokedSessions, 'session')} of ${user.loginId}.`);
+      });
+    }
+  }
+}
+
+interface CommonOptions {
+  'data-dir'?: string | undefined;
+  'public-origin'?: string | undefined;
+  'smtp-url'?: string | undefined;
+}
+
+async function withAdmin(
+  options: CommonOptions,
+  io: CliIo,
+  run: (admin: AdminService) => void | Promise<void>,
+): Promise<void> {
+  const smtpUrl = options['smtp-url'];
+  const admin = openAdminService({
+    dataDir: resolveDataDir(options['data-dir'], io),
+    publicOrigin: options['public-origin'],
+    smtp: smtpUrl === undefined ? undefined : parseSmtpUrl(smtpUrl),
+  });
+  try {
+    await run(admin);
+  } finally {
+    admin.close();
+  }
+}
+
+async function createUser(admin: AdminService, options: CommandArgs<'create-user'>, io: CliIo): Promise<void> {
+  const created = await admin.createUser({
+    loginId: options['login-id'],
+    email: options.email,
+    displayName: options['display-name'],
+    password: options.password,
+    aliases: options.alias,
+  });
+  io.out(`Created user ${describeUser(created.user)}.`);
+  if (created.passwordGenerated) io.out(`Initial password: ${created.password}`);
+  if (created.welcomeEmail) io.out(`Welcome e-mail: ${describeReceipt(created.welcomeEmail)}`);
+}
+
+async function sendDeployment(admin: AdminService, options: CommandArgs<'send-deployment'>, io: CliIo): Promise<void> {
+  const ttlDays = options['ttl-days'];
+  const deployment = await admin.sendDeployment(
+    options.user,
+    ttlDays === undefined ? {} : { ttlSeconds: Math.round(ttlDays * 86_400) },
+  );
+  io.out(`Deployment for ${describeUser(deployment.user)}, valid until ${formatExpiry(deployment.expiresAt)}:`);
+  io.out(`  Authentication code: ${deployment.code}`);
+  io.out(`  Deep link:           ${deployment.deepLink}`);
+  io.out(`  Landing link:        ${deployment.landingUrl}`);
+  if (deployment.email) io.out(`  E-mail:              ${describeReceipt(deployment.email)}`);
+}
+
+function listUsers(admin: AdminService, io: CliIo): void {
+  const users = admin.listUsers();
+  if (users.length === 0) {
+    io.out('No users yet. Create one with: create-user --login-id ID --email E --display-name NAME');
+    return;
+  }
+  const rows = [
+    ['LOGIN ID', 'E-MAIL', 'DISPLAY NAME', 'SIGN-IN', 'ALIASES'],
+    ...users.map((user) => [user.loginId, user.email, user.displayName, user.signInMethod, user.aliases.join(', ')]),
+  ];
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  for (const row of rows)
+    io.out(
+      row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
+}
+
+async function resetPassword(admin: AdminService, options: CommandArgs<'reset-password'>, io: CliIo): Promise<void> {
+  const reset = await admin.resetPassword(options.user, { password: options.password });
+  io.out(`Password of ${reset.user.loginId} reset; revoked ${plural(reset.revokedSessions, 'session')}.`);
+  if (reset.passwordGenerated) io.out(`New password: ${reset.password}`);
+}
+
+export function describeUser(user: AdminUser): string {
+  const aliases = user.aliases.length === 0 ? '' : `, aliases ${user.aliases.join(', ')}`;
+  return `${user.loginId} (${user.displayName} <${user.email}>${aliases})`;
+}
+
+export function describeReceipt(receipt: MailReceipt): string {
+  return receipt.file === undefined ? `sent to ${receipt.to} via SMTP` : `saved to ${receipt.file}`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { LoginId } from '../../protocol/api';
+import { UsageError, type CliIo } from './cli-io';
+
+export const DEFAULT_DATA_DIR = '.keyway-dev/server';
+export const DEFAULT_PORT = 7400;
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+
+const dataDir = { 'data-dir': { type: 'string' } } as const;
+const mailAndOrigin = { 'public-origin': { type: 'string' }, 'smtp-url': { type: 'string' } } as const;
+
+/** Each command's options, as node:util parseArgs reads them. */
+export const COMMAND_OPTIONS = {
+  serve: {
+    ...dataDir,
+    ...mailAndOrigin,
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'seed-demo': { type: 'boolean' },
+  },
+  'create-user': {
+    ...dataDir,
+    ...mailAndOrigin,
+    'login-id': { type: 'string' },
+    email: { type: 'string' },
+    'display-name': { type: 'string' },
+    password: { type: 'string' },
+    alias: { type: 'string', multiple: true },
+  },
+  'send-deployment': { ...dataDir, ...mailAndOrigin, user: { type: 'string' }, 'ttl-days': { type: 'string' } },
+  'list-users': { ...dataDir },
+  'reset-password': { ...dataDir, user: { type: 'string' }, password: { type: 'string' } },
+  'revoke-sessions': { ...dataDir, user: { type: 'string' } },
+} as const satisfies Record<string, OptionSpec>;
+export type Command = keyof typeof COMMAND_OPTIONS;
+
+const text = z.string().trim().min(1, 'must not be empty');
+const port = z
+  .string()
+  .regex(/^\d{1,5}$/, 'must be a whole number from 0 to 65535')
+  .transform(Number)
+  .refine((value) => value <= 65_535, 'must be a whole number from 0 to 65535');
+const days = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'must be a number of days, such as 7 or 0.5')
+  .transform(Number)
+  .refine((value) => value > 0 && value <= 365, 'must be more than 0 and at most 365 days');
+
+/** What each command's values must look like once parsed; a failure names the option. */
+const COMMAND_SCHEMAS = {
+  serve: z.object({
+    'data-dir': text.optional(),
+    port: port.optional(),
+    host: text.optional(),
+    'public-origin': text.optional(),
+    'smtp-url': text.optional(),
+    'seed-demo': z.boolean().optional(),
+  }),
+  'create-user': z.object({
+    'data-dir': text.optional(),
+    'public-origin': text.optional(),
+    'smtp-url': text.optional(),
+    'login-id': LoginId,
+    email: text,
+    'display-name': text,
+    password: z.string().optional(),
+    alias: z.array(LoginId).optional(),
+  }),
+  'send-deployment': z.object({
+    'data-dir': text.optional(),
+    'public-origin': text.optional(),
+    'smtp-url': text.optional(),
+    user: text,
+    'ttl-days': days.optional(),
+  }),
+  'list-users': z.object({ 'data-dir': text.optional() }),
+  'reset-password': z.object({ 'data-dir': text.optional(), user: text, password: z.string().optional() }),
+  'revoke-sessions': z.object({ 'data-dir': text.optional(), user: text }),
+} satisfies Record<Command, z.ZodType>;
+
+export type CommandArgs<C extends Command> = z.output<(typeof COMMAND_SCHEMAS)[C]>;
+
+export function isCommand(name: string): name is Command {
+  return Object.hasOwn(COMMAND_OPTIONS, name);
+}
+
+export function parseCommandArgs<C extends Command>(command: C, args: readonly string[]): CommandArgs<C> {
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({
+      args: [...args],
+      options: COMMAND_OPTIONS[command],
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    // node:util's messages already name the option ("Unknown option '--usr'").
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const result = COMMAND_SCHEMAS[command].safeParse(values);
+  if (result.success) return result.data as CommandArgs<C>;
+  const issue = result.error.issues[0];
+  const option = String(issue?.path[0] ?? '');
+  if (values[option] === undefined) throw new UsageError(`--${option} is required.`);
+  const message = (issue?.message ?? 'is not valid').replace(/\.$/, '');
+  // Our own messages read on from the option ("--port must be …"); zod's and protocol's are sentences.
+  throw new UsageError(/^[a-z]/.test(message) ? `--${option} ${message}.` : `--${option}: ${message}.`);
+}
+
+/** --data-dir, else KEYWAY_DATA_DIR, else .keyway-dev/server; relative to the working directory. */
+export function resolveDataDir(option: string | undefined, io: CliIo): string {
+  return path.resolve(io.cwd, option ?? io.env.KEYWAY_DATA_DIR ?? DEFAULT_DATA_DIR);
+}

@@ -1,0 +1,63 @@
+import { KeywayError } from '../../protocol/errors';
+import { COMMAND_OPTIONS, DEFAULT_DATA_DIR, DEFAULT_PORT, isCommand } from './arguments';
+import { runAdminCommand } from './admin-commands';
+import { UsageError, type CliIo } from './cli-io';
+import { runServe } from './serve-command';
+
+export type { CliIo } from './cli-io';
+
+const USAGE = `Usage: npm run server -- <command> [options]
+
+Commands:
+  serve            [--port N] [--host H] [--public-origin URL] [--smtp-url smtp://host:port] [--seed-demo]
+  create-user      --login-id ID --email E --display-name NAME [--password P] [--alias UPN]...
+  send-deployment  --user ID [--ttl-days N]
+  list-users
+  reset-password   --user ID [--password P]
+  revoke-sessions  --user ID
+
+Every command takes --data-dir DIR (default: $KEYWAY_DATA_DIR, else ${DEFAULT_DATA_DIR}).
+create-user and send-deployment also take --public-origin and --smtp-url; by default they use what the
+last "serve" on the data dir recorded. Without an SMTP relay, mail is saved as .eml files in <data dir>/outbox.
+serve listens on 127.0.0.1:${DEFAULT_PORT} unless told otherwise (--port 0 picks a free port).
+--user takes a login ID, e-mail address or alias.`;
+
+/**
+ * The admin CLI. Returns the exit code: 0 done, 1 the command failed (e.g. unknown user), 2 wrong usage.
+ * `serve` resolves only once io.signal aborts.
+ */
+export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
+  const full: CliIo = {
+    out: io.out ?? ((line) => process.stdout.write(`${line}\n`)),
+    err: io.err ?? ((line) => process.stderr.write(`${line}\n`)),
+    env: io.env ?? process.env,
+    cwd: io.cwd ?? process.cwd(),
+    signal: io.signal,
+  };
+  const [command, ...args] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    (command === undefined ? full.err : full.out)(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (!isCommand(command)) {
+    full.err(`error: unknown command "${command}". Commands: ${Object.keys(COMMAND_OPTIONS).join(', ')}.`);
+    return 2;
+  }
+  try {
+    if (command === 'serve') await runServe(args, full);
+    else await runAdminCommand(command, args, full);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      full.err(`error: ${error.message}`);
+      full.err(`Run "npm run server -- help" for the options of ${command}.`);
+      return 2;
+    }
+    full.err(`error: ${error instanceof KeywayError || !(error instanceof Error) ? messageOf(error) : error.message}`);
+    return 1;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

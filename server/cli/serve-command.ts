@@ -1,0 +1,67 @@
+import type { AdminService } from '../admin/admin-service';
+import { parseSmtpUrl } from '../mail/smtp-url';
+import { startReferenceServer } from '../server';
+import { DEFAULT_PORT, parseCommandArgs, resolveDataDir } from './arguments';
+import type { CliIo } from './cli-io';
+
+export const READY_PREFIX = 'Keyway reference server ready: ';
+
+/** The demo account `serve --seed-demo` makes, so the whole journey works on a fresh machine. */
+export const DEMO_USER = {
+  loginId: 'ana',
+  email: 'ana@example.com',
+  displayName: 'Ana Example',
+  password: 'keyway-demo-2026',
+} as const;
+
+/** Starts the server and keeps it running until io.signal aborts. */
+export async function runServe(args: readonly string[], io: CliIo): Promise<void> {
+  const options = parseCommandArgs('serve', args);
+  const dataDir = resolveDataDir(options['data-dir'], io);
+  const smtpUrl = options['smtp-url'];
+  const server = await startReferenceServer({
+    dataDir,
+    port: options.port ?? DEFAULT_PORT,
+    host: options.host ?? '127.0.0.1',
+    publicOrigin: options['public-origin'],
+    ...(smtpUrl === undefined ? {} : { smtp: parseSmtpUrl(smtpUrl) }),
+    log: io.out,
+  });
+  try {
+    io.out(`Data dir: ${dataDir}`);
+    if (options['seed-demo'] === true) await seedDemo(server.admin, server.origin, io);
+    // Its own line, printed last: scripts and tests wait for it.
+    io.out(`${READY_PREFIX}${server.origin}`);
+    await aborted(io.signal);
+  } finally {
+    await server.close();
+  }
+}
+
+async function seedDemo(admin: AdminService, origin: string, io: CliIo): Promise<void> {
+  if (!admin.findUser(DEMO_USER.loginId)) await admin.createUser(DEMO_USER);
+  const deployment = await admin.sendDeployment(DEMO_USER.loginId);
+  const { via, location } = admin.mailDestination;
+  const mail = via === 'smtp' ? `sent via SMTP to ${location}` : `saved as .eml files in ${location}`;
+  for (const line of [
+    '',
+    '== Keyway demo ==',
+    `Server:              ${origin}`,
+    `Demo user:           ${DEMO_USER.loginId} (${DEMO_USER.displayName} <${DEMO_USER.email}>)`,
+    `Password:            ${DEMO_USER.password}`,
+    `Deep link:           ${deployment.deepLink}`,
+    `Authentication code: ${deployment.code}`,
+    `Landing link:        ${deployment.landingUrl}`,
+    `E-mails:             ${mail}`,
+    '',
+  ]) {
+    io.out(line);
+  }
+}
+
+function aborted(signal: AbortSignal | undefined): Promise<void> {
+  // Without a signal there is nothing to stop the server but the process ending.
+  if (!signal) return new Promise(() => undefined);
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}

@@ -1,0 +1,86 @@
+import type { License } from '../protocol/api';
+
+/** How the server reaches an SMTP relay. Without one, mail is written to the outbox as .eml files. */
+export interface SmtpOptions {
+  host: string;
+  port: number;
+  /** TLS from the first byte (port 465). Otherwise STARTTLS is used when the relay offers it. */
+  secure?: boolean | undefined;
+  auth?: { user: string; pass: string } | undefined;
+}
+
+/** Throttles. Defaults are the production values; tests may lower them to stay fast. */
+export interface Limits {
+  /** Redemption attempts per source IP per minute. */
+  redeemPerSourcePerMinute: number;
+  /** Redemption attempts per deployment code within `redeemPerCodeWindowSeconds`. */
+  redeemPerCode: number;
+  redeemPerCodeWindowSeconds: number;
+  /** Password sign-ins per source IP per minute. */
+  signInPerSourcePerMinute: number;
+  /** Refresh and revoke calls per source IP per minute. */
+  sessionCallsPerSourcePerMinute: number;
+  /** Consecutive failed sign-ins before an account locks (NIST SP 800-63B allows at most 100). */
+  maxConsecutiveFailures: number;
+  lockoutSeconds: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  redeemPerSourcePerMinute: 20,
+  redeemPerCode: 5,
+  redeemPerCodeWindowSeconds: 15 * 60,
+  signInPerSourcePerMinute: 30,
+  sessionCallsPerSourcePerMinute: 60,
+  maxConsecutiveFailures: 10,
+  lockoutSeconds: 15 * 60,
+};
+
+export interface ReferenceServerOptions {
+  /** Where keyway.sqlite and the mail outbox live; created on first start. */
+  dataDir: string;
+  /** 0 (the default) picks a free port. */
+  port?: number | undefined;
+  host?: string | undefined;
+  /** The origin written into deployment codes and links; defaults to the listening address. */
+  publicOrigin?: string | undefined;
+  serverName?: string | undefined;
+  license?: License | undefined;
+  smtp?: SmtpOptions | undefined;
+  /** Where .eml files go when no SMTP relay is configured; defaults to <dataDir>/outbox. */
+  outboxDir?: string | undefined;
+  deploymentTtlSeconds?: number | undefined;
+  /** Milliseconds since the epoch; injectable so tests can move time forward. */
+  clock?: (() => number) | undefined;
+  /** Serve https directly with this PEM key and certificate. */
+  tls?: { key: string; cert: string } | undefined;
+  /** One line per request, mail and error. Silent by default. */
+  log?: ((line: string) => void) | undefined;
+  limits?: Partial<Limits> | undefined;
+  /** The From address of outgoing mail; defaults to keyway@<public host>. */
+  mailFrom?: string | undefined;
+}
+
+export const DEFAULT_SERVER_NAME = 'Keyway reference server';
+export const DEFAULT_DEPLOYMENT_TTL_SECONDS = 7 * 24 * 60 * 60;
+/** The same installation may redeem a used code again this long after, e.g. after a crash mid-setup. */
+export const REDEEM_GRACE_MS = 10 * 60 * 1000;
+export const ACCESS_TOKEN_TTL_SECONDS = 10 * 60;
+export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+export const DEFAULT_LICENSE: License = {
+  version: '2026-01',
+  text: [
+    'Keyway end-user license agreement (reference server)',
+    '',
+    'This copy of Keyway is provided by your organization to sign you in to its services. By accepting,',
+    'you agree to use Keyway only for work your organization permits, to keep your password and',
+    'authentication codes to yourself, and to tell your IT department at once if you think someone else',
+    'has used them.',
+    '',
+    'Keyway stores your sign-in tokens in this computer\u2019s keychain and sends your organization\u2019s',
+    'server only what signing in requires. Your organization\u2019s privacy policy applies to that server.',
+    '',
+    'Keyway is provided "as is", without warranty of any kind. This text is the reference server\u2019s',
+    'default; your organization replaces it with its own terms.',
+  ].join('\n'),
+};

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import type { DeploymentConfig } from '../../protocol/api';
+import { encodeDeploymentCode, SECRET_BYTES, type DeploymentCode } from '../../protocol/deployment-code';
+import { buildDeepLink, buildLandingUrl } from '../../protocol/deployment-link';
+import { KeywayError } from '../../protocol/errors';
+import type { ServerIdentity } from '../identity';
+import { sha256Hex } from '../security/digest';
+import type { UserRecord, UserStore } from '../users/user-store';
+import { signInMethodOf, userSummary } from '../users/user-summary';
+import type { DeploymentStore } from './deployment-store';
+
+export interface IssuedDeployment {
+  /** The authentication code in its display form. */
+  code: string;
+  deepLink: string;
+  landingUrl: string;
+  expiresAt: Date;
+}
+
+/** The hash a code's secret is stored and rate-limited under. */
+export function deploymentSecretHash(code: DeploymentCode): string {
+  return sha256Hex(code.secret);
+}
+
+export class DeploymentService {
+  constructor(
+    private readonly deployments: DeploymentStore,
+    private readonly users: UserStore,
+    private readonly identity: ServerIdentity,
+    private readonly clock: () => number,
+  ) {}
+
+  /** Makes a fresh single-use code for the user. The code is returned once and never stored. */
+  create(user: UserRecord, ttlSeconds: number): IssuedDeployment {
+    const origin = this.identity.origin;
+    const secret = randomBytes(SECRET_BYTES);
+    const code = encodeDeploymentCode(origin, secret);
+    const expiresAt = this.clock() + ttlSeconds * 1000;
+    this.deployments.insert(user.id, sha256Hex(secret), expiresAt);
+    return {
+      code,
+      deepLink: buildDeepLink(code),
+      landingUrl: buildLandingUrl(origin, code),
+      expiresAt: new Date(expiresAt),
+    };
+  }
+
+  /** Redeems a parsed code for an installation; throws a KeywayError the API turns into a problem. */
+  redeem(code: DeploymentCode, installationId: string): DeploymentConfig {
+    // A code naming another server cannot be ours, even if its secret happened to match.
+    if (code.origin !== this.identity.origin) throw unknown();
+    const claim = this.deployments.claim(deploymentSecretHash(code), installationId);
+    switch (claim.outcome) {
+      case 'unknown':
+        throw unknown();
+      case 'expired':
+        throw new KeywayError(
+          'deployment_expired',
+          'This authentication code has expired. Ask your IT department for a new deployment e-mail.',
+        );
+      case 'used':
+        throw new KeywayError(
+          'deployment_used',
+          'This authentication code has already been used. Each code works once; ask your IT department for a new one.',
+        );
+      case 'claimed':
+      case 'repeated': {
+        const user = this.users.findById(claim.userId);
+        if (!user) throw unknown();
+        return this.configFor(user);
+      }
+    }
+  }
+
+  configFor(user: UserRecord): DeploymentConfig {
+    return {
+      server: { name: this.identity.name, origin: this.identity.origin },
+      user: userSummary(user),
+      signIn: signInMethodOf(user),
+      license: this.identity.license,
+      features: { forgotPassword: false, manualLogin: true },
+    };
+  }
+}
+
+function unknown(): KeywayError {
+  return new KeywayError(
+    'deployment_unknown',
+    'This server does not know this authentication code. Check that it comes from your newest deployment e-mail.',
+  );
+}

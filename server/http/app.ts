@@ -1,0 +1,97 @@
+import rateLimit from '@fastify/rate-limit';
+import fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { KeywayError } from '../../protocol/errors';
+import type { Limits } from '../config';
+import type { DeploymentService } from '../deployments/deployment-service';
+import type { ServerIdentity } from '../identity';
+import type { SessionService } from '../sessions/session-service';
+import { problem, sendProblem } from './problem';
+import { registerDeploymentRoutes } from './routes/deployments';
+import { registerLandingRoutes } from './routes/landing';
+import { registerSessionRoutes } from './routes/sessions';
+
+export interface HttpAppDeps {
+  identity: ServerIdentity;
+  deployments: DeploymentService;
+  sessions: SessionService;
+  limits: Limits;
+  log: (line: string) => void;
+  tls?: { key: string; cert: string } | undefined;
+}
+
+const BASE_OPTIONS = {
+  logger: false,
+  // Every request body of the API is a few hundred bytes.
+  bodyLimit: 64 * 1024,
+  // Keep-alive clients must not hold close() open.
+  forceCloseConnections: true,
+} as const;
+
+export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> {
+  const app = deps.tls
+    ? // The https instance differs only in its server type, which nothing here touches.
+      (fastify({ ...BASE_OPTIONS, https: { key: deps.tls.key, cert: deps.tls.cert } }) as unknown as FastifyInstance)
+    : fastify(BASE_OPTIONS);
+
+  // The API speaks JSON only; anything else is refused with 415 rather than half-parsed.
+  app.removeContentTypeParser('text/plain');
+
+  // Limits are applied per route, from the handlers (see rate-limiter.ts).
+  await app.register(rateLimit, { global: false });
+
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('referrer-policy', 'no-referrer');
+    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+    if (!reply.hasHeader('content-security-policy')) {
+      void reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    }
+    done(null, payload);
+  });
+
+  // The path only: query strings carry authentication codes.
+  app.addHook('onResponse', (request, reply, done) => {
+    const path = request.url.split('?')[0] ?? '';
+    deps.log(`${request.method} ${path} ${reply.statusCode} ${Math.round(reply.elapsedTime)}ms`);
+    done();
+  });
+
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    if (error instanceof KeywayError) {
+      return sendProblem(reply, problem(error.code, error.message, error.retryAfter));
+    }
+    const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's own refusals: malformed JSON, wrong content type, body too large.
+      return sendProblem(reply, problem('invalid_input', requestProblem(error, status), undefined, status));
+    }
+    deps.log(`error: ${request.method} ${request.url.split('?')[0] ?? ''}: ${error.stack ?? error.message}`);
+    return sendProblem(
+      reply,
+      problem('internal', 'The server could not handle this request. The details are in its log.'),
+    );
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      problem('not_found', `There is nothing at ${request.method} ${request.url.split('?')[0] ?? ''}.`),
+    ),
+  );
+
+  registerDeploymentRoutes(app, deps.deployments, deps.limits);
+  registerSessionRoutes(app, deps.sessions, deps.limits);
+  registerLandingRoutes(app, deps.identity);
+  return app;
+}
+
+function requestProblem(error: FastifyError | Error, status: number): string {
+  const code = 'code' in error ? error.code : undefined;
+  if (status === 413) return 'The request body is too large.';
+  if (status === 415) return 'Send the request body as JSON (Content-Type: application/json).';
+  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'The request body is empty; send a JSON object.';
+  if (error instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return 'The request body is not valid JSON.';
+  }
+  return error.message;
+}

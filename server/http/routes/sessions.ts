@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  API_PREFIX,
+  Me,
+  PasswordSignInRequest,
+  RefreshRequest,
+  RevokeRequest,
+  SessionTokens,
+} from '../../../protocol/api';
+import type { Limits } from '../../config';
+import type { SessionService } from '../../sessions/session-service';
+import { parseBody, sendJson } from '../json';
+import { createLimiter } from '../rate-limiter';
+
+export function registerSessionRoutes(app: FastifyInstance, sessions: SessionService, limits: Limits): void {
+  // Per-account lock-out stops guessing one password; this stops one address spraying many accounts.
+  const signInPerSource = createLimiter(app, {
+    max: limits.signInPerSourcePerMinute,
+    windowSeconds: 60,
+    what: 'sign-in attempts from this address',
+  });
+  const sessionCallsPerSource = createLimiter(app, {
+    max: limits.sessionCallsPerSourcePerMinute,
+    windowSeconds: 60,
+    what: 'session requests from this address',
+  });
+
+  app.post(`${API_PREFIX}/sessions`, async (request, reply) => {
+    await signInPerSource(request);
+    const body = parseBody(PasswordSignInRequest, request.body);
+    return sendJson(reply, SessionTokens, await sessions.signIn(body));
+  });
+
+  app.post(`${API_PREFIX}/sessions/refresh`, async (request, reply) => {
+    await sessionCallsPerSource(request);
+    const body = parseBody(RefreshRequest, request.body);
+    return sendJson(reply, SessionTokens, sessions.refresh(body.refreshToken));
+  });
+
+  // Always 204, known token or not (RFC 7009 §2.2): revoking must not tell anyone what exists.
+  app.post(`${API_PREFIX}/sessions/revoke`, async (request, reply) => {
+    await sessionCallsPerSource(request);
+    const body = parseBody(RevokeRequest, request.body);
+    sessions.revoke(body.refreshToken);
+    return reply.code(204).send();
+  });
+
+  app.get(`${API_PREFIX}/me`, (request, reply) => sendJson(reply, Me, sessions.me(request.headers.authorization)));
+}

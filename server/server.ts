@@ -1,0 +1,102 @@
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { parseServerOrigin } from '../protocol/server-origin';
+import { AdminService } from './admin/admin-service';
+import {
+  DEFAULT_DEPLOYMENT_TTL_SECONDS,
+  DEFAULT_LICENSE,
+  DEFAULT_LIMITS,
+  DEFAULT_SERVER_NAME,
+  type ReferenceServerOptions,
+} from './config';
+import { buildHttpApp } from './http/app';
+import type { ServerIdentity } from './identity';
+import { createMailDelivery, defaultMailFrom } from './mail/mail-delivery';
+import { smtpUrlWithoutCredentials } from './mail/smtp-url';
+import { createServices } from './services';
+import { openDatabase } from './storage/database';
+import { writeSetting } from './storage/settings';
+
+export interface RunningServer {
+  /** The public origin, e.g. http://127.0.0.1:49152. */
+  origin: string;
+  admin: AdminService;
+  close(): Promise<void>;
+}
+
+/** Hosts whose listening address clients on this machine reach as a loopback origin. */
+const LOOPBACK_HOSTS = new Set(['0.0.0.0', '::', '127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export async function startReferenceServer(options: ReferenceServerOptions): Promise<RunningServer> {
+  const clock = options.clock ?? Date.now;
+  const log = options.log ?? (() => undefined);
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const host = options.host ?? '127.0.0.1';
+  // Checked before anything opens, so a bad option leaves nothing behind.
+  const publicOrigin = options.publicOrigin === undefined ? undefined : parseServerOrigin(options.publicOrigin);
+  if (publicOrigin === undefined && !options.tls && !LOOPBACK_HOSTS.has(host)) {
+    throw new Error(
+      `Serving plain http on ${host} needs a public https origin (publicOrigin / --public-origin): ` +
+        'Keyway only talks to https servers, except on this computer.',
+    );
+  }
+
+  const db = openDatabase(options.dataDir);
+  const identity: ServerIdentity = {
+    name: options.serverName ?? DEFAULT_SERVER_NAME,
+    origin: '',
+    license: options.license ?? DEFAULT_LICENSE,
+  };
+  const services = createServices(db, identity, clock, limits);
+  let app;
+  try {
+    app = await buildHttpApp({ ...services, identity, limits, log, tls: options.tls });
+    await app.listen({ port: options.port ?? 0, host });
+  } catch (error) {
+    await app?.close();
+    db.close();
+    throw error;
+  }
+  const { port } = app.server.address() as AddressInfo;
+  identity.origin = publicOrigin ?? listeningOrigin(host, port, options.tls !== undefined);
+
+  // The admin CLI runs without the server and needs these to make codes and send mail like it.
+  db.transaction(() => {
+    writeSetting(db, 'public_origin', identity.origin);
+    writeSetting(db, 'server_name', identity.name);
+    writeSetting(db, 'smtp_url', options.smtp && smtpUrlWithoutCredentials(options.smtp));
+  })();
+
+  const mail = createMailDelivery({
+    from: options.mailFrom ?? defaultMailFrom(identity.name, identity.origin),
+    smtp: options.smtp,
+    outboxDir: options.outboxDir ?? path.join(options.dataDir, 'outbox'),
+    log,
+  });
+  const admin = new AdminService({
+    services,
+    mail,
+    identity,
+    deploymentTtlSeconds: options.deploymentTtlSeconds ?? DEFAULT_DEPLOYMENT_TTL_SECONDS,
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    origin: identity.origin,
+    admin,
+    close: () =>
+      (closing ??= app.close().finally(() => {
+        mail.close();
+        db.close();
+      })),
+  };
+}
+
+/** The origin clients reach a server listening on `host` at, when no public origin is configured. */
+function listeningOrigin(host: string, port: number, tls: boolean): string {
+  if (LOOPBACK_HOSTS.has(host)) {
+    const name = host === '::1' || host === '[::1]' ? '[::1]' : host === 'localhost' ? 'localhost' : '127.0.0.1';
+    return `${tls ? 'https' : 'http'}://${name}:${port}`;
+  }
+  // Only reached with TLS (checked at start): the certificate names this host.
+  return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}

@@ -1,0 +1,91 @@
+import type { Me, PasswordSignInRequest, SessionTokens } from '../../protocol/api';
+import { KeywayError } from '../../protocol/errors';
+import type { ServerIdentity } from '../identity';
+import { identifierKey } from '../users/identifiers';
+import { verifyAgainstDummy, verifyPassword } from '../users/password-hash';
+import type { UserRecord, UserStore } from '../users/user-store';
+import { userSummary } from '../users/user-summary';
+import type { IssuedTokens, SessionStore } from './session-store';
+import type { SignInThrottle } from './sign-in-throttle';
+
+/** Password sign-in, refresh rotation, revocation and access-token checks. */
+export class SessionService {
+  constructor(
+    private readonly users: UserStore,
+    private readonly sessions: SessionStore,
+    private readonly throttle: SignInThrottle,
+    private readonly identity: ServerIdentity,
+    private readonly transaction: <T>(work: () => T) => T,
+  ) {}
+
+  async signIn(request: PasswordSignInRequest): Promise<SessionTokens> {
+    const user = this.users.findByName(request.loginId);
+    // Unknown names are throttled like accounts, so a lock-out does not reveal whether an account exists.
+    const subject = user ? `user:${user.id}` : `unknown:${identifierKey(request.loginId)}`;
+    this.refuseIfLocked(subject);
+    const valid =
+      user?.signInMethod === 'password'
+        ? await verifyPassword(user.passwordHash, request.password)
+        : await verifyAgainstDummy(request.password);
+    if (!valid || !user) {
+      const locked = this.throttle.recordFailure(subject);
+      if (locked !== undefined) throw lockedError(locked);
+      throw new KeywayError('invalid_credentials', 'The login ID or password is not correct.');
+    }
+    const tokens = this.transaction(() => {
+      // Failures from a parallel attempt may have locked the account while this one was verifying.
+      this.refuseIfLocked(subject);
+      this.throttle.reset(subject);
+      return this.sessions.start(user.id, request.installationId);
+    });
+    return this.tokensFor(user, tokens);
+  }
+
+  refresh(refreshToken: string): SessionTokens {
+    const rotation = this.sessions.rotate(refreshToken);
+    if (rotation.outcome === 'replayed') {
+      throw new KeywayError(
+        'session_invalid',
+        'This session was ended because its refresh token was used twice. Please sign in again.',
+      );
+    }
+    const user = rotation.outcome === 'rotated' ? this.users.findById(rotation.userId) : undefined;
+    if (rotation.outcome !== 'rotated' || !user) {
+      throw new KeywayError('session_invalid', 'This session has ended. Please sign in again.');
+    }
+    return this.tokensFor(user, rotation.tokens);
+  }
+
+  revoke(refreshToken: string): void {
+    this.sessions.revokeByRefreshToken(refreshToken);
+  }
+
+  /** The signed-in user for an `Authorization: Bearer …` header. */
+  me(authorization: string | undefined): Me {
+    const token = /^Bearer ([A-Za-z0-9_-]{16,4096})$/.exec(authorization ?? '')?.[1];
+    const userId = token === undefined ? undefined : this.sessions.userOfAccessToken(token);
+    const user = userId === undefined ? undefined : this.users.findById(userId);
+    if (!user) {
+      throw new KeywayError('unauthorized', 'Sign in first: the access token is missing, expired or revoked.');
+    }
+    return { user: userSummary(user), server: { name: this.identity.name, origin: this.identity.origin } };
+  }
+
+  private refuseIfLocked(subject: string): void {
+    const seconds = this.throttle.lockedFor(subject);
+    if (seconds !== undefined) throw lockedError(seconds);
+  }
+
+  private tokensFor(user: UserRecord, tokens: IssuedTokens): SessionTokens {
+    return { ...tokens, user: userSummary(user), license: this.identity.license };
+  }
+}
+
+function lockedError(seconds: number): KeywayError {
+  const minutes = Math.ceil(seconds / 60);
+  return new KeywayError(
+    'account_locked',
+    `Too many wrong passwords. This account is locked for ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    { retryAfter: seconds },
+  );
+}

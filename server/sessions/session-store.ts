@@ -1,0 +1,124 @@
+import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_MS } from '../config';
+import { randomToken, sha256Hex } from '../security/digest';
+import type { Db } from '../storage/database';
+
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string;
+  accessTokenExpiresIn: number;
+}
+
+export type Rotation =
+  { outcome: 'rotated'; userId: number; tokens: IssuedTokens } | { outcome: 'invalid' | 'replayed' };
+
+interface RefreshRow {
+  family_id: number;
+  user_id: number;
+  expires_at: number;
+  used_at: number | null;
+  revoked_at: number | null;
+}
+
+/**
+ * Sessions as token families: a sign-in starts a family; each refresh marks its token used and issues
+ * the next one in the same family. Only SHA-256 of each token is stored.
+ */
+export class SessionStore {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number,
+  ) {}
+
+  start(userId: number, installationId: string | undefined): IssuedTokens {
+    return this.db
+      .transaction(() => {
+        const family = this.db
+          .prepare<[number, string | null, number]>(
+            'INSERT INTO session_families (user_id, installation_id, created_at) VALUES (?, ?, ?)',
+          )
+          .run(userId, installationId ?? null, this.clock());
+        return this.issue(Number(family.lastInsertRowid));
+      })
+      .immediate();
+  }
+
+  /**
+   * Rotates a refresh token. A token that was already used means two parties hold the family (a
+   * stolen token, RFC 9700 §4.14.2): the whole family is revoked, the newest token included. The
+   * revocation commits even though the caller then refuses the request.
+   */
+  rotate(refreshToken: string): Rotation {
+    return this.db
+      .transaction((): Rotation => {
+        const now = this.clock();
+        const hash = sha256Hex(refreshToken);
+        const row = this.db
+          .prepare<[string], RefreshRow>(
+            `SELECT r.family_id, f.user_id, r.expires_at, r.used_at, f.revoked_at
+             FROM refresh_tokens r JOIN session_families f ON f.id = r.family_id WHERE r.token_hash = ?`,
+          )
+          .get(hash);
+        if (!row) return { outcome: 'invalid' };
+        if (row.revoked_at !== null || row.expires_at <= now) return { outcome: 'invalid' };
+        const marked = this.db
+          .prepare<[number, string]>('UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL')
+          .run(now, hash);
+        if (row.used_at !== null || marked.changes !== 1) {
+          this.revokeFamily(row.family_id);
+          return { outcome: 'replayed' };
+        }
+        return { outcome: 'rotated', userId: row.user_id, tokens: this.issue(row.family_id) };
+      })
+      .immediate();
+  }
+
+  /** Revokes the family of a refresh token, used or not. Unknown tokens are ignored. */
+  revokeByRefreshToken(refreshToken: string): void {
+    const row = this.db
+      .prepare<[string], { family_id: number }>('SELECT family_id FROM refresh_tokens WHERE token_hash = ?')
+      .get(sha256Hex(refreshToken));
+    if (row) this.revokeFamily(row.family_id);
+  }
+
+  /** Revokes every live session of a user; returns how many there were. */
+  revokeAllOfUser(userId: number): number {
+    return this.db
+      .prepare<[number, number]>('UPDATE session_families SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL')
+      .run(this.clock(), userId).changes;
+  }
+
+  /** The user behind a live access token, if any. */
+  userOfAccessToken(accessToken: string): number | undefined {
+    return this.db
+      .prepare<[string, number], { user_id: number }>(
+        `SELECT f.user_id FROM access_tokens a JOIN session_families f ON f.id = a.family_id
+         WHERE a.token_hash = ? AND a.expires_at > ? AND f.revoked_at IS NULL`,
+      )
+      .get(sha256Hex(accessToken), this.clock())?.user_id;
+  }
+
+  private revokeFamily(familyId: number): void {
+    this.db
+      .prepare<[number, number]>('UPDATE session_families SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
+      .run(this.clock(), familyId);
+  }
+
+  private issue(familyId: number): IssuedTokens {
+    const now = this.clock();
+    const accessToken = randomToken();
+    const refreshToken = randomToken();
+    // Expired access tokens are useless; dropping them here keeps the table small without a timer.
+    this.db.prepare<[number]>('DELETE FROM access_tokens WHERE expires_at <= ?').run(now);
+    this.db
+      .prepare<[string, number, number]>(
+        'INSERT INTO access_tokens (token_hash, family_id, expires_at) VALUES (?, ?, ?)',
+      )
+      .run(sha256Hex(accessToken), familyId, now + ACCESS_TOKEN_TTL_SECONDS * 1000);
+    this.db
+      .prepare<[string, number, number, number]>(
+        'INSERT INTO refresh_tokens (token_hash, family_id, issued_at, expires_at) VALUES (?, ?, ?, ?)',
+      )
+      .run(sha256Hex(refreshToken), familyId, now, now + REFRESH_TOKEN_TTL_MS);
+    return { accessToken, refreshToken, accessTokenExpiresIn: ACCESS_TOKEN_TTL_SECONDS };
+  }
+}

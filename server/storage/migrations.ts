@@ -1,0 +1,127 @@
+import type { Db } from './database';
+
+interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * The schema, as ordered steps. Never edit a released step: append a new one. Pending steps run in one
+ * transaction together with their rows in schema_migrations, so a crash leaves all of them or none.
+ * Times are milliseconds since the epoch from the server's clock.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'users, deployments, sessions',
+    sql: `
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        login_id TEXT NOT NULL,
+        email TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        -- How this user signs in; 'password' today, room for unified login ('oidc') later.
+        sign_in_method TEXT NOT NULL DEFAULT 'password',
+        created_at INTEGER NOT NULL,
+        password_changed_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- Every name a user signs in with (login ID, e-mail, UPN aliases), case-folded. One table makes
+      -- them unique across users and kinds, so a name can never point at two people.
+      CREATE TABLE user_identifiers (
+        identifier TEXT PRIMARY KEY,
+        display TEXT NOT NULL,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('login_id', 'email', 'alias'))
+      ) STRICT;
+      CREATE INDEX user_identifiers_by_user ON user_identifiers (user_id);
+
+      -- Consecutive failed sign-ins per subject ('user:<id>', or 'unknown:<name>' so that unknown
+      -- names lock the same way and the lock-out reveals nothing about which accounts exist).
+      CREATE TABLE sign_in_failures (
+        subject TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        locked_until INTEGER
+      ) STRICT;
+
+      -- Only SHA-256 of the code's secret is stored; the code itself is never written here.
+      CREATE TABLE deployments (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        secret_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        redeemed_at INTEGER,
+        redeemed_by TEXT
+      ) STRICT;
+      CREATE INDEX deployments_by_user ON deployments (user_id);
+
+      CREATE TABLE session_families (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        installation_id TEXT,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      ) STRICT;
+      CREATE INDEX session_families_by_user ON session_families (user_id);
+
+      -- Tokens are 256-bit random values; a fast hash is enough to keep a stolen database useless.
+      CREATE TABLE refresh_tokens (
+        token_hash TEXT PRIMARY KEY,
+        family_id INTEGER NOT NULL REFERENCES session_families (id) ON DELETE CASCADE,
+        issued_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+      ) STRICT;
+      CREATE INDEX refresh_tokens_by_family ON refresh_tokens (family_id);
+
+      CREATE TABLE access_tokens (
+        token_hash TEXT PRIMARY KEY,
+        family_id INTEGER NOT NULL REFERENCES session_families (id) ON DELETE CASCADE,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX access_tokens_by_family ON access_tokens (family_id);
+    `,
+  },
+];
+
+export function runMigrations(db: Db, migrations: readonly Migration[] = MIGRATIONS): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  ) STRICT`);
+  const applied = db.prepare<[], { version: number }>('SELECT version FROM schema_migrations');
+  const record = db.prepare<[number, string, string]>(
+    'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+  );
+  const latest = migrations.at(-1)?.version ?? 0;
+  // IMMEDIATE takes the write lock before reading, so a CLI and a server starting together cannot
+  // both decide to apply the same step.
+  db.transaction(() => {
+    const done = new Set(applied.all().map((row) => row.version));
+    const newest = Math.max(0, ...done);
+    if (newest > latest) {
+      throw new Error(
+        `This data dir was written by a newer Keyway server (schema ${newest}; this one knows up to ${latest}).`,
+      );
+    }
+    for (const migration of migrations) {
+      if (done.has(migration.version)) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, new Date().toISOString());
+    }
+  }).immediate();
+}
+
+export function schemaVersion(db: Db): number {
+  const row = db.prepare<[], { version: number | null }>('SELECT MAX(version) AS version FROM schema_migrations').get();
+  return row?.version ?? 0;
+}

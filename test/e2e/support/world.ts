@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test as base } from '@playwright/test';
+import keytar from 'keytar';
+import { KEYCHAIN_SERVICE, refreshTokenAccount } from '../../../electron/core/secrets/accounts';
+import { startReferenceServer, type RunningServer } from '../../../server/index';
+import { startSmtpSink } from '../../support/smtp-sink';
+import { startHarness, stopHarness, type Harness } from './harness';
+import { KeywayPage } from './keyway-page';
+
+type SmtpSink = Awaited<ReturnType<typeof startSmtpSink>>;
+
+/**
+ * Everything one journey needs, fresh per test: a real reference server (own data dir, real SQLite),
+ * a real SMTP sink receiving its mail, and a Keyway profile directory for the harness.
+ */
+export interface World {
+  server: RunningServer;
+  sink: SmtpSink;
+  profileDir: string;
+  /** Starts (or restarts) the harness on this profile; optional args such as a deep link. */
+  launch(args?: string[]): Promise<Harness>;
+  /** Hands a link to the running harness the way the OS hands it to a running app. */
+  openLink(url: string): Promise<void>;
+  /** The refresh token Keyway keeps in the real keychain for this server, or null. */
+  storedRefreshToken(): Promise<string | null>;
+  /** Reads the profile's settings file as Keyway wrote it. */
+  settings(): { installationId: string; profiles: { origin: string }[] } | null;
+}
+
+export const test = base.extend<{ world: World; keyway: KeywayPage }>({
+  // Playwright reads fixture dependencies from the destructuring pattern; this fixture has none.
+  // eslint-disable-next-line no-empty-pattern
+  world: async ({}, use) => {
+    const sink = await startSmtpSink();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-e2e-server-'));
+    const profileDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-e2e-profile-'));
+    const server = await startReferenceServer({
+      dataDir,
+      smtp: { host: '127.0.0.1', port: sink.port },
+      log: () => undefined,
+    });
+    const running: { harness: Harness | null } = { harness: null };
+    const settings = (): ReturnType<World['settings']> => {
+      try {
+        return JSON.parse(readFileSync(path.join(profileDir, 'settings.json'), 'utf8')) as ReturnType<
+          World['settings']
+        >;
+      } catch {
+        return null;
+      }
+    };
+    await use({
+      server,
+      sink,
+      profileDir,
+      async launch(args = []) {
+        if (running.harness) await stopHarness(running.harness);
+        running.harness = await startHarness(['--profile', profileDir, ...args]);
+        return running.harness;
+      },
+      async openLink(url) {
+        const second = await startHarness(['--profile', profileDir, '--open-url', url], { expectHandOff: true });
+        await stopHarness(second);
+      },
+      async storedRefreshToken() {
+        const installationId = settings()?.installationId;
+        if (!installationId) return null;
+        return keytar.getPassword(KEYCHAIN_SERVICE, refreshTokenAccount(installationId, server.origin));
+      },
+      settings,
+    });
+    if (running.harness) await stopHarness(running.harness);
+    await server.close();
+    await sink.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(profileDir, { recursive: true, force: true });
+  },
+  keyway: async ({ page }, use) => {
+    await use(new KeywayPage(page));
+  },
+});
+export { expect } from '@playwright/test';

@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { onTestFinished } from 'vitest';
+import { Problem, PROBLEM_CONTENT_TYPE } from '../../../protocol/api';
+import type { ErrorCode } from '../../../protocol/errors';
+import { startReferenceServer, type ReferenceServerOptions, type RunningServer } from '../../../server/index';
+
+export const ANA = {
+  loginId: 'ana',
+  email: 'ana@example.com',
+  displayName: 'Ana Example',
+  password: 'correct horse battery staple',
+  aliases: ['ana@corp.onmicrosoft.com'],
+} as const;
+
+export interface TestServer {
+  server: RunningServer;
+  origin: string;
+  dataDir: string;
+  logLines: string[];
+  /** The server's clock; move it with advance(). */
+  now(): number;
+  advance(ms: number): void;
+}
+
+/** A temp data dir, removed when the current test ends. */
+export function tempDir(prefix = 'keyway-server-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A real reference server on 127.0.0.1:<ephemeral> with its own data dir and clock, closed after the test. */
+export async function startTestServer(options: Partial<ReferenceServerOptions> = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? tempDir();
+  let now = Date.now();
+  const logLines: string[] = [];
+  const server = await startReferenceServer({
+    log: (line) => logLines.push(line),
+    clock: () => now,
+    ...options,
+    dataDir,
+  });
+  onTestFinished(() => server.close());
+  return {
+    server,
+    origin: server.origin,
+    dataDir,
+    logLines,
+    now: () => now,
+    advance(ms) {
+      now += ms;
+    },
+  };
+}
+
+/** A server with Ana (password, alias) already created, without mail. */
+export async function startServerWithAna(options: Partial<ReferenceServerOptions> = {}): Promise<TestServer> {
+  const test = await startTestServer(options);
+  await test.server.admin.createUser({ ...ANA, sendWelcomeEmail: false });
+  return test;
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+export async function postJson(origin: string, pathname: string, body: unknown): Promise<JsonResponse> {
+  const response = await fetch(`${origin}${pathname}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return read(response);
+}
+
+export async function getJson(
+  origin: string,
+  pathname: string,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse> {
+  return read(await fetch(`${origin}${pathname}`, { headers }));
+}
+
+async function read(response: Response): Promise<JsonResponse> {
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text === '' ? undefined : (JSON.parse(text) as unknown),
+  };
+}
+
+/**
+ * Checks that a response is an RFC 9457 problem with this code and status, valid against the protocol
+ * schema, with no stack trace; returns it.
+ */
+export function expectProblem(response: JsonResponse, code: ErrorCode, status: number): Problem {
+  const contentType = response.headers.get('content-type') ?? '';
+  if (!contentType.startsWith(PROBLEM_CONTENT_TYPE)) throw new Error(`Expected a problem, got ${contentType}`);
+  const problem = Problem.parse(response.body);
+  if (problem.code !== code || problem.status !== status || response.status !== status) {
+    throw new Error(`Expected ${status} ${code}, got ${response.status} ${JSON.stringify(response.body)}`);
+  }
+  if (/\bat .+:\d+:\d+/.test(JSON.stringify(response.body))) throw new Error('The problem carries a stack trace.');
+  return problem;
+}

@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { Me, SessionTokens } from '../../../protocol/api';
+import { ANA, expectProblem, getJson, postJson, startServerWithAna } from './server-fixture';
+
+const SIGN_IN = '/api/v1/sessions';
+const REFRESH = '/api/v1/sessions/refresh';
+const REVOKE = '/api/v1/sessions/revoke';
+
+function signIn(origin: string, loginId: string, password: string) {
+  return postJson(origin, SIGN_IN, { loginId, password, installationId: 'installation-aaaaaaaa' });
+}
+
+async function signedIn(origin: string): Promise<SessionTokens> {
+  const response = await signIn(origin, ANA.loginId, ANA.password);
+  expect(response.status).toBe(200);
+  return SessionTokens.parse(response.body);
+}
+
+function me(origin: string, accessToken?: string) {
+  return getJson(origin, '/api/v1/me', accessToken === undefined ? {} : { authorization: `Bearer ${accessToken}` });
+}
+
+describe('password sign-in', () => {
+  it('accepts the login ID, the e-mail address or an alias, in any case', async () => {
+    const { origin } = await startServerWithAna();
+    for (const name of ['ana', 'ANA', 'Ana@Example.com', 'ana@CORP.onmicrosoft.com']) {
+      const response = await signIn(origin, name, ANA.password);
+      expect(response.status, name).toBe(200);
+      const tokens = SessionTokens.parse(response.body);
+      expect(tokens.user).toEqual({ loginId: ANA.loginId, displayName: ANA.displayName, email: ANA.email });
+      expect(tokens.accessTokenExpiresIn).toBe(600);
+      expect(tokens.accessToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(tokens.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    }
+  });
+
+  it('answers a wrong password and an unknown user alike', async () => {
+    const { origin } = await startServerWithAna();
+    const wrong = expectProblem(await signIn(origin, ANA.loginId, 'not the password'), 'invalid_credentials', 401);
+    const unknown = expectProblem(await signIn(origin, 'nobody', 'not the password'), 'invalid_credentials', 401);
+    expect(unknown).toEqual(wrong);
+  });
+
+  it('locks the account after ten failures in a row, for fifteen minutes', async () => {
+    const test = await startServerWithAna();
+    for (let attempt = 1; attempt <= 9; attempt++) {
+      expectProblem(await signIn(test.origin, ANA.loginId, `wrong password ${attempt}`), 'invalid_credentials', 401);
+    }
+    const locked = await signIn(test.origin, ANA.email, 'wrong password 10');
+    expect(expectProblem(locked, 'account_locked', 423).retryAfter).toBe(900);
+    expect(locked.headers.get('retry-after')).toBe('900');
+
+    // Even the right password waits out the lock.
+    test.advance(14 * 60 * 1000);
+    const still = expectProblem(await signIn(test.origin, ANA.loginId, ANA.password), 'account_locked', 423);
+    expect(still.retryAfter).toBe(60);
+
+    test.advance(60 * 1000);
+    expect((await signIn(test.origin, ANA.loginId, ANA.password)).status).toBe(200);
+  });
+
+  it('resets the failure count on success', async () => {
+    const { origin } = await startServerWithAna();
+    for (let attempt = 1; attempt <= 9; attempt++) await signIn(origin, ANA.loginId, 'wrong password');
+    expect((await signIn(origin, ANA.loginId, ANA.password)).status).toBe(200);
+    for (let attempt = 1; attempt <= 9; attempt++) {
+      expectProblem(await signIn(origin, ANA.loginId, 'wrong password'), 'invalid_credentials', 401);
+    }
+  });
+
+  it('locks unknown names the same way, so a lock-out reveals nothing', async () => {
+    const { origin } = await startServerWithAna();
+    for (let attempt = 1; attempt <= 9; attempt++) await signIn(origin, 'ghost', 'wrong password');
+    expectProblem(await signIn(origin, 'ghost', 'wrong password'), 'account_locked', 423);
+  });
+
+  it('limits sign-ins per source address', async () => {
+    const { origin } = await startServerWithAna();
+    for (let attempt = 1; attempt <= 30; attempt++) {
+      expectProblem(await signIn(origin, `nobody-${attempt}`, 'wrong password'), 'invalid_credentials', 401);
+    }
+    const limited = await signIn(origin, ANA.loginId, ANA.password);
+    const problem = expectProblem(limited, 'rate_limited', 429);
+    expect(limited.headers.get('retry-after')).toBe(String(problem.retryAfter));
+  });
+
+  it('validates the request body and names the bad field', async () => {
+    const { origin } = await startServerWithAna();
+    const problem = expectProblem(await postJson(origin, SIGN_IN, { loginId: 'ana' }), 'invalid_input', 400);
+    expect(problem.detail).toContain('"password"');
+  });
+});
+
+describe('refresh, revoke and /me', () => {
+  it('serves /me for a live access token and refuses everything else', async () => {
+    const test = await startServerWithAna();
+    const tokens = await signedIn(test.origin);
+
+    const response = await me(test.origin, tokens.accessToken);
+    expect(response.status).toBe(200);
+    expect(Me.parse(response.body)).toEqual({
+      user: tokens.user,
+      server: { name: 'Keyway reference server', origin: test.origin },
+    });
+
+    const missing = await me(test.origin);
+    expectProblem(missing, 'unauthorized', 401);
+    expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expectProblem(await me(test.origin, 'x'.repeat(43)), 'unauthorized', 401);
+    expectProblem(await me(test.origin, tokens.refreshToken), 'unauthorized', 401);
+
+    test.advance(10 * 60 * 1000);
+    expectProblem(await me(test.origin, tokens.accessToken), 'unauthorized', 401);
+  });
+
+  it('rotates the refresh token on every use', async () => {
+    const { origin } = await startServerWithAna();
+    const first = await signedIn(origin);
+
+    const response = await postJson(origin, REFRESH, { refreshToken: first.refreshToken });
+    expect(response.status).toBe(200);
+    const second = SessionTokens.parse(response.body);
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect(second.accessToken).not.toBe(first.accessToken);
+    expect((await me(origin, second.accessToken)).status).toBe(200);
+
+    const third = await postJson(origin, REFRESH, { refreshToken: second.refreshToken });
+    expect(third.status).toBe(200);
+  });
+
+  it('revokes the whole family when a used refresh token comes back', async () => {
+    const { origin } = await startServerWithAna();
+    const first = await signedIn(origin);
+    const second = SessionTokens.parse((await postJson(origin, REFRESH, { refreshToken: first.refreshToken })).body);
+
+    expectProblem(await postJson(origin, REFRESH, { refreshToken: first.refreshToken }), 'session_invalid', 401);
+
+    // The newest tokens, which the thief or the owner holds, stop working too.
+    expectProblem(await postJson(origin, REFRESH, { refreshToken: second.refreshToken }), 'session_invalid', 401);
+    expectProblem(await me(origin, second.accessToken), 'unauthorized', 401);
+  });
+
+  it('revokes on request, idempotently, and leaves other sessions alone', async () => {
+    const { origin } = await startServerWithAna();
+    const mine = await signedIn(origin);
+    const other = await signedIn(origin);
+
+    const revoked = await postJson(origin, REVOKE, { refreshToken: mine.refreshToken });
+    expect(revoked.status).toBe(204);
+    expect(revoked.body).toBeUndefined();
+    expect((await postJson(origin, REVOKE, { refreshToken: mine.refreshToken })).status).toBe(204);
+    expect((await postJson(origin, REVOKE, { refreshToken: 'y'.repeat(43) })).status).toBe(204);
+
+    expectProblem(await postJson(origin, REFRESH, { refreshToken: mine.refreshToken }), 'session_invalid', 401);
+    expectProblem(await me(origin, mine.accessToken), 'unauthorized', 401);
+    expect((await me(origin, other.accessToken)).status).toBe(200);
+  });
+
+  it('ends every session when the admin resets the password or revokes sessions', async () => {
+    const { origin, server } = await startServerWithAna();
+    const before = await signedIn(origin);
+
+    const reset = await server.admin.resetPassword(ANA.loginId, { password: 'a brand new passphrase' });
+    expect(reset.revokedSessions).toBe(1);
+    expectProblem(await postJson(origin, REFRESH, { refreshToken: before.refreshToken }), 'session_invalid', 401);
+    expectProblem(await signIn(origin, ANA.loginId, ANA.password), 'invalid_credentials', 401);
+
+    const after = SessionTokens.parse((await signIn(origin, ANA.loginId, 'a brand new passphrase')).body);
+    expect(server.admin.revokeSessions(ANA.email).revokedSessions).toBe(1);
+    expectProblem(await me(origin, after.accessToken), 'unauthorized', 401);
+  });
+});
