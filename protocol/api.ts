@@ -111,3 +111,26 @@ export const Problem = z.object({
 });
 export type Problem = z.infer<typeof Problem>;
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+// POST /api/v1/discovery (home-realm discovery)
+export const DiscoveryRequest = z.strictObject({ loginId: LoginId });
+export type DiscoveryRequest = z.infer<typeof DiscoveryRequest>;
+
+/**
+ * How this login ID signs in on this server. The answer has the same shape (and takes the same time)
+ * whether or not the account exists, so discovery never reveals who has an account.
+ */
+export const DiscoveryResponse = z.strictObject({
+  server: z.strictObject({ name: z.string().min(1).max(200), origin: z.url() }),
+  signIn: SignInMethod,
+  features: ServerFeatures,
+  license: License,
+});
+export type DiscoveryResponse = z.infer<typeof DiscoveryResponse>;
+
+/** The reference server's first-party OIDC client for Keyway (public client, PKCE S256). */
+export const KEYWAY_OIDC_CLIENT_ID = 'keyway-desktop';
+/** RFC 8252 §7.1 private-use scheme redirect, registered beside `keyway://`. */
+export const KEYWAY_OIDC_CUSTOM_REDIRECT = 'dev.keyway.app:/oauth/callback';
+/** RFC 8252 §7.3 loopback redirect; the port is chosen per sign-in and must be accepted on any port. */
+export const KEYWAY_OIDC_LOOPBACK_PATH = '/callback';

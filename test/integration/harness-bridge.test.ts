@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -8,9 +10,14 @@ let harness: ChildProcess;
 let base: string;
 
 beforeAll(async () => {
-  harness = spawn(process.execPath, [path.join(root, 'dist/harness/harness.mjs'), '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const profileDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-it-profile-'));
+  harness = spawn(
+    process.execPath,
+    [path.join(root, 'dist/harness/harness.mjs'), '--port', '0', '--profile', profileDir],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   base = await new Promise<string>((resolve, reject) => {
     let output = '';
     harness.stdout?.on('data', (chunk: Buffer) => {
@@ -43,12 +50,13 @@ function nextMessage(socket: WebSocket): Promise<unknown> {
 describe('the harness WebSocket bridge', () => {
   it('serves the contract to a page of its own origin and pushes view events', async () => {
     const socket = await open({ origin: base });
-    socket.send(JSON.stringify({ kind: 'request', id: 7, request: { command: 'getView', input: {} } }));
-    expect(await nextMessage(socket)).toMatchObject({
-      kind: 'response',
-      id: 7,
-      response: { ok: true, output: { screen: 'welcome' } },
-    });
+    // Core reads its settings right after the harness starts: ask until it has settled on Welcome.
+    await expect
+      .poll(async () => {
+        socket.send(JSON.stringify({ kind: 'request', id: 7, request: { command: 'getView', input: {} } }));
+        return nextMessage(socket);
+      })
+      .toMatchObject({ kind: 'response', id: 7, response: { ok: true, output: { screen: 'welcome' } } });
 
     const messages: unknown[] = [];
     socket.on('message', (data: Buffer) => messages.push(JSON.parse(data.toString())));

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { test as base } from '@playwright/test';
 
@@ -54,9 +56,11 @@ export const test = base.extend<{ harness: Harness }>({
   // Playwright reads fixture dependencies from the destructuring pattern; this fixture has none.
   // eslint-disable-next-line no-empty-pattern
   harness: async ({}, use) => {
-    const harness = await startHarness();
+    const profileDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-e2e-profile-'));
+    const harness = await startHarness(['--profile', profileDir]);
     await use(harness);
     await stopHarness(harness);
+    rmSync(profileDir, { recursive: true, force: true });
   },
 });
 export { expect } from '@playwright/test';
