@@ -37,6 +37,17 @@ export const ErrorCode = z.enum([
   'password_rejected',
   'session_invalid',
   'unauthorized',
+  // Unified login (OpenID Connect)
+  'discovery_failed',
+  'oidc_state_mismatch',
+  'oidc_issuer_mismatch',
+  'oidc_error',
+  'oidc_cancelled',
+  'oidc_timeout',
+  'oidc_exchange_failed',
+  'oidc_loopback_unavailable',
+  'manual_login_disabled',
+  'unified_login_required',
   // This machine
   'keychain_unavailable',
   'settings_corrupt',

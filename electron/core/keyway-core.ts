@@ -44,10 +44,12 @@ export class KeywayCore {
     }
     for (const effect of step.effects) {
       this.#inFlight += 1;
-      void this.#service.run(effect).then((result) => {
-        this.#inFlight -= 1;
-        this.send(result);
-      });
+      void this.#service
+        .run(effect, (progress) => this.send(progress))
+        .then((result) => {
+          this.#inFlight -= 1;
+          if (result !== null) this.send(result);
+        });
     }
     this.#drainLinks();
   }
@@ -91,14 +93,19 @@ export function createCoreHandlers(core: KeywayCore): CommandHandlers {
     getView: () => Promise.resolve(core.getView()),
     setWelcomeInput: ({ text }) => fire({ type: 'welcome.inputChanged', text })(),
     applyWelcome: fire({ type: 'welcome.applied' }),
+    openManualLogin: fire({ type: 'manualLogin.opened' }),
+    setManualLogin: ({ host, loginId }) => fire({ type: 'manualLogin.changed', host, loginId })(),
+    setLoginId: ({ loginId }) => fire({ type: 'loginId.changed', loginId })(),
+    next: fire({ type: 'next' }),
+    cancel: fire({ type: 'cancel' }),
     confirmServer: fire({ type: 'server.confirmed' }),
-    cancelServer: fire({ type: 'server.cancelled' }),
     chooseImport: ({ from }) => fire({ type: 'import.chosen', from })(),
     acceptLicense: fire({ type: 'license.accepted' }),
     declineLicense: fire({ type: 'license.declined' }),
     submitPassword: ({ password }) => fire({ type: 'password.submitted', password })(),
-    goBack: fire({ type: 'password.back' }),
-    retry: fire({ type: 'resume.retry' }),
+    goBack: fire({ type: 'back' }),
+    retry: fire({ type: 'retry' }),
+    reopenBrowser: fire({ type: 'oidc.reopen' }),
     signOut: fire({ type: 'home.signOut' }),
     forgetServer: fire({ type: 'home.forget' }),
   };

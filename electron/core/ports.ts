@@ -25,9 +25,19 @@ export interface Clock {
 
 export type Fetch = typeof fetch;
 
-/** Machine-wide policy set by IT (the full set of keys arrives with the policy work). */
+/** Machine-wide policy set by IT, as core needs it (read and validated by electron/core/machine-policy). */
 export interface Policy {
   /** Host patterns (`*.example.com`, `keyway.example.com`); when present, any other server is refused. */
   readonly allowedServers?: readonly string[];
   readonly disableImport?: boolean;
+  readonly disableManualLogin?: boolean;
+  /** Password sign-in is refused; only the identity provider (OIDC) may be used. */
+  readonly forceUnifiedLogin?: boolean;
+  /** A server origin: Welcome offers the login-ID page for it instead of the paste step. */
+  readonly presetServer?: string;
+}
+
+/** Opens a URL in the user's default browser (the system browser, never an embedded view). */
+export interface ExternalBrowser {
+  open(url: string): Promise<void>;
 }

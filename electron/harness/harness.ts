@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { createConfSettingsStore } from '../core/adapters/conf-settings-store';
 import { createKeytarSecretStore } from '../core/adapters/keytar-secret-store';
 import { KeywayCore } from '../core/keyway-core';
+import { encodeEvent } from '../ipc/dispatcher';
+import type { EventEnvelope } from '../ipc/wire';
 import { forwardToRunningInstance, listenForOtherInstances } from './instance-lock';
 import { attachSocketBridge } from './socket-bridge';
 import { createStaticSite } from './static-site';
@@ -66,12 +68,21 @@ async function main(): Promise<void> {
     return;
   }
 
+  // The harness's "system browser" is a new tab opened by the page itself (see the openExternal event).
+  let broadcast: (event: EventEnvelope) => number = () => 0;
   const core = new KeywayCore({
     secrets: createKeytarSecretStore(),
     settings: createConfSettingsStore(options.profileDir),
     fetch: globalThis.fetch,
     clock: { now: () => Date.now() },
     policy: {},
+    browser: {
+      open: (url) => {
+        if (broadcast(encodeEvent('openExternal', { url })) === 0)
+          console.log(`Open this URL in your browser to sign in: ${url}`);
+        return Promise.resolve();
+      },
+    },
   });
   const lock = await listenForOtherInstances(options.profileDir, (url) => {
     if (url !== null) core.openDeepLink(url);
@@ -80,7 +91,7 @@ async function main(): Promise<void> {
   let port = options.port;
   const origins = (): string[] => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
   const server = createServer(createStaticSite(options.rendererDir, () => port));
-  attachSocketBridge(server, core, origins);
+  broadcast = attachSocketBridge(server, core, origins).broadcast;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     // Loopback only: the harness serves a sign-in engine and must never be reachable from the network.

@@ -3,7 +3,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { KeywayCore } from '../core/keyway-core';
 import { createCoreHandlers } from '../core/keyway-core';
 import { createDispatcher, encodeEvent } from '../ipc/dispatcher';
-import { HARNESS_SOCKET_PATH, SocketClientMessage, type SocketServerMessage } from '../ipc/wire';
+import { HARNESS_SOCKET_PATH, SocketClientMessage, type EventEnvelope, type SocketServerMessage } from '../ipc/wire';
 
 /** No contract message comes near this; anything bigger is an attack or a bug. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -17,7 +17,7 @@ export function attachSocketBridge(
   server: Server,
   core: KeywayCore,
   allowedOrigins: () => readonly string[],
-): WebSocketServer {
+): { sockets: WebSocketServer; broadcast: (event: EventEnvelope) => number } {
   const dispatch = createDispatcher(createCoreHandlers(core));
   const sockets = new WebSocketServer({
     server,
@@ -45,7 +45,17 @@ export function attachSocketBridge(
       })();
     });
   });
-  return sockets;
+  /** Sends an event to every connected page; returns how many received it. */
+  const broadcast = (event: EventEnvelope): number => {
+    let sent = 0;
+    for (const socket of sockets.clients) {
+      if (socket.readyState !== socket.OPEN) continue;
+      socket.send(JSON.stringify({ kind: 'event', event } satisfies SocketServerMessage));
+      sent += 1;
+    }
+    return sent;
+  };
+  return { sockets, broadcast };
 }
 
 export function isAllowedUpgrade(req: Pick<IncomingMessage, 'headers'>, allowedOrigins: readonly string[]): boolean {

@@ -52,7 +52,9 @@ export function createClient(transport: RawTransport): KeywayClient {
         if (!envelope.success || envelope.data.event !== wanted) return;
         const payload = events[event].safeParse(envelope.data.payload);
         // An event outside the contract is dropped rather than rendered: the UI never shows unchecked data.
-        if (payload.success) listener(payload.data);
+        // The schema was picked by the same key, so the payload has this event's type; TypeScript cannot
+        // correlate the two lookups.
+        if (payload.success) listener(payload.data as EventPayload<typeof event>);
       });
     },
   };

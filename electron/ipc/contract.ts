@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_PASSWORD_LENGTH, MAX_PASTE_LENGTH, View } from './view';
+import { MAX_LOGIN_ID_LENGTH, MAX_PASSWORD_LENGTH, MAX_PASTE_LENGTH, View } from './view';
 
 /**
  * The IPC contract: every command (renderer → core) and event (core → renderer), each with a zod schema.
@@ -19,19 +19,31 @@ export const commands = {
   },
   /** Apply on the Welcome screen. */
   applyWelcome: { input: NoInput, output: NoOutput },
-  /** Continue / Cancel on Confirm server. */
+  /** The hidden Manual Login: three taps on the logo, or Ctrl/Cmd+Shift+M. */
+  openManualLogin: { input: NoInput, output: NoOutput },
+  setManualLogin: {
+    input: z.strictObject({ host: z.string().max(300), loginId: z.string().max(MAX_LOGIN_ID_LENGTH) }),
+    output: NoOutput,
+  },
+  setLoginId: { input: z.strictObject({ loginId: z.string().max(MAX_LOGIN_ID_LENGTH) }), output: NoOutput },
+  /** Next on Manual Login and on the login-ID page (runs home-realm discovery). */
+  next: { input: NoInput, output: NoOutput },
+  /** Cancel on Confirm server, Manual Login, the login-ID page and the browser sign-in. */
+  cancel: { input: NoInput, output: NoOutput },
+  /** Continue on Confirm server. */
   confirmServer: { input: NoInput, output: NoOutput },
-  cancelServer: { input: NoInput, output: NoOutput },
   /** Import: carry settings over from an earlier profile (its origin), or start fresh (null). */
   chooseImport: { input: z.strictObject({ from: z.string().max(500).nullable() }), output: NoOutput },
   acceptLicense: { input: NoInput, output: NoOutput },
   declineLicense: { input: NoInput, output: NoOutput },
   /** The password goes to core once, on Apply; it is never part of a view. */
   submitPassword: { input: z.strictObject({ password: z.string().max(MAX_PASSWORD_LENGTH) }), output: NoOutput },
-  /** Back on Password (and "Use password" when a silent sign-in could not reach the server). */
+  /** Back on Password (and "Sign in again" when a silent sign-in could not reach the server). */
   goBack: { input: NoInput, output: NoOutput },
-  /** Retry a silent sign-in that failed for a reason other than an ended session. */
+  /** Retry a silent sign-in, or a browser sign-in, that failed. */
   retry: { input: NoInput, output: NoOutput },
+  /** "Open the browser again" while waiting for the identity provider. */
+  reopenBrowser: { input: NoInput, output: NoOutput },
   signOut: { input: NoInput, output: NoOutput },
   forgetServer: { input: NoInput, output: NoOutput },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
@@ -39,6 +51,11 @@ export const commands = {
 export const events = {
   /** Core published a new view. */
   view: View,
+  /**
+   * Harness only: open this URL in a new browser tab (the harness's stand-in for the system browser).
+   * In Electron, main opens the system browser itself and never sends this.
+   */
+  openExternal: z.strictObject({ url: z.url({ protocol: /^https?$/ }).max(8192) }),
 } as const satisfies Record<string, z.ZodType>;
 
 export type Commands = typeof commands;

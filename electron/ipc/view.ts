@@ -11,6 +11,7 @@ export { KeywayErrorShape };
 /** Longest text the paste field accepts; longer input is refused by the contract, not truncated. */
 export const MAX_PASTE_LENGTH = 4096;
 export const MAX_PASSWORD_LENGTH = 256;
+export const MAX_LOGIN_ID_LENGTH = 254;
 
 const Text = z.string().max(500);
 const ErrorOrNull = KeywayErrorShape.nullable();
@@ -26,7 +27,7 @@ export type WelcomeView = z.infer<typeof WelcomeView>;
 
 export const ProgressView = z.strictObject({
   screen: z.literal('progress'),
-  step: z.enum(['starting', 'redeeming', 'signingIn', 'resuming', 'signingOut', 'forgetting']),
+  step: z.enum(['starting', 'redeeming', 'discovering', 'signingIn', 'resuming', 'signingOut', 'forgetting']),
   serverHost: Text.nullable(),
 });
 export type ProgressView = z.infer<typeof ProgressView>;
@@ -89,7 +90,40 @@ export const HomeView = z.strictObject({
 });
 export type HomeView = z.infer<typeof HomeView>;
 
+export const ManualLoginView = z.strictObject({
+  screen: z.literal('manualLogin'),
+  host: Text,
+  loginId: Text,
+  error: ErrorOrNull,
+});
+export type ManualLoginView = z.infer<typeof ManualLoginView>;
+
+export const LoginIdView = z.strictObject({
+  screen: z.literal('loginId'),
+  serverName: Text.nullable(),
+  serverHost: Text,
+  loginId: Text,
+  canGoBack: z.boolean(),
+  error: ErrorOrNull,
+});
+export type LoginIdView = z.infer<typeof LoginIdView>;
+
+/** Waiting for the identity provider in the system browser (unified login). */
+export const BrowserSignInView = z.strictObject({
+  screen: z.literal('browserSignIn'),
+  serverHost: Text,
+  identityProviderHost: Text,
+  loginId: Text,
+  /** True once the browser was opened, so "Open the browser again" can work. */
+  opened: z.boolean(),
+  error: ErrorOrNull,
+});
+export type BrowserSignInView = z.infer<typeof BrowserSignInView>;
+
 export const View = z.discriminatedUnion('screen', [
+  ManualLoginView,
+  LoginIdView,
+  BrowserSignInView,
   WelcomeView,
   ProgressView,
   ConfirmServerView,

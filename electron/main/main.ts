@@ -6,6 +6,7 @@ import { createKeytarSecretStore } from '../core/adapters/keytar-secret-store';
 import { KeywayCore } from '../core/keyway-core';
 import { deepLinkFromArgv, protocolClientArgs } from './deep-links';
 import { serveContractOverIpc } from './ipc-handlers';
+import { openInSystemBrowser } from './external-browser';
 import { createElectronSettingsStore } from './electron-settings-store';
 import { createMainWindow, denyAllPermissions, lockDownContents } from './window';
 
@@ -19,6 +20,7 @@ const core = new KeywayCore({
   fetch: globalThis.fetch,
   clock: { now: () => Date.now() },
   policy: {},
+  browser: { open: openInSystemBrowser },
 });
 let mainWindow: BrowserWindow | null = null;
 

@@ -2,10 +2,13 @@ import { useEffect, useState } from 'react';
 import type { KeywayClient } from '../../electron/ipc/client';
 import type { View } from '../../electron/ipc/view';
 import { strings } from './i18n';
+import { BrowserSignInScreen } from './screens/BrowserSignInScreen';
 import { ConfirmServerScreen } from './screens/ConfirmServerScreen';
 import { HomeScreen } from './screens/HomeScreen';
 import { ImportScreen } from './screens/ImportScreen';
 import { LicenseScreen } from './screens/LicenseScreen';
+import { LoginIdScreen } from './screens/LoginIdScreen';
+import { ManualLoginScreen } from './screens/ManualLoginScreen';
 import { PasswordScreen } from './screens/PasswordScreen';
 import { ProgressScreen } from './screens/ProgressScreen';
 import { ResumeFailedScreen } from './screens/ResumeFailedScreen';
@@ -25,7 +28,23 @@ export function App({ client, connected }: { client: KeywayClient; connected: bo
     void client.invoke('getView', {}).then((initial) => {
       if (!sawEvent) setView(initial);
     });
-    return off;
+    // Harness only: core asks the page to open the identity provider in a new tab (the "system browser").
+    const offExternal = client.on('openExternal', ({ url }) => {
+      window.open(url, '_blank', 'noopener,noreferrer');
+    });
+    // Ctrl/Cmd+Shift+M opens Manual Login: the keyboard way to the logo's triple tap.
+    const onKey = (event: KeyboardEvent): void => {
+      if ((event.ctrlKey || event.metaKey) && event.shiftKey && event.key.toLowerCase() === 'm') {
+        event.preventDefault();
+        void client.invoke('openManualLogin', {}).catch(() => undefined);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      off();
+      offExternal();
+      window.removeEventListener('keydown', onKey);
+    };
   }, [client]);
 
   return (
@@ -55,6 +74,9 @@ const screens: { [S in View['screen']]: (props: ScreenProps<S>) => React.JSX.Ele
   password: PasswordScreen,
   resumeFailed: ResumeFailedScreen,
   home: HomeScreen,
+  manualLogin: ManualLoginScreen,
+  loginId: LoginIdScreen,
+  browserSignIn: BrowserSignInScreen,
 };
 
 function ScreenFor({ view, client }: { view: View; client: KeywayClient }): React.JSX.Element {

@@ -43,6 +43,7 @@ function client(profileDir = tempDir('keyway-it-profile-'), secrets: SecretStore
     fetch: globalThis.fetch,
     clock: { now: () => Date.now() },
     policy: {},
+    browser: { open: () => Promise.reject(new Error('no browser in this test')) },
   });
   return { core, profileDir };
 }

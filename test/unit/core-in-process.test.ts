@@ -14,6 +14,7 @@ async function connect() {
     fetch: () => Promise.reject(new TypeError('fetch failed')),
     clock: { now: () => 0 },
     policy: {},
+    browser: { open: () => Promise.reject(new Error('no browser in unit tests')) },
   });
   const { transport, emit } = createInProcessTransport(createDispatcher(createCoreHandlers(core)));
   core.onView((view) => emit(encodeEvent('view', view)));

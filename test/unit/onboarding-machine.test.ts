@@ -10,7 +10,14 @@ import { toView } from '../../electron/core/onboarding/view';
 import type { Policy } from '../../electron/core/ports';
 import { codeFor, configFor, ORIGIN } from './support/fixtures';
 
-const ana: ProfileSummary = { origin: ORIGIN, serverName: 'Example Corp', loginId: 'ana', displayName: 'Ana Example' };
+const ana: ProfileSummary = {
+  origin: ORIGIN,
+  serverName: 'Example Corp',
+  loginId: 'ana',
+  displayName: 'Ana Example',
+  method: 'password',
+  acceptedLicenseVersion: '1',
+};
 const home = {
   origin: ORIGIN,
   serverName: 'Example Corp',
@@ -80,7 +87,7 @@ describe('onboarding machine', () => {
   });
 
   it('Cancel on Confirm server returns to Welcome; Continue redeems', () => {
-    expect(run([...apply(codeFor()), { type: 'server.cancelled' }]).view).toMatchObject({ screen: 'welcome' });
+    expect(run([...apply(codeFor()), { type: 'cancel' }]).view).toMatchObject({ screen: 'welcome' });
     const { effects } = run([...apply(codeFor()), { type: 'server.confirmed' }]);
     expect(effects).toMatchObject([{ type: 'redeem' }]);
   });
@@ -143,7 +150,7 @@ describe('onboarding machine', () => {
     ]);
     expect(JSON.stringify(submitted.view)).not.toContain('hunter2-secret');
     expect(JSON.stringify(submitted.state)).not.toContain('hunter2-secret');
-    expect(run([...toLicense, { type: 'license.accepted' }, { type: 'password.back' }]).view).toMatchObject({
+    expect(run([...toLicense, { type: 'license.accepted' }, { type: 'back' }]).view).toMatchObject({
       screen: 'license',
     });
   });
@@ -203,7 +210,7 @@ describe('onboarding machine', () => {
       sessionEnded: false,
     });
     expect(toView(offline.state)).toMatchObject({ screen: 'resumeFailed', error: { code: 'server_unreachable' } });
-    expect(transition(offline.state, { type: 'resume.retry' }).effects).toEqual([{ type: 'resume', target: ana }]);
+    expect(transition(offline.state, { type: 'retry' }).effects).toEqual([{ type: 'resume', target: ana }]);
   });
 
   it('sign out keeps the profile and asks for the password; forget removes it and returns to Welcome', () => {

@@ -17,6 +17,7 @@ async function renderAgainstRealCore() {
     fetch: () => Promise.reject(new TypeError('fetch failed')),
     clock: { now: () => 0 },
     policy: {},
+    browser: { open: () => Promise.reject(new Error('no browser in unit tests')) },
   });
   await core.start();
   const { transport, emit } = createInProcessTransport(createDispatcher(createCoreHandlers(core)));

@@ -1,21 +1,15 @@
 import { parseDeploymentInput } from '../../../protocol/deployment-link';
 import { KeywayError, type KeywayErrorShape } from '../../../protocol/errors';
 import { assertServerAllowed } from '../policy';
-import type {
-  Context,
-  OnboardingEffect,
-  OnboardingEvent,
-  OnboardingState,
-  ProfileSummary,
-  Screen,
-  Step,
-} from './states';
+import { afterDiscovery, backFrom, fromDeployment, parseManualServer, proceedToSignIn, withError } from './routes';
+import type { Context, OnboardingEffect, OnboardingEvent, OnboardingState, Screen, Step } from './states';
 
 /**
  * The onboarding flow as one explicit machine: a pure `transition(state, event)` over discriminated
  * unions, checked for exhaustiveness by the compiler. Transitions do no I/O; work for the outside
- * world is returned as effects, and their results come back as events. Reading this file tells you
- * every path a user can take; an event a state does not expect leaves it unchanged.
+ * world is returned as effects, and their results come back as events. Reading this file (and
+ * routes.ts, which decides where a sign-in goes next) tells you every path a user can take; an event
+ * a state does not expect leaves it unchanged.
  */
 
 export type { OnboardingEvent, OnboardingState } from './states';
@@ -30,17 +24,28 @@ export function transition(state: OnboardingState, event: OnboardingEvent): Step
   const stay: Step = { state, effects: [] };
 
   // A deep link is welcome whenever the user is not waiting on the network.
-  if (event.type === 'deepLink.opened') {
-    return isIdle(screen) ? startDeployment(state, event.url, screen) : stay;
-  }
-
+  if (event.type === 'deepLink.opened') return isIdle(screen) ? startDeployment(state, event.url, screen) : stay;
   if (event.type === 'profiles.changed')
     return { state: { context: { ...context, profiles: event.profiles }, screen }, effects: [] };
+  // The hidden Manual Login (three taps on the logo, or the shortcut) opens from Welcome only.
+  if (event.type === 'manualLogin.opened') {
+    if (screen.kind !== 'welcome') return stay;
+    if (context.policy.disableManualLogin === true) {
+      return go({
+        ...screen,
+        error: { code: 'manual_login_disabled', message: 'Manual login is turned off by your organization’s policy.' },
+      });
+    }
+    return go({ kind: 'manualLogin', host: '', loginId: '', error: null });
+  }
 
   switch (screen.kind) {
     case 'starting':
       if (event.type === 'started') {
-        const next: OnboardingState = { context: { ...context, profiles: event.profiles }, screen: welcome() };
+        const next: OnboardingState = {
+          context: { ...context, profiles: event.profiles },
+          screen: firstScreen(context),
+        };
         if (event.resume === null) return { state: next, effects: [] };
         return {
           state: { ...next, screen: { kind: 'resuming', target: event.resume } },
@@ -55,6 +60,46 @@ export function transition(state: OnboardingState, event: OnboardingEvent): Step
       if (event.type === 'welcome.applied') return startDeployment(state, screen.input, screen);
       return stay;
 
+    case 'manualLogin':
+      if (event.type === 'manualLogin.changed')
+        return go({ ...screen, host: event.host, loginId: event.loginId, error: null });
+      if (event.type === 'cancel') return go(welcome());
+      if (event.type === 'next') {
+        try {
+          const origin = parseManualServer(screen.host);
+          assertServerAllowed(origin, context.policy);
+          const loginId = requireLoginId(screen.loginId);
+          return go(
+            { kind: 'discovering', origin, loginId, returnTo: { ...screen, error: null } },
+            { type: 'discover', origin, loginId },
+          );
+        } catch (error) {
+          return go({ ...screen, error: toShape(error) });
+        }
+      }
+      return stay;
+
+    case 'loginId':
+      if (event.type === 'loginId.changed') return go({ ...screen, loginId: event.loginId, error: null });
+      if (event.type === 'cancel' && screen.canGoBack) return go(welcome());
+      if (event.type === 'next') {
+        try {
+          const loginId = requireLoginId(screen.loginId);
+          return go(
+            { kind: 'discovering', origin: screen.origin, loginId, returnTo: { ...screen, error: null } },
+            { type: 'discover', origin: screen.origin, loginId },
+          );
+        } catch (error) {
+          return go({ ...screen, error: toShape(error) });
+        }
+      }
+      return stay;
+
+    case 'discovering':
+      if (event.type === 'discovery.succeeded') return afterDiscovery(state, screen, event.response);
+      if (event.type === 'discovery.failed') return go(withError(screen.returnTo, event.error));
+      return stay;
+
     case 'confirmServer':
       if (event.type === 'server.confirmed') {
         return go(
@@ -62,15 +107,11 @@ export function transition(state: OnboardingState, event: OnboardingEvent): Step
           { type: 'redeem', deployment: screen.deployment },
         );
       }
-      if (event.type === 'server.cancelled') return go(screen.returnTo);
+      if (event.type === 'cancel') return go(screen.returnTo);
       return stay;
 
     case 'redeeming':
-      if (event.type === 'redeem.succeeded') {
-        const pending = { config: event.config, importFrom: null };
-        const offerImport = context.profiles.length > 0 && context.policy.disableImport !== true;
-        return go(offerImport ? { kind: 'importProfile', pending } : { kind: 'license', pending });
-      }
+      if (event.type === 'redeem.succeeded') return fromDeployment(state, event.config);
       if (event.type === 'redeem.failed') {
         // A dead code cannot be retried: back to the paste field. A network failure can: stay on Confirm.
         if (event.error.code.startsWith('deployment_') || event.error.code.startsWith('code_')) {
@@ -93,9 +134,7 @@ export function transition(state: OnboardingState, event: OnboardingEvent): Step
       return stay;
 
     case 'license':
-      if (event.type === 'license.accepted') {
-        return go({ kind: 'password', target: targetOf(screen.pending.config), pending: screen.pending, error: null });
-      }
+      if (event.type === 'license.accepted') return proceedToSignIn(state, screen.pending);
       // Nothing was saved yet, so declining leaves nothing behind.
       if (event.type === 'license.declined') return go(welcome());
       return stay;
@@ -124,8 +163,7 @@ export function transition(state: OnboardingState, event: OnboardingEvent): Step
           { type: 'signIn', target: screen.target, password: event.password, pending: screen.pending },
         );
       }
-      if (event.type === 'password.back')
-        return go(screen.pending ? { kind: 'license', pending: screen.pending } : welcome());
+      if (event.type === 'back') return go(screen.pending ? backFrom(screen.pending) : welcome());
       return stay;
 
     case 'signingIn':
@@ -134,23 +172,39 @@ export function transition(state: OnboardingState, event: OnboardingEvent): Step
         return go({ kind: 'password', target: screen.target, pending: screen.pending, error: event.error });
       return stay;
 
+    case 'browserSignIn':
+      if (event.type === 'oidc.opened') return go({ ...screen, opened: true });
+      if (event.type === 'oidc.reopen' && screen.opened && screen.error === null)
+        return { state, effects: [{ type: 'oidcReopen' }] };
+      if (event.type === 'signIn.succeeded') return afterSignIn(state, event);
+      if (event.type === 'signIn.failed') return go({ ...screen, opened: false, error: event.error });
+      if (event.type === 'retry' && screen.error !== null) {
+        const { target, pending, provider, loginHint } = screen;
+        return go(
+          { ...screen, opened: false, error: null },
+          { type: 'oidcSignIn', target, pending, provider, loginHint },
+        );
+      }
+      if (event.type === 'cancel') {
+        // Cancel while waiting aborts the listener; the flow's failure event then finds us elsewhere.
+        return go(screen.returnTo, ...(screen.error === null ? [{ type: 'oidcCancel' } as const] : []));
+      }
+      return stay;
+
     case 'resuming':
       if (event.type === 'signIn.succeeded') return afterSignIn(state, event);
       if (event.type === 'resume.failed') {
-        // An ended session needs the password again, with the login ID kept; anything else may pass.
-        return go(
-          event.sessionEnded || event.error === null
-            ? { kind: 'password', target: screen.target, pending: null, error: event.error }
-            : { kind: 'resumeFailed', target: screen.target, error: event.error },
-        );
+        // An ended session needs signing in again, with the login ID kept; anything else may pass.
+        if (!event.sessionEnded && event.error !== null)
+          return go({ kind: 'resumeFailed', target: screen.target, error: event.error });
+        return go(signInAgain(screen.target, event.error));
       }
       return stay;
 
     case 'resumeFailed':
-      if (event.type === 'resume.retry')
+      if (event.type === 'retry')
         return go({ kind: 'resuming', target: screen.target }, { type: 'resume', target: screen.target });
-      if (event.type === 'password.back')
-        return go({ kind: 'password', target: screen.target, pending: null, error: null });
+      if (event.type === 'back') return go(signInAgain(screen.target, null));
       return stay;
 
     case 'home':
@@ -168,10 +222,7 @@ export function transition(state: OnboardingState, event: OnboardingEvent): Step
         const next: Context = { ...context, profiles: event.profiles };
         const target = event.forgot ? undefined : event.profiles.find((p) => p.origin === screen.home.origin);
         return {
-          state: {
-            context: next,
-            screen: target ? { kind: 'password', target, pending: null, error: null } : welcome(),
-          },
+          state: { context: next, screen: target ? signInAgain(target, null) : firstScreen(next) },
           effects: [],
         };
       }
@@ -188,6 +239,21 @@ function afterSignIn(state: OnboardingState, event: Extract<OnboardingEvent, { t
     ? { kind: 'licenseUpdate', home: event.home, license: event.licenseUpdate }
     : { kind: 'home', home: event.home, notice: event.notice };
   return { state: { context, screen }, effects: [] };
+}
+
+/** Where a known profile signs in again: its password page, or (unified login) its login-ID page. */
+function signInAgain(target: Extract<Screen, { kind: 'resuming' }>['target'], error: KeywayErrorShape | null): Screen {
+  if (target.method === 'oidc') {
+    return {
+      kind: 'loginId',
+      origin: target.origin,
+      serverName: target.serverName,
+      loginId: target.loginId,
+      error,
+      canGoBack: true,
+    };
+  }
+  return { kind: 'password', target, pending: null, error };
 }
 
 /** Parses pasted text or a deep link, applies policy, and moves to Confirm server (or straight on). */
@@ -210,22 +276,31 @@ function startDeployment(state: OnboardingState, input: string, from: Screen): S
   }
 }
 
-function targetOf(config: {
-  server: { origin: string; name: string };
-  user: { loginId: string; displayName: string };
-}): ProfileSummary {
-  return {
-    origin: config.server.origin,
-    serverName: config.server.name,
-    loginId: config.user.loginId,
-    displayName: config.user.displayName,
-  };
+/** Welcome, or the login-ID page of the server IT preset by policy. */
+function firstScreen(context: Context): Screen {
+  const preset = context.policy.presetServer;
+  if (preset) return { kind: 'loginId', origin: preset, serverName: null, loginId: '', error: null, canGoBack: false };
+  return welcome();
 }
 
-const welcome = (input = '', error: KeywayErrorShape | null = null): Screen => ({ kind: 'welcome', input, error });
+function requireLoginId(text: string): string {
+  const loginId = text.trim();
+  if (loginId === '' || /\s/.test(loginId) || loginId.length > 254) {
+    throw new KeywayError('invalid_input', 'Enter your e-mail address or login ID (for example ana@example.com).');
+  }
+  return loginId;
+}
+
+export const welcome = (input = '', error: KeywayErrorShape | null = null): Screen => ({
+  kind: 'welcome',
+  input,
+  error,
+});
 
 export function isIdle(screen: Screen): boolean {
-  return !['starting', 'redeeming', 'signingIn', 'resuming', 'signingOut'].includes(screen.kind);
+  return !['starting', 'redeeming', 'discovering', 'signingIn', 'resuming', 'signingOut', 'browserSignIn'].includes(
+    screen.kind,
+  );
 }
 
 export function toShape(error: unknown): KeywayErrorShape {

@@ -1,11 +1,13 @@
-import type { SessionTokens } from '../../../protocol/api';
+import type { License, UserSummary } from '../../../protocol/api';
 import { KeywayError, type KeywayErrorShape } from '../../../protocol/errors';
-import type { Clock, Fetch, Policy, SecretStore, SettingsStore } from '../ports';
+import { OidcClient } from '../oidc/oidc-client';
+import type { Clock, ExternalBrowser, Fetch, Policy, SecretStore, SettingsStore } from '../ports';
 import { refreshTokenAccount } from '../secrets/accounts';
 import { ServerApi } from '../server-api/server-api';
-import { defaultPreferences, type Profile, type Settings } from '../settings/schema';
+import type { Profile, Settings } from '../settings/schema';
 import { toShape } from './machine';
-import type { HomeInfo, OnboardingEffect, OnboardingEvent, PendingDeployment, ProfileSummary } from './states';
+import { homeOf, profileFrom, summaries, summary, withProfile } from './profiles';
+import type { OnboardingEffect, OnboardingEvent, PendingProfile, ProfileSummary } from './states';
 
 export interface CoreDependencies {
   readonly secrets: SecretStore;
@@ -13,19 +15,32 @@ export interface CoreDependencies {
   readonly fetch: Fetch;
   readonly clock: Clock;
   readonly policy: Policy;
+  readonly browser: ExternalBrowser;
+  /** How long to wait for the browser sign-in before giving up (default 5 minutes). */
+  readonly browserTimeoutMs?: number;
+}
+
+/** What a successful sign-in hands over, whichever way it happened. */
+interface Session {
+  readonly refreshToken: string | null;
+  readonly user: UserSummary | null;
+  /** The server's current license (password sessions); null when the sign-in path does not tell. */
+  readonly license: License | null;
 }
 
 /**
- * Runs the machine's effects: the only place where onboarding touches the network, the keychain and
- * the settings file. Each effect resolves to exactly one event; failures become events too, never throws.
+ * Runs the machine's effects: the only place where onboarding touches the network, the browser, the
+ * keychain and the settings file. Each effect resolves to exactly one event; it never rejects.
  */
 export class OnboardingService {
-  /** Access tokens live in memory only; refresh tokens in the keychain. */
-  readonly #accessTokens = new Map<string, { token: string; expiresAt: number }>();
   /** The profiles as last read or written, for failure events that must not lose them. */
   #profiles: ProfileSummary[] = [];
+  readonly #oidc: OidcClient;
+  #browserFlow: { abort: AbortController; url: string | null } | null = null;
 
-  constructor(private readonly deps: CoreDependencies) {}
+  constructor(private readonly deps: CoreDependencies) {
+    this.#oidc = new OidcClient(deps.fetch, deps.browser, deps.browserTimeoutMs);
+  }
 
   async start(): Promise<OnboardingEvent> {
     try {
@@ -39,80 +54,129 @@ export class OnboardingService {
     }
   }
 
-  /** Never rejects: an unexpected failure becomes the effect's failure event. */
-  async run(effect: OnboardingEffect): Promise<OnboardingEvent> {
+  async run(effect: OnboardingEffect, emit: (event: OnboardingEvent) => void): Promise<OnboardingEvent | null> {
     try {
-      return await this.perform(effect);
+      return await this.perform(effect, emit);
     } catch (error) {
       const shape = toShape(error);
       switch (effect.type) {
         case 'redeem':
           return { type: 'redeem.failed', error: shape };
+        case 'discover':
+          return { type: 'discovery.failed', error: shape };
         case 'signIn':
+        case 'oidcSignIn':
           return { type: 'signIn.failed', error: shape };
         case 'resume':
           return { type: 'resume.failed', error: shape, sessionEnded: false };
-        case 'acceptLicense':
-          return { type: 'profiles.changed', profiles: this.#profiles };
         case 'signOut':
           return { type: 'signedOut', profiles: this.#profiles, forgot: false };
+        case 'acceptLicense':
+        case 'oidcReopen':
+        case 'oidcCancel':
+          return { type: 'profiles.changed', profiles: this.#profiles };
       }
     }
   }
 
-  private perform(effect: OnboardingEffect): Promise<OnboardingEvent> {
+  private async perform(
+    effect: OnboardingEffect,
+    emit: (event: OnboardingEvent) => void,
+  ): Promise<OnboardingEvent | null> {
     switch (effect.type) {
-      case 'redeem':
-        return this.redeem(effect.deployment.origin, effect.deployment.codeText);
+      case 'redeem': {
+        const settings = await this.deps.settings.read();
+        const config = await this.api(effect.deployment.origin).redeem({
+          code: effect.deployment.codeText,
+          installationId: settings.installationId,
+        });
+        if (config.server.origin !== effect.deployment.origin) {
+          throw new KeywayError(
+            'server_bad_response',
+            `The server at ${new URL(effect.deployment.origin).host} answered for another server.`,
+          );
+        }
+        return { type: 'redeem.succeeded', config };
+      }
+      case 'discover': {
+        const response = await this.api(effect.origin).discover({ loginId: effect.loginId });
+        if (response.server.origin !== effect.origin) {
+          throw new KeywayError(
+            'server_bad_response',
+            `The server at ${new URL(effect.origin).host} answered for another server.`,
+          );
+        }
+        return { type: 'discovery.succeeded', response };
+      }
       case 'signIn':
-        return this.signIn(effect.target, effect.password, effect.pending);
+        return this.passwordSignIn(effect.target, effect.password, effect.pending);
+      case 'oidcSignIn':
+        return this.browserSignIn(effect.target, effect.pending, effect.provider, effect.loginHint, emit);
+      case 'oidcReopen':
+        if (this.#browserFlow?.url) await this.deps.browser.open(this.#browserFlow.url);
+        return null;
+      case 'oidcCancel':
+        this.#browserFlow?.abort.abort();
+        return null;
       case 'resume':
         return this.resume(effect.target);
-      case 'acceptLicense':
-        return this.acceptLicense(effect.origin, effect.version);
+      case 'acceptLicense': {
+        const settings = await this.deps.settings.read();
+        const profiles = settings.profiles.map((p) =>
+          p.origin === effect.origin ? { ...p, acceptedLicenseVersion: effect.version } : p,
+        );
+        await this.deps.settings.write({ ...settings, profiles });
+        return { type: 'profiles.changed', profiles: this.remember({ ...settings, profiles }) };
+      }
       case 'signOut':
         return this.signOut(effect.origin, effect.forget);
     }
   }
 
-  private async redeem(origin: string, code: string): Promise<OnboardingEvent> {
-    try {
-      const settings = await this.deps.settings.read();
-      const config = await this.api(origin).redeem({ code, installationId: settings.installationId });
-      if (config.server.origin !== origin) {
-        throw new KeywayError(
-          'server_bad_response',
-          `The server at ${new URL(origin).host} answered for another server.`,
-        );
-      }
-      return { type: 'redeem.succeeded', config };
-    } catch (error) {
-      return { type: 'redeem.failed', error: toShape(error) };
-    }
-  }
-
-  private async signIn(
+  private async passwordSignIn(
     target: ProfileSummary,
     password: string,
-    pending: PendingDeployment | null,
+    pending: PendingProfile | null,
   ): Promise<OnboardingEvent> {
+    const settings = await this.deps.settings.read();
+    const tokens = await this.api(target.origin).signInWithPassword({
+      loginId: target.loginId,
+      password,
+      installationId: settings.installationId,
+    });
+    const profile = pending
+      ? profileFrom(pending, tokens.user, settings, this.deps.clock.now())
+      : this.existing(settings, target.origin);
+    return this.completeSignIn(settings, profile, {
+      refreshToken: tokens.refreshToken,
+      user: tokens.user,
+      license: tokens.license,
+    });
+  }
+
+  private async browserSignIn(
+    target: ProfileSummary,
+    pending: PendingProfile | null,
+    provider: { issuer: string; clientId: string },
+    loginHint: string | null,
+    emit: (event: OnboardingEvent) => void,
+  ): Promise<OnboardingEvent> {
+    this.#browserFlow?.abort.abort();
+    const flow = { abort: new AbortController(), url: null as string | null };
+    this.#browserFlow = flow;
     try {
-      const settings = await this.deps.settings.read();
-      const tokens = await this.api(target.origin).signInWithPassword({
-        loginId: target.loginId,
-        password,
-        installationId: settings.installationId,
+      const session = await this.#oidc.signIn(provider, loginHint, flow.abort.signal, (url) => {
+        flow.url = url;
+        emit({ type: 'oidc.opened' });
       });
-      const existing = settings.profiles.find((p) => p.origin === target.origin);
-      const profile = pending ? this.profileFrom(pending, settings) : existing;
-      if (!profile)
-        throw new KeywayError(
-          'settings_corrupt',
-          'This server is no longer in Keyway’s settings. Add it again with its deployment link.',
-        );
-      return await this.completeSignIn(settings, profile, tokens);
-    } catch (error) {
-      return { type: 'signIn.failed', error: toShape(error) };
+      const settings = await this.deps.settings.read();
+      const user = session.user ?? { loginId: target.loginId, displayName: target.displayName, email: '' };
+      const profile = pending
+        ? profileFrom(pending, user, settings, this.deps.clock.now())
+        : this.existing(settings, target.origin);
+      return await this.completeSignIn(settings, profile, { refreshToken: session.refreshToken, user, license: null });
+    } finally {
+      if (this.#browserFlow === flow) this.#browserFlow = null;
     }
   }
 
@@ -125,12 +189,11 @@ export class OnboardingService {
     } catch (error) {
       return { type: 'resume.failed', error: toShape(error), sessionEnded: true };
     }
-    if (refreshToken === null) return { type: 'resume.failed', error: null, sessionEnded: true };
     const profile = settings.profiles.find((p) => p.origin === target.origin);
-    if (!profile) return { type: 'resume.failed', error: null, sessionEnded: true };
+    if (refreshToken === null || !profile) return { type: 'resume.failed', error: null, sessionEnded: true };
     try {
-      const tokens = await this.api(target.origin).refresh(refreshToken);
-      return await this.completeSignIn(settings, profile, tokens);
+      const session = await this.refresh(profile, refreshToken);
+      return await this.completeSignIn(settings, profile, session);
     } catch (error) {
       const shape = toShape(error);
       const ended = shape.code === 'session_invalid' || shape.code === 'unauthorized';
@@ -141,54 +204,50 @@ export class OnboardingService {
     }
   }
 
+  private async refresh(profile: Profile, refreshToken: string): Promise<Session> {
+    if (profile.signIn.method === 'oidc') {
+      const session = await this.#oidc.refresh(profile.signIn, refreshToken);
+      // Providers may keep the same refresh token when they do not rotate; keep whichever is current.
+      return { refreshToken: session.refreshToken ?? refreshToken, user: session.user, license: null };
+    }
+    const tokens = await this.api(profile.origin).refresh(refreshToken);
+    return { refreshToken: tokens.refreshToken, user: tokens.user, license: tokens.license };
+  }
+
   /** Stores the session (refresh token to the keychain, profile to settings) and reports where to go. */
-  private async completeSignIn(settings: Settings, profile: Profile, tokens: SessionTokens): Promise<OnboardingEvent> {
-    this.#accessTokens.set(profile.origin, {
-      token: tokens.accessToken,
-      expiresAt: this.deps.clock.now() + tokens.accessTokenExpiresIn * 1000,
-    });
+  private async completeSignIn(settings: Settings, profile: Profile, session: Session): Promise<OnboardingEvent> {
     let notice: KeywayErrorShape | null = null;
+    const account = refreshTokenAccount(settings.installationId, profile.origin);
     try {
-      await this.deps.secrets.set(refreshTokenAccount(settings.installationId, profile.origin), tokens.refreshToken);
+      if (session.refreshToken === null) await this.deps.secrets.delete(account);
+      else await this.deps.secrets.set(account, session.refreshToken);
     } catch (error) {
       // Signed in for now, but the session cannot outlive this run: say so, and never write it to a file.
       notice = toShape(error);
     }
-    const updated: Profile = { ...profile, user: tokens.user };
-    const next: Settings = {
-      ...settings,
-      profiles: [...settings.profiles.filter((p) => p.origin !== profile.origin), updated],
-      activeOrigin: profile.origin,
-    };
+    const updated: Profile = { ...profile, user: session.user ?? profile.user };
+    const next = withProfile(settings, updated);
     await this.deps.settings.write(next);
+    const license = session.license;
     return {
       type: 'signIn.succeeded',
       home: homeOf(updated),
       profiles: this.remember(next),
       notice,
-      licenseUpdate: updated.acceptedLicenseVersion === tokens.license.version ? null : tokens.license,
+      licenseUpdate: license === null || updated.acceptedLicenseVersion === license.version ? null : license,
     };
   }
 
-  private async acceptLicense(origin: string, version: string): Promise<OnboardingEvent> {
-    const settings = await this.deps.settings.read();
-    const profiles = settings.profiles.map((p) =>
-      p.origin === origin ? { ...p, acceptedLicenseVersion: version } : p,
-    );
-    await this.deps.settings.write({ ...settings, profiles });
-    return { type: 'profiles.changed', profiles: this.remember({ ...settings, profiles }) };
-  }
-
   private async signOut(origin: string, forget: boolean): Promise<OnboardingEvent> {
-    this.#accessTokens.delete(origin);
     let settings = await this.deps.settings.read();
     const account = refreshTokenAccount(settings.installationId, origin);
     const token = await this.deps.secrets.get(account).catch(() => null);
-    if (token !== null) {
-      // Revoke on the server first; if it cannot be reached, the local copy is still wiped.
-      await this.api(origin)
-        .revoke(token)
-        .catch(() => undefined);
+    const profile = settings.profiles.find((p) => p.origin === origin);
+    if (token !== null && profile) {
+      // Revoke at the server first; if it cannot be reached, the local copy is still wiped.
+      const revoke =
+        profile.signIn.method === 'oidc' ? this.#oidc.revoke(profile.signIn, token) : this.api(origin).revoke(token);
+      await revoke.catch(() => undefined);
     }
     await this.deps.secrets.delete(account).catch(() => false);
     if (forget) {
@@ -202,19 +261,14 @@ export class OnboardingService {
     return { type: 'signedOut', profiles: this.remember(settings), forgot: forget };
   }
 
-  private profileFrom(pending: PendingDeployment, settings: Settings): Profile {
-    const { config } = pending;
-    const source = settings.profiles.find((p) => p.origin === pending.importFrom);
-    return {
-      origin: config.server.origin,
-      serverName: config.server.name,
-      user: config.user,
-      signIn: config.signIn,
-      features: config.features,
-      acceptedLicenseVersion: config.license.version,
-      preferences: source ? { ...source.preferences } : { ...defaultPreferences },
-      createdAt: this.deps.clock.now(),
-    };
+  private existing(settings: Settings, origin: string): Profile {
+    const profile = settings.profiles.find((p) => p.origin === origin);
+    if (!profile)
+      throw new KeywayError(
+        'settings_corrupt',
+        'This server is no longer in Keyway’s settings. Add it again with its deployment link.',
+      );
+    return profile;
   }
 
   private remember(settings: Settings): ProfileSummary[] {
@@ -226,18 +280,3 @@ export class OnboardingService {
     return new ServerApi(origin, this.deps.fetch);
   }
 }
-
-const summary = (p: Profile): ProfileSummary => ({
-  origin: p.origin,
-  serverName: p.serverName,
-  loginId: p.user.loginId,
-  displayName: p.user.displayName,
-});
-const summaries = (s: Settings): ProfileSummary[] => s.profiles.map(summary);
-const homeOf = (p: Profile): HomeInfo => ({
-  origin: p.origin,
-  serverName: p.serverName,
-  loginId: p.user.loginId,
-  displayName: p.user.displayName,
-  email: p.user.email,
-});

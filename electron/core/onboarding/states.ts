@@ -1,4 +1,4 @@
-import type { DeploymentConfig, License } from '../../../protocol/api';
+import type { DeploymentConfig, DiscoveryResponse, License, ServerFeatures, SignInMethod } from '../../../protocol/api';
 import type { KeywayErrorShape } from '../../../protocol/errors';
 import type { Policy } from '../ports';
 
@@ -9,6 +9,8 @@ export interface ProfileSummary {
   readonly serverName: string;
   readonly loginId: string;
   readonly displayName: string;
+  readonly method: SignInMethod['method'];
+  readonly acceptedLicenseVersion: string | null;
 }
 
 /** What the machine knows beyond the current screen. */
@@ -23,10 +25,22 @@ export interface ParsedDeployment {
   readonly codeText: string;
 }
 
-/** A redeemed deployment, held in memory until sign-in succeeds (so Decline leaves nothing behind). */
-export interface PendingDeployment {
-  readonly config: DeploymentConfig;
+/**
+ * A profile about to be created (from a redeemed deployment or from discovery), held in memory until
+ * sign-in succeeds, so that Decline or Cancel leaves nothing behind.
+ */
+export interface PendingProfile {
+  readonly server: { readonly name: string; readonly origin: string };
+  readonly loginId: string;
+  readonly displayName: string;
+  /** Sent to the identity provider as `login_hint` (the e-mail when known). */
+  readonly loginHint: string;
+  readonly signIn: SignInMethod;
+  readonly license: License;
+  readonly features: ServerFeatures;
   readonly importFrom: string | null;
+  /** Where Back on the password page goes: this profile's license (deployment) or the login-ID page. */
+  readonly entry: Screen | 'license';
 }
 
 export interface HomeInfo {
@@ -41,22 +55,49 @@ export type Screen =
   | { readonly kind: 'starting' }
   | { readonly kind: 'welcome'; readonly input: string; readonly error: KeywayErrorShape | null }
   | {
+      readonly kind: 'manualLogin';
+      readonly host: string;
+      readonly loginId: string;
+      readonly error: KeywayErrorShape | null;
+    }
+  | {
+      readonly kind: 'loginId';
+      readonly origin: string;
+      readonly serverName: string | null;
+      readonly loginId: string;
+      readonly error: KeywayErrorShape | null;
+      /** Null when there is nowhere to go back to (a server preset by policy). */
+      readonly canGoBack: boolean;
+    }
+  | { readonly kind: 'discovering'; readonly origin: string; readonly loginId: string; readonly returnTo: Screen }
+  | {
       readonly kind: 'confirmServer';
       readonly deployment: ParsedDeployment;
       readonly error: KeywayErrorShape | null;
       readonly returnTo: Screen;
     }
   | { readonly kind: 'redeeming'; readonly deployment: ParsedDeployment; readonly returnTo: Screen }
-  | { readonly kind: 'importProfile'; readonly pending: PendingDeployment }
-  | { readonly kind: 'license'; readonly pending: PendingDeployment }
+  | { readonly kind: 'importProfile'; readonly pending: PendingProfile }
+  | { readonly kind: 'license'; readonly pending: PendingProfile }
   | { readonly kind: 'licenseUpdate'; readonly home: HomeInfo; readonly license: License }
   | {
       readonly kind: 'password';
       readonly target: ProfileSummary;
-      readonly pending: PendingDeployment | null;
+      readonly pending: PendingProfile | null;
       readonly error: KeywayErrorShape | null;
     }
-  | { readonly kind: 'signingIn'; readonly target: ProfileSummary; readonly pending: PendingDeployment | null }
+  | { readonly kind: 'signingIn'; readonly target: ProfileSummary; readonly pending: PendingProfile | null }
+  | {
+      readonly kind: 'browserSignIn';
+      readonly target: ProfileSummary;
+      readonly pending: PendingProfile | null;
+      readonly provider: { readonly issuer: string; readonly clientId: string };
+      readonly loginHint: string | null;
+      /** False until the authorization URL is known; then "Open the browser again" works. */
+      readonly opened: boolean;
+      readonly error: KeywayErrorShape | null;
+      readonly returnTo: Screen;
+    }
   | { readonly kind: 'resuming'; readonly target: ProfileSummary }
   | { readonly kind: 'resumeFailed'; readonly target: ProfileSummary; readonly error: KeywayErrorShape }
   | { readonly kind: 'home'; readonly home: HomeInfo; readonly notice: KeywayErrorShape | null }
@@ -73,6 +114,8 @@ export type OnboardingEvent =
   | { readonly type: 'startFailed'; readonly error: KeywayErrorShape }
   | { readonly type: 'redeem.succeeded'; readonly config: DeploymentConfig }
   | { readonly type: 'redeem.failed'; readonly error: KeywayErrorShape }
+  | { readonly type: 'discovery.succeeded'; readonly response: DiscoveryResponse }
+  | { readonly type: 'discovery.failed'; readonly error: KeywayErrorShape }
   | {
       readonly type: 'signIn.succeeded';
       readonly home: HomeInfo;
@@ -82,7 +125,7 @@ export type OnboardingEvent =
       readonly licenseUpdate: License | null;
     }
   | { readonly type: 'signIn.failed'; readonly error: KeywayErrorShape }
-  /** `error` is null when there simply was no stored session (the user had signed out). */
+  | { readonly type: 'oidc.opened' }
   | { readonly type: 'resume.failed'; readonly error: KeywayErrorShape | null; readonly sessionEnded: boolean }
   | { readonly type: 'signedOut'; readonly profiles: readonly ProfileSummary[]; readonly forgot: boolean }
   | { readonly type: 'profiles.changed'; readonly profiles: readonly ProfileSummary[] }
@@ -91,26 +134,41 @@ export type OnboardingEvent =
   // From the user
   | { readonly type: 'welcome.inputChanged'; readonly text: string }
   | { readonly type: 'welcome.applied' }
+  | { readonly type: 'manualLogin.opened' }
+  | { readonly type: 'manualLogin.changed'; readonly host: string; readonly loginId: string }
+  | { readonly type: 'loginId.changed'; readonly loginId: string }
+  | { readonly type: 'next' }
+  | { readonly type: 'cancel' }
   | { readonly type: 'server.confirmed' }
-  | { readonly type: 'server.cancelled' }
   | { readonly type: 'import.chosen'; readonly from: string | null }
   | { readonly type: 'license.accepted' }
   | { readonly type: 'license.declined' }
   | { readonly type: 'password.submitted'; readonly password: string }
-  | { readonly type: 'password.back' }
-  | { readonly type: 'resume.retry' }
+  | { readonly type: 'back' }
+  | { readonly type: 'retry' }
+  | { readonly type: 'oidc.reopen' }
   | { readonly type: 'home.signOut' }
   | { readonly type: 'home.forget' };
 
 /** I/O the service performs after a transition; results come back as events. */
 export type OnboardingEffect =
   | { readonly type: 'redeem'; readonly deployment: ParsedDeployment }
+  | { readonly type: 'discover'; readonly origin: string; readonly loginId: string }
   | {
       readonly type: 'signIn';
       readonly target: ProfileSummary;
       readonly password: string;
-      readonly pending: PendingDeployment | null;
+      readonly pending: PendingProfile | null;
     }
+  | {
+      readonly type: 'oidcSignIn';
+      readonly target: ProfileSummary;
+      readonly pending: PendingProfile | null;
+      readonly provider: { readonly issuer: string; readonly clientId: string };
+      readonly loginHint: string | null;
+    }
+  | { readonly type: 'oidcReopen' }
+  | { readonly type: 'oidcCancel' }
   | { readonly type: 'resume'; readonly target: ProfileSummary }
   | { readonly type: 'acceptLicense'; readonly origin: string; readonly version: string }
   | { readonly type: 'signOut'; readonly origin: string; readonly forget: boolean };

@@ -12,6 +12,28 @@ export function toView(state: OnboardingState): View {
       return { screen: 'progress', step: 'starting', serverHost: null };
     case 'welcome':
       return { screen: 'welcome', input: screen.input, canApply: screen.input.trim() !== '', error: screen.error };
+    case 'manualLogin':
+      return { screen: 'manualLogin', host: screen.host, loginId: screen.loginId, error: screen.error };
+    case 'loginId':
+      return {
+        screen: 'loginId',
+        serverName: screen.serverName,
+        serverHost: hostOf(screen.origin),
+        loginId: screen.loginId,
+        canGoBack: screen.canGoBack,
+        error: screen.error,
+      };
+    case 'discovering':
+      return { screen: 'progress', step: 'discovering', serverHost: hostOf(screen.origin) };
+    case 'browserSignIn':
+      return {
+        screen: 'browserSignIn',
+        serverHost: hostOf(screen.target.origin),
+        identityProviderHost: hostOf(screen.provider.issuer),
+        loginId: screen.target.loginId,
+        opened: screen.opened,
+        error: screen.error,
+      };
     case 'confirmServer':
       return {
         screen: 'confirmServer',
@@ -25,7 +47,7 @@ export function toView(state: OnboardingState): View {
     case 'importProfile':
       return {
         screen: 'import',
-        serverName: screen.pending.config.server.name,
+        serverName: screen.pending.server.name,
         candidates: context.profiles.map((p) => ({
           origin: p.origin,
           serverName: p.serverName,
@@ -36,8 +58,8 @@ export function toView(state: OnboardingState): View {
     case 'license':
       return {
         screen: 'license',
-        serverName: screen.pending.config.server.name,
-        ...screen.pending.config.license,
+        serverName: screen.pending.server.name,
+        ...screen.pending.license,
         isUpdate: false,
       };
     case 'licenseUpdate':

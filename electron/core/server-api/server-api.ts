@@ -2,10 +2,12 @@ import type { z } from 'zod';
 import {
   API_PREFIX,
   DeploymentConfig,
+  DiscoveryResponse,
   Me,
   PROBLEM_CONTENT_TYPE,
   Problem,
   SessionTokens,
+  type DiscoveryRequest,
   type PasswordSignInRequest,
   type RedeemRequest,
 } from '../../../protocol/api';
@@ -41,6 +43,10 @@ export class ServerApi {
 
   redeem(request: RedeemRequest): Promise<DeploymentConfig> {
     return this.call('POST', '/deployments/redeem', request, DeploymentConfig);
+  }
+
+  discover(request: DiscoveryRequest): Promise<DiscoveryResponse> {
+    return this.call('POST', '/discovery', request, DiscoveryResponse);
   }
 
   signInWithPassword(request: PasswordSignInRequest): Promise<SessionTokens> {

@@ -14,6 +14,7 @@ export const en = {
   progress: {
     starting: 'Starting Keyway…',
     redeeming: 'Fetching your configuration from {host}…',
+    discovering: 'Finding out how you sign in at {host}…',
     signingIn: 'Signing you in to {host}…',
     resuming: 'Signing you in to {host}…',
     signingOut: 'Signing out of {host}…',
@@ -47,6 +48,22 @@ export const en = {
   showPassword: 'Show password',
   hidePassword: 'Hide password',
   back: 'Back',
+
+  manualTitle: 'Manual login',
+  manualLead: 'Enter your server and your e-mail address or login ID.',
+  manualHostLabel: 'Server',
+  manualHostPlaceholder: 'keyway.example.com',
+  loginIdLabel: 'E-mail or login ID',
+  loginIdPlaceholder: 'ana@example.com',
+  next: 'Next',
+
+  loginIdTitle: 'Sign in',
+  loginIdLead: 'Sign in to {host} with your e-mail address or login ID.',
+
+  browserTitle: 'Continue in your browser',
+  browserLead: 'Keyway opened your browser at {idp} so you can sign in as {loginId}. Come back here when you are done.',
+  browserWaiting: 'Waiting for your browser…',
+  browserReopen: 'Open the browser again',
 
   resumeFailedTitle: 'Could not sign you in',
   retry: 'Try again',

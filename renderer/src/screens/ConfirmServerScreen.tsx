@@ -21,7 +21,7 @@ export function ConfirmServerScreen({
       {!view.secure && <p className="warning">{strings.confirmInsecure}</p>}
       <ErrorMessage error={view.error} id="confirm-error" />
       <div className="actions">
-        <CommandButton client={client} command="cancelServer">
+        <CommandButton client={client} command="cancel">
           {strings.cancel}
         </CommandButton>
         <CommandButton client={client} command="confirmServer" primary autoFocus>

@@ -25,7 +25,7 @@ export function WelcomeScreen({ view, client }: { view: WelcomeView; client: Key
 
   return (
     <section className="screen" aria-labelledby="welcome-title">
-      <Logo />
+      <Logo onTripleTap={() => void client.invoke('openManualLogin', {}).catch(() => undefined)} />
       <h1 id="welcome-title">{strings.welcomeTitle}</h1>
       <p className="lead">{strings.welcomeLead}</p>
       <form

@@ -1,0 +1,160 @@
+import * as client from 'openid-client';
+import type { UserSummary } from '../../../protocol/api';
+import { KeywayError } from '../../../protocol/errors';
+import { isLoopbackHost } from '../../../protocol/server-origin';
+import type { ExternalBrowser, Fetch } from '../ports';
+import { startLoopbackRedirect } from './loopback-redirect';
+import { oidcError } from './oidc-errors';
+
+/**
+ * Unified login with openid-client v6: authorization code + PKCE S256, state, nonce, `login_hint`,
+ * the loopback redirect, and the RFC 9207 `iss` check (openid-client enforces it when the provider
+ * advertises it). The authorization URL opens in the system browser, never in Keyway.
+ */
+export interface OidcProvider {
+  readonly issuer: string;
+  readonly clientId: string;
+}
+
+export interface OidcSession {
+  readonly refreshToken: string | null;
+  readonly accessToken: string;
+  readonly expiresIn: number;
+  /** From the ID token; absent on refreshes that return none. */
+  readonly user: UserSummary | null;
+}
+
+export const OIDC_SCOPE = 'openid email profile offline_access';
+const BROWSER_TIMEOUT_MS = 5 * 60_000;
+
+export class OidcClient {
+  readonly #configurations = new Map<string, Promise<client.Configuration>>();
+
+  constructor(
+    private readonly fetchImpl: Fetch,
+    private readonly browser: ExternalBrowser,
+    private readonly browserTimeoutMs = BROWSER_TIMEOUT_MS,
+  ) {}
+
+  /** Runs the browser sign-in; `onUrl` receives the authorization URL (for "Open the browser again"). */
+  async signIn(
+    provider: OidcProvider,
+    loginHint: string | null,
+    signal: AbortSignal,
+    onUrl: (url: string) => void,
+  ): Promise<OidcSession> {
+    try {
+      const config = await this.configuration(provider);
+      const verifier = client.randomPKCECodeVerifier();
+      const state = client.randomState();
+      const nonce = client.randomNonce();
+      const loopback = await startLoopbackRedirect({ timeoutMs: this.browserTimeoutMs, signal });
+      try {
+        const url = client.buildAuthorizationUrl(config, {
+          redirect_uri: loopback.redirectUri,
+          scope: OIDC_SCOPE,
+          code_challenge: await client.calculatePKCECodeChallenge(verifier),
+          code_challenge_method: 'S256',
+          state,
+          nonce,
+          // With a hint the provider pre-fills the user; without one, make it ask rather than reuse
+          // whichever account the browser happens to be signed in to.
+          ...(loginHint ? { login_hint: loginHint } : { prompt: 'select_account' }),
+        });
+        onUrl(url.href);
+        await this.browser.open(url.href);
+        const callback = await loopback.callback;
+        const tokens = await client.authorizationCodeGrant(config, callback, {
+          pkceCodeVerifier: verifier,
+          expectedState: state,
+          expectedNonce: nonce,
+          idTokenExpected: true,
+        });
+        return sessionOf(tokens);
+      } finally {
+        loopback.close();
+      }
+    } catch (error) {
+      throw oidcError(error);
+    }
+  }
+
+  async refresh(provider: OidcProvider, refreshToken: string): Promise<OidcSession> {
+    try {
+      return sessionOf(await client.refreshTokenGrant(await this.configuration(provider), refreshToken));
+    } catch (error) {
+      const mapped = oidcError(error);
+      // invalid_grant: the refresh token was revoked, expired or replayed; the session has ended.
+      if (mapped.code === 'oidc_exchange_failed')
+        throw new KeywayError('session_invalid', 'Your session has ended. Please sign in again.', { cause: error });
+      throw mapped;
+    }
+  }
+
+  async revoke(provider: OidcProvider, refreshToken: string): Promise<void> {
+    try {
+      await client.tokenRevocation(await this.configuration(provider), refreshToken);
+    } catch (error) {
+      throw oidcError(error);
+    }
+  }
+
+  private configuration(provider: OidcProvider): Promise<client.Configuration> {
+    const key = `${provider.issuer} ${provider.clientId}`;
+    let pending = this.#configurations.get(key);
+    if (!pending) {
+      pending = this.discover(provider);
+      // A failed discovery is not cached: the next attempt asks again.
+      pending.catch(() => this.#configurations.delete(key));
+      this.#configurations.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async discover(provider: OidcProvider): Promise<client.Configuration> {
+    const issuer = new URL(provider.issuer);
+    // Plain http only for an identity provider on this computer (development and tests).
+    const insecure = issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname);
+    if (issuer.protocol !== 'https:' && !insecure) {
+      throw new KeywayError('server_insecure', `Refusing the identity provider ${issuer.host}: it must use https.`);
+    }
+    try {
+      return await client.discovery(issuer, provider.clientId, { token_endpoint_auth_method: 'none' }, client.None(), {
+        // Deprecated by design, to stand out: needed only for an http issuer on this computer.
+        // eslint-disable-next-line @typescript-eslint/no-deprecated
+        execute: insecure ? [client.allowInsecureRequests] : [],
+        [client.customFetch]: (url, options) => this.fetchImpl(url, options as RequestInit),
+        timeout: 15,
+      });
+    } catch (error) {
+      const mapped = oidcError(error);
+      throw mapped.code.startsWith('server_')
+        ? mapped
+        : new KeywayError(
+            'discovery_failed',
+            `Keyway could not read the identity provider's configuration at ${issuer.host}.`,
+            { cause: error },
+          );
+    }
+  }
+}
+
+function sessionOf(tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers): OidcSession {
+  const claims = tokens.claims();
+  const user: UserSummary | null = claims
+    ? {
+        loginId: stringClaim(claims.preferred_username) ?? stringClaim(claims.email) ?? claims.sub,
+        displayName: stringClaim(claims.name) ?? stringClaim(claims.email) ?? claims.sub,
+        email: stringClaim(claims.email) ?? '',
+      }
+    : null;
+  return {
+    refreshToken: tokens.refresh_token ?? null,
+    accessToken: tokens.access_token,
+    expiresIn: tokens.expires_in ?? 600,
+    user,
+  };
+}
+
+const stringClaim = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;

@@ -1,0 +1,57 @@
+import { KeywayError } from '../../../protocol/errors';
+import { networkError } from '../server-api/server-api';
+
+/**
+ * Turns what openid-client (oauth4webapi) throws into Keyway errors a person can act on. The library
+ * marks its errors with `code`s; the state and issuer checks are told apart by their message.
+ */
+export function oidcError(error: unknown): KeywayError {
+  if (error instanceof KeywayError) return error;
+  if (!(error instanceof Error))
+    return new KeywayError('oidc_error', 'The sign-in with your identity provider failed.');
+  const code = (error as { code?: unknown }).code;
+  if (code === 'OAUTH_AUTHORIZATION_RESPONSE_ERROR') {
+    const { error: kind, error_description: description } = error as { error?: string; error_description?: string };
+    if (kind === 'access_denied') {
+      return new KeywayError(
+        'oidc_cancelled',
+        'The sign-in was cancelled in the browser. Try again when you are ready.',
+        { cause: error },
+      );
+    }
+    return new KeywayError(
+      'oidc_error',
+      `Your identity provider refused the sign-in (${kind ?? 'error'}${description ? `: ${description}` : ''}).`,
+      { cause: error },
+    );
+  }
+  if (code === 'OAUTH_INVALID_RESPONSE' && error.message.includes('"state"')) {
+    return new KeywayError(
+      'oidc_state_mismatch',
+      'The browser returned a sign-in that Keyway did not start (the state does not match), so it was refused. Try again.',
+      { cause: error },
+    );
+  }
+  if (error.message.includes('"iss"')) {
+    return new KeywayError(
+      'oidc_issuer_mismatch',
+      'The sign-in came back from a different identity provider than the one Keyway asked, so it was refused.',
+      { cause: error },
+    );
+  }
+  if (code === 'OAUTH_RESPONSE_BODY_ERROR') {
+    const kind = (error as { error?: string }).error;
+    return new KeywayError(
+      'oidc_exchange_failed',
+      `Your identity provider did not complete the sign-in (${kind ?? 'error'}). Try again.`,
+      { cause: error },
+    );
+  }
+  if (error instanceof TypeError || error.name === 'TimeoutError' || error.name === 'AbortError')
+    return networkError(error);
+  return new KeywayError(
+    'oidc_exchange_failed',
+    'The sign-in with your identity provider could not be completed. Try again.',
+    { cause: error },
+  );
+}

@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import type { KeywayClient } from '../../../electron/ipc/client';
+import { MAX_LOGIN_ID_LENGTH, type ManualLoginView } from '../../../electron/ipc/view';
+import { CommandButton } from '../components/Actions';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { strings } from '../i18n';
+
+export function ManualLoginScreen({
+  view,
+  client,
+}: {
+  view: ManualLoginView;
+  client: KeywayClient;
+}): React.JSX.Element {
+  // Local drafts so typing never waits on a round trip; every change is also sent to core.
+  const [host, setHost] = useState(view.host);
+  const [loginId, setLoginId] = useState(view.loginId);
+  const update = (next: { host: string; loginId: string }): void => {
+    setHost(next.host);
+    setLoginId(next.loginId);
+    void client.invoke('setManualLogin', next).catch(() => undefined);
+  };
+  return (
+    <section className="screen" aria-labelledby="manual-title">
+      <h1 id="manual-title">{strings.manualTitle}</h1>
+      <p className="lead">{strings.manualLead}</p>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          void client.invoke('next', {}).catch(() => undefined);
+        }}
+      >
+        <label htmlFor="manual-host">{strings.manualHostLabel}</label>
+        <input
+          id="manual-host"
+          type="text"
+          autoComplete="url"
+          autoCapitalize="off"
+          spellCheck={false}
+          autoFocus
+          maxLength={300}
+          placeholder={strings.manualHostPlaceholder}
+          value={host}
+          onChange={(event) => update({ host: event.target.value, loginId })}
+        />
+        <label htmlFor="manual-login-id">{strings.loginIdLabel}</label>
+        <input
+          id="manual-login-id"
+          type="text"
+          autoComplete="username"
+          autoCapitalize="off"
+          spellCheck={false}
+          maxLength={MAX_LOGIN_ID_LENGTH}
+          placeholder={strings.loginIdPlaceholder}
+          value={loginId}
+          aria-invalid={view.error !== null}
+          aria-describedby={view.error ? 'manual-error' : undefined}
+          onChange={(event) => update({ host, loginId: event.target.value })}
+        />
+        <ErrorMessage error={view.error} id="manual-error" />
+        <div className="actions">
+          <CommandButton client={client} command="cancel">
+            {strings.cancel}
+          </CommandButton>
+          <button type="submit" className="primary" disabled={host.trim() === '' || loginId.trim() === ''}>
+            {strings.next}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
