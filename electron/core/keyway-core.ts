@@ -1,6 +1,7 @@
 import type { CommandHandlers } from '../ipc/dispatcher';
 import type { View } from '../ipc/view';
 import { initialState, isIdle, transition, type OnboardingEvent, type OnboardingState } from './onboarding/machine';
+import { isCustomSchemeCallback } from './oidc/custom-scheme-redirect';
 import { OnboardingService, type CoreDependencies } from './onboarding/service';
 import { toView } from './onboarding/view';
 
@@ -59,6 +60,11 @@ export class KeywayCore {
    * `second-instance`, macOS `open-url`, or the harness.
    */
   openDeepLink(url: string): void {
+    // An OIDC callback on the private-use scheme goes to the sign-in waiting for it, never to the flow.
+    if (isCustomSchemeCallback(url)) {
+      this.#service.customScheme.deliver(url);
+      return;
+    }
     this.#pendingLinks.push(url);
     this.#drainLinks();
   }
@@ -106,6 +112,7 @@ export function createCoreHandlers(core: KeywayCore): CommandHandlers {
     goBack: fire({ type: 'back' }),
     retry: fire({ type: 'retry' }),
     reopenBrowser: fire({ type: 'oidc.reopen' }),
+    useDeviceCode: fire({ type: 'oidc.useDevice' }),
     signOut: fire({ type: 'home.signOut' }),
     forgetServer: fire({ type: 'home.forget' }),
   };

@@ -41,7 +41,7 @@ function readOptions(): z.infer<typeof Options> {
     strict: true,
   });
   // Like the Electron app, a `keyway://` link may also come as a bare argument.
-  const openUrl = values['open-url'] ?? positionals.find((arg) => /^keyway:/i.test(arg)) ?? null;
+  const openUrl = values['open-url'] ?? positionals.find((arg) => /^(keyway|dev\.keyway\.app):/i.test(arg)) ?? null;
   const parsed = Options.safeParse({
     port: values.port,
     rendererDir: values['renderer-dir'],

@@ -44,6 +44,8 @@ export const commands = {
   retry: { input: NoInput, output: NoOutput },
   /** "Open the browser again" while waiting for the identity provider. */
   reopenBrowser: { input: NoInput, output: NoOutput },
+  /** Sign in with a code on another device (RFC 8628) instead of a browser redirect. */
+  useDeviceCode: { input: NoInput, output: NoOutput },
   signOut: { input: NoInput, output: NoOutput },
   forgetServer: { input: NoInput, output: NoOutput },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;

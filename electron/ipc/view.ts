@@ -116,6 +116,8 @@ export const BrowserSignInView = z.strictObject({
   loginId: Text,
   /** True once the browser was opened, so "Open the browser again" can work. */
   opened: z.boolean(),
+  /** RFC 8628: open this URL on any device and type the code. */
+  device: z.strictObject({ userCode: Text, verificationUri: z.url() }).nullable(),
   error: ErrorOrNull,
 });
 export type BrowserSignInView = z.infer<typeof BrowserSignInView>;

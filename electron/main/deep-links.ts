@@ -1,4 +1,11 @@
+import { KEYWAY_OIDC_CUSTOM_REDIRECT } from '../../protocol/api';
 import { DEEP_LINK_SCHEME, MAX_DEEP_LINK_LENGTH } from '../../protocol/deep-link';
+
+/** The schemes the OS hands to Keyway: deployment links and the OIDC private-use redirect. */
+export const HANDLED_SCHEMES = [
+  DEEP_LINK_SCHEME,
+  KEYWAY_OIDC_CUSTOM_REDIRECT.slice(0, KEYWAY_OIDC_CUSTOM_REDIRECT.indexOf(':')),
+];
 
 /**
  * Finds the `keyway://` link the operating system handed to a new process. On Windows and Linux the
@@ -7,11 +14,11 @@ import { DEEP_LINK_SCHEME, MAX_DEEP_LINK_LENGTH } from '../../protocol/deep-link
  * is never a link. Oversized arguments are ignored rather than parsed.
  */
 export function deepLinkFromArgv(argv: readonly string[]): string | null {
-  const prefix = `${DEEP_LINK_SCHEME}:`;
+  const prefixes = HANDLED_SCHEMES.map((scheme) => `${scheme}:`);
   for (const arg of argv.slice(1)) {
     const candidate = arg.trim();
     if (candidate.length > MAX_DEEP_LINK_LENGTH) continue;
-    if (candidate.toLowerCase().startsWith(prefix)) return candidate;
+    if (prefixes.some((prefix) => candidate.toLowerCase().startsWith(prefix))) return candidate;
   }
   return null;
 }

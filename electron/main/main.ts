@@ -1,10 +1,9 @@
 import { app, BrowserWindow } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DEEP_LINK_SCHEME } from '../../protocol/deep-link';
 import { createKeytarSecretStore } from '../core/adapters/keytar-secret-store';
 import { KeywayCore } from '../core/keyway-core';
-import { deepLinkFromArgv, protocolClientArgs } from './deep-links';
+import { deepLinkFromArgv, HANDLED_SCHEMES, protocolClientArgs } from './deep-links';
 import { serveContractOverIpc } from './ipc-handlers';
 import { openInSystemBrowser } from './external-browser';
 import { createElectronSettingsStore } from './electron-settings-store';
@@ -41,10 +40,9 @@ function start(): void {
   }
 
   const registration = protocolClientArgs(process.defaultApp, process.argv, (p) => path.resolve(p));
-  if (registration.executable) {
-    app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME, registration.executable, registration.args);
-  } else {
-    app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME);
+  for (const scheme of HANDLED_SCHEMES) {
+    if (registration.executable) app.setAsDefaultProtocolClient(scheme, registration.executable, registration.args);
+    else app.setAsDefaultProtocolClient(scheme);
   }
 
   // macOS delivers links by event, possibly before `ready`: core exists already, so route immediately.

@@ -25,6 +25,7 @@ function handlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers {
     goBack: none,
     retry: none,
     reopenBrowser: none,
+    useDeviceCode: none,
     signOut: none,
     forgetServer: none,
     ...overrides,

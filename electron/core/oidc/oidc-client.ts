@@ -3,6 +3,7 @@ import type { UserSummary } from '../../../protocol/api';
 import { KeywayError } from '../../../protocol/errors';
 import { isLoopbackHost } from '../../../protocol/server-origin';
 import type { ExternalBrowser, Fetch } from '../ports';
+import type { CustomSchemeRedirect } from './custom-scheme-redirect';
 import { startLoopbackRedirect } from './loopback-redirect';
 import { oidcError } from './oidc-errors';
 
@@ -33,10 +34,14 @@ export class OidcClient {
   constructor(
     private readonly fetchImpl: Fetch,
     private readonly browser: ExternalBrowser,
+    private readonly customScheme: CustomSchemeRedirect,
     private readonly browserTimeoutMs = BROWSER_TIMEOUT_MS,
   ) {}
 
-  /** Runs the browser sign-in; `onUrl` receives the authorization URL (for "Open the browser again"). */
+  /**
+   * Runs the browser sign-in; `onUrl` receives the authorization URL (for "Open the browser again").
+   * The redirect is the loopback listener; when it cannot run, the private-use scheme.
+   */
   async signIn(
     provider: OidcProvider,
     loginHint: string | null,
@@ -48,10 +53,10 @@ export class OidcClient {
       const verifier = client.randomPKCECodeVerifier();
       const state = client.randomState();
       const nonce = client.randomNonce();
-      const loopback = await startLoopbackRedirect({ timeoutMs: this.browserTimeoutMs, signal });
+      const redirect = await this.redirect(signal);
       try {
         const url = client.buildAuthorizationUrl(config, {
-          redirect_uri: loopback.redirectUri,
+          redirect_uri: redirect.redirectUri,
           scope: OIDC_SCOPE,
           code_challenge: await client.calculatePKCECodeChallenge(verifier),
           code_challenge_method: 'S256',
@@ -63,7 +68,7 @@ export class OidcClient {
         });
         onUrl(url.href);
         await this.browser.open(url.href);
-        const callback = await loopback.callback;
+        const callback = await redirect.callback;
         const tokens = await client.authorizationCodeGrant(config, callback, {
           pkceCodeVerifier: verifier,
           expectedState: state,
@@ -72,10 +77,47 @@ export class OidcClient {
         });
         return sessionOf(tokens);
       } finally {
-        loopback.close();
+        redirect.close();
       }
     } catch (error) {
       throw oidcError(error);
+    }
+  }
+
+  /**
+   * RFC 8628, the last resort when no redirect can reach Keyway: the user opens a short URL on any
+   * browser (this computer or a phone) and types the code `onCode` shows.
+   */
+  async signInWithDeviceCode(
+    provider: OidcProvider,
+    loginHint: string | null,
+    signal: AbortSignal,
+    onCode: (code: { userCode: string; verificationUri: string }) => void,
+  ): Promise<OidcSession> {
+    try {
+      const config = await this.configuration(provider);
+      const device = await client.initiateDeviceAuthorization(config, {
+        scope: OIDC_SCOPE,
+        ...(loginHint ? { login_hint: loginHint } : {}),
+      });
+      onCode({ userCode: device.user_code, verificationUri: device.verification_uri });
+      return sessionOf(await client.pollDeviceAuthorizationGrant(config, device, undefined, { signal }));
+    } catch (error) {
+      if (signal.aborted) throw new KeywayError('oidc_cancelled', 'Sign-in was cancelled.', { cause: error });
+      throw oidcError(error);
+    }
+  }
+
+  private async redirect(
+    signal: AbortSignal,
+  ): Promise<{ redirectUri: string; callback: Promise<URL>; close: () => void }> {
+    try {
+      return await startLoopbackRedirect({ timeoutMs: this.browserTimeoutMs, signal });
+    } catch (error) {
+      if (!(error instanceof KeywayError) || error.code !== 'oidc_loopback_unavailable') throw error;
+      const callback = this.customScheme.wait(this.browserTimeoutMs, signal);
+      callback.catch(() => undefined);
+      return { redirectUri: this.customScheme.redirectUri, callback, close: () => undefined };
     }
   }
 

@@ -174,6 +174,16 @@ export function transition(state: OnboardingState, event: OnboardingEvent): Step
 
     case 'browserSignIn':
       if (event.type === 'oidc.opened') return go({ ...screen, opened: true });
+      if (event.type === 'oidc.device') return go({ ...screen, device: event.code });
+      if (event.type === 'oidc.useDevice' && screen.device === null) {
+        const { target, pending, provider, loginHint } = screen;
+        // The redirect-based attempt is abandoned; its "cancelled" result is ignored below.
+        return go(
+          { ...screen, opened: false, error: null },
+          { type: 'oidcCancel' },
+          { type: 'oidcDevice', target, pending, provider, loginHint },
+        );
+      }
       if (event.type === 'oidc.reopen' && screen.opened && screen.error === null)
         return { state, effects: [{ type: 'oidcReopen' }] };
       if (event.type === 'signIn.succeeded') return afterSignIn(state, event);

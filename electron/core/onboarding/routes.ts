@@ -79,6 +79,7 @@ export function proceedToSignIn(state: OnboardingState, pending: PendingProfile)
         provider,
         loginHint: pending.loginHint,
         opened: false,
+        device: null,
         error: null,
         returnTo: backFrom(pending),
       },

@@ -1,5 +1,6 @@
 import type { License, UserSummary } from '../../../protocol/api';
 import { KeywayError, type KeywayErrorShape } from '../../../protocol/errors';
+import { CustomSchemeRedirect } from '../oidc/custom-scheme-redirect';
 import { OidcClient } from '../oidc/oidc-client';
 import type { Clock, ExternalBrowser, Fetch, Policy, SecretStore, SettingsStore } from '../ports';
 import { refreshTokenAccount } from '../secrets/accounts';
@@ -36,10 +37,12 @@ export class OnboardingService {
   /** The profiles as last read or written, for failure events that must not lose them. */
   #profiles: ProfileSummary[] = [];
   readonly #oidc: OidcClient;
+  /** Receives `dev.keyway.app:` callbacks that the OS hands to Keyway (see KeywayCore.openDeepLink). */
+  readonly customScheme = new CustomSchemeRedirect();
   #browserFlow: { abort: AbortController; url: string | null } | null = null;
 
   constructor(private readonly deps: CoreDependencies) {
-    this.#oidc = new OidcClient(deps.fetch, deps.browser, deps.browserTimeoutMs);
+    this.#oidc = new OidcClient(deps.fetch, deps.browser, this.customScheme, deps.browserTimeoutMs);
   }
 
   async start(): Promise<OnboardingEvent> {
@@ -66,6 +69,7 @@ export class OnboardingService {
           return { type: 'discovery.failed', error: shape };
         case 'signIn':
         case 'oidcSignIn':
+        case 'oidcDevice':
           return { type: 'signIn.failed', error: shape };
         case 'resume':
           return { type: 'resume.failed', error: shape, sessionEnded: false };
@@ -111,7 +115,8 @@ export class OnboardingService {
       case 'signIn':
         return this.passwordSignIn(effect.target, effect.password, effect.pending);
       case 'oidcSignIn':
-        return this.browserSignIn(effect.target, effect.pending, effect.provider, effect.loginHint, emit);
+      case 'oidcDevice':
+        return this.browserSignIn(effect, emit);
       case 'oidcReopen':
         if (this.#browserFlow?.url) await this.deps.browser.open(this.#browserFlow.url);
         return null;
@@ -155,20 +160,23 @@ export class OnboardingService {
   }
 
   private async browserSignIn(
-    target: ProfileSummary,
-    pending: PendingProfile | null,
-    provider: { issuer: string; clientId: string },
-    loginHint: string | null,
+    effect: Extract<OnboardingEffect, { type: 'oidcSignIn' | 'oidcDevice' }>,
     emit: (event: OnboardingEvent) => void,
   ): Promise<OnboardingEvent> {
+    const { target, pending, provider, loginHint } = effect;
     this.#browserFlow?.abort.abort();
     const flow = { abort: new AbortController(), url: null as string | null };
     this.#browserFlow = flow;
     try {
-      const session = await this.#oidc.signIn(provider, loginHint, flow.abort.signal, (url) => {
-        flow.url = url;
-        emit({ type: 'oidc.opened' });
-      });
+      const session =
+        effect.type === 'oidcDevice'
+          ? await this.#oidc.signInWithDeviceCode(provider, loginHint, flow.abort.signal, (code) =>
+              emit({ type: 'oidc.device', code }),
+            )
+          : await this.#oidc.signIn(provider, loginHint, flow.abort.signal, (url) => {
+              flow.url = url;
+              emit({ type: 'oidc.opened' });
+            });
       const settings = await this.deps.settings.read();
       const user = session.user ?? { loginId: target.loginId, displayName: target.displayName, email: '' };
       const profile = pending

@@ -43,6 +43,11 @@ export interface PendingProfile {
   readonly entry: Screen | 'license';
 }
 
+export interface DeviceCode {
+  readonly userCode: string;
+  readonly verificationUri: string;
+}
+
 export interface HomeInfo {
   readonly origin: string;
   readonly serverName: string;
@@ -95,6 +100,8 @@ export type Screen =
       readonly loginHint: string | null;
       /** False until the authorization URL is known; then "Open the browser again" works. */
       readonly opened: boolean;
+      /** Set when signing in with the device authorization grant (RFC 8628). */
+      readonly device: DeviceCode | null;
       readonly error: KeywayErrorShape | null;
       readonly returnTo: Screen;
     }
@@ -126,6 +133,7 @@ export type OnboardingEvent =
     }
   | { readonly type: 'signIn.failed'; readonly error: KeywayErrorShape }
   | { readonly type: 'oidc.opened' }
+  | { readonly type: 'oidc.device'; readonly code: DeviceCode }
   | { readonly type: 'resume.failed'; readonly error: KeywayErrorShape | null; readonly sessionEnded: boolean }
   | { readonly type: 'signedOut'; readonly profiles: readonly ProfileSummary[]; readonly forgot: boolean }
   | { readonly type: 'profiles.changed'; readonly profiles: readonly ProfileSummary[] }
@@ -147,6 +155,7 @@ export type OnboardingEvent =
   | { readonly type: 'back' }
   | { readonly type: 'retry' }
   | { readonly type: 'oidc.reopen' }
+  | { readonly type: 'oidc.useDevice' }
   | { readonly type: 'home.signOut' }
   | { readonly type: 'home.forget' };
 
@@ -162,6 +171,13 @@ export type OnboardingEffect =
     }
   | {
       readonly type: 'oidcSignIn';
+      readonly target: ProfileSummary;
+      readonly pending: PendingProfile | null;
+      readonly provider: { readonly issuer: string; readonly clientId: string };
+      readonly loginHint: string | null;
+    }
+  | {
+      readonly type: 'oidcDevice';
       readonly target: ProfileSummary;
       readonly pending: PendingProfile | null;
       readonly provider: { readonly issuer: string; readonly clientId: string };

@@ -64,6 +64,8 @@ export const en = {
   browserLead: 'Keyway opened your browser at {idp} so you can sign in as {loginId}. Come back here when you are done.',
   browserWaiting: 'Waiting for your browser…',
   browserReopen: 'Open the browser again',
+  useDevice: 'Sign in on another device',
+  deviceLead: 'On any device, open {url} and enter this code:',
 
   resumeFailedTitle: 'Could not sign you in',
   retry: 'Try again',
