@@ -20,6 +20,8 @@ export interface Limits {
   signInPerSourcePerMinute: number;
   /** Refresh and revoke calls per source IP per minute. */
   sessionCallsPerSourcePerMinute: number;
+  /** Home-realm discovery lookups per source IP per minute. */
+  discoveryPerSourcePerMinute: number;
   /** Consecutive failed sign-ins before an account locks (NIST SP 800-63B allows at most 100). */
   maxConsecutiveFailures: number;
   lockoutSeconds: number;
@@ -31,6 +33,7 @@ export const DEFAULT_LIMITS: Limits = {
   redeemPerCodeWindowSeconds: 15 * 60,
   signInPerSourcePerMinute: 30,
   sessionCallsPerSourcePerMinute: 60,
+  discoveryPerSourcePerMinute: 60,
   maxConsecutiveFailures: 10,
   lockoutSeconds: 15 * 60,
 };

@@ -17,8 +17,12 @@ export {
   type AdminUser,
   type CreateUserInput,
   type CreatedUser,
+  type DomainSignIn,
   type PasswordReset,
+  type SignInMethodName,
 } from './admin/admin-service';
+export type { SignInDomain } from './discovery/domain-store';
+export { OIDC_MOUNT_PATH, oidcIssuer } from './oidc/issuer';
 export { openAdminService, type AdminOptions } from './admin/open-admin';
 export type { MailDelivery, MailMessage, MailReceipt } from './mail/mail-delivery';
 export { runCli, type CliIo } from './cli/run-cli';

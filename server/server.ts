@@ -13,6 +13,8 @@ import { buildHttpApp } from './http/app';
 import type { ServerIdentity } from './identity';
 import { createMailDelivery, defaultMailFrom } from './mail/mail-delivery';
 import { smtpUrlWithoutCredentials } from './mail/smtp-url';
+import { oidcIssuer } from './oidc/issuer';
+import { createOidc } from './oidc/oidc';
 import { createServices } from './services';
 import { openDatabase } from './storage/database';
 import { writeSetting } from './storage/settings';
@@ -20,6 +22,8 @@ import { writeSetting } from './storage/settings';
 export interface RunningServer {
   /** The public origin, e.g. http://127.0.0.1:49152. */
   origin: string;
+  /** The OpenID Provider's issuer for unified login: the origin plus /oidc. */
+  issuer: string;
   admin: AdminService;
   close(): Promise<void>;
 }
@@ -50,15 +54,18 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const services = createServices(db, identity, clock, limits);
   let app;
   try {
-    app = await buildHttpApp({ ...services, identity, limits, log, tls: options.tls });
+    const oidc = await createOidc(db, identity, services.users, log);
+    app = await buildHttpApp({ ...services, oidc, identity, limits, log, tls: options.tls });
     await app.listen({ port: options.port ?? 0, host });
+    const { port } = app.server.address() as AddressInfo;
+    identity.origin = publicOrigin ?? listeningOrigin(host, port, options.tls !== undefined);
+    // Made now rather than on the first request, so a configuration problem stops the start.
+    oidc.provider();
   } catch (error) {
     await app?.close();
     db.close();
     throw error;
   }
-  const { port } = app.server.address() as AddressInfo;
-  identity.origin = publicOrigin ?? listeningOrigin(host, port, options.tls !== undefined);
 
   // The admin CLI runs without the server and needs these to make codes and send mail like it.
   db.transaction(() => {
@@ -82,6 +89,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   let closing: Promise<void> | undefined;
   return {
     origin: identity.origin,
+    issuer: oidcIssuer(identity.origin),
     admin,
     close: () =>
       (closing ??= app.close().finally(() => {

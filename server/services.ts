@@ -1,6 +1,8 @@
 import type { Limits } from './config';
 import { DeploymentService } from './deployments/deployment-service';
 import { DeploymentStore } from './deployments/deployment-store';
+import { DomainStore } from './discovery/domain-store';
+import { SignInPolicy } from './discovery/sign-in-policy';
 import type { ServerIdentity } from './identity';
 import { SessionService } from './sessions/session-service';
 import { SessionStore } from './sessions/session-store';
@@ -15,6 +17,8 @@ export interface Services {
   sessionStore: SessionStore;
   deployments: DeploymentService;
   sessions: SessionService;
+  domains: DomainStore;
+  signInPolicy: SignInPolicy;
 }
 
 /** Wires stores and services over one database; shared by the HTTP server and the admin CLI. */
@@ -22,8 +26,10 @@ export function createServices(db: Db, identity: ServerIdentity, clock: () => nu
   const transaction = <T>(work: () => T): T => db.transaction(work).immediate();
   const users = new UserStore(db, clock);
   const sessionStore = new SessionStore(db, clock);
-  const deployments = new DeploymentService(new DeploymentStore(db, clock), users, identity, clock);
+  const domains = new DomainStore(db, clock);
+  const signInPolicy = new SignInPolicy(db, identity);
+  const deployments = new DeploymentService(new DeploymentStore(db, clock), users, identity, clock, signInPolicy);
   const throttle = new SignInThrottle(db, clock, limits);
-  const sessions = new SessionService(users, sessionStore, throttle, identity, transaction);
-  return { transaction, users, sessionStore, deployments, sessions };
+  const sessions = new SessionService(users, sessionStore, throttle, identity, transaction, signInPolicy);
+  return { transaction, users, sessionStore, deployments, sessions, domains, signInPolicy };
 }

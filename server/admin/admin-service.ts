@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { LoginId } from '../../protocol/api';
 import { KeywayError } from '../../protocol/errors';
 import type { IssuedDeployment } from '../deployments/deployment-service';
+import { domainOf, parseDomain } from '../discovery/domain-name';
+import type { SignInDomain } from '../discovery/domain-store';
+import type { SignInKind } from '../discovery/sign-in-policy';
 import type { ServerIdentity } from '../identity';
+import { oidcIssuer } from '../oidc/issuer';
 import { deploymentEmail } from '../mail/deployment-email';
 import type { MailDelivery, MailReceipt } from '../mail/mail-delivery';
 import { welcomeEmail } from '../mail/welcome-email';
@@ -16,7 +20,23 @@ export interface AdminUser {
   email: string;
   displayName: string;
   aliases: string[];
+  /** The user's own setting ('password' or 'oidc'). */
   signInMethod: string;
+  /** How the user actually signs in: their own setting, or 'oidc' when one of their domains is switched. */
+  effectiveSignInMethod: SignInKind;
+  /** The switched domain that puts a 'password' user on unified login, if any. */
+  signInDomain?: string;
+}
+
+export type SignInMethodName = 'password' | 'oidc';
+
+export interface DomainSignIn {
+  domain: string;
+  method: SignInMethodName;
+  /** False when the domain already signed in this way. */
+  changed: boolean;
+  /** Existing users with a name in this domain. */
+  users: number;
 }
 
 export interface CreateUserInput {
@@ -101,7 +121,7 @@ export class AdminService {
     const password = fields.password ?? generateInitialPassword();
     assertPasswordAcceptable(password, fields);
     const record = this.deps.services.users.create({ ...fields, passwordHash: await hashPassword(password) });
-    const user = adminUser(record);
+    const user = this.adminUser(record);
     if (input.sendWelcomeEmail === false) return { user, password, passwordGenerated };
     const message = welcomeEmail({
       to: record.email,
@@ -119,11 +139,11 @@ export class AdminService {
 
   findUser(name: string): AdminUser | undefined {
     const record = this.deps.services.users.findByName(name);
-    return record && adminUser(record);
+    return record && this.adminUser(record);
   }
 
   listUsers(): AdminUser[] {
-    return this.deps.services.users.list().map(adminUser);
+    return this.deps.services.users.list().map((record) => this.adminUser(record));
   }
 
   /** A fresh deployment code for the user, without sending it. */
@@ -139,7 +159,7 @@ export class AdminService {
     if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
       throw new KeywayError('invalid_input', 'A deployment must live for a positive number of seconds.');
     }
-    return { ...this.deps.services.deployments.create(record, ttlSeconds), user: adminUser(record) };
+    return { ...this.deps.services.deployments.create(record, ttlSeconds), user: this.adminUser(record) };
   }
 
   /** A fresh deployment code for the user, sent to them in the deployment e-mail. */
@@ -170,16 +190,70 @@ export class AdminService {
       users.setPasswordHash(record.id, passwordHash);
       return sessionStore.revokeAllOfUser(record.id);
     });
-    return { user: adminUser(record), password, passwordGenerated, revokedSessions };
+    return { user: this.adminUser(record), password, passwordGenerated, revokedSessions };
   }
 
   revokeSessions(name: string): { user: AdminUser; revokedSessions: number } {
     const record = this.requireUser(name);
-    return { user: adminUser(record), revokedSessions: this.deps.services.sessionStore.revokeAllOfUser(record.id) };
+    return {
+      user: this.adminUser(record),
+      revokedSessions: this.deps.services.sessionStore.revokeAllOfUser(record.id),
+    };
+  }
+
+  /** The OpenID Provider's issuer, where unified-login users sign in. */
+  get issuer(): string {
+    return oidcIssuer(this.deps.identity.origin);
+  }
+
+  /** Switches one user to unified login ('oidc') or back to a password. */
+  setSignInMethod(name: string, method: string): { user: AdminUser; changed: boolean } {
+    const parsed = parseMethod(method);
+    const record = this.requireUser(name);
+    this.deps.services.users.setSignInMethod(record.id, parsed);
+    const updated = this.requireUser(record.loginId);
+    return { user: this.adminUser(updated), changed: record.signInMethod !== parsed };
+  }
+
+  /**
+   * Switches everyone whose e-mail address or alias is in the domain, including people without an
+   * account yet (discovery answers them too), to unified login, or back to passwords.
+   */
+  setDomainSignInMethod(domain: string, method: string): DomainSignIn {
+    const parsed = parseMethod(method);
+    const name = parseDomain(domain);
+    const { domains, users } = this.deps.services;
+    const changed = parsed === 'oidc' ? domains.switchToOidc(name) : domains.switchToPassword(name);
+    const members = users.list().filter((user) => namesOf(user).some((each) => domainOf(each) === name)).length;
+    return { domain: name, method: parsed, changed, users: members };
+  }
+
+  listSignInDomains(): SignInDomain[] {
+    return this.deps.services.domains.list();
   }
 
   close(): void {
     this.deps.onClose?.();
+  }
+
+  private adminUser(record: UserRecord): AdminUser {
+    const effective = this.deps.services.signInPolicy.kindForUser(record);
+    const switched = new Set(this.deps.services.domains.list().map((entry) => entry.domain));
+    const domain =
+      record.signInMethod === 'oidc'
+        ? undefined
+        : namesOf(record)
+            .map(domainOf)
+            .find((each) => each !== undefined && switched.has(each));
+    return {
+      loginId: record.loginId,
+      email: record.email,
+      displayName: record.displayName,
+      aliases: record.aliases,
+      signInMethod: record.signInMethod,
+      effectiveSignInMethod: effective,
+      ...(domain === undefined ? {} : { signInDomain: domain }),
+    };
   }
 
   private requireUser(name: string): UserRecord {
@@ -203,12 +277,11 @@ export class AdminService {
   }
 }
 
-function adminUser(record: UserRecord): AdminUser {
-  return {
-    loginId: record.loginId,
-    email: record.email,
-    displayName: record.displayName,
-    aliases: record.aliases,
-    signInMethod: record.signInMethod,
-  };
+function namesOf(user: UserRecord): string[] {
+  return [user.loginId, user.email, ...user.aliases];
+}
+
+function parseMethod(method: string): SignInMethodName {
+  if (method === 'password' || method === 'oidc') return method;
+  throw new KeywayError('invalid_input', `The sign-in method must be "oidc" or "password", not "${method}".`);
 }

@@ -32,6 +32,16 @@ export async function runAdminCommand(command: AdminCommand, args: readonly stri
         io.out(`Revoked ${plural(revokedSessions, 'session')} of ${user.loginId}.`);
       });
     }
+    case 'set-sign-in': {
+      const options = parseCommandArgs(command, args);
+      return withAdmin(options, io, (admin) => setSignIn(admin, options, io));
+    }
+    case 'set-domain-sign-in': {
+      const options = parseCommandArgs(command, args);
+      return withAdmin(options, io, (admin) => setDomainSignIn(admin, options, io));
+    }
+    case 'list-domains':
+      return withAdmin(parseCommandArgs(command, args), io, (admin) => listDomains(admin, io));
   }
 }
 
@@ -91,10 +101,57 @@ function listUsers(admin: AdminService, io: CliIo): void {
     io.out('No users yet. Create one with: create-user --login-id ID --email E --display-name NAME');
     return;
   }
-  const rows = [
-    ['LOGIN ID', 'E-MAIL', 'DISPLAY NAME', 'SIGN-IN', 'ALIASES'],
-    ...users.map((user) => [user.loginId, user.email, user.displayName, user.signInMethod, user.aliases.join(', ')]),
-  ];
+  printTable(
+    [
+      ['LOGIN ID', 'E-MAIL', 'DISPLAY NAME', 'SIGN-IN', 'ALIASES'],
+      ...users.map((user) => [user.loginId, user.email, user.displayName, signInOf(user), user.aliases.join(', ')]),
+    ],
+    io,
+  );
+}
+
+/** The user's effective method, and the domain when it is the domain that switched them. */
+function signInOf(user: AdminUser): string {
+  return user.signInDomain === undefined ? user.effectiveSignInMethod : `oidc (domain ${user.signInDomain})`;
+}
+
+function setSignIn(admin: AdminService, options: CommandArgs<'set-sign-in'>, io: CliIo): void {
+  const { user, changed } = admin.setSignInMethod(options.user, options.method);
+  const how = describeMethod(options.method, admin);
+  io.out(changed ? `${user.loginId} now signs in with ${how}.` : `${user.loginId} already signs in with ${how}.`);
+  if (user.signInDomain !== undefined) {
+    io.out(
+      `Note: the domain ${user.signInDomain} is switched to unified login, so ${user.loginId} still signs in with OIDC ` +
+        `(set-domain-sign-in --domain ${user.signInDomain} --method password changes that).`,
+    );
+  }
+}
+
+function setDomainSignIn(admin: AdminService, options: CommandArgs<'set-domain-sign-in'>, io: CliIo): void {
+  const result = admin.setDomainSignInMethod(options.domain, options.method);
+  const how = describeMethod(result.method, admin);
+  const who = `Everyone with an address in ${result.domain} (${plural(result.users, 'user')} now, and anyone added later)`;
+  io.out(result.changed ? `${who} now signs in with ${how}.` : `${who} already signs in with ${how}.`);
+  if (result.method === 'password' && result.users > 0) {
+    io.out('Users switched to OIDC one by one (set-sign-in) keep it.');
+  }
+}
+
+function listDomains(admin: AdminService, io: CliIo): void {
+  const domains = admin.listSignInDomains();
+  if (domains.length === 0) {
+    io.out('No domain is switched to unified login. Switch one with: set-domain-sign-in --domain D --method oidc');
+    return;
+  }
+  printTable([['DOMAIN', 'SIGN-IN'], ...domains.map((entry) => [entry.domain, entry.method])], io);
+}
+
+function describeMethod(method: 'oidc' | 'password', admin: AdminService): string {
+  if (method === 'password') return 'a password';
+  return admin.origin === '' ? 'unified login (OIDC)' : `unified login (OIDC at ${admin.issuer})`;
+}
+
+function printTable(rows: readonly (readonly string[])[], io: CliIo): void {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
   for (const row of rows)
     io.out(

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { LoginId } from '../../protocol/api';
+import { parseDomain } from '../discovery/domain-name';
 import { UsageError, type CliIo } from './cli-io';
 
 export const DEFAULT_DATA_DIR = '.keyway-dev/server';
@@ -34,6 +35,9 @@ export const COMMAND_OPTIONS = {
   'list-users': { ...dataDir },
   'reset-password': { ...dataDir, user: { type: 'string' }, password: { type: 'string' } },
   'revoke-sessions': { ...dataDir, user: { type: 'string' } },
+  'set-sign-in': { ...dataDir, user: { type: 'string' }, method: { type: 'string' } },
+  'set-domain-sign-in': { ...dataDir, domain: { type: 'string' }, method: { type: 'string' } },
+  'list-domains': { ...dataDir },
 } as const satisfies Record<string, OptionSpec>;
 export type Command = keyof typeof COMMAND_OPTIONS;
 
@@ -48,6 +52,15 @@ const days = z
   .regex(/^\d+(\.\d+)?$/, 'must be a number of days, such as 7 or 0.5')
   .transform(Number)
   .refine((value) => value > 0 && value <= 365, 'must be more than 0 and at most 365 days');
+const method = z.enum(['oidc', 'password'], 'must be oidc or password');
+const domain = z.string().refine((value) => {
+  try {
+    parseDomain(value);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a domain name such as corp.example (no "@", no scheme)');
 
 /** What each command's values must look like once parsed; a failure names the option. */
 const COMMAND_SCHEMAS = {
@@ -79,6 +92,9 @@ const COMMAND_SCHEMAS = {
   'list-users': z.object({ 'data-dir': text.optional() }),
   'reset-password': z.object({ 'data-dir': text.optional(), user: text, password: z.string().optional() }),
   'revoke-sessions': z.object({ 'data-dir': text.optional(), user: text }),
+  'set-sign-in': z.object({ 'data-dir': text.optional(), user: text, method }),
+  'set-domain-sign-in': z.object({ 'data-dir': text.optional(), domain, method }),
+  'list-domains': z.object({ 'data-dir': text.optional() }),
 } satisfies Record<Command, z.ZodType>;
 
 export type CommandArgs<C extends Command> = z.output<(typeof COMMAND_SCHEMAS)[C]>;

@@ -9,18 +9,23 @@ export type { CliIo } from './cli-io';
 const USAGE = `Usage: npm run server -- <command> [options]
 
 Commands:
-  serve            [--port N] [--host H] [--public-origin URL] [--smtp-url smtp://host:port] [--seed-demo]
-  create-user      --login-id ID --email E --display-name NAME [--password P] [--alias UPN]...
-  send-deployment  --user ID [--ttl-days N]
+  serve               [--port N] [--host H] [--public-origin URL] [--smtp-url smtp://host:port] [--seed-demo]
+  create-user         --login-id ID --email E --display-name NAME [--password P] [--alias UPN]...
+  send-deployment     --user ID [--ttl-days N]
   list-users
-  reset-password   --user ID [--password P]
-  revoke-sessions  --user ID
+  reset-password      --user ID [--password P]
+  revoke-sessions     --user ID
+  set-sign-in         --user ID --method oidc|password
+  set-domain-sign-in  --domain corp.example --method oidc|password
+  list-domains
 
 Every command takes --data-dir DIR (default: $KEYWAY_DATA_DIR, else ${DEFAULT_DATA_DIR}).
 create-user and send-deployment also take --public-origin and --smtp-url; by default they use what the
 last "serve" on the data dir recorded. Without an SMTP relay, mail is saved as .eml files in <data dir>/outbox.
 serve listens on 127.0.0.1:${DEFAULT_PORT} unless told otherwise (--port 0 picks a free port).
---user takes a login ID, e-mail address or alias.`;
+--user takes a login ID, e-mail address or alias. With --method oidc, a user (or everyone with an address
+in the domain, including people without an account yet) signs in through the server's OpenID Provider
+(unified login) instead of with the password API.`;
 
 /**
  * The admin CLI. Returns the exit code: 0 done, 1 the command failed (e.g. unknown user), 2 wrong usage.

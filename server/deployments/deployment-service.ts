@@ -6,7 +6,8 @@ import { KeywayError } from '../../protocol/errors';
 import type { ServerIdentity } from '../identity';
 import { sha256Hex } from '../security/digest';
 import type { UserRecord, UserStore } from '../users/user-store';
-import { signInMethodOf, userSummary } from '../users/user-summary';
+import type { SignInPolicy } from '../discovery/sign-in-policy';
+import { SERVER_FEATURES, userSummary } from '../users/user-summary';
 import type { DeploymentStore } from './deployment-store';
 
 export interface IssuedDeployment {
@@ -28,6 +29,7 @@ export class DeploymentService {
     private readonly users: UserStore,
     private readonly identity: ServerIdentity,
     private readonly clock: () => number,
+    private readonly signIn: SignInPolicy,
   ) {}
 
   /** Makes a fresh single-use code for the user. The code is returned once and never stored. */
@@ -76,9 +78,10 @@ export class DeploymentService {
     return {
       server: { name: this.identity.name, origin: this.identity.origin },
       user: userSummary(user),
-      signIn: signInMethodOf(user),
+      // A unified-login user's deployment leads the new installation straight to the OpenID Provider.
+      signIn: this.signIn.methodForUser(user),
       license: this.identity.license,
-      features: { forgotPassword: false, manualLogin: true },
+      features: SERVER_FEATURES,
     };
   }
 }

@@ -3,10 +3,15 @@ import fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { KeywayError } from '../../protocol/errors';
 import type { Limits } from '../config';
 import type { DeploymentService } from '../deployments/deployment-service';
+import type { SignInPolicy } from '../discovery/sign-in-policy';
 import type { ServerIdentity } from '../identity';
+import { registerInteractionRoutes } from '../oidc/interactions';
+import { mountOidcProvider } from '../oidc/mount';
+import type { Oidc } from '../oidc/oidc';
 import type { SessionService } from '../sessions/session-service';
 import { problem, sendProblem } from './problem';
 import { registerDeploymentRoutes } from './routes/deployments';
+import { registerDiscoveryRoutes } from './routes/discovery';
 import { registerLandingRoutes } from './routes/landing';
 import { registerSessionRoutes } from './routes/sessions';
 
@@ -14,6 +19,8 @@ export interface HttpAppDeps {
   identity: ServerIdentity;
   deployments: DeploymentService;
   sessions: SessionService;
+  signInPolicy: SignInPolicy;
+  oidc: Oidc;
   limits: Limits;
   log: (line: string) => void;
   tls?: { key: string; cert: string } | undefined;
@@ -49,9 +56,10 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     done(null, payload);
   });
 
-  // The path only: query strings carry authentication codes.
+  // The path only: query strings carry authentication codes. originalUrl, since the OIDC mount
+  // rewrites the raw URL it hands oidc-provider.
   app.addHook('onResponse', (request, reply, done) => {
-    const path = request.url.split('?')[0] ?? '';
+    const path = request.originalUrl.split('?')[0] ?? '';
     deps.log(`${request.method} ${path} ${reply.statusCode} ${Math.round(reply.elapsedTime)}ms`);
     done();
   });
@@ -82,6 +90,15 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   registerDeploymentRoutes(app, deps.deployments, deps.limits);
   registerSessionRoutes(app, deps.sessions, deps.limits);
   registerLandingRoutes(app, deps.identity);
+  registerDiscoveryRoutes(app, deps.signInPolicy, deps.identity, deps.limits);
+  await mountOidcProvider(app, deps.oidc.provider, () => deps.identity.origin);
+  await registerInteractionRoutes(app, {
+    provider: deps.oidc.provider,
+    sessions: deps.sessions,
+    csrf: deps.oidc.csrf,
+    serverName: () => deps.identity.name,
+    limits: deps.limits,
+  });
   return app;
 }
 

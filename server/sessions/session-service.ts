@@ -1,5 +1,6 @@
 import type { Me, PasswordSignInRequest, SessionTokens } from '../../protocol/api';
 import { KeywayError } from '../../protocol/errors';
+import type { SignInPolicy } from '../discovery/sign-in-policy';
 import type { ServerIdentity } from '../identity';
 import { identifierKey } from '../users/identifiers';
 import { verifyAgainstDummy, verifyPassword } from '../users/password-hash';
@@ -16,29 +17,38 @@ export class SessionService {
     private readonly throttle: SignInThrottle,
     private readonly identity: ServerIdentity,
     private readonly transaction: <T>(work: () => T) => T,
+    private readonly signInPolicy: SignInPolicy,
   ) {}
 
   async signIn(request: PasswordSignInRequest): Promise<SessionTokens> {
-    const user = this.users.findByName(request.loginId);
+    // A user on unified login signs in at the OpenID Provider, not with the password API.
+    const user = await this.authenticate(request.loginId, request.password, 'password-api');
+    return this.tokensFor(user, this.sessions.start(user.id, request.installationId));
+  }
+
+  /**
+   * Checks a login ID and password under the lock-out rules, for the password API and for the OpenID
+   * Provider's sign-in page alike. Throws `invalid_credentials` (the same for an unknown name, a wrong
+   * password and, on the password API, a unified-login user) or `account_locked`.
+   */
+  async authenticate(loginId: string, password: string, via: 'password-api' | 'oidc'): Promise<UserRecord> {
+    const user = this.users.findByName(loginId);
     // Unknown names are throttled like accounts, so a lock-out does not reveal whether an account exists.
-    const subject = user ? `user:${user.id}` : `unknown:${identifierKey(request.loginId)}`;
+    const subject = user ? `user:${user.id}` : `unknown:${identifierKey(loginId)}`;
     this.refuseIfLocked(subject);
-    const valid =
-      user?.signInMethod === 'password'
-        ? await verifyPassword(user.passwordHash, request.password)
-        : await verifyAgainstDummy(request.password);
+    const allowed = user !== undefined && (via === 'oidc' || this.signInPolicy.kindForUser(user) === 'password');
+    const valid = allowed ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
     if (!valid || !user) {
       const locked = this.throttle.recordFailure(subject);
       if (locked !== undefined) throw lockedError(locked);
       throw new KeywayError('invalid_credentials', 'The login ID or password is not correct.');
     }
-    const tokens = this.transaction(() => {
+    this.transaction(() => {
       // Failures from a parallel attempt may have locked the account while this one was verifying.
       this.refuseIfLocked(subject);
       this.throttle.reset(subject);
-      return this.sessions.start(user.id, request.installationId);
     });
-    return this.tokensFor(user, tokens);
+    return user;
   }
 
   refresh(refreshToken: string): SessionTokens {

@@ -90,6 +90,47 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX access_tokens_by_family ON access_tokens (family_id);
     `,
   },
+  {
+    version: 2,
+    name: 'unified login: sign-in domains, OpenID Provider state and keys',
+    sql: `
+      -- E-mail domains switched to unified login, case-folded like user_identifiers. Password is the
+      -- default, so only switched domains have a row; the method column leaves room for other kinds.
+      CREATE TABLE sign_in_domains (
+        domain TEXT PRIMARY KEY,
+        method TEXT NOT NULL CHECK (method IN ('oidc')),
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- oidc-provider's models (sessions, grants, interactions, codes, tokens), one JSON payload per
+      -- row. grant_id, user_code and uid are the secondary indexes its adapter interface looks up by.
+      -- Times here are the provider's (real) clock, in milliseconds; consumed_at in epoch seconds.
+      CREATE TABLE oidc_payloads (
+        model TEXT NOT NULL,
+        id TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        grant_id TEXT,
+        user_code TEXT,
+        uid TEXT,
+        expires_at INTEGER,
+        consumed_at INTEGER,
+        PRIMARY KEY (model, id)
+      ) STRICT;
+      CREATE INDEX oidc_payloads_by_grant ON oidc_payloads (grant_id) WHERE grant_id IS NOT NULL;
+      CREATE INDEX oidc_payloads_by_user_code ON oidc_payloads (model, user_code) WHERE user_code IS NOT NULL;
+      CREATE INDEX oidc_payloads_by_uid ON oidc_payloads (model, uid) WHERE uid IS NOT NULL;
+      CREATE INDEX oidc_payloads_by_expiry ON oidc_payloads (expires_at) WHERE expires_at IS NOT NULL;
+
+      -- Generated once per data dir and reused, so tokens, sessions and cookies outlive a restart.
+      -- 'signing' holds a private JWK; 'cookie' and 'csrf' hold random secrets.
+      CREATE TABLE oidc_keys (
+        kid TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('signing', 'cookie', 'csrf')),
+        material TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export function runMigrations(db: Db, migrations: readonly Migration[] = MIGRATIONS): void {

@@ -114,6 +114,11 @@ export class UserStore {
       .run(passwordHash, this.clock(), userId);
   }
 
+  /** The user's own sign-in method; their domain may still switch them to unified login (SignInPolicy). */
+  setSignInMethod(userId: number, method: 'password' | 'oidc'): void {
+    this.db.prepare<[string, number]>('UPDATE users SET sign_in_method = ? WHERE id = ?').run(method, userId);
+  }
+
   private ownerOf(name: string): string | undefined {
     return this.db
       .prepare<[string], { login_id: string }>(

@@ -1,12 +1,9 @@
-import type { SignInMethod, UserSummary } from '../../protocol/api';
+import type { UserSummary } from '../../protocol/api';
 import type { UserRecord } from './user-store';
 
 export function userSummary(user: UserRecord): UserSummary {
   return { loginId: user.loginId, displayName: user.displayName, email: user.email };
 }
 
-/** The stored method as the protocol describes it; only password sign-in exists so far. */
-export function signInMethodOf(user: UserRecord): SignInMethod {
-  if (user.signInMethod === 'password') return { method: 'password' };
-  throw new Error(`User ${user.id} has the sign-in method "${user.signInMethod}", which this server cannot serve.`);
-}
+/** Where the server's features are described once: the deployment config and discovery both carry them. */
+export const SERVER_FEATURES = { forgotPassword: false, manualLogin: true } as const;

@@ -36,6 +36,7 @@ export class OidcClient {
     private readonly browser: ExternalBrowser,
     private readonly customScheme: CustomSchemeRedirect,
     private readonly browserTimeoutMs = BROWSER_TIMEOUT_MS,
+    private readonly loopbackAllowed = true,
   ) {}
 
   /**
@@ -112,6 +113,8 @@ export class OidcClient {
     signal: AbortSignal,
   ): Promise<{ redirectUri: string; callback: Promise<URL>; close: () => void }> {
     try {
+      if (!this.loopbackAllowed)
+        throw new KeywayError('oidc_loopback_unavailable', 'The loopback redirect is turned off here.');
       return await startLoopbackRedirect({ timeoutMs: this.browserTimeoutMs, signal });
     } catch (error) {
       if (!(error instanceof KeywayError) || error.code !== 'oidc_loopback_unavailable') throw error;

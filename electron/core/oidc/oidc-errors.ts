@@ -10,6 +10,8 @@ export function oidcError(error: unknown): KeywayError {
   if (!(error instanceof Error))
     return new KeywayError('oidc_error', 'The sign-in with your identity provider failed.');
   const code = (error as { code?: unknown }).code;
+  // openid-client wraps oauth4webapi's error ("invalid response encountered") with the detail as cause.
+  const detail = messages(error);
   if (code === 'OAUTH_AUTHORIZATION_RESPONSE_ERROR') {
     const { error: kind, error_description: description } = error as { error?: string; error_description?: string };
     if (kind === 'access_denied') {
@@ -25,14 +27,14 @@ export function oidcError(error: unknown): KeywayError {
       { cause: error },
     );
   }
-  if (code === 'OAUTH_INVALID_RESPONSE' && error.message.includes('"state"')) {
+  if (code === 'OAUTH_INVALID_RESPONSE' && detail.includes('"state"')) {
     return new KeywayError(
       'oidc_state_mismatch',
       'The browser returned a sign-in that Keyway did not start (the state does not match), so it was refused. Try again.',
       { cause: error },
     );
   }
-  if (error.message.includes('"iss"')) {
+  if (detail.includes('"iss"')) {
     return new KeywayError(
       'oidc_issuer_mismatch',
       'The sign-in came back from a different identity provider than the one Keyway asked, so it was refused.',
@@ -54,4 +56,14 @@ export function oidcError(error: unknown): KeywayError {
     'The sign-in with your identity provider could not be completed. Try again.',
     { cause: error },
   );
+}
+
+function messages(error: Error): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    parts.push(current.message);
+    current = current.cause;
+  }
+  return parts.join(' | ');
 }

@@ -175,23 +175,28 @@ export function transition(state: OnboardingState, event: OnboardingEvent): Step
     case 'browserSignIn':
       if (event.type === 'oidc.opened') return go({ ...screen, opened: true });
       if (event.type === 'oidc.device') return go({ ...screen, device: event.code });
-      if (event.type === 'oidc.useDevice' && screen.device === null) {
+      if (event.type === 'oidc.useDevice' && screen.mode === 'redirect' && screen.error === null) {
         const { target, pending, provider, loginHint } = screen;
         // The redirect-based attempt is abandoned; its "cancelled" result is ignored below.
         return go(
-          { ...screen, opened: false, error: null },
+          { ...screen, mode: 'device', opened: false },
           { type: 'oidcCancel' },
           { type: 'oidcDevice', target, pending, provider, loginHint },
         );
       }
-      if (event.type === 'oidc.reopen' && screen.opened && screen.error === null)
+      if (event.type === 'oidc.reopen' && screen.opened && screen.error === null) {
         return { state, effects: [{ type: 'oidcReopen' }] };
+      }
       if (event.type === 'signIn.succeeded') return afterSignIn(state, event);
-      if (event.type === 'signIn.failed') return go({ ...screen, opened: false, error: event.error });
+      if (event.type === 'signIn.failed') {
+        // The abandoned redirect attempt reports "cancelled" after a switch to the device code: not news.
+        if (event.error.code === 'oidc_cancelled' && screen.mode === 'device' && screen.device === null) return stay;
+        return go({ ...screen, opened: false, error: event.error });
+      }
       if (event.type === 'retry' && screen.error !== null) {
         const { target, pending, provider, loginHint } = screen;
         return go(
-          { ...screen, opened: false, error: null },
+          { ...screen, opened: false, mode: 'redirect', device: null, error: null },
           { type: 'oidcSignIn', target, pending, provider, loginHint },
         );
       }

@@ -1,6 +1,6 @@
 import type { DeploymentConfig, DiscoveryResponse } from '../../../protocol/api';
 import { KeywayError, type KeywayErrorShape } from '../../../protocol/errors';
-import { parseServerOrigin } from '../../../protocol/server-origin';
+import { isLoopbackHost, parseServerOrigin } from '../../../protocol/server-origin';
 import type { OnboardingState, PendingProfile, ProfileSummary, Screen, Step } from './states';
 
 /**
@@ -79,6 +79,7 @@ export function proceedToSignIn(state: OnboardingState, pending: PendingProfile)
         provider,
         loginHint: pending.loginHint,
         opened: false,
+        mode: 'redirect',
         device: null,
         error: null,
         returnTo: backFrom(pending),
@@ -93,7 +94,10 @@ export function parseManualServer(text: string): string {
   const host = text.trim();
   if (host === '')
     throw new KeywayError('invalid_input', 'Enter the server’s host name, for example keyway.example.com.');
-  return parseServerOrigin(/^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `https://${host}`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(host)) return parseServerOrigin(host);
+  // A bare host means https, except this computer (development), which serves plain http.
+  const bareHost = host.replace(/:\d+$/, '').toLowerCase();
+  return parseServerOrigin(`${isLoopbackHost(bareHost) ? 'http' : 'https'}://${host}`);
 }
 
 /** The screen Back (or Cancel) leads to from a pending profile's sign-in step. */

@@ -19,6 +19,11 @@ export interface CoreDependencies {
   readonly browser: ExternalBrowser;
   /** How long to wait for the browser sign-in before giving up (default 5 minutes). */
   readonly browserTimeoutMs?: number;
+  /**
+   * False where a loopback listener cannot work (a sandboxed package, a VPN client that blocks it):
+   * unified login then uses the private-use scheme redirect. Default true.
+   */
+  readonly loopbackRedirect?: boolean;
 }
 
 /** What a successful sign-in hands over, whichever way it happened. */
@@ -42,7 +47,13 @@ export class OnboardingService {
   #browserFlow: { abort: AbortController; url: string | null } | null = null;
 
   constructor(private readonly deps: CoreDependencies) {
-    this.#oidc = new OidcClient(deps.fetch, deps.browser, this.customScheme, deps.browserTimeoutMs);
+    this.#oidc = new OidcClient(
+      deps.fetch,
+      deps.browser,
+      this.customScheme,
+      deps.browserTimeoutMs,
+      deps.loopbackRedirect,
+    );
   }
 
   async start(): Promise<OnboardingEvent> {

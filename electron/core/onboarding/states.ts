@@ -100,7 +100,9 @@ export type Screen =
       readonly loginHint: string | null;
       /** False until the authorization URL is known; then "Open the browser again" works. */
       readonly opened: boolean;
-      /** Set when signing in with the device authorization grant (RFC 8628). */
+      /** 'device' once the user chose the device authorization grant (RFC 8628). */
+      readonly mode: 'redirect' | 'device';
+      /** The code to show in device mode, once the provider issued it. */
       readonly device: DeviceCode | null;
       readonly error: KeywayErrorShape | null;
       readonly returnTo: Screen;

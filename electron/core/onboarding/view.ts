@@ -32,7 +32,7 @@ export function toView(state: OnboardingState): View {
         identityProviderHost: hostOf(screen.provider.issuer),
         loginId: screen.target.loginId,
         opened: screen.opened,
-        device: screen.device,
+        device: screen.mode === 'device' ? screen.device : null,
         error: screen.error,
       };
     case 'confirmServer':

@@ -1,0 +1,44 @@
+import type { Provider } from 'oidc-provider';
+import type { ServerIdentity } from '../identity';
+import type { Db } from '../storage/database';
+import type { UserStore } from '../users/user-store';
+import { SqliteAdapter } from './adapter';
+import { InteractionCsrf } from './csrf';
+import { oidcIssuer } from './issuer';
+import { loadOidcSecrets } from './keys';
+import { loadOidcProvider } from './load';
+import { createOidcProvider } from './provider';
+
+export interface Oidc {
+  /** The provider; made on first use, since its issuer names the origin known only once the server listens. */
+  provider: () => Provider;
+  csrf: InteractionCsrf;
+}
+
+/** Loads (or on the first start generates) the provider's keys and wires it to the server's database. */
+export async function createOidc(
+  db: Db,
+  identity: ServerIdentity,
+  users: UserStore,
+  log: (line: string) => void,
+): Promise<Oidc> {
+  const library = await loadOidcProvider();
+  const secrets = loadOidcSecrets(db);
+  let provider: Provider | undefined;
+  return {
+    csrf: new InteractionCsrf(secrets.csrfKey),
+    provider: () => {
+      if (identity.origin === '')
+        throw new Error('The OpenID Provider needs the server origin; start listening first.');
+      provider ??= createOidcProvider(library, {
+        issuer: oidcIssuer(identity.origin),
+        adapter: SqliteAdapter.factory(db),
+        secrets,
+        users,
+        serverName: () => identity.name,
+        log,
+      });
+      return provider;
+    },
+  };
+}

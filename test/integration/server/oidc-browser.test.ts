@@ -1,0 +1,59 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium } from '@playwright/test';
+import * as client from 'openid-client';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { chromiumLaunchOptions } from '../../e2e/support/chromium';
+import { signInAtProvider } from '../../support/oidc-login';
+import { keywayClient } from './oidc-fixture';
+import { ANA, startServerWithAna } from './server-fixture';
+
+/** Keyway's side of RFC 8252 §7.3: a one-page HTTP server on 127.0.0.1 that records the callback. */
+async function loopbackReceiver(): Promise<{ redirectUri: string; received: string[] }> {
+  const received: string[] = [];
+  const server = http.createServer((request, response) => {
+    received.push(request.url ?? '');
+    response.setHeader('content-type', 'text/html; charset=utf-8');
+    response.end('<!doctype html><title>Back in Keyway</title><p>You can close this page.</p>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { redirectUri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`, received };
+}
+
+describe('the sign-in page in real Chromium', () => {
+  it('signs in with signInAtProvider under the page CSP and reaches the loopback callback', async () => {
+    const { server } = await startServerWithAna();
+    const config = await keywayClient(server.issuer);
+    const { redirectUri, received } = await loopbackReceiver();
+    const verifier = client.randomPKCECodeVerifier();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: 'openid email profile offline_access',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state: 'state-1',
+      login_hint: ANA.email,
+    });
+
+    const browser = await chromium.launch(chromiumLaunchOptions());
+    onTestFinished(() => browser.close());
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
+    await page.goto(url.href);
+    await expect(signInAtProvider(page, 'not the password')).rejects.toThrow(/The login ID or password is not correct/);
+    await signInAtProvider(page, ANA.password);
+
+    expect(page.url()).toMatch(new RegExp(`^${redirectUri}\\?code=`));
+    expect(received).toHaveLength(1);
+    const tokens = await client.authorizationCodeGrant(config, new URL(received[0] ?? '', redirectUri), {
+      pkceCodeVerifier: verifier,
+      expectedState: 'state-1',
+    });
+    expect(tokens.claims()?.preferred_username).toBe(ANA.loginId);
+    expect(violations).toEqual([]);
+  });
+});

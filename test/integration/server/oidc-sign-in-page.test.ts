@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { authorize, keywayClient, readSignInForm, redeem, submitSignIn, TestBrowser } from './oidc-fixture';
+import { ANA, startServerWithAna } from './server-fixture';
+
+const REDIRECT = 'http://127.0.0.1:49152/callback';
+
+async function signInPage(options: { loginHint?: string } = {}) {
+  const test = await startServerWithAna();
+  const config = await keywayClient(test.server.issuer);
+  const started = await authorize(config, test.origin, { redirectUri: REDIRECT, ...options });
+  expect(started.landed.response.status).toBe(200);
+  return { ...test, config, started, html: started.html, form: readSignInForm(started.html, test.origin) };
+}
+
+describe('the sign-in page', () => {
+  it('is one accessible form, pre-filled from login_hint, under a strict CSP with its CSS on a static path', async () => {
+    const { started, html, origin } = await signInPage({ loginHint: ANA.email });
+    const headers = started.landed.response.headers;
+    expect(headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(headers.get('content-security-policy')).toBe(
+      "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'",
+    );
+    expect(headers.get('cache-control')).toBe('no-store');
+    expect(html.match(/<h1>/g)).toHaveLength(1);
+    expect(html).toContain('<h1>Sign in</h1>');
+    expect(html).not.toMatch(/<script|style=|\son[a-z]+=/i);
+    expect(html).toContain('<label for="login">E-mail or login ID</label>');
+    expect(html).toContain(`id="login" name="login" type="text" value="${ANA.email}"`);
+    expect(html).toContain('<label for="password">Password</label>');
+    expect(html).toMatch(/<input id="password" name="password" type="password" [^>]*autofocus>/);
+    expect(html).toContain('<button class="button" type="submit">Sign in</button>');
+
+    const css = await fetch(`${origin}/assets/sign-in.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect(await css.text()).toContain('.form');
+  });
+
+  it('escapes the login hint', async () => {
+    const { html, form } = await signInPage({ loginHint: '"><script>alert(1)</script>' });
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+    expect(form.login).toBe('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('refuses a POST without the CSRF token or with a wrong one, with a clear 403 page', async () => {
+    const { started, form, origin, config } = await signInPage({ loginHint: ANA.loginId });
+    for (const csrf of [undefined, 'x'.repeat(43), form.csrf.slice(1)]) {
+      const body = { login: ANA.loginId, password: ANA.password, ...(csrf === undefined ? {} : { csrf }) };
+      const response = await started.browser.post(form.action, body);
+      expect(response.status, String(csrf)).toBe(403);
+      expect(response.headers.get('location')).toBeNull();
+      expect(await response.text()).toContain('<h1>This form was not accepted</h1>');
+    }
+    // The interaction is still alive: the real form still signs in.
+    const response = await started.browser.post(form.action, { ...form, login: ANA.loginId, password: ANA.password });
+    const { url } = await started.browser.follow(response, origin);
+    expect((await redeem(config, started, url)).claims()?.preferred_username).toBe(ANA.loginId);
+  });
+
+  it('says "wrong login ID or password" for a wrong password and an unknown user alike, with no code', async () => {
+    const { started, form } = await signInPage({ loginHint: ANA.loginId });
+    const pages: string[] = [];
+    for (const login of [ANA.loginId, 'nobody@example.com']) {
+      const response = await started.browser.post(form.action, {
+        csrf: form.csrf,
+        login,
+        password: 'not the password',
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('location')).toBeNull();
+      const html = await response.text();
+      expect(html).toContain('<p class="error" role="alert">The login ID or password is not correct.</p>');
+      expect(html).toContain(`value="${login}"`);
+      expect(html).not.toContain('code=');
+      pages.push(html.replace(`value="${login}"`, ''));
+    }
+    expect(pages[0]).toBe(pages[1]);
+
+    const empty = await started.browser.post(form.action, { csrf: form.csrf, login: ANA.loginId, password: '' });
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toContain('Enter your password.');
+  });
+
+  it('applies the password API lock-out: ten failures lock the account', async () => {
+    const { started, form, origin } = await signInPage({ loginHint: ANA.loginId });
+    for (let attempt = 1; attempt <= 9; attempt++) {
+      const response = await started.browser.post(form.action, { ...form, login: ANA.loginId, password: 'wrong' });
+      expect(response.status).toBe(401);
+    }
+    const locked = await started.browser.post(form.action, { ...form, login: ANA.loginId, password: 'wrong' });
+    expect(locked.status).toBe(423);
+    expect(locked.headers.get('retry-after')).toBe('900');
+    expect(await locked.text()).toContain('This account is locked for 15 minutes.');
+    // The lock counts for the password API too.
+    const api = await fetch(`${origin}/api/v1/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ loginId: ANA.loginId, password: ANA.password }),
+    });
+    expect(api.status).toBe(423);
+  });
+
+  it('limits sign-in attempts per source address', async () => {
+    const test = await startServerWithAna({ limits: { signInPerSourcePerMinute: 2 } });
+    const config = await keywayClient(test.server.issuer);
+    const started = await authorize(config, test.origin, { redirectUri: REDIRECT, loginHint: ANA.loginId });
+    const form = readSignInForm(started.html, test.origin);
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      expect((await started.browser.post(form.action, { ...form, password: 'wrong' })).status).toBe(401);
+    }
+    const limited = await started.browser.post(form.action, { ...form, password: ANA.password });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await limited.text()).toContain('Too many sign-in attempts from this address.');
+  });
+
+  it('shows the sign-in page again for prompt=select_account and prompt=login, but not without a prompt', async () => {
+    const { started, config, origin } = await signInPage({ loginHint: ANA.loginId });
+    const first = await submitSignIn(started, origin, ANA.password);
+    await redeem(config, started, first.url);
+    const browser = started.browser;
+
+    // A session exists: the next sign-in goes straight back to Keyway.
+    const silent = await authorize(config, origin, { redirectUri: REDIRECT, browser });
+    expect(silent.landed.url).toMatch(/^http:\/\/127\.0\.0\.1:49152\/callback\?code=/);
+    expect((await redeem(config, silent, silent.landed.url)).refresh_token).toEqual(expect.any(String));
+
+    for (const prompt of ['select_account', 'login']) {
+      const again = await authorize(config, origin, { redirectUri: REDIRECT, browser, prompt, loginHint: ANA.email });
+      expect(again.landed.response.status, prompt).toBe(200);
+      expect(readSignInForm(again.html, origin).login).toBe(ANA.email);
+      const { url } = await submitSignIn(again, origin, ANA.password);
+      const tokens = await redeem(config, again, url);
+      expect(tokens.claims()?.preferred_username).toBe(ANA.loginId);
+      // Keyway still gets its refresh token although it did not ask for consent.
+      expect(tokens.refresh_token, prompt).toEqual(expect.any(String));
+    }
+  });
+
+  it('switches to another account with prompt=select_account (the old session ends first)', async () => {
+    const { started, config, origin, server } = await signInPage({ loginHint: ANA.loginId });
+    await redeem(config, started, (await submitSignIn(started, origin, ANA.password)).url);
+    await server.admin.createUser({
+      loginId: 'bob',
+      email: 'bob@example.com',
+      displayName: 'Bob Example',
+      password: 'a long enough passphrase',
+      sendWelcomeEmail: false,
+    });
+
+    const again = await authorize(config, origin, {
+      redirectUri: REDIRECT,
+      browser: started.browser,
+      prompt: 'select_account',
+    });
+    const after = await submitSignIn(again, origin, 'a long enough passphrase', 'bob');
+    // oidc-provider's own logout step: a self-submitting form, allowed by the hash it adds to the CSP.
+    const html = await after.response.text();
+    expect(after.response.headers.get('content-security-policy')).toMatch(/script-src 'self' 'sha256-[\w+/=]+'/);
+    const action = /<form method="post" action="([^"]+)">/.exec(html)?.[1] ?? '';
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    const { url } = await again.browser.follow(await again.browser.post(action, { xsrf, logout: 'yes' }), origin);
+    expect((await redeem(config, again, url)).claims()?.preferred_username).toBe('bob');
+  });
+
+  it('Cancel ends the sign-in with access_denied at the redirect URI', async () => {
+    const { started, form, origin, server } = await signInPage({ loginHint: ANA.loginId });
+    const forged = await started.browser.get(form.cancel.replace(/csrf=[^&]+/, 'csrf=forged'));
+    expect(forged.status).toBe(403);
+
+    const { url } = await started.browser.follow(await started.browser.get(form.cancel), origin);
+    const callback = new URL(url);
+    expect(`${callback.origin}${callback.pathname}`).toBe(REDIRECT);
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.get('state')).toBe(started.state);
+    expect(callback.searchParams.get('iss')).toBe(server.issuer);
+  });
+
+  it('explains an expired or finished sign-in', async () => {
+    const { started, form, origin } = await signInPage({ loginHint: ANA.loginId });
+    await submitSignIn(started, origin, ANA.password);
+
+    // The interaction is over: its page and form are gone.
+    for (const response of [
+      await started.browser.get(form.action.replace(/\/login$/, '')),
+      await started.browser.post(form.action, { ...form, password: ANA.password }),
+      await new TestBrowser().get(`${origin}/oidc/interaction/no-such-interaction`),
+    ]) {
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain('<h1>This sign-in has expired</h1>');
+    }
+  });
+});
