@@ -37,6 +37,16 @@ export const ErrorCode = z.enum([
   'password_rejected',
   'session_invalid',
   'unauthorized',
+  // Multi-factor authentication
+  'mfa_code_invalid',
+  'mfa_code_expired',
+  'mfa_code_used',
+  'mfa_too_many_attempts',
+  'mfa_resend_too_soon',
+  'mfa_challenge_expired',
+  'mfa_channel_not_allowed',
+  'reauthentication_required',
+  'device_proof_invalid',
   // Unified login (OpenID Connect)
   'discovery_failed',
   'oidc_state_mismatch',

@@ -4,3 +4,4 @@ export * from './server-origin';
 export * from './deployment-code';
 export * from './deployment-link';
 export * from './api';
+export * from './mfa';
