@@ -113,6 +113,9 @@ export function createCoreHandlers(core: KeywayCore): CommandHandlers {
     retry: fire({ type: 'retry' }),
     reopenBrowser: fire({ type: 'oidc.reopen' }),
     useDeviceCode: fire({ type: 'oidc.useDevice' }),
+    chooseMfaChannel: ({ channel }) => fire({ type: 'mfa.choose', channel })(),
+    submitMfaCode: ({ code, remember }) => fire({ type: 'mfa.submit', code, remember })(),
+    resendMfaCode: fire({ type: 'mfa.resend' }),
     signOut: fire({ type: 'home.signOut' }),
     forgetServer: fire({ type: 'home.forget' }),
   };

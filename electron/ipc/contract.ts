@@ -46,6 +46,10 @@ export const commands = {
   reopenBrowser: { input: NoInput, output: NoOutput },
   /** Sign in with a code on another device (RFC 8628) instead of a browser redirect. */
   useDeviceCode: { input: NoInput, output: NoOutput },
+  /** Second factor: pick a channel, submit a code (with "remember this device"), or resend. */
+  chooseMfaChannel: { input: z.strictObject({ channel: z.enum(['totp', 'email', 'sms']) }), output: NoOutput },
+  submitMfaCode: { input: z.strictObject({ code: z.string().max(12), remember: z.boolean() }), output: NoOutput },
+  resendMfaCode: { input: NoInput, output: NoOutput },
   signOut: { input: NoInput, output: NoOutput },
   forgetServer: { input: NoInput, output: NoOutput },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;

@@ -122,7 +122,35 @@ export const BrowserSignInView = z.strictObject({
 });
 export type BrowserSignInView = z.infer<typeof BrowserSignInView>;
 
+/** The second factor: choose a channel, enrol an authenticator, or type a six-digit code. */
+export const MfaView = z.strictObject({
+  screen: z.literal('mfa'),
+  serverHost: Text,
+  loginId: Text,
+  channels: z
+    .array(z.strictObject({ channel: z.enum(['totp', 'email', 'sms']), hint: Text, available: z.boolean() }))
+    .max(3),
+  channel: z.enum(['totp', 'email', 'sms']).nullable(),
+  /** E-mail/SMS: where the code went, and when it expires and Resend opens (epoch ms). */
+  sent: z.strictObject({ hint: Text, expiresAt: z.number().int(), resendAt: z.number().int() }).nullable(),
+  /** Authenticator enrolment: a locally rendered QR code (SVG data URL) and the secret key. */
+  enrollment: z
+    .strictObject({
+      qrDataUrl: z.string().startsWith('data:image/svg+xml;base64,').max(100_000),
+      secret: z
+        .string()
+        .regex(/^[A-Z2-7]+$/)
+        .max(64),
+    })
+    .nullable(),
+  trustDays: z.number().int().positive(),
+  busy: z.boolean(),
+  error: ErrorOrNull,
+});
+export type MfaView = z.infer<typeof MfaView>;
+
 export const View = z.discriminatedUnion('screen', [
+  MfaView,
   ManualLoginView,
   LoginIdView,
   BrowserSignInView,

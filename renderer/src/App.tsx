@@ -9,6 +9,7 @@ import { ImportScreen } from './screens/ImportScreen';
 import { LicenseScreen } from './screens/LicenseScreen';
 import { LoginIdScreen } from './screens/LoginIdScreen';
 import { ManualLoginScreen } from './screens/ManualLoginScreen';
+import { MfaScreen } from './screens/MfaScreen';
 import { PasswordScreen } from './screens/PasswordScreen';
 import { ProgressScreen } from './screens/ProgressScreen';
 import { ResumeFailedScreen } from './screens/ResumeFailedScreen';
@@ -77,6 +78,7 @@ const screens: { [S in View['screen']]: (props: ScreenProps<S>) => React.JSX.Ele
   manualLogin: ManualLoginScreen,
   loginId: LoginIdScreen,
   browserSignIn: BrowserSignInScreen,
+  mfa: MfaScreen,
 };
 
 function ScreenFor({ view, client }: { view: View; client: KeywayClient }): React.JSX.Element {

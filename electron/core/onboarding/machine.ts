@@ -1,6 +1,7 @@
 import { parseDeploymentInput } from '../../../protocol/deployment-link';
 import { KeywayError, type KeywayErrorShape } from '../../../protocol/errors';
 import { assertServerAllowed } from '../policy';
+import { enterMfa, onMfa } from './mfa-step';
 import { afterDiscovery, backFrom, fromDeployment, parseManualServer, proceedToSignIn, withError } from './routes';
 import type { Context, OnboardingEffect, OnboardingEvent, OnboardingState, Screen, Step } from './states';
 
@@ -168,9 +169,14 @@ export function transition(state: OnboardingState, event: OnboardingEvent): Step
 
     case 'signingIn':
       if (event.type === 'signIn.succeeded') return afterSignIn(state, event);
+      if (event.type === 'mfa.required') return enterMfa(state, screen.target, screen.pending, event.challenge);
       if (event.type === 'signIn.failed')
         return go({ kind: 'password', target: screen.target, pending: screen.pending, error: event.error });
       return stay;
+
+    case 'mfa':
+      if (event.type === 'signIn.succeeded') return afterSignIn(state, event);
+      return onMfa(state, screen, event) ?? stay;
 
     case 'browserSignIn':
       if (event.type === 'oidc.opened') return go({ ...screen, opened: true });

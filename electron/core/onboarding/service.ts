@@ -1,5 +1,8 @@
 import type { License, UserSummary } from '../../../protocol/api';
 import { KeywayError, type KeywayErrorShape } from '../../../protocol/errors';
+import { hostname } from 'node:os';
+import QRCode from 'qrcode';
+import { createDeviceKey, deviceKeyAccount, loadDeviceKey, proveDevice, saveDeviceKey } from '../mfa/device-key';
 import { CustomSchemeRedirect } from '../oidc/custom-scheme-redirect';
 import { OidcClient } from '../oidc/oidc-client';
 import type { Clock, ExternalBrowser, Fetch, Policy, SecretStore, SettingsStore } from '../ports';
@@ -86,6 +89,10 @@ export class OnboardingService {
           return { type: 'resume.failed', error: shape, sessionEnded: false };
         case 'signOut':
           return { type: 'signedOut', profiles: this.#profiles, forgot: false };
+        case 'mfaSend':
+        case 'mfaEnroll':
+        case 'mfaVerify':
+          return { type: 'mfa.failed', error: shape };
         case 'acceptLicense':
         case 'oidcReopen':
         case 'oidcCancel':
@@ -128,6 +135,31 @@ export class OnboardingService {
       case 'oidcSignIn':
       case 'oidcDevice':
         return this.browserSignIn(effect, emit);
+      case 'mfaSend': {
+        const sent = await this.api(effect.origin).sendCode({
+          challengeId: effect.challengeId,
+          channel: effect.channel,
+        });
+        const now = this.deps.clock.now();
+        return {
+          type: 'mfa.codeSent',
+          sent: { hint: sent.hint, expiresAt: now + sent.expiresIn * 1000, resendAt: now + sent.resendAfter * 1000 },
+        };
+      }
+      case 'mfaEnroll': {
+        const enrollment = await this.api(effect.origin).enroll(effect.challengeId);
+        // The QR code is drawn here, on this device: the secret never goes to a third-party renderer.
+        const svg = await QRCode.toString(enrollment.otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+        return {
+          type: 'mfa.enrollment',
+          enrollment: {
+            qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`,
+            secret: enrollment.secret,
+          },
+        };
+      }
+      case 'mfaVerify':
+        return this.verifySecondFactor(effect);
       case 'oidcReopen':
         if (this.#browserFlow?.url) await this.deps.browser.open(this.#browserFlow.url);
         return null;
@@ -155,11 +187,22 @@ export class OnboardingService {
     pending: PendingProfile | null,
   ): Promise<OnboardingEvent> {
     const settings = await this.deps.settings.read();
-    const tokens = await this.api(target.origin).signInWithPassword({
+    const api = this.api(target.origin);
+    // A remembered device proves itself with its key over a fresh nonce; a failure just means MFA.
+    const key = await loadDeviceKey(this.deps.secrets, deviceKeyAccount(settings.installationId, target.origin));
+    const deviceProof = key
+      ? await api.deviceNonce().then(
+          (n) => proveDevice(key, n.nonce),
+          () => undefined,
+        )
+      : undefined;
+    const tokens = await api.signInWithPassword({
       loginId: target.loginId,
       password,
       installationId: settings.installationId,
+      ...(deviceProof ? { deviceProof } : {}),
     });
+    if ('status' in tokens) return { type: 'mfa.required', challenge: tokens };
     const profile = pending
       ? profileFrom(pending, tokens.user, settings, this.deps.clock.now())
       : this.existing(settings, target.origin);
@@ -168,6 +211,41 @@ export class OnboardingService {
       user: tokens.user,
       license: tokens.license,
     });
+  }
+
+  private async verifySecondFactor(effect: Extract<OnboardingEffect, { type: 'mfaVerify' }>): Promise<OnboardingEvent> {
+    const settings = await this.deps.settings.read();
+    const device = effect.remember ? createDeviceKey() : null;
+    const session = await this.api(effect.target.origin).verify({
+      challengeId: effect.challengeId,
+      channel: effect.channel,
+      code: effect.code,
+      ...(device
+        ? { rememberDevice: { publicKey: device.publicKey, name: `Keyway on ${hostname()}`.slice(0, 100) } }
+        : {}),
+    });
+    let notice: KeywayErrorShape | null = null;
+    if (device && session.trustedDevice) {
+      try {
+        await saveDeviceKey(this.deps.secrets, deviceKeyAccount(settings.installationId, effect.target.origin), {
+          ...device.stored,
+          deviceId: session.trustedDevice.deviceId,
+        });
+      } catch (error) {
+        notice = toShape(error);
+      }
+    }
+    const profile = effect.pending
+      ? profileFrom(effect.pending, session.user, settings, this.deps.clock.now())
+      : this.existing(settings, effect.target.origin);
+    const result = await this.completeSignIn(settings, profile, {
+      refreshToken: session.refreshToken,
+      user: session.user,
+      license: session.license,
+    });
+    return result.type === 'signIn.succeeded' && notice !== null && result.notice === null
+      ? { ...result, notice }
+      : result;
   }
 
   private async browserSignIn(
@@ -270,6 +348,8 @@ export class OnboardingService {
     }
     await this.deps.secrets.delete(account).catch(() => false);
     if (forget) {
+      // Forgetting a server removes everything Keyway kept for it, the device key included.
+      await this.deps.secrets.delete(deviceKeyAccount(settings.installationId, origin)).catch(() => false);
       settings = {
         ...settings,
         profiles: settings.profiles.filter((p) => p.origin !== origin),

@@ -1,5 +1,6 @@
 import type { DeploymentConfig, DiscoveryResponse, License, ServerFeatures, SignInMethod } from '../../../protocol/api';
 import type { KeywayErrorShape } from '../../../protocol/errors';
+import type { MfaChannel, MfaRequired } from '../../../protocol/mfa';
 import type { Policy } from '../ports';
 
 /** The types of the onboarding machine: its states, the events it reacts to, the effects it asks for. */
@@ -48,6 +49,19 @@ export interface DeviceCode {
   readonly verificationUri: string;
 }
 
+/** A code sent by e-mail or SMS: where to, and when it expires and Resend opens (epoch ms). */
+export interface SentCode {
+  readonly hint: string;
+  readonly expiresAt: number;
+  readonly resendAt: number;
+}
+
+/** An authenticator being enrolled: the QR code (rendered by core as an SVG data URL) and the secret. */
+export interface Enrollment {
+  readonly qrDataUrl: string;
+  readonly secret: string;
+}
+
 export interface HomeInfo {
   readonly origin: string;
   readonly serverName: string;
@@ -93,6 +107,17 @@ export type Screen =
     }
   | { readonly kind: 'signingIn'; readonly target: ProfileSummary; readonly pending: PendingProfile | null }
   | {
+      readonly kind: 'mfa';
+      readonly target: ProfileSummary;
+      readonly pending: PendingProfile | null;
+      readonly challenge: MfaRequired;
+      readonly channel: MfaChannel | null;
+      readonly sent: SentCode | null;
+      readonly enrollment: Enrollment | null;
+      readonly busy: boolean;
+      readonly error: KeywayErrorShape | null;
+    }
+  | {
       readonly kind: 'browserSignIn';
       readonly target: ProfileSummary;
       readonly pending: PendingProfile | null;
@@ -134,6 +159,10 @@ export type OnboardingEvent =
       readonly licenseUpdate: License | null;
     }
   | { readonly type: 'signIn.failed'; readonly error: KeywayErrorShape }
+  | { readonly type: 'mfa.required'; readonly challenge: MfaRequired }
+  | { readonly type: 'mfa.codeSent'; readonly sent: SentCode }
+  | { readonly type: 'mfa.enrollment'; readonly enrollment: Enrollment }
+  | { readonly type: 'mfa.failed'; readonly error: KeywayErrorShape }
   | { readonly type: 'oidc.opened' }
   | { readonly type: 'oidc.device'; readonly code: DeviceCode }
   | { readonly type: 'resume.failed'; readonly error: KeywayErrorShape | null; readonly sessionEnded: boolean }
@@ -158,6 +187,9 @@ export type OnboardingEvent =
   | { readonly type: 'retry' }
   | { readonly type: 'oidc.reopen' }
   | { readonly type: 'oidc.useDevice' }
+  | { readonly type: 'mfa.choose'; readonly channel: MfaChannel }
+  | { readonly type: 'mfa.submit'; readonly code: string; readonly remember: boolean }
+  | { readonly type: 'mfa.resend' }
   | { readonly type: 'home.signOut' }
   | { readonly type: 'home.forget' };
 
@@ -184,6 +216,22 @@ export type OnboardingEffect =
       readonly pending: PendingProfile | null;
       readonly provider: { readonly issuer: string; readonly clientId: string };
       readonly loginHint: string | null;
+    }
+  | {
+      readonly type: 'mfaSend';
+      readonly origin: string;
+      readonly challengeId: string;
+      readonly channel: 'email' | 'sms';
+    }
+  | { readonly type: 'mfaEnroll'; readonly origin: string; readonly challengeId: string }
+  | {
+      readonly type: 'mfaVerify';
+      readonly target: ProfileSummary;
+      readonly pending: PendingProfile | null;
+      readonly challengeId: string;
+      readonly channel: MfaChannel;
+      readonly code: string;
+      readonly remember: boolean;
     }
   | { readonly type: 'oidcReopen' }
   | { readonly type: 'oidcCancel' }

@@ -72,6 +72,19 @@ export function toView(state: OnboardingState): View {
         displayName: screen.target.displayName,
         error: screen.error,
       };
+    case 'mfa':
+      return {
+        screen: 'mfa',
+        serverHost: hostOf(screen.target.origin),
+        loginId: screen.target.loginId,
+        channels: screen.challenge.channels,
+        channel: screen.channel,
+        sent: screen.sent,
+        enrollment: screen.enrollment,
+        trustDays: screen.challenge.trustDays,
+        busy: screen.busy,
+        error: screen.error,
+      };
     case 'signingIn':
       return { screen: 'progress', step: 'signingIn', serverHost: hostOf(screen.target.origin) };
     case 'resuming':

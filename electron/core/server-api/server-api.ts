@@ -8,10 +8,19 @@ import {
   Problem,
   SessionTokens,
   type DiscoveryRequest,
-  type PasswordSignInRequest,
   type RedeemRequest,
 } from '../../../protocol/api';
 import { KeywayError } from '../../../protocol/errors';
+import {
+  CodeSent,
+  DeviceNonce,
+  PasswordSignInResponse,
+  TotpEnrollment,
+  VerifiedSession,
+  type MfaPasswordSignInRequest,
+  type SendCodeRequest,
+  type VerifyRequest,
+} from '../../../protocol/mfa';
 import type { Fetch } from '../ports';
 import { messages, withRetryHint } from './messages';
 
@@ -49,8 +58,25 @@ export class ServerApi {
     return this.call('POST', '/discovery', request, DiscoveryResponse);
   }
 
-  signInWithPassword(request: PasswordSignInRequest): Promise<SessionTokens> {
-    return this.call('POST', '/sessions', request, SessionTokens);
+  /** SessionTokens, or MfaRequired when a second factor is needed. */
+  signInWithPassword(request: MfaPasswordSignInRequest): Promise<PasswordSignInResponse> {
+    return this.call('POST', '/sessions', request, PasswordSignInResponse);
+  }
+
+  deviceNonce(): Promise<DeviceNonce> {
+    return this.call('POST', '/sessions/device-nonce', {}, DeviceNonce);
+  }
+
+  sendCode(request: SendCodeRequest): Promise<CodeSent> {
+    return this.call('POST', '/mfa/send', request, CodeSent);
+  }
+
+  enroll(challengeId: string): Promise<TotpEnrollment> {
+    return this.call('POST', '/mfa/enroll', { challengeId }, TotpEnrollment);
+  }
+
+  verify(request: VerifyRequest): Promise<VerifiedSession> {
+    return this.call('POST', '/mfa/verify', request, VerifiedSession);
   }
 
   refresh(refreshToken: string): Promise<SessionTokens> {

@@ -67,6 +67,27 @@ export const en = {
   useDevice: 'Sign in on another device',
   deviceLead: 'On any device, open {url} and enter this code:',
 
+  mfa: {
+    title: 'Confirm it is you',
+    lead: 'One more step to sign in to {host} as {loginId}.',
+    chooseLegend: 'How do you want to confirm?',
+    channel: { totp: 'Authenticator app', email: 'Code by e-mail', sms: 'Code by text message' },
+    smsRisk: 'Text messages can be intercepted or redirected to another phone. An authenticator app is safer.',
+    enrollLead:
+      'Scan this QR code with your authenticator app (for example Microsoft or Google Authenticator), then enter the code it shows.',
+    qrAlt: 'QR code for your authenticator app',
+    secretLead: 'Cannot scan? Enter this key in the app instead:',
+    copySecret: 'Copy key',
+    sent: 'We sent a code to {hint}.',
+    expiresIn: 'It expires in {time}.',
+    expired: 'It has expired: send a new one.',
+    totpPrompt: 'Enter the six-digit code from your authenticator app',
+    codePrompt: 'Enter the six-digit code',
+    remember: 'Remember this device for {days} days',
+    resend: 'Send a new code',
+    resendIn: 'Send a new code ({time})',
+  },
+
   resumeFailedTitle: 'Could not sign you in',
   retry: 'Try again',
   usePassword: 'Sign in with password',
