@@ -15,6 +15,8 @@ const keyring = (...args) => [process.execPath, path.join(root, 'scripts', 'with
 const steps = [
   { name: 'lint', command: ['npm', 'run', '--silent', 'lint'] },
   { name: 'typecheck', command: ['npm', 'run', '--silent', 'typecheck'] },
+  { name: 'electron security check', command: ['npm', 'run', '--silent', 'security:electron'] },
+  { name: 'policy templates in sync', command: ['npm', 'run', '--silent', 'policy:check'] },
   { name: 'build', command: ['npm', 'run', '--silent', 'build'] },
   ...['unit', 'integration'].map((layer) => ({
     name: layer,

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { createConfSettingsStore } from '../core/adapters/conf-settings-store';
 import { createKeytarSecretStore } from '../core/adapters/keytar-secret-store';
 import { KeywayCore } from '../core/keyway-core';
+import { loadMachinePolicy } from '../core/machine-policy/load';
 import { encodeEvent } from '../ipc/dispatcher';
 import type { EventEnvelope } from '../ipc/wire';
 import { forwardToRunningInstance, listenForOtherInstances } from './instance-lock';
@@ -70,12 +71,14 @@ async function main(): Promise<void> {
 
   // The harness's "system browser" is a new tab opened by the page itself (see the openExternal event).
   let broadcast: (event: EventEnvelope) => number = () => 0;
+  // The same machine policy as the app (KEYWAY_POLICY_FILE overrides the platform's place, for tests).
+  const { corePolicy } = await loadMachinePolicy();
   const core = new KeywayCore({
     secrets: createKeytarSecretStore(),
     settings: createConfSettingsStore(options.profileDir),
     fetch: globalThis.fetch,
     clock: { now: () => Date.now() },
-    policy: {},
+    policy: corePolicy,
     browser: {
       open: (url) => {
         if (broadcast(encodeEvent('openExternal', { url })) === 0)

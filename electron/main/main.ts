@@ -1,26 +1,42 @@
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, session } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createKeytarSecretStore } from '../core/adapters/keytar-secret-store';
 import { KeywayCore } from '../core/keyway-core';
+import { loadMachinePolicy } from '../core/machine-policy/load';
 import { deepLinkFromArgv, HANDLED_SCHEMES, protocolClientArgs } from './deep-links';
 import { serveContractOverIpc } from './ipc-handlers';
 import { openInSystemBrowser } from './external-browser';
 import { createElectronSettingsStore } from './electron-settings-store';
+import { applyNetworkPolicy } from './policy/network';
 import { createMainWindow, denyAllPermissions, lockDownContents } from './window';
 
 // Bundled layout: dist/electron/main.cjs beside preload.cjs; the renderer in dist/renderer.
 const preloadPath = path.join(__dirname, 'preload.cjs');
 const appPageUrl = pathToFileURL(path.join(__dirname, '..', 'renderer', 'index.html')).href;
 
-const core = new KeywayCore({
-  secrets: createKeytarSecretStore(),
-  settings: createElectronSettingsStore(),
-  fetch: globalThis.fetch,
-  clock: { now: () => Date.now() },
-  policy: {},
-  browser: { open: openInSystemBrowser },
-});
+// Core is created once the machine policy is read (at `ready`); links that arrive earlier wait here.
+let core: KeywayCore | null = null;
+const earlyLinks: string[] = [];
+function openDeepLink(url: string): void {
+  if (core) core.openDeepLink(url);
+  else earlyLinks.push(url);
+}
+
+async function createCore(): Promise<KeywayCore> {
+  const { result, corePolicy } = await loadMachinePolicy();
+  await applyNetworkPolicy(session.defaultSession, result.policy);
+  const created = new KeywayCore({
+    secrets: createKeytarSecretStore(),
+    settings: createElectronSettingsStore(),
+    fetch: globalThis.fetch,
+    clock: { now: () => Date.now() },
+    policy: corePolicy,
+    browser: { open: openInSystemBrowser },
+  });
+  for (const url of earlyLinks.splice(0)) created.openDeepLink(url);
+  return created;
+}
 let mainWindow: BrowserWindow | null = null;
 
 function showWindow(): void {
@@ -48,13 +64,13 @@ function start(): void {
   // macOS delivers links by event, possibly before `ready`: core exists already, so route immediately.
   app.on('open-url', (event, url) => {
     event.preventDefault();
-    core.openDeepLink(url);
+    openDeepLink(url);
     if (app.isReady()) showWindow();
   });
 
   app.on('second-instance', (_event, argv) => {
     const link = deepLinkFromArgv(argv);
-    if (link) core.openDeepLink(link);
+    if (link) openDeepLink(link);
     showWindow();
   });
 
@@ -64,11 +80,12 @@ function start(): void {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     denyAllPermissions();
-    serveContractOverIpc(core, appPageUrl, () => mainWindow);
     const link = deepLinkFromArgv(process.argv);
-    if (link) core.openDeepLink(link);
+    if (link) openDeepLink(link);
+    core = await createCore();
+    serveContractOverIpc(core, appPageUrl, () => mainWindow);
     void core.start();
     showWindow();
     app.on('activate', () => {

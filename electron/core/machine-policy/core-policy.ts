@@ -2,18 +2,23 @@ import type { Policy } from '../ports';
 import type { MachinePolicy } from './schema';
 
 /**
- * Maps the machine policy onto what core enforces today (the `Policy` port). A preset server with no
- * explicit allow-list becomes an allow-list of that one host: a preset server means "this server, not
- * another", so links and codes naming any other server are refused.
+ * Maps the machine policy onto what core enforces (the `Policy` port). A preset server with no explicit
+ * allow-list also becomes an allow-list of that one host: a preset server means "this server, not
+ * another", so links and codes naming any other server are refused. The other keys (language, CA
+ * certificates, proxy, updates) are for main and the renderer, not core.
  */
 export function toCorePolicy(policy: MachinePolicy | null): Policy {
   if (policy === null) return {};
+  const { presetServer, disableImport, disableManualLogin, forceUnifiedLogin } = policy;
   let allowedServers: readonly string[] | undefined = policy.allowedServers;
-  if (allowedServers === undefined && policy.presetServer !== undefined) {
-    allowedServers = [new URL(policy.presetServer).hostname.toLowerCase()];
+  if (allowedServers === undefined && presetServer !== undefined) {
+    allowedServers = [new URL(presetServer).hostname.toLowerCase()];
   }
   return {
     ...(allowedServers === undefined ? {} : { allowedServers }),
-    ...(policy.disableImport === undefined ? {} : { disableImport: policy.disableImport }),
+    ...(presetServer === undefined ? {} : { presetServer }),
+    ...(disableImport === undefined ? {} : { disableImport }),
+    ...(disableManualLogin === undefined ? {} : { disableManualLogin }),
+    ...(forceUnifiedLogin === undefined ? {} : { forceUnifiedLogin }),
   };
 }

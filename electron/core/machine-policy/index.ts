@@ -28,3 +28,4 @@ export {
   type TextFileReader,
 } from './readers';
 export { toCorePolicy } from './core-policy';
+export { loadMachinePolicy, type LoadedMachinePolicy } from './load';

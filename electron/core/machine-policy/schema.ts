@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLoopbackHost } from '../../../protocol/server-origin';
 import { hostMatches } from '../policy';
 
 /**
@@ -30,7 +31,10 @@ export interface PolicyKeyDefinition<S extends z.ZodType = z.ZodType> {
   readonly exampleFor?: Partial<Record<PolicyExamplePlatform, z.input<S>>>;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** A value as it may appear in a problem message (and so in a log): any user:password@ part hidden. */
+function shown(value: string): string {
+  return value.replace(/\/\/[^/@\s]*@/, '//***@');
+}
 
 /** A Keyway server: an https origin, or plain http to loopback for development. Normalised to its origin. */
 export const serverOriginSchema = z.string().transform((value, ctx) => {
@@ -38,21 +42,24 @@ export const serverOriginSchema = z.string().transform((value, ctx) => {
   try {
     url = new URL(value.trim());
   } catch {
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not a URL (expected e.g. https://keyway.example.com)` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${shown(value)}" is not a URL (expected e.g. https://keyway.example.com)`,
+    });
     return z.NEVER;
   }
-  const loopback = LOOPBACK_HOSTS.has(url.hostname.toLowerCase());
+  const loopback = isLoopbackHost(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     ctx.addIssue({
       code: 'custom',
-      message: `"${value}" must use https (plain http is accepted only for localhost/127.0.0.1)`,
+      message: `"${shown(value)}" must use https (plain http is accepted only for localhost/127.0.0.1)`,
     });
     return z.NEVER;
   }
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || url.pathname !== '/') {
     ctx.addIssue({
       code: 'custom',
-      message: `"${value}" must be an origin only (scheme, host, optional port), without path, query or credentials`,
+      message: `"${shown(value)}" must be an origin only (scheme, host, optional port), without path, query or credentials`,
     });
     return z.NEVER;
   }
@@ -72,7 +79,7 @@ export const hostPatternSchema = z.string().transform((value, ctx) => {
   if (pattern.length === 0 || pattern.length > 253 || !HOST_PATTERN.test(pattern)) {
     ctx.addIssue({
       code: 'custom',
-      message: `"${value}" is not a host pattern (expected e.g. keyway.example.com or *.example.com, without scheme, port or path)`,
+      message: `"${shown(value)}" is not a host pattern (expected e.g. keyway.example.com or *.example.com, without scheme, port or path)`,
     });
     return z.NEVER;
   }
@@ -118,7 +125,7 @@ export const proxySchema = z.string().transform((value, ctx) => {
   if (url === null || !PROXY_SCHEMES.has(url.protocol) || url.hostname === '') {
     ctx.addIssue({
       code: 'custom',
-      message: `"${value}" is not a proxy setting (expected "system", "direct" or a URL such as http://proxy.example.com:3128)`,
+      message: `"${shown(value)}" is not a proxy setting (expected "system", "direct" or a URL such as http://proxy.example.com:3128)`,
     });
     return z.NEVER;
   }
@@ -130,7 +137,7 @@ export const proxySchema = z.string().transform((value, ctx) => {
     return z.NEVER;
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
-    ctx.addIssue({ code: 'custom', message: `"${value}" must be a proxy address only, without path or query` });
+    ctx.addIssue({ code: 'custom', message: `"${shown(value)}" must be a proxy address only, without path or query` });
     return z.NEVER;
   }
   return `${url.protocol}//${url.host}`;
@@ -146,7 +153,7 @@ export const POLICY_KEYS = {
     kind: 'string',
     title: 'Preset server',
     description:
-      'The Keyway server this computer uses (an https origin such as https://keyway.example.com). Users are not asked for a server, and deployment links or codes that name another server are refused unless allowedServers allows that server too.',
+      'The Keyway server this computer uses (an https origin such as https://keyway.example.com). Keyway opens on the sign-in page of this server (e-mail or login ID) instead of asking for a code or link, and refuses deployment links or codes that name another server unless allowedServers allows that server too.',
     installer: 'SERVER',
     example: 'https://keyway.example.com',
   },
@@ -181,7 +188,7 @@ export const POLICY_KEYS = {
     kind: 'boolean',
     title: 'Force unified login',
     description:
-      'Always sign in through unified login: the user types an e-mail address or login ID and the server decides how that user signs in (password, identity provider, SSO). The authentication-code entry is not offered.',
+      "Refuse password sign-in: users sign in only through unified login with their organisation's identity provider (OpenID Connect or SSO), as the server's discovery names it for them.",
     installer: 'FORCE_UNIFIED_LOGIN',
     example: false,
   },

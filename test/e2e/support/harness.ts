@@ -9,16 +9,22 @@ const root = path.resolve(import.meta.dirname, '..', '..', '..');
 export interface Harness {
   url: string;
   process: ChildProcess;
+  /** Everything the harness printed so far. */
+  output: () => string;
 }
 
 /**
  * Starts the built harness on an ephemeral loopback port and resolves with the URL it prints, or,
  * with `expectHandOff`, resolves once a second start has handed its link to the running one.
  */
-export async function startHarness(args: string[] = [], options: { expectHandOff?: boolean } = {}): Promise<Harness> {
+export async function startHarness(
+  args: string[] = [],
+  options: { expectHandOff?: boolean; env?: Record<string, string> } = {},
+): Promise<Harness> {
   const child = spawn(process.execPath, [path.join(root, 'dist', 'harness', 'harness.mjs'), '--port', '0', ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -41,7 +47,7 @@ export async function startHarness(args: string[] = [], options: { expectHandOff
       if (!(options.expectHandOff && code === 0)) reject(new Error(`harness exited with ${code}:\n${output}`));
     });
   });
-  return { url, process: child };
+  return { url, process: child, output: () => output };
 }
 
 export async function stopHarness(harness: Harness): Promise<void> {

@@ -1,0 +1,3 @@
+export function addKeywayFragment(project: string, fragment: string): string;
+export function msiProjectCreated(projectFile: string): Promise<void>;
+export default msiProjectCreated;

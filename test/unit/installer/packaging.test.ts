@@ -1,0 +1,217 @@
+import { extractFile, listPackage } from '@electron/asar';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
+import { Arch, Platform, build, type Configuration } from 'electron-builder';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { msiProjectCreated } from '../../../build/msi-project-created.mjs';
+import { fakeLinuxElectron, fakeMacElectron, fakeWindowsElectron } from './fake-electron';
+import { parseXml } from './xml';
+
+// Real electron-builder runs, offline: a stand-in Electron distribution (electronDist) replaces the blocked
+// download, and each installer target is stopped just before the external tool it would fetch (fpm,
+// appimagetool, makensis, WiX) through electron-builder's own `effectiveOptionComputed` test hook, or our
+// MSI hook. Everything up to there is the real thing: the file set and app.asar, our afterPack fuses, the
+// generated .desktop entry and deb/rpm scripts, the macOS Info.plist, the NSIS defines, the MSI project.
+
+const root = path.resolve(import.meta.dirname, '..', '..', '..');
+const built = ['dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/renderer/index.html'].every((file) =>
+  existsSync(path.join(root, file)),
+);
+if (!built) console.log('Packaging tests skipped: run `npm run build` first (they package dist/).');
+
+const version = (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+let work = '';
+const started: string[] = [];
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(os.tmpdir(), 'keyway-packaging-'));
+});
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+interface Captured {
+  desktop: Map<string, string>;
+  fpm: Map<string, string[]>;
+  scripts: Map<string, string>;
+  nsis: Record<string, unknown>[];
+}
+
+async function pack(
+  platform: Platform,
+  targets: string[],
+  arch: Arch,
+  electronDist: string,
+  config: Configuration = {},
+): Promise<Captured> {
+  const captured: Captured = { desktop: new Map(), fpm: new Map(), scripts: new Map(), nsis: [] };
+  await build({
+    projectDir: root,
+    targets: platform.createTarget(targets, arch),
+    publish: 'never',
+    config: {
+      electronDist,
+      directories: { output: path.join(work, `${platform.name}-${targets.join('-')}`) },
+      artifactBuildStarted: (event: { file: string }) => {
+        started.push(path.basename(event.file));
+      },
+      ...config,
+    },
+    effectiveOptionComputed: async (options: unknown) => {
+      if (Array.isArray(options) && Array.isArray(options[0])) {
+        // deb / rpm: [fpm arguments, .desktop file]
+        const [args, desktopFile] = options as [string[], string];
+        const target = args[args.indexOf('--package') + 1] ?? '';
+        captured.fpm.set(path.extname(target), args);
+        captured.desktop.set(path.extname(target), await readFile(desktopFile, 'utf8'));
+        for (const flag of ['--after-install', '--after-remove']) {
+          const script = args[args.indexOf(flag) + 1];
+          if (script !== undefined)
+            captured.scripts.set(`${path.extname(target)}${flag}`, await readFile(script, 'utf8'));
+        }
+      } else if (Array.isArray(options)) {
+        captured.nsis.push(options[0] as Record<string, unknown>);
+      } else {
+        const { desktop } = options as { desktop: string };
+        captured.desktop.set('.AppImage', desktop);
+      }
+      return true;
+    },
+  });
+  return captured;
+}
+
+// @electron/fuses' FuseState: the wire stores ASCII '0' and '1'.
+const FuseState = { DISABLE: 48, ENABLE: 49 } as const;
+
+function expectFusesFlipped(wire: Partial<Record<FuseV1Options, number>>): void {
+  expect(wire[FuseV1Options.RunAsNode]).toBe(FuseState.DISABLE);
+  expect(wire[FuseV1Options.EnableCookieEncryption]).toBe(FuseState.ENABLE);
+  expect(wire[FuseV1Options.EnableNodeOptionsEnvironmentVariable]).toBe(FuseState.DISABLE);
+  expect(wire[FuseV1Options.EnableNodeCliInspectArguments]).toBe(FuseState.DISABLE);
+  expect(wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(FuseState.ENABLE);
+  expect(wire[FuseV1Options.OnlyLoadAppFromAsar]).toBe(FuseState.ENABLE);
+  expect(wire[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(FuseState.DISABLE);
+}
+
+describe.skipIf(!built)('packaging with electron-builder, offline', { timeout: 120_000 }, () => {
+  it('Linux: ships only the client and keytar, unpacks the native module, flips the fuses', async () => {
+    const dist = await fakeLinuxElectron(path.join(work, 'electron-linux'));
+    await pack(Platform.LINUX, ['dir'], Arch.x64, dist);
+    const app = path.join(work, 'linux-dir', 'linux-unpacked');
+
+    const asar = path.join(app, 'resources', 'app.asar');
+    const files = listPackage(asar, { isPack: false }).map((file) => file.replaceAll('\\', '/'));
+    const outside = files.filter(
+      (file) =>
+        !/^\/(package\.json|dist|dist\/electron|dist\/renderer(\/.*)?|node_modules|node_modules\/keytar(\/.*)?)$/.test(
+          file,
+        ) && !/^\/dist\/electron\/(main|preload)\.cjs$/.test(file),
+    );
+    expect(outside).toEqual([]);
+    expect(files).toContain('/dist/electron/main.cjs');
+    expect(files).toContain('/dist/renderer/index.html');
+    expect(files.some((file) => file.endsWith('.map'))).toBe(false);
+    expect(
+      files.filter((file) => file.startsWith('/node_modules/') && !file.startsWith('/node_modules/keytar')),
+    ).toEqual([]);
+    expect(
+      existsSync(path.join(app, 'resources', 'app.asar.unpacked', 'node_modules/keytar/build/Release/keytar.node')),
+    ).toBe(true);
+    const manifest = JSON.parse(extractFile(asar, 'package.json').toString('utf8')) as Record<string, unknown>;
+    expect(manifest).toMatchObject({ main: 'dist/electron/main.cjs', desktopName: 'keyway.desktop' });
+
+    expectFusesFlipped(await getCurrentFuseWire(path.join(app, 'keyway')));
+  });
+
+  it('Linux deb, rpm, AppImage: the .desktop entry handles both schemes with %U; the scripts register them', async () => {
+    const dist = await fakeLinuxElectron(path.join(work, 'electron-linux-2'));
+    const captured = await pack(Platform.LINUX, ['deb', 'rpm', 'AppImage'], Arch.x64, dist);
+
+    for (const target of ['.deb', '.rpm', '.AppImage']) {
+      const desktop = captured.desktop.get(target) ?? '';
+      expect(desktop, target).toMatch(/^MimeType=x-scheme-handler\/keyway;x-scheme-handler\/dev\.keyway\.app;$/m);
+      expect(desktop, target).toMatch(/^Exec=.* %U$/m);
+    }
+    for (const target of ['.deb', '.rpm']) {
+      const args = captured.fpm.get(target) ?? [];
+      expect(
+        args.some((arg) => arg.endsWith('=/usr/share/applications/keyway.desktop')),
+        target,
+      ).toBe(true);
+      const install = captured.scripts.get(`${target}--after-install`) ?? '';
+      expect(install).toContain("APP_DIR='/opt/Keyway'");
+      expect(install).toContain("EXECUTABLE='keyway'");
+      expect(install).toMatch(
+        /XDG_CONFIG_HOME=\/etc\/xdg xdg-mime default "\$DESKTOP_FILE" "x-scheme-handler\/\$scheme"/,
+      );
+      expect(install).toContain("SCHEMES='keyway dev.keyway.app'");
+      expect(captured.scripts.get(`${target}--after-remove`)).toContain('/etc/xdg/mimeapps.list');
+    }
+    expect(started).toEqual(
+      expect.arrayContaining([
+        `Keyway-${version}-linux-amd64.deb`,
+        `Keyway-${version}-linux-x86_64.rpm`,
+        `Keyway-${version}-linux-x86_64.AppImage`,
+      ]),
+    );
+  });
+
+  it('Windows MSI: our fragment lands in the real project, referenced from the product feature', async () => {
+    const dist = await fakeWindowsElectron(path.join(work, 'electron-win'));
+    let project = '';
+    await pack(Platform.WINDOWS, ['msi'], Arch.x64, dist, {
+      // The stand-in .exe is no PE file: no resource editing, no integrity resource, no signing.
+      disableAsarIntegrity: true,
+      win: { signAndEditExecutable: false },
+      msiProjectCreated: async (file: string) => {
+        await msiProjectCreated(file);
+        project = await readFile(file, 'utf8');
+        throw new Error('stop before WiX (not available offline)');
+      },
+    }).catch((error: unknown) => {
+      if (!(error instanceof Error) || !error.message.includes('stop before WiX')) throw error;
+    });
+
+    expect(parseXml(project).errors).toEqual([]);
+    expect(project).toContain('<ComponentGroupRef Id="KeywayRegistry"/>');
+    expect(project).toMatch(/<File Name="Keyway\.exe"[^>]*Id="mainExecutable"/);
+    expect(project).toContain('Key="Software\\Classes\\keyway\\shell\\open\\command"');
+    expect(project).toContain('Key="Software\\Classes\\dev.keyway.app\\shell\\open\\command"');
+    expect(project).toContain('<Property Id="ALLUSERS" Secure="yes" Value="1"/>');
+    expect(started).toContain(`Keyway-${version}-x64.msi`);
+  });
+
+  it('Windows NSIS: the per-arch installer name (then stops: 7-Zip and NSIS are downloaded tools)', async () => {
+    const dist = await fakeWindowsElectron(path.join(work, 'electron-win-2'));
+    let installer = '';
+    await pack(Platform.WINDOWS, ['nsis'], Arch.x64, dist, {
+      disableAsarIntegrity: true,
+      win: { signAndEditExecutable: false },
+      artifactBuildStarted: (event: { file: string }) => {
+        installer = path.basename(event.file);
+        throw new Error('stop before 7-Zip (not available offline)');
+      },
+    }).catch((error: unknown) => {
+      if (!(error instanceof Error) || !error.message.includes('stop before 7-Zip')) throw error;
+    });
+    expect(installer).toBe(`Keyway-Setup-${version}-x64.exe`);
+  });
+
+  it('macOS: CFBundleURLTypes for both schemes, the bundle id, asar integrity, fuses in the framework', async () => {
+    const dist = await fakeMacElectron(path.join(work, 'electron-mac'));
+    await pack(Platform.MAC, ['dir'], Arch.x64, dist, { mac: { notarize: false } });
+    const contents = path.join(work, 'mac-dir', 'mac', 'Keyway.app', 'Contents');
+    const plist = await readFile(path.join(contents, 'Info.plist'), 'utf8');
+    expect(plist).toMatch(/<key>CFBundleIdentifier<\/key>\s*<string>dev\.keyway\.app<\/string>/);
+    expect(plist).toMatch(
+      /<key>CFBundleURLSchemes<\/key>\s*<array>\s*<string>keyway<\/string>\s*<string>dev\.keyway\.app<\/string>\s*<\/array>/,
+    );
+    expect(plist).toContain('<key>ElectronAsarIntegrity</key>');
+    expect(existsSync(path.join(contents, 'Resources', 'icon.icns'))).toBe(true);
+    expectFusesFlipped(await getCurrentFuseWire(path.join(work, 'mac-dir', 'mac', 'Keyway.app')));
+  });
+});
