@@ -16,8 +16,12 @@ export const MAX_LOGIN_ID_LENGTH = 254;
 const Text = z.string().max(500);
 const ErrorOrNull = KeywayErrorShape.nullable();
 
+/** Settings IT manages through machine policy, in words, so the UI can say so. */
+const Managed = z.array(Text).max(20);
+
 export const WelcomeView = z.strictObject({
   screen: z.literal('welcome'),
+  managed: Managed,
   /** The text in the paste field, exactly as core holds it. */
   input: z.string().max(MAX_PASTE_LENGTH),
   canApply: z.boolean(),
@@ -87,6 +91,7 @@ export const HomeView = z.strictObject({
   serverHost: Text,
   /** Something the user should know, e.g. that the keychain is unavailable. */
   notice: ErrorOrNull,
+  managed: Managed,
 });
 export type HomeView = z.infer<typeof HomeView>;
 

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, net, session } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createKeytarSecretStore } from '../core/adapters/keytar-secret-store';
@@ -29,7 +29,8 @@ async function createCore(): Promise<KeywayCore> {
   const created = new KeywayCore({
     secrets: createKeytarSecretStore(),
     settings: createElectronSettingsStore(),
-    fetch: globalThis.fetch,
+    // Chromium's network stack: the OS certificate store (corporate CAs) and the system or policy proxy.
+    fetch: (input, init) => net.fetch(input instanceof URL ? input.href : input, init),
     clock: { now: () => Date.now() },
     policy: corePolicy,
     browser: { open: openInSystemBrowser },

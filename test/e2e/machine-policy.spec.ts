@@ -55,6 +55,7 @@ test('an allow-list refuses a deployment link for another server, and a disabled
     await page.getByLabel('Deployment link or authentication code').fill(code);
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect(page.locator('[data-error-code="server_not_allowed"]')).toContainText('policy');
+    await expect(page.getByTestId('managed-note')).toContainText('allowed servers (*.corp.example)');
     await page.keyboard.press('ControlOrMeta+Shift+M');
     await expect(page.locator('[data-error-code="manual_login_disabled"]')).toBeVisible();
   } finally {

@@ -117,7 +117,12 @@ describe('redeeming a deployment', () => {
     const s = await server({ tls: selfSignedCertificate() });
     expect(s.origin).toMatch(/^https:/);
     const { code } = s.admin.createDeployment('ana');
-    expect(await redeem(client().core, code)).toMatchObject({ screen: 'confirmServer', error: { code: 'server_tls' } });
+    const view = await redeem(client().core, code);
+    expect(view).toMatchObject({ screen: 'confirmServer', error: { code: 'server_tls' } });
+    // The message names the host and the certificate problem.
+    const message = view.screen === 'confirmServer' ? (view.error?.message ?? '') : '';
+    expect(message).toContain(new URL(s.origin).host);
+    expect(message).toMatch(/self-signed|authority/);
   });
 
   it('answers too many redemptions from one computer with rate_limited and a retry time', async () => {

@@ -4,7 +4,7 @@ import { createClient, type RawTransport } from '../../electron/ipc/client';
 import { createDispatcher, encodeEvent, type CommandHandlers } from '../../electron/ipc/dispatcher';
 import { MAX_PASTE_LENGTH, type View } from '../../electron/ipc/view';
 
-const welcome: View = { screen: 'welcome', input: '', canApply: false, error: null };
+const welcome: View = { screen: 'welcome', input: '', canApply: false, error: null, managed: [] };
 
 function handlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers {
   const none = () => Promise.resolve(null);

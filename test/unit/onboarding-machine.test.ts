@@ -44,7 +44,7 @@ const apply = (text: string): OnboardingEvent[] => [
 
 describe('onboarding machine', () => {
   it('starts on Welcome without a profile, and resumes the active profile silently when there is one', () => {
-    expect(run([]).view).toEqual({ screen: 'welcome', input: '', canApply: false, error: null });
+    expect(run([]).view).toEqual({ screen: 'welcome', input: '', canApply: false, error: null, managed: [] });
     const step = transition(initialState({ policy: {}, profiles: [] }), {
       type: 'started',
       profiles: [ana],
@@ -127,7 +127,7 @@ describe('onboarding machine', () => {
 
   it('Decline leaves nothing behind: back to an empty Welcome with no effect', () => {
     const { view, effects, state } = run([...toLicense, { type: 'license.declined' }]);
-    expect(view).toEqual({ screen: 'welcome', input: '', canApply: false, error: null });
+    expect(view).toEqual({ screen: 'welcome', input: '', canApply: false, error: null, managed: [] });
     expect(effects).toEqual([]);
     expect(state.context.profiles).toEqual([]);
   });

@@ -1,8 +1,20 @@
 import type { View } from '../../ipc/view';
+import type { Policy } from '../ports';
 import { assertNever } from './machine';
 import type { OnboardingState, ProfileSummary } from './states';
 
 const hostOf = (origin: string): string => new URL(origin).host;
+
+/** What IT manages on this machine, in words, for the "managed by your organization" note. */
+export function managedSettings(policy: Policy): string[] {
+  const managed: string[] = [];
+  if (policy.presetServer) managed.push(`server (${hostOf(policy.presetServer)})`);
+  if (policy.allowedServers) managed.push(`allowed servers (${policy.allowedServers.join(', ')})`);
+  if (policy.disableManualLogin) managed.push('manual login is off');
+  if (policy.disableImport) managed.push('import is off');
+  if (policy.forceUnifiedLogin) managed.push('sign-in only through the identity provider');
+  return managed;
+}
 
 /** The view the renderer shows for a state: the only thing that crosses to the UI, never a secret. */
 export function toView(state: OnboardingState): View {
@@ -11,7 +23,13 @@ export function toView(state: OnboardingState): View {
     case 'starting':
       return { screen: 'progress', step: 'starting', serverHost: null };
     case 'welcome':
-      return { screen: 'welcome', input: screen.input, canApply: screen.input.trim() !== '', error: screen.error };
+      return {
+        screen: 'welcome',
+        input: screen.input,
+        canApply: screen.input.trim() !== '',
+        error: screen.error,
+        managed: managedSettings(context.policy),
+      };
     case 'manualLogin':
       return { screen: 'manualLogin', host: screen.host, loginId: screen.loginId, error: screen.error };
     case 'loginId':
@@ -100,6 +118,7 @@ export function toView(state: OnboardingState): View {
         serverName: screen.home.serverName,
         serverHost: hostOf(screen.home.origin),
         notice: screen.notice,
+        managed: managedSettings(context.policy),
       };
     case 'signingOut':
       return {

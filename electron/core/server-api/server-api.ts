@@ -111,7 +111,7 @@ export class ServerApi {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw networkError(error);
+      throw networkError(error, new URL(this.origin).host);
     }
     const payload = await readJson(response);
     if (!response.ok) throw problemError(response, payload);
@@ -146,17 +146,38 @@ function problemError(response: Response, payload: unknown): KeywayError {
   });
 }
 
-export function networkError(error: unknown): KeywayError {
+export function networkError(error: unknown, host?: string): KeywayError {
   const name = error instanceof Error ? error.name : '';
+  const at = host ? ` (${host})` : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new KeywayError('server_timeout', messages.server_timeout ?? 'Timed out.', { cause: error });
+    return new KeywayError('server_timeout', `${messages.server_timeout ?? 'Timed out.'}${at}`, { cause: error });
   }
   const code = causeCode(error);
   if (code !== undefined && (TLS_CODES.has(code) || code.startsWith('ERR_TLS') || code.includes('CERT'))) {
-    return new KeywayError('server_tls', messages.server_tls ?? 'TLS failure.', { cause: error });
+    // Name the host and the certificate problem, so IT can fix it; there is never a "continue anyway".
+    const problem = TLS_PROBLEMS[code] ?? code;
+    return new KeywayError(
+      'server_tls',
+      `Keyway did not connect to ${host ?? 'the server'}: its security certificate ${problem}. Ask your IT department.`,
+      {
+        cause: error,
+      },
+    );
   }
-  return new KeywayError('server_unreachable', messages.server_unreachable ?? 'Unreachable.', { cause: error });
+  return new KeywayError('server_unreachable', `${messages.server_unreachable ?? 'Unreachable.'}${at}`, {
+    cause: error,
+  });
 }
+
+const TLS_PROBLEMS: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'is issued by an authority this computer does not trust',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'cannot be verified (unknown issuer)',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'is issued by an authority this computer does not trust',
+  CERT_HAS_EXPIRED: 'has expired',
+  CERT_NOT_YET_VALID: 'is not valid yet',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'is for a different server name',
+};
 
 function causeCode(error: unknown): string | undefined {
   let current: unknown = error;

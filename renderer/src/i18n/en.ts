@@ -10,6 +10,7 @@ export const en = {
   welcomeFieldLabel: 'Deployment link or authentication code',
   welcomeFieldPlaceholder: 'keyway://… or XXXXX-XXXXX-…',
   apply: 'Apply',
+  managedBy: 'Managed by your organization:',
 
   progress: {
     starting: 'Starting Keyway…',

@@ -3,6 +3,7 @@ import type { KeywayClient } from '../../../electron/ipc/client';
 import type { HomeView } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { ManagedNote } from '../components/ManagedNote';
 import { Logo } from '../components/Logo';
 import { format, strings } from '../i18n';
 
@@ -24,6 +25,7 @@ export function HomeScreen({ view, client }: { view: HomeView; client: KeywayCli
         </dd>
       </dl>
       <ErrorMessage error={view.notice} id="home-notice" />
+      <ManagedNote managed={view.managed} />
       <div className="actions column">
         <CommandButton client={client} command="signOut" primary autoFocus>
           {strings.signOut}

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { KeywayClient } from '../../../electron/ipc/client';
 import type { WelcomeView } from '../../../electron/ipc/view';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { ManagedNote } from '../components/ManagedNote';
 import { Logo } from '../components/Logo';
 import { strings } from '../i18n';
 
@@ -55,6 +56,7 @@ export function WelcomeScreen({ view, client }: { view: WelcomeView; client: Key
           {strings.apply}
         </button>
       </form>
+      <ManagedNote managed={view.managed} />
     </section>
   );
 }
