@@ -149,6 +149,8 @@ export const MfaView = z.strictObject({
     })
     .nullable(),
   trustDays: z.number().int().positive(),
+  /** Policy requires an authenticator the user does not have: enrolling one is offered. */
+  canEnroll: z.boolean(),
   busy: z.boolean(),
   error: ErrorOrNull,
 });

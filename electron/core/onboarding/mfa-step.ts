@@ -33,9 +33,11 @@ export function enterMfa(
     busy: false,
     error: null,
   };
-  const available = challenge.channels.filter((c) => c.available);
-  if (challenge.enrollmentRequired && available.length === 0) return choose(state, screen, 'totp');
-  const only = available.length === 1 ? available[0] : undefined;
+  // Usable now: channels the user can receive a code on, plus enrolling an authenticator when required.
+  const usable = challenge.channels.filter(
+    (c) => c.available || (c.channel === 'totp' && challenge.enrollmentRequired),
+  );
+  const only = usable.length === 1 ? usable[0] : undefined;
   if (only) return choose(state, screen, only.channel);
   return { state: { ...state, screen }, effects: [] };
 }

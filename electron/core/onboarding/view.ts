@@ -100,6 +100,7 @@ export function toView(state: OnboardingState): View {
         sent: screen.sent,
         enrollment: screen.enrollment,
         trustDays: screen.challenge.trustDays,
+        canEnroll: screen.challenge.enrollmentRequired,
         busy: screen.busy,
         error: screen.error,
       };

@@ -12,7 +12,7 @@ type Channel = MfaView['channels'][number]['channel'];
 export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClient }): React.JSX.Element {
   const [remember, setRemember] = useState(false);
   const now = useNow();
-  const choices = view.channels.filter((c) => c.available || (c.channel === 'totp' && view.channel === null));
+  const choices = view.channels.filter((c) => c.available || (c.channel === 'totp' && view.canEnroll));
   const choose = (channel: Channel): void => void client.invoke('chooseMfaChannel', { channel }).catch(() => undefined);
   const submit = (code: string): void => void client.invoke('submitMfaCode', { code, remember }).catch(() => undefined);
   const ready =

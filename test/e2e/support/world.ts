@@ -17,6 +17,8 @@ type SmtpSink = Awaited<ReturnType<typeof startSmtpSink>>;
  */
 export interface World {
   server: RunningServer;
+  /** The server's data directory (its SMS outbox is `<dataDir>/outbox`). */
+  dataDir: string;
   sink: SmtpSink;
   profileDir: string;
   /** Starts (or restarts) the harness on this profile; optional args such as a deep link. */
@@ -53,6 +55,7 @@ export const test = base.extend<{ world: World; keyway: KeywayPage }>({
     };
     await use({
       server,
+      dataDir,
       sink,
       profileDir,
       async launch(args = []) {
