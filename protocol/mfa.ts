@@ -140,6 +140,7 @@ export type MfaOverview = z.infer<typeof MfaOverview>;
 // POST /api/v1/me/mfa/authenticators {password} → { enrollmentId } & TotpEnrollment (re-authentication required)
 export const Reauthentication = z.strictObject({ password: Password });
 export const AuthenticatorEnrollment = TotpEnrollment.extend({ enrollmentId: z.string().min(16).max(128) });
+export type AuthenticatorEnrollment = z.infer<typeof AuthenticatorEnrollment>;
 // POST /api/v1/me/mfa/authenticators/confirm {enrollmentId, code, name} → 204
 export const ConfirmAuthenticator = z.strictObject({
   enrollmentId: z.string().min(16).max(128),

@@ -1,4 +1,5 @@
 import type { License } from '../protocol/api';
+import type { SmsOptions } from './mfa/sms/sms-provider';
 
 /** How the server reaches an SMTP relay. Without one, mail is written to the outbox as .eml files. */
 export interface SmtpOptions {
@@ -22,6 +23,8 @@ export interface Limits {
   sessionCallsPerSourcePerMinute: number;
   /** Home-realm discovery lookups per source IP per minute. */
   discoveryPerSourcePerMinute: number;
+  /** MFA calls (send, enroll, verify, device nonces, profile) per source IP per minute. */
+  mfaPerSourcePerMinute: number;
   /** Consecutive failed sign-ins before an account locks (NIST SP 800-63B allows at most 100). */
   maxConsecutiveFailures: number;
   lockoutSeconds: number;
@@ -34,6 +37,7 @@ export const DEFAULT_LIMITS: Limits = {
   signInPerSourcePerMinute: 30,
   sessionCallsPerSourcePerMinute: 60,
   discoveryPerSourcePerMinute: 60,
+  mfaPerSourcePerMinute: 60,
   maxConsecutiveFailures: 10,
   lockoutSeconds: 15 * 60,
 };
@@ -49,8 +53,10 @@ export interface ReferenceServerOptions {
   serverName?: string | undefined;
   license?: License | undefined;
   smtp?: SmtpOptions | undefined;
-  /** Where .eml files go when no SMTP relay is configured; defaults to <dataDir>/outbox. */
+  /** Where .eml files (and .sms.json files without an SMS webhook) go; defaults to <dataDir>/outbox. */
   outboxDir?: string | undefined;
+  /** Send SMS codes to this webhook (server/mfa/README.md); without it they go to the outbox. */
+  sms?: SmsOptions | undefined;
   deploymentTtlSeconds?: number | undefined;
   /** Milliseconds since the epoch; injectable so tests can move time forward. */
   clock?: (() => number) | undefined;

@@ -18,6 +18,7 @@ export {
   type CreateUserInput,
   type CreatedUser,
   type DomainSignIn,
+  type MfaPolicyChange,
   type PasswordReset,
   type SignInMethodName,
 } from './admin/admin-service';
@@ -26,6 +27,9 @@ export { OIDC_MOUNT_PATH, oidcIssuer } from './oidc/issuer';
 export { openAdminService, type AdminOptions } from './admin/open-admin';
 export type { MailDelivery, MailMessage, MailReceipt } from './mail/mail-delivery';
 export { runCli, type CliIo } from './cli/run-cli';
+export type { MfaPolicy } from './mfa/policy';
+export type { SmsOptions } from './mfa/sms/sms-provider';
+export { MFA_KEY_FILE } from './mfa/secret-box';
 
 /** Kept for existing imports. */
 export const SERVER_NAME = 'Keyway reference server';

@@ -11,7 +11,9 @@ import {
 } from './config';
 import { buildHttpApp } from './http/app';
 import type { ServerIdentity } from './identity';
-import { createMailDelivery, defaultMailFrom } from './mail/mail-delivery';
+import { createMailDelivery, defaultMailFrom, type MailDelivery } from './mail/mail-delivery';
+import { createCodeDelivery } from './mfa/delivery';
+import { createSmsProvider } from './mfa/sms/sms-provider';
 import { smtpUrlWithoutCredentials } from './mail/smtp-url';
 import { oidcIssuer } from './oidc/issuer';
 import { createOidc } from './oidc/oidc';
@@ -45,13 +47,19 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     );
   }
 
+  const outboxDir = options.outboxDir ?? path.join(options.dataDir, 'outbox');
+  const sms = createSmsProvider(options.sms, outboxDir, log);
+
   const db = openDatabase(options.dataDir);
   const identity: ServerIdentity = {
     name: options.serverName ?? DEFAULT_SERVER_NAME,
     origin: '',
     license: options.license ?? DEFAULT_LICENSE,
   };
-  const services = createServices(db, identity, clock, limits);
+  // Made once the origin is known (the From address names it), before the first request is served.
+  const mailHolder: { current?: MailDelivery } = {};
+  const delivery = createCodeDelivery({ mail: () => mailHolder.current, sms, serverName: () => identity.name, log });
+  const services = createServices(db, identity, clock, limits, { dataDir: options.dataDir, delivery });
   let app;
   try {
     const oidc = await createOidc(db, identity, services.users, log);
@@ -74,15 +82,16 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     writeSetting(db, 'smtp_url', options.smtp && smtpUrlWithoutCredentials(options.smtp));
   })();
 
-  const mail = createMailDelivery({
+  const serverMail = createMailDelivery({
     from: options.mailFrom ?? defaultMailFrom(identity.name, identity.origin),
     smtp: options.smtp,
-    outboxDir: options.outboxDir ?? path.join(options.dataDir, 'outbox'),
+    outboxDir,
     log,
   });
+  mailHolder.current = serverMail;
   const admin = new AdminService({
     services,
-    mail,
+    mail: serverMail,
     identity,
     deploymentTtlSeconds: options.deploymentTtlSeconds ?? DEFAULT_DEPLOYMENT_TTL_SECONDS,
   });
@@ -93,7 +102,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     admin,
     close: () =>
       (closing ??= app.close().finally(() => {
-        mail.close();
+        serverMail.close();
         db.close();
       })),
   };

@@ -116,6 +116,11 @@ export function createCoreHandlers(core: KeywayCore): CommandHandlers {
     chooseMfaChannel: ({ channel }) => fire({ type: 'mfa.choose', channel })(),
     submitMfaCode: ({ code, remember }) => fire({ type: 'mfa.submit', code, remember })(),
     resendMfaCode: fire({ type: 'mfa.resend' }),
+    openSecurity: fire({ type: 'home.security' }),
+    removeTrustedDevice: ({ deviceId }) => fire({ type: 'security.removeDevice', deviceId })(),
+    removeAuthenticator: ({ id, password }) => fire({ type: 'security.removeAuthenticator', id, password })(),
+    addAuthenticator: ({ password }) => fire({ type: 'security.addAuthenticator', password })(),
+    confirmAuthenticator: ({ code }) => fire({ type: 'security.confirmAuthenticator', code })(),
     signOut: fire({ type: 'home.signOut' }),
     forgetServer: fire({ type: 'home.forget' }),
   };

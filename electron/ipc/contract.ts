@@ -50,6 +50,16 @@ export const commands = {
   chooseMfaChannel: { input: z.strictObject({ channel: z.enum(['totp', 'email', 'sms']) }), output: NoOutput },
   submitMfaCode: { input: z.strictObject({ code: z.string().max(12), remember: z.boolean() }), output: NoOutput },
   resendMfaCode: { input: NoInput, output: NoOutput },
+  /** Home → the security page (authenticators, remembered devices). */
+  openSecurity: { input: NoInput, output: NoOutput },
+  removeTrustedDevice: { input: z.strictObject({ deviceId: z.string().max(100) }), output: NoOutput },
+  /** Re-authentication: the password travels once with the request and is never part of a view. */
+  removeAuthenticator: {
+    input: z.strictObject({ id: z.string().max(100), password: z.string().max(MAX_PASSWORD_LENGTH) }),
+    output: NoOutput,
+  },
+  addAuthenticator: { input: z.strictObject({ password: z.string().max(MAX_PASSWORD_LENGTH) }), output: NoOutput },
+  confirmAuthenticator: { input: z.strictObject({ code: z.string().max(12) }), output: NoOutput },
   signOut: { input: NoInput, output: NoOutput },
   forgetServer: { input: NoInput, output: NoOutput },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;

@@ -92,6 +92,8 @@ export const HomeView = z.strictObject({
   /** Something the user should know, e.g. that the keychain is unavailable. */
   notice: ErrorOrNull,
   managed: Managed,
+  /** Password profiles manage their authenticators and devices here; unified login does it at the IdP. */
+  canManageSecurity: z.boolean(),
 });
 export type HomeView = z.infer<typeof HomeView>;
 
@@ -156,7 +158,40 @@ export const MfaView = z.strictObject({
 });
 export type MfaView = z.infer<typeof MfaView>;
 
+/** The profile's security page: authenticators and remembered devices. */
+export const SecurityView = z.strictObject({
+  screen: z.literal('security'),
+  serverHost: Text,
+  /** False until the server's answer arrived. */
+  loaded: z.boolean(),
+  authenticators: z.array(z.strictObject({ id: Text, name: Text, createdAt: z.number().int() })).max(50),
+  devices: z
+    .array(
+      z.strictObject({
+        deviceId: Text,
+        name: Text,
+        lastUsedAt: z.number().int().nullable(),
+        trustedUntil: z.number().int(),
+        thisDevice: z.boolean(),
+      }),
+    )
+    .max(100),
+  enrolling: z
+    .strictObject({
+      qrDataUrl: z.string().startsWith('data:image/svg+xml;base64,').max(100_000),
+      secret: z
+        .string()
+        .regex(/^[A-Z2-7]+$/)
+        .max(64),
+    })
+    .nullable(),
+  busy: z.boolean(),
+  error: ErrorOrNull,
+});
+export type SecurityView = z.infer<typeof SecurityView>;
+
 export const View = z.discriminatedUnion('screen', [
+  SecurityView,
   MfaView,
   ManualLoginView,
   LoginIdView,

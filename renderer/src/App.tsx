@@ -13,6 +13,7 @@ import { MfaScreen } from './screens/MfaScreen';
 import { PasswordScreen } from './screens/PasswordScreen';
 import { ProgressScreen } from './screens/ProgressScreen';
 import { ResumeFailedScreen } from './screens/ResumeFailedScreen';
+import { SecurityScreen } from './screens/SecurityScreen';
 import { WelcomeScreen } from './screens/WelcomeScreen';
 
 /** Renders whatever view core publishes. No flow logic lives here: every decision is core's. */
@@ -79,6 +80,7 @@ const screens: { [S in View['screen']]: (props: ScreenProps<S>) => React.JSX.Ele
   loginId: LoginIdScreen,
   browserSignIn: BrowserSignInScreen,
   mfa: MfaScreen,
+  security: SecurityScreen,
 };
 
 function ScreenFor({ view, client }: { view: View; client: KeywayClient }): React.JSX.Element {

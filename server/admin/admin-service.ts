@@ -10,6 +10,8 @@ import { oidcIssuer } from '../oidc/issuer';
 import { deploymentEmail } from '../mail/deployment-email';
 import type { MailDelivery, MailReceipt } from '../mail/mail-delivery';
 import { welcomeEmail } from '../mail/welcome-email';
+import { parsePhoneNumber } from '../mfa/destinations';
+import { checkTrustDays, parseChannels, parseMode, type MfaPolicy } from '../mfa/policy';
 import type { Services } from '../services';
 import { generateInitialPassword, hashPassword } from '../users/password-hash';
 import { assertPasswordAcceptable } from '../users/password-policy';
@@ -26,9 +28,19 @@ export interface AdminUser {
   effectiveSignInMethod: SignInKind;
   /** The switched domain that puts a 'password' user on unified login, if any. */
   signInDomain?: string;
+  /** E.164, where SMS codes go. */
+  phone?: string;
 }
 
 export type SignInMethodName = 'password' | 'oidc';
+
+/** What set-mfa-policy changes; absent parts stay as they are. */
+export interface MfaPolicyChange {
+  /** "totp,email,sms" or a subset. */
+  channels?: string | undefined;
+  mode?: string | undefined;
+  trustDays?: number | undefined;
+}
 
 export interface DomainSignIn {
   domain: string;
@@ -49,6 +61,8 @@ export interface CreateUserInput {
   aliases?: readonly string[] | undefined;
   /** Send the welcome e-mail with the initial password (default true). */
   sendWelcomeEmail?: boolean | undefined;
+  /** For SMS codes, in international form (+447700900123). */
+  phone?: string | undefined;
 }
 
 export interface CreatedUser {
@@ -117,10 +131,11 @@ export class AdminService {
       throw new KeywayError('invalid_input', `The ${field} is not valid: ${issue?.message ?? 'unknown problem'}.`);
     }
     const fields = parsed.data;
+    const phone = input.phone === undefined ? undefined : parsePhoneNumber(input.phone);
     const passwordGenerated = fields.password === undefined;
     const password = fields.password ?? generateInitialPassword();
     assertPasswordAcceptable(password, fields);
-    const record = this.deps.services.users.create({ ...fields, passwordHash: await hashPassword(password) });
+    const record = this.deps.services.users.create({ ...fields, phone, passwordHash: await hashPassword(password) });
     const user = this.adminUser(record);
     if (input.sendWelcomeEmail === false) return { user, password, passwordGenerated };
     const message = welcomeEmail({
@@ -232,6 +247,42 @@ export class AdminService {
     return this.deps.services.domains.list();
   }
 
+  /** The organisation's MFA policy. */
+  mfaPolicy(): MfaPolicy {
+    return this.deps.services.mfa.policy.read();
+  }
+
+  /** Changes the given parts of the MFA policy and keeps the rest; returns the policy now in force. */
+  setMfaPolicy(change: MfaPolicyChange): MfaPolicy {
+    return this.deps.services.mfa.policy.update({
+      ...(change.channels === undefined ? {} : { channels: parseChannels(change.channels) }),
+      ...(change.mode === undefined ? {} : { mode: parseMode(change.mode) }),
+      ...(change.trustDays === undefined ? {} : { trustDays: checkTrustDays(change.trustDays) }),
+    });
+  }
+
+  /**
+   * For a user who lost their authenticator: removes all their authenticators and forgets their
+   * remembered devices. Under an enforced policy they enrol again at their next sign-in.
+   */
+  resetMfa(name: string): { user: AdminUser; authenticators: number; devices: number } {
+    const record = this.requireUser(name);
+    const { transaction, mfa } = this.deps.services;
+    const trustDays = mfa.policy.read().trustDays;
+    return transaction(() => ({
+      user: this.adminUser(record),
+      authenticators: mfa.authenticators.removeAllOf(record.id),
+      devices: mfa.devices.revokeAllOf(record.id, trustDays),
+    }));
+  }
+
+  /** Sets (or, with undefined, removes) the number the user's SMS codes go to. */
+  setPhone(name: string, phone: string | undefined): AdminUser {
+    const record = this.requireUser(name);
+    this.deps.services.users.setPhone(record.id, phone === undefined ? undefined : parsePhoneNumber(phone));
+    return this.adminUser(this.requireUser(record.loginId));
+  }
+
   close(): void {
     this.deps.onClose?.();
   }
@@ -253,6 +304,7 @@ export class AdminService {
       signInMethod: record.signInMethod,
       effectiveSignInMethod: effective,
       ...(domain === undefined ? {} : { signInDomain: domain }),
+      ...(record.phone === undefined ? {} : { phone: record.phone }),
     };
   }
 

@@ -10,6 +10,7 @@ import {
 import type { ServerIdentity } from '../identity';
 import { createMailDelivery, defaultMailFrom } from '../mail/mail-delivery';
 import { parseSmtpUrl } from '../mail/smtp-url';
+import { NO_CODE_DELIVERY } from '../mfa/delivery';
 import { createServices } from '../services';
 import { openDatabase } from '../storage/database';
 import { readSetting } from '../storage/settings';
@@ -45,7 +46,10 @@ export function openAdminService(options: AdminOptions): AdminService {
       outboxDir: options.outboxDir ?? path.join(options.dataDir, 'outbox'),
       log: options.log ?? (() => undefined),
     });
-    const services = createServices(db, identity, options.clock ?? Date.now, DEFAULT_LIMITS);
+    const services = createServices(db, identity, options.clock ?? Date.now, DEFAULT_LIMITS, {
+      dataDir: options.dataDir,
+      delivery: NO_CODE_DELIVERY,
+    });
     return new AdminService({
       services,
       mail,

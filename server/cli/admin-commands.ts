@@ -5,6 +5,7 @@ import type { MailReceipt } from '../mail/mail-delivery';
 import { parseSmtpUrl } from '../mail/smtp-url';
 import { parseCommandArgs, resolveDataDir, type Command, type CommandArgs } from './arguments';
 import type { CliIo } from './cli-io';
+import { setMfaPolicy, setPhone, showMfaPolicy } from './mfa-commands';
 
 type AdminCommand = Exclude<Command, 'serve'>;
 
@@ -42,6 +43,26 @@ export async function runAdminCommand(command: AdminCommand, args: readonly stri
     }
     case 'list-domains':
       return withAdmin(parseCommandArgs(command, args), io, (admin) => listDomains(admin, io));
+    case 'set-mfa-policy': {
+      const options = parseCommandArgs(command, args);
+      return withAdmin(options, io, (admin) => setMfaPolicy(admin, options, io));
+    }
+    case 'show-mfa-policy':
+      return withAdmin(parseCommandArgs(command, args), io, (admin) => showMfaPolicy(admin, io));
+    case 'reset-mfa': {
+      const options = parseCommandArgs(command, args);
+      return withAdmin(options, io, (admin) => {
+        const reset = admin.resetMfa(options.user);
+        io.out(
+          `Removed ${plural(reset.authenticators, 'authenticator')} of ${reset.user.loginId} and ` +
+            `forgot ${plural(reset.devices, 'remembered device')}.`,
+        );
+      });
+    }
+    case 'set-phone': {
+      const options = parseCommandArgs(command, args);
+      return withAdmin(options, io, (admin) => setPhone(admin, options, io));
+    }
   }
 }
 
@@ -76,8 +97,10 @@ async function createUser(admin: AdminService, options: CommandArgs<'create-user
     displayName: options['display-name'],
     password: options.password,
     aliases: options.alias,
+    phone: options.phone,
   });
   io.out(`Created user ${describeUser(created.user)}.`);
+  if (created.user.phone !== undefined) io.out(`Phone: ${created.user.phone}`);
   if (created.passwordGenerated) io.out(`Initial password: ${created.password}`);
   if (created.welcomeEmail) io.out(`Welcome e-mail: ${describeReceipt(created.welcomeEmail)}`);
 }

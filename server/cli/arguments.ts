@@ -21,6 +21,7 @@ export const COMMAND_OPTIONS = {
     port: { type: 'string' },
     host: { type: 'string' },
     'seed-demo': { type: 'boolean' },
+    'sms-webhook-url': { type: 'string' },
   },
   'create-user': {
     ...dataDir,
@@ -30,6 +31,7 @@ export const COMMAND_OPTIONS = {
     'display-name': { type: 'string' },
     password: { type: 'string' },
     alias: { type: 'string', multiple: true },
+    phone: { type: 'string' },
   },
   'send-deployment': { ...dataDir, ...mailAndOrigin, user: { type: 'string' }, 'ttl-days': { type: 'string' } },
   'list-users': { ...dataDir },
@@ -38,6 +40,15 @@ export const COMMAND_OPTIONS = {
   'set-sign-in': { ...dataDir, user: { type: 'string' }, method: { type: 'string' } },
   'set-domain-sign-in': { ...dataDir, domain: { type: 'string' }, method: { type: 'string' } },
   'list-domains': { ...dataDir },
+  'set-mfa-policy': {
+    ...dataDir,
+    channels: { type: 'string' },
+    mode: { type: 'string' },
+    'trust-days': { type: 'string' },
+  },
+  'show-mfa-policy': { ...dataDir },
+  'reset-mfa': { ...dataDir, user: { type: 'string' } },
+  'set-phone': { ...dataDir, user: { type: 'string' }, phone: { type: 'string' }, clear: { type: 'boolean' } },
 } as const satisfies Record<string, OptionSpec>;
 export type Command = keyof typeof COMMAND_OPTIONS;
 
@@ -53,6 +64,17 @@ const days = z
   .transform(Number)
   .refine((value) => value > 0 && value <= 365, 'must be more than 0 and at most 365 days');
 const method = z.enum(['oidc', 'password'], 'must be oidc or password');
+const channels = z
+  .string()
+  .regex(
+    /^\s*(totp|email|sms)\s*(,\s*(totp|email|sms)\s*)*$/i,
+    'must list channels from totp, email, sms, such as totp,email',
+  );
+const trustDays = z
+  .string()
+  .regex(/^\d{1,3}$/, 'must be a whole number of days from 1 to 365')
+  .transform(Number)
+  .refine((value) => value >= 1 && value <= 365, 'must be a whole number of days from 1 to 365');
 const domain = z.string().refine((value) => {
   try {
     parseDomain(value);
@@ -71,6 +93,7 @@ const COMMAND_SCHEMAS = {
     'public-origin': text.optional(),
     'smtp-url': text.optional(),
     'seed-demo': z.boolean().optional(),
+    'sms-webhook-url': text.optional(),
   }),
   'create-user': z.object({
     'data-dir': text.optional(),
@@ -81,6 +104,7 @@ const COMMAND_SCHEMAS = {
     'display-name': text,
     password: z.string().optional(),
     alias: z.array(LoginId).optional(),
+    phone: text.optional(),
   }),
   'send-deployment': z.object({
     'data-dir': text.optional(),
@@ -95,6 +119,20 @@ const COMMAND_SCHEMAS = {
   'set-sign-in': z.object({ 'data-dir': text.optional(), user: text, method }),
   'set-domain-sign-in': z.object({ 'data-dir': text.optional(), domain, method }),
   'list-domains': z.object({ 'data-dir': text.optional() }),
+  'set-mfa-policy': z.object({
+    'data-dir': text.optional(),
+    channels: channels.optional(),
+    mode: z.enum(['optional', 'enforced'], 'must be optional or enforced').optional(),
+    'trust-days': trustDays.optional(),
+  }),
+  'show-mfa-policy': z.object({ 'data-dir': text.optional() }),
+  'reset-mfa': z.object({ 'data-dir': text.optional(), user: text }),
+  'set-phone': z.object({
+    'data-dir': text.optional(),
+    user: text,
+    phone: text.optional(),
+    clear: z.boolean().optional(),
+  }),
 } satisfies Record<Command, z.ZodType>;
 
 export type CommandArgs<C extends Command> = z.output<(typeof COMMAND_SCHEMAS)[C]>;

@@ -10,7 +10,8 @@ const USAGE = `Usage: npm run server -- <command> [options]
 
 Commands:
   serve               [--port N] [--host H] [--public-origin URL] [--smtp-url smtp://host:port] [--seed-demo]
-  create-user         --login-id ID --email E --display-name NAME [--password P] [--alias UPN]...
+                      [--sms-webhook-url URL]
+  create-user         --login-id ID --email E --display-name NAME [--password P] [--alias UPN]... [--phone +E164]
   send-deployment     --user ID [--ttl-days N]
   list-users
   reset-password      --user ID [--password P]
@@ -18,6 +19,10 @@ Commands:
   set-sign-in         --user ID --method oidc|password
   set-domain-sign-in  --domain corp.example --method oidc|password
   list-domains
+  set-mfa-policy      [--channels totp,email,sms] [--mode optional|enforced] [--trust-days 30]
+  show-mfa-policy
+  reset-mfa           --user ID
+  set-phone           --user ID (--phone +447700900123 | --clear)
 
 Every command takes --data-dir DIR (default: $KEYWAY_DATA_DIR, else ${DEFAULT_DATA_DIR}).
 create-user and send-deployment also take --public-origin and --smtp-url; by default they use what the
@@ -25,7 +30,10 @@ last "serve" on the data dir recorded. Without an SMTP relay, mail is saved as .
 serve listens on 127.0.0.1:${DEFAULT_PORT} unless told otherwise (--port 0 picks a free port).
 --user takes a login ID, e-mail address or alias. With --method oidc, a user (or everyone with an address
 in the domain, including people without an account yet) signs in through the server's OpenID Provider
-(unified login) instead of with the password API.`;
+(unified login) instead of with the password API.
+MFA: with --mode enforced every password sign-in needs a second step; with optional (the default) only
+users who set up an authenticator app. SMS codes go to <data dir>/outbox as .sms.json files unless serve
+has --sms-webhook-url (signed with the secret in $KEYWAY_SMS_WEBHOOK_SECRET; see server/mfa/README.md).`;
 
 /**
  * The admin CLI. Returns the exit code: 0 done, 1 the command failed (e.g. unknown user), 2 wrong usage.

@@ -2,7 +2,7 @@ import type { AdminService } from '../admin/admin-service';
 import { parseSmtpUrl } from '../mail/smtp-url';
 import { startReferenceServer } from '../server';
 import { DEFAULT_PORT, parseCommandArgs, resolveDataDir } from './arguments';
-import type { CliIo } from './cli-io';
+import { UsageError, type CliIo } from './cli-io';
 
 export const READY_PREFIX = 'Keyway reference server ready: ';
 
@@ -19,12 +19,22 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<void
   const options = parseCommandArgs('serve', args);
   const dataDir = resolveDataDir(options['data-dir'], io);
   const smtpUrl = options['smtp-url'];
+  const smsWebhookUrl = options['sms-webhook-url'];
+  const smsWebhookSecret = io.env.KEYWAY_SMS_WEBHOOK_SECRET;
+  if (smsWebhookUrl !== undefined && (smsWebhookSecret === undefined || smsWebhookSecret === '')) {
+    throw new UsageError(
+      '--sms-webhook-url needs the secret that signs its requests in the environment variable KEYWAY_SMS_WEBHOOK_SECRET.',
+    );
+  }
   const server = await startReferenceServer({
     dataDir,
     port: options.port ?? DEFAULT_PORT,
     host: options.host ?? '127.0.0.1',
     publicOrigin: options['public-origin'],
     ...(smtpUrl === undefined ? {} : { smtp: parseSmtpUrl(smtpUrl) }),
+    ...(smsWebhookUrl === undefined || smsWebhookSecret === undefined
+      ? {}
+      : { sms: { webhookUrl: smsWebhookUrl, webhookSecret: smsWebhookSecret } }),
     log: io.out,
   });
   try {

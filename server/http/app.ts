@@ -8,11 +8,15 @@ import type { ServerIdentity } from '../identity';
 import { registerInteractionRoutes } from '../oidc/interactions';
 import { mountOidcProvider } from '../oidc/mount';
 import type { Oidc } from '../oidc/oidc';
+import type { MfaServices } from '../services';
 import type { SessionService } from '../sessions/session-service';
 import { problem, sendProblem } from './problem';
+import { KeywayStatusError } from './status-error';
 import { registerDeploymentRoutes } from './routes/deployments';
 import { registerDiscoveryRoutes } from './routes/discovery';
 import { registerLandingRoutes } from './routes/landing';
+import { registerMeMfaRoutes } from './routes/me-mfa';
+import { registerMfaRoutes } from './routes/mfa';
 import { registerSessionRoutes } from './routes/sessions';
 
 export interface HttpAppDeps {
@@ -20,6 +24,7 @@ export interface HttpAppDeps {
   deployments: DeploymentService;
   sessions: SessionService;
   signInPolicy: SignInPolicy;
+  mfa: MfaServices;
   oidc: Oidc;
   limits: Limits;
   log: (line: string) => void;
@@ -66,7 +71,8 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if (error instanceof KeywayError) {
-      return sendProblem(reply, problem(error.code, error.message, error.retryAfter));
+      const status = error instanceof KeywayStatusError ? error.status : undefined;
+      return sendProblem(reply, problem(error.code, error.message, error.retryAfter, status));
     }
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status >= 400 && status < 500) {
@@ -89,12 +95,15 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
 
   registerDeploymentRoutes(app, deps.deployments, deps.limits);
   registerSessionRoutes(app, deps.sessions, deps.limits);
+  registerMfaRoutes(app, deps.sessions, deps.mfa, deps.limits);
+  registerMeMfaRoutes(app, deps.sessions, deps.mfa, deps.limits);
   registerLandingRoutes(app, deps.identity);
   registerDiscoveryRoutes(app, deps.signInPolicy, deps.identity, deps.limits);
   await mountOidcProvider(app, deps.oidc.provider, () => deps.identity.origin);
   await registerInteractionRoutes(app, {
     provider: deps.oidc.provider,
     sessions: deps.sessions,
+    mfa: deps.mfa,
     csrf: deps.oidc.csrf,
     serverName: () => deps.identity.name,
     limits: deps.limits,

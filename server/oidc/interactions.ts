@@ -1,38 +1,34 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Interaction, Provider } from 'oidc-provider';
+import type { Interaction } from 'oidc-provider';
 import { LoginId, Password } from '../../protocol/api';
 import { KeywayError } from '../../protocol/errors';
-import type { Limits } from '../config';
 import { statusOf } from '../http/problem';
 import { createLimiter } from '../http/rate-limiter';
 import { LANDING_CSS } from '../landing/landing-css';
-import type { SessionService } from '../sessions/session-service';
-import type { InteractionCsrf } from './csrf';
+import {
+  finishLogin,
+  interaction,
+  isRecord,
+  refuseForm,
+  saveGrant,
+  showSignIn,
+  type InteractionDeps,
+  type UidRoute,
+} from './interaction-kit';
 import { OIDC_MOUNT_PATH } from './issuer';
-import { expiredPage, messagePage, SIGN_IN_CSS_PATH, SIGN_IN_FORM_CSS, SIGN_IN_PAGE_CSP, signInPage } from './pages';
-import { KEYWAY_CLIENT_NAME } from './provider';
+import { registerMfaInteractionRoutes, showMfaOnReturn, startMfa } from './mfa-interaction';
+import { MFA_PAGE_CSS } from './mfa-pages';
+import { SIGN_IN_CSS_PATH, SIGN_IN_FORM_CSS } from './pages';
 
-export interface InteractionDeps {
-  provider: () => Provider;
-  sessions: SessionService;
-  csrf: InteractionCsrf;
-  serverName: () => string;
-  limits: Limits;
-}
+export type { InteractionDeps } from './interaction-kit';
 
-/** Scopes the provider knows; the first-party client is granted whichever of them it asked for. */
-const GRANTABLE_SCOPES = new Set(['openid', 'email', 'profile', 'offline_access']);
-const SIGN_IN_CSS = `${LANDING_CSS}${SIGN_IN_FORM_CSS}`;
-
-interface UidRoute {
-  Params: { uid: string };
-  Querystring: Record<string, string | string[] | undefined>;
-}
+const SIGN_IN_CSS = `${LANDING_CSS}${SIGN_IN_FORM_CSS}${MFA_PAGE_CSS}`;
 
 /**
- * The provider's interaction pages: the sign-in form (login and select_account prompts), the
- * automatic consent of the first-party Keyway client, and Cancel. Passwords are checked by the same
- * SessionService as the password API, with its lock-out, plus the same per-source limit.
+ * The provider's interaction pages: the sign-in form (login and select_account prompts), the second
+ * step when MFA applies (mfa-interaction.ts), the automatic consent of the first-party Keyway client,
+ * and Cancel. Passwords are checked by the same SessionService as the password API, with its
+ * lock-out, plus the same per-source limit; MFA follows the same policy as the API.
  */
 export async function registerInteractionRoutes(app: FastifyInstance, deps: InteractionDeps): Promise<void> {
   app.get(SIGN_IN_CSS_PATH, (_request, reply) =>
@@ -57,6 +53,7 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
       const details = await interaction(deps, request, reply);
       if (!details) return reply;
       if (details.prompt.name === 'consent') return grantConsent(deps, request, reply, details);
+      if (await showMfaOnReturn(deps, reply, details, request.query)) return reply;
       return showSignIn(deps, reply, details, {});
     });
 
@@ -81,18 +78,9 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
         if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
         return showSignIn(deps, reply, details, { status: statusOf(error.code), login, error: error.message });
       }
-      const accountId = String(user.id);
-      const grantId = await saveGrant(deps.provider(), details, accountId);
-      reply.hijack();
-      await deps
-        .provider()
-        .interactionFinished(
-          request.raw,
-          reply.raw,
-          { select_account: {}, login: { accountId, remember: true, amr: ['pwd'] }, consent: { grantId } },
-          { mergeWithLastSubmission: false },
-        );
-      return reply;
+      // The login is finished only once the second step succeeds, in the same interaction.
+      if (deps.mfa.gate.startForInteraction(user, details.uid)) return startMfa(deps, reply, details);
+      return finishLogin(deps, request, reply, details, String(user.id), ['pwd']);
     });
 
     scope.get<UidRoute>(`${base}/cancel`, async (request, reply) => {
@@ -107,25 +95,10 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
       });
       return reply;
     });
+
+    registerMfaInteractionRoutes(scope, deps, perSource);
     done();
   });
-}
-
-/** The interaction this browser is in, if it is the one in the URL and has not expired; else the expired page. */
-async function interaction(
-  deps: InteractionDeps,
-  request: FastifyRequest<UidRoute>,
-  reply: FastifyReply,
-): Promise<Interaction | undefined> {
-  try {
-    const details = await deps.provider().interactionDetails(request.raw, reply.raw);
-    if (details.uid === request.params.uid) return details;
-  } catch (error) {
-    // oidc-provider's errors.SessionNotFound: no interaction cookie, or its interaction is gone.
-    if (!(error instanceof Error && error.name === 'SessionNotFound')) throw error;
-  }
-  sendPage(reply, 400, expiredPage(deps.serverName()));
-  return undefined;
 }
 
 /** Keyway is first-party: what it asks for is granted without a consent screen. */
@@ -141,62 +114,4 @@ async function grantConsent(
   reply.hijack();
   await deps.provider().interactionFinished(request.raw, reply.raw, { consent: { grantId } });
   return reply;
-}
-
-async function saveGrant(provider: Provider, details: Interaction, accountId: string): Promise<string> {
-  const existing = details.grantId === undefined ? undefined : await provider.Grant.find(details.grantId);
-  const grant =
-    existing?.accountId === accountId
-      ? existing
-      : new provider.Grant({ accountId, clientId: String(details.params.client_id) });
-  const requested = typeof details.params.scope === 'string' ? details.params.scope.split(' ') : [];
-  grant.addOIDCScope(requested.filter((scope) => GRANTABLE_SCOPES.has(scope)).join(' '));
-  return grant.save();
-}
-
-function showSignIn(
-  deps: InteractionDeps,
-  reply: FastifyReply,
-  details: Interaction,
-  state: { status?: number; login?: string; error?: string },
-): FastifyReply {
-  const token = deps.csrf.tokenFor(details.uid);
-  const hint = details.params.login_hint;
-  const base = `${OIDC_MOUNT_PATH}/interaction/${encodeURIComponent(details.uid)}`;
-  return sendPage(
-    reply,
-    state.status ?? 200,
-    signInPage({
-      serverName: deps.serverName(),
-      clientName: KEYWAY_CLIENT_NAME,
-      action: `${base}/login`,
-      cancelUrl: `${base}/cancel?csrf=${encodeURIComponent(token)}`,
-      csrfToken: token,
-      login: state.login ?? (typeof hint === 'string' ? hint : ''),
-      error: state.error,
-    }),
-  );
-}
-
-function refuseForm(deps: InteractionDeps, reply: FastifyReply): FastifyReply {
-  return sendPage(
-    reply,
-    403,
-    messagePage(deps.serverName(), 'This form was not accepted', [
-      'It did not come from this sign-in page, or the page is out of date.',
-      'Go back to Keyway and start signing in again.',
-    ]),
-  );
-}
-
-function sendPage(reply: FastifyReply, status: number, html: string): FastifyReply {
-  return reply
-    .code(status)
-    .header('content-security-policy', SIGN_IN_PAGE_CSP)
-    .type('text/html; charset=utf-8')
-    .send(html);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }

@@ -11,7 +11,7 @@ export const SIGN_IN_CSS_PATH = '/assets/sign-in.css';
 export const SIGN_IN_PAGE_CSP =
   "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-function page(title: string, serverName: string, body: string): string {
+export function page(title: string, serverName: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>

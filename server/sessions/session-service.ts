@@ -1,5 +1,6 @@
-import type { Me, PasswordSignInRequest, SessionTokens } from '../../protocol/api';
+import type { Me, SessionTokens } from '../../protocol/api';
 import { KeywayError } from '../../protocol/errors';
+import type { MfaPasswordSignInRequest, MfaRequired, PasswordSignInResponse } from '../../protocol/mfa';
 import type { SignInPolicy } from '../discovery/sign-in-policy';
 import type { ServerIdentity } from '../identity';
 import { identifierKey } from '../users/identifiers';
@@ -8,6 +9,20 @@ import type { UserRecord, UserStore } from '../users/user-store';
 import { userSummary } from '../users/user-summary';
 import type { IssuedTokens, SessionStore } from './session-store';
 import type { SignInThrottle } from './sign-in-throttle';
+
+/** Decides, after a correct password, whether a second factor is needed (server/mfa/sign-in-gate.ts). */
+export interface SecondFactorGate {
+  afterPassword(
+    user: UserRecord,
+    context: Pick<MfaPasswordSignInRequest, 'installationId' | 'deviceProof'>,
+  ): MfaRequired | undefined;
+}
+
+/**
+ * Who may check a password: the password API (password users only), the OpenID Provider's sign-in
+ * page, and a signed-in user confirming a sensitive change (both: any user).
+ */
+export type PasswordCheck = 'password-api' | 'oidc' | 'reauthentication';
 
 /** Password sign-in, refresh rotation, revocation and access-token checks. */
 export class SessionService {
@@ -18,12 +33,19 @@ export class SessionService {
     private readonly identity: ServerIdentity,
     private readonly transaction: <T>(work: () => T) => T,
     private readonly signInPolicy: SignInPolicy,
+    private readonly secondFactor: SecondFactorGate,
   ) {}
 
-  async signIn(request: PasswordSignInRequest): Promise<SessionTokens> {
+  /** SessionTokens when the password is enough; MfaRequired when a second factor must follow. */
+  async signIn(request: MfaPasswordSignInRequest): Promise<PasswordSignInResponse> {
     // A user on unified login signs in at the OpenID Provider, not with the password API.
     const user = await this.authenticate(request.loginId, request.password, 'password-api');
-    return this.tokensFor(user, this.sessions.start(user.id, request.installationId));
+    return this.secondFactor.afterPassword(user, request) ?? this.startSession(user, request.installationId);
+  }
+
+  /** A new session for a user who has signed in (password, and the second factor when it applied). */
+  startSession(user: UserRecord, installationId: string | undefined): SessionTokens {
+    return this.tokensFor(user, this.sessions.start(user.id, installationId));
   }
 
   /**
@@ -31,12 +53,13 @@ export class SessionService {
    * Provider's sign-in page alike. Throws `invalid_credentials` (the same for an unknown name, a wrong
    * password and, on the password API, a unified-login user) or `account_locked`.
    */
-  async authenticate(loginId: string, password: string, via: 'password-api' | 'oidc'): Promise<UserRecord> {
+  async authenticate(loginId: string, password: string, via: PasswordCheck): Promise<UserRecord> {
     const user = this.users.findByName(loginId);
     // Unknown names are throttled like accounts, so a lock-out does not reveal whether an account exists.
     const subject = user ? `user:${user.id}` : `unknown:${identifierKey(loginId)}`;
     this.refuseIfLocked(subject);
-    const allowed = user !== undefined && (via === 'oidc' || this.signInPolicy.kindForUser(user) === 'password');
+    const allowed =
+      user !== undefined && (via !== 'password-api' || this.signInPolicy.kindForUser(user) === 'password');
     const valid = allowed ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
     if (!valid || !user) {
       const locked = this.throttle.recordFailure(subject);
@@ -72,13 +95,19 @@ export class SessionService {
 
   /** The signed-in user for an `Authorization: Bearer …` header. */
   me(authorization: string | undefined): Me {
+    const user = this.userOfBearer(authorization);
+    return { user: userSummary(user), server: { name: this.identity.name, origin: this.identity.origin } };
+  }
+
+  /** The user behind a live access token in an `Authorization: Bearer …` header; else `unauthorized`. */
+  userOfBearer(authorization: string | undefined): UserRecord {
     const token = /^Bearer ([A-Za-z0-9_-]{16,4096})$/.exec(authorization ?? '')?.[1];
     const userId = token === undefined ? undefined : this.sessions.userOfAccessToken(token);
     const user = userId === undefined ? undefined : this.users.findById(userId);
     if (!user) {
       throw new KeywayError('unauthorized', 'Sign in first: the access token is missing, expired or revoked.');
     }
-    return { user: userSummary(user), server: { name: this.identity.name, origin: this.identity.origin } };
+    return user;
   }
 
   private refuseIfLocked(subject: string): void {

@@ -131,6 +131,83 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'multi-factor authentication: policy, phones, authenticators, challenges, trusted devices',
+    sql: `
+      -- E.164 (+4477…), for SMS codes; NULL when the admin has not given one.
+      ALTER TABLE users ADD COLUMN phone TEXT;
+
+      -- The organisation's MFA policy: one row (this server is one organisation).
+      CREATE TABLE mfa_policy (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        -- A comma-separated, non-empty subset of totp,email,sms.
+        channels TEXT NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('optional', 'enforced')),
+        trust_days INTEGER NOT NULL CHECK (trust_days BETWEEN 1 AND 365),
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO mfa_policy (id, channels, mode, trust_days, updated_at) VALUES (1, 'totp', 'optional', 30, 0);
+
+      -- TOTP authenticators. The secret is AES-256-GCM sealed under a key kept outside this database
+      -- (server/mfa/secret-box.ts). pending_until is set until a first code confirms it; last_step is
+      -- the RFC 6238 time step of the last accepted code, so a code is accepted at most once.
+      CREATE TABLE mfa_authenticators (
+        id TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        sealed_secret TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        confirmed_at INTEGER,
+        pending_until INTEGER,
+        last_step INTEGER
+      ) STRICT;
+      CREATE INDEX mfa_authenticators_by_user ON mfa_authenticators (user_id);
+
+      -- A password sign-in waiting for its second factor. Only SHA-256 of the challenge id and an
+      -- HMAC of the e-mail/SMS code are stored. interaction_uid binds a challenge to an OpenID
+      -- Provider interaction instead of the API's challenge id.
+      CREATE TABLE mfa_challenges (
+        id_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        installation_id TEXT,
+        interaction_uid TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        sends INTEGER NOT NULL DEFAULT 0,
+        chosen_channel TEXT,
+        code_hmac TEXT,
+        code_channel TEXT,
+        code_sent_at INTEGER,
+        code_expires_at INTEGER,
+        pending_authenticator_id TEXT REFERENCES mfa_authenticators (id) ON DELETE SET NULL,
+        consumed_at INTEGER
+      ) STRICT;
+      CREATE INDEX mfa_challenges_by_user ON mfa_challenges (user_id);
+      CREATE INDEX mfa_challenges_by_interaction ON mfa_challenges (interaction_uid)
+        WHERE interaction_uid IS NOT NULL;
+
+      -- Remembered devices: the public half of a device key (ECDSA P-256 JWK) and its trust.
+      CREATE TABLE mfa_devices (
+        id TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER,
+        trusted_until INTEGER NOT NULL,
+        revoked_at INTEGER
+      ) STRICT;
+      CREATE INDEX mfa_devices_by_user ON mfa_devices (user_id);
+
+      -- Single-use nonces a device signs to prove it holds its key; deleted when used.
+      CREATE TABLE mfa_device_nonces (
+        nonce_hash TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export function runMigrations(db: Db, migrations: readonly Migration[] = MIGRATIONS): void {

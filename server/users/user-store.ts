@@ -10,6 +10,8 @@ export interface UserRecord {
   passwordHash: string;
   signInMethod: string;
   aliases: string[];
+  /** E.164, for SMS codes. */
+  phone: string | undefined;
 }
 
 export interface NewUserRecord {
@@ -18,6 +20,7 @@ export interface NewUserRecord {
   displayName: string;
   passwordHash: string;
   aliases: readonly string[];
+  phone?: string | undefined;
 }
 
 interface UserRow {
@@ -27,6 +30,7 @@ interface UserRow {
   display_name: string;
   password_hash: string;
   sign_in_method: string;
+  phone: string | null;
 }
 
 const KIND_LABEL = { login_id: 'login ID', email: 'e-mail address', alias: 'alias' } as const;
@@ -67,11 +71,11 @@ export class UserStore {
         }
         const now = this.clock();
         const result = this.db
-          .prepare<[string, string, string, string, number, number]>(
-            `INSERT INTO users (login_id, email, display_name, password_hash, created_at, password_changed_at)
-             VALUES (?, ?, ?, ?, ?, ?)`,
+          .prepare<[string, string, string, string, number, number, string | null]>(
+            `INSERT INTO users (login_id, email, display_name, password_hash, created_at, password_changed_at, phone)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(user.loginId, user.email, user.displayName, user.passwordHash, now, now);
+          .run(user.loginId, user.email, user.displayName, user.passwordHash, now, now, user.phone ?? null);
         const userId = Number(result.lastInsertRowid);
         const insert = this.db.prepare<[string, string, number, IdentifierKind]>(
           'INSERT INTO user_identifiers (identifier, display, user_id, kind) VALUES (?, ?, ?, ?)',
@@ -114,6 +118,11 @@ export class UserStore {
       .run(passwordHash, this.clock(), userId);
   }
 
+  /** The number SMS codes go to (E.164, already validated), or none. */
+  setPhone(userId: number, phone: string | undefined): void {
+    this.db.prepare<[string | null, number]>('UPDATE users SET phone = ? WHERE id = ?').run(phone ?? null, userId);
+  }
+
   /** The user's own sign-in method; their domain may still switch them to unified login (SignInPolicy). */
   setSignInMethod(userId: number, method: 'password' | 'oidc'): void {
     this.db.prepare<[string, number]>('UPDATE users SET sign_in_method = ? WHERE id = ?').run(method, userId);
@@ -143,6 +152,7 @@ export class UserStore {
       passwordHash: row.password_hash,
       signInMethod: row.sign_in_method,
       aliases,
+      phone: row.phone ?? undefined,
     };
   }
 }

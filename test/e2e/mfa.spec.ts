@@ -47,14 +47,15 @@ async function signInAgain(page: Page, keyway: KeywayPage): Promise<void> {
   await keyway.enterPassword(PASSWORD);
 }
 
-test('enforced MFA: enrol the authenticator (QR + key), next sign-in asks for a code, "remember this device" skips it', async ({
+test('enforced MFA: enrol the authenticator (QR + key), next sign-in asks for a code, "remember this device" skips it until forgotten in the profile', async ({
   page,
   world,
   keyway,
 }) => {
-  world.server.admin.setMfaPolicy({ channels: 'totp', mode: 'enforced', trustDays: 30 });
+  world.server.admin.setMfaPolicy({ channels: 'totp,email', mode: 'enforced', trustDays: 30 });
   await deployAndSignIn(world, page, keyway, 'mo');
 
+  await page.getByRole('button', { name: /Authenticator app/ }).click();
   await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
   const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
   expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
@@ -64,6 +65,7 @@ test('enforced MFA: enrol the authenticator (QR + key), next sign-in asks for a 
   // Next sign-in: a code from the app (the next time step: the last one was used already).
   await signInAgain(page, keyway);
   await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+  await page.getByRole('button', { name: /Authenticator app/ }).click();
   await expect(page.getByRole('img', { name: /QR code/ })).toHaveCount(0);
   await page.getByLabel(/Remember this device/).check();
   await typeCode(page, totpCode(secret, 1));
@@ -72,6 +74,38 @@ test('enforced MFA: enrol the authenticator (QR + key), next sign-in asks for a 
   // Remembered: the password alone signs in.
   await signInAgain(page, keyway);
   await keyway.expectHome('Mo Factor');
+
+  // The profile lists this device; forgetting it brings the code back.
+  await page.getByRole('button', { name: 'Sign-in security' }).click();
+  await expect(page.getByRole('heading', { name: 'Authenticator apps' })).toBeVisible();
+  await expect(page.getByText('(this device)')).toBeVisible();
+  await page.getByRole('button', { name: 'Forget' }).click();
+  await expect(page.getByText('No device is remembered.')).toBeVisible();
+  await page.getByRole('button', { name: 'Back' }).click();
+  await signInAgain(page, keyway);
+  await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+  // The authenticator's codes for this half-minute are used up (replay protection): use the e-mail code.
+  await page.getByRole('button', { name: /Code by e-mail/ }).click();
+  const mail = await world.sink.waitForMail((m) => /\b\d{6}\b/.test(m.text ?? ''));
+  await typeCode(page, /\b(\d{6})\b/.exec(mail.text ?? '')?.[1] ?? '');
+  await keyway.expectHome('Mo Factor');
+
+  // Add a second authenticator (with the password again), then remove the first.
+  await page.getByRole('button', { name: 'Sign-in security' }).click();
+  await page.getByRole('button', { name: 'Add an authenticator app' }).click();
+  await page.getByLabel('Enter your password to continue').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const second = ((await page.getByTestId('security-secret').textContent()) ?? '').replace(/\s/g, '');
+  await typeCode(page, totpCode(second));
+  await expect(page.getByRole('button', { name: 'Remove' })).toHaveCount(2);
+  await page.getByRole('button', { name: 'Remove' }).first().click();
+  await page.getByLabel('Enter your password to continue').fill('not the password');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await keyway.expectError('reauthentication_required');
+  await page.getByRole('button', { name: 'Remove' }).first().click();
+  await page.getByLabel('Enter your password to continue').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('button', { name: 'Remove' })).toHaveCount(1);
 });
 
 test('e-mail code from the SMTP sink, with the resend cooldown shown', async ({ page, world, keyway }) => {

@@ -2,6 +2,7 @@ import { parseDeploymentInput } from '../../../protocol/deployment-link';
 import { KeywayError, type KeywayErrorShape } from '../../../protocol/errors';
 import { assertServerAllowed } from '../policy';
 import { enterMfa, onMfa } from './mfa-step';
+import { onSecurity, openSecurity } from './security-step';
 import { afterDiscovery, backFrom, fromDeployment, parseManualServer, proceedToSignIn, withError } from './routes';
 import type { Context, OnboardingEffect, OnboardingEvent, OnboardingState, Screen, Step } from './states';
 
@@ -229,6 +230,7 @@ export function transition(state: OnboardingState, event: OnboardingEvent): Step
       return stay;
 
     case 'home':
+      if (event.type === 'home.security') return openSecurity(state, screen.home);
       if (event.type === 'home.signOut' || event.type === 'home.forget') {
         const forget = event.type === 'home.forget';
         return go(
@@ -237,6 +239,9 @@ export function transition(state: OnboardingState, event: OnboardingEvent): Step
         );
       }
       return stay;
+
+    case 'security':
+      return onSecurity(state, screen, event) ?? stay;
 
     case 'signingOut':
       if (event.type === 'signedOut') {

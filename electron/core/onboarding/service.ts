@@ -32,6 +32,8 @@ export interface CoreDependencies {
 /** What a successful sign-in hands over, whichever way it happened. */
 interface Session {
   readonly refreshToken: string | null;
+  /** An access token to the Keyway server API, when the session is one of its own (not an IdP's). */
+  readonly accessToken?: string;
   readonly user: UserSummary | null;
   /** The server's current license (password sessions); null when the sign-in path does not tell. */
   readonly license: License | null;
@@ -44,6 +46,8 @@ interface Session {
 export class OnboardingService {
   /** The profiles as last read or written, for failure events that must not lose them. */
   #profiles: ProfileSummary[] = [];
+  /** Access tokens to the Keyway server API, in memory only (password sessions). */
+  readonly #accessTokens = new Map<string, string>();
   readonly #oidc: OidcClient;
   /** Receives `dev.keyway.app:` callbacks that the OS hands to Keyway (see KeywayCore.openDeepLink). */
   readonly customScheme = new CustomSchemeRedirect();
@@ -93,6 +97,8 @@ export class OnboardingService {
         case 'mfaEnroll':
         case 'mfaVerify':
           return { type: 'mfa.failed', error: shape };
+        case 'security':
+          return { type: 'security.failed', error: shape };
         case 'acceptLicense':
         case 'oidcReopen':
         case 'oidcCancel':
@@ -160,6 +166,8 @@ export class OnboardingService {
       }
       case 'mfaVerify':
         return this.verifySecondFactor(effect);
+      case 'security':
+        return this.security(effect.origin, effect.action);
       case 'oidcReopen':
         if (this.#browserFlow?.url) await this.deps.browser.open(this.#browserFlow.url);
         return null;
@@ -248,6 +256,80 @@ export class OnboardingService {
       : result;
   }
 
+  /** The profile's security page: reads and changes authenticators and remembered devices. */
+  private async security(
+    origin: string,
+    action: Extract<OnboardingEffect, { type: 'security' }>['action'],
+  ): Promise<OnboardingEvent> {
+    const settings = await this.deps.settings.read();
+    const keyAccount = deviceKeyAccount(settings.installationId, origin);
+    const api = this.api(origin);
+    switch (action.kind) {
+      case 'load':
+        break;
+      case 'removeDevice':
+        await this.withAccessToken(settings, origin, (token) => api.removeTrustedDevice(token, action.deviceId));
+        // Forgetting this very device also drops its key: it would prove nothing any more.
+        if ((await loadDeviceKey(this.deps.secrets, keyAccount))?.deviceId === action.deviceId) {
+          await this.deps.secrets.delete(keyAccount).catch(() => false);
+        }
+        break;
+      case 'removeAuthenticator':
+        await this.withAccessToken(settings, origin, (token) =>
+          api.removeAuthenticator(token, action.id, action.password),
+        );
+        break;
+      case 'add': {
+        const enrollment = await this.withAccessToken(settings, origin, (token) =>
+          api.addAuthenticator(token, action.password),
+        );
+        return {
+          type: 'security.enrolling',
+          enrolling: { ...(await enrollmentView(enrollment)), enrollmentId: enrollment.enrollmentId },
+        };
+      }
+      case 'confirm':
+        await this.withAccessToken(settings, origin, (token) =>
+          api.confirmAuthenticator(token, {
+            enrollmentId: action.enrollmentId,
+            code: action.code,
+            name: `Authenticator (${hostname()})`.slice(0, 100),
+          }),
+        );
+        break;
+    }
+    const overview = await this.withAccessToken(settings, origin, (token) => api.mfaOverview(token));
+    return {
+      type: 'security.loaded',
+      overview,
+      thisDevice: (await loadDeviceKey(this.deps.secrets, keyAccount))?.deviceId ?? null,
+    };
+  }
+
+  /** Runs `call` with this session's access token, refreshing the session once when it has expired. */
+  private async withAccessToken<T>(
+    settings: Settings,
+    origin: string,
+    call: (token: string) => Promise<T>,
+  ): Promise<T> {
+    const current = this.#accessTokens.get(origin);
+    if (current) {
+      try {
+        return await call(current);
+      } catch (error) {
+        if (!(error instanceof KeywayError) || error.code !== 'unauthorized') throw error;
+      }
+    }
+    const account = refreshTokenAccount(settings.installationId, origin);
+    const refreshToken = await this.deps.secrets.get(account);
+    if (refreshToken === null)
+      throw new KeywayError('session_invalid', 'Your session has ended. Please sign in again.');
+    const tokens = await this.api(origin).refresh(refreshToken);
+    await this.deps.secrets.set(account, tokens.refreshToken);
+    this.#accessTokens.set(origin, tokens.accessToken);
+    return call(tokens.accessToken);
+  }
+
   private async browserSignIn(
     effect: Extract<OnboardingEffect, { type: 'oidcSignIn' | 'oidcDevice' }>,
     emit: (event: OnboardingEvent) => void,
@@ -308,12 +390,18 @@ export class OnboardingService {
       return { refreshToken: session.refreshToken ?? refreshToken, user: session.user, license: null };
     }
     const tokens = await this.api(profile.origin).refresh(refreshToken);
-    return { refreshToken: tokens.refreshToken, user: tokens.user, license: tokens.license };
+    return {
+      refreshToken: tokens.refreshToken,
+      accessToken: tokens.accessToken,
+      user: tokens.user,
+      license: tokens.license,
+    };
   }
 
   /** Stores the session (refresh token to the keychain, profile to settings) and reports where to go. */
   private async completeSignIn(settings: Settings, profile: Profile, session: Session): Promise<OnboardingEvent> {
     let notice: KeywayErrorShape | null = null;
+    if (session.accessToken) this.#accessTokens.set(profile.origin, session.accessToken);
     const account = refreshTokenAccount(settings.installationId, profile.origin);
     try {
       if (session.refreshToken === null) await this.deps.secrets.delete(account);
@@ -336,6 +424,7 @@ export class OnboardingService {
   }
 
   private async signOut(origin: string, forget: boolean): Promise<OnboardingEvent> {
+    this.#accessTokens.delete(origin);
     let settings = await this.deps.settings.read();
     const account = refreshTokenAccount(settings.installationId, origin);
     const token = await this.deps.secrets.get(account).catch(() => null);
@@ -378,4 +467,13 @@ export class OnboardingService {
   private api(origin: string): ServerApi {
     return new ServerApi(origin, this.deps.fetch);
   }
+}
+
+/** The QR code is drawn here, on this device: the secret never goes to a third-party renderer. */
+async function enrollmentView(enrollment: {
+  otpauthUri: string;
+  secret: string;
+}): Promise<{ qrDataUrl: string; secret: string }> {
+  const svg = await QRCode.toString(enrollment.otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return { qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, secret: enrollment.secret };
 }

@@ -1,6 +1,6 @@
 import type { DeploymentConfig, DiscoveryResponse, License, ServerFeatures, SignInMethod } from '../../../protocol/api';
 import type { KeywayErrorShape } from '../../../protocol/errors';
-import type { MfaChannel, MfaRequired } from '../../../protocol/mfa';
+import type { MfaChannel, MfaOverview, MfaRequired } from '../../../protocol/mfa';
 import type { Policy } from '../ports';
 
 /** The types of the onboarding machine: its states, the events it reacts to, the effects it asks for. */
@@ -135,7 +135,17 @@ export type Screen =
   | { readonly kind: 'resuming'; readonly target: ProfileSummary }
   | { readonly kind: 'resumeFailed'; readonly target: ProfileSummary; readonly error: KeywayErrorShape }
   | { readonly kind: 'home'; readonly home: HomeInfo; readonly notice: KeywayErrorShape | null }
-  | { readonly kind: 'signingOut'; readonly home: HomeInfo; readonly forget: boolean };
+  | { readonly kind: 'signingOut'; readonly home: HomeInfo; readonly forget: boolean }
+  | {
+      readonly kind: 'security';
+      readonly home: HomeInfo;
+      readonly overview: MfaOverview | null;
+      /** This device's own trusted-device id, so the list can say "this device". */
+      readonly thisDevice: string | null;
+      readonly enrolling: (Enrollment & { readonly enrollmentId: string }) | null;
+      readonly busy: boolean;
+      readonly error: KeywayErrorShape | null;
+    };
 
 export interface OnboardingState {
   readonly context: Context;
@@ -168,6 +178,9 @@ export type OnboardingEvent =
   | { readonly type: 'resume.failed'; readonly error: KeywayErrorShape | null; readonly sessionEnded: boolean }
   | { readonly type: 'signedOut'; readonly profiles: readonly ProfileSummary[]; readonly forgot: boolean }
   | { readonly type: 'profiles.changed'; readonly profiles: readonly ProfileSummary[] }
+  | { readonly type: 'security.loaded'; readonly overview: MfaOverview; readonly thisDevice: string | null }
+  | { readonly type: 'security.enrolling'; readonly enrolling: Enrollment & { readonly enrollmentId: string } }
+  | { readonly type: 'security.failed'; readonly error: KeywayErrorShape }
   // From the OS
   | { readonly type: 'deepLink.opened'; readonly url: string }
   // From the user
@@ -190,6 +203,11 @@ export type OnboardingEvent =
   | { readonly type: 'mfa.choose'; readonly channel: MfaChannel }
   | { readonly type: 'mfa.submit'; readonly code: string; readonly remember: boolean }
   | { readonly type: 'mfa.resend' }
+  | { readonly type: 'home.security' }
+  | { readonly type: 'security.removeDevice'; readonly deviceId: string }
+  | { readonly type: 'security.removeAuthenticator'; readonly id: string; readonly password: string }
+  | { readonly type: 'security.addAuthenticator'; readonly password: string }
+  | { readonly type: 'security.confirmAuthenticator'; readonly code: string }
   | { readonly type: 'home.signOut' }
   | { readonly type: 'home.forget' };
 
@@ -232,6 +250,16 @@ export type OnboardingEffect =
       readonly channel: MfaChannel;
       readonly code: string;
       readonly remember: boolean;
+    }
+  | {
+      readonly type: 'security';
+      readonly origin: string;
+      readonly action:
+        | { readonly kind: 'load' }
+        | { readonly kind: 'removeDevice'; readonly deviceId: string }
+        | { readonly kind: 'removeAuthenticator'; readonly id: string; readonly password: string }
+        | { readonly kind: 'add'; readonly password: string }
+        | { readonly kind: 'confirm'; readonly enrollmentId: string; readonly code: string };
     }
   | { readonly type: 'oidcReopen' }
   | { readonly type: 'oidcCancel' }

@@ -120,6 +120,21 @@ export function toView(state: OnboardingState): View {
         serverHost: hostOf(screen.home.origin),
         notice: screen.notice,
         managed: managedSettings(context.policy),
+        canManageSecurity: context.profiles.find((p) => p.origin === screen.home.origin)?.method === 'password',
+      };
+    case 'security':
+      return {
+        screen: 'security',
+        serverHost: hostOf(screen.home.origin),
+        loaded: screen.overview !== null,
+        authenticators: screen.overview?.authenticators ?? [],
+        devices: (screen.overview?.trustedDevices ?? []).map((d) => ({
+          ...d,
+          thisDevice: d.deviceId === screen.thisDevice,
+        })),
+        enrolling: screen.enrolling ? { qrDataUrl: screen.enrolling.qrDataUrl, secret: screen.enrolling.secret } : null,
+        busy: screen.busy,
+        error: screen.error,
       };
     case 'signingOut':
       return {

@@ -12,7 +12,9 @@ import {
 } from '../../../protocol/api';
 import { KeywayError } from '../../../protocol/errors';
 import {
+  AuthenticatorEnrollment,
   CodeSent,
+  MfaOverview,
   DeviceNonce,
   PasswordSignInResponse,
   TotpEnrollment,
@@ -85,6 +87,29 @@ export class ServerApi {
 
   async revoke(refreshToken: string): Promise<void> {
     await this.call('POST', '/sessions/revoke', { refreshToken }, null);
+  }
+
+  mfaOverview(accessToken: string): Promise<MfaOverview> {
+    return this.call('GET', '/me/mfa', undefined, MfaOverview, accessToken);
+  }
+
+  addAuthenticator(accessToken: string, password: string): Promise<AuthenticatorEnrollment> {
+    return this.call('POST', '/me/mfa/authenticators', { password }, AuthenticatorEnrollment, accessToken);
+  }
+
+  async confirmAuthenticator(
+    accessToken: string,
+    request: { enrollmentId: string; code: string; name: string },
+  ): Promise<void> {
+    await this.call('POST', '/me/mfa/authenticators/confirm', request, null, accessToken);
+  }
+
+  async removeAuthenticator(accessToken: string, id: string, password: string): Promise<void> {
+    await this.call('POST', `/me/mfa/authenticators/${encodeURIComponent(id)}/remove`, { password }, null, accessToken);
+  }
+
+  async removeTrustedDevice(accessToken: string, deviceId: string): Promise<void> {
+    await this.call('POST', `/me/mfa/devices/${encodeURIComponent(deviceId)}/remove`, {}, null, accessToken);
   }
 
   me(accessToken: string): Promise<Me> {

@@ -89,6 +89,22 @@ export const en = {
     resendIn: 'Send a new code ({time})',
   },
 
+  security: {
+    open: 'Sign-in security',
+    title: 'Sign-in security',
+    authenticators: 'Authenticator apps',
+    noAuthenticators: 'No authenticator app yet.',
+    added: 'added {date}',
+    add: 'Add an authenticator app',
+    remove: 'Remove',
+    reauth: 'Enter your password to continue',
+    devices: 'Remembered devices',
+    noDevices: 'No device is remembered.',
+    thisDevice: 'this device',
+    trustedUntil: 'trusted until {date}',
+    forgetDevice: 'Forget',
+  },
+
   resumeFailedTitle: 'Could not sign you in',
   retry: 'Try again',
   usePassword: 'Sign in with password',

@@ -30,6 +30,11 @@ export function HomeScreen({ view, client }: { view: HomeView; client: KeywayCli
         <CommandButton client={client} command="signOut" primary autoFocus>
           {strings.signOut}
         </CommandButton>
+        {view.canManageSecurity && (
+          <CommandButton client={client} command="openSecurity">
+            {strings.security.open}
+          </CommandButton>
+        )}
         {confirmForget ? (
           <CommandButton client={client} command="forgetServer" autoFocus>
             {format(strings.forgetConfirm, { host: view.serverHost })}

@@ -1,12 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import {
-  API_PREFIX,
-  Me,
-  PasswordSignInRequest,
-  RefreshRequest,
-  RevokeRequest,
-  SessionTokens,
-} from '../../../protocol/api';
+import { API_PREFIX, Me, RefreshRequest, RevokeRequest, SessionTokens } from '../../../protocol/api';
+import { MfaPasswordSignInRequest, PasswordSignInResponse } from '../../../protocol/mfa';
 import type { Limits } from '../../config';
 import type { SessionService } from '../../sessions/session-service';
 import { parseBody, sendJson } from '../json';
@@ -27,8 +21,9 @@ export function registerSessionRoutes(app: FastifyInstance, sessions: SessionSer
 
   app.post(`${API_PREFIX}/sessions`, async (request, reply) => {
     await signInPerSource(request);
-    const body = parseBody(PasswordSignInRequest, request.body);
-    return sendJson(reply, SessionTokens, await sessions.signIn(body));
+    // The MFA form of the request: PasswordSignInRequest plus an optional device proof.
+    const body = parseBody(MfaPasswordSignInRequest, request.body);
+    return sendJson(reply, PasswordSignInResponse, await sessions.signIn(body));
   });
 
   app.post(`${API_PREFIX}/sessions/refresh`, async (request, reply) => {

@@ -17,7 +17,7 @@ describe('storage', () => {
     const journal = db.pragma('journal_mode', { simple: true });
     const origin = db.prepare("SELECT value FROM settings WHERE key = 'public_origin'").pluck().get();
     db.close();
-    expect(versions).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     expect(journal).toBe('wal');
     expect(origin).toBe(server.origin);
   });

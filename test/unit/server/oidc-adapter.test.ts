@@ -34,7 +34,7 @@ describe('SqliteAdapter (oidc-provider storage)', () => {
 
     await sessions.upsert('s1', { jti: 's1', uid: 'u2', accountId: '7' }, 60);
     expect(await sessions.findByUid('u1')).toBeUndefined();
-    expect((await sessions.findByUid('u2'))?.accountId).toBe('7');
+    expect(await sessions.findByUid('u2')).toMatchObject({ accountId: '7' });
 
     now += 60_000;
     expect(await sessions.find('s1')).toBeUndefined();
@@ -51,7 +51,7 @@ describe('SqliteAdapter (oidc-provider storage)', () => {
 
     const devices = adapter('DeviceCode');
     await devices.upsert('d1', { jti: 'd1', userCode: 'BCDFGHJK', grantId: 'g2' }, 600);
-    expect((await devices.findByUserCode('BCDFGHJK'))?.jti).toBe('d1');
+    expect(await devices.findByUserCode('BCDFGHJK')).toMatchObject({ jti: 'd1' });
     await devices.destroy('d1');
     expect(await devices.findByUserCode('BCDFGHJK')).toBeUndefined();
   });

@@ -1,0 +1,43 @@
+import type { AdminService } from '../admin/admin-service';
+import { weakChannelNotice, type MfaPolicy } from '../mfa/policy';
+import type { CommandArgs } from './arguments';
+import { UsageError, type CliIo } from './cli-io';
+
+export function setMfaPolicy(admin: AdminService, options: CommandArgs<'set-mfa-policy'>, io: CliIo): void {
+  const policy = admin.setMfaPolicy({
+    channels: options.channels,
+    mode: options.mode,
+    trustDays: options['trust-days'],
+  });
+  printPolicy(policy, io);
+}
+
+export function showMfaPolicy(admin: AdminService, io: CliIo): void {
+  printPolicy(admin.mfaPolicy(), io);
+}
+
+export function setPhone(admin: AdminService, options: CommandArgs<'set-phone'>, io: CliIo): void {
+  if ((options.phone === undefined) === (options.clear !== true)) {
+    throw new UsageError('Give either --phone +<country code><number> or --clear.');
+  }
+  const user = admin.setPhone(options.user, options.phone);
+  io.out(
+    user.phone === undefined ? `${user.loginId} has no phone number now.` : `Phone of ${user.loginId}: ${user.phone}.`,
+  );
+  if (user.phone !== undefined && !admin.mfaPolicy().channels.includes('sms')) {
+    io.out('SMS codes are not allowed yet; allow them with set-mfa-policy --channels (e.g. totp,sms).');
+  }
+}
+
+export function printPolicy(policy: MfaPolicy, io: CliIo): void {
+  io.out(`MFA channels:      ${policy.channels.join(', ')}`);
+  io.out(`MFA mode:          ${policy.mode}`);
+  io.out(`Device trust:      ${policy.trustDays} day${policy.trustDays === 1 ? '' : 's'}`);
+  io.out(
+    policy.mode === 'enforced'
+      ? 'Every password sign-in needs a second step; users without an authenticator app set one up at their next sign-in.'
+      : 'Users who set up an authenticator app are asked for a code; everyone else signs in with the password alone.',
+  );
+  const notice = weakChannelNotice(policy);
+  if (notice !== undefined) io.out(notice);
+}

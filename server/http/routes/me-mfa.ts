@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import { API_PREFIX } from '../../../protocol/api';
+import { AuthenticatorEnrollment, ConfirmAuthenticator, MfaOverview, Reauthentication } from '../../../protocol/mfa';
+import type { Limits } from '../../config';
+import type { MfaServices } from '../../services';
+import type { SessionService } from '../../sessions/session-service';
+import { parseBody, sendJson } from '../json';
+import { createLimiter } from '../rate-limiter';
+
+interface IdRoute {
+  Params: { id: string };
+}
+
+/** The signed-in user's MFA settings (Bearer access token): authenticators and remembered devices. */
+export function registerMeMfaRoutes(
+  app: FastifyInstance,
+  sessions: SessionService,
+  mfa: MfaServices,
+  limits: Limits,
+): void {
+  const perSource = createLimiter(app, {
+    max: limits.mfaPerSourcePerMinute,
+    windowSeconds: 60,
+    what: 'verification requests from this address',
+  });
+  const base = `${API_PREFIX}/me/mfa`;
+
+  app.get(base, (request, reply) =>
+    sendJson(reply, MfaOverview, mfa.account.overview(sessions.userOfBearer(request.headers.authorization))),
+  );
+
+  app.post(`${base}/authenticators`, async (request, reply) => {
+    const user = sessions.userOfBearer(request.headers.authorization);
+    await perSource(request);
+    const body = parseBody(Reauthentication, request.body);
+    return sendJson(reply, AuthenticatorEnrollment, await mfa.account.startEnrollment(user, body.password));
+  });
+
+  app.post(`${base}/authenticators/confirm`, async (request, reply) => {
+    const user = sessions.userOfBearer(request.headers.authorization);
+    await perSource(request);
+    const body = parseBody(ConfirmAuthenticator, request.body);
+    mfa.account.confirmEnrollment(user, body.enrollmentId, body.code, body.name);
+    return reply.code(204).send();
+  });
+
+  app.post<IdRoute>(`${base}/authenticators/:id/remove`, async (request, reply) => {
+    const user = sessions.userOfBearer(request.headers.authorization);
+    await perSource(request);
+    const body = parseBody(Reauthentication, request.body);
+    await mfa.account.removeAuthenticator(user, request.params.id, body.password);
+    return reply.code(204).send();
+  });
+
+  app.post<IdRoute>(`${base}/devices/:id/remove`, async (request, reply) => {
+    const user = sessions.userOfBearer(request.headers.authorization);
+    mfa.account.removeDevice(user, request.params.id);
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import { API_PREFIX } from '../../../protocol/api';
+import {
+  CodeSent,
+  DeviceNonce,
+  EnrollRequest,
+  SendCodeRequest,
+  TotpEnrollment,
+  VerifiedSession,
+  VerifyRequest,
+} from '../../../protocol/mfa';
+import type { Limits } from '../../config';
+import { devicePublicKey } from '../../mfa/devices';
+import type { MfaServices } from '../../services';
+import type { SessionService } from '../../sessions/session-service';
+import { parseBody, sendJson } from '../json';
+import { createLimiter } from '../rate-limiter';
+
+/**
+ * The second step of a password sign-in (protocol/mfa.ts): codes by e-mail or SMS, enrolling an
+ * authenticator, verifying; and the nonces remembered devices sign instead.
+ */
+export function registerMfaRoutes(
+  app: FastifyInstance,
+  sessions: SessionService,
+  mfa: MfaServices,
+  limits: Limits,
+): void {
+  const perSource = createLimiter(app, {
+    max: limits.mfaPerSourcePerMinute,
+    windowSeconds: 60,
+    what: 'verification requests from this address',
+  });
+
+  // No body needed: a nonce is not tied to anyone until a sign-in spends it.
+  app.post(`${API_PREFIX}/sessions/device-nonce`, async (request, reply) => {
+    await perSource(request);
+    return sendJson(reply, DeviceNonce, mfa.devices.issueNonce());
+  });
+
+  app.post(`${API_PREFIX}/mfa/send`, async (request, reply) => {
+    await perSource(request);
+    const body = parseBody(SendCodeRequest, request.body);
+    return sendJson(reply, CodeSent, await mfa.secondStep.send({ challengeId: body.challengeId }, body.channel));
+  });
+
+  app.post(`${API_PREFIX}/mfa/enroll`, async (request, reply) => {
+    await perSource(request);
+    const body = parseBody(EnrollRequest, request.body);
+    return sendJson(reply, TotpEnrollment, mfa.secondStep.enroll({ challengeId: body.challengeId }));
+  });
+
+  app.post(`${API_PREFIX}/mfa/verify`, async (request, reply) => {
+    await perSource(request);
+    const body = parseBody(VerifyRequest, request.body);
+    const remember = body.rememberDevice;
+    // Checked before the code, so a bad key does not spend the code or the challenge.
+    if (remember) devicePublicKey(remember.publicKey);
+    const verified = mfa.secondStep.verify(
+      { challengeId: body.challengeId },
+      body.channel,
+      body.code,
+      ({ user, challenge }): VerifiedSession => {
+        // The session belongs to the installation that typed the password.
+        const tokens = sessions.startSession(user, challenge.installationId);
+        if (!remember) return tokens;
+        const trustDays = mfa.policy.read().trustDays;
+        const name = remember.name.trim() === '' ? 'This device' : remember.name.trim();
+        const device = mfa.devices.register(user.id, remember.publicKey, name, trustDays);
+        return { ...tokens, trustedDevice: { deviceId: device.id, trustedUntil: device.trustedUntil } };
+      },
+    );
+    return sendJson(reply, VerifiedSession, verified);
+  });
+}

@@ -1,0 +1,138 @@
+import { KeywayError } from '../../protocol/errors';
+import type { MfaOverview } from '../../protocol/mfa';
+import { KeywayStatusError } from '../http/status-error';
+import type { ServerIdentity } from '../identity';
+import type { SessionService } from '../sessions/session-service';
+import type { UserRecord } from '../users/user-store';
+import type { AuthenticatorStore } from './authenticators';
+import type { DeviceStore } from './devices';
+import { channelAvailable, type MfaPolicyStore } from './policy';
+import type { MfaGate } from './sign-in-gate';
+import { checkTotp, totpUri } from './totp';
+
+/** An enrolment from the profile must be finished this soon. */
+export const PROFILE_ENROLLMENT_TTL_MS = 10 * 60 * 1000;
+
+export interface AccountDeps {
+  clock: () => number;
+  transaction: <T>(work: () => T) => T;
+  identity: ServerIdentity;
+  sessions: SessionService;
+  policy: MfaPolicyStore;
+  authenticators: AuthenticatorStore;
+  devices: DeviceStore;
+  gate: MfaGate;
+}
+
+export interface StartedEnrollment {
+  enrollmentId: string;
+  otpauthUri: string;
+  secret: string;
+}
+
+/** A signed-in user's own MFA settings: authenticators and remembered devices. */
+export class MfaAccount {
+  constructor(private readonly deps: AccountDeps) {}
+
+  overview(user: UserRecord): MfaOverview {
+    const policy = this.deps.policy.read();
+    return {
+      authenticators: this.deps.authenticators
+        .confirmedOf(user.id)
+        .map((each) => ({ id: each.id, name: each.name, createdAt: each.createdAt })),
+      trustedDevices: this.deps.devices.trusted(user.id, policy.trustDays).map((device) => ({
+        deviceId: device.id,
+        name: device.name,
+        lastUsedAt: device.lastUsedAt ?? null,
+        trustedUntil: device.trustedUntil,
+      })),
+      policy,
+    };
+  }
+
+  /** Adds an authenticator (pending until confirmed); asks for the password again first. */
+  async startEnrollment(user: UserRecord, password: string): Promise<StartedEnrollment> {
+    await this.reauthenticate(user, password);
+    if (!this.deps.policy.read().channels.includes('totp')) {
+      throw new KeywayError('mfa_channel_not_allowed', 'Your organisation does not allow authenticator apps.');
+    }
+    const { authenticator, secret } = this.deps.authenticators.createPending(
+      user.id,
+      this.deps.clock() + PROFILE_ENROLLMENT_TTL_MS,
+    );
+    return {
+      enrollmentId: authenticator.id,
+      otpauthUri: totpUri(secret, this.deps.identity.name, user.loginId),
+      secret,
+    };
+  }
+
+  /** Confirms an enrolment with a first code from the app, under the name the user chose. */
+  confirmEnrollment(user: UserRecord, enrollmentId: string, code: string, name: string): void {
+    const { authenticators, clock, transaction } = this.deps;
+    const outcome = transaction(() => {
+      const pending = authenticators.findPending(enrollmentId, user.id);
+      if (!pending) return 'gone';
+      const check = checkTotp(authenticators.secretOf(pending), code, clock(), pending.lastStep);
+      if (check.outcome !== 'accepted') return check.outcome;
+      if (!authenticators.acceptStep(pending.id, check.step)) return 'used';
+      authenticators.confirm(pending.id, name.trim() === '' ? pending.name : name.trim());
+      return 'confirmed';
+    });
+    if (outcome === 'gone') {
+      throw new KeywayError('mfa_challenge_expired', 'This enrolment has expired or is finished. Start again.');
+    }
+    if (outcome === 'used')
+      throw new KeywayError('mfa_code_used', 'This code has already been used. Wait for the next one.');
+    if (outcome === 'invalid') {
+      throw new KeywayError('mfa_code_invalid', 'That code is not right. Check the app and the time on this device.');
+    }
+  }
+
+  /**
+   * Removes an authenticator after asking for the password again. The last one may go only when the
+   * user can still pass an enforced policy another way (an allowed e-mail channel, or SMS with a phone).
+   */
+  async removeAuthenticator(user: UserRecord, id: string, password: string): Promise<void> {
+    await this.reauthenticate(user, password);
+    const { authenticators, policy: policies, gate, transaction } = this.deps;
+    transaction(() => {
+      const confirmed = authenticators.confirmedOf(user.id);
+      if (!confirmed.some((each) => each.id === id)) {
+        throw new KeywayError('not_found', 'This account has no such authenticator.');
+      }
+      const policy = policies.read();
+      const factors = { ...gate.factorsOf(user), hasAuthenticator: confirmed.length > 1 };
+      const enforcedTotp = policy.mode === 'enforced' && policy.channels.includes('totp');
+      const otherWay = policy.channels.some((channel) => channel !== 'totp' && channelAvailable(channel, factors));
+      if (enforcedTotp && confirmed.length === 1 && !otherWay) {
+        throw new KeywayStatusError(
+          'invalid_input',
+          'This is your only authenticator app and your organisation requires a second step to sign in: ' +
+            'add another authenticator first, then remove this one.',
+          409,
+        );
+      }
+      authenticators.remove(id, user.id);
+    });
+  }
+
+  /** Ends the trust in a remembered device (the device forgetting itself, or the user revoking it). */
+  removeDevice(user: UserRecord, deviceId: string): void {
+    if (!this.deps.devices.revoke(deviceId, user.id)) {
+      throw new KeywayError('not_found', 'This account has no such device.');
+    }
+  }
+
+  /** Sensitive changes need the password again; wrong passwords count toward the account lock-out. */
+  private async reauthenticate(user: UserRecord, password: string): Promise<void> {
+    try {
+      await this.deps.sessions.authenticate(user.loginId, password, 'reauthentication');
+    } catch (error) {
+      if (error instanceof KeywayError && error.code === 'invalid_credentials') {
+        throw new KeywayError('reauthentication_required', 'The password is not correct. Enter your current password.');
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,135 @@
+import type { MfaChannel } from '../../protocol/mfa';
+import { KeywayError } from '../../protocol/errors';
+import type { Db } from '../storage/database';
+
+export type MfaMode = 'optional' | 'enforced';
+
+/** The organisation's MFA policy; one per server. */
+export interface MfaPolicy {
+  /** Allowed channels, in the fixed order totp, email, sms; never empty. */
+  channels: MfaChannel[];
+  mode: MfaMode;
+  /** How long "remember this device" trusts a device, in days (1–365). */
+  trustDays: number;
+}
+
+export const DEFAULT_MFA_POLICY: MfaPolicy = { channels: ['totp'], mode: 'optional', trustDays: 30 };
+export const MAX_TRUST_DAYS = 365;
+const CHANNEL_ORDER: readonly MfaChannel[] = ['totp', 'email', 'sms'];
+
+/** What a user brings to the second step. */
+export interface UserFactors {
+  /** At least one confirmed TOTP authenticator. */
+  hasAuthenticator: boolean;
+  hasPhone: boolean;
+}
+
+/**
+ * When the password alone is not enough: the policy enforces MFA, or the user opted in by confirming
+ * an authenticator (while the policy still allows authenticator apps; with TOTP switched off, their
+ * authenticator is dormant and optional mode signs them in with the password).
+ */
+export function mfaApplies(policy: MfaPolicy, factors: UserFactors): boolean {
+  return policy.mode === 'enforced' || (factors.hasAuthenticator && policy.channels.includes('totp'));
+}
+
+/**
+ * The client should offer enrolment: MFA is enforced, authenticator apps are allowed, and the user has
+ * none yet. E-mail or SMS, when allowed and available, may still be used instead.
+ */
+export function enrollmentRequired(policy: MfaPolicy, factors: UserFactors): boolean {
+  return policy.mode === 'enforced' && policy.channels.includes('totp') && !factors.hasAuthenticator;
+}
+
+/** Whether the user can receive or produce a code on the channel today (policy aside). */
+export function channelAvailable(channel: MfaChannel, factors: UserFactors): boolean {
+  if (channel === 'totp') return factors.hasAuthenticator;
+  if (channel === 'sms') return factors.hasPhone;
+  return true;
+}
+
+/** "totp,email" → ['totp', 'email']: known names only, no repeats, in the fixed order. */
+export function parseChannels(text: string): MfaChannel[] {
+  const names = text
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
+  const unknown = names.filter((name) => !CHANNEL_ORDER.includes(name as MfaChannel));
+  if (unknown.length > 0) {
+    throw new KeywayError(
+      'invalid_input',
+      `Unknown MFA channel ${unknown.map((name) => `"${name}"`).join(', ')}: use totp, email and/or sms.`,
+    );
+  }
+  if (names.length === 0) throw new KeywayError('invalid_input', 'Allow at least one MFA channel (totp, email, sms).');
+  return CHANNEL_ORDER.filter((channel) => names.includes(channel));
+}
+
+export function parseMode(text: string): MfaMode {
+  if (text === 'optional' || text === 'enforced') return text;
+  throw new KeywayError('invalid_input', `The MFA mode must be "optional" or "enforced", not "${text}".`);
+}
+
+export function checkTrustDays(days: number): number {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_TRUST_DAYS) {
+    throw new KeywayError('invalid_input', `Device trust must be a whole number of days from 1 to ${MAX_TRUST_DAYS}.`);
+  }
+  return days;
+}
+
+/**
+ * NIST SP 800-63B §5.1.3: e-mail is not an out-of-band authenticator at all, and the PSTN (SMS) is a
+ * restricted one. Said once, whenever the admin allows either.
+ */
+export function weakChannelNotice(policy: MfaPolicy): string | undefined {
+  const email = policy.channels.includes('email');
+  const sms = policy.channels.includes('sms');
+  if (!email && !sms) return undefined;
+  return (
+    'Note: NIST SP 800-63B does not count e-mail as an out-of-band authenticator and counts SMS only as a ' +
+    `restricted one (SIM swaps, interception); you allowed ${email && sms ? 'both' : email ? 'e-mail' : 'SMS'}, ` +
+    'so prefer authenticator apps (totp) where you can.'
+  );
+}
+
+interface PolicyRow {
+  channels: string;
+  mode: string;
+  trust_days: number;
+}
+
+/** The policy row (migration 3 inserts the defaults). */
+export class MfaPolicyStore {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number,
+  ) {}
+
+  read(): MfaPolicy {
+    const row = this.db.prepare<[], PolicyRow>('SELECT channels, mode, trust_days FROM mfa_policy WHERE id = 1').get();
+    if (!row) return DEFAULT_MFA_POLICY;
+    return { channels: parseChannels(row.channels), mode: parseMode(row.mode), trustDays: row.trust_days };
+  }
+
+  /** Changes the given fields and keeps the others; returns the policy now in force. */
+  update(change: Partial<MfaPolicy>): MfaPolicy {
+    return this.db
+      .transaction(() => {
+        const current = this.read();
+        const next: MfaPolicy = {
+          channels: change.channels === undefined ? current.channels : parseChannels(change.channels.join(',')),
+          mode: change.mode === undefined ? current.mode : parseMode(change.mode),
+          trustDays: change.trustDays === undefined ? current.trustDays : checkTrustDays(change.trustDays),
+        };
+        this.db
+          .prepare<[string, string, number, number]>(
+            `INSERT INTO mfa_policy (id, channels, mode, trust_days, updated_at) VALUES (1, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET channels = excluded.channels, mode = excluded.mode,
+               trust_days = excluded.trust_days, updated_at = excluded.updated_at`,
+          )
+          .run(next.channels.join(','), next.mode, next.trustDays, this.clock());
+        return next;
+      })
+      .immediate();
+  }
+}

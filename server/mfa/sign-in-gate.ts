@@ -1,0 +1,83 @@
+import type { DeviceProof, MfaChannelOption, MfaRequired } from '../../protocol/mfa';
+import type { UserRecord } from '../users/user-store';
+import type { AuthenticatorStore } from './authenticators';
+import type { Challenge, ChallengeStore } from './challenges';
+import { maskEmail, maskPhone } from './destinations';
+import type { DeviceStore } from './devices';
+import {
+  channelAvailable,
+  enrollmentRequired,
+  mfaApplies,
+  type MfaPolicy,
+  type MfaPolicyStore,
+  type UserFactors,
+} from './policy';
+
+export interface SignInContext {
+  installationId?: string | undefined;
+  deviceProof?: DeviceProof | undefined;
+}
+
+export interface GateDeps {
+  clock: () => number;
+  policy: MfaPolicyStore;
+  authenticators: AuthenticatorStore;
+  challenges: ChallengeStore;
+  devices: DeviceStore;
+}
+
+/**
+ * The step after a correct password, for the password API and the OpenID Provider's pages alike:
+ * either the password is enough, or a challenge starts (policy.ts says when).
+ */
+export class MfaGate {
+  constructor(private readonly deps: GateDeps) {}
+
+  factorsOf(user: UserRecord): UserFactors {
+    return { hasAuthenticator: this.deps.authenticators.hasConfirmed(user.id), hasPhone: user.phone !== undefined };
+  }
+
+  /**
+   * The API's answer after a correct password: undefined when the password alone signs in (MFA does
+   * not apply, or a remembered device proved itself), else MfaRequired with a new challenge. A proof
+   * that fails only means MFA is asked; the answer does not say why.
+   */
+  afterPassword(user: UserRecord, context: SignInContext): MfaRequired | undefined {
+    const policy = this.deps.policy.read();
+    const factors = this.factorsOf(user);
+    if (!mfaApplies(policy, factors)) return undefined;
+    if (context.deviceProof && this.deps.devices.checkProof(user.id, context.deviceProof, policy.trustDays)) {
+      return undefined;
+    }
+    const { id, challenge } = this.deps.challenges.start(user.id, { installationId: context.installationId });
+    return {
+      status: 'mfa_required',
+      challengeId: id,
+      expiresIn: secondsUntil(challenge.expiresAt, this.deps.clock()),
+      channels: channelOptions(policy, user, factors),
+      enrollmentRequired: enrollmentRequired(policy, factors),
+      trustDays: policy.trustDays,
+    };
+  }
+
+  /** The provider's pages: a challenge bound to the interaction, or undefined when the password is enough. */
+  startForInteraction(user: UserRecord, interactionUid: string): Challenge | undefined {
+    const policy = this.deps.policy.read();
+    if (!mfaApplies(policy, this.factorsOf(user))) return undefined;
+    return this.deps.challenges.start(user.id, { interactionUid }).challenge;
+  }
+}
+
+/** Every channel the policy allows, with whether this user can use it and where its code goes. */
+export function channelOptions(policy: MfaPolicy, user: UserRecord, factors: UserFactors): MfaChannelOption[] {
+  return policy.channels.map((channel) => ({
+    channel,
+    hint: channel === 'email' ? maskEmail(user.email) : channel === 'sms' && user.phone ? maskPhone(user.phone) : '',
+    available: channelAvailable(channel, factors),
+  }));
+}
+
+/** Whole seconds until `at`, at least 1 (the contract's expiresIn is positive). */
+export function secondsUntil(at: number, now: number): number {
+  return Math.max(1, Math.ceil((at - now) / 1000));
+}

@@ -1,0 +1,120 @@
+import { KeywayError } from '../../protocol/errors';
+import type { MfaChannel } from '../../protocol/mfa';
+import { DEFAULT_AUTHENTICATOR_NAME, type Authenticator, type AuthenticatorStore } from './authenticators';
+import { codeContext, type Challenge, type ChallengeStore, type LiveChallenge } from './challenges';
+import type { CodeTimings } from './codes';
+import type { MfaPolicyStore } from './policy';
+import type { SecretBox } from './secret-box';
+import { expired, tooManyAttempts } from './mfa-errors';
+import { checkTotp } from './totp';
+
+export interface CheckDeps {
+  clock: () => number;
+  policy: MfaPolicyStore;
+  authenticators: AuthenticatorStore;
+  challenges: ChallengeStore;
+  box: SecretBox;
+  timings: CodeTimings;
+}
+
+/**
+ * The verdict on one code for one challenge; runs inside a transaction. Only a wrong code counts
+ * toward the challenge's limit: an expired or already used code was right once, and a channel that
+ * cannot be used was not a guess. On success the challenge is spent.
+ */
+export function checkCode(
+  deps: CheckDeps,
+  found: LiveChallenge | undefined,
+  channel: MfaChannel,
+  code: string,
+): LiveChallenge | KeywayError {
+  const now = deps.clock();
+  if (!found) return expired();
+  const { challenge, user } = found;
+  if (challenge.failedAttempts >= deps.timings.maxFailedAttempts) return tooManyAttempts();
+  const sentCodeMatches =
+    challenge.code?.channel === channel && deps.box.codeMatches(code, codeContext(challenge), challenge.code.mac);
+  if (challenge.consumedAt !== undefined) {
+    return sentCodeMatches ? codeUsed('This code has already been used to sign in.') : expired();
+  }
+  if (challenge.expiresAt <= now) return sentCodeMatches ? codeExpired() : expired();
+  if (!deps.policy.read().channels.includes(channel)) {
+    return new KeywayError('mfa_channel_not_allowed', `Your organisation does not allow ${describe(channel)}.`);
+  }
+
+  let verdict: 'accepted' | 'used' | 'wrong' | KeywayError;
+  if (channel === 'totp') {
+    verdict = checkAuthenticatorCode(deps, challenge, user.id, code, now);
+  } else if (challenge.code?.channel !== channel) {
+    verdict = new KeywayError(
+      'mfa_code_invalid',
+      `No code was sent ${channel === 'email' ? 'by e-mail' : 'by text message'} for this sign-in yet. Ask for one first.`,
+    );
+  } else if (!sentCodeMatches) {
+    verdict = 'wrong';
+  } else {
+    verdict = now < challenge.code.expiresAt ? 'accepted' : codeExpired();
+  }
+
+  if (verdict instanceof KeywayError) return verdict;
+  if (verdict === 'used') return codeUsed('This code has already been used. Wait for the next one.');
+  if (verdict === 'wrong') {
+    const failures = deps.challenges.recordFailure(challenge.idHash);
+    const left = deps.timings.maxFailedAttempts - failures;
+    if (left <= 0) return tooManyAttempts();
+    return new KeywayError(
+      'mfa_code_invalid',
+      `That code is not right. ${left} more ${left === 1 ? 'try' : 'tries'} before you have to sign in again.`,
+    );
+  }
+  if (!deps.challenges.consume(challenge.idHash)) return expired();
+  return found;
+}
+
+/**
+ * A code from one of the user's confirmed authenticators or, while they have none, from the one this
+ * challenge is enrolling (accepting it confirms that authenticator).
+ */
+function checkAuthenticatorCode(
+  deps: CheckDeps,
+  challenge: Challenge,
+  userId: number,
+  code: string,
+  now: number,
+): 'accepted' | 'used' | 'wrong' | KeywayError {
+  const { authenticators } = deps;
+  const confirmed = authenticators.confirmedOf(userId);
+  const pending =
+    confirmed.length === 0 && challenge.pendingAuthenticatorId !== undefined
+      ? authenticators.findPending(challenge.pendingAuthenticatorId, userId)
+      : undefined;
+  const candidates: Authenticator[] = pending ? [pending] : confirmed;
+  if (candidates.length === 0) {
+    return new KeywayError(
+      'mfa_channel_not_allowed',
+      'No authenticator app is set up for this account yet. Set one up first, or verify another way.',
+    );
+  }
+  let used = false;
+  for (const authenticator of candidates) {
+    const check = checkTotp(authenticators.secretOf(authenticator), code, now, authenticator.lastStep);
+    if (check.outcome === 'used') used = true;
+    if (check.outcome !== 'accepted') continue;
+    if (!authenticators.acceptStep(authenticator.id, check.step)) return 'used';
+    if (authenticator === pending) authenticators.confirm(authenticator.id, DEFAULT_AUTHENTICATOR_NAME);
+    return 'accepted';
+  }
+  return used ? 'used' : 'wrong';
+}
+
+function describe(channel: MfaChannel): string {
+  return channel === 'totp' ? 'authenticator apps' : channel === 'email' ? 'codes by e-mail' : 'codes by text message';
+}
+
+function codeUsed(message: string): KeywayError {
+  return new KeywayError('mfa_code_used', message);
+}
+
+function codeExpired(): KeywayError {
+  return new KeywayError('mfa_code_expired', 'This code has expired. Ask for a new one.');
+}

@@ -1,0 +1,133 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Interaction, Provider } from 'oidc-provider';
+import type { Limits } from '../config';
+import type { MfaServices } from '../services';
+import type { SessionService } from '../sessions/session-service';
+import type { InteractionCsrf } from './csrf';
+import { OIDC_MOUNT_PATH } from './issuer';
+import { expiredPage, messagePage, SIGN_IN_PAGE_CSP, signInPage } from './pages';
+import { KEYWAY_CLIENT_NAME } from './provider';
+
+export interface InteractionDeps {
+  provider: () => Provider;
+  sessions: SessionService;
+  mfa: MfaServices;
+  csrf: InteractionCsrf;
+  serverName: () => string;
+  limits: Limits;
+}
+
+export interface UidRoute {
+  Params: { uid: string };
+  Querystring: Record<string, string | string[] | undefined>;
+}
+
+/** Scopes the provider knows; the first-party client is granted whichever of them it asked for. */
+const GRANTABLE_SCOPES = new Set(['openid', 'email', 'profile', 'offline_access']);
+
+/** The interaction's own path: /oidc/interaction/<uid>. */
+export function interactionPath(uid: string): string {
+  return `${OIDC_MOUNT_PATH}/interaction/${encodeURIComponent(uid)}`;
+}
+
+/** The interaction this browser is in, if it is the one in the URL and has not expired; else the expired page. */
+export async function interaction(
+  deps: InteractionDeps,
+  request: FastifyRequest<UidRoute>,
+  reply: FastifyReply,
+): Promise<Interaction | undefined> {
+  try {
+    const details = await deps.provider().interactionDetails(request.raw, reply.raw);
+    if (details.uid === request.params.uid) return details;
+  } catch (error) {
+    // oidc-provider's errors.SessionNotFound: no interaction cookie, or its interaction is gone.
+    if (!(error instanceof Error && error.name === 'SessionNotFound')) throw error;
+  }
+  sendPage(reply, 400, expiredPage(deps.serverName()));
+  return undefined;
+}
+
+/** Ends the interaction with the user signed in (and Keyway's grant), sending the browser on. */
+export async function finishLogin(
+  deps: InteractionDeps,
+  request: FastifyRequest<UidRoute>,
+  reply: FastifyReply,
+  details: Interaction,
+  accountId: string,
+  amr: string[],
+): Promise<FastifyReply> {
+  const grantId = await saveGrant(deps.provider(), details, accountId);
+  reply.hijack();
+  await deps
+    .provider()
+    .interactionFinished(
+      request.raw,
+      reply.raw,
+      { select_account: {}, login: { accountId, remember: true, amr }, consent: { grantId } },
+      { mergeWithLastSubmission: false },
+    );
+  return reply;
+}
+
+export async function saveGrant(provider: Provider, details: Interaction, accountId: string): Promise<string> {
+  const existing = details.grantId === undefined ? undefined : await provider.Grant.find(details.grantId);
+  const grant =
+    existing?.accountId === accountId
+      ? existing
+      : new provider.Grant({ accountId, clientId: String(details.params.client_id) });
+  const requested = typeof details.params.scope === 'string' ? details.params.scope.split(' ') : [];
+  grant.addOIDCScope(requested.filter((scope) => GRANTABLE_SCOPES.has(scope)).join(' '));
+  return grant.save();
+}
+
+export function showSignIn(
+  deps: InteractionDeps,
+  reply: FastifyReply,
+  details: Interaction,
+  state: { status?: number; login?: string; error?: string },
+): FastifyReply {
+  const token = deps.csrf.tokenFor(details.uid);
+  const hint = details.params.login_hint;
+  const base = interactionPath(details.uid);
+  return sendPage(
+    reply,
+    state.status ?? 200,
+    signInPage({
+      serverName: deps.serverName(),
+      clientName: KEYWAY_CLIENT_NAME,
+      action: `${base}/login`,
+      cancelUrl: cancelUrl(deps, details.uid),
+      csrfToken: token,
+      login: state.login ?? (typeof hint === 'string' ? hint : ''),
+      error: state.error,
+    }),
+  );
+}
+
+/** The Cancel link; it carries the CSRF token, since it ends the sign-in. */
+export function cancelUrl(deps: InteractionDeps, uid: string): string {
+  return `${interactionPath(uid)}/cancel?csrf=${encodeURIComponent(deps.csrf.tokenFor(uid))}`;
+}
+
+export function refuseForm(deps: InteractionDeps, reply: FastifyReply): FastifyReply {
+  return sendPage(
+    reply,
+    403,
+    messagePage(deps.serverName(), 'This form was not accepted', [
+      'It did not come from this sign-in page, or the page is out of date.',
+      'Go back to Keyway and start signing in again.',
+    ]),
+  );
+}
+
+export function sendPage(reply: FastifyReply, status: number, html: string): FastifyReply {
+  return reply
+    .code(status)
+    .header('content-security-policy', SIGN_IN_PAGE_CSP)
+    .type('text/html; charset=utf-8')
+    .send(html);
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}

@@ -1,0 +1,274 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Interaction } from 'oidc-provider';
+import { KeywayError } from '../../protocol/errors';
+import { MfaChannel } from '../../protocol/mfa';
+import { statusOf } from '../http/problem';
+import type { Limiter } from '../http/rate-limiter';
+import { qrSvg } from '../landing/qr';
+import type { LiveChallenge } from '../mfa/challenges';
+import { DEFAULT_CODE_TIMINGS } from '../mfa/codes';
+import { enrollmentRequired } from '../mfa/policy';
+import { channelOptions } from '../mfa/sign-in-gate';
+import { groupSecret } from '../mfa/totp';
+import {
+  cancelUrl,
+  finishLogin,
+  interaction,
+  interactionPath,
+  isRecord,
+  refuseForm,
+  sendPage,
+  showSignIn,
+  type InteractionDeps,
+  type UidRoute,
+} from './interaction-kit';
+import { OIDC_MOUNT_PATH } from './issuer';
+import { mfaChoicePage, mfaCodePage, mfaEnrollPage, mfaUnavailablePage } from './mfa-pages';
+
+/** What the second step shows: the choice of ways, a code field for one channel, or enrolment. */
+type View = { kind: 'choose' } | { kind: 'code'; channel: MfaChannel; notice?: string } | { kind: 'enroll' };
+type Way = MfaChannel | 'enroll';
+
+interface PageState {
+  status?: number;
+  error?: string | undefined;
+}
+
+/**
+ * The second step inside a provider interaction, after a correct password (interactions.ts). The
+ * challenge is bound to the interaction uid, so only the browser holding the interaction cookie can
+ * use it; every form carries the interaction's CSRF token. Only a verified code finishes the login.
+ */
+export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: InteractionDeps, perSource: Limiter): void {
+  const base = `${OIDC_MOUNT_PATH}/interaction/:uid/mfa`;
+
+  // Picking a way: "enroll", "totp", or a channel whose code is sent now. Resend posts the same.
+  const choose = async (request: FastifyRequest<UidRoute>, reply: FastifyReply): Promise<FastifyReply> => {
+    const form = await checkedForm(deps, request, reply);
+    if (!form) return reply;
+    const { details, live, fields } = form;
+    const way = fields.channel === 'enroll' ? 'enroll' : MfaChannel.safeParse(fields.channel).data;
+    if (way === undefined || !waysOf(deps, live).includes(way)) {
+      return render(
+        deps,
+        reply,
+        details,
+        live,
+        { kind: 'choose' },
+        { status: 400, error: 'Choose one of these ways.' },
+      );
+    }
+    try {
+      await perSource(request);
+    } catch (error) {
+      return renderError(deps, reply, details, live, { kind: 'choose' }, error);
+    }
+    return take(deps, reply, details, live, way);
+  };
+  scope.post<UidRoute>(`${base}/channel`, choose);
+  scope.post<UidRoute>(`${base}/send`, choose);
+
+  scope.post<UidRoute>(`${base}/verify`, async (request, reply) => {
+    const form = await checkedForm(deps, request, reply);
+    if (!form) return reply;
+    const { details, live, fields } = form;
+    const channel = MfaChannel.safeParse(fields.channel).data ?? 'totp';
+    const view = viewFor(deps, live, channel);
+    const code = typeof fields.code === 'string' ? fields.code.replace(/\s/g, '') : '';
+    if (!/^\d{6}$/.test(code)) {
+      return render(deps, reply, details, live, view, { status: 400, error: 'Enter the 6-digit code.' });
+    }
+    let verified: LiveChallenge;
+    try {
+      await perSource(request);
+      verified = deps.mfa.secondStep.verify({ interactionUid: details.uid }, channel, code, (done) => done);
+    } catch (error) {
+      return renderError(deps, reply, details, live, view, error);
+    }
+    const amr = ['pwd', 'mfa', channel === 'sms' ? 'sms' : 'otp'];
+    return finishLogin(deps, request, reply, details, String(verified.user.id), amr);
+  });
+}
+
+/** Right after the password: go straight to the only way there is, or offer the choice. */
+export async function startMfa(
+  deps: InteractionDeps,
+  reply: FastifyReply,
+  details: Interaction,
+): Promise<FastifyReply> {
+  const live = deps.mfa.secondStep.live({ interactionUid: details.uid });
+  const ways = waysOf(deps, live);
+  const only = ways.length === 1 ? ways[0] : undefined;
+  if (ways.length === 0) return sendPage(reply, 403, mfaUnavailablePage(deps.serverName()));
+  if (only === undefined) return render(deps, reply, details, live, { kind: 'choose' }, {});
+  return take(deps, reply, details, live, only);
+}
+
+/**
+ * A GET of the interaction while its second step is under way shows that step again (or the choice).
+ * True when it sent a page; false when there is no second step and the sign-in form should show.
+ */
+export async function showMfaOnReturn(
+  deps: InteractionDeps,
+  reply: FastifyReply,
+  details: Interaction,
+  query: UidRoute['Querystring'],
+): Promise<boolean> {
+  const found = deps.mfa.secondStep.lookup({ interactionUid: details.uid });
+  if (!found || found.challenge.consumedAt !== undefined) return false;
+  let live: LiveChallenge;
+  try {
+    live = deps.mfa.secondStep.live({ interactionUid: details.uid });
+  } catch (error) {
+    if (!(error instanceof KeywayError)) throw error;
+    showSignIn(deps, reply, details, { error: error.message });
+    return true;
+  }
+  const chosen = live.challenge.chosenChannel;
+  // viewFor maps a channel that is no longer usable to enrolment or the choice.
+  const view: View = query.mfa !== 'choose' && chosen !== undefined ? viewFor(deps, live, chosen) : { kind: 'choose' };
+  await render(deps, reply, details, live, view, {});
+  return true;
+}
+
+async function take(
+  deps: InteractionDeps,
+  reply: FastifyReply,
+  details: Interaction,
+  live: LiveChallenge,
+  way: Way,
+): Promise<FastifyReply> {
+  const ref = { interactionUid: details.uid };
+  if (way === 'enroll') return render(deps, reply, details, live, { kind: 'enroll' }, {});
+  if (way === 'totp') {
+    deps.mfa.secondStep.choose(ref, 'totp');
+    return render(deps, reply, details, live, { kind: 'code', channel: 'totp' }, {});
+  }
+  try {
+    const sent = await deps.mfa.secondStep.send(ref, way);
+    const how = way === 'email' ? 'by e-mail' : 'by text message';
+    return await render(
+      deps,
+      reply,
+      details,
+      live,
+      { kind: 'code', channel: way, notice: `We sent a code ${how} to ${sent.hint}.` },
+      {},
+    );
+  } catch (error) {
+    return renderError(deps, reply, details, live, { kind: 'code', channel: way }, error);
+  }
+}
+
+/** After a failed step: a dead challenge goes back to the password; anything else stays on the page. */
+function renderError(
+  deps: InteractionDeps,
+  reply: FastifyReply,
+  details: Interaction,
+  live: LiveChallenge,
+  view: View,
+  error: unknown,
+): Promise<FastifyReply> | FastifyReply {
+  if (!(error instanceof KeywayError)) throw error;
+  if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
+  const status = statusOf(error.code);
+  if (error.code === 'mfa_too_many_attempts' || error.code === 'mfa_challenge_expired') {
+    return showSignIn(deps, reply, details, { status, error: error.message });
+  }
+  return render(deps, reply, details, live, view, { status, error: error.message });
+}
+
+async function render(
+  deps: InteractionDeps,
+  reply: FastifyReply,
+  details: Interaction,
+  live: LiveChallenge,
+  view: View,
+  state: PageState,
+): Promise<FastifyReply> {
+  const base = interactionPath(details.uid);
+  const common = {
+    serverName: deps.serverName(),
+    csrfToken: deps.csrf.tokenFor(details.uid),
+    cancelUrl: cancelUrl(deps, details.uid),
+    error: state.error,
+  };
+  const otherWaysUrl = waysOf(deps, live).length > 1 ? `${base}?mfa=choose` : undefined;
+  const status = state.status ?? 200;
+  if (view.kind === 'enroll') {
+    const enrollment = deps.mfa.secondStep.enroll({ interactionUid: details.uid });
+    const html = mfaEnrollPage({
+      ...common,
+      verifyAction: `${base}/mfa/verify`,
+      qrSvg: await qrSvg(enrollment.otpauthUri),
+      groupedSecret: groupSecret(enrollment.secret),
+      otherWaysUrl,
+    });
+    return sendPage(reply, status, html);
+  }
+  const { options } = situation(deps, live);
+  if (view.kind === 'choose') {
+    const html = mfaChoicePage({
+      ...common,
+      action: `${base}/mfa/channel`,
+      options,
+      canEnroll: waysOf(deps, live).includes('enroll'),
+    });
+    return sendPage(reply, status, html);
+  }
+  const html = mfaCodePage({
+    ...common,
+    channel: view.channel,
+    hint: options.find((option) => option.channel === view.channel)?.hint ?? '',
+    verifyAction: `${base}/mfa/verify`,
+    sendAction: `${base}/mfa/send`,
+    notice: view.notice,
+    resendAfterSeconds: DEFAULT_CODE_TIMINGS.resendCooldownSeconds,
+    codeMinutes: Math.round(DEFAULT_CODE_TIMINGS.codeTtlSeconds / 60),
+    otherWaysUrl,
+  });
+  return sendPage(reply, status, html);
+}
+
+/** A code for this channel is typed on the enrolment page while the user has no authenticator yet. */
+function viewFor(deps: InteractionDeps, live: LiveChallenge, channel: MfaChannel): View {
+  const ways = waysOf(deps, live);
+  if (channel === 'totp' && !ways.includes('totp'))
+    return ways.includes('enroll') ? { kind: 'enroll' } : { kind: 'choose' };
+  return ways.includes(channel) ? { kind: 'code', channel } : { kind: 'choose' };
+}
+
+function situation(deps: InteractionDeps, live: LiveChallenge) {
+  const policy = deps.mfa.policy.read();
+  const factors = deps.mfa.gate.factorsOf(live.user);
+  return { policy, factors, options: channelOptions(policy, live.user, factors) };
+}
+
+/** Every way this user can pass the second step now: available channels, and enrolment if required. */
+function waysOf(deps: InteractionDeps, live: LiveChallenge): Way[] {
+  const { policy, factors, options } = situation(deps, live);
+  const channels: Way[] = options.filter((option) => option.available).map((option) => option.channel);
+  return enrollmentRequired(policy, factors) ? ['enroll', ...channels] : channels;
+}
+
+/** The interaction, its live challenge and the form, once the CSRF token checks out; else the page is sent. */
+async function checkedForm(
+  deps: InteractionDeps,
+  request: FastifyRequest<UidRoute>,
+  reply: FastifyReply,
+): Promise<{ details: Interaction; live: LiveChallenge; fields: Record<string, unknown> } | undefined> {
+  const details = await interaction(deps, request, reply);
+  if (!details) return undefined;
+  const fields = isRecord(request.body) ? request.body : {};
+  if (!deps.csrf.check(details.uid, fields.csrf)) {
+    refuseForm(deps, reply);
+    return undefined;
+  }
+  try {
+    return { details, live: deps.mfa.secondStep.live({ interactionUid: details.uid }), fields };
+  } catch (error) {
+    if (!(error instanceof KeywayError)) throw error;
+    showSignIn(deps, reply, details, { status: statusOf(error.code), error: error.message });
+    return undefined;
+  }
+}

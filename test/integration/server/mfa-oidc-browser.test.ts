@@ -1,0 +1,84 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Page } from '@playwright/test';
+import * as OTPAuth from 'otpauth';
+import * as client from 'openid-client';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { chromiumLaunchOptions } from '../../e2e/support/chromium';
+import { chooseProviderMfaWay, completeProviderMfa, readProviderEnrollmentKey } from '../../support/mfa-oidc';
+import { signInAtProvider } from '../../support/oidc-login';
+import { startMfaServer } from './mfa-fixture';
+import { keywayClient } from './oidc-fixture';
+import { ANA, type TestServer } from './server-fixture';
+
+/** Keyway's loopback receiver (RFC 8252 §7.3): records each callback. */
+async function loopbackReceiver(): Promise<{ redirectUri: string; received: string[] }> {
+  const received: string[] = [];
+  const server = http.createServer((request, response) => {
+    received.push(request.url ?? '');
+    response.setHeader('content-type', 'text/html; charset=utf-8');
+    response.end('<!doctype html><title>Back in Keyway</title><p>You can close this page.</p>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { redirectUri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`, received };
+}
+
+function codeAt(secret: string, test: TestServer): string {
+  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp: test.now() });
+}
+
+describe('MFA on the provider pages in real Chromium', () => {
+  it('enrols with the key from the page, then verifies on the next sign-in, under the page CSP', async () => {
+    const test = await startMfaServer({ mode: 'enforced', channels: 'totp,email' });
+    test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
+    const config = await keywayClient(test.server.issuer);
+    const { redirectUri, received } = await loopbackReceiver();
+    const authorizationUrl = async (state: string) =>
+      client.buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri,
+        scope: 'openid email profile offline_access',
+        code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
+        state,
+        login_hint: ANA.email,
+      }).href;
+
+    const browser = await chromium.launch(chromiumLaunchOptions());
+    onTestFinished(() => browser.close());
+    const violations: string[] = [];
+    const newPage = async (): Promise<Page> => {
+      // A fresh context each time: no provider session, so the password and MFA are asked again.
+      const page = await (await browser.newContext()).newPage();
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      return page;
+    };
+
+    const first = await newPage();
+    await first.goto(await authorizationUrl('state-1'));
+    await signInAtProvider(first, ANA.password);
+    await chooseProviderMfaWay(first, /Set up an authenticator app/);
+    const secret = await readProviderEnrollmentKey(first);
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(await first.locator('figure.qr svg').isVisible()).toBe(true);
+    const right = codeAt(secret, test);
+    await expect(completeProviderMfa(first, right === '000000' ? '111111' : '000000')).rejects.toThrow(
+      /did not accept the code: That code is not right/,
+    );
+    await completeProviderMfa(first, right);
+    expect(first.url()).toMatch(new RegExp(`^${redirectUri}\\?code=.*state=state-1`));
+
+    test.advance(30_000);
+    const second = await newPage();
+    await second.goto(await authorizationUrl('state-2'));
+    await signInAtProvider(second, ANA.password);
+    await chooseProviderMfaWay(second, /Use my authenticator app/);
+    await completeProviderMfa(second, codeAt(secret, test));
+    expect(second.url()).toMatch(new RegExp(`^${redirectUri}\\?code=.*state=state-2`));
+    // Chromium may also ask the receiver for a favicon; only callbacks count.
+    expect(received.filter((url) => url.startsWith('/callback?'))).toHaveLength(2);
+    expect(violations).toEqual([]);
+  });
+});

@@ -1,0 +1,191 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import * as OTPAuth from 'otpauth';
+import { describe, expect, it } from 'vitest';
+import { enrolAna, startMfaServer } from './mfa-fixture';
+import { authorize, keywayClient, redeem, submitSignIn, type StartedAuthorization } from './oidc-fixture';
+import { ANA, type TestServer } from './server-fixture';
+
+const REDIRECT = 'http://127.0.0.1:49152/callback';
+const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+interface MfaForm {
+  action: string;
+  csrf: string;
+  channel?: string;
+}
+
+/** The forms of an MFA page, in order (verify first, then resend), read back from its HTML. */
+function forms(html: string, origin: string): MfaForm[] {
+  return [...html.matchAll(/<form class="form[^"]*" method="post" action="([^"]+)">([\s\S]*?)<\/form>/g)].map(
+    ([, action = '', body = '']) => ({
+      action: new URL(action.replace(/&amp;/g, '&'), origin).href,
+      csrf: /name="csrf" value="([^"]+)"/.exec(body)?.[1] ?? '',
+      ...(/name="channel" value="([^"]+)"/.exec(body)?.[1] === undefined
+        ? {}
+        : { channel: /name="channel" value="([^"]+)"/.exec(body)?.[1] ?? '' }),
+    }),
+  );
+}
+
+function formAt(html: string, origin: string, index = 0): MfaForm {
+  const form = forms(html, origin)[index];
+  if (!form) throw new Error(`No form ${index} on:\n${html}`);
+  return form;
+}
+
+function heading(html: string): string {
+  return /<h1>([^<]*)<\/h1>/.exec(html)?.[1] ?? '';
+}
+
+/**
+ * A server enforcing MFA where Ana signs in through the OpenID Provider (unified login); with
+ * `enrolled`, she first set up an authenticator through the password API (returned as `secret`).
+ */
+async function unifiedServer(policy: Parameters<typeof startMfaServer>[0] = { mode: 'enforced' }, enrolled = false) {
+  const test = await startMfaServer(policy);
+  const secret = enrolled ? (await enrolAna(test)).secret : '';
+  test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
+  const config = await keywayClient(test.server.issuer);
+  return { test, config, secret };
+}
+
+/** Authorizes and submits the password; returns the page the provider answers with. */
+async function passwordStep(test: TestServer, config: Awaited<ReturnType<typeof keywayClient>>) {
+  const started = await authorize(config, test.origin, { redirectUri: REDIRECT, loginHint: ANA.loginId });
+  const landed = await submitSignIn(started, test.origin, ANA.password);
+  return { started, landed, html: await landed.response.text() };
+}
+
+async function post(started: StartedAuthorization, form: MfaForm, fields: Record<string, string>, origin: string) {
+  const response = await started.browser.post(form.action, { csrf: form.csrf, ...fields });
+  return started.browser.follow(response, origin);
+}
+
+function code(secret: string, test: TestServer): string {
+  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp: test.now() });
+}
+
+describe('MFA on the OpenID Provider pages (unified login)', () => {
+  it('enrols an authenticator inside the interaction: QR code and key, CSRF, errors, then the login finishes', async () => {
+    const { test, config } = await unifiedServer();
+    const { started, landed, html } = await passwordStep(test, config);
+    expect(landed.response.status).toBe(200);
+    expect(landed.response.headers.get('content-security-policy')).toBe(PAGE_CSP);
+    expect(html.match(/<h1>/g)).toHaveLength(1);
+    expect(heading(html)).toBe('Set up an authenticator app');
+    expect(html).not.toMatch(/<script|style=|\son[a-z]+=/i);
+    expect(html).toMatch(/<figure class="qr" role="img" aria-label="[^"]+"><svg [^>]*>/);
+    expect(html).toContain('<label for="code">6-digit code</label>');
+    const secret = /<p class="code" translate="no">([A-Z2-7 ]+)<\/p>/.exec(html)?.[1]?.replace(/ /g, '') ?? '';
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+
+    const form = formAt(html, test.origin);
+    expect(form.action).toBe(
+      `${test.origin}/oidc/interaction/${/interaction\/([^/]+)\//.exec(form.action)?.[1] ?? ''}/mfa/verify`,
+    );
+    const forged = await started.browser.post(form.action, { code: code(secret, test), channel: 'totp' });
+    expect(forged.status).toBe(403);
+
+    const right = code(secret, test);
+    const wrong = await post(
+      started,
+      form,
+      { channel: 'totp', code: right === '000000' ? '111111' : '000000' },
+      test.origin,
+    );
+    expect(wrong.response.status).toBe(401);
+    const wrongHtml = await wrong.response.text();
+    expect(heading(wrongHtml)).toBe('Set up an authenticator app');
+    expect(wrongHtml).toMatch(/<p class="error" role="alert">That code is not right\. 4 more tries/);
+    // A reload shows the same secret: what the user scanned stays valid.
+    const reloaded = await started.browser.get(started.landed.url);
+    expect(await reloaded.text()).toContain(secret.match(/.{4}/g)?.join(' ') ?? '');
+
+    const done = await post(
+      started,
+      form,
+      { channel: 'totp', code: `${right.slice(0, 3)} ${right.slice(3)}` },
+      test.origin,
+    );
+    expect(done.url).toMatch(new RegExp(`^${REDIRECT}\\?code=`));
+    const tokens = await redeem(config, started, done.url);
+    expect(tokens.claims()?.preferred_username).toBe(ANA.loginId);
+  });
+
+  it('asks for the authenticator code on the next sign-in, and does not finish the login without it', async () => {
+    const { test, config, secret } = await unifiedServer({ mode: 'enforced' }, true);
+    const { started, html } = await passwordStep(test, config);
+    expect(heading(html)).toBe('Enter your code');
+    expect(html).toContain('Open your authenticator app');
+    expect(html).not.toContain('Send a new code');
+    // Going back to the interaction shows the code page again, not a finished login.
+    const again = await started.browser.get(started.landed.url);
+    expect(heading(await again.text())).toBe('Enter your code');
+    const done = await post(
+      started,
+      formAt(html, test.origin),
+      { channel: 'totp', code: code(secret, test) },
+      test.origin,
+    );
+    expect(done.url).toMatch(new RegExp(`^${REDIRECT}\\?code=`));
+  });
+
+  it('offers a choice when several ways are available, sends an e-mail code with a resend cooldown', async () => {
+    const { test, config } = await unifiedServer({ mode: 'enforced', channels: 'totp,email' });
+    const { started, html } = await passwordStep(test, config);
+    expect(heading(html)).toBe('Verify it&#39;s you');
+    expect(html).toContain('<button class="choice" type="submit" name="channel" value="enroll">');
+    expect(html).toContain('E-mail a code to a•••@example.com</button>');
+
+    const chosen = await post(started, formAt(html, test.origin), { channel: 'email' }, test.origin);
+    const codePage = await chosen.response.text();
+    expect(chosen.response.status).toBe(200);
+    expect(heading(codePage)).toBe('Enter your code');
+    expect(codePage).toContain('<p class="notice" role="status">We sent a code by e-mail to a•••@example.com.</p>');
+    expect(codePage).toContain('<a href="/oidc/interaction/');
+
+    const resend = await post(started, formAt(codePage, test.origin, 1), { channel: 'email' }, test.origin);
+    expect(resend.response.status).toBe(429);
+    expect(resend.response.headers.get('retry-after')).toBe('30');
+    expect(await resend.response.text()).toContain('role="alert">Wait 30 seconds before asking for a new code.</p>');
+
+    const mailCode = await outboxEmailCode(test);
+    const done = await post(started, formAt(codePage, test.origin), { channel: 'email', code: mailCode }, test.origin);
+    expect(done.url).toMatch(new RegExp(`^${REDIRECT}\\?code=`));
+  });
+
+  it('sends the browser back to the password after five wrong codes', async () => {
+    const { test, config } = await unifiedServer();
+    const { started, html } = await passwordStep(test, config);
+    const form = formAt(html, test.origin);
+    let last = '';
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const answer = await post(started, form, { channel: 'totp', code: '000000' }, test.origin);
+      last = await answer.response.text();
+    }
+    expect(heading(last)).toBe('Sign in');
+    expect(last).toContain('<p class="error" role="alert">Too many wrong codes. Sign in again to get a new one.</p>');
+    // Signing in again starts a fresh second step in the same interaction.
+    const retry = await submitSignIn({ ...started, html: last }, test.origin, ANA.password);
+    expect(heading(await retry.response.text())).toBe('Set up an authenticator app');
+  });
+
+  it('needs no second step when MFA does not apply', async () => {
+    const { test, config } = await unifiedServer({ mode: 'optional' });
+    const { landed } = await passwordStep(test, config);
+    expect(landed.url).toMatch(new RegExp(`^${REDIRECT}\\?code=`));
+  });
+});
+
+async function outboxEmailCode(test: TestServer): Promise<string> {
+  const outbox = path.join(test.dataDir, 'outbox');
+  const name = readdirSync(outbox)
+    .filter((each) => each.includes('-mfa-code-'))
+    .sort()
+    .at(-1);
+  if (name === undefined) throw new Error('No code e-mail in the outbox.');
+  const mail = await simpleParser(readFileSync(path.join(outbox, name)));
+  return /^\s+(\d{6})$/m.exec(mail.text ?? '')?.[1] ?? '';
+}
