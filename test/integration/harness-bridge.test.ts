@@ -66,7 +66,7 @@ describe('the harness WebSocket bridge', () => {
     await expect.poll(() => messages.length).toBe(2);
     expect(messages).toContainEqual({
       kind: 'event',
-      event: { event: 'view', payload: { screen: 'welcome', input: 'abc', canApply: true, error: null } },
+      event: { event: 'view', payload: { screen: 'welcome', input: 'abc', canApply: true, error: null, managed: [] } },
     });
     socket.send(
       JSON.stringify({ kind: 'request', id: 9, request: { command: 'setWelcomeInput', input: { text: '' } } }),
