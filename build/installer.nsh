@@ -12,7 +12,8 @@
 !include "installer-policy.nsh"
 
 !define KEYWAY_EXE "$INSTDIR\${APP_EXECUTABLE_FILENAME}"
-!define KEYWAY_OPEN_COMMAND "$\"${KEYWAY_EXE}$\" $\"%1$\""
+; "--" ends option parsing: a crafted link can never be read as a Chromium/Electron switch.
+!define KEYWAY_OPEN_COMMAND "$\"${KEYWAY_EXE}$\" -- $\"%1$\""
 
 !macro keywayRegisterScheme SCHEME
   WriteRegStr SHCTX "Software\Classes\${SCHEME}" "" "URL:${PRODUCT_NAME}"

@@ -29,7 +29,8 @@ export function protocolClientArgs(
   argv: readonly string[],
   resolve: (p: string) => string,
 ): { executable?: string; args: string[] } {
+  // "--" ends option parsing, so a crafted link can never be read as a Chromium or Electron switch.
   const [executable, appPath] = argv;
-  if (!isDefaultApp || executable === undefined || appPath === undefined) return { args: [] };
-  return { executable, args: [resolve(appPath)] };
+  if (!isDefaultApp || executable === undefined || appPath === undefined) return { args: ['--'] };
+  return { executable, args: [resolve(appPath), '--'] };
 }

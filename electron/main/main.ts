@@ -8,6 +8,7 @@ import { deepLinkFromArgv, HANDLED_SCHEMES, protocolClientArgs } from './deep-li
 import { serveContractOverIpc } from './ipc-handlers';
 import { openInSystemBrowser } from './external-browser';
 import { createElectronSettingsStore } from './electron-settings-store';
+import { chainTrustedByExtraCa, parseAuthorities } from './policy/extra-ca';
 import { applyNetworkPolicy } from './policy/network';
 import { createMainWindow, denyAllPermissions, lockDownContents } from './window';
 
@@ -23,9 +24,27 @@ function openDeepLink(url: string): void {
   else earlyLinks.push(url);
 }
 
+/** Policy CAs: accepted only where Chromium's sole complaint is an unknown authority (-202). */
+function trustExtraAuthorities(pems: readonly string[]): void {
+  const authorities = parseAuthorities(pems);
+  if (authorities.length === 0) return;
+  const CERT_AUTHORITY_INVALID = -202;
+  session.defaultSession.setCertificateVerifyProc((request, callback) => {
+    if (
+      request.errorCode === CERT_AUTHORITY_INVALID &&
+      chainTrustedByExtraCa(request.certificate, request.hostname, authorities)
+    ) {
+      callback(0);
+      return;
+    }
+    callback(-3); // Chromium's own verdict (the OS store).
+  });
+}
+
 async function createCore(): Promise<KeywayCore> {
   const { result, corePolicy } = await loadMachinePolicy();
   await applyNetworkPolicy(session.defaultSession, result.policy);
+  trustExtraAuthorities(result.caCertificates);
   const created = new KeywayCore({
     secrets: createKeytarSecretStore(),
     settings: createElectronSettingsStore(),
@@ -58,8 +77,7 @@ function start(): void {
 
   const registration = protocolClientArgs(process.defaultApp, process.argv, (p) => path.resolve(p));
   for (const scheme of HANDLED_SCHEMES) {
-    if (registration.executable) app.setAsDefaultProtocolClient(scheme, registration.executable, registration.args);
-    else app.setAsDefaultProtocolClient(scheme);
+    app.setAsDefaultProtocolClient(scheme, registration.executable ?? process.execPath, registration.args);
   }
 
   // macOS delivers links by event, possibly before `ready`: core exists already, so route immediately.

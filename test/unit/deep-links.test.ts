@@ -28,11 +28,17 @@ describe('deep link routing from argv', () => {
     expect(deepLinkFromArgv(argv)).toBeNull();
   });
 
-  it('registers the protocol with the app path in development, bare in a packaged app', () => {
+  it('registers the protocol with "--" before the link, and the app path in development', () => {
     expect(protocolClientArgs(true, ['/usr/bin/electron', '.'], (p) => `/abs/${p}`)).toEqual({
       executable: '/usr/bin/electron',
-      args: ['/abs/.'],
+      args: ['/abs/.', '--'],
     });
-    expect(protocolClientArgs(false, ['/opt/Keyway/keyway'], (p) => p)).toEqual({ args: [] });
+    expect(protocolClientArgs(false, ['/opt/Keyway/keyway'], (p) => p)).toEqual({ args: ['--'] });
+  });
+
+  it('finds the link after "--", where a crafted link cannot pose as a switch', () => {
+    expect(deepLinkFromArgv(['Keyway.exe', '--', 'keyway://deploy?code=X --inspect'])).toBe(
+      'keyway://deploy?code=X --inspect',
+    );
   });
 });

@@ -340,7 +340,7 @@ function msiFragment(): string {
       <RegistryValue Root="HKMU" Key="${key}" Type="string" Value="URL:${PRODUCT_NAME}" KeyPath="yes" />
       <RegistryValue Root="HKMU" Key="${key}" Name="URL Protocol" Type="string" Value="" />
       <RegistryValue Root="HKMU" Key="${key}\\DefaultIcon" Type="string" Value="&quot;[#mainExecutable]&quot;,0" />
-      <RegistryValue Root="HKMU" Key="${key}\\shell\\open\\command" Type="string" Value="&quot;[#mainExecutable]&quot; &quot;%1&quot;" />
+      <RegistryValue Root="HKMU" Key="${key}\\shell\\open\\command" Type="string" Value="&quot;[#mainExecutable]&quot; -- &quot;%1&quot;" />
     </Component>`;
   });
   const policies = POLICY_KEY_NAMES.map((key) => {

@@ -32,10 +32,11 @@ describe('Windows NSIS (build/installer.nsh)', () => {
     }
   });
 
-  it('writes a URL Protocol key with an open command of "<install dir>\\Keyway.exe" "%1" in the install mode\'s hive', () => {
+  it('writes a URL Protocol key with an open command of "<install dir>\\Keyway.exe" -- "%1" in the install mode\'s hive', () => {
     const register = macro(nsh, 'keywayRegisterScheme');
     expect(nsh).toContain('!define KEYWAY_EXE "$INSTDIR\\${APP_EXECUTABLE_FILENAME}"');
-    expect(nsh).toContain('!define KEYWAY_OPEN_COMMAND "$\\"${KEYWAY_EXE}$\\" $\\"%1$\\""');
+    // "--" before the link: Chromium stops parsing switches there (the protocol-handler injection class).
+    expect(nsh).toContain('!define KEYWAY_OPEN_COMMAND "$\\"${KEYWAY_EXE}$\\" -- $\\"%1$\\""');
     expect(register).toContain('WriteRegStr SHCTX "Software\\Classes\\${SCHEME}" "URL Protocol" ""');
     expect(register).toContain(
       'WriteRegStr SHCTX "Software\\Classes\\${SCHEME}\\shell\\open\\command" "" "${KEYWAY_OPEN_COMMAND}"',
@@ -76,12 +77,12 @@ describe('Windows MSI (build/msi-project-created.mjs + build/msi/keyway-fragment
 </Wix>
 `;
 
-  it('registers every scheme (HKMU: HKLM per machine) with URL Protocol and "Keyway.exe" "%1"', () => {
+  it('registers every scheme (HKMU: HKLM per machine) with URL Protocol and "Keyway.exe" -- "%1"', () => {
     for (const scheme of URL_SCHEMES) {
       const key = `Software\\Classes\\${scheme}`;
       expect(fragment).toContain(`Root="HKMU" Key="${key}" Name="URL Protocol" Type="string" Value=""`);
       expect(fragment).toContain(
-        `Root="HKMU" Key="${key}\\shell\\open\\command" Type="string" Value="&quot;[#mainExecutable]&quot; &quot;%1&quot;"`,
+        `Root="HKMU" Key="${key}\\shell\\open\\command" Type="string" Value="&quot;[#mainExecutable]&quot; -- &quot;%1&quot;"`,
       );
     }
   });
