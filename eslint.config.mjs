@@ -32,12 +32,17 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.mjs', '**/*.js', '**/*.d.mts'],
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs', '**/*.d.mts'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,
       globals: globals.node,
     },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],

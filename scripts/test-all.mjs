@@ -16,6 +16,7 @@ const steps = [
   { name: 'lint', command: ['npm', 'run', '--silent', 'lint'] },
   { name: 'typecheck', command: ['npm', 'run', '--silent', 'typecheck'] },
   { name: 'electron security check', command: ['npm', 'run', '--silent', 'security:electron'] },
+  { name: 'electronegativity', command: ['npm', 'run', '--silent', 'security:electronegativity'] },
   { name: 'policy templates in sync', command: ['npm', 'run', '--silent', 'policy:check'] },
   { name: 'build', command: ['npm', 'run', '--silent', 'build'] },
   ...['unit', 'integration'].map((layer) => ({

@@ -23,6 +23,8 @@ export function createMainWindow(options: { preloadPath: string; appPageUrl: str
       webSecurity: true,
       allowRunningInsecureContent: false,
       spellcheck: false,
+      // Middle-click must not open links in new windows (Electronegativity AUXCLICK_JS_CHECK).
+      disableBlinkFeatures: 'Auxclick',
       devTools: !app.isPackaged,
     },
   });
