@@ -23,9 +23,31 @@ export function openDatabase(dataDir: string): Db {
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
     runMigrations(db);
+    cachePreparedStatements(db);
     return db;
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/**
+ * Prepares each SQL text once and keeps the statement for the life of the connection. Reusing
+ * statements is cheaper, and it keeps them from being garbage-collected mid-run: on Node 24,
+ * better-sqlite3 12's Statement destructor can abort the process when the collector runs it
+ * (`Assertion failed: (env) != nullptr` in RemoveEnvironmentCleanupHook). Safe because the server
+ * only uses run/get/all, which never leave a statement busy, and never changes a statement's mode.
+ */
+function cachePreparedStatements(db: Db): void {
+  const prepare = db.prepare.bind(db);
+  const statements = new Map<string, ReturnType<typeof prepare>>();
+  const cached = (source: string): ReturnType<typeof prepare> => {
+    let statement = statements.get(source);
+    if (!statement) {
+      statement = prepare(source);
+      statements.set(source, statement);
+    }
+    return statement;
+  };
+  db.prepare = cached as typeof db.prepare;
 }
