@@ -24,7 +24,6 @@ export function openDatabase(dataDir: string): Db {
     db.pragma('foreign_keys = ON');
     runMigrations(db);
     cachePreparedStatements(db);
-    closeAtExit(db);
     return db;
   } catch (error) {
     db.close();
@@ -51,27 +50,4 @@ function cachePreparedStatements(db: Db): void {
     return statement;
   };
   db.prepare = cached as typeof db.prepare;
-}
-
-const openDatabases = new Set<Db>();
-let exitHookInstalled = false;
-
-/**
- * Closes any connection still open when the process exits (a test that forgot, a CLI that returned), so
- * its statements are finalized while Node's environment still exists; destroying them later is what
- * aborts the process on Node 24 (see cachePreparedStatements).
- */
-function closeAtExit(db: Db): void {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on('exit', () => {
-      for (const open of openDatabases) if (open.open) open.close();
-    });
-  }
-  openDatabases.add(db);
-  const close = db.close.bind(db);
-  db.close = () => {
-    openDatabases.delete(db);
-    return close();
-  };
 }
