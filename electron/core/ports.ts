@@ -37,7 +37,11 @@ export interface Policy {
   readonly presetServer?: string;
 }
 
-/** Opens a URL in the user's default browser (the system browser, never an embedded view). */
+/**
+ * Opens a URL in the user's default browser (the system browser, never an embedded view). Core only
+ * ever opens the identity provider's authorization endpoint and says which origin that is, so the
+ * adapter can refuse anything else.
+ */
 export interface ExternalBrowser {
-  open(url: string): Promise<void>;
+  open(url: string, identityProviderOrigin: string): Promise<void>;
 }

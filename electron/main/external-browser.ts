@@ -1,23 +1,14 @@
 import { shell } from 'electron';
-import { isLoopbackHost } from '../../protocol/server-origin';
+import { isOpenableUrl } from './openable-url';
 
 /**
  * The only way Keyway opens anything outside itself: an https URL (or, for development, a loopback
  * http URL) in the user's default browser. Core only ever asks for the identity provider's
  * authorization URL; anything else is refused here.
  */
-export async function openInSystemBrowser(url: string): Promise<void> {
-  if (!isOpenableUrl(url)) throw new Error(`Refusing to open ${url}: only https identity-provider URLs are opened.`);
-  await shell.openExternal(url, { activate: true });
-}
-
-export function isOpenableUrl(url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
+export async function openInSystemBrowser(url: string, identityProviderOrigin: string): Promise<void> {
+  if (!isOpenableUrl(url, identityProviderOrigin)) {
+    throw new Error(`Refusing to open ${url}: only the identity provider's https sign-in page is opened.`);
   }
-  if (parsed.username || parsed.password) return false;
-  return parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname));
+  await shell.openExternal(url, { activate: true });
 }

@@ -68,7 +68,7 @@ export class OidcClient {
           ...(loginHint ? { login_hint: loginHint } : { prompt: 'select_account' }),
         });
         onUrl(url.href);
-        await this.browser.open(url.href);
+        await this.browser.open(url.href, authorizationOrigin(config));
         const callback = await redirect.callback;
         const tokens = await client.authorizationCodeGrant(config, callback, {
           pkceCodeVerifier: verifier,
@@ -203,3 +203,11 @@ function sessionOf(tokens: client.TokenEndpointResponse & client.TokenEndpointRe
 
 const stringClaim = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
+
+/** The origin of the provider's authorization endpoint, from its discovered metadata. */
+export function authorizationOrigin(config: client.Configuration): string {
+  const endpoint = config.serverMetadata().authorization_endpoint;
+  if (!endpoint)
+    throw new KeywayError('discovery_failed', 'The identity provider does not publish an authorization endpoint.');
+  return new URL(endpoint).origin;
+}

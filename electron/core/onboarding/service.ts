@@ -169,7 +169,8 @@ export class OnboardingService {
       case 'security':
         return this.security(effect.origin, effect.action);
       case 'oidcReopen':
-        if (this.#browserFlow?.url) await this.deps.browser.open(this.#browserFlow.url);
+        if (this.#browserFlow?.url)
+          await this.deps.browser.open(this.#browserFlow.url, new URL(this.#browserFlow.url).origin);
         return null;
       case 'oidcCancel':
         this.#browserFlow?.abort.abort();
