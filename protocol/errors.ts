@@ -9,7 +9,6 @@ export const ErrorCode = z.enum([
   'invalid_input',
   'internal',
   'not_found',
-  'not_implemented_yet',
   // IPC
   'ipc_untrusted_sender',
   'ipc_unknown_command',

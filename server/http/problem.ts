@@ -7,7 +7,6 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
   internal: 500,
   not_found: 404,
-  not_implemented_yet: 501,
   ipc_untrusted_sender: 403,
   ipc_unknown_command: 400,
   code_malformed: 400,

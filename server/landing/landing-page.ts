@@ -1,4 +1,5 @@
 import { escapeHtml } from '../mail/html';
+import { htmlPage } from '../http/html-page';
 
 export const LANDING_CSS_PATH = '/assets/landing.css';
 export const DOWNLOADS_PATH = '/downloads';
@@ -8,23 +9,7 @@ export const PAGE_CSP =
   "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 function page(title: string, serverName: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="${LANDING_CSS_PATH}">
-</head>
-<body>
-<main>
-<p class="server">${escapeHtml(serverName)}</p>
-${body}
-</main>
-</body>
-</html>
-`;
+  return htmlPage({ title, serverName, stylesheet: LANDING_CSS_PATH, body });
 }
 
 export interface LandingPageInput {

@@ -1,4 +1,5 @@
 import { escapeHtml } from '../mail/html';
+import { htmlPage } from '../http/html-page';
 
 export const SIGN_IN_CSS_PATH = '/assets/sign-in.css';
 
@@ -12,23 +13,7 @@ export const SIGN_IN_PAGE_CSP =
   "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 export function page(title: string, serverName: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="${SIGN_IN_CSS_PATH}">
-</head>
-<body>
-<main>
-<p class="server">${escapeHtml(serverName)}</p>
-${body}
-</main>
-</body>
-</html>
-`;
+  return htmlPage({ title, serverName, stylesheet: SIGN_IN_CSS_PATH, body });
 }
 
 function alert(message: string | undefined): string {

@@ -69,13 +69,13 @@ describe('the dispatcher (core side of every transport)', () => {
   it('passes a KeywayError code through but hides the details of an unexpected crash', async () => {
     const dispatch = createDispatcher(
       handlers({
-        applyWelcome: () => Promise.reject(new KeywayError('not_implemented_yet', 'Not yet.')),
+        applyWelcome: () => Promise.reject(new KeywayError('keychain_unavailable', 'No keychain.')),
         getView: () => Promise.reject(new Error('secret stack detail /home/ana/.config')),
       }),
     );
     expect(await dispatch({ command: 'applyWelcome', input: {} })).toEqual({
       ok: false,
-      error: { code: 'not_implemented_yet', message: 'Not yet.' },
+      error: { code: 'keychain_unavailable', message: 'No keychain.' },
     });
     const crash = await dispatch({ command: 'getView', input: {} });
     expect(crash).toMatchObject({ ok: false, error: { code: 'internal' } });

@@ -3,7 +3,6 @@ import {
   API_PREFIX,
   DeploymentConfig,
   DiscoveryResponse,
-  Me,
   PROBLEM_CONTENT_TYPE,
   Problem,
   SessionTokens,
@@ -110,10 +109,6 @@ export class ServerApi {
 
   async removeTrustedDevice(accessToken: string, deviceId: string): Promise<void> {
     await this.call('POST', `/me/mfa/devices/${encodeURIComponent(deviceId)}/remove`, {}, null, accessToken);
-  }
-
-  me(accessToken: string): Promise<Me> {
-    return this.call('GET', '/me', undefined, Me, accessToken);
   }
 
   private async call<T>(

@@ -1,1 +1,0 @@
-export { KeywayCore, createCoreHandlers } from './keyway-core';
