@@ -12,7 +12,6 @@ test('a keystroke in the field reaches core and comes back as state', async ({ p
   await page.goto(harness.url);
   const field = page.getByLabel('Deployment link or authentication code');
   await field.press('k');
-  // Apply is enabled only by core's answer (canApply), never by the page itself.
   await expect(page.getByRole('button', { name: 'Apply' })).toBeEnabled();
 
   // A second page on the same core proves the text lives in core, not in the first page's DOM.

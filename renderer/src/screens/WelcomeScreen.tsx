@@ -7,21 +7,19 @@ import { Logo } from '../components/Logo';
 import { strings } from '../i18n';
 
 export function WelcomeScreen({ view, client }: { view: WelcomeView; client: KeywayClient }): React.JSX.Element {
-  // The field keeps a local draft so fast typing never waits on a round trip; core's copy wins
-  // whenever core changes it on its own (a deep link arrived, the flow reset it).
+  // The field keeps a local draft so fast typing never waits on a round trip. A view whose text is one
+  // we sent is only an echo (possibly of an older keystroke) and must not overwrite the draft; any
+  // other text is core's own change (a deep link arrived) and replaces it.
   const [draft, setDraft] = useState(view.input);
-  const lastSent = useRef(view.input);
+  const sent = useRef<string[]>([]);
   useEffect(() => {
-    if (view.input !== lastSent.current) {
-      lastSent.current = view.input;
-      setDraft(view.input);
-    }
+    if (!sent.current.includes(view.input)) setDraft(view.input);
   }, [view.input]);
 
   const onChange = (text: string): void => {
     setDraft(text);
-    lastSent.current = text;
-    void client.invoke('setWelcomeInput', { text });
+    sent.current = [...sent.current.slice(-99), text];
+    void client.invoke('setWelcomeInput', { text }).catch(() => undefined);
   };
 
   return (
@@ -52,7 +50,9 @@ export function WelcomeScreen({ view, client }: { view: WelcomeView; client: Key
           onChange={(event) => onChange(event.target.value)}
         />
         <ErrorMessage error={view.error} id="welcome-error" />
-        <button type="submit" disabled={!view.canApply}>
+        {/* Enabled by the local draft too: a disabled submit button swallows Enter, and Enter right after
+            pasting must not depend on core's echo having arrived. Core still judges what was applied. */}
+        <button type="submit" disabled={!view.canApply && draft.trim() === ''}>
           {strings.apply}
         </button>
       </form>
