@@ -208,6 +208,67 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  // Version 5 follows version 4 (added beside it); keep the array in version order.
+  {
+    version: 5,
+    name: 'forgot password, the account web page, one-time passwords for other services',
+    sql: `
+      -- Whether users may reset a forgotten password by e-mail, and how long a link works. One row.
+      CREATE TABLE password_reset_policy (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+        link_ttl_minutes INTEGER NOT NULL CHECK (link_ttl_minutes BETWEEN 5 AND 1440),
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO password_reset_policy (id, enabled, link_ttl_minutes, updated_at) VALUES (1, 0, 30, 0);
+
+      -- Reset links: only SHA-256 of the 256-bit token is stored. used_at is set when the link set a
+      -- password, or when a reset (or a newer one) made it void.
+      CREATE TABLE password_reset_links (
+        token_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+      ) STRICT;
+      CREATE INDEX password_reset_links_by_user ON password_reset_links (user_id, created_at);
+
+      -- Signed-in browsers on the account page (/account), by SHA-256 of the cookie's 256-bit value.
+      -- 'second_factor' while the MFA step is under way (its challenge is bound to 'account:<id_hash>').
+      CREATE TABLE account_sessions (
+        id_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        stage TEXT NOT NULL CHECK (stage IN ('second_factor', 'signed_in')),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX account_sessions_by_user ON account_sessions (user_id);
+
+      -- One-time passwords for other services: an HMAC of the code under the MFA key file's code key,
+      -- bound to the user. At most one is live per user; used_at makes it single use (and is also set
+      -- when a newer one replaces it or too many wrong guesses void it).
+      CREATE TABLE service_otps (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        otp_mac TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        failed_attempts INTEGER NOT NULL DEFAULT 0,
+        used_at INTEGER
+      ) STRICT;
+      CREATE INDEX service_otps_by_user ON service_otps (user_id, expires_at);
+
+      -- Front ends (VPN, RADIUS) allowed to verify OTPs. Only SHA-256 of their 256-bit API key is kept.
+      CREATE TABLE otp_clients (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        key_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER,
+        revoked_at INTEGER
+      ) STRICT;
+    `,
+  },
 ];
 
 export function runMigrations(db: Db, migrations: readonly Migration[] = MIGRATIONS): void {

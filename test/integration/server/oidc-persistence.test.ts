@@ -1,5 +1,5 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../../server/storage/sqlite';
 import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
 import { startReferenceServer } from '../../../server/index';
@@ -53,9 +53,15 @@ describe('OpenID Provider state across restarts', () => {
     }
 
     // Nothing the provider keeps lives only in memory.
-    const db = new Database(path.join(dataDir, 'keyway.sqlite'), { readonly: true });
-    const models = db.prepare('SELECT DISTINCT model FROM oidc_payloads ORDER BY model').pluck().all();
-    const kinds = db.prepare('SELECT kind FROM oidc_keys ORDER BY kind').pluck().all();
+    const db = openSqlite(path.join(dataDir, 'keyway.sqlite'), { readonly: true });
+    const models = db
+      .prepare<[], { model: string }>('SELECT DISTINCT model FROM oidc_payloads ORDER BY model')
+      .all()
+      .map((row) => row.model);
+    const kinds = db
+      .prepare<[], { kind: string }>('SELECT kind FROM oidc_keys ORDER BY kind')
+      .all()
+      .map((row) => row.kind);
     db.close();
     expect(models).toEqual(expect.arrayContaining(['Grant', 'RefreshToken', 'Session']));
     expect(kinds).toEqual(['cookie', 'csrf', 'signing']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../../server/storage/sqlite';
 import path from 'node:path';
 import { KeywayError } from '../../../protocol/errors';
 import { ANA, startServerWithAna, startTestServer } from './server-fixture';
@@ -50,7 +50,7 @@ describe('users and password rules', () => {
     const created = await server.admin.createUser({ ...bob, password: 'purple elephants dance at midnight' });
     expect(created.passwordGenerated).toBe(false);
     await server.close();
-    const db = new Database(path.join(dataDir, 'keyway.sqlite'), { readonly: true });
+    const db = openSqlite(path.join(dataDir, 'keyway.sqlite'), { readonly: true });
     const row = db.prepare<[], { password_hash: string }>('SELECT password_hash FROM users').get();
     db.close();
     expect(row?.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);

@@ -39,7 +39,7 @@ describe('SqliteAdapter (oidc-provider storage)', () => {
     now += 60_000;
     expect(await sessions.find('s1')).toBeUndefined();
     await sessions.upsert('s2', { jti: 's2' });
-    expect(db.prepare('SELECT COUNT(*) FROM oidc_payloads').pluck().get()).toBe(1);
+    expect(db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM oidc_payloads').get()?.n).toBe(1);
     expect(await sessions.find('s2')).toEqual({ jti: 's2' });
   });
 
