@@ -1,6 +1,6 @@
 // `npm test`: every check, in the order that fails fastest: lint, typecheck, build, unit, integration,
-// end-to-end. Each test layer still runs when an earlier one failed, so one run shows everything;
-// the last line sums up the counts across layers.
+// end-to-end, then the benchmarks in quick mode. Each test layer still runs when an earlier one failed,
+// so one run shows everything; the last line sums up the counts across layers.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -42,6 +42,8 @@ const steps = [
     env: { PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(reports, 'e2e.json') },
     command: keyring(...npx('playwright', 'test', '--reporter=list,json')),
   },
+  // Benchmarks are not timed tests: quick mode only proves each one still runs (figures: docs/benchmarks.md).
+  { name: 'benchmarks (quick)', command: ['node', path.join(root, 'scripts', 'bench.mjs'), '--quick', '--no-build'] },
 ];
 
 const failed = [];

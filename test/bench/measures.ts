@@ -1,0 +1,490 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import autocannon from 'autocannon';
+import { build } from 'esbuild';
+import type { Browser } from '@playwright/test';
+import { z } from 'zod';
+import { createConfSettingsStore } from '../../electron/core/adapters/conf-settings-store';
+import { createKeytarSecretStore } from '../../electron/core/adapters/keytar-secret-store';
+import { KeywayCore } from '../../electron/core/keyway-core';
+import type { View } from '../../electron/ipc/view';
+import { signInThroughProvider } from '../support/scripted-browser';
+import { median, percentile, repeat } from './stats';
+
+/** Where the repository is: the bundle runs from dist/bench, the sources from test/bench. */
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const BENCH_SERVER = path.join(ROOT, 'dist', 'bench', 'bench-server.mjs');
+const HARNESS = path.join(ROOT, 'dist', 'harness', 'harness.mjs');
+export const PASSWORD = 'keyway-bench-2026';
+
+export interface Mode {
+  quick: boolean;
+  /** Repeats of each latency measure (the figure is their median). */
+  repeats: number;
+  /** Length of each throughput run. */
+  throughputMs: number;
+  loadConnections: number;
+  loadSeconds: number;
+}
+
+const tempDir = (prefix: string): string => mkdtempSync(path.join(os.tmpdir(), prefix));
+
+// ---- child processes ---------------------------------------------------------------------------------
+
+/** Spawns `args` with this Node and resolves with the first stdout line that matches `ready`. */
+async function spawnUntil(
+  args: string[],
+  ready: RegExp,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let output = '';
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const found = ready.exec(output);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${String(code)}:\n${output}`)));
+  });
+  return { child, match };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+const ServerInfo = z.object({ origin: z.url(), issuer: z.url(), deepLinks: z.array(z.string()) });
+type ServerInfo = z.infer<typeof ServerInfo>;
+
+/** Runs `work` against a fresh reference server in its own process. */
+export async function withServer<T>(
+  options: { deepLinks?: number; productionLimits?: boolean },
+  work: (server: ServerInfo) => Promise<T>,
+): Promise<T> {
+  const args = [BENCH_SERVER, 'serve', '--deep-links', String(options.deepLinks ?? 0)];
+  if (options.productionLimits) args.push('--production-limits');
+  const { child, match } = await spawnUntil(args, /^(\{.*\})$/m);
+  try {
+    return await work(ServerInfo.parse(JSON.parse(match[1] ?? '')));
+  } finally {
+    await stop(child);
+  }
+}
+
+const HashResult = z.object({ verifiesPerSecond: z.number().positive(), medianMs: z.number().positive() });
+
+/** Raw argon2id verify throughput of the server's library and parameters, in a process of its own. */
+export async function rawHashThroughput(concurrency: number, durationMs: number): Promise<z.infer<typeof HashResult>> {
+  const args = [BENCH_SERVER, 'hash', '--concurrency', String(concurrency), '--duration-ms', String(durationMs)];
+  const { child, match } = await spawnUntil(args, /^(\{.*\})$/m);
+  await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
+  return HashResult.parse(JSON.parse(match[1] ?? ''));
+}
+
+// ---- renderer size -----------------------------------------------------------------------------------
+
+/** Initial JS and CSS of the built renderer, gzipped: what index.html loads before the first screen. */
+export function rendererInitialBytes(): { bytes: number; files: string[] } {
+  const dir = path.join(ROOT, 'dist', 'renderer');
+  const html = readFileSync(path.join(dir, 'index.html'), 'utf8');
+  const files = [
+    ...html.matchAll(/<script[^>]+src="([^"]+)"/g),
+    ...html.matchAll(/<link[^>]+rel="(?:stylesheet|modulepreload)"[^>]+href="([^"]+)"/g),
+    ...html.matchAll(/<link[^>]+href="([^"]+)"[^>]+rel="(?:stylesheet|modulepreload)"/g),
+  ].map((match) => match[1] ?? '');
+  const unique = [...new Set(files)].filter((file) => /\.(m?js|css)$/.test(file));
+  if (unique.length === 0) throw new Error('dist/renderer/index.html loads no script: run npm run build first');
+  const bytes = unique.reduce(
+    (sum, file) => sum + gzipSync(readFileSync(path.join(dir, file.replace(/^\.?\//, '')))).length,
+    0,
+  );
+  return { bytes, files: unique };
+}
+
+/** The floor: React 19 + ReactDOM rendering one element, minified for production, gzipped. */
+export async function minimalReactBytes(): Promise<number> {
+  const result = await build({
+    stdin: {
+      contents: "import { createRoot } from 'react-dom/client'; createRoot(document.body).render(<p>Keyway</p>);",
+      resolveDir: ROOT,
+      loader: 'jsx',
+    },
+    bundle: true,
+    minify: true,
+    write: false,
+    format: 'esm',
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'silent',
+  });
+  return gzipSync(result.outputFiles[0]?.contents ?? new Uint8Array()).length;
+}
+
+// ---- harness in Chromium -----------------------------------------------------------------------------
+
+async function startHarness(profileDir: string, extra: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+  const { child, match } = await spawnUntil(
+    [HARNESS, '--port', '0', '--profile', profileDir, '--lang', 'en', ...extra],
+    /Keyway harness ready: (\S+)/,
+  );
+  return { child, url: match[1] ?? '' };
+}
+
+/** Process start of the harness to the Welcome screen's field accepting input, in a warm Chromium. */
+export async function harnessColdStart(browser: Browser, mode: Mode): Promise<{ samples: number[]; floor: number[] }> {
+  const samples = await repeat(mode.repeats, async () => {
+    const profileDir = tempDir('keyway-bench-profile-');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const started = performance.now();
+    const harness = await startHarness(profileDir);
+    try {
+      await page.goto(harness.url, { waitUntil: 'commit' });
+      const field = page.getByRole('textbox').first();
+      await field.waitFor({ state: 'visible' });
+      await page.waitForFunction(() => {
+        const input = document.querySelector('input');
+        return input !== null && !input.disabled;
+      });
+      return performance.now() - started;
+    } finally {
+      await context.close();
+      await stop(harness.child);
+      rmSync(profileDir, { recursive: true, force: true });
+    }
+  });
+  // The floor: a bare Node process serving an empty page over loopback, loaded by the same Chromium.
+  const floor = await repeat(mode.repeats, async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const started = performance.now();
+    const script =
+      "const s=require('node:http').createServer((q,r)=>r.end('<!doctype html><input>'));s.listen(0,'127.0.0.1',()=>console.log('ready http://127.0.0.1:'+s.address().port+'/'))";
+    const { child, match } = await spawnUntil(['-e', script], /ready (\S+)/);
+    try {
+      await page.goto(match[1] ?? '', { waitUntil: 'commit' });
+      await page.locator('input').waitFor();
+      return performance.now() - started;
+    } finally {
+      await context.close();
+      await stop(child);
+    }
+  });
+  return { samples, floor };
+}
+
+/**
+ * Resident memory of the harness process (electron/core in Node, plus the small static server and
+ * WebSocket bridge) after a full deep-link sign-in driven through the UI.
+ */
+export async function residentAfterSignIn(
+  browser: Browser,
+  mode: Mode,
+): Promise<{ samples: number[]; floor: number[] }> {
+  const samples = await withServer({ deepLinks: mode.repeats }, (server) =>
+    repeat(mode.repeats, async (run) => {
+      const profileDir = tempDir('keyway-bench-profile-');
+      const harness = await startHarness(profileDir, ['--open-url', server.deepLinks[run] ?? '']);
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      try {
+        await page.goto(harness.url);
+        await page.getByRole('button', { name: 'Continue' }).click();
+        await page.getByRole('button', { name: 'Accept' }).click();
+        await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+        await page.getByRole('button', { name: 'Apply' }).click();
+        await page.getByRole('heading', { name: 'You are signed in' }).waitFor({ timeout: 15_000 });
+        await new Promise((resolve) => setTimeout(resolve, 500)); // let the sign-in's garbage settle
+        return residentMegabytes(harness.child.pid ?? 0);
+      } finally {
+        await context.close();
+        await stop(harness.child);
+        rmSync(profileDir, { recursive: true, force: true });
+      }
+    }),
+  );
+  const floor = await repeat(mode.repeats, async () => {
+    const { child } = await spawnUntil(['-e', "console.log('idle'); setInterval(() => {}, 1000)"], /idle/);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return residentMegabytes(child.pid ?? 0);
+    } finally {
+      await stop(child);
+    }
+  });
+  return { samples, floor };
+}
+
+function residentMegabytes(pid: number): number {
+  const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8');
+  const kilobytes = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]);
+  if (!Number.isFinite(kilobytes)) throw new Error(`no VmRSS for process ${String(pid)}`);
+  return kilobytes / 1024;
+}
+
+// ---- core against the server (engine timings) --------------------------------------------------------
+
+function newCore(browserOpen: (url: string, core: KeywayCore) => void = () => undefined): KeywayCore {
+  const core: KeywayCore = new KeywayCore({
+    secrets: createKeytarSecretStore(),
+    settings: createConfSettingsStore(tempDir('keyway-bench-profile-')),
+    fetch: globalThis.fetch,
+    clock: { now: () => Date.now() },
+    policy: {},
+    browser: {
+      open: (url) => {
+        browserOpen(url, core);
+        return Promise.resolve();
+      },
+    },
+  });
+  return core;
+}
+
+/** Resolves with the first view on `screen`; answers the screens in `answers` at once (no human delay). */
+function until(
+  core: KeywayCore,
+  screen: View['screen'],
+  answers: Partial<Record<View['screen'], () => void>>,
+): Promise<View> {
+  return new Promise((resolve, reject) => {
+    const off = core.onView((view) => {
+      if (view.screen === screen) {
+        off();
+        resolve(view);
+        return;
+      }
+      const error = 'error' in view ? (view.error as { code?: string } | null | undefined) : undefined;
+      if (error) {
+        off();
+        reject(new Error(`core stopped on ${view.screen}: ${error.code ?? 'unknown error'}`));
+        return;
+      }
+      const answer = answers[view.screen];
+      // Answer after this listener returns: core is still publishing the view.
+      if (answer) queueMicrotask(answer);
+    });
+  });
+}
+
+/** A deep link handed to the running core, to Home: confirm, accept, password, all without delay. */
+export async function deepLinkToHome(mode: Mode): Promise<number[]> {
+  return withServer({ deepLinks: mode.repeats + 1 }, async (server) => {
+    const once = async (link: string): Promise<number> => {
+      const core = newCore();
+      await core.start();
+      const home = until(core, 'home', {
+        confirmServer: () => core.send({ type: 'server.confirmed' }),
+        license: () => core.send({ type: 'license.accepted' }),
+        password: () => core.send({ type: 'password.submitted', password: PASSWORD }),
+      });
+      const started = performance.now();
+      core.openDeepLink(link);
+      await home;
+      const elapsed = performance.now() - started;
+      await core.settled();
+      return elapsed;
+    };
+    await once(server.deepLinks[mode.repeats] ?? ''); // warm-up: first connections, JIT
+    return repeat(mode.repeats, (run) => once(server.deepLinks[run] ?? ''));
+  });
+}
+
+/**
+ * Unified login: the system browser (scripted over HTTP) signs in at the provider; the clock runs from
+ * the moment the loopback callback is requested to Home (code exchange + first API call + keychain).
+ * The floor: two bare loopback round trips to the same server.
+ */
+export async function callbackToHome(mode: Mode): Promise<{ samples: number[]; floor: number[] }> {
+  return withServer({}, async (server) => {
+    const once = async (): Promise<number> => {
+      let callbackAt = 0;
+      let failure: unknown = null;
+      const core = newCore((url) => {
+        const loopback = new URL(new URL(url).searchParams.get('redirect_uri') ?? '');
+        void signInThroughProvider(url, PASSWORD, (next) => next.host === loopback.host)
+          .then(async (callback) => {
+            callbackAt = performance.now();
+            await fetch(callback);
+          })
+          .catch((error: unknown) => {
+            failure = error;
+          });
+      });
+      await core.start();
+      const home = until(core, 'home', { license: () => core.send({ type: 'license.accepted' }) });
+      core.send({ type: 'manualLogin.opened' });
+      core.send({ type: 'manualLogin.changed', host: server.origin, loginId: 'una@example.com' });
+      core.send({ type: 'next' });
+      await home;
+      const elapsed = performance.now() - callbackAt;
+      await core.settled();
+      if (failure !== null || callbackAt === 0) throw new Error(`the scripted browser failed: ${String(failure)}`);
+      return elapsed;
+    };
+    await once(); // warm-up
+    const samples = await repeat(mode.repeats, once);
+    const floor = await repeat(mode.repeats, async () => {
+      const started = performance.now();
+      for (let trip = 0; trip < 2; trip++) await (await fetch(`${server.origin}/api/v1/me`)).arrayBuffer();
+      return performance.now() - started;
+    });
+    return { samples, floor };
+  });
+}
+
+// ---- server throughput -------------------------------------------------------------------------------
+
+const SignedIn = z.object({ accessToken: z.string(), refreshToken: z.string() });
+
+async function signIn(origin: string): Promise<z.infer<typeof SignedIn>> {
+  const response = await fetch(`${origin}/api/v1/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ loginId: 'ana', password: PASSWORD }),
+  });
+  if (response.status !== 200) throw new Error(`sign-in answered ${String(response.status)}`);
+  return SignedIn.parse(await response.json());
+}
+
+/** Password sign-ins per second the server completes with `connections` clients, for `durationMs`. */
+export async function signInsPerSecond(origin: string, connections: number, durationMs: number): Promise<number> {
+  const result = await autocannon({
+    url: `${origin}/api/v1/sessions`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ loginId: 'ana', password: PASSWORD }),
+    connections,
+    duration: durationMs / 1000,
+  });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(
+      `sign-in throughput run had ${String(result.non2xx)} non-2xx answers and ${String(result.errors)} errors`,
+    );
+  }
+  return result['2xx'] / (durationMs / 1000);
+}
+
+/** Refresh-token rotations per second: each client chains its own family (every token is single use). */
+export async function refreshesPerSecond(
+  origin: string,
+  clients: number,
+  durationMs: number,
+): Promise<{ perSecond: number; latencies: number[] }> {
+  const families = await Promise.all(Array.from({ length: clients }, () => signIn(origin)));
+  const latencies: number[] = [];
+  const started = performance.now();
+  const deadline = started + durationMs;
+  await Promise.all(
+    families.map(async (family) => {
+      let token = family.refreshToken;
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        const response = await fetch(`${origin}/api/v1/sessions/refresh`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ refreshToken: token }),
+        });
+        if (response.status !== 200) throw new Error(`refresh answered ${String(response.status)}`);
+        token = SignedIn.parse(await response.json()).refreshToken;
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { perSecond: latencies.length / ((performance.now() - started) / 1000), latencies };
+}
+
+/** The floor for refreshes: the same clients calling the cheapest API answer (401 from /me). */
+export async function bareRequestsPerSecond(origin: string, clients: number, durationMs: number): Promise<number> {
+  let count = 0;
+  const started = performance.now();
+  const deadline = started + durationMs;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < deadline) {
+        await (await fetch(`${origin}/api/v1/me`)).arrayBuffer();
+        count += 1;
+      }
+    }),
+  );
+  return count / ((performance.now() - started) / 1000);
+}
+
+// ---- load run ----------------------------------------------------------------------------------------
+
+export interface LoadResult {
+  requests: number;
+  signedIn: number;
+  rateLimited: number;
+  /** Answers other than 200 and 429, connection errors and timeouts: each is a failure. */
+  unexpected: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Sessions handed out whose access token the server no longer accepts afterwards. */
+  lostSessions: number;
+}
+
+/**
+ * `connections` clients keep signing in for `seconds` against production limits: the only refusals
+ * allowed are the deliberate 429s; every session handed out must still work afterwards.
+ */
+export async function loadRun(mode: Mode): Promise<LoadResult> {
+  return withServer({ productionLimits: true }, async (server) => {
+    const issued: string[] = [];
+    const statuses = new Map<number, number>();
+    const result = await autocannon({
+      url: server.origin,
+      connections: mode.loadConnections,
+      duration: mode.loadSeconds,
+      timeout: 10,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/v1/sessions',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ loginId: 'ana', password: PASSWORD }),
+          onResponse: (status: number, body: string) => {
+            statuses.set(status, (statuses.get(status) ?? 0) + 1);
+            if (status === 200) issued.push(SignedIn.parse(JSON.parse(body)).accessToken);
+          },
+        },
+      ],
+    });
+    let lostSessions = 0;
+    for (const accessToken of issued) {
+      const me = await fetch(`${server.origin}/api/v1/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+      if (me.status !== 200) lostSessions += 1;
+    }
+    const signedIn = statuses.get(200) ?? 0;
+    const rateLimited = statuses.get(429) ?? 0;
+    const answered = [...statuses.values()].reduce((sum, n) => sum + n, 0);
+    return {
+      requests: answered,
+      signedIn,
+      rateLimited,
+      unexpected: answered - signedIn - rateLimited + result.errors + result.timeouts,
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+      lostSessions,
+    };
+  });
+}
+
+export { median, percentile };
