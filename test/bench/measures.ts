@@ -141,8 +141,10 @@ export async function minimalReactBytes(): Promise<number> {
 
 async function startHarness(profileDir: string, extra: string[] = []): Promise<{ child: ChildProcess; url: string }> {
   const { child, match } = await spawnUntil(
-    [HARNESS, '--port', '0', '--profile', profileDir, '--lang', 'en', ...extra],
+    [HARNESS, '--port', '0', '--profile', profileDir, ...extra],
     /Keyway harness ready: (\S+)/,
+    // English, whatever this machine's locale: the benchmark clicks buttons by their English names.
+    { LANG: 'C.UTF-8', LANGUAGE: '', LC_ALL: '', LC_MESSAGES: '' },
   );
   return { child, url: match[1] ?? '' };
 }
