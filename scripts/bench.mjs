@@ -25,6 +25,7 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['test/bench/run.ts'], outfile: 'dist/bench/run.mjs' }),
   build({ ...common, entryPoints: ['test/bench/bench-server.ts'], outfile: 'dist/bench/bench-server.mjs' }),
+  build({ ...common, entryPoints: ['test/bench/core-memory.ts'], outfile: 'dist/bench/core-memory.mjs' }),
 ]);
 run(process.execPath, [
   'scripts/with-keyring.mjs',

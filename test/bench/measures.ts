@@ -7,17 +7,15 @@ import autocannon from 'autocannon';
 import { build } from 'esbuild';
 import type { Browser } from '@playwright/test';
 import { z } from 'zod';
-import { createConfSettingsStore } from '../../electron/core/adapters/conf-settings-store';
-import { createKeytarSecretStore } from '../../electron/core/adapters/keytar-secret-store';
-import { KeywayCore } from '../../electron/core/keyway-core';
-import type { View } from '../../electron/ipc/view';
 import { signInThroughProvider } from '../support/scripted-browser';
+import { deepLinkJourney, newCore, until } from './core-journeys';
 import { median, percentile, repeat } from './stats';
 
 /** Where the repository is: the bundle runs from dist/bench, the sources from test/bench. */
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const BENCH_SERVER = path.join(ROOT, 'dist', 'bench', 'bench-server.mjs');
 const HARNESS = path.join(ROOT, 'dist', 'harness', 'harness.mjs');
+const CORE_MEMORY = path.join(ROOT, 'dist', 'bench', 'core-memory.mjs');
 export const PASSWORD = 'keyway-bench-2026';
 
 export interface Mode {
@@ -192,11 +190,22 @@ export async function harnessColdStart(browser: Browser, mode: Mode): Promise<{ 
   return { samples, floor };
 }
 
+/** Resident memory of electron/core alone in a Node process after a full deep-link sign-in. */
+export async function coreResidentAfterSignIn(mode: Mode): Promise<number[]> {
+  return withServer({ deepLinks: mode.repeats }, (server) =>
+    repeat(mode.repeats, async (run) => {
+      const { child, match } = await spawnUntil([CORE_MEMORY, server.deepLinks[run] ?? '', PASSWORD], /rss ([\d.]+)/);
+      await stop(child);
+      return Number(match[1]);
+    }),
+  );
+}
+
 /**
- * Resident memory of the harness process (electron/core in Node, plus the small static server and
- * WebSocket bridge) after a full deep-link sign-in driven through the UI.
+ * Resident memory of the harness process (core plus its static file server and WebSocket bridge) after a
+ * full deep-link sign-in driven through the UI in Chromium; and the floor, an idle Node process.
  */
-export async function residentAfterSignIn(
+export async function harnessResidentAfterSignIn(
   browser: Browser,
   mode: Mode,
 ): Promise<{ samples: number[]; floor: number[] }> {
@@ -243,67 +252,10 @@ function residentMegabytes(pid: number): number {
 
 // ---- core against the server (engine timings) --------------------------------------------------------
 
-function newCore(browserOpen: (url: string, core: KeywayCore) => void = () => undefined): KeywayCore {
-  const core: KeywayCore = new KeywayCore({
-    secrets: createKeytarSecretStore(),
-    settings: createConfSettingsStore(tempDir('keyway-bench-profile-')),
-    fetch: globalThis.fetch,
-    clock: { now: () => Date.now() },
-    policy: {},
-    browser: {
-      open: (url) => {
-        browserOpen(url, core);
-        return Promise.resolve();
-      },
-    },
-  });
-  return core;
-}
-
-/** Resolves with the first view on `screen`; answers the screens in `answers` at once (no human delay). */
-function until(
-  core: KeywayCore,
-  screen: View['screen'],
-  answers: Partial<Record<View['screen'], () => void>>,
-): Promise<View> {
-  return new Promise((resolve, reject) => {
-    const off = core.onView((view) => {
-      if (view.screen === screen) {
-        off();
-        resolve(view);
-        return;
-      }
-      const error = 'error' in view ? (view.error as { code?: string } | null | undefined) : undefined;
-      if (error) {
-        off();
-        reject(new Error(`core stopped on ${view.screen}: ${error.code ?? 'unknown error'}`));
-        return;
-      }
-      const answer = answers[view.screen];
-      // Answer after this listener returns: core is still publishing the view.
-      if (answer) queueMicrotask(answer);
-    });
-  });
-}
-
 /** A deep link handed to the running core, to Home: confirm, accept, password, all without delay. */
 export async function deepLinkToHome(mode: Mode): Promise<number[]> {
   return withServer({ deepLinks: mode.repeats + 1 }, async (server) => {
-    const once = async (link: string): Promise<number> => {
-      const core = newCore();
-      await core.start();
-      const home = until(core, 'home', {
-        confirmServer: () => core.send({ type: 'server.confirmed' }),
-        license: () => core.send({ type: 'license.accepted' }),
-        password: () => core.send({ type: 'password.submitted', password: PASSWORD }),
-      });
-      const started = performance.now();
-      core.openDeepLink(link);
-      await home;
-      const elapsed = performance.now() - started;
-      await core.settled();
-      return elapsed;
-    };
+    const once = (link: string): Promise<number> => deepLinkJourney(link, PASSWORD);
     await once(server.deepLinks[mode.repeats] ?? ''); // warm-up: first connections, JIT
     return repeat(mode.repeats, (run) => once(server.deepLinks[run] ?? ''));
   });
@@ -318,16 +270,19 @@ export async function callbackToHome(mode: Mode): Promise<{ samples: number[]; f
   return withServer({}, async (server) => {
     const once = async (): Promise<number> => {
       let callbackAt = 0;
-      let failure: unknown = null;
+      let browserFailed: (error: unknown) => void = () => undefined;
+      const failure = new Promise<never>((_resolve, reject) => {
+        browserFailed = reject;
+      });
       const core = newCore((url) => {
         const loopback = new URL(new URL(url).searchParams.get('redirect_uri') ?? '');
-        void signInThroughProvider(url, PASSWORD, (next) => next.host === loopback.host)
+        signInThroughProvider(url, PASSWORD, (next) => next.host === loopback.host)
           .then(async (callback) => {
             callbackAt = performance.now();
             await fetch(callback);
           })
           .catch((error: unknown) => {
-            failure = error;
+            browserFailed(new Error(`the scripted browser failed at the provider: ${String(error)}`));
           });
       });
       await core.start();
@@ -335,10 +290,9 @@ export async function callbackToHome(mode: Mode): Promise<{ samples: number[]; f
       core.send({ type: 'manualLogin.opened' });
       core.send({ type: 'manualLogin.changed', host: server.origin, loginId: 'una@example.com' });
       core.send({ type: 'next' });
-      await home;
+      await Promise.race([home, failure]);
       const elapsed = performance.now() - callbackAt;
       await core.settled();
-      if (failure !== null || callbackAt === 0) throw new Error(`the scripted browser failed: ${String(failure)}`);
       return elapsed;
     };
     await once(); // warm-up
