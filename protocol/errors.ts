@@ -46,6 +46,8 @@ export const ErrorCode = z.enum([
   'mfa_channel_not_allowed',
   'reauthentication_required',
   'device_proof_invalid',
+  // Forgot password
+  'password_reset_disabled',
   // Unified login (OpenID Connect)
   'discovery_failed',
   'oidc_state_mismatch',
@@ -59,7 +61,10 @@ export const ErrorCode = z.enum([
   'unified_login_required',
   // This machine
   'keychain_unavailable',
+  'keychain_locked',
   'settings_corrupt',
+  'settings_restored',
+  'settings_unwritable',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

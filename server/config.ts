@@ -25,6 +25,12 @@ export interface Limits {
   discoveryPerSourcePerMinute: number;
   /** MFA calls (send, enroll, verify, device nonces, profile) per source IP per minute. */
   mfaPerSourcePerMinute: number;
+  /** Forgot-password requests and reset-page submits per source IP per minute. */
+  passwordResetPerSourcePerMinute: number;
+  /** OTP checks per front-end API key per minute (one VPN concentrator serves many users). */
+  otpVerifyPerClientPerMinute: number;
+  /** OTP checks per login ID per minute, whichever front end asks. */
+  otpVerifyPerLoginPerMinute: number;
   /** Consecutive failed sign-ins before an account locks (NIST SP 800-63B allows at most 100). */
   maxConsecutiveFailures: number;
   lockoutSeconds: number;
@@ -38,6 +44,9 @@ export const DEFAULT_LIMITS: Limits = {
   sessionCallsPerSourcePerMinute: 60,
   discoveryPerSourcePerMinute: 60,
   mfaPerSourcePerMinute: 60,
+  passwordResetPerSourcePerMinute: 10,
+  otpVerifyPerClientPerMinute: 600,
+  otpVerifyPerLoginPerMinute: 10,
   maxConsecutiveFailures: 10,
   lockoutSeconds: 15 * 60,
 };
@@ -67,6 +76,8 @@ export interface ReferenceServerOptions {
   limits?: Partial<Limits> | undefined;
   /** The From address of outgoing mail; defaults to keyway@<public host>. */
   mailFrom?: string | undefined;
+  /** How long a one-time password for other services works (default 90 seconds). */
+  otpTtlSeconds?: number | undefined;
 }
 
 export const DEFAULT_SERVER_NAME = 'Keyway reference server';

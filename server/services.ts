@@ -1,7 +1,11 @@
+import { AccountSessionStore } from './account/account-sessions';
+import { SelfDeployment } from './account/self-deployment';
+import type { ServerFeatures } from '../protocol/api';
 import type { Limits } from './config';
 import { DeploymentService } from './deployments/deployment-service';
 import { DeploymentStore } from './deployments/deployment-store';
 import { DomainStore } from './discovery/domain-store';
+import { Federation } from './federation/federation';
 import { SignInPolicy } from './discovery/sign-in-policy';
 import type { ServerIdentity } from './identity';
 import { MfaAccount } from './mfa/account';
@@ -14,11 +18,19 @@ import { MfaPolicyStore } from './mfa/policy';
 import { SecondStep } from './mfa/second-step';
 import { SecretBox } from './mfa/secret-box';
 import { MfaGate } from './mfa/sign-in-gate';
+import type { MailDelivery } from './mail/mail-delivery';
+import { OtpClientStore } from './otp/otp-clients';
+import { OtpService } from './otp/otp-service';
+import { DEFAULT_OTP_TTL_SECONDS, ServiceOtpStore } from './otp/service-otps';
+import { PasswordResetService } from './password-reset/password-reset-service';
+import { ResetLinkStore } from './password-reset/reset-links';
+import { PasswordResetPolicyStore } from './password-reset/reset-policy';
 import { SessionService } from './sessions/session-service';
 import { SessionStore } from './sessions/session-store';
 import { SignInThrottle } from './sessions/sign-in-throttle';
 import type { Db } from './storage/database';
 import { UserStore } from './users/user-store';
+import { SERVER_FEATURES } from './users/user-summary';
 
 export interface Services {
   /** Runs several writes as one IMMEDIATE transaction (stores' own transactions nest inside it). */
@@ -30,6 +42,19 @@ export interface Services {
   domains: DomainStore;
   signInPolicy: SignInPolicy;
   mfa: MfaServices;
+  /** Enterprise single sign-on: SAML and upstream OpenID providers (server/federation). */
+  federation: Federation;
+  /** What this server offers clients now, for the deployment config and discovery. */
+  features: () => ServerFeatures;
+  /** Forgot password (server/password-reset). */
+  passwordReset: PasswordResetService;
+  passwordResetPolicy: PasswordResetPolicyStore;
+  /** The account web page's sessions and deployment links (server/account). */
+  accountSessions: AccountSessionStore;
+  selfDeployment: SelfDeployment;
+  /** One-time passwords for other services and the front ends that verify them (server/otp). */
+  otp: OtpService;
+  otpClients: OtpClientStore;
 }
 
 /** Multi-factor authentication (server/mfa/README.md). */
@@ -47,6 +72,11 @@ export interface MfaWiring {
   dataDir: string;
   /** How e-mail and SMS codes leave the server. */
   delivery: CodeDelivery;
+  /** The server's mail, for password reset links; absent where no mail is sent (the admin CLI). */
+  mail?: (() => MailDelivery | undefined) | undefined;
+  /** How long a one-time password for other services works (DEFAULT_OTP_TTL_SECONDS). */
+  otpTtlSeconds?: number | undefined;
+  log?: ((line: string) => void) | undefined;
 }
 
 /** Wires stores and services over one database; shared by the HTTP server and the admin CLI. */
@@ -62,7 +92,16 @@ export function createServices(
   const sessionStore = new SessionStore(db, clock);
   const domains = new DomainStore(db, clock);
   const signInPolicy = new SignInPolicy(db, identity);
-  const deployments = new DeploymentService(new DeploymentStore(db, clock), users, identity, clock, signInPolicy);
+  const passwordResetPolicy = new PasswordResetPolicyStore(db, clock);
+  const features = (): ServerFeatures => ({ ...SERVER_FEATURES, forgotPassword: passwordResetPolicy.read().enabled });
+  const deployments = new DeploymentService(
+    new DeploymentStore(db, clock),
+    users,
+    identity,
+    clock,
+    signInPolicy,
+    features,
+  );
   const throttle = new SignInThrottle(db, clock, limits);
 
   const box = SecretBox.inDataDir(wiring.dataDir);
@@ -87,6 +126,29 @@ export function createServices(
     timings: DEFAULT_CODE_TIMINGS,
   });
   const account = new MfaAccount({ clock, transaction, identity, sessions, policy, authenticators, devices, gate });
+
+  const passwordReset = new PasswordResetService({
+    db,
+    clock,
+    transaction,
+    identity,
+    users,
+    links: new ResetLinkStore(db, clock),
+    policy: passwordResetPolicy,
+    mail: wiring.mail ?? (() => undefined),
+    log: wiring.log ?? (() => undefined),
+  });
+  const accountSessions = new AccountSessionStore(db, clock);
+  const otpClients = new OtpClientStore(db, clock);
+  const otp = new OtpService({
+    clock,
+    transaction,
+    sessions,
+    users,
+    authenticators,
+    otps: new ServiceOtpStore(db, clock, box),
+    ttlSeconds: wiring.otpTtlSeconds ?? DEFAULT_OTP_TTL_SECONDS,
+  });
   return {
     transaction,
     users,
@@ -96,5 +158,13 @@ export function createServices(
     domains,
     signInPolicy,
     mfa: { policy, gate, secondStep, account, authenticators, devices },
+    federation: new Federation(db, clock, box, users, identity),
+    features,
+    passwordReset,
+    passwordResetPolicy,
+    accountSessions,
+    selfDeployment: new SelfDeployment(db, clock, deployments, accountSessions),
+    otp,
+    otpClients,
   };
 }

@@ -1,8 +1,10 @@
 import type { CommandHandlers } from '../ipc/dispatcher';
 import type { View } from '../ipc/view';
 import { initialState, isIdle, transition, type OnboardingEvent, type OnboardingState } from './onboarding/machine';
+import { chooseLanguage, type LanguageChoice } from './language';
 import { isCustomSchemeCallback } from './oidc/custom-scheme-redirect';
 import { OnboardingService, type CoreDependencies } from './onboarding/service';
+import type { Screen } from './onboarding/states';
 import { toView } from './onboarding/view';
 
 /**
@@ -12,14 +14,17 @@ import { toView } from './onboarding/view';
  */
 export class KeywayCore {
   #state: OnboardingState;
+  readonly #language: LanguageChoice;
   readonly #service: OnboardingService;
   readonly #listeners = new Set<(view: View) => void>();
-  /** Deep links that arrived while the user was waiting on the network; handled in order afterwards. */
+  /** Deep links that arrived while the user was busy (see acceptsLinks); handled in order afterwards. */
   readonly #pendingLinks: string[] = [];
   #started = false;
 
-  constructor(deps: CoreDependencies) {
+  /** `systemLanguages`: the operating system's preferred languages (BCP 47), most preferred first. */
+  constructor(deps: CoreDependencies & { readonly systemLanguages?: readonly string[] }) {
     this.#state = initialState({ policy: deps.policy, profiles: [] });
+    this.#language = chooseLanguage({ policy: deps.policy.defaultLanguage, system: deps.systemLanguages });
     this.#service = new OnboardingService(deps);
   }
 
@@ -33,6 +38,11 @@ export class KeywayCore {
 
   getView(): View {
     return toView(this.#state);
+  }
+
+  /** The UI's language: fixed for the process (policy and OS are read once, at start). */
+  getLanguage(): LanguageChoice {
+    return this.#language;
   }
 
   /** Feeds one event through the machine and starts the effects it asks for. */
@@ -65,6 +75,8 @@ export class KeywayCore {
       this.#service.customScheme.deliver(url);
       return;
     }
+    // The link whose journey is on screen, again (a double click), or one already waiting, is not news.
+    if ((url === this.#journeyLink && !acceptsLinks(this.#state.screen)) || this.#pendingLinks.includes(url)) return;
     this.#pendingLinks.push(url);
     this.#drainLinks();
   }
@@ -80,12 +92,39 @@ export class KeywayCore {
   }
 
   #inFlight = 0;
+  /** The link that started the journey on screen, if one did. */
+  #journeyLink: string | null = null;
 
   #drainLinks(): void {
-    while (this.#pendingLinks.length > 0 && isIdle(this.#state.screen) && this.#inFlight === 0) {
+    while (this.#pendingLinks.length > 0 && acceptsLinks(this.#state.screen) && this.#inFlight === 0) {
       const url = this.#pendingLinks.shift();
-      if (url !== undefined) this.send({ type: 'deepLink.opened', url });
+      if (url !== undefined) {
+        this.#journeyLink = url;
+        this.send({ type: 'deepLink.opened', url });
+      }
     }
+  }
+}
+
+/**
+ * Links wait while the user is waiting on the network or in the middle of a journey (from Confirm
+ * server to the end of sign-in), and open in arrival order once a resting screen is reached (Welcome,
+ * Home, a sign-in page of a known profile): two links clicked at once run one after the other, and a
+ * second link never replaces the first one's journey half-way.
+ */
+function acceptsLinks(screen: Screen): boolean {
+  if (!isIdle(screen)) return false;
+  switch (screen.kind) {
+    case 'confirmServer':
+    case 'importProfile':
+    case 'license':
+    case 'licenseUpdate':
+    case 'mfa':
+      return false;
+    case 'password':
+      return screen.pending === null;
+    default:
+      return true;
   }
 }
 
@@ -97,6 +136,7 @@ export function createCoreHandlers(core: KeywayCore): CommandHandlers {
   };
   return {
     getView: () => Promise.resolve(core.getView()),
+    getLanguage: () => Promise.resolve({ ...core.getLanguage() }),
     setWelcomeInput: ({ text }) => fire({ type: 'welcome.inputChanged', text })(),
     applyWelcome: fire({ type: 'welcome.applied' }),
     openManualLogin: fire({ type: 'manualLogin.opened' }),
@@ -123,5 +163,9 @@ export function createCoreHandlers(core: KeywayCore): CommandHandlers {
     confirmAuthenticator: ({ code }) => fire({ type: 'security.confirmAuthenticator', code })(),
     signOut: fire({ type: 'home.signOut' }),
     forgetServer: fire({ type: 'home.forget' }),
+    requestPasswordReset: fire({ type: 'password.forgot' }),
+    openOneTimePassword: fire({ type: 'home.otp' }),
+    issueOneTimePassword: (proof) => fire({ type: 'otp.submit', proof })(),
+    newOneTimePassword: fire({ type: 'otp.again' }),
   };
 }

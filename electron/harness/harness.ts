@@ -5,13 +5,14 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { createConfSettingsStore } from '../core/adapters/conf-settings-store';
+import { createFileSettingsStore } from '../core/adapters/file-settings-store';
 import { createKeytarSecretStore } from '../core/adapters/keytar-secret-store';
 import { KeywayCore } from '../core/keyway-core';
+import { posixLanguages } from '../core/language';
 import { loadMachinePolicy } from '../core/machine-policy/load';
 import { encodeEvent } from '../ipc/dispatcher';
 import type { EventEnvelope } from '../ipc/wire';
-import { forwardToRunningInstance, listenForOtherInstances } from './instance-lock';
+import { claimInstance } from './instance-lock';
 import { attachSocketBridge } from './socket-bridge';
 import { createStaticSite } from './static-site';
 
@@ -27,6 +28,8 @@ const Options = z.object({
   profileDir: z.string().min(1),
   open: z.boolean(),
   openUrl: z.string().max(8192).nullable(),
+  /** The "OS" languages, most preferred first: `--lang fr-FR,en`, else the process's POSIX locale. */
+  languages: z.array(z.string().min(1).max(35)).max(20),
 });
 
 function readOptions(): z.infer<typeof Options> {
@@ -37,6 +40,7 @@ function readOptions(): z.infer<typeof Options> {
       profile: { type: 'string', default: process.env.KEYWAY_PROFILE_DIR ?? path.join('.keyway-dev', 'profile') },
       open: { type: 'boolean', default: false },
       'open-url': { type: 'string' },
+      lang: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -49,6 +53,7 @@ function readOptions(): z.infer<typeof Options> {
     profileDir: values.profile,
     open: values.open,
     openUrl,
+    languages: values.lang === undefined ? posixLanguages(process.env) : values.lang.split(',').map((t) => t.trim()),
   });
   if (!parsed.success) {
     throw new Error(
@@ -64,10 +69,17 @@ async function main(): Promise<void> {
     throw new Error(`No built renderer in ${options.rendererDir}; run "npm run build" first.`);
   }
   mkdirSync(options.profileDir, { recursive: true, mode: 0o700 });
-  if (await forwardToRunningInstance(options.profileDir, options.openUrl)) {
+  // Claim the profile before anything else: of two starts at once, one becomes the instance and the
+  // other hands it its link. Links handed over before core exists wait, after our own cold-start link.
+  const early: (string | null)[] = [];
+  let deliver = (url: string | null): void => void early.push(url);
+  const lock = await claimInstance(options.profileDir, options.openUrl, (url) => deliver(url));
+  if (lock === null) {
     console.log('Keyway is already running for this profile; handed the link to it.');
     return;
   }
+  // However the process ends, the socket goes with it (closing unlinks it synchronously).
+  process.once('exit', () => lock.close());
 
   // The harness's "system browser" is a new tab opened by the page itself (see the openExternal event).
   let broadcast: (event: EventEnvelope) => number = () => 0;
@@ -75,10 +87,11 @@ async function main(): Promise<void> {
   const { corePolicy } = await loadMachinePolicy();
   const core = new KeywayCore({
     secrets: createKeytarSecretStore(),
-    settings: createConfSettingsStore(options.profileDir),
+    settings: createFileSettingsStore(options.profileDir),
     fetch: globalThis.fetch,
     clock: { now: () => Date.now() },
     policy: corePolicy,
+    systemLanguages: options.languages,
     browser: {
       open: (url) => {
         if (broadcast(encodeEvent('openExternal', { url })) === 0)
@@ -86,9 +99,6 @@ async function main(): Promise<void> {
         return Promise.resolve();
       },
     },
-  });
-  const lock = await listenForOtherInstances(options.profileDir, (url) => {
-    if (url !== null) core.openDeepLink(url);
   });
 
   let port = options.port;
@@ -104,6 +114,10 @@ async function main(): Promise<void> {
 
   // Cold start: a link given on the command line is handled once core has read its settings.
   if (options.openUrl !== null) core.openDeepLink(options.openUrl);
+  deliver = (url) => {
+    if (url !== null) core.openDeepLink(url);
+  };
+  for (const url of early.splice(0)) deliver(url);
   void core.start();
 
   const url = `http://127.0.0.1:${port}/`;
@@ -111,7 +125,6 @@ async function main(): Promise<void> {
   if (options.open) openInBrowser(url);
 
   const stop = (): void => {
-    lock.close();
     server.close();
     server.closeAllConnections();
     process.exit(0);

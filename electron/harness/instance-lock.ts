@@ -1,15 +1,21 @@
 import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { closeSync, openSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
 /**
- * The harness's version of Electron's single-instance lock: one harness per profile. A second start
- * hands its deep link to the running one over a local socket (like `second-instance`) and exits.
+ * The harness's version of Electron's single-instance lock: one harness per profile. The lock is the
+ * listening socket itself (a file in the owner-only profile folder; a named pipe on Windows): whoever
+ * listens on it is the instance, and a later start hands its deep link over it (like
+ * `second-instance`) and exits. Two starts at the same moment cannot both win: listening on an
+ * existing socket fails, and a socket left by a killed harness is removed only after it was seen not
+ * answering twice, under a takeover guard that one start at a time can hold.
  */
 const Message = z.strictObject({ openUrl: z.string().max(8192).nullable() });
 const MAX_MESSAGE_BYTES = 16 * 1024;
+/** A guard older than this was left by a start that died while taking over; it is removed. */
+const STALE_GUARD_MS = 5_000;
 
 export function socketPathFor(profileDir: string): string {
   if (process.platform === 'win32') {
@@ -18,24 +24,33 @@ export function socketPathFor(profileDir: string): string {
   return path.join(profileDir, 'harness.sock');
 }
 
-/** Resolves true when a running harness took the link, false when there is none (we are primary). */
-export function forwardToRunningInstance(profileDir: string, openUrl: string | null): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(socketPathFor(profileDir));
-    socket.once('connect', () => socket.end(JSON.stringify({ openUrl })));
-    socket.once('close', (hadError) => resolve(!hadError));
-    socket.once('error', () => resolve(false));
-  });
+export interface InstanceLock {
+  /** Stops listening; the socket file goes with it, so nothing is left behind. */
+  close(): void;
 }
 
-/** Listens for later starts; each delivers its link (or null: just "show yourself") in order. */
-export async function listenForOtherInstances(
+/**
+ * Becomes the one harness for `profileDir` and passes later starts' links to `onLink`, in order; or,
+ * when another harness already is, hands it `openUrl` and resolves null.
+ */
+export async function claimInstance(
   profileDir: string,
+  openUrl: string | null,
   onLink: (url: string | null) => void,
-): Promise<net.Server> {
+): Promise<InstanceLock | null> {
   const socketPath = socketPathFor(profileDir);
-  // Nobody answered on it, so a leftover socket file is stale (a killed harness).
-  if (process.platform !== 'win32') rmSync(socketPath, { force: true });
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const server = await listen(socketPath, onLink);
+    if (server !== null) return { close: () => server.close() };
+    if (await handOver(socketPath, openUrl)) return null;
+    // Nobody answered: a socket left by a killed harness, or one that is starting this very moment.
+    await removeIfStale(socketPath);
+  }
+  throw new Error(`Another Keyway harness keeps the profile ${profileDir} busy; stop it and try again.`);
+}
+
+/** Listens on the socket, or resolves null when it exists already (another instance, or a stale file). */
+function listen(socketPath: string, onLink: (url: string | null) => void): Promise<net.Server | null> {
   const server = net.createServer((socket) => {
     let data = '';
     socket.setEncoding('utf8');
@@ -51,10 +66,68 @@ export async function listenForOtherInstances(
         // Not JSON: not one of ours. Ignore it.
       }
     });
+    socket.on('error', () => undefined);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(socketPath, resolve);
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') resolve(null);
+      else reject(error);
+    });
+    server.listen(socketPath, () => resolve(server));
   });
-  return server;
+}
+
+/** Resolves true when a running harness took the link, false when nobody listens on the socket. */
+function handOver(socketPath: string, openUrl: string | null): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(socketPath);
+    socket.once('connect', () => socket.end(JSON.stringify({ openUrl })));
+    socket.once('close', (hadError) => resolve(!hadError));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function answers(socketPath: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(socketPath);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Removes the socket file if it still does not answer a moment later (a harness binds and listens in
+ * one step, so a live one answers by then). One start at a time may do this, under `<socket>.takeover`;
+ * the others wait and try again. Windows pipes vanish with their process, so there is nothing to do.
+ */
+async function removeIfStale(socketPath: string): Promise<void> {
+  const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  if (process.platform === 'win32') return pause(50);
+  const guard = `${socketPath}.takeover`;
+  let fd: number;
+  try {
+    fd = openSync(guard, 'wx', 0o600);
+  } catch {
+    const age = Date.now() - (statSafe(guard)?.mtimeMs ?? Date.now());
+    if (age > STALE_GUARD_MS) rmSync(guard, { force: true });
+    return pause(20 + Math.random() * 30);
+  }
+  try {
+    await pause(50);
+    if (!(await answers(socketPath))) rmSync(socketPath, { force: true });
+  } finally {
+    closeSync(fd);
+    rmSync(guard, { force: true });
+  }
+}
+
+function statSafe(file: string): { mtimeMs: number } | null {
+  try {
+    return statSync(file);
+  } catch {
+    return null;
+  }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_LOGIN_ID_LENGTH, MAX_PASSWORD_LENGTH, MAX_PASTE_LENGTH, View } from './view';
+import { MAX_LOGIN_ID_LENGTH, MAX_PASSWORD_LENGTH, MAX_PASTE_LENGTH, UiLanguage, View } from './view';
 
 /**
  * The IPC contract: every command (renderer → core) and event (core → renderer), each with a zod schema.
@@ -12,6 +12,11 @@ const NoOutput = z.null();
 export const commands = {
   /** The view to render now; the renderer asks once at start, then follows `view` events. */
   getView: { input: NoInput, output: View },
+  /** The language to speak, as core chose it (policy, then the OS, then English); asked once at start. */
+  getLanguage: {
+    input: NoInput,
+    output: z.strictObject({ language: UiLanguage, source: z.enum(['policy', 'system', 'default']) }),
+  },
   /** A keystroke or paste in the Welcome field. */
   setWelcomeInput: {
     input: z.strictObject({ text: z.string().max(MAX_PASTE_LENGTH) }),
@@ -62,6 +67,20 @@ export const commands = {
   confirmAuthenticator: { input: z.strictObject({ code: z.string().max(12) }), output: NoOutput },
   signOut: { input: NoInput, output: NoOutput },
   forgetServer: { input: NoInput, output: NoOutput },
+  /** "Forgot your password?" on the Password page: the server e-mails a reset link for the login ID shown. */
+  requestPasswordReset: { input: NoInput, output: NoOutput },
+  /** Home → a one-time password for another service (VPN, RADIUS). */
+  openOneTimePassword: { input: NoInput, output: NoOutput },
+  /** Re-authentication for an OTP: the password or a six-digit authenticator code, sent once, never in a view. */
+  issueOneTimePassword: {
+    input: z.union([
+      z.strictObject({ password: z.string().max(MAX_PASSWORD_LENGTH) }),
+      z.strictObject({ authenticatorCode: z.string().max(12) }),
+    ]),
+    output: NoOutput,
+  },
+  /** "Make a new one" once the OTP expired: asks for the password again. */
+  newOneTimePassword: { input: NoInput, output: NoOutput },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const events = {

@@ -16,8 +16,28 @@ export const MAX_LOGIN_ID_LENGTH = 254;
 const Text = z.string().max(500);
 const ErrorOrNull = KeywayErrorShape.nullable();
 
-/** Settings IT manages through machine policy, in words, so the UI can say so. */
-const Managed = z.array(Text).max(20);
+/** The languages the client speaks; core picks one (policy, then the OS, then English). */
+export const UI_LANGUAGES = ['en', 'fr', 'de'] as const;
+export const UiLanguage = z.enum(UI_LANGUAGES);
+export type UiLanguage = z.infer<typeof UiLanguage>;
+
+/**
+ * A setting IT manages through machine policy, so the UI can say so. Core names the setting and its
+ * value (a host, a list); the renderer words it in the user's language.
+ */
+export const ManagedSetting = z.strictObject({
+  setting: z.enum([
+    'presetServer',
+    'allowedServers',
+    'disableManualLogin',
+    'disableImport',
+    'forceUnifiedLogin',
+    'defaultLanguage',
+  ]),
+  value: Text.nullable(),
+});
+export type ManagedSetting = z.infer<typeof ManagedSetting>;
+const Managed = z.array(ManagedSetting).max(20);
 
 export const WelcomeView = z.strictObject({
   screen: z.literal('welcome'),
@@ -26,6 +46,8 @@ export const WelcomeView = z.strictObject({
   input: z.string().max(MAX_PASTE_LENGTH),
   canApply: z.boolean(),
   error: ErrorOrNull,
+  /** Said once at start, e.g. that a damaged settings file was restored from its last good copy. */
+  notice: ErrorOrNull.optional(),
 });
 export type WelcomeView = z.infer<typeof WelcomeView>;
 
@@ -70,8 +92,43 @@ export const PasswordView = z.strictObject({
   loginId: Text,
   displayName: Text,
   error: ErrorOrNull,
+  /**
+   * "Forgot your password?", present only when the server offers it: `offered` (the link), `sending`,
+   * then `sent` (a reset link went to the account's e-mail address, if the account exists).
+   */
+  forgotPassword: z
+    .strictObject({
+      status: z.enum(['offered', 'sending', 'sent']),
+      /** How long the e-mailed link works, once sent. */
+      minutes: z.number().int().positive().nullable(),
+    })
+    .nullable()
+    .optional(),
 });
 export type PasswordView = z.infer<typeof PasswordView>;
+
+/**
+ * A one-time password for another service (VPN, RADIUS): ask for the password (or an authenticator
+ * code), then show the OTP until it expires. The OTP is in the view only while it is shown.
+ */
+export const OneTimePasswordView = z.strictObject({
+  screen: z.literal('oneTimePassword'),
+  serverHost: Text,
+  loginId: Text,
+  phase: z.enum(['loading', 'ask', 'issuing', 'showing', 'expired']),
+  /** The user has an authenticator app: its code may stand in for the password. */
+  canUseAuthenticator: z.boolean(),
+  otp: z
+    .strictObject({
+      value: z.string().regex(/^\d{8}$/),
+      issuedAt: z.number().int(),
+      /** Epoch ms; the countdown runs to it. */
+      expiresAt: z.number().int(),
+    })
+    .nullable(),
+  error: ErrorOrNull,
+});
+export type OneTimePasswordView = z.infer<typeof OneTimePasswordView>;
 
 export const ResumeFailedView = z.strictObject({
   screen: z.literal('resumeFailed'),
@@ -91,6 +148,8 @@ export const HomeView = z.strictObject({
   serverHost: Text,
   /** Something the user should know, e.g. that the keychain is unavailable. */
   notice: ErrorOrNull,
+  /** The notice is the keychain refusing the session: "Try again" (`retry`) stores it once it is back. */
+  canRetry: z.boolean().optional(),
   managed: Managed,
   /** Password profiles manage their authenticators and devices here; unified login does it at the IdP. */
   canManageSecurity: z.boolean(),
@@ -191,6 +250,7 @@ export const SecurityView = z.strictObject({
 export type SecurityView = z.infer<typeof SecurityView>;
 
 export const View = z.discriminatedUnion('screen', [
+  OneTimePasswordView,
   SecurityView,
   MfaView,
   ManualLoginView,

@@ -52,6 +52,8 @@ async function createCore(): Promise<KeywayCore> {
     fetch: (input, init) => net.fetch(input instanceof URL ? input.href : input, init),
     clock: { now: () => Date.now() },
     policy: corePolicy,
+    // The OS's preferred languages (macOS/Windows settings, the POSIX locale on Linux); core picks one.
+    systemLanguages: [...app.getPreferredSystemLanguages(), app.getLocale()],
     browser: { open: openInSystemBrowser },
   });
   for (const url of earlyLinks.splice(0)) created.openDeepLink(url);

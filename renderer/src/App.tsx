@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../electron/ipc/client';
 import type { View } from '../../electron/ipc/view';
-import { strings } from './i18n';
+import { applyLanguage } from './i18n';
 import { BrowserSignInScreen } from './screens/BrowserSignInScreen';
 import { ConfirmServerScreen } from './screens/ConfirmServerScreen';
 import { HomeScreen } from './screens/HomeScreen';
@@ -10,6 +11,7 @@ import { LicenseScreen } from './screens/LicenseScreen';
 import { LoginIdScreen } from './screens/LoginIdScreen';
 import { ManualLoginScreen } from './screens/ManualLoginScreen';
 import { MfaScreen } from './screens/MfaScreen';
+import { OneTimePasswordScreen } from './screens/OneTimePasswordScreen';
 import { PasswordScreen } from './screens/PasswordScreen';
 import { ProgressScreen } from './screens/ProgressScreen';
 import { ResumeFailedScreen } from './screens/ResumeFailedScreen';
@@ -18,9 +20,17 @@ import { WelcomeScreen } from './screens/WelcomeScreen';
 
 /** Renders whatever view core publishes. No flow logic lives here: every decision is core's. */
 export function App({ client, connected }: { client: KeywayClient; connected: boolean }): React.JSX.Element {
+  const { t } = useTranslation();
   const [view, setView] = useState<View | null>(null);
+  // Screens wait for core's choice of language, so nobody sees a flash of English first.
+  const [languageReady, setLanguageReady] = useState(false);
 
   useEffect(() => {
+    void client
+      .invoke('getLanguage', {})
+      .then(({ language }) => applyLanguage(language))
+      .catch(() => undefined)
+      .finally(() => setLanguageReady(true));
     let sawEvent = false;
     const off = client.on('view', (next) => {
       sawEvent = true;
@@ -53,10 +63,14 @@ export function App({ client, connected }: { client: KeywayClient; connected: bo
     <main className="app">
       {!connected && (
         <p className="banner" role="status">
-          {strings.disconnected}
+          {t('disconnected')}
         </p>
       )}
-      {view === null ? <p role="status">{strings.loading}</p> : <ScreenFor view={view} client={client} />}
+      {!languageReady ? null : view === null ? (
+        <p role="status">{t('loading')}</p>
+      ) : (
+        <ScreenFor view={view} client={client} />
+      )}
     </main>
   );
 }
@@ -81,11 +95,40 @@ const screens: { [S in View['screen']]: (props: ScreenProps<S>) => React.JSX.Ele
   browserSignIn: BrowserSignInScreen,
   mfa: MfaScreen,
   security: SecurityScreen,
+  oneTimePassword: OneTimePasswordScreen,
 };
 
 function ScreenFor({ view, client }: { view: View; client: KeywayClient }): React.JSX.Element {
   // TypeScript cannot correlate `view.screen` with the matching entry of the map, so widen once here.
   const Screen = screens[view.screen] as (props: { view: View; client: KeywayClient }) => React.JSX.Element;
   // Keyed by screen so each screen mounts fresh: local drafts (a typed password) never leak across screens.
-  return <Screen key={view.screen} view={view} client={client} />;
+  return (
+    <FocusOnArrival screen={view.screen}>
+      <Screen key={view.screen} view={view} client={client} />
+    </FocusOnArrival>
+  );
+}
+
+/**
+ * On a new screen, focus goes where a keyboard or screen-reader user expects it: screens put it on
+ * their first field or main action (autoFocus); where nothing took it, the screen's heading gets it, so
+ * the new screen is announced and Tab starts from its top rather than from the end of the last one.
+ */
+function FocusOnArrival({
+  screen,
+  children,
+}: {
+  screen: View['screen'];
+  children: React.ReactNode;
+}): React.JSX.Element {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const container = box.current;
+    if (!container || container.contains(document.activeElement)) return;
+    const heading = container.querySelector('h1');
+    if (!heading) return;
+    heading.tabIndex = -1;
+    heading.focus();
+  }, [screen]);
+  return <div ref={box}>{children}</div>;
 }

@@ -7,11 +7,14 @@ import type { SignInDomain } from '../discovery/domain-store';
 import type { SignInKind } from '../discovery/sign-in-policy';
 import type { ServerIdentity } from '../identity';
 import { oidcIssuer } from '../oidc/issuer';
+import { ProviderAdmin } from '../federation/provider-admin';
 import { deploymentEmail } from '../mail/deployment-email';
 import type { MailDelivery, MailReceipt } from '../mail/mail-delivery';
 import { welcomeEmail } from '../mail/welcome-email';
 import { parsePhoneNumber } from '../mfa/destinations';
 import { checkTrustDays, parseChannels, parseMode, type MfaPolicy } from '../mfa/policy';
+import type { OtpClient } from '../otp/otp-clients';
+import { checkLinkTtl, type PasswordResetPolicy } from '../password-reset/reset-policy';
 import type { Services } from '../services';
 import { generateInitialPassword, hashPassword } from '../users/password-hash';
 import { assertPasswordAcceptable } from '../users/password-policy';
@@ -210,10 +213,47 @@ export class AdminService {
 
   revokeSessions(name: string): { user: AdminUser; revokedSessions: number } {
     const record = this.requireUser(name);
-    return {
-      user: this.adminUser(record),
-      revokedSessions: this.deps.services.sessionStore.revokeAllOfUser(record.id),
-    };
+    const { transaction, sessionStore, accountSessions } = this.deps.services;
+    return transaction(() => {
+      // The account web page's browser sessions end too.
+      accountSessions.endAllOf(record.id);
+      return { user: this.adminUser(record), revokedSessions: sessionStore.revokeAllOfUser(record.id) };
+    });
+  }
+
+  /** Whether users may reset a forgotten password by e-mail (off by default), and the link's lifetime. */
+  passwordResetPolicy(): PasswordResetPolicy {
+    return this.deps.services.passwordResetPolicy.read();
+  }
+
+  setPasswordResetPolicy(change: {
+    enabled?: boolean | undefined;
+    linkTtlMinutes?: number | undefined;
+  }): PasswordResetPolicy {
+    return this.deps.services.passwordResetPolicy.update({
+      ...(change.enabled === undefined ? {} : { enabled: change.enabled }),
+      ...(change.linkTtlMinutes === undefined ? {} : { linkTtlMinutes: checkLinkTtl(change.linkTtlMinutes) }),
+    });
+  }
+
+  /** A front end (VPN, RADIUS) that may verify one-time passwords; its API key is returned only here. */
+  createOtpClient(name: string): { client: OtpClient; apiKey: string } {
+    return this.deps.services.otpClients.create(name);
+  }
+
+  listOtpClients(): OtpClient[] {
+    return this.deps.services.otpClients.list();
+  }
+
+  revokeOtpClient(name: string): void {
+    if (!this.deps.services.otpClients.revoke(name)) {
+      throw new KeywayError('not_found', `No front end named "${name}" has a live key.`);
+    }
+  }
+
+  /** Enterprise identity providers (SAML, upstream OIDC) the sign-in page brokers to. */
+  get identityProviders(): ProviderAdmin {
+    return new ProviderAdmin(this.deps.services.federation, () => this.deps.identity.origin);
   }
 
   /** The OpenID Provider's issuer, where unified-login users sign in. */

@@ -6,6 +6,7 @@ import { parseSmtpUrl } from '../mail/smtp-url';
 import { parseCommandArgs, resolveDataDir, type Command, type CommandArgs } from './arguments';
 import type { CliIo } from './cli-io';
 import { setMfaPolicy, setPhone, showMfaPolicy } from './mfa-commands';
+import { createOtpClient, listOtpClients, revokeOtpClient, setForgotPassword } from './self-service-commands';
 
 type AdminCommand = Exclude<Command, 'serve'>;
 
@@ -62,6 +63,20 @@ export async function runAdminCommand(command: AdminCommand, args: readonly stri
     case 'set-phone': {
       const options = parseCommandArgs(command, args);
       return withAdmin(options, io, (admin) => setPhone(admin, options, io));
+    }
+    case 'set-forgot-password': {
+      const options = parseCommandArgs(command, args);
+      return withAdmin(options, io, (admin) => setForgotPassword(admin, options, io));
+    }
+    case 'create-otp-client': {
+      const options = parseCommandArgs(command, args);
+      return withAdmin(options, io, (admin) => createOtpClient(admin, options, io));
+    }
+    case 'list-otp-clients':
+      return withAdmin(parseCommandArgs(command, args), io, (admin) => listOtpClients(admin, io));
+    case 'revoke-otp-client': {
+      const options = parseCommandArgs(command, args);
+      return withAdmin(options, io, (admin) => revokeOtpClient(admin, options, io));
     }
   }
 }

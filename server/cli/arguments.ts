@@ -22,6 +22,7 @@ export const COMMAND_OPTIONS = {
     host: { type: 'string' },
     'seed-demo': { type: 'boolean' },
     'sms-webhook-url': { type: 'string' },
+    'otp-ttl-seconds': { type: 'string' },
   },
   'create-user': {
     ...dataDir,
@@ -49,6 +50,10 @@ export const COMMAND_OPTIONS = {
   'show-mfa-policy': { ...dataDir },
   'reset-mfa': { ...dataDir, user: { type: 'string' } },
   'set-phone': { ...dataDir, user: { type: 'string' }, phone: { type: 'string' }, clear: { type: 'boolean' } },
+  'set-forgot-password': { ...dataDir, enabled: { type: 'string' }, 'link-minutes': { type: 'string' } },
+  'create-otp-client': { ...dataDir, name: { type: 'string' } },
+  'list-otp-clients': { ...dataDir },
+  'revoke-otp-client': { ...dataDir, name: { type: 'string' } },
 } as const satisfies Record<string, OptionSpec>;
 export type Command = keyof typeof COMMAND_OPTIONS;
 
@@ -94,6 +99,12 @@ const COMMAND_SCHEMAS = {
     'smtp-url': text.optional(),
     'seed-demo': z.boolean().optional(),
     'sms-webhook-url': text.optional(),
+    'otp-ttl-seconds': z
+      .string()
+      .regex(/^\d{1,3}$/, 'must be a whole number of seconds from 5 to 600')
+      .transform(Number)
+      .refine((value) => value >= 5 && value <= 600, 'must be a whole number of seconds from 5 to 600')
+      .optional(),
   }),
   'create-user': z.object({
     'data-dir': text.optional(),
@@ -133,6 +144,22 @@ const COMMAND_SCHEMAS = {
     phone: text.optional(),
     clear: z.boolean().optional(),
   }),
+  'set-forgot-password': z.object({
+    'data-dir': text.optional(),
+    enabled: z
+      .enum(['on', 'off'], 'must be on or off')
+      .transform((value) => value === 'on')
+      .optional(),
+    'link-minutes': z
+      .string()
+      .regex(/^\d{1,4}$/, 'must be a whole number of minutes from 5 to 1440')
+      .transform(Number)
+      .refine((value) => value >= 5 && value <= 1440, 'must be a whole number of minutes from 5 to 1440')
+      .optional(),
+  }),
+  'create-otp-client': z.object({ 'data-dir': text.optional(), name: text }),
+  'list-otp-clients': z.object({ 'data-dir': text.optional() }),
+  'revoke-otp-client': z.object({ 'data-dir': text.optional(), name: text }),
 } satisfies Record<Command, z.ZodType>;
 
 export type CommandArgs<C extends Command> = z.output<(typeof COMMAND_SCHEMAS)[C]>;

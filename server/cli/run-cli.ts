@@ -2,6 +2,7 @@ import { KeywayError } from '../../protocol/errors';
 import { COMMAND_OPTIONS, DEFAULT_DATA_DIR, DEFAULT_PORT, isCommand } from './arguments';
 import { runAdminCommand } from './admin-commands';
 import { UsageError, type CliIo } from './cli-io';
+import { IDP_USAGE, runIdpCommand } from './idp-commands';
 import { runServe } from './serve-command';
 
 export type { CliIo } from './cli-io';
@@ -10,7 +11,7 @@ const USAGE = `Usage: npm run server -- <command> [options]
 
 Commands:
   serve               [--port N] [--host H] [--public-origin URL] [--smtp-url smtp://host:port] [--seed-demo]
-                      [--sms-webhook-url URL]
+                      [--sms-webhook-url URL] [--otp-ttl-seconds 90]
   create-user         --login-id ID --email E --display-name NAME [--password P] [--alias UPN]... [--phone +E164]
   send-deployment     --user ID [--ttl-days N]
   list-users
@@ -23,6 +24,11 @@ Commands:
   show-mfa-policy
   reset-mfa           --user ID
   set-phone           --user ID (--phone +447700900123 | --clear)
+  set-forgot-password [--enabled on|off] [--link-minutes 30]
+  create-otp-client   --name NAME
+  list-otp-clients
+  revoke-otp-client   --name NAME
+${IDP_USAGE}
 
 Every command takes --data-dir DIR (default: $KEYWAY_DATA_DIR, else ${DEFAULT_DATA_DIR}).
 create-user and send-deployment also take --public-origin and --smtp-url; by default they use what the
@@ -33,7 +39,10 @@ in the domain, including people without an account yet) signs in through the ser
 (unified login) instead of with the password API.
 MFA: with --mode enforced every password sign-in needs a second step; with optional (the default) only
 users who set up an authenticator app. SMS codes go to <data dir>/outbox as .sms.json files unless serve
-has --sms-webhook-url (signed with the secret in $KEYWAY_SMS_WEBHOOK_SECRET; see server/mfa/README.md).`;
+has --sms-webhook-url (signed with the secret in $KEYWAY_SMS_WEBHOOK_SECRET; see server/mfa/README.md).
+Forgot password is off until set-forgot-password --enabled on (serve --seed-demo turns it on for the demo).
+create-otp-client prints the API key a VPN/RADIUS front end verifies one-time passwords with, once
+(docs/otp-verify.md); one-time passwords work for 90 seconds unless serve has --otp-ttl-seconds.`;
 
 /**
  * The admin CLI. Returns the exit code: 0 done, 1 the command failed (e.g. unknown user), 2 wrong usage.
@@ -52,12 +61,13 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
     (command === undefined ? full.err : full.out)(USAGE);
     return command === undefined ? 2 : 0;
   }
-  if (!isCommand(command)) {
+  if (!isCommand(command) && command !== 'idp') {
     full.err(`error: unknown command "${command}". Commands: ${Object.keys(COMMAND_OPTIONS).join(', ')}.`);
     return 2;
   }
   try {
     if (command === 'serve') await runServe(args, full);
+    else if (command === 'idp') await runIdpCommand(args, full);
     else await runAdminCommand(command, args, full);
     return 0;
   } catch (error) {

@@ -35,6 +35,7 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<void
     ...(smsWebhookUrl === undefined || smsWebhookSecret === undefined
       ? {}
       : { sms: { webhookUrl: smsWebhookUrl, webhookSecret: smsWebhookSecret } }),
+    otpTtlSeconds: options['otp-ttl-seconds'],
     log: io.out,
   });
   try {
@@ -50,6 +51,8 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<void
 
 async function seedDemo(admin: AdminService, origin: string, io: CliIo): Promise<void> {
   if (!admin.findUser(DEMO_USER.loginId)) await admin.createUser(DEMO_USER);
+  // The demo shows every journey, "Forgot your password?" included (off by default elsewhere).
+  admin.setPasswordResetPolicy({ enabled: true });
   const deployment = await admin.sendDeployment(DEMO_USER.loginId);
   const { via, location } = admin.mailDestination;
   const mail = via === 'smtp' ? `sent via SMTP to ${location}` : `saved as .eml files in ${location}`;
@@ -63,6 +66,7 @@ async function seedDemo(admin: AdminService, origin: string, io: CliIo): Promise
     `Authentication code: ${deployment.code}`,
     `Landing link:        ${deployment.landingUrl}`,
     `E-mails:             ${mail}`,
+    `Account page:        ${origin}/account (self-deployment; sign in as ${DEMO_USER.loginId})`,
     '',
   ]) {
     io.out(line);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { DeploymentConfig } from '../../protocol/api';
+import type { DeploymentConfig, ServerFeatures } from '../../protocol/api';
 import { encodeDeploymentCode, SECRET_BYTES, type DeploymentCode } from '../../protocol/deployment-code';
 import { buildDeepLink, buildLandingUrl } from '../../protocol/deployment-link';
 import { KeywayError } from '../../protocol/errors';
@@ -30,6 +30,8 @@ export class DeploymentService {
     private readonly identity: ServerIdentity,
     private readonly clock: () => number,
     private readonly signIn: SignInPolicy,
+    /** What the server offers now (the admin can turn forgot-password on and off while it runs). */
+    private readonly features: () => ServerFeatures = () => SERVER_FEATURES,
   ) {}
 
   /** Makes a fresh single-use code for the user. The code is returned once and never stored. */
@@ -81,7 +83,7 @@ export class DeploymentService {
       // A unified-login user's deployment leads the new installation straight to the OpenID Provider.
       signIn: this.signIn.methodForUser(user),
       license: this.identity.license,
-      features: SERVER_FEATURES,
+      features: this.features(),
     };
   }
 }

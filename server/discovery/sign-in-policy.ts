@@ -15,7 +15,8 @@ interface Row {
 
 /**
  * Decides how a name signs in: unified login (OIDC) when the user is switched to it, or when the
- * domain of any of their names (or, for a name no one has, the typed name's domain) is; otherwise a
+ * domain of any of their names (or, for a name no one has, the typed name's domain) is switched or
+ * routed to an enterprise identity provider (server/federation); otherwise a
  * password. A known password user and an unknown name get the same answer from the same single
  * statement, so neither the answer nor the work done tells whether an account exists.
  */
@@ -35,7 +36,11 @@ export class SignInPolicy {
            WHERE i.identifier = @key AND u.sign_in_method = 'oidc'
          ) AS user_oidc,
          EXISTS (
-           SELECT 1 FROM sign_in_domains d
+           SELECT 1 FROM (
+             SELECT domain FROM sign_in_domains
+             -- A domain routed to an enterprise identity provider signs in through the provider too.
+             UNION ALL SELECT domain FROM identity_provider_domains
+           ) d
            WHERE d.domain = @domain OR d.domain IN (
              SELECT substr(o.identifier, length(rtrim(o.identifier, replace(o.identifier, '@', ''))) + 1)
              FROM user_identifiers i JOIN user_identifiers o ON o.user_id = i.user_id

@@ -1,22 +1,33 @@
 import rateLimit from '@fastify/rate-limit';
 import fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { ServerFeatures } from '../../protocol/api';
 import { KeywayError } from '../../protocol/errors';
+import type { AccountSessionStore } from '../account/account-sessions';
+import type { SelfDeployment } from '../account/self-deployment';
 import type { Limits } from '../config';
 import type { DeploymentService } from '../deployments/deployment-service';
+import type { Federation } from '../federation/federation';
 import type { SignInPolicy } from '../discovery/sign-in-policy';
 import type { ServerIdentity } from '../identity';
 import { registerInteractionRoutes } from '../oidc/interactions';
 import { mountOidcProvider } from '../oidc/mount';
 import type { Oidc } from '../oidc/oidc';
+import type { OtpClientStore } from '../otp/otp-clients';
+import type { OtpService } from '../otp/otp-service';
+import type { PasswordResetService } from '../password-reset/password-reset-service';
 import type { MfaServices } from '../services';
+import type { UserStore } from '../users/user-store';
 import type { SessionService } from '../sessions/session-service';
 import { problem, sendProblem } from './problem';
 import { KeywayStatusError } from './status-error';
+import { registerAccountRoutes } from './routes/account';
 import { registerDeploymentRoutes } from './routes/deployments';
 import { registerDiscoveryRoutes } from './routes/discovery';
 import { registerLandingRoutes } from './routes/landing';
 import { registerMeMfaRoutes } from './routes/me-mfa';
 import { registerMfaRoutes } from './routes/mfa';
+import { registerOtpRoutes } from './routes/otp';
+import { registerPasswordResetRoutes } from './routes/password-reset';
 import { registerSessionRoutes } from './routes/sessions';
 
 export interface HttpAppDeps {
@@ -25,6 +36,14 @@ export interface HttpAppDeps {
   sessions: SessionService;
   signInPolicy: SignInPolicy;
   mfa: MfaServices;
+  federation: Federation;
+  users: UserStore;
+  features: () => ServerFeatures;
+  passwordReset: PasswordResetService;
+  accountSessions: AccountSessionStore;
+  selfDeployment: SelfDeployment;
+  otp: OtpService;
+  otpClients: OtpClientStore;
   oidc: Oidc;
   limits: Limits;
   log: (line: string) => void;
@@ -98,7 +117,10 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   registerMfaRoutes(app, deps.sessions, deps.mfa, deps.limits);
   registerMeMfaRoutes(app, deps.sessions, deps.mfa, deps.limits);
   registerLandingRoutes(app, deps.identity);
-  registerDiscoveryRoutes(app, deps.signInPolicy, deps.identity, deps.limits);
+  registerDiscoveryRoutes(app, deps.signInPolicy, deps.identity, deps.limits, deps.features);
+  await registerPasswordResetRoutes(app, deps.passwordReset, deps.identity, deps.limits);
+  await registerAccountRoutes(app, deps);
+  registerOtpRoutes(app, deps.sessions, deps.otp, deps.otpClients, deps.limits);
   await mountOidcProvider(app, deps.oidc.provider, () => deps.identity.origin);
   await registerInteractionRoutes(app, {
     provider: deps.oidc.provider,
@@ -107,6 +129,9 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     csrf: deps.oidc.csrf,
     serverName: () => deps.identity.name,
     limits: deps.limits,
+    federation: deps.federation,
+    publicOrigin: () => deps.identity.origin,
+    log: deps.log,
   });
   return app;
 }

@@ -38,6 +38,7 @@ const STATUS: Record<ErrorCode, number> = {
   mfa_channel_not_allowed: 403,
   reauthentication_required: 401,
   device_proof_invalid: 401,
+  password_reset_disabled: 403,
   discovery_failed: 502,
   oidc_state_mismatch: 400,
   oidc_issuer_mismatch: 400,
@@ -49,7 +50,10 @@ const STATUS: Record<ErrorCode, number> = {
   manual_login_disabled: 403,
   unified_login_required: 403,
   keychain_unavailable: 500,
+  keychain_locked: 500,
   settings_corrupt: 500,
+  settings_restored: 500,
+  settings_unwritable: 500,
 };
 
 const TITLE: Partial<Record<ErrorCode, string>> = {

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Interaction, Provider } from 'oidc-provider';
 import type { Limits } from '../config';
+import type { Federation } from '../federation/federation';
 import type { MfaServices } from '../services';
 import type { SessionService } from '../sessions/session-service';
 import type { InteractionCsrf } from './csrf';
@@ -15,6 +16,10 @@ export interface InteractionDeps {
   csrf: InteractionCsrf;
   serverName: () => string;
   limits: Limits;
+  federation: Federation;
+  /** The server's public origin, which identity providers redirect back to. */
+  publicOrigin: () => string;
+  log: (line: string) => void;
 }
 
 export interface UidRoute {
@@ -58,12 +63,14 @@ export async function finishLogin(
 ): Promise<FastifyReply> {
   const grantId = await saveGrant(deps.provider(), details, accountId);
   reply.hijack();
+  // A brokered sign-in has no registered method to name (RFC 8176): no amr rather than a wrong one.
+  const login = amr.length > 0 ? { accountId, remember: true, amr } : { accountId, remember: true };
   await deps
     .provider()
     .interactionFinished(
       request.raw,
       reply.raw,
-      { select_account: {}, login: { accountId, remember: true, amr }, consent: { grantId } },
+      { select_account: {}, login, consent: { grantId } },
       { mergeWithLastSubmission: false },
     );
   return reply;
@@ -87,8 +94,9 @@ export function showSignIn(
   state: { status?: number; login?: string; error?: string },
 ): FastifyReply {
   const token = deps.csrf.tokenFor(details.uid);
-  const hint = details.params.login_hint;
+  const hint = loginHint(details);
   const base = interactionPath(details.uid);
+  const login = state.login ?? hint ?? '';
   return sendPage(
     reply,
     state.status ?? 200,
@@ -98,10 +106,25 @@ export function showSignIn(
       action: `${base}/login`,
       cancelUrl: cancelUrl(deps, details.uid),
       csrfToken: token,
-      login: state.login ?? (typeof hint === 'string' ? hint : ''),
+      login,
       error: state.error,
+      providers: deps.federation.providers
+        .list()
+        .map((provider) => ({ name: provider.displayName, action: ssoStartPath(details.uid, provider.id) })),
+      passwordForm: deps.federation.passwordOffered(login === '' ? [] : [login]),
     }),
   );
+}
+
+/** Where a "Login with …" button posts to start a brokered sign-in with that provider. */
+export function ssoStartPath(uid: string, providerId: string): string {
+  return `${interactionPath(uid)}/sso/${encodeURIComponent(providerId)}`;
+}
+
+/** The login_hint of the authorization request (Keyway sends the e-mail typed in the app). */
+export function loginHint(details: Interaction): string | undefined {
+  const hint = details.params.login_hint;
+  return typeof hint === 'string' && hint.trim() !== '' ? hint.trim() : undefined;
 }
 
 /** The Cancel link; it carries the CSRF token, since it ends the sign-in. */

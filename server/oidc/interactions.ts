@@ -16,6 +16,8 @@ import {
   type UidRoute,
 } from './interaction-kit';
 import { OIDC_MOUNT_PATH } from './issuer';
+import { registerBrokerEndpoints } from './broker-endpoints';
+import { registerFederationInteractionRoutes, routeByDomain } from './federation-interaction';
 import { registerMfaInteractionRoutes, showMfaOnReturn, startMfa } from './mfa-interaction';
 import { MFA_PAGE_CSS } from './mfa-pages';
 import { SIGN_IN_CSS_PATH, SIGN_IN_FORM_CSS } from './pages';
@@ -54,6 +56,7 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
       if (!details) return reply;
       if (details.prompt.name === 'consent') return grantConsent(deps, request, reply, details);
       if (await showMfaOnReturn(deps, reply, details, request.query)) return reply;
+      if (await routeByDomain(deps, reply, details, request.query)) return reply;
       return showSignIn(deps, reply, details, {});
     });
 
@@ -72,7 +75,10 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
         if (!LoginId.safeParse(login).success || !Password.safeParse(password).success) {
           throw new KeywayError('invalid_credentials', 'The login ID or password is not correct.');
         }
+        // Where the admin offers only enterprise sign-in, a password is refused here, not just hidden.
+        if (!deps.federation.passwordOffered([login])) throw passwordNotOffered();
         user = await deps.sessions.authenticate(login, password, 'oidc');
+        if (!deps.federation.passwordOffered([user.loginId, user.email, ...user.aliases])) throw passwordNotOffered();
       } catch (error) {
         if (!(error instanceof KeywayError)) throw error;
         if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
@@ -97,8 +103,17 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
     });
 
     registerMfaInteractionRoutes(scope, deps, perSource);
+    registerFederationInteractionRoutes(scope, deps, perSource);
     done();
   });
+  await registerBrokerEndpoints(app, deps);
+}
+
+function passwordNotOffered(): KeywayError {
+  return new KeywayError(
+    'unified_login_required',
+    'This account signs in with your organisation’s sign-in, not a password here. Use the button above.',
+  );
 }
 
 /** Keyway is first-party: what it asks for is granted without a consent screen. */

@@ -85,7 +85,8 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     } catch (error) {
       return renderError(deps, reply, details, live, view, error);
     }
-    const amr = ['pwd', 'mfa', channel === 'sms' ? 'sms' : 'otp'];
+    const second = ['mfa', channel === 'sms' ? 'sms' : 'otp'];
+    const amr = deps.federation.brokered(details.uid) ? second : ['pwd', ...second];
     return finishLogin(deps, request, reply, details, String(verified.user.id), amr);
   });
 }

@@ -139,7 +139,12 @@ declare module 'oidc-provider' {
     adapter?: (model: string) => Adapter;
     clients?: ClientMetadata[];
     jwks?: { keys: JsonWebKey[] };
-    cookies?: { keys?: string[]; long?: UnknownObject; short?: UnknownObject };
+    cookies?: {
+      keys?: string[];
+      long?: UnknownObject;
+      short?: UnknownObject;
+      names?: { session?: string; interaction?: string; resume?: string };
+    };
     findAccount?: (ctx: KoaContextWithOIDC, sub: string) => Promise<Account | undefined>;
     claims?: Record<string, string[] | null>;
     scopes?: string[];

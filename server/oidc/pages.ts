@@ -30,26 +30,80 @@ export interface SignInPageInput {
   /** Pre-filled from login_hint, or what was typed before an error. */
   login: string;
   error?: string | undefined;
+  /** "Login with …" buttons for the enterprise identity providers (server/federation). */
+  providers?: readonly { name: string; action: string }[] | undefined;
+  /** False when the admin offers only enterprise sign-in here: no password form. */
+  passwordForm?: boolean | undefined;
 }
 
-/** The sign-in form: field names `login` and `password`, labels "E-mail or login ID" and "Password". */
+/**
+ * The sign-in page: a "Login with …" button (a one-field POST form with the CSRF token) per identity
+ * provider, then the password form, field names `login` and `password`, labels "E-mail or login ID"
+ * and "Password", unless the admin hid it.
+ */
 export function signInPage(input: SignInPageInput): string {
   const focusLogin = input.login === '' ? ' autofocus' : '';
   const focusPassword = input.login === '' ? '' : ' autofocus';
-  return page(
-    `Sign in: ${input.serverName}`,
-    input.serverName,
-    `<h1>Sign in</h1>
-<p>to continue to ${escapeHtml(input.clientName)}</p>
-${alert(input.error)}<form class="form" method="post" action="${escapeHtml(input.action)}">
+  const providers = input.providers ?? [];
+  const passwordForm = input.passwordForm ?? true;
+  const buttons = providers
+    .map(
+      (provider) => `<form class="sso" method="post" action="${escapeHtml(provider.action)}">
+<input type="hidden" name="csrf" value="${escapeHtml(input.csrfToken)}">
+<button class="button" type="submit">Login with ${escapeHtml(provider.name)}</button>
+</form>`,
+    )
+    .join('\n');
+  const form = `<form class="form" method="post" action="${escapeHtml(input.action)}">
 <input type="hidden" name="csrf" value="${escapeHtml(input.csrfToken)}">
 <label for="login">E-mail or login ID</label>
 <input id="login" name="login" type="text" value="${escapeHtml(input.login)}" autocomplete="username" autocapitalize="none" spellcheck="false" required${focusLogin}>
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required${focusPassword}>
 <button class="button" type="submit">Sign in</button>
-</form>
+</form>`;
+  const between = providers.length > 0 && passwordForm ? '\n<p class="divider">or</p>\n' : '\n';
+  return page(
+    `Sign in: ${input.serverName}`,
+    input.serverName,
+    `<h1>Sign in</h1>
+<p>to continue to ${escapeHtml(input.clientName)}</p>
+${alert(input.error)}${buttons}${between}${passwordForm ? form : ''}
 <p><a href="${escapeHtml(input.cancelUrl)}">Cancel</a></p>`,
+  );
+}
+
+export interface FederationErrorPageInput {
+  serverName: string;
+  /** The stable failure code, in `data-code` for support and tests. */
+  code: string;
+  message: string;
+  /** "Try again" with the same identity provider, when the sign-in it belonged to is known. */
+  retry?: { action: string; csrfToken: string; providerName: string } | undefined;
+  /** Back to the sign-in page with every way offered. */
+  otherWaysUrl?: string | undefined;
+}
+
+/** An identity provider's answer was refused: why, and the way back. */
+export function federationErrorPage(input: FederationErrorPageInput): string {
+  const retry = input.retry
+    ? `<form class="sso" method="post" action="${escapeHtml(input.retry.action)}">
+<input type="hidden" name="csrf" value="${escapeHtml(input.retry.csrfToken)}">
+<button class="button" type="submit">Try again with ${escapeHtml(input.retry.providerName)}</button>
+</form>
+`
+    : '';
+  const back =
+    input.otherWaysUrl === undefined
+      ? '<p>Go back to Keyway and start signing in again.</p>'
+      : `<p><a href="${escapeHtml(input.otherWaysUrl)}">Other ways to sign in</a></p>`;
+  return page(
+    `Sign-in refused: ${input.serverName}`,
+    input.serverName,
+    `<h1>Sign-in refused</h1>
+<p class="error" role="alert" data-code="${escapeHtml(input.code)}">${escapeHtml(input.message)}</p>
+${retry}${back}
+<p class="muted">Reference: ${escapeHtml(input.code)}</p>`,
   );
 }
 
@@ -149,6 +203,9 @@ export const SIGN_IN_FORM_CSS = `
   color: var(--text);
   cursor: pointer;
 }
+.sso { margin: 16px 0 0; }
+.sso .button { width: 100%; border: 0; font: inherit; font-weight: 600; cursor: pointer; }
+.divider { text-align: center; margin: 16px 0 0; color: var(--muted); }
 .error { color: #b3261e; font-weight: 600; }
 @media (prefers-color-scheme: dark) { .error { color: #ffb4ab; } }
 a { color: var(--accent); }

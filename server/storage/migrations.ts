@@ -208,7 +208,84 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
-  // Version 5 follows version 4 (added beside it); keep the array in version order.
+  {
+    version: 4,
+    name: 'enterprise single sign-on: identity providers, domain routing, links, brokered sign-ins',
+    sql: `
+      -- Identity providers the OpenID Provider brokers sign-in to (server/federation). config is the
+      -- kind's settings as JSON, validated on every read; an OIDC client secret is never in it:
+      -- sealed_secret holds it AES-256-GCM sealed under the data dir's key file (secret-box.ts).
+      CREATE TABLE identity_providers (
+        id TEXT PRIMARY KEY,
+        display_name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('saml', 'oidc')),
+        config TEXT NOT NULL,
+        sealed_secret TEXT,
+        jit INTEGER NOT NULL CHECK (jit IN (0, 1)),
+        password_beside INTEGER NOT NULL CHECK (password_beside IN (0, 1)),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- Home-realm routing: e-mail domains (case-folded) whose users sign in at one provider.
+      CREATE TABLE identity_provider_domains (
+        domain TEXT PRIMARY KEY,
+        provider_id TEXT NOT NULL REFERENCES identity_providers (id) ON DELETE CASCADE
+      ) STRICT;
+      CREATE INDEX identity_provider_domains_by_provider ON identity_provider_domains (provider_id);
+
+      -- Which Keyway user an upstream account is. Keyed by the provider too: another provider
+      -- claiming the same issuer and subject is not the same account.
+      CREATE TABLE federated_identities (
+        provider_id TEXT NOT NULL REFERENCES identity_providers (id) ON DELETE CASCADE,
+        issuer TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER NOT NULL,
+        PRIMARY KEY (provider_id, issuer, subject)
+      ) STRICT;
+      CREATE INDEX federated_identities_by_user ON federated_identities (user_id);
+
+      -- One brokered sign-in, bound to an OpenID Provider interaction: made when the browser leaves
+      -- for the identity provider, answered once (returned_at), finished once by the browser that
+      -- holds the interaction (finished_at). Only SHA-256 of the state / RelayState and the ticket.
+      CREATE TABLE federation_attempts (
+        state_hash TEXT PRIMARY KEY,
+        provider_id TEXT NOT NULL REFERENCES identity_providers (id) ON DELETE CASCADE,
+        interaction_uid TEXT NOT NULL,
+        -- SAML: the AuthnRequest ID the answer must be InResponseTo. OIDC: nonce and PKCE verifier.
+        request_id TEXT,
+        nonce TEXT,
+        code_verifier TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        returned_at INTEGER,
+        -- The verified upstream identity (JSON) and the user it maps to, once the answer checked out.
+        identity TEXT,
+        ticket_hash TEXT UNIQUE,
+        finished_at INTEGER
+      ) STRICT;
+      CREATE INDEX federation_attempts_by_expiry ON federation_attempts (expires_at);
+
+      -- SAML assertion IDs already accepted, kept until the assertion would have expired anyway.
+      CREATE TABLE saml_seen_assertions (
+        provider_id TEXT NOT NULL,
+        assertion_id TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (provider_id, assertion_id)
+      ) STRICT;
+
+      -- The SAML service provider's RSA signing key (PKCS#8 PEM) and self-signed certificate, made once.
+      CREATE TABLE saml_sp_keys (
+        kid TEXT PRIMARY KEY,
+        private_key TEXT NOT NULL,
+        certificate TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+  // Forgot password, the account page and OTPs for other services (keep the array in version order).
   {
     version: 5,
     name: 'forgot password, the account web page, one-time passwords for other services',
@@ -240,7 +317,9 @@ export const MIGRATIONS: readonly Migration[] = [
         user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
         stage TEXT NOT NULL CHECK (stage IN ('second_factor', 'signed_in')),
         created_at INTEGER NOT NULL,
-        expires_at INTEGER NOT NULL
+        expires_at INTEGER NOT NULL,
+        -- SHA-256 of the secret of the deployment link the page showed last; a newer link voids it.
+        deployment_hash TEXT
       ) STRICT;
       CREATE INDEX account_sessions_by_user ON account_sessions (user_id);
 

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createConfSettingsStore } from '../../electron/core/adapters/conf-settings-store';
+import { createFileSettingsStore } from '../../electron/core/adapters/file-settings-store';
 import { createKeytarSecretStore } from '../../electron/core/adapters/keytar-secret-store';
 import { KeywayCore } from '../../electron/core/keyway-core';
 import type { View } from '../../electron/ipc/view';
@@ -14,7 +14,7 @@ import type { View } from '../../electron/ipc/view';
 export function newCore(browserOpen: (url: string, core: KeywayCore) => void = () => undefined): KeywayCore {
   const core: KeywayCore = new KeywayCore({
     secrets: createKeytarSecretStore(),
-    settings: createConfSettingsStore(mkdtempSync(path.join(os.tmpdir(), 'keyway-bench-profile-'))),
+    settings: createFileSettingsStore(mkdtempSync(path.join(os.tmpdir(), 'keyway-bench-profile-'))),
     fetch: globalThis.fetch,
     clock: { now: () => Date.now() },
     policy: {},

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createConfSettingsStore } from '../../electron/core/adapters/conf-settings-store';
+import { createFileSettingsStore } from '../../electron/core/adapters/file-settings-store';
 import { createKeytarSecretStore } from '../../electron/core/adapters/keytar-secret-store';
 import { KeywayCore } from '../../electron/core/keyway-core';
 import type { SecretStore } from '../../electron/core/ports';
@@ -39,7 +39,7 @@ async function server(options: Partial<ReferenceServerOptions> = {}): Promise<Ru
 function client(profileDir = tempDir('keyway-it-profile-'), secrets: SecretStore = createKeytarSecretStore()) {
   const core = new KeywayCore({
     secrets,
-    settings: createConfSettingsStore(profileDir),
+    settings: createFileSettingsStore(profileDir),
     fetch: globalThis.fetch,
     clock: { now: () => Date.now() },
     policy: {},
@@ -180,14 +180,17 @@ describe('signing in', () => {
     for (const file of readdirSync(profileDir)) {
       expect(readFileSync(path.join(profileDir, file), 'utf8')).not.toMatch(/refresh|token/i);
     }
-    // Next start: nothing to resume from, so the password screen, with the login ID kept.
+    // Next start: the keychain is still away, so Keyway says so and offers Try again (fault-keychain
+    // tests it coming back) or the password, with the login ID kept.
     const again = client(profileDir, broken).core;
     await again.start();
     expect(again.getView()).toMatchObject({
-      screen: 'password',
+      screen: 'resumeFailed',
       loginId: 'ana',
       error: { code: 'keychain_unavailable' },
     });
+    again.send({ type: 'back' });
+    expect(again.getView()).toMatchObject({ screen: 'password', loginId: 'ana' });
   });
 });
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as client from 'openid-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createConfSettingsStore } from '../../electron/core/adapters/conf-settings-store';
+import { createFileSettingsStore } from '../../electron/core/adapters/file-settings-store';
 import { KeywayCore } from '../../electron/core/keyway-core';
 import { CustomSchemeRedirect } from '../../electron/core/oidc/custom-scheme-redirect';
 import { OidcClient } from '../../electron/core/oidc/oidc-client';
@@ -57,7 +57,7 @@ async function signIn(
   const profileDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-it-profile-'));
   const core = new KeywayCore({
     secrets,
-    settings: createConfSettingsStore(profileDir),
+    settings: createFileSettingsStore(profileDir),
     fetch: globalThis.fetch,
     clock: { now: () => Date.now() },
     policy: {},
@@ -73,7 +73,7 @@ async function signIn(
   expect(core.getView()).toMatchObject({ screen: 'license' });
   core.send({ type: 'license.accepted' });
   await core.settled();
-  const settings = await createConfSettingsStore(profileDir).read();
+  const settings = await createFileSettingsStore(profileDir).read();
   return { view: core.getView(), secrets, settings };
 }
 

@@ -10,6 +10,7 @@ function handlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers {
   const none = () => Promise.resolve(null);
   return {
     getView: () => Promise.resolve(welcome),
+    getLanguage: () => Promise.resolve({ language: 'en', source: 'default' }),
     setWelcomeInput: none,
     applyWelcome: none,
     openManualLogin: none,
@@ -36,6 +37,10 @@ function handlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers {
     confirmAuthenticator: none,
     signOut: none,
     forgetServer: none,
+    requestPasswordReset: none,
+    openOneTimePassword: none,
+    issueOneTimePassword: none,
+    newOneTimePassword: none,
     ...overrides,
   };
 }

@@ -8,32 +8,85 @@ interface Keytar {
   deletePassword(service: string, account: string): Promise<boolean>;
 }
 
-const UNAVAILABLE =
-  'The system keychain is not available, so Keyway cannot keep you signed in. On Linux, install and unlock a Secret Service keychain (for example gnome-keyring).';
+/**
+ * Long enough for a person to type the keychain password into the OS's unlock prompt, short enough
+ * that a keychain that never answers (a hung daemon) cannot leave Keyway waiting for ever.
+ */
+export const KEYCHAIN_TIMEOUT_MS = 30_000;
+
+/** The account `probe()` writes and removes at once; its value is no secret. */
+const PROBE_ACCOUNT = 'keyway-probe';
 
 /**
  * The OS keychain through keytar: Keychain on macOS, Credential Manager on Windows, Secret Service
  * (gnome-keyring, KWallet) on Linux. keytar is loaded lazily so a missing native build or a missing
- * keychain becomes `keychain_unavailable` at the moment a secret is needed, never a crash at start.
+ * keychain becomes `keychain_unavailable` at the moment a secret is needed, never a crash at start;
+ * a locked keychain is `keychain_locked`. Both say what to do, and a secret never goes to a file.
  */
 export function createKeytarSecretStore(
   service = KEYCHAIN_SERVICE,
   load: () => Promise<Keytar> = loadKeytar,
+  timeoutMs = KEYCHAIN_TIMEOUT_MS,
 ): SecretStore {
   let keytar: Promise<Keytar> | null = null;
   const withKeytar = async <T>(action: (k: Keytar) => Promise<T>): Promise<T> => {
     try {
       keytar ??= load();
-      return await action(await keytar);
+      return await withTimeout(action(await keytar), timeoutMs);
     } catch (error) {
-      throw new KeywayError('keychain_unavailable', UNAVAILABLE, { cause: error });
+      throw keychainError(error);
     }
   };
   return {
     get: (account) => withKeytar((k) => k.getPassword(service, account)),
     set: (account, secret) => withKeytar((k) => k.setPassword(service, account, secret)),
     delete: (account) => withKeytar((k) => k.deletePassword(service, account)),
+    // A locked Secret Service answers "nothing stored" to a read, but refuses a write: so write.
+    probe: async () => {
+      await withKeytar((k) => k.setPassword(service, PROBE_ACCOUNT, 'probe'));
+      await withKeytar((k) => k.deletePassword(service, PROBE_ACCOUNT)).catch(() => false);
+    },
   };
+}
+
+/** What the keychain's own error means for the user (the libraries' messages are the only signal). */
+export function keychainError(error: unknown): KeywayError {
+  if (error instanceof KeywayError) return error;
+  const detail = error instanceof Error ? error.message : String(error);
+  if (LOCKED.test(detail)) {
+    return new KeywayError(
+      'keychain_locked',
+      'Your system keychain is locked, so Keyway cannot keep you signed in. Unlock it (on Linux, for example with “Passwords and Keys”), then press Try again.',
+      { cause: error },
+    );
+  }
+  return new KeywayError('keychain_unavailable', unavailableMessage(), { cause: error });
+}
+
+/**
+ * libsecret: "Cannot create an item in a locked collection", "Object does not exist at path
+ * …/collection/login" (no default keyring unlocked, and no prompt to create one); macOS Security:
+ * "User interaction is not allowed", "The user name or passphrase you entered is not correct".
+ */
+const LOCKED =
+  /locked collection|is locked|collection\/login|prompt (was )?dismissed|user interaction is not allowed|passphrase you entered/i;
+
+function unavailableMessage(): string {
+  if (process.platform === 'linux') {
+    return 'Keyway can’t reach your system keychain (Secret Service), so it cannot keep you signed in. Start or install gnome-keyring (or another Secret Service such as KWallet) and unlock it, then press Try again.';
+  }
+  return 'Keyway can’t reach your system keychain, so it cannot keep you signed in. Check that you are signed in to this computer normally, then press Try again.';
+}
+
+function withTimeout<T>(operation: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`The keychain did not answer within ${Math.round(timeoutMs / 1000)} seconds.`)),
+      timeoutMs,
+    );
+  });
+  return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
 }
 
 async function loadKeytar(): Promise<Keytar> {

@@ -197,7 +197,7 @@ export const POLICY_KEYS = {
     kind: 'string',
     title: 'Default language',
     description:
-      'The language Keyway uses until the user chooses one, as a BCP 47 language tag (en, en-US, de-DE). Unsupported languages fall back to English.',
+      "The language Keyway uses, as a BCP 47 language tag (en, en-US, fr-FR, de-DE); it wins over the operating system's language. Keyway speaks English, French and German; for any other language it uses the operating system's language when Keyway speaks it, else English.",
     installer: 'LANGUAGE',
     example: 'en-US',
   },

@@ -27,6 +27,8 @@ export interface OidcSession {
 
 export const OIDC_SCOPE = 'openid email profile offline_access';
 const BROWSER_TIMEOUT_MS = 5 * 60_000;
+/** Every request to the provider (discovery, token, refresh, revocation, device polls) gives up after this. */
+const NETWORK_TIMEOUT_MS = 15_000;
 
 export class OidcClient {
   readonly #configurations = new Map<string, Promise<client.Configuration>>();
@@ -37,6 +39,7 @@ export class OidcClient {
     private readonly customScheme: CustomSchemeRedirect,
     private readonly browserTimeoutMs = BROWSER_TIMEOUT_MS,
     private readonly loopbackAllowed = true,
+    private readonly networkTimeoutMs = NETWORK_TIMEOUT_MS,
   ) {}
 
   /**
@@ -81,7 +84,7 @@ export class OidcClient {
         redirect.close();
       }
     } catch (error) {
-      throw oidcError(error);
+      throw oidcError(error, hostOf(provider));
     }
   }
 
@@ -105,7 +108,7 @@ export class OidcClient {
       return sessionOf(await client.pollDeviceAuthorizationGrant(config, device, undefined, { signal }));
     } catch (error) {
       if (signal.aborted) throw new KeywayError('oidc_cancelled', 'Sign-in was cancelled.', { cause: error });
-      throw oidcError(error);
+      throw oidcError(error, hostOf(provider));
     }
   }
 
@@ -128,7 +131,7 @@ export class OidcClient {
     try {
       return sessionOf(await client.refreshTokenGrant(await this.configuration(provider), refreshToken));
     } catch (error) {
-      const mapped = oidcError(error);
+      const mapped = oidcError(error, hostOf(provider));
       // invalid_grant: the refresh token was revoked, expired or replayed; the session has ended.
       if (mapped.code === 'oidc_exchange_failed')
         throw new KeywayError('session_invalid', 'Your session has ended. Please sign in again.', { cause: error });
@@ -140,7 +143,7 @@ export class OidcClient {
     try {
       await client.tokenRevocation(await this.configuration(provider), refreshToken);
     } catch (error) {
-      throw oidcError(error);
+      throw oidcError(error, hostOf(provider));
     }
   }
 
@@ -169,10 +172,11 @@ export class OidcClient {
         // eslint-disable-next-line @typescript-eslint/no-deprecated
         execute: insecure ? [client.allowInsecureRequests] : [],
         [client.customFetch]: (url, options) => this.fetchImpl(url, options as RequestInit),
-        timeout: 15,
+        // Seconds; openid-client keeps it for every later request made with this configuration.
+        timeout: this.networkTimeoutMs / 1000,
       });
     } catch (error) {
-      const mapped = oidcError(error);
+      const mapped = oidcError(error, issuer.host);
       throw mapped.code.startsWith('server_')
         ? mapped
         : new KeywayError(
@@ -200,6 +204,8 @@ function sessionOf(tokens: client.TokenEndpointResponse & client.TokenEndpointRe
     user,
   };
 }
+
+const hostOf = (provider: OidcProvider): string => new URL(provider.issuer).host;
 
 const stringClaim = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;

@@ -5,7 +5,7 @@ import { networkError } from '../server-api/server-api';
  * Turns what openid-client (oauth4webapi) throws into Keyway errors a person can act on. The library
  * marks its errors with `code`s; the state and issuer checks are told apart by their message.
  */
-export function oidcError(error: unknown): KeywayError {
+export function oidcError(error: unknown, host?: string): KeywayError {
   if (error instanceof KeywayError) return error;
   if (!(error instanceof Error))
     return new KeywayError('oidc_error', 'The sign-in with your identity provider failed.');
@@ -50,7 +50,10 @@ export function oidcError(error: unknown): KeywayError {
     );
   }
   if (error instanceof TypeError || error.name === 'TimeoutError' || error.name === 'AbortError')
-    return networkError(error);
+    return networkError(error, host);
+  // openid-client wraps a request's timeout (its AbortSignal firing) in an error of its own.
+  const timedOut = causes(error).find((cause) => cause.name === 'TimeoutError');
+  if (timedOut) return networkError(timedOut, host);
   return new KeywayError(
     'oidc_exchange_failed',
     'The sign-in with your identity provider could not be completed. Try again.',
@@ -58,12 +61,18 @@ export function oidcError(error: unknown): KeywayError {
   );
 }
 
-function messages(error: Error): string {
-  const parts: string[] = [];
+function causes(error: Error): Error[] {
+  const chain: Error[] = [];
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
-    parts.push(current.message);
+    chain.push(current);
     current = current.cause;
   }
-  return parts.join(' | ');
+  return chain;
+}
+
+function messages(error: Error): string {
+  return causes(error)
+    .map((cause) => cause.message)
+    .join(' | ');
 }

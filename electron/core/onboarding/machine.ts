@@ -2,6 +2,8 @@ import { parseDeploymentInput } from '../../../protocol/deployment-link';
 import { KeywayError, type KeywayErrorShape } from '../../../protocol/errors';
 import { assertServerAllowed } from '../policy';
 import { enterMfa, onMfa } from './mfa-step';
+import { onOtp, openOtp } from './otp-step';
+import { onPasswordReset } from './password-reset-step';
 import { onSecurity, openSecurity } from './security-step';
 import { afterDiscovery, backFrom, fromDeployment, parseManualServer, proceedToSignIn, withError } from './routes';
 import type { Context, OnboardingEffect, OnboardingEvent, OnboardingState, Screen, Step } from './states';
@@ -21,6 +23,21 @@ export function initialState(context: Context): OnboardingState {
 }
 
 export function transition(state: OnboardingState, event: OnboardingEvent): Step {
+  return dropNoticeOnLeave(state, route(state, event));
+}
+
+/** The screens that show the start-up notice (see Context.notice). */
+const SHOWS_NOTICE: ReadonlySet<Screen['kind']> = new Set(['welcome', 'home', 'password', 'loginId']);
+
+/** The start-up notice is said once: on the first screen the user sees, until they leave it. */
+function dropNoticeOnLeave(before: OnboardingState, step: Step): Step {
+  const after = step.state;
+  if (!after.context.notice || !SHOWS_NOTICE.has(before.screen.kind) || after.screen.kind === before.screen.kind)
+    return step;
+  return { ...step, state: { ...after, context: { ...after.context, notice: null } } };
+}
+
+function route(state: OnboardingState, event: OnboardingEvent): Step {
   const { screen, context } = state;
   const go = (next: Screen, ...effects: OnboardingEffect[]): Step => ({ state: { context, screen: next }, effects });
   const stay: Step = { state, effects: [] };
@@ -45,7 +62,7 @@ export function transition(state: OnboardingState, event: OnboardingEvent): Step
     case 'starting':
       if (event.type === 'started') {
         const next: OnboardingState = {
-          context: { ...context, profiles: event.profiles },
+          context: { ...context, profiles: event.profiles, notice: event.notice ?? null },
           screen: firstScreen(context),
         };
         if (event.resume === null) return { state: next, effects: [] };
@@ -166,7 +183,7 @@ export function transition(state: OnboardingState, event: OnboardingEvent): Step
         );
       }
       if (event.type === 'back') return go(screen.pending ? backFrom(screen.pending) : welcome());
-      return stay;
+      return onPasswordReset(state, screen, event) ?? stay;
 
     case 'signingIn':
       if (event.type === 'signIn.succeeded') return afterSignIn(state, event);
@@ -231,6 +248,17 @@ export function transition(state: OnboardingState, event: OnboardingEvent): Step
 
     case 'home':
       if (event.type === 'home.security') return openSecurity(state, screen.home);
+      // One-time passwords come from the Keyway server's API: password profiles only, like the security page.
+      if (
+        event.type === 'home.otp' &&
+        context.profiles.find((p) => p.origin === screen.home.origin)?.method === 'password'
+      )
+        return openOtp(state, screen.home);
+      // The keychain refused the session at sign-in; once it is unlocked (or back), store it.
+      if (event.type === 'retry' && canRetrySave(screen.notice))
+        return go({ ...screen }, { type: 'saveSession', origin: screen.home.origin });
+      if (event.type === 'session.saved') return go({ ...screen, notice: null });
+      if (event.type === 'session.saveFailed') return go({ ...screen, notice: event.error });
       if (event.type === 'home.signOut' || event.type === 'home.forget') {
         const forget = event.type === 'home.forget';
         return go(
@@ -242,6 +270,9 @@ export function transition(state: OnboardingState, event: OnboardingEvent): Step
 
     case 'security':
       return onSecurity(state, screen, event) ?? stay;
+
+    case 'oneTimePassword':
+      return onOtp(state, screen, event) ?? stay;
 
     case 'signingOut':
       if (event.type === 'signedOut') {
@@ -322,6 +353,11 @@ export const welcome = (input = '', error: KeywayErrorShape | null = null): Scre
   input,
   error,
 });
+
+/** True when Home's notice is the keychain refusing the session, which "Try again" can fix. */
+export function canRetrySave(notice: KeywayErrorShape | null): boolean {
+  return notice !== null && (notice.code === 'keychain_locked' || notice.code === 'keychain_unavailable');
+}
 
 export function isIdle(screen: Screen): boolean {
   return !['starting', 'redeeming', 'discovering', 'signingIn', 'resuming', 'signingOut', 'browserSignIn'].includes(

@@ -11,6 +11,7 @@ export const summary = (p: Profile): ProfileSummary => ({
   displayName: p.user.displayName,
   method: p.signIn.method,
   acceptedLicenseVersion: p.acceptedLicenseVersion,
+  forgotPassword: p.features.forgotPassword,
 });
 
 export const summaries = (s: Settings): ProfileSummary[] => s.profiles.map(summary);

@@ -7,10 +7,12 @@ import { CustomSchemeRedirect } from '../oidc/custom-scheme-redirect';
 import { OidcClient } from '../oidc/oidc-client';
 import type { Clock, ExternalBrowser, Fetch, Policy, SecretStore, SettingsStore } from '../ports';
 import { refreshTokenAccount } from '../secrets/accounts';
+import { recoveryNotice } from '../settings/recovery-notice';
 import { ServerApi } from '../server-api/server-api';
 import type { Profile, Settings } from '../settings/schema';
 import { toShape } from './machine';
 import { homeOf, profileFrom, summaries, summary, withProfile } from './profiles';
+import { performSelfService, selfServiceFailure } from './self-service-effects';
 import type { OnboardingEffect, OnboardingEvent, PendingProfile, ProfileSummary } from './states';
 
 export interface CoreDependencies {
@@ -22,6 +24,8 @@ export interface CoreDependencies {
   readonly browser: ExternalBrowser;
   /** How long to wait for the browser sign-in before giving up (default 5 minutes). */
   readonly browserTimeoutMs?: number;
+  /** How long any one request to the server or the identity provider may take (default 15 s). */
+  readonly networkTimeoutMs?: number;
   /**
    * False where a loopback listener cannot work (a sandboxed package, a VPN client that blocks it):
    * unified login then uses the private-use scheme redirect. Default true.
@@ -52,6 +56,11 @@ export class OnboardingService {
   /** Receives `dev.keyway.app:` callbacks that the OS hands to Keyway (see KeywayCore.openDeepLink). */
   readonly customScheme = new CustomSchemeRedirect();
   #browserFlow: { abort: AbortController; url: string | null } | null = null;
+  /**
+   * Refresh tokens the keychain refused (locked or unreachable), by origin: in memory only, so the
+   * session lasts this run and "Try again" can store it once the keychain is back. Never on disk.
+   */
+  readonly #unsavedRefreshTokens = new Map<string, string>();
 
   constructor(private readonly deps: CoreDependencies) {
     this.#oidc = new OidcClient(
@@ -60,6 +69,7 @@ export class OnboardingService {
       this.customScheme,
       deps.browserTimeoutMs,
       deps.loopbackRedirect,
+      deps.networkTimeoutMs,
     );
   }
 
@@ -69,7 +79,12 @@ export class OnboardingService {
       // Persist what reading created or migrated (e.g. the installation ID) before anything uses it.
       await this.deps.settings.write(settings);
       const active = settings.profiles.find((p) => p.origin === settings.activeOrigin);
-      return { type: 'started', profiles: this.remember(settings), resume: active ? summary(active) : null };
+      return {
+        type: 'started',
+        profiles: this.remember(settings),
+        resume: active ? summary(active) : null,
+        notice: recoveryNotice(this.deps.settings.takeRecovery?.() ?? null),
+      };
     } catch (error) {
       return { type: 'startFailed', error: toShape(error) };
     }
@@ -99,6 +114,12 @@ export class OnboardingService {
           return { type: 'mfa.failed', error: shape };
         case 'security':
           return { type: 'security.failed', error: shape };
+        case 'saveSession':
+          return { type: 'session.saveFailed', error: shape };
+        case 'requestPasswordReset':
+        case 'otp':
+        case 'otpTimer':
+          return selfServiceFailure(effect, shape);
         case 'acceptLicense':
         case 'oidcReopen':
         case 'oidcCancel':
@@ -112,6 +133,15 @@ export class OnboardingService {
     emit: (event: OnboardingEvent) => void,
   ): Promise<OnboardingEvent | null> {
     switch (effect.type) {
+      case 'requestPasswordReset':
+      case 'otp':
+      case 'otpTimer':
+        return performSelfService(effect, {
+          api: (origin) => this.api(origin),
+          withAccessToken: async (origin, call) => this.withAccessToken(await this.deps.settings.read(), origin, call),
+          clock: this.deps.clock,
+          emit,
+        });
       case 'redeem': {
         const settings = await this.deps.settings.read();
         const config = await this.api(effect.deployment.origin).redeem({
@@ -187,7 +217,20 @@ export class OnboardingService {
       }
       case 'signOut':
         return this.signOut(effect.origin, effect.forget);
+      case 'saveSession':
+        return this.saveUnsavedSession(effect.origin);
     }
+  }
+
+  /** "Try again" after the keychain refused a session: stores the refresh token kept in memory. */
+  private async saveUnsavedSession(origin: string): Promise<OnboardingEvent> {
+    const refreshToken = this.#unsavedRefreshTokens.get(origin);
+    if (refreshToken !== undefined) {
+      const settings = await this.deps.settings.read();
+      await this.deps.secrets.set(refreshTokenAccount(settings.installationId, origin), refreshToken);
+      this.#unsavedRefreshTokens.delete(origin);
+    }
+    return { type: 'session.saved' };
   }
 
   private async passwordSignIn(
@@ -322,11 +365,12 @@ export class OnboardingService {
       }
     }
     const account = refreshTokenAccount(settings.installationId, origin);
-    const refreshToken = await this.deps.secrets.get(account);
+    const refreshToken = this.#unsavedRefreshTokens.get(origin) ?? (await this.deps.secrets.get(account));
     if (refreshToken === null)
       throw new KeywayError('session_invalid', 'Your session has ended. Please sign in again.');
     const tokens = await this.api(origin).refresh(refreshToken);
-    await this.deps.secrets.set(account, tokens.refreshToken);
+    if (this.#unsavedRefreshTokens.has(origin)) this.#unsavedRefreshTokens.set(origin, tokens.refreshToken);
+    else await this.deps.secrets.set(account, tokens.refreshToken);
     this.#accessTokens.set(origin, tokens.accessToken);
     return call(tokens.accessToken);
   }
@@ -365,9 +409,16 @@ export class OnboardingService {
     let refreshToken: string | null;
     try {
       settings = await this.deps.settings.read();
-      refreshToken = await this.deps.secrets.get(refreshTokenAccount(settings.installationId, target.origin));
+      refreshToken =
+        this.#unsavedRefreshTokens.get(target.origin) ??
+        (await this.deps.secrets.get(refreshTokenAccount(settings.installationId, target.origin)));
+      // A locked keychain may answer "nothing stored": ask it whether it can store at all before
+      // concluding that the session ended.
+      if (refreshToken === null) await this.deps.secrets.probe?.();
     } catch (error) {
-      return { type: 'resume.failed', error: toShape(error), sessionEnded: true };
+      const shape = toShape(error);
+      // The keychain is locked or away: the session may be fine, so offer Try again, not the password.
+      return { type: 'resume.failed', error: shape, sessionEnded: !shape.code.startsWith('keychain_') };
     }
     const profile = settings.profiles.find((p) => p.origin === target.origin);
     if (refreshToken === null || !profile) return { type: 'resume.failed', error: null, sessionEnded: true };
@@ -404,12 +455,15 @@ export class OnboardingService {
     let notice: KeywayErrorShape | null = null;
     if (session.accessToken) this.#accessTokens.set(profile.origin, session.accessToken);
     const account = refreshTokenAccount(settings.installationId, profile.origin);
+    this.#unsavedRefreshTokens.delete(profile.origin);
     try {
       if (session.refreshToken === null) await this.deps.secrets.delete(account);
       else await this.deps.secrets.set(account, session.refreshToken);
     } catch (error) {
-      // Signed in for now, but the session cannot outlive this run: say so, and never write it to a file.
+      // Signed in for now, but the session cannot outlive this run: say so, keep the token in memory
+      // for "Try again", and never write it to a file.
       notice = toShape(error);
+      if (session.refreshToken !== null) this.#unsavedRefreshTokens.set(profile.origin, session.refreshToken);
     }
     const updated: Profile = { ...profile, user: session.user ?? profile.user };
     const next = withProfile(settings, updated);
@@ -428,7 +482,9 @@ export class OnboardingService {
     this.#accessTokens.delete(origin);
     let settings = await this.deps.settings.read();
     const account = refreshTokenAccount(settings.installationId, origin);
-    const token = await this.deps.secrets.get(account).catch(() => null);
+    const unsaved = this.#unsavedRefreshTokens.get(origin) ?? null;
+    this.#unsavedRefreshTokens.delete(origin);
+    const token = unsaved ?? (await this.deps.secrets.get(account).catch(() => null));
     const profile = settings.profiles.find((p) => p.origin === origin);
     if (token !== null && profile) {
       // Revoke at the server first; if it cannot be reached, the local copy is still wiped.
@@ -466,7 +522,7 @@ export class OnboardingService {
   }
 
   private api(origin: string): ServerApi {
-    return new ServerApi(origin, this.deps.fetch);
+    return new ServerApi(origin, this.deps.fetch, this.deps.networkTimeoutMs);
   }
 }
 

@@ -2,6 +2,7 @@ import type { DeploymentConfig, DiscoveryResponse, License, ServerFeatures, Sign
 import type { KeywayErrorShape } from '../../../protocol/errors';
 import type { MfaChannel, MfaOverview, MfaRequired } from '../../../protocol/mfa';
 import type { Policy } from '../ports';
+import type { OtpScreen, PasswordResetRequest, SelfServiceEffect, SelfServiceEvent } from './self-service-states';
 
 /** The types of the onboarding machine: its states, the events it reacts to, the effects it asks for. */
 
@@ -12,12 +13,19 @@ export interface ProfileSummary {
   readonly displayName: string;
   readonly method: SignInMethod['method'];
   readonly acceptedLicenseVersion: string | null;
+  /** The server offered "Forgot your password?" when this profile was made (ServerFeatures). */
+  readonly forgotPassword?: boolean;
 }
 
 /** What the machine knows beyond the current screen. */
 export interface Context {
   readonly policy: Policy;
   readonly profiles: readonly ProfileSummary[];
+  /**
+   * Something found at start that the user must hear about once (the settings file was damaged and
+   * restored): shown on the first screen they see, dropped when they leave it.
+   */
+  readonly notice?: KeywayErrorShape | null;
 }
 
 /** A code that parsed and passed policy: where it points and its text. */
@@ -104,6 +112,8 @@ export type Screen =
       readonly target: ProfileSummary;
       readonly pending: PendingProfile | null;
       readonly error: KeywayErrorShape | null;
+      /** "Forgot your password?" was pressed: the request, then the e-mail sent (password-reset-step.ts). */
+      readonly reset?: PasswordResetRequest | null;
     }
   | { readonly kind: 'signingIn'; readonly target: ProfileSummary; readonly pending: PendingProfile | null }
   | {
@@ -145,7 +155,8 @@ export type Screen =
       readonly enrolling: (Enrollment & { readonly enrollmentId: string }) | null;
       readonly busy: boolean;
       readonly error: KeywayErrorShape | null;
-    };
+    }
+  | OtpScreen;
 
 export interface OnboardingState {
   readonly context: Context;
@@ -154,7 +165,12 @@ export interface OnboardingState {
 
 export type OnboardingEvent =
   // From the service
-  | { readonly type: 'started'; readonly profiles: readonly ProfileSummary[]; readonly resume: ProfileSummary | null }
+  | {
+      readonly type: 'started';
+      readonly profiles: readonly ProfileSummary[];
+      readonly resume: ProfileSummary | null;
+      readonly notice?: KeywayErrorShape | null;
+    }
   | { readonly type: 'startFailed'; readonly error: KeywayErrorShape }
   | { readonly type: 'redeem.succeeded'; readonly config: DeploymentConfig }
   | { readonly type: 'redeem.failed'; readonly error: KeywayErrorShape }
@@ -181,6 +197,8 @@ export type OnboardingEvent =
   | { readonly type: 'security.loaded'; readonly overview: MfaOverview; readonly thisDevice: string | null }
   | { readonly type: 'security.enrolling'; readonly enrolling: Enrollment & { readonly enrollmentId: string } }
   | { readonly type: 'security.failed'; readonly error: KeywayErrorShape }
+  | { readonly type: 'session.saved' }
+  | { readonly type: 'session.saveFailed'; readonly error: KeywayErrorShape }
   // From the OS
   | { readonly type: 'deepLink.opened'; readonly url: string }
   // From the user
@@ -209,7 +227,8 @@ export type OnboardingEvent =
   | { readonly type: 'security.addAuthenticator'; readonly password: string }
   | { readonly type: 'security.confirmAuthenticator'; readonly code: string }
   | { readonly type: 'home.signOut' }
-  | { readonly type: 'home.forget' };
+  | { readonly type: 'home.forget' }
+  | SelfServiceEvent;
 
 /** I/O the service performs after a transition; results come back as events. */
 export type OnboardingEffect =
@@ -265,7 +284,10 @@ export type OnboardingEffect =
   | { readonly type: 'oidcCancel' }
   | { readonly type: 'resume'; readonly target: ProfileSummary }
   | { readonly type: 'acceptLicense'; readonly origin: string; readonly version: string }
-  | { readonly type: 'signOut'; readonly origin: string; readonly forget: boolean };
+  | { readonly type: 'signOut'; readonly origin: string; readonly forget: boolean }
+  /** Stores a session the keychain refused earlier (it was locked or unreachable), on "Try again". */
+  | { readonly type: 'saveSession'; readonly origin: string }
+  | SelfServiceEffect;
 
 export interface Step {
   readonly state: OnboardingState;

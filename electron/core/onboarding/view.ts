@@ -1,18 +1,21 @@
-import type { View } from '../../ipc/view';
+import type { ManagedSetting, View } from '../../ipc/view';
 import type { Policy } from '../ports';
-import { assertNever } from './machine';
+import { assertNever, canRetrySave } from './machine';
+import { canRequestReset } from './password-reset-step';
+import type { PasswordResetRequest } from './self-service-states';
 import type { OnboardingState, ProfileSummary } from './states';
 
 const hostOf = (origin: string): string => new URL(origin).host;
 
-/** What IT manages on this machine, in words, for the "managed by your organization" note. */
-export function managedSettings(policy: Policy): string[] {
-  const managed: string[] = [];
-  if (policy.presetServer) managed.push(`server (${hostOf(policy.presetServer)})`);
-  if (policy.allowedServers) managed.push(`allowed servers (${policy.allowedServers.join(', ')})`);
-  if (policy.disableManualLogin) managed.push('manual login is off');
-  if (policy.disableImport) managed.push('import is off');
-  if (policy.forceUnifiedLogin) managed.push('sign-in only through the identity provider');
+/** What IT manages on this machine, for the "managed by your organization" note (worded by the renderer). */
+export function managedSettings(policy: Policy): ManagedSetting[] {
+  const managed: ManagedSetting[] = [];
+  if (policy.presetServer) managed.push({ setting: 'presetServer', value: hostOf(policy.presetServer) });
+  if (policy.allowedServers) managed.push({ setting: 'allowedServers', value: policy.allowedServers.join(', ') });
+  if (policy.disableManualLogin) managed.push({ setting: 'disableManualLogin', value: null });
+  if (policy.disableImport) managed.push({ setting: 'disableImport', value: null });
+  if (policy.forceUnifiedLogin) managed.push({ setting: 'forceUnifiedLogin', value: null });
+  if (policy.defaultLanguage) managed.push({ setting: 'defaultLanguage', value: policy.defaultLanguage });
   return managed;
 }
 
@@ -28,6 +31,7 @@ export function toView(state: OnboardingState): View {
         input: screen.input,
         canApply: screen.input.trim() !== '',
         error: screen.error,
+        ...(context.notice ? { notice: context.notice } : {}),
         managed: managedSettings(context.policy),
       };
     case 'manualLogin':
@@ -39,7 +43,8 @@ export function toView(state: OnboardingState): View {
         serverHost: hostOf(screen.origin),
         loginId: screen.loginId,
         canGoBack: screen.canGoBack,
-        error: screen.error,
+        // The start-up notice shows in the error slot of the screens that have no notice of their own.
+        error: screen.error ?? context.notice ?? null,
       };
     case 'discovering':
       return { screen: 'progress', step: 'discovering', serverHost: hostOf(screen.origin) };
@@ -88,6 +93,17 @@ export function toView(state: OnboardingState): View {
         screen: 'password',
         ...targetView(screen.target),
         displayName: screen.target.displayName,
+        error: screen.error ?? context.notice ?? null,
+        ...(canRequestReset(screen) ? { forgotPassword: forgotPasswordView(screen.reset ?? null) } : {}),
+      };
+    case 'oneTimePassword':
+      return {
+        screen: 'oneTimePassword',
+        serverHost: hostOf(screen.home.origin),
+        loginId: screen.home.loginId,
+        phase: screen.phase,
+        canUseAuthenticator: screen.authenticator,
+        otp: screen.otp,
         error: screen.error,
       };
     case 'mfa':
@@ -118,7 +134,8 @@ export function toView(state: OnboardingState): View {
         email: screen.home.email,
         serverName: screen.home.serverName,
         serverHost: hostOf(screen.home.origin),
-        notice: screen.notice,
+        notice: screen.notice ?? context.notice ?? null,
+        ...(canRetrySave(screen.notice) ? { canRetry: true } : {}),
         managed: managedSettings(context.policy),
         canManageSecurity: context.profiles.find((p) => p.origin === screen.home.origin)?.method === 'password',
       };
@@ -149,4 +166,11 @@ export function toView(state: OnboardingState): View {
 
 function targetView(target: ProfileSummary): { serverName: string; serverHost: string; loginId: string } {
   return { serverName: target.serverName, serverHost: hostOf(target.origin), loginId: target.loginId };
+}
+
+function forgotPasswordView(
+  reset: PasswordResetRequest | null,
+): NonNullable<Extract<View, { screen: 'password' }>['forgotPassword']> {
+  if (reset === null) return { status: 'offered', minutes: null };
+  return reset.status === 'sending' ? { status: 'sending', minutes: null } : { status: 'sent', minutes: reset.minutes };
 }

@@ -22,6 +22,8 @@ import {
   type SendCodeRequest,
   type VerifyRequest,
 } from '../../../protocol/mfa';
+import { IssuedOtp, OtpOptions, type OtpIssueRequest } from '../../../protocol/otp';
+import { PasswordResetRequested } from '../../../protocol/password-reset';
 import type { Fetch } from '../ports';
 import { messages, withRetryHint } from './messages';
 
@@ -111,6 +113,20 @@ export class ServerApi {
     await this.call('POST', `/me/mfa/devices/${encodeURIComponent(deviceId)}/remove`, {}, null, accessToken);
   }
 
+  /** Forgot password: the server e-mails a reset link when the account exists (the answer is the same). */
+  requestPasswordReset(loginId: string): Promise<PasswordResetRequested> {
+    return this.call('POST', '/password-reset', { loginId }, PasswordResetRequested);
+  }
+
+  otpOptions(accessToken: string): Promise<OtpOptions> {
+    return this.call('GET', '/me/otp', undefined, OtpOptions, accessToken);
+  }
+
+  /** A one-time password for other services, after the password or an authenticator code. */
+  issueOtp(accessToken: string, proof: OtpIssueRequest): Promise<IssuedOtp> {
+    return this.call('POST', '/me/otp', proof, IssuedOtp, accessToken);
+  }
+
   private async call<T>(
     method: 'GET' | 'POST',
     path: string,
@@ -168,9 +184,11 @@ function problemError(response: Response, payload: unknown): KeywayError {
 
 export function networkError(error: unknown, host?: string): KeywayError {
   const name = error instanceof Error ? error.name : '';
-  const at = host ? ` (${host})` : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new KeywayError('server_timeout', `${messages.server_timeout ?? 'Timed out.'}${at}`, { cause: error });
+    const message = host
+      ? `${host} took too long to answer. Try again in a moment.`
+      : (messages.server_timeout ?? 'Timed out.');
+    return new KeywayError('server_timeout', message, { cause: error });
   }
   const code = causeCode(error);
   if (code !== undefined && (TLS_CODES.has(code) || code.startsWith('ERR_TLS') || code.includes('CERT'))) {
@@ -184,9 +202,11 @@ export function networkError(error: unknown, host?: string): KeywayError {
       },
     );
   }
-  return new KeywayError('server_unreachable', `${messages.server_unreachable ?? 'Unreachable.'}${at}`, {
-    cause: error,
-  });
+  // Name the host: "the server" is no help when the identity provider is another machine.
+  const message = host
+    ? `Keyway can’t reach ${host}. Check your network connection and try again.`
+    : (messages.server_unreachable ?? 'Unreachable.');
+  return new KeywayError('server_unreachable', message, { cause: error });
 }
 
 const TLS_PROBLEMS: Record<string, string> = {

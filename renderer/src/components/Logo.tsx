@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import logoUrl from '../../../assets/logo.svg';
-import { strings } from '../i18n';
+import { useTranslation } from 'react-i18next';
 
 const TRIPLE_TAP_WINDOW_MS = 1500;
 
@@ -9,8 +9,9 @@ const TRIPLE_TAP_WINDOW_MS = 1500;
  * keyboard way); counting taps is input handling, the decision to open it is core's.
  */
 export function Logo({ onTripleTap }: { onTripleTap?: () => void }): React.JSX.Element {
+  const { t } = useTranslation();
   const taps = useRef<number[]>([]);
-  const image = <img className="logo" src={logoUrl} alt={strings.appName} width={72} height={72} />;
+  const image = <img className="logo" src={logoUrl} alt={t('appName')} width={72} height={72} />;
   if (!onTripleTap) return image;
   return (
     <div

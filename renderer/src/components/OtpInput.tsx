@@ -1,4 +1,5 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 
 const LENGTH = 6;
 
@@ -15,8 +16,17 @@ export function OtpInput({
   disabled: boolean;
   describedBy?: string | undefined;
 }): React.JSX.Element {
+  const { t } = useTranslation();
   const [digits, setDigits] = useState<string[]>(Array<string>(LENGTH).fill(''));
   const boxes = useRef<(HTMLInputElement | null)[]>([]);
+  // The first box takes the focus when the boxes appear; if they appear disabled (a code is on its
+  // way), autoFocus cannot work, so the focus waits for them to be enabled.
+  const focusWhenEnabled = useRef(disabled);
+  useEffect(() => {
+    if (disabled || !focusWhenEnabled.current) return;
+    focusWhenEnabled.current = false;
+    boxes.current[0]?.focus();
+  }, [disabled]);
 
   const fill = (start: number, text: string): void => {
     const incoming = text
@@ -37,14 +47,14 @@ export function OtpInput({
   };
 
   return (
-    <div className="otp" role="group" aria-label="Six-digit code" aria-describedby={describedBy}>
+    <div className="otp" role="group" aria-label={t('otp.group')} aria-describedby={describedBy}>
       {digits.map((digit, index) => (
         <input
           key={index}
           ref={(element) => {
             boxes.current[index] = element;
           }}
-          aria-label={`Digit ${index + 1} of ${LENGTH}`}
+          aria-label={t('otp.digit', { index: index + 1, total: LENGTH })}
           inputMode="numeric"
           autoComplete={index === 0 ? 'one-time-code' : 'off'}
           autoFocus={index === 0}

@@ -1,8 +1,67 @@
-import { en, type Strings } from './en';
+import { createInstance, type i18n as I18n } from 'i18next';
+import { initReactI18next } from 'react-i18next';
+import type { UiLanguage } from '../../../electron/ipc/view';
+import { de } from './de';
+import { en } from './en';
+import { fr } from './fr';
+import type { Translation } from './translation';
 
-export const strings: Strings = en;
+export type { Translation } from './translation';
 
-/** Fills `{name}` placeholders. React escapes the result; values are never parsed as markup. */
-export function format(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (match, name: string) => values[name] ?? match);
+/** Every language's strings; the `Translation` type makes a missing or extra key a compile error. */
+export const translations: Readonly<Record<UiLanguage, Translation>> = { en, fr, de };
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    // Keys and `{{placeholders}}` are checked against the English source at every t() call.
+    resources: { translation: typeof en };
+    defaultNS: 'translation';
+  }
+}
+
+/**
+ * The one i18next instance of the renderer. All languages are bundled (a few KB each), so it starts
+ * synchronously in English and switches once core has said which language to speak.
+ */
+export const i18n: I18n = createInstance();
+void i18n.use(initReactI18next).init({
+  resources: {
+    en: { translation: en },
+    fr: { translation: fr },
+    de: { translation: de },
+  },
+  lng: 'en',
+  fallbackLng: 'en',
+  supportedLngs: ['en', 'fr', 'de'],
+  initAsync: false,
+  returnEmptyString: false,
+  // React escapes what it renders; escaping here as well would show `&amp;` in host names.
+  interpolation: { escapeValue: false },
+  react: { useSuspense: false },
+});
+
+/** Switches the UI to `language`, and says so to assistive technology through `<html lang>`. */
+export async function applyLanguage(language: UiLanguage): Promise<void> {
+  document.documentElement.lang = language;
+  await i18n.changeLanguage(language);
+}
+
+/** A wait as a spoken duration in the UI's language: "30 seconds", "15 minutes", "30 Sekunden". */
+export function formatDuration(seconds: number, language: string): string {
+  const [value, unit] = seconds < 120 ? [seconds, 'second'] : [Math.ceil(seconds / 60), 'minute'];
+  return new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+}
+
+/** A date in the UI's language (not the OS's), e.g. for "added 3 March 2026". */
+export function formatDate(epochMs: number, language: string): string {
+  return new Date(epochMs).toLocaleDateString(language, { year: 'numeric', month: 'long', day: 'numeric' });
+}
+
+/** A language tag's name in the UI's language ("German", "allemand", "Deutsch"); the tag if unknown. */
+export function languageName(tag: string, language: string): string {
+  try {
+    return new Intl.DisplayNames([language], { type: 'language' }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
 }

@@ -1,8 +1,9 @@
+import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
 import type { BrowserSignInView } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { format, strings } from '../i18n';
+import { useEscape } from '../components/useEscape';
 
 export function BrowserSignInScreen({
   view,
@@ -11,13 +12,15 @@ export function BrowserSignInScreen({
   view: BrowserSignInView;
   client: KeywayClient;
 }): React.JSX.Element {
+  const { t } = useTranslation();
+  useEscape(() => void client.invoke('cancel', {}).catch(() => undefined));
   return (
     <section className="screen" aria-labelledby="browser-title">
-      <h1 id="browser-title">{strings.browserTitle}</h1>
-      <p className="lead">{format(strings.browserLead, { idp: view.identityProviderHost, loginId: view.loginId })}</p>
+      <h1 id="browser-title">{t('browserTitle')}</h1>
+      <p className="lead">{t('browserLead', { idp: view.identityProviderHost, loginId: view.loginId })}</p>
       {view.device && (
         <div className="device-code">
-          <p>{format(strings.deviceLead, { url: view.device.verificationUri })}</p>
+          <p>{t('deviceLead', { url: view.device.verificationUri })}</p>
           <p className="server-host" data-testid="device-user-code">
             {view.device.userCode}
           </p>
@@ -26,28 +29,28 @@ export function BrowserSignInScreen({
       {view.error === null && (
         <div className="progress-inline" aria-busy="true">
           <div className="spinner" aria-hidden="true" />
-          <p role="status">{strings.browserWaiting}</p>
+          <p role="status">{t('browserWaiting')}</p>
         </div>
       )}
       <ErrorMessage error={view.error} id="browser-error" />
       <div className="actions">
         <CommandButton client={client} command="cancel">
-          {strings.cancel}
+          {t('cancel')}
         </CommandButton>
         {view.error === null && view.device === null && (
           <CommandButton client={client} command="useDeviceCode">
-            {strings.useDevice}
+            {t('useDevice')}
           </CommandButton>
         )}
         {view.error === null ? (
           view.device === null && (
             <CommandButton client={client} command="reopenBrowser" primary autoFocus>
-              {strings.browserReopen}
+              {t('browserReopen')}
             </CommandButton>
           )
         ) : (
           <CommandButton client={client} command="retry" primary autoFocus>
-            {strings.retry}
+            {t('retry')}
           </CommandButton>
         )}
       </div>

@@ -1,8 +1,9 @@
+import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
 import type { ConfirmServerView } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { strings } from '../i18n';
+import { useEscape } from '../components/useEscape';
 
 export function ConfirmServerScreen({
   view,
@@ -11,21 +12,23 @@ export function ConfirmServerScreen({
   view: ConfirmServerView;
   client: KeywayClient;
 }): React.JSX.Element {
+  const { t } = useTranslation();
+  useEscape(() => void client.invoke('cancel', {}).catch(() => undefined));
   return (
     <section className="screen" aria-labelledby="confirm-title">
-      <h1 id="confirm-title">{strings.confirmTitle}</h1>
-      <p className="lead">{strings.confirmLead}</p>
+      <h1 id="confirm-title">{t('confirmTitle')}</h1>
+      <p className="lead">{t('confirmLead')}</p>
       <p className="server-host" data-testid="server-host">
         {view.serverHost}
       </p>
-      {!view.secure && <p className="warning">{strings.confirmInsecure}</p>}
+      {!view.secure && <p className="warning">{t('confirmInsecure')}</p>}
       <ErrorMessage error={view.error} id="confirm-error" />
       <div className="actions">
         <CommandButton client={client} command="cancel">
-          {strings.cancel}
+          {t('cancel')}
         </CommandButton>
         <CommandButton client={client} command="confirmServer" primary autoFocus>
-          {strings.continue}
+          {t('continue')}
         </CommandButton>
       </div>
     </section>

@@ -1,25 +1,28 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
 import type { HomeView } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { ManagedNote } from '../components/ManagedNote';
 import { Logo } from '../components/Logo';
-import { format, strings } from '../i18n';
+import { useEscape } from '../components/useEscape';
 
 export function HomeScreen({ view, client }: { view: HomeView; client: KeywayClient }): React.JSX.Element {
-  // Forgetting removes the whole profile, so it takes a second, explicit press.
+  const { t } = useTranslation();
+  // Forgetting removes the whole profile, so it takes a second, explicit press; Escape takes it back.
   const [confirmForget, setConfirmForget] = useState(false);
+  useEscape(confirmForget ? () => setConfirmForget(false) : null);
   return (
     <section className="screen" aria-labelledby="home-title">
       <Logo />
-      <h1 id="home-title">{strings.homeTitle}</h1>
+      <h1 id="home-title">{t('homeTitle')}</h1>
       <dl className="facts">
-        <dt>{strings.homeUser}</dt>
+        <dt>{t('homeUser')}</dt>
         <dd>
           <span data-testid="home-display-name">{view.displayName}</span> ({view.loginId}, {view.email})
         </dd>
-        <dt>{strings.homeServer}</dt>
+        <dt>{t('homeServer')}</dt>
         <dd>
           <span data-testid="home-server">{view.serverName}</span> · {view.serverHost}
         </dd>
@@ -27,21 +30,33 @@ export function HomeScreen({ view, client }: { view: HomeView; client: KeywayCli
       <ErrorMessage error={view.notice} id="home-notice" />
       <ManagedNote managed={view.managed} />
       <div className="actions column">
+        {/* The keychain refused the session at sign-in: once it is unlocked (or back), keep the session. */}
+        {view.canRetry === true && (
+          <CommandButton client={client} command="retry">
+            {t('retry')}
+          </CommandButton>
+        )}
         <CommandButton client={client} command="signOut" primary autoFocus>
-          {strings.signOut}
+          {t('signOut')}
         </CommandButton>
         {view.canManageSecurity && (
           <CommandButton client={client} command="openSecurity">
-            {strings.security.open}
+            {t('security.open')}
+          </CommandButton>
+        )}
+        {/* One-time passwords come from the same server API as the security page: password profiles. */}
+        {view.canManageSecurity && (
+          <CommandButton client={client} command="openOneTimePassword">
+            {t('oneTimePassword.open')}
           </CommandButton>
         )}
         {confirmForget ? (
           <CommandButton client={client} command="forgetServer" autoFocus>
-            {format(strings.forgetConfirm, { host: view.serverHost })}
+            {t('forgetConfirm', { host: view.serverHost })}
           </CommandButton>
         ) : (
           <button type="button" className="secondary" onClick={() => setConfirmForget(true)}>
-            {strings.forget}
+            {t('forget')}
           </button>
         )}
       </div>

@@ -1,12 +1,13 @@
+import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
 import type { ImportView } from '../../../electron/ipc/view';
-import { format, strings } from '../i18n';
 
 export function ImportScreen({ view, client }: { view: ImportView; client: KeywayClient }): React.JSX.Element {
+  const { t } = useTranslation();
   return (
     <section className="screen" aria-labelledby="import-title">
-      <h1 id="import-title">{strings.importTitle}</h1>
-      <p className="lead">{format(strings.importLead, { server: view.serverName })}</p>
+      <h1 id="import-title">{t('importTitle')}</h1>
+      <p className="lead">{t('importLead', { server: view.serverName })}</p>
       <div className="actions column">
         {view.candidates.map((candidate, index) => (
           <button
@@ -16,11 +17,11 @@ export function ImportScreen({ view, client }: { view: ImportView; client: Keywa
             autoFocus={index === 0}
             onClick={() => void client.invoke('chooseImport', { from: candidate.origin })}
           >
-            {format(strings.importFrom, { server: candidate.serverName, loginId: candidate.loginId })}
+            {t('importFrom', { server: candidate.serverName, loginId: candidate.loginId })}
           </button>
         ))}
         <button type="button" className="secondary" onClick={() => void client.invoke('chooseImport', { from: null })}>
-          {strings.startFresh}
+          {t('startFresh')}
         </button>
       </div>
     </section>

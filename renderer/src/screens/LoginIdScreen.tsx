@@ -1,25 +1,28 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
 import { MAX_LOGIN_ID_LENGTH, type LoginIdView } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Logo } from '../components/Logo';
-import { format, strings } from '../i18n';
+import { useEscape } from '../components/useEscape';
 
 export function LoginIdScreen({ view, client }: { view: LoginIdView; client: KeywayClient }): React.JSX.Element {
+  const { t } = useTranslation();
   const [loginId, setLoginId] = useState(view.loginId);
+  useEscape(view.canGoBack ? () => void client.invoke('cancel', {}).catch(() => undefined) : null);
   return (
     <section className="screen" aria-labelledby="login-id-title">
       <Logo />
-      <h1 id="login-id-title">{strings.loginIdTitle}</h1>
-      <p className="lead">{format(strings.loginIdLead, { host: view.serverName ?? view.serverHost })}</p>
+      <h1 id="login-id-title">{t('loginIdTitle')}</h1>
+      <p className="lead">{t('loginIdLead', { host: view.serverName ?? view.serverHost })}</p>
       <form
         onSubmit={(event) => {
           event.preventDefault();
           void client.invoke('next', {}).catch(() => undefined);
         }}
       >
-        <label htmlFor="login-id">{strings.loginIdLabel}</label>
+        <label htmlFor="login-id">{t('loginIdLabel')}</label>
         <input
           id="login-id"
           type="text"
@@ -28,7 +31,7 @@ export function LoginIdScreen({ view, client }: { view: LoginIdView; client: Key
           spellCheck={false}
           autoFocus
           maxLength={MAX_LOGIN_ID_LENGTH}
-          placeholder={strings.loginIdPlaceholder}
+          placeholder={t('loginIdPlaceholder')}
           value={loginId}
           aria-invalid={view.error !== null}
           aria-describedby={view.error ? 'login-id-error' : undefined}
@@ -41,11 +44,11 @@ export function LoginIdScreen({ view, client }: { view: LoginIdView; client: Key
         <div className="actions">
           {view.canGoBack && (
             <CommandButton client={client} command="cancel">
-              {strings.cancel}
+              {t('cancel')}
             </CommandButton>
           )}
           <button type="submit" className="primary" disabled={loginId.trim() === ''}>
-            {strings.next}
+            {t('next')}
           </button>
         </div>
       </form>

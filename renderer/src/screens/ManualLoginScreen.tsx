@@ -1,9 +1,10 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
 import { MAX_LOGIN_ID_LENGTH, type ManualLoginView } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { strings } from '../i18n';
+import { useEscape } from '../components/useEscape';
 
 export function ManualLoginScreen({
   view,
@@ -12,6 +13,7 @@ export function ManualLoginScreen({
   view: ManualLoginView;
   client: KeywayClient;
 }): React.JSX.Element {
+  const { t } = useTranslation();
   // Local drafts so typing never waits on a round trip; every change is also sent to core.
   const [host, setHost] = useState(view.host);
   const [loginId, setLoginId] = useState(view.loginId);
@@ -20,17 +22,18 @@ export function ManualLoginScreen({
     setLoginId(next.loginId);
     void client.invoke('setManualLogin', next).catch(() => undefined);
   };
+  useEscape(() => void client.invoke('cancel', {}).catch(() => undefined));
   return (
     <section className="screen" aria-labelledby="manual-title">
-      <h1 id="manual-title">{strings.manualTitle}</h1>
-      <p className="lead">{strings.manualLead}</p>
+      <h1 id="manual-title">{t('manualTitle')}</h1>
+      <p className="lead">{t('manualLead')}</p>
       <form
         onSubmit={(event) => {
           event.preventDefault();
           void client.invoke('next', {}).catch(() => undefined);
         }}
       >
-        <label htmlFor="manual-host">{strings.manualHostLabel}</label>
+        <label htmlFor="manual-host">{t('manualHostLabel')}</label>
         <input
           id="manual-host"
           type="text"
@@ -39,11 +42,11 @@ export function ManualLoginScreen({
           spellCheck={false}
           autoFocus
           maxLength={300}
-          placeholder={strings.manualHostPlaceholder}
+          placeholder={t('manualHostPlaceholder')}
           value={host}
           onChange={(event) => update({ host: event.target.value, loginId })}
         />
-        <label htmlFor="manual-login-id">{strings.loginIdLabel}</label>
+        <label htmlFor="manual-login-id">{t('loginIdLabel')}</label>
         <input
           id="manual-login-id"
           type="text"
@@ -51,7 +54,7 @@ export function ManualLoginScreen({
           autoCapitalize="off"
           spellCheck={false}
           maxLength={MAX_LOGIN_ID_LENGTH}
-          placeholder={strings.loginIdPlaceholder}
+          placeholder={t('loginIdPlaceholder')}
           value={loginId}
           aria-invalid={view.error !== null}
           aria-describedby={view.error ? 'manual-error' : undefined}
@@ -60,10 +63,10 @@ export function ManualLoginScreen({
         <ErrorMessage error={view.error} id="manual-error" />
         <div className="actions">
           <CommandButton client={client} command="cancel">
-            {strings.cancel}
+            {t('cancel')}
           </CommandButton>
           <button type="submit" className="primary" disabled={host.trim() === '' || loginId.trim() === ''}>
-            {strings.next}
+            {t('next')}
           </button>
         </div>
       </form>

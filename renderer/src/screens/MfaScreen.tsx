@@ -1,15 +1,17 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
 import type { MfaView } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { OtpInput } from '../components/OtpInput';
+import { useEscape } from '../components/useEscape';
 import { formatSeconds, useNow } from '../components/useNow';
-import { format, strings } from '../i18n';
 
 type Channel = MfaView['channels'][number]['channel'];
 
 export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClient }): React.JSX.Element {
+  const { t } = useTranslation();
   const [remember, setRemember] = useState(false);
   const now = useNow();
   const choices = view.channels.filter((c) => c.available || (c.channel === 'totp' && view.canEnroll));
@@ -20,24 +22,27 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
     (view.channel !== 'totp' ||
       view.enrollment !== null ||
       view.channels.some((c) => c.channel === 'totp' && c.available));
+  useEscape(() => void client.invoke('goBack', {}).catch(() => undefined));
 
   return (
     <section className="screen" aria-labelledby="mfa-title">
-      <h1 id="mfa-title">{strings.mfa.title}</h1>
-      <p className="lead">{format(strings.mfa.lead, { loginId: view.loginId, host: view.serverHost })}</p>
+      <h1 id="mfa-title">{t('mfa.title')}</h1>
+      <p className="lead">{t('mfa.lead', { loginId: view.loginId, host: view.serverHost })}</p>
 
       {choices.length > 1 && (
         <fieldset className="channels">
-          <legend>{strings.mfa.chooseLegend}</legend>
-          {choices.map((option) => (
+          <legend>{t('mfa.chooseLegend')}</legend>
+          {choices.map((option, index) => (
             <button
               key={option.channel}
               type="button"
               className={view.channel === option.channel ? 'primary' : 'secondary'}
               aria-pressed={view.channel === option.channel}
+              // Nothing to type yet: the first way to confirm takes the focus.
+              autoFocus={view.channel === null && index === 0}
               onClick={() => choose(option.channel)}
             >
-              {strings.mfa.channel[option.channel]}
+              {t(`mfa.channel.${option.channel}`)}
               {option.hint ? ` (${option.hint})` : ''}
             </button>
           ))}
@@ -46,15 +51,15 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
 
       {view.channel === 'sms' && (
         <p className="warning" role="note">
-          {strings.mfa.smsRisk}
+          {t('mfa.smsRisk')}
         </p>
       )}
 
       {view.enrollment && (
         <div className="enrollment">
-          <p>{strings.mfa.enrollLead}</p>
-          <img className="qr" src={view.enrollment.qrDataUrl} alt={strings.mfa.qrAlt} width={200} height={200} />
-          <p>{strings.mfa.secretLead}</p>
+          <p>{t('mfa.enrollLead')}</p>
+          <img className="qr" src={view.enrollment.qrDataUrl} alt={t('mfa.qrAlt')} width={200} height={200} />
+          <p>{t('mfa.secretLead')}</p>
           <p className="secret" data-testid="totp-secret">
             {view.enrollment.secret.match(/.{1,4}/g)?.join(' ')}
           </p>
@@ -63,24 +68,25 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
             className="secondary"
             onClick={() => void navigator.clipboard.writeText(view.enrollment?.secret ?? '')}
           >
-            {strings.mfa.copySecret}
+            {t('mfa.copySecret')}
           </button>
         </div>
       )}
 
       {view.sent && (
-        <p role="status" data-testid="mfa-sent">
-          {format(strings.mfa.sent, { hint: view.sent.hint })}{' '}
+        <p data-testid="mfa-sent">
+          {/* Only the news is live: a countdown inside a live region would be read out every second. */}
+          <span role="status">{t('mfa.sent', { hint: view.sent.hint })}</span>{' '}
           {now < view.sent.expiresAt
-            ? format(strings.mfa.expiresIn, { time: formatSeconds(view.sent.expiresAt - now) })
-            : strings.mfa.expired}
+            ? t('mfa.expiresIn', { time: formatSeconds(view.sent.expiresAt - now) })
+            : t('mfa.expired')}
         </p>
       )}
 
       {ready && (
         <>
           <p id="mfa-prompt" className="prompt">
-            {view.channel === 'totp' ? strings.mfa.totpPrompt : strings.mfa.codePrompt}
+            {view.channel === 'totp' ? t('mfa.totpPrompt') : t('mfa.codePrompt')}
           </p>
           <OtpInput
             onComplete={submit}
@@ -89,7 +95,7 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
           />
           <label className="checkbox">
             <input type="checkbox" checked={remember} onChange={(event) => setRemember(event.target.checked)} />
-            {format(strings.mfa.remember, { days: String(view.trustDays) })}
+            {t('mfa.remember', { days: view.trustDays })}
           </label>
         </>
       )}
@@ -98,7 +104,7 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
 
       <div className="actions">
         <CommandButton client={client} command="goBack">
-          {strings.back}
+          {t('back')}
         </CommandButton>
         {view.sent && (
           <button
@@ -108,8 +114,8 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
             onClick={() => void client.invoke('resendMfaCode', {}).catch(() => undefined)}
           >
             {now < view.sent.resendAt
-              ? format(strings.mfa.resendIn, { time: formatSeconds(view.sent.resendAt - now) })
-              : strings.mfa.resend}
+              ? t('mfa.resendIn', { time: formatSeconds(view.sent.resendAt - now) })
+              : t('mfa.resend')}
           </button>
         )}
       </div>

@@ -1,18 +1,21 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
 import { MAX_PASSWORD_LENGTH, type PasswordView } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { format, strings } from '../i18n';
+import { useEscape } from '../components/useEscape';
 
 export function PasswordScreen({ view, client }: { view: PasswordView; client: KeywayClient }): React.JSX.Element {
+  const { t } = useTranslation();
   // The password stays in this component until Apply; it is sent once and never comes back in a view.
   const [password, setPassword] = useState('');
+  useEscape(() => void client.invoke('goBack', {}).catch(() => undefined));
   const [visible, setVisible] = useState(false);
   return (
     <section className="screen" aria-labelledby="password-title">
-      <h1 id="password-title">{strings.passwordTitle}</h1>
-      <p className="lead">{format(strings.passwordLead, { host: view.serverHost, loginId: view.loginId })}</p>
+      <h1 id="password-title">{t('passwordTitle')}</h1>
+      <p className="lead">{t('passwordLead', { host: view.serverHost, loginId: view.loginId })}</p>
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -20,7 +23,7 @@ export function PasswordScreen({ view, client }: { view: PasswordView; client: K
           setPassword('');
         }}
       >
-        <label htmlFor="password-input">{strings.passwordLabel}</label>
+        <label htmlFor="password-input">{t('passwordLabel')}</label>
         <div className="password-row">
           <input
             id="password-input"
@@ -35,19 +38,33 @@ export function PasswordScreen({ view, client }: { view: PasswordView; client: K
             onChange={(event) => setPassword(event.target.value)}
           />
           <button type="button" className="secondary" aria-pressed={visible} onClick={() => setVisible(!visible)}>
-            {visible ? strings.hidePassword : strings.showPassword}
+            {visible ? t('hidePassword') : t('showPassword')}
           </button>
         </div>
         <p id="password-hint" className="hint">
-          {strings.passwordHint}
+          {t('passwordHint')}
         </p>
         <ErrorMessage error={view.error} id="password-error" />
+        {view.forgotPassword?.status === 'sent' ? (
+          <p role="status" data-testid="reset-sent">
+            {t('forgotPassword.sent', { loginId: view.loginId, minutes: view.forgotPassword.minutes ?? 30 })}
+          </p>
+        ) : view.forgotPassword ? (
+          <button
+            type="button"
+            className="link"
+            disabled={view.forgotPassword.status === 'sending'}
+            onClick={() => void client.invoke('requestPasswordReset', {}).catch(() => undefined)}
+          >
+            {view.forgotPassword.status === 'sending' ? t('forgotPassword.sending') : t('forgotPassword.link')}
+          </button>
+        ) : null}
         <div className="actions">
           <CommandButton client={client} command="goBack">
-            {strings.back}
+            {t('back')}
           </CommandButton>
           <button type="submit" className="primary" disabled={password.length === 0}>
-            {strings.apply}
+            {t('apply')}
           </button>
         </div>
       </form>

@@ -1,12 +1,13 @@
+import { useTranslation } from 'react-i18next';
 import type { ProgressView } from '../../../electron/ipc/view';
-import { format, strings } from '../i18n';
 
 export function ProgressScreen({ view }: { view: ProgressView }): React.JSX.Element {
+  const { t } = useTranslation();
   return (
     <section className="screen progress" aria-busy="true">
       <div className="spinner" aria-hidden="true" />
       <p role="status" aria-live="polite">
-        {format(strings.progress[view.step], { host: view.serverHost ?? '' })}
+        {t(`progress.${view.step}`, { host: view.serverHost ?? '' })}
       </p>
     </section>
   );

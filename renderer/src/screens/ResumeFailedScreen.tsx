@@ -1,8 +1,8 @@
+import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
 import type { ResumeFailedView } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { strings } from '../i18n';
 
 export function ResumeFailedScreen({
   view,
@@ -11,19 +11,20 @@ export function ResumeFailedScreen({
   view: ResumeFailedView;
   client: KeywayClient;
 }): React.JSX.Element {
+  const { t } = useTranslation();
   return (
     <section className="screen" aria-labelledby="resume-title">
-      <h1 id="resume-title">{strings.resumeFailedTitle}</h1>
+      <h1 id="resume-title">{t('resumeFailedTitle')}</h1>
       <p className="lead">
         {view.loginId} · {view.serverHost}
       </p>
       <ErrorMessage error={view.error} id="resume-error" />
       <div className="actions">
         <CommandButton client={client} command="goBack">
-          {strings.usePassword}
+          {t('usePassword')}
         </CommandButton>
         <CommandButton client={client} command="retry" primary autoFocus>
-          {strings.retry}
+          {t('retry')}
         </CommandButton>
       </div>
     </section>

@@ -1,13 +1,16 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
 import { MAX_PASSWORD_LENGTH, type SecurityView } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { OtpInput } from '../components/OtpInput';
-import { format, strings } from '../i18n';
+import { useEscape } from '../components/useEscape';
+import { formatDate } from '../i18n';
 
 /** Authenticators (add, remove with the password) and remembered devices (forget). */
 export function SecurityScreen({ view, client }: { view: SecurityView; client: KeywayClient }): React.JSX.Element {
+  const { t, i18n } = useTranslation();
   // Which action waits for the password, if any; the password stays here until it is sent once.
   const [asking, setAsking] = useState<{ kind: 'add' } | { kind: 'remove'; id: string } | null>(null);
   const [password, setPassword] = useState('');
@@ -18,21 +21,26 @@ export function SecurityScreen({ view, client }: { view: SecurityView; client: K
     setPassword('');
     setAsking(null);
   };
-  const date = (ms: number): string => new Date(ms).toLocaleDateString();
+  const date = (ms: number): string => formatDate(ms, i18n.language);
+  // Escape closes the password question first, then leaves the page.
+  useEscape(() => {
+    if (asking) setAsking(null);
+    else void client.invoke('goBack', {}).catch(() => undefined);
+  });
 
   return (
     <section className="screen" aria-labelledby="security-title" aria-busy={view.busy}>
-      <h1 id="security-title">{strings.security.title}</h1>
+      <h1 id="security-title">{t('security.title')}</h1>
       <p className="lead">{view.serverHost}</p>
       <ErrorMessage error={view.error} id="security-error" />
 
-      <h2>{strings.security.authenticators}</h2>
-      {view.loaded && view.authenticators.length === 0 && <p>{strings.security.noAuthenticators}</p>}
+      <h2>{t('security.authenticators')}</h2>
+      {view.loaded && view.authenticators.length === 0 && <p>{t('security.noAuthenticators')}</p>}
       <ul className="items">
         {view.authenticators.map((a) => (
           <li key={a.id}>
             <span>
-              {a.name} · {format(strings.security.added, { date: date(a.createdAt) })}
+              {a.name} · {t('security.added', { date: date(a.createdAt) })}
             </span>
             <button
               type="button"
@@ -40,20 +48,20 @@ export function SecurityScreen({ view, client }: { view: SecurityView; client: K
               disabled={view.busy}
               onClick={() => setAsking({ kind: 'remove', id: a.id })}
             >
-              {strings.security.remove}
+              {t('security.remove')}
             </button>
           </li>
         ))}
       </ul>
       {view.enrolling ? (
         <div className="enrollment">
-          <p>{strings.mfa.enrollLead}</p>
-          <img className="qr" src={view.enrolling.qrDataUrl} alt={strings.mfa.qrAlt} width={200} height={200} />
+          <p>{t('mfa.enrollLead')}</p>
+          <img className="qr" src={view.enrolling.qrDataUrl} alt={t('mfa.qrAlt')} width={200} height={200} />
           <p className="secret" data-testid="security-secret">
             {view.enrolling.secret.match(/.{1,4}/g)?.join(' ')}
           </p>
           <p className="prompt" id="security-code-prompt">
-            {strings.mfa.totpPrompt}
+            {t('mfa.totpPrompt')}
           </p>
           <OtpInput
             disabled={view.busy}
@@ -68,7 +76,7 @@ export function SecurityScreen({ view, client }: { view: SecurityView; client: K
           disabled={view.busy || !view.loaded}
           onClick={() => setAsking({ kind: 'add' })}
         >
-          {strings.security.add}
+          {t('security.add')}
         </button>
       )}
 
@@ -79,7 +87,7 @@ export function SecurityScreen({ view, client }: { view: SecurityView; client: K
             send();
           }}
         >
-          <label htmlFor="reauth-password">{strings.security.reauth}</label>
+          <label htmlFor="reauth-password">{t('security.reauth')}</label>
           <input
             id="reauth-password"
             type="password"
@@ -91,24 +99,24 @@ export function SecurityScreen({ view, client }: { view: SecurityView; client: K
           />
           <div className="actions">
             <button type="button" className="secondary" onClick={() => setAsking(null)}>
-              {strings.cancel}
+              {t('cancel')}
             </button>
             <button type="submit" className="primary" disabled={password === ''}>
-              {strings.continue}
+              {t('continue')}
             </button>
           </div>
         </form>
       )}
 
-      <h2>{strings.security.devices}</h2>
-      {view.loaded && view.devices.length === 0 && <p>{strings.security.noDevices}</p>}
+      <h2>{t('security.devices')}</h2>
+      {view.loaded && view.devices.length === 0 && <p>{t('security.noDevices')}</p>}
       <ul className="items">
         {view.devices.map((d) => (
           <li key={d.deviceId}>
             <span>
               {d.name}
-              {d.thisDevice ? ` (${strings.security.thisDevice})` : ''} ·{' '}
-              {format(strings.security.trustedUntil, { date: date(d.trustedUntil) })}
+              {d.thisDevice ? ` (${t('security.thisDevice')})` : ''} ·{' '}
+              {t('security.trustedUntil', { date: date(d.trustedUntil) })}
             </span>
             <button
               type="button"
@@ -116,7 +124,7 @@ export function SecurityScreen({ view, client }: { view: SecurityView; client: K
               disabled={view.busy}
               onClick={() => void client.invoke('removeTrustedDevice', { deviceId: d.deviceId }).catch(() => undefined)}
             >
-              {strings.security.forgetDevice}
+              {t('security.forgetDevice')}
             </button>
           </li>
         ))}
@@ -124,7 +132,7 @@ export function SecurityScreen({ view, client }: { view: SecurityView; client: K
 
       <div className="actions">
         <CommandButton client={client} command="goBack">
-          {strings.back}
+          {t('back')}
         </CommandButton>
       </div>
     </section>

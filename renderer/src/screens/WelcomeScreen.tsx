@@ -1,12 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
 import type { WelcomeView } from '../../../electron/ipc/view';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { ManagedNote } from '../components/ManagedNote';
 import { Logo } from '../components/Logo';
-import { strings } from '../i18n';
 
 export function WelcomeScreen({ view, client }: { view: WelcomeView; client: KeywayClient }): React.JSX.Element {
+  const { t } = useTranslation();
   // The field keeps a local draft so fast typing never waits on a round trip. A view whose text is one
   // we sent is only an echo (possibly of an older keystroke) and must not overwrite the draft; any
   // other text is core's own change (a deep link arrived) and replaces it.
@@ -25,15 +26,17 @@ export function WelcomeScreen({ view, client }: { view: WelcomeView; client: Key
   return (
     <section className="screen" aria-labelledby="welcome-title">
       <Logo onTripleTap={() => void client.invoke('openManualLogin', {}).catch(() => undefined)} />
-      <h1 id="welcome-title">{strings.welcomeTitle}</h1>
-      <p className="lead">{strings.welcomeLead}</p>
+      <h1 id="welcome-title">{t('welcomeTitle')}</h1>
+      <p className="lead">{t('welcomeLead')}</p>
+      {/* Said once at start, e.g. that a damaged settings file was restored from its last good copy. */}
+      <ErrorMessage error={view.notice ?? null} id="welcome-notice" />
       <form
         onSubmit={(event) => {
           event.preventDefault();
           void client.invoke('applyWelcome', {});
         }}
       >
-        <label htmlFor="deployment-input">{strings.welcomeFieldLabel}</label>
+        <label htmlFor="deployment-input">{t('welcomeFieldLabel')}</label>
         <input
           id="deployment-input"
           name="deployment"
@@ -42,7 +45,7 @@ export function WelcomeScreen({ view, client }: { view: WelcomeView; client: Key
           autoCapitalize="off"
           spellCheck={false}
           autoFocus
-          placeholder={strings.welcomeFieldPlaceholder}
+          placeholder={t('welcomeFieldPlaceholder')}
           value={draft}
           maxLength={4096}
           aria-invalid={view.error !== null}
@@ -53,7 +56,7 @@ export function WelcomeScreen({ view, client }: { view: WelcomeView; client: Key
         {/* Enabled by the local draft too: a disabled submit button swallows Enter, and Enter right after
             pasting must not depend on core's echo having arrived. Core still judges what was applied. */}
         <button type="submit" disabled={!view.canApply && draft.trim() === ''}>
-          {strings.apply}
+          {t('apply')}
         </button>
       </form>
       <ManagedNote managed={view.managed} />

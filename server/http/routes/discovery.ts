@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { API_PREFIX, DiscoveryRequest, DiscoveryResponse } from '../../../protocol/api';
+import { API_PREFIX, DiscoveryRequest, DiscoveryResponse, type ServerFeatures } from '../../../protocol/api';
 import type { Limits } from '../../config';
 import type { SignInPolicy } from '../../discovery/sign-in-policy';
 import type { ServerIdentity } from '../../identity';
@@ -18,6 +18,7 @@ export function registerDiscoveryRoutes(
   policy: SignInPolicy,
   identity: ServerIdentity,
   limits: Limits,
+  features: () => ServerFeatures = () => SERVER_FEATURES,
 ): void {
   const perSource = createLimiter(app, {
     max: limits.discoveryPerSourcePerMinute,
@@ -31,7 +32,7 @@ export function registerDiscoveryRoutes(
     return sendJson(reply, DiscoveryResponse, {
       server: { name: identity.name, origin: identity.origin },
       signIn: policy.methodForName(body.loginId),
-      features: SERVER_FEATURES,
+      features: features(),
       license: identity.license,
     });
   });

@@ -24,7 +24,8 @@ export async function startHarness(
   const child = spawn(process.execPath, [path.join(root, 'dist', 'harness', 'harness.mjs'), '--port', '0', ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...options.env },
+    // English unless a test sets a locale: the suite reads English labels whatever this machine's locale.
+    env: { ...process.env, LANGUAGE: '', LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8', ...options.env },
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -51,7 +52,8 @@ export async function startHarness(
 }
 
 export async function stopHarness(harness: Harness): Promise<void> {
-  if (harness.process.exitCode !== null) return;
+  // Already gone: exited, or killed by a signal (a fault test's SIGKILL), which leaves exitCode null.
+  if (harness.process.exitCode !== null || harness.process.signalCode !== null) return;
   const exited = new Promise((resolve) => harness.process.once('exit', resolve));
   harness.process.kill('SIGTERM');
   await exited;

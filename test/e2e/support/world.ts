@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test as base } from '@playwright/test';
 import keytar from 'keytar';
 import { KEYCHAIN_SERVICE, refreshTokenAccount } from '../../../electron/core/secrets/accounts';
-import { startReferenceServer, type RunningServer } from '../../../server/index';
+import { startReferenceServer, type ReferenceServerOptions, type RunningServer } from '../../../server/index';
 import { startSmtpSink } from '../../support/smtp-sink';
 import { startHarness, stopHarness, type Harness } from './harness';
 import { KeywayPage } from './keyway-page';
@@ -21,8 +21,11 @@ export interface World {
   dataDir: string;
   sink: SmtpSink;
   profileDir: string;
-  /** Starts (or restarts) the harness on this profile; optional args such as a deep link. */
-  launch(args?: string[]): Promise<Harness>;
+  /**
+   * Starts (or restarts) the harness on this profile; optional args such as a deep link, and extra
+   * environment (e.g. a D-Bus session without a keychain).
+   */
+  launch(args?: string[], env?: Record<string, string>): Promise<Harness>;
   /** Hands a link to the running harness the way the OS hands it to a running app. */
   openLink(url: string): Promise<void>;
   /** The refresh token Keyway keeps in the real keychain for this server, or null. */
@@ -31,10 +34,14 @@ export interface World {
   settings(): { installationId: string; profiles: { origin: string }[] } | null;
 }
 
-export const test = base.extend<{ world: World; keyway: KeywayPage }>({
-  // Playwright reads fixture dependencies from the destructuring pattern; this fixture has none.
-  // eslint-disable-next-line no-empty-pattern
-  world: async ({}, use) => {
+export const test = base.extend<{
+  world: World;
+  keyway: KeywayPage;
+  /** Extra reference-server options for a spec (`test.use({ serverOptions: { otpTtlSeconds: 8 } })`). */
+  serverOptions: Partial<ReferenceServerOptions>;
+}>({
+  serverOptions: [{}, { option: true }],
+  world: async ({ serverOptions }, use) => {
     const sink = await startSmtpSink();
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-e2e-server-'));
     const profileDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-e2e-profile-'));
@@ -42,6 +49,7 @@ export const test = base.extend<{ world: World; keyway: KeywayPage }>({
       dataDir,
       smtp: { host: '127.0.0.1', port: sink.port },
       log: () => undefined,
+      ...serverOptions,
     });
     const running: { harness: Harness | null } = { harness: null };
     const settings = (): ReturnType<World['settings']> => {
@@ -58,9 +66,9 @@ export const test = base.extend<{ world: World; keyway: KeywayPage }>({
       dataDir,
       sink,
       profileDir,
-      async launch(args = []) {
+      async launch(args = [], env = {}) {
         if (running.harness) await stopHarness(running.harness);
-        running.harness = await startHarness(['--profile', profileDir, ...args]);
+        running.harness = await startHarness(['--profile', profileDir, ...args], { env });
         return running.harness;
       },
       async openLink(url) {

@@ -194,6 +194,8 @@ describe('toCorePolicy: what core enforces', () => {
       disableImport: true,
       disableManualLogin: true,
       forceUnifiedLogin: false,
+      // Core picks the UI's language (policy, then the OS, then English).
+      defaultLanguage: 'fr',
     });
   });
 

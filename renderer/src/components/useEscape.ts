@@ -1,0 +1,23 @@
+import { useEffect, useRef } from 'react';
+
+/**
+ * Escape does what the screen's Cancel/Back button does (the keyboard's "never mind"). Ignored while an
+ * input method is composing text, and when `handler` is null (nothing to cancel on this screen now).
+ */
+export function useEscape(handler: (() => void) | null): void {
+  const current = useRef(handler);
+  useEffect(() => {
+    current.current = handler;
+  });
+  const enabled = handler !== null;
+  useEffect(() => {
+    if (!enabled) return;
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.key !== 'Escape' || event.isComposing || event.defaultPrevented) return;
+      event.preventDefault();
+      current.current?.();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [enabled]);
+}

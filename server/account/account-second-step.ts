@@ -1,0 +1,248 @@
+import type { FastifyReply } from 'fastify';
+import { KeywayError } from '../../protocol/errors';
+import { MfaChannel } from '../../protocol/mfa';
+import { statusOf } from '../http/problem';
+import { qrSvg } from '../landing/qr';
+import type { LiveChallenge } from '../mfa/challenges';
+import { DEFAULT_CODE_TIMINGS } from '../mfa/codes';
+import { enrollmentRequired } from '../mfa/policy';
+import type { ChallengeRef } from '../mfa/second-step';
+import { channelOptions } from '../mfa/sign-in-gate';
+import { groupSecret } from '../mfa/totp';
+import { mfaChoicePage, mfaCodePage, mfaEnrollPage, mfaUnavailablePage } from '../oidc/mfa-pages';
+import type { MfaServices } from '../services';
+import { ACCOUNT_PATH, accountSignInPage } from './account-pages';
+import type { AccountSession } from './account-sessions';
+import { sendHtml } from './web-form';
+
+/** What the step shows: the choice of ways, a code field for one channel, or authenticator enrolment. */
+type View = { kind: 'choose' } | { kind: 'code'; channel: MfaChannel; notice?: string } | { kind: 'enroll' };
+type Way = MfaChannel | 'enroll';
+
+/** One request's view of the step: the session, its CSRF token, and where Cancel goes. */
+export interface StepContext {
+  mfa: MfaServices;
+  serverName: string;
+  session: AccountSession;
+  csrfToken: string;
+  /** Ends the half-signed-in session (a link, so it carries the CSRF token). */
+  cancelUrl: string;
+  /** The sign-in form's token, for when the step is over and the password must be typed again. */
+  signInCsrfToken: () => string;
+}
+
+/**
+ * The account page's second step, with the MFA pages and rules of the OpenID Provider's sign-in: the
+ * challenge is the same kind, bound to this browser session (`account:<session hash>`) instead of a
+ * provider interaction, so only the browser holding the session cookie can use it.
+ */
+export function challengeOf(session: AccountSession): Extract<ChallengeRef, { interactionUid: string }> {
+  return { interactionUid: `account:${session.idHash}` };
+}
+
+/** Right after the password: straight to the only way there is, or the choice. */
+export async function startSecondStep(context: StepContext, reply: FastifyReply): Promise<FastifyReply> {
+  const live = liveOrNull(context);
+  if (!live) return signInAgain(context, reply, 'This sign-in has expired. Sign in again.');
+  const ways = waysOf(context, live);
+  if (ways.length === 0) return sendHtml(reply, 403, mfaUnavailablePage(context.serverName));
+  const only = ways.length === 1 ? ways[0] : undefined;
+  return only === undefined ? render(context, reply, live, { kind: 'choose' }, {}) : take(context, reply, live, only);
+}
+
+/** A GET while the step is under way: the channel chosen before (without sending anything), or the choice. */
+export async function showSecondStep(
+  context: StepContext,
+  reply: FastifyReply,
+  wantsChoice: boolean,
+): Promise<FastifyReply> {
+  let live: LiveChallenge;
+  try {
+    live = context.mfa.secondStep.live(challengeOf(context.session));
+  } catch (error) {
+    if (!(error instanceof KeywayError)) throw error;
+    return signInAgain(context, reply, error.message);
+  }
+  const chosen = live.challenge.chosenChannel;
+  const view: View = !wantsChoice && chosen !== undefined ? viewFor(context, live, chosen) : { kind: 'choose' };
+  return render(context, reply, live, view, {});
+}
+
+/** A way picked on the choice page (or Resend, which posts the channel again). */
+export async function chooseWay(
+  context: StepContext,
+  reply: FastifyReply,
+  field: string | undefined,
+): Promise<FastifyReply> {
+  const live = liveOrNull(context);
+  if (!live) return signInAgain(context, reply, 'This sign-in has expired. Sign in again.');
+  const way = field === 'enroll' ? 'enroll' : MfaChannel.safeParse(field).data;
+  if (way === undefined || !waysOf(context, live).includes(way)) {
+    return render(context, reply, live, { kind: 'choose' }, { status: 400, error: 'Choose one of these ways.' });
+  }
+  return take(context, reply, live, way);
+}
+
+/**
+ * Checks a code. Returns true when the step is passed (the challenge is spent); otherwise the page with
+ * the reason has been sent.
+ */
+export async function verifyCode(
+  context: StepContext,
+  reply: FastifyReply,
+  fields: Record<string, string>,
+): Promise<boolean> {
+  const live = liveOrNull(context);
+  if (!live) {
+    await signInAgain(context, reply, 'This sign-in has expired. Sign in again.');
+    return false;
+  }
+  const channel = MfaChannel.safeParse(fields.channel).data ?? 'totp';
+  const view = viewFor(context, live, channel);
+  const code = (fields.code ?? '').replace(/\s/g, '');
+  if (!/^\d{6}$/.test(code)) {
+    await render(context, reply, live, view, { status: 400, error: 'Enter the 6-digit code.' });
+    return false;
+  }
+  try {
+    context.mfa.secondStep.verify(challengeOf(context.session), channel, code, () => undefined);
+    return true;
+  } catch (error) {
+    await renderError(context, reply, live, view, error);
+    return false;
+  }
+}
+
+async function take(context: StepContext, reply: FastifyReply, live: LiveChallenge, way: Way): Promise<FastifyReply> {
+  const ref = challengeOf(context.session);
+  if (way === 'enroll') return render(context, reply, live, { kind: 'enroll' }, {});
+  if (way === 'totp') {
+    context.mfa.secondStep.choose(ref, 'totp');
+    return render(context, reply, live, { kind: 'code', channel: 'totp' }, {});
+  }
+  try {
+    const sent = await context.mfa.secondStep.send(ref, way);
+    const how = way === 'email' ? 'by e-mail' : 'by text message';
+    return await render(
+      context,
+      reply,
+      live,
+      { kind: 'code', channel: way, notice: `We sent a code ${how} to ${sent.hint}.` },
+      {},
+    );
+  } catch (error) {
+    return renderError(context, reply, live, { kind: 'code', channel: way }, error);
+  }
+}
+
+/** A dead challenge goes back to the password; anything else stays on the page with the reason. */
+function renderError(
+  context: StepContext,
+  reply: FastifyReply,
+  live: LiveChallenge,
+  view: View,
+  error: unknown,
+): Promise<FastifyReply> | FastifyReply {
+  if (!(error instanceof KeywayError)) throw error;
+  if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
+  if (error.code === 'mfa_too_many_attempts' || error.code === 'mfa_challenge_expired') {
+    return signInAgain(context, reply, error.message, statusOf(error.code));
+  }
+  return render(context, reply, live, view, { status: statusOf(error.code), error: error.message });
+}
+
+async function render(
+  context: StepContext,
+  reply: FastifyReply,
+  live: LiveChallenge,
+  view: View,
+  state: { status?: number; error?: string },
+): Promise<FastifyReply> {
+  const common = {
+    serverName: context.serverName,
+    csrfToken: context.csrfToken,
+    cancelUrl: context.cancelUrl,
+    error: state.error,
+  };
+  const ways = waysOf(context, live);
+  const otherWaysUrl = ways.length > 1 ? `${ACCOUNT_PATH}?mfa=choose` : undefined;
+  const status = state.status ?? 200;
+  const verifyAction = `${ACCOUNT_PATH}/mfa/verify`;
+  if (view.kind === 'enroll') {
+    const enrollment = context.mfa.secondStep.enroll(challengeOf(context.session));
+    return sendHtml(
+      reply,
+      status,
+      mfaEnrollPage({
+        ...common,
+        verifyAction,
+        qrSvg: await qrSvg(enrollment.otpauthUri),
+        groupedSecret: groupSecret(enrollment.secret),
+        otherWaysUrl,
+      }),
+    );
+  }
+  const options = optionsOf(context, live);
+  if (view.kind === 'choose') {
+    return sendHtml(
+      reply,
+      status,
+      mfaChoicePage({ ...common, action: `${ACCOUNT_PATH}/mfa/channel`, options, canEnroll: ways.includes('enroll') }),
+    );
+  }
+  return sendHtml(
+    reply,
+    status,
+    mfaCodePage({
+      ...common,
+      channel: view.channel,
+      hint: options.find((option) => option.channel === view.channel)?.hint ?? '',
+      verifyAction,
+      sendAction: `${ACCOUNT_PATH}/mfa/channel`,
+      notice: view.notice,
+      resendAfterSeconds: DEFAULT_CODE_TIMINGS.resendCooldownSeconds,
+      codeMinutes: Math.round(DEFAULT_CODE_TIMINGS.codeTtlSeconds / 60),
+      otherWaysUrl,
+    }),
+  );
+}
+
+function signInAgain(context: StepContext, reply: FastifyReply, error: string, status = 400): FastifyReply {
+  return sendHtml(
+    reply,
+    status,
+    accountSignInPage({ serverName: context.serverName, csrfToken: context.signInCsrfToken(), login: '', error }),
+  );
+}
+
+function liveOrNull(context: StepContext): LiveChallenge | undefined {
+  try {
+    return context.mfa.secondStep.live(challengeOf(context.session));
+  } catch (error) {
+    if (error instanceof KeywayError) return undefined;
+    throw error;
+  }
+}
+
+/** A code for this channel is typed on the enrolment page while the user has no authenticator yet. */
+function viewFor(context: StepContext, live: LiveChallenge, channel: MfaChannel): View {
+  const ways = waysOf(context, live);
+  if (channel === 'totp' && !ways.includes('totp'))
+    return ways.includes('enroll') ? { kind: 'enroll' } : { kind: 'choose' };
+  return ways.includes(channel) ? { kind: 'code', channel } : { kind: 'choose' };
+}
+
+function optionsOf(context: StepContext, live: LiveChallenge) {
+  const policy = context.mfa.policy.read();
+  return channelOptions(policy, live.user, context.mfa.gate.factorsOf(live.user));
+}
+
+/** Every way this user can pass the step now: available channels, and enrolment when policy requires it. */
+function waysOf(context: StepContext, live: LiveChallenge): Way[] {
+  const policy = context.mfa.policy.read();
+  const factors = context.mfa.gate.factorsOf(live.user);
+  const channels: Way[] = optionsOf(context, live)
+    .filter((option) => option.available)
+    .map((option) => option.channel);
+  return enrollmentRequired(policy, factors) ? ['enroll', ...channels] : channels;
+}

@@ -1,0 +1,40 @@
+import { parseDeploymentCode } from '../../protocol/deployment-code';
+import { deploymentSecretHash, type DeploymentService, type IssuedDeployment } from '../deployments/deployment-service';
+import type { Db } from '../storage/database';
+import type { UserRecord } from '../users/user-store';
+import type { AccountSession, AccountSessionStore } from './account-sessions';
+
+/** A link from the account page works this long: it is used right away, on this computer or a phone. */
+export const SELF_DEPLOYMENT_TTL_SECONDS = 10 * 60;
+
+/**
+ * Deployment links a signed-in user makes for themself on the account page. Each is an ordinary
+ * deployment (the deployment service makes it, so redemption works unchanged), short-lived and
+ * single-use; making a new one voids the one the page showed before, so at most one is open per page.
+ */
+export class SelfDeployment {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => number,
+    private readonly deployments: DeploymentService,
+    private readonly sessions: AccountSessionStore,
+  ) {}
+
+  fresh(session: AccountSession, user: UserRecord): IssuedDeployment {
+    const issued = this.deployments.create(user, SELF_DEPLOYMENT_TTL_SECONDS);
+    const previous = this.sessions.swapDeployment(
+      session.idHash,
+      deploymentSecretHash(parseDeploymentCode(issued.code)),
+    );
+    if (previous !== undefined) {
+      const now = this.clock();
+      // Expired rather than deleted: a late redemption then hears "expired", not "unknown".
+      this.db
+        .prepare<[number, string, number]>(
+          'UPDATE deployments SET expires_at = ? WHERE secret_hash = ? AND redeemed_at IS NULL AND expires_at > ?',
+        )
+        .run(now, previous, now);
+    }
+    return issued;
+  }
+}

@@ -1,0 +1,119 @@
+import { X509Certificate } from 'node:crypto';
+import { z } from 'zod';
+import { KeywayError } from '../../protocol/errors';
+import { isLoopbackHost } from '../../protocol/server-origin';
+
+/** A provider's id is part of its URLs (/sso/saml/<id>/metadata): short, lower case, stable. */
+export const ProviderId = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, 'must be 1–32 lower-case letters, digits or inner hyphens');
+
+/** https, or plain http only to this computer (development and tests), as everywhere in Keyway. */
+export const ProviderUrl = z
+  .string({ error: missing('must be a URL') })
+  .max(2048)
+  .refine((text) => URL.parse(text) !== null, 'is not a URL')
+  .refine((text) => {
+    const url = URL.parse(text);
+    return url === null || url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+  }, 'must use https (plain http only on this computer, for development)')
+  .refine((text) => {
+    const url = URL.parse(text);
+    return url === null || (url.username === '' && url.password === '' && url.hash === '');
+  }, 'must not carry a user name, password or #fragment');
+
+/** A PEM certificate (or its bare base64 body, as IdP consoles show it), normalized to PEM. */
+export const PemCertificate = z.string().transform((text, context) => {
+  const body = text.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+  try {
+    const certificate = new X509Certificate(Buffer.from(body, 'base64'));
+    return certificate.toString();
+  } catch {
+    context.addIssue({ code: 'custom', message: 'is not an X.509 certificate (PEM or base64)' });
+    return z.NEVER;
+  }
+});
+
+const Text = z
+  .string({ error: missing('must be text') })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(1024);
+
+export const SamlSettings = z.strictObject({
+  /** The IdP's single sign-on URL for the HTTP-Redirect binding. */
+  ssoUrl: ProviderUrl,
+  /** The IdP's entity ID; assertions must name it as their Issuer. */
+  idpEntityId: Text,
+  /** The IdP's signing certificates; several during a rollover. */
+  idpCertificates: z
+    .array(PemCertificate, { error: missing('must be a list of certificates') })
+    .min(1, 'is missing')
+    .max(4, 'can be at most 4 certificates'),
+  /** Keyway's entity ID at this IdP; defaults to the SP metadata URL. */
+  spEntityId: Text.optional(),
+  /** The attribute with the e-mail address; the usual names are tried when absent. */
+  emailAttribute: Text.optional(),
+  /** The attribute with the display name; the usual names are tried when absent. */
+  nameAttribute: Text.optional(),
+});
+export type SamlSettings = z.infer<typeof SamlSettings>;
+
+export const TokenEndpointAuthMethod = z.enum(['client_secret_basic', 'client_secret_post'], {
+  error: 'must be client_secret_basic or client_secret_post',
+});
+export type TokenEndpointAuthMethod = z.infer<typeof TokenEndpointAuthMethod>;
+
+export const OidcSettings = z.strictObject({
+  issuer: ProviderUrl,
+  clientId: z
+    .string({ error: missing('must be text') })
+    .min(1, 'must not be empty')
+    .max(255),
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod,
+});
+export type OidcSettings = z.infer<typeof OidcSettings>;
+
+interface ProviderCommon {
+  id: string;
+  displayName: string;
+  /** Create a Keyway user on the first sign-in of someone unknown (just-in-time provisioning). */
+  jit: boolean;
+  /** Show the password form on the sign-in page beside this provider's button. */
+  passwordBeside: boolean;
+  /** E-mail domains routed straight to this provider (home-realm discovery). */
+  domains: string[];
+}
+
+export type IdentityProvider =
+  (ProviderCommon & { kind: 'saml'; saml: SamlSettings }) | (ProviderCommon & { kind: 'oidc'; oidc: OidcSettings });
+
+export type ProviderKind = IdentityProvider['kind'];
+
+/** What the admin calls each setting, for messages ("The issuer must use https"). */
+const LABELS: Record<string, string> = {
+  ssoUrl: 'IdP SSO URL',
+  idpEntityId: 'IdP entity ID',
+  idpCertificates: 'IdP signing certificate',
+  spEntityId: 'SP entity ID',
+  emailAttribute: 'e-mail attribute',
+  nameAttribute: 'name attribute',
+  issuer: 'issuer',
+  clientId: 'client ID',
+  tokenEndpointAuthMethod: 'token endpoint auth method',
+};
+
+/** Parses `value` with `schema`, or throws invalid_input naming the setting and the first problem. */
+export function parseSetting<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const key = issue?.path[0];
+  const label = typeof key === 'string' ? (LABELS[key] ?? key) : what;
+  throw new KeywayError('invalid_input', `The ${label} ${issue?.message ?? 'is not valid'}.`);
+}
+
+/** A zod error message that says "is missing" for an absent value and `otherwise` for a wrong one. */
+function missing(otherwise: string): (issue: { input: unknown }) => string {
+  return (issue) => (issue.input === undefined ? 'is missing' : otherwise);
+}

@@ -1,0 +1,90 @@
+// @peculiar/x509 resolves its algorithm providers through tsyringe, which needs the Reflect metadata API.
+import 'reflect-metadata';
+import { createHash, createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
+import { X509CertificateGenerator } from '@peculiar/x509';
+import type { Db } from '../storage/database';
+
+/** The SAML service provider's signing key and the certificate its metadata publishes. */
+export interface SpKeys {
+  /** PKCS#8 PEM; signs AuthnRequests. */
+  privateKey: string;
+  /** Self-signed X.509 PEM with the public half. */
+  certificate: string;
+}
+
+/** Long enough never to need a rollover in the reference server's life; IdPs ignore its dates anyway. */
+const CERTIFICATE_YEARS = 10;
+
+interface KeyRow {
+  private_key: string;
+  certificate: string;
+}
+
+/**
+ * The SP key pair, generated on first use and read back afterwards (like the provider's keys in
+ * oidc/keys.ts), so the metadata an admin imported into their IdP stays right across restarts. RSA,
+ * not EC: AD FS and older IdPs verify only RSA signatures on SAML messages. A fresh pair is made
+ * outside the database (WebCrypto is asynchronous), then stored in one IMMEDIATE transaction that keeps
+ * whichever pair was stored first: a server and an admin command on a fresh data dir agree on one.
+ */
+export async function loadSpKeys(db: Db, clock: () => number): Promise<SpKeys> {
+  const stored = readKeys(db);
+  if (stored) return stored;
+  const fresh = await newSpKeys(clock());
+  return db
+    .transaction(() => {
+      const winner = readKeys(db);
+      if (winner) return winner;
+      db.prepare<[string, string, string, number]>(
+        'INSERT INTO saml_sp_keys (kid, private_key, certificate, created_at) VALUES (?, ?, ?, ?)',
+      ).run(fingerprint(fresh.certificate), fresh.privateKey, fresh.certificate, clock());
+      return fresh;
+    })
+    .immediate();
+}
+
+function readKeys(db: Db): SpKeys | undefined {
+  const row = db
+    .prepare<[], KeyRow>('SELECT private_key, certificate FROM saml_sp_keys ORDER BY created_at DESC LIMIT 1')
+    .get();
+  return row && { privateKey: row.private_key, certificate: row.certificate };
+}
+
+/** SAML identity providers read only the public key from the certificate; they never check a chain. */
+async function newSpKeys(now: number): Promise<SpKeys> {
+  const algorithm = {
+    name: 'RSASSA-PKCS1-v1_5',
+    hash: 'SHA-256',
+    publicExponent: new Uint8Array([1, 0, 1]),
+    modulusLength: 2048,
+  };
+  const keys = await crypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
+  const notBefore = new Date(now - 60_000);
+  const notAfter = new Date(now);
+  notAfter.setUTCFullYear(notAfter.getUTCFullYear() + CERTIFICATE_YEARS);
+  const generated = await X509CertificateGenerator.createSelfSigned({
+    // A positive 128-bit serial (RFC 5280 allows up to 20 octets).
+    serialNumber: `01${randomBytes(16).toString('hex')}`,
+    name: 'CN=Keyway SAML service provider',
+    notBefore,
+    notAfter,
+    signingAlgorithm: algorithm,
+    keys,
+  });
+  const certificate = generated.toString('pem');
+  const pkcs8 = Buffer.from(await crypto.subtle.exportKey('pkcs8', keys.privateKey));
+  const privateKey = createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({
+    type: 'pkcs8',
+    format: 'pem',
+  });
+  // The server signs with node:crypto and publishes this certificate: both must agree before it is kept.
+  if (!new X509Certificate(certificate).verify(new X509Certificate(certificate).publicKey)) {
+    throw new Error('The new SAML certificate does not verify.');
+  }
+  return { privateKey: privateKey.toString(), certificate };
+}
+
+/** SHA-256 of the certificate's DER, as a stable key id. */
+function fingerprint(certificate: string): string {
+  return createHash('sha256').update(new X509Certificate(certificate).raw).digest('base64url');
+}

@@ -1,0 +1,270 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { LoginId, Password } from '../../../protocol/api';
+import { KeywayError } from '../../../protocol/errors';
+import { ACCOUNT_PATH, accountMessagePage, accountSignInPage, selfDeploymentPage } from '../../account/account-pages';
+import {
+  challengeOf,
+  chooseWay,
+  showSecondStep,
+  startSecondStep,
+  verifyCode,
+  type StepContext,
+} from '../../account/account-second-step';
+import {
+  ACCOUNT_SESSION_TTL_MS,
+  SECOND_FACTOR_TTL_MS,
+  type AccountSession,
+  type AccountSessionStore,
+} from '../../account/account-sessions';
+import type { SelfDeployment } from '../../account/self-deployment';
+import {
+  FormGuard,
+  WebCookies,
+  csrfTokenOf,
+  formFields,
+  registerFormScope,
+  sameOrigin,
+  sendHtml,
+  tokensMatch,
+} from '../../account/web-form';
+import type { Limits } from '../../config';
+import type { ServerIdentity } from '../../identity';
+import { qrSvg } from '../../landing/qr';
+import type { MfaServices } from '../../services';
+import type { SessionService } from '../../sessions/session-service';
+import type { UserStore } from '../../users/user-store';
+import { statusOf } from '../problem';
+import { createLimiter } from '../rate-limiter';
+
+export interface AccountRouteDeps {
+  identity: ServerIdentity;
+  sessions: SessionService;
+  mfa: MfaServices;
+  users: UserStore;
+  accountSessions: AccountSessionStore;
+  selfDeployment: SelfDeployment;
+  limits: Limits;
+}
+
+const SESSION_COOKIE = 'keyway-account';
+const SIGN_IN_PURPOSE = 'account-sign-in';
+const SESSION_PURPOSE = 'account';
+/** Links made per account session per minute (each page view makes one). */
+const LINKS_PER_SESSION_PER_MINUTE = 20;
+
+interface AccountQuery {
+  Querystring: { mfa?: string; csrf?: string };
+}
+
+/**
+ * The account page: a user signs in with their password (and MFA, as on the OpenID Provider's pages,
+ * with the same lock-out and limits) and gets a fresh deployment link for themself, as a QR code, an
+ * "Open Keyway" button and a code (journey 3). A browser session in an HttpOnly cookie; every post
+ * carries a CSRF token and must come from this origin; pages are never cached (no-store).
+ */
+export async function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDeps): Promise<void> {
+  const { identity, accountSessions } = deps;
+  const origin = (): string => identity.origin;
+  const cookies = new WebCookies(origin);
+  const forms = new FormGuard(cookies, origin);
+
+  /** The session behind this browser's cookie, with its cookie value (the CSRF tokens derive from it). */
+  const current = (request: FastifyRequest): { id: string; session: AccountSession } | undefined => {
+    const id = cookies.read(request, SESSION_COOKIE);
+    const session = id === undefined ? undefined : accountSessions.find(id);
+    return id !== undefined && session ? { id, session } : undefined;
+  };
+
+  const signInPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    state: { login?: string; error?: string },
+  ): FastifyReply =>
+    sendHtml(
+      reply,
+      status,
+      accountSignInPage({
+        serverName: identity.name,
+        csrfToken: forms.tokenFor(request, reply, SIGN_IN_PURPOSE),
+        login: state.login ?? '',
+        error: state.error,
+      }),
+    );
+
+  const stepContext = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    held: { id: string; session: AccountSession },
+  ): StepContext => {
+    const csrfToken = csrfTokenOf(held.id, SESSION_PURPOSE);
+    return {
+      mfa: deps.mfa,
+      serverName: identity.name,
+      session: held.session,
+      csrfToken,
+      cancelUrl: `${ACCOUNT_PATH}/sign-out?csrf=${encodeURIComponent(csrfToken)}`,
+      signInCsrfToken: () => forms.tokenFor(request, reply, SIGN_IN_PURPOSE),
+    };
+  };
+
+  const refused = (reply: FastifyReply): FastifyReply =>
+    sendHtml(
+      reply,
+      403,
+      accountMessagePage(identity.name, 'This form was not accepted', [
+        'It did not come from this page, or the page is out of date.',
+      ]),
+    );
+
+  const endSession = (reply: FastifyReply, held: { session: AccountSession } | undefined): void => {
+    if (held) accountSessions.end(held.session.idHash);
+    cookies.clear(reply, SESSION_COOKIE);
+  };
+
+  await registerFormScope(app, (scope) => {
+    const signInPerSource = createLimiter(scope, {
+      max: deps.limits.signInPerSourcePerMinute,
+      windowSeconds: 60,
+      what: 'sign-in attempts from this address',
+    });
+    const mfaPerSource = createLimiter(scope, {
+      max: deps.limits.mfaPerSourcePerMinute,
+      windowSeconds: 60,
+      what: 'verification requests from this address',
+    });
+    const linksPerSession = createLimiter(scope, {
+      max: LINKS_PER_SESSION_PER_MINUTE,
+      windowSeconds: 60,
+      what: 'new links for this account page',
+    });
+
+    scope.get<AccountQuery>(ACCOUNT_PATH, async (request, reply) => {
+      const held = current(request);
+      if (!held) return signInPage(request, reply, 200, {});
+      if (held.session.stage === 'second_factor') {
+        return showSecondStep(stepContext(request, reply, held), reply, request.query.mfa === 'choose');
+      }
+      const user = deps.users.findById(held.session.userId);
+      if (!user) {
+        endSession(reply, held);
+        return signInPage(request, reply, 200, {});
+      }
+      try {
+        await linksPerSession(request, `account-links:${held.session.idHash}`);
+      } catch (error) {
+        if (!(error instanceof KeywayError)) throw error;
+        if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
+        return sendHtml(reply, 429, accountMessagePage(identity.name, 'Too many new links', [error.message]));
+      }
+      const link = deps.selfDeployment.fresh(held.session, user);
+      return sendHtml(
+        reply,
+        200,
+        selfDeploymentPage({
+          serverName: identity.name,
+          displayName: user.displayName,
+          loginId: user.loginId,
+          code: link.code,
+          deepLink: link.deepLink,
+          expiresAt: link.expiresAt,
+          qrSvg: await qrSvg(link.deepLink),
+          csrfToken: csrfTokenOf(held.id, SESSION_PURPOSE),
+        }),
+      );
+    });
+
+    scope.post(`${ACCOUNT_PATH}/sign-in`, async (request, reply) => {
+      const fields = formFields(request.body);
+      if (!forms.check(request, SIGN_IN_PURPOSE, fields.csrf)) return refused(reply);
+      const login = (fields.login ?? '').trim();
+      const password = fields.password ?? '';
+      let user;
+      try {
+        await signInPerSource(request);
+        if (login === '') throw new KeywayError('invalid_input', 'Enter your e-mail address or login ID.');
+        if (password === '') throw new KeywayError('invalid_input', 'Enter your password.');
+        if (!LoginId.safeParse(login).success || !Password.safeParse(password).success) {
+          throw new KeywayError('invalid_credentials', 'The login ID or password is not correct.');
+        }
+        // Any user, whatever their sign-in method: the same check as the provider's sign-in page.
+        user = await deps.sessions.authenticate(login, password, 'oidc');
+      } catch (error) {
+        if (!(error instanceof KeywayError)) throw error;
+        if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
+        return signInPage(request, reply, statusOf(error.code), { login, error: error.message });
+      }
+      // A fresh session id on every sign-in (the cookie is overwritten below): a cookie planted before
+      // cannot become a signed-in session.
+      const previous = current(request);
+      if (previous) accountSessions.end(previous.session.idHash);
+      const started = accountSessions.start(user.id, 'second_factor');
+      const held = { id: started.id, session: accountSessions.find(started.id) };
+      if (!held.session) throw new Error('The new account session vanished.');
+      const challenge = deps.mfa.gate.startForInteraction(user, challengeOf(held.session).interactionUid);
+      if (!challenge) {
+        accountSessions.end(held.session.idHash);
+        const signedIn = accountSessions.start(user.id, 'signed_in');
+        cookies.set(reply, SESSION_COOKIE, signedIn.id, ACCOUNT_SESSION_TTL_MS / 1000);
+        return reply.redirect(ACCOUNT_PATH, 303);
+      }
+      cookies.set(reply, SESSION_COOKIE, held.id, SECOND_FACTOR_TTL_MS / 1000);
+      return startSecondStep(stepContext(request, reply, { id: held.id, session: held.session }), reply);
+    });
+
+    // The second step's forms: a channel (or Resend), and the code.
+    const secondStepForm = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      handle: (context: StepContext, fields: Record<string, string>) => Promise<FastifyReply>,
+    ): Promise<FastifyReply> => {
+      const held = current(request);
+      const fields = formFields(request.body);
+      if (held?.session.stage !== 'second_factor') {
+        return signInPage(request, reply, 400, { error: 'This sign-in has expired. Sign in again.' });
+      }
+      if (!sameOrigin(request, origin()) || !tokensMatch(csrfTokenOf(held.id, SESSION_PURPOSE), fields.csrf)) {
+        return refused(reply);
+      }
+      const context = stepContext(request, reply, held);
+      try {
+        await mfaPerSource(request);
+      } catch (error) {
+        if (!(error instanceof KeywayError)) throw error;
+        if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
+        return sendHtml(reply, 429, accountMessagePage(identity.name, 'Too many tries', [error.message]));
+      }
+      return handle(context, fields);
+    };
+
+    scope.post(`${ACCOUNT_PATH}/mfa/channel`, (request, reply) =>
+      secondStepForm(request, reply, (context, fields) => chooseWay(context, reply, fields.channel)),
+    );
+
+    scope.post(`${ACCOUNT_PATH}/mfa/verify`, (request, reply) =>
+      secondStepForm(request, reply, async (context, fields) => {
+        if (!(await verifyCode(context, reply, fields))) return reply;
+        accountSessions.end(context.session.idHash);
+        const signedIn = accountSessions.start(context.session.userId, 'signed_in');
+        cookies.set(reply, SESSION_COOKIE, signedIn.id, ACCOUNT_SESSION_TTL_MS / 1000);
+        return reply.redirect(ACCOUNT_PATH, 303);
+      }),
+    );
+
+    const signOut = (request: FastifyRequest, reply: FastifyReply, token: unknown): FastifyReply => {
+      const held = current(request);
+      if (held && !tokensMatch(csrfTokenOf(held.id, SESSION_PURPOSE), token)) return refused(reply);
+      endSession(reply, held);
+      return reply.redirect(ACCOUNT_PATH, 303);
+    };
+    scope.post(`${ACCOUNT_PATH}/sign-out`, (request, reply) => {
+      if (!sameOrigin(request, origin())) return refused(reply);
+      return signOut(request, reply, formFields(request.body).csrf);
+    });
+    // The second step's Cancel is a link; it carries the token all the same.
+    scope.get<AccountQuery>(`${ACCOUNT_PATH}/sign-out`, (request, reply) =>
+      signOut(request, reply, request.query.csrf),
+    );
+  });
+}

@@ -1,0 +1,119 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import { API_PREFIX } from '../../../protocol/api';
+import { KeywayError } from '../../../protocol/errors';
+import {
+  PASSWORD_RESET_PAGE_PATH,
+  PasswordResetRequest,
+  PasswordResetRequested,
+} from '../../../protocol/password-reset';
+import { FormGuard, WebCookies, formFields, registerFormScope, sendHtml } from '../../account/web-form';
+import type { Limits } from '../../config';
+import type { ServerIdentity } from '../../identity';
+import type { PasswordResetService } from '../../password-reset/password-reset-service';
+import { linkProblemPage, refusedFormPage, resetDonePage, resetFormPage } from '../../password-reset/reset-pages';
+import { parseBody, sendJson } from '../json';
+import { createLimiter } from '../rate-limiter';
+
+/**
+ * Every request answer waits until this long after the request arrived, so its timing is the same
+ * whether or not a link was made (the mail itself is sent after the answer).
+ */
+export const RESET_REQUEST_FLOOR_MS = 250;
+
+const PURPOSE = 'password-reset';
+
+interface TokenQuery {
+  Querystring: { token?: string | string[] };
+}
+
+/** Forgot password: the API request Keyway makes, and the reset page the e-mail links to. */
+export async function registerPasswordResetRoutes(
+  app: FastifyInstance,
+  resets: PasswordResetService,
+  identity: ServerIdentity,
+  limits: Limits,
+): Promise<void> {
+  const perSource = createLimiter(app, {
+    max: limits.passwordResetPerSourcePerMinute,
+    windowSeconds: 60,
+    what: 'password reset requests from this address',
+  });
+
+  app.post(`${API_PREFIX}/password-reset`, async (request, reply) => {
+    const floor = sleep(RESET_REQUEST_FLOOR_MS);
+    await perSource(request);
+    const body = parseBody(PasswordResetRequest, request.body);
+    const answer = resets.request(body.loginId);
+    await floor;
+    return sendJson(reply, PasswordResetRequested, answer, 202);
+  });
+
+  const forms = new FormGuard(new WebCookies(() => identity.origin), () => identity.origin);
+  await registerFormScope(app, (scope) => {
+    const submitsPerSource = createLimiter(scope, {
+      max: limits.passwordResetPerSourcePerMinute,
+      windowSeconds: 60,
+      what: 'password changes from this address',
+    });
+
+    scope.get<TokenQuery>(PASSWORD_RESET_PAGE_PATH, (request, reply) => {
+      const token = typeof request.query.token === 'string' ? request.query.token : '';
+      const checked = resets.check(token);
+      if (!checked.ok)
+        return sendHtml(reply, linkStatus(checked.problem), linkProblemPage(identity.name, checked.problem));
+      const csrfToken = forms.tokenFor(request, reply, PURPOSE);
+      return sendHtml(
+        reply,
+        200,
+        resetFormPage({ serverName: identity.name, loginId: checked.user.loginId, token, csrfToken }),
+      );
+    });
+
+    scope.post(PASSWORD_RESET_PAGE_PATH, async (request, reply) => {
+      const fields = formFields(request.body);
+      if (!forms.check(request, PURPOSE, fields.csrf)) return sendHtml(reply, 403, refusedFormPage(identity.name));
+      const token = fields.token ?? '';
+      const password = fields.password ?? '';
+      const again = (status: number, error: string, loginId: string) =>
+        sendHtml(
+          reply,
+          status,
+          resetFormPage({
+            serverName: identity.name,
+            loginId,
+            token,
+            csrfToken: forms.tokenFor(request, reply, PURPOSE),
+            error,
+          }),
+        );
+      const checked = resets.check(token);
+      if (!checked.ok)
+        return sendHtml(reply, linkStatus(checked.problem), linkProblemPage(identity.name, checked.problem));
+      try {
+        await submitsPerSource(request);
+      } catch (error) {
+        if (!(error instanceof KeywayError)) throw error;
+        if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
+        return again(429, error.message, checked.user.loginId);
+      }
+      if (password === '') return again(400, 'Enter a new password.', checked.user.loginId);
+      if (password !== fields.confirm) {
+        return again(400, 'The two passwords are not the same. Type the new password twice.', checked.user.loginId);
+      }
+      const outcome = await resets.complete(token, password);
+      switch (outcome.outcome) {
+        case 'rejected':
+          return again(400, outcome.reason, outcome.user.loginId);
+        case 'link':
+          return sendHtml(reply, linkStatus(outcome.problem), linkProblemPage(identity.name, outcome.problem));
+        case 'reset':
+          return sendHtml(reply, 200, resetDonePage(identity.name, outcome.user.loginId));
+      }
+    });
+  });
+}
+
+function linkStatus(problem: 'disabled' | 'unknown' | 'expired' | 'used'): number {
+  return problem === 'disabled' ? 403 : problem === 'unknown' ? 404 : problem === 'expired' ? 410 : 409;
+}

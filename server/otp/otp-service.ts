@@ -1,0 +1,86 @@
+import { KeywayError } from '../../protocol/errors';
+import type { IssuedOtp, OtpIssueRequest, OtpOptions, OtpVerdict } from '../../protocol/otp';
+import type { AuthenticatorStore } from '../mfa/authenticators';
+import { checkTotp } from '../mfa/totp';
+import type { SessionService } from '../sessions/session-service';
+import type { UserRecord, UserStore } from '../users/user-store';
+import { userSummary } from '../users/user-summary';
+import type { ServiceOtpStore } from './service-otps';
+
+export interface OtpServiceDeps {
+  clock: () => number;
+  transaction: <T>(work: () => T) => T;
+  sessions: SessionService;
+  users: UserStore;
+  authenticators: AuthenticatorStore;
+  otps: ServiceOtpStore;
+  ttlSeconds: number;
+}
+
+/**
+ * One-time passwords for other services: issued to a signed-in user who proves it is them again
+ * (password, or a code from their authenticator app), checked once by a front end.
+ */
+export class OtpService {
+  constructor(private readonly deps: OtpServiceDeps) {}
+
+  options(user: UserRecord): OtpOptions {
+    return { authenticator: this.deps.authenticators.hasConfirmed(user.id), ttlSeconds: this.deps.ttlSeconds };
+  }
+
+  async issue(user: UserRecord, proof: OtpIssueRequest): Promise<IssuedOtp> {
+    if ('password' in proof) await this.provePassword(user, proof.password);
+    else this.proveAuthenticator(user, proof.authenticatorCode);
+    const { otp } = this.deps.otps.issue(user.id, this.deps.ttlSeconds);
+    return { otp, expiresIn: this.deps.ttlSeconds };
+  }
+
+  /**
+   * Accept or reject, and nothing about why: an unknown login ID costs the same lookup, HMAC and
+   * comparison as a wrong OTP, and both answer the same.
+   */
+  verify(loginId: string, otp: string): OtpVerdict {
+    const user = this.deps.users.findByName(loginId);
+    const accepted = this.deps.otps.verify(user?.id, otp);
+    return accepted && user ? { result: 'accept', user: userSummary(user) } : { result: 'reject' };
+  }
+
+  /** Wrong passwords count toward the account lock-out, as everywhere. */
+  private async provePassword(user: UserRecord, password: string): Promise<void> {
+    try {
+      await this.deps.sessions.authenticate(user.loginId, password, 'reauthentication');
+    } catch (error) {
+      if (error instanceof KeywayError && error.code === 'invalid_credentials') {
+        throw new KeywayError('reauthentication_required', 'The password is not correct. Enter your current password.');
+      }
+      throw error;
+    }
+  }
+
+  /** A code from one of the user's authenticators; each time step is accepted once (as at sign-in). */
+  private proveAuthenticator(user: UserRecord, code: string): void {
+    const { authenticators, clock, transaction } = this.deps;
+    const outcome = transaction(() => {
+      const confirmed = authenticators.confirmedOf(user.id);
+      if (confirmed.length === 0) return 'none';
+      let used = false;
+      for (const authenticator of confirmed) {
+        const check = checkTotp(authenticators.secretOf(authenticator), code, clock(), authenticator.lastStep);
+        if (check.outcome === 'used') used = true;
+        if (check.outcome !== 'accepted') continue;
+        return authenticators.acceptStep(authenticator.id, check.step) ? 'accepted' : 'used';
+      }
+      return used ? 'used' : 'invalid';
+    });
+    if (outcome === 'accepted') return;
+    if (outcome === 'none') {
+      throw new KeywayError(
+        'mfa_channel_not_allowed',
+        'No authenticator app is set up for this account. Enter your password instead.',
+      );
+    }
+    if (outcome === 'used')
+      throw new KeywayError('mfa_code_used', 'This code has already been used. Wait for the next one.');
+    throw new KeywayError('mfa_code_invalid', 'That code is not right. Check the app and the time on this device.');
+  }
+}

@@ -1,0 +1,136 @@
+import { KeywayError } from '../../protocol/errors';
+import { PASSWORD_RESET_PAGE_PATH, type PasswordResetRequested } from '../../protocol/password-reset';
+import type { ServerIdentity } from '../identity';
+import type { MailDelivery } from '../mail/mail-delivery';
+import { passwordResetEmail } from '../mail/password-reset-email';
+import type { Db } from '../storage/database';
+import { hashPassword } from '../users/password-hash';
+import { passwordProblem } from '../users/password-policy';
+import type { UserRecord, UserStore } from '../users/user-store';
+import type { ResetLinkStore } from './reset-links';
+import type { PasswordResetPolicy, PasswordResetPolicyStore } from './reset-policy';
+import { signOutEverywhere } from './sign-out-everywhere';
+
+/** At most this many reset e-mails per account per hour; further requests get the same answer and no mail. */
+export const RESET_MAILS_PER_ACCOUNT_PER_HOUR = 3;
+const HOUR_MS = 60 * 60 * 1000;
+
+export type LinkProblem = 'disabled' | 'unknown' | 'expired' | 'used';
+
+/** A reset link as the reset page sees it: whose it is, or why it does not work. */
+export type LinkCheck = { ok: true; user: UserRecord; expiresAt: number } | { ok: false; problem: LinkProblem };
+
+export type ResetOutcome =
+  | { outcome: 'reset'; user: UserRecord; revokedSessions: number }
+  | { outcome: 'link'; problem: LinkProblem }
+  /** The new password breaks a rule (`reason` says which); the link still works. */
+  | { outcome: 'rejected'; reason: string; user: UserRecord };
+
+export interface PasswordResetDeps {
+  db: Db;
+  clock: () => number;
+  transaction: <T>(work: () => T) => T;
+  identity: ServerIdentity;
+  users: UserStore;
+  links: ResetLinkStore;
+  policy: PasswordResetPolicyStore;
+  /** The server's mail; undefined in processes that send none (the admin CLI). */
+  mail: () => MailDelivery | undefined;
+  log: (line: string) => void;
+}
+
+/**
+ * Forgot password: a link by e-mail to the server's reset page, where the user picks a new password
+ * under the same rules as everywhere (password-policy.ts). The request never reveals whether the
+ * account exists; the reset signs the user out everywhere and voids every other link.
+ */
+export class PasswordResetService {
+  constructor(private readonly deps: PasswordResetDeps) {}
+
+  policy(): PasswordResetPolicy {
+    return this.deps.policy.read();
+  }
+
+  /**
+   * The same answer for every login ID. For an existing account (within the per-account cap) a link is
+   * made and the e-mail is sent after the caller has answered: how long mail takes must not tell
+   * whether the account exists.
+   */
+  request(loginId: string): PasswordResetRequested {
+    const policy = this.requireEnabled();
+    const user = this.deps.users.findByName(loginId);
+    const { links, clock } = this.deps;
+    if (user && links.issuedSince(user.id, clock() - HOUR_MS) < RESET_MAILS_PER_ACCOUNT_PER_HOUR) {
+      const { token } = links.issue(user.id, policy.linkTtlMinutes * 60_000);
+      setImmediate(() => void this.send(user, token, policy.linkTtlMinutes));
+    }
+    return { status: 'requested', linkValidMinutes: policy.linkTtlMinutes };
+  }
+
+  /** Whether the link in the page's URL works, without spending it. */
+  check(token: string): LinkCheck {
+    if (!this.deps.policy.read().enabled) return { ok: false, problem: 'disabled' };
+    const state = this.deps.links.state(token);
+    if (state.outcome !== 'valid') return { ok: false, problem: state.outcome };
+    const user = this.deps.users.findById(state.userId);
+    return user ? { ok: true, user, expiresAt: state.expiresAt } : { ok: false, problem: 'unknown' };
+  }
+
+  /** Sets the new password once the link and the rules allow it, and ends everything the old one opened. */
+  async complete(token: string, password: string): Promise<ResetOutcome> {
+    const checked = this.check(token);
+    if (!checked.ok) return { outcome: 'link', problem: checked.problem };
+    const { user } = checked;
+    const reason = passwordProblem(password, user);
+    if (reason !== undefined) return { outcome: 'rejected', reason, user };
+    const passwordHash = await hashPassword(password);
+    const { transaction, links, users, db, clock } = this.deps;
+    return transaction((): ResetOutcome => {
+      // Spent inside the transaction: of two submits with one link, only one sets a password.
+      const spent = links.consume(token);
+      if (spent.outcome !== 'valid') return { outcome: 'link', problem: spent.outcome };
+      users.setPasswordHash(user.id, passwordHash);
+      links.voidAllOf(user.id);
+      const revokedSessions = signOutEverywhere(db, user.id, clock());
+      // The owner of the mailbox proved who they are: a lock-out from someone's guessing ends too.
+      db.prepare<[string]>('DELETE FROM sign_in_failures WHERE subject = ?').run(`user:${user.id}`);
+      return { outcome: 'reset', user, revokedSessions };
+    });
+  }
+
+  private requireEnabled(): PasswordResetPolicy {
+    const policy = this.deps.policy.read();
+    if (!policy.enabled) {
+      throw new KeywayError(
+        'password_reset_disabled',
+        'This server does not offer password reset. Ask your IT department for a new password.',
+      );
+    }
+    return policy;
+  }
+
+  private async send(user: UserRecord, token: string, minutes: number): Promise<void> {
+    const { identity, log } = this.deps;
+    const mail = this.deps.mail();
+    try {
+      if (!mail) throw new Error('this process sends no mail');
+      await mail.send(
+        passwordResetEmail({
+          to: user.email,
+          displayName: user.displayName,
+          loginId: user.loginId,
+          serverName: identity.name,
+          resetUrl: `${identity.origin}${PASSWORD_RESET_PAGE_PATH}?token=${encodeURIComponent(token)}`,
+          minutes,
+        }),
+      );
+    } catch (error) {
+      // Never surfaces to the requester (that would tell the account exists); the admin sees it in the log.
+      log(`error: password reset: could not send the e-mail to ${user.loginId}: ${errorText(error)}`);
+    }
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

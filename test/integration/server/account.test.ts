@@ -1,0 +1,163 @@
+import { request } from 'node:https';
+import { describe, expect, it } from 'vitest';
+import { DeploymentConfig } from '../../../protocol/api';
+import { selfSignedCertificate } from '../../support/tls';
+import { CookieBrowser, alertText, heading, type WebPage } from './account-browser';
+import { enrolAna, startMfaServer, totpCode } from './mfa-fixture';
+import { ANA, expectProblem, postJson, startServerWithAna, type TestServer } from './server-fixture';
+
+const INSTALLATION = 'installation-account-a';
+const OTHER_INSTALLATION = 'installation-account-b';
+
+/** The deep link and code the signed-in account page shows. */
+function linkOf(page: WebPage): { deepLink: string; code: string } {
+  const deepLink = /<a class="button" href="(keyway:\/\/deploy\?code=[^"]+)">Open Keyway<\/a>/.exec(page.html)?.[1];
+  const code = /data-testid="authentication-code">([^<]+)</.exec(page.html)?.[1];
+  if (!deepLink || !code) throw new Error(`No deployment link on:\n${page.html}`);
+  return { deepLink, code };
+}
+
+function redeem(origin: string, code: string, installationId = INSTALLATION) {
+  return postJson(origin, '/api/v1/deployments/redeem', { code, installationId });
+}
+
+/** Opens /account, signs in with the password; returns the browser and the page after the sign-in post. */
+async function signIn(test: TestServer, password: string = ANA.password) {
+  const browser = new CookieBrowser(test.origin);
+  const form = await browser.get('/account');
+  expect(heading(form.html)).toBe('Sign in');
+  const answer = await browser.submit(form, '/account/sign-in', { login: ANA.email, password });
+  return { browser, answer };
+}
+
+async function signedIn(test: TestServer) {
+  const { browser, answer } = await signIn(test);
+  expect(answer.status).toBe(303);
+  expect(answer.location).toBe(`${test.origin}/account`);
+  const page = await browser.get('/account');
+  expect(page.status).toBe(200);
+  expect(heading(page.html)).toBe('Set up Keyway');
+  return { browser, page };
+}
+
+describe('the account page (self-deployment)', () => {
+  it('signs in with a hardened cookie and shows a QR code, Open Keyway and a code; the link redeems once', async () => {
+    const test = await startServerWithAna();
+    const { browser, answer } = await signIn(test);
+    const cookie = answer.headers.getSetCookie().find((line) => line.startsWith('keyway-account='));
+    expect(cookie).toMatch(/; Path=\/; HttpOnly; SameSite=Strict; Max-Age=1800$/);
+    const page = await browser.get('/account');
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.html).toContain('role="img" aria-label="QR code of your Keyway link"><svg');
+    expect(page.html).toContain('Signed in as <strong>Ana Example</strong> (ana)');
+
+    const { deepLink, code } = linkOf(page);
+    expect(deepLink).toBe(`keyway://deploy?code=${encodeURIComponent(code)}`);
+    const config = DeploymentConfig.parse((await redeem(test.origin, code)).body);
+    expect(config.user.loginId).toBe(ANA.loginId);
+    expect(config.server.origin).toBe(test.origin);
+    expectProblem(await redeem(test.origin, code, OTHER_INSTALLATION), 'deployment_used', 409);
+  });
+
+  it('on https, names its cookies with the __Host- prefix and marks them Secure', async () => {
+    const tls = selfSignedCertificate();
+    const test = await startServerWithAna({ tls });
+    const setCookie = await new Promise<string[]>((resolve, reject) => {
+      request(`${test.origin}/account`, { ca: tls.cert }, (response) => {
+        response.resume();
+        resolve(response.headers['set-cookie'] ?? []);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(setCookie).toEqual([
+      expect.stringMatching(
+        /^__Host-keyway-form=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Secure; Max-Age=3600$/,
+      ),
+    ]);
+  });
+
+  it('makes links that expire after ten minutes; a new link voids the one shown before', async () => {
+    const test = await startServerWithAna();
+    const { browser, page } = await signedIn(test);
+    const first = linkOf(page);
+    const second = linkOf(await browser.submit(page, '/account'));
+    expect(second.code).not.toBe(first.code);
+    expectProblem(await redeem(test.origin, first.code), 'deployment_expired', 410);
+
+    test.advance(10 * 60 * 1000 + 1);
+    expectProblem(await redeem(test.origin, second.code), 'deployment_expired', 410);
+  });
+
+  it('refuses a wrong password with the same message as an unknown user, and sets no session', async () => {
+    const test = await startServerWithAna();
+    const wrong = await signIn(test, 'not the password');
+    expect(wrong.answer.status).toBe(401);
+    expect(alertText(wrong.answer.html)).toBe('The login ID or password is not correct.');
+    expect([...wrong.browser.cookies.keys()]).not.toContain('keyway-account');
+    expect(heading((await wrong.browser.get('/account')).html)).toBe('Sign in');
+  });
+
+  it('refuses a sign-in post without its CSRF token or from another site', async () => {
+    const test = await startServerWithAna();
+    const stranger = new CookieBrowser(test.origin);
+    const forged = await stranger.post('/account/sign-in', { login: ANA.loginId, password: ANA.password, csrf: 'x' });
+    expect(forged.status).toBe(403);
+
+    const browser = new CookieBrowser(test.origin);
+    const form = await browser.get('/account');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(form.html)?.[1] ?? '';
+    const crossSite = await browser.post(
+      '/account/sign-in',
+      { login: ANA.loginId, password: ANA.password, csrf },
+      { origin: 'https://evil.example' },
+    );
+    expect(crossSite.status).toBe(403);
+    expect([...browser.cookies.keys()]).not.toContain('keyway-account');
+  });
+
+  it('asks for the authenticator code when the user has one, and counts wrong codes', async () => {
+    const test = await startMfaServer({ mode: 'enforced' });
+    const { secret } = await enrolAna(test);
+    const { browser, answer } = await signIn(test);
+    expect(answer.status).toBe(200);
+    expect(heading(answer.html)).toBe('Enter your code');
+    // Not signed in yet: the page shows the step again, not a link.
+    expect(heading((await browser.get('/account')).html)).toBe('Enter your code');
+
+    const wrong = await browser.submit(answer, '/account/mfa/verify', { code: '000000' });
+    expect(wrong.status).toBe(401);
+    expect(alertText(wrong.html)).toMatch(/not right\. 4 more tries/);
+
+    const right = await browser.submit(answer, '/account/mfa/verify', { code: totpCode(secret, test) });
+    expect(right.status).toBe(303);
+    const page = await browser.get('/account');
+    expect(heading(page.html)).toBe('Set up Keyway');
+    expect((await redeem(test.origin, linkOf(page).code)).status).toBe(200);
+  });
+
+  it('enrols an authenticator first when policy enforces MFA and the user has none', async () => {
+    const test = await startMfaServer({ mode: 'enforced' });
+    const { browser, answer } = await signIn(test);
+    expect(heading(answer.html)).toBe('Set up an authenticator app');
+    const secret = (/<p class="code" translate="no">([A-Z2-7 ]+)<\/p>/.exec(answer.html)?.[1] ?? '').replace(/ /g, '');
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    const done = await browser.submit(answer, '/account/mfa/verify', { code: totpCode(secret, test) });
+    expect(done.status).toBe(303);
+    expect(heading((await browser.get('/account')).html)).toBe('Set up Keyway');
+  });
+
+  it('ends with Sign out, and when the password is reset', async () => {
+    const test = await startServerWithAna();
+    const { browser, page } = await signedIn(test);
+    const out = await browser.submit(page, '/account/sign-out');
+    expect(out.status).toBe(303);
+    expect(heading((await browser.get('/account')).html)).toBe('Sign in');
+
+    const again = await signedIn(test);
+    test.advance(1000);
+    await test.server.admin.resetPassword(ANA.loginId, { password: 'a completely new passphrase' });
+    expect(heading((await again.browser.get('/account')).html)).toBe('Sign in');
+  });
+});

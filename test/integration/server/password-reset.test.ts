@@ -1,0 +1,234 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { onTestFinished, describe, expect, it } from 'vitest';
+import { DeploymentConfig, DiscoveryResponse, SessionTokens } from '../../../protocol/api';
+import { PasswordResetRequested } from '../../../protocol/password-reset';
+import { runCli } from '../../../server/cli';
+import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
+import { CookieBrowser, alertText, heading } from './account-browser';
+import { ANA, expectProblem, getJson, postJson, startServerWithAna, type TestServer } from './server-fixture';
+
+const REQUEST = '/api/v1/password-reset';
+const NEW_PASSWORD = 'a brand new passphrase 7';
+const RESET_LINK = /(http:\/\/127\.0\.0\.1:\d+\/password-reset\?token=([A-Za-z0-9_-]+))/;
+
+/** Ana's server with mail going to a real SMTP sink; forgot-password on unless told otherwise. */
+async function resetServer(options: { enabled?: boolean; limits?: Record<string, number> } = {}) {
+  const sink = await startSmtpSink();
+  onTestFinished(() => sink.close());
+  const test = await startServerWithAna({ smtp: { host: '127.0.0.1', port: sink.port }, limits: options.limits });
+  if (options.enabled !== false) test.server.admin.setPasswordResetPolicy({ enabled: true });
+  return { test, sink };
+}
+
+function requestReset(origin: string, loginId: string) {
+  return postJson(origin, REQUEST, { loginId });
+}
+
+/** The reset link of the newest reset e-mail to Ana that arrives after `already` messages. */
+async function resetLink(sink: SmtpSink, already = 0): Promise<{ url: string; token: string }> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const mails = sink.messages.filter((mail) => mail.subject?.startsWith('Reset your password') === true);
+    const match = RESET_LINK.exec(mails[already]?.text ?? '');
+    if (match?.[1] && match[2]) return { url: match[1], token: match[2] };
+    if (Date.now() > deadline) throw new Error(`No reset e-mail #${already + 1}.`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function resetMails(sink: SmtpSink): number {
+  return sink.messages.filter((mail) => mail.subject?.startsWith('Reset your password') === true).length;
+}
+
+async function signIn(origin: string, password: string) {
+  return postJson(origin, '/api/v1/sessions', { loginId: ANA.loginId, password });
+}
+
+/** Opens the link in a "browser" and submits the form; returns the answer page. */
+async function chooseNewPassword(test: TestServer, url: string, password: string, confirm = password) {
+  const browser = new CookieBrowser(test.origin);
+  const form = await browser.get(url);
+  expect(form.status).toBe(200);
+  expect(heading(form.html)).toBe('Choose a new password');
+  return { browser, form, answer: await browser.submit(form, '/password-reset', { password, confirm }) };
+}
+
+describe('forgot password', () => {
+  it('is off by default: the features say so and a request is refused', async () => {
+    const { test } = await resetServer({ enabled: false });
+    const discovery = DiscoveryResponse.parse(
+      (await postJson(test.origin, '/api/v1/discovery', { loginId: 'ana' })).body,
+    );
+    expect(discovery.features.forgotPassword).toBe(false);
+    expectProblem(await requestReset(test.origin, ANA.loginId), 'password_reset_disabled', 403);
+
+    test.server.admin.setPasswordResetPolicy({ enabled: true });
+    const after = DiscoveryResponse.parse((await postJson(test.origin, '/api/v1/discovery', { loginId: 'ana' })).body);
+    expect(after.features.forgotPassword).toBe(true);
+    const { code } = test.server.admin.createDeployment(ANA.loginId);
+    const redeemed = await postJson(test.origin, '/api/v1/deployments/redeem', {
+      code,
+      installationId: 'installation-aaaaaaaa',
+    });
+    expect(DeploymentConfig.parse(redeemed.body).features.forgotPassword).toBe(true);
+  });
+
+  it('the admin CLI turns it on and off and sets the link lifetime', async () => {
+    const { test } = await resetServer({ enabled: false });
+    const out: string[] = [];
+    const run = (...argv: string[]) =>
+      runCli([...argv, '--data-dir', test.dataDir], {
+        out: (line) => out.push(line),
+        err: (line) => out.push(line),
+        env: {},
+      });
+    expect(await run('set-forgot-password', '--enabled', 'on', '--link-minutes', '15')).toBe(0);
+    expect(out).toContain('Forgot password:   on');
+    expect(PasswordResetRequested.parse((await requestReset(test.origin, 'ana')).body).linkValidMinutes).toBe(15);
+    expect(await run('set-forgot-password', '--link-minutes', '3')).toBe(2);
+    expect(await run('set-forgot-password', '--enabled', 'off')).toBe(0);
+    expectProblem(await requestReset(test.origin, ANA.loginId), 'password_reset_disabled', 403);
+  });
+
+  it('answers an unknown account exactly like a known one (status, body, timing) and mails only the real one', async () => {
+    const { test, sink } = await resetServer();
+    const timed = async (loginId: string) => {
+      const started = performance.now();
+      const response = await requestReset(test.origin, loginId);
+      return { response, ms: performance.now() - started };
+    };
+    // Warm up the connection so the first call does not carry its cost.
+    await timed('warm-up-nobody');
+    const known = await timed(ANA.email);
+    const unknown = await timed('nobody@example.com');
+    expect(known.response.status).toBe(202);
+    expect(unknown.response.status).toBe(202);
+    expect(unknown.response.body).toEqual(known.response.body);
+    expect(PasswordResetRequested.parse(known.response.body)).toEqual({ status: 'requested', linkValidMinutes: 30 });
+    // Both wait out the same floor; the mail is sent after the answer.
+    expect(known.ms).toBeGreaterThanOrEqual(240);
+    expect(unknown.ms).toBeGreaterThanOrEqual(240);
+    expect(Math.abs(known.ms - unknown.ms)).toBeLessThan(100);
+
+    const { token } = await resetLink(sink);
+    expect(resetMails(sink)).toBe(1);
+    expect(JSON.stringify(sink.messages[0]?.to)).toContain(ANA.email);
+    // 256 bits from the CSPRNG, and only its hash at rest.
+    expect(Buffer.from(token, 'base64url').length).toBe(32);
+    const database = readFileSync(path.join(test.dataDir, 'keyway.sqlite'));
+    expect(database.includes(Buffer.from(token))).toBe(false);
+  });
+
+  it('sets a new password once: old password and every session end, the link cannot be used again', async () => {
+    const { test, sink } = await resetServer();
+    const before = SessionTokens.parse((await signIn(test.origin, ANA.password)).body);
+    await requestReset(test.origin, ANA.loginId);
+    const { url } = await resetLink(sink);
+
+    const { browser, form, answer } = await chooseNewPassword(test, url, NEW_PASSWORD);
+    expect(form.headers.get('cache-control')).toBe('no-store');
+    expect(form.headers.get('content-security-policy')).toContain("form-action 'self'");
+    expect(answer.status).toBe(200);
+    expect(heading(answer.html)).toBe('Your password was changed');
+
+    expectProblem(await signIn(test.origin, ANA.password), 'invalid_credentials', 401);
+    expect((await signIn(test.origin, NEW_PASSWORD)).status).toBe(200);
+    // The sessions the old password opened are over: refresh and access tokens alike.
+    const refreshed = await postJson(test.origin, '/api/v1/sessions/refresh', { refreshToken: before.refreshToken });
+    expectProblem(refreshed, 'session_invalid', 401);
+    const me = await getJson(test.origin, '/api/v1/me', { authorization: `Bearer ${before.accessToken}` });
+    expectProblem(me, 'unauthorized', 401);
+
+    // The same link again: used, whether opened or posted.
+    const again = await browser.get(url);
+    expect(again.status).toBe(409);
+    expect(heading(again.html)).toBe('This link was already used');
+    const replay = await browser.submit(form, '/password-reset', {
+      password: 'yet another passphrase',
+      confirm: 'yet another passphrase',
+    });
+    expect(replay.status).toBe(409);
+    expect((await signIn(test.origin, NEW_PASSWORD)).status).toBe(200);
+  });
+
+  it('enforces the password rules with a clear message per rule, and keeps the link usable meanwhile', async () => {
+    const { test, sink } = await resetServer();
+    await requestReset(test.origin, ANA.loginId);
+    const { url } = await resetLink(sink);
+    const browser = new CookieBrowser(test.origin);
+    const form = await browser.get(url);
+    const cases: [string, string, RegExp][] = [
+      ['short', 'short', /at least 8 characters; this one has 5/],
+      ['common', 'password123', /commonly used passwords/],
+      ['login ID', 'ana@example.com', /same as the login ID, e-mail address or an alias/],
+      ['sequence', 'hijklmnopq', /one character repeated or a plain sequence/],
+    ];
+    for (const [rule, password, message] of cases) {
+      const answer = await browser.submit(form, '/password-reset', { password, confirm: password });
+      expect(answer.status, rule).toBe(400);
+      expect(alertText(answer.html), rule).toMatch(message);
+    }
+    const mismatch = await browser.submit(form, '/password-reset', {
+      password: NEW_PASSWORD,
+      confirm: 'something else',
+    });
+    expect(alertText(mismatch.html)).toMatch(/two passwords are not the same/);
+
+    // None of those changed anything; the link still sets a good password.
+    expect((await signIn(test.origin, ANA.password)).status).toBe(200);
+    const done = await browser.submit(form, '/password-reset', { password: NEW_PASSWORD, confirm: NEW_PASSWORD });
+    expect(heading(done.html)).toBe('Your password was changed');
+  });
+
+  it('expires after 30 minutes, and a newer link voids the older one', async () => {
+    const { test, sink } = await resetServer();
+    await requestReset(test.origin, ANA.loginId);
+    const first = await resetLink(sink, 0);
+    await requestReset(test.origin, ANA.loginId);
+    const second = await resetLink(sink, 1);
+
+    const browser = new CookieBrowser(test.origin);
+    const older = await browser.get(first.url);
+    expect(older.status).toBe(409);
+    expect((await browser.get(second.url)).status).toBe(200);
+
+    test.advance(30 * 60 * 1000 + 1);
+    const late = await browser.get(second.url);
+    expect(late.status).toBe(410);
+    expect(heading(late.html)).toBe('This link has expired');
+    expect((await browser.get('/password-reset?token=not-a-real-token-at-all')).status).toBe(404);
+  });
+
+  it('refuses a post without the form cookie and token, or from another site', async () => {
+    const { test, sink } = await resetServer();
+    await requestReset(test.origin, ANA.loginId);
+    const { url, token } = await resetLink(sink);
+    const browser = new CookieBrowser(test.origin);
+    const form = await browser.get(url);
+    const fields = { token, password: NEW_PASSWORD, confirm: NEW_PASSWORD };
+
+    const stranger = new CookieBrowser(test.origin);
+    expect((await stranger.post('/password-reset', { ...fields, csrf: 'made-up' })).status).toBe(403);
+    const crossSite = await browser.post(
+      '/password-reset',
+      { ...fields, csrf: /name="csrf" value="([^"]+)"/.exec(form.html)?.[1] ?? '' },
+      { origin: 'https://evil.example' },
+    );
+    expect(crossSite.status).toBe(403);
+    expect((await signIn(test.origin, ANA.password)).status).toBe(200);
+  });
+
+  it('sends at most three e-mails per account per hour and limits requests per address', async () => {
+    const { test, sink } = await resetServer({ limits: { passwordResetPerSourcePerMinute: 5 } });
+    for (let i = 0; i < 4; i++) expect((await requestReset(test.origin, ANA.loginId)).status).toBe(202);
+    await resetLink(sink, 2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(resetMails(sink)).toBe(3);
+
+    expect((await requestReset(test.origin, 'nobody')).status).toBe(202);
+    const limited = await requestReset(test.origin, 'nobody');
+    expect(expectProblem(limited, 'rate_limited', 429).retryAfter).toBeGreaterThan(0);
+    expect(limited.headers.get('retry-after')).not.toBeNull();
+  });
+});
