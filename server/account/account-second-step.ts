@@ -5,10 +5,9 @@ import { statusOf } from '../http/problem';
 import { qrSvg } from '../landing/qr';
 import type { LiveChallenge } from '../mfa/challenges';
 import { DEFAULT_CODE_TIMINGS } from '../mfa/codes';
-import { enrollmentRequired } from '../mfa/policy';
 import type { ChallengeRef } from '../mfa/second-step';
-import { channelOptions } from '../mfa/sign-in-gate';
 import { groupSecret } from '../mfa/totp';
+import { webStepSituation, webStepView, webStepWays, type WebStepView, type WebStepWay } from '../mfa/web-step';
 import { mfaChoicePage, mfaCodePage, mfaEnrollPage, mfaUnavailablePage } from '../oidc/mfa-pages';
 import type { MfaServices } from '../services';
 import { ACCOUNT_PATH, accountSignInPage } from './account-pages';
@@ -16,8 +15,8 @@ import type { AccountSession } from './account-sessions';
 import { sendHtml } from './web-form';
 
 /** What the step shows: the choice of ways, a code field for one channel, or authenticator enrolment. */
-type View = { kind: 'choose' } | { kind: 'code'; channel: MfaChannel; notice?: string } | { kind: 'enroll' };
-type Way = MfaChannel | 'enroll';
+type View = WebStepView;
+type Way = WebStepWay;
 
 /** One request's view of the step: the session, its CSRF token, and where Cancel goes. */
 export interface StepContext {
@@ -44,7 +43,7 @@ export function challengeOf(session: AccountSession): Extract<ChallengeRef, { in
 export async function startSecondStep(context: StepContext, reply: FastifyReply): Promise<FastifyReply> {
   const live = liveOrNull(context);
   if (!live) return signInAgain(context, reply, 'This sign-in has expired. Sign in again.');
-  const ways = waysOf(context, live);
+  const ways = webStepWays(context.mfa, live);
   if (ways.length === 0) return sendHtml(reply, 403, mfaUnavailablePage(context.serverName));
   const only = ways.length === 1 ? ways[0] : undefined;
   return only === undefined ? render(context, reply, live, { kind: 'choose' }, {}) : take(context, reply, live, only);
@@ -64,7 +63,7 @@ export async function showSecondStep(
     return signInAgain(context, reply, error.message);
   }
   const chosen = live.challenge.chosenChannel;
-  const view: View = !wantsChoice && chosen !== undefined ? viewFor(context, live, chosen) : { kind: 'choose' };
+  const view: View = !wantsChoice && chosen !== undefined ? webStepView(context.mfa, live, chosen) : { kind: 'choose' };
   return render(context, reply, live, view, {});
 }
 
@@ -77,7 +76,7 @@ export async function chooseWay(
   const live = liveOrNull(context);
   if (!live) return signInAgain(context, reply, 'This sign-in has expired. Sign in again.');
   const way = field === 'enroll' ? 'enroll' : MfaChannel.safeParse(field).data;
-  if (way === undefined || !waysOf(context, live).includes(way)) {
+  if (way === undefined || !webStepWays(context.mfa, live).includes(way)) {
     return render(context, reply, live, { kind: 'choose' }, { status: 400, error: 'Choose one of these ways.' });
   }
   return take(context, reply, live, way);
@@ -98,7 +97,7 @@ export async function verifyCode(
     return false;
   }
   const channel = MfaChannel.safeParse(fields.channel).data ?? 'totp';
-  const view = viewFor(context, live, channel);
+  const view = webStepView(context.mfa, live, channel);
   const code = (fields.code ?? '').replace(/\s/g, '');
   if (!/^\d{6}$/.test(code)) {
     await render(context, reply, live, view, { status: 400, error: 'Enter the 6-digit code.' });
@@ -164,7 +163,7 @@ async function render(
     cancelUrl: context.cancelUrl,
     error: state.error,
   };
-  const ways = waysOf(context, live);
+  const ways = webStepWays(context.mfa, live);
   const otherWaysUrl = ways.length > 1 ? `${ACCOUNT_PATH}?mfa=choose` : undefined;
   const status = state.status ?? 200;
   const verifyAction = `${ACCOUNT_PATH}/mfa/verify`;
@@ -182,7 +181,7 @@ async function render(
       }),
     );
   }
-  const options = optionsOf(context, live);
+  const options = webStepSituation(context.mfa, live).options;
   if (view.kind === 'choose') {
     return sendHtml(
       reply,
@@ -222,27 +221,4 @@ function liveOrNull(context: StepContext): LiveChallenge | undefined {
     if (error instanceof KeywayError) return undefined;
     throw error;
   }
-}
-
-/** A code for this channel is typed on the enrolment page while the user has no authenticator yet. */
-function viewFor(context: StepContext, live: LiveChallenge, channel: MfaChannel): View {
-  const ways = waysOf(context, live);
-  if (channel === 'totp' && !ways.includes('totp'))
-    return ways.includes('enroll') ? { kind: 'enroll' } : { kind: 'choose' };
-  return ways.includes(channel) ? { kind: 'code', channel } : { kind: 'choose' };
-}
-
-function optionsOf(context: StepContext, live: LiveChallenge) {
-  const policy = context.mfa.policy.read();
-  return channelOptions(policy, live.user, context.mfa.gate.factorsOf(live.user));
-}
-
-/** Every way this user can pass the step now: available channels, and enrolment when policy requires it. */
-function waysOf(context: StepContext, live: LiveChallenge): Way[] {
-  const policy = context.mfa.policy.read();
-  const factors = context.mfa.gate.factorsOf(live.user);
-  const channels: Way[] = optionsOf(context, live)
-    .filter((option) => option.available)
-    .map((option) => option.channel);
-  return enrollmentRequired(policy, factors) ? ['enroll', ...channels] : channels;
 }

@@ -7,9 +7,8 @@ import type { Limiter } from '../http/rate-limiter';
 import { qrSvg } from '../landing/qr';
 import type { LiveChallenge } from '../mfa/challenges';
 import { DEFAULT_CODE_TIMINGS } from '../mfa/codes';
-import { enrollmentRequired } from '../mfa/policy';
-import { channelOptions } from '../mfa/sign-in-gate';
 import { groupSecret } from '../mfa/totp';
+import { webStepSituation, webStepView, webStepWays, type WebStepView, type WebStepWay } from '../mfa/web-step';
 import {
   cancelUrl,
   finishLogin,
@@ -26,8 +25,8 @@ import { OIDC_MOUNT_PATH } from './issuer';
 import { mfaChoicePage, mfaCodePage, mfaEnrollPage, mfaUnavailablePage } from './mfa-pages';
 
 /** What the second step shows: the choice of ways, a code field for one channel, or enrolment. */
-type View = { kind: 'choose' } | { kind: 'code'; channel: MfaChannel; notice?: string } | { kind: 'enroll' };
-type Way = MfaChannel | 'enroll';
+type View = WebStepView;
+type Way = WebStepWay;
 
 interface PageState {
   status?: number;
@@ -48,7 +47,7 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     if (!form) return reply;
     const { details, live, fields } = form;
     const way = fields.channel === 'enroll' ? 'enroll' : MfaChannel.safeParse(fields.channel).data;
-    if (way === undefined || !waysOf(deps, live).includes(way)) {
+    if (way === undefined || !webStepWays(deps.mfa, live).includes(way)) {
       return render(
         deps,
         reply,
@@ -73,7 +72,7 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     if (!form) return reply;
     const { details, live, fields } = form;
     const channel = MfaChannel.safeParse(fields.channel).data ?? 'totp';
-    const view = viewFor(deps, live, channel);
+    const view = webStepView(deps.mfa, live, channel);
     const code = typeof fields.code === 'string' ? fields.code.replace(/\s/g, '') : '';
     if (!/^\d{6}$/.test(code)) {
       return render(deps, reply, details, live, view, { status: 400, error: 'Enter the 6-digit code.' });
@@ -98,7 +97,7 @@ export async function startMfa(
   details: Interaction,
 ): Promise<FastifyReply> {
   const live = deps.mfa.secondStep.live({ interactionUid: details.uid });
-  const ways = waysOf(deps, live);
+  const ways = webStepWays(deps.mfa, live);
   const only = ways.length === 1 ? ways[0] : undefined;
   if (ways.length === 0) return sendPage(reply, 403, mfaUnavailablePage(deps.serverName()));
   if (only === undefined) return render(deps, reply, details, live, { kind: 'choose' }, {});
@@ -127,7 +126,8 @@ export async function showMfaOnReturn(
   }
   const chosen = live.challenge.chosenChannel;
   // viewFor maps a channel that is no longer usable to enrolment or the choice.
-  const view: View = query.mfa !== 'choose' && chosen !== undefined ? viewFor(deps, live, chosen) : { kind: 'choose' };
+  const view: View =
+    query.mfa !== 'choose' && chosen !== undefined ? webStepView(deps.mfa, live, chosen) : { kind: 'choose' };
   await render(deps, reply, details, live, view, {});
   return true;
 }
@@ -194,7 +194,7 @@ async function render(
     cancelUrl: cancelUrl(deps, details.uid),
     error: state.error,
   };
-  const otherWaysUrl = waysOf(deps, live).length > 1 ? `${base}?mfa=choose` : undefined;
+  const otherWaysUrl = webStepWays(deps.mfa, live).length > 1 ? `${base}?mfa=choose` : undefined;
   const status = state.status ?? 200;
   if (view.kind === 'enroll') {
     const enrollment = deps.mfa.secondStep.enroll({ interactionUid: details.uid });
@@ -207,13 +207,13 @@ async function render(
     });
     return sendPage(reply, status, html);
   }
-  const { options } = situation(deps, live);
+  const { options } = webStepSituation(deps.mfa, live);
   if (view.kind === 'choose') {
     const html = mfaChoicePage({
       ...common,
       action: `${base}/mfa/channel`,
       options,
-      canEnroll: waysOf(deps, live).includes('enroll'),
+      canEnroll: webStepWays(deps.mfa, live).includes('enroll'),
     });
     return sendPage(reply, status, html);
   }
@@ -229,27 +229,6 @@ async function render(
     otherWaysUrl,
   });
   return sendPage(reply, status, html);
-}
-
-/** A code for this channel is typed on the enrolment page while the user has no authenticator yet. */
-function viewFor(deps: InteractionDeps, live: LiveChallenge, channel: MfaChannel): View {
-  const ways = waysOf(deps, live);
-  if (channel === 'totp' && !ways.includes('totp'))
-    return ways.includes('enroll') ? { kind: 'enroll' } : { kind: 'choose' };
-  return ways.includes(channel) ? { kind: 'code', channel } : { kind: 'choose' };
-}
-
-function situation(deps: InteractionDeps, live: LiveChallenge) {
-  const policy = deps.mfa.policy.read();
-  const factors = deps.mfa.gate.factorsOf(live.user);
-  return { policy, factors, options: channelOptions(policy, live.user, factors) };
-}
-
-/** Every way this user can pass the second step now: available channels, and enrolment if required. */
-function waysOf(deps: InteractionDeps, live: LiveChallenge): Way[] {
-  const { policy, factors, options } = situation(deps, live);
-  const channels: Way[] = options.filter((option) => option.available).map((option) => option.channel);
-  return enrollmentRequired(policy, factors) ? ['enroll', ...channels] : channels;
 }
 
 /** The interaction, its live challenge and the form, once the CSRF token checks out; else the page is sent. */
