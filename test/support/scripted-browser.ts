@@ -50,7 +50,8 @@ export async function signInThroughProvider(
   throw new Error('too many redirects at the provider');
 }
 
-function decodeEntities(text: string): string {
+/** The five entities the server's HTML escaper writes, back to text. */
+export function decodeEntities(text: string): string {
   return text
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")

@@ -1,3 +1,5 @@
+import { decodeEntities } from '../../support/scripted-browser';
+
 /**
  * A small cookie-keeping HTTP client for the server's own web pages (the account page, the password
  * reset page): it keeps cookies like a browser, sends the Origin a browser sends with a form, and
@@ -68,11 +70,11 @@ export interface HtmlForm {
 
 export function formOf(html: string, actionSuffix: string): HtmlForm {
   for (const [, attributes = '', body = ''] of html.matchAll(/<form([^>]*)>([\s\S]*?)<\/form>/g)) {
-    const action = decode(/action="([^"]*)"/.exec(attributes)?.[1] ?? '');
+    const action = decodeEntities(/action="([^"]*)"/.exec(attributes)?.[1] ?? '');
     if (!action.endsWith(actionSuffix)) continue;
     const hidden: Record<string, string> = {};
     for (const [, name = '', value = ''] of body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-      hidden[name] = decode(value);
+      hidden[name] = decodeEntities(value);
     }
     return { action, method: attributes.includes('method="get"') ? 'get' : 'post', hidden };
   }
@@ -80,19 +82,10 @@ export function formOf(html: string, actionSuffix: string): HtmlForm {
 }
 
 export function heading(html: string): string {
-  return decode(/<h1>([^<]*)<\/h1>/.exec(html)?.[1] ?? '');
+  return decodeEntities(/<h1>([^<]*)<\/h1>/.exec(html)?.[1] ?? '');
 }
 
 export function alertText(html: string): string | undefined {
   const text = /role="alert">([^<]*)</.exec(html)?.[1];
-  return text === undefined ? undefined : decode(text);
-}
-
-function decode(text: string): string {
-  return text
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+  return text === undefined ? undefined : decodeEntities(text);
 }
