@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManagedSetting, ProgressView, UI_LANGUAGES, MfaView } from '../../electron/ipc/view';
 import { ErrorCode } from '../../protocol/errors';
-import { translations } from '../../renderer/src/i18n';
+import { translations } from '../../renderer/src/i18n/catalogs';
 
 /** Every leaf of a catalogue as `dotted.key → text`. */
 function leaves(catalogue: unknown, prefix = ''): Map<string, unknown> {

@@ -1,15 +1,19 @@
 import { createInstance, type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { UiLanguage } from '../../../electron/ipc/view';
-import { de } from './de';
 import { en } from './en';
-import { fr } from './fr';
 import type { Translation } from './translation';
 
 export type { Translation } from './translation';
 
-/** Every language's strings; the `Translation` type makes a missing or extra key a compile error. */
-export const translations: Readonly<Record<UiLanguage, Translation>> = { en, fr, de };
+/**
+ * French and German are fetched only when core picks them: every byte of the first script delays the
+ * Welcome screen, and most users need one language. (All three together: ./catalogs.ts, for tests.)
+ */
+const otherLanguages: Readonly<Record<Exclude<UiLanguage, 'en'>, () => Promise<Translation>>> = {
+  fr: () => import('./fr').then((module) => module.fr),
+  de: () => import('./de').then((module) => module.de),
+};
 
 declare module 'i18next' {
   interface CustomTypeOptions {
@@ -20,16 +24,12 @@ declare module 'i18next' {
 }
 
 /**
- * The one i18next instance of the renderer. All languages are bundled (a few KB each), so it starts
- * synchronously in English and switches once core has said which language to speak.
+ * The one i18next instance of the renderer. It starts synchronously in English and switches once core
+ * has said which language to speak (loading that language's strings first).
  */
 export const i18n: I18n = createInstance();
 void i18n.use(initReactI18next).init({
-  resources: {
-    en: { translation: en },
-    fr: { translation: fr },
-    de: { translation: de },
-  },
+  resources: { en: { translation: en } },
   lng: 'en',
   fallbackLng: 'en',
   supportedLngs: ['en', 'fr', 'de'],
@@ -42,6 +42,9 @@ void i18n.use(initReactI18next).init({
 
 /** Switches the UI to `language`, and says so to assistive technology through `<html lang>`. */
 export async function applyLanguage(language: UiLanguage): Promise<void> {
+  if (language !== 'en' && !i18n.hasResourceBundle(language, 'translation')) {
+    i18n.addResourceBundle(language, 'translation', await otherLanguages[language]());
+  }
   document.documentElement.lang = language;
   await i18n.changeLanguage(language);
 }
