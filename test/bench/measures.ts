@@ -151,6 +151,7 @@ async function startHarness(profileDir: string, extra: string[] = []): Promise<{
 export async function harnessColdStart(browser: Browser, mode: Mode): Promise<{ samples: number[]; floor: number[] }> {
   const samples = await repeat(mode.repeats, async () => {
     const profileDir = tempDir('keyway-bench-profile-');
+    // The browser and its tab are open already (as the user's browser is): the clock times Keyway.
     const context = await browser.newContext();
     const page = await context.newPage();
     const started = performance.now();
