@@ -22,6 +22,7 @@ import {
   type LoadResult,
   type Mode,
 } from './measures';
+import { GAP_CAUSES } from './gap-causes';
 import { median, percentile, round } from './stats';
 
 /**
@@ -255,6 +256,12 @@ function markdown(): string {
   });
   const floors = figures.filter((f) => f.floor).map((f) => `- **${f.name}**: floor = ${f.floor?.what ?? ''}.`);
   const notes = figures.filter((f) => f.note).map((f) => `- **${f.name}**: ${f.note ?? ''}.`);
+  const gaps = figures
+    .filter((f) => f.budget && !f.budget.met)
+    .map(
+      (f) =>
+        `- **${f.name}** (${fmt(f.value)} ${f.unit}, budget ${f.budget?.text ?? ''}): ${GAP_CAUSES[f.id] ?? 'cause not yet known'}.`,
+    );
   return [
     '# Benchmarks',
     '',
@@ -266,6 +273,7 @@ function markdown(): string {
     '| --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
+    ...(gaps.length > 0 ? ['## Budgets missed, and why', '', ...gaps, ''] : []),
     '## What each floor is',
     '',
     ...floors,

@@ -1,0 +1,30 @@
+/**
+ * Why a budget can be missed on a machine like CI's (2 cores), from profiling each one: printed under the
+ * table for every budget this run missed, so the table never shows a miss without its cause.
+ */
+export const GAP_CAUSES: Record<string, string> = {
+  harness_cold_start_ms: [
+    'Where the time goes (profiled on the 2-core CI machine): Node itself needs ~60 ms to start (`node -e 0`);',
+    'the harness prints its address ~190 ms after spawn, most of it Node’s ESM loader reading the packages the',
+    'harness leaves in node_modules; then Chromium needs ~200–250 ms to fetch, compile and run the ~410 KB first',
+    'script (React DOM ~200 KB, zod ~85 KB for validating the IPC contract in the renderer, i18next ~49 KB)',
+    'before the WebSocket brings core’s first view (~25 ms). The floor alone is ~180–200 ms here. Bundling the',
+    'harness’s packages into one file measured ~100 ms faster (~465 ms), but then the locked-keychain e2e test',
+    'failed about one run in three (the page lost its WebSocket right after the harness restarted), which',
+    'points at a restart race that a faster start exposes; it stays unbundled until that is understood. Also',
+    'next: Node 22’s compile cache, and letting Chromium cache the script (the dev harness serves',
+    '`no-store`). The Electron app loads the same renderer from disk with V8’s code cache and no harness',
+    'process, so this is the harness’s figure, not the app’s',
+  ].join(' '),
+  core_rss_mb: [
+    'Most of it is fixed cost: an idle Node process is ~41 MB, Node’s fetch (undici and its WebAssembly HTTP',
+    'parser) ~5 MB, zod ~5 MB, keytar and openid-client ~5 MB; the JS heap after a sign-in is ~15 MB used of',
+    '~20 MB reserved. Loading the packages unbundled through the ESM loader adds ~5 MB, so the benchmark bundles',
+    'core as the app does',
+  ].join(' '),
+  server_sign_ins_per_second: [
+    'A sign-in is one argon2id verify plus a durable write (a session family and a refresh token, committed',
+    'with synchronous=FULL) and a JSON answer; on 2 cores the event loop competes with the 4 hashing threads,',
+    'so the ratio moves a few points between runs (0.82–0.88 measured on this machine). The hash itself is the same call',
+  ].join(' '),
+};
