@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { startSamlIdp, type TestSamlIdp } from '../support/saml-idp';
+import { startUpstreamOidc } from '../support/upstream-oidc';
 import { expect, test, type World } from './support/world';
 
 const IDP_PASSWORD = 'idp password for sam';
@@ -95,5 +96,48 @@ test('SSO: a domain routed to its IdP goes straight there, without the provider 
     await keyway.expectHome('Sam Saml');
   } finally {
     await idp.close();
+  }
+});
+
+test('SSO: Keyway → browser → "Login with Okta" → an upstream OpenID provider → back → Home', async ({
+  page,
+  world,
+  keyway,
+}) => {
+  // A second, real oidc-provider as the enterprise's IdP; it signs Olga in as if she had a session there.
+  const upstream = await startUpstreamOidc({ redirectUri: `${world.server.origin}/sso/oidc/okta/callback` });
+  try {
+    upstream.accounts.set('okta-olga', {
+      sub: 'okta-olga',
+      email: 'olga@corp.example',
+      email_verified: true,
+      name: 'Olga Upstream',
+    });
+    upstream.signInAs = 'okta-olga';
+    world.server.admin.identityProviders.addOidc({
+      id: 'okta',
+      displayName: 'Okta',
+      issuer: upstream.issuer,
+      clientId: upstream.clientId,
+      clientSecret: upstream.clientSecret,
+    });
+    await world.server.admin.createUser({
+      loginId: 'olga',
+      email: 'olga@corp.example',
+      displayName: 'Olga Upstream',
+      sendWelcomeEmail: false,
+    });
+    world.server.admin.setSignInMethod('olga', 'oidc');
+    const harness = await world.launch();
+    await page.goto(harness.url);
+    const browser = await startSignIn(page, world, 'olga@corp.example');
+
+    await expect(browser.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    await browser.getByRole('button', { name: 'Login with Okta' }).click();
+
+    await keyway.expectHome('Olga Upstream');
+    await expect.poll(() => world.storedRefreshToken()).not.toBeNull();
+  } finally {
+    await upstream.close();
   }
 });
