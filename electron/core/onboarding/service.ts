@@ -409,12 +409,15 @@ export class OnboardingService {
     let refreshToken: string | null;
     try {
       settings = await this.deps.settings.read();
-      refreshToken =
-        this.#unsavedRefreshTokens.get(target.origin) ??
-        (await this.deps.secrets.get(refreshTokenAccount(settings.installationId, target.origin)));
+      const account = refreshTokenAccount(settings.installationId, target.origin);
+      refreshToken = this.#unsavedRefreshTokens.get(target.origin) ?? (await this.deps.secrets.get(account));
       // A locked keychain may answer "nothing stored": ask it whether it can store at all before
-      // concluding that the session ended.
-      if (refreshToken === null) await this.deps.secrets.probe?.();
+      // concluding that the session ended. If it can, it may have been unlocked just now (between the
+      // read and the probe), so read once more before sending the user to the password page.
+      if (refreshToken === null && this.deps.secrets.probe) {
+        await this.deps.secrets.probe();
+        refreshToken = await this.deps.secrets.get(account);
+      }
     } catch (error) {
       const shape = toShape(error);
       // The keychain is locked or away: the session may be fine, so offer Try again, not the password.

@@ -41,7 +41,7 @@ export const test = base.extend<{
   serverOptions: Partial<ReferenceServerOptions>;
 }>({
   serverOptions: [{}, { option: true }],
-  world: async ({ serverOptions }, use) => {
+  world: async ({ serverOptions }, use, testInfo) => {
     const sink = await startSmtpSink();
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-e2e-server-'));
     const profileDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-e2e-profile-'));
@@ -82,6 +82,13 @@ export const test = base.extend<{
       },
       settings,
     });
+    // A failed test shows how its harness ended and what it said: a crash is otherwise invisible.
+    if (running.harness && testInfo.status !== testInfo.expectedStatus) {
+      const { exitCode, signalCode } = running.harness.process;
+      const report = `harness exit code ${String(exitCode)}, signal ${String(signalCode)}\n${running.harness.output()}`;
+      console.log(`--- harness of "${testInfo.title}" ---\n${report}`);
+      await testInfo.attach('harness output', { body: report, contentType: 'text/plain' });
+    }
     if (running.harness) await stopHarness(running.harness);
     await server.close();
     await sink.close();
