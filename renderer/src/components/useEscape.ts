@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 
 /**
  * Escape does what the screen's Cancel/Back button does (the keyboard's "never mind"). Ignored while an
@@ -6,11 +6,13 @@ import { useEffect, useRef } from 'react';
  */
 export function useEscape(handler: (() => void) | null): void {
   const current = useRef(handler);
-  useEffect(() => {
+  useLayoutEffect(() => {
     current.current = handler;
   });
   const enabled = handler !== null;
-  useEffect(() => {
+  // A layout effect: listening from the same commit that shows the screen and focuses its field, so an
+  // Escape pressed the moment the screen appears is never lost to a not-yet-run passive effect.
+  useLayoutEffect(() => {
     if (!enabled) return;
     const onKey = (event: KeyboardEvent): void => {
       if (event.key !== 'Escape' || event.isComposing || event.defaultPrevented) return;

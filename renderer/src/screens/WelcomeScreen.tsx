@@ -13,7 +13,12 @@ export function WelcomeScreen({ view, client }: { view: WelcomeView; client: Key
   // other text is core's own change (a deep link arrived) and replaces it.
   const [draft, setDraft] = useState(view.input);
   const sent = useRef<string[]>([]);
+  // Only a *change* of core's text counts: the effect's first run (after mount) can come after the first
+  // keystroke, and must not put back the empty text the screen mounted with.
+  const shown = useRef(view.input);
   useEffect(() => {
+    if (view.input === shown.current) return;
+    shown.current = view.input;
     if (!sent.current.includes(view.input)) setDraft(view.input);
   }, [view.input]);
 
