@@ -5,15 +5,14 @@
 export const GAP_CAUSES: Record<string, string> = {
   harness_cold_start_ms: [
     'Where the time goes (profiled on the 2-core CI machine): Node itself needs ~60 ms to start (`node -e 0`);',
-    'the harness prints its address ~190 ms after spawn, most of it Node’s ESM loader reading the packages the',
-    'harness leaves in node_modules; then Chromium needs ~200–250 ms to fetch, compile and run the ~410 KB first',
+    'the harness, bundled into one file, prints its address ~130–150 ms after spawn (compiling its 1.3 MB',
+    'bundle is ~25 ms of that); then Chromium needs ~200–250 ms to fetch, compile and run the ~410 KB first',
     'script (React DOM ~200 KB, zod ~85 KB for validating the IPC contract in the renderer, i18next ~49 KB)',
     'before the WebSocket brings core’s first view (~25 ms). The floor alone is ~180–200 ms here. Bundling the',
-    'harness’s packages into one file measured ~100 ms faster (~465 ms); it was held back because a flaky',
-    'locked-keychain e2e test was first blamed on it (the flake was a resume race, since fixed), so it is the',
-    'first thing to try next, with Node 22’s compile cache and letting Chromium cache the script (the dev harness',
-    'serves `no-store`). The Electron app loads the same renderer from disk with V8’s code cache and no harness',
-    'process, so this is the harness’s figure, not the app’s',
+    'harness took ~100 ms off (it was ~590 ms). Next: Node 22’s compile cache, letting Chromium cache the',
+    'script (the dev harness serves `no-store`), and a lighter validator than zod in the renderer. The',
+    'Electron app loads the same renderer from disk with V8’s code cache and no harness process, so this is',
+    'the harness’s figure, not the app’s',
   ].join(' '),
   core_rss_mb: [
     'Most of it is fixed cost: an idle Node process is ~41 MB, Node’s fetch (undici and its WebAssembly HTTP',
