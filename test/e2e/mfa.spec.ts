@@ -136,7 +136,11 @@ test('SMS code from the outbox, with the risk notice beside the authenticator; f
   const wrong = code === '000000' ? '111111' : '000000';
   for (let attempt = 1; attempt <= 4; attempt++) {
     await typeCode(page, wrong);
-    await keyway.expectError('mfa_code_invalid');
+    // Wait for this attempt's own answer (it counts down), not the previous one still on screen: a code
+    // typed while the last one is being checked would race it.
+    await expect(page.locator('[role="alert"][data-error-code="mfa_code_invalid"]')).toContainText(
+      `${String(5 - attempt)} more`,
+    );
   }
   await typeCode(page, wrong);
   await expect(page.getByRole('heading', { name: 'Enter your password' })).toBeVisible();
