@@ -2,6 +2,7 @@ import { KeywayError } from '../../protocol/errors';
 import type { MfaOverview } from '../../protocol/mfa';
 import { KeywayStatusError } from '../http/status-error';
 import type { ServerIdentity } from '../identity';
+import { reauthenticate } from '../sessions/reauthenticate';
 import type { SessionService } from '../sessions/session-service';
 import type { UserRecord } from '../users/user-store';
 import type { AuthenticatorStore } from './authenticators';
@@ -52,7 +53,7 @@ export class MfaAccount {
 
   /** Adds an authenticator (pending until confirmed); asks for the password again first. */
   async startEnrollment(user: UserRecord, password: string): Promise<StartedEnrollment> {
-    await this.reauthenticate(user, password);
+    await reauthenticate(this.deps.sessions, user, password);
     if (!this.deps.policy.read().channels.includes('totp')) {
       throw new KeywayError('mfa_channel_not_allowed', 'Your organisation does not allow authenticator apps.');
     }
@@ -94,7 +95,7 @@ export class MfaAccount {
    * user can still pass an enforced policy another way (an allowed e-mail channel, or SMS with a phone).
    */
   async removeAuthenticator(user: UserRecord, id: string, password: string): Promise<void> {
-    await this.reauthenticate(user, password);
+    await reauthenticate(this.deps.sessions, user, password);
     const { authenticators, policy: policies, gate, transaction } = this.deps;
     transaction(() => {
       const confirmed = authenticators.confirmedOf(user.id);
@@ -125,14 +126,4 @@ export class MfaAccount {
   }
 
   /** Sensitive changes need the password again; wrong passwords count toward the account lock-out. */
-  private async reauthenticate(user: UserRecord, password: string): Promise<void> {
-    try {
-      await this.deps.sessions.authenticate(user.loginId, password, 'reauthentication');
-    } catch (error) {
-      if (error instanceof KeywayError && error.code === 'invalid_credentials') {
-        throw new KeywayError('reauthentication_required', 'The password is not correct. Enter your current password.');
-      }
-      throw error;
-    }
-  }
 }

@@ -95,16 +95,32 @@ function checkAuthenticatorCode(
       'No authenticator app is set up for this account yet. Set one up first, or verify another way.',
     );
   }
+  const outcome = acceptAuthenticatorCode(authenticators, candidates, code, now);
+  if (outcome.verdict === 'accepted' && outcome.authenticator === pending) {
+    authenticators.confirm(outcome.authenticator.id, DEFAULT_AUTHENTICATOR_NAME);
+  }
+  return outcome.verdict;
+}
+
+/**
+ * A six-digit code checked against each of `candidates`; the matching one's time step is spent, so a
+ * code is accepted once. Run inside a transaction (the step is read, then written).
+ */
+export function acceptAuthenticatorCode(
+  authenticators: AuthenticatorStore,
+  candidates: readonly Authenticator[],
+  code: string,
+  now: number,
+): { verdict: 'accepted'; authenticator: Authenticator } | { verdict: 'used' | 'wrong' } {
   let used = false;
   for (const authenticator of candidates) {
     const check = checkTotp(authenticators.secretOf(authenticator), code, now, authenticator.lastStep);
     if (check.outcome === 'used') used = true;
     if (check.outcome !== 'accepted') continue;
-    if (!authenticators.acceptStep(authenticator.id, check.step)) return 'used';
-    if (authenticator === pending) authenticators.confirm(authenticator.id, DEFAULT_AUTHENTICATOR_NAME);
-    return 'accepted';
+    if (!authenticators.acceptStep(authenticator.id, check.step)) return { verdict: 'used' };
+    return { verdict: 'accepted', authenticator };
   }
-  return used ? 'used' : 'wrong';
+  return { verdict: used ? 'used' : 'wrong' };
 }
 
 function describe(channel: MfaChannel): string {

@@ -1,7 +1,8 @@
 import { KeywayError } from '../../protocol/errors';
 import type { IssuedOtp, OtpIssueRequest, OtpOptions, OtpVerdict } from '../../protocol/otp';
 import type { AuthenticatorStore } from '../mfa/authenticators';
-import { checkTotp } from '../mfa/totp';
+import { acceptAuthenticatorCode } from '../mfa/verify-code';
+import { reauthenticate } from '../sessions/reauthenticate';
 import type { SessionService } from '../sessions/session-service';
 import type { UserRecord, UserStore } from '../users/user-store';
 import { userSummary } from '../users/user-summary';
@@ -29,7 +30,7 @@ export class OtpService {
   }
 
   async issue(user: UserRecord, proof: OtpIssueRequest): Promise<IssuedOtp> {
-    if ('password' in proof) await this.provePassword(user, proof.password);
+    if ('password' in proof) await reauthenticate(this.deps.sessions, user, proof.password);
     else this.proveAuthenticator(user, proof.authenticatorCode);
     const { otp } = this.deps.otps.issue(user.id, this.deps.ttlSeconds);
     return { otp, expiresIn: this.deps.ttlSeconds };
@@ -45,32 +46,13 @@ export class OtpService {
     return accepted && user ? { result: 'accept', user: userSummary(user) } : { result: 'reject' };
   }
 
-  /** Wrong passwords count toward the account lock-out, as everywhere. */
-  private async provePassword(user: UserRecord, password: string): Promise<void> {
-    try {
-      await this.deps.sessions.authenticate(user.loginId, password, 'reauthentication');
-    } catch (error) {
-      if (error instanceof KeywayError && error.code === 'invalid_credentials') {
-        throw new KeywayError('reauthentication_required', 'The password is not correct. Enter your current password.');
-      }
-      throw error;
-    }
-  }
-
   /** A code from one of the user's authenticators; each time step is accepted once (as at sign-in). */
   private proveAuthenticator(user: UserRecord, code: string): void {
     const { authenticators, clock, transaction } = this.deps;
     const outcome = transaction(() => {
       const confirmed = authenticators.confirmedOf(user.id);
       if (confirmed.length === 0) return 'none';
-      let used = false;
-      for (const authenticator of confirmed) {
-        const check = checkTotp(authenticators.secretOf(authenticator), code, clock(), authenticator.lastStep);
-        if (check.outcome === 'used') used = true;
-        if (check.outcome !== 'accepted') continue;
-        return authenticators.acceptStep(authenticator.id, check.step) ? 'accepted' : 'used';
-      }
-      return used ? 'used' : 'invalid';
+      return acceptAuthenticatorCode(authenticators, confirmed, code, clock()).verdict;
     });
     if (outcome === 'accepted') return;
     if (outcome === 'none') {
