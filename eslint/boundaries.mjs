@@ -1,4 +1,4 @@
-// The dependency arrows of DESIGN.md, as lint rules. Arrows point inward:
+// The dependency arrows of docs/architecture.md, as lint rules. Arrows point inward:
 //   renderer → ipc → protocol;  main, harness → core, ipc;  core → ipc, protocol;  preload → ipc;
 //   server → protocol.  Nothing imports main, harness, preload or renderer.
 // Path zones catch imports between our folders (whatever spelling reaches them); the package rules

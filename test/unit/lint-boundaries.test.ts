@@ -12,7 +12,7 @@ async function ruleIds(file: string, code: string): Promise<string[]> {
   return (result?.messages ?? []).map((m) => m.ruleId ?? `fatal: ${m.message}`);
 }
 
-describe('the import-boundary rule enforces the arrows of DESIGN.md', () => {
+describe('the import-boundary rule enforces the arrows of docs/architecture.md', () => {
   it.each([
     [
       'core importing electron',
