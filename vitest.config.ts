@@ -8,6 +8,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.{ts,tsx}'],
           environment: 'node',
+          // A time limit is not an assertion: on a loaded 2-core CI box electron-builder's schema check alone
+          // took over vitest's default 5 s. Tests must never depend on speed; this only bounds a hang.
+          testTimeout: 30_000,
         },
       },
       {
