@@ -19,6 +19,9 @@ export function keywayFuses(env = process.env) {
     [FuseV1Options.EnableNodeCliInspectArguments]: e2e,
     [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
     [FuseV1Options.OnlyLoadAppFromAsar]: true,
+    // file:// pages get a browser's privileges only. Safe because the renderer is not a file:// page: it is
+    // served from app://keyway (electron/main/app-protocol.ts), as Electron recommends:
+    // https://www.electronjs.org/docs/latest/tutorial/fuses#grantfileprotocolextraprivileges
     [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
   };
 }

@@ -10,6 +10,8 @@ import {
   keywayFuses,
   type KeywayPackContext,
 } from '../../../build/after-pack.mjs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { APP_PAGE_URL } from '../../../electron/core/app-page/app-page';
 import { fakeElectronBinary } from './fake-electron';
 
 const ENABLE = 49; // '1' on the fuse wire
@@ -46,6 +48,21 @@ describe('the fuses Keyway ships with (build/after-pack.mjs)', () => {
       [FuseV1Options.OnlyLoadAppFromAsar]: true,
       [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
     });
+  });
+
+  it('keeps file:// unprivileged, which is safe only because the app page is not a file:// page', () => {
+    // With this fuse off a file:// page gets a browser's privileges only (an opaque origin, no asar-aware
+    // loading): the renderer would be a blank window. It is served from app://keyway instead, so the fuse
+    // can stay off. Pin the reason with the value: the page URL and no file:// loading anywhere in main.
+    expect(keywayFuses({})[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(false);
+    expect(new URL(APP_PAGE_URL).protocol).toBe('app:');
+    const mainDir = path.resolve(import.meta.dirname, '..', '..', '..', 'electron', 'main');
+    const main = readdirSync(mainDir)
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => readFileSync(path.join(mainDir, file), 'utf8'))
+      .join('\n');
+    expect(main).toContain('APP_PAGE_URL');
+    expect(main).not.toMatch(/\.loadFile\(|pathToFileURL|['"`]file:\/\//);
   });
 
   it('keeps --inspect only for end-to-end builds (KEYWAY_E2E_BUILD=1), nothing else changes', () => {
