@@ -68,6 +68,7 @@ describe('matching a binary to the build target', () => {
   it('a universal macOS app needs both slices; a fat binary serves either thin target', () => {
     expect(archMismatch({ format: 'macho', archs: ['x64', 'arm64'] }, 'darwin', 'universal')).toBeNull();
     expect(archMismatch({ format: 'macho', archs: ['arm64'] }, 'darwin', 'universal')).toMatch(/targets universal/);
+    expect(archMismatch({ format: 'macho', archs: ['x64'] }, 'darwin', 'universal')).toMatch(/targets universal/);
     expect(archMismatch({ format: 'macho', archs: ['x64', 'arm64'] }, 'darwin', 'arm64')).toBeNull();
   });
 });
