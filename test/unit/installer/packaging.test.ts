@@ -3,7 +3,7 @@ import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { Arch, Platform, build, type AfterPackContext, type Configuration } from 'electron-builder';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -26,12 +26,16 @@ const hostArch = process.arch === 'arm64' ? Arch.arm64 : Arch.x64;
 
 const version = (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
 let work = '';
+const STALE = '// a stale main.cjs from an older build\n';
 const started: string[] = [];
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'keyway-packaging-'));
   // Package what the sources build today, never a stale dist/: the project's own build, as `npm run build`.
   // (No other unit test reads dist/; the layers that do run after this one in `npm test`.)
+  // A stale bundle left behind must not be what gets packaged: mark one, the build must replace it.
+  await mkdir(path.join(root, 'dist', 'electron'), { recursive: true });
+  await writeFile(path.join(root, 'dist', 'electron', 'main.cjs'), STALE);
   for (const step of [['build:renderer'], ['build:node']]) {
     const result = spawnSync('npm', ['run', '--silent', ...step], { cwd: root, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`npm run ${step.join(' ')} failed:\n${result.stdout}${result.stderr}`);
@@ -168,6 +172,7 @@ describe('packaging with electron-builder, offline', { timeout: 180_000 }, () =>
     }
 
     // What was packaged is what the sources build now (built in beforeAll), not an older dist/.
+    expect(main).not.toContain(STALE.trim());
     for (const file of ['dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/renderer/index.html']) {
       expect(extractFile(asar, file).equals(await readFile(path.join(root, file))), file).toBe(true);
     }
