@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -56,5 +56,15 @@ describe('the app:// wiring in main (electron/main/app-protocol.ts)', () => {
     const post = await handler(new Request('app://keyway/index.html', { method: 'POST', body: 'x' }));
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
+  });
+
+  it('main wires both: the scheme registered before `ready` (Electron ignores it later), served once ready', async () => {
+    const main = await readFile(path.resolve(import.meta.dirname, '..', '..', 'electron', 'main', 'main.ts'), 'utf8');
+    const register = main.indexOf('registerAppScheme()');
+    const ready = main.indexOf('whenReady()');
+    expect(register).toBeGreaterThan(0);
+    expect(ready).toBeGreaterThan(register);
+    expect(main.indexOf('serveAppProtocol(', ready)).toBeGreaterThan(ready);
+    expect(main).toMatch(/appPageUrl = APP_PAGE_URL/);
   });
 });
