@@ -1,44 +1,33 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import sirv from 'sirv';
+import { serveAppRequest } from '../core/app-page/app-page';
 import { HARNESS_SOCKET_PATH } from '../ipc/wire';
 
 /**
- * Serves the built renderer with the same restrictions the Electron window has: a strict CSP (plus
- * frame-ancestors, which a meta tag cannot set), no sniffing, no caching of stale bundles.
+ * Serves the built renderer under the app's own rule (electron/core/app-page): the same files, refusals
+ * and headers as `app://keyway/` in Electron, on the harness's loopback origin. The only difference is
+ * the CSP's connect-src, which adds the harness's WebSocket (the stand-in for Electron's IPC).
  */
 export function createStaticSite(
   rendererDir: string,
   port: () => number,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const serve = sirv(rendererDir, { dev: false, etag: true, single: false, dotfiles: false });
   return (req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
-      return;
-    }
+    const origin = `http://127.0.0.1:${port()}`;
     const sockets = [
       `ws://127.0.0.1:${port()}${HARNESS_SOCKET_PATH}`,
       `ws://localhost:${port()}${HARNESS_SOCKET_PATH}`,
     ];
-    res.setHeader(
-      'content-security-policy',
-      [
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        `connect-src 'self' ${sockets.join(' ')}`,
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'none'",
-      ].join('; '),
+    // The request target is a path, resolved against the harness's own origin (whatever Host header came
+    // with it); a target that parses to another origin (`//evil/`, an absolute URL) is refused by the rule.
+    let url: string;
+    try {
+      url = new URL(req.url ?? '/', `${origin}/`).href;
+    } catch {
+      url = 'invalid:';
+    }
+    void serveAppRequest(req.method ?? 'GET', url, { rendererDir, origin, extraConnect: sockets }).then(
+      (answer) => res.writeHead(answer.status, answer.headers).end(answer.body ?? undefined),
+      () => res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end('Internal error'),
     );
-    res.setHeader('x-content-type-options', 'nosniff');
-    res.setHeader('referrer-policy', 'no-referrer');
-    res.setHeader('cache-control', 'no-store');
-    serve(req, res, () => {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
-    });
   };
 }

@@ -1,10 +1,11 @@
 import { app, BrowserWindow, net, session } from 'electron';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { APP_PAGE_URL } from '../core/app-page/app-page';
 import { createKeytarSecretStore } from '../core/adapters/keytar-secret-store';
 import { KeywayCore } from '../core/keyway-core';
 import { loadMachinePolicy } from '../core/machine-policy/load';
 import { deepLinkFromArgv, HANDLED_SCHEMES, protocolClientArgs } from './deep-links';
+import { registerAppScheme, serveAppProtocol } from './app-protocol';
 import { serveContractOverIpc } from './ipc-handlers';
 import { openInSystemBrowser } from './external-browser';
 import { createElectronSettingsStore } from './electron-settings-store';
@@ -14,7 +15,9 @@ import { createMainWindow, denyAllPermissions, lockDownContents } from './window
 
 // Bundled layout: dist/electron/main.cjs beside preload.cjs; the renderer in dist/renderer.
 const preloadPath = path.join(__dirname, 'preload.cjs');
-const appPageUrl = pathToFileURL(path.join(__dirname, '..', 'renderer', 'index.html')).href;
+const rendererDir = path.join(__dirname, '..', 'renderer');
+// Served by the app:// handler from rendererDir (electron/main/app-protocol.ts), never as file://.
+const appPageUrl = APP_PAGE_URL;
 
 // Core is created once the machine policy is read (at `ready`); links that arrive earlier wait here.
 let core: KeywayCore | null = null;
@@ -76,6 +79,7 @@ function start(): void {
     app.quit();
     return;
   }
+  registerAppScheme(); // before `ready`, as Electron requires
 
   const registration = protocolClientArgs(process.defaultApp, process.argv, (p) => path.resolve(p));
   for (const scheme of HANDLED_SCHEMES) {
@@ -102,6 +106,7 @@ function start(): void {
   });
 
   void app.whenReady().then(async () => {
+    serveAppProtocol(rendererDir);
     denyAllPermissions();
     const link = deepLinkFromArgv(process.argv);
     if (link) openDeepLink(link);

@@ -25,13 +25,14 @@ const PROBE_ACCOUNT = 'keyway-probe';
  */
 export function createKeytarSecretStore(
   service = KEYCHAIN_SERVICE,
-  load: () => Promise<Keytar> = loadKeytar,
+  load: () => Keytar | Promise<Keytar> = loadKeytar,
   timeoutMs = KEYCHAIN_TIMEOUT_MS,
 ): SecretStore {
   let keytar: Promise<Keytar> | null = null;
   const withKeytar = async <T>(action: (k: Keytar) => Promise<T>): Promise<T> => {
     try {
-      keytar ??= load();
+      // A loader that throws (no native build for this architecture) is the same as one that rejects.
+      keytar ??= Promise.resolve().then(load);
       return await withTimeout(action(await keytar), timeoutMs);
     } catch (error) {
       throw keychainError(error);
@@ -89,7 +90,17 @@ function withTimeout<T>(operation: Promise<T>, timeoutMs: number): Promise<T> {
   return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function loadKeytar(): Promise<Keytar> {
-  const module = (await import('keytar')) as Keytar & { default?: Keytar };
+/**
+ * A plain CommonJS `require` with a literal name, not `import()`: esbuild keeps it as `require("keytar")` in
+ * main.cjs (keytar is external, scripts/build-node.mjs), so Electron loads the native module through its
+ * CommonJS loader, which redirects `app.asar/…/keytar.node` to `app.asar.unpacked` (electron-builder's
+ * asarUnpack; https://www.electronjs.org/docs/latest/tutorial/asar-archives#executing-binaries-inside-asar-archive),
+ * rather than through the ESM loader, whose asar support has failed before (`import()` of a package inside
+ * app.asar: ERR_MODULE_NOT_FOUND, electron/electron#38957, electron/asar#249). ESM bundles (harness, bench) get the same call through the `require` their banner defines;
+ * Vitest provides one.
+ */
+export function loadKeytar(): Keytar {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the static require is the point (see above)
+  const module = require('keytar') as Keytar & { default?: Keytar };
   return module.default ?? module;
 }
