@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -79,6 +79,49 @@ describe('Windows NSIS (build/installer.nsh)', () => {
       expect(install.indexOf(`keywayUnregisterRuntimeScheme "${scheme}"`)).toBeLessThan(
         install.indexOf(`keywayRegisterScheme "${scheme}"`),
       );
+    }
+  });
+
+  it('compiles with makensis, warnings as errors (install, uninstall and init use every macro)', (ctx) => {
+    // electron-builder ships its own makensis and compiles installer.nsh into its script; here the
+    // Debian one (apt-get install nsis) compiles it inside a stand-in with the defines it relies on.
+    const makensis = ['/usr/bin/makensis', '/usr/local/bin/makensis'].find((candidate) => existsSync(candidate));
+    if (makensis === undefined) {
+      console.warn('url-schemes: makensis not installed (apt-get install nsis); NSIS compile check skipped.');
+      ctx.skip();
+      return;
+    }
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'keyway-nsis-'));
+    try {
+      const script = path.join(dir, 'keyway.nsi');
+      writeFileSync(
+        script,
+        [
+          'Unicode true',
+          '!define APP_EXECUTABLE_FILENAME "Keyway.exe"',
+          '!define PRODUCT_NAME "Keyway"',
+          'Var installMode',
+          `!addincludedir "${path.join(root, 'build')}"`,
+          '!include "installer.nsh"',
+          'OutFile "keyway-test.exe"',
+          'Function .onInit',
+          '  StrCpy $installMode "all"',
+          '  !insertmacro customInit',
+          'FunctionEnd',
+          'Section',
+          '  !insertmacro customInstall',
+          '  WriteUninstaller "$INSTDIR\\uninstall.exe"',
+          'SectionEnd',
+          'Section "Uninstall"',
+          '  !insertmacro customUnInstall',
+          'SectionEnd',
+          '',
+        ].join('\n'),
+      );
+      expect(() => execFileSync(makensis, ['-V2', '-WX', script], { cwd: dir, stdio: 'pipe' })).not.toThrow();
+      expect(existsSync(path.join(dir, 'keyway-test.exe'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
