@@ -256,14 +256,22 @@ describe('main at start-up', () => {
   it('a start that fails shows why and exits non-zero', async () => {
     await startMain({ packaged: true });
     fake.becomeReady();
+    await settle();
+    // A window a second launch opened meanwhile gets an answer, not a call that hangs until the exit.
+    fake.electron.app.emit('second-instance', {}, ['/opt/Keyway/keyway']);
+    const contents = fake.windows[0]?.webContents;
+    const pending = fake.invokeHandler()?.(
+      { sender: contents, senderFrame: contents?.mainFrame } as unknown as IpcMainInvokeEvent,
+      { command: 'getView', input: {} },
+    );
     policy.reject(new Error('policy store exploded'));
     await settle();
     await settle();
+    await expect(pending).resolves.toMatchObject({ ok: false, error: { code: 'internal' } });
     expect(fake.electron.dialog.showErrorBox).toHaveBeenCalledWith(
       'Keyway n’a pas pu démarrer',
       expect.stringContaining('policy store exploded'),
     );
     expect(fake.electron.app.exit).toHaveBeenCalledWith(1);
-    expect(fake.windows).toHaveLength(0);
   });
 });
