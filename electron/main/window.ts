@@ -3,7 +3,8 @@ import { lockDownContents } from './lockdown';
 
 /**
  * The hardened main window: isolated, sandboxed renderer with no Node, navigation pinned to the app
- * page, no new windows (lockdown.ts; permissions: lockdown.ts installPermissionPolicy). The page's own CSP (renderer/index.html) forbids remote code.
+ * page, no new windows (lockdown.ts; the session's permissions: installPermissionPolicy, at ready).
+ * The page's own CSP (renderer/index.html) forbids remote code.
  */
 export function createMainWindow(options: { preloadPath: string; appPageUrl: string }): BrowserWindow {
   const window = new BrowserWindow({
