@@ -1,6 +1,8 @@
 // Static Electron security check: webPreferences of every window, navigation and window-open guards, the
 // one guarded shell.openExternal, IPC sender checks, insecure switches, the preload's exposure, and the
-// renderer's CSP. Prints one line per finding (file:line [rule] message) and exits 1 when there is any.
+// renderer's CSP. It checks that the guards are present; what they decide is proven by behaviour tests
+// (test/unit/main-guards.test.ts, main-wiring.test.ts, main-startup.test.ts). Prints one line per finding
+// (file:line [rule] message) and exits 1 when there is any.
 //   node scripts/electron-security.mjs
 // The rules live in test/unit/installer/electron-hardening-check.ts (the unit test runs the same code);
 // esbuild bundles that file in memory and we hand it the TypeScript compiler. Explained exceptions:

@@ -1,17 +1,24 @@
-import { app, BrowserWindow, net, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, session, shell } from 'electron';
 import path from 'node:path';
 import { APP_PAGE_URL } from '../core/app-page/app-page';
 import { createKeytarSecretStore } from '../core/adapters/keytar-secret-store';
-import { KeywayCore } from '../core/keyway-core';
+import { createCoreHandlers, KeywayCore } from '../core/keyway-core';
+import { chooseLanguage } from '../core/language';
 import { loadMachinePolicy } from '../core/machine-policy/load';
-import { deepLinkFromArgv, HANDLED_SCHEMES, protocolClientArgs } from './deep-links';
+import { createDispatcher } from '../ipc/dispatcher';
+import { applicationMenuTemplate } from './app-menu';
+import { APP_USER_MODEL_ID, devProtocolRegistration } from './app-identity';
+import { deepLinkFromArgv, HANDLED_SCHEMES } from './deep-links';
+import { forwardViews, serveContractOverIpc } from './ipc-handlers';
+import { createSystemBrowser } from './external-browser';
 import { registerAppScheme, serveAppProtocol } from './app-protocol';
-import { serveContractOverIpc } from './ipc-handlers';
-import { openInSystemBrowser } from './external-browser';
 import { createElectronSettingsStore } from './electron-settings-store';
+import { installPermissionPolicy, lockDownContents } from './lockdown';
+import { MAIN_TEXT, type MainText } from './main-text';
 import { chainTrustedByExtraCa, parseAuthorities } from './policy/extra-ca';
 import { applyNetworkPolicy } from './policy/network';
-import { createMainWindow, denyAllPermissions, lockDownContents } from './window';
+import { STARTUP_FAILURE_EXIT_CODE, startupFailureText } from './startup-failure';
+import { createMainWindow } from './window';
 
 // Bundled layout: dist/electron/main.cjs beside preload.cjs; the renderer in dist/renderer.
 const preloadPath = path.join(__dirname, 'preload.cjs');
@@ -21,6 +28,14 @@ const appPageUrl = APP_PAGE_URL;
 
 // Core is created once the machine policy is read (at `ready`); links that arrive earlier wait here.
 let core: KeywayCore | null = null;
+// IPC is served from the start and waits on this: a window opened before core exists (second-instance or
+// open-url during start-up) has its first calls answered when core is ready, not rejected.
+let resolveCore: (created: KeywayCore) => void = () => undefined;
+let rejectCore: (error: unknown) => void = () => undefined;
+const coreReady = new Promise<KeywayCore>((resolve, reject) => {
+  resolveCore = resolve;
+  rejectCore = reject;
+});
 const earlyLinks: string[] = [];
 function openDeepLink(url: string): void {
   if (core) core.openDeepLink(url);
@@ -57,12 +72,30 @@ async function createCore(): Promise<KeywayCore> {
     policy: corePolicy,
     // The OS's preferred languages (macOS/Windows settings, the POSIX locale on Linux); core picks one.
     systemLanguages: [...app.getPreferredSystemLanguages(), app.getLocale()],
-    browser: { open: openInSystemBrowser },
+    browser: { open: createSystemBrowser(shell) },
   });
   for (const url of earlyLinks.splice(0)) created.openDeepLink(url);
   return created;
 }
 let mainWindow: BrowserWindow | null = null;
+
+function appWindowContents(): Electron.WebContents | null {
+  return mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null;
+}
+
+/** The main process's own strings (menu, failure dialog) in the OS's language, English if unsupported. */
+function mainText(): MainText {
+  return MAIN_TEXT[chooseLanguage({ system: [...app.getPreferredSystemLanguages(), app.getLocale()] }).language];
+}
+
+/** A start that failed says why and exits non-zero, instead of leaving a windowless process holding the lock. */
+function failStartup(error: unknown): void {
+  rejectCore(error);
+  console.error('Keyway could not start:', error);
+  const { title, content } = startupFailureText(error, mainText());
+  dialog.showErrorBox(title, content);
+  app.exit(STARTUP_FAILURE_EXIT_CODE);
+}
 
 function showWindow(): void {
   if (!mainWindow || mainWindow.isDestroyed()) {
@@ -81,10 +114,26 @@ function start(): void {
   }
   registerAppScheme(); // before `ready`, as Electron requires
 
-  const registration = protocolClientArgs(process.defaultApp, process.argv, (p) => path.resolve(p));
-  for (const scheme of HANDLED_SCHEMES) {
-    app.setAsDefaultProtocolClient(scheme, registration.executable ?? process.execPath, registration.args);
+  app.setAppUserModelId(APP_USER_MODEL_ID);
+
+  // Packaged builds are registered by their installers (app-identity.ts); only the dev binary registers itself.
+  const registration = devProtocolRegistration({
+    defaultApp: process.defaultApp,
+    execPath: process.execPath,
+    appPath: app.getAppPath(),
+  });
+  if (registration) {
+    for (const scheme of HANDLED_SCHEMES) {
+      app.setAsDefaultProtocolClient(scheme, registration.executable, [...registration.args]);
+    }
   }
+
+  // Before any window can exist; calls wait for core (ipc-handlers.ts).
+  serveContractOverIpc(ipcMain, {
+    dispatch: coreReady.then((created) => createDispatcher(createCoreHandlers(created))),
+    appPageUrl,
+    getWindow: () => mainWindow,
+  });
 
   // macOS delivers links by event, possibly before `ready`: core exists already, so route immediately.
   app.on('open-url', (event, url) => {
@@ -105,19 +154,28 @@ function start(): void {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  void app.whenReady().then(async () => {
-    serveAppProtocol(rendererDir);
-    denyAllPermissions();
-    const link = deepLinkFromArgv(process.argv);
-    if (link) openDeepLink(link);
-    core = await createCore();
-    serveContractOverIpc(core, appPageUrl, () => mainWindow);
-    void core.start();
-    showWindow();
-    app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) showWindow();
-    });
-  });
+  app
+    .whenReady()
+    .then(async () => {
+      serveAppProtocol(rendererDir);
+      Menu.setApplicationMenu(
+        Menu.buildFromTemplate(
+          applicationMenuTemplate({ platform: process.platform, packaged: app.isPackaged, text: mainText() }),
+        ),
+      );
+      installPermissionPolicy(session.defaultSession, appPageUrl, appWindowContents);
+      const link = deepLinkFromArgv(process.argv);
+      if (link) openDeepLink(link);
+      core = await createCore();
+      resolveCore(core);
+      forwardViews(core, () => mainWindow);
+      void core.start();
+      showWindow();
+      app.on('activate', () => {
+        if (BrowserWindow.getAllWindows().length === 0) showWindow();
+      });
+    })
+    .catch(failStartup);
 }
 
 start();

@@ -1,9 +1,10 @@
-import { BrowserWindow, app, session, type WebContents } from 'electron';
-import { isAppPageUrl } from './trusted-page';
+import { BrowserWindow, app } from 'electron';
+import { lockDownContents } from './lockdown';
 
 /**
  * The hardened main window: isolated, sandboxed renderer with no Node, navigation pinned to the app
- * page, no new windows, no permissions. The page's own CSP (renderer/index.html) forbids remote code.
+ * page, no new windows (lockdown.ts; the session's permissions: installPermissionPolicy, at ready).
+ * The page's own CSP (renderer/index.html) forbids remote code.
  */
 export function createMainWindow(options: { preloadPath: string; appPageUrl: string }): BrowserWindow {
   const window = new BrowserWindow({
@@ -32,21 +33,4 @@ export function createMainWindow(options: { preloadPath: string; appPageUrl: str
   window.once('ready-to-show', () => window.show());
   void window.loadURL(options.appPageUrl);
   return window;
-}
-
-/** Applied to every web contents the app ever creates, not just the main window. */
-export function lockDownContents(contents: WebContents, appPageUrl: string): void {
-  contents.on('will-navigate', (event) => {
-    if (!isAppPageUrl(event.url, appPageUrl)) event.preventDefault();
-  });
-  contents.on('will-redirect', (event) => {
-    if (!isAppPageUrl(event.url, appPageUrl)) event.preventDefault();
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-}
-
-export function denyAllPermissions(): void {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
 }

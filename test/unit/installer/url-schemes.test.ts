@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { addKeywayFragment } from '../../../build/msi-project-created.mjs';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { addKeywayFragment, msiProjectCreated } from '../../../build/msi-project-created.mjs';
 import { URL_SCHEMES } from '../../../electron/core/machine-policy/templates';
 import { parseXml } from './xml';
 
@@ -52,6 +52,79 @@ describe('Windows NSIS (build/installer.nsh)', () => {
     );
   });
 
+  // What Electron 45's app.setAsDefaultProtocolClient(scheme, exe, args) writes to HKCU (shell/browser/
+  // browser_win.cc, GetProtocolLaunchPath): the executable, each argument and "%1", every one quoted.
+  // Older Keyway builds called it at every launch with ["--"]; that key must not outlive the app.
+  const electronRuntimeCommand = (exe: string, args: string[]) =>
+    [exe, ...args, '%1'].map((part) => `"${part}"`).join(' ');
+  // NSIS's "$\"" is a literal quote; ${KEYWAY_EXE} is the installed executable.
+  const nsisString = (value: string) => value.replaceAll('"', '$\\"');
+
+  it('removes the HKCU handler older builds wrote at run time, on uninstall in either mode, and only while it opens this installation', () => {
+    expect(nsh).toContain(
+      `!define KEYWAY_RUNTIME_COMMAND "${nsisString(electronRuntimeCommand('${KEYWAY_EXE}', ['--']))}"`,
+    );
+    const runtime = macro(nsh, 'keywayUnregisterRuntimeScheme');
+    // A fixed hive: HKCU is where Electron wrote, whatever the install mode (SHCTX would be HKLM per machine).
+    expect(runtime).toContain('ReadRegStr $0 HKCU "Software\\Classes\\${SCHEME}\\shell\\open\\command" ""');
+    expect(runtime).toMatch(
+      /\$\{If\} \$0 == "\$\{KEYWAY_RUNTIME_COMMAND\}"\s+\$\{OrIf\} \$0 == "\$\{KEYWAY_OPEN_COMMAND\}"\s+DeleteRegKey HKCU "Software\\Classes\\\$\{SCHEME\}"\s+\$\{EndIf\}/,
+    );
+    expect(runtime.match(/DeleteRegKey/g)).toHaveLength(1);
+    for (const scheme of URL_SCHEMES) {
+      expect(macro(nsh, 'customUnInstall')).toContain(`!insertmacro keywayUnregisterRuntimeScheme "${scheme}"`);
+      // On install too, before registering: per machine, an old HKCU key would shadow HKLM for this user.
+      const install = macro(nsh, 'customInstall');
+      expect(install.indexOf(`keywayUnregisterRuntimeScheme "${scheme}"`)).toBeGreaterThan(-1);
+      expect(install.indexOf(`keywayUnregisterRuntimeScheme "${scheme}"`)).toBeLessThan(
+        install.indexOf(`keywayRegisterScheme "${scheme}"`),
+      );
+    }
+  });
+
+  it('compiles with makensis, warnings as errors (install, uninstall and init use every macro)', (ctx) => {
+    // electron-builder ships its own makensis and compiles installer.nsh into its script; here the
+    // Debian one (apt-get install nsis) compiles it inside a stand-in with the defines it relies on.
+    const makensis = ['/usr/bin/makensis', '/usr/local/bin/makensis'].find((candidate) => existsSync(candidate));
+    if (makensis === undefined) {
+      console.warn('url-schemes: makensis not installed (apt-get install nsis); NSIS compile check skipped.');
+      ctx.skip();
+      return;
+    }
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'keyway-nsis-'));
+    try {
+      const script = path.join(dir, 'keyway.nsi');
+      writeFileSync(
+        script,
+        [
+          'Unicode true',
+          '!define APP_EXECUTABLE_FILENAME "Keyway.exe"',
+          '!define PRODUCT_NAME "Keyway"',
+          'Var installMode',
+          `!addincludedir "${path.join(root, 'build')}"`,
+          '!include "installer.nsh"',
+          'OutFile "keyway-test.exe"',
+          'Function .onInit',
+          '  StrCpy $installMode "all"',
+          '  !insertmacro customInit',
+          'FunctionEnd',
+          'Section',
+          '  !insertmacro customInstall',
+          '  WriteUninstaller "$INSTDIR\\uninstall.exe"',
+          'SectionEnd',
+          'Section "Uninstall"',
+          '  !insertmacro customUnInstall',
+          'SectionEnd',
+          '',
+        ].join('\n'),
+      );
+      expect(() => execFileSync(makensis, ['-V2', '-WX', script], { cwd: dir, stdio: 'pipe' })).not.toThrow();
+      expect(existsSync(path.join(dir, 'keyway-test.exe'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes preset policy only per machine, and never removes it', () => {
     const install = macro(nsh, 'customInstall');
     expect(install).toMatch(/\$\{If\} \$installMode == "all"\s+!insertmacro keywayWritePolicy/);
@@ -84,6 +157,39 @@ describe('Windows MSI (build/msi-project-created.mjs + build/msi/keyway-fragment
       expect(fragment).toContain(
         `Root="HKMU" Key="${key}\\shell\\open\\command" Type="string" Value="&quot;[#mainExecutable]&quot; -- &quot;%1&quot;"`,
       );
+    }
+  });
+
+  it('removes, on uninstall, the per-user keys older builds wrote at run time (HKCU, both schemes)', () => {
+    const cleanup = read('build/msi/keyway-runtime-cleanup.xml');
+    expect(parseXml(cleanup).errors).toEqual([]);
+    for (const scheme of URL_SCHEMES) {
+      expect(cleanup).toContain(
+        `<RemoveRegistryKey Root="HKCU" Key="Software\\Classes\\${scheme}" Action="removeOnUninstall" />`,
+      );
+    }
+    const patched = addKeywayFragment(addKeywayFragment(project, fragment), cleanup);
+    expect(parseXml(patched).errors).toEqual([]);
+    expect(patched.match(/<ComponentGroupRef Id="KeywayRuntimeCleanup"\/>/g)).toHaveLength(1);
+    expect(patched.match(/<ComponentGroupRef Id="KeywayRegistry"\/>/g)).toHaveLength(1);
+    expect(addKeywayFragment(patched, cleanup)).toBe(patched);
+  });
+
+  it('the hook adds both fragments to the project file it is given', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'keyway-msi-')), 'project.wxs');
+    writeFileSync(file, project);
+    try {
+      vi.spyOn(console, 'log').mockImplementation(() => undefined);
+      await msiProjectCreated(file);
+      const written = readFileSync(file, 'utf8');
+      expect(parseXml(written).errors).toEqual([]);
+      for (const group of ['KeywayRegistry', 'KeywayRuntimeCleanup']) {
+        expect(written).toContain(`<ComponentGroupRef Id="${group}"/>`);
+        expect(written).toContain(`<ComponentGroup Id="${group}"`);
+      }
+    } finally {
+      vi.restoreAllMocks();
+      rmSync(path.dirname(file), { recursive: true, force: true });
     }
   });
 
