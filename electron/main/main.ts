@@ -10,6 +10,7 @@ import { openInSystemBrowser } from './external-browser';
 import { createElectronSettingsStore } from './electron-settings-store';
 import { chainTrustedByExtraCa, parseAuthorities } from './policy/extra-ca';
 import { applyNetworkPolicy } from './policy/network';
+import { startAutoUpdates } from './updater';
 import { createMainWindow, denyAllPermissions, lockDownContents } from './window';
 
 // Bundled layout: dist/electron/main.cjs beside preload.cjs; the renderer in dist/renderer.
@@ -45,9 +46,10 @@ async function createCore(): Promise<KeywayCore> {
   const { result, corePolicy } = await loadMachinePolicy();
   await applyNetworkPolicy(session.defaultSession, result.policy);
   trustExtraAuthorities(result.caCertificates);
+  const settings = createElectronSettingsStore();
   const created = new KeywayCore({
     secrets: createKeytarSecretStore(),
-    settings: createElectronSettingsStore(),
+    settings,
     // Chromium's network stack: the OS certificate store (corporate CAs) and the system or policy proxy.
     fetch: (input, init) => net.fetch(input instanceof URL ? input.href : input, init),
     clock: { now: () => Date.now() },
@@ -57,6 +59,8 @@ async function createCore(): Promise<KeywayCore> {
     browser: { open: openInSystemBrowser },
   });
   for (const url of earlyLinks.splice(0)) created.openDeepLink(url);
+  const readActiveOrigin = async (): Promise<string | null> => (await settings.read()).activeOrigin;
+  startAutoUpdates({ core: created, policy: result.policy, readActiveOrigin, getWindow: () => mainWindow });
   return created;
 }
 let mainWindow: BrowserWindow | null = null;
