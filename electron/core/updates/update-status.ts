@@ -36,9 +36,11 @@ export class UpdateStatus {
 
   /** "Restart to update": only once an update is ready, never as a way to restart the app at will. */
   restart(): void {
-    if (!this.#state.ready || this.#install === null) {
+    // Set only by markReady, so "an installer exists" and "an update is ready" are one fact.
+    const install = this.#install;
+    if (install === null) {
       throw new KeywayError('update_not_ready', 'No update has been downloaded yet, so there is nothing to install.');
     }
-    this.#install();
+    install();
   }
 }
