@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { createKeytarSecretStore } from '../core/adapters/keytar-secret-store';
 import { KeywayCore } from '../core/keyway-core';
 import { loadMachinePolicy } from '../core/machine-policy/load';
+import { chooseProfile } from '../core/profile-switch';
 import { deepLinkFromArgv, HANDLED_SCHEMES, protocolClientArgs } from './deep-links';
 import { serveContractOverIpc } from './ipc-handlers';
 import { openInSystemBrowser } from './external-browser';
@@ -75,6 +76,15 @@ function showWindow(): void {
 }
 
 function start(): void {
+  // Before the lock and `ready`: the lock and every file of the profile live in userData (electron#33559).
+  const profile = chooseProfile({ argv: process.argv, isPackaged: app.isPackaged, resolve: (p) => path.resolve(p) });
+  if (profile.kind === 'custom') app.setPath('userData', profile.dir);
+  else if (profile.kind !== 'default') console.error(`Keyway: ${profile.reason}.`);
+  if (profile.kind === 'invalid') {
+    app.exit(2);
+    return;
+  }
+
   if (!app.requestSingleInstanceLock()) {
     // Another Keyway owns the session; it receives our argv (and deep link) through `second-instance`.
     app.quit();
