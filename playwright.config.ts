@@ -20,6 +20,8 @@ export default defineConfig({
       testDir: 'test/e2e',
       use: { browserName: 'chromium', launchOptions: chromiumLaunchOptions() },
     },
-    { name: 'electron', testDir: 'test/e2e-electron' },
+    // The desktop app (test/e2e-electron/launch-plan.ts): the dev binary or KEYWAY_E2E_APP, under Xvfb when
+    // Linux has no display, with its own profile and keychain. A cold Electron start is slower than a tab.
+    { name: 'electron', testDir: 'test/e2e-electron', timeout: 60_000 },
   ],
 });

@@ -65,6 +65,8 @@ export const ErrorCode = z.enum([
   'settings_corrupt',
   'settings_restored',
   'settings_unwritable',
+  // Automatic updates
+  'update_not_ready',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -71,6 +71,8 @@ export interface ReferenceServerOptions {
   clock?: (() => number) | undefined;
   /** Serve https directly with this PEM key and certificate. */
   tls?: { key: string; cert: string } | undefined;
+  /** A folder of latest*.yml files and installers: the desktop app's update feed, served under /updates/. */
+  updatesDir?: string | undefined;
   /** One line per request, mail and error. Silent by default. */
   log?: ((line: string) => void) | undefined;
   limits?: Partial<Limits> | undefined;

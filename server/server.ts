@@ -69,7 +69,15 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   let app;
   try {
     const oidc = await createOidc(db, identity, services.users, log);
-    app = await buildHttpApp({ ...services, oidc, identity, limits, log, tls: options.tls });
+    app = await buildHttpApp({
+      ...services,
+      oidc,
+      identity,
+      limits,
+      log,
+      tls: options.tls,
+      updatesDir: options.updatesDir,
+    });
     await app.listen({ port: options.port ?? 0, host });
     const { port } = app.server.address() as AddressInfo;
     identity.origin = publicOrigin ?? listeningOrigin(host, port, options.tls !== undefined);

@@ -6,6 +6,7 @@ import { isCustomSchemeCallback } from './oidc/custom-scheme-redirect';
 import { OnboardingService, type CoreDependencies } from './onboarding/service';
 import type { Screen } from './onboarding/states';
 import { toView } from './onboarding/view';
+import { UpdateStatus } from './updates/update-status';
 
 /**
  * The sign-in engine behind every transport. It owns the onboarding state, runs transitions and their
@@ -20,6 +21,8 @@ export class KeywayCore {
   /** Deep links that arrived while the user was busy (see acceptsLinks); handled in order afterwards. */
   readonly #pendingLinks: string[] = [];
   #started = false;
+  /** Automatic updates: Electron's main marks a downloaded update here; the renderer reads it over IPC. */
+  readonly updates = new UpdateStatus();
 
   /** `systemLanguages`: the operating system's preferred languages (BCP 47), most preferred first. */
   constructor(deps: CoreDependencies & { readonly systemLanguages?: readonly string[] }) {
@@ -167,5 +170,10 @@ export function createCoreHandlers(core: KeywayCore): CommandHandlers {
     openOneTimePassword: fire({ type: 'home.otp' }),
     issueOneTimePassword: (proof) => fire({ type: 'otp.submit', proof })(),
     newOneTimePassword: fire({ type: 'otp.again' }),
+    getUpdate: () => Promise.resolve(core.updates.get()),
+    restartToUpdate: () => {
+      core.updates.restart();
+      return Promise.resolve(null);
+    },
   };
 }

@@ -9,6 +9,10 @@ import { MAX_LOGIN_ID_LENGTH, MAX_PASSWORD_LENGTH, MAX_PASTE_LENGTH, UiLanguage,
 const NoInput = z.strictObject({});
 const NoOutput = z.null();
 
+/** Automatic updates: nothing to show, or a downloaded version that installs on "Restart to update". */
+export const UpdateState = z.strictObject({ ready: z.boolean(), version: z.string().max(64).nullable() });
+export type UpdateState = z.infer<typeof UpdateState>;
+
 export const commands = {
   /** The view to render now; the renderer asks once at start, then follows `view` events. */
   getView: { input: NoInput, output: View },
@@ -81,6 +85,10 @@ export const commands = {
   },
   /** "Make a new one" once the OTP expired: asks for the password again. */
   newOneTimePassword: { input: NoInput, output: NoOutput },
+  /** Whether an update is downloaded (asked once at start; then the `update` event). */
+  getUpdate: { input: NoInput, output: UpdateState },
+  /** "Restart to update": quits and installs the downloaded update; refused while none is ready. */
+  restartToUpdate: { input: NoInput, output: NoOutput },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const events = {
@@ -91,6 +99,8 @@ export const events = {
    * In Electron, main opens the system browser itself and never sends this.
    */
   openExternal: z.strictObject({ url: z.url({ protocol: /^https?$/ }).max(8192) }),
+  /** An update was downloaded (Electron only: main's updater publishes it). */
+  update: UpdateState,
 } as const satisfies Record<string, z.ZodType>;
 
 export type Commands = typeof commands;

@@ -12,11 +12,13 @@ import { deepLinkFromArgv, HANDLED_SCHEMES } from './deep-links';
 import { forwardViews, serveContractOverIpc } from './ipc-handlers';
 import { createSystemBrowser } from './external-browser';
 import { registerAppScheme, serveAppProtocol } from './app-protocol';
+import { chooseProfile } from '../core/profile-switch';
 import { createElectronSettingsStore } from './electron-settings-store';
 import { installPermissionPolicy, lockDownContents } from './lockdown';
 import { MAIN_TEXT, type MainText } from './main-text';
 import { chainTrustedByExtraCa, parseAuthorities } from './policy/extra-ca';
 import { applyNetworkPolicy } from './policy/network';
+import { startAutoUpdates } from './updater';
 import { STARTUP_FAILURE_EXIT_CODE, startupFailureText } from './startup-failure';
 import { createMainWindow } from './window';
 
@@ -63,9 +65,10 @@ async function createCore(): Promise<KeywayCore> {
   const { result, corePolicy } = await loadMachinePolicy();
   await applyNetworkPolicy(session.defaultSession, result.policy);
   trustExtraAuthorities(result.caCertificates);
+  const settings = createElectronSettingsStore();
   const created = new KeywayCore({
     secrets: createKeytarSecretStore(),
-    settings: createElectronSettingsStore(),
+    settings,
     // Chromium's network stack: the OS certificate store (corporate CAs) and the system or policy proxy.
     fetch: (input, init) => net.fetch(input instanceof URL ? input.href : input, init),
     clock: { now: () => Date.now() },
@@ -75,6 +78,8 @@ async function createCore(): Promise<KeywayCore> {
     browser: { open: createSystemBrowser(shell) },
   });
   for (const url of earlyLinks.splice(0)) created.openDeepLink(url);
+  const readActiveOrigin = async (): Promise<string | null> => (await settings.read()).activeOrigin;
+  startAutoUpdates({ core: created, policy: result.policy, readActiveOrigin, getWindow: () => mainWindow });
   return created;
 }
 let mainWindow: BrowserWindow | null = null;
@@ -107,6 +112,15 @@ function showWindow(): void {
 }
 
 function start(): void {
+  // Before the lock and `ready`: the lock and every file of the profile live in userData (electron#33559).
+  const profile = chooseProfile({ argv: process.argv, isPackaged: app.isPackaged, resolve: (p) => path.resolve(p) });
+  if (profile.kind === 'custom') app.setPath('userData', profile.dir);
+  else if (profile.kind !== 'default') console.error(`Keyway: ${profile.reason}.`);
+  if (profile.kind === 'invalid') {
+    app.exit(2);
+    return;
+  }
+
   if (!app.requestSingleInstanceLock()) {
     // Another Keyway owns the session; it receives our argv (and deep link) through `second-instance`.
     app.quit();

@@ -23,6 +23,7 @@ export const COMMAND_OPTIONS = {
     'seed-demo': { type: 'boolean' },
     'sms-webhook-url': { type: 'string' },
     'otp-ttl-seconds': { type: 'string' },
+    'updates-dir': { type: 'string' },
   },
   'create-user': {
     ...dataDir,
@@ -105,6 +106,7 @@ const COMMAND_SCHEMAS = {
       .transform(Number)
       .refine((value) => value >= 5 && value <= 600, 'must be a whole number of seconds from 5 to 600')
       .optional(),
+    'updates-dir': text.optional(),
   }),
   'create-user': z.object({
     'data-dir': text.optional(),

@@ -11,7 +11,7 @@ const USAGE = `Usage: npm run server -- <command> [options]
 
 Commands:
   serve               [--port N] [--host H] [--public-origin URL] [--smtp-url smtp://host:port] [--seed-demo]
-                      [--sms-webhook-url URL] [--otp-ttl-seconds 90]
+                      [--sms-webhook-url URL] [--otp-ttl-seconds 90] [--updates-dir DIR]
   create-user         --login-id ID --email E --display-name NAME [--password P] [--alias UPN]... [--phone +E164]
   send-deployment     --user ID [--ttl-days N]
   list-users
@@ -42,7 +42,9 @@ users who set up an authenticator app. SMS codes go to <data dir>/outbox as .sms
 has --sms-webhook-url (signed with the secret in $KEYWAY_SMS_WEBHOOK_SECRET; see server/mfa/README.md).
 Forgot password is off until set-forgot-password --enabled on (serve --seed-demo turns it on for the demo).
 create-otp-client prints the API key a VPN/RADIUS front end verifies one-time passwords with, once
-(docs/otp-verify.md); one-time passwords work for 90 seconds unless serve has --otp-ttl-seconds.`;
+(docs/otp-verify.md); one-time passwords work for 90 seconds unless serve has --otp-ttl-seconds.
+--updates-dir serves a folder of latest*.yml files and installers under /updates/: the desktop app's
+automatic updates (README, "Automatic updates").`;
 
 /**
  * The admin CLI. Returns the exit code: 0 done, 1 the command failed (e.g. unknown user), 2 wrong usage.

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
 import type { AdminService } from '../admin/admin-service';
 import { parseSmtpUrl } from '../mail/smtp-url';
 import { startReferenceServer } from '../server';
@@ -26,6 +28,7 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<void
       '--sms-webhook-url needs the secret that signs its requests in the environment variable KEYWAY_SMS_WEBHOOK_SECRET.',
     );
   }
+  const updatesDir = resolveUpdatesDir(options['updates-dir']);
   const server = await startReferenceServer({
     dataDir,
     port: options.port ?? DEFAULT_PORT,
@@ -36,6 +39,7 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<void
       ? {}
       : { sms: { webhookUrl: smsWebhookUrl, webhookSecret: smsWebhookSecret } }),
     otpTtlSeconds: options['otp-ttl-seconds'],
+    ...(updatesDir === undefined ? {} : { updatesDir }),
     log: io.out,
   });
   try {
@@ -47,6 +51,15 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<void
   } finally {
     await server.close();
   }
+}
+
+/** The update folder must exist when the server starts: a typo would otherwise serve an empty feed. */
+function resolveUpdatesDir(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const dir = path.resolve(value);
+  const stats = statSync(dir, { throwIfNoEntry: false });
+  if (!stats?.isDirectory()) throw new UsageError(`--updates-dir ${dir} is not a folder.`);
+  return dir;
 }
 
 async function seedDemo(admin: AdminService, origin: string, io: CliIo): Promise<void> {

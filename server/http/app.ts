@@ -29,6 +29,7 @@ import { registerMfaRoutes } from './routes/mfa';
 import { registerOtpRoutes } from './routes/otp';
 import { registerPasswordResetRoutes } from './routes/password-reset';
 import { registerSessionRoutes } from './routes/sessions';
+import { registerUpdateRoutes } from './routes/updates';
 
 export interface HttpAppDeps {
   identity: ServerIdentity;
@@ -48,6 +49,8 @@ export interface HttpAppDeps {
   limits: Limits;
   log: (line: string) => void;
   tls?: { key: string; cert: string } | undefined;
+  /** The desktop app's update feed, served under /updates/ when set (routes/updates.ts). */
+  updatesDir?: string | undefined;
 }
 
 const BASE_OPTIONS = {
@@ -121,6 +124,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   await registerPasswordResetRoutes(app, deps.passwordReset, deps.identity, deps.limits);
   await registerAccountRoutes(app, deps);
   registerOtpRoutes(app, deps.sessions, deps.otp, deps.otpClients, deps.limits);
+  if (deps.updatesDir !== undefined) registerUpdateRoutes(app, deps.updatesDir);
   await mountOidcProvider(app, deps.oidc.provider, () => deps.identity.origin);
   await registerInteractionRoutes(app, {
     provider: deps.oidc.provider,

@@ -54,6 +54,7 @@ const STATUS: Record<ErrorCode, number> = {
   settings_corrupt: 500,
   settings_restored: 500,
   settings_unwritable: 500,
+  update_not_ready: 409,
 };
 
 const TITLE: Partial<Record<ErrorCode, string>> = {

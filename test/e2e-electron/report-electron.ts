@@ -1,6 +1,6 @@
-import { electronBinary, skipReason } from './electron-binary';
+import { skipReason, target } from './electron-binary';
 
 /** Prints the one line that says why the Electron project will skip, once per run. */
 export default function reportElectron(): void {
-  if (electronBinary === null) console.log(skipReason);
+  if (target === null) console.log(skipReason);
 }

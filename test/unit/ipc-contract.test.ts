@@ -38,6 +38,8 @@ function handlers(overrides: Partial<CommandHandlers> = {}): CommandHandlers {
     signOut: none,
     forgetServer: none,
     requestPasswordReset: none,
+    getUpdate: () => Promise.resolve({ ready: false, version: null }),
+    restartToUpdate: none,
     openOneTimePassword: none,
     issueOneTimePassword: none,
     newOneTimePassword: none,

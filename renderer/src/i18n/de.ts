@@ -117,6 +117,11 @@ export const de: Translation = {
   homeTitle: 'Sie sind angemeldet',
   homeUser: 'Angemeldet als',
   homeServer: 'Server',
+  update: {
+    ready: 'Keyway {{version}} ist bereit zur Installation.',
+    readyUnnamed: 'Eine neue Version von Keyway ist bereit zur Installation.',
+    restart: 'Neu starten und aktualisieren',
+  },
   signOut: 'Abmelden',
   forget: 'Diesen Server vergessen',
   forgetConfirm: 'Ja, {{host}} von diesem Computer entfernen',
@@ -228,5 +233,6 @@ export const de: Translation = {
       'Die Einstellungsdatei von Keyway war beschädigt; die letzte gültige Kopie wurde wiederhergestellt.',
     settings_unwritable:
       'Keyway konnte seine Einstellungen nicht speichern. Geben Sie Speicherplatz frei oder prüfen Sie die Ordnerrechte und versuchen Sie es dann erneut.',
+    update_not_ready: 'Es wurde noch kein Update heruntergeladen, daher gibt es nichts zu installieren.',
   },
 };

@@ -118,6 +118,11 @@ export const en = {
   homeTitle: 'You are signed in',
   homeUser: 'Signed in as',
   homeServer: 'Server',
+  update: {
+    ready: 'Keyway {{version}} is ready to install.',
+    readyUnnamed: 'A new version of Keyway is ready to install.',
+    restart: 'Restart to update',
+  },
   signOut: 'Sign out',
   forget: 'Forget this server',
   forgetConfirm: 'Yes, remove {{host}} from this computer',
@@ -221,6 +226,7 @@ export const en = {
     settings_restored: 'Keyway’s settings file was damaged; the last good copy was restored.',
     settings_unwritable:
       'Keyway could not save its settings. Free some disk space or check the folder’s permissions, then try again.',
+    update_not_ready: 'No update has been downloaded yet, so there is nothing to install.',
   },
 } as const;
 

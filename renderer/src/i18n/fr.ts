@@ -118,6 +118,11 @@ export const fr: Translation = {
   homeTitle: 'Connexion établie',
   homeUser: 'Compte',
   homeServer: 'Serveur',
+  update: {
+    ready: 'Keyway {{version}} est prêt à être installé.',
+    readyUnnamed: 'Une nouvelle version de Keyway est prête à être installée.',
+    restart: 'Redémarrer pour mettre à jour',
+  },
   signOut: 'Se déconnecter',
   forget: 'Oublier ce serveur',
   forgetConfirm: 'Oui, supprimer {{host}} de cet ordinateur',
@@ -225,5 +230,6 @@ export const fr: Translation = {
     settings_restored: 'Le fichier de paramètres de Keyway était endommagé ; la dernière copie valide a été restaurée.',
     settings_unwritable:
       'Keyway n’a pas pu enregistrer ses paramètres. Libérez de l’espace disque ou vérifiez les droits du dossier, puis réessayez.',
+    update_not_ready: 'Aucune mise à jour n’a encore été téléchargée : il n’y a rien à installer.',
   },
 };

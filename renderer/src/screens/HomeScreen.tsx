@@ -6,6 +6,7 @@ import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { ManagedNote } from '../components/ManagedNote';
 import { Logo } from '../components/Logo';
+import { UpdateBanner } from '../components/UpdateBanner';
 import { useEscape } from '../components/useEscape';
 
 export function HomeScreen({ view, client }: { view: HomeView; client: KeywayClient }): React.JSX.Element {
@@ -28,6 +29,7 @@ export function HomeScreen({ view, client }: { view: HomeView; client: KeywayCli
         </dd>
       </dl>
       <ErrorMessage error={view.notice} id="home-notice" />
+      <UpdateBanner client={client} />
       <ManagedNote managed={view.managed} />
       <div className="actions column">
         {/* The keychain refused the session at sign-in: once it is unlocked (or back), keep the session. */}

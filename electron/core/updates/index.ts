@@ -1,0 +1,3 @@
+export * from './update-decision';
+export * from './update-schedule';
+export * from './update-status';
