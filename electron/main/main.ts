@@ -79,7 +79,12 @@ async function createCore(): Promise<KeywayCore> {
   });
   for (const url of earlyLinks.splice(0)) created.openDeepLink(url);
   const readActiveOrigin = async (): Promise<string | null> => (await settings.read()).activeOrigin;
-  startAutoUpdates({ core: created, policy: result.policy, readActiveOrigin, getWindow: () => mainWindow });
+  try {
+    startAutoUpdates({ core: created, policy: result.policy, readActiveOrigin, getWindow: () => mainWindow });
+  } catch (error) {
+    // Updates are a convenience: an updater that cannot start must never keep anyone from signing in.
+    console.error('Keyway: automatic updates are off:', error);
+  }
   return created;
 }
 let mainWindow: BrowserWindow | null = null;

@@ -29,6 +29,8 @@ vi.mock('../../electron/core/machine-policy/load', () => ({
   loadMachinePolicy: () => hooks.policy as Promise<LoadedMachinePolicy>,
 }));
 vi.mock('../../electron/core/adapters/keytar-secret-store', () => ({ createKeytarSecretStore: memorySecretStore }));
+// electron-updater require()s the real `electron` package (no binary here); its wiring is tested on its own.
+vi.mock('../../electron/main/updater', () => ({ startAutoUpdates: vi.fn() }));
 vi.mock('../../electron/main/electron-settings-store', () => ({ createElectronSettingsStore: memorySettingsStore }));
 
 type InvokeHandler = (event: IpcMainInvokeEvent, raw: unknown) => Promise<unknown>;
@@ -82,6 +84,7 @@ function fakeElectron(options: { packaged: boolean }) {
     setAppUserModelId: vi.fn(),
     setAsDefaultProtocolClient: vi.fn(() => true),
     getAppPath: () => '/home/dev/keyway',
+    getVersion: () => '0.1.0',
     getPath: () => '/nonexistent',
     getPreferredSystemLanguages: () => ['fr-CH'],
     getLocale: () => 'fr',
