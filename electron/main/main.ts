@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { createKeytarSecretStore } from '../core/adapters/keytar-secret-store';
 import { KeywayCore } from '../core/keyway-core';
 import { loadMachinePolicy } from '../core/machine-policy/load';
-import { deepLinkFromArgv, HANDLED_SCHEMES, protocolClientArgs } from './deep-links';
+import { deepLinkFromArgv, deliverDeepLink, HANDLED_SCHEMES, protocolClientArgs } from './deep-links';
 import { serveContractOverIpc } from './ipc-handlers';
 import { openInSystemBrowser } from './external-browser';
 import { createElectronSettingsStore } from './electron-settings-store';
@@ -20,7 +20,7 @@ const appPageUrl = pathToFileURL(path.join(__dirname, '..', 'renderer', 'index.h
 let core: KeywayCore | null = null;
 const earlyLinks: string[] = [];
 function openDeepLink(url: string): void {
-  if (core) core.openDeepLink(url);
+  if (core) deliverDeepLink(url, core);
   else earlyLinks.push(url);
 }
 
@@ -56,7 +56,7 @@ async function createCore(): Promise<KeywayCore> {
     systemLanguages: [...app.getPreferredSystemLanguages(), app.getLocale()],
     browser: { open: openInSystemBrowser },
   });
-  for (const url of earlyLinks.splice(0)) created.openDeepLink(url);
+  for (const url of earlyLinks.splice(0)) deliverDeepLink(url, created);
   return created;
 }
 let mainWindow: BrowserWindow | null = null;

@@ -23,9 +23,13 @@ describe('deep link routing from argv', () => {
     ['another scheme', ['keyway.exe', 'https://keyway.example/deploy']],
     ['a lookalike scheme', ['keyway.exe', 'keywayx://deploy']],
     ['argv[0] itself is never a link', ['keyway://evil']],
-    ['an oversized argument', ['keyway.exe', `keyway://${'a'.repeat(5000)}`]],
   ])('finds nothing: %s', (_name, argv) => {
     expect(deepLinkFromArgv(argv)).toBeNull();
+  });
+
+  it('finds an oversized link too, so that deliverDeepLink refuses it out loud (link-limit.test.ts)', () => {
+    const long = `keyway://${'a'.repeat(5000)}`;
+    expect(deepLinkFromArgv(['keyway.exe', long])).toBe(long);
   });
 
   it('registers the protocol with "--" before the link, and the app path in development', () => {

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
-import type { WelcomeView } from '../../../electron/ipc/view';
+import { MAX_PASTE_LENGTH, type WelcomeView } from '../../../electron/ipc/view';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { ManagedNote } from '../components/ManagedNote';
 import { Logo } from '../components/Logo';
@@ -52,7 +52,7 @@ export function WelcomeScreen({ view, client }: { view: WelcomeView; client: Key
           autoFocus
           placeholder={t('welcomeFieldPlaceholder')}
           value={draft}
-          maxLength={4096}
+          maxLength={MAX_PASTE_LENGTH}
           aria-invalid={view.error !== null}
           aria-describedby={view.error ? 'welcome-error' : undefined}
           onChange={(event) => onChange(event.target.value)}
