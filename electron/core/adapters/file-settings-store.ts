@@ -23,7 +23,8 @@ const confFactory: SettingsDocumentFactory = (options) => new Conf(options);
  * as the library's (de)serializer, so nothing unparsed is ever written. Deliberately not used, with the
  * reason (conf 15.1.0, dist/source/index.js):
  * - `clearInvalidConfig` stays false (its default, `#prepareOptions`): with it, `get store()` answers a
- *   JSON or schema error with an empty store, and the next write would replace the user's profiles.
+ *   SyntaxError or "Config schema violation" with an empty store, and the next write would replace the
+ *   user's profiles. Our deserializer throws a KeywayError, which that branch never clears either way.
  *   Damage is handled here instead, before the library opens the file (kept aside, last good copy).
  * - no `schema` (ajv with `useDefaults`, which fills and rewrites data) and no `migrations` (keyed by
  *   the app's semver and recorded under `__internal__` in the file, which the strict schema refuses).
