@@ -40,3 +40,29 @@ describe('the failure screen, when core cannot build a view', () => {
     expect(screen.queryByRole('alert')).toBeNull();
   });
 });
+
+describe('a paste over the link limit on Welcome', () => {
+  it('is refused before core with link_too_long, and core keeps what it had', async () => {
+    const core = new KeywayCore({
+      secrets: memorySecretStore(),
+      settings: memorySettingsStore(),
+      fetch: () => Promise.reject(new TypeError('fetch failed')),
+      clock: { now: () => 0 },
+      policy: {},
+      browser: { open: () => Promise.reject(new Error('no browser in unit tests')) },
+    });
+    await core.start();
+    const { transport, emit } = createInProcessTransport(createDispatcher(createCoreHandlers(core)));
+    core.onView((view) => emit(encodeEvent('view', view)));
+    render(<App client={createClient(transport)} connected={true} />);
+    const field = await screen.findByLabelText('Deployment link or authentication code');
+    fireEvent.change(field, { target: { value: 'K7' } });
+    await expect.poll(() => core.getView()).toMatchObject({ input: 'K7' });
+
+    fireEvent.change(field, { target: { value: `keyway://deploy?code=${'A'.repeat(MAX_PASTE_LENGTH)}` } });
+    const alert = await screen.findByRole('alert');
+    expect(alert.getAttribute('data-error-code')).toBe('link_too_long');
+    expect(alert.textContent).toContain('far too long');
+    expect(core.getView()).toMatchObject({ screen: 'welcome', input: 'K7' });
+  });
+});
