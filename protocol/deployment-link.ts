@@ -1,4 +1,4 @@
-import { DEEP_LINK_SCHEME, MAX_DEEP_LINK_LENGTH } from './deep-link';
+import { DEEP_LINK_SCHEME, linkTooLong, MAX_DEEP_LINK_LENGTH } from './deep-link';
 import { parseDeploymentCode, type DeploymentCode } from './deployment-code';
 import { KeywayError } from './errors';
 import { parseServerOrigin } from './server-origin';
@@ -27,8 +27,7 @@ export function parseDeploymentInput(input: string): DeploymentCode {
   if (text.length === 0) {
     throw new KeywayError('code_malformed', 'Paste the link or the authentication code from your deployment e-mail.');
   }
-  if (text.length > MAX_DEEP_LINK_LENGTH)
-    throw new KeywayError('link_malformed', 'This is far too long to be a Keyway link or code.');
+  if (text.length > MAX_DEEP_LINK_LENGTH) throw linkTooLong(text.length);
   // A code never contains ":", so anything with a scheme-like prefix is treated as a link.
   const prefix = /^([^\s:/?#]+):/u.exec(text)?.[1];
   if (prefix === undefined) return parseDeploymentCode(text);

@@ -16,6 +16,7 @@ export const ErrorCode = z.enum([
   'code_malformed',
   'code_checksum',
   'link_malformed',
+  'link_too_long',
   'link_wrong_scheme',
   'link_mismatch',
   'server_insecure',

@@ -1,6 +1,15 @@
-import type { CommandHandlers } from '../ipc/dispatcher';
-import type { View } from '../ipc/view';
-import { initialState, isIdle, transition, type OnboardingEvent, type OnboardingState } from './onboarding/machine';
+import { admitDeepLink } from '../../protocol/deep-link';
+import type { KeywayErrorShape } from '../../protocol/errors';
+import { summarize, type CommandHandlers } from '../ipc/dispatcher';
+import { View } from '../ipc/view';
+import {
+  firstScreen,
+  initialState,
+  isIdle,
+  transition,
+  type OnboardingEvent,
+  type OnboardingState,
+} from './onboarding/machine';
 import { chooseLanguage, type LanguageChoice } from './language';
 import { isCustomSchemeCallback } from './oidc/custom-scheme-redirect';
 import { OnboardingService, type CoreDependencies } from './onboarding/service';
@@ -18,17 +27,29 @@ export class KeywayCore {
   readonly #language: LanguageChoice;
   readonly #service: OnboardingService;
   readonly #listeners = new Set<(view: View) => void>();
-  /** Deep links that arrived while the user was busy (see acceptsLinks); handled in order afterwards. */
-  readonly #pendingLinks: string[] = [];
+  /** Deep links (or refusals of links) that arrived while the user was busy (see acceptsLinks). */
+  readonly #pendingLinks: PendingLink[] = [];
   #started = false;
   /** Automatic updates: Electron's main marks a downloaded update here; the renderer reads it over IPC. */
   readonly updates = new UpdateStatus();
+  readonly #report: (problem: string) => void;
+  /** The state whose view could not be built (it is on screen as the failure view), reported once. */
+  #brokenState: OnboardingState | null = null;
 
-  /** `systemLanguages`: the operating system's preferred languages (BCP 47), most preferred first. */
-  constructor(deps: CoreDependencies & { readonly systemLanguages?: readonly string[] }) {
+  /**
+   * `systemLanguages`: the operating system's preferred languages (BCP 47), most preferred first.
+   * `report`: where core reports its own bugs (a view it could not build); the console by default.
+   */
+  constructor(
+    deps: CoreDependencies & {
+      readonly systemLanguages?: readonly string[];
+      readonly report?: (problem: string) => void;
+    },
+  ) {
     this.#state = initialState({ policy: deps.policy, profiles: [] });
     this.#language = chooseLanguage({ policy: deps.policy.defaultLanguage, system: deps.systemLanguages });
     this.#service = new OnboardingService(deps);
+    this.#report = deps.report ?? ((problem) => console.error(`Keyway core: ${problem}`));
   }
 
   /** Reads settings and, when a session is stored, signs in silently. Resolves once settled. */
@@ -39,8 +60,9 @@ export class KeywayCore {
     await this.settled();
   }
 
+  /** The current screen; the failure view when it cannot be built within the contract (see #viewOf). */
   getView(): View {
-    return toView(this.#state);
+    return this.#viewOf(this.#state);
   }
 
   /** The UI's language: fixed for the process (policy and OS are read once, at start). */
@@ -50,11 +72,17 @@ export class KeywayCore {
 
   /** Feeds one event through the machine and starts the effects it asks for. */
   send(event: OnboardingEvent): void {
+    // "Start again" on the failure view: the screen that could not be shown is left for the first one.
+    if (event.type === 'retry' && this.#brokenState === this.#state) {
+      this.#state = { context: this.#state.context, screen: firstScreen(this.#state.context) };
+      this.#publish();
+      this.#drainLinks();
+      return;
+    }
     const step = transition(this.#state, event);
     if (step.state !== this.#state) {
       this.#state = step.state;
-      const view = toView(step.state);
-      for (const listener of this.#listeners) listener(view);
+      this.#publish();
     }
     for (const effect of step.effects) {
       this.#inFlight += 1;
@@ -73,14 +101,28 @@ export class KeywayCore {
    * `second-instance`, macOS `open-url`, or the harness.
    */
   openDeepLink(url: string): void {
+    // The entry points refuse oversized links already (admitDeepLink); this is the same rule again,
+    // so that no caller can get a link core would echo into a screen the contract cannot carry.
+    const admitted = admitDeepLink(url);
+    if (!admitted.ok) {
+      this.refuseDeepLink(admitted.error.toShape());
+      return;
+    }
     // An OIDC callback on the private-use scheme goes to the sign-in waiting for it, never to the flow.
     if (isCustomSchemeCallback(url)) {
       this.#service.customScheme.deliver(url);
       return;
     }
     // The link whose journey is on screen, again (a double click), or one already waiting, is not news.
-    if ((url === this.#journeyLink && !acceptsLinks(this.#state.screen)) || this.#pendingLinks.includes(url)) return;
-    this.#pendingLinks.push(url);
+    const waiting = this.#pendingLinks.some((link) => link.kind === 'open' && link.url === url);
+    if ((url === this.#journeyLink && !acceptsLinks(this.#state.screen)) || waiting) return;
+    this.#pendingLinks.push({ kind: 'open', url });
+    this.#drainLinks();
+  }
+
+  /** A link an entry point refused (e.g. `link_too_long`): said on Welcome, in turn with other links. */
+  refuseDeepLink(error: KeywayErrorShape): void {
+    this.#pendingLinks.push({ kind: 'refused', error });
     this.#drainLinks();
   }
 
@@ -100,14 +142,61 @@ export class KeywayCore {
 
   #drainLinks(): void {
     while (this.#pendingLinks.length > 0 && acceptsLinks(this.#state.screen) && this.#inFlight === 0) {
-      const url = this.#pendingLinks.shift();
-      if (url !== undefined) {
-        this.#journeyLink = url;
-        this.send({ type: 'deepLink.opened', url });
+      const link = this.#pendingLinks.shift();
+      if (link?.kind === 'open') {
+        this.#journeyLink = link.url;
+        this.send({ type: 'deepLink.opened', url: link.url });
+      } else if (link?.kind === 'refused') {
+        this.send({ type: 'deepLink.refused', error: link.error });
       }
     }
   }
+
+  /** Tells every listener the current view; one failing listener (a closed window) never stops core. */
+  #publish(): void {
+    const view = this.#viewOf(this.#state);
+    for (const listener of this.#listeners) {
+      try {
+        listener(view);
+      } catch (error) {
+        this.#report(`a view listener failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  /**
+   * The view of `state`, checked against the IPC contract here, where a failure can still be handled:
+   * every transport validates it again and would refuse it, and a refused view used to leave every
+   * window on "Starting Keyway…". A view that cannot be built is reported and replaced by the failure
+   * view, which says so and offers "Start again".
+   */
+  #viewOf(state: OnboardingState): View {
+    let reason: string;
+    try {
+      const view = toView(state);
+      const checked = View.safeParse(view);
+      if (checked.success) return view;
+      reason = summarize(checked.error);
+    } catch (error) {
+      reason = error instanceof Error ? error.message : String(error);
+    }
+    if (this.#brokenState !== state) {
+      this.#brokenState = state;
+      this.#report(`the "${state.screen.kind}" screen could not be built: ${reason}`);
+    }
+    return {
+      screen: 'failure',
+      error: {
+        code: 'internal',
+        message:
+          'Keyway could not show the next screen. Choose Start again; if this happens again, restart Keyway and tell your IT department.',
+      },
+    };
+  }
 }
+
+type PendingLink =
+  { readonly kind: 'open'; readonly url: string } | { readonly kind: 'refused'; readonly error: KeywayErrorShape };
 
 /**
  * Links wait while the user is waiting on the network or in the middle of a journey (from Confirm

@@ -12,7 +12,8 @@ import { posixLanguages } from '../core/language';
 import { loadMachinePolicy } from '../core/machine-policy/load';
 import { encodeEvent } from '../ipc/dispatcher';
 import type { EventEnvelope } from '../ipc/wire';
-import { claimInstance } from './instance-lock';
+import { admitDeepLink } from '../../protocol/deep-link';
+import { claimInstance, MAX_HANDOVER_LENGTH } from './instance-lock';
 import { attachSocketBridge } from './socket-bridge';
 import { createStaticSite } from './static-site';
 
@@ -27,7 +28,8 @@ const Options = z.object({
   rendererDir: z.string().min(1),
   profileDir: z.string().min(1),
   open: z.boolean(),
-  openUrl: z.string().max(8192).nullable(),
+  /** Capped loosely: a link over the limit is refused by admitDeepLink with its own message, as in the app. */
+  openUrl: z.string().max(MAX_HANDOVER_LENGTH).nullable(),
   /** The "OS" languages, most preferred first: `--lang fr-FR,en`, else the process's POSIX locale. */
   languages: z.array(z.string().min(1).max(35)).max(20),
 });
@@ -113,10 +115,14 @@ async function main(): Promise<void> {
   port = (server.address() as AddressInfo).port;
 
   // Cold start: a link given on the command line is handled once core has read its settings.
-  if (options.openUrl !== null) core.openDeepLink(options.openUrl);
+  // Every link, from the command line or handed over by a later start, passes the app's one gate.
   deliver = (url) => {
-    if (url !== null) core.openDeepLink(url);
+    if (url === null) return;
+    const admitted = admitDeepLink(url);
+    if (admitted.ok) core.openDeepLink(admitted.url);
+    else core.refuseDeepLink(admitted.error.toShape());
   };
+  if (options.openUrl !== null) deliver(options.openUrl);
   for (const url of early.splice(0)) deliver(url);
   void core.start();
 

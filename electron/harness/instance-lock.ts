@@ -12,8 +12,14 @@ import { z } from 'zod';
  * existing socket fails, and a socket left by a killed harness is removed only after it was seen not
  * answering twice, under a takeover guard that one start at a time can hold.
  */
-const Message = z.strictObject({ openUrl: z.string().max(8192).nullable() });
-const MAX_MESSAGE_BYTES = 16 * 1024;
+const MAX_MESSAGE_BYTES = 64 * 1024;
+/**
+ * Longer than any link is allowed to be, on purpose: the receiving harness refuses an oversized link
+ * through the app's own gate (admitDeepLink, `link_too_long`) so the user is told, instead of the
+ * hand-over dropping it silently. Beyond this, the message is not one of ours.
+ */
+export const MAX_HANDOVER_LENGTH = 32 * 1024;
+const Message = z.strictObject({ openUrl: z.string().max(MAX_HANDOVER_LENGTH).nullable() });
 /** A guard older than this was left by a start that died while taking over; it is removed. */
 const STALE_GUARD_MS = 5_000;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_DEEP_LINK_LENGTH } from '../../protocol/deep-link';
 import { KeywayErrorShape } from '../../protocol/errors';
 
 export { KeywayErrorShape };
@@ -8,8 +9,8 @@ export { KeywayErrorShape };
  * The renderer renders it and keeps no flow logic of its own. Views never carry secrets.
  */
 
-/** Longest text the paste field accepts; longer input is refused by the contract, not truncated. */
-export const MAX_PASTE_LENGTH = 4096;
+/** Longest text the paste field accepts: the one link limit (protocol/deep-link.ts). */
+export const MAX_PASTE_LENGTH = MAX_DEEP_LINK_LENGTH;
 export const MAX_PASSWORD_LENGTH = 256;
 export const MAX_LOGIN_ID_LENGTH = 254;
 
@@ -249,7 +250,18 @@ export const SecurityView = z.strictObject({
 });
 export type SecurityView = z.infer<typeof SecurityView>;
 
+/**
+ * Shown instead of a screen core could not build within this contract (a bug, or input that slipped
+ * past a limit): the reason, reported, and a way back ("Start again"), never a window stuck loading.
+ */
+export const FailureView = z.strictObject({
+  screen: z.literal('failure'),
+  error: KeywayErrorShape,
+});
+export type FailureView = z.infer<typeof FailureView>;
+
 export const View = z.discriminatedUnion('screen', [
+  FailureView,
   OneTimePasswordView,
   SecurityView,
   MfaView,

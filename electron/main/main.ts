@@ -8,7 +8,7 @@ import { loadMachinePolicy } from '../core/machine-policy/load';
 import { createDispatcher } from '../ipc/dispatcher';
 import { applicationMenuTemplate } from './app-menu';
 import { APP_USER_MODEL_ID, devProtocolRegistration } from './app-identity';
-import { deepLinkFromArgv, HANDLED_SCHEMES } from './deep-links';
+import { deepLinkFromArgv, deliverDeepLink, HANDLED_SCHEMES } from './deep-links';
 import { forwardViews, serveContractOverIpc } from './ipc-handlers';
 import { createSystemBrowser } from './external-browser';
 import { registerAppScheme, serveAppProtocol } from './app-protocol';
@@ -40,7 +40,7 @@ const coreReady = new Promise<KeywayCore>((resolve, reject) => {
 });
 const earlyLinks: string[] = [];
 function openDeepLink(url: string): void {
-  if (core) core.openDeepLink(url);
+  if (core) deliverDeepLink(url, core);
   else earlyLinks.push(url);
 }
 
@@ -77,7 +77,7 @@ async function createCore(): Promise<KeywayCore> {
     systemLanguages: [...app.getPreferredSystemLanguages(), app.getLocale()],
     browser: { open: createSystemBrowser(shell) },
   });
-  for (const url of earlyLinks.splice(0)) created.openDeepLink(url);
+  for (const url of earlyLinks.splice(0)) deliverDeepLink(url, created);
   const readActiveOrigin = async (): Promise<string | null> => (await settings.read()).activeOrigin;
   try {
     startAutoUpdates({ core: created, policy: result.policy, readActiveOrigin, getWindow: () => mainWindow });

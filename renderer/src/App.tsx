@@ -15,6 +15,7 @@ import { OneTimePasswordScreen } from './screens/OneTimePasswordScreen';
 import { PasswordScreen } from './screens/PasswordScreen';
 import { ProgressScreen } from './screens/ProgressScreen';
 import { ResumeFailedScreen } from './screens/ResumeFailedScreen';
+import { FailureScreen } from './screens/FailureScreen';
 import { SecurityScreen } from './screens/SecurityScreen';
 import { WelcomeScreen } from './screens/WelcomeScreen';
 
@@ -96,6 +97,7 @@ const screens: { [S in View['screen']]: (props: ScreenProps<S>) => React.JSX.Ele
   mfa: MfaScreen,
   security: SecurityScreen,
   oneTimePassword: OneTimePasswordScreen,
+  failure: FailureScreen,
 };
 
 function ScreenFor({ view, client }: { view: View; client: KeywayClient }): React.JSX.Element {

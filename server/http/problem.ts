@@ -12,6 +12,7 @@ const STATUS: Record<ErrorCode, number> = {
   code_malformed: 400,
   code_checksum: 400,
   link_malformed: 400,
+  link_too_long: 400,
   link_wrong_scheme: 400,
   link_mismatch: 400,
   server_insecure: 400,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deepLinkFromArgv, protocolClientArgs } from '../../electron/main/deep-links';
+import { deepLinkFromArgv } from '../../electron/main/deep-links';
 
 describe('deep link routing from argv', () => {
   it.each([
@@ -23,17 +23,13 @@ describe('deep link routing from argv', () => {
     ['another scheme', ['keyway.exe', 'https://keyway.example/deploy']],
     ['a lookalike scheme', ['keyway.exe', 'keywayx://deploy']],
     ['argv[0] itself is never a link', ['keyway://evil']],
-    ['an oversized argument', ['keyway.exe', `keyway://${'a'.repeat(5000)}`]],
   ])('finds nothing: %s', (_name, argv) => {
     expect(deepLinkFromArgv(argv)).toBeNull();
   });
 
-  it('registers the protocol with "--" before the link, and the app path in development', () => {
-    expect(protocolClientArgs(true, ['/usr/bin/electron', '.'], (p) => `/abs/${p}`)).toEqual({
-      executable: '/usr/bin/electron',
-      args: ['/abs/.', '--'],
-    });
-    expect(protocolClientArgs(false, ['/opt/Keyway/keyway'], (p) => p)).toEqual({ args: ['--'] });
+  it('finds an oversized link too, so that deliverDeepLink refuses it out loud (link-limit.test.ts)', () => {
+    const long = `keyway://${'a'.repeat(5000)}`;
+    expect(deepLinkFromArgv(['keyway.exe', long])).toBe(long);
   });
 
   it('finds the link after "--", where a crafted link cannot pose as a switch', () => {

@@ -87,7 +87,7 @@ describe('one parser for the code, the deep link and the landing link', () => {
     ['a code with a dotless i', `${compact.slice(0, 5)}ı${compact.slice(6)}`, 'code_malformed'],
     ['a code with a zero-width space', `${compact.slice(0, 5)}\u200b${compact.slice(5)}`, 'code_malformed'],
     ['an oversized code', 'A'.repeat(600), 'code_malformed'],
-    ['an oversized link', `keyway://deploy?code=${'A'.repeat(5000)}`, 'link_malformed'],
+    ['an oversized link', `keyway://deploy?code=${'A'.repeat(5000)}`, 'link_too_long'],
     ['a javascript: link', 'javascript:alert(document.cookie)', 'link_wrong_scheme'],
     ['a file: link', 'file:///etc/passwd', 'link_wrong_scheme'],
     ['a data: link', 'data:text/html,<script>alert(1)</script>', 'link_wrong_scheme'],

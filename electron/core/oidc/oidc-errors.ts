@@ -1,5 +1,5 @@
 import { KeywayError } from '../../../protocol/errors';
-import { networkError } from '../server-api/server-api';
+import { isNetworkFailure, networkError } from '../net-error';
 
 /**
  * Turns what openid-client (oauth4webapi) throws into Keyway errors a person can act on. The library
@@ -49,11 +49,9 @@ export function oidcError(error: unknown, host?: string): KeywayError {
       { cause: error },
     );
   }
-  if (error instanceof TypeError || error.name === 'TimeoutError' || error.name === 'AbortError')
-    return networkError(error, host);
-  // openid-client wraps a request's timeout (its AbortSignal firing) in an error of its own.
-  const timedOut = causes(error).find((cause) => cause.name === 'TimeoutError');
-  if (timedOut) return networkError(timedOut, host);
+  // No answer at all (Electron's net::ERR_*, undici's TypeError, a timeout), even when openid-client
+  // wrapped it in a ClientError of its own: the same mapping as the server API (core/net-error.ts).
+  if (error.name === 'AbortError' || causes(error).some(isNetworkFailure)) return networkError(error, host);
   return new KeywayError(
     'oidc_exchange_failed',
     'The sign-in with your identity provider could not be completed. Try again.',

@@ -44,6 +44,8 @@ function route(state: OnboardingState, event: OnboardingEvent): Step {
 
   // A deep link is welcome whenever the user is not waiting on the network.
   if (event.type === 'deepLink.opened') return isIdle(screen) ? startDeployment(state, event.url, screen) : stay;
+  // Like a link that fails to parse, but its text is not kept: it could not even be shown.
+  if (event.type === 'deepLink.refused') return isIdle(screen) ? go(welcome('', event.error)) : stay;
   if (event.type === 'profiles.changed')
     return { state: { context: { ...context, profiles: event.profiles }, screen }, effects: [] };
   // The hidden Manual Login (three taps on the logo, or the shortcut) opens from Welcome only.
@@ -334,7 +336,7 @@ function startDeployment(state: OnboardingState, input: string, from: Screen): S
 }
 
 /** Welcome, or the login-ID page of the server IT preset by policy. */
-function firstScreen(context: Context): Screen {
+export function firstScreen(context: Context): Screen {
   const preset = context.policy.presetServer;
   if (preset) return { kind: 'loginId', origin: preset, serverName: null, loginId: '', error: null, canGoBack: false };
   return welcome();

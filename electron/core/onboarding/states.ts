@@ -201,6 +201,8 @@ export type OnboardingEvent =
   | { readonly type: 'session.saveFailed'; readonly error: KeywayErrorShape }
   // From the OS
   | { readonly type: 'deepLink.opened'; readonly url: string }
+  /** An entry point refused a link before core saw it (protocol/deep-link.ts `admitDeepLink`). */
+  | { readonly type: 'deepLink.refused'; readonly error: KeywayErrorShape }
   // From the user
   | { readonly type: 'welcome.inputChanged'; readonly text: string }
   | { readonly type: 'welcome.applied' }

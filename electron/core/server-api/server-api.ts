@@ -24,23 +24,11 @@ import {
 } from '../../../protocol/mfa';
 import { IssuedOtp, OtpOptions, type OtpIssueRequest } from '../../../protocol/otp';
 import { PasswordResetRequested } from '../../../protocol/password-reset';
+import { networkError } from '../net-error';
 import type { Fetch } from '../ports';
 import { messages, withRetryHint } from './messages';
 
 const TIMEOUT_MS = 15_000;
-
-/** Node's TLS verification failures, as `cause.code` on fetch's TypeError. */
-const TLS_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-  'EPROTO',
-]);
 
 /**
  * The client of a Keyway server's HTTP API. Every response is parsed with the protocol schema before
@@ -180,51 +168,4 @@ function problemError(response: Response, payload: unknown): KeywayError {
     cause: problem.data,
     ...(retryAfter === undefined ? {} : { retryAfter }),
   });
-}
-
-export function networkError(error: unknown, host?: string): KeywayError {
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    const message = host
-      ? `${host} took too long to answer. Try again in a moment.`
-      : (messages.server_timeout ?? 'Timed out.');
-    return new KeywayError('server_timeout', message, { cause: error });
-  }
-  const code = causeCode(error);
-  if (code !== undefined && (TLS_CODES.has(code) || code.startsWith('ERR_TLS') || code.includes('CERT'))) {
-    // Name the host and the certificate problem, so IT can fix it; there is never a "continue anyway".
-    const problem = TLS_PROBLEMS[code] ?? code;
-    return new KeywayError(
-      'server_tls',
-      `Keyway did not connect to ${host ?? 'the server'}: its security certificate ${problem}. Ask your IT department.`,
-      {
-        cause: error,
-      },
-    );
-  }
-  // Name the host: "the server" is no help when the identity provider is another machine.
-  const message = host
-    ? `Keyway can’t reach ${host}. Check your network connection and try again.`
-    : (messages.server_unreachable ?? 'Unreachable.');
-  return new KeywayError('server_unreachable', message, { cause: error });
-}
-
-const TLS_PROBLEMS: Record<string, string> = {
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'is self-signed',
-  SELF_SIGNED_CERT_IN_CHAIN: 'is issued by an authority this computer does not trust',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'cannot be verified (unknown issuer)',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'is issued by an authority this computer does not trust',
-  CERT_HAS_EXPIRED: 'has expired',
-  CERT_NOT_YET_VALID: 'is not valid yet',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'is for a different server name',
-};
-
-function causeCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
-    current = current.cause;
-  }
-  return undefined;
 }

@@ -2,8 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Temp files are `<file>.<pid>-<random>.tmp` beside their target, so a crash leaves them recognizable. */
-const TEMP_PATTERN = /^\.\d+-[0-9a-f]{12}\.tmp$/;
+/**
+ * Temp files are `<file>.<pid>-<random>.tmp` beside their target (ours), or `<file>.tmp-<10 digits><6 hex>`
+ * (atomically's, under conf: node_modules/atomically/dist/utils/temp.js), so a crash leaves them recognizable.
+ */
+const TEMP_PATTERN = /^(?:\.\d+-[0-9a-f]{12}\.tmp|\.tmp-\d{10}[0-9a-f]{6})$/;
 
 /**
  * Replaces `file` with `data` so that a reader, or a crash at any instant, sees the old content or the
@@ -59,7 +62,7 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
 }
 
 /** Best effort: Windows cannot open a folder for flushing, and there the rename is durable already. */
-async function syncDirectory(directory: string): Promise<void> {
+export async function syncDirectory(directory: string): Promise<void> {
   if (process.platform === 'win32') return;
   try {
     const handle = await open(directory, 'r');

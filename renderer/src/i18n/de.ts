@@ -110,6 +110,8 @@ export const de: Translation = {
     forgetDevice: 'Vergessen',
   },
 
+  failureTitle: 'Keyway konnte diese Ansicht nicht anzeigen',
+  startAgain: 'Neu beginnen',
   resumeFailedTitle: 'Anmeldung nicht möglich',
   retry: 'Erneut versuchen',
   usePassword: 'Mit Passwort anmelden',
@@ -178,6 +180,8 @@ export const de: Translation = {
     code_checksum:
       'Dieser Code enthält einen Tippfehler. Vergleichen Sie ihn mit der E-Mail und versuchen Sie es erneut.',
     link_malformed: 'Dies ist kein gültiger Keyway-Link oder -Code.',
+    link_too_long:
+      'Dieser Link ist viel zu lang für einen Keyway-Link. Öffnen Sie den Link aus Ihrer Bereitstellungs-E-Mail erneut oder fügen Sie seinen Code ein.',
     link_wrong_scheme:
       'Dies ist kein Keyway-Link. Fügen Sie den Link oder den Code aus Ihrer Bereitstellungs-E-Mail ein.',
     link_mismatch:

@@ -111,6 +111,8 @@ export const en = {
     forgetDevice: 'Forget',
   },
 
+  failureTitle: 'Keyway could not show this screen',
+  startAgain: 'Start again',
   resumeFailedTitle: 'Could not sign you in',
   retry: 'Try again',
   usePassword: 'Sign in with password',
@@ -183,6 +185,8 @@ export const en = {
     code_malformed: 'This is not a valid authentication code. Check that you copied all of it.',
     code_checksum: 'This code has a typo. Check it against the e-mail and try again.',
     link_malformed: 'This is not a valid Keyway link or code.',
+    link_too_long:
+      'This link is far too long to be a Keyway link. Open the link from your deployment e-mail again, or paste its code.',
     link_wrong_scheme: 'This is not a Keyway link. Paste the link or the code from your deployment e-mail.',
     link_mismatch: 'This link names a different server than the page it came from, so it was refused.',
     server_insecure: 'Keyway only connects to secure (https) servers.',

@@ -111,6 +111,8 @@ export const fr: Translation = {
     forgetDevice: 'Oublier',
   },
 
+  failureTitle: 'Keyway n’a pas pu afficher cet écran',
+  startAgain: 'Recommencer',
   resumeFailedTitle: 'Connexion impossible',
   retry: 'Réessayer',
   usePassword: 'Se connecter avec le mot de passe',
@@ -178,6 +180,8 @@ export const fr: Translation = {
     code_malformed: 'Ce code d’authentification n’est pas valide. Vérifiez que vous l’avez copié en entier.',
     code_checksum: 'Ce code contient une faute de frappe. Comparez-le avec l’e-mail et réessayez.',
     link_malformed: 'Ce lien ou ce code Keyway n’est pas valide.',
+    link_too_long:
+      'Ce lien est beaucoup trop long pour être un lien Keyway. Ouvrez à nouveau le lien de votre e-mail de déploiement, ou collez son code.',
     link_wrong_scheme:
       'Ce n’est pas un lien Keyway. Collez le lien ou le code figurant dans votre e-mail de déploiement.',
     link_mismatch: 'Ce lien désigne un autre serveur que la page d’où il provient ; il a donc été refusé.',

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
-import type { WelcomeView } from '../../../electron/ipc/view';
+import { MAX_PASTE_LENGTH, type WelcomeView } from '../../../electron/ipc/view';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { ManagedNote } from '../components/ManagedNote';
 import { Logo } from '../components/Logo';
@@ -22,11 +22,22 @@ export function WelcomeScreen({ view, client }: { view: WelcomeView; client: Key
     if (!sent.current.includes(view.input)) setDraft(view.input);
   }, [view.input]);
 
+  // A paste over the one link limit is refused here, before core (the IPC contract would refuse it too,
+  // silently): said with its own code, the field left as it was. No maxLength on the field on purpose:
+  // it would cut the paste to the limit, and a cut link reads as a typo rather than as too long.
+  // The refusal belongs to the view it was made on: whatever core says next (a link arrived, another
+  // window typed) replaces it.
+  const [refusedOn, setRefusedOn] = useState<WelcomeView | null>(null);
+  const tooLong = refusedOn === view;
   const onChange = (text: string): void => {
+    setRefusedOn(text.length > MAX_PASTE_LENGTH ? view : null);
+    if (text.length > MAX_PASTE_LENGTH) return;
     setDraft(text);
     sent.current = [...sent.current.slice(-99), text];
     void client.invoke('setWelcomeInput', { text }).catch(() => undefined);
   };
+
+  const error = tooLong ? { code: 'link_too_long' as const, message: t('errors.link_too_long') } : view.error;
 
   return (
     <section className="screen" aria-labelledby="welcome-title">
@@ -52,12 +63,11 @@ export function WelcomeScreen({ view, client }: { view: WelcomeView; client: Key
           autoFocus
           placeholder={t('welcomeFieldPlaceholder')}
           value={draft}
-          maxLength={4096}
-          aria-invalid={view.error !== null}
-          aria-describedby={view.error ? 'welcome-error' : undefined}
+          aria-invalid={error !== null}
+          aria-describedby={error ? 'welcome-error' : undefined}
           onChange={(event) => onChange(event.target.value)}
         />
-        <ErrorMessage error={view.error} id="welcome-error" />
+        <ErrorMessage error={error} id="welcome-error" />
         {/* Enabled by the local draft too: a disabled submit button swallows Enter, and Enter right after
             pasting must not depend on core's echo having arrived. Core still judges what was applied. */}
         <button type="submit" disabled={!view.canApply && draft.trim() === ''}>

@@ -1,0 +1,68 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCoreHandlers, KeywayCore } from '../../electron/core/keyway-core';
+import { createClient } from '../../electron/ipc/client';
+import { createDispatcher, encodeEvent } from '../../electron/ipc/dispatcher';
+import { createInProcessTransport } from '../../electron/ipc/in-process';
+import { MAX_PASTE_LENGTH } from '../../electron/ipc/view';
+import { App } from '../../renderer/src/App';
+import { memorySecretStore, memorySettingsStore } from './support/memory-ports';
+
+afterEach(cleanup);
+
+describe('the failure screen, when core cannot build a view', () => {
+  it('shows why (an alert) instead of staying on loading, and Start again brings Welcome back', async () => {
+    const reports: string[] = [];
+    const core = new KeywayCore({
+      secrets: memorySecretStore(),
+      settings: memorySettingsStore(),
+      fetch: () => Promise.reject(new TypeError('fetch failed')),
+      clock: { now: () => 0 },
+      policy: {},
+      browser: { open: () => Promise.reject(new Error('no browser in unit tests')) },
+      report: (problem) => reports.push(problem),
+    });
+    await core.start();
+    const { transport, emit } = createInProcessTransport(createDispatcher(createCoreHandlers(core)));
+    core.onView((view) => emit(encodeEvent('view', view)));
+    render(<App client={createClient(transport)} connected={true} />);
+    await screen.findByLabelText('Deployment link or authentication code');
+
+    // A state whose view the contract cannot carry (every gate bypassed on purpose).
+    act(() => core.send({ type: 'welcome.inputChanged', text: 'x'.repeat(MAX_PASTE_LENGTH + 1) }));
+    await screen.findByRole('heading', { name: 'Keyway could not show this screen' });
+    expect(screen.getByRole('alert').getAttribute('data-error-code')).toBe('internal');
+    expect(reports).toHaveLength(1);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Start again' }));
+    await screen.findByLabelText('Deployment link or authentication code');
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});
+
+describe('a paste over the link limit on Welcome', () => {
+  it('is refused before core with link_too_long, and core keeps what it had', async () => {
+    const core = new KeywayCore({
+      secrets: memorySecretStore(),
+      settings: memorySettingsStore(),
+      fetch: () => Promise.reject(new TypeError('fetch failed')),
+      clock: { now: () => 0 },
+      policy: {},
+      browser: { open: () => Promise.reject(new Error('no browser in unit tests')) },
+    });
+    await core.start();
+    const { transport, emit } = createInProcessTransport(createDispatcher(createCoreHandlers(core)));
+    core.onView((view) => emit(encodeEvent('view', view)));
+    render(<App client={createClient(transport)} connected={true} />);
+    const field = await screen.findByLabelText('Deployment link or authentication code');
+    fireEvent.change(field, { target: { value: 'K7' } });
+    await expect.poll(() => core.getView()).toMatchObject({ input: 'K7' });
+
+    fireEvent.change(field, { target: { value: `keyway://deploy?code=${'A'.repeat(MAX_PASTE_LENGTH)}` } });
+    const alert = await screen.findByRole('alert');
+    expect(alert.getAttribute('data-error-code')).toBe('link_too_long');
+    expect(alert.textContent).toContain('far too long');
+    expect(core.getView()).toMatchObject({ screen: 'welcome', input: 'K7' });
+  });
+});
