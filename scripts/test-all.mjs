@@ -18,7 +18,8 @@ const steps = [
   { name: 'electron security check', command: ['npm', 'run', '--silent', 'security:electron'] },
   { name: 'electronegativity', command: ['npm', 'run', '--silent', 'security:electronegativity'] },
   { name: 'policy templates in sync', command: ['npm', 'run', '--silent', 'policy:check'] },
-  { name: 'build', command: ['npm', 'run', '--silent', 'build'] },
+  // The one build of the run (stamped, so nothing after it builds again); the layers below run its dist/.
+  { name: 'build', command: ['node', path.join(root, 'scripts', 'ensure-build.mjs'), '--force'] },
   ...['unit', 'integration'].map((layer) => ({
     name: layer,
     layer,

@@ -85,8 +85,9 @@ async function main(): Promise<void> {
 
   // The harness's "system browser" is a new tab opened by the page itself (see the openExternal event).
   let broadcast: (event: EventEnvelope) => number = () => 0;
-  // The same machine policy as the app (KEYWAY_POLICY_FILE overrides the platform's place, for tests).
-  const { corePolicy } = await loadMachinePolicy();
+  // The same machine policy as the app; the harness is a test tool (never packaged), so KEYWAY_POLICY_FILE
+  // may override the platform's place, as in a development build of the app.
+  const { corePolicy } = await loadMachinePolicy({ read: { allowPolicyFileOverride: true } });
   const core = new KeywayCore({
     secrets: createKeytarSecretStore(),
     settings: createFileSettingsStore(options.profileDir),

@@ -62,7 +62,7 @@ function trustExtraAuthorities(pems: readonly string[]): void {
 }
 
 async function createCore(): Promise<KeywayCore> {
-  const { result, corePolicy } = await loadMachinePolicy();
+  const { result, corePolicy } = await loadMachinePolicy({ read: { allowPolicyFileOverride: !app.isPackaged } });
   await applyNetworkPolicy(session.defaultSession, result.policy);
   trustExtraAuthorities(result.caCertificates);
   const settings = createElectronSettingsStore();

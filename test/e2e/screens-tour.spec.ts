@@ -20,6 +20,9 @@ import { expect, test, type World } from './support/world';
 const PASSWORD = 'correct horse battery staple 42';
 
 test.use({ viewport: TOUR_VIEWPORT });
+// Each stop is two full axe-core scans (light and dark) plus a picture: seconds of CPU apiece on a loaded
+// 2-core machine. The tour is split so no test has more than three stops, and has its own budget.
+test.describe.configure({ timeout: 90_000 });
 test.beforeEach(async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' });
 });
@@ -47,34 +50,50 @@ async function signIn(page: Page, world: World, keyway: KeywayPage, loginId: str
   await keyway.expectHome(name);
 }
 
-test('deployment journey: Welcome, Confirm server, License, Password, Home, Sign-in security — and their errors', async ({
-  page,
-  world,
-  keyway,
-}) => {
-  world.server.admin.setPasswordResetPolicy({ enabled: true });
+// The deployment journey, one test per stretch of screens (each reached from scratch the way a user
+// reaches it), so no test carries more than a few stops of two axe scans each: the whole journey in one
+// test did not fit the default 30 s on a loaded 2-core machine.
+
+/** A fresh harness on Welcome, with Ana's deployment code ready to paste. */
+async function atWelcome(page: Page, world: World): Promise<string> {
   await createUser(world, 'ana', 'Ana Example');
   const { code } = world.server.admin.createDeployment('ana');
   const harness = await world.launch();
   await page.goto(harness.url);
-
   await expect(page.getByRole('heading', { name: 'Welcome to Keyway' })).toBeVisible();
+  return code;
+}
+
+/** Welcome → Confirm server → License accepted → the password page. */
+async function atPassword(page: Page, world: World, keyway: KeywayPage): Promise<void> {
+  await keyway.paste(await atWelcome(page, world));
+  await keyway.confirmServer();
+  await keyway.acceptLicense();
+  await expect(page.getByRole('heading', { name: 'Enter your password' })).toBeVisible();
+}
+
+test('deployment journey: Welcome and a mistyped code', async ({ page, world, keyway }) => {
+  const code = await atWelcome(page, world);
   await tourStop(page, 'welcome', { darkPicture: true });
 
   await keyway.paste(code.slice(0, -1) + (code.endsWith('A') ? 'B' : 'A'));
   await keyway.expectError('code_checksum');
   await tourStop(page, 'welcome-error');
+});
 
-  await keyway.paste(code);
+test('deployment journey: Confirm server and License', async ({ page, world, keyway }) => {
+  await keyway.paste(await atWelcome(page, world));
   await keyway.expectConfirmServer(new URL(world.server.origin).host);
   await tourStop(page, 'confirm-server', { darkPicture: true });
 
   await keyway.confirmServer();
   await keyway.expectLicense();
   await tourStop(page, 'license', { darkPicture: true });
+});
 
-  await page.getByRole('button', { name: 'Accept' }).click();
-  await expect(page.getByRole('heading', { name: 'Enter your password' })).toBeVisible();
+test('deployment journey: Password, a wrong one, and Forgot your password', async ({ page, world, keyway }) => {
+  world.server.admin.setPasswordResetPolicy({ enabled: true });
+  await atPassword(page, world, keyway);
   await tourStop(page, 'password');
 
   await keyway.enterPassword('not the password');
@@ -84,11 +103,21 @@ test('deployment journey: Welcome, Confirm server, License, Password, Home, Sign
   await page.getByRole('button', { name: 'Forgot your password?' }).click();
   await expect(page.getByTestId('reset-sent')).toBeVisible();
   await tourStop(page, 'password-reset-sent');
+});
 
+test('deployment journey: Home and Forget this server', async ({ page, world, keyway }) => {
+  await atPassword(page, world, keyway);
   await keyway.enterPassword(PASSWORD);
   await keyway.expectHome('Ana Example');
   await tourStop(page, 'home', { darkPicture: true });
 
+  await page.getByRole('button', { name: 'Forget this server' }).click();
+  await expect(page.getByRole('button', { name: /Yes, remove/ })).toBeVisible();
+  await tourStop(page, 'home-forget');
+});
+
+test('deployment journey: Sign-in security, its password step and enrolment', async ({ page, world, keyway }) => {
+  await signIn(page, world, keyway, 'ana', 'Ana Example');
   await page.getByRole('button', { name: 'Sign-in security' }).click();
   await expect(page.getByText('No authenticator app yet.')).toBeVisible();
   await tourStop(page, 'security');
@@ -101,11 +130,6 @@ test('deployment journey: Welcome, Confirm server, License, Password, Home, Sign
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
   await tourStop(page, 'security-enrol');
-
-  await page.getByRole('button', { name: 'Back' }).click();
-  await page.getByRole('button', { name: 'Forget this server' }).click();
-  await expect(page.getByRole('button', { name: /Yes, remove/ })).toBeVisible();
-  await tourStop(page, 'home-forget');
 });
 
 test('Import: a second deployment while a profile exists offers its settings', async ({ page, world, keyway }) => {
@@ -168,11 +192,8 @@ test('the login-ID page, when IT presets the server', async ({ page, world }) =>
   }
 });
 
-test('MFA: choose a way, a code by e-mail and a wrong one, SMS with its notice, enrolment', async ({
-  page,
-  world,
-  keyway,
-}) => {
+/** Mo, with MFA enforced and every channel allowed, signed in with his password: "Confirm it is you". */
+async function atMfaChoice(page: Page, world: World, keyway: KeywayPage): Promise<void> {
   world.server.admin.setMfaPolicy({ channels: 'totp,email,sms', mode: 'enforced', trustDays: 30 });
   await createUser(world, 'mo', 'Mo Factor');
   world.server.admin.setPhone('mo', '+447700900123');
@@ -184,6 +205,10 @@ test('MFA: choose a way, a code by e-mail and a wrong one, SMS with its notice, 
   await keyway.acceptLicense();
   await keyway.enterPassword(PASSWORD);
   await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+}
+
+test('MFA: choose a way, a code by e-mail and a wrong one', async ({ page, world, keyway }) => {
+  await atMfaChoice(page, world, keyway);
   await tourStop(page, 'mfa-choose');
 
   await page.getByRole('button', { name: /Code by e-mail/ }).click();
@@ -194,7 +219,10 @@ test('MFA: choose a way, a code by e-mail and a wrong one, SMS with its notice, 
   await page.getByLabel('Digit 1 of 6').fill('000000');
   await keyway.expectError('mfa_code_invalid');
   await tourStop(page, 'mfa-code-error', { darkPicture: true });
+});
 
+test('MFA: SMS with its notice, and enrolment of an authenticator app', async ({ page, world, keyway }) => {
+  await atMfaChoice(page, world, keyway);
   await page.getByRole('button', { name: /Code by text message/ }).click();
   await expect(page.getByRole('note')).toBeVisible();
   await tourStop(page, 'mfa-sms');

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFileSettingsStore } from '../../electron/core/adapters/file-settings-store';
 import { createKeytarSecretStore } from '../../electron/core/adapters/keytar-secret-store';
 import { KeywayCore } from '../../electron/core/keyway-core';
+import { refreshTokenAccount } from '../../electron/core/secrets/accounts';
 import type { SecretStore } from '../../electron/core/ports';
 import type { View } from '../../electron/ipc/view';
 import { encodeDeploymentCode } from '../../protocol/deployment-code';
@@ -191,6 +192,29 @@ describe('signing in', () => {
     });
     again.send({ type: 'back' });
     expect(again.getView()).toMatchObject({ screen: 'password', loginId: 'ana' });
+  });
+});
+
+describe('signing out, with the real keychain', () => {
+  it('deletes the refresh token from the keychain, and the next start is not signed in', async () => {
+    const s = await server();
+    const { code } = s.admin.createDeployment('ana');
+    const { core, profileDir } = client();
+    expect(await signIn(core, code, 'keyway-demo-2026')).toMatchObject({ screen: 'home' });
+    const { installationId } = await createFileSettingsStore(profileDir).read();
+    const account = refreshTokenAccount(installationId, s.origin);
+    // Read back through a separate keytar store: what the OS keychain itself holds.
+    const keychain = createKeytarSecretStore();
+    expect(await keychain.get(account)).toMatch(/\S{20,}/);
+
+    core.send({ type: 'home.signOut' });
+    await core.settled();
+    expect(core.getView().screen).not.toBe('home');
+    expect(await keychain.get(account)).toBeNull();
+
+    const restarted = client(profileDir).core;
+    await restarted.start();
+    expect(restarted.getView().screen).not.toBe('home');
   });
 });
 

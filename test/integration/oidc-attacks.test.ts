@@ -46,6 +46,9 @@ function memorySecrets(): SecretStore & { entries: Map<string, string> } {
   };
 }
 
+/** What Keyway itself sent to the provider's token endpoint (code, verifier, redirect), per request. */
+type TokenRequest = URLSearchParams;
+
 /** Drives core to the browser step; `browser` decides what the "browser" does with the URL. */
 async function signIn(
   s: RunningServer,
@@ -55,10 +58,19 @@ async function signIn(
 ) {
   const secrets = memorySecrets();
   const profileDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-it-profile-'));
+  const tokenRequests: TokenRequest[] = [];
+  // Keyway's real fetch, watched: the token requests show the PKCE verifier Keyway really used.
+  const watched: typeof globalThis.fetch = (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url.endsWith('/oidc/token') && init?.body !== undefined && init.body !== null) {
+      tokenRequests.push(new URLSearchParams(init.body as URLSearchParams | string));
+    }
+    return globalThis.fetch(input, init);
+  };
   const core = new KeywayCore({
     secrets,
     settings: createFileSettingsStore(profileDir),
-    fetch: globalThis.fetch,
+    fetch: watched,
     clock: { now: () => Date.now() },
     policy: {},
     browser: { open: (url) => Promise.resolve(void browser(url, core).catch(() => undefined)) },
@@ -74,7 +86,7 @@ async function signIn(
   core.send({ type: 'license.accepted' });
   await core.settled();
   const settings = await createFileSettingsStore(profileDir).read();
-  return { view: core.getView(), secrets, settings };
+  return { view: core.getView(), secrets, settings, tokenRequests };
 }
 
 const redirectUri = (authorizationUrl: string): URL =>
@@ -104,11 +116,38 @@ describe('unified login against the real OpenID Provider', () => {
     expect(params?.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
   });
 
-  it('refuses a forged state', async () => {
+  it('a forged state at the loopback listener is refused there and cannot end the sign-in', async () => {
     const s = await server();
-    const result = await signIn(s, async (url) => {
-      await fetch(`${redirectUri(url).href}?code=stolen&state=forged&iss=${encodeURIComponent(`${s.origin}/oidc`)}`);
-    });
+    let answer = 0;
+    const result = await signIn(
+      s,
+      async (url) => {
+        const forged = await fetch(
+          `${redirectUri(url).href}?code=stolen&state=forged&iss=${encodeURIComponent(`${s.origin}/oidc`)}`,
+        );
+        answer = forged.status;
+      },
+      3_000,
+    );
+    expect(answer).toBe(400);
+    // The sign-in kept waiting for its own callback (which never came), so it ends by the timeout.
+    expect(result.view).toMatchObject({ screen: 'browserSignIn', error: { code: 'oidc_timeout' } });
+    expectNothingStored(result);
+  });
+
+  it('refuses a forged state delivered through the private-use scheme (checked by openid-client)', async () => {
+    const s = await server();
+    const result = await signIn(
+      s,
+      (url, core) => {
+        const iss = encodeURIComponent(`${s.origin}/oidc`);
+        expect(stateOf(url)).not.toBe('forged');
+        core.openDeepLink(`dev.keyway.app:/oauth/callback?code=stolen&state=forged&iss=${iss}`);
+        return Promise.resolve();
+      },
+      10_000,
+      false,
+    );
     expect(result.view).toMatchObject({ screen: 'browserSignIn', error: { code: 'oidc_state_mismatch' } });
     expectNothingStored(result);
   });
@@ -147,7 +186,43 @@ describe('unified login against the real OpenID Provider', () => {
     expectNothingStored(result);
   });
 
-  it('a stolen code is useless: without the PKCE verifier, and replayed after Keyway used it', async () => {
+  it('each sign-in sends a fresh state, nonce and PKCE challenge', async () => {
+    const s = await server();
+    const sent: URLSearchParams[] = [];
+    const verifiers: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const result = await signIn(s, async (url) => {
+        sent.push(new URL(url).searchParams);
+        await fetch(await signInThroughProvider(url, PASSWORD, (u) => u.host === redirectUri(url).host));
+      });
+      expect(result.view).toMatchObject({ screen: 'home' });
+      verifiers.push(result.tokenRequests[0]?.get('code_verifier') ?? '');
+    }
+    const [first, second] = sent;
+    for (const name of ['state', 'nonce', 'code_challenge']) {
+      expect(first?.get(name), name).toMatch(/^[\w-]{22,}$/);
+      expect(second?.get(name), name).not.toBe(first?.get(name));
+    }
+    expect(verifiers[0]).toMatch(/^[\w-]{43,128}$/);
+    expect(verifiers[1]).not.toBe(verifiers[0]);
+  });
+
+  it('checks the nonce: an ID token minted for another nonce is refused, though state and PKCE are right', async () => {
+    const s = await server();
+    const result = await signIn(s, async (url) => {
+      // The "browser" swaps the nonce before the provider sees it: the provider then signs an ID token
+      // for the attacker's nonce, while the code, its PKCE challenge and the state stay Keyway's own.
+      const tampered = new URL(url);
+      tampered.searchParams.set('nonce', 'attacker-chosen-nonce-0123456789');
+      const callback = await signInThroughProvider(tampered.href, PASSWORD, (u) => u.host === redirectUri(url).host);
+      await fetch(callback);
+    });
+    expect(result.tokenRequests).toHaveLength(1); // the code was exchanged: only the nonce check stopped it
+    expect(result.view).toMatchObject({ screen: 'browserSignIn', error: { code: 'oidc_exchange_failed' } });
+    expectNothingStored(result);
+  });
+
+  it('a stolen code is useless: without the PKCE verifier, with a wrong one, and replayed after Keyway used it', async () => {
     const s = await server();
     const stolen: { url: URL | null } = { url: null };
     const result = await signIn(s, async (url) => {
@@ -176,6 +251,14 @@ describe('unified login against the real OpenID Provider', () => {
       });
     await expect(exchange(undefined)).rejects.toMatchObject({ error: 'invalid_grant' });
     await expect(exchange(client.randomPKCECodeVerifier())).rejects.toMatchObject({ error: 'invalid_grant' });
+
+    // The replay uses exactly what Keyway sent, the RIGHT verifier included: only single use can stop it.
+    const [used] = result.tokenRequests;
+    expect(used?.get('code')).toBe(code);
+    const rightVerifier = used?.get('code_verifier') ?? undefined;
+    expect(rightVerifier).toMatch(/^[\w-]{43,128}$/);
+    expect(used?.get('redirect_uri')).toBe(redirectUriOfCode);
+    await expect(exchange(rightVerifier)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 });
 

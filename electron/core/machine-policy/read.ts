@@ -31,6 +31,13 @@ export interface ReadMachinePolicyOptions {
   readonly userName?: string;
   /** Where the Linux policy lives (default /etc/keyway/policy.json). */
   readonly linuxPolicyFile?: string;
+  /**
+   * Whether `KEYWAY_POLICY_FILE` may replace the platform's source. Only for development and tests (main
+   * passes `!app.isPackaged`, the test harness true): in a packaged app the variable comes from the user's
+   * environment, and user-level malware could otherwise drop `allowedServers` or add its own CA and proxy
+   * over what the administrator set in HKLM, managed preferences or /etc. Default false.
+   */
+  readonly allowPolicyFileOverride?: boolean;
 }
 
 export interface MachinePolicyResult {
@@ -46,7 +53,7 @@ export interface MachinePolicyResult {
 
 /**
  * Reads the machine-wide policy from the platform's usual place. `KEYWAY_POLICY_FILE=<json>` wins when set
- * (tests, and admins trying a policy out). Windows: HKLM then HKCU `Software\Policies\Keyway`, merged key
+ * AND the caller allows it (`allowPolicyFileOverride`: development builds and tests only). Windows: HKLM then HKCU `Software\Policies\Keyway`, merged key
  * by key with HKLM winning. macOS: computer-level then per-user managed preferences for dev.keyway.app,
  * merged the same way. Linux: /etc/keyway/policy.json. All or nothing: any problem and the policy is null.
  */
@@ -58,14 +65,14 @@ export async function readMachinePolicy(options: ReadMachinePolicyOptions = {}):
   const exists = options.fileExists ?? defaultFileExists;
 
   let reads: SourceRead[];
-  const overrideFile = env[POLICY_FILE_ENV];
+  const overrideFile = options.allowPolicyFileOverride === true ? env[POLICY_FILE_ENV] : undefined;
   if (overrideFile !== undefined && overrideFile.trim() !== '') {
     const source = `${POLICY_FILE_ENV}=${overrideFile}`;
     const read = await readJsonPolicyFile(overrideFile, readText, source);
     const missing = read.raw === null && read.problems.length === 0;
     reads = [missing ? { ...read, problems: [`${source}: no such file`] } : read];
   } else if (platform === 'win32') {
-    reads = [await readRegistryPolicy('HKLM', run, env), await readRegistryPolicy('HKCU', run, env)];
+    reads = [await readRegistryPolicy('HKLM', run), await readRegistryPolicy('HKCU', run)];
   } else if (platform === 'darwin') {
     const user = options.userName ?? safeUserName();
     const computer = `${MAC_MANAGED_PREFERENCES}/${MAC_PREFERENCE_DOMAIN}.plist`;

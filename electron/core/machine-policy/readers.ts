@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { POLICY_KEY_NAMES, POLICY_KEYS, type PolicyKey } from './schema';
 
 /**
@@ -180,15 +179,12 @@ function canonicalKey(name: string): PolicyKey | null {
 
 /**
  * Turns the registry keys under the policy key into raw policy values, typed by each key's kind:
- * booleans from REG_DWORD 0/1; strings from REG_SZ (REG_EXPAND_SZ expanded); lists from REG_MULTI_SZ,
- * from a REG_SZ separated by `,` or `;` (what an installer switch writes), or from a subkey of numbered
- * values (the Chrome-style list policy). Unknown names are passed through for the schema to refuse.
+ * booleans from REG_DWORD 0/1; strings from REG_SZ (or a REG_EXPAND_SZ without `%NAME%` references, see
+ * `literal`); lists from REG_MULTI_SZ, from a REG_SZ separated by `,` or `;` (what an installer switch
+ * writes), or from a subkey of numbered values (the Chrome-style list policy). Unknown names are passed
+ * through for the schema to refuse.
  */
-export function registryToRawPolicy(
-  dumps: readonly RegistryKeyDump[],
-  source: string,
-  env: Readonly<Record<string, string | undefined>>,
-): SourceRead {
+export function registryToRawPolicy(dumps: readonly RegistryKeyDump[], source: string): SourceRead {
   const [root, ...subkeys] = dumps;
   if (root === undefined) return { source, raw: null, problems: [] };
   const raw: Record<string, unknown> = {};
@@ -201,7 +197,7 @@ export function registryToRawPolicy(
       raw[name] = value.type === 'unsupported' ? value.regType : value.data;
       continue;
     }
-    const converted = convertRegistryValue(key, value, env);
+    const converted = convertRegistryValue(key, value);
     if ('problem' in converted) problems.push(`${source}: ${key}: ${converted.problem}`);
     else raw[key] = converted.value;
   }
@@ -226,19 +222,18 @@ export function registryToRawPolicy(
     const ordered = [...subkey.values].sort((a, b) => compareValueNames(a.name, b.name));
     for (const { name, value } of ordered) {
       if (name === '(Default)') continue;
-      if (value.type === 'REG_SZ' || value.type === 'REG_EXPAND_SZ') items.push(expand(value, env));
-      else problems.push(`${source}: ${key}\\${name}: list items must be REG_SZ, found ${registryTypeName(value)}`);
+      if (value.type === 'REG_SZ' || value.type === 'REG_EXPAND_SZ') {
+        const item = literal(value);
+        if (typeof item === 'string') items.push(item);
+        else problems.push(`${source}: ${key}\\${name}: ${item.problem}`);
+      } else problems.push(`${source}: ${key}\\${name}: list items must be REG_SZ, found ${registryTypeName(value)}`);
     }
     raw[key] = items;
   }
   return { source, raw, problems };
 }
 
-function convertRegistryValue(
-  key: PolicyKey,
-  value: RegistryValue,
-  env: Readonly<Record<string, string | undefined>>,
-): { value: unknown } | { problem: string } {
+function convertRegistryValue(key: PolicyKey, value: RegistryValue): { value: unknown } | { problem: string } {
   const kind = POLICY_KEYS[key].kind;
   if (value.type === 'unsupported') return { problem: `unsupported registry type ${value.regType}` };
   switch (kind) {
@@ -248,13 +243,18 @@ function convertRegistryValue(
       if (value.data !== 0 && value.data !== 1) return { problem: `must be 0 or 1, found ${value.data}` };
       return { value: value.data === 1 };
     case 'string':
-      if (value.type === 'REG_SZ' || value.type === 'REG_EXPAND_SZ') return { value: expand(value, env) };
+      if (value.type === 'REG_SZ' || value.type === 'REG_EXPAND_SZ') {
+        const text = literal(value);
+        return typeof text === 'string' ? { value: text } : text;
+      }
       return { problem: `must be a REG_SZ, found ${registryTypeName(value)}` };
     case 'list':
       if (value.type === 'REG_MULTI_SZ') return { value: value.data };
       if (value.type === 'REG_SZ' || value.type === 'REG_EXPAND_SZ') {
+        const text = literal(value);
+        if (typeof text !== 'string') return text;
         return {
-          value: expand(value, env)
+          value: text
             .split(/[,;]/)
             .map((item) => item.trim())
             .filter((item) => item !== ''),
@@ -268,14 +268,22 @@ function registryTypeName(value: RegistryValue): string {
   return value.type === 'unsupported' ? value.regType : value.type;
 }
 
-/** `%NAME%` references in REG_EXPAND_SZ, expanded the way Windows does (unknown names are left as they are). */
-function expand(
-  value: { type: 'REG_SZ' | 'REG_EXPAND_SZ'; data: string },
-  env: Readonly<Record<string, string | undefined>>,
-) {
+/**
+ * The text of a string value, never expanded. `%NAME%` in a REG_EXPAND_SZ would expand from the process
+ * environment, which the signed-in user controls (HKCU\Environment overrides even `SystemRoot` and
+ * `ProgramData`), so user-level malware could point a machine policy path (a CA file) at its own file.
+ * A REG_EXPAND_SZ that references a variable is therefore refused with a problem naming it, and the admin
+ * writes the full path; one without references is taken as it is.
+ */
+function literal(value: { type: 'REG_SZ' | 'REG_EXPAND_SZ'; data: string }): string | { problem: string } {
   if (value.type === 'REG_SZ') return value.data;
-  const lookup = new Map(Object.entries(env).map(([name, v]) => [name.toLowerCase(), v]));
-  return value.data.replace(/%([^%]+)%/g, (whole, name: string) => lookup.get(name.toLowerCase()) ?? whole);
+  const reference = /%[^%\s]+%/.exec(value.data);
+  if (reference === null) return value.data;
+  return {
+    problem:
+      `REG_EXPAND_SZ "${value.data}" refers to ${reference[0]}; environment variables are not expanded ` +
+      '(the user can change them): write the full path as a REG_SZ',
+  };
 }
 
 function compareValueNames(a: string, b: string): number {
@@ -285,21 +293,23 @@ function compareValueNames(a: string, b: string): number {
   return a.localeCompare(b);
 }
 
-/** The full path of reg.exe, so a `reg` earlier on PATH cannot stand in for it. */
-export function regExecutable(env: Readonly<Record<string, string | undefined>>): string {
-  const systemRoot = env.SystemRoot ?? env.SYSTEMROOT ?? 'C:\\Windows';
-  return path.win32.join(systemRoot, 'System32', 'reg.exe');
-}
+/**
+ * The one reg.exe that is run, by full path, so neither a `reg` earlier on PATH nor the environment picks
+ * it. `%SystemRoot%` is not used: the process environment comes from the user's session, and a per-user
+ * `SystemRoot`/`windir` in HKCU\Environment overrides the system's (the mechanism behind the known
+ * "windir" scheduled-task hijacks), so user-level malware could run its own `reg.exe` that prints any policy.
+ * Node exposes no GetSystemDirectory(), and the registry value that names the Windows directory needs reg.exe
+ * to be read, so the path is the fixed one Windows setup uses: since Vista the running Windows volume is C:
+ * and the directory is `Windows`. On a machine that differs, reg.exe "could not run", which is logged and
+ * leaves the policy ignored (visible), never replaced.
+ */
+export const REG_EXECUTABLE = 'C:\\Windows\\System32\\reg.exe';
 
-export async function readRegistryPolicy(
-  hive: 'HKLM' | 'HKCU',
-  run: ProcessRunner,
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<SourceRead> {
+export async function readRegistryPolicy(hive: 'HKLM' | 'HKCU', run: ProcessRunner): Promise<SourceRead> {
   const key = `${hive}\\${POLICY_REGISTRY_PATH}`;
   let result: ProcessResult;
   try {
-    result = await run(regExecutable(env), ['query', key, '/s']);
+    result = await run(REG_EXECUTABLE, ['query', key, '/s']);
   } catch (error) {
     return { source: key, raw: null, problems: [`${key}: reg query could not run (${errorMessage(error)})`] };
   }
@@ -309,7 +319,7 @@ export async function readRegistryPolicy(
     const reason = firstLine(result.stderr) || `exit code ${String(result.code)}`;
     return { source: key, raw: null, problems: [`${key}: reg query failed (${reason})`] };
   }
-  return registryToRawPolicy(parseRegQueryOutput(result.stdout), key, env);
+  return registryToRawPolicy(parseRegQueryOutput(result.stdout), key);
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ export class OidcClient {
       const verifier = client.randomPKCECodeVerifier();
       const state = client.randomState();
       const nonce = client.randomNonce();
-      const redirect = await this.redirect(signal);
+      const redirect = await this.redirect(signal, state);
       try {
         const url = client.buildAuthorizationUrl(config, {
           redirect_uri: redirect.redirectUri,
@@ -114,11 +114,12 @@ export class OidcClient {
 
   private async redirect(
     signal: AbortSignal,
+    expectedState: string,
   ): Promise<{ redirectUri: string; callback: Promise<URL>; close: () => void }> {
     try {
       if (!this.loopbackAllowed)
         throw new KeywayError('oidc_loopback_unavailable', 'The loopback redirect is turned off here.');
-      return await startLoopbackRedirect({ timeoutMs: this.browserTimeoutMs, signal });
+      return await startLoopbackRedirect({ timeoutMs: this.browserTimeoutMs, expectedState, signal });
     } catch (error) {
       if (!(error instanceof KeywayError) || error.code !== 'oidc_loopback_unavailable') throw error;
       const callback = this.customScheme.wait(this.browserTimeoutMs, signal);

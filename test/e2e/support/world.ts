@@ -30,7 +30,10 @@ export interface World {
   openLink(url: string): Promise<void>;
   /** The refresh token Keyway keeps in the real keychain for this server, or null. */
   storedRefreshToken(): Promise<string | null>;
-  /** Reads the profile's settings file as Keyway wrote it. */
+  /**
+   * Reads the profile's settings file as Keyway wrote it: null when there is no file yet; throws when it
+   * exists but cannot be read or is not Keyway's settings (so "no profile" never passes on a broken file).
+   */
   settings(): { installationId: string; profiles: { origin: string }[] } | null;
 }
 
@@ -53,13 +56,27 @@ export const test = base.extend<{
     });
     const running: { harness: Harness | null } = { harness: null };
     const settings = (): ReturnType<World['settings']> => {
+      const file = path.join(profileDir, 'settings.json');
+      let text: string;
       try {
-        return JSON.parse(readFileSync(path.join(profileDir, 'settings.json'), 'utf8')) as ReturnType<
-          World['settings']
-        >;
-      } catch {
-        return null;
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        // Only "no file yet" means no settings; an unreadable file fails the test instead of passing
+        // every "no profile / no token" assertion.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw new Error(`${file} cannot be read`, { cause: error });
       }
+      let data: unknown;
+      try {
+        data = JSON.parse(text);
+      } catch (error) {
+        throw new Error(`${file} is not valid JSON: ${text.slice(0, 200)}`, { cause: error });
+      }
+      const shape = data as Partial<NonNullable<ReturnType<World['settings']>>> | null;
+      if (typeof shape?.installationId !== 'string' || !Array.isArray(shape.profiles)) {
+        throw new Error(`${file} is not Keyway's settings (no installationId and profiles): ${text.slice(0, 200)}`);
+      }
+      return shape as NonNullable<ReturnType<World['settings']>>;
     };
     await use({
       server,

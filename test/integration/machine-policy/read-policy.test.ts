@@ -28,7 +28,7 @@ describe('machine policy from real files', () => {
         disableImport: true,
       }),
     );
-    const result = await readMachinePolicy({ env: { KEYWAY_POLICY_FILE: file } });
+    const result = await readMachinePolicy({ env: { KEYWAY_POLICY_FILE: file }, allowPolicyFileOverride: true });
     expect(result.problems).toEqual([]);
     expect(result.policy).toEqual({
       presetServer: 'https://keyway.example.com',

@@ -172,11 +172,12 @@ describe('readMachinePolicy on Linux (/etc/keyway/policy.json)', () => {
   });
 });
 
-describe('KEYWAY_POLICY_FILE wins when set', () => {
-  it('replaces the platform source (the registry is never read)', async () => {
+describe('KEYWAY_POLICY_FILE: development and tests only', () => {
+  it('replaces the platform source (the registry is never read) when the caller allows it', async () => {
     const result = await readMachinePolicy({
       platform: 'win32',
       env: { KEYWAY_POLICY_FILE: '/tmp/test-policy.json' },
+      allowPolicyFileOverride: true,
       run: runner({}),
       ...files({ '/tmp/test-policy.json': '{"forceUnifiedLogin": true}' }),
     });
@@ -186,17 +187,50 @@ describe('KEYWAY_POLICY_FILE wins when set', () => {
     });
   });
 
+  it('is ignored by default (a packaged app): the user cannot replace the HKLM policy from their environment', async () => {
+    const hklm =
+      'HKEY_LOCAL_MACHINE\\Software\\Policies\\Keyway\r\n    allowedServers    REG_SZ    keyway.corp.example\r\n';
+    const options: ReadMachinePolicyOptions = {
+      platform: 'win32',
+      env: { KEYWAY_POLICY_FILE: 'C:\\Users\\mallory\\policy.json' },
+      run: runner({ [`${REG} query ${HKLM} /s`]: { code: 0, stdout: hklm }, [`${REG} query ${HKCU} /s`]: missingKey }),
+      ...files({ 'C:\\Users\\mallory\\policy.json': '{}' }),
+    };
+    for (const variant of [options, { ...options, allowPolicyFileOverride: false }]) {
+      const result = await readMachinePolicy(variant);
+      expect(result).toMatchObject({ source: HKLM, policy: { allowedServers: ['keyway.corp.example'] } });
+    }
+  });
+
+  it('is ignored by default on Linux and macOS too (the file in /etc applies)', async () => {
+    const result = await readMachinePolicy({
+      platform: 'linux',
+      env: { KEYWAY_POLICY_FILE: '/home/mallory/policy.json' },
+      ...files({
+        '/etc/keyway/policy.json': '{"disableImport": true}',
+        '/home/mallory/policy.json': '{"disableImport": false}',
+      }),
+    });
+    expect(result).toMatchObject({ source: '/etc/keyway/policy.json', policy: { disableImport: true } });
+  });
+
   it('is a problem when the file it names does not exist', async () => {
     const result = await readMachinePolicy({
       platform: 'linux',
       env: { KEYWAY_POLICY_FILE: '/nope.json' },
+      allowPolicyFileOverride: true,
       ...files({}),
     });
     expect(result).toMatchObject({ policy: null, problems: ['KEYWAY_POLICY_FILE=/nope.json: no such file'] });
   });
 
   it('is ignored when empty', async () => {
-    const result = await readMachinePolicy({ platform: 'linux', env: { KEYWAY_POLICY_FILE: ' ' }, ...files({}) });
+    const result = await readMachinePolicy({
+      platform: 'linux',
+      env: { KEYWAY_POLICY_FILE: ' ' },
+      allowPolicyFileOverride: true,
+      ...files({}),
+    });
     expect(result.source).toBeNull();
   });
 });

@@ -1,18 +1,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   parseRegQueryOutput,
   readJsonPolicyFile,
   readPlistPolicy,
   readRegistryPolicy,
   registryToRawPolicy,
-  regExecutable,
+  REG_EXECUTABLE,
   type ProcessRunner,
 } from '../../../electron/core/machine-policy/readers';
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, 'fixtures', name), 'utf8');
-const env = { SystemRoot: 'C:\\Windows', ProgramData: 'C:\\ProgramData' };
 
 /** A runner that answers from a table and records what it was asked. */
 function recorded(answers: Record<string, { code: number; stdout?: string; stderr?: string }>) {
@@ -26,6 +25,8 @@ function recorded(answers: Record<string, { code: number; stdout?: string; stder
   };
   return { run, calls };
 }
+
+afterEach(() => vi.unstubAllEnvs());
 
 describe('reg query output (recorded from reg.exe)', () => {
   it('parses keys, value names, types and data, CRLF and all', () => {
@@ -68,7 +69,7 @@ describe('reg query output (recorded from reg.exe)', () => {
 
 describe('registry values → raw policy (typed by each key)', () => {
   it('DWORD 0/1 → boolean, numbered subkey → list, names matched case-insensitively', () => {
-    const read = registryToRawPolicy(parseRegQueryOutput(fixture('reg-query-hklm.txt')), 'HKLM', env);
+    const read = registryToRawPolicy(parseRegQueryOutput(fixture('reg-query-hklm.txt')), 'HKLM');
     expect(read.problems).toEqual([]);
     expect(read.raw).toEqual({
       presetServer: 'https://keyway.example.com',
@@ -78,20 +79,45 @@ describe('registry values → raw policy (typed by each key)', () => {
     });
   });
 
-  it('REG_MULTI_SZ and REG_SZ "a,b;c" (what installer switches write) → list; REG_EXPAND_SZ expanded', () => {
+  it('REG_MULTI_SZ and REG_SZ "a,b;c" (what installer switches write) → list; REG_EXPAND_SZ without %VAR% as is', () => {
     const read = registryToRawPolicy(
       parseRegQueryOutput(
         'HKEY_LOCAL_MACHINE\\Software\\Policies\\Keyway\n' +
           '    allowedServers    REG_SZ    a.example.com, b.example.com;c.example.com\n' +
-          '    extraTrustedCaCertificates    REG_EXPAND_SZ    %ProgramData%\\Keyway\\root.pem;%UNSET%\\x.pem\n',
+          '    extraTrustedCaCertificates    REG_EXPAND_SZ    C:\\ProgramData\\Keyway\\root.pem\n',
       ),
       'HKLM',
-      env,
     );
+    expect(read.problems).toEqual([]);
     expect(read.raw).toEqual({
       allowedServers: ['a.example.com', 'b.example.com', 'c.example.com'],
-      extraTrustedCaCertificates: ['C:\\ProgramData\\Keyway\\root.pem', '%UNSET%\\x.pem'],
+      extraTrustedCaCertificates: ['C:\\ProgramData\\Keyway\\root.pem'],
     });
+  });
+
+  it('never expands %VAR% from the (user-controlled) environment: a REG_EXPAND_SZ that refers to one is refused', () => {
+    // Whatever the process environment says (a user could set ProgramData to a folder of their own),
+    // the value is not expanded: the problem names the variable and the policy is ignored as a whole.
+    vi.stubEnv('ProgramData', 'C:\\Users\\mallory\\evil');
+    const read = registryToRawPolicy(
+      parseRegQueryOutput(
+        'HKEY_LOCAL_MACHINE\\Software\\Policies\\Keyway\n' +
+          '    extraTrustedCaCertificates    REG_EXPAND_SZ    %ProgramData%\\Keyway\\root.pem\n' +
+          '    proxy    REG_EXPAND_SZ    http://%PROXYHOST%:3128\n' +
+          '\nHKEY_LOCAL_MACHINE\\Software\\Policies\\Keyway\\allowedServers\n' +
+          '    1    REG_EXPAND_SZ    %USERDOMAIN%.corp.example\n',
+      ),
+      'HKLM',
+    );
+    expect(JSON.stringify(read.raw)).not.toContain('mallory');
+    expect(read.problems).toEqual([
+      'HKLM: extraTrustedCaCertificates: REG_EXPAND_SZ "%ProgramData%\\Keyway\\root.pem" refers to %ProgramData%; ' +
+        'environment variables are not expanded (the user can change them): write the full path as a REG_SZ',
+      'HKLM: proxy: REG_EXPAND_SZ "http://%PROXYHOST%:3128" refers to %PROXYHOST%; ' +
+        'environment variables are not expanded (the user can change them): write the full path as a REG_SZ',
+      'HKLM: allowedServers\\1: REG_EXPAND_SZ "%USERDOMAIN%.corp.example" refers to %USERDOMAIN%; ' +
+        'environment variables are not expanded (the user can change them): write the full path as a REG_SZ',
+    ]);
   });
 
   it('reports values of the wrong registry type, naming the key', () => {
@@ -104,7 +130,6 @@ describe('registry values → raw policy (typed by each key)', () => {
           '    proxy    REG_BINARY    00\n',
       ),
       'HKLM',
-      env,
     );
     expect(read.problems).toEqual([
       'HKLM: disableImport: must be a REG_DWORD 0 or 1, found REG_SZ',
@@ -123,15 +148,19 @@ describe('registry values → raw policy (typed by each key)', () => {
           '    1    REG_SZ    https://x\n',
       ),
       'HKLM',
-      env,
     );
     expect(read.raw).toEqual({ serverURL: 'https://x' });
     expect(read.problems).toEqual(['HKLM: unknown key "presetServer" (a subkey; only list policies may be subkeys)']);
   });
 
-  it('runs the real reg.exe by full path, never whatever "reg" is first on PATH', () => {
-    expect(regExecutable({ SystemRoot: 'D:\\Win' })).toBe('D:\\Win\\System32\\reg.exe');
-    expect(regExecutable({})).toBe('C:\\Windows\\System32\\reg.exe');
+  it('runs the real reg.exe by a fixed full path, never one picked by PATH or a per-user SystemRoot', async () => {
+    expect(REG_EXECUTABLE).toBe('C:\\Windows\\System32\\reg.exe');
+    vi.stubEnv('SystemRoot', 'C:\\Users\\mallory\\fake');
+    vi.stubEnv('windir', 'C:\\Users\\mallory\\fake');
+    vi.stubEnv('PATH', 'C:\\Users\\mallory\\bin');
+    const { run, calls } = recorded({});
+    await readRegistryPolicy('HKLM', run);
+    expect(calls).toEqual(['C:\\Windows\\System32\\reg.exe query HKLM\\Software\\Policies\\Keyway /s']);
   });
 
   it('treats a missing key (exit 1, nothing printed) as no policy, other failures as problems', async () => {
@@ -141,7 +170,7 @@ describe('registry values → raw policy (typed by each key)', () => {
         stderr: 'ERROR: Das System kann den angegebenen Registrierungsschlüssel nicht finden.',
       },
     });
-    expect(await readRegistryPolicy('HKLM', missing.run, env)).toEqual({
+    expect(await readRegistryPolicy('HKLM', missing.run)).toEqual({
       source: 'HKLM\\Software\\Policies\\Keyway',
       raw: null,
       problems: [],
@@ -152,11 +181,11 @@ describe('registry values → raw policy (typed by each key)', () => {
         stderr: 'ERROR: Access is denied.',
       },
     });
-    expect((await readRegistryPolicy('HKCU', denied.run, env)).problems).toEqual([
+    expect((await readRegistryPolicy('HKCU', denied.run)).problems).toEqual([
       'HKCU\\Software\\Policies\\Keyway: reg query failed (ERROR: Access is denied.)',
     ]);
     const broken: ProcessRunner = () => Promise.reject(new Error('spawn reg.exe ENOENT'));
-    expect((await readRegistryPolicy('HKLM', broken, env)).problems[0]).toMatch(/reg query could not run/);
+    expect((await readRegistryPolicy('HKLM', broken)).problems[0]).toMatch(/reg query could not run/);
   });
 });
 
