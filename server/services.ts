@@ -25,6 +25,7 @@ import { DEFAULT_OTP_TTL_SECONDS, ServiceOtpStore } from './otp/service-otps';
 import { PasswordResetService } from './password-reset/password-reset-service';
 import { ResetLinkStore } from './password-reset/reset-links';
 import { PasswordResetPolicyStore } from './password-reset/reset-policy';
+import { signOutEverywhere, type SignedOut } from './password-reset/sign-out-everywhere';
 import { SessionService } from './sessions/session-service';
 import { SessionStore } from './sessions/session-store';
 import { SignInThrottle } from './sessions/sign-in-throttle';
@@ -55,6 +56,8 @@ export interface Services {
   /** One-time passwords for other services and the front ends that verify them (server/otp). */
   otp: OtpService;
   otpClients: OtpClientStore;
+  /** Ends every session, token and OTP of the user (server/password-reset/sign-out-everywhere.ts). */
+  signOutEverywhere: (userId: number) => SignedOut;
 }
 
 /** Multi-factor authentication (server/mfa/README.md). */
@@ -166,5 +169,6 @@ export function createServices(
     selfDeployment: new SelfDeployment(db, clock, deployments, accountSessions),
     otp,
     otpClients,
+    signOutEverywhere: (userId) => transaction(() => signOutEverywhere(db, userId, clock())),
   };
 }
