@@ -303,17 +303,24 @@ export class AdminService {
 
   /**
    * For a user who lost their authenticator: removes all their authenticators and forgets their
-   * remembered devices. Under an enforced policy they enrol again at their next sign-in.
+   * remembered devices, and clears a second-factor lock. Under an enforced policy they enrol again at
+   * the first sign-in after a new deployment (server/mfa/enrolment.ts), or sign in with e-mail/SMS codes.
    */
   resetMfa(name: string): { user: AdminUser; authenticators: number; devices: number } {
     const record = this.requireUser(name);
     const { transaction, mfa } = this.deps.services;
     const trustDays = mfa.policy.read().trustDays;
-    return transaction(() => ({
-      user: this.adminUser(record),
-      authenticators: mfa.authenticators.removeAllOf(record.id),
-      devices: mfa.devices.revokeAllOf(record.id, trustDays),
-    }));
+    const reset = transaction(() => {
+      // The owner proved who they are to the admin: a second-factor lock from someone's guessing ends too.
+      mfa.lock.clear(record.id);
+      return {
+        user: this.adminUser(record),
+        authenticators: mfa.authenticators.removeAllOf(record.id),
+        devices: mfa.devices.revokeAllOf(record.id, trustDays),
+      };
+    });
+    if (reset.authenticators > 0) mfa.notices.tell(record, { kind: 'authenticator-removed' });
+    return reset;
   }
 
   /** Sets (or, with undefined, removes) the number the user's SMS codes go to. */

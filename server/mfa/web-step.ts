@@ -23,7 +23,10 @@ export function webStepSituation(mfa: MfaServices, live: LiveChallenge) {
 export function webStepWays(mfa: MfaServices, live: LiveChallenge): WebStepWay[] {
   const { policy, factors, options } = webStepSituation(mfa, live);
   const channels: WebStepWay[] = options.filter((option) => option.available).map((option) => option.channel);
-  return enrollmentRequired(policy, factors) ? ['enroll', ...channels] : channels;
+  // Enrolment is a way only where a first enrolment is allowed: never on these pages' password alone.
+  const enrol =
+    enrollmentRequired(policy, factors) && mfa.enrolment.allowedFor(live.user.id, live.challenge.installationId);
+  return enrol ? ['enroll', ...channels] : channels;
 }
 
 /** A code for this channel is typed on the enrolment page while the user has no authenticator yet. */

@@ -74,10 +74,21 @@ export async function enroll(origin: string, challengeId: string): Promise<TotpE
 }
 
 /**
- * Enforces MFA for Ana's first sign-in, enrols an authenticator and verifies; returns its secret and
- * the session. The clock moves one step on, so the next code is a fresh one.
+ * The admin's deployment for Ana, redeemed by `installationId`: that installation's next sign-in is
+ * the only one that may enrol a first authenticator (server/mfa/enrolment.ts).
+ */
+export async function redeemFreshDeployment(test: TestServer, installationId = INSTALLATION): Promise<void> {
+  const { code } = test.server.admin.createDeployment(ANA.loginId);
+  const response = await postJson(test.origin, '/api/v1/deployments/redeem', { code, installationId });
+  expect(response.status).toBe(200);
+}
+
+/**
+ * Enforces MFA for Ana's first sign-in after a fresh deployment, enrols an authenticator and verifies;
+ * returns its secret and the session. The clock moves one step on, so the next code is a fresh one.
  */
 export async function enrolAna(test: TestServer): Promise<{ secret: string; session: VerifiedSession }> {
+  await redeemFreshDeployment(test);
   const required = await challenged(test.origin);
   const { secret } = await enroll(test.origin, required.challengeId);
   const response = await verify(test.origin, {
