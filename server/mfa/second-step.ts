@@ -125,7 +125,7 @@ export class SecondStep {
         'This account already has an authenticator app: enter its code. Add another one from your profile.',
       );
     }
-    if (!this.deps.enrolment.allowedFor(user.id, challenge.installationId)) {
+    if (!this.enrolmentAllowed({ challenge, user })) {
       // The password alone must not register an authenticator (enrolment.ts says who may).
       throw new KeywayError(
         'mfa_channel_not_allowed',
@@ -160,6 +160,24 @@ export class SecondStep {
     });
     if ('error' in result) throw result.error;
     return result.value;
+  }
+
+  /**
+   * Whether this challenge may enrol a first authenticator: the first sign-in after a fresh deployment
+   * by its installation, or an e-mail/SMS code proved its owner (`prove`). Never the password alone.
+   */
+  enrolmentAllowed(live: LiveChallenge): boolean {
+    return (
+      live.challenge.provenAt !== undefined ||
+      this.deps.enrolment.allowedFor(live.user.id, live.challenge.installationId)
+    );
+  }
+
+  /** Checks an e-mail/SMS code that proves the owner before enrolling; the sign-in itself goes on. */
+  prove(ref: ChallengeRef, channel: CodeChannel, code: string): LiveChallenge {
+    const result = this.deps.transaction(() => checkCode(this.deps, this.lookup(ref), channel, code, 'prove'));
+    if (result instanceof KeywayError) throw result;
+    return result;
   }
 
   /** Remembers the channel picked on the provider's pages. */

@@ -32,10 +32,16 @@ export function checkCode(
   found: LiveChallenge | undefined,
   channel: MfaChannel,
   code: string,
+  /** 'prove': an e-mail/SMS code only proves the owner before a first enrolment; the sign-in goes on. */
+  spend: 'consume' | 'prove' = 'consume',
 ): LiveChallenge | KeywayError {
   const now = deps.clock();
   if (!found) return expired();
   const { challenge, user } = found;
+  // Only a code sent to the user proves them before enrolling; an authenticator app proves nothing yet.
+  if (spend === 'prove' && channel === 'totp') {
+    return new KeywayError('mfa_channel_not_allowed', 'Confirm it is you with a code by e-mail or text message.');
+  }
   if (challenge.failedAttempts >= deps.timings.maxFailedAttempts) return tooManyAttempts();
   // Account-wide, before the code is judged: during a lock even the right code is refused, unrevealed.
   const locked = deps.lock.lockError(user.id);
@@ -66,6 +72,13 @@ export function checkCode(
 
   if (verdict instanceof KeywayError) return verdict;
   if (verdict === 'used') return codeUsed('This code has already been used. Wait for the next one.');
+  if (spend === 'prove') {
+    if (verdict === 'accepted') {
+      if (!deps.challenges.prove(challenge.idHash)) return expired();
+      deps.lock.clear(user.id);
+      return found;
+    }
+  }
   if (verdict === 'wrong') {
     const account = countWrongCode(deps, user);
     if (account) return account;

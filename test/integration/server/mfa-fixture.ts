@@ -1,4 +1,7 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import * as OTPAuth from 'otpauth';
 import { expect } from 'vitest';
 import { SessionTokens } from '../../../protocol/api';
@@ -99,6 +102,18 @@ export async function enrolAna(test: TestServer): Promise<{ secret: string; sess
   expect(response.status).toBe(200);
   test.advance(30_000);
   return { secret, session: VerifiedSession.parse(response.body) };
+}
+
+/** The code in the newest sign-in code e-mail in the server's outbox (a server without SMTP). */
+export async function outboxEmailCode(test: Pick<TestServer, 'dataDir'>): Promise<string> {
+  const outbox = path.join(test.dataDir, 'outbox');
+  const name = readdirSync(outbox)
+    .filter((each) => each.includes('-mfa-code-'))
+    .sort()
+    .at(-1);
+  if (name === undefined) throw new Error('No code e-mail in the outbox.');
+  const mail = await simpleParser(readFileSync(path.join(outbox, name)));
+  return /^\s+(\d{6})$/m.exec(mail.text ?? '')?.[1] ?? '';
 }
 
 /** A device key pair as Keyway keeps it: ECDSA P-256, the public half as a JWK. */
