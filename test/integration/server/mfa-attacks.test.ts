@@ -1,4 +1,3 @@
-import * as OTPAuth from 'otpauth';
 import { onTestFinished, describe, expect, it } from 'vitest';
 import { Problem } from '../../../protocol/api';
 import { VerifiedSession } from '../../../protocol/mfa';
