@@ -1,6 +1,6 @@
 import { onTestFinished, describe, expect, it } from 'vitest';
 import { Problem } from '../../../protocol/api';
-import { VerifiedSession } from '../../../protocol/mfa';
+import { AuthenticatorEnrollment, MfaOverview, VerifiedSession } from '../../../protocol/mfa';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
 import {
   INSTALLATION,
@@ -10,13 +10,14 @@ import {
   enroll,
   newDeviceKey,
   passwordSignIn,
+  bearer,
   postAuthorized,
   redeemFreshDeployment,
   startMfaServer,
   totpCode,
   verify,
 } from './mfa-fixture';
-import { ANA, expectProblem, postJson, type JsonResponse, type TestServer } from './server-fixture';
+import { ANA, expectProblem, getJson, postJson, type JsonResponse, type TestServer } from './server-fixture';
 
 const BOB = {
   loginId: 'bob',
@@ -251,5 +252,44 @@ describe('attack: password lock-out', () => {
     for (let attempt = 1; attempt <= 10; attempt++) await passwordSignIn(test.origin, { password: 'wrong password' });
     expectProblem(await passwordSignIn(test.origin), 'account_locked', 423);
     expect(INSTALLATION).toBe('installation-mfa-aaaa');
+  });
+});
+
+describe('notices: the user hears of every change to their second factors', () => {
+  it('e-mails when an authenticator is added or removed in the profile', async () => {
+    const { test, sink } = await sinkServer({ mode: 'enforced' });
+    const { session } = await enrolAna(test);
+    await mailTo(sink, ANA.email, 'An authenticator app was added');
+    const before = sink.messages.length;
+    const started = AuthenticatorEnrollment.parse(
+      (
+        await postAuthorized(test.origin, '/api/v1/me/mfa/authenticators', session.accessToken, {
+          password: ANA.password,
+        })
+      ).body,
+    );
+    const confirmed = await postAuthorized(test.origin, '/api/v1/me/mfa/authenticators/confirm', session.accessToken, {
+      enrollmentId: started.enrollmentId,
+      code: totpCode(started.secret, test),
+      name: 'Second phone',
+    });
+    expect(confirmed.status).toBe(204);
+    await sink.waitForMail(
+      (mail) =>
+        sink.messages.indexOf(mail) >= before && mail.subject?.startsWith('An authenticator app was added') === true,
+      10_000,
+    );
+    const overview = MfaOverview.parse(
+      (await getJson(test.origin, '/api/v1/me/mfa', bearer(session.accessToken))).body,
+    );
+    const second = overview.authenticators.find((each) => each.name === 'Second phone');
+    const removed = await postAuthorized(
+      test.origin,
+      `/api/v1/me/mfa/authenticators/${second?.id ?? ''}/remove`,
+      session.accessToken,
+      { password: ANA.password },
+    );
+    expect(removed.status).toBe(204);
+    await mailTo(sink, ANA.email, 'An authenticator app was removed');
   });
 });
