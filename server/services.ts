@@ -14,6 +14,9 @@ import { ChallengeStore } from './mfa/challenges';
 import { DEFAULT_CODE_TIMINGS } from './mfa/codes';
 import type { CodeDelivery } from './mfa/delivery';
 import { DeviceStore } from './mfa/devices';
+import { FirstEnrolment } from './mfa/enrolment';
+import { SecondFactorLock } from './mfa/failure-lock';
+import { mailedNotices, type SecurityNotices } from './mfa/notices';
 import { MfaPolicyStore } from './mfa/policy';
 import { SecondStep } from './mfa/second-step';
 import { SecretBox } from './mfa/secret-box';
@@ -25,6 +28,7 @@ import { DEFAULT_OTP_TTL_SECONDS, ServiceOtpStore } from './otp/service-otps';
 import { PasswordResetService } from './password-reset/password-reset-service';
 import { ResetLinkStore } from './password-reset/reset-links';
 import { PasswordResetPolicyStore } from './password-reset/reset-policy';
+import { signOutEverywhere, type SignedOut } from './password-reset/sign-out-everywhere';
 import { SessionService } from './sessions/session-service';
 import { SessionStore } from './sessions/session-store';
 import { SignInThrottle } from './sessions/sign-in-throttle';
@@ -55,6 +59,8 @@ export interface Services {
   /** One-time passwords for other services and the front ends that verify them (server/otp). */
   otp: OtpService;
   otpClients: OtpClientStore;
+  /** Ends every session, token and OTP of the user (server/password-reset/sign-out-everywhere.ts). */
+  signOutEverywhere: (userId: number) => SignedOut;
 }
 
 /** Multi-factor authentication (server/mfa/README.md). */
@@ -65,6 +71,12 @@ export interface MfaServices {
   account: MfaAccount;
   authenticators: AuthenticatorStore;
   devices: DeviceStore;
+  /** Who may enrol a first authenticator during a sign-in (enrolment.ts). */
+  enrolment: FirstEnrolment;
+  /** Wrong second-factor codes per account (failure-lock.ts). */
+  lock: SecondFactorLock;
+  /** E-mails about added/removed factors, remembered devices and locks (notices.ts). */
+  notices: SecurityNotices;
 }
 
 export interface MfaWiring {
@@ -109,7 +121,14 @@ export function createServices(
   const authenticators = new AuthenticatorStore(db, clock, box);
   const challenges = new ChallengeStore(db, clock);
   const devices = new DeviceStore(db, clock);
-  const gate = new MfaGate({ clock, policy, authenticators, challenges, devices });
+  const enrolment = new FirstEnrolment(db, clock);
+  const lock = new SecondFactorLock(db, clock);
+  const notices = mailedNotices({
+    mail: wiring.mail ?? (() => undefined),
+    serverName: () => identity.name,
+    log: wiring.log ?? (() => undefined),
+  });
+  const gate = new MfaGate({ clock, policy, authenticators, challenges, devices, enrolment });
 
   const sessions = new SessionService(users, sessionStore, throttle, identity, transaction, signInPolicy, gate);
   const secondStep = new SecondStep({
@@ -124,8 +143,21 @@ export function createServices(
     gate,
     delivery: wiring.delivery,
     timings: DEFAULT_CODE_TIMINGS,
+    enrolment,
+    lock,
+    notices,
   });
-  const account = new MfaAccount({ clock, transaction, identity, sessions, policy, authenticators, devices, gate });
+  const account = new MfaAccount({
+    clock,
+    transaction,
+    identity,
+    sessions,
+    policy,
+    authenticators,
+    devices,
+    gate,
+    notices,
+  });
 
   const passwordReset = new PasswordResetService({
     db,
@@ -146,6 +178,8 @@ export function createServices(
     sessions,
     users,
     authenticators,
+    lock,
+    notices,
     otps: new ServiceOtpStore(db, clock, box),
     ttlSeconds: wiring.otpTtlSeconds ?? DEFAULT_OTP_TTL_SECONDS,
   });
@@ -157,7 +191,7 @@ export function createServices(
     sessions,
     domains,
     signInPolicy,
-    mfa: { policy, gate, secondStep, account, authenticators, devices },
+    mfa: { policy, gate, secondStep, account, authenticators, devices, enrolment, lock, notices },
     federation: new Federation(db, clock, box, users, identity),
     features,
     passwordReset,
@@ -166,5 +200,6 @@ export function createServices(
     selfDeployment: new SelfDeployment(db, clock, deployments, accountSessions),
     otp,
     otpClients,
+    signOutEverywhere: (userId) => transaction(() => signOutEverywhere(db, userId, clock())),
   };
 }

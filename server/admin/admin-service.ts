@@ -202,23 +202,23 @@ export class AdminService {
     const password = options.password ?? generateInitialPassword();
     assertPasswordAcceptable(password, record);
     const passwordHash = await hashPassword(password);
-    const { transaction, users, sessionStore } = this.deps.services;
-    // One transaction: a new password never coexists with the sessions the old one opened.
+    const { transaction, users, signOutEverywhere } = this.deps.services;
+    // One transaction: a new password never coexists with anything the old one opened.
     const revokedSessions = transaction(() => {
       users.setPasswordHash(record.id, passwordHash);
-      return sessionStore.revokeAllOfUser(record.id);
+      return signOutEverywhere(record.id).apiSessions;
     });
     return { user: this.adminUser(record), password, passwordGenerated, revokedSessions };
   }
 
   revokeSessions(name: string): { user: AdminUser; revokedSessions: number } {
     const record = this.requireUser(name);
-    const { transaction, sessionStore, accountSessions } = this.deps.services;
-    return transaction(() => {
-      // The account web page's browser sessions end too.
-      accountSessions.endAllOf(record.id);
-      return { user: this.adminUser(record), revokedSessions: sessionStore.revokeAllOfUser(record.id) };
-    });
+    const { transaction, signOutEverywhere } = this.deps.services;
+    // API sessions, the provider's sessions/grants/tokens, /account sessions and live OTPs alike.
+    return transaction(() => ({
+      user: this.adminUser(record),
+      revokedSessions: signOutEverywhere(record.id).apiSessions,
+    }));
   }
 
   /** Whether users may reset a forgotten password by e-mail (off by default), and the link's lifetime. */
@@ -303,17 +303,24 @@ export class AdminService {
 
   /**
    * For a user who lost their authenticator: removes all their authenticators and forgets their
-   * remembered devices. Under an enforced policy they enrol again at their next sign-in.
+   * remembered devices, and clears a second-factor lock. Under an enforced policy they enrol again at
+   * the first sign-in after a new deployment (server/mfa/enrolment.ts), or sign in with e-mail/SMS codes.
    */
   resetMfa(name: string): { user: AdminUser; authenticators: number; devices: number } {
     const record = this.requireUser(name);
     const { transaction, mfa } = this.deps.services;
     const trustDays = mfa.policy.read().trustDays;
-    return transaction(() => ({
-      user: this.adminUser(record),
-      authenticators: mfa.authenticators.removeAllOf(record.id),
-      devices: mfa.devices.revokeAllOf(record.id, trustDays),
-    }));
+    const reset = transaction(() => {
+      // The owner proved who they are to the admin: a second-factor lock from someone's guessing ends too.
+      mfa.lock.clear(record.id);
+      return {
+        user: this.adminUser(record),
+        authenticators: mfa.authenticators.removeAllOf(record.id),
+        devices: mfa.devices.revokeAllOf(record.id, trustDays),
+      };
+    });
+    if (reset.authenticators > 0) mfa.notices.tell(record, { kind: 'authenticator-removed' });
+    return reset;
   }
 
   /** Sets (or, with undefined, removes) the number the user's SMS codes go to. */

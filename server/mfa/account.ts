@@ -7,6 +7,7 @@ import type { SessionService } from '../sessions/session-service';
 import type { UserRecord } from '../users/user-store';
 import type { AuthenticatorStore } from './authenticators';
 import type { DeviceStore } from './devices';
+import type { SecurityNotices } from './notices';
 import { channelAvailable, type MfaPolicyStore } from './policy';
 import type { MfaGate } from './sign-in-gate';
 import { checkTotp, totpUri } from './totp';
@@ -23,6 +24,7 @@ export interface AccountDeps {
   authenticators: AuthenticatorStore;
   devices: DeviceStore;
   gate: MfaGate;
+  notices: SecurityNotices;
 }
 
 export interface StartedEnrollment {
@@ -88,6 +90,7 @@ export class MfaAccount {
     if (outcome === 'invalid') {
       throw new KeywayError('mfa_code_invalid', 'That code is not right. Check the app and the time on this device.');
     }
+    this.deps.notices.tell(user, { kind: 'authenticator-added' });
   }
 
   /**
@@ -116,6 +119,7 @@ export class MfaAccount {
       }
       authenticators.remove(id, user.id);
     });
+    this.deps.notices.tell(user, { kind: 'authenticator-removed' });
   }
 
   /** Ends the trust in a remembered device (the device forgetting itself, or the user revoking it). */

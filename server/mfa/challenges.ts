@@ -28,6 +28,8 @@ export interface Challenge {
   code: SentCode | undefined;
   pendingAuthenticatorId: string | undefined;
   consumedAt: number | undefined;
+  /** When an e-mail/SMS code proved the owner before enrolling a first authenticator (enrolment.ts). */
+  provenAt: number | undefined;
 }
 
 /** A challenge with the user it belongs to. */
@@ -57,6 +59,7 @@ interface Row {
   code_expires_at: number | null;
   pending_authenticator_id: string | null;
   consumed_at: number | null;
+  proven_at: number | null;
 }
 
 /** Finished and abandoned challenges are kept a day (for "code already used" answers), then dropped. */
@@ -170,6 +173,21 @@ export class ChallengeStore {
       .run(authenticatorId, idHash);
   }
 
+  /**
+   * Records that an e-mail/SMS code proved the challenge's owner, so a first authenticator may be
+   * enrolled in it; the code is spent (it cannot also finish the sign-in).
+   */
+  prove(idHash: string): boolean {
+    return (
+      this.db
+        .prepare<[number, string]>(
+          `UPDATE mfa_challenges SET proven_at = ?, code_hmac = NULL, code_channel = NULL, code_sent_at = NULL,
+             code_expires_at = NULL WHERE id_hash = ? AND consumed_at IS NULL`,
+        )
+        .run(this.clock(), idHash).changes === 1
+    );
+  }
+
   /** Marks the challenge done; false when another request finished it first. */
   consume(idHash: string): boolean {
     return (
@@ -205,6 +223,7 @@ function fromRow(row: Row): Challenge {
     code,
     pendingAuthenticatorId: row.pending_authenticator_id ?? undefined,
     consumedAt: row.consumed_at ?? undefined,
+    provenAt: row.proven_at ?? undefined,
   };
 }
 

@@ -6,6 +6,7 @@ import type { AuthenticatorStore } from './authenticators';
 import { codeContext, type ChallengeStore, type CodeChannel, type LiveChallenge } from './challenges';
 import { CHALLENGE_GRACE_AFTER_CODE_MS, CHALLENGE_MAX_LIFETIME_MS, newOneTimeCode, type CodeTimings } from './codes';
 import type { CodeDelivery } from './delivery';
+import type { FirstEnrolment } from './enrolment';
 import { maskEmail, maskPhone } from './destinations';
 import { channelAvailable, type MfaPolicyStore } from './policy';
 import type { SecretBox } from './secret-box';
@@ -29,6 +30,7 @@ export interface SecondStepDeps extends CheckDeps {
   gate: MfaGate;
   delivery: CodeDelivery;
   timings: CodeTimings;
+  enrolment: FirstEnrolment;
 }
 
 /** Sending codes, enrolling an authenticator and checking codes, for a challenge the password opened. */
@@ -56,6 +58,9 @@ export class SecondStep {
   /** E-mails or texts a new code; an older code of the challenge stops working. */
   async send(ref: ChallengeRef, channel: CodeChannel): Promise<CodeSent> {
     const { challenge, user } = this.live(ref);
+    // No codes while the account's second step is locked (they could not be used anyway).
+    const locked = this.deps.lock.lockError(user.id);
+    if (locked) throw locked;
     const destination = this.destination(user, channel);
     const { timings, clock, box } = this.deps;
     const code = newOneTimeCode();
@@ -120,6 +125,14 @@ export class SecondStep {
         'This account already has an authenticator app: enter its code. Add another one from your profile.',
       );
     }
+    if (!this.enrolmentAllowed({ challenge, user })) {
+      // The password alone must not register an authenticator (enrolment.ts says who may).
+      throw new KeywayError(
+        'mfa_channel_not_allowed',
+        'An authenticator app can be set up here only right after setting up Keyway with a new deployment. ' +
+          'Verify another way and add it from your profile, or ask your IT department for a new deployment.',
+      );
+    }
     const pending =
       challenge.pendingAuthenticatorId === undefined
         ? undefined
@@ -147,6 +160,24 @@ export class SecondStep {
     });
     if ('error' in result) throw result.error;
     return result.value;
+  }
+
+  /**
+   * Whether this challenge may enrol a first authenticator: the first sign-in after a fresh deployment
+   * by its installation, or an e-mail/SMS code proved its owner (`prove`). Never the password alone.
+   */
+  enrolmentAllowed(live: LiveChallenge): boolean {
+    return (
+      live.challenge.provenAt !== undefined ||
+      this.deps.enrolment.allowedFor(live.user.id, live.challenge.installationId)
+    );
+  }
+
+  /** Checks an e-mail/SMS code that proves the owner before enrolling; the sign-in itself goes on. */
+  prove(ref: ChallengeRef, channel: CodeChannel, code: string): LiveChallenge {
+    const result = this.deps.transaction(() => checkCode(this.deps, this.lookup(ref), channel, code, 'prove'));
+    if (result instanceof KeywayError) throw result;
+    return result;
   }
 
   /** Remembers the channel picked on the provider's pages. */

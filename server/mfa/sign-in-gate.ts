@@ -4,6 +4,7 @@ import type { AuthenticatorStore } from './authenticators';
 import type { Challenge, ChallengeStore } from './challenges';
 import { maskEmail, maskPhone } from './destinations';
 import type { DeviceStore } from './devices';
+import type { FirstEnrolment } from './enrolment';
 import {
   channelAvailable,
   enrollmentRequired,
@@ -24,6 +25,7 @@ export interface GateDeps {
   authenticators: AuthenticatorStore;
   challenges: ChallengeStore;
   devices: DeviceStore;
+  enrolment: FirstEnrolment;
 }
 
 /**
@@ -55,7 +57,9 @@ export class MfaGate {
       challengeId: id,
       expiresIn: secondsUntil(challenge.expiresAt, this.deps.clock()),
       channels: channelOptions(policy, user, factors),
-      enrollmentRequired: enrollmentRequired(policy, factors),
+      // Offered only where a first enrolment is allowed (enrolment.ts): never on the password alone.
+      enrollmentRequired:
+        enrollmentRequired(policy, factors) && this.deps.enrolment.allowedFor(user.id, context.installationId),
       trustDays: policy.trustDays,
     };
   }

@@ -3,10 +3,13 @@ import type { MfaChannel } from '../../protocol/mfa';
 import { DEFAULT_AUTHENTICATOR_NAME, type Authenticator, type AuthenticatorStore } from './authenticators';
 import { codeContext, type Challenge, type ChallengeStore, type LiveChallenge } from './challenges';
 import type { CodeTimings } from './codes';
+import type { SecondFactorLock } from './failure-lock';
+import type { SecurityNotices } from './notices';
 import type { MfaPolicyStore } from './policy';
 import type { SecretBox } from './secret-box';
 import { expired, tooManyAttempts } from './mfa-errors';
 import { checkTotp } from './totp';
+import type { UserRecord } from '../users/user-store';
 
 export interface CheckDeps {
   clock: () => number;
@@ -15,6 +18,8 @@ export interface CheckDeps {
   challenges: ChallengeStore;
   box: SecretBox;
   timings: CodeTimings;
+  lock: SecondFactorLock;
+  notices: SecurityNotices;
 }
 
 /**
@@ -27,11 +32,20 @@ export function checkCode(
   found: LiveChallenge | undefined,
   channel: MfaChannel,
   code: string,
+  /** 'prove': an e-mail/SMS code only proves the owner before a first enrolment; the sign-in goes on. */
+  spend: 'consume' | 'prove' = 'consume',
 ): LiveChallenge | KeywayError {
   const now = deps.clock();
   if (!found) return expired();
   const { challenge, user } = found;
+  // Only a code sent to the user proves them before enrolling; an authenticator app proves nothing yet.
+  if (spend === 'prove' && channel === 'totp') {
+    return new KeywayError('mfa_channel_not_allowed', 'Confirm it is you with a code by e-mail or text message.');
+  }
   if (challenge.failedAttempts >= deps.timings.maxFailedAttempts) return tooManyAttempts();
+  // Account-wide, before the code is judged: during a lock even the right code is refused, unrevealed.
+  const locked = deps.lock.lockError(user.id);
+  if (locked) return locked;
   const sentCodeMatches =
     challenge.code?.channel === channel && deps.box.codeMatches(code, codeContext(challenge), challenge.code.mac);
   if (challenge.consumedAt !== undefined) {
@@ -44,7 +58,7 @@ export function checkCode(
 
   let verdict: 'accepted' | 'used' | 'wrong' | KeywayError;
   if (channel === 'totp') {
-    verdict = checkAuthenticatorCode(deps, challenge, user.id, code, now);
+    verdict = checkAuthenticatorCode(deps, challenge, user, code, now);
   } else if (challenge.code?.channel !== channel) {
     verdict = new KeywayError(
       'mfa_code_invalid',
@@ -58,7 +72,16 @@ export function checkCode(
 
   if (verdict instanceof KeywayError) return verdict;
   if (verdict === 'used') return codeUsed('This code has already been used. Wait for the next one.');
+  if (spend === 'prove') {
+    if (verdict === 'accepted') {
+      if (!deps.challenges.prove(challenge.idHash)) return expired();
+      deps.lock.clear(user.id);
+      return found;
+    }
+  }
   if (verdict === 'wrong') {
+    const account = countWrongCode(deps, user);
+    if (account) return account;
     const failures = deps.challenges.recordFailure(challenge.idHash);
     const left = deps.timings.maxFailedAttempts - failures;
     if (left <= 0) return tooManyAttempts();
@@ -68,7 +91,19 @@ export function checkCode(
     );
   }
   if (!deps.challenges.consume(challenge.idHash)) return expired();
+  deps.lock.clear(user.id);
   return found;
+}
+
+/**
+ * Counts a wrong second-factor code against the account (failure-lock.ts); when it locks the second
+ * step, the user is told by e-mail and the lock's error is returned.
+ */
+export function countWrongCode(deps: Pick<CheckDeps, 'lock' | 'notices'>, user: UserRecord): KeywayError | undefined {
+  const outcome = deps.lock.recordFailure(user.id);
+  if (!outcome.locked) return undefined;
+  deps.notices.tell(user, { kind: 'second-factor-locked', minutes: outcome.minutes });
+  return deps.lock.lockError(user.id);
 }
 
 /**
@@ -78,11 +113,12 @@ export function checkCode(
 function checkAuthenticatorCode(
   deps: CheckDeps,
   challenge: Challenge,
-  userId: number,
+  user: UserRecord,
   code: string,
   now: number,
 ): 'accepted' | 'used' | 'wrong' | KeywayError {
   const { authenticators } = deps;
+  const userId = user.id;
   const confirmed = authenticators.confirmedOf(userId);
   const pending =
     confirmed.length === 0 && challenge.pendingAuthenticatorId !== undefined
@@ -98,6 +134,7 @@ function checkAuthenticatorCode(
   const outcome = acceptAuthenticatorCode(authenticators, candidates, code, now);
   if (outcome.verdict === 'accepted' && outcome.authenticator === pending) {
     authenticators.confirm(outcome.authenticator.id, DEFAULT_AUTHENTICATOR_NAME);
+    deps.notices.tell(user, { kind: 'authenticator-added' });
   }
   return outcome.verdict;
 }

@@ -9,7 +9,7 @@ import { channelOptions } from './sign-in-gate';
  * step: one rule for both, so a user meets the same choices wherever they sign in.
  */
 export type WebStepView =
-  { kind: 'choose' } | { kind: 'code'; channel: MfaChannel; notice?: string } | { kind: 'enroll' };
+  { kind: 'choose' } | { kind: 'code'; channel: MfaChannel; notice?: string; purpose?: 'enroll' } | { kind: 'enroll' };
 export type WebStepWay = MfaChannel | 'enroll';
 
 /** The policy, the user's factors, and every channel with whether it is available to this user now. */
@@ -19,16 +19,30 @@ export function webStepSituation(mfa: MfaServices, live: LiveChallenge) {
   return { policy, factors, options: channelOptions(policy, live.user, factors) };
 }
 
-/** Every way this user can pass the step now: available channels, and enrolment when policy requires it. */
-export function webStepWays(mfa: MfaServices, live: LiveChallenge): WebStepWay[] {
+/**
+ * Every way this user can pass the step now: available channels, and enrolment when policy requires it
+ * and a first enrolment is allowed (enrolment.ts) — or, where the page can ask for one (`canProve`), an
+ * e-mail/SMS code first proves the owner. Never on the password alone.
+ */
+export function webStepWays(mfa: MfaServices, live: LiveChallenge, canProve = false): WebStepWay[] {
   const { policy, factors, options } = webStepSituation(mfa, live);
   const channels: WebStepWay[] = options.filter((option) => option.available).map((option) => option.channel);
-  return enrollmentRequired(policy, factors) ? ['enroll', ...channels] : channels;
+  const enrol =
+    enrollmentRequired(policy, factors) &&
+    (mfa.secondStep.enrolmentAllowed(live) || (canProve && proofChannel(mfa, live) !== undefined));
+  return enrol ? ['enroll', ...channels] : channels;
+}
+
+/** The channel whose code proves the owner before a first enrolment: e-mail, else SMS, if available. */
+export function proofChannel(mfa: MfaServices, live: LiveChallenge): 'email' | 'sms' | undefined {
+  const { options } = webStepSituation(mfa, live);
+  const usable = (channel: MfaChannel) => options.some((option) => option.channel === channel && option.available);
+  return usable('email') ? 'email' : usable('sms') ? 'sms' : undefined;
 }
 
 /** A code for this channel is typed on the enrolment page while the user has no authenticator yet. */
-export function webStepView(mfa: MfaServices, live: LiveChallenge, channel: MfaChannel): WebStepView {
-  const ways = webStepWays(mfa, live);
+export function webStepView(mfa: MfaServices, live: LiveChallenge, channel: MfaChannel, canProve = false): WebStepView {
+  const ways = webStepWays(mfa, live, canProve);
   if (channel === 'totp' && !ways.includes('totp'))
     return ways.includes('enroll') ? { kind: 'enroll' } : { kind: 'choose' };
   return ways.includes(channel) ? { kind: 'code', channel } : { kind: 'choose' };

@@ -36,16 +36,31 @@ export class SqliteAdapter implements Adapter {
     const now = this.now();
     const expiresAt = typeof expiresIn === 'number' ? now + expiresIn * 1000 : null;
     const grantId = GRANTABLE.has(this.model) && typeof payload.grantId === 'string' ? payload.grantId : null;
+    // The account a Session, Grant, code or token belongs to, so sign-out-everywhere finds it by account.
+    const accountId = typeof payload.accountId === 'string' ? payload.accountId : null;
     this.db.transaction(() => {
       // Expired rows are useless to everyone; sweeping them here keeps the table small without a timer.
       this.db.prepare<[number]>('DELETE FROM oidc_payloads WHERE expires_at <= ?').run(now);
       this.db
-        .prepare<[string, string, string, string | null, string | null, string | null, number | null, number | null]>(
-          `INSERT INTO oidc_payloads (model, id, payload, grant_id, user_code, uid, expires_at, consumed_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        .prepare<
+          [
+            string,
+            string,
+            string,
+            string | null,
+            string | null,
+            string | null,
+            number | null,
+            number | null,
+            string | null,
+          ]
+        >(
+          `INSERT INTO oidc_payloads
+             (model, id, payload, grant_id, user_code, uid, expires_at, consumed_at, account_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (model, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id,
              user_code = excluded.user_code, uid = excluded.uid, expires_at = excluded.expires_at,
-             consumed_at = excluded.consumed_at`,
+             consumed_at = excluded.consumed_at, account_id = excluded.account_id`,
         )
         .run(
           this.model,
@@ -56,6 +71,7 @@ export class SqliteAdapter implements Adapter {
           typeof payload.uid === 'string' ? payload.uid : null,
           expiresAt,
           typeof payload.consumed === 'number' ? payload.consumed : null,
+          accountId,
         );
     })();
     return Promise.resolve();

@@ -8,7 +8,14 @@ import { qrSvg } from '../landing/qr';
 import type { LiveChallenge } from '../mfa/challenges';
 import { DEFAULT_CODE_TIMINGS } from '../mfa/codes';
 import { groupSecret } from '../mfa/totp';
-import { webStepSituation, webStepView, webStepWays, type WebStepView, type WebStepWay } from '../mfa/web-step';
+import {
+  proofChannel,
+  webStepSituation,
+  webStepView,
+  webStepWays,
+  type WebStepView,
+  type WebStepWay,
+} from '../mfa/web-step';
 import {
   cancelUrl,
   finishLogin,
@@ -47,7 +54,7 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     if (!form) return reply;
     const { details, live, fields } = form;
     const way = fields.channel === 'enroll' ? 'enroll' : MfaChannel.safeParse(fields.channel).data;
-    if (way === undefined || !webStepWays(deps.mfa, live).includes(way)) {
+    if (way === undefined || !webStepWays(deps.mfa, live, true).includes(way)) {
       return render(
         deps,
         reply,
@@ -72,10 +79,23 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     if (!form) return reply;
     const { details, live, fields } = form;
     const channel = MfaChannel.safeParse(fields.channel).data ?? 'totp';
-    const view = webStepView(deps.mfa, live, channel);
+    // A code that only proves it is the user before they set up an authenticator app (see take()).
+    const proving = fields.purpose === 'enroll' && channel !== 'totp';
+    const view: View = proving
+      ? { kind: 'code', channel, purpose: 'enroll' }
+      : webStepView(deps.mfa, live, channel, true);
     const code = typeof fields.code === 'string' ? fields.code.replace(/\s/g, '') : '';
     if (!/^\d{6}$/.test(code)) {
       return render(deps, reply, details, live, view, { status: 400, error: 'Enter the 6-digit code.' });
+    }
+    if (proving) {
+      try {
+        await perSource(request);
+        const proven = deps.mfa.secondStep.prove({ interactionUid: details.uid }, channel, code);
+        return await render(deps, reply, details, proven, { kind: 'enroll' }, {});
+      } catch (error) {
+        return renderError(deps, reply, details, live, view, error);
+      }
     }
     let verified: LiveChallenge;
     try {
@@ -97,7 +117,7 @@ export async function startMfa(
   details: Interaction,
 ): Promise<FastifyReply> {
   const live = deps.mfa.secondStep.live({ interactionUid: details.uid });
-  const ways = webStepWays(deps.mfa, live);
+  const ways = webStepWays(deps.mfa, live, true);
   const only = ways.length === 1 ? ways[0] : undefined;
   if (ways.length === 0) return sendPage(reply, 403, mfaUnavailablePage(deps.serverName()));
   if (only === undefined) return render(deps, reply, details, live, { kind: 'choose' }, {});
@@ -127,7 +147,7 @@ export async function showMfaOnReturn(
   const chosen = live.challenge.chosenChannel;
   // viewFor maps a channel that is no longer usable to enrolment or the choice.
   const view: View =
-    query.mfa !== 'choose' && chosen !== undefined ? webStepView(deps.mfa, live, chosen) : { kind: 'choose' };
+    query.mfa !== 'choose' && chosen !== undefined ? webStepView(deps.mfa, live, chosen, true) : { kind: 'choose' };
   await render(deps, reply, details, live, view, {});
   return true;
 }
@@ -140,7 +160,23 @@ async function take(
   way: Way,
 ): Promise<FastifyReply> {
   const ref = { interactionUid: details.uid };
-  if (way === 'enroll') return render(deps, reply, details, live, { kind: 'enroll' }, {});
+  if (way === 'enroll' && deps.mfa.secondStep.enrolmentAllowed(live)) {
+    return render(deps, reply, details, live, { kind: 'enroll' }, {});
+  }
+  if (way === 'enroll') {
+    // The password alone must not add an authenticator: a code sent to the user proves it is them first.
+    const proof = proofChannel(deps.mfa, live);
+    if (proof === undefined) return render(deps, reply, details, live, { kind: 'choose' }, {});
+    const view: View = { kind: 'code', channel: proof, purpose: 'enroll' };
+    try {
+      const sent = await deps.mfa.secondStep.send(ref, proof);
+      const how = proof === 'email' ? 'by e-mail' : 'by text message';
+      const notice = `Before you set up an authenticator app, confirm it is you: we sent a code ${how} to ${sent.hint}.`;
+      return await render(deps, reply, details, live, { ...view, notice }, {});
+    } catch (error) {
+      return renderError(deps, reply, details, live, view, error);
+    }
+  }
   if (way === 'totp') {
     deps.mfa.secondStep.choose(ref, 'totp');
     return render(deps, reply, details, live, { kind: 'code', channel: 'totp' }, {});
@@ -194,7 +230,7 @@ async function render(
     cancelUrl: cancelUrl(deps, details.uid),
     error: state.error,
   };
-  const otherWaysUrl = webStepWays(deps.mfa, live).length > 1 ? `${base}?mfa=choose` : undefined;
+  const otherWaysUrl = webStepWays(deps.mfa, live, true).length > 1 ? `${base}?mfa=choose` : undefined;
   const status = state.status ?? 200;
   if (view.kind === 'enroll') {
     const enrollment = deps.mfa.secondStep.enroll({ interactionUid: details.uid });
@@ -213,7 +249,7 @@ async function render(
       ...common,
       action: `${base}/mfa/channel`,
       options,
-      canEnroll: webStepWays(deps.mfa, live).includes('enroll'),
+      canEnroll: webStepWays(deps.mfa, live, true).includes('enroll'),
     });
     return sendPage(reply, status, html);
   }
@@ -227,6 +263,7 @@ async function render(
     resendAfterSeconds: DEFAULT_CODE_TIMINGS.resendCooldownSeconds,
     codeMinutes: Math.round(DEFAULT_CODE_TIMINGS.codeTtlSeconds / 60),
     otherWaysUrl,
+    purpose: view.purpose,
   });
   return sendPage(reply, status, html);
 }

@@ -56,6 +56,8 @@ export interface CodePageInput extends Common {
   codeMinutes: number;
   /** The choice page, when the user has another way. */
   otherWaysUrl?: string | undefined;
+  /** 'enroll': the code only proves it is the user before they set up an authenticator app. */
+  purpose?: 'enroll' | undefined;
 }
 
 /** "Enter your code", with Resend for e-mail and SMS. */
@@ -69,7 +71,7 @@ export function mfaCodePage(input: CodePageInput): string {
       ? ''
       : `<form class="form" method="post" action="${escapeHtml(input.sendAction)}">
 ${hidden('csrf', input.csrfToken)}
-${hidden('channel', input.channel)}
+${hidden('channel', input.purpose === 'enroll' ? 'enroll' : input.channel)}
 <button class="secondary" type="submit">Send a new code</button>
 </form>
 <p class="muted">You can ask for a new code ${input.resendAfterSeconds} seconds after the last one; the new code replaces it.</p>
@@ -79,7 +81,7 @@ ${hidden('channel', input.channel)}
     input.serverName,
     `<h1>Enter your code</h1>
 ${input.notice === undefined ? '' : `<p class="notice" role="status">${escapeHtml(input.notice)}</p>\n`}<p>${where}</p>
-${alert(input.error)}${codeForm(input.verifyAction, input.csrfToken, input.channel, 'Verify')}
+${alert(input.error)}${codeForm(input.verifyAction, input.csrfToken, input.channel, input.purpose === 'enroll' ? 'Continue' : 'Verify', input.purpose)}
 ${resend}${otherWays(input.otherWaysUrl)}${cancel(input.cancelUrl)}`,
   );
 }
@@ -120,10 +122,10 @@ export function mfaUnavailablePage(serverName: string): string {
   ]);
 }
 
-function codeForm(action: string, csrf: string, channel: MfaChannel, button: string): string {
+function codeForm(action: string, csrf: string, channel: MfaChannel, button: string, purpose?: 'enroll'): string {
   return `<form class="form" method="post" action="${escapeHtml(action)}">
 ${hidden('csrf', csrf)}
-${hidden('channel', channel)}
+${hidden('channel', channel)}${purpose === undefined ? '' : `\n${hidden('purpose', purpose)}`}
 <label for="code">6-digit code</label>
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7" spellcheck="false" required autofocus>
 <button class="button" type="submit">${escapeHtml(button)}</button>

@@ -1,7 +1,9 @@
 import { KeywayError } from '../../protocol/errors';
 import type { IssuedOtp, OtpIssueRequest, OtpOptions, OtpVerdict } from '../../protocol/otp';
 import type { AuthenticatorStore } from '../mfa/authenticators';
-import { acceptAuthenticatorCode } from '../mfa/verify-code';
+import type { SecondFactorLock } from '../mfa/failure-lock';
+import type { SecurityNotices } from '../mfa/notices';
+import { acceptAuthenticatorCode, countWrongCode } from '../mfa/verify-code';
 import { reauthenticate } from '../sessions/reauthenticate';
 import type { SessionService } from '../sessions/session-service';
 import type { UserRecord, UserStore } from '../users/user-store';
@@ -14,6 +16,8 @@ export interface OtpServiceDeps {
   sessions: SessionService;
   users: UserStore;
   authenticators: AuthenticatorStore;
+  lock: SecondFactorLock;
+  notices: SecurityNotices;
   otps: ServiceOtpStore;
   ttlSeconds: number;
 }
@@ -48,12 +52,19 @@ export class OtpService {
 
   /** A code from one of the user's authenticators; each time step is accepted once (as at sign-in). */
   private proveAuthenticator(user: UserRecord, code: string): void {
-    const { authenticators, clock, transaction } = this.deps;
+    const { authenticators, clock, transaction, lock } = this.deps;
+    // Wrong codes here count toward the account's second-factor lock like wrong codes at sign-in.
     const outcome = transaction(() => {
+      const locked = lock.lockError(user.id);
+      if (locked) return locked;
       const confirmed = authenticators.confirmedOf(user.id);
       if (confirmed.length === 0) return 'none';
-      return acceptAuthenticatorCode(authenticators, confirmed, code, clock()).verdict;
+      const verdict = acceptAuthenticatorCode(authenticators, confirmed, code, clock()).verdict;
+      if (verdict === 'accepted') lock.clear(user.id);
+      if (verdict === 'wrong') return countWrongCode(this.deps, user) ?? verdict;
+      return verdict;
     });
+    if (outcome instanceof KeywayError) throw outcome;
     if (outcome === 'accepted') return;
     if (outcome === 'none') {
       throw new KeywayError(

@@ -91,7 +91,7 @@ export class PasswordResetService {
       if (spent.outcome !== 'valid') return { outcome: 'link', problem: spent.outcome };
       users.setPasswordHash(user.id, passwordHash);
       links.voidAllOf(user.id);
-      const revokedSessions = signOutEverywhere(db, user.id, clock());
+      const revokedSessions = signOutEverywhere(db, user.id, clock()).apiSessions;
       // The owner of the mailbox proved who they are: a lock-out from someone's guessing ends too.
       db.prepare<[string]>('DELETE FROM sign_in_failures WHERE subject = ?').run(`user:${user.id}`);
       return { outcome: 'reset', user, revokedSessions };

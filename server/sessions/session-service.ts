@@ -3,6 +3,7 @@ import { KeywayError } from '../../protocol/errors';
 import type { MfaPasswordSignInRequest, MfaRequired, PasswordSignInResponse } from '../../protocol/mfa';
 import type { SignInPolicy } from '../discovery/sign-in-policy';
 import type { ServerIdentity } from '../identity';
+import { sha256Hex } from '../security/digest';
 import { identifierKey } from '../users/identifiers';
 import { verifyAgainstDummy, verifyPassword } from '../users/password-hash';
 import type { UserRecord, UserStore } from '../users/user-store';
@@ -39,7 +40,7 @@ export class SessionService {
   /** SessionTokens when the password is enough; MfaRequired when a second factor must follow. */
   async signIn(request: MfaPasswordSignInRequest): Promise<PasswordSignInResponse> {
     // A user on unified login signs in at the OpenID Provider, not with the password API.
-    const user = await this.authenticate(request.loginId, request.password, 'password-api');
+    const user = await this.authenticate(request.loginId, request.password, 'password-api', request.installationId);
     return this.secondFactor.afterPassword(user, request) ?? this.startSession(user, request.installationId);
   }
 
@@ -53,10 +54,15 @@ export class SessionService {
    * Provider's sign-in page alike. Throws `invalid_credentials` (the same for an unknown name, a wrong
    * password and, on the password API, a unified-login user) or `account_locked`.
    */
-  async authenticate(loginId: string, password: string, via: PasswordCheck): Promise<UserRecord> {
+  async authenticate(
+    loginId: string,
+    password: string,
+    via: PasswordCheck,
+    installationId?: string,
+  ): Promise<UserRecord> {
     const user = this.users.findByName(loginId);
-    // Unknown names are throttled like accounts, so a lock-out does not reveal whether an account exists.
-    const subject = user ? `user:${user.id}` : `unknown:${identifierKey(loginId)}`;
+    const subject = this.lockSubject(user, loginId, installationId);
+    // Checked before the password, so a locked subject answers account_locked whether or not it is right.
     this.refuseIfLocked(subject);
     const allowed =
       user !== undefined && (via !== 'password-api' || this.signInPolicy.kindForUser(user) === 'password');
@@ -108,6 +114,20 @@ export class SessionService {
       throw new KeywayError('unauthorized', 'Sign in first: the access token is missing, expired or revoked.');
     }
     return user;
+  }
+
+  /**
+   * Whose failures a password attempt counts toward. Unknown names are throttled like accounts, so a
+   * lock-out does not reveal whether an account exists. An installation that has signed this user in
+   * before gets its own count (NIST's bound applies to it alone): anyone can lock the account for
+   * everyone else by failing its password, but not for the devices the user already uses.
+   */
+  private lockSubject(user: UserRecord | undefined, loginId: string, installationId: string | undefined): string {
+    if (!user) return `unknown:${identifierKey(loginId)}`;
+    if (installationId !== undefined && this.sessions.hasSignedInFrom(user.id, installationId)) {
+      return `user:${user.id}:installation:${sha256Hex(installationId)}`;
+    }
+    return `user:${user.id}`;
   }
 
   private refuseIfLocked(subject: string): void {

@@ -87,6 +87,17 @@ export class SessionStore {
       .run(this.clock(), userId).changes;
   }
 
+  /** Whether this installation has ever finished a sign-in of this user (a source the user has used). */
+  hasSignedInFrom(userId: number, installationId: string): boolean {
+    return (
+      this.db
+        .prepare<[number, string], { one: number }>(
+          'SELECT 1 AS one FROM session_families WHERE user_id = ? AND installation_id = ? LIMIT 1',
+        )
+        .get(userId, installationId) !== undefined
+    );
+  }
+
   /** The user behind a live access token, if any. */
   userOfAccessToken(accessToken: string): number | undefined {
     return this.db

@@ -348,6 +348,31 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  // Issue 14 (h5): sign out everywhere by account, account-wide second-factor failures, enrolment binding.
+  {
+    version: 6,
+    name: 'provider rows by account, account-wide second-factor lock, proven challenges',
+    sql: `
+      -- The account an oidc-provider row belongs to, copied from its payload's accountId on write, so
+      -- "sign out everywhere" finds Sessions, Grants and tokens without reading (or trusting the form
+      -- of) row ids or payloads.
+      ALTER TABLE oidc_payloads ADD COLUMN account_id TEXT;
+      UPDATE oidc_payloads SET account_id = json_extract(payload, '$.accountId')
+        WHERE json_valid(payload) AND json_type(payload, '$.accountId') = 'text';
+      CREATE INDEX oidc_payloads_by_account ON oidc_payloads (account_id) WHERE account_id IS NOT NULL;
+
+      -- Wrong second-factor codes per account, across challenges, channels and OTP issuance
+      -- (NIST SP 800-63B §5.2.2). Only a verified second factor or an admin's reset-mfa clears it.
+      CREATE TABLE mfa_failures (
+        user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+        failures INTEGER NOT NULL,
+        locked_until INTEGER
+      ) STRICT;
+
+      -- When an e-mail/SMS code proved this challenge's owner before an authenticator is enrolled.
+      ALTER TABLE mfa_challenges ADD COLUMN proven_at INTEGER;
+    `,
+  },
 ];
 
 export function runMigrations(db: Db, migrations: readonly Migration[] = MIGRATIONS): void {

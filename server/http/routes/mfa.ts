@@ -67,6 +67,7 @@ export function registerMfaRoutes(
         const trustDays = mfa.policy.read().trustDays;
         const name = remember.name.trim() === '' ? 'This device' : remember.name.trim();
         const device = mfa.devices.register(user.id, remember.publicKey, name, trustDays);
+        mfa.notices.tell(user, { kind: 'device-remembered', deviceName: name });
         return { ...tokens, trustedDevice: { deviceId: device.id, trustedUntil: device.trustedUntil } };
       },
     );

@@ -137,15 +137,18 @@ describe('the account page (self-deployment)', () => {
     expect((await redeem(test.origin, linkOf(page).code)).status).toBe(200);
   });
 
-  it('enrols an authenticator first when policy enforces MFA and the user has none', async () => {
+  it('attack: the password alone never enrols a first authenticator here (enforced, none set up)', async () => {
     const test = await startMfaServer({ mode: 'enforced' });
     const { browser, answer } = await signIn(test);
-    expect(heading(answer.html)).toBe('Set up an authenticator app');
-    const secret = (/<p class="code" translate="no">([A-Z2-7 ]+)<\/p>/.exec(answer.html)?.[1] ?? '').replace(/ /g, '');
-    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-    const done = await browser.submit(answer, '/account/mfa/verify', { code: totpCode(secret, test) });
-    expect(done.status).toBe(303);
-    expect(heading((await browser.get('/account')).html)).toBe('Set up Keyway');
+    expect(answer.status).toBe(403);
+    expect(heading(answer.html)).toBe('You cannot finish signing in yet');
+    expect(answer.html).not.toContain('<p class="code" translate="no">');
+    // With e-mail allowed too, enrolment is not offered either: e-mail is the way in.
+    test.server.admin.setMfaPolicy({ channels: 'totp,email' });
+    const again = await signIn(test);
+    expect(again.answer.html).not.toContain('value="enroll"');
+    expect(again.answer.html).not.toContain('<p class="code" translate="no">');
+    expect(heading((await browser.get('/account')).html)).not.toBe('Set up Keyway');
   });
 
   it('ends with Sign out, and when the password is reset', async () => {

@@ -7,6 +7,7 @@ import {
   enrolAna,
   newDeviceKey,
   passwordSignIn,
+  redeemFreshDeployment,
   startMfaServer,
   totpCode,
   verify,
@@ -135,7 +136,8 @@ describe('the admin CLI for MFA', () => {
     await test.server.admin.createUser({ ...ANA, sendWelcomeEmail: false });
     expect((await passwordSignIn(test.origin)).status).toBe(200);
     expect((await cli(test.dataDir, ['set-mfa-policy', '--mode', 'enforced'])).code).toBe(0);
-    expect((await challenged(test.origin)).enrollmentRequired).toBe(true);
+    // Enforced now: the password alone asks for a second step (and, with no deployment, offers no enrolment).
+    expect((await challenged(test.origin)).channels).toEqual([{ channel: 'totp', hint: '', available: false }]);
   });
 
   it('resets a user who lost their authenticator: no authenticators, no remembered devices', async () => {
@@ -159,7 +161,11 @@ describe('the admin CLI for MFA', () => {
     expect(reset.err).toEqual([]);
     expect(reset.out).toEqual(['Removed 1 authenticator of ana and forgot 1 remembered device.']);
     const after = await challenged(test.origin, { deviceProof: await deviceProof(test.origin, deviceId, key) });
-    expect(after.enrollmentRequired).toBe(true);
+    // The password alone may not enrol again; a new deployment from the admin may.
+    expect(after.enrollmentRequired).toBe(false);
+    test.advance(1000);
+    await redeemFreshDeployment(test);
+    expect((await challenged(test.origin)).enrollmentRequired).toBe(true);
     expect((await cli(test.dataDir, ['reset-mfa', '--user', 'nobody'])).code).toBe(1);
   });
 

@@ -1,4 +1,7 @@
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import * as OTPAuth from 'otpauth';
 import { expect } from 'vitest';
 import { SessionTokens } from '../../../protocol/api';
@@ -74,10 +77,21 @@ export async function enroll(origin: string, challengeId: string): Promise<TotpE
 }
 
 /**
- * Enforces MFA for Ana's first sign-in, enrols an authenticator and verifies; returns its secret and
- * the session. The clock moves one step on, so the next code is a fresh one.
+ * The admin's deployment for Ana, redeemed by `installationId`: that installation's next sign-in is
+ * the only one that may enrol a first authenticator (server/mfa/enrolment.ts).
+ */
+export async function redeemFreshDeployment(test: TestServer, installationId = INSTALLATION): Promise<void> {
+  const { code } = test.server.admin.createDeployment(ANA.loginId);
+  const response = await postJson(test.origin, '/api/v1/deployments/redeem', { code, installationId });
+  expect(response.status).toBe(200);
+}
+
+/**
+ * Enforces MFA for Ana's first sign-in after a fresh deployment, enrols an authenticator and verifies;
+ * returns its secret and the session. The clock moves one step on, so the next code is a fresh one.
  */
 export async function enrolAna(test: TestServer): Promise<{ secret: string; session: VerifiedSession }> {
+  await redeemFreshDeployment(test);
   const required = await challenged(test.origin);
   const { secret } = await enroll(test.origin, required.challengeId);
   const response = await verify(test.origin, {
@@ -88,6 +102,18 @@ export async function enrolAna(test: TestServer): Promise<{ secret: string; sess
   expect(response.status).toBe(200);
   test.advance(30_000);
   return { secret, session: VerifiedSession.parse(response.body) };
+}
+
+/** The code in the newest sign-in code e-mail in the server's outbox (a server without SMTP). */
+export async function outboxEmailCode(test: Pick<TestServer, 'dataDir'>): Promise<string> {
+  const outbox = path.join(test.dataDir, 'outbox');
+  const name = readdirSync(outbox)
+    .filter((each) => each.includes('-mfa-code-'))
+    .sort()
+    .at(-1);
+  if (name === undefined) throw new Error('No code e-mail in the outbox.');
+  const mail = await simpleParser(readFileSync(path.join(outbox, name)));
+  return /^\s+(\d{6})$/m.exec(mail.text ?? '')?.[1] ?? '';
 }
 
 /** A device key pair as Keyway keeps it: ECDSA P-256, the public half as a JWK. */

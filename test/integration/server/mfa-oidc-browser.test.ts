@@ -7,7 +7,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { chromiumLaunchOptions } from '../../e2e/support/chromium';
 import { chooseProviderMfaWay, completeProviderMfa, readProviderEnrollmentKey } from '../../support/mfa-oidc';
 import { signInAtProvider } from '../../support/oidc-login';
-import { startMfaServer } from './mfa-fixture';
+import { outboxEmailCode, startMfaServer } from './mfa-fixture';
 import { keywayClient } from './oidc-fixture';
 import { ANA, type TestServer } from './server-fixture';
 
@@ -60,6 +60,11 @@ describe('MFA on the provider pages in real Chromium', () => {
     await first.goto(await authorizationUrl('state-1'));
     await signInAtProvider(first, ANA.password);
     await chooseProviderMfaWay(first, /Set up an authenticator app/);
+    // The password alone does not open enrolment: the e-mailed code proves it is Ana first.
+    await first.getByText('Before you set up an authenticator app, confirm it is you').waitFor();
+    expect(await first.locator('figure.qr').count()).toBe(0);
+    await first.getByLabel('6-digit code', { exact: true }).fill(await outboxEmailCode(test));
+    await Promise.all([first.waitForEvent('load'), first.getByRole('button', { name: 'Continue' }).click()]);
     const secret = await readProviderEnrollmentKey(first);
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(await first.locator('figure.qr svg').isVisible()).toBe(true);

@@ -68,9 +68,67 @@ function code(secret: string, test: TestServer): string {
 }
 
 describe('MFA on the OpenID Provider pages (unified login)', () => {
-  it('enrols an authenticator inside the interaction: QR code and key, CSRF, errors, then the login finishes', async () => {
+  it('attack: the password alone never enrols a first authenticator on these pages', async () => {
+    // Only authenticator apps allowed and none set up: there is nothing that proves the user, so no QR code.
     const { test, config } = await unifiedServer();
     const { started, landed, html } = await passwordStep(test, config);
+    expect(landed.response.status).toBe(403);
+    expect(heading(html)).toBe('You cannot finish signing in yet');
+    expect(html).not.toContain('<figure class="qr"');
+    // Asking for enrolment directly is refused too, and a made-up authenticator's code finishes nothing.
+    const base = started.landed.url;
+    // The interaction's CSRF token, as the sign-in form carried it: the forms below pass the CSRF check.
+    const csrf = /name="csrf" value="([^"]+)"/.exec(started.html)?.[1] ?? '';
+    expect(csrf).not.toBe('');
+    const chosen = await started.browser.post(`${base}/mfa/channel`, { csrf, channel: 'enroll' });
+    expect(chosen.status).toBe(400);
+    expect(await chosen.text()).not.toContain('<figure class="qr"');
+    const attacker = new OTPAuth.TOTP({ secret: new OTPAuth.Secret() }).generate({ timestamp: test.now() });
+    const guessed = await started.browser.post(`${base}/mfa/verify`, {
+      csrf,
+      channel: 'totp',
+      code: attacker,
+    });
+    expect(guessed.status).toBe(403);
+    expect(guessed.headers.get('location')).toBeNull();
+    expect(test.server.admin.mfaPolicy().mode).toBe('enforced');
+  });
+
+  it('attack: with e-mail allowed, enrolment first asks for the e-mailed code (no QR code before it)', async () => {
+    const { test, config } = await unifiedServer({ mode: 'enforced', channels: 'totp,email' });
+    const { started, html } = await passwordStep(test, config);
+    const chosen = await post(started, formAt(html, test.origin), { channel: 'enroll' }, test.origin);
+    const proofPage = await chosen.response.text();
+    expect(heading(proofPage)).toBe('Enter your code');
+    expect(proofPage).toContain('Before you set up an authenticator app, confirm it is you');
+    expect(proofPage).not.toContain('<figure class="qr"');
+    // A wrong e-mail code does not open enrolment.
+    const mailCode = await outboxEmailCode(test);
+    const wrongCode = mailCode === '000000' ? '111111' : '000000';
+    const wrong = await post(
+      started,
+      formAt(proofPage, test.origin),
+      { channel: 'email', purpose: 'enroll', code: wrongCode },
+      test.origin,
+    );
+    expect(wrong.response.status).toBe(401);
+    expect(await wrong.response.text()).not.toContain('<figure class="qr"');
+  });
+
+  it('enrols an authenticator inside the interaction after the e-mailed code: QR code and key, CSRF, errors, then the login finishes', async () => {
+    const { test, config } = await unifiedServer({ mode: 'enforced', channels: 'totp,email' });
+    const { started: startedChoice, html: choiceHtml } = await passwordStep(test, config);
+    const chosen = await post(startedChoice, formAt(choiceHtml, test.origin), { channel: 'enroll' }, test.origin);
+    const proofPage = await chosen.response.text();
+    const proven = await post(
+      startedChoice,
+      formAt(proofPage, test.origin),
+      { channel: 'email', purpose: 'enroll', code: await outboxEmailCode(test) },
+      test.origin,
+    );
+    const started = startedChoice;
+    const landed = proven;
+    const html = await proven.response.text();
     expect(landed.response.status).toBe(200);
     expect(landed.response.headers.get('content-security-policy')).toBe(PAGE_CSP);
     expect(html.match(/<h1>/g)).toHaveLength(1);
@@ -157,7 +215,7 @@ describe('MFA on the OpenID Provider pages (unified login)', () => {
   });
 
   it('sends the browser back to the password after five wrong codes', async () => {
-    const { test, config } = await unifiedServer();
+    const { test, config } = await unifiedServer({ mode: 'enforced' }, true);
     const { started, html } = await passwordStep(test, config);
     const form = formAt(html, test.origin);
     let last = '';
@@ -169,7 +227,7 @@ describe('MFA on the OpenID Provider pages (unified login)', () => {
     expect(last).toContain('<p class="error" role="alert">Too many wrong codes. Sign in again to get a new one.</p>');
     // Signing in again starts a fresh second step in the same interaction.
     const retry = await submitSignIn({ ...started, html: last }, test.origin, ANA.password);
-    expect(heading(await retry.response.text())).toBe('Set up an authenticator app');
+    expect(heading(await retry.response.text())).toBe('Enter your code');
   });
 
   it('needs no second step when MFA does not apply', async () => {

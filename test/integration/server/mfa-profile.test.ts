@@ -6,7 +6,17 @@ import { SessionTokens } from '../../../protocol/api';
 import { AuthenticatorEnrollment, MfaOverview } from '../../../protocol/mfa';
 import { MFA_KEY_FILE } from '../../../server/index';
 import { startSmtpSink } from '../../support/smtp-sink';
-import { bearer, challenged, enrolAna, enroll, postAuthorized, startMfaServer, totpCode, verify } from './mfa-fixture';
+import {
+  bearer,
+  challenged,
+  enrolAna,
+  enroll,
+  postAuthorized,
+  redeemFreshDeployment,
+  startMfaServer,
+  totpCode,
+  verify,
+} from './mfa-fixture';
 import { ANA, expectProblem, getJson, postJson, type TestServer } from './server-fixture';
 
 const ME_MFA = '/api/v1/me/mfa';
@@ -134,7 +144,8 @@ describe('MFA in the profile (/api/v1/me/mfa)', () => {
     const after = await overview(test, session.accessToken);
     expect(after.authenticators).toEqual([]);
     const required = await challenged(test.origin);
-    expect(required.enrollmentRequired).toBe(true);
+    // Enrolling again needs a fresh deployment (or the profile, after an e-mail code): not the password alone.
+    expect(required.enrollmentRequired).toBe(false);
     expect(required.channels).toEqual([
       { channel: 'totp', hint: '', available: false },
       { channel: 'email', hint: 'a•••@example.com', available: true },
@@ -161,6 +172,7 @@ describe('MFA secrets at rest', () => {
         { mode: 'enforced', channels: 'totp,email' },
         { smtp: { host: '127.0.0.1', port: sink.port } },
       );
+      await redeemFreshDeployment(test);
       const required = await challenged(test.origin);
       const { secret } = await enroll(test.origin, required.challengeId);
       expect(

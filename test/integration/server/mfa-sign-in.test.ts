@@ -11,6 +11,7 @@ import {
   newDeviceKey,
   passwordSignIn,
   postAuthorized,
+  redeemFreshDeployment,
   signedInWithPassword,
   startMfaServer,
   totpCode,
@@ -30,6 +31,7 @@ describe('MFA at password sign-in (POST /api/v1/sessions)', () => {
 
   it('enforced without an authenticator: MfaRequired asks for enrolment, a first code signs in, the next sign-in asks again', async () => {
     const test = await startMfaServer({ mode: 'enforced' });
+    await redeemFreshDeployment(test);
     const required = await challenged(test.origin);
     expect(required).toEqual({
       status: 'mfa_required',

@@ -309,11 +309,14 @@ describe('SAML 2.0 sign-in brokered by the OpenID Provider', () => {
 
   it("Keyway's MFA policy still applies after a brokered sign-in", async () => {
     const world = await samlWorld();
-    world.test.server.admin.setMfaPolicy({ mode: 'enforced' });
+    // E-mail allowed beside the app: the second step offers it (and enrolment after an e-mailed code).
+    world.test.server.admin.setMfaPolicy({ mode: 'enforced', channels: 'totp,email' });
     const landed = await postAnswer(world, await toIdp(world));
     expect(landed.url.pathname).toMatch(/^\/oidc\/interaction\/[^/]+\/sso\/complete$/);
     expect(landed.response.status).toBe(200);
-    expect(await landed.response.text()).toContain('Set up an authenticator app');
+    const page = await landed.response.text();
+    expect(page).toContain('<h1>Verify it&#39;s you</h1>');
+    expect(page).toContain('Set up an authenticator app');
   });
 
   it('with local credentials hidden, the page offers only the provider and refuses a posted password', async () => {
