@@ -1,10 +1,14 @@
 import { KEYWAY_OIDC_CUSTOM_REDIRECT } from '../../../protocol/api';
 import { KeywayError } from '../../../protocol/errors';
+import { stateMatches } from './loopback-redirect';
 
 /**
  * The RFC 8252 §7.1 private-use URI scheme redirect (`dev.keyway.app:/oauth/callback`), used when the
  * loopback listener cannot run (a VPN client, proxy or sandbox blocks it). The OS hands the callback
- * to Keyway like any deep link; core routes it here instead of to the onboarding machine.
+ * to Keyway like any deep link; core routes it here instead of to the onboarding machine. As with the
+ * loopback listener, only a callback carrying this sign-in's `state` ends the wait: any local program
+ * can hand Keyway a `dev.keyway.app:` link, and one with another state (or none) must not abort the
+ * sign-in the user is doing in the browser.
  */
 export const CUSTOM_SCHEME = KEYWAY_OIDC_CUSTOM_REDIRECT.slice(0, KEYWAY_OIDC_CUSTOM_REDIRECT.indexOf(':'));
 
@@ -13,12 +17,12 @@ export function isCustomSchemeCallback(url: string): boolean {
 }
 
 export class CustomSchemeRedirect {
-  #waiting: ((url: URL) => void) | null = null;
+  #waiting: { readonly state: string; readonly finish: (url: URL) => void } | null = null;
 
   readonly redirectUri = KEYWAY_OIDC_CUSTOM_REDIRECT;
 
-  /** Resolves with the first callback delivered after this call. */
-  wait(timeoutMs: number, signal: AbortSignal): Promise<URL> {
+  /** Resolves with the first callback delivered after this call that carries `expectedState`. */
+  wait(timeoutMs: number, signal: AbortSignal, expectedState: string): Promise<URL> {
     return new Promise<URL>((resolve, reject) => {
       const timer = setTimeout(
         () => finish(new KeywayError('oidc_timeout', 'The sign-in in the browser took too long. Try again.')),
@@ -33,11 +37,14 @@ export class CustomSchemeRedirect {
         if (result instanceof Error) reject(result);
         else resolve(result);
       };
-      this.#waiting = (url) => finish(url);
+      this.#waiting = { state: expectedState, finish: (url) => finish(url) };
     });
   }
 
-  /** Delivers a callback from the OS. Returns false when no sign-in is waiting for one. */
+  /**
+   * Delivers a callback from the OS. Returns false when no sign-in is waiting for it: none is waiting,
+   * or the link is not a well-formed callback of this sign-in (another state, or none). Ignored then.
+   */
   deliver(url: string): boolean {
     if (!this.#waiting || !isCustomSchemeCallback(url) || url.length > 8192) return false;
     let parsed: URL;
@@ -46,7 +53,8 @@ export class CustomSchemeRedirect {
     } catch {
       return false;
     }
-    this.#waiting(parsed);
+    if (!stateMatches(parsed.searchParams.get('state'), this.#waiting.state)) return false;
+    this.#waiting.finish(parsed);
     return true;
   }
 }

@@ -122,7 +122,7 @@ export class OidcClient {
       return await startLoopbackRedirect({ timeoutMs: this.browserTimeoutMs, expectedState, signal });
     } catch (error) {
       if (!(error instanceof KeywayError) || error.code !== 'oidc_loopback_unavailable') throw error;
-      const callback = this.customScheme.wait(this.browserTimeoutMs, signal);
+      const callback = this.customScheme.wait(this.browserTimeoutMs, signal, expectedState);
       callback.catch(() => undefined);
       return { redirectUri: this.customScheme.redirectUri, callback, close: () => undefined };
     }
