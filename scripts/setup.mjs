@@ -15,7 +15,8 @@ const APT_PACKAGES = [
   'libsecret-1-dev',
   'gnome-keyring',
   'dbus',
-  ...(forTests ? ['chromium', 'xvfb', 'xauth', 'openssl'] : []),
+  // nsis: the installer-script test compiles build/installer.nsh with makensis (warnings as errors).
+  ...(forTests ? ['chromium', 'xvfb', 'xauth', 'openssl', 'nsis'] : []),
 ];
 
 function run(command, args, options = {}) {
