@@ -140,6 +140,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   await registerInteractionRoutes(app, {
     provider: deps.oidc.provider,
     sessions: deps.sessions,
+    users: deps.users,
     mfa: deps.mfa,
     csrf: deps.oidc.csrf,
     serverName: () => deps.identity.name,

@@ -6,6 +6,7 @@ import { OIDC_MOUNT_PATH } from './issuer';
 import { SIGNING_ALG, type OidcSecrets } from './keys';
 import type { OidcProviderLibrary } from './load';
 import { isAllowedRedirectUri } from './redirect-uris';
+import { REUSE_REASONS, reuseRefusals, type ReuseInput } from './session-reuse';
 
 export const KEYWAY_CLIENT_NAME = 'Keyway';
 
@@ -41,6 +42,23 @@ export function createOidcProvider(library: OidcProviderLibrary, deps: OidcProvi
   const policy = interactionPolicy.base();
   // Not in the base policy: without it prompt=select_account is refused. It shows the sign-in page.
   policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }), 0);
+  // No silent reuse of the browser session for the public native client, and never for another account
+  // than login_hint names (session-reuse.ts, RFC 8252 §8.6). oidc-provider runs a prompt's checks on
+  // every authorization request and opens an interaction when one answers true
+  // (lib/helpers/interaction_policy/check.js; "interactions.policy" in its configuration docs).
+  const login = policy.get('login');
+  if (!login) throw new Error("oidc-provider's base interaction policy has no login prompt.");
+  for (const reason of Object.values(REUSE_REASONS)) {
+    login.checks.add(
+      // login_required, as for the login prompt's own checks: what prompt=none answers.
+      new interactionPolicy.Check(
+        reason,
+        'The signed-in account must be confirmed or signed in again',
+        'login_required',
+        (ctx) => reuseRefusals(reuseInput(deps.users, ctx)).includes(reason),
+      ),
+    );
+  }
 
   const configuration: Configuration = {
     adapter: deps.adapter,
@@ -113,6 +131,20 @@ export function createOidcProvider(library: OidcProviderLibrary, deps: OidcProvi
   );
   provider.on('error', (error) => deps.log(`error: oidc: ${error.stack ?? error.message}`));
   return provider;
+}
+
+function reuseInput(users: UserStore, ctx: KoaContextWithOIDC): ReuseInput {
+  const params = ctx.oidc.params ?? {};
+  const hint =
+    typeof params.login_hint === 'string' && params.login_hint.trim() !== '' ? params.login_hint.trim() : undefined;
+  const hinted = hint === undefined ? undefined : users.findByName(hint);
+  return {
+    clientId: typeof params.client_id === 'string' ? params.client_id : undefined,
+    sessionAccountId: ctx.oidc.session?.accountId,
+    loginHint: hint,
+    hintAccountId: hinted === undefined ? undefined : String(hinted.id),
+    interactedNow: ctx.oidc.result?.login !== undefined,
+  };
 }
 
 function findAccount(users: UserStore, sub: string): Account | undefined {
