@@ -69,6 +69,7 @@ declare module 'oidc-provider' {
     loginTs?: number;
     amr?: string[];
     acr?: string;
+    destroy(): Promise<void>;
   }
 
   export interface SessionClass {
@@ -116,7 +117,14 @@ declare module 'oidc-provider' {
     session?: { accountId?: string; state?: { secret?: string } };
     /** The interaction's result, on the request that resumes after it. */
     result?: InteractionResults;
-    entities: { Grant?: Grant; Client?: Client; Interaction?: Interaction };
+    entities: {
+      Grant?: Grant;
+      Client?: Client;
+      Interaction?: Interaction;
+      /** The token a revocation request named (lib/actions/revocation.js). */
+      RefreshToken?: { kind: string; clientId?: string; sessionUid?: string };
+    };
+    provider: Provider;
     urlFor(name: string, options?: UnknownObject): string;
   }
 

@@ -126,6 +126,7 @@ export function createOidcProvider(library: OidcProviderLibrary, deps: OidcProvi
   provider.proxy = true;
   provider.use(securityHeaders);
   provider.use(firstPartyOfflineAccess);
+  provider.use(endSessionOnRevocation);
   provider.on('server_error', (ctx, error) =>
     deps.log(`error: oidc ${ctx.method} ${ctx.path}: ${error.stack ?? error.message}`),
   );
@@ -170,6 +171,27 @@ async function securityHeaders(ctx: KoaContextWithOIDC, next: () => Promise<void
   // Authorization codes travel in redirect URLs; never hand them on as a Referer.
   ctx.set('referrer-policy', 'no-referrer');
   await next();
+}
+
+/**
+ * Keyway's sign-out ends the provider session it created, without a browser window: Keyway revokes its
+ * refresh token at the revocation endpoint (RFC 7009; core's OidcClient.revoke, openid-client's
+ * tokenRevocation), and the browser session that token was issued in (its sessionUid, kept through
+ * every rotation by oidc-provider's refresh_token grant) ends with it. Without this, the next sign-in
+ * in the same browser, by anyone at the computer, would find the old session (session-reuse.ts asks
+ * to confirm it, but a click is all it takes). RP-initiated logout would need a browser window and the
+ * ID token; possession of the refresh token, which the revocation endpoint already checks, proves as
+ * much. Only the session of the revoked token ends, and only for a token of the client revoking it
+ * (oidc-provider's default revocation.allowedPolicy).
+ */
+async function endSessionOnRevocation(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  await next();
+  if (ctx.method !== 'POST' || ctx.path !== '/token/revocation' || ctx.status !== 200) return;
+  const token = ctx.oidc.entities.RefreshToken;
+  if (token?.kind !== 'RefreshToken' || token.sessionUid === undefined) return;
+  if (token.clientId !== KEYWAY_OIDC_CLIENT_ID || ctx.oidc.client?.clientId !== token.clientId) return;
+  const session = await ctx.oidc.provider.Session.findByUid(token.sessionUid);
+  await session?.destroy();
 }
 
 /**

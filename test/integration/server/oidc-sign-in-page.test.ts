@@ -1,3 +1,4 @@
+import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
 import {
   authorize,
@@ -302,6 +303,35 @@ describe('an existing provider session is never handed out silently (RFC 8252 §
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
     const { url } = await browser.follow(await browser.post(action, { xsrf, logout: 'yes' }), origin);
     expect((await redeem(config, asBob, url)).claims()?.preferred_username).toBe('bob');
+  });
+
+  it("Keyway's sign-out (revoking its refresh token) ends the provider session it signed in with", async () => {
+    const { config, origin, browser } = await signedIn();
+    const started = await authorize(config, origin, { redirectUri: REDIRECT, browser, loginHint: ANA.email });
+    const tokens = await redeem(config, started, (await confirmAccount(started, origin)).url);
+    // What core's OidcClient.revoke does on sign-out: RFC 7009 revocation, no browser window.
+    await client.tokenRevocation(config, tokens.refresh_token ?? '');
+    const after = await authorize(config, origin, { redirectUri: REDIRECT, browser, loginHint: ANA.email });
+    expect(after.landed.url).not.toMatch(/code=/);
+    expect(after.html).not.toContain('Continue as');
+    expect(readSignInForm(after.html, origin).login).toBe(ANA.email);
+    const silent = await authorize(config, origin, {
+      redirectUri: REDIRECT,
+      browser,
+      prompt: 'none',
+      loginHint: ANA.email,
+    });
+    expect(new URL(silent.landed.url).searchParams.get('error')).toBe('login_required');
+  });
+
+  it('a revocation for a token of another session leaves this browser session alone', async () => {
+    const { config, origin, browser } = await signedIn();
+    // Bob signs in in another browser and signs out there.
+    const bob = await authorize(config, origin, { redirectUri: REDIRECT, loginHint: 'bob' });
+    const bobTokens = await redeem(config, bob, (await submitSignIn(bob, origin, 'a long enough passphrase')).url);
+    await client.tokenRevocation(config, bobTokens.refresh_token ?? '');
+    const ana = await authorize(config, origin, { redirectUri: REDIRECT, browser, loginHint: ANA.email });
+    expect(ana.html).toContain('<h1>Continue as Ana Example?</h1>');
   });
 
   it('"Use another account" shows the sign-in form instead', async () => {
