@@ -159,7 +159,7 @@ describe('MFA secrets at rest', () => {
     try {
       const test = await startMfaServer(
         { mode: 'enforced', channels: 'totp,email' },
-        { smtp: { host: '127.0.0.1', port: sink.port } },
+        { smtp: { host: '127.0.0.1', port: sink.port, insecure: true } },
       );
       const required = await challenged(test.origin);
       const { secret } = await enroll(test.origin, required.challengeId);
