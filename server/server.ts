@@ -17,6 +17,7 @@ import { createCodeDelivery } from './mfa/delivery';
 import { createSmsProvider } from './mfa/sms/sms-provider';
 import { smtpUrlWithoutCredentials } from './mail/smtp-url';
 import { oidcIssuer } from './oidc/issuer';
+import { SecretBox } from './mfa/secret-box';
 import { createOidc } from './oidc/oidc';
 import { createServices } from './services';
 import { openDatabase } from './storage/database';
@@ -82,7 +83,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   });
   let app;
   try {
-    const oidc = await createOidc(db, identity, services.users, log);
+    const oidc = await createOidc(db, identity, services.users, SecretBox.inDataDir(options.dataDir), log);
     app = await buildHttpApp({ ...services, oidc, identity, limits, log, tls: options.tls });
     await app.listen({ port: options.port ?? 0, host });
     const { port } = app.server.address() as AddressInfo;

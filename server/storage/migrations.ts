@@ -348,6 +348,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 6,
+    name: 'oidc payloads by account',
+    // The account a provider session, grant or token belongs to, so "sign out everywhere" can delete
+    // them all; filled from the payloads already stored. Row ids become hashes in the adapter itself
+    // (server/oidc/adapter.ts, SqliteAdapter.migrateLegacyRows): SQLite has no SHA-256 in SQL.
+    sql: `
+      ALTER TABLE oidc_payloads ADD COLUMN account_id TEXT;
+      UPDATE oidc_payloads SET account_id = json_extract(payload, '$.accountId')
+        WHERE json_type(payload, '$.accountId') = 'text';
+      CREATE INDEX oidc_payloads_by_account ON oidc_payloads (account_id) WHERE account_id IS NOT NULL;
+    `,
+  },
 ];
 
 export function runMigrations(db: Db, migrations: readonly Migration[] = MIGRATIONS): void {
