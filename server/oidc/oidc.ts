@@ -24,7 +24,7 @@ export async function createOidc(
   log: (line: string) => void,
 ): Promise<Oidc> {
   const library = await loadOidcProvider();
-  const secrets = loadOidcSecrets(db);
+  const secrets = loadOidcSecrets(db, sealer);
   // Made now: it moves rows stored before ids were hashed, before any request can look one up.
   const adapter = SqliteAdapter.factory(db, sealer);
   let provider: Provider | undefined;

@@ -73,8 +73,26 @@ describe('SqliteAdapter (oidc-provider storage)', () => {
 });
 
 describe('the provider keys', () => {
+  it('are sealed in the database: a copy without the key file holds no private key or cookie secret', () => {
+    const secrets = loadOidcSecrets(db, SecretBox.inDataDir(dir));
+    const dump = JSON.stringify(db.prepare('SELECT * FROM oidc_keys').all());
+    expect(dump).not.toContain(String(secrets.signingKeys[0]?.d));
+    expect(dump).not.toContain(String(secrets.cookieKeys[0]));
+    expect(dump).not.toContain(secrets.csrfKey.toString('base64url'));
+  });
+
+  it('seals keys stored in plaintext by an older server, and keeps them', () => {
+    const legacy = 'legacy-cookie-secret-0123456789abcdefghijklmn';
+    db.prepare("INSERT INTO oidc_keys (kid, kind, material, created_at) VALUES ('cookie-old', 'cookie', ?, 1)").run(
+      legacy,
+    );
+    expect(loadOidcSecrets(db, SecretBox.inDataDir(dir)).cookieKeys).toEqual([legacy]);
+    expect(JSON.stringify(db.prepare('SELECT * FROM oidc_keys').all())).not.toContain(legacy);
+    expect(loadOidcSecrets(db, SecretBox.inDataDir(dir)).cookieKeys).toEqual([legacy]);
+  });
+
   it('are generated once and read back unchanged', () => {
-    const first = loadOidcSecrets(db);
+    const first = loadOidcSecrets(db, SecretBox.inDataDir(dir));
     expect(first.signingKeys).toHaveLength(1);
     expect(first.signingKeys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
     expect(first.signingKeys[0]?.d).toEqual(expect.any(String));
@@ -83,7 +101,7 @@ describe('the provider keys', () => {
 
     const again = openDatabase(dir);
     try {
-      expect(loadOidcSecrets(again)).toEqual(first);
+      expect(loadOidcSecrets(again, SecretBox.inDataDir(dir))).toEqual(first);
     } finally {
       again.close();
     }
