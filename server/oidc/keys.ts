@@ -23,7 +23,7 @@ interface KeyRow {
 }
 
 /** Sealed material starts with SecretBox's format version; anything else was stored before sealing. */
-const SEALED = /^v1\./;
+const SEALED = 'v1.';
 
 /**
  * The provider's keys, generated on the first start and read back on every later one, so ID tokens,
@@ -42,7 +42,7 @@ export function loadOidcSecrets(db: Db, sealer: PayloadSealer, clock: () => numb
       // Keys stored before sealing (schema 5 and older) are sealed in place, in this transaction.
       const reseal = db.prepare<[string, string, Kind]>('UPDATE oidc_keys SET material = ? WHERE kid = ? AND kind = ?');
       const rows = stored.map((row) => {
-        if (SEALED.test(row.material)) return { ...row, material: sealer.open(row.material, context(row)) };
+        if (row.material.startsWith(SEALED)) return { ...row, material: sealer.open(row.material, context(row)) };
         reseal.run(sealer.seal(row.material, context(row)), row.kid, row.kind);
         return row;
       });
