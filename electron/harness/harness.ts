@@ -86,6 +86,7 @@ async function main(): Promise<void> {
   // The same machine policy as the app (KEYWAY_POLICY_FILE overrides the platform's place, for tests).
   const { corePolicy } = await loadMachinePolicy();
   const core = new KeywayCore({
+    plainHttpLoopback: true,
     secrets: createKeytarSecretStore(),
     settings: createFileSettingsStore(options.profileDir),
     fetch: globalThis.fetch,

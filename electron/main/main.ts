@@ -46,6 +46,8 @@ async function createCore(): Promise<KeywayCore> {
   await applyNetworkPolicy(session.defaultSession, result.policy);
   trustExtraAuthorities(result.caCertificates);
   const created = new KeywayCore({
+    // Plain http to a loopback server only in development builds (protocol/server-origin.ts).
+    plainHttpLoopback: !app.isPackaged,
     secrets: createKeytarSecretStore(),
     settings: createElectronSettingsStore(),
     // Chromium's network stack: the OS certificate store (corporate CAs) and the system or policy proxy.
