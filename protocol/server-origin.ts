@@ -10,6 +10,20 @@ export function isLoopbackHost(hostname: string): boolean {
   return LOOPBACK_HOSTS.has(hostname.toLowerCase());
 }
 
+/**
+ * Packaged builds talk https only: plain http, even to this computer, is for development builds and the
+ * test harness (a local process could otherwise stand in for a server or an identity provider the user
+ * was sent to by a link). Core gets the switch from its host: main passes `!app.isPackaged`, the harness
+ * true. `origin` has already passed parseServerOrigin (or is an issuer URL).
+ */
+export function assertPlainHttpAllowed(origin: string, plainHttpLoopback: boolean): void {
+  if (plainHttpLoopback || !origin.toLowerCase().startsWith('http:')) return;
+  throw new KeywayError(
+    'server_insecure',
+    `Refusing ${origin}: this build of Keyway only uses https; plain http to this computer is for development builds.`,
+  );
+}
+
 export function parseServerOrigin(text: string): string {
   let url: URL;
   try {

@@ -5,8 +5,14 @@ import type { SmsOptions } from './mfa/sms/sms-provider';
 export interface SmtpOptions {
   host: string;
   port: number;
-  /** TLS from the first byte (port 465). Otherwise STARTTLS is used when the relay offers it. */
+  /** TLS from the first byte (port 465). Otherwise STARTTLS, which the relay must offer (see insecure). */
   secure?: boolean | undefined;
+  /**
+   * Send even when the relay offers no STARTTLS (plain text on the network). Off unless the admin names
+   * it (`--smtp-insecure`): opportunistic STARTTLS is stripped by anyone on the path, and the mail
+   * carries deployment codes, reset links and sign-in codes.
+   */
+  insecure?: boolean | undefined;
   auth?: { user: string; pass: string } | undefined;
 }
 

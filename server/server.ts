@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parseServerOrigin } from '../protocol/server-origin';
+import { KeywayError } from '../protocol/errors';
 import { AdminService } from './admin/admin-service';
 import {
   DEFAULT_DEPLOYMENT_TTL_SECONDS,
@@ -16,6 +17,7 @@ import { createCodeDelivery } from './mfa/delivery';
 import { createSmsProvider } from './mfa/sms/sms-provider';
 import { smtpUrlWithoutCredentials } from './mail/smtp-url';
 import { oidcIssuer } from './oidc/issuer';
+import { SecretBox } from './mfa/secret-box';
 import { createOidc } from './oidc/oidc';
 import { createServices } from './services';
 import { openDatabase } from './storage/database';
@@ -30,8 +32,25 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Hosts whose listening address clients on this machine reach as a loopback origin. */
-const LOOPBACK_HOSTS = new Set(['0.0.0.0', '::', '127.0.0.1', 'localhost', '::1', '[::1]']);
+/** Listening addresses only this computer reaches: the only ones plain http may be served on. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+/**
+ * Every interface at once. A client on this computer reaches them at 127.0.0.1, so they name a loopback
+ * origin; but they are NOT loopback: plain http on them is plain http to the whole network.
+ */
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+
+/** Why the server refuses to serve plain http on `host`, or undefined when it may. */
+export function plainHttpRefusal(host: string, tls: boolean, publicOrigin: string | undefined): string | undefined {
+  if (tls || LOOPBACK_HOSTS.has(host.toLowerCase())) return undefined;
+  // Behind a TLS-terminating proxy: clients only ever see https.
+  if (publicOrigin?.startsWith('https://') === true) return undefined;
+  return (
+    `Refusing to serve plain http on ${host}: ${WILDCARD_HOSTS.has(host) ? 'that is every network interface, not only this computer. ' : ''}` +
+    'Plain http is only served on a loopback address (127.0.0.1, ::1, localhost). ' +
+    'Serve https (TLS) or put an https proxy in front and give its origin with --public-origin https://….'
+  );
+}
 
 export async function startReferenceServer(options: ReferenceServerOptions): Promise<RunningServer> {
   const clock = options.clock ?? Date.now;
@@ -40,12 +59,8 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const host = options.host ?? '127.0.0.1';
   // Checked before anything opens, so a bad option leaves nothing behind.
   const publicOrigin = options.publicOrigin === undefined ? undefined : parseServerOrigin(options.publicOrigin);
-  if (publicOrigin === undefined && !options.tls && !LOOPBACK_HOSTS.has(host)) {
-    throw new Error(
-      `Serving plain http on ${host} needs a public https origin (publicOrigin / --public-origin): ` +
-        'Keyway only talks to https servers, except on this computer.',
-    );
-  }
+  const refusal = plainHttpRefusal(host, options.tls !== undefined, publicOrigin);
+  if (refusal !== undefined) throw new KeywayError('server_insecure', refusal);
 
   const outboxDir = options.outboxDir ?? path.join(options.dataDir, 'outbox');
   const sms = createSmsProvider(options.sms, outboxDir, log);
@@ -68,7 +83,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   });
   let app;
   try {
-    const oidc = await createOidc(db, identity, services.users, log);
+    const oidc = await createOidc(db, identity, services.users, SecretBox.inDataDir(options.dataDir), log);
     app = await buildHttpApp({
       ...services,
       oidc,
@@ -124,7 +139,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
 
 /** The origin clients reach a server listening on `host` at, when no public origin is configured. */
 function listeningOrigin(host: string, port: number, tls: boolean): string {
-  if (LOOPBACK_HOSTS.has(host)) {
+  if (LOOPBACK_HOSTS.has(host) || WILDCARD_HOSTS.has(host)) {
     const name = host === '::1' || host === '[::1]' ? '[::1]' : host === 'localhost' ? 'localhost' : '127.0.0.1';
     return `${tls ? 'https' : 'http'}://${name}:${port}`;
   }

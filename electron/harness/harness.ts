@@ -89,6 +89,7 @@ async function main(): Promise<void> {
   // may override the platform's place, as in a development build of the app.
   const { corePolicy } = await loadMachinePolicy({ read: { allowPolicyFileOverride: true } });
   const core = new KeywayCore({
+    plainHttpLoopback: true,
     secrets: createKeytarSecretStore(),
     settings: createFileSettingsStore(options.profileDir),
     fetch: globalThis.fetch,

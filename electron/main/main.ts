@@ -67,6 +67,8 @@ async function createCore(): Promise<KeywayCore> {
   trustExtraAuthorities(result.caCertificates);
   const settings = createElectronSettingsStore();
   const created = new KeywayCore({
+    // Plain http to a loopback server only in development builds (protocol/server-origin.ts).
+    plainHttpLoopback: !app.isPackaged,
     secrets: createKeytarSecretStore(),
     settings,
     // Chromium's network stack: the OS certificate store (corporate CAs) and the system or policy proxy.

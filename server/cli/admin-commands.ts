@@ -85,6 +85,7 @@ interface CommonOptions {
   'data-dir'?: string | undefined;
   'public-origin'?: string | undefined;
   'smtp-url'?: string | undefined;
+  'smtp-insecure'?: boolean | undefined;
 }
 
 async function withAdmin(
@@ -96,7 +97,7 @@ async function withAdmin(
   const admin = openAdminService({
     dataDir: resolveDataDir(options['data-dir'], io),
     publicOrigin: options['public-origin'],
-    smtp: smtpUrl === undefined ? undefined : parseSmtpUrl(smtpUrl),
+    smtp: smtpUrl === undefined ? undefined : parseSmtpUrl(smtpUrl, options['smtp-insecure'] === true),
   });
   try {
     await run(admin);

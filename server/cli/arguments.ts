@@ -11,7 +11,12 @@ export const DEFAULT_PORT = 7400;
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
 
 const dataDir = { 'data-dir': { type: 'string' } } as const;
-const mailAndOrigin = { 'public-origin': { type: 'string' }, 'smtp-url': { type: 'string' } } as const;
+const mailAndOrigin = {
+  'public-origin': { type: 'string' },
+  'smtp-url': { type: 'string' },
+  // Sends mail even where the relay offers no STARTTLS: the admin's explicit, named choice (smtp-url.ts).
+  'smtp-insecure': { type: 'boolean' },
+} as const;
 
 /** Each command's options, as node:util parseArgs reads them. */
 export const COMMAND_OPTIONS = {
@@ -98,6 +103,7 @@ const COMMAND_SCHEMAS = {
     host: text.optional(),
     'public-origin': text.optional(),
     'smtp-url': text.optional(),
+    'smtp-insecure': z.boolean().optional(),
     'seed-demo': z.boolean().optional(),
     'sms-webhook-url': text.optional(),
     'otp-ttl-seconds': z
@@ -112,6 +118,7 @@ const COMMAND_SCHEMAS = {
     'data-dir': text.optional(),
     'public-origin': text.optional(),
     'smtp-url': text.optional(),
+    'smtp-insecure': z.boolean().optional(),
     'login-id': LoginId,
     email: text,
     'display-name': text,
@@ -123,6 +130,7 @@ const COMMAND_SCHEMAS = {
     'data-dir': text.optional(),
     'public-origin': text.optional(),
     'smtp-url': text.optional(),
+    'smtp-insecure': z.boolean().optional(),
     user: text,
     'ttl-days': days.optional(),
   }),

@@ -34,7 +34,7 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<void
     port: options.port ?? DEFAULT_PORT,
     host: options.host ?? '127.0.0.1',
     publicOrigin: options['public-origin'],
-    ...(smtpUrl === undefined ? {} : { smtp: parseSmtpUrl(smtpUrl) }),
+    ...(smtpUrl === undefined ? {} : { smtp: parseSmtpUrl(smtpUrl, options['smtp-insecure'] === true) }),
     ...(smsWebhookUrl === undefined || smsWebhookSecret === undefined
       ? {}
       : { sms: { webhookUrl: smsWebhookUrl, webhookSecret: smsWebhookSecret } }),

@@ -48,7 +48,7 @@ export class Federation {
     this.attempts = new AttemptStore(db, clock);
     this.mapper = new IdentityMapper(db, clock, users);
     // The RSA key is made on first use: servers without SAML providers never spend the time.
-    this.saml = new SamlBroker(db, clock, () => (this.spKeys ??= loadSpKeys(db, clock)));
+    this.saml = new SamlBroker(db, clock, () => (this.spKeys ??= loadSpKeys(db, box, clock)));
     this.oidc = new OidcBroker(
       (id) => this.providers.clientSecret(id),
       (id) => this.providers.version(id),

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { createHash, createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import { X509CertificateGenerator } from '@peculiar/x509';
+import type { SecretBox } from '../mfa/secret-box';
 import type { Db } from '../storage/database';
 
 /** The SAML service provider's signing key and the certificate its metadata publishes. */
@@ -16,8 +17,17 @@ export interface SpKeys {
 const CERTIFICATE_YEARS = 10;
 
 interface KeyRow {
+  kid: string;
   private_key: string;
   certificate: string;
+}
+
+/** Sealed keys start with SecretBox's format version; a PEM ("-----BEGIN") was stored before sealing. */
+const SEALED = 'v1.';
+
+/** What the private key is sealed to: the key pair it belongs to. */
+function context(kid: string): string {
+  return `saml sp private key ${kid}`;
 }
 
 /**
@@ -27,27 +37,41 @@ interface KeyRow {
  * outside the database (WebCrypto is asynchronous), then stored in one IMMEDIATE transaction that keeps
  * whichever pair was stored first: a server and an admin command on a fresh data dir agree on one.
  */
-export async function loadSpKeys(db: Db, clock: () => number): Promise<SpKeys> {
-  const stored = readKeys(db);
+export async function loadSpKeys(db: Db, box: SecretBox, clock: () => number): Promise<SpKeys> {
+  const stored = readKeys(db, box);
   if (stored) return stored;
   const fresh = await newSpKeys(clock());
   return db
     .transaction(() => {
-      const winner = readKeys(db);
+      const winner = readKeys(db, box);
       if (winner) return winner;
+      const kid = fingerprint(fresh.certificate);
       db.prepare<[string, string, string, number]>(
         'INSERT INTO saml_sp_keys (kid, private_key, certificate, created_at) VALUES (?, ?, ?, ?)',
-      ).run(fingerprint(fresh.certificate), fresh.privateKey, fresh.certificate, clock());
+      ).run(kid, box.seal(fresh.privateKey, context(kid)), fresh.certificate, clock());
       return fresh;
     })
     .immediate();
 }
 
-function readKeys(db: Db): SpKeys | undefined {
+/**
+ * The newest pair, its private key opened. Sealed like every other secret in keyway.sqlite (AES-256-GCM
+ * under the data dir's key file): a copy of the database alone cannot sign AuthnRequests as Keyway.
+ * A key stored in plaintext by an older server is sealed in place.
+ */
+function readKeys(db: Db, box: SecretBox): SpKeys | undefined {
   const row = db
-    .prepare<[], KeyRow>('SELECT private_key, certificate FROM saml_sp_keys ORDER BY created_at DESC LIMIT 1')
+    .prepare<[], KeyRow>('SELECT kid, private_key, certificate FROM saml_sp_keys ORDER BY created_at DESC LIMIT 1')
     .get();
-  return row && { privateKey: row.private_key, certificate: row.certificate };
+  if (!row) return undefined;
+  if (row.private_key.startsWith(SEALED)) {
+    return { privateKey: box.open(row.private_key, context(row.kid)), certificate: row.certificate };
+  }
+  db.prepare<[string, string]>('UPDATE saml_sp_keys SET private_key = ? WHERE kid = ?').run(
+    box.seal(row.private_key, context(row.kid)),
+    row.kid,
+  );
+  return { privateKey: row.private_key, certificate: row.certificate };
 }
 
 /** SAML identity providers read only the public key from the certificate; they never check a chain. */

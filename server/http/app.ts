@@ -53,6 +53,9 @@ export interface HttpAppDeps {
   updatesDir?: string | undefined;
 }
 
+/** One year, the value HSTS preload lists and OWASP ask for. */
+export const HSTS_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
+
 const BASE_OPTIONS = {
   logger: false,
   // Every request body of the API is a few hundred bytes.
@@ -72,6 +75,18 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
 
   // Limits are applied per route, from the handlers (see rate-limiter.ts).
   await app.register(rateLimit, { global: false });
+
+  // RFC 6797: once a browser has reached this server over https, it never again tries plain http to it
+  // (no SSL-stripping of the account, reset and sign-in pages). Set on the raw response at the start, so
+  // replies that bypass fastify's send (the OpenID Provider, hijacked interaction redirects) carry it
+  // too. Only when clients reach the server over https: served directly, or behind an https proxy.
+  // No includeSubDomains: the reference server does not speak for its sibling hosts.
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (deps.tls !== undefined || deps.identity.origin.startsWith('https://')) {
+      reply.raw.setHeader('strict-transport-security', `max-age=${HSTS_MAX_AGE_SECONDS}`);
+    }
+    done();
+  });
 
   app.addHook('onSend', (_request, reply, payload, done) => {
     void reply.header('x-content-type-options', 'nosniff');
@@ -129,6 +144,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   await registerInteractionRoutes(app, {
     provider: deps.oidc.provider,
     sessions: deps.sessions,
+    users: deps.users,
     mfa: deps.mfa,
     csrf: deps.oidc.csrf,
     serverName: () => deps.identity.name,

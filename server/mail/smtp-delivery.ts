@@ -14,11 +14,15 @@ export class SmtpDelivery implements MailDelivery {
     private readonly log: (line: string) => void,
   ) {
     this.location = `${smtp.host}:${smtp.port}`;
-    this.description = `SMTP ${this.location}`;
+    this.description = `SMTP ${this.location}${smtp.insecure === true ? ' (TLS not required: --smtp-insecure)' : ''}`;
     this.transport = nodemailer.createTransport({
       host: smtp.host,
       port: smtp.port,
       secure: smtp.secure ?? false,
+      // Without TLS from the first byte, STARTTLS is required: nodemailer's requireTLS refuses a relay
+      // that does not offer it (or whose offer a man in the middle removed) instead of sending in clear.
+      // Only the admin's named --smtp-insecure (config.ts) sends without.
+      requireTLS: smtp.secure !== true && smtp.insecure !== true,
       ...(smtp.auth ? { auth: smtp.auth } : {}),
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,

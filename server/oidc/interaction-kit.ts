@@ -4,6 +4,7 @@ import type { Limits } from '../config';
 import type { Federation } from '../federation/federation';
 import type { MfaServices } from '../services';
 import type { SessionService } from '../sessions/session-service';
+import type { UserStore } from '../users/user-store';
 import type { InteractionCsrf } from './csrf';
 import { OIDC_MOUNT_PATH } from './issuer';
 import { expiredPage, messagePage, SIGN_IN_PAGE_CSP, signInPage } from './pages';
@@ -12,6 +13,8 @@ import { KEYWAY_CLIENT_NAME } from './provider';
 export interface InteractionDeps {
   provider: () => Provider;
   sessions: SessionService;
+  /** Names the signed-in account on the "Continue as …" page. */
+  users: UserStore;
   mfa: MfaServices;
   csrf: InteractionCsrf;
   serverName: () => string;

@@ -6,11 +6,14 @@ import { statusOf } from '../http/problem';
 import { createLimiter } from '../http/rate-limiter';
 import { LANDING_CSS } from '../landing/landing-css';
 import {
+  cancelUrl,
   finishLogin,
   interaction,
+  interactionPath,
   isRecord,
   refuseForm,
   saveGrant,
+  sendPage,
   showSignIn,
   type InteractionDeps,
   type UidRoute,
@@ -20,7 +23,9 @@ import { registerBrokerEndpoints } from './broker-endpoints';
 import { registerFederationInteractionRoutes, routeByDomain } from './federation-interaction';
 import { registerMfaInteractionRoutes, showMfaOnReturn, startMfa } from './mfa-interaction';
 import { MFA_PAGE_CSS } from './mfa-pages';
-import { SIGN_IN_CSS_PATH, SIGN_IN_FORM_CSS } from './pages';
+import { confirmAccountPage, SIGN_IN_CSS_PATH, SIGN_IN_FORM_CSS } from './pages';
+import { KEYWAY_CLIENT_NAME } from './provider';
+import { onlyConfirmationMissing } from './session-reuse';
 
 export type { InteractionDeps } from './interaction-kit';
 
@@ -56,6 +61,10 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
       if (!details) return reply;
       if (details.prompt.name === 'consent') return grantConsent(deps, request, reply, details);
       if (await showMfaOnReturn(deps, reply, details, request.query)) return reply;
+      if (request.query.another === undefined) {
+        const confirmable = confirmableAccount(deps, details);
+        if (confirmable) return showConfirmAccount(deps, reply, details, confirmable);
+      }
       if (await routeByDomain(deps, reply, details, request.query)) return reply;
       return showSignIn(deps, reply, details, {});
     });
@@ -89,6 +98,39 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
       return finishLogin(deps, request, reply, details, String(user.id), ['pwd']);
     });
 
+    // "Continue as …": hands the existing session to this request, once the person has clicked.
+    scope.post<UidRoute>(`${base}/confirm`, async (request, reply) => {
+      const details = await interaction(deps, request, reply);
+      if (!details) return reply;
+      const form = isRecord(request.body) ? request.body : {};
+      if (!deps.csrf.check(details.uid, form.csrf)) return refuseForm(deps, reply);
+      // Only what the GET offered: a login_hint for another account, prompt=login or max_age are never
+      // satisfied by a click (session-reuse.ts).
+      const account = confirmableAccount(deps, details);
+      const session =
+        details.session?.uid === undefined ? undefined : await deps.provider().Session.findByUid(details.session.uid);
+      if (!account || session?.accountId !== account.accountId) return showSignIn(deps, reply, details, {});
+      const grantId = await saveGrant(deps.provider(), details, account.accountId);
+      reply.hijack();
+      // The sign-in behind the session, not a new one: its time and methods stay what they were.
+      const login = {
+        accountId: account.accountId,
+        remember: true,
+        ...(session.loginTs === undefined ? {} : { ts: session.loginTs }),
+        ...(session.amr === undefined ? {} : { amr: session.amr }),
+        ...(session.acr === undefined ? {} : { acr: session.acr }),
+      };
+      await deps
+        .provider()
+        .interactionFinished(
+          request.raw,
+          reply.raw,
+          { login, consent: { grantId } },
+          { mergeWithLastSubmission: false },
+        );
+      return reply;
+    });
+
     scope.get<UidRoute>(`${base}/cancel`, async (request, reply) => {
       const details = await interaction(deps, request, reply);
       if (!details) return reply;
@@ -107,6 +149,44 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
     done();
   });
   await registerBrokerEndpoints(app, deps);
+}
+
+interface ConfirmableAccount {
+  accountId: string;
+  displayName: string;
+  email: string;
+}
+
+/** The signed-in account this interaction may continue as after one click, if that is all it waits for. */
+function confirmableAccount(deps: InteractionDeps, details: Interaction): ConfirmableAccount | undefined {
+  const accountId = details.session?.accountId;
+  if (accountId === undefined || details.prompt.name !== 'login') return undefined;
+  if (!onlyConfirmationMissing(details.prompt.reasons)) return undefined;
+  const user = /^[1-9]\d{0,15}$/.test(accountId) ? deps.users.findById(Number(accountId)) : undefined;
+  return user && { accountId, displayName: user.displayName, email: user.email };
+}
+
+function showConfirmAccount(
+  deps: InteractionDeps,
+  reply: FastifyReply,
+  details: Interaction,
+  account: ConfirmableAccount,
+): FastifyReply {
+  const base = interactionPath(details.uid);
+  return sendPage(
+    reply,
+    200,
+    confirmAccountPage({
+      serverName: deps.serverName(),
+      clientName: KEYWAY_CLIENT_NAME,
+      displayName: account.displayName,
+      email: account.email,
+      action: `${base}/confirm`,
+      csrfToken: deps.csrf.tokenFor(details.uid),
+      otherAccountUrl: `${base}?another=1`,
+      cancelUrl: cancelUrl(deps, details.uid),
+    }),
+  );
 }
 
 function passwordNotOffered(): KeywayError {

@@ -62,6 +62,20 @@ declare module 'oidc-provider' {
     find(id: string): Promise<Grant | undefined>;
   }
 
+  /** The provider's browser session (lib/models/session.js). */
+  export interface StoredSession {
+    accountId?: string;
+    /** Seconds since the epoch of the sign-in behind the session. */
+    loginTs?: number;
+    amr?: string[];
+    acr?: string;
+    destroy(): Promise<void>;
+  }
+
+  export interface SessionClass {
+    findByUid(uid: string): Promise<StoredSession | undefined>;
+  }
+
   export interface ClientClass {
     prototype: Client;
   }
@@ -100,8 +114,17 @@ declare module 'oidc-provider' {
     route: string;
     params?: UnknownObject;
     client?: Client;
-    session?: { state?: { secret?: string } };
-    entities: { Grant?: Grant; Client?: Client; Interaction?: Interaction };
+    session?: { accountId?: string; state?: { secret?: string } };
+    /** The interaction's result, on the request that resumes after it. */
+    result?: InteractionResults;
+    entities: {
+      Grant?: Grant;
+      Client?: Client;
+      Interaction?: Interaction;
+      /** The token a revocation request named (lib/actions/revocation.js). */
+      RefreshToken?: { kind: string; clientId?: string; sessionUid?: string };
+    };
+    provider: Provider;
     urlFor(name: string, options?: UnknownObject): string;
   }
 
@@ -171,6 +194,7 @@ declare module 'oidc-provider' {
     proxy: boolean;
     readonly Grant: GrantClass;
     readonly Client: ClientClass;
+    readonly Session: SessionClass;
     callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
     use(middleware: KoaMiddleware): this;
     on(event: 'server_error', listener: (ctx: KoaContextWithOIDC, error: Error) => void): this;
@@ -188,12 +212,24 @@ declare module 'oidc-provider' {
 
   export interface PromptPolicy extends Array<interactionPolicy.Prompt> {
     add(prompt: interactionPolicy.Prompt, index?: number): void;
+    get(name: string): interactionPolicy.Prompt | undefined;
   }
 
   export namespace interactionPolicy {
     class Prompt {
       constructor(options: { name: string; requestable?: boolean });
       readonly name: string;
+      readonly checks: interactionPolicy.Check[] & { add(check: interactionPolicy.Check, index?: number): void };
+    }
+    /** A reason to prompt: the function answers true (Check.REQUEST_PROMPT) to ask for an interaction. */
+    class Check {
+      constructor(
+        reason: string,
+        description: string,
+        error: string,
+        check: (ctx: KoaContextWithOIDC) => boolean | Promise<boolean>,
+      );
+      readonly reason: string;
     }
     function base(): PromptPolicy;
   }

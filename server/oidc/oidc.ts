@@ -2,7 +2,7 @@ import type { Provider } from 'oidc-provider';
 import type { ServerIdentity } from '../identity';
 import type { Db } from '../storage/database';
 import type { UserStore } from '../users/user-store';
-import { SqliteAdapter } from './adapter';
+import { SqliteAdapter, type PayloadSealer } from './adapter';
 import { InteractionCsrf } from './csrf';
 import { oidcIssuer } from './issuer';
 import { loadOidcSecrets } from './keys';
@@ -20,10 +20,13 @@ export async function createOidc(
   db: Db,
   identity: ServerIdentity,
   users: UserStore,
+  sealer: PayloadSealer,
   log: (line: string) => void,
 ): Promise<Oidc> {
   const library = await loadOidcProvider();
-  const secrets = loadOidcSecrets(db);
+  const secrets = loadOidcSecrets(db, sealer);
+  // Made now: it moves rows stored before ids were hashed, before any request can look one up.
+  const adapter = SqliteAdapter.factory(db, sealer);
   let provider: Provider | undefined;
   return {
     csrf: new InteractionCsrf(secrets.csrfKey),
@@ -32,7 +35,7 @@ export async function createOidc(
         throw new Error('The OpenID Provider needs the server origin; start listening first.');
       provider ??= createOidcProvider(library, {
         issuer: oidcIssuer(identity.origin),
-        adapter: SqliteAdapter.factory(db),
+        adapter,
         secrets,
         users,
         serverName: () => identity.name,

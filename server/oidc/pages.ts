@@ -73,6 +73,38 @@ ${alert(input.error)}${buttons}${between}${passwordForm ? form : ''}
   );
 }
 
+export interface ConfirmAccountPageInput {
+  serverName: string;
+  clientName: string;
+  /** The signed-in account, as the person knows it. */
+  displayName: string;
+  email: string;
+  action: string;
+  csrfToken: string;
+  /** The sign-in form, to use another account. */
+  otherAccountUrl: string;
+  cancelUrl: string;
+}
+
+/**
+ * "Continue as Ana?": the click RFC 8252 §8.6 asks for before a still-open browser session is handed
+ * to a native app (session-reuse.ts). A POST form with the CSRF token, so no other page can click it.
+ */
+export function confirmAccountPage(input: ConfirmAccountPageInput): string {
+  return page(
+    `Continue to ${input.clientName}: ${input.serverName}`,
+    input.serverName,
+    `<h1>Continue as ${escapeHtml(input.displayName)}?</h1>
+<p>${escapeHtml(input.clientName)} on this computer asks to sign you in as <strong>${escapeHtml(input.email)}</strong>. Continue only if you have just started signing in to ${escapeHtml(input.clientName)}.</p>
+<form class="form" method="post" action="${escapeHtml(input.action)}">
+<input type="hidden" name="csrf" value="${escapeHtml(input.csrfToken)}">
+<button class="button" type="submit" autofocus>Continue as ${escapeHtml(input.displayName)}</button>
+</form>
+<p><a href="${escapeHtml(input.otherAccountUrl)}">Use another account</a></p>
+<p><a href="${escapeHtml(input.cancelUrl)}">Cancel</a></p>`,
+  );
+}
+
 export interface FederationErrorPageInput {
   serverName: string;
   /** The stable failure code, in `data-code` for support and tests. */

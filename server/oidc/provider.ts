@@ -6,6 +6,7 @@ import { OIDC_MOUNT_PATH } from './issuer';
 import { SIGNING_ALG, type OidcSecrets } from './keys';
 import type { OidcProviderLibrary } from './load';
 import { isAllowedRedirectUri } from './redirect-uris';
+import { REUSE_REASONS, reuseRefusals, type ReuseInput } from './session-reuse';
 
 export const KEYWAY_CLIENT_NAME = 'Keyway';
 
@@ -41,6 +42,23 @@ export function createOidcProvider(library: OidcProviderLibrary, deps: OidcProvi
   const policy = interactionPolicy.base();
   // Not in the base policy: without it prompt=select_account is refused. It shows the sign-in page.
   policy.add(new interactionPolicy.Prompt({ name: 'select_account', requestable: true }), 0);
+  // No silent reuse of the browser session for the public native client, and never for another account
+  // than login_hint names (session-reuse.ts, RFC 8252 §8.6). oidc-provider runs a prompt's checks on
+  // every authorization request and opens an interaction when one answers true
+  // (lib/helpers/interaction_policy/check.js; "interactions.policy" in its configuration docs).
+  const login = policy.get('login');
+  if (!login) throw new Error("oidc-provider's base interaction policy has no login prompt.");
+  for (const reason of Object.values(REUSE_REASONS)) {
+    login.checks.add(
+      // login_required, as for the login prompt's own checks: what prompt=none answers.
+      new interactionPolicy.Check(
+        reason,
+        'The signed-in account must be confirmed or signed in again',
+        'login_required',
+        (ctx) => reuseRefusals(reuseInput(deps.users, ctx)).includes(reason),
+      ),
+    );
+  }
 
   const configuration: Configuration = {
     adapter: deps.adapter,
@@ -108,11 +126,26 @@ export function createOidcProvider(library: OidcProviderLibrary, deps: OidcProvi
   provider.proxy = true;
   provider.use(securityHeaders);
   provider.use(firstPartyOfflineAccess);
+  provider.use(endSessionOnRevocation);
   provider.on('server_error', (ctx, error) =>
     deps.log(`error: oidc ${ctx.method} ${ctx.path}: ${error.stack ?? error.message}`),
   );
   provider.on('error', (error) => deps.log(`error: oidc: ${error.stack ?? error.message}`));
   return provider;
+}
+
+function reuseInput(users: UserStore, ctx: KoaContextWithOIDC): ReuseInput {
+  const params = ctx.oidc.params ?? {};
+  const hint =
+    typeof params.login_hint === 'string' && params.login_hint.trim() !== '' ? params.login_hint.trim() : undefined;
+  const hinted = hint === undefined ? undefined : users.findByName(hint);
+  return {
+    clientId: typeof params.client_id === 'string' ? params.client_id : undefined,
+    sessionAccountId: ctx.oidc.session?.accountId,
+    loginHint: hint,
+    hintAccountId: hinted === undefined ? undefined : String(hinted.id),
+    interactedNow: ctx.oidc.result?.login !== undefined,
+  };
 }
 
 function findAccount(users: UserStore, sub: string): Account | undefined {
@@ -138,6 +171,27 @@ async function securityHeaders(ctx: KoaContextWithOIDC, next: () => Promise<void
   // Authorization codes travel in redirect URLs; never hand them on as a Referer.
   ctx.set('referrer-policy', 'no-referrer');
   await next();
+}
+
+/**
+ * Keyway's sign-out ends the provider session it created, without a browser window: Keyway revokes its
+ * refresh token at the revocation endpoint (RFC 7009; core's OidcClient.revoke, openid-client's
+ * tokenRevocation), and the browser session that token was issued in (its sessionUid, kept through
+ * every rotation by oidc-provider's refresh_token grant) ends with it. Without this, the next sign-in
+ * in the same browser, by anyone at the computer, would find the old session (session-reuse.ts asks
+ * to confirm it, but a click is all it takes). RP-initiated logout would need a browser window and the
+ * ID token; possession of the refresh token, which the revocation endpoint already checks, proves as
+ * much. Only the session of the revoked token ends, and only for a token of the client revoking it
+ * (oidc-provider's default revocation.allowedPolicy).
+ */
+async function endSessionOnRevocation(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  await next();
+  if (ctx.method !== 'POST' || ctx.path !== '/token/revocation' || ctx.status !== 200) return;
+  const token = ctx.oidc.entities.RefreshToken;
+  if (token?.kind !== 'RefreshToken' || token.sessionUid === undefined) return;
+  if (token.clientId !== KEYWAY_OIDC_CLIENT_ID || ctx.oidc.client?.clientId !== token.clientId) return;
+  const session = await ctx.oidc.provider.Session.findByUid(token.sessionUid);
+  await session?.destroy();
 }
 
 /**

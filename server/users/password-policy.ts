@@ -1,5 +1,5 @@
 import { KeywayError } from '../../protocol/errors';
-import { COMMON_PASSWORDS } from './common-passwords';
+import { isCommonPassword } from './common-passwords';
 import { identifierKey } from './identifiers';
 
 /**
@@ -27,7 +27,7 @@ export function passwordProblem(password: string, context: PasswordContext): str
   }
   if (length > MAX_PASSWORD_LENGTH) return `A password can have at most ${MAX_PASSWORD_LENGTH} characters.`;
   const key = identifierKey(password);
-  if (COMMON_PASSWORDS.has(key)) {
+  if (isCommonPassword(key)) {
     return 'This password is on the list of commonly used passwords that attackers try first. Choose another.';
   }
   const names = [context.loginId, context.email, context.email.split('@')[0] ?? '', ...(context.aliases ?? [])];

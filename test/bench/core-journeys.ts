@@ -13,6 +13,7 @@ import type { View } from '../../electron/ipc/view';
  */
 export function newCore(browserOpen: (url: string, core: KeywayCore) => void = () => undefined): KeywayCore {
   const core: KeywayCore = new KeywayCore({
+    plainHttpLoopback: true,
     secrets: createKeytarSecretStore(),
     settings: createFileSettingsStore(mkdtempSync(path.join(os.tmpdir(), 'keyway-bench-profile-'))),
     fetch: globalThis.fetch,

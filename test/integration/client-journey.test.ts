@@ -39,6 +39,7 @@ async function server(options: Partial<ReferenceServerOptions> = {}): Promise<Ru
 
 function client(profileDir = tempDir('keyway-it-profile-'), secrets: SecretStore = createKeytarSecretStore()) {
   const core = new KeywayCore({
+    plainHttpLoopback: true,
     secrets,
     settings: createFileSettingsStore(profileDir),
     fetch: globalThis.fetch,

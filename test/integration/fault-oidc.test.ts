@@ -61,6 +61,7 @@ async function toBrowserSignIn(server: RunningServer, networkTimeoutMs: number) 
   const authorizations: URL[] = [];
   const callbacks: { at: number }[] = [];
   const core = new KeywayCore({
+    plainHttpLoopback: true,
     secrets,
     settings: createFileSettingsStore(profileDir),
     fetch: globalThis.fetch,

@@ -36,6 +36,7 @@ const tempDir = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), prefix));
 
 function core(profileDir: string): KeywayCore {
   return new KeywayCore({
+    plainHttpLoopback: true,
     secrets,
     settings: createFileSettingsStore(profileDir),
     fetch: globalThis.fetch,

@@ -68,6 +68,7 @@ async function signIn(
     return globalThis.fetch(input, init);
   };
   const core = new KeywayCore({
+    plainHttpLoopback: true,
     secrets,
     settings: createFileSettingsStore(profileDir),
     fetch: watched,
@@ -283,7 +284,16 @@ describe('fallbacks when the loopback listener cannot be used', () => {
 
 describe('the OIDC client on its own', () => {
   it('says so when the identity provider cannot be reached', async () => {
-    const oidc = new OidcClient(globalThis.fetch, { open: () => Promise.resolve() }, new CustomSchemeRedirect(), 1_000);
+    // A development build: plain http to this computer allowed.
+    const oidc = new OidcClient(
+      globalThis.fetch,
+      { open: () => Promise.resolve() },
+      new CustomSchemeRedirect(),
+      1_000,
+      true,
+      15_000,
+      true,
+    );
     await expect(
       oidc.signIn(
         { issuer: 'http://127.0.0.1:9/oidc', clientId: 'keyway-desktop' },
@@ -292,6 +302,31 @@ describe('the OIDC client on its own', () => {
         () => undefined,
       ),
     ).rejects.toMatchObject({ code: expect.stringMatching(/^(server_unreachable|discovery_failed)$/) as unknown });
+  });
+
+  it('a packaged build refuses a plain-http identity provider even on this computer, before any request', async () => {
+    const requested: string[] = [];
+    const oidc = new OidcClient(
+      (url) => {
+        requested.push(url instanceof Request ? url.url : url.toString());
+        return Promise.reject(new Error('no request may be made'));
+      },
+      { open: () => Promise.resolve() },
+      new CustomSchemeRedirect(),
+      1_000,
+    );
+    await expect(
+      oidc.signIn(
+        { issuer: 'http://127.0.0.1:9/oidc', clientId: 'keyway-desktop' },
+        null,
+        new AbortController().signal,
+        () => undefined,
+      ),
+    ).rejects.toMatchObject({
+      code: 'server_insecure',
+      message: expect.stringMatching(/development builds/) as unknown,
+    });
+    expect(requested).toEqual([]);
   });
 
   it('refuses a plain-http identity provider that is not on this computer', async () => {

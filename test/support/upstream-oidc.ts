@@ -3,8 +3,12 @@
 /// <reference path="../../server/oidc/oidc-provider.d.ts" />
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Provider } from 'oidc-provider';
+import { SecretBox } from '../../server/mfa/secret-box';
 import { SqliteAdapter } from '../../server/oidc/adapter';
 import { loadOidcProvider } from '../../server/oidc/load';
 import { runMigrations } from '../../server/storage/migrations';
@@ -93,7 +97,8 @@ export async function startUpstreamOidc(options: {
   };
   const signingKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
   state.provider = new library.Provider(issuer, {
-    adapter: SqliteAdapter.factory(db),
+    // Its own key file in a fresh directory, as a data dir would have.
+    adapter: SqliteAdapter.factory(db, SecretBox.inDataDir(mkdtempSync(path.join(os.tmpdir(), 'keyway-upstream-')))),
     jwks: { keys: [{ ...signingKey, kid: 'upstream', alg: 'ES256', use: 'sig' }] },
     ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
     clients: [

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { encodeDeploymentCode } from '../../protocol/deployment-code';
+import { buildDeepLink } from '../../protocol/deployment-link';
 import { createCoreHandlers, KeywayCore } from '../../electron/core/keyway-core';
 import { createClient } from '../../electron/ipc/client';
 import { createDispatcher, encodeEvent } from '../../electron/ipc/dispatcher';
@@ -6,12 +8,16 @@ import { createInProcessTransport } from '../../electron/ipc/in-process';
 import type { View } from '../../electron/ipc/view';
 import { memorySecretStore, memorySettingsStore } from './support/memory-ports';
 
-async function connect() {
+async function connect(plainHttpLoopback = true, requested: string[] = []) {
   const core = new KeywayCore({
+    plainHttpLoopback,
     secrets: memorySecretStore(),
     settings: memorySettingsStore(),
     // No server in this test: any network call fails the way an unreachable server does.
-    fetch: () => Promise.reject(new TypeError('fetch failed')),
+    fetch: (url) => {
+      requested.push(url instanceof Request ? url.url : url.toString());
+      return Promise.reject(new TypeError('fetch failed'));
+    },
     clock: { now: () => 0 },
     policy: {},
     browser: { open: () => Promise.reject(new Error('no browser in unit tests')) },
@@ -37,5 +43,27 @@ describe('core served over the in-process transport', () => {
     const { core, client } = await connect();
     core.openDeepLink('keyway://deploy?code=nonsense');
     expect(await client.invoke('getView', {})).toMatchObject({ screen: 'welcome', error: { code: 'code_malformed' } });
+  });
+
+  it('a packaged build (no plain http) refuses a deployment link to an http server on this computer, before any request', async () => {
+    const requested: string[] = [];
+    const { core, client } = await connect(false, requested);
+    const code = encodeDeploymentCode('http://127.0.0.1:7400', new Uint8Array(16).fill(7));
+    core.openDeepLink(buildDeepLink(code));
+    expect(await client.invoke('getView', {})).toMatchObject({ screen: 'confirmServer' });
+    await client.invoke('confirmServer', {});
+    await expect
+      .poll(async () => JSON.stringify(await client.invoke('getView', {})))
+      .toMatch(/"code":"server_insecure".*development builds/);
+    expect(requested).toEqual([]);
+  });
+
+  it('a development build (the harness, main unpackaged) reaches the same http server', async () => {
+    const requested: string[] = [];
+    const { core, client } = await connect(true, requested);
+    core.openDeepLink(buildDeepLink(encodeDeploymentCode('http://127.0.0.1:7400', new Uint8Array(16).fill(7))));
+    await client.invoke('confirmServer', {});
+    await expect.poll(() => requested.length).toBeGreaterThan(0);
+    expect(requested[0]).toMatch(/^http:\/\/127\.0\.0\.1:7400\//);
   });
 });

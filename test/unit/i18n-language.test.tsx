@@ -59,6 +59,7 @@ describe('which language Keyway speaks: policy, then the OS, then English', () =
 
 async function renderApp(options: { policy?: Policy; systemLanguages?: string[] }) {
   const core = new KeywayCore({
+    plainHttpLoopback: true,
     secrets: memorySecretStore(),
     settings: memorySettingsStore(),
     fetch: () => Promise.reject(new TypeError('fetch failed')),

@@ -26,6 +26,7 @@ const goodLink = (): string => buildDeepLink(encodeDeploymentCode('https://keywa
 async function connect() {
   const reports: string[] = [];
   const core = new KeywayCore({
+    plainHttpLoopback: true,
     secrets: memorySecretStore(),
     settings: memorySettingsStore(),
     fetch: () => Promise.reject(new TypeError('fetch failed')),

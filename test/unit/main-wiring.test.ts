@@ -160,6 +160,7 @@ describe('IPC: served before any window exists, from the app window only', () =>
 
   function realCore(): KeywayCore {
     return new KeywayCore({
+      plainHttpLoopback: true,
       secrets: memorySecretStore(),
       settings: memorySettingsStore(),
       fetch: () => Promise.reject(new TypeError('fetch failed')),

@@ -15,6 +15,7 @@ describe('the failure screen, when core cannot build a view', () => {
   it('shows why (an alert) instead of staying on loading, and Start again brings Welcome back', async () => {
     const reports: string[] = [];
     const core = new KeywayCore({
+      plainHttpLoopback: true,
       secrets: memorySecretStore(),
       settings: memorySettingsStore(),
       fetch: () => Promise.reject(new TypeError('fetch failed')),
@@ -44,6 +45,7 @@ describe('the failure screen, when core cannot build a view', () => {
 describe('a paste over the link limit on Welcome', () => {
   it('is refused before core with link_too_long, and core keeps what it had', async () => {
     const core = new KeywayCore({
+      plainHttpLoopback: true,
       secrets: memorySecretStore(),
       settings: memorySettingsStore(),
       fetch: () => Promise.reject(new TypeError('fetch failed')),

@@ -27,6 +27,7 @@ const home: HomeView = {
 /** Home over the real contract and core handlers, with core's update status forwarded as main does. */
 function renderHome() {
   const core = new KeywayCore({
+    plainHttpLoopback: true,
     secrets: memorySecretStore(),
     settings: memorySettingsStore(),
     fetch: () => Promise.reject(new TypeError('fetch failed')),
@@ -56,6 +57,7 @@ describe('Restart to update on Home', () => {
 
   it('shows an update already downloaded before Home opened (asked once at mount)', async () => {
     const core = new KeywayCore({
+      plainHttpLoopback: true,
       secrets: memorySecretStore(),
       settings: memorySettingsStore(),
       fetch: () => Promise.reject(new TypeError('fetch failed')),
@@ -73,6 +75,7 @@ describe('Restart to update on Home', () => {
 
   it('restartToUpdate over IPC is refused with update_not_ready while nothing is downloaded', async () => {
     const core = new KeywayCore({
+      plainHttpLoopback: true,
       secrets: memorySecretStore(),
       settings: memorySettingsStore(),
       fetch: () => Promise.reject(new TypeError('fetch failed')),

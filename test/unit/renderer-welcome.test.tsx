@@ -12,6 +12,7 @@ afterEach(cleanup);
 
 async function renderAgainstRealCore() {
   const core = new KeywayCore({
+    plainHttpLoopback: true,
     secrets: memorySecretStore(),
     settings: memorySettingsStore(),
     fetch: () => Promise.reject(new TypeError('fetch failed')),

@@ -1,7 +1,7 @@
 import * as client from 'openid-client';
 import type { UserSummary } from '../../../protocol/api';
 import { KeywayError } from '../../../protocol/errors';
-import { isLoopbackHost } from '../../../protocol/server-origin';
+import { assertPlainHttpAllowed, isLoopbackHost } from '../../../protocol/server-origin';
 import type { ExternalBrowser, Fetch } from '../ports';
 import type { CustomSchemeRedirect } from './custom-scheme-redirect';
 import { startLoopbackRedirect } from './loopback-redirect';
@@ -40,6 +40,7 @@ export class OidcClient {
     private readonly browserTimeoutMs = BROWSER_TIMEOUT_MS,
     private readonly loopbackAllowed = true,
     private readonly networkTimeoutMs = NETWORK_TIMEOUT_MS,
+    private readonly plainHttpLoopback = false,
   ) {}
 
   /**
@@ -167,6 +168,7 @@ export class OidcClient {
     if (issuer.protocol !== 'https:' && !insecure) {
       throw new KeywayError('server_insecure', `Refusing the identity provider ${issuer.host}: it must use https.`);
     }
+    if (insecure) assertPlainHttpAllowed(issuer.origin, this.plainHttpLoopback);
     try {
       return await client.discovery(issuer, provider.clientId, { token_endpoint_auth_method: 'none' }, client.None(), {
         // Deprecated by design, to stand out: needed only for an http issuer on this computer.

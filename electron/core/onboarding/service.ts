@@ -1,5 +1,6 @@
 import type { License, UserSummary } from '../../../protocol/api';
 import { KeywayError, type KeywayErrorShape } from '../../../protocol/errors';
+import { assertPlainHttpAllowed } from '../../../protocol/server-origin';
 import { hostname } from 'node:os';
 import QRCode from 'qrcode';
 import { createDeviceKey, deviceKeyAccount, loadDeviceKey, proveDevice, saveDeviceKey } from '../mfa/device-key';
@@ -31,6 +32,12 @@ export interface CoreDependencies {
    * unified login then uses the private-use scheme redirect. Default true.
    */
   readonly loopbackRedirect?: boolean;
+  /**
+   * Whether plain http to a loopback server or identity provider is allowed: true only in development
+   * builds (main: `!app.isPackaged`) and the harness; packaged builds use https only (server-origin.ts).
+   * Required, so every host decides.
+   */
+  readonly plainHttpLoopback: boolean;
 }
 
 /** What a successful sign-in hands over, whichever way it happened. */
@@ -70,6 +77,7 @@ export class OnboardingService {
       deps.browserTimeoutMs,
       deps.loopbackRedirect,
       deps.networkTimeoutMs,
+      deps.plainHttpLoopback,
     );
   }
 
@@ -525,6 +533,7 @@ export class OnboardingService {
   }
 
   private api(origin: string): ServerApi {
+    assertPlainHttpAllowed(origin, this.deps.plainHttpLoopback);
     return new ServerApi(origin, this.deps.fetch, this.deps.networkTimeoutMs);
   }
 }

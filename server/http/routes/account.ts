@@ -30,6 +30,7 @@ import {
 } from '../../account/web-form';
 import type { Limits } from '../../config';
 import type { ServerIdentity } from '../../identity';
+import type { Federation } from '../../federation/federation';
 import { qrSvg } from '../../landing/qr';
 import type { MfaServices } from '../../services';
 import type { SessionService } from '../../sessions/session-service';
@@ -45,6 +46,8 @@ export interface AccountRouteDeps {
   accountSessions: AccountSessionStore;
   selfDeployment: SelfDeployment;
   limits: Limits;
+  /** Where the admin offers only enterprise sign-in (--hide-password), no local password works here either. */
+  federation: Pick<Federation, 'passwordOffered'>;
 }
 
 const SESSION_COOKIE = 'keyway-account';
@@ -188,8 +191,13 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
         if (!LoginId.safeParse(login).success || !Password.safeParse(password).success) {
           throw new KeywayError('invalid_credentials', 'The login ID or password is not correct.');
         }
+        // Where the admin hid local passwords (--hide-password), a password is refused here as on the
+        // provider's sign-in page: checked on the typed name first (no password check at all), then on
+        // all of the user's names (an alias outside the routed domain is no way around it).
+        if (!deps.federation.passwordOffered([login])) throw passwordNotOffered();
         // Any user, whatever their sign-in method: the same check as the provider's sign-in page.
         user = await deps.sessions.authenticate(login, password, 'oidc');
+        if (!deps.federation.passwordOffered([user.loginId, user.email, ...user.aliases])) throw passwordNotOffered();
       } catch (error) {
         if (!(error instanceof KeywayError)) throw error;
         if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
@@ -267,4 +275,11 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       signOut(request, reply, request.query.csrf),
     );
   });
+}
+
+function passwordNotOffered(): KeywayError {
+  return new KeywayError(
+    'unified_login_required',
+    'This account signs in with your organisation’s sign-in, not a password here. Use Keyway to sign in.',
+  );
 }

@@ -26,7 +26,8 @@ export async function startServerProcess(options: {
   smtpPort?: number;
 }): Promise<ServerProcess> {
   const args = ['serve', '--data-dir', options.dataDir, '--port', String(options.port ?? 0)];
-  if (options.smtpPort !== undefined) args.push('--smtp-url', `smtp://127.0.0.1:${options.smtpPort}`);
+  if (options.smtpPort !== undefined)
+    args.push('--smtp-url', `smtp://127.0.0.1:${options.smtpPort}`, '--smtp-insecure');
   const child: ChildProcess = spawn(process.execPath, [cli, ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -50,7 +50,7 @@ export const test = base.extend<{
     const profileDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-e2e-profile-'));
     const server = await startReferenceServer({
       dataDir,
-      smtp: { host: '127.0.0.1', port: sink.port },
+      smtp: { host: '127.0.0.1', port: sink.port, insecure: true },
       log: () => undefined,
       ...serverOptions,
     });

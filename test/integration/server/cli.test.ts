@@ -162,6 +162,22 @@ describe('the admin CLI', () => {
     expect(unknownCommand.err[0]).toMatch(/unknown command "frobnicate"/);
   });
 
+  it('serve refuses plain http on every interface (0.0.0.0, ::), even with a plain-http loopback public origin', async () => {
+    const dataDir = tempDir();
+    for (const host of ['0.0.0.0', '::', '192.0.2.10']) {
+      for (const extra of [[], ['--public-origin', 'http://127.0.0.1:7400']]) {
+        const run = await cli(dataDir, 'serve', '--port', '0', '--host', host, ...extra);
+        expect(run.code, `${host} ${extra.join(' ')}`).toBe(1);
+        expect(run.err[0]).toMatch(
+          new RegExp(`^error: Refusing to serve plain http on ${host.replace(/\./g, '\\.')}: `),
+        );
+        expect(run.err[0]).toMatch(/only served on a loopback address .*--public-origin https:/);
+        expect(run.out.some((line) => line.startsWith('Keyway reference server ready'))).toBe(false);
+      }
+    }
+    expect((await cli(dataDir, 'serve', '--port', '0', '--host', '0.0.0.0')).err[0]).toMatch(/every network interface/);
+  });
+
   it('serve --seed-demo prints the demo block and the ready line, and stops on its signal', async () => {
     const dataDir = tempDir();
     for (const round of [1, 2]) {

@@ -2,19 +2,43 @@ import { readFileSync } from 'node:fs';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseDeploymentInput } from '../../../protocol/deployment-link';
+import { parseSmtpUrl, smtpUrlWithoutCredentials } from '../../../server/mail/smtp-url';
 import { startSmtpSink } from '../../support/smtp-sink';
 import { ANA, startTestServer } from './server-fixture';
 
 async function startWithSink() {
   const sink = await startSmtpSink();
   onTestFinished(() => sink.close());
-  const test = await startTestServer({ smtp: { host: '127.0.0.1', port: sink.port } });
+  // The sink offers no STARTTLS: sending to it is the admin's named choice (--smtp-insecure).
+  const test = await startTestServer({ smtp: { host: '127.0.0.1', port: sink.port, insecure: true } });
   return { ...test, sink };
 }
 
 const LINK = /https?:\/\/[^\s"<>]+\/deploy\?code=[0-9A-Z%-]+/;
 
 describe('mail', () => {
+  it('never sends in clear text to a relay that offers no STARTTLS (or had it stripped), unless the admin says --smtp-insecure', async () => {
+    const sink = await startSmtpSink();
+    onTestFinished(() => sink.close());
+    const { server } = await startTestServer({ smtp: parseSmtpUrl(`smtp://127.0.0.1:${sink.port}`) });
+    await expect(
+      server.admin.createUser({ loginId: ANA.loginId, email: ANA.email, displayName: ANA.displayName }),
+    ).rejects.toThrow(/STARTTLS/i);
+    expect(sink.messages).toHaveLength(0);
+
+    const insecure = await startTestServer({ smtp: parseSmtpUrl(`smtp://127.0.0.1:${sink.port}`, true) });
+    await insecure.server.admin.createUser({ loginId: 'bob', email: 'bob@example.com', displayName: 'Bob' });
+    await sink.waitForMail((m) => m.to !== undefined && !Array.isArray(m.to) && m.to.text === 'bob@example.com');
+  });
+
+  it('keeps the named opt-out through the stored relay URL, and refuses unknown URL options', () => {
+    const options = parseSmtpUrl('smtp://relay.example:2525', true);
+    expect(smtpUrlWithoutCredentials(options)).toBe('smtp://relay.example:2525?insecure=yes');
+    expect(parseSmtpUrl(smtpUrlWithoutCredentials(options)).insecure).toBe(true);
+    expect(parseSmtpUrl('smtp://relay.example:2525').insecure).toBeUndefined();
+    expect(() => parseSmtpUrl('smtp://relay.example:2525?tls=off')).toThrow(/no query other than insecure=yes/);
+  });
+
   it('sends the welcome e-mail with the initial password', async () => {
     const { server, sink } = await startWithSink();
     const created = await server.admin.createUser({

@@ -41,7 +41,10 @@ async function nthCode(sink: SmtpSink, n: number): Promise<string> {
 /** A server enforcing e-mail codes, mailing through a real SMTP sink. */
 async function emailServer(channels = 'email') {
   const sink = await withSmtpSink();
-  const test = await startMfaServer({ mode: 'enforced', channels }, { smtp: { host: '127.0.0.1', port: sink.port } });
+  const test = await startMfaServer(
+    { mode: 'enforced', channels },
+    { smtp: { host: '127.0.0.1', port: sink.port, insecure: true } },
+  );
   return { test, sink };
 }
 

@@ -170,7 +170,7 @@ describe('MFA secrets at rest', () => {
     try {
       const test = await startMfaServer(
         { mode: 'enforced', channels: 'totp,email' },
-        { smtp: { host: '127.0.0.1', port: sink.port } },
+        { smtp: { host: '127.0.0.1', port: sink.port, insecure: true } },
       );
       await redeemFreshDeployment(test);
       const required = await challenged(test.origin);

@@ -41,12 +41,13 @@ describe('OpenID Provider state across restarts', () => {
       const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token ?? '');
       expect(refreshed.claims()?.preferred_username).toBe(ANA.loginId);
 
-      // The browser session survived too: signing in again needs no password.
+      // The browser session survived too: signing in again needs no password, only "Continue as Ana".
       const again = await authorize(config, second.origin, {
         redirectUri: 'http://127.0.0.1:49152/callback',
         browser: started.browser,
       });
-      expect(again.landed.url).toMatch(/^http:\/\/127\.0\.0\.1:49152\/callback\?code=/);
+      expect(again.html).toContain('<h1>Continue as Ana Example?</h1>');
+      expect(again.html).not.toContain('type="password"');
     } finally {
       await first.close();
       await second?.close();

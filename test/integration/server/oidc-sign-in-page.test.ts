@@ -1,8 +1,36 @@
+import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
-import { authorize, keywayClient, readSignInForm, redeem, submitSignIn, TestBrowser } from './oidc-fixture';
+import {
+  authorize,
+  keywayClient,
+  readSignInForm,
+  redeem,
+  submitSignIn,
+  TestBrowser,
+  type StartedAuthorization,
+} from './oidc-fixture';
+import { KEYWAY_OIDC_CUSTOM_REDIRECT } from '../../../protocol/api';
 import { ANA, startServerWithAna } from './server-fixture';
 
 const REDIRECT = 'http://127.0.0.1:49152/callback';
+
+/** The "Continue as …" page's form, read back from its HTML; throws when the page is something else. */
+function readConfirmForm(html: string, origin: string): { action: string; csrf: string; other: string } {
+  const action = /<form class="form" method="post" action="([^"]+\/confirm)">/.exec(html)?.[1];
+  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
+  const other = /<a href="([^"]+)">Use another account<\/a>/.exec(html)?.[1];
+  if (action === undefined || csrf === undefined || other === undefined)
+    throw new Error(`Not the confirm page:\n${html}`);
+  return { action: new URL(action, origin).href, csrf, other: new URL(other.replace(/&amp;/g, '&'), origin).href };
+}
+
+/** Clicks "Continue as …" on the page the authorization landed on. */
+async function confirmAccount(started: StartedAuthorization, origin: string): Promise<{ url: string }> {
+  expect(started.landed.response.status).toBe(200);
+  expect(started.landed.url).not.toMatch(/code=/);
+  const form = readConfirmForm(started.html, origin);
+  return started.browser.follow(await started.browser.post(form.action, { csrf: form.csrf }), origin);
+}
 
 async function signInPage(options: { loginHint?: string } = {}) {
   const test = await startServerWithAna();
@@ -115,16 +143,16 @@ describe('the sign-in page', () => {
     expect(await limited.text()).toContain('Too many sign-in attempts from this address.');
   });
 
-  it('shows the sign-in page again for prompt=select_account and prompt=login, but not without a prompt', async () => {
+  it('shows the sign-in page again for prompt=select_account and prompt=login, and only a confirmation without a prompt', async () => {
     const { started, config, origin } = await signInPage({ loginHint: ANA.loginId });
     const first = await submitSignIn(started, origin, ANA.password);
     await redeem(config, started, first.url);
     const browser = started.browser;
 
-    // A session exists: the next sign-in goes straight back to Keyway.
-    const silent = await authorize(config, origin, { redirectUri: REDIRECT, browser });
-    expect(silent.landed.url).toMatch(/^http:\/\/127\.0\.0\.1:49152\/callback\?code=/);
-    expect((await redeem(config, silent, silent.landed.url)).refresh_token).toEqual(expect.any(String));
+    // A session exists: the next sign-in only asks "Continue as Ana?" (RFC 8252 §8.6), then goes back.
+    const reused = await authorize(config, origin, { redirectUri: REDIRECT, browser, loginHint: ANA.email });
+    const { url: reusedUrl } = await confirmAccount(reused, origin);
+    expect((await redeem(config, reused, reusedUrl)).refresh_token).toEqual(expect.any(String));
 
     for (const prompt of ['select_account', 'login']) {
       const again = await authorize(config, origin, { redirectUri: REDIRECT, browser, prompt, loginHint: ANA.email });
@@ -190,5 +218,127 @@ describe('the sign-in page', () => {
       expect(response.status).toBe(400);
       expect(await response.text()).toContain('<h1>This sign-in has expired</h1>');
     }
+  });
+});
+
+describe('an existing provider session is never handed out silently (RFC 8252 §8.6)', () => {
+  async function signedIn() {
+    const test = await signInPage({ loginHint: ANA.loginId });
+    await redeem(test.config, test.started, (await submitSignIn(test.started, test.origin, ANA.password)).url);
+    await test.server.admin.createUser({
+      loginId: 'bob',
+      email: 'bob@example.com',
+      displayName: 'Bob Example',
+      password: 'a long enough passphrase',
+      sendWelcomeEmail: false,
+    });
+    return { ...test, browser: test.started.browser };
+  }
+
+  it('any local listener (another port, the private-use scheme) gets a confirmation page, not a code', async () => {
+    const { config, origin, browser } = await signedIn();
+    for (const redirectUri of [
+      'http://127.0.0.1:61234/callback',
+      'http://[::1]:40000/callback',
+      KEYWAY_OIDC_CUSTOM_REDIRECT,
+    ]) {
+      const attack = await authorize(config, origin, { redirectUri, browser, loginHint: ANA.email });
+      expect(attack.landed.url, redirectUri).not.toMatch(/code=/);
+      expect(attack.landed.response.status).toBe(200);
+      expect(attack.html).toContain('<h1>Continue as Ana Example?</h1>');
+      expect(attack.html).toContain(`<strong>${ANA.email}</strong>`);
+    }
+    // Without a login_hint too (Keyway then sends prompt=select_account, an attacker would not).
+    const bare = await authorize(config, origin, { redirectUri: REDIRECT, browser });
+    expect(bare.html).toContain('<h1>Continue as Ana Example?</h1>');
+  });
+
+  it('prompt=none is refused with login_required instead of a silent code', async () => {
+    const { config, origin, browser } = await signedIn();
+    const attack = await authorize(config, origin, {
+      redirectUri: REDIRECT,
+      browser,
+      prompt: 'none',
+      loginHint: ANA.email,
+    });
+    const callback = new URL(attack.landed.url);
+    expect(callback.searchParams.get('code')).toBeNull();
+    expect(callback.searchParams.get('error')).toBe('login_required');
+  });
+
+  it('the confirmation is a POST with the CSRF token: a forged one is refused and yields no code', async () => {
+    const { config, origin, browser } = await signedIn();
+    const started = await authorize(config, origin, { redirectUri: REDIRECT, browser, loginHint: ANA.email });
+    const form = readConfirmForm(started.html, origin);
+    for (const csrf of [undefined, form.csrf.slice(1)]) {
+      const forged = await browser.post(form.action, csrf === undefined ? {} : { csrf });
+      expect(forged.status).toBe(403);
+      expect(forged.headers.get('location')).toBeNull();
+    }
+    const { url } = await confirmAccount(started, origin);
+    const tokens = await redeem(config, started, url);
+    expect(tokens.claims()?.preferred_username).toBe(ANA.loginId);
+  });
+
+  it('a login_hint naming another account (or no known account) never yields the current session', async () => {
+    const { config, origin, browser } = await signedIn();
+    for (const hint of ['bob@example.com', 'BOB', 'nobody@example.com']) {
+      const started = await authorize(config, origin, { redirectUri: REDIRECT, browser, loginHint: hint });
+      expect(started.landed.url, hint).not.toMatch(/code=/);
+      // The sign-in form for the hinted account, and no "Continue as Ana" anywhere.
+      expect(readSignInForm(started.html, origin).login).toBe(hint);
+      expect(started.html).not.toContain('Continue as');
+      // Posting the confirm form of this interaction does not hand out Ana's session either.
+      const csrf = /name="csrf" value="([^"]+)"/.exec(started.html)?.[1] ?? '';
+      const confirm = readSignInForm(started.html, origin).action.replace(/\/login$/, '/confirm');
+      const posted = await browser.follow(await browser.post(confirm, { csrf }), origin);
+      expect(posted.url).not.toMatch(/code=/);
+      expect(readSignInForm(await posted.response.text(), origin).login).toBe(hint);
+    }
+    // Signing in as Bob there ends Ana's session first (oidc-provider's logout step) and yields Bob.
+    const asBob = await authorize(config, origin, { redirectUri: REDIRECT, browser, loginHint: 'bob' });
+    const after = await submitSignIn(asBob, origin, 'a long enough passphrase');
+    const html = await after.response.text();
+    const action = /<form method="post" action="([^"]+)">/.exec(html)?.[1] ?? '';
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    const { url } = await browser.follow(await browser.post(action, { xsrf, logout: 'yes' }), origin);
+    expect((await redeem(config, asBob, url)).claims()?.preferred_username).toBe('bob');
+  });
+
+  it("Keyway's sign-out (revoking its refresh token) ends the provider session it signed in with", async () => {
+    const { config, origin, browser } = await signedIn();
+    const started = await authorize(config, origin, { redirectUri: REDIRECT, browser, loginHint: ANA.email });
+    const tokens = await redeem(config, started, (await confirmAccount(started, origin)).url);
+    // What core's OidcClient.revoke does on sign-out: RFC 7009 revocation, no browser window.
+    await client.tokenRevocation(config, tokens.refresh_token ?? '');
+    const after = await authorize(config, origin, { redirectUri: REDIRECT, browser, loginHint: ANA.email });
+    expect(after.landed.url).not.toMatch(/code=/);
+    expect(after.html).not.toContain('Continue as');
+    expect(readSignInForm(after.html, origin).login).toBe(ANA.email);
+    const silent = await authorize(config, origin, {
+      redirectUri: REDIRECT,
+      browser,
+      prompt: 'none',
+      loginHint: ANA.email,
+    });
+    expect(new URL(silent.landed.url).searchParams.get('error')).toBe('login_required');
+  });
+
+  it('a revocation for a token of another session leaves this browser session alone', async () => {
+    const { config, origin, browser } = await signedIn();
+    // Bob signs in in another browser and signs out there.
+    const bob = await authorize(config, origin, { redirectUri: REDIRECT, loginHint: 'bob' });
+    const bobTokens = await redeem(config, bob, (await submitSignIn(bob, origin, 'a long enough passphrase')).url);
+    await client.tokenRevocation(config, bobTokens.refresh_token ?? '');
+    const ana = await authorize(config, origin, { redirectUri: REDIRECT, browser, loginHint: ANA.email });
+    expect(ana.html).toContain('<h1>Continue as Ana Example?</h1>');
+  });
+
+  it('"Use another account" shows the sign-in form instead', async () => {
+    const { config, origin, browser } = await signedIn();
+    const started = await authorize(config, origin, { redirectUri: REDIRECT, browser, loginHint: ANA.email });
+    const other = await browser.get(readConfirmForm(started.html, origin).other);
+    expect(other.status).toBe(200);
+    expect(readSignInForm(await other.text(), origin).login).toBe(ANA.email);
   });
 });

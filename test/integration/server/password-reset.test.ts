@@ -17,7 +17,10 @@ const RESET_LINK = /(http:\/\/127\.0\.0\.1:\d+\/password-reset\?token=([A-Za-z0-
 async function resetServer(options: { enabled?: boolean; limits?: Record<string, number> } = {}) {
   const sink = await startSmtpSink();
   onTestFinished(() => sink.close());
-  const test = await startServerWithAna({ smtp: { host: '127.0.0.1', port: sink.port }, limits: options.limits });
+  const test = await startServerWithAna({
+    smtp: { host: '127.0.0.1', port: sink.port, insecure: true },
+    limits: options.limits,
+  });
   if (options.enabled !== false) test.server.admin.setPasswordResetPolicy({ enabled: true });
   return { test, sink };
 }

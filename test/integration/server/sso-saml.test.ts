@@ -10,6 +10,7 @@ import {
   type TestSamlIdp,
 } from '../../support/saml-idp';
 import { decode, formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
+import { CookieBrowser } from './account-browser';
 import { ANA, postJson, startServerWithAna, startTestServer, type TestServer } from './server-fixture';
 
 /** Keyway's loopback callback; never requested, the browser stops at it. */
@@ -336,5 +337,61 @@ describe('SAML 2.0 sign-in brokered by the OpenID Provider', () => {
     });
     expect(posted.status).toBe(403);
     expect(await posted.text()).toContain('signs in with your organisation’s sign-in');
+  });
+
+  it('with local credentials hidden, /account refuses the password too (no session, no deployment code)', async () => {
+    const world = await samlWorld({ passwordBeside: false });
+    const browser = new CookieBrowser(world.test.origin);
+    for (const login of [ANA.email, ANA.loginId]) {
+      const answer = await browser.submit(await browser.get('/account'), '/account/sign-in', {
+        login,
+        password: ANA.password,
+      });
+      expect(answer.status, login).toBe(403);
+      expect(answer.location).toBeUndefined();
+      expect(answer.html).toContain('signs in with your organisation’s sign-in');
+      expect(browser.cookies.has('keyway-account')).toBe(false);
+    }
+    // The password is not even checked: a wrong one gets the same answer (no oracle, no lock-out count).
+    const wrong = await browser.submit(await browser.get('/account'), '/account/sign-in', {
+      login: ANA.email,
+      password: 'not the password at all',
+    });
+    expect(wrong.status).toBe(403);
+    expect(wrong.html).toContain('signs in with your organisation’s sign-in');
+    // Still the sign-in page, never the page with a deployment code.
+    expect((await browser.get('/account')).html).not.toMatch(/deploy\?code=/);
+  });
+
+  it('with a provider routed to corp.example only, an alias outside that domain is no way around it on /account', async () => {
+    const world = await samlWorld({ passwordBeside: false, domains: ['corp.example'] });
+    // A second provider that keeps passwords beside it: unrouted names may still use one.
+    await world.test.server.admin.identityProviders.addSaml({
+      id: 'partners',
+      displayName: 'Partners SSO',
+      metadataXml: world.idp.metadataXml,
+    });
+    await world.test.server.admin.createUser({
+      loginId: 'rita',
+      email: 'rita@corp.example',
+      displayName: 'Rita Routed',
+      aliases: ['rita@other.example'],
+      password: 'a long enough passphrase',
+      sendWelcomeEmail: false,
+    });
+    const browser = new CookieBrowser(world.test.origin);
+    // The alias is outside the routed domain: refused after the password check, on the user's names.
+    const answer = await browser.submit(await browser.get('/account'), '/account/sign-in', {
+      login: 'rita@other.example',
+      password: 'a long enough passphrase',
+    });
+    expect(answer.status).toBe(403);
+    expect(browser.cookies.has('keyway-account')).toBe(false);
+    // Ana (example.com, not routed) still signs in with her password.
+    const ana = await browser.submit(await browser.get('/account'), '/account/sign-in', {
+      login: ANA.email,
+      password: ANA.password,
+    });
+    expect(ana.status).toBe(303);
   });
 });

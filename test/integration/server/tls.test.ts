@@ -4,12 +4,14 @@ import { parseDeploymentInput } from '../../../protocol/deployment-link';
 import { selfSignedCertificate } from '../../support/tls';
 import { ANA, startServerWithAna } from './server-fixture';
 
-function get(url: string, ca: string): Promise<{ status: number; body: string }> {
+function get(url: string, ca: string): Promise<{ status: number; body: string; hsts: unknown }> {
   return new Promise((resolve, reject) => {
     request(url, { ca }, (response) => {
       let body = '';
       response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body, hsts: response.headers['strict-transport-security'] }),
+      );
     })
       .on('error', reject)
       .end();
@@ -29,5 +31,22 @@ describe('https', () => {
     const landing = await get(landingUrl, tls.cert);
     expect(landing.status).toBe(200);
     expect(landing.body).toContain(code);
+  });
+
+  it('tells browsers to use https only (HSTS) on every page, the OpenID Provider and error replies; never over plain http', async () => {
+    const tls = selfSignedCertificate();
+    const { origin } = await startServerWithAna({ tls });
+    for (const route of [
+      '/account',
+      '/oidc/.well-known/openid-configuration',
+      '/oidc/auth?client_id=keyway-desktop',
+      '/no-such-page',
+    ]) {
+      const response = await get(`${origin}${route}`, tls.cert);
+      expect(response.hsts, route).toBe('max-age=31536000');
+    }
+    const plain = await startServerWithAna();
+    const response = await fetch(`${plain.origin}/account`);
+    expect(response.headers.get('strict-transport-security')).toBeNull();
   });
 });
