@@ -11,6 +11,9 @@ export default defineConfig({
           // A time limit is not an assertion: on a loaded 2-core CI box electron-builder's schema check alone
           // took over vitest's default 5 s. Tests must never depend on speed; this only bounds a hang.
           testTimeout: 30_000,
+          // electron-store is run for real in its test against a stand-in `electron` (which needs a binary):
+          // inlined, its `import electron` goes through vi.mock.
+          server: { deps: { inline: ['electron-store'] } },
         },
       },
       {
