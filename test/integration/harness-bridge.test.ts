@@ -109,7 +109,9 @@ describe('the harness web server', () => {
       '/assets/../../harness/harness.mjs',
     ]) {
       const response = await fetch(`${base}${probe}`);
-      expect(response.status, probe).toBe(404);
+      // 400 for a segment that decodes to a separator or a dot-segment, 404 for anything else not in the build.
+      expect([400, 404], probe).toContain(response.status);
+      expect(await response.text(), probe).not.toContain('"name": "keyway"');
     }
   });
 });

@@ -42,7 +42,7 @@ function codeOf(response: JsonResponse): string {
 async function sinkServer(policy: Parameters<typeof startMfaServer>[0]): Promise<{ test: TestServer; sink: SmtpSink }> {
   const sink = await startSmtpSink();
   onTestFinished(() => sink.close());
-  const test = await startMfaServer(policy, { smtp: { host: '127.0.0.1', port: sink.port } });
+  const test = await startMfaServer(policy, { smtp: { host: '127.0.0.1', port: sink.port, insecure: true } });
   return { test, sink };
 }
 

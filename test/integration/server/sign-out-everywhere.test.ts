@@ -101,7 +101,7 @@ describe('sign out everywhere (one signOutEverywhere for every path that promise
   it('a self-service password reset ends them all too', async () => {
     const sink = await startSmtpSink();
     onTestFinished(() => sink.close());
-    const test = await startServerWithAna({ smtp: { host: '127.0.0.1', port: sink.port } });
+    const test = await startServerWithAna({ smtp: { host: '127.0.0.1', port: sink.port, insecure: true } });
     test.server.admin.setPasswordResetPolicy({ enabled: true });
     const signed = await signedInEverywhere(test);
     expect((await postJson(test.origin, '/api/v1/password-reset', { loginId: ANA.loginId })).status).toBe(202);
