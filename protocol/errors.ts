@@ -46,7 +46,6 @@ export const ErrorCode = z.enum([
   'mfa_challenge_expired',
   'mfa_channel_not_allowed',
   'reauthentication_required',
-  'device_proof_invalid',
   // Forgot password
   'password_reset_disabled',
   // Unified login (OpenID Connect)

@@ -30,6 +30,3 @@ export { runCli, type CliIo } from './cli/run-cli';
 export type { MfaPolicy } from './mfa/policy';
 export type { SmsOptions } from './mfa/sms/sms-provider';
 export { MFA_KEY_FILE } from './mfa/secret-box';
-
-/** Kept for existing imports. */
-export const SERVER_NAME = 'Keyway reference server';

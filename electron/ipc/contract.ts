@@ -114,6 +114,3 @@ export type EventPayload<E extends EventName> = z.output<Events[E]>;
 export function isCommandName(name: string): name is CommandName {
   return Object.hasOwn(commands, name);
 }
-export function isEventName(name: string): name is EventName {
-  return Object.hasOwn(events, name);
-}

@@ -156,7 +156,8 @@ function start(): void {
     getWindow: () => mainWindow,
   });
 
-  // macOS delivers links by event, possibly before `ready`: core exists already, so route immediately.
+  // macOS delivers links by event, possibly before `ready`: openDeepLink routes them once core exists and
+  // queues them in `earlyLinks` until then.
   app.on('open-url', (event, url) => {
     event.preventDefault();
     openDeepLink(url);

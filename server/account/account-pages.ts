@@ -1,5 +1,5 @@
 import { formatExpiry } from '../mail/deployment-email';
-import { escapeHtml } from '../mail/html';
+import { escapeHtml } from '../http/escape-html';
 import { htmlPage } from '../http/html-page';
 import { DOWNLOADS_PATH } from '../landing/landing-page';
 import { SIGN_IN_CSS_PATH } from '../oidc/pages';

@@ -12,7 +12,7 @@ import { mfaChoicePage, mfaCodePage, mfaEnrollPage, mfaUnavailablePage } from '.
 import type { MfaServices } from '../services';
 import { ACCOUNT_PATH, accountSignInPage } from './account-pages';
 import type { AccountSession } from './account-sessions';
-import { sendHtml } from './web-form';
+import { sendHtml } from '../http/web-form';
 
 /** What the step shows: the choice of ways, a code field for one channel, or authenticator enrolment. */
 type View = WebStepView;

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../mail/html';
+import { escapeHtml } from './escape-html';
 
 /**
  * The shell of every HTML page the server renders (landing page, the provider's sign-in, MFA and

@@ -38,7 +38,6 @@ const STATUS: Record<ErrorCode, number> = {
   mfa_challenge_expired: 410,
   mfa_channel_not_allowed: 403,
   reauthentication_required: 401,
-  device_proof_invalid: 401,
   password_reset_disabled: 403,
   discovery_failed: 502,
   oidc_state_mismatch: 400,

@@ -1,5 +1,6 @@
 import type { MailMessage } from './mail-delivery';
-import { escapeHtml, mailDocument } from './html';
+import { escapeHtml } from '../http/escape-html';
+import { mailDocument } from './html';
 
 export interface PasswordResetEmailInput {
   to: string;

@@ -1,5 +1,6 @@
 import type { MailMessage } from './mail-delivery';
-import { escapeHtml, mailDocument } from './html';
+import { escapeHtml } from '../http/escape-html';
+import { mailDocument } from './html';
 
 /** What changed on the account's sign-in security. */
 export type SecurityEvent =

@@ -1,5 +1,6 @@
 import type { MailMessage } from './mail-delivery';
-import { codeBlock, escapeHtml, mailDocument } from './html';
+import { escapeHtml } from '../http/escape-html';
+import { codeBlock, mailDocument } from './html';
 
 export interface WelcomeEmailInput {
   to: string;

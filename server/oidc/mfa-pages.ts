@@ -1,5 +1,5 @@
 import type { MfaChannel, MfaChannelOption } from '../../protocol/mfa';
-import { escapeHtml } from '../mail/html';
+import { escapeHtml } from '../http/escape-html';
 import { messagePage, page } from './pages';
 
 /**

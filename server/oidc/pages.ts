@@ -1,4 +1,4 @@
-import { escapeHtml } from '../mail/html';
+import { escapeHtml } from '../http/escape-html';
 import { htmlPage } from '../http/html-page';
 
 export const SIGN_IN_CSS_PATH = '/assets/sign-in.css';

@@ -5,8 +5,6 @@ import type { Db } from '../storage/database';
 
 /** How long an OTP for other services works unless the server is told otherwise. */
 export const DEFAULT_OTP_TTL_SECONDS = 90;
-export const MIN_OTP_TTL_SECONDS = 5;
-export const MAX_OTP_TTL_SECONDS = 10 * 60;
 /** Wrong guesses against one live OTP before it is voided (eight digits: 5 in 10^8 at best). */
 export const MAX_OTP_FAILURES = 5;
 
@@ -102,13 +100,4 @@ function equal(a: string, b: string): boolean {
 
 function context(userId: number): string {
   return `keyway:service-otp:${userId}`;
-}
-
-export function checkOtpTtl(seconds: number): number {
-  if (!Number.isInteger(seconds) || seconds < MIN_OTP_TTL_SECONDS || seconds > MAX_OTP_TTL_SECONDS) {
-    throw new Error(
-      `A one-time password must work for a whole number of seconds from ${MIN_OTP_TTL_SECONDS} to ${MAX_OTP_TTL_SECONDS}.`,
-    );
-  }
-  return seconds;
 }

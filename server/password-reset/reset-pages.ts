@@ -1,6 +1,6 @@
 import { PASSWORD_RESET_PAGE_PATH } from '../../protocol/password-reset';
 import { htmlPage } from '../http/html-page';
-import { escapeHtml } from '../mail/html';
+import { escapeHtml } from '../http/escape-html';
 import { SIGN_IN_CSS_PATH } from '../oidc/pages';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../users/password-policy';
 import type { LinkProblem } from './password-reset-service';

@@ -93,7 +93,7 @@ export type Screen =
       readonly serverName: string | null;
       readonly loginId: string;
       readonly error: KeywayErrorShape | null;
-      /** Null when there is nowhere to go back to (a server preset by policy). */
+      /** False when there is nowhere to go back to (a server preset by policy). */
       readonly canGoBack: boolean;
     }
   | { readonly kind: 'discovering'; readonly origin: string; readonly loginId: string; readonly returnTo: Screen }

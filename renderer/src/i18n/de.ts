@@ -213,7 +213,6 @@ export const de: Translation = {
     mfa_challenge_expired: 'Die Bestätigung hat zu lange gedauert. Bitte melden Sie sich erneut an.',
     mfa_channel_not_allowed: 'Ihre Organisation lässt diese Art der Bestätigung nicht zu.',
     reauthentication_required: 'Das Passwort ist falsch. Geben Sie Ihr Passwort erneut ein, um fortzufahren.',
-    device_proof_invalid: 'Dieses Gerät ist nicht mehr gemerkt. Bestätigen Sie Ihre Identität mit einem Code.',
     password_reset_disabled:
       'Dieser Server bietet kein Zurücksetzen des Passworts an. Bitten Sie Ihre IT-Abteilung um ein neues Passwort.',
     discovery_failed: 'Keyway konnte nicht ermitteln, wie Sie sich anmelden. Versuchen Sie es später erneut.',

@@ -212,7 +212,6 @@ export const en = {
     mfa_challenge_expired: 'Confirming took too long. Please sign in again.',
     mfa_channel_not_allowed: 'Your organization does not allow this way of confirming.',
     reauthentication_required: 'The password is wrong. Enter your password again to continue.',
-    device_proof_invalid: 'This device is no longer remembered. Confirm it is you with a code.',
     password_reset_disabled: 'This server does not offer password reset. Ask your IT department for a new password.',
     discovery_failed: 'Keyway could not find out how you sign in. Try again later.',
     oidc_state_mismatch: 'The browser returned a sign-in that Keyway did not start, so it was refused. Try again.',

@@ -211,7 +211,6 @@ export const fr: Translation = {
     mfa_challenge_expired: 'La confirmation a pris trop de temps. Veuillez vous reconnecter.',
     mfa_channel_not_allowed: 'Votre organisation n’autorise pas ce mode de confirmation.',
     reauthentication_required: 'Le mot de passe est incorrect. Saisissez de nouveau votre mot de passe pour continuer.',
-    device_proof_invalid: 'Cet appareil n’est plus mémorisé. Confirmez votre identité avec un code.',
     password_reset_disabled:
       'Ce serveur ne propose pas la réinitialisation du mot de passe. Demandez un nouveau mot de passe à votre service informatique.',
     discovery_failed: 'Keyway n’a pas pu déterminer votre mode de connexion. Réessayez plus tard.',

@@ -27,7 +27,7 @@ import {
   sameOrigin,
   sendHtml,
   tokensMatch,
-} from '../../account/web-form';
+} from '../web-form';
 import type { Limits } from '../../config';
 import type { ServerIdentity } from '../../identity';
 import type { Federation } from '../../federation/federation';

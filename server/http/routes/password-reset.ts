@@ -7,7 +7,7 @@ import {
   PasswordResetRequest,
   PasswordResetRequested,
 } from '../../../protocol/password-reset';
-import { FormGuard, WebCookies, formFields, registerFormScope, sendHtml } from '../../account/web-form';
+import { FormGuard, WebCookies, formFields, registerFormScope, sendHtml } from '../web-form';
 import type { Limits } from '../../config';
 import type { ServerIdentity } from '../../identity';
 import type { PasswordResetService } from '../../password-reset/password-reset-service';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml } from '../../../server/mail/html';
+import { escapeHtml } from '../../../server/http/escape-html';
 import { defaultMailFrom } from '../../../server/mail/mail-delivery';
 import { parseSmtpUrl, smtpUrlWithoutCredentials } from '../../../server/mail/smtp-url';
 import { generateInitialPassword } from '../../../server/users/password-hash';
