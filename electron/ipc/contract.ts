@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MfaChannel } from '../../protocol/mfa';
 import { MAX_LOGIN_ID_LENGTH, MAX_PASSWORD_LENGTH, MAX_PASTE_LENGTH, UiLanguage, View } from './view';
 
 /**
@@ -56,7 +57,7 @@ export const commands = {
   /** Sign in with a code on another device (RFC 8628) instead of a browser redirect. */
   useDeviceCode: { input: NoInput, output: NoOutput },
   /** Second factor: pick a channel, submit a code (with "remember this device"), or resend. */
-  chooseMfaChannel: { input: z.strictObject({ channel: z.enum(['totp', 'email', 'sms']) }), output: NoOutput },
+  chooseMfaChannel: { input: z.strictObject({ channel: MfaChannel }), output: NoOutput },
   submitMfaCode: { input: z.strictObject({ code: z.string().max(12), remember: z.boolean() }), output: NoOutput },
   resendMfaCode: { input: NoInput, output: NoOutput },
   /** Home → the security page (authenticators, remembered devices). */

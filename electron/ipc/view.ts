@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_DEEP_LINK_LENGTH } from '../../protocol/deep-link';
 import { KeywayErrorShape } from '../../protocol/errors';
+import { MfaChannel } from '../../protocol/mfa';
 
 export { KeywayErrorShape };
 
@@ -194,10 +195,9 @@ export const MfaView = z.strictObject({
   screen: z.literal('mfa'),
   serverHost: Text,
   loginId: Text,
-  channels: z
-    .array(z.strictObject({ channel: z.enum(['totp', 'email', 'sms']), hint: Text, available: z.boolean() }))
-    .max(3),
-  channel: z.enum(['totp', 'email', 'sms']).nullable(),
+  /** The channels the user can choose now (core's rule, onboarding/mfa-step.ts); a choice is shown when there are several. */
+  channels: z.array(z.strictObject({ channel: MfaChannel, hint: Text })).max(3),
+  channel: MfaChannel.nullable(),
   /** E-mail/SMS: where the code went, and when it expires and Resend opens (epoch ms). */
   sent: z.strictObject({ hint: Text, expiresAt: z.number().int(), resendAt: z.number().int() }).nullable(),
   /** Authenticator enrolment: a locally rendered QR code (SVG data URL) and the secret key. */
@@ -211,8 +211,8 @@ export const MfaView = z.strictObject({
     })
     .nullable(),
   trustDays: z.number().int().positive(),
-  /** Policy requires an authenticator the user does not have: enrolling one is offered. */
-  canEnroll: z.boolean(),
+  /** The code field is shown: a channel is chosen and, for the authenticator, one exists or is being enrolled. */
+  asksForCode: z.boolean(),
   busy: z.boolean(),
   error: ErrorOrNull,
 });

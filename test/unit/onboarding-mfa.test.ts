@@ -103,4 +103,41 @@ describe('the MFA step', () => {
     });
     expect(JSON.stringify(toView(submitted.state))).not.toContain('987654');
   });
+
+  it('publishes only the channels the user can use now: SMS allowed without a phone is left out', () => {
+    const noPhone = { ...sms, hint: '', available: false };
+    const step = transition(signingIn, { type: 'mfa.required', challenge: challenge([totp, email, noPhone]) });
+    expect(toView(step.state)).toMatchObject({
+      channels: [{ channel: 'totp' }, { channel: 'email', hint: 'a•••@example.com' }],
+      channel: null,
+      asksForCode: false,
+    });
+    // Choosing the authenticator the user has shows the code field at once.
+    const chosen = transition(step.state, { type: 'mfa.choose', channel: 'totp' });
+    expect(toView(chosen.state)).toMatchObject({ channel: 'totp', asksForCode: true });
+  });
+
+  it('offers enrolling an authenticator the user lacks only when policy requires one, and asks for its code after enrolment', () => {
+    const missing = { ...totp, available: false };
+    const optional = transition(signingIn, { type: 'mfa.required', challenge: challenge([missing, email, sms]) });
+    expect(toView(optional.state)).toMatchObject({ channels: [{ channel: 'email' }, { channel: 'sms' }] });
+    const required = transition(signingIn, { type: 'mfa.required', challenge: challenge([missing, email], true) });
+    expect(toView(required.state)).toMatchObject({
+      channels: [{ channel: 'totp' }, { channel: 'email' }],
+      asksForCode: false,
+    });
+    const enrolling = transition(required.state, { type: 'mfa.choose', channel: 'totp' });
+    expect(toView(enrolling.state)).toMatchObject({ channel: 'totp', busy: true, asksForCode: false });
+    const enrolled = transition(enrolling.state, {
+      type: 'mfa.enrollment',
+      enrollment: { qrDataUrl: 'data:image/svg+xml;base64,AA', secret: 'JBSWY3DPEHPK3PXP' },
+    });
+    expect(toView(enrolled.state)).toMatchObject({ asksForCode: true });
+  });
+
+  it('asks for an e-mail code as soon as the channel is chosen', () => {
+    const step = transition(signingIn, { type: 'mfa.required', challenge: challenge([totp, email]) });
+    const chosen = transition(step.state, { type: 'mfa.choose', channel: 'email' });
+    expect(toView(chosen.state)).toMatchObject({ channel: 'email', asksForCode: true });
+  });
 });

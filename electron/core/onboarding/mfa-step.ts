@@ -15,6 +15,24 @@ import type {
  */
 type MfaScreen = Extract<Screen, { kind: 'mfa' }>;
 
+/**
+ * The one rule for which channels the user can choose now: those they can receive a code on, plus
+ * enrolling an authenticator when policy requires one. The step and the view (view.ts) both use it.
+ */
+export function usableChannels(challenge: MfaRequired): MfaRequired['channels'] {
+  return challenge.channels.filter((c) => c.available || (c.channel === 'totp' && challenge.enrollmentRequired));
+}
+
+/**
+ * Whether the code field belongs on screen: a channel is chosen and, for the authenticator, the user
+ * has one or is enrolling one (an e-mail or SMS code may arrive at any time after choosing).
+ */
+export function asksForCode(screen: MfaScreen): boolean {
+  if (screen.channel === null) return false;
+  if (screen.channel !== 'totp') return true;
+  return screen.enrollment !== null || screen.challenge.channels.some((c) => c.channel === 'totp' && c.available);
+}
+
 /** Enters the MFA step after the password, choosing the channel when there is only one way. */
 export function enterMfa(
   state: OnboardingState,
@@ -33,10 +51,7 @@ export function enterMfa(
     busy: false,
     error: null,
   };
-  // Usable now: channels the user can receive a code on, plus enrolling an authenticator when required.
-  const usable = challenge.channels.filter(
-    (c) => c.available || (c.channel === 'totp' && challenge.enrollmentRequired),
-  );
+  const usable = usableChannels(challenge);
   const only = usable.length === 1 ? usable[0] : undefined;
   if (only) return choose(state, screen, only.channel);
   return { state: { ...state, screen }, effects: [] };

@@ -1,6 +1,7 @@
 import type { ManagedSetting, View } from '../../ipc/view';
 import type { Policy } from '../ports';
 import { assertNever, canRetrySave } from './machine';
+import { asksForCode, usableChannels } from './mfa-step';
 import { canRequestReset } from './password-reset-step';
 import type { PasswordResetRequest } from './self-service-states';
 import type { OnboardingState, ProfileSummary } from './states';
@@ -111,12 +112,12 @@ export function toView(state: OnboardingState): View {
         screen: 'mfa',
         serverHost: hostOf(screen.target.origin),
         loginId: screen.target.loginId,
-        channels: screen.challenge.channels,
+        channels: usableChannels(screen.challenge).map(({ channel, hint }) => ({ channel, hint })),
         channel: screen.channel,
         sent: screen.sent,
         enrollment: screen.enrollment,
         trustDays: screen.challenge.trustDays,
-        canEnroll: screen.challenge.enrollmentRequired,
+        asksForCode: asksForCode(screen),
         busy: screen.busy,
         error: screen.error,
       };

@@ -14,14 +14,8 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
   const { t } = useTranslation();
   const [remember, setRemember] = useState(false);
   const now = useNow();
-  const choices = view.channels.filter((c) => c.available || (c.channel === 'totp' && view.canEnroll));
   const choose = (channel: Channel): void => void client.invoke('chooseMfaChannel', { channel }).catch(() => undefined);
   const submit = (code: string): void => void client.invoke('submitMfaCode', { code, remember }).catch(() => undefined);
-  const ready =
-    view.channel !== null &&
-    (view.channel !== 'totp' ||
-      view.enrollment !== null ||
-      view.channels.some((c) => c.channel === 'totp' && c.available));
   useEscape(() => void client.invoke('goBack', {}).catch(() => undefined));
 
   return (
@@ -29,10 +23,10 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
       <h1 id="mfa-title">{t('mfa.title')}</h1>
       <p className="lead">{t('mfa.lead', { loginId: view.loginId, host: view.serverHost })}</p>
 
-      {choices.length > 1 && (
+      {view.channels.length > 1 && (
         <fieldset className="channels">
           <legend>{t('mfa.chooseLegend')}</legend>
-          {choices.map((option, index) => (
+          {view.channels.map((option, index) => (
             <button
               key={option.channel}
               type="button"
@@ -83,7 +77,7 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
         </p>
       )}
 
-      {ready && (
+      {view.asksForCode && (
         <>
           <p id="mfa-prompt" className="prompt">
             {view.channel === 'totp' ? t('mfa.totpPrompt') : t('mfa.codePrompt')}
