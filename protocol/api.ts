@@ -77,8 +77,16 @@ export const RefreshRequest = z.strictObject({ refreshToken: z.string().min(16).
 export type RefreshRequest = z.infer<typeof RefreshRequest>;
 
 // POST /api/v1/sessions/revoke → 204
-export const RevokeRequest = RefreshRequest;
-export type RevokeRequest = RefreshRequest;
+export const RevokeRequest = z.strictObject({
+  refreshToken: RefreshRequest.shape.refreshToken,
+  /**
+   * "Forget this server": when the token is a live one (proof of a current session), also sign its user
+   * out everywhere (every session, provider grant, /account session and live one-time password).
+   * Optional so that older clients, which send only the token, stay valid.
+   */
+  everywhere: z.literal(true).optional(),
+});
+export type RevokeRequest = z.infer<typeof RevokeRequest>;
 
 /** A signed-in session. The refresh token rotates on every use; a replayed one revokes the family. */
 export const SessionTokens = z.strictObject({

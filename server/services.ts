@@ -130,7 +130,16 @@ export function createServices(
   });
   const gate = new MfaGate({ clock, policy, authenticators, challenges, devices, enrolment });
 
-  const sessions = new SessionService(users, sessionStore, throttle, identity, transaction, signInPolicy, gate);
+  const sessions = new SessionService(
+    users,
+    sessionStore,
+    throttle,
+    identity,
+    transaction,
+    signInPolicy,
+    gate,
+    (userId) => signOutEverywhere(db, userId, clock()),
+  );
   const secondStep = new SecondStep({
     clock,
     transaction,

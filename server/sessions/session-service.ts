@@ -35,6 +35,8 @@ export class SessionService {
     private readonly transaction: <T>(work: () => T) => T,
     private readonly signInPolicy: SignInPolicy,
     private readonly secondFactor: SecondFactorGate,
+    /** password-reset/sign-out-everywhere.ts, run inside `transaction`. */
+    private readonly signOutEverywhere: (userId: number) => unknown,
   ) {}
 
   /** SessionTokens when the password is enough; MfaRequired when a second factor must follow. */
@@ -95,8 +97,17 @@ export class SessionService {
     return this.tokensFor(user, rotation.tokens);
   }
 
-  revoke(refreshToken: string): void {
-    this.sessions.revokeByRefreshToken(refreshToken);
+  /**
+   * Revokes the family of a refresh token. With `everywhere` ("forget this server"), a live token also
+   * signs its user out everywhere; a used, revoked, expired or unknown token only gets the plain
+   * revocation, since it proves no current session (a replayed token must not end the user's others).
+   */
+  revoke(refreshToken: string, everywhere = false): void {
+    this.transaction(() => {
+      const userId = everywhere ? this.sessions.userOfLiveRefreshToken(refreshToken) : undefined;
+      if (userId !== undefined) this.signOutEverywhere(userId);
+      this.sessions.revokeByRefreshToken(refreshToken);
+    });
   }
 
   /** The signed-in user for an `Authorization: Bearer …` header. */

@@ -80,6 +80,19 @@ export class SessionStore {
     if (row) this.revokeFamily(row.family_id);
   }
 
+  /**
+   * The user behind a live refresh token: the current one of its family (never used), unexpired, in an
+   * unrevoked family. A used (replayed) or old token proves nothing about a current session.
+   */
+  userOfLiveRefreshToken(refreshToken: string): number | undefined {
+    return this.db
+      .prepare<[string, number], { user_id: number }>(
+        `SELECT f.user_id FROM refresh_tokens r JOIN session_families f ON f.id = r.family_id
+         WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ? AND f.revoked_at IS NULL`,
+      )
+      .get(sha256Hex(refreshToken), this.clock())?.user_id;
+  }
+
   /** Revokes every live session of a user; returns how many there were. */
   revokeAllOfUser(userId: number): number {
     return this.db

@@ -498,9 +498,14 @@ export class OnboardingService {
     const token = unsaved ?? (await this.deps.secrets.get(account).catch(() => null));
     const profile = settings.profiles.find((p) => p.origin === origin);
     if (token !== null && profile) {
-      // Revoke at the server first; if it cannot be reached, the local copy is still wiped.
+      // Revoke at the server first; if it cannot be reached, the local copy is still wiped. Forgetting a
+      // password server also signs the user out everywhere on it (sessions/revoke `everywhere`). An OIDC
+      // profile keeps the plain revocation, which ends this provider session only: an RFC 7009
+      // revocation endpoint has no way to sign out the user's other devices (known limitation).
       const revoke =
-        profile.signIn.method === 'oidc' ? this.#oidc.revoke(profile.signIn, token) : this.api(origin).revoke(token);
+        profile.signIn.method === 'oidc'
+          ? this.#oidc.revoke(profile.signIn, token)
+          : this.api(origin).revoke(token, forget);
       await revoke.catch(() => undefined);
     }
     await this.deps.secrets.delete(account).catch(() => false);

@@ -8,6 +8,7 @@ import {
   SessionTokens,
   type DiscoveryRequest,
   type RedeemRequest,
+  type RevokeRequest,
 } from '../../../protocol/api';
 import { KeywayError } from '../../../protocol/errors';
 import {
@@ -74,8 +75,10 @@ export class ServerApi {
     return this.call('POST', '/sessions/refresh', { refreshToken }, SessionTokens);
   }
 
-  async revoke(refreshToken: string): Promise<void> {
-    await this.call('POST', '/sessions/revoke', { refreshToken }, null);
+  /** `everywhere`: also sign the user out of every other session on this server ("forget this server"). */
+  async revoke(refreshToken: string, everywhere = false): Promise<void> {
+    const body: RevokeRequest = everywhere ? { refreshToken, everywhere: true } : { refreshToken };
+    await this.call('POST', '/sessions/revoke', body, null);
   }
 
   mfaOverview(accessToken: string): Promise<MfaOverview> {

@@ -127,6 +127,8 @@ export const de: Translation = {
   signOut: 'Abmelden',
   forget: 'Diesen Server vergessen',
   forgetConfirm: 'Ja, {{host}} von diesem Computer entfernen',
+  forgetConfirmEverywhere:
+    'Ja, {{host}} von diesem Computer entfernen und mich auch auf meinen anderen Geräten abmelden',
 
   forgotPassword: {
     link: 'Passwort vergessen?',

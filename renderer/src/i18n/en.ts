@@ -128,6 +128,7 @@ export const en = {
   signOut: 'Sign out',
   forget: 'Forget this server',
   forgetConfirm: 'Yes, remove {{host}} from this computer',
+  forgetConfirmEverywhere: 'Yes, remove {{host}} from this computer and sign me out on its other devices too',
 
   forgotPassword: {
     link: 'Forgot your password?',

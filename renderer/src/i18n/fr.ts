@@ -128,6 +128,7 @@ export const fr: Translation = {
   signOut: 'Se déconnecter',
   forget: 'Oublier ce serveur',
   forgetConfirm: 'Oui, supprimer {{host}} de cet ordinateur',
+  forgetConfirmEverywhere: 'Oui, supprimer {{host}} de cet ordinateur et me déconnecter aussi sur mes autres appareils',
 
   forgotPassword: {
     link: 'Mot de passe oublié ?',

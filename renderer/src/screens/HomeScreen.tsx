@@ -54,7 +54,8 @@ export function HomeScreen({ view, client }: { view: HomeView; client: KeywayCli
         )}
         {confirmForget ? (
           <CommandButton client={client} command="forgetServer" autoFocus>
-            {t('forgetConfirm', { host: view.serverHost })}
+            {/* A password server also signs the user out on its other devices; unified login cannot. */}
+            {t(view.canManageSecurity ? 'forgetConfirmEverywhere' : 'forgetConfirm', { host: view.serverHost })}
           </CommandButton>
         ) : (
           <button type="button" className="secondary" onClick={() => setConfirmForget(true)}>

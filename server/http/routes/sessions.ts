@@ -32,11 +32,12 @@ export function registerSessionRoutes(app: FastifyInstance, sessions: SessionSer
     return sendJson(reply, SessionTokens, sessions.refresh(body.refreshToken));
   });
 
-  // Always 204, known token or not (RFC 7009 §2.2): revoking must not tell anyone what exists.
+  // Always 204, known token or not (RFC 7009 §2.2): revoking must not tell anyone what exists, nor
+  // whether `everywhere` found a live session to end.
   app.post(`${API_PREFIX}/sessions/revoke`, async (request, reply) => {
     await sessionCallsPerSource(request);
     const body = parseBody(RevokeRequest, request.body);
-    sessions.revoke(body.refreshToken);
+    sessions.revoke(body.refreshToken, body.everywhere === true);
     return reply.code(204).send();
   });
 
