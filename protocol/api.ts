@@ -85,6 +85,12 @@ export const RevokeRequest = z.strictObject({
    * Optional so that older clients, which send only the token, stay valid.
    */
   everywhere: z.literal(true).optional(),
+  /**
+   * `oidc`: the token is a refresh token of this server's own OpenID Provider (a unified-login profile),
+   * not an API one. Only meaningful with `everywhere`; the provider token itself is revoked at the
+   * provider's revocation endpoint, as before.
+   */
+  kind: z.literal('oidc').optional(),
 });
 export type RevokeRequest = z.infer<typeof RevokeRequest>;
 

@@ -102,11 +102,15 @@ export class SessionService {
    * signs its user out everywhere; a used, revoked, expired or unknown token only gets the plain
    * revocation, since it proves no current session (a replayed token must not end the user's others).
    */
-  revoke(refreshToken: string, everywhere = false): void {
+  revoke(refreshToken: string, everywhere = false, providerToken = false): void {
     this.transaction(() => {
-      const userId = everywhere ? this.sessions.userOfLiveRefreshToken(refreshToken) : undefined;
+      // A provider token (unified login) is looked up among the OpenID Provider's live refresh tokens.
+      const live = providerToken
+        ? this.sessions.userOfLiveProviderRefreshToken(refreshToken)
+        : this.sessions.userOfLiveRefreshToken(refreshToken);
+      const userId = everywhere ? live : undefined;
       if (userId !== undefined) this.signOutEverywhere(userId);
-      this.sessions.revokeByRefreshToken(refreshToken);
+      if (!providerToken) this.sessions.revokeByRefreshToken(refreshToken);
     });
   }
 

@@ -1,4 +1,5 @@
 import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_MS } from '../config';
+import { rowIdOf } from '../oidc/adapter';
 import { randomToken, sha256Hex } from '../security/digest';
 import type { Db } from '../storage/database';
 
@@ -91,6 +92,24 @@ export class SessionStore {
          WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ? AND f.revoked_at IS NULL`,
       )
       .get(sha256Hex(refreshToken), this.clock())?.user_id;
+  }
+
+  /**
+   * The user behind a live refresh token of the OpenID Provider: its RefreshToken row (ids stored hashed,
+   * server/oidc/adapter.ts `rowIdOf`), never consumed (rotated or replayed), unexpired by the provider's
+   * own real clock (which the adapter stores expiry by). A revoked one has no row. The provider's
+   * accountId is the user's id as a string (server/oidc/provider.ts findAccount).
+   */
+  userOfLiveProviderRefreshToken(refreshToken: string, now = Date.now()): number | undefined {
+    const accountId = this.db
+      .prepare<[string, number], { account_id: string | null }>(
+        `SELECT account_id FROM oidc_payloads WHERE model = 'RefreshToken' AND id = ?
+         AND consumed_at IS NULL AND expires_at > ?`,
+      )
+      .get(rowIdOf(refreshToken), now)?.account_id;
+    return accountId !== null && accountId !== undefined && /^[1-9]\d{0,15}$/.test(accountId)
+      ? Number(accountId)
+      : undefined;
   }
 
   /** Revokes every live session of a user; returns how many there were. */

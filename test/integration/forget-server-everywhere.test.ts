@@ -5,8 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { createFileSettingsStore } from '../../electron/core/adapters/file-settings-store';
 import { createKeytarSecretStore } from '../../electron/core/adapters/keytar-secret-store';
 import { KeywayCore } from '../../electron/core/keyway-core';
+import type { SecretStore } from '../../electron/core/ports';
 import { SessionTokens } from '../../protocol/api';
 import { REFRESH_TOKEN_TTL_MS } from '../../server/config';
+import { signInThroughProvider } from '../support/scripted-browser';
 import { CookieBrowser, heading } from './server/account-browser';
 import { ANA, expectProblem, postJson, startServerWithAna, type TestServer } from './server/server-fixture';
 
@@ -155,5 +157,96 @@ describe('POST /api/v1/sessions/revoke with everywhere', () => {
     });
     expect(refused.status).toBe(400);
     expect((await refresh(test, session.refreshToken)).status).toBe(200);
+  });
+});
+
+/**
+ * The same promise for a unified-login (OIDC) profile whose provider is the Keyway server's own: core
+ * hands the server its live provider refresh token (sessions/revoke `kind: 'oidc'`) before revoking it.
+ */
+async function oidcSignedInCore(test: TestServer) {
+  test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
+  const entries = new Map<string, string>();
+  const secrets: SecretStore = {
+    get: (a) => Promise.resolve(entries.get(a) ?? null),
+    set: (a, v) => Promise.resolve(void entries.set(a, v)),
+    delete: (a) => Promise.resolve(entries.delete(a)),
+  };
+  const profileDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-it-forget-oidc-'));
+  const core: KeywayCore = new KeywayCore({
+    plainHttpLoopback: true,
+    secrets,
+    settings: createFileSettingsStore(profileDir),
+    fetch: globalThis.fetch,
+    clock: { now: () => Date.now() },
+    policy: {},
+    browser: {
+      open: async (url) => {
+        const loopback = new URL(new URL(url).searchParams.get('redirect_uri') ?? '');
+        const callback = await signInThroughProvider(url, ANA.password, (u) => u.host === loopback.host);
+        void fetch(callback).catch(() => undefined);
+      },
+    },
+    browserTimeoutMs: 15_000,
+  });
+  await core.start();
+  core.send({ type: 'manualLogin.opened' });
+  core.send({ type: 'manualLogin.changed', host: test.origin, loginId: ANA.email });
+  core.send({ type: 'next' });
+  await core.settled();
+  expect(core.getView().screen).toBe('license');
+  core.send({ type: 'license.accepted' });
+  await core.settled();
+  expect(core.getView().screen).toBe('home');
+  const [token] = [...entries.values()];
+  const [profile] = (await createFileSettingsStore(profileDir).read()).profiles;
+  if (token === undefined || profile?.signIn.method !== 'oidc') throw new Error('no OIDC sign-in stored');
+  return { core, token, clientId: profile.signIn.clientId };
+}
+
+const providerPost = (test: TestServer, pathname: string, form: Record<string, string>) =>
+  fetch(`${test.origin}/oidc${pathname}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form).toString(),
+  });
+
+describe('forgetting a server signed in by unified login with its own OpenID Provider', () => {
+  it('signs Ana out of her other sessions (/account) too', async () => {
+    const test = await startServerWithAna();
+    const account = await accountSession(test);
+    const { core } = await oidcSignedInCore(test);
+    expect(heading((await account.get('/account')).html)).toBe('Set up Keyway');
+
+    core.send({ type: 'home.forget' });
+    await core.settled();
+    expect(core.getView().screen).not.toBe('home');
+    expect(heading((await account.get('/account')).html)).toBe('Sign in');
+  });
+
+  it('a consumed (rotated) or revoked provider refresh token with everywhere answers 204 and ends nothing', async () => {
+    const test = await startServerWithAna();
+    const account = await accountSession(test);
+    const { token, clientId } = await oidcSignedInCore(test);
+
+    const rotated = await providerPost(test, '/token', {
+      grant_type: 'refresh_token',
+      refresh_token: token,
+      client_id: clientId,
+    });
+    expect(rotated.status).toBe(200);
+    const next = ((await rotated.json()) as { refresh_token?: string }).refresh_token ?? '';
+    expect(next).not.toBe('');
+    expect(next).not.toBe(token);
+    const everywhere = (refreshToken: string) =>
+      postJson(test.origin, '/api/v1/sessions/revoke', { refreshToken, everywhere: true, kind: 'oidc' });
+
+    // The consumed token first, while its grant (and so its row) still exists.
+    expect((await everywhere(token)).status).toBe(204);
+    expect(heading((await account.get('/account')).html)).toBe('Set up Keyway');
+
+    expect((await providerPost(test, '/token/revocation', { token: next, client_id: clientId })).status).toBe(200);
+    expect((await everywhere(next)).status).toBe(204);
+    expect(heading((await account.get('/account')).html)).toBe('Set up Keyway');
   });
 });

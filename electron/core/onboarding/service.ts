@@ -499,14 +499,23 @@ export class OnboardingService {
     const profile = settings.profiles.find((p) => p.origin === origin);
     if (token !== null && profile) {
       // Revoke at the server first; if it cannot be reached, the local copy is still wiped. Forgetting a
-      // password server also signs the user out everywhere on it (sessions/revoke `everywhere`). An OIDC
-      // profile keeps the plain revocation, which ends this provider session only: an RFC 7009
-      // revocation endpoint has no way to sign out the user's other devices (known limitation).
-      const revoke =
-        profile.signIn.method === 'oidc'
-          ? this.#oidc.revoke(profile.signIn, token)
-          : this.api(origin).revoke(token, forget);
-      await revoke.catch(() => undefined);
+      // server also signs the user out everywhere on it (sessions/revoke `everywhere`).
+      if (profile.signIn.method === 'oidc') {
+        // An RFC 7009 revocation endpoint cannot sign out other devices. When the provider is the Keyway
+        // server's own (issuer on the server's origin), the server's API can, given the provider token
+        // while it is still live: so this goes BEFORE the revocation. An external IdP (Entra, Okta) is
+        // skipped: their sessions are theirs, and the token would mean nothing to the Keyway server.
+        if (forget && new URL(profile.signIn.issuer).origin === new URL(origin).origin) {
+          await this.api(origin)
+            .revoke(token, true, 'oidc')
+            .catch(() => undefined);
+        }
+        await this.#oidc.revoke(profile.signIn, token).catch(() => undefined);
+      } else {
+        await this.api(origin)
+          .revoke(token, forget)
+          .catch(() => undefined);
+      }
     }
     await this.deps.secrets.delete(account).catch(() => false);
     if (forget) {

@@ -75,9 +75,12 @@ export class ServerApi {
     return this.call('POST', '/sessions/refresh', { refreshToken }, SessionTokens);
   }
 
-  /** `everywhere`: also sign the user out of every other session on this server ("forget this server"). */
-  async revoke(refreshToken: string, everywhere = false): Promise<void> {
-    const body: RevokeRequest = everywhere ? { refreshToken, everywhere: true } : { refreshToken };
+  /**
+   * `everywhere`: also sign the user out of every other session on this server ("forget this server").
+   * `kind: 'oidc'`: the token is a refresh token of this server's own OpenID Provider.
+   */
+  async revoke(refreshToken: string, everywhere = false, kind?: 'oidc'): Promise<void> {
+    const body: RevokeRequest = everywhere ? { refreshToken, everywhere: true, kind } : { refreshToken, kind };
     await this.call('POST', '/sessions/revoke', body, null);
   }
 

@@ -37,7 +37,7 @@ export function registerSessionRoutes(app: FastifyInstance, sessions: SessionSer
   app.post(`${API_PREFIX}/sessions/revoke`, async (request, reply) => {
     await sessionCallsPerSource(request);
     const body = parseBody(RevokeRequest, request.body);
-    sessions.revoke(body.refreshToken, body.everywhere === true);
+    sessions.revoke(body.refreshToken, body.everywhere === true, body.kind === 'oidc');
     return reply.code(204).send();
   });
 
