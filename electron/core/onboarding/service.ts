@@ -11,6 +11,7 @@ import { refreshTokenAccount } from '../secrets/accounts';
 import { recoveryNotice } from '../settings/recovery-notice';
 import { ServerApi } from '../server-api/server-api';
 import type { Profile, Settings } from '../settings/schema';
+import { providerIsTheServers } from './forget-everywhere';
 import { toShape } from './machine';
 import { homeOf, profileFrom, summaries, summary, withProfile } from './profiles';
 import { performSelfService, selfServiceFailure } from './self-service-effects';
@@ -505,7 +506,7 @@ export class OnboardingService {
         // server's own (issuer on the server's origin), the server's API can, given the provider token
         // while it is still live: so this goes BEFORE the revocation. An external IdP (Entra, Okta) is
         // skipped: their sessions are theirs, and the token would mean nothing to the Keyway server.
-        if (forget && new URL(profile.signIn.issuer).origin === new URL(origin).origin) {
+        if (forget && providerIsTheServers(profile.signIn.issuer, origin)) {
           await this.api(origin)
             .revoke(token, true, 'oidc')
             .catch(() => undefined);
