@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCoreHandlers, KeywayCore } from '../../electron/core/keyway-core';
+import { createCoreHandlers, type KeywayCore } from '../../electron/core/keyway-core';
 import { claimInstance } from '../../electron/harness/instance-lock';
 import { createClient } from '../../electron/ipc/client';
 import { createDispatcher, encodeEvent } from '../../electron/ipc/dispatcher';
@@ -13,7 +13,7 @@ import { deepLinkFromArgv, deliverDeepLink } from '../../electron/main/deep-link
 import { admitDeepLink, MAX_DEEP_LINK_LENGTH } from '../../protocol/deep-link';
 import { encodeDeploymentCode } from '../../protocol/deployment-code';
 import { buildDeepLink, parseDeploymentInput } from '../../protocol/deployment-link';
-import { memorySecretStore, memorySettingsStore } from './support/memory-ports';
+import { offlineCore } from './support/memory-ports';
 
 /** A link of exactly `length` characters, the shape the OS hands over (scheme, host, a code parameter). */
 const linkOf = (length: number): string => {
@@ -25,16 +25,7 @@ const goodLink = (): string => buildDeepLink(encodeDeploymentCode('https://keywa
 /** Core served over the in-process transport, exactly as main and the harness serve it. */
 async function connect() {
   const reports: string[] = [];
-  const core = new KeywayCore({
-    plainHttpLoopback: true,
-    secrets: memorySecretStore(),
-    settings: memorySettingsStore(),
-    fetch: () => Promise.reject(new TypeError('fetch failed')),
-    clock: { now: () => 0 },
-    policy: {},
-    browser: { open: () => Promise.reject(new Error('no browser in unit tests')) },
-    report: (problem) => reports.push(problem),
-  });
+  const core = offlineCore({ report: (problem) => reports.push(problem) });
   const { transport, emit } = createInProcessTransport(createDispatcher(createCoreHandlers(core)));
   // The transport validates every view against the contract and throws when it is outside it.
   core.onView((view) => emit(encodeEvent('view', view)));

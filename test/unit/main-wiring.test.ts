@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent, Session, Shell, WebContents } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
-import { createCoreHandlers, KeywayCore } from '../../electron/core/keyway-core';
+import { createCoreHandlers, type KeywayCore } from '../../electron/core/keyway-core';
 import { ELECTRON_INVOKE_CHANNEL } from '../../electron/ipc/bridge';
 import { createDispatcher } from '../../electron/ipc/dispatcher';
 import { createSystemBrowser } from '../../electron/main/external-browser';
 import { serveContractOverIpc, type Dispatch } from '../../electron/main/ipc-handlers';
 import { installPermissionPolicy, lockDownContents } from '../../electron/main/lockdown';
-import { memorySecretStore, memorySettingsStore } from './support/memory-ports';
+import { offlineCore } from './support/memory-ports';
 
 // Thin stand-ins for the Electron objects main wires (no Electron binary here). Each records the
 // handlers main installs, so a test can play the hostile page's part and see what main answers.
@@ -159,15 +159,7 @@ describe('IPC: served before any window exists, from the app window only', () =>
   }
 
   function realCore(): KeywayCore {
-    return new KeywayCore({
-      plainHttpLoopback: true,
-      secrets: memorySecretStore(),
-      settings: memorySettingsStore(),
-      fetch: () => Promise.reject(new TypeError('fetch failed')),
-      clock: { now: () => 0 },
-      policy: {},
-      browser: { open: () => Promise.reject(new Error('no browser in unit tests')) },
-    });
+    return offlineCore();
   }
 
   it('answers a window opened during start-up once core is ready, instead of rejecting its first call', async () => {

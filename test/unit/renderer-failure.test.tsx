@@ -1,29 +1,20 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCoreHandlers, KeywayCore } from '../../electron/core/keyway-core';
+import { createCoreHandlers } from '../../electron/core/keyway-core';
 import { createClient } from '../../electron/ipc/client';
 import { createDispatcher, encodeEvent } from '../../electron/ipc/dispatcher';
 import { createInProcessTransport } from '../../electron/ipc/in-process';
 import { MAX_PASTE_LENGTH } from '../../electron/ipc/view';
 import { App } from '../../renderer/src/App';
-import { memorySecretStore, memorySettingsStore } from './support/memory-ports';
+import { offlineCore } from './support/memory-ports';
 
 afterEach(cleanup);
 
 describe('the failure screen, when core cannot build a view', () => {
   it('shows why (an alert) instead of staying on loading, and Start again brings Welcome back', async () => {
     const reports: string[] = [];
-    const core = new KeywayCore({
-      plainHttpLoopback: true,
-      secrets: memorySecretStore(),
-      settings: memorySettingsStore(),
-      fetch: () => Promise.reject(new TypeError('fetch failed')),
-      clock: { now: () => 0 },
-      policy: {},
-      browser: { open: () => Promise.reject(new Error('no browser in unit tests')) },
-      report: (problem) => reports.push(problem),
-    });
+    const core = offlineCore({ report: (problem) => reports.push(problem) });
     await core.start();
     const { transport, emit } = createInProcessTransport(createDispatcher(createCoreHandlers(core)));
     core.onView((view) => emit(encodeEvent('view', view)));
@@ -44,15 +35,7 @@ describe('the failure screen, when core cannot build a view', () => {
 
 describe('a paste over the link limit on Welcome', () => {
   it('is refused before core with link_too_long, and core keeps what it had', async () => {
-    const core = new KeywayCore({
-      plainHttpLoopback: true,
-      secrets: memorySecretStore(),
-      settings: memorySettingsStore(),
-      fetch: () => Promise.reject(new TypeError('fetch failed')),
-      clock: { now: () => 0 },
-      policy: {},
-      browser: { open: () => Promise.reject(new Error('no browser in unit tests')) },
-    });
+    const core = offlineCore();
     await core.start();
     const { transport, emit } = createInProcessTransport(createDispatcher(createCoreHandlers(core)));
     core.onView((view) => emit(encodeEvent('view', view)));

@@ -1,14 +1,14 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCoreHandlers, KeywayCore } from '../../electron/core/keyway-core';
+import { createCoreHandlers } from '../../electron/core/keyway-core';
 import { createClient } from '../../electron/ipc/client';
 import { createDispatcher, encodeEvent } from '../../electron/ipc/dispatcher';
 import { createInProcessTransport } from '../../electron/ipc/in-process';
 import type { HomeView } from '../../electron/ipc/view';
 import '../../renderer/src/i18n';
 import { HomeScreen } from '../../renderer/src/screens/HomeScreen';
-import { memorySecretStore, memorySettingsStore } from './support/memory-ports';
+import { offlineCore } from './support/memory-ports';
 
 afterEach(cleanup);
 
@@ -26,15 +26,7 @@ const home: HomeView = {
 
 /** Home over the real contract and core handlers, with core's update status forwarded as main does. */
 function renderHome() {
-  const core = new KeywayCore({
-    plainHttpLoopback: true,
-    secrets: memorySecretStore(),
-    settings: memorySettingsStore(),
-    fetch: () => Promise.reject(new TypeError('fetch failed')),
-    clock: { now: () => 0 },
-    policy: {},
-    browser: { open: () => Promise.reject(new Error('no browser in unit tests')) },
-  });
+  const core = offlineCore();
   const { transport, emit } = createInProcessTransport(createDispatcher(createCoreHandlers(core)));
   core.updates.onChange((state) => emit(encodeEvent('update', state)));
   render(<HomeScreen view={home} client={createClient(transport)} />);
@@ -56,15 +48,7 @@ describe('Restart to update on Home', () => {
   });
 
   it('shows an update already downloaded before Home opened (asked once at mount)', async () => {
-    const core = new KeywayCore({
-      plainHttpLoopback: true,
-      secrets: memorySecretStore(),
-      settings: memorySettingsStore(),
-      fetch: () => Promise.reject(new TypeError('fetch failed')),
-      clock: { now: () => 0 },
-      policy: {},
-      browser: { open: () => Promise.reject(new Error('no browser')) },
-    });
+    const core = offlineCore();
     core.updates.markReady('not a version <b>', () => undefined);
     const { transport } = createInProcessTransport(createDispatcher(createCoreHandlers(core)));
     render(<HomeScreen view={home} client={createClient(transport)} />);
@@ -74,15 +58,7 @@ describe('Restart to update on Home', () => {
   });
 
   it('restartToUpdate over IPC is refused with update_not_ready while nothing is downloaded', async () => {
-    const core = new KeywayCore({
-      plainHttpLoopback: true,
-      secrets: memorySecretStore(),
-      settings: memorySettingsStore(),
-      fetch: () => Promise.reject(new TypeError('fetch failed')),
-      clock: { now: () => 0 },
-      policy: {},
-      browser: { open: () => Promise.reject(new Error('no browser')) },
-    });
+    const core = offlineCore();
     const dispatch = createDispatcher(createCoreHandlers(core));
     expect(await dispatch({ command: 'restartToUpdate', input: {} })).toMatchObject({
       ok: false,

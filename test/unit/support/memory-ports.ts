@@ -1,3 +1,4 @@
+import { KeywayCore } from '../../../electron/core/keyway-core';
 import { KeywayError } from '../../../protocol/errors';
 import type { SecretStore, SettingsStore } from '../../../electron/core/ports';
 import { migrateSettings } from '../../../electron/core/settings/migrations';
@@ -26,4 +27,21 @@ export function memorySettingsStore(initial?: unknown): SettingsStore & { curren
     read: () => Promise.resolve().then(() => migrateSettings(structuredClone(raw))),
     write: (settings: Settings) => Promise.resolve().then(() => void (raw = structuredClone(settings))),
   };
+}
+
+/**
+ * A real KeywayCore with in-memory ports and no network or browser: for unit tests of what core publishes
+ * and how the transports carry it. `report` collects the problems core reports about itself.
+ */
+export function offlineCore(options: { report?: (problem: string) => void } = {}): KeywayCore {
+  return new KeywayCore({
+    plainHttpLoopback: true,
+    secrets: memorySecretStore(),
+    settings: memorySettingsStore(),
+    fetch: () => Promise.reject(new TypeError('fetch failed')),
+    clock: { now: () => 0 },
+    policy: {},
+    browser: { open: () => Promise.reject(new Error('no browser in unit tests')) },
+    ...(options.report ? { report: options.report } : {}),
+  });
 }
