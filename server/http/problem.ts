@@ -7,7 +7,7 @@ import { FormatErrorCode, WIRE_ERRORS, type WireErrorCode } from '../../protocol
  * parsers (a link, a server address). The client's own codes are not among them (protocol/errors.ts,
  * `ClientErrorCodes`), so handing one to problem() or statusOf() is a type error.
  */
-export type ServerErrorCode = WireErrorCode | FormatErrorCode;
+type ServerErrorCode = WireErrorCode | FormatErrorCode;
 
 const TITLE: Partial<Record<WireErrorCode, string>> = {
   invalid_input: 'The request is not valid',
@@ -31,7 +31,7 @@ const TITLE: Partial<Record<WireErrorCode, string>> = {
  * in what the request carried) is a bad request, said as `invalid_input` with the parser's own detail: the
  * server never sends a format code, which no client expects from it.
  */
-export function wireCode(code: ServerErrorCode): WireErrorCode {
+function wireCode(code: ServerErrorCode): WireErrorCode {
   return isFormatCode(code) ? 'invalid_input' : code;
 }
 
