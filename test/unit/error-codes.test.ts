@@ -1,11 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ClientErrorCode, ErrorCode, KeywayErrorShape } from '../../electron/ipc/client-errors';
 import { ServerApi } from '../../electron/core/server-api/server-api';
 import { PROBLEM_CONTENT_TYPE, Problem } from '../../protocol/api';
-import { FormatErrorCode, KeywayError, WIRE_ERRORS, WireErrorCode } from '../../protocol/errors';
+import {
+  FormatErrorCode,
+  KeywayError,
+  WIRE_ERRORS,
+  WireErrorCode,
+  type ErrorCode as ProtocolErrorCode,
+  type KeywayErrorShape as ProtocolErrorShape,
+} from '../../protocol/errors';
 import { problem, statusOf } from '../../server/http/problem';
 
 /**
@@ -22,6 +29,13 @@ describe('the three lists of codes', () => {
     const all = [...wire, ...format, ...client];
     expect(new Set(all).size).toBe(all.length);
     expect([...ErrorCode.options].sort()).toEqual([...all].sort());
+  });
+
+  it('in a client program, protocol’s KeywayError carries exactly the codes the IPC schema checks', () => {
+    // Compile-time (tsc -b checks test/): a drift between the zod schema and protocol's types fails the build.
+    expectTypeOf<ProtocolErrorCode>().toEqualTypeOf<ErrorCode>();
+    expectTypeOf<ProtocolErrorShape>().toEqualTypeOf<KeywayErrorShape>();
+    expectTypeOf<KeywayError['code']>().toEqualTypeOf<ErrorCode>();
   });
 
   it('the IPC error shape takes a code of any audience, and nothing else', () => {
