@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCode } from './errors';
+import { WireErrorCode } from './errors';
 
 /**
  * The HTTP API of a Keyway server, under /api/v1. The reference server validates every request and
@@ -131,7 +131,7 @@ export const Problem = z.object({
   type: z.string(),
   title: z.string(),
   status: z.number().int().min(400).max(599),
-  code: ErrorCode,
+  code: WireErrorCode,
   detail: z.string(),
   /** Seconds, also sent as the Retry-After header. */
   retryAfter: z.number().int().nonnegative().optional(),

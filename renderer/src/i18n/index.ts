@@ -2,7 +2,7 @@ import { createInstance, type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { UiLanguage } from '../../../electron/ipc/view';
 import { en } from './en';
-import type { Translation } from './translation';
+import type { ErrorStrings, Translation } from './translation';
 
 export type { Translation } from './translation';
 
@@ -17,8 +17,9 @@ const otherLanguages: Readonly<Record<Exclude<UiLanguage, 'en'>, () => Promise<T
 
 declare module 'i18next' {
   interface CustomTypeOptions {
-    // Keys and `{{placeholders}}` are checked against the English source at every t() call.
-    resources: { translation: typeof en };
+    // Keys and `{{placeholders}}` are checked against the English source at every t() call; error
+    // messages, which only the translations have (English shows core's words), against ErrorStrings.
+    resources: { translation: typeof en & { errors: ErrorStrings } };
     defaultNS: 'translation';
   }
 }
