@@ -77,14 +77,6 @@ export const DeploymentConfig = z.strictObject({
 });
 export type DeploymentConfig = z.infer<typeof DeploymentConfig>;
 
-// POST /api/v1/sessions (password sign-in)
-export const PasswordSignInRequest = z.strictObject({
-  loginId: LoginId,
-  password: Password,
-  installationId: InstallationId.optional(),
-});
-export type PasswordSignInRequest = z.infer<typeof PasswordSignInRequest>;
-
 // POST /api/v1/sessions/refresh
 export const RefreshRequest = z.strictObject({ refreshToken: z.string().min(16).max(512) });
 export type RefreshRequest = z.infer<typeof RefreshRequest>;

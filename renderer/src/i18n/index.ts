@@ -4,8 +4,6 @@ import type { UiLanguage } from '../../../electron/ipc/view';
 import { en } from './en';
 import type { ErrorStrings, Translation } from './translation';
 
-export type { Translation } from './translation';
-
 /**
  * French and German are fetched only when core picks them: every byte of the first script delays the
  * Welcome screen, and most users need one language. (All three together: ./catalogs.ts, for tests.)
@@ -28,7 +26,7 @@ declare module 'i18next' {
  * The one i18next instance of the renderer. It starts synchronously in English and switches once core
  * has said which language to speak (loading that language's strings first).
  */
-export const i18n: I18n = createInstance();
+const i18n: I18n = createInstance();
 void i18n.use(initReactI18next).init({
   resources: { en: { translation: en } },
   lng: 'en',
