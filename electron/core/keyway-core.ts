@@ -2,14 +2,8 @@ import { admitDeepLink } from '../../protocol/deep-link';
 import type { KeywayErrorShape } from '../../protocol/errors';
 import { summarize, type CommandHandlers } from '../ipc/dispatcher';
 import { View } from '../ipc/view';
-import {
-  firstScreen,
-  initialState,
-  isIdle,
-  transition,
-  type OnboardingEvent,
-  type OnboardingState,
-} from './onboarding/machine';
+import { advance, beginJourney, restartOn, type EffectId, type Journey } from './onboarding/journey';
+import { firstScreen, initialState, isIdle, type OnboardingEvent, type OnboardingState } from './onboarding/machine';
 import { chooseLanguage, type LanguageChoice } from './language';
 import { isCustomSchemeCallback } from './oidc/custom-scheme-redirect';
 import { OnboardingService, type CoreDependencies } from './onboarding/service';
@@ -23,7 +17,8 @@ import { UpdateStatus } from './updates/update-status';
  * the browser harness and tests drive the same object through the same ports.
  */
 export class KeywayCore {
-  #state: OnboardingState;
+  /** The onboarding state and the effects its screen is waiting for (onboarding/journey.ts). */
+  #journey: Journey;
   readonly #language: LanguageChoice;
   readonly #service: OnboardingService;
   readonly #listeners = new Set<(view: View) => void>();
@@ -46,7 +41,7 @@ export class KeywayCore {
       readonly report?: (problem: string) => void;
     },
   ) {
-    this.#state = initialState({ policy: deps.policy, profiles: [] });
+    this.#journey = beginJourney(initialState({ policy: deps.policy, profiles: [] }));
     this.#language = chooseLanguage({ policy: deps.policy.defaultLanguage, system: deps.systemLanguages });
     this.#service = new OnboardingService(deps);
     this.#report = deps.report ?? ((problem) => console.error(`Keyway core: ${problem}`));
@@ -62,7 +57,7 @@ export class KeywayCore {
 
   /** The current screen; the failure view when it cannot be built within the contract (see #viewOf). */
   getView(): View {
-    return this.#viewOf(this.#state);
+    return this.#viewOf(this.#journey.state);
   }
 
   /** The UI's language: fixed for the process (policy and OS are read once, at start). */
@@ -70,27 +65,34 @@ export class KeywayCore {
     return this.#language;
   }
 
-  /** Feeds one event through the machine and starts the effects it asks for. */
+  /** Feeds one event from the user or the OS through the machine and starts the effects it asks for. */
   send(event: OnboardingEvent): void {
+    this.#advance(event);
+  }
+
+  /**
+   * `from`: the effect that produced the event (its result or a progress report). Whether it is still
+   * awaited is decided by `advance` (onboarding/journey.ts), the one place that drops stale results.
+   */
+  #advance(event: OnboardingEvent, from?: EffectId): void {
     // "Start again" on the failure view: the screen that could not be shown is left for the first one.
-    if (event.type === 'retry' && this.#brokenState === this.#state) {
-      this.#state = { context: this.#state.context, screen: firstScreen(this.#state.context) };
+    if (from === undefined && event.type === 'retry' && this.#brokenState === this.#journey.state) {
+      this.#journey = restartOn(this.#journey, firstScreen(this.#journey.state.context));
       this.#publish();
       this.#drainLinks();
       return;
     }
-    const step = transition(this.#state, event);
-    if (step.state !== this.#state) {
-      this.#state = step.state;
-      this.#publish();
-    }
-    for (const effect of step.effects) {
+    const before = this.#journey.state;
+    const { journey, effects } = advance(this.#journey, event, from);
+    this.#journey = journey;
+    if (journey.state !== before) this.#publish();
+    for (const effect of effects) {
       this.#inFlight += 1;
       void this.#service
-        .run(effect, (progress) => this.send(progress))
+        .run(effect, (progress) => this.#advance(progress, effect.id))
         .then((result) => {
           this.#inFlight -= 1;
-          if (result !== null) this.send(result);
+          if (result !== null) this.#advance(result, effect.id);
         });
     }
     this.#drainLinks();
@@ -115,7 +117,7 @@ export class KeywayCore {
     }
     // The link whose journey is on screen, again (a double click), or one already waiting, is not news.
     const waiting = this.#pendingLinks.some((link) => link.kind === 'open' && link.url === url);
-    if ((url === this.#journeyLink && !acceptsLinks(this.#state.screen)) || waiting) return;
+    if ((url === this.#journeyLink && !acceptsLinks(this.#journey.state.screen)) || waiting) return;
     this.#pendingLinks.push({ kind: 'open', url });
     this.#drainLinks();
   }
@@ -141,7 +143,7 @@ export class KeywayCore {
   #journeyLink: string | null = null;
 
   #drainLinks(): void {
-    while (this.#pendingLinks.length > 0 && acceptsLinks(this.#state.screen) && this.#inFlight === 0) {
+    while (this.#pendingLinks.length > 0 && acceptsLinks(this.#journey.state.screen) && this.#inFlight === 0) {
       const link = this.#pendingLinks.shift();
       if (link?.kind === 'open') {
         this.#journeyLink = link.url;
@@ -154,7 +156,7 @@ export class KeywayCore {
 
   /** Tells every listener the current view; one failing listener (a closed window) never stops core. */
   #publish(): void {
-    const view = this.#viewOf(this.#state);
+    const view = this.#viewOf(this.#journey.state);
     for (const listener of this.#listeners) {
       try {
         listener(view);

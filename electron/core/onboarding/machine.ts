@@ -203,7 +203,8 @@ function route(state: OnboardingState, event: OnboardingEvent): Step {
       if (event.type === 'oidc.device') return go({ ...screen, device: event.code });
       if (event.type === 'oidc.useDevice' && screen.mode === 'redirect' && screen.error === null) {
         const { target, pending, provider, loginHint } = screen;
-        // The redirect-based attempt is abandoned; its "cancelled" result is ignored below.
+        // The redirect-based attempt is abandoned: the screen now waits for the device code only, so
+        // its "cancelled" result is stale and dropped (journey.ts).
         return go(
           { ...screen, mode: 'device', opened: false },
           { type: 'oidcCancel' },
@@ -214,11 +215,8 @@ function route(state: OnboardingState, event: OnboardingEvent): Step {
         return { state, effects: [{ type: 'oidcReopen' }] };
       }
       if (event.type === 'signIn.succeeded') return afterSignIn(state, event);
-      if (event.type === 'signIn.failed') {
-        // The abandoned redirect attempt reports "cancelled" after a switch to the device code: not news.
-        if (event.error.code === 'oidc_cancelled' && screen.mode === 'device' && screen.device === null) return stay;
-        return go({ ...screen, opened: false, error: event.error });
-      }
+      // The abandoned redirect attempt's "cancelled" never gets here: it is a stale result (journey.ts).
+      if (event.type === 'signIn.failed') return go({ ...screen, opened: false, error: event.error });
       if (event.type === 'retry' && screen.error !== null) {
         const { target, pending, provider, loginHint } = screen;
         return go(

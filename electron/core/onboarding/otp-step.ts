@@ -45,10 +45,8 @@ export function onOtp(state: OnboardingState, screen: OtpScreen, event: Onboardi
         { type: 'otpTimer', expiresAt: event.expiresAt },
       ]);
     case 'otp.expired':
-      // Only this OTP's own timer ends it: an older timer never cuts a newer OTP short.
-      return screen.phase === 'showing' && screen.otp?.expiresAt === event.expiresAt
-        ? go({ phase: 'expired', otp: null })
-        : null;
+      // Only this OTP's own timer gets here: an older timer is a stale result (journey.ts).
+      return go({ phase: 'expired', otp: null });
     case 'otp.again':
       return screen.phase === 'expired' ? go({ phase: 'ask', error: null }) : null;
     case 'back':

@@ -22,12 +22,11 @@ export function onPasswordReset(state: OnboardingState, screen: PasswordScreen, 
       return go({ ...screen, reset: { status: 'sending' }, error: null }, [
         { type: 'requestPasswordReset', origin: screen.target.origin, loginId: screen.target.loginId },
       ]);
+    // Only the answer to this page's own request gets here: one for an earlier page is stale (journey.ts).
     case 'passwordReset.requested':
-      return screen.reset?.status === 'sending'
-        ? go({ ...screen, reset: { status: 'sent', minutes: event.minutes } })
-        : null;
+      return go({ ...screen, reset: { status: 'sent', minutes: event.minutes } });
     case 'passwordReset.failed':
-      return screen.reset?.status === 'sending' ? go({ ...screen, reset: null, error: event.error }) : null;
+      return go({ ...screen, reset: null, error: event.error });
     default:
       return null;
   }

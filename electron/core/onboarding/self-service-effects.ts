@@ -36,10 +36,7 @@ export async function performSelfService(
     }
     case 'otpTimer': {
       // Not awaited: a running OTP must not count as work in progress (KeywayCore.settled()).
-      const timer = setTimeout(
-        () => io.emit({ type: 'otp.expired', expiresAt: effect.expiresAt }),
-        Math.max(0, effect.expiresAt - io.clock.now()),
-      );
+      const timer = setTimeout(() => io.emit({ type: 'otp.expired' }), Math.max(0, effect.expiresAt - io.clock.now()));
       timer.unref();
       return null;
     }

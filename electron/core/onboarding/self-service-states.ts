@@ -40,8 +40,8 @@ export type SelfServiceEvent =
   | { readonly type: 'otp.loaded'; readonly authenticator: boolean }
   | { readonly type: 'otp.issued'; readonly otp: string; readonly issuedAt: number; readonly expiresAt: number }
   | { readonly type: 'otp.failed'; readonly error: KeywayErrorShape }
-  /** The timer of the OTP that expires at `expiresAt` ran out. */
-  | { readonly type: 'otp.expired'; readonly expiresAt: number };
+  /** The timer of the OTP on screen ran out. */
+  | { readonly type: 'otp.expired' };
 
 export type SelfServiceEffect =
   | { readonly type: 'requestPasswordReset'; readonly origin: string; readonly loginId: string }
