@@ -3,11 +3,16 @@ import type { KeywayErrorShape } from '../../protocol/errors';
 import { summarize, type CommandHandlers } from '../ipc/dispatcher';
 import { View } from '../ipc/view';
 import { advance, beginJourney, restartOn, type EffectId, type Journey } from './onboarding/journey';
-import { firstScreen, initialState, isIdle, type OnboardingEvent, type OnboardingState } from './onboarding/machine';
+import {
+  acceptsLinks,
+  firstScreen,
+  initialState,
+  type OnboardingEvent,
+  type OnboardingState,
+} from './onboarding/machine';
 import { chooseLanguage, type LanguageChoice } from './language';
 import { isCustomSchemeCallback } from './oidc/custom-scheme-redirect';
 import { OnboardingService, type CoreDependencies } from './onboarding/service';
-import type { Screen } from './onboarding/states';
 import { toView } from './onboarding/view';
 import { UpdateStatus } from './updates/update-status';
 
@@ -22,7 +27,12 @@ export class KeywayCore {
   readonly #language: LanguageChoice;
   readonly #service: OnboardingService;
   readonly #listeners = new Set<(view: View) => void>();
-  /** Deep links (or refusals of links) that arrived while the user was busy (see acceptsLinks). */
+  /**
+   * Deep links (or refusals of links) that arrived while the user was busy. Links wait while the user is
+   * waiting on the network or in the middle of a journey (each step says, `acceptsLinks`), and open in
+   * arrival order once a screen that accepts them is reached: two links clicked at once run one after
+   * the other, and a second link never replaces the first one's journey half-way.
+   */
   readonly #pendingLinks: PendingLink[] = [];
   #started = false;
   /** Automatic updates: Electron's main marks a downloaded update here; the renderer reads it over IPC. */
@@ -199,28 +209,6 @@ export class KeywayCore {
 
 type PendingLink =
   { readonly kind: 'open'; readonly url: string } | { readonly kind: 'refused'; readonly error: KeywayErrorShape };
-
-/**
- * Links wait while the user is waiting on the network or in the middle of a journey (from Confirm
- * server to the end of sign-in), and open in arrival order once a resting screen is reached (Welcome,
- * Home, a sign-in page of a known profile): two links clicked at once run one after the other, and a
- * second link never replaces the first one's journey half-way.
- */
-function acceptsLinks(screen: Screen): boolean {
-  if (!isIdle(screen)) return false;
-  switch (screen.kind) {
-    case 'confirmServer':
-    case 'importProfile':
-    case 'license':
-    case 'licenseUpdate':
-    case 'mfa':
-      return false;
-    case 'password':
-      return screen.pending === null;
-    default:
-      return true;
-  }
-}
 
 /** Serves the IPC contract from a core instance. */
 export function createCoreHandlers(core: KeywayCore): CommandHandlers {
