@@ -1,5 +1,7 @@
 import { admitDeepLink } from '../../protocol/deep-link';
 import type { KeywayErrorShape } from '../../protocol/errors';
+import type { z } from 'zod';
+import { commands, type CommandName, type Commands, type EventCommandName, type EventOfCommand } from '../ipc/contract';
 import { summarize, type CommandHandlers } from '../ipc/dispatcher';
 import { View } from '../ipc/view';
 import { advance, beginJourney, restartOn, type EffectId, type Journey } from './onboarding/journey';
@@ -86,7 +88,7 @@ export class KeywayCore {
    */
   #advance(event: OnboardingEvent, from?: EffectId): void {
     // "Start again" on the failure view: the screen that could not be shown is left for the first one.
-    if (from === undefined && event.type === 'retry' && this.#brokenState === this.#journey.state) {
+    if (from === undefined && event.type === 'retry.pressed' && this.#brokenState === this.#journey.state) {
       this.#journey = restartOn(this.#journey, firstScreen(this.#journey.state.context));
       this.#publish();
       this.#drainLinks();
@@ -210,49 +212,58 @@ export class KeywayCore {
 type PendingLink =
   { readonly kind: 'open'; readonly url: string } | { readonly kind: 'refused'; readonly error: KeywayErrorShape };
 
-/** Serves the IPC contract from a core instance. */
-export function createCoreHandlers(core: KeywayCore): CommandHandlers {
-  const fire = (event: OnboardingEvent) => (): Promise<null> => {
-    core.send(event);
-    return Promise.resolve(null);
-  };
-  return {
+/**
+ * Serves the IPC contract from a core instance. A command that `becomes` an event (contract.ts) is
+ * derived: its validated input, with the event's type, goes to the machine. The type below makes the
+ * compiler refuse a contract entry whose event the machine does not have, or whose fields differ.
+ */
+export function createCoreHandlers(
+  core: Pick<KeywayCore, 'send' | 'getView' | 'getLanguage' | 'updates'>,
+): CommandHandlers {
+  const derived: Partial<Record<CommandName, (input: object) => Promise<null>>> = {};
+  for (const name of Object.keys(commands) as CommandName[]) {
+    const command = commands[name];
+    const type = 'becomes' in command ? command.becomes : undefined;
+    if (type === undefined) continue;
+    derived[name] = (input) => {
+      // The input was parsed with the command's strict schema by the dispatcher; `type` goes last so
+      // no input field could name another event. Checked against the machine's events by CommandEvents.
+      core.send({ ...input, type } as OnboardingEvent);
+      return Promise.resolve(null);
+    };
+  }
+  const served: Pick<CommandHandlers, Exclude<CommandName, EventCommandName>> = {
     getView: () => Promise.resolve(core.getView()),
     getLanguage: () => Promise.resolve({ ...core.getLanguage() }),
-    setWelcomeInput: ({ text }) => fire({ type: 'welcome.inputChanged', text })(),
-    applyWelcome: fire({ type: 'welcome.applied' }),
-    openManualLogin: fire({ type: 'manualLogin.opened' }),
-    setManualLogin: ({ host, loginId }) => fire({ type: 'manualLogin.changed', host, loginId })(),
-    setLoginId: ({ loginId }) => fire({ type: 'loginId.changed', loginId })(),
-    next: fire({ type: 'next' }),
-    cancel: fire({ type: 'cancel' }),
-    confirmServer: fire({ type: 'server.confirmed' }),
-    chooseImport: ({ from }) => fire({ type: 'import.chosen', from })(),
-    acceptLicense: fire({ type: 'license.accepted' }),
-    declineLicense: fire({ type: 'license.declined' }),
-    submitPassword: ({ password }) => fire({ type: 'password.submitted', password })(),
-    goBack: fire({ type: 'back' }),
-    retry: fire({ type: 'retry' }),
-    reopenBrowser: fire({ type: 'oidc.reopen' }),
-    useDeviceCode: fire({ type: 'oidc.useDevice' }),
-    chooseMfaChannel: ({ channel }) => fire({ type: 'mfa.choose', channel })(),
-    submitMfaCode: ({ code, remember }) => fire({ type: 'mfa.submit', code, remember })(),
-    resendMfaCode: fire({ type: 'mfa.resend' }),
-    openSecurity: fire({ type: 'home.security' }),
-    removeTrustedDevice: ({ deviceId }) => fire({ type: 'security.removeDevice', deviceId })(),
-    removeAuthenticator: ({ id, password }) => fire({ type: 'security.removeAuthenticator', id, password })(),
-    addAuthenticator: ({ password }) => fire({ type: 'security.addAuthenticator', password })(),
-    confirmAuthenticator: ({ code }) => fire({ type: 'security.confirmAuthenticator', code })(),
-    signOut: fire({ type: 'home.signOut' }),
-    forgetServer: fire({ type: 'home.forget' }),
-    requestPasswordReset: fire({ type: 'password.forgot' }),
-    openOneTimePassword: fire({ type: 'home.otp' }),
-    issueOneTimePassword: (proof) => fire({ type: 'otp.submit', proof })(),
-    newOneTimePassword: fire({ type: 'otp.again' }),
     getUpdate: () => Promise.resolve(core.updates.get()),
     restartToUpdate: () => {
       core.updates.restart();
       return Promise.resolve(null);
     },
   };
+  // Every command without `becomes` is in `served` (the compiler checks its keys); every other one
+  // was derived above from the same table, which TypeScript cannot see through the loop.
+  return { ...(derived as Pick<CommandHandlers, EventCommandName>), ...served };
 }
+
+/**
+ * Compile-time only: for each command that becomes an event, that event (its type plus the command's
+ * input) must be exactly one the machine knows: same type, same fields. Otherwise the names of the
+ * mismatched commands appear in the error on the constant below.
+ */
+type CommandEvent<C extends EventCommandName> = { readonly type: EventOfCommand<C> } & Fields<
+  z.output<Commands[C]['input']>
+>;
+/** An input's named fields (zod types an empty strict object with an index signature), per union member. */
+type Fields<T> = T extends unknown ? { [K in keyof T as string extends K ? never : K]: T[K] } : never;
+type MachineEvent<C extends EventCommandName> = Extract<OnboardingEvent, { readonly type: EventOfCommand<C> }>;
+/** Each assignable to the other: no field missing on either side. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type MismatchedCommands = {
+  [C in EventCommandName]: [MachineEvent<C>] extends [never]
+    ? C
+    : Same<CommandEvent<C>, MachineEvent<C>> extends true
+      ? never
+      : C;
+}[EventCommandName];
+true satisfies [MismatchedCommands] extends [never] ? true : MismatchedCommands;

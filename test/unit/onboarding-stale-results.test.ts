@@ -57,10 +57,10 @@ class Drive {
 describe('stale effect results are dropped in one place', () => {
   it('gives every effect its own id, and the screen waits for the ones it started', () => {
     const d = new Drive([]).send({ type: 'manualLogin.opened' });
-    d.send({ type: 'manualLogin.changed', host: 'keyway.example.com', loginId: 'ana' }).send({ type: 'next' });
+    d.send({ type: 'manualLogin.changed', host: 'keyway.example.com', loginId: 'ana' }).send({ type: 'next.pressed' });
     const discover = d.started('discover');
     expect(d.journey.awaiting).toEqual([discover]);
-    d.send({ type: 'cancel' }); // nothing: the progress screen has no Cancel
+    d.send({ type: 'cancel.pressed' }); // nothing: the progress screen has no Cancel
     expect(d.journey.awaiting).toEqual([discover]);
     // An id nobody started is not a result for this screen either.
     const before = d.journey;
@@ -74,7 +74,7 @@ describe('stale effect results are dropped in one place', () => {
     const d = new Drive([{ ...ana, method: 'oidc' }]);
     d.send({ type: 'manualLogin.opened' });
     d.send({ type: 'manualLogin.changed', host: 'keyway.example.com', loginId: 'ana@example.com' });
-    d.send({ type: 'next' });
+    d.send({ type: 'next.pressed' });
     d.send(
       {
         type: 'discovery.succeeded',
@@ -89,13 +89,16 @@ describe('stale effect results are dropped in one place', () => {
     );
     const redirect = d.started('oidcSignIn');
     d.send({ type: 'oidc.opened' }, redirect);
-    d.send({ type: 'oidc.useDevice' });
+    d.send({ type: 'deviceCode.chosen' });
     const device = d.started('oidcDevice');
     d.send({ type: 'signIn.failed', error: { code: 'oidc_cancelled', message: 'Cancelled.' } }, redirect);
     d.send({ type: 'oidc.opened' }, redirect);
     expect(d.view).toMatchObject({ screen: 'browserSignIn', error: null, device: null, opened: false });
     // The device-code attempt's own reports still arrive.
-    d.send({ type: 'oidc.device', code: { userCode: 'ABCD-EFGH', verificationUri: `${ORIGIN}/device` } }, device);
+    d.send(
+      { type: 'oidc.deviceCodeIssued', code: { userCode: 'ABCD-EFGH', verificationUri: `${ORIGIN}/device` } },
+      device,
+    );
     expect(d.view).toMatchObject({ device: { userCode: 'ABCD-EFGH' } });
     d.send({ type: 'signIn.failed', error: { code: 'oidc_timeout', message: 'Too slow.' } }, device);
     expect(d.view).toMatchObject({ error: { code: 'oidc_timeout' } });
@@ -105,15 +108,15 @@ describe('stale effect results are dropped in one place', () => {
     const d = new Drive([ana]);
     d.journey = { ...d.journey, state: { ...d.journey.state, screen: { kind: 'home', home, notice: null } } };
     const issue = (): number => {
-      d.send({ type: 'otp.submit', proof: { password: 'secret' } });
+      d.send({ type: 'oneTimePassword.proofSubmitted', password: 'secret' });
       d.send({ type: 'otp.issued', otp: '12345678', issuedAt: 1, expiresAt: 2 }, d.started('otp'));
       return d.started('otpTimer');
     };
-    d.send({ type: 'home.otp' });
+    d.send({ type: 'oneTimePassword.opened' });
     d.send({ type: 'otp.loaded', authenticator: false }, d.started('otp'));
     const firstTimer = issue();
-    d.send({ type: 'back' }); // Home; the first OTP's timer is still running.
-    d.send({ type: 'home.otp' });
+    d.send({ type: 'back.pressed' }); // Home; the first OTP's timer is still running.
+    d.send({ type: 'oneTimePassword.opened' });
     d.send({ type: 'otp.loaded', authenticator: false }, d.started('otp'));
     const secondTimer = issue();
     d.send({ type: 'otp.expired' }, firstTimer);
@@ -128,12 +131,12 @@ describe('stale effect results are dropped in one place', () => {
       ...d.journey,
       state: { ...d.journey.state, screen: { kind: 'password', target: ana, pending: null, error: null } },
     };
-    d.send({ type: 'password.forgot' });
+    d.send({ type: 'passwordReset.requested' });
     const reset = d.started('requestPasswordReset');
     d.send({ type: 'password.submitted', password: 'wrong' });
     d.send({ type: 'signIn.failed', error: { code: 'invalid_credentials', message: 'No.' } }, d.started('signIn'));
     expect(d.view).toMatchObject({ screen: 'password', forgotPassword: { status: 'offered' } });
-    d.send({ type: 'passwordReset.requested', minutes: 30 }, reset);
+    d.send({ type: 'passwordReset.sent', minutes: 30 }, reset);
     d.send({ type: 'passwordReset.failed', error: { code: 'server_unreachable', message: 'x' } }, reset);
     expect(d.view).toMatchObject({
       screen: 'password',
@@ -151,15 +154,15 @@ describe('stale effect results are dropped in one place', () => {
       fresh.started('redeem'),
     );
     fresh.send({ type: 'license.accepted' });
-    fresh.send({ type: 'password.forgot' });
+    fresh.send({ type: 'passwordReset.requested' });
     const early = fresh.started('requestPasswordReset');
-    fresh.send({ type: 'back' }).send({ type: 'license.accepted' });
+    fresh.send({ type: 'back.pressed' }).send({ type: 'license.accepted' });
     expect(fresh.view).toMatchObject({ screen: 'password', forgotPassword: { status: 'offered' } });
-    fresh.send({ type: 'passwordReset.requested', minutes: 30 }, early);
+    fresh.send({ type: 'passwordReset.sent', minutes: 30 }, early);
     expect(fresh.view).toMatchObject({ screen: 'password', forgotPassword: { status: 'offered' } });
 
-    d.send({ type: 'password.forgot' });
-    d.send({ type: 'passwordReset.requested', minutes: 30 }, d.started('requestPasswordReset'));
+    d.send({ type: 'passwordReset.requested' });
+    d.send({ type: 'passwordReset.sent', minutes: 30 }, d.started('requestPasswordReset'));
     expect(d.view).toMatchObject({ forgotPassword: { status: 'sent', minutes: 30 } });
   });
 });

@@ -19,7 +19,7 @@ import { securityResults, securityStep } from './security/step';
 import { resumeFailedStep, resumingStep, startingStep, startResults } from './start/step';
 import type { Context, OnboardingEffect, OnboardingEvent, OnboardingState, Screen, Step } from './states';
 import type { View } from '../../ipc/view';
-import type { EffectResults, ScreenOf, StepDefinition } from './step';
+import { go, type EffectResults, type ScreenOf, type StepDefinition } from './step';
 
 /**
  * The onboarding flow as one explicit machine: a pure `transition(state, event)` over discriminated
@@ -126,24 +126,23 @@ function dropNoticeOnLeave(before: OnboardingState, step: Step): Step {
 function route(state: OnboardingState, event: OnboardingEvent): Step {
   const { screen, context } = state;
   const stay: Step = { state, effects: [] };
-  const to = (next: Screen): Step => ({ state: { context, screen: next }, effects: [] });
 
   // A deep link is welcome on the screens that accept links (KeywayCore holds it until then).
   if (event.type === 'deepLink.opened') return acceptsLinks(screen) ? startDeployment(state, event.url, screen) : stay;
   // Like a link that fails to parse, but its text is not kept: it could not even be shown.
-  if (event.type === 'deepLink.refused') return acceptsLinks(screen) ? to(welcome('', event.error)) : stay;
+  if (event.type === 'deepLink.refused') return acceptsLinks(screen) ? go(state, welcome('', event.error)) : stay;
   if (event.type === 'profiles.changed')
     return { state: { context: { ...context, profiles: event.profiles }, screen }, effects: [] };
   // The hidden Manual Login (three taps on the logo, or the shortcut) opens from Welcome only.
   if (event.type === 'manualLogin.opened') {
     if (screen.kind !== 'welcome') return stay;
     if (context.policy.disableManualLogin === true) {
-      return to({
+      return go(state, {
         ...screen,
         error: { code: 'manual_login_disabled', message: 'Manual login is turned off by your organization’s policy.' },
       });
     }
-    return to({ kind: 'manualLogin', host: '', loginId: '', error: null });
+    return go(state, { kind: 'manualLogin', host: '', loginId: '', error: null });
   }
   return stepOf(screen).on(state, screen, event) ?? stay;
 }

@@ -103,7 +103,7 @@ export class OnboardingService {
         notice: recoveryNotice(this.deps.settings.takeRecovery?.() ?? null),
       };
     } catch (error) {
-      return { type: 'startFailed', error: toShape(error) };
+      return { type: 'start.failed', error: toShape(error) };
     }
   }
 
@@ -356,7 +356,7 @@ export class OnboardingService {
       const session =
         effect.type === 'oidcDevice'
           ? await this.#oidc.signInWithDeviceCode(provider, loginHint, flow.abort.signal, (code) =>
-              report({ type: 'oidc.device', code }),
+              report({ type: 'oidc.deviceCodeIssued', code }),
             )
           : await this.#oidc.signIn(provider, loginHint, flow.abort.signal, (url) => {
               flow.url = url;

@@ -139,7 +139,7 @@ export type OnboardingEvent =
       readonly resume: ProfileSummary | null;
       readonly notice?: KeywayErrorShape | null;
     }
-  | { readonly type: 'startFailed'; readonly error: KeywayErrorShape }
+  | { readonly type: 'start.failed'; readonly error: KeywayErrorShape }
   | { readonly type: 'redeem.succeeded'; readonly config: DeploymentConfig }
   | { readonly type: 'redeem.failed'; readonly error: KeywayErrorShape }
   | { readonly type: 'discovery.succeeded'; readonly response: DiscoveryResponse }
@@ -155,17 +155,17 @@ export type OnboardingEvent =
   | { readonly type: 'signIn.failed'; readonly error: KeywayErrorShape }
   | { readonly type: 'mfa.required'; readonly challenge: MfaRequired }
   | { readonly type: 'mfa.codeSent'; readonly sent: SentCode }
-  | { readonly type: 'mfa.enrollment'; readonly enrollment: Enrollment }
+  | { readonly type: 'mfa.enrollmentReceived'; readonly enrollment: Enrollment }
   | { readonly type: 'mfa.failed'; readonly error: KeywayErrorShape }
   | { readonly type: 'oidc.opened' }
-  | { readonly type: 'oidc.device'; readonly code: DeviceCode }
+  | { readonly type: 'oidc.deviceCodeIssued'; readonly code: DeviceCode }
   | { readonly type: 'resume.failed'; readonly error: KeywayErrorShape | null; readonly sessionEnded: boolean }
   | { readonly type: 'signedOut'; readonly profiles: readonly ProfileSummary[]; readonly forgot: boolean }
   /** Signing out or forgetting could not finish (the settings file could not be read or written). */
   | { readonly type: 'signOut.failed' }
   | { readonly type: 'profiles.changed'; readonly profiles: readonly ProfileSummary[] }
   | { readonly type: 'security.loaded'; readonly overview: MfaOverview; readonly thisDevice: string | null }
-  | { readonly type: 'security.enrolling'; readonly enrolling: Enrollment & { readonly enrollmentId: string } }
+  | { readonly type: 'security.enrollmentStarted'; readonly enrolling: Enrollment & { readonly enrollmentId: string } }
   | { readonly type: 'security.failed'; readonly error: KeywayErrorShape }
   | { readonly type: 'session.saved' }
   | { readonly type: 'session.saveFailed'; readonly error: KeywayErrorShape }
@@ -179,33 +179,34 @@ export type OnboardingEvent =
   | { readonly type: 'manualLogin.opened' }
   | { readonly type: 'manualLogin.changed'; readonly host: string; readonly loginId: string }
   | { readonly type: 'loginId.changed'; readonly loginId: string }
-  | { readonly type: 'next' }
-  | { readonly type: 'cancel' }
+  | { readonly type: 'next.pressed' }
+  | { readonly type: 'cancel.pressed' }
   | { readonly type: 'server.confirmed' }
   | { readonly type: 'import.chosen'; readonly from: string | null }
   | { readonly type: 'license.accepted' }
   | { readonly type: 'license.declined' }
   | { readonly type: 'password.submitted'; readonly password: string }
-  | { readonly type: 'back' }
-  | { readonly type: 'retry' }
-  | { readonly type: 'oidc.reopen' }
-  | { readonly type: 'oidc.useDevice' }
-  | { readonly type: 'mfa.choose'; readonly channel: MfaChannel }
-  | { readonly type: 'mfa.submit'; readonly code: string; readonly remember: boolean }
-  | { readonly type: 'mfa.resend' }
-  | { readonly type: 'home.security' }
-  | { readonly type: 'security.removeDevice'; readonly deviceId: string }
-  | { readonly type: 'security.removeAuthenticator'; readonly id: string; readonly password: string }
-  | { readonly type: 'security.addAuthenticator'; readonly password: string }
-  | { readonly type: 'security.confirmAuthenticator'; readonly code: string }
-  | { readonly type: 'home.signOut' }
-  | { readonly type: 'home.forget' }
-  | { readonly type: 'password.forgot' }
-  | { readonly type: 'home.otp' }
-  | { readonly type: 'otp.submit'; readonly proof: OtpProof }
-  | { readonly type: 'otp.again' }
+  | { readonly type: 'back.pressed' }
+  | { readonly type: 'retry.pressed' }
+  | { readonly type: 'browser.reopenRequested' }
+  | { readonly type: 'deviceCode.chosen' }
+  | { readonly type: 'mfaChannel.chosen'; readonly channel: MfaChannel }
+  | { readonly type: 'mfaCode.submitted'; readonly code: string; readonly remember: boolean }
+  | { readonly type: 'mfaCode.resendRequested' }
+  | { readonly type: 'security.opened' }
+  | { readonly type: 'trustedDevice.removeRequested'; readonly deviceId: string }
+  | { readonly type: 'authenticator.removeRequested'; readonly id: string; readonly password: string }
+  | { readonly type: 'authenticator.addRequested'; readonly password: string }
+  | { readonly type: 'authenticator.codeSubmitted'; readonly code: string }
+  | { readonly type: 'signOut.requested' }
+  | { readonly type: 'forgetServer.requested' }
+  | { readonly type: 'passwordReset.requested' }
+  | { readonly type: 'oneTimePassword.opened' }
+  /** The re-authentication for an OTP: the password, or an authenticator code (the command's input as it is). */
+  | ({ readonly type: 'oneTimePassword.proofSubmitted' } & OtpProof)
+  | { readonly type: 'oneTimePassword.renewRequested' }
   // From the runner: forgot password and one-time passwords
-  | { readonly type: 'passwordReset.requested'; readonly minutes: number }
+  | { readonly type: 'passwordReset.sent'; readonly minutes: number }
   | { readonly type: 'passwordReset.failed'; readonly error: KeywayErrorShape }
   | { readonly type: 'otp.loaded'; readonly authenticator: boolean }
   | { readonly type: 'otp.issued'; readonly otp: string; readonly issuedAt: number; readonly expiresAt: number }

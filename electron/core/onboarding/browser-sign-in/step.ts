@@ -78,8 +78,8 @@ export function enterBrowserSignIn(
 export const browserSignInStep: StepDefinition<'browserSignIn'> = {
   on: (state, screen, event) => {
     if (event.type === 'oidc.opened') return go(state, { ...screen, opened: true });
-    if (event.type === 'oidc.device') return go(state, { ...screen, device: event.code });
-    if (event.type === 'oidc.useDevice' && screen.mode === 'redirect' && screen.error === null) {
+    if (event.type === 'oidc.deviceCodeIssued') return go(state, { ...screen, device: event.code });
+    if (event.type === 'deviceCode.chosen' && screen.mode === 'redirect' && screen.error === null) {
       // The redirect-based attempt is abandoned: the screen now waits for the device code only, so
       // its "cancelled" result is stale and dropped (journey.ts).
       return go(
@@ -89,18 +89,18 @@ export const browserSignInStep: StepDefinition<'browserSignIn'> = {
         { type: 'oidcDevice', ...flowOf(screen) },
       );
     }
-    if (event.type === 'oidc.reopen' && screen.opened && screen.error === null)
+    if (event.type === 'browser.reopenRequested' && screen.opened && screen.error === null)
       return { state, effects: [{ type: 'oidcReopen' }] };
     if (event.type === 'signIn.succeeded') return afterSignIn(state, event);
     if (event.type === 'signIn.failed') return go(state, { ...screen, opened: false, error: event.error });
-    if (event.type === 'retry' && screen.error !== null) {
+    if (event.type === 'retry.pressed' && screen.error !== null) {
       return go(
         state,
         { ...screen, opened: false, mode: 'redirect', device: null, error: null },
         { type: 'oidcSignIn', ...flowOf(screen) },
       );
     }
-    if (event.type === 'cancel') {
+    if (event.type === 'cancel.pressed') {
       // Cancel while waiting aborts the listener; the flow's failure is then stale (journey.ts).
       return screen.error === null ? go(state, screen.returnTo, { type: 'oidcCancel' }) : go(state, screen.returnTo);
     }

@@ -96,7 +96,7 @@ export const confirmServerStep: StepDefinition<'confirmServer'> = {
       const { deployment, returnTo } = screen;
       return go(state, { kind: 'redeeming', deployment, returnTo }, { type: 'redeem', deployment });
     }
-    if (event.type === 'cancel') return go(state, screen.returnTo);
+    if (event.type === 'cancel.pressed') return go(state, screen.returnTo);
     return null;
   },
   view: (screen) => ({

@@ -119,8 +119,8 @@ export const manualLoginStep: StepDefinition<'manualLogin'> = {
   on: (state, screen, event) => {
     if (event.type === 'manualLogin.changed')
       return go(state, { ...screen, host: event.host, loginId: event.loginId, error: null });
-    if (event.type === 'cancel') return go(state, { kind: 'welcome', input: '', error: null });
-    if (event.type === 'next') {
+    if (event.type === 'cancel.pressed') return go(state, { kind: 'welcome', input: '', error: null });
+    if (event.type === 'next.pressed') {
       return discover(state, screen, () => {
         const origin = parseManualServer(screen.host);
         assertServerAllowed(origin, state.context.policy);
@@ -136,8 +136,9 @@ export const manualLoginStep: StepDefinition<'manualLogin'> = {
 export const loginIdStep: StepDefinition<'loginId'> = {
   on: (state, screen, event) => {
     if (event.type === 'loginId.changed') return go(state, { ...screen, loginId: event.loginId, error: null });
-    if (event.type === 'cancel' && screen.canGoBack) return go(state, { kind: 'welcome', input: '', error: null });
-    if (event.type === 'next') return discover(state, screen, () => screen.origin);
+    if (event.type === 'cancel.pressed' && screen.canGoBack)
+      return go(state, { kind: 'welcome', input: '', error: null });
+    if (event.type === 'next.pressed') return discover(state, screen, () => screen.origin);
     return null;
   },
   view: (screen, context) => ({

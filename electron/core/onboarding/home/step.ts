@@ -64,16 +64,17 @@ const isPasswordProfile = (context: Context, origin: string): boolean =>
 export const homeStep: StepDefinition<'home'> = {
   on: (state, screen, event) => {
     const { context } = state;
-    if (event.type === 'home.security') return openSecurity(state, screen.home);
+    if (event.type === 'security.opened') return openSecurity(state, screen.home);
     // One-time passwords come from the Keyway server's API: password profiles only, like the security page.
-    if (event.type === 'home.otp' && isPasswordProfile(context, screen.home.origin)) return openOtp(state, screen.home);
+    if (event.type === 'oneTimePassword.opened' && isPasswordProfile(context, screen.home.origin))
+      return openOtp(state, screen.home);
     // The keychain refused the session at sign-in; once it is unlocked (or back), store it.
-    if (event.type === 'retry' && canRetrySave(screen.notice))
+    if (event.type === 'retry.pressed' && canRetrySave(screen.notice))
       return go(state, { ...screen }, { type: 'saveSession', origin: screen.home.origin });
     if (event.type === 'session.saved') return go(state, { ...screen, notice: null });
     if (event.type === 'session.saveFailed') return go(state, { ...screen, notice: event.error });
-    if (event.type === 'home.signOut' || event.type === 'home.forget') {
-      const forget = event.type === 'home.forget';
+    if (event.type === 'signOut.requested' || event.type === 'forgetServer.requested') {
+      const forget = event.type === 'forgetServer.requested';
       return go(
         state,
         { kind: 'signingOut', home: screen.home, forget },

@@ -102,13 +102,13 @@ export const mfaStep: StepDefinition<'mfa'> = {
     switch (event.type) {
       case 'signIn.succeeded':
         return afterSignIn(state, event);
-      case 'mfa.choose':
+      case 'mfaChannel.chosen':
         return choose(state, screen, event.channel);
       case 'mfa.codeSent':
         return go(state, { ...screen, sent: event.sent, busy: false, error: null });
-      case 'mfa.enrollment':
+      case 'mfa.enrollmentReceived':
         return go(state, { ...screen, enrollment: event.enrollment, busy: false, error: null });
-      case 'mfa.resend':
+      case 'mfaCode.resendRequested':
         if (screen.channel !== 'email' && screen.channel !== 'sms') return null;
         return go(
           state,
@@ -120,7 +120,7 @@ export const mfaStep: StepDefinition<'mfa'> = {
             channel: screen.channel,
           },
         );
-      case 'mfa.submit': {
+      case 'mfaCode.submitted': {
         if (screen.channel === null || screen.busy) return null;
         const code = event.code.replace(/\s+/g, '');
         if (!/^\d{6}$/.test(code))
@@ -148,7 +148,7 @@ export const mfaStep: StepDefinition<'mfa'> = {
         if (event.error.code === 'mfa_too_many_attempts' || event.error.code === 'mfa_challenge_expired')
           return go(state, passwordPage(screen.target, screen.pending, event.error));
         return go(state, { ...screen, busy: false, error: event.error });
-      case 'back':
+      case 'back.pressed':
         return go(state, passwordPage(screen.target, screen.pending, null));
       default:
         return null;
@@ -175,6 +175,6 @@ const mfaFailed = (error: KeywayErrorShape) => ({ type: 'mfa.failed', error }) a
 
 export const mfaResults: EffectResults<MfaEffect['type']> = {
   mfaSend: { done: (sent: SentCode) => ({ type: 'mfa.codeSent', sent }), failed: mfaFailed },
-  mfaEnroll: { done: (enrollment: Enrollment) => ({ type: 'mfa.enrollment', enrollment }), failed: mfaFailed },
+  mfaEnroll: { done: (enrollment: Enrollment) => ({ type: 'mfa.enrollmentReceived', enrollment }), failed: mfaFailed },
   mfaVerify: { done: (outcome: SignedIn) => signedIn(outcome), failed: mfaFailed },
 };

@@ -78,9 +78,11 @@ export const otpStep: StepDefinition<'oneTimePassword'> = {
         return screen.phase === 'loading' || screen.phase === 'issuing'
           ? to({ phase: 'ask', error: event.error })
           : null;
-      case 'otp.submit': {
+      case 'oneTimePassword.proofSubmitted': {
         if (screen.phase !== 'ask') return null;
-        const proof = checkedProof(event.proof, screen.authenticator);
+        const given: OtpProof =
+          'password' in event ? { password: event.password } : { authenticatorCode: event.authenticatorCode };
+        const proof = checkedProof(given, screen.authenticator);
         if ('code' in proof) return to({ error: proof });
         return to(
           { phase: 'issuing', error: null },
@@ -96,9 +98,9 @@ export const otpStep: StepDefinition<'oneTimePassword'> = {
       case 'otp.expired':
         // Only this OTP's own timer gets here: an older timer is a stale result (journey.ts).
         return to({ phase: 'expired', otp: null });
-      case 'otp.again':
+      case 'oneTimePassword.renewRequested':
         return screen.phase === 'expired' ? to({ phase: 'ask', error: null }) : null;
-      case 'back':
+      case 'back.pressed':
         // Leaving drops the OTP from the state; it still works at the server until it expires.
         return go(state, { kind: 'home', home: screen.home, notice: null });
       default:

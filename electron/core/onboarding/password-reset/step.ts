@@ -26,7 +26,7 @@ export function canRequestReset(screen: PasswordScreen): boolean {
 
 export function onPasswordReset(state: OnboardingState, screen: PasswordScreen, event: OnboardingEvent): Step | null {
   switch (event.type) {
-    case 'password.forgot':
+    case 'passwordReset.requested':
       if (!canRequestReset(screen) || screen.reset?.status === 'sending') return null;
       return go(
         state,
@@ -38,7 +38,7 @@ export function onPasswordReset(state: OnboardingState, screen: PasswordScreen, 
         },
       );
     // Only the answer to this page's own request gets here: one for an earlier page is stale (journey.ts).
-    case 'passwordReset.requested':
+    case 'passwordReset.sent':
       return go(state, { ...screen, reset: { status: 'sent', minutes: event.minutes } });
     case 'passwordReset.failed':
       return go(state, { ...screen, reset: null, error: event.error });
@@ -56,7 +56,7 @@ export function forgotPasswordView(
 
 export const passwordResetResults: EffectResults<PasswordResetEffect['type']> = {
   requestPasswordReset: {
-    done: (answer: { readonly minutes: number }) => ({ type: 'passwordReset.requested', minutes: answer.minutes }),
+    done: (answer: { readonly minutes: number }) => ({ type: 'passwordReset.sent', minutes: answer.minutes }),
     failed: (error) => ({ type: 'passwordReset.failed', error }),
   },
 };

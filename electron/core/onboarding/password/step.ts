@@ -64,7 +64,7 @@ export const passwordStep: StepDefinition<'password'> = {
         { type: 'signIn', target, password: event.password, pending },
       );
     }
-    if (event.type === 'back') return go(state, screen.pending ? backFrom(screen.pending) : welcome());
+    if (event.type === 'back.pressed') return go(state, screen.pending ? backFrom(screen.pending) : welcome());
     return onPasswordReset(state, screen, event);
   },
   view: (screen, context) => ({

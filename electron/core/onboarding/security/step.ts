@@ -65,24 +65,24 @@ export const securityStep: StepDefinition<'security'> = {
           enrolling: null,
           busy: false,
         });
-      case 'security.enrolling':
+      case 'security.enrollmentStarted':
         return go(state, { ...screen, enrolling: event.enrolling, busy: false });
       case 'security.failed':
         return go(state, { ...screen, busy: false, error: event.error });
-      case 'security.removeDevice':
+      case 'trustedDevice.removeRequested':
         return run({ kind: 'removeDevice', deviceId: event.deviceId });
-      case 'security.removeAuthenticator':
+      case 'authenticator.removeRequested':
         return run({ kind: 'removeAuthenticator', id: event.id, password: event.password });
-      case 'security.addAuthenticator':
+      case 'authenticator.addRequested':
         return run({ kind: 'add', password: event.password });
-      case 'security.confirmAuthenticator':
+      case 'authenticator.codeSubmitted':
         if (screen.enrolling === null) return null;
         return run({
           kind: 'confirm',
           enrollmentId: screen.enrolling.enrollmentId,
           code: event.code.replace(/\s+/g, ''),
         });
-      case 'back':
+      case 'back.pressed':
         return go(state, { kind: 'home', home: screen.home, notice: null });
       default:
         return null;
@@ -109,7 +109,7 @@ export const securityResults: EffectResults<SecurityEffect['type']> = {
     done: (outcome: SecurityOutcome) =>
       outcome.kind === 'loaded'
         ? { type: 'security.loaded', overview: outcome.overview, thisDevice: outcome.thisDevice }
-        : { type: 'security.enrolling', enrolling: outcome.enrolling },
+        : { type: 'security.enrollmentStarted', enrolling: outcome.enrolling },
     failed: (error) => ({ type: 'security.failed', error }),
   },
 };

@@ -73,7 +73,7 @@ export const startingStep: StepDefinition<'starting'> = {
         { type: 'resume', target: event.resume },
       );
     }
-    if (event.type === 'startFailed') return go(state, welcome('', event.error));
+    if (event.type === 'start.failed') return go(state, welcome('', event.error));
     return null;
   },
   view: () => ({ screen: 'progress', step: 'starting', serverHost: null }),
@@ -97,9 +97,9 @@ export const resumingStep: StepDefinition<'resuming'> = {
 
 export const resumeFailedStep: StepDefinition<'resumeFailed'> = {
   on: (state, screen, event) => {
-    if (event.type === 'retry')
+    if (event.type === 'retry.pressed')
       return go(state, { kind: 'resuming', target: screen.target }, { type: 'resume', target: screen.target });
-    if (event.type === 'back') return go(state, signInAgain(screen.target, null));
+    if (event.type === 'back.pressed') return go(state, signInAgain(screen.target, null));
     return null;
   },
   view: (screen) => ({ screen: 'resumeFailed', ...targetView(screen.target), error: screen.error }),
