@@ -25,7 +25,7 @@ export interface Journey {
   readonly nextId: EffectId;
 }
 
-export interface Advance {
+interface Advance {
   readonly journey: Journey;
   readonly effects: readonly RunningEffect[];
 }

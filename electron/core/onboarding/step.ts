@@ -53,10 +53,6 @@ export function toShape(error: unknown): KeywayErrorShape {
   return { code: 'internal', message: 'Something went wrong inside Keyway. Please try again.' };
 }
 
-export function assertNever(value: never): never {
-  throw new Error(`Unhandled case: ${JSON.stringify(value)}`);
-}
-
 export const hostOf = (origin: string): string => new URL(origin).host;
 
 export const always = (): boolean => true;

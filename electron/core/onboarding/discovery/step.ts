@@ -41,7 +41,7 @@ export interface DiscoveryEffect {
 }
 
 /** The host the user typed on Manual Login: a bare host means https; an explicit URL is checked. */
-export function parseManualServer(text: string): string {
+function parseManualServer(text: string): string {
   const host = text.trim();
   if (host === '')
     throw new KeywayError('invalid_input', 'Enter the server’s host name, for example keyway.example.com.');
@@ -60,7 +60,7 @@ function requireLoginId(text: string): string {
 }
 
 /** Puts an error on the screens that show one; other screens are returned as they are. */
-export function withError(screen: Screen, error: KeywayErrorShape): Screen {
+function withError(screen: Screen, error: KeywayErrorShape): Screen {
   return screen.kind === 'loginId' || screen.kind === 'manualLogin' || screen.kind === 'welcome'
     ? { ...screen, error }
     : screen;

@@ -54,7 +54,7 @@ export function afterSignIn(
 }
 
 /** True when Home's notice is the keychain refusing the session, which "Try again" can fix. */
-export function canRetrySave(notice: KeywayErrorShape | null): boolean {
+function canRetrySave(notice: KeywayErrorShape | null): boolean {
   return notice !== null && (notice.code === 'keychain_locked' || notice.code === 'keychain_unavailable');
 }
 
