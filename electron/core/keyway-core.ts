@@ -1,19 +1,20 @@
 import { admitDeepLink } from '../../protocol/deep-link';
 import type { KeywayErrorShape } from '../../protocol/errors';
+import type { z } from 'zod';
+import { commands, type CommandName, type Commands, type EventCommandName, type EventOfCommand } from '../ipc/contract';
 import { summarize, type CommandHandlers } from '../ipc/dispatcher';
 import { View } from '../ipc/view';
+import { advance, beginJourney, restartOn, type EffectId, type Journey } from './onboarding/journey';
 import {
+  acceptsLinks,
   firstScreen,
   initialState,
-  isIdle,
-  transition,
   type OnboardingEvent,
   type OnboardingState,
 } from './onboarding/machine';
 import { chooseLanguage, type LanguageChoice } from './language';
 import { isCustomSchemeCallback } from './oidc/custom-scheme-redirect';
 import { OnboardingService, type CoreDependencies } from './onboarding/service';
-import type { Screen } from './onboarding/states';
 import { toView } from './onboarding/view';
 import { UpdateStatus } from './updates/update-status';
 
@@ -23,11 +24,17 @@ import { UpdateStatus } from './updates/update-status';
  * the browser harness and tests drive the same object through the same ports.
  */
 export class KeywayCore {
-  #state: OnboardingState;
+  /** The onboarding state and the effects its screen is waiting for (onboarding/journey.ts). */
+  #journey: Journey;
   readonly #language: LanguageChoice;
   readonly #service: OnboardingService;
   readonly #listeners = new Set<(view: View) => void>();
-  /** Deep links (or refusals of links) that arrived while the user was busy (see acceptsLinks). */
+  /**
+   * Deep links (or refusals of links) that arrived while the user was busy. Links wait while the user is
+   * waiting on the network or in the middle of a journey (each step says, `acceptsLinks`), and open in
+   * arrival order once a screen that accepts them is reached: two links clicked at once run one after
+   * the other, and a second link never replaces the first one's journey half-way.
+   */
   readonly #pendingLinks: PendingLink[] = [];
   #started = false;
   /** Automatic updates: Electron's main marks a downloaded update here; the renderer reads it over IPC. */
@@ -46,7 +53,7 @@ export class KeywayCore {
       readonly report?: (problem: string) => void;
     },
   ) {
-    this.#state = initialState({ policy: deps.policy, profiles: [] });
+    this.#journey = beginJourney(initialState({ policy: deps.policy, profiles: [] }));
     this.#language = chooseLanguage({ policy: deps.policy.defaultLanguage, system: deps.systemLanguages });
     this.#service = new OnboardingService(deps);
     this.#report = deps.report ?? ((problem) => console.error(`Keyway core: ${problem}`));
@@ -62,7 +69,7 @@ export class KeywayCore {
 
   /** The current screen; the failure view when it cannot be built within the contract (see #viewOf). */
   getView(): View {
-    return this.#viewOf(this.#state);
+    return this.#viewOf(this.#journey.state);
   }
 
   /** The UI's language: fixed for the process (policy and OS are read once, at start). */
@@ -70,27 +77,34 @@ export class KeywayCore {
     return this.#language;
   }
 
-  /** Feeds one event through the machine and starts the effects it asks for. */
+  /** Feeds one event from the user or the OS through the machine and starts the effects it asks for. */
   send(event: OnboardingEvent): void {
+    this.#advance(event);
+  }
+
+  /**
+   * `from`: the effect that produced the event (its result or a progress report). Whether it is still
+   * awaited is decided by `advance` (onboarding/journey.ts), the one place that drops stale results.
+   */
+  #advance(event: OnboardingEvent, from?: EffectId): void {
     // "Start again" on the failure view: the screen that could not be shown is left for the first one.
-    if (event.type === 'retry' && this.#brokenState === this.#state) {
-      this.#state = { context: this.#state.context, screen: firstScreen(this.#state.context) };
+    if (from === undefined && event.type === 'retry.pressed' && this.#brokenState === this.#journey.state) {
+      this.#journey = restartOn(this.#journey, firstScreen(this.#journey.state.context));
       this.#publish();
       this.#drainLinks();
       return;
     }
-    const step = transition(this.#state, event);
-    if (step.state !== this.#state) {
-      this.#state = step.state;
-      this.#publish();
-    }
-    for (const effect of step.effects) {
+    const before = this.#journey.state;
+    const { journey, effects } = advance(this.#journey, event, from);
+    this.#journey = journey;
+    if (journey.state !== before) this.#publish();
+    for (const effect of effects) {
       this.#inFlight += 1;
       void this.#service
-        .run(effect, (progress) => this.send(progress))
+        .run(effect, (progress) => this.#advance(progress, effect.id))
         .then((result) => {
           this.#inFlight -= 1;
-          if (result !== null) this.send(result);
+          if (result !== null) this.#advance(result, effect.id);
         });
     }
     this.#drainLinks();
@@ -115,7 +129,7 @@ export class KeywayCore {
     }
     // The link whose journey is on screen, again (a double click), or one already waiting, is not news.
     const waiting = this.#pendingLinks.some((link) => link.kind === 'open' && link.url === url);
-    if ((url === this.#journeyLink && !acceptsLinks(this.#state.screen)) || waiting) return;
+    if ((url === this.#journeyLink && !acceptsLinks(this.#journey.state.screen)) || waiting) return;
     this.#pendingLinks.push({ kind: 'open', url });
     this.#drainLinks();
   }
@@ -141,7 +155,7 @@ export class KeywayCore {
   #journeyLink: string | null = null;
 
   #drainLinks(): void {
-    while (this.#pendingLinks.length > 0 && acceptsLinks(this.#state.screen) && this.#inFlight === 0) {
+    while (this.#pendingLinks.length > 0 && acceptsLinks(this.#journey.state.screen) && this.#inFlight === 0) {
       const link = this.#pendingLinks.shift();
       if (link?.kind === 'open') {
         this.#journeyLink = link.url;
@@ -154,7 +168,7 @@ export class KeywayCore {
 
   /** Tells every listener the current view; one failing listener (a closed window) never stops core. */
   #publish(): void {
-    const view = this.#viewOf(this.#state);
+    const view = this.#viewOf(this.#journey.state);
     for (const listener of this.#listeners) {
       try {
         listener(view);
@@ -199,70 +213,57 @@ type PendingLink =
   { readonly kind: 'open'; readonly url: string } | { readonly kind: 'refused'; readonly error: KeywayErrorShape };
 
 /**
- * Links wait while the user is waiting on the network or in the middle of a journey (from Confirm
- * server to the end of sign-in), and open in arrival order once a resting screen is reached (Welcome,
- * Home, a sign-in page of a known profile): two links clicked at once run one after the other, and a
- * second link never replaces the first one's journey half-way.
+ * Serves the IPC contract from a core instance. A command that `becomes` an event (contract.ts) is
+ * derived: its validated input, with the event's type, goes to the machine. The type below makes the
+ * compiler refuse a contract entry whose event the machine does not have, or whose fields differ.
  */
-function acceptsLinks(screen: Screen): boolean {
-  if (!isIdle(screen)) return false;
-  switch (screen.kind) {
-    case 'confirmServer':
-    case 'importProfile':
-    case 'license':
-    case 'licenseUpdate':
-    case 'mfa':
-      return false;
-    case 'password':
-      return screen.pending === null;
-    default:
-      return true;
+export function createCoreHandlers(
+  core: Pick<KeywayCore, 'send' | 'getView' | 'getLanguage' | 'updates'>,
+): CommandHandlers {
+  const derived: Partial<Record<CommandName, (input: object) => Promise<null>>> = {};
+  for (const name of Object.keys(commands) as CommandName[]) {
+    const command = commands[name];
+    const type = 'becomes' in command ? command.becomes : undefined;
+    if (type === undefined) continue;
+    derived[name] = (input) => {
+      // The input was parsed with the command's strict schema by the dispatcher; `type` goes last so
+      // no input field could name another event. Checked against the machine's events by CommandEvents.
+      core.send({ ...input, type } as OnboardingEvent);
+      return Promise.resolve(null);
+    };
   }
-}
-
-/** Serves the IPC contract from a core instance. */
-export function createCoreHandlers(core: KeywayCore): CommandHandlers {
-  const fire = (event: OnboardingEvent) => (): Promise<null> => {
-    core.send(event);
-    return Promise.resolve(null);
-  };
-  return {
+  const served: Pick<CommandHandlers, Exclude<CommandName, EventCommandName>> = {
     getView: () => Promise.resolve(core.getView()),
     getLanguage: () => Promise.resolve({ ...core.getLanguage() }),
-    setWelcomeInput: ({ text }) => fire({ type: 'welcome.inputChanged', text })(),
-    applyWelcome: fire({ type: 'welcome.applied' }),
-    openManualLogin: fire({ type: 'manualLogin.opened' }),
-    setManualLogin: ({ host, loginId }) => fire({ type: 'manualLogin.changed', host, loginId })(),
-    setLoginId: ({ loginId }) => fire({ type: 'loginId.changed', loginId })(),
-    next: fire({ type: 'next' }),
-    cancel: fire({ type: 'cancel' }),
-    confirmServer: fire({ type: 'server.confirmed' }),
-    chooseImport: ({ from }) => fire({ type: 'import.chosen', from })(),
-    acceptLicense: fire({ type: 'license.accepted' }),
-    declineLicense: fire({ type: 'license.declined' }),
-    submitPassword: ({ password }) => fire({ type: 'password.submitted', password })(),
-    goBack: fire({ type: 'back' }),
-    retry: fire({ type: 'retry' }),
-    reopenBrowser: fire({ type: 'oidc.reopen' }),
-    useDeviceCode: fire({ type: 'oidc.useDevice' }),
-    chooseMfaChannel: ({ channel }) => fire({ type: 'mfa.choose', channel })(),
-    submitMfaCode: ({ code, remember }) => fire({ type: 'mfa.submit', code, remember })(),
-    resendMfaCode: fire({ type: 'mfa.resend' }),
-    openSecurity: fire({ type: 'home.security' }),
-    removeTrustedDevice: ({ deviceId }) => fire({ type: 'security.removeDevice', deviceId })(),
-    removeAuthenticator: ({ id, password }) => fire({ type: 'security.removeAuthenticator', id, password })(),
-    addAuthenticator: ({ password }) => fire({ type: 'security.addAuthenticator', password })(),
-    confirmAuthenticator: ({ code }) => fire({ type: 'security.confirmAuthenticator', code })(),
-    signOut: fire({ type: 'home.signOut' }),
-    forgetServer: fire({ type: 'home.forget' }),
-    requestPasswordReset: fire({ type: 'password.forgot' }),
-    openOneTimePassword: fire({ type: 'home.otp' }),
-    issueOneTimePassword: (proof) => fire({ type: 'otp.submit', proof })(),
-    newOneTimePassword: fire({ type: 'otp.again' }),
     getUpdate: () => Promise.resolve(core.updates.get()),
     restartToUpdate: () => {
       core.updates.restart();
       return Promise.resolve(null);
     },
   };
+  // Every command without `becomes` is in `served` (the compiler checks its keys); every other one
+  // was derived above from the same table, which TypeScript cannot see through the loop.
+  return { ...(derived as Pick<CommandHandlers, EventCommandName>), ...served };
 }
+
+/**
+ * Compile-time only: for each command that becomes an event, that event (its type plus the command's
+ * input) must be exactly one the machine knows: same type, same fields. Otherwise the names of the
+ * mismatched commands appear in the error on the constant below.
+ */
+type CommandEvent<C extends EventCommandName> = { readonly type: EventOfCommand<C> } & Fields<
+  z.output<Commands[C]['input']>
+>;
+/** An input's named fields (zod types an empty strict object with an index signature), per union member. */
+type Fields<T> = T extends unknown ? { [K in keyof T as string extends K ? never : K]: T[K] } : never;
+type MachineEvent<C extends EventCommandName> = Extract<OnboardingEvent, { readonly type: EventOfCommand<C> }>;
+/** Each assignable to the other: no field missing on either side. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type MismatchedCommands = {
+  [C in EventCommandName]: [MachineEvent<C>] extends [never]
+    ? C
+    : Same<CommandEvent<C>, MachineEvent<C>> extends true
+      ? never
+      : C;
+}[EventCommandName];
+true satisfies [MismatchedCommands] extends [never] ? true : MismatchedCommands;

@@ -171,6 +171,7 @@ export const LoginIdView = z.strictObject({
   serverName: Text.nullable(),
   serverHost: Text,
   loginId: Text,
+  /** False when there is nowhere to go back to (a server preset by policy): the page has no Cancel. */
   canGoBack: z.boolean(),
   error: ErrorOrNull,
 });
@@ -195,7 +196,7 @@ export const MfaView = z.strictObject({
   screen: z.literal('mfa'),
   serverHost: Text,
   loginId: Text,
-  /** The channels the user can choose now (core's rule, onboarding/mfa-step.ts); a choice is shown when there are several. */
+  /** The channels the user can choose now (core's rule, onboarding/mfa/step.ts `usableChannels`); a choice is shown when there are several. */
   channels: z.array(z.strictObject({ channel: MfaChannel, hint: Text })).max(3),
   channel: MfaChannel.nullable(),
   /** E-mail/SMS: where the code went, and when it expires and Resend opens (epoch ms). */
@@ -278,4 +279,3 @@ export const View = z.discriminatedUnion('screen', [
   HomeView,
 ]);
 export type View = z.infer<typeof View>;
-export type Screen = View['screen'];

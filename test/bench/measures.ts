@@ -290,7 +290,7 @@ export async function callbackToHome(mode: Mode): Promise<{ samples: number[]; f
       const home = until(core, 'home', { license: () => core.send({ type: 'license.accepted' }) });
       core.send({ type: 'manualLogin.opened' });
       core.send({ type: 'manualLogin.changed', host: server.origin, loginId: 'una@example.com' });
-      core.send({ type: 'next' });
+      core.send({ type: 'next.pressed' });
       await Promise.race([home, failure]);
       const elapsed = performance.now() - callbackAt;
       await core.settled();

@@ -191,7 +191,7 @@ describe('signing in', () => {
       loginId: 'ana',
       error: { code: 'keychain_unavailable' },
     });
-    again.send({ type: 'back' });
+    again.send({ type: 'back.pressed' });
     expect(again.getView()).toMatchObject({ screen: 'password', loginId: 'ana' });
   });
 });
@@ -208,7 +208,7 @@ describe('signing out, with the real keychain', () => {
     const keychain = createKeytarSecretStore();
     expect(await keychain.get(account)).toMatch(/\S{20,}/);
 
-    core.send({ type: 'home.signOut' });
+    core.send({ type: 'signOut.requested' });
     await core.settled();
     expect(core.getView().screen).not.toBe('home');
     expect(await keychain.get(account)).toBeNull();

@@ -85,7 +85,7 @@ async function toBrowserSignIn(server: RunningServer, networkTimeoutMs: number) 
   await core.start();
   core.send({ type: 'manualLogin.opened' });
   core.send({ type: 'manualLogin.changed', host: server.origin, loginId: 'una@example.com' });
-  core.send({ type: 'next' });
+  core.send({ type: 'next.pressed' });
   await core.settled();
   expect(core.getView()).toMatchObject({ screen: 'license' });
   const settings = (): Settings => JSON.parse(readFileSync(path.join(profileDir, 'settings.json'), 'utf8')) as Settings;
@@ -113,7 +113,7 @@ describe('unified login over a failing network', () => {
     expect(await journey.storedToken()).toBeNull();
 
     proxy.fault = null;
-    journey.core.send({ type: 'retry' });
+    journey.core.send({ type: 'retry.pressed' });
     await journey.core.settled();
     expect(journey.core.getView()).toMatchObject({ screen: 'home', displayName: 'Una' });
     // A fresh authorization (the dropped one's code was spent at the provider), then a stored session.
@@ -145,7 +145,7 @@ describe('unified login over a failing network', () => {
     expect(await journey.storedToken()).toBeNull();
 
     proxy.fault = null;
-    journey.core.send({ type: 'retry' });
+    journey.core.send({ type: 'retry.pressed' });
     await journey.core.settled();
     expect(journey.core.getView()).toMatchObject({ screen: 'home', displayName: 'Una' });
     expect(await journey.storedToken()).not.toBeNull();

@@ -140,7 +140,7 @@ describe('a damaged settings file', () => {
     fresh.send({ type: 'welcome.inputChanged', text: 'x' });
     expect(fresh.getView()).toMatchObject({ screen: 'welcome', notice: { code: 'settings_corrupt' } });
     fresh.send({ type: 'manualLogin.opened' });
-    fresh.send({ type: 'cancel' });
+    fresh.send({ type: 'cancel.pressed' });
     expect(fresh.getView()).toMatchObject({ screen: 'welcome' });
     expect(fresh.getView()).not.toHaveProperty('notice');
   });

@@ -69,7 +69,7 @@ describe('forgetting a password server', () => {
     const other = await apiSession(test);
     const account = await accountSession(test);
 
-    core.send({ type: 'home.forget' });
+    core.send({ type: 'forgetServer.requested' });
     await core.settled();
     expect(core.getView().screen).not.toBe('home');
 
@@ -83,7 +83,7 @@ describe('forgetting a password server', () => {
     const other = await apiSession(test);
     const account = await accountSession(test);
 
-    core.send({ type: 'home.signOut' });
+    core.send({ type: 'signOut.requested' });
     await core.settled();
     expect(core.getView().screen).not.toBe('home');
 
@@ -192,7 +192,7 @@ async function oidcSignedInCore(test: TestServer) {
   await core.start();
   core.send({ type: 'manualLogin.opened' });
   core.send({ type: 'manualLogin.changed', host: test.origin, loginId: ANA.email });
-  core.send({ type: 'next' });
+  core.send({ type: 'next.pressed' });
   await core.settled();
   expect(core.getView().screen).toBe('license');
   core.send({ type: 'license.accepted' });
@@ -218,7 +218,7 @@ describe('forgetting a server signed in by unified login with its own OpenID Pro
     const { core } = await oidcSignedInCore(test);
     expect(heading((await account.get('/account')).html)).toBe('Set up Keyway');
 
-    core.send({ type: 'home.forget' });
+    core.send({ type: 'forgetServer.requested' });
     await core.settled();
     expect(core.getView().screen).not.toBe('home');
     expect(heading((await account.get('/account')).html)).toBe('Sign in');

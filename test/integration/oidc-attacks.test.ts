@@ -81,7 +81,7 @@ async function signIn(
   await core.start();
   core.send({ type: 'manualLogin.opened' });
   core.send({ type: 'manualLogin.changed', host: s.origin, loginId: 'una@example.com' });
-  core.send({ type: 'next' });
+  core.send({ type: 'next.pressed' });
   await core.settled();
   expect(core.getView()).toMatchObject({ screen: 'license' });
   core.send({ type: 'license.accepted' });

@@ -92,7 +92,7 @@ describe('a unified-login deployment under enforced, authenticator-only MFA', ()
     await keyway.start();
     keyway.send({ type: 'manualLogin.opened' });
     keyway.send({ type: 'manualLogin.changed', host: test.origin, loginId: ANA.email });
-    keyway.send({ type: 'next' });
+    keyway.send({ type: 'next.pressed' });
     await keyway.settled();
     expect(keyway.getView().screen).toBe('license');
     keyway.send({ type: 'license.accepted' });
@@ -101,7 +101,7 @@ describe('a unified-login deployment under enforced, authenticator-only MFA', ()
     expect(new URL(seen[0] ?? '').searchParams.has(KEYWAY_ENROLMENT_PARAM)).toBe(false);
     expect(seen[1]).toBe('stuck at the provider');
     expect(keyway.getView().screen).toBe('browserSignIn');
-    keyway.send({ type: 'cancel' });
+    keyway.send({ type: 'cancel.pressed' });
     await keyway.settled();
     expect(keyway.getView().screen).not.toBe('home');
   });

@@ -87,7 +87,7 @@ describe('onboarding machine', () => {
   });
 
   it('Cancel on Confirm server returns to Welcome; Continue redeems', () => {
-    expect(run([...apply(codeFor()), { type: 'cancel' }]).view).toMatchObject({ screen: 'welcome' });
+    expect(run([...apply(codeFor()), { type: 'cancel.pressed' }]).view).toMatchObject({ screen: 'welcome' });
     const { effects } = run([...apply(codeFor()), { type: 'server.confirmed' }]);
     expect(effects).toMatchObject([{ type: 'redeem' }]);
   });
@@ -150,7 +150,7 @@ describe('onboarding machine', () => {
     ]);
     expect(JSON.stringify(submitted.view)).not.toContain('hunter2-secret');
     expect(JSON.stringify(submitted.state)).not.toContain('hunter2-secret');
-    expect(run([...toLicense, { type: 'license.accepted' }, { type: 'back' }]).view).toMatchObject({
+    expect(run([...toLicense, { type: 'license.accepted' }, { type: 'back.pressed' }]).view).toMatchObject({
       screen: 'license',
     });
   });
@@ -210,7 +210,7 @@ describe('onboarding machine', () => {
       sessionEnded: false,
     });
     expect(toView(offline.state)).toMatchObject({ screen: 'resumeFailed', error: { code: 'server_unreachable' } });
-    expect(transition(offline.state, { type: 'retry' }).effects).toEqual([{ type: 'resume', target: ana }]);
+    expect(transition(offline.state, { type: 'retry.pressed' }).effects).toEqual([{ type: 'resume', target: ana }]);
   });
 
   it('sign out keeps the profile and asks for the password; forget removes it and returns to Welcome', () => {
@@ -218,13 +218,13 @@ describe('onboarding machine', () => {
       context: { policy: {}, profiles: [ana] },
       screen: { kind: 'home', home, notice: null },
     };
-    const out = transition(atHome, { type: 'home.signOut' });
+    const out = transition(atHome, { type: 'signOut.requested' });
     expect(out.effects).toEqual([{ type: 'signOut', origin: ORIGIN, forget: false }]);
     expect(toView(transition(out.state, { type: 'signedOut', profiles: [ana], forgot: false }).state)).toMatchObject({
       screen: 'password',
       loginId: 'ana',
     });
-    const forget = transition(atHome, { type: 'home.forget' });
+    const forget = transition(atHome, { type: 'forgetServer.requested' });
     expect(forget.effects).toEqual([{ type: 'signOut', origin: ORIGIN, forget: true }]);
     expect(toView(transition(forget.state, { type: 'signedOut', profiles: [], forgot: true }).state)).toMatchObject({
       screen: 'welcome',

@@ -42,7 +42,7 @@ describe('the MFA step', () => {
   it('lets the user pick when several channels are allowed, and sends an e-mail code on request', () => {
     const step = transition(signingIn, { type: 'mfa.required', challenge: challenge([totp, email, sms]) });
     expect(toView(step.state)).toMatchObject({ screen: 'mfa', channel: null });
-    const chosen = transition(step.state, { type: 'mfa.choose', channel: 'email' });
+    const chosen = transition(step.state, { type: 'mfaChannel.chosen', channel: 'email' });
     expect(chosen.effects).toEqual([
       { type: 'mfaSend', origin: ORIGIN, challengeId: 'c'.repeat(32), channel: 'email' },
     ]);
@@ -52,7 +52,7 @@ describe('the MFA step', () => {
     });
     expect(toView(sent.state)).toMatchObject({ channel: 'email', sent: { resendAt: 30_000 }, busy: false });
     // Switching channel is allowed at any time.
-    expect(toView(transition(sent.state, { type: 'mfa.choose', channel: 'totp' }).state)).toMatchObject({
+    expect(toView(transition(sent.state, { type: 'mfaChannel.chosen', channel: 'totp' }).state)).toMatchObject({
       channel: 'totp',
       sent: null,
     });
@@ -65,7 +65,7 @@ describe('the MFA step', () => {
     });
     expect(step.effects).toEqual([{ type: 'mfaEnroll', origin: ORIGIN, challengeId: 'c'.repeat(32) }]);
     const enrolled = transition(step.state, {
-      type: 'mfa.enrollment',
+      type: 'mfa.enrollmentReceived',
       enrollment: { qrDataUrl: 'data:image/svg+xml;base64,AA', secret: 'JBSWY3DPEHPK3PXP' },
     });
     expect(toView(enrolled.state)).toMatchObject({ channel: 'totp', enrollment: { secret: 'JBSWY3DPEHPK3PXP' } });
@@ -73,11 +73,13 @@ describe('the MFA step', () => {
 
   it('submits six digits (spaces ignored) with "remember this device", and refuses anything else locally', () => {
     const atCode = transition(signingIn, { type: 'mfa.required', challenge: challenge([totp]) }).state;
-    expect(transition(atCode, { type: 'mfa.submit', code: '12a456', remember: false }).effects).toEqual([]);
-    expect(toView(transition(atCode, { type: 'mfa.submit', code: '12345', remember: false }).state)).toMatchObject({
+    expect(transition(atCode, { type: 'mfaCode.submitted', code: '12a456', remember: false }).effects).toEqual([]);
+    expect(
+      toView(transition(atCode, { type: 'mfaCode.submitted', code: '12345', remember: false }).state),
+    ).toMatchObject({
       error: { code: 'mfa_code_invalid' },
     });
-    const submitted = transition(atCode, { type: 'mfa.submit', code: '123 456', remember: true });
+    const submitted = transition(atCode, { type: 'mfaCode.submitted', code: '123 456', remember: true });
     expect(submitted.effects).toMatchObject([{ type: 'mfaVerify', channel: 'totp', code: '123456', remember: true }]);
     expect(toView(submitted.state)).toMatchObject({ busy: true });
   });
@@ -96,8 +98,8 @@ describe('the MFA step', () => {
   it('shows the SMS risk beside the authenticator by offering both, and never puts the code in a view', () => {
     const step = transition(signingIn, { type: 'mfa.required', challenge: challenge([totp, sms]) });
     expect(toView(step.state)).toMatchObject({ channels: [{ channel: 'totp' }, { channel: 'sms' }] });
-    const submitted = transition(transition(step.state, { type: 'mfa.choose', channel: 'totp' }).state, {
-      type: 'mfa.submit',
+    const submitted = transition(transition(step.state, { type: 'mfaChannel.chosen', channel: 'totp' }).state, {
+      type: 'mfaCode.submitted',
       code: '987654',
       remember: false,
     });
@@ -113,7 +115,7 @@ describe('the MFA step', () => {
       asksForCode: false,
     });
     // Choosing the authenticator the user has shows the code field at once.
-    const chosen = transition(step.state, { type: 'mfa.choose', channel: 'totp' });
+    const chosen = transition(step.state, { type: 'mfaChannel.chosen', channel: 'totp' });
     expect(toView(chosen.state)).toMatchObject({ channel: 'totp', asksForCode: true });
   });
 
@@ -126,10 +128,10 @@ describe('the MFA step', () => {
       channels: [{ channel: 'totp' }, { channel: 'email' }],
       asksForCode: false,
     });
-    const enrolling = transition(required.state, { type: 'mfa.choose', channel: 'totp' });
+    const enrolling = transition(required.state, { type: 'mfaChannel.chosen', channel: 'totp' });
     expect(toView(enrolling.state)).toMatchObject({ channel: 'totp', busy: true, asksForCode: false });
     const enrolled = transition(enrolling.state, {
-      type: 'mfa.enrollment',
+      type: 'mfa.enrollmentReceived',
       enrollment: { qrDataUrl: 'data:image/svg+xml;base64,AA', secret: 'JBSWY3DPEHPK3PXP' },
     });
     expect(toView(enrolled.state)).toMatchObject({ asksForCode: true });
@@ -137,7 +139,7 @@ describe('the MFA step', () => {
 
   it('asks for an e-mail code as soon as the channel is chosen', () => {
     const step = transition(signingIn, { type: 'mfa.required', challenge: challenge([totp, email]) });
-    const chosen = transition(step.state, { type: 'mfa.choose', channel: 'email' });
+    const chosen = transition(step.state, { type: 'mfaChannel.chosen', channel: 'email' });
     expect(toView(chosen.state)).toMatchObject({ channel: 'email', asksForCode: true });
   });
 });

@@ -45,19 +45,19 @@ describe('forgot password on the Password page', () => {
       forgotPassword: { status: 'offered', minutes: null },
     });
     // Not offered: pressing it (a forged command) does nothing.
-    const step = transition(passwordPage(ana), { type: 'password.forgot' });
+    const step = transition(passwordPage(ana), { type: 'passwordReset.requested' });
     expect(step.effects).toEqual([]);
   });
 
   it('asks the server for the login ID shown, then says the e-mail is on its way (or why not)', () => {
     const offered = passwordPage({ ...ana, forgotPassword: true });
-    const sending = transition(offered, { type: 'password.forgot' });
+    const sending = transition(offered, { type: 'passwordReset.requested' });
     expect(sending.effects).toEqual([{ type: 'requestPasswordReset', origin: ORIGIN, loginId: 'ana' }]);
     expect(toView(sending.state)).toMatchObject({ forgotPassword: { status: 'sending' } });
     // A second press while the first is under way sends nothing more.
-    expect(transition(sending.state, { type: 'password.forgot' }).effects).toEqual([]);
+    expect(transition(sending.state, { type: 'passwordReset.requested' }).effects).toEqual([]);
 
-    const sent = transition(sending.state, { type: 'passwordReset.requested', minutes: 30 });
+    const sent = transition(sending.state, { type: 'passwordReset.sent', minutes: 30 });
     expect(toView(sent.state)).toMatchObject({ screen: 'password', forgotPassword: { status: 'sent', minutes: 30 } });
 
     const error = { code: 'password_reset_disabled', message: 'Not offered.' } as const;
@@ -73,24 +73,24 @@ describe('a one-time password for other services', () => {
   });
 
   function asking(authenticator = false): OnboardingState {
-    const opened = transition(atHome(), { type: 'home.otp' });
+    const opened = transition(atHome(), { type: 'oneTimePassword.opened' });
     return transition(opened.state, { type: 'otp.loaded', authenticator }).state;
   }
 
   it('opens from Home for a password profile only, and first asks the server how to re-authenticate', () => {
-    const opened = transition(atHome(), { type: 'home.otp' });
+    const opened = transition(atHome(), { type: 'oneTimePassword.opened' });
     expect(opened.effects).toEqual([{ type: 'otp', origin: ORIGIN, action: { kind: 'load' } }]);
     expect(toView(opened.state)).toMatchObject({ screen: 'oneTimePassword', phase: 'loading', otp: null });
-    expect(transition(atHome('oidc'), { type: 'home.otp' }).state.screen.kind).toBe('home');
+    expect(transition(atHome('oidc'), { type: 'oneTimePassword.opened' }).state.screen.kind).toBe('home');
     expect(toView(asking(true))).toMatchObject({ phase: 'ask', canUseAuthenticator: true });
   });
 
   it('sends the password once, shows the OTP with its expiry, and drops it when its own timer ends', () => {
-    expect(toView(transition(asking(), { type: 'otp.submit', proof: { password: '' } }).state)).toMatchObject({
+    expect(toView(transition(asking(), { type: 'oneTimePassword.proofSubmitted', password: '' }).state)).toMatchObject({
       phase: 'ask',
       error: { code: 'invalid_input' },
     });
-    const issuing = transition(asking(), { type: 'otp.submit', proof: { password: 'secret' } });
+    const issuing = transition(asking(), { type: 'oneTimePassword.proofSubmitted', password: 'secret' });
     expect(issuing.effects).toEqual([
       { type: 'otp', origin: ORIGIN, action: { kind: 'issue', proof: { password: 'secret' } } },
     ]);
@@ -101,24 +101,27 @@ describe('a one-time password for other services', () => {
       otp: { value: '12345678', issuedAt: 1000, expiresAt: 91_000 },
     });
 
-    // Another OTP's timer does not end this one.
-    expect(transition(shown.state, { type: 'otp.expired', expiresAt: 5000 }).state).toBe(shown.state);
-    const expired = transition(shown.state, { type: 'otp.expired', expiresAt: 91_000 });
+    // That another OTP's timer does not end this one is onboarding-stale-results.test.ts.
+    const expired = transition(shown.state, { type: 'otp.expired' });
     expect(toView(expired.state)).toMatchObject({ phase: 'expired', otp: null });
     expect(JSON.stringify(toView(expired.state))).not.toContain('12345678');
 
     // "Make a new one" asks again; Back goes home.
-    const again = transition(expired.state, { type: 'otp.again' });
+    const again = transition(expired.state, { type: 'oneTimePassword.renewRequested' });
     expect(toView(again.state)).toMatchObject({ phase: 'ask', otp: null });
-    expect(transition(again.state, { type: 'back' }).state.screen).toEqual({ kind: 'home', home, notice: null });
+    expect(transition(again.state, { type: 'back.pressed' }).state.screen).toEqual({
+      kind: 'home',
+      home,
+      notice: null,
+    });
   });
 
   it('takes an authenticator code instead of the password when the user has an authenticator', () => {
-    const withCode = transition(asking(true), { type: 'otp.submit', proof: { authenticatorCode: '123 456' } });
+    const withCode = transition(asking(true), { type: 'oneTimePassword.proofSubmitted', authenticatorCode: '123 456' });
     expect(withCode.effects).toEqual([
       { type: 'otp', origin: ORIGIN, action: { kind: 'issue', proof: { authenticatorCode: '123456' } } },
     ]);
-    const refused = transition(asking(false), { type: 'otp.submit', proof: { authenticatorCode: '123456' } });
+    const refused = transition(asking(false), { type: 'oneTimePassword.proofSubmitted', authenticatorCode: '123456' });
     expect(refused.effects).toEqual([]);
     const error = { code: 'reauthentication_required', message: 'Wrong password.' } as const;
     expect(toView(transition(withCode.state, { type: 'otp.failed', error }).state)).toMatchObject({

@@ -33,7 +33,7 @@ function run(events: OnboardingEvent[], options: { policy?: Policy; profiles?: P
 const manual = (host: string, loginId: string): OnboardingEvent[] => [
   { type: 'manualLogin.opened' },
   { type: 'manualLogin.changed', host, loginId },
-  { type: 'next' },
+  { type: 'next.pressed' },
 ];
 
 describe('manual login and home-realm discovery', () => {
@@ -78,7 +78,7 @@ describe('manual login and home-realm discovery', () => {
       { type: 'license.accepted' },
     ]);
     expect(atPassword.view).toMatchObject({ screen: 'password', loginId: 'ana' });
-    const back = transition(atPassword.state, { type: 'back' });
+    const back = transition(atPassword.state, { type: 'back.pressed' });
     expect(toView(back.state)).toMatchObject({
       screen: 'manualLogin',
       host: 'keyway.example.com',
@@ -86,7 +86,7 @@ describe('manual login and home-realm discovery', () => {
       error: null,
     });
     // Next again runs discovery again.
-    expect(transition(back.state, { type: 'next' }).effects).toEqual([
+    expect(transition(back.state, { type: 'next.pressed' }).effects).toEqual([
       { type: 'discover', origin: ORIGIN, loginId: 'ana' },
     ]);
   });
@@ -163,8 +163,8 @@ describe('waiting for the browser', () => {
   it('offers "Open the browser again" once the URL is known, and Cancel aborts the flow', () => {
     const opened = transition(waiting(), { type: 'oidc.opened' }).state;
     expect(toView(opened)).toMatchObject({ opened: true });
-    expect(transition(opened, { type: 'oidc.reopen' }).effects).toEqual([{ type: 'oidcReopen' }]);
-    const cancelled = transition(opened, { type: 'cancel' });
+    expect(transition(opened, { type: 'browser.reopenRequested' }).effects).toEqual([{ type: 'oidcReopen' }]);
+    const cancelled = transition(opened, { type: 'cancel.pressed' });
     expect(cancelled.effects).toEqual([{ type: 'oidcCancel' }]);
     expect(toView(cancelled.state)).toMatchObject({ screen: 'manualLogin' });
   });
@@ -175,6 +175,6 @@ describe('waiting for the browser', () => {
       error: { code: 'oidc_state_mismatch', message: 'Forged.' },
     }).state;
     expect(toView(failed)).toMatchObject({ screen: 'browserSignIn', error: { code: 'oidc_state_mismatch' } });
-    expect(transition(failed, { type: 'retry' }).effects).toMatchObject([{ type: 'oidcSignIn' }]);
+    expect(transition(failed, { type: 'retry.pressed' }).effects).toMatchObject([{ type: 'oidcSignIn' }]);
   });
 });

@@ -12,10 +12,20 @@ import { recoveryNotice } from '../settings/recovery-notice';
 import { ServerApi } from '../server-api/server-api';
 import type { Profile, Settings } from '../settings/schema';
 import { providerIsTheServers } from './forget-everywhere';
-import { toShape } from './machine';
+import { EFFECT_RESULTS } from './machine';
 import { homeOf, profileFrom, summaries, summary, withProfile } from './profiles';
-import { performSelfService, selfServiceFailure } from './self-service-effects';
-import type { OnboardingEffect, OnboardingEvent, PendingProfile, ProfileSummary } from './states';
+import type { SecurityAction } from './security/step';
+import { sessionRefused, type ResumeOutcome } from './start/step';
+import type {
+  EffectOf,
+  EffectOutcomes,
+  OnboardingEffect,
+  OnboardingEvent,
+  PendingProfile,
+  ProfileSummary,
+  SignedIn,
+} from './states';
+import { toShape } from './step';
 
 export interface CoreDependencies {
   readonly secrets: SecretStore;
@@ -56,8 +66,6 @@ interface Session {
  * keychain and the settings file. Each effect resolves to exactly one event; it never rejects.
  */
 export class OnboardingService {
-  /** The profiles as last read or written, for failure events that must not lose them. */
-  #profiles: ProfileSummary[] = [];
   /** Access tokens to the Keyway server API, in memory only (password sessions). */
   readonly #accessTokens = new Map<string, string>();
   readonly #oidc: OidcClient;
@@ -90,163 +98,123 @@ export class OnboardingService {
       const active = settings.profiles.find((p) => p.origin === settings.activeOrigin);
       return {
         type: 'started',
-        profiles: this.remember(settings),
+        profiles: summaries(settings),
         resume: active ? summary(active) : null,
         notice: recoveryNotice(this.deps.settings.takeRecovery?.() ?? null),
       };
     } catch (error) {
-      return { type: 'startFailed', error: toShape(error) };
+      return { type: 'start.failed', error: toShape(error) };
     }
   }
 
-  async run(effect: OnboardingEffect, emit: (event: OnboardingEvent) => void): Promise<OnboardingEvent | null> {
+  /**
+   * Runs one effect and says what it became, by the table of the step that started it (EFFECT_RESULTS):
+   * what the effect's runner answered (`done`) or the coded error it threw (`failed`). Never rejects.
+   * `report`: progress the effect tells before it ends (the browser opened, a device code, a timer).
+   */
+  async run(effect: OnboardingEffect, report: (event: OnboardingEvent) => void): Promise<OnboardingEvent | null> {
+    // The runner table and the results table are indexed by the same effect type, so the types line
+    // up at runtime; TypeScript cannot correlate the two unions through `effect.type`, hence the casts.
+    const results = EFFECT_RESULTS[effect.type] as {
+      done: (outcome: unknown, effect: OnboardingEffect) => OnboardingEvent | null;
+      failed: (error: ReturnType<typeof toShape>, effect: OnboardingEffect) => OnboardingEvent | null;
+    };
+    const runner = this.#runners[effect.type] as (effect: OnboardingEffect, report: Report) => Promise<unknown>;
     try {
-      return await this.perform(effect, emit);
+      return results.done(await runner(effect, report), effect);
     } catch (error) {
-      const shape = toShape(error);
-      switch (effect.type) {
-        case 'redeem':
-          return { type: 'redeem.failed', error: shape };
-        case 'discover':
-          return { type: 'discovery.failed', error: shape };
-        case 'signIn':
-        case 'oidcSignIn':
-        case 'oidcDevice':
-          return { type: 'signIn.failed', error: shape };
-        case 'resume':
-          return { type: 'resume.failed', error: shape, sessionEnded: false };
-        case 'signOut':
-          return { type: 'signedOut', profiles: this.#profiles, forgot: false };
-        case 'mfaSend':
-        case 'mfaEnroll':
-        case 'mfaVerify':
-          return { type: 'mfa.failed', error: shape };
-        case 'security':
-          return { type: 'security.failed', error: shape };
-        case 'saveSession':
-          return { type: 'session.saveFailed', error: shape };
-        case 'requestPasswordReset':
-        case 'otp':
-        case 'otpTimer':
-          return selfServiceFailure(effect, shape);
-        case 'acceptLicense':
-        case 'oidcReopen':
-        case 'oidcCancel':
-          return { type: 'profiles.changed', profiles: this.#profiles };
-      }
+      return results.failed(toShape(error), effect);
     }
   }
 
-  private async perform(
-    effect: OnboardingEffect,
-    emit: (event: OnboardingEvent) => void,
-  ): Promise<OnboardingEvent | null> {
-    switch (effect.type) {
-      case 'requestPasswordReset':
-      case 'otp':
-      case 'otpTimer':
-        return performSelfService(effect, {
-          api: (origin) => this.api(origin),
-          withAccessToken: async (origin, call) => this.withAccessToken(await this.deps.settings.read(), origin, call),
-          clock: this.deps.clock,
-          emit,
-        });
-      case 'redeem': {
-        const settings = await this.deps.settings.read();
-        const config = await this.api(effect.deployment.origin).redeem({
-          code: effect.deployment.codeText,
-          installationId: settings.installationId,
-        });
-        if (config.server.origin !== effect.deployment.origin) {
-          throw new KeywayError(
-            'server_bad_response',
-            `The server at ${new URL(effect.deployment.origin).host} answered for another server.`,
-          );
-        }
-        return { type: 'redeem.succeeded', config };
+  /** One runner per effect: I/O only; where its answer leads is the step's business. */
+  readonly #runners: { readonly [T in OnboardingEffect['type']]: Runner<T> } = {
+    resume: (effect) => this.resume(effect.target),
+    redeem: async (effect) => {
+      const settings = await this.deps.settings.read();
+      const config = await this.api(effect.deployment.origin).redeem({
+        code: effect.deployment.codeText,
+        installationId: settings.installationId,
+      });
+      return answeredFor(effect.deployment.origin, config.server.origin, config);
+    },
+    discover: async (effect) => {
+      const response = await this.api(effect.origin).discover({ loginId: effect.loginId });
+      return answeredFor(effect.origin, response.server.origin, response);
+    },
+    acceptLicense: async (effect) => {
+      const settings = await this.deps.settings.read();
+      const profiles = settings.profiles.map((p) =>
+        p.origin === effect.origin ? { ...p, acceptedLicenseVersion: effect.version } : p,
+      );
+      await this.deps.settings.write({ ...settings, profiles });
+      return summaries({ ...settings, profiles });
+    },
+    signIn: (effect) => this.passwordSignIn(effect.target, effect.password, effect.pending),
+    requestPasswordReset: async (effect) => {
+      const answer = await this.api(effect.origin).requestPasswordReset(effect.loginId);
+      return { minutes: answer.linkValidMinutes };
+    },
+    mfaSend: async (effect) => {
+      const sent = await this.api(effect.origin).sendCode({ challengeId: effect.challengeId, channel: effect.channel });
+      const now = this.deps.clock.now();
+      return { hint: sent.hint, expiresAt: now + sent.expiresIn * 1000, resendAt: now + sent.resendAfter * 1000 };
+    },
+    mfaEnroll: async (effect) => enrollmentView(await this.api(effect.origin).enroll(effect.challengeId)),
+    mfaVerify: (effect) => this.verifySecondFactor(effect),
+    oidcSignIn: (effect, report) => this.browserSignIn(effect, report),
+    oidcDevice: (effect, report) => this.browserSignIn(effect, report),
+    oidcReopen: async () => {
+      if (this.#browserFlow?.url)
+        await this.deps.browser.open(this.#browserFlow.url, new URL(this.#browserFlow.url).origin);
+      return null;
+    },
+    oidcCancel: () => {
+      this.#browserFlow?.abort.abort();
+      return Promise.resolve(null);
+    },
+    signOut: (effect) => this.signOut(effect.origin, effect.forget),
+    saveSession: (effect) => this.saveUnsavedSession(effect.origin),
+    security: (effect) => this.security(effect.origin, effect.action),
+    otp: async (effect) => {
+      const api = this.api(effect.origin);
+      const settings = await this.deps.settings.read();
+      if (effect.action.kind === 'load') {
+        const options = await this.withAccessToken(settings, effect.origin, (token) => api.otpOptions(token));
+        return { kind: 'options', authenticator: options.authenticator };
       }
-      case 'discover': {
-        const response = await this.api(effect.origin).discover({ loginId: effect.loginId });
-        if (response.server.origin !== effect.origin) {
-          throw new KeywayError(
-            'server_bad_response',
-            `The server at ${new URL(effect.origin).host} answered for another server.`,
-          );
-        }
-        return { type: 'discovery.succeeded', response };
-      }
-      case 'signIn':
-        return this.passwordSignIn(effect.target, effect.password, effect.pending);
-      case 'oidcSignIn':
-      case 'oidcDevice':
-        return this.browserSignIn(effect, emit);
-      case 'mfaSend': {
-        const sent = await this.api(effect.origin).sendCode({
-          challengeId: effect.challengeId,
-          channel: effect.channel,
-        });
-        const now = this.deps.clock.now();
-        return {
-          type: 'mfa.codeSent',
-          sent: { hint: sent.hint, expiresAt: now + sent.expiresIn * 1000, resendAt: now + sent.resendAfter * 1000 },
-        };
-      }
-      case 'mfaEnroll': {
-        const enrollment = await this.api(effect.origin).enroll(effect.challengeId);
-        // The QR code is drawn here, on this device: the secret never goes to a third-party renderer.
-        const svg = await QRCode.toString(enrollment.otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-        return {
-          type: 'mfa.enrollment',
-          enrollment: {
-            qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`,
-            secret: enrollment.secret,
-          },
-        };
-      }
-      case 'mfaVerify':
-        return this.verifySecondFactor(effect);
-      case 'security':
-        return this.security(effect.origin, effect.action);
-      case 'oidcReopen':
-        if (this.#browserFlow?.url)
-          await this.deps.browser.open(this.#browserFlow.url, new URL(this.#browserFlow.url).origin);
-        return null;
-      case 'oidcCancel':
-        this.#browserFlow?.abort.abort();
-        return null;
-      case 'resume':
-        return this.resume(effect.target);
-      case 'acceptLicense': {
-        const settings = await this.deps.settings.read();
-        const profiles = settings.profiles.map((p) =>
-          p.origin === effect.origin ? { ...p, acceptedLicenseVersion: effect.version } : p,
-        );
-        await this.deps.settings.write({ ...settings, profiles });
-        return { type: 'profiles.changed', profiles: this.remember({ ...settings, profiles }) };
-      }
-      case 'signOut':
-        return this.signOut(effect.origin, effect.forget);
-      case 'saveSession':
-        return this.saveUnsavedSession(effect.origin);
-    }
-  }
+      const proof = effect.action.proof;
+      const issued = await this.withAccessToken(settings, effect.origin, (token) => api.issueOtp(token, proof));
+      const issuedAt = this.deps.clock.now();
+      return { kind: 'issued', otp: issued.otp, issuedAt, expiresAt: issuedAt + issued.expiresIn * 1000 };
+    },
+    otpTimer: (effect, report) => {
+      // Not awaited: a running OTP must not count as work in progress (KeywayCore.settled()).
+      const timer = setTimeout(
+        () => report({ type: 'otp.expired' }),
+        Math.max(0, effect.expiresAt - this.deps.clock.now()),
+      );
+      timer.unref();
+      return Promise.resolve(null);
+    },
+  };
 
   /** "Try again" after the keychain refused a session: stores the refresh token kept in memory. */
-  private async saveUnsavedSession(origin: string): Promise<OnboardingEvent> {
+  private async saveUnsavedSession(origin: string): Promise<null> {
     const refreshToken = this.#unsavedRefreshTokens.get(origin);
     if (refreshToken !== undefined) {
       const settings = await this.deps.settings.read();
       await this.deps.secrets.set(refreshTokenAccount(settings.installationId, origin), refreshToken);
       this.#unsavedRefreshTokens.delete(origin);
     }
-    return { type: 'session.saved' };
+    return null;
   }
 
   private async passwordSignIn(
     target: ProfileSummary,
     password: string,
     pending: PendingProfile | null,
-  ): Promise<OnboardingEvent> {
+  ): Promise<EffectOutcomes['signIn']> {
     const settings = await this.deps.settings.read();
     const api = this.api(target.origin);
     // A remembered device proves itself with its key over a fresh nonce; a failure just means MFA.
@@ -263,7 +231,7 @@ export class OnboardingService {
       installationId: settings.installationId,
       ...(deviceProof ? { deviceProof } : {}),
     });
-    if ('status' in tokens) return { type: 'mfa.required', challenge: tokens };
+    if ('status' in tokens) return { mfa: tokens };
     const profile = pending
       ? profileFrom(pending, tokens.user, settings, this.deps.clock.now())
       : this.existing(settings, target.origin);
@@ -274,7 +242,7 @@ export class OnboardingService {
     });
   }
 
-  private async verifySecondFactor(effect: Extract<OnboardingEffect, { type: 'mfaVerify' }>): Promise<OnboardingEvent> {
+  private async verifySecondFactor(effect: EffectOf<'mfaVerify'>): Promise<SignedIn> {
     const settings = await this.deps.settings.read();
     const device = effect.remember ? createDeviceKey() : null;
     const session = await this.api(effect.target.origin).verify({
@@ -304,16 +272,11 @@ export class OnboardingService {
       user: session.user,
       license: session.license,
     });
-    return result.type === 'signIn.succeeded' && notice !== null && result.notice === null
-      ? { ...result, notice }
-      : result;
+    return notice !== null && result.notice === null ? { ...result, notice } : result;
   }
 
   /** The profile's security page: reads and changes authenticators and remembered devices. */
-  private async security(
-    origin: string,
-    action: Extract<OnboardingEffect, { type: 'security' }>['action'],
-  ): Promise<OnboardingEvent> {
+  private async security(origin: string, action: SecurityAction): Promise<EffectOutcomes['security']> {
     const settings = await this.deps.settings.read();
     const keyAccount = deviceKeyAccount(settings.installationId, origin);
     const api = this.api(origin);
@@ -337,7 +300,7 @@ export class OnboardingService {
           api.addAuthenticator(token, action.password),
         );
         return {
-          type: 'security.enrolling',
+          kind: 'enrolling',
           enrolling: { ...(await enrollmentView(enrollment)), enrollmentId: enrollment.enrollmentId },
         };
       }
@@ -353,7 +316,7 @@ export class OnboardingService {
     }
     const overview = await this.withAccessToken(settings, origin, (token) => api.mfaOverview(token));
     return {
-      type: 'security.loaded',
+      kind: 'loaded',
       overview,
       thisDevice: (await loadDeviceKey(this.deps.secrets, keyAccount))?.deviceId ?? null,
     };
@@ -384,10 +347,7 @@ export class OnboardingService {
     return call(tokens.accessToken);
   }
 
-  private async browserSignIn(
-    effect: Extract<OnboardingEffect, { type: 'oidcSignIn' | 'oidcDevice' }>,
-    emit: (event: OnboardingEvent) => void,
-  ): Promise<OnboardingEvent> {
+  private async browserSignIn(effect: EffectOf<'oidcSignIn' | 'oidcDevice'>, report: Report): Promise<SignedIn> {
     const { target, pending, provider, loginHint } = effect;
     this.#browserFlow?.abort.abort();
     const flow = { abort: new AbortController(), url: null as string | null };
@@ -396,11 +356,11 @@ export class OnboardingService {
       const session =
         effect.type === 'oidcDevice'
           ? await this.#oidc.signInWithDeviceCode(provider, loginHint, flow.abort.signal, (code) =>
-              emit({ type: 'oidc.device', code }),
+              report({ type: 'oidc.deviceCodeIssued', code }),
             )
           : await this.#oidc.signIn(provider, loginHint, flow.abort.signal, (url) => {
               flow.url = url;
-              emit({ type: 'oidc.opened' });
+              report({ type: 'oidc.opened' });
             });
       const settings = await this.deps.settings.read();
       const user = session.user ?? { loginId: target.loginId, displayName: target.displayName, email: '' };
@@ -413,7 +373,8 @@ export class OnboardingService {
     }
   }
 
-  private async resume(target: ProfileSummary): Promise<OnboardingEvent> {
+  /** A silent sign-in with the stored session; whether a failure means the session ended is start/'s rule. */
+  private async resume(target: ProfileSummary): Promise<ResumeOutcome> {
     let settings: Settings;
     let refreshToken: string | null;
     try {
@@ -428,22 +389,18 @@ export class OnboardingService {
         refreshToken = await this.deps.secrets.get(account);
       }
     } catch (error) {
-      const shape = toShape(error);
-      // The keychain is locked or away: the session may be fine, so offer Try again, not the password.
-      return { type: 'resume.failed', error: shape, sessionEnded: !shape.code.startsWith('keychain_') };
+      return { kind: 'unreadable', error: toShape(error) };
     }
     const profile = settings.profiles.find((p) => p.origin === target.origin);
-    if (refreshToken === null || !profile) return { type: 'resume.failed', error: null, sessionEnded: true };
+    if (refreshToken === null || !profile) return { kind: 'noSession' };
     try {
       const session = await this.refresh(profile, refreshToken);
-      return await this.completeSignIn(settings, profile, session);
+      return { kind: 'signedIn', signedIn: await this.completeSignIn(settings, profile, session) };
     } catch (error) {
-      const shape = toShape(error);
-      const ended = shape.code === 'session_invalid' || shape.code === 'unauthorized';
       // A token the server refuses is worthless: remove it so no later start tries it again.
-      if (ended)
+      if (sessionRefused(toShape(error)))
         await this.deps.secrets.delete(refreshTokenAccount(settings.installationId, target.origin)).catch(() => false);
-      return { type: 'resume.failed', error: shape, sessionEnded: ended };
+      throw error;
     }
   }
 
@@ -462,8 +419,8 @@ export class OnboardingService {
     };
   }
 
-  /** Stores the session (refresh token to the keychain, profile to settings) and reports where to go. */
-  private async completeSignIn(settings: Settings, profile: Profile, session: Session): Promise<OnboardingEvent> {
+  /** Stores the session (refresh token to the keychain, profile to settings) and says who signed in. */
+  private async completeSignIn(settings: Settings, profile: Profile, session: Session): Promise<SignedIn> {
     let notice: KeywayErrorShape | null = null;
     if (session.accessToken) this.#accessTokens.set(profile.origin, session.accessToken);
     const account = refreshTokenAccount(settings.installationId, profile.origin);
@@ -480,17 +437,16 @@ export class OnboardingService {
     const updated: Profile = { ...profile, user: session.user ?? profile.user };
     const next = withProfile(settings, updated);
     await this.deps.settings.write(next);
-    const license = session.license;
     return {
-      type: 'signIn.succeeded',
       home: homeOf(updated),
-      profiles: this.remember(next),
+      profiles: summaries(next),
       notice,
-      licenseUpdate: license === null || updated.acceptedLicenseVersion === license.version ? null : license,
+      license: session.license,
+      acceptedLicenseVersion: updated.acceptedLicenseVersion,
     };
   }
 
-  private async signOut(origin: string, forget: boolean): Promise<OnboardingEvent> {
+  private async signOut(origin: string, forget: boolean): Promise<EffectOutcomes['signOut']> {
     this.#accessTokens.delete(origin);
     let settings = await this.deps.settings.read();
     const account = refreshTokenAccount(settings.installationId, origin);
@@ -529,7 +485,7 @@ export class OnboardingService {
       };
       await this.deps.settings.write(settings);
     }
-    return { type: 'signedOut', profiles: this.remember(settings), forgot: forget };
+    return { profiles: summaries(settings), forgot: forget };
   }
 
   private existing(settings: Settings, origin: string): Profile {
@@ -542,18 +498,16 @@ export class OnboardingService {
     return profile;
   }
 
-  private remember(settings: Settings): ProfileSummary[] {
-    this.#profiles = summaries(settings);
-    return this.#profiles;
-  }
-
   private api(origin: string): ServerApi {
     assertPlainHttpAllowed(origin, this.deps.plainHttpLoopback);
     return new ServerApi(origin, this.deps.fetch, this.deps.networkTimeoutMs);
   }
 }
 
-/** The QR code is drawn here, on this device: the secret never goes to a third-party renderer. */
+/**
+ * An authenticator to enrol, as the screens show it (MFA enrolment and the security page). The QR code
+ * is drawn here, on this device: the secret never goes to a third-party renderer.
+ */
 async function enrollmentView(enrollment: {
   otpauthUri: string;
   secret: string;
@@ -561,3 +515,16 @@ async function enrollmentView(enrollment: {
   const svg = await QRCode.toString(enrollment.otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   return { qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, secret: enrollment.secret };
 }
+
+/**
+ * The server's answer names the server it speaks for; it must be the one asked, or a server could hand
+ * the user to another one (its answer would then be believed for the wrong origin).
+ */
+function answeredFor<T>(asked: string, answered: string, answer: T): T {
+  if (answered !== asked)
+    throw new KeywayError('server_bad_response', `The server at ${new URL(asked).host} answered for another server.`);
+  return answer;
+}
+
+type Report = (event: OnboardingEvent) => void;
+type Runner<T extends OnboardingEffect['type']> = (effect: EffectOf<T>, report: Report) => Promise<EffectOutcomes[T]>;

@@ -2,9 +2,23 @@ import type { DeploymentConfig, DiscoveryResponse, License, ServerFeatures, Sign
 import type { KeywayErrorShape } from '../../../protocol/errors';
 import type { MfaChannel, MfaOverview, MfaRequired } from '../../../protocol/mfa';
 import type { Policy } from '../ports';
-import type { OtpScreen, PasswordResetRequest, SelfServiceEffect, SelfServiceEvent } from './self-service-states';
+import type { BrowserSignInEffect, BrowserSignInScreen } from './browser-sign-in/step';
+import type { ConfirmServerScreen, DeploymentEffect, RedeemingScreen, WelcomeScreen } from './deployment/step';
+import type { DiscoveringScreen, DiscoveryEffect, LoginIdScreen, ManualLoginScreen } from './discovery/step';
+import type { HomeEffect, HomeScreen, SigningOutScreen } from './home/step';
+import type { ImportScreen } from './import/step';
+import type { LicenseEffect, LicenseScreen, LicenseUpdateScreen } from './license/step';
+import type { MfaEffect, MfaScreen } from './mfa/step';
+import type { OtpEffect, OtpOutcome, OtpProof, OtpScreen } from './otp/step';
+import type { PasswordResetEffect } from './password-reset/step';
+import type { PasswordEffect, PasswordOutcome, PasswordScreen, SigningInScreen } from './password/step';
+import type { SecurityEffect, SecurityOutcome, SecurityScreen } from './security/step';
+import type { ResumeFailedScreen, ResumeOutcome, ResumingScreen, StartEffect, StartingScreen } from './start/step';
 
-/** The types of the onboarding machine: its states, the events it reacts to, the effects it asks for. */
+/**
+ * The types the steps share: the context, the profile data that travels between steps, and the unions
+ * of every step's screens, events and effects. Each screen and effect is declared in its step's folder.
+ */
 
 export interface ProfileSummary {
   readonly origin: string;
@@ -78,84 +92,38 @@ export interface HomeInfo {
   readonly email: string;
 }
 
+/** What a successful sign-in hands over, whichever way it happened (the effect runner's answer). */
+export interface SignedIn {
+  readonly home: HomeInfo;
+  readonly profiles: readonly ProfileSummary[];
+  /** Something to say on Home, e.g. that the keychain refused the session. */
+  readonly notice: KeywayErrorShape | null;
+  /** The server's current license (password sessions); null when the sign-in path does not tell. */
+  readonly license: License | null;
+  readonly acceptedLicenseVersion: string | null;
+}
+
+/** Every screen, one line per step folder (in journey order). */
 export type Screen =
-  | { readonly kind: 'starting' }
-  | { readonly kind: 'welcome'; readonly input: string; readonly error: KeywayErrorShape | null }
-  | {
-      readonly kind: 'manualLogin';
-      readonly host: string;
-      readonly loginId: string;
-      readonly error: KeywayErrorShape | null;
-    }
-  | {
-      readonly kind: 'loginId';
-      readonly origin: string;
-      readonly serverName: string | null;
-      readonly loginId: string;
-      readonly error: KeywayErrorShape | null;
-      /** False when there is nowhere to go back to (a server preset by policy). */
-      readonly canGoBack: boolean;
-    }
-  | { readonly kind: 'discovering'; readonly origin: string; readonly loginId: string; readonly returnTo: Screen }
-  | {
-      readonly kind: 'confirmServer';
-      readonly deployment: ParsedDeployment;
-      readonly error: KeywayErrorShape | null;
-      readonly returnTo: Screen;
-    }
-  | { readonly kind: 'redeeming'; readonly deployment: ParsedDeployment; readonly returnTo: Screen }
-  | { readonly kind: 'importProfile'; readonly pending: PendingProfile }
-  | { readonly kind: 'license'; readonly pending: PendingProfile }
-  | { readonly kind: 'licenseUpdate'; readonly home: HomeInfo; readonly license: License }
-  | {
-      readonly kind: 'password';
-      readonly target: ProfileSummary;
-      readonly pending: PendingProfile | null;
-      readonly error: KeywayErrorShape | null;
-      /** "Forgot your password?" was pressed: the request, then the e-mail sent (password-reset-step.ts). */
-      readonly reset?: PasswordResetRequest | null;
-    }
-  | { readonly kind: 'signingIn'; readonly target: ProfileSummary; readonly pending: PendingProfile | null }
-  | {
-      readonly kind: 'mfa';
-      readonly target: ProfileSummary;
-      readonly pending: PendingProfile | null;
-      readonly challenge: MfaRequired;
-      readonly channel: MfaChannel | null;
-      readonly sent: SentCode | null;
-      readonly enrollment: Enrollment | null;
-      readonly busy: boolean;
-      readonly error: KeywayErrorShape | null;
-    }
-  | {
-      readonly kind: 'browserSignIn';
-      readonly target: ProfileSummary;
-      readonly pending: PendingProfile | null;
-      readonly provider: { readonly issuer: string; readonly clientId: string };
-      readonly loginHint: string | null;
-      /** False until the authorization URL is known; then "Open the browser again" works. */
-      readonly opened: boolean;
-      /** 'device' once the user chose the device authorization grant (RFC 8628). */
-      readonly mode: 'redirect' | 'device';
-      /** The code to show in device mode, once the provider issued it. */
-      readonly device: DeviceCode | null;
-      readonly error: KeywayErrorShape | null;
-      readonly returnTo: Screen;
-    }
-  | { readonly kind: 'resuming'; readonly target: ProfileSummary }
-  | { readonly kind: 'resumeFailed'; readonly target: ProfileSummary; readonly error: KeywayErrorShape }
-  | { readonly kind: 'home'; readonly home: HomeInfo; readonly notice: KeywayErrorShape | null }
-  | { readonly kind: 'signingOut'; readonly home: HomeInfo; readonly forget: boolean }
-  | {
-      readonly kind: 'security';
-      readonly home: HomeInfo;
-      readonly overview: MfaOverview | null;
-      /** This device's own trusted-device id, so the list can say "this device". */
-      readonly thisDevice: string | null;
-      readonly enrolling: (Enrollment & { readonly enrollmentId: string }) | null;
-      readonly busy: boolean;
-      readonly error: KeywayErrorShape | null;
-    }
+  | StartingScreen
+  | ResumingScreen
+  | ResumeFailedScreen
+  | WelcomeScreen
+  | ConfirmServerScreen
+  | RedeemingScreen
+  | ManualLoginScreen
+  | LoginIdScreen
+  | DiscoveringScreen
+  | ImportScreen
+  | LicenseScreen
+  | LicenseUpdateScreen
+  | PasswordScreen
+  | SigningInScreen
+  | MfaScreen
+  | BrowserSignInScreen
+  | HomeScreen
+  | SigningOutScreen
+  | SecurityScreen
   | OtpScreen;
 
 export interface OnboardingState {
@@ -164,14 +132,14 @@ export interface OnboardingState {
 }
 
 export type OnboardingEvent =
-  // From the service
+  // From the effect runner (service.ts)
   | {
       readonly type: 'started';
       readonly profiles: readonly ProfileSummary[];
       readonly resume: ProfileSummary | null;
       readonly notice?: KeywayErrorShape | null;
     }
-  | { readonly type: 'startFailed'; readonly error: KeywayErrorShape }
+  | { readonly type: 'start.failed'; readonly error: KeywayErrorShape }
   | { readonly type: 'redeem.succeeded'; readonly config: DeploymentConfig }
   | { readonly type: 'redeem.failed'; readonly error: KeywayErrorShape }
   | { readonly type: 'discovery.succeeded'; readonly response: DiscoveryResponse }
@@ -187,15 +155,17 @@ export type OnboardingEvent =
   | { readonly type: 'signIn.failed'; readonly error: KeywayErrorShape }
   | { readonly type: 'mfa.required'; readonly challenge: MfaRequired }
   | { readonly type: 'mfa.codeSent'; readonly sent: SentCode }
-  | { readonly type: 'mfa.enrollment'; readonly enrollment: Enrollment }
+  | { readonly type: 'mfa.enrollmentReceived'; readonly enrollment: Enrollment }
   | { readonly type: 'mfa.failed'; readonly error: KeywayErrorShape }
   | { readonly type: 'oidc.opened' }
-  | { readonly type: 'oidc.device'; readonly code: DeviceCode }
+  | { readonly type: 'oidc.deviceCodeIssued'; readonly code: DeviceCode }
   | { readonly type: 'resume.failed'; readonly error: KeywayErrorShape | null; readonly sessionEnded: boolean }
   | { readonly type: 'signedOut'; readonly profiles: readonly ProfileSummary[]; readonly forgot: boolean }
+  /** Signing out or forgetting could not finish (the settings file could not be read or written). */
+  | { readonly type: 'signOut.failed' }
   | { readonly type: 'profiles.changed'; readonly profiles: readonly ProfileSummary[] }
   | { readonly type: 'security.loaded'; readonly overview: MfaOverview; readonly thisDevice: string | null }
-  | { readonly type: 'security.enrolling'; readonly enrolling: Enrollment & { readonly enrollmentId: string } }
+  | { readonly type: 'security.enrollmentStarted'; readonly enrolling: Enrollment & { readonly enrollmentId: string } }
   | { readonly type: 'security.failed'; readonly error: KeywayErrorShape }
   | { readonly type: 'session.saved' }
   | { readonly type: 'session.saveFailed'; readonly error: KeywayErrorShape }
@@ -209,87 +179,81 @@ export type OnboardingEvent =
   | { readonly type: 'manualLogin.opened' }
   | { readonly type: 'manualLogin.changed'; readonly host: string; readonly loginId: string }
   | { readonly type: 'loginId.changed'; readonly loginId: string }
-  | { readonly type: 'next' }
-  | { readonly type: 'cancel' }
+  | { readonly type: 'next.pressed' }
+  | { readonly type: 'cancel.pressed' }
   | { readonly type: 'server.confirmed' }
   | { readonly type: 'import.chosen'; readonly from: string | null }
   | { readonly type: 'license.accepted' }
   | { readonly type: 'license.declined' }
   | { readonly type: 'password.submitted'; readonly password: string }
-  | { readonly type: 'back' }
-  | { readonly type: 'retry' }
-  | { readonly type: 'oidc.reopen' }
-  | { readonly type: 'oidc.useDevice' }
-  | { readonly type: 'mfa.choose'; readonly channel: MfaChannel }
-  | { readonly type: 'mfa.submit'; readonly code: string; readonly remember: boolean }
-  | { readonly type: 'mfa.resend' }
-  | { readonly type: 'home.security' }
-  | { readonly type: 'security.removeDevice'; readonly deviceId: string }
-  | { readonly type: 'security.removeAuthenticator'; readonly id: string; readonly password: string }
-  | { readonly type: 'security.addAuthenticator'; readonly password: string }
-  | { readonly type: 'security.confirmAuthenticator'; readonly code: string }
-  | { readonly type: 'home.signOut' }
-  | { readonly type: 'home.forget' }
-  | SelfServiceEvent;
+  | { readonly type: 'back.pressed' }
+  | { readonly type: 'retry.pressed' }
+  | { readonly type: 'browser.reopenRequested' }
+  | { readonly type: 'deviceCode.chosen' }
+  | { readonly type: 'mfaChannel.chosen'; readonly channel: MfaChannel }
+  | { readonly type: 'mfaCode.submitted'; readonly code: string; readonly remember: boolean }
+  | { readonly type: 'mfaCode.resendRequested' }
+  | { readonly type: 'security.opened' }
+  | { readonly type: 'trustedDevice.removeRequested'; readonly deviceId: string }
+  | { readonly type: 'authenticator.removeRequested'; readonly id: string; readonly password: string }
+  | { readonly type: 'authenticator.addRequested'; readonly password: string }
+  | { readonly type: 'authenticator.codeSubmitted'; readonly code: string }
+  | { readonly type: 'signOut.requested' }
+  | { readonly type: 'forgetServer.requested' }
+  | { readonly type: 'passwordReset.requested' }
+  | { readonly type: 'oneTimePassword.opened' }
+  /** The re-authentication for an OTP: the password, or an authenticator code (the command's input as it is). */
+  | ({ readonly type: 'oneTimePassword.proofSubmitted' } & OtpProof)
+  | { readonly type: 'oneTimePassword.renewRequested' }
+  // From the runner: forgot password and one-time passwords
+  | { readonly type: 'passwordReset.sent'; readonly minutes: number }
+  | { readonly type: 'passwordReset.failed'; readonly error: KeywayErrorShape }
+  | { readonly type: 'otp.loaded'; readonly authenticator: boolean }
+  | { readonly type: 'otp.issued'; readonly otp: string; readonly issuedAt: number; readonly expiresAt: number }
+  | { readonly type: 'otp.failed'; readonly error: KeywayErrorShape }
+  /** The timer of the OTP on screen ran out. */
+  | { readonly type: 'otp.expired' };
 
-/** I/O the service performs after a transition; results come back as events. */
+/** I/O the effect runner (service.ts) performs after a transition; results come back as events. */
 export type OnboardingEffect =
-  | { readonly type: 'redeem'; readonly deployment: ParsedDeployment }
-  | { readonly type: 'discover'; readonly origin: string; readonly loginId: string }
-  | {
-      readonly type: 'signIn';
-      readonly target: ProfileSummary;
-      readonly password: string;
-      readonly pending: PendingProfile | null;
-    }
-  | {
-      readonly type: 'oidcSignIn';
-      readonly target: ProfileSummary;
-      readonly pending: PendingProfile | null;
-      readonly provider: { readonly issuer: string; readonly clientId: string };
-      readonly loginHint: string | null;
-    }
-  | {
-      readonly type: 'oidcDevice';
-      readonly target: ProfileSummary;
-      readonly pending: PendingProfile | null;
-      readonly provider: { readonly issuer: string; readonly clientId: string };
-      readonly loginHint: string | null;
-    }
-  | {
-      readonly type: 'mfaSend';
-      readonly origin: string;
-      readonly challengeId: string;
-      readonly channel: 'email' | 'sms';
-    }
-  | { readonly type: 'mfaEnroll'; readonly origin: string; readonly challengeId: string }
-  | {
-      readonly type: 'mfaVerify';
-      readonly target: ProfileSummary;
-      readonly pending: PendingProfile | null;
-      readonly challengeId: string;
-      readonly channel: MfaChannel;
-      readonly code: string;
-      readonly remember: boolean;
-    }
-  | {
-      readonly type: 'security';
-      readonly origin: string;
-      readonly action:
-        | { readonly kind: 'load' }
-        | { readonly kind: 'removeDevice'; readonly deviceId: string }
-        | { readonly kind: 'removeAuthenticator'; readonly id: string; readonly password: string }
-        | { readonly kind: 'add'; readonly password: string }
-        | { readonly kind: 'confirm'; readonly enrollmentId: string; readonly code: string };
-    }
-  | { readonly type: 'oidcReopen' }
-  | { readonly type: 'oidcCancel' }
-  | { readonly type: 'resume'; readonly target: ProfileSummary }
-  | { readonly type: 'acceptLicense'; readonly origin: string; readonly version: string }
-  | { readonly type: 'signOut'; readonly origin: string; readonly forget: boolean }
-  /** Stores a session the keychain refused earlier (it was locked or unreachable), on "Try again". */
-  | { readonly type: 'saveSession'; readonly origin: string }
-  | SelfServiceEffect;
+  | StartEffect
+  | DeploymentEffect
+  | DiscoveryEffect
+  | LicenseEffect
+  | PasswordEffect
+  | PasswordResetEffect
+  | MfaEffect
+  | BrowserSignInEffect
+  | HomeEffect
+  | SecurityEffect
+  | OtpEffect;
+
+export type EffectOf<T extends OnboardingEffect['type']> = Extract<OnboardingEffect, { type: T }>;
+
+/**
+ * What the effect runner answers for each effect when it succeeds; the step that started the effect
+ * turns it into an event (its EffectResults). `null`: nothing to say.
+ */
+export interface EffectOutcomes {
+  readonly resume: ResumeOutcome;
+  readonly redeem: DeploymentConfig;
+  readonly discover: DiscoveryResponse;
+  readonly acceptLicense: readonly ProfileSummary[];
+  readonly signIn: PasswordOutcome;
+  readonly requestPasswordReset: { readonly minutes: number };
+  readonly mfaSend: SentCode;
+  readonly mfaEnroll: Enrollment;
+  readonly mfaVerify: SignedIn;
+  readonly oidcSignIn: SignedIn;
+  readonly oidcDevice: SignedIn;
+  readonly oidcReopen: null;
+  readonly oidcCancel: null;
+  readonly signOut: { readonly profiles: readonly ProfileSummary[]; readonly forgot: boolean };
+  readonly saveSession: null;
+  readonly security: SecurityOutcome;
+  readonly otp: OtpOutcome;
+  readonly otpTimer: null;
+}
 
 export interface Step {
   readonly state: OnboardingState;

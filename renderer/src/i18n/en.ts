@@ -181,5 +181,3 @@ export const en = {
       'This link is far too long to be a Keyway link. Open the link from your deployment e-mail again, or paste its code.',
   },
 } as const;
-
-export type Strings = typeof en;

@@ -1,0 +1,133 @@
+import type { KeywayErrorShape } from '../../../../protocol/errors';
+import { changedLicense } from '../license/step';
+import { managedSettings } from '../managed';
+import { openOtp } from '../otp/step';
+import { openSecurity } from '../security/step';
+import { firstScreen, signInAgain } from '../start/step';
+import type { Context, HomeInfo, OnboardingEvent, OnboardingState, SignedIn, Step } from '../states';
+import { always, go, hostOf, never, type EffectResults, type StepDefinition } from '../step';
+
+/**
+ * Home, where every sign-in lands (or on the changed license first), and signing out or forgetting the
+ * server from it. Home leads to the security page (security/) and one-time passwords (otp/).
+ */
+
+export interface HomeScreen {
+  readonly kind: 'home';
+  readonly home: HomeInfo;
+  readonly notice: KeywayErrorShape | null;
+}
+export interface SigningOutScreen {
+  readonly kind: 'signingOut';
+  readonly home: HomeInfo;
+  readonly forget: boolean;
+}
+
+export type HomeEffect =
+  | { readonly type: 'signOut'; readonly origin: string; readonly forget: boolean }
+  /** Stores a session the keychain refused earlier (it was locked or unreachable), on "Try again". */
+  | { readonly type: 'saveSession'; readonly origin: string };
+
+/** The event every successful sign-in becomes (password, MFA, browser, silent resume). */
+export function signedIn(outcome: SignedIn): Extract<OnboardingEvent, { type: 'signIn.succeeded' }> {
+  return {
+    type: 'signIn.succeeded',
+    home: outcome.home,
+    profiles: outcome.profiles,
+    notice: outcome.notice,
+    licenseUpdate: changedLicense(outcome.license, outcome.acceptedLicenseVersion),
+  };
+}
+
+/** Where a sign-in lands: Home, or first the server's changed license. */
+export function afterSignIn(
+  state: OnboardingState,
+  event: Extract<OnboardingEvent, { type: 'signIn.succeeded' }>,
+): Step {
+  const context: Context = { ...state.context, profiles: event.profiles };
+  return go(
+    { context, screen: state.screen },
+    event.licenseUpdate
+      ? { kind: 'licenseUpdate', home: event.home, license: event.licenseUpdate }
+      : { kind: 'home', home: event.home, notice: event.notice },
+  );
+}
+
+/** True when Home's notice is the keychain refusing the session, which "Try again" can fix. */
+function canRetrySave(notice: KeywayErrorShape | null): boolean {
+  return notice !== null && (notice.code === 'keychain_locked' || notice.code === 'keychain_unavailable');
+}
+
+const isPasswordProfile = (context: Context, origin: string): boolean =>
+  context.profiles.find((p) => p.origin === origin)?.method === 'password';
+
+export const homeStep: StepDefinition<'home'> = {
+  on: (state, screen, event) => {
+    const { context } = state;
+    if (event.type === 'security.opened') return openSecurity(state, screen.home);
+    // One-time passwords come from the Keyway server's API: password profiles only, like the security page.
+    if (event.type === 'oneTimePassword.opened' && isPasswordProfile(context, screen.home.origin))
+      return openOtp(state, screen.home);
+    // The keychain refused the session at sign-in; once it is unlocked (or back), store it.
+    if (event.type === 'retry.pressed' && canRetrySave(screen.notice))
+      return go(state, { ...screen }, { type: 'saveSession', origin: screen.home.origin });
+    if (event.type === 'session.saved') return go(state, { ...screen, notice: null });
+    if (event.type === 'session.saveFailed') return go(state, { ...screen, notice: event.error });
+    if (event.type === 'signOut.requested' || event.type === 'forgetServer.requested') {
+      const forget = event.type === 'forgetServer.requested';
+      return go(
+        state,
+        { kind: 'signingOut', home: screen.home, forget },
+        { type: 'signOut', origin: screen.home.origin, forget },
+      );
+    }
+    return null;
+  },
+  view: (screen, context) => ({
+    screen: 'home',
+    displayName: screen.home.displayName,
+    loginId: screen.home.loginId,
+    email: screen.home.email,
+    serverName: screen.home.serverName,
+    serverHost: hostOf(screen.home.origin),
+    notice: screen.notice ?? context.notice ?? null,
+    ...(canRetrySave(screen.notice) ? { canRetry: true } : {}),
+    managed: managedSettings(context.policy),
+    canManageSecurity: isPasswordProfile(context, screen.home.origin),
+  }),
+  acceptsLinks: always,
+};
+
+export const signingOutStep: StepDefinition<'signingOut'> = {
+  on: (state, screen, event) => {
+    // Signing out or forgetting failed (the settings file could not be read or written): the profiles
+    // are as Keyway last knew them and this one is kept, so the user lands on its sign-in page.
+    const outcome =
+      event.type === 'signedOut'
+        ? event
+        : event.type === 'signOut.failed'
+          ? { profiles: state.context.profiles, forgot: false }
+          : null;
+    if (outcome === null) return null;
+    const context: Context = { ...state.context, profiles: outcome.profiles };
+    const target = outcome.forgot ? undefined : outcome.profiles.find((p) => p.origin === screen.home.origin);
+    return go({ context, screen }, target ? signInAgain(target, null) : firstScreen(context));
+  },
+  view: (screen) => ({
+    screen: 'progress',
+    step: screen.forget ? 'forgetting' : 'signingOut',
+    serverHost: hostOf(screen.home.origin),
+  }),
+  acceptsLinks: never,
+};
+
+export const homeResults: EffectResults<HomeEffect['type']> = {
+  signOut: {
+    done: (outcome) => ({ type: 'signedOut', profiles: outcome.profiles, forgot: outcome.forgot }),
+    failed: () => ({ type: 'signOut.failed' }),
+  },
+  saveSession: {
+    done: () => ({ type: 'session.saved' }),
+    failed: (error) => ({ type: 'session.saveFailed', error }),
+  },
+};

@@ -1,0 +1,80 @@
+import type { License } from '../../../../protocol/api';
+import { welcome } from '../deployment/step';
+import { continueAfter } from '../path';
+import type { HomeInfo, PendingProfile, ProfileSummary } from '../states';
+import { go, never, type EffectResults, type StepDefinition } from '../step';
+
+/**
+ * The server's license: accepted before a new profile signs in (the new-profile path, path.ts), and
+ * again after sign-in when the server's license changed since the user accepted it (licenseUpdate).
+ */
+
+export interface LicenseScreen {
+  readonly kind: 'license';
+  readonly pending: PendingProfile;
+}
+export interface LicenseUpdateScreen {
+  readonly kind: 'licenseUpdate';
+  readonly home: HomeInfo;
+  readonly license: License;
+}
+
+export interface LicenseEffect {
+  readonly type: 'acceptLicense';
+  readonly origin: string;
+  readonly version: string;
+}
+
+/** The one constructor of the License screen: every way to it (the path, Back from sign-in) uses it. */
+export const licenseScreen = (pending: PendingProfile): LicenseScreen => ({ kind: 'license', pending });
+
+/** After sign-in: the license to accept again, when the server's differs from the one this user accepted. */
+export function changedLicense(license: License | null, acceptedVersion: string | null): License | null {
+  return license === null || acceptedVersion === license.version ? null : license;
+}
+
+export const licenseStep: StepDefinition<'license'> = {
+  on: (state, screen, event) => {
+    if (event.type === 'license.accepted') return continueAfter('license', state, screen.pending);
+    // Nothing was saved yet, so declining leaves nothing behind.
+    if (event.type === 'license.declined') return go(state, welcome());
+    return null;
+  },
+  view: (screen) => ({
+    screen: 'license',
+    serverName: screen.pending.server.name,
+    ...screen.pending.license,
+    isUpdate: false,
+  }),
+  acceptsLinks: never,
+};
+
+export const licenseUpdateStep: StepDefinition<'licenseUpdate'> = {
+  on: (state, screen, event) => {
+    if (event.type === 'license.accepted') {
+      return go(
+        state,
+        { kind: 'home', home: screen.home, notice: null },
+        { type: 'acceptLicense', origin: screen.home.origin, version: screen.license.version },
+      );
+    }
+    if (event.type === 'license.declined') {
+      return go(
+        state,
+        { kind: 'signingOut', home: screen.home, forget: false },
+        { type: 'signOut', origin: screen.home.origin, forget: false },
+      );
+    }
+    return null;
+  },
+  view: (screen) => ({ screen: 'license', serverName: screen.home.serverName, ...screen.license, isUpdate: true }),
+  acceptsLinks: never,
+};
+
+export const licenseResults: EffectResults<LicenseEffect['type']> = {
+  acceptLicense: {
+    done: (profiles: readonly ProfileSummary[]) => ({ type: 'profiles.changed', profiles }),
+    // The user is on Home already; the stored version stays the old one, so the next sign-in asks again.
+    failed: () => null,
+  },
+};

@@ -1,0 +1,180 @@
+import type { KeywayErrorShape } from '../../../../protocol/errors';
+import type { MfaChannel, MfaRequired } from '../../../../protocol/mfa';
+import { afterSignIn, signedIn } from '../home/step';
+import { passwordPage } from '../password/step';
+import type { Enrollment, OnboardingState, PendingProfile, ProfileSummary, SentCode, SignedIn, Step } from '../states';
+import { go, hostOf, never, type EffectResults, type StepDefinition } from '../step';
+
+/**
+ * The second factor after the password: pick a channel (or enrol an authenticator when policy
+ * requires one), get or read a code, submit it, optionally remembering this device.
+ */
+
+export interface MfaScreen {
+  readonly kind: 'mfa';
+  readonly target: ProfileSummary;
+  readonly pending: PendingProfile | null;
+  readonly challenge: MfaRequired;
+  readonly channel: MfaChannel | null;
+  readonly sent: SentCode | null;
+  readonly enrollment: Enrollment | null;
+  readonly busy: boolean;
+  readonly error: KeywayErrorShape | null;
+}
+
+export type MfaEffect =
+  | {
+      readonly type: 'mfaSend';
+      readonly origin: string;
+      readonly challengeId: string;
+      readonly channel: Extract<MfaChannel, 'email' | 'sms'>;
+    }
+  | { readonly type: 'mfaEnroll'; readonly origin: string; readonly challengeId: string }
+  | {
+      readonly type: 'mfaVerify';
+      readonly target: ProfileSummary;
+      readonly pending: PendingProfile | null;
+      readonly challengeId: string;
+      readonly channel: MfaChannel;
+      readonly code: string;
+      readonly remember: boolean;
+    };
+
+/**
+ * The one rule for which channels the user can choose now: those they can receive a code on, plus
+ * enrolling an authenticator when policy requires one. The step and its view both use it.
+ */
+function usableChannels(challenge: MfaRequired): MfaRequired['channels'] {
+  return challenge.channels.filter((c) => c.available || (c.channel === 'totp' && challenge.enrollmentRequired));
+}
+
+/**
+ * Whether the code field belongs on screen: a channel is chosen and, for the authenticator, the user
+ * has one or is enrolling one (an e-mail or SMS code may arrive at any time after choosing).
+ */
+function asksForCode(screen: MfaScreen): boolean {
+  if (screen.channel === null) return false;
+  if (screen.channel !== 'totp') return true;
+  return screen.enrollment !== null || screen.challenge.channels.some((c) => c.channel === 'totp' && c.available);
+}
+
+/** Enters the MFA step after the password, choosing the channel when there is only one way. */
+export function enterMfa(
+  state: OnboardingState,
+  target: ProfileSummary,
+  pending: PendingProfile | null,
+  challenge: MfaRequired,
+): Step {
+  const screen: MfaScreen = {
+    kind: 'mfa',
+    target,
+    pending,
+    challenge,
+    channel: null,
+    sent: null,
+    enrollment: null,
+    busy: false,
+    error: null,
+  };
+  const usable = usableChannels(challenge);
+  const only = usable.length === 1 ? usable[0] : undefined;
+  if (only) return choose(state, screen, only.channel) ?? go(state, screen);
+  return go(state, screen);
+}
+
+function choose(state: OnboardingState, screen: MfaScreen, channel: MfaChannel): Step | null {
+  const option = screen.challenge.channels.find((c) => c.channel === channel);
+  if (!option) return null;
+  const next: MfaScreen = { ...screen, channel, sent: null, enrollment: null, error: null };
+  const origin = screen.target.origin;
+  const challengeId = screen.challenge.challengeId;
+  if (channel === 'totp') {
+    if (option.available) return go(state, next);
+    if (!screen.challenge.enrollmentRequired) return null;
+    return go(state, { ...next, busy: true }, { type: 'mfaEnroll', origin, challengeId });
+  }
+  if (!option.available) return null;
+  return go(state, { ...next, busy: true }, { type: 'mfaSend', origin, challengeId, channel });
+}
+
+export const mfaStep: StepDefinition<'mfa'> = {
+  on: (state, screen, event) => {
+    switch (event.type) {
+      case 'signIn.succeeded':
+        return afterSignIn(state, event);
+      case 'mfaChannel.chosen':
+        return choose(state, screen, event.channel);
+      case 'mfa.codeSent':
+        return go(state, { ...screen, sent: event.sent, busy: false, error: null });
+      case 'mfa.enrollmentReceived':
+        return go(state, { ...screen, enrollment: event.enrollment, busy: false, error: null });
+      case 'mfaCode.resendRequested':
+        if (screen.channel !== 'email' && screen.channel !== 'sms') return null;
+        return go(
+          state,
+          { ...screen, busy: true },
+          {
+            type: 'mfaSend',
+            origin: screen.target.origin,
+            challengeId: screen.challenge.challengeId,
+            channel: screen.channel,
+          },
+        );
+      case 'mfaCode.submitted': {
+        if (screen.channel === null || screen.busy) return null;
+        const code = event.code.replace(/\s+/g, '');
+        if (!/^\d{6}$/.test(code))
+          return go(state, {
+            ...screen,
+            error: { code: 'mfa_code_invalid', message: 'Enter the six digits of the code.' },
+          });
+        const { target, pending } = screen;
+        return go(
+          state,
+          { ...screen, busy: true, error: null },
+          {
+            type: 'mfaVerify',
+            target,
+            pending,
+            challengeId: screen.challenge.challengeId,
+            channel: screen.channel,
+            code,
+            remember: event.remember,
+          },
+        );
+      }
+      case 'mfa.failed':
+        // A dead challenge (too many tries, expired) cannot take more codes: sign in again from the password.
+        if (event.error.code === 'mfa_too_many_attempts' || event.error.code === 'mfa_challenge_expired')
+          return go(state, passwordPage(screen.target, screen.pending, event.error));
+        return go(state, { ...screen, busy: false, error: event.error });
+      case 'back.pressed':
+        return go(state, passwordPage(screen.target, screen.pending, null));
+      default:
+        return null;
+    }
+  },
+  view: (screen) => ({
+    screen: 'mfa',
+    serverHost: hostOf(screen.target.origin),
+    loginId: screen.target.loginId,
+    channels: usableChannels(screen.challenge).map(({ channel, hint }) => ({ channel, hint })),
+    channel: screen.channel,
+    sent: screen.sent,
+    enrollment: screen.enrollment,
+    trustDays: screen.challenge.trustDays,
+    asksForCode: asksForCode(screen),
+    busy: screen.busy,
+    error: screen.error,
+  }),
+  // Half-way through signing in: a link waits until the user is signed in (or gives up).
+  acceptsLinks: never,
+};
+
+const mfaFailed = (error: KeywayErrorShape) => ({ type: 'mfa.failed', error }) as const;
+
+export const mfaResults: EffectResults<MfaEffect['type']> = {
+  mfaSend: { done: (sent: SentCode) => ({ type: 'mfa.codeSent', sent }), failed: mfaFailed },
+  mfaEnroll: { done: (enrollment: Enrollment) => ({ type: 'mfa.enrollmentReceived', enrollment }), failed: mfaFailed },
+  mfaVerify: { done: (outcome: SignedIn) => signedIn(outcome), failed: mfaFailed },
+};

@@ -1,0 +1,59 @@
+import type { View } from '../../ipc/view';
+import { KeywayError, type KeywayErrorShape } from '../../../protocol/errors';
+import type {
+  Context,
+  EffectOf,
+  EffectOutcomes,
+  OnboardingEffect,
+  OnboardingEvent,
+  OnboardingState,
+  Screen,
+  Step,
+} from './states';
+
+/**
+ * What every step of the journey answers, one folder per step (deployment/, license/, mfa/, …). The
+ * machine (machine.ts) holds one of these per screen kind, so a new screen cannot be added without
+ * saying how it moves, what it shows and whether a deep link may interrupt it.
+ */
+export interface StepDefinition<K extends Screen['kind']> {
+  /** The screen's transitions: the next step, or null when the event means nothing here. */
+  readonly on: (state: OnboardingState, screen: ScreenOf<K>, event: OnboardingEvent) => Step | null;
+  /** The view the renderer shows for this screen. */
+  readonly view: (screen: ScreenOf<K>, context: Context) => View;
+  /**
+   * Whether a deep link may start a new journey from this screen now. False while the user waits on
+   * the network or is half-way through a journey: the link then waits (KeywayCore) and opens, in
+   * arrival order, once a screen that accepts links is reached.
+   */
+  readonly acceptsLinks: (screen: ScreenOf<K>) => boolean;
+}
+
+export type ScreenOf<K extends Screen['kind']> = Extract<Screen, { kind: K }>;
+
+/**
+ * What an effect's result becomes, next to the step that starts the effect (like invoke/onDone/onError):
+ * `done` maps what the effect runner (service.ts) returned, `failed` the coded error it threw. Null: the
+ * machine hears nothing.
+ */
+export type EffectResults<T extends OnboardingEffect['type']> = {
+  readonly [K in T]: {
+    readonly done: (outcome: EffectOutcomes[K], effect: EffectOf<K>) => OnboardingEvent | null;
+    readonly failed: (error: KeywayErrorShape, effect: EffectOf<K>) => OnboardingEvent | null;
+  };
+};
+
+/** The one way a step moves: to `screen`, starting `effects` (the context is kept). */
+export function go(state: OnboardingState, screen: Screen, ...effects: OnboardingEffect[]): Step {
+  return { state: { context: state.context, screen }, effects };
+}
+
+export function toShape(error: unknown): KeywayErrorShape {
+  if (error instanceof KeywayError) return error.toShape();
+  return { code: 'internal', message: 'Something went wrong inside Keyway. Please try again.' };
+}
+
+export const hostOf = (origin: string): string => new URL(origin).host;
+
+export const always = (): boolean => true;
+export const never = (): boolean => false;
