@@ -20,7 +20,8 @@ import { oidcIssuer } from './oidc/issuer';
 import { SecretBox } from './mfa/secret-box';
 import { createOidc } from './oidc/oidc';
 import { createServices } from './services';
-import { openDatabase } from './storage/database';
+import { databaseLocation, openStorage } from './storage/database';
+import { StorageError } from './storage/storage-error';
 import { writeSetting } from './storage/settings';
 
 export interface RunningServer {
@@ -65,7 +66,19 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const outboxDir = options.outboxDir ?? path.join(options.dataDir, 'outbox');
   const sms = createSmsProvider(options.sms, outboxDir, log);
 
-  const db = openDatabase(options.dataDir);
+  // The library API reads no environment: the CLI turns KEYWAY_DATABASE_URL into options.database.
+  const storage = await openStorage(databaseLocation(options.dataDir, options.database, {}), {
+    migrations: options.migrate === false ? 'refuse' : 'apply',
+  });
+  const db = storage.sqlite;
+  if (db === undefined) {
+    await storage.close();
+    throw new StorageError(
+      'database_engine_unsupported',
+      'This build migrates a PostgreSQL database (keyway-server migrate --database …) but serves on SQLite only: ' +
+        'the stores are being ported to the asynchronous storage layer (issue 16).',
+    );
+  }
   const identity: ServerIdentity = {
     name: options.serverName ?? DEFAULT_SERVER_NAME,
     origin: '',
@@ -100,7 +113,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     oidc.provider();
   } catch (error) {
     await app?.close();
-    db.close();
+    await storage.close();
     throw error;
   }
 
@@ -132,7 +145,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     close: () =>
       (closing ??= app.close().finally(() => {
         serverMail.close();
-        db.close();
+        return storage.close();
       })),
   };
 }

@@ -32,9 +32,11 @@ export interface AdminOptions {
  * The admin service on its own, for the CLI: it opens the data dir's database beside (or without) a
  * running server; WAL and busy_timeout let both write.
  */
-export function openAdminService(options: AdminOptions): AdminService {
-  const db = openDatabase(options.dataDir);
+export async function openAdminService(options: AdminOptions): Promise<AdminService> {
+  const storage = await openDatabase(options.dataDir);
+  const db = storage.sqlite;
   try {
+    if (db === undefined) throw new Error('A data dir database is always SQLite.');
     const stored = readSetting(db, 'public_origin');
     const origin = options.publicOrigin !== undefined ? parseServerOrigin(options.publicOrigin) : (stored ?? '');
     const name = readSetting(db, 'server_name') ?? DEFAULT_SERVER_NAME;
@@ -57,11 +59,11 @@ export function openAdminService(options: AdminOptions): AdminService {
       deploymentTtlSeconds: options.deploymentTtlSeconds ?? DEFAULT_DEPLOYMENT_TTL_SECONDS,
       onClose: () => {
         mail.close();
-        db.close();
+        void storage.close();
       },
     });
   } catch (error) {
-    db.close();
+    await storage.close();
     throw error;
   }
 }

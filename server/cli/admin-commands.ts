@@ -94,7 +94,7 @@ async function withAdmin(
   run: (admin: AdminService) => void | Promise<void>,
 ): Promise<void> {
   const smtpUrl = options['smtp-url'];
-  const admin = openAdminService({
+  const admin = await openAdminService({
     dataDir: resolveDataDir(options['data-dir'], io),
     publicOrigin: options['public-origin'],
     smtp: smtpUrl === undefined ? undefined : parseSmtpUrl(smtpUrl, options['smtp-insecure'] === true),

@@ -77,7 +77,7 @@ export async function runIdpCommand(args: readonly string[], io: CliIo): Promise
   };
   const read = (file: string): string => readFileSync(path.resolve(io.cwd, file), 'utf8');
 
-  const admin = openAdminService({ dataDir: resolveDataDir(option('data-dir'), io) });
+  const admin = await openAdminService({ dataDir: resolveDataDir(option('data-dir'), io) });
   try {
     const providers = admin.identityProviders;
     const shared = {

@@ -12,6 +12,7 @@ import { SecretBox } from '../../server/mfa/secret-box';
 import { SqliteAdapter } from '../../server/oidc/adapter';
 import { loadOidcProvider } from '../../server/oidc/load';
 import { runMigrations } from '../../server/storage/migrations';
+import { sqliteStorage } from '../../server/storage/storage';
 import { openSqlite } from '../../server/storage/sqlite';
 
 /** The claims an upstream account has; `sub` is its key. */
@@ -89,7 +90,7 @@ export async function startUpstreamOidc(options: {
 
   // Real storage and keys (an in-memory SQLite with the server's schema), so the provider starts quietly.
   const db = openSqlite(':memory:');
-  runMigrations(db);
+  await runMigrations(sqliteStorage(db));
   let closed = false;
   const closeOnce = (): void => {
     if (!closed) db.close();

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeploymentStore } from '../../../server/deployments/deployment-store';
-import { openDatabase, type Db } from '../../../server/storage/database';
+import { openSqliteDataDir, type Db } from '../../../server/storage/database';
 
 let dir: string;
 const open: Db[] = [];
@@ -13,19 +13,19 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function database(): Db {
-  const db = openDatabase(dir);
+async function database(): Promise<Db> {
+  const db = await openSqliteDataDir(dir);
   open.push(db);
   return db;
 }
 
 describe('DeploymentStore.claim', () => {
-  it('lets one claim win across two connections to the same file', () => {
+  it('lets one claim win across two connections to the same file', async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'keyway-unit-'));
     let now = 1_000_000;
     const clock = () => now;
-    const first = database();
-    const second = database();
+    const first = await database();
+    const second = await database();
     first
       .prepare(
         "INSERT INTO users (id, login_id, email, display_name, password_hash, created_at, password_changed_at) VALUES (1, 'ana', 'ana@example.com', 'Ana', 'x', 0, 0)",

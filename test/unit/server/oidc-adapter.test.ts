@@ -5,15 +5,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SecretBox } from '../../../server/mfa/secret-box';
 import { SqliteAdapter } from '../../../server/oidc/adapter';
 import { loadOidcSecrets } from '../../../server/oidc/keys';
-import { openDatabase, type Db } from '../../../server/storage/database';
+import { openSqliteDataDir, type Db } from '../../../server/storage/database';
 
 let dir: string;
 let db: Db;
 let now: number;
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'keyway-unit-oidc-'));
-  db = openDatabase(dir);
+  db = await openSqliteDataDir(dir);
   now = 1_700_000_000_000;
 });
 
@@ -91,7 +91,7 @@ describe('the provider keys', () => {
     expect(loadOidcSecrets(db, SecretBox.inDataDir(dir)).cookieKeys).toEqual([legacy]);
   });
 
-  it('are generated once and read back unchanged', () => {
+  it('are generated once and read back unchanged', async () => {
     const first = loadOidcSecrets(db, SecretBox.inDataDir(dir));
     expect(first.signingKeys).toHaveLength(1);
     expect(first.signingKeys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
@@ -99,7 +99,7 @@ describe('the provider keys', () => {
     expect(first.cookieKeys).toHaveLength(1);
     expect(first.csrfKey).toHaveLength(32);
 
-    const again = openDatabase(dir);
+    const again = await openSqliteDataDir(dir);
     try {
       expect(loadOidcSecrets(again, SecretBox.inDataDir(dir))).toEqual(first);
     } finally {
