@@ -23,7 +23,20 @@ export const InstallationId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 
 export const SignInMethod = z.discriminatedUnion('method', [
   z.strictObject({ method: z.literal('password') }),
-  z.strictObject({ method: z.literal('oidc'), issuer: z.url(), clientId: z.string().min(1) }),
+  z.strictObject({
+    method: z.literal('oidc'),
+    issuer: z.url(),
+    clientId: z.string().min(1),
+    /**
+     * Only in a deployment redemption's answer, for this server's own provider: a single-purpose secret
+     * the installation sends as the authorization request's `keyway_enrolment` parameter, so that its
+     * first sign-in may enrol a first authenticator (server/mfa/enrolment.ts). Never stored by Keyway.
+     */
+    enrolmentTicket: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/)
+      .optional(),
+  }),
 ]);
 export type SignInMethod = z.infer<typeof SignInMethod>;
 
@@ -143,6 +156,11 @@ export const DiscoveryResponse = z.strictObject({
 export type DiscoveryResponse = z.infer<typeof DiscoveryResponse>;
 
 /** The reference server's first-party OIDC client for Keyway (public client, PKCE S256). */
+/**
+ * The authorization request parameter that carries a deployment redemption's enrolment ticket (see
+ * SignInMethod's `enrolmentTicket`) to this server's own OpenID Provider.
+ */
+export const KEYWAY_ENROLMENT_PARAM = 'keyway_enrolment';
 export const KEYWAY_OIDC_CLIENT_ID = 'keyway-desktop';
 /** RFC 8252 §7.1 private-use scheme redirect, registered beside `keyway://`. */
 export const KEYWAY_OIDC_CUSTOM_REDIRECT = 'dev.keyway.app:/oauth/callback';

@@ -10,6 +10,9 @@ import type { SignInPolicy } from '../discovery/sign-in-policy';
 import { SERVER_FEATURES, userSummary } from '../users/user-summary';
 import type { DeploymentStore } from './deployment-store';
 
+/** 256 random bits: the enrolment ticket is a bearer secret for one installation's first enrolment. */
+const ENROLMENT_TICKET_BYTES = 32;
+
 export interface IssuedDeployment {
   /** The authentication code in its display form. */
   code: string;
@@ -71,7 +74,7 @@ export class DeploymentService {
       case 'repeated': {
         const user = this.users.findById(claim.userId);
         if (!user) throw unknown();
-        return this.configFor(user);
+        return this.withEnrolmentTicket(this.configFor(user), claim.deploymentId);
       }
     }
   }
@@ -85,6 +88,22 @@ export class DeploymentService {
       license: this.identity.license,
       features: this.features(),
     };
+  }
+
+  /**
+   * A unified-login installation signs in on this server's own provider pages, which cannot see an
+   * installation id. The redemption hands it a fresh random ticket, which it sends back as the
+   * authorization request's `keyway_enrolment` parameter; the provider then binds that sign-in's
+   * second step to this installation, so its first enrolment is allowed as on the password API
+   * (server/mfa/enrolment.ts).
+   */
+  private withEnrolmentTicket(config: DeploymentConfig, deploymentId: number): DeploymentConfig {
+    const { signIn } = config;
+    // Unified login is always this server's own provider (sign-in-policy.ts), brokering any upstream IdP.
+    if (signIn.method !== 'oidc') return config;
+    const ticket = randomBytes(ENROLMENT_TICKET_BYTES).toString('base64url');
+    this.deployments.setEnrolmentTicket(deploymentId, sha256Hex(ticket));
+    return { ...config, signIn: { ...signIn, enrolmentTicket: ticket } };
   }
 }
 

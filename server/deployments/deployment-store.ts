@@ -1,7 +1,9 @@
 import { REDEEM_GRACE_MS } from '../config';
 import type { Db } from '../storage/database';
 
-export type Claim = { outcome: 'claimed' | 'repeated'; userId: number } | { outcome: 'unknown' | 'expired' | 'used' };
+export type Claim =
+  | { outcome: 'claimed' | 'repeated'; userId: number; deploymentId: number }
+  | { outcome: 'unknown' | 'expired' | 'used' };
 
 interface DeploymentRow {
   id: number;
@@ -48,9 +50,21 @@ export class DeploymentStore {
             'UPDATE deployments SET redeemed_at = ?, redeemed_by = ? WHERE id = ? AND redeemed_at IS NULL',
           )
           .run(now, installationId, row.id);
-        return claimed.changes === 1 ? { outcome: 'claimed', userId: row.user_id } : { outcome: 'used' };
+        return claimed.changes === 1
+          ? { outcome: 'claimed', userId: row.user_id, deploymentId: row.id }
+          : { outcome: 'used' };
       })
       .immediate();
+  }
+
+  /**
+   * Stores SHA-256 of a redeemed deployment's enrolment ticket (server/mfa/enrolment.ts), replacing any
+   * earlier one: a repeated redemption hands out a new ticket and the old one stops working.
+   */
+  setEnrolmentTicket(deploymentId: number, ticketHash: string): void {
+    this.db
+      .prepare<[string, number]>('UPDATE deployments SET enrolment_ticket_hash = ? WHERE id = ?')
+      .run(ticketHash, deploymentId);
   }
 
   /**
@@ -59,7 +73,7 @@ export class DeploymentStore {
    */
   private again(row: DeploymentRow, redeemedAt: number, installationId: string, now: number): Claim {
     return row.redeemed_by === installationId && now - redeemedAt < REDEEM_GRACE_MS
-      ? { outcome: 'repeated', userId: row.user_id }
+      ? { outcome: 'repeated', userId: row.user_id, deploymentId: row.id }
       : { outcome: 'used' };
   }
 }

@@ -1,3 +1,4 @@
+import { sha256Hex } from '../security/digest';
 import type { Db } from '../storage/database';
 
 /**
@@ -12,9 +13,10 @@ export const FRESH_DEPLOYMENT_MS = 60 * 60 * 1000;
  * enrolment"). A password alone must never be enough, or whoever has the password registers their own
  * authenticator and passes enforced MFA. Allowed only for the first sign-in of an installation that
  * redeemed a deployment of this user within FRESH_DEPLOYMENT_MS: no session of that installation has
- * started since the redemption. The provider's pages and /account have no installation, so they never
- * enrol a first authenticator: there the user signs in with another way (e-mail, SMS) and adds the app
- * from their profile, or asks IT for a new deployment.
+ * started since the redemption. The provider's pages have no installation of their own: a unified-login
+ * installation names itself with the enrolment ticket its redemption returned (`installationForTicket`).
+ * Without one (any other browser, /account) they never enrol a first authenticator on the password
+ * alone: the user proves it with an e-mail/SMS code, or asks IT for a new deployment.
  */
 export class FirstEnrolment {
   constructor(
@@ -37,5 +39,22 @@ export class FirstEnrolment {
       )
       .get(userId, installationId, redeemed);
     return signedInSince === undefined;
+  }
+
+  /**
+   * The installation whose fresh redemption of this user's deployment handed out `ticket`, if the ticket
+   * is that one's and still inside FRESH_DEPLOYMENT_MS; else undefined. Bound to the user, so a ticket
+   * never helps with another account. allowedFor then applies the same first-sign-in rule.
+   */
+  installationForTicket(userId: number, ticket: unknown): string | undefined {
+    if (typeof ticket !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(ticket)) return undefined;
+    return (
+      this.db
+        .prepare<[string, number, number], { redeemed_by: string | null }>(
+          `SELECT redeemed_by FROM deployments
+           WHERE enrolment_ticket_hash = ? AND user_id = ? AND redeemed_at > ?`,
+        )
+        .get(sha256Hex(ticket), userId, this.clock() - FRESH_DEPLOYMENT_MS)?.redeemed_by ?? undefined
+    );
   }
 }

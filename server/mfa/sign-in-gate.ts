@@ -64,11 +64,16 @@ export class MfaGate {
     };
   }
 
-  /** The provider's pages: a challenge bound to the interaction, or undefined when the password is enough. */
-  startForInteraction(user: UserRecord, interactionUid: string): Challenge | undefined {
+  /**
+   * The provider's pages: a challenge bound to the interaction, or undefined when the password is enough.
+   * `enrolmentTicket` is the authorization request's `keyway_enrolment` parameter: when it is this
+   * user's fresh redemption's ticket, the challenge is bound to that installation too (enrolment.ts).
+   */
+  startForInteraction(user: UserRecord, interactionUid: string, enrolmentTicket?: unknown): Challenge | undefined {
     const policy = this.deps.policy.read();
     if (!mfaApplies(policy, this.factorsOf(user))) return undefined;
-    return this.deps.challenges.start(user.id, { interactionUid }).challenge;
+    const installationId = this.deps.enrolment.installationForTicket(user.id, enrolmentTicket);
+    return this.deps.challenges.start(user.id, { interactionUid, installationId }).challenge;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Interaction } from 'oidc-provider';
+import { KEYWAY_ENROLMENT_PARAM } from '../../protocol/api';
 import { KeywayError } from '../../protocol/errors';
 import { FAILURE_STATUS, FederationError } from '../federation/federation-errors';
 import type { IdentityProvider } from '../federation/provider-config';
@@ -72,7 +73,8 @@ export function registerFederationInteractionRoutes(
     } catch (error) {
       return sendFederationError(deps, reply, error, undefined);
     }
-    if (deps.mfa.gate.startForInteraction(user, details.uid)) return startMfa(deps, reply, details);
+    if (deps.mfa.gate.startForInteraction(user, details.uid, details.params[KEYWAY_ENROLMENT_PARAM]))
+      return startMfa(deps, reply, details);
     return finishLogin(deps, request, reply, details, String(user.id), []);
   });
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Interaction } from 'oidc-provider';
-import { LoginId, Password } from '../../protocol/api';
+import { KEYWAY_ENROLMENT_PARAM, LoginId, Password } from '../../protocol/api';
 import { KeywayError } from '../../protocol/errors';
 import { statusOf } from '../http/problem';
 import { createLimiter } from '../http/rate-limiter';
@@ -94,7 +94,8 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
         return showSignIn(deps, reply, details, { status: statusOf(error.code), login, error: error.message });
       }
       // The login is finished only once the second step succeeds, in the same interaction.
-      if (deps.mfa.gate.startForInteraction(user, details.uid)) return startMfa(deps, reply, details);
+      if (deps.mfa.gate.startForInteraction(user, details.uid, details.params[KEYWAY_ENROLMENT_PARAM]))
+        return startMfa(deps, reply, details);
       return finishLogin(deps, request, reply, details, String(user.id), ['pwd']);
     });
 

@@ -174,6 +174,8 @@ declare module 'oidc-provider' {
     responseTypes?: string[];
     pkce?: { required?: (ctx: KoaContextWithOIDC, client: Client) => boolean };
     conformIdTokenClaims?: boolean;
+    /** Authorization request parameters beyond the standard ones, handed to the interaction's params. */
+    extraParams?: string[];
     rotateRefreshToken?: boolean | ((ctx: KoaContextWithOIDC) => boolean);
     issueRefreshToken?: (ctx: KoaContextWithOIDC, client: Client, source: GrantSource) => Promise<boolean>;
     expiresWithSession?: (ctx: KoaContextWithOIDC, source: GrantSource) => Promise<boolean>;

@@ -1,5 +1,10 @@
 import type { Account, Adapter, Configuration, KoaContextWithOIDC, Provider } from 'oidc-provider';
-import { KEYWAY_OIDC_CLIENT_ID, KEYWAY_OIDC_CUSTOM_REDIRECT, KEYWAY_OIDC_LOOPBACK_PATH } from '../../protocol/api';
+import {
+  KEYWAY_ENROLMENT_PARAM,
+  KEYWAY_OIDC_CLIENT_ID,
+  KEYWAY_OIDC_CUSTOM_REDIRECT,
+  KEYWAY_OIDC_LOOPBACK_PATH,
+} from '../../protocol/api';
 import type { UserStore } from '../users/user-store';
 import { deviceSources, renderError } from './device-pages';
 import { OIDC_MOUNT_PATH } from './issuer';
@@ -88,6 +93,9 @@ export function createOidcProvider(library: OidcProviderLibrary, deps: OidcProvi
       profile: ['name', 'preferred_username'],
     },
     scopes: ['openid', 'offline_access', 'email', 'profile'],
+    // oidc-provider passes recognised extra authorization parameters to the interaction's `params`
+    // (docs/README.md "extraParams", panva/node-oidc-provider); any other parameter is dropped.
+    extraParams: [KEYWAY_ENROLMENT_PARAM],
     // Code flow only: no implicit or hybrid responses (RFC 9700 §2.1.2); there is no password grant.
     responseTypes: ['code'],
     pkce: { required: () => true },

@@ -665,6 +665,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE mfa_challenges ADD COLUMN proven_at BIGINT;
     `,
   },
+  // Issue 14: a unified-login installation's first enrolment, bound to its fresh deployment redemption.
+  {
+    version: 7,
+    name: 'enrolment tickets for unified-login first enrolment',
+    sql: `
+      -- SHA-256 of the single-purpose ticket a redemption hands to its installation for the provider's
+      -- pages (server/mfa/enrolment.ts). The ticket itself is never stored.
+      ALTER TABLE deployments ADD COLUMN enrolment_ticket_hash TEXT;
+      CREATE UNIQUE INDEX deployments_by_enrolment_ticket ON deployments (enrolment_ticket_hash)
+        WHERE enrolment_ticket_hash IS NOT NULL;
+    `,
+  },
 ];
 
 /**

@@ -8,6 +8,8 @@ export async function signInThroughProvider(
   authorizationUrl: string,
   password: string,
   stopAt: (url: URL) => boolean,
+  /** A page that is not the password form (the second step): the fields to post to its first form. */
+  secondStep?: (html: string) => Record<string, string> | undefined,
 ): Promise<URL> {
   const cookies = new Map<string, string>();
   const send = async (url: URL, init: RequestInit = {}): Promise<Response> => {
@@ -37,6 +39,16 @@ export async function signInThroughProvider(
     const html = await response.text();
     const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
     const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+    const answer = html.includes('name="password"') ? undefined : secondStep?.(html);
+    if (csrf && action && answer) {
+      url = new URL(action.replace(/&amp;/g, '&'), url);
+      init = {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ csrf, ...answer }).toString(),
+      };
+      continue;
+    }
     if (!csrf || !action || !html.includes('name="password"'))
       throw new Error(`unexpected provider page at ${url.pathname} (${response.status})`);
     const login = /name="login"[^>]*value="([^"]*)"/.exec(html)?.[1] ?? '';

@@ -1,5 +1,5 @@
 import * as client from 'openid-client';
-import type { UserSummary } from '../../../protocol/api';
+import { KEYWAY_ENROLMENT_PARAM, type UserSummary } from '../../../protocol/api';
 import { KeywayError } from '../../../protocol/errors';
 import { assertPlainHttpAllowed, isLoopbackHost } from '../../../protocol/server-origin';
 import type { ExternalBrowser, Fetch } from '../ports';
@@ -15,6 +15,11 @@ import { oidcError } from './oidc-errors';
 export interface OidcProvider {
   readonly issuer: string;
   readonly clientId: string;
+  /**
+   * From a fresh deployment redemption only (protocol/api.ts SignInMethod): sent once as
+   * `keyway_enrolment` so this installation's first sign-in may enrol a first authenticator.
+   */
+  readonly enrolmentTicket?: string | undefined;
 }
 
 export interface OidcSession {
@@ -70,6 +75,7 @@ export class OidcClient {
           // With a hint the provider pre-fills the user; without one, make it ask rather than reuse
           // whichever account the browser happens to be signed in to.
           ...(loginHint ? { login_hint: loginHint } : { prompt: 'select_account' }),
+          ...(provider.enrolmentTicket ? { [KEYWAY_ENROLMENT_PARAM]: provider.enrolmentTicket } : {}),
         });
         onUrl(url.href);
         await this.browser.open(url.href, authorizationOrigin(config));

@@ -1,4 +1,4 @@
-import type { UserSummary } from '../../../protocol/api';
+import type { SignInMethod, UserSummary } from '../../../protocol/api';
 import { defaultPreferences, type Profile, type Settings } from '../settings/schema';
 import type { HomeInfo, PendingProfile, ProfileSummary } from './states';
 
@@ -31,7 +31,7 @@ export function profileFrom(pending: PendingProfile, user: UserSummary, settings
     origin: pending.server.origin,
     serverName: pending.server.name,
     user,
-    signIn: pending.signIn,
+    signIn: storedSignIn(pending.signIn),
     features: pending.features,
     acceptedLicenseVersion: pending.license.version,
     preferences: source ? { ...source.preferences } : { ...defaultPreferences },
@@ -46,4 +46,11 @@ export function withProfile(settings: Settings, profile: Profile): Settings {
     profiles: [...settings.profiles.filter((p) => p.origin !== profile.origin), profile],
     activeOrigin: profile.origin,
   };
+}
+
+/** How the profile signs in, without a deployment's one-time enrolment ticket: that is never written to disk. */
+function storedSignIn(signIn: SignInMethod): SignInMethod {
+  if (signIn.method === 'password') return signIn;
+  const { issuer, clientId } = signIn;
+  return { method: 'oidc', issuer, clientId };
 }

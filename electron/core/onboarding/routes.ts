@@ -68,7 +68,8 @@ export function proceedToSignIn(state: OnboardingState, pending: PendingProfile)
       return go(state, { kind: 'welcome', input: '', error: unifiedLoginRequired() });
     return go(state, { kind: 'password', target, pending, error: null });
   }
-  const provider = { issuer: pending.signIn.issuer, clientId: pending.signIn.clientId };
+  const { issuer, clientId, enrolmentTicket } = pending.signIn;
+  const provider = { issuer, clientId, enrolmentTicket };
   return {
     state: {
       ...state,

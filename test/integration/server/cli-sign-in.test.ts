@@ -49,7 +49,7 @@ describe('the admin CLI for unified login', () => {
       installationId: 'installation-aaaaaaaa',
     });
     expect(redeemed.status).toBe(200);
-    expect(DeploymentConfig.parse(redeemed.body).signIn).toEqual({
+    expect(DeploymentConfig.parse(redeemed.body).signIn).toMatchObject({
       method: 'oidc',
       issuer: `${origin}/oidc`,
       clientId: KEYWAY_OIDC_CLIENT_ID,

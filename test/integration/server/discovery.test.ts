@@ -89,7 +89,10 @@ describe('home-realm discovery (POST /api/v1/discovery)', () => {
       code,
       installationId: 'installation-aaaaaaaa',
     });
-    expect((redeemed.body as { signIn: unknown }).signIn).toEqual(oidc);
+    // The redemption alone adds the installation's enrolment ticket (server/mfa/enrolment.ts).
+    const { enrolmentTicket, ...signIn } = (redeemed.body as { signIn: { enrolmentTicket?: unknown } }).signIn;
+    expect(signIn).toEqual(oidc);
+    expect(enrolmentTicket).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     server.admin.setDomainSignInMethod('corp.example', 'password');
     expect((await discover(origin, 'nobody@corp.example')).signIn).toEqual({ method: 'password' });

@@ -5,7 +5,10 @@ import * as OTPAuth from 'otpauth';
 import { describe, expect, it } from 'vitest';
 import { enrolAna, startMfaServer } from './mfa-fixture';
 import { authorize, keywayClient, redeem, submitSignIn, type StartedAuthorization } from './oidc-fixture';
-import { ANA, type TestServer } from './server-fixture';
+import { DeploymentConfig, DiscoveryResponse, KEYWAY_ENROLMENT_PARAM } from '../../../protocol/api';
+import { FirstEnrolment, FRESH_DEPLOYMENT_MS } from '../../../server/mfa/enrolment';
+import { openDatabase } from '../../../server/storage/database';
+import { ANA, postJson, type TestServer } from './server-fixture';
 
 const REDIRECT = 'http://127.0.0.1:49152/callback';
 const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -247,3 +250,125 @@ async function outboxEmailCode(test: TestServer): Promise<string> {
   const mail = await simpleParser(readFileSync(path.join(outbox, name)));
   return /^\s+(\d{6})$/m.exec(mail.text ?? '')?.[1] ?? '';
 }
+
+/**
+ * Redeems a fresh deployment of `loginId` the way Keyway does and returns the enrolment ticket its
+ * answer carries for this server's provider (undefined when there is none).
+ */
+async function redeemTicket(test: TestServer, loginId: string, installationId: string): Promise<string | undefined> {
+  const { code } = test.server.admin.createDeployment(loginId);
+  const response = await postJson(test.origin, '/api/v1/deployments/redeem', { code, installationId });
+  expect(response.status).toBe(200);
+  const config = DeploymentConfig.parse(response.body);
+  return config.signIn.method === 'oidc' ? config.signIn.enrolmentTicket : undefined;
+}
+
+/** Authorizes with the deployment's ticket as Keyway sends it, then submits Ana's password. */
+async function passwordStepWithTicket(
+  test: TestServer,
+  config: Awaited<ReturnType<typeof keywayClient>>,
+  ticket: string,
+) {
+  const started = await authorize(config, test.origin, {
+    redirectUri: REDIRECT,
+    loginHint: ANA.loginId,
+    extra: { [KEYWAY_ENROLMENT_PARAM]: ticket },
+  });
+  const landed = await submitSignIn(started, test.origin, ANA.password);
+  return { started, landed, html: await landed.response.text() };
+}
+
+/**
+ * What the server's FirstEnrolment makes of a ticket for `login`, read over the running server's own
+ * database file (WAL lets a second connection read beside it).
+ */
+function ticketInstallation(test: TestServer, login: string, ticket: string): string | undefined {
+  const db = openDatabase(test.dataDir);
+  try {
+    const id = db.prepare<[string], { id: number }>('SELECT id FROM users WHERE login_id = ?').get(login)?.id ?? -1;
+    return new FirstEnrolment(db, () => test.now()).installationForTicket(id, ticket);
+  } finally {
+    db.close();
+  }
+}
+
+describe('first enrolment of a unified-login installation, bound to its fresh deployment (issue 14)', () => {
+  it('only authenticator apps allowed and enforced: the installation that redeemed the deployment enrols at the provider and finishes signing in', async () => {
+    const { test, config } = await unifiedServer();
+    const ticket = await redeemTicket(test, ANA.loginId, 'installation-una-0001');
+    expect(ticket).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const { started, landed, html } = await passwordStepWithTicket(test, config, ticket ?? '');
+    expect(landed.response.status).toBe(200);
+    expect(heading(html)).toBe('Set up an authenticator app');
+    expect(html).toMatch(/<figure class="qr" role="img"/);
+    const secret = /<p class="code" translate="no">([A-Z2-7 ]+)<\/p>/.exec(html)?.[1]?.replace(/ /g, '') ?? '';
+    const done = await post(
+      started,
+      formAt(html, test.origin),
+      { channel: 'totp', code: code(secret, test) },
+      test.origin,
+    );
+    expect(done.url).toMatch(new RegExp(`^${REDIRECT}\\?code=`));
+    expect((await redeem(config, started, done.url)).claims()?.preferred_username).toBe(ANA.loginId);
+  });
+
+  it('attack: a made-up ticket, another user’s ticket or an expired one never opens enrolment', async () => {
+    const { test, config } = await unifiedServer();
+    await test.server.admin.createUser({
+      loginId: 'bob',
+      email: 'bob@example.com',
+      displayName: 'Bob',
+      password: 'another long password 77',
+      sendWelcomeEmail: false,
+    });
+    test.server.admin.setSignInMethod('bob', 'oidc');
+    const refused = async (ticket: string) => {
+      const { landed, html } = await passwordStepWithTicket(test, config, ticket);
+      expect(landed.response.status).toBe(403);
+      expect(heading(html)).toBe('You cannot finish signing in yet');
+      expect(html).not.toContain('<figure class="qr"');
+    };
+    await refused('A'.repeat(43));
+    // Bob's own fresh ticket says nothing about Ana.
+    const bobTicket = (await redeemTicket(test, 'bob', 'installation-bob-0001')) ?? '';
+    await refused(bobTicket);
+    // The ticket names Bob's installation for Bob only.
+    expect(ticketInstallation(test, 'bob', bobTicket)).toBe('installation-bob-0001');
+    expect(ticketInstallation(test, ANA.loginId, bobTicket)).toBeUndefined();
+    // Ana's own ticket works until one hour after the redemption, then never again.
+    const first = (await redeemTicket(test, ANA.loginId, 'installation-una-0002')) ?? '';
+    test.advance(FRESH_DEPLOYMENT_MS - 60_000);
+    const { html: inTime } = await passwordStepWithTicket(test, config, first);
+    expect(heading(inTime)).toBe('Set up an authenticator app');
+    test.advance(60_000 + 1000);
+    await refused(first);
+    expect(ticketInstallation(test, ANA.loginId, first)).toBeUndefined();
+  });
+
+  it('attack: a repeated redemption of the same code replaces the ticket it handed out before', async () => {
+    const { test, config } = await unifiedServer();
+    const { code: deployment } = test.server.admin.createDeployment(ANA.loginId);
+    const body = { code: deployment, installationId: 'installation-una-0004' };
+    const ticketOf = async () => {
+      const response = await postJson(test.origin, '/api/v1/deployments/redeem', body);
+      const signIn = DeploymentConfig.parse(response.body).signIn;
+      return signIn.method === 'oidc' ? (signIn.enrolmentTicket ?? '') : '';
+    };
+    const first = await ticketOf();
+    const second = await ticketOf();
+    expect(second).not.toBe(first);
+    const { landed } = await passwordStepWithTicket(test, config, first);
+    expect(landed.response.status).toBe(403);
+    const { html } = await passwordStepWithTicket(test, config, second);
+    expect(heading(html)).toBe('Set up an authenticator app');
+  });
+
+  it('a ticket is handed out only by a redemption, only for unified login, and never by discovery', async () => {
+    const { test } = await unifiedServer();
+    const discovery = await postJson(test.origin, '/api/v1/discovery', { loginId: ANA.email });
+    expect(DiscoveryResponse.parse(discovery.body).signIn.method).toBe('oidc');
+    expect(JSON.stringify(discovery.body)).not.toContain('enrolmentTicket');
+    test.server.admin.setSignInMethod(ANA.loginId, 'password');
+    expect(await redeemTicket(test, ANA.loginId, 'installation-pat-0001')).toBeUndefined();
+  });
+});

@@ -35,12 +35,13 @@ describe('DeploymentStore.claim', () => {
 
     const a = new DeploymentStore(first, clock).claim('hash', 'installation-a');
     const b = new DeploymentStore(second, clock).claim('hash', 'installation-b');
-    expect(a).toEqual({ outcome: 'claimed', userId: 1 });
+    expect(a).toEqual({ outcome: 'claimed', userId: 1, deploymentId: 1 });
     expect(b).toEqual({ outcome: 'used' });
 
     expect(new DeploymentStore(second, clock).claim('hash', 'installation-a')).toEqual({
       outcome: 'repeated',
       userId: 1,
+      deploymentId: 1,
     });
     now += 10 * 60 * 1000;
     expect(new DeploymentStore(second, clock).claim('hash', 'installation-a')).toEqual({ outcome: 'used' });
