@@ -96,7 +96,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   });
   let app;
   try {
-    const oidc = await createOidc(db, identity, services.users, SecretBox.inDataDir(options.dataDir), log);
+    const oidc = await createOidc(storage, identity, services.users, SecretBox.inDataDir(options.dataDir), log);
     app = await buildHttpApp({
       ...services,
       oidc,
