@@ -676,6 +676,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX deployments_by_enrolment_ticket ON deployments (enrolment_ticket_hash)
         WHERE enrolment_ticket_hash IS NOT NULL;
     `,
+    postgres: `
+      ALTER TABLE deployments ADD COLUMN enrolment_ticket_hash TEXT;
+      CREATE UNIQUE INDEX deployments_by_enrolment_ticket ON deployments (enrolment_ticket_hash)
+        WHERE enrolment_ticket_hash IS NOT NULL;
+    `,
   },
 ];
 

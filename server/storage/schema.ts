@@ -89,6 +89,7 @@ export interface DeploymentsTable {
   expires_at: number;
   redeemed_at: number | null;
   redeemed_by: string | null;
+  enrolment_ticket_hash: string | null;
 }
 
 export interface SessionFamiliesTable {
