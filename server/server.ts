@@ -21,7 +21,7 @@ import { SecretBox } from './mfa/secret-box';
 import { createOidc } from './oidc/oidc';
 import { createServices } from './services';
 import { databaseLocation, openStorage } from './storage/database';
-import { StorageError } from './storage/storage-error';
+import { postgresNotServedYet } from './storage/storage-error';
 import { writeSetting } from './storage/settings';
 
 export interface RunningServer {
@@ -73,11 +73,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const db = storage.sqlite;
   if (db === undefined) {
     await storage.close();
-    throw new StorageError(
-      'database_engine_unsupported',
-      'This build migrates a PostgreSQL database (keyway-server migrate --database …) but serves on SQLite only: ' +
-        'the stores are being ported to the asynchronous storage layer (issue 16).',
-    );
+    throw postgresNotServedYet();
   }
   const identity: ServerIdentity = {
     name: options.serverName ?? DEFAULT_SERVER_NAME,

@@ -12,12 +12,15 @@ import { createMailDelivery, defaultMailFrom } from '../mail/mail-delivery';
 import { parseSmtpUrl } from '../mail/smtp-url';
 import { NO_CODE_DELIVERY } from '../mfa/delivery';
 import { createServices } from '../services';
-import { openDatabase } from '../storage/database';
+import { openStorage, type DatabaseLocation } from '../storage/database';
+import { postgresNotServedYet } from '../storage/storage-error';
 import { readSetting } from '../storage/settings';
 import { AdminService } from './admin-service';
 
 export interface AdminOptions {
   dataDir: string;
+  /** Where the data is; SQLite in the data dir when absent (server/storage/database.ts). */
+  database?: DatabaseLocation | undefined;
   /** Defaults to the origin the last `serve` on this data dir recorded. */
   publicOrigin?: string | undefined;
   /** Defaults to the relay the last `serve` recorded (without credentials), else the outbox. */
@@ -33,10 +36,13 @@ export interface AdminOptions {
  * running server; WAL and busy_timeout let both write.
  */
 export async function openAdminService(options: AdminOptions): Promise<AdminService> {
-  const storage = await openDatabase(options.dataDir);
+  // Admin commands never migrate a shared PostgreSQL database behind the servers' backs: `migrate` does.
+  const storage = await openStorage(options.database ?? { engine: 'sqlite', dataDir: options.dataDir }, {
+    migrations: 'refuse',
+  });
   const db = storage.sqlite;
   try {
-    if (db === undefined) throw new Error('A data dir database is always SQLite.');
+    if (db === undefined) throw postgresNotServedYet();
     const stored = readSetting(db, 'public_origin');
     const origin = options.publicOrigin !== undefined ? parseServerOrigin(options.publicOrigin) : (stored ?? '');
     const name = readSetting(db, 'server_name') ?? DEFAULT_SERVER_NAME;

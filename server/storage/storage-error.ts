@@ -12,3 +12,15 @@ export class StorageError extends Error {
     this.name = 'StorageError';
   }
 }
+
+/**
+ * Until every store runs on the asynchronous storage layer (issue 16), PostgreSQL can be migrated but not
+ * yet served or administered; saying so is better than failing half-way through a request.
+ */
+export function postgresNotServedYet(): StorageError {
+  return new StorageError(
+    'database_engine_unsupported',
+    'This build migrates a PostgreSQL database ("migrate --database postgres://…") but serves and administers ' +
+      'SQLite only: the remaining stores are being moved to the asynchronous storage layer (issue 16).',
+  );
+}
