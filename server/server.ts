@@ -83,7 +83,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   // Made once the origin is known (the From address names it), before the first request is served.
   const mailHolder: { current?: MailDelivery } = {};
   const delivery = createCodeDelivery({ mail: () => mailHolder.current, sms, serverName: () => identity.name, log });
-  const services = createServices(db, identity, clock, limits, {
+  const services = createServices(storage, identity, clock, limits, {
     dataDir: options.dataDir,
     delivery,
     mail: () => mailHolder.current,

@@ -54,7 +54,7 @@ export async function openAdminService(options: AdminOptions): Promise<AdminServ
       outboxDir: options.outboxDir ?? path.join(options.dataDir, 'outbox'),
       log: options.log ?? (() => undefined),
     });
-    const services = createServices(db, identity, options.clock ?? Date.now, DEFAULT_LIMITS, {
+    const services = createServices(storage, identity, options.clock ?? Date.now, DEFAULT_LIMITS, {
       dataDir: options.dataDir,
       delivery: NO_CODE_DELIVERY,
     });

@@ -256,7 +256,7 @@ async function outboxEmailCode(test: TestServer): Promise<string> {
  * answer carries for this server's provider (undefined when there is none).
  */
 async function redeemTicket(test: TestServer, loginId: string, installationId: string): Promise<string | undefined> {
-  const { code } = test.server.admin.createDeployment(loginId);
+  const { code } = await test.server.admin.createDeployment(loginId);
   const response = await postJson(test.origin, '/api/v1/deployments/redeem', { code, installationId });
   expect(response.status).toBe(200);
   const config = DeploymentConfig.parse(response.body);
@@ -347,7 +347,7 @@ describe('first enrolment of a unified-login installation, bound to its fresh de
 
   it('attack: a repeated redemption of the same code replaces the ticket it handed out before', async () => {
     const { test, config } = await unifiedServer();
-    const { code: deployment } = test.server.admin.createDeployment(ANA.loginId);
+    const { code: deployment } = await test.server.admin.createDeployment(ANA.loginId);
     const body = { code: deployment, installationId: 'installation-una-0004' };
     const ticketOf = async () => {
       const response = await postJson(test.origin, '/api/v1/deployments/redeem', body);
