@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCode } from './errors';
+import { WireErrorCode } from './errors';
 
 /**
  * The HTTP API of a Keyway server, under /api/v1. The reference server validates every request and
@@ -77,14 +77,6 @@ export const DeploymentConfig = z.strictObject({
 });
 export type DeploymentConfig = z.infer<typeof DeploymentConfig>;
 
-// POST /api/v1/sessions (password sign-in)
-export const PasswordSignInRequest = z.strictObject({
-  loginId: LoginId,
-  password: Password,
-  installationId: InstallationId.optional(),
-});
-export type PasswordSignInRequest = z.infer<typeof PasswordSignInRequest>;
-
 // POST /api/v1/sessions/refresh
 export const RefreshRequest = z.strictObject({ refreshToken: z.string().min(16).max(512) });
 export type RefreshRequest = z.infer<typeof RefreshRequest>;
@@ -131,7 +123,7 @@ export const Problem = z.object({
   type: z.string(),
   title: z.string(),
   status: z.number().int().min(400).max(599),
-  code: ErrorCode,
+  code: WireErrorCode,
   detail: z.string(),
   /** Seconds, also sent as the Retry-After header. */
   retryAfter: z.number().int().nonnegative().optional(),

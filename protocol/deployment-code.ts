@@ -16,14 +16,14 @@ import { parseServerOrigin } from './server-origin';
  * call, with a miss rate of one in 16 million. The secret is 128 bits from a CSPRNG (ASVS 11.5.1).
  */
 
-export const CODE_VERSION = 1;
+const CODE_VERSION = 1;
 export const SECRET_BYTES = 16;
 const CHECKSUM_BYTES = 3;
 const FLAG_HTTP = 0b01;
 const FLAG_PORT = 0b10;
 const MAX_HOST_LENGTH = 253;
 /** A code for the longest host name still fits comfortably under this. */
-export const MAX_CODE_LENGTH = 512;
+const MAX_CODE_LENGTH = 512;
 const GROUP = 5;
 /** Version, flags, length, a one-letter host, the secret and the checksum, in base32 characters. */
 const MIN_CODE_LENGTH = Math.ceil(((3 + 1 + SECRET_BYTES + CHECKSUM_BYTES) * 8) / 5);

@@ -11,7 +11,7 @@ import { parseServerOrigin } from './server-origin';
  * One parser serves all three, whether the text was pasted or handed over by the OS.
  */
 
-export const DEPLOY_LINK_HOST = 'deploy';
+const DEPLOY_LINK_HOST = 'deploy';
 export const LANDING_PATH = '/deploy';
 
 export function buildDeepLink(codeText: string): string {

@@ -1,83 +1,95 @@
 import { z } from 'zod';
 
 /**
- * Stable, machine-readable error codes shared by the server (problem+json `code`), core and the UI.
- * Programs branch on the code; people read the message. Never rename a code: add a new one.
+ * Error codes, sorted by audience. Programs branch on the code; people read the message. Never rename a
+ * code: add a new one.
+ *
+ * - Wire codes (`WIRE_ERRORS`): what the server sends as the problem+json `code`, each with the HTTP status
+ *   it is served with. The client accepts no other code from a server.
+ * - Format codes (`FormatErrorCode`): the refusals of this folder's own parsers (deployment link, deep link,
+ *   server address), raised on whichever side runs them and never sent by the server.
+ * - Client codes: what only the client raises (keychain, settings, IPC, the network as the client sees it,
+ *   the browser sign-in…). They live with the client, in electron/ipc/client-errors.ts, and are added to
+ *   `ClientErrorCodes` below by declaration merging; the server's program never includes that file.
  */
-export const ErrorCode = z.enum([
+
+/**
+ * Every code the server sends in problem+json, with its HTTP status beside it. server/http/problem.ts
+ * takes its statuses from here and from nowhere else.
+ */
+export const WIRE_ERRORS = {
   // Generic
-  'invalid_input',
-  'internal',
-  'not_found',
-  // IPC
-  'ipc_untrusted_sender',
-  'ipc_unknown_command',
-  // What the user pasted or the OS handed us
-  'code_malformed',
-  'code_checksum',
+  invalid_input: 400,
+  internal: 500,
+  not_found: 404,
+  // The authentication code sent to be redeemed (checked again by the server)
+  code_malformed: 400,
+  code_checksum: 400,
+  // Redemption
+  deployment_unknown: 404,
+  deployment_expired: 410,
+  deployment_used: 409,
+  // Sign-in
+  invalid_credentials: 401,
+  account_locked: 423,
+  rate_limited: 429,
+  password_rejected: 400,
+  session_invalid: 401,
+  unauthorized: 401,
+  unified_login_required: 403,
+  // Multi-factor authentication
+  mfa_code_invalid: 401,
+  mfa_code_expired: 410,
+  mfa_code_used: 409,
+  mfa_too_many_attempts: 429,
+  mfa_resend_too_soon: 429,
+  mfa_challenge_expired: 410,
+  mfa_channel_not_allowed: 403,
+  reauthentication_required: 401,
+  // Forgot password
+  password_reset_disabled: 403,
+} as const satisfies Record<string, HttpErrorStatus>;
+
+/** An HTTP status that reports a failure (RFC 9110 §15.5, §15.6). */
+type HttpErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 423 | 429 | 500;
+
+export type WireErrorCode = keyof typeof WIRE_ERRORS;
+// Object.keys types its result as string[]; the keys are exactly WireErrorCode by construction.
+export const WireErrorCode = z.enum(Object.keys(WIRE_ERRORS) as [WireErrorCode, ...WireErrorCode[]]);
+
+/** The refusals of protocol/'s own parsers, raised locally by whichever side parses; never on the wire. */
+export const FormatErrorCode = z.enum([
   'link_malformed',
   'link_too_long',
   'link_wrong_scheme',
   'link_mismatch',
   'server_insecure',
-  'server_not_allowed',
-  // Redemption
-  'deployment_unknown',
-  'deployment_expired',
-  'deployment_used',
-  // Talking to the server
-  'server_unreachable',
-  'server_tls',
-  'server_bad_response',
-  'server_timeout',
-  // Sign-in
-  'invalid_credentials',
-  'account_locked',
-  'rate_limited',
-  'password_rejected',
-  'session_invalid',
-  'unauthorized',
-  // Multi-factor authentication
-  'mfa_code_invalid',
-  'mfa_code_expired',
-  'mfa_code_used',
-  'mfa_too_many_attempts',
-  'mfa_resend_too_soon',
-  'mfa_challenge_expired',
-  'mfa_channel_not_allowed',
-  'reauthentication_required',
-  // Forgot password
-  'password_reset_disabled',
-  // Unified login (OpenID Connect)
-  'discovery_failed',
-  'oidc_state_mismatch',
-  'oidc_issuer_mismatch',
-  'oidc_error',
-  'oidc_cancelled',
-  'oidc_timeout',
-  'oidc_exchange_failed',
-  'oidc_loopback_unavailable',
-  'manual_login_disabled',
-  'unified_login_required',
-  // This machine
-  'keychain_unavailable',
-  'keychain_locked',
-  'settings_corrupt',
-  'settings_restored',
-  'settings_unwritable',
-  // Automatic updates
-  'update_not_ready',
 ]);
-export type ErrorCode = z.infer<typeof ErrorCode>;
+export type FormatErrorCode = z.infer<typeof FormatErrorCode>;
 
-/** The error every layer carries: a code to branch on and a message a person can read. */
-export const KeywayErrorShape = z.object({
-  code: ErrorCode,
-  message: z.string().min(1).max(2000),
+/**
+ * The client's own codes, filled in by electron/ipc/client-errors.ts through declaration merging (the
+ * pattern i18next and fastify use for their registries). Only programs that include that file, i.e. the
+ * client's, see them: in the server's program this stays empty, so a server file that names a client
+ * code does not compile (test/unit/error-codes.test.ts proves it).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging, see above
+export interface ClientErrorCodes {}
+
+/** Every code a KeywayError can carry in the program at hand (see `ClientErrorCodes`). */
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- `never` only in protocol's own program
+export type ErrorCode = WireErrorCode | FormatErrorCode | keyof ClientErrorCodes;
+
+/**
+ * The error every client layer carries: a code to branch on and a message a person can read. Its zod
+ * schema, which knows the client codes, is in electron/ipc/client-errors.ts.
+ */
+export interface KeywayErrorShape {
+  code: ErrorCode;
+  message: string;
   /** Seconds until trying again makes sense (rate limits, lock-outs). */
-  retryAfter: z.number().int().nonnegative().optional(),
-});
-export type KeywayErrorShape = z.infer<typeof KeywayErrorShape>;
+  retryAfter?: number | undefined;
+}
 
 /** An Error with a stable `code`, in the style of openid-client and oidc-provider. */
 export class KeywayError extends Error {

@@ -45,7 +45,7 @@ export const DeviceNonce = z.strictObject({
 });
 export type DeviceNonce = z.infer<typeof DeviceNonce>;
 
-// POST /api/v1/sessions (replaces PasswordSignInRequest when MFA is in play; extra fields optional)
+// POST /api/v1/sessions (password sign-in; the device proof only when MFA is in play)
 export const MfaPasswordSignInRequest = z.strictObject({
   loginId: LoginId,
   password: Password,

@@ -13,7 +13,7 @@ import { OtpCode } from './mfa';
 
 /** Eight digits: what people type into a VPN client's password field. */
 export const SERVICE_OTP_DIGITS = 8;
-export const ServiceOtp = z.string().regex(/^\d{8}$/, 'A one-time password is eight digits.');
+const ServiceOtp = z.string().regex(/^\d{8}$/, 'A one-time password is eight digits.');
 
 // GET /api/v1/me/otp (Bearer) → OtpOptions
 export const OtpOptions = z.strictObject({

@@ -12,7 +12,7 @@ import * as prettier from 'prettier';
 const root = path.resolve(import.meta.dirname, '..');
 const check = process.argv.includes('--check');
 
-export async function loadGenerator() {
+async function loadGenerator() {
   const result = await build({
     entryPoints: [path.join(root, 'electron/core/machine-policy/templates.ts')],
     bundle: true,
@@ -27,7 +27,7 @@ export async function loadGenerator() {
 }
 
 /** JSON and Markdown go through Prettier (the repository checks them with it); XML and NSIS as they are. */
-export async function formatTemplate(file, content) {
+async function formatTemplate(file, content) {
   if (!/\.(json|md)$/.test(file)) return content;
   const options = (await prettier.resolveConfig(path.join(root, file))) ?? {};
   return prettier.format(content, { ...options, filepath: path.join(root, file) });

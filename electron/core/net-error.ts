@@ -44,7 +44,7 @@ export function isNetworkFailure(error: unknown): boolean {
 const CHROMIUM_NET_ERROR = /^net::(ERR_[A-Z0-9_]{1,64})$/;
 
 /** The `ERR_…` name of a Chromium net error in `error` or its causes, else undefined. */
-export function chromiumNetError(error: unknown): string | undefined {
+function chromiumNetError(error: unknown): string | undefined {
   for (const item of chain(error)) {
     const match = CHROMIUM_NET_ERROR.exec(item.message.trim());
     if (match) return match[1];

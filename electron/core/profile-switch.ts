@@ -6,7 +6,7 @@
  * installed app with arguments can point it at another profile. Only arguments before `--` are read:
  * what follows is the deep link the OS hands over (electron/main/deep-links.ts), never a switch.
  */
-export const PROFILE_SWITCH = '--profile';
+const PROFILE_SWITCH = '--profile';
 
 export type ProfileChoice =
   | { readonly kind: 'default' }

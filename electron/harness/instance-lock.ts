@@ -23,7 +23,7 @@ const Message = z.strictObject({ openUrl: z.string().max(MAX_HANDOVER_LENGTH).nu
 /** A guard older than this was left by a start that died while taking over; it is removed. */
 const STALE_GUARD_MS = 5_000;
 
-export function socketPathFor(profileDir: string): string {
+function socketPathFor(profileDir: string): string {
   if (process.platform === 'win32') {
     return `\\\\.\\pipe\\keyway-harness-${createHash('sha256').update(path.resolve(profileDir)).digest('hex').slice(0, 16)}`;
   }

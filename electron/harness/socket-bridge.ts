@@ -58,7 +58,7 @@ export function attachSocketBridge(
   return { sockets, broadcast };
 }
 
-export function isAllowedUpgrade(req: Pick<IncomingMessage, 'headers'>, allowedOrigins: readonly string[]): boolean {
+function isAllowedUpgrade(req: Pick<IncomingMessage, 'headers'>, allowedOrigins: readonly string[]): boolean {
   const origin = req.headers.origin;
   const host = req.headers.host;
   if (origin === undefined || host === undefined) return false;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_DEEP_LINK_LENGTH } from '../../protocol/deep-link';
-import { KeywayErrorShape } from '../../protocol/errors';
+import { KeywayErrorShape } from './client-errors';
 import { MfaChannel } from '../../protocol/mfa';
 
 export { KeywayErrorShape };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KeywayErrorShape } from '../../protocol/errors';
+import { KeywayErrorShape } from './client-errors';
 
 /** Envelopes that carry the contract over any transport. Parsed on receipt, never trusted. */
 

@@ -28,7 +28,8 @@ const rendererDir = path.join(__dirname, '..', 'renderer');
 // Served by the app:// handler from rendererDir (electron/main/app-protocol.ts), never as file://.
 const appPageUrl = APP_PAGE_URL;
 
-// Core is created once the machine policy is read (at `ready`); links that arrive earlier wait here.
+// Core is created once the machine policy is read (at `ready`); links that arrive earlier wait in
+// `earlyLinks` below.
 let core: KeywayCore | null = null;
 // IPC is served from the start and waits on this: a window opened before core exists (second-instance or
 // open-url during start-up) has its first calls answered when core is ready, not rejected.
@@ -39,6 +40,11 @@ const coreReady = new Promise<KeywayCore>((resolve, reject) => {
   rejectCore = reject;
 });
 const earlyLinks: string[] = [];
+/**
+ * Hands a link to core, or keeps it in `earlyLinks` until core exists. Handing over is not opening: core
+ * passes an OIDC callback to the sign-in waiting for it, ignores a repeat, and queues any other link until
+ * the screen on show accepts links and no effect runs (keyway-core.ts, openDeepLink and #drainLinks).
+ */
 function openDeepLink(url: string): void {
   if (core) deliverDeepLink(url, core);
   else earlyLinks.push(url);
@@ -156,8 +162,9 @@ function start(): void {
     getWindow: () => mainWindow,
   });
 
-  // macOS delivers links by event, possibly before `ready`: openDeepLink routes them once core exists and
-  // queues them in `earlyLinks` until then.
+  // macOS delivers links by event, possibly before `ready` (Electron's docs/api/app.md, up to v13, under
+  // 'will-finish-launching': listen for open-url there, before `ready`): openDeepLink keeps them until core
+  // exists, then hands them over (not "opens" them: see openDeepLink above).
   app.on('open-url', (event, url) => {
     event.preventDefault();
     openDeepLink(url);

@@ -1,63 +1,15 @@
 import type { FastifyReply } from 'fastify';
 import { Problem, PROBLEM_CONTENT_TYPE } from '../../protocol/api';
-import type { ErrorCode } from '../../protocol/errors';
+import { FormatErrorCode, WIRE_ERRORS, type WireErrorCode } from '../../protocol/errors';
 
-/** The HTTP status each error code is served with. */
-const STATUS: Record<ErrorCode, number> = {
-  invalid_input: 400,
-  internal: 500,
-  not_found: 404,
-  ipc_untrusted_sender: 403,
-  ipc_unknown_command: 400,
-  code_malformed: 400,
-  code_checksum: 400,
-  link_malformed: 400,
-  link_too_long: 400,
-  link_wrong_scheme: 400,
-  link_mismatch: 400,
-  server_insecure: 400,
-  server_not_allowed: 403,
-  deployment_unknown: 404,
-  deployment_expired: 410,
-  deployment_used: 409,
-  server_unreachable: 502,
-  server_tls: 502,
-  server_bad_response: 502,
-  server_timeout: 504,
-  invalid_credentials: 401,
-  account_locked: 423,
-  rate_limited: 429,
-  password_rejected: 400,
-  session_invalid: 401,
-  unauthorized: 401,
-  mfa_code_invalid: 401,
-  mfa_code_expired: 410,
-  mfa_code_used: 409,
-  mfa_too_many_attempts: 429,
-  mfa_resend_too_soon: 429,
-  mfa_challenge_expired: 410,
-  mfa_channel_not_allowed: 403,
-  reauthentication_required: 401,
-  password_reset_disabled: 403,
-  discovery_failed: 502,
-  oidc_state_mismatch: 400,
-  oidc_issuer_mismatch: 400,
-  oidc_error: 400,
-  oidc_cancelled: 400,
-  oidc_timeout: 504,
-  oidc_exchange_failed: 400,
-  oidc_loopback_unavailable: 500,
-  manual_login_disabled: 403,
-  unified_login_required: 403,
-  keychain_unavailable: 500,
-  keychain_locked: 500,
-  settings_corrupt: 500,
-  settings_restored: 500,
-  settings_unwritable: 500,
-  update_not_ready: 409,
-};
+/**
+ * Every code a KeywayError can carry on the server: the wire codes, and the refusals of protocol's shared
+ * parsers (a link, a server address). The client's own codes are not among them (protocol/errors.ts,
+ * `ClientErrorCodes`), so handing one to problem() or statusOf() is a type error.
+ */
+type ServerErrorCode = WireErrorCode | FormatErrorCode;
 
-const TITLE: Partial<Record<ErrorCode, string>> = {
+const TITLE: Partial<Record<WireErrorCode, string>> = {
   invalid_input: 'The request is not valid',
   internal: 'Something went wrong on the server',
   not_found: 'Not found',
@@ -74,17 +26,30 @@ const TITLE: Partial<Record<ErrorCode, string>> = {
   unauthorized: 'Sign-in required',
 };
 
-export function statusOf(code: ErrorCode): number {
-  return STATUS[code];
+/**
+ * The code that goes on the wire for `code`. A shared parser's refusal (a malformed link or server address
+ * in what the request carried) is a bad request, said as `invalid_input` with the parser's own detail: the
+ * server never sends a format code, which no client expects from it.
+ */
+function wireCode(code: ServerErrorCode): WireErrorCode {
+  return isFormatCode(code) ? 'invalid_input' : code;
 }
 
-export function problem(code: ErrorCode, detail: string, retryAfter?: number, status = STATUS[code]): Problem {
+const isFormatCode = (code: ServerErrorCode): code is FormatErrorCode => FormatErrorCode.safeParse(code).success;
+
+/** The HTTP status `code` is served with, from protocol's one table (also for HTML pages that fail). */
+export function statusOf(code: ServerErrorCode): number {
+  return WIRE_ERRORS[wireCode(code)];
+}
+
+export function problem(code: ServerErrorCode, detail: string, retryAfter?: number, status = statusOf(code)): Problem {
+  const sent = wireCode(code);
   return Problem.parse({
     // A URN names the problem type without promising a page behind it (RFC 9457 §3.1.1).
-    type: `urn:keyway:problem:${code}`,
-    title: TITLE[code] ?? code.replace(/_/g, ' '),
+    type: `urn:keyway:problem:${sent}`,
+    title: TITLE[sent] ?? sent.replace(/_/g, ' '),
     status,
-    code,
+    code: sent,
     detail,
     ...(retryAfter === undefined ? {} : { retryAfter }),
   });

@@ -38,7 +38,12 @@ export class WebCookies {
   }
 
   set(reply: FastifyReply, base: string, value: string, maxAgeSeconds: number): void {
-    appendSetCookie(reply, `${this.name(base)}=${value}; ${this.attributes()}; Max-Age=${maxAgeSeconds}`);
+    appendSetCookie(reply, this.serialize(base, value, maxAgeSeconds));
+  }
+
+  /** The Set-Cookie value, for a response fastify no longer writes (a hijacked reply). */
+  serialize(base: string, value: string, maxAgeSeconds: number): string {
+    return `${this.name(base)}=${value}; ${this.attributes()}; Max-Age=${maxAgeSeconds}`;
   }
 
   clear(reply: FastifyReply, base: string): void {

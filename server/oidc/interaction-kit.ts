@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Interaction, Provider } from 'oidc-provider';
 import type { Limits } from '../config';
 import type { Federation } from '../federation/federation';
+import { WebCookies } from '../http/web-form';
 import type { MfaServices } from '../services';
 import type { SessionService } from '../sessions/session-service';
 import type { UserStore } from '../users/user-store';
@@ -28,6 +29,18 @@ export interface InteractionDeps {
 export interface UidRoute {
   Params: { uid: string };
   Querystring: Record<string, string | string[] | undefined>;
+}
+
+/** The provider pages' known-browser cookie (`__Host-` on https), and how long a browser stays known. */
+export const KNOWN_BROWSER_COOKIE = 'keyway-browser';
+const KNOWN_BROWSER_MAX_AGE_SECONDS = 180 * 24 * 60 * 60;
+
+/** The known-browser cookie this request carries, if any (checked against the user at sign-in). */
+export function knownBrowserOf(
+  deps: Pick<InteractionDeps, 'publicOrigin'>,
+  request: FastifyRequest,
+): string | undefined {
+  return new WebCookies(deps.publicOrigin).read(request, KNOWN_BROWSER_COOKIE);
 }
 
 /** Scopes the provider knows; the first-party client is granted whichever of them it asked for. */
@@ -66,6 +79,14 @@ export async function finishLogin(
 ): Promise<FastifyReply> {
   const grantId = await saveGrant(deps.provider(), details, accountId);
   reply.hijack();
+  // This browser is now one the user signs in with: it keeps its own password lock-out count (see
+  // SessionService.lockSubject). Set on the raw response, which oidc-provider writes; its cookie
+  // library appends to a Set-Cookie header already there (cookies/index.js pushCookie).
+  const known = deps.sessions.rememberBrowser(Number(accountId));
+  reply.raw.appendHeader(
+    'set-cookie',
+    new WebCookies(deps.publicOrigin).serialize(KNOWN_BROWSER_COOKIE, known, KNOWN_BROWSER_MAX_AGE_SECONDS),
+  );
   // A brokered sign-in has no registered method to name (RFC 8176): no amr rather than a wrong one.
   const login = amr.length > 0 ? { accountId, remember: true, amr } : { accountId, remember: true };
   await deps

@@ -10,6 +10,7 @@ import {
   finishLogin,
   interaction,
   interactionPath,
+  knownBrowserOf,
   isRecord,
   refuseForm,
   saveGrant,
@@ -86,7 +87,7 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
         }
         // Where the admin offers only enterprise sign-in, a password is refused here, not just hidden.
         if (!deps.federation.passwordOffered([login])) throw passwordNotOffered();
-        user = await deps.sessions.authenticate(login, password, 'oidc');
+        user = await deps.sessions.authenticate(login, password, 'oidc', undefined, knownBrowserOf(deps, request));
         if (!deps.federation.passwordOffered([user.loginId, user.email, ...user.aliases])) throw passwordNotOffered();
       } catch (error) {
         if (!(error instanceof KeywayError)) throw error;

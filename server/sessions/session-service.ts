@@ -61,9 +61,11 @@ export class SessionService {
     password: string,
     via: PasswordCheck,
     installationId?: string,
+    /** The provider pages' known-browser cookie value (rememberBrowser), if the browser sent one. */
+    browser?: string,
   ): Promise<UserRecord> {
     const user = this.users.findByName(loginId);
-    const subject = this.lockSubject(user, loginId, installationId);
+    const subject = this.lockSubject(user, loginId, installationId, browser);
     // Checked before the password, so a locked subject answers account_locked whether or not it is right.
     this.refuseIfLocked(subject);
     const allowed =
@@ -133,16 +135,31 @@ export class SessionService {
 
   /**
    * Whose failures a password attempt counts toward. Unknown names are throttled like accounts, so a
-   * lock-out does not reveal whether an account exists. An installation that has signed this user in
+   * lock-out does not reveal whether an account exists. An installation (or browser) that signed this user in
    * before gets its own count (NIST's bound applies to it alone): anyone can lock the account for
    * everyone else by failing its password, but not for the devices the user already uses.
    */
-  private lockSubject(user: UserRecord | undefined, loginId: string, installationId: string | undefined): string {
+  private lockSubject(
+    user: UserRecord | undefined,
+    loginId: string,
+    installationId: string | undefined,
+    browser: string | undefined,
+  ): string {
     if (!user) return `unknown:${identifierKey(loginId)}`;
     if (installationId !== undefined && this.sessions.hasSignedInFrom(user.id, installationId)) {
       return `user:${user.id}:installation:${sha256Hex(installationId)}`;
     }
+    // The same for a browser on the provider's pages (OWASP's "device cookie"): its cookie came from a
+    // finished sign-in of this very user, so a stranger cannot forge or borrow one.
+    if (browser !== undefined && this.sessions.knowsBrowser(user.id, browser)) {
+      return `user:${user.id}:browser:${sha256Hex(browser)}`;
+    }
     return `user:${user.id}`;
+  }
+
+  /** A browser that just finished a sign-in of this user: the value of its known-browser cookie. */
+  rememberBrowser(userId: number): string {
+    return this.sessions.rememberBrowser(userId);
   }
 
   private refuseIfLocked(subject: string): void {

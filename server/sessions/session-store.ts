@@ -130,6 +130,29 @@ export class SessionStore {
     );
   }
 
+  /**
+   * Remembers a browser that finished a sign-in of this user; returns the random value for its cookie.
+   * Only SHA-256 of it is stored.
+   */
+  rememberBrowser(userId: number): string {
+    const value = randomToken();
+    this.db
+      .prepare<[string, number, number]>('INSERT INTO known_browsers (id_hash, user_id, created_at) VALUES (?, ?, ?)')
+      .run(sha256Hex(value), userId, this.clock());
+    return value;
+  }
+
+  /** Whether this browser cookie value was handed out by a sign-in of this user (never of another). */
+  knowsBrowser(userId: number, value: string): boolean {
+    return (
+      this.db
+        .prepare<[string, number], { one: number }>(
+          'SELECT 1 AS one FROM known_browsers WHERE id_hash = ? AND user_id = ?',
+        )
+        .get(sha256Hex(value), userId) !== undefined
+    );
+  }
+
   /** The user behind a live access token, if any. */
   userOfAccessToken(accessToken: string): number | undefined {
     return this.db

@@ -682,6 +682,29 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE enrolment_ticket_hash IS NOT NULL;
     `,
   },
+  // Issue 14: a browser that signed a user in before keeps its own password lock-out count.
+  {
+    version: 8,
+    name: 'known browsers',
+    sql: `
+      -- SHA-256 of the random value of a browser's "known browser" cookie, set when it finished a sign-in
+      -- at the provider's pages (server/sessions/session-store.ts). The value itself is never stored.
+      CREATE TABLE known_browsers (
+        id_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX known_browsers_by_user ON known_browsers (user_id);
+    `,
+    postgres: `
+      CREATE TABLE known_browsers (
+        id_hash TEXT PRIMARY KEY,
+        user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX known_browsers_by_user ON known_browsers (user_id);
+    `,
+  },
 ];
 
 /**

@@ -37,6 +37,7 @@ export interface KeywayTables {
   service_otps: ServiceOtpsTable;
   otp_clients: OtpClientsTable;
   mfa_failures: MfaFailuresTable;
+  known_browsers: KnownBrowsersTable;
 }
 
 export type TableName = keyof KeywayTables;
@@ -294,4 +295,10 @@ export interface MfaFailuresTable {
   user_id: number;
   failures: number;
   locked_until: number | null;
+}
+
+export interface KnownBrowsersTable {
+  id_hash: string;
+  user_id: number;
+  created_at: number;
 }

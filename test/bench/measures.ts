@@ -9,14 +9,14 @@ import type { Browser } from '@playwright/test';
 import { z } from 'zod';
 import { signInThroughProvider } from '../support/scripted-browser';
 import { deepLinkJourney, newCore, until } from './core-journeys';
-import { median, percentile, repeat } from './stats';
+import { repeat } from './stats';
 
 /** Where the repository is: the bundle runs from dist/bench, the sources from test/bench. */
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const BENCH_SERVER = path.join(ROOT, 'dist', 'bench', 'bench-server.mjs');
 const HARNESS = path.join(ROOT, 'dist', 'harness', 'harness.mjs');
 const CORE_MEMORY = path.join(ROOT, 'dist', 'bench', 'core-memory.mjs');
-export const PASSWORD = 'keyway-bench-2026';
+const PASSWORD = 'keyway-bench-2026';
 
 export interface Mode {
   quick: boolean;
@@ -443,5 +443,3 @@ export async function loadRun(mode: Mode): Promise<LoadResult> {
     };
   });
 }
-
-export { median, percentile };

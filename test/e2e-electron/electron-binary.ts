@@ -5,7 +5,7 @@ import { findElectronBinary } from '../../scripts/lib/electron-binary.mjs';
 import { appUnderTest, type AppUnderTest } from './launch-plan';
 
 export const root = path.resolve(import.meta.dirname, '..', '..');
-export const electronBinary: string | null = findElectronBinary(root);
+const electronBinary: string | null = findElectronBinary(root);
 
 /** What the Electron project drives: KEYWAY_E2E_APP (a packaged app) or the dev binary; null to skip. */
 export const target: AppUnderTest | null = appUnderTest({

@@ -11,7 +11,7 @@ export interface OutboxSms {
 }
 
 /** Every .sms.json file in the outbox, oldest first (their names sort by time of writing). */
-export async function readSmsOutbox(outboxDir: string): Promise<OutboxSms[]> {
+async function readSmsOutbox(outboxDir: string): Promise<OutboxSms[]> {
   let names: string[];
   try {
     names = await readdir(outboxDir);

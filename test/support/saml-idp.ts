@@ -20,8 +20,8 @@ import { SignedXml } from 'xml-crypto';
  * respond() can also produce the broken answers a service provider must refuse.
  */
 
-export const SAML_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
-export const SAMLP_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
+const SAML_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
+const SAMLP_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const DS_NS = 'http://www.w3.org/2000/09/xmldsig#';
 const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
 const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';

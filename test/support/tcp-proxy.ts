@@ -9,7 +9,7 @@ import net from 'node:net';
  *   code), but the connection is cut instead of the answer arriving (a dropped Wi-Fi, a VPN flap);
  * - `delayResponse`: the answer is held back `ms` milliseconds (a slow identity provider).
  */
-export type ProxyFault =
+type ProxyFault =
   | { readonly kind: 'dropResponse'; readonly when: (request: string) => boolean }
   | { readonly kind: 'delayResponse'; readonly ms: number; readonly when: (request: string) => boolean };
 

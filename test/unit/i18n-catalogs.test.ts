@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ClientErrorCode } from '../../electron/ipc/client-errors';
 import { ManagedSetting, ProgressView, UI_LANGUAGES, MfaView } from '../../electron/ipc/view';
-import { ErrorCode } from '../../protocol/errors';
+import { FormatErrorCode, WireErrorCode } from '../../protocol/errors';
 import { translations } from '../../renderer/src/i18n/catalogs';
 
 /** Every leaf of a catalogue as `dotted.key → text`. */
@@ -21,6 +24,22 @@ const placeholders = (text: string): string[] =>
 const english = leaves(translations.en);
 const others = UI_LANGUAGES.filter((language) => language !== 'en');
 
+/** Every code a user can meet, by audience: what the server sends, protocol's parsers', the client's own. */
+const everyCode = [...WireErrorCode.options, ...FormatErrorCode.options, ...ClientErrorCode.options];
+
+/**
+ * What a translation must have: the English keys (English words its errors through core, so it has only
+ * the renderer's own error texts), a message for every error code, and when to try again.
+ */
+const translationKeys = new Set([
+  ...[...english.keys()].filter((key) => !key.startsWith('errors.')),
+  ...everyCode.map((code) => `errors.${code}`),
+  'errors.retryAfter',
+]);
+/** The placeholders a translated text must have: the English text's, or for an error message none but the wait. */
+const expectedPlaceholders = (key: string): string[] =>
+  key === 'errors.retryAfter' ? ['duration'] : english.has(key) ? placeholders(String(english.get(key))) : [];
+
 describe('the translation catalogues', () => {
   it('cover exactly the languages the client offers', () => {
     expect(Object.keys(translations).sort()).toEqual([...UI_LANGUAGES].sort());
@@ -39,18 +58,18 @@ describe('the translation catalogues', () => {
     describe(language, () => {
       const catalogue = leaves(translations[language]);
 
-      it('has every English key and no other', () => {
-        const missing = [...english.keys()].filter((key) => !catalogue.has(key));
-        const extra = [...catalogue.keys()].filter((key) => !english.has(key));
+      it('has every English key, a message for every error code, and no other key', () => {
+        const missing = [...translationKeys].filter((key) => !catalogue.has(key));
+        const extra = [...catalogue.keys()].filter((key) => !translationKeys.has(key));
         expect({ missing, extra }).toEqual({ missing: [], extra: [] });
       });
 
       it('has a non-empty text for every key, with exactly the placeholders of the English one', () => {
-        for (const [key, source] of english) {
+        for (const key of translationKeys) {
           const text = catalogue.get(key);
           expect(typeof text, key).toBe('string');
           expect(String(text).trim(), key).not.toBe('');
-          expect(placeholders(String(text)), key).toEqual(placeholders(String(source)));
+          expect(placeholders(String(text)), key).toEqual(expectedPlaceholders(key));
         }
       });
 
@@ -67,13 +86,36 @@ describe('the translation catalogues', () => {
     expect(plain.map(([key]) => key)).toEqual([]);
   });
 
-  it('word every error code, managed setting, progress step and MFA channel that core can publish', () => {
+  it('word every managed setting, progress step and MFA channel that core can publish', () => {
     const needed = [
-      ...ErrorCode.options.map((code) => `errors.${code}`),
       ...ManagedSetting.shape.setting.options.map((setting) => `managed.${setting}`),
       ...ProgressView.shape.step.options.map((step) => `progress.${step}`),
       ...MfaView.shape.channels.element.shape.channel.options.map((channel) => `mfa.channel.${channel}`),
     ];
     expect(needed.filter((key) => !english.has(key))).toEqual([]);
+  });
+
+  for (const language of others) {
+    it(`${language} words every error code of both audiences: the server's (wire), protocol's parsers', the client's`, () => {
+      const catalogue = leaves(translations[language]);
+      const unworded = (codes: readonly string[]): string[] => codes.filter((code) => !catalogue.has(`errors.${code}`));
+      expect({
+        wire: unworded(WireErrorCode.options),
+        format: unworded(FormatErrorCode.options),
+        client: unworded(ClientErrorCode.options),
+      }).toEqual({ wire: [], format: [], client: [] });
+    });
+  }
+
+  it('English has no error text the renderer never shows (English shows core’s own words for errors)', () => {
+    // An English error text is shown only where the renderer raises that error itself: t('errors.<code>').
+    const rendererSrc = path.resolve(import.meta.dirname, '..', '..', 'renderer', 'src');
+    const sources = readdirSync(rendererSrc, { recursive: true, encoding: 'utf8' })
+      .filter((file) => /\.tsx?$/.test(file) && !file.startsWith('i18n'))
+      .map((file) => readFileSync(path.join(rendererSrc, file), 'utf8'))
+      .join('\n');
+    const englishErrors = [...english.keys()].filter((key) => key.startsWith('errors.'));
+    expect(englishErrors.length).toBeGreaterThan(0);
+    expect(englishErrors.filter((key) => !sources.includes(`t('${key}')`))).toEqual([]);
   });
 });

@@ -121,6 +121,25 @@ describe('errors in the user’s language', () => {
     expect(alert.dataset.errorCode).toBe('rate_limited');
   });
 
+  it('a client-only code and a link-parser code are worded like the server’s: translated, never left in English', async () => {
+    const keychain = { code: 'keychain_locked', message: 'The login keychain is locked.' } as const;
+    const scheme = { code: 'link_wrong_scheme', message: 'This is a "mailto:" link, not a Keyway link.' } as const;
+    render(<ErrorMessage error={keychain} id="e" />);
+    expect(screen.getByRole('alert').textContent).toBe(keychain.message);
+    cleanup();
+    await applyLanguage('de');
+    render(<ErrorMessage error={keychain} id="e" />);
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Der Schlüsselbund des Systems ist gesperrt, daher kann Keyway Sie nicht angemeldet halten. Entsperren Sie ihn und versuchen Sie es dann erneut.',
+    );
+    cleanup();
+    render(<ErrorMessage error={scheme} id="e" />);
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Dies ist kein Keyway-Link. Fügen Sie den Link oder den Code aus Ihrer Bereitstellungs-E-Mail ein.',
+    );
+    expect(screen.getByRole('alert').textContent).not.toContain('mailto');
+  });
+
   it('a lock-out of a quarter of an hour is said in minutes', async () => {
     await applyLanguage('fr');
     render(<ErrorMessage error={{ code: 'account_locked', message: 'Locked.', retryAfter: 900 }} id="e" />);

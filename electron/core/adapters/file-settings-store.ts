@@ -9,7 +9,7 @@ import type { Settings } from '../settings/schema';
 import { parseSettingsText, serializeSettings, type ParsedSettings } from '../settings/settings-text';
 
 /** The part of conf (and of electron-store, its Electron subclass) this store uses. */
-export interface SettingsDocument {
+interface SettingsDocument {
   store: Record<string, unknown>;
 }
 /** Makes the library's store: `conf` in the harness and tests, `electron-store` in the app. */
@@ -53,9 +53,9 @@ export function settingsDocumentOptions(directory: string): ConfOptions<Record<s
 
 export const SETTINGS_FILE = 'settings.json';
 /** The last good copy: the same text as the last successful write (or read), kept beside it. */
-export const BACKUP_SUFFIX = '.bak';
+const BACKUP_SUFFIX = '.bak';
 /** A damaged file is kept aside as `settings.json.corrupt-<time>` for support; never deleted. */
-export const DAMAGED_INFIX = '.corrupt-';
+const DAMAGED_INFIX = '.corrupt-';
 
 /**
  * Settings in `<directory>/settings.json`, shared by the harness and Electron (which passes its

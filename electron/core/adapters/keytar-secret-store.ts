@@ -12,7 +12,7 @@ interface Keytar {
  * Long enough for a person to type the keychain password into the OS's unlock prompt, short enough
  * that a keychain that never answers (a hung daemon) cannot leave Keyway waiting for ever.
  */
-export const KEYCHAIN_TIMEOUT_MS = 30_000;
+const KEYCHAIN_TIMEOUT_MS = 30_000;
 
 /** The account `probe()` writes and removes at once; its value is no secret. */
 const PROBE_ACCOUNT = 'keyway-probe';
@@ -51,7 +51,7 @@ export function createKeytarSecretStore(
 }
 
 /** What the keychain's own error means for the user (the libraries' messages are the only signal). */
-export function keychainError(error: unknown): KeywayError {
+function keychainError(error: unknown): KeywayError {
   if (error instanceof KeywayError) return error;
   const detail = error instanceof Error ? error.message : String(error);
   if (LOCKED.test(detail)) {

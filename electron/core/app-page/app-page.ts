@@ -16,7 +16,7 @@ import path from 'node:path';
 /** The custom scheme the app page is served from (registered as privileged before `ready`). */
 export const APP_SCHEME = 'app';
 /** The only host of that scheme that serves anything. */
-export const APP_HOST = 'keyway';
+const APP_HOST = 'keyway';
 /** The app page's origin: what `event.senderFrame.origin` and navigation guards compare against. */
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 /** The URL the main window loads. */
@@ -29,7 +29,7 @@ const INDEX = 'index.html';
  * The only file types the renderer build contains (Vite: html, js, css, fonts, images). Anything else is
  * "not found": a file the build never produced is never served, whatever lies in the folder.
  */
-export const APP_CONTENT_TYPES: Readonly<Record<string, string>> = {
+const APP_CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
@@ -44,7 +44,7 @@ export const APP_CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** Why a request is refused; each has its own HTTP status. */
-export type AppRefusal =
+type AppRefusal =
   | 'method_not_allowed' // 405: only GET and HEAD read a page
   | 'wrong_origin' // 404: another scheme, host or port
   | 'bad_path' // 400: traversal, encoded separators, NUL, double encoding, malformed escapes
@@ -147,7 +147,7 @@ export function appContentSecurityPolicy(extraConnect: readonly string[] = []): 
 }
 
 /** Headers on every answer, served or refused: the CSP, no sniffing, no referrer, no stale bundles. */
-export function appResponseHeaders(extraConnect: readonly string[] = []): Record<string, string> {
+function appResponseHeaders(extraConnect: readonly string[] = []): Record<string, string> {
   return {
     'content-security-policy': appContentSecurityPolicy(extraConnect),
     'x-content-type-options': 'nosniff',

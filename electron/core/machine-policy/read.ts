@@ -15,10 +15,10 @@ import {
 } from './readers';
 import type { MachinePolicy } from './schema';
 
-export const POLICY_FILE_ENV = 'KEYWAY_POLICY_FILE';
-export const LINUX_POLICY_FILE = '/etc/keyway/policy.json';
-export const MAC_MANAGED_PREFERENCES = '/Library/Managed Preferences';
-export const MAC_PREFERENCE_DOMAIN = 'dev.keyway.app';
+const POLICY_FILE_ENV = 'KEYWAY_POLICY_FILE';
+const LINUX_POLICY_FILE = '/etc/keyway/policy.json';
+const MAC_MANAGED_PREFERENCES = '/Library/Managed Preferences';
+const MAC_PREFERENCE_DOMAIN = 'dev.keyway.app';
 
 export interface ReadMachinePolicyOptions {
   readonly platform?: NodeJS.Platform;

@@ -7,7 +7,7 @@ import { POLICY_KEY_NAMES, POLICY_KEYS, type PolicyKey } from './schema';
  * reader) as an argument, so unit tests feed recorded `reg query` and `plutil` output.
  */
 
-export interface ProcessResult {
+interface ProcessResult {
   /** Exit code; null when the process was killed. */
   readonly code: number | null;
   readonly stdout: string;
@@ -88,7 +88,7 @@ export async function readJsonPolicyFile(file: string, readText: TextFileReader,
 // ---------------------------------------------------------------------------------------------------
 // macOS managed preferences, converted by plutil (binary or XML plist alike)
 
-export const PLUTIL = '/usr/bin/plutil';
+const PLUTIL = '/usr/bin/plutil';
 
 export async function readPlistPolicy(file: string, run: ProcessRunner, exists: FileExists): Promise<SourceRead> {
   if (!(await exists(file))) return { source: file, raw: null, problems: [] };
@@ -116,7 +116,7 @@ export async function readPlistPolicy(file: string, run: ProcessRunner, exists: 
 
 export const POLICY_REGISTRY_PATH = 'Software\\Policies\\Keyway';
 
-export type RegistryValue =
+type RegistryValue =
   | { readonly type: 'REG_SZ' | 'REG_EXPAND_SZ'; readonly data: string }
   | { readonly type: 'REG_MULTI_SZ'; readonly data: string[] }
   | { readonly type: 'REG_DWORD' | 'REG_QWORD'; readonly data: number }

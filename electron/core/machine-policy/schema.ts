@@ -9,7 +9,7 @@ import { hostMatches } from '../policy';
  */
 
 /** How a key is stored where the source has no JSON types (the registry, installer command lines). */
-export type PolicyValueKind = 'boolean' | 'string' | 'list';
+type PolicyValueKind = 'boolean' | 'string' | 'list';
 
 export type PolicyExamplePlatform = 'win32' | 'darwin' | 'linux';
 
@@ -37,7 +37,7 @@ function shown(value: string): string {
 }
 
 /** A Keyway server: an https origin, or plain http to loopback for development. Normalised to its origin. */
-export const serverOriginSchema = z.string().transform((value, ctx) => {
+const serverOriginSchema = z.string().transform((value, ctx) => {
   let url: URL;
   try {
     url = new URL(value.trim());
@@ -74,7 +74,7 @@ const HOST_PATTERN = new RegExp(`^(?:\\*\\.)?${LABEL}(?:\\.${LABEL})*$`);
  * bare domain; see electron/core/policy.ts). Host names only: no scheme, port, path or trailing dot;
  * internationalised names in their `xn--` form. Normalised to lower case.
  */
-export const hostPatternSchema = z.string().transform((value, ctx) => {
+const hostPatternSchema = z.string().transform((value, ctx) => {
   const pattern = value.trim().toLowerCase();
   if (pattern.length === 0 || pattern.length > 253 || !HOST_PATTERN.test(pattern)) {
     ctx.addIssue({
@@ -94,7 +94,7 @@ export const hostPatternSchema = z.string().transform((value, ctx) => {
 });
 
 /** A language tag (BCP 47), canonicalised: `en-us` → `en-US`. */
-export const languageTagSchema = z.string().transform((value, ctx) => {
+const languageTagSchema = z.string().transform((value, ctx) => {
   try {
     const [canonical] = Intl.getCanonicalLocales(value.trim());
     if (canonical !== undefined) return canonical;
@@ -113,7 +113,7 @@ const absolutePathSchema = z.string().refine((value) => /^(?:\/|[A-Za-z]:[\\/]|\
 const PROXY_SCHEMES = new Set(['http:', 'https:', 'socks4:', 'socks5:']);
 
 /** `system` (the operating system's settings), `direct` (no proxy) or a proxy URL without credentials. */
-export const proxySchema = z.string().transform((value, ctx) => {
+const proxySchema = z.string().transform((value, ctx) => {
   const trimmed = value.trim();
   if (trimmed === 'system' || trimmed === 'direct') return trimmed;
   let url: URL | null;
@@ -237,10 +237,6 @@ export const POLICY_KEYS = {
 export type PolicyKey = keyof typeof POLICY_KEYS;
 
 export const POLICY_KEY_NAMES = Object.keys(POLICY_KEYS) as PolicyKey[];
-
-export function policyKeyDefinition(key: PolicyKey): PolicyKeyDefinition {
-  return POLICY_KEYS[key];
-}
 
 type PolicyShape = { [K in PolicyKey]: z.ZodOptional<(typeof POLICY_KEYS)[K]['schema']> };
 

@@ -21,8 +21,8 @@ import {
 /** The URL schemes every installer registers: deep links, and the RFC 8252 private-use OIDC redirect. */
 export const URL_SCHEMES = [DEEP_LINK_SCHEME, 'dev.keyway.app'] as const;
 
-export const PRODUCT_NAME = 'Keyway';
-export const MSI_PROPERTY_PREFIX = 'KEYWAY_';
+const PRODUCT_NAME = 'Keyway';
+const MSI_PROPERTY_PREFIX = 'KEYWAY_';
 /** Where the generated files live, relative to the repository root. */
 export const TEMPLATE_FILES = {
   admx: 'build/policy/keyway.admx',
@@ -377,7 +377,7 @@ function wixId(prefix: string, name: string): string {
 // ---------------------------------------------------------------------------------------------------
 
 /** A name-based (v5) UUID in Keyway's own namespace: stable across runs, so regenerated files do not churn. */
-export function uuidV5(name: string): string {
+function uuidV5(name: string): string {
   const namespace = Buffer.from('6f1c0e52-8a4b-5d7e-9c3f-2b1a0d9e8f70'.replace(/-/g, ''), 'hex');
   const hash = createHash('sha1').update(namespace).update(name, 'utf8').digest();
   const bytes = hash.subarray(0, 16);

@@ -10,7 +10,7 @@ import { stateMatches } from './loopback-redirect';
  * can hand Keyway a `dev.keyway.app:` link, and one with another state (or none) must not abort the
  * sign-in the user is doing in the browser.
  */
-export const CUSTOM_SCHEME = KEYWAY_OIDC_CUSTOM_REDIRECT.slice(0, KEYWAY_OIDC_CUSTOM_REDIRECT.indexOf(':'));
+const CUSTOM_SCHEME = KEYWAY_OIDC_CUSTOM_REDIRECT.slice(0, KEYWAY_OIDC_CUSTOM_REDIRECT.indexOf(':'));
 
 export function isCustomSchemeCallback(url: string): boolean {
   return url.toLowerCase().startsWith(`${CUSTOM_SCHEME}:`);

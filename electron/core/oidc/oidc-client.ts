@@ -30,7 +30,7 @@ export interface OidcSession {
   readonly user: UserSummary | null;
 }
 
-export const OIDC_SCOPE = 'openid email profile offline_access';
+const OIDC_SCOPE = 'openid email profile offline_access';
 const BROWSER_TIMEOUT_MS = 5 * 60_000;
 /** Every request to the provider (discovery, token, refresh, revocation, device polls) gives up after this. */
 const NETWORK_TIMEOUT_MS = 15_000;
@@ -220,7 +220,7 @@ const stringClaim = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
 /** The origin of the provider's authorization endpoint, from its discovered metadata. */
-export function authorizationOrigin(config: client.Configuration): string {
+function authorizationOrigin(config: client.Configuration): string {
   const endpoint = config.serverMetadata().authorization_endpoint;
   if (!endpoint)
     throw new KeywayError('discovery_failed', 'The identity provider does not publish an authorization endpoint.');

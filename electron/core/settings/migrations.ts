@@ -11,7 +11,7 @@ const migrations: Record<number, (raw: Record<string, unknown>) => Record<string
   0: () => ({ version: 1, installationId: newInstallationId(), profiles: [], activeOrigin: null }),
 };
 
-export function newInstallationId(): string {
+function newInstallationId(): string {
   return randomBytes(16).toString('base64url');
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InstallationId, License, ServerFeatures, SignInMethod, UserSummary } from '../../../protocol/api';
+import { InstallationId, ServerFeatures, SignInMethod, UserSummary } from '../../../protocol/api';
 
 /** What Keyway remembers about a server and its user. Never a secret: those live in the keychain. */
 export const Profile = z.strictObject({
@@ -28,5 +28,3 @@ export const Settings = z.strictObject({
 export type Settings = z.infer<typeof Settings>;
 
 export const defaultPreferences: Profile['preferences'] = { language: 'en' };
-
-export { License };

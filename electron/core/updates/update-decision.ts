@@ -15,7 +15,7 @@ import { isLoopbackHost } from '../../../protocol/server-origin';
 export const UPDATE_FEED_PATH = '/updates/';
 
 /** What electron-updater's `setFeedURL` receives (its GenericServerOptions, restated so core needs no import). */
-export interface GenericFeed {
+interface GenericFeed {
   readonly provider: 'generic';
   readonly url: string;
   /** `latest` (latest.yml, latest-mac.yml, latest-linux.yml…), or `beta`/`alpha` for pre-release builds. */

@@ -4,10 +4,10 @@
  * update is downloaded there is nothing more to look for until the restart.
  */
 
-export const FIRST_CHECK_DELAY_MS = 10_000;
-export const CHECK_INTERVAL_MS = 24 * 60 * 60 * 1000;
+const FIRST_CHECK_DELAY_MS = 10_000;
+const CHECK_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
-export interface Timers {
+interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }

@@ -1,6 +1,6 @@
 import type { Translation } from './translation';
 
-/** German (formal "Sie"). Mirrors en.ts key for key. */
+/** German (formal "Sie"). Mirrors en.ts key for key, plus a message for every error code (translation.ts). */
 export const de: Translation = {
   appName: 'Keyway',
   loading: 'Keyway wird gestartet…',

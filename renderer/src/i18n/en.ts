@@ -173,64 +173,12 @@ export const en = {
   },
 
   /**
-   * One message per error code (protocol/errors.ts), for languages other than English: core words its
-   * errors in English with specifics (the host, the wrong character), and English shows that text as is.
+   * English shows core's own words for an error (they name the host, the wrong character), so it needs a
+   * message only for what the renderer refuses by itself. French and German word every code (translation.ts).
    */
   errors: {
-    retryAfter: 'Try again in {{duration}}.',
-    invalid_input: 'Check what you entered and try again.',
-    internal: 'Something went wrong inside Keyway. Please try again.',
-    not_found: 'Keyway could not find what it was looking for. Please try again.',
-    ipc_untrusted_sender: 'Keyway refused a request from a page it does not know.',
-    ipc_unknown_command: 'Keyway did not understand that request. Please restart Keyway.',
-    code_malformed: 'This is not a valid authentication code. Check that you copied all of it.',
-    code_checksum: 'This code has a typo. Check it against the e-mail and try again.',
-    link_malformed: 'This is not a valid Keyway link or code.',
     link_too_long:
       'This link is far too long to be a Keyway link. Open the link from your deployment e-mail again, or paste its code.',
-    link_wrong_scheme: 'This is not a Keyway link. Paste the link or the code from your deployment e-mail.',
-    link_mismatch: 'This link names a different server than the page it came from, so it was refused.',
-    server_insecure: 'Keyway only connects to secure (https) servers.',
-    server_not_allowed: 'Your organization’s policy does not allow this server. Ask your IT department.',
-    deployment_unknown: 'The server does not know this link or code. Ask your IT department for a new one.',
-    deployment_expired: 'This link or code has expired. Ask your IT department for a new one.',
-    deployment_used: 'This link or code has already been used. Ask your IT department for a new one.',
-    server_unreachable: 'Keyway cannot reach the server. Check your network connection and try again.',
-    server_tls: 'Keyway did not connect: the server’s security certificate is not trusted. Ask your IT department.',
-    server_bad_response: 'The server gave an answer Keyway does not understand. Try again later.',
-    server_timeout: 'The server took too long to answer. Try again.',
-    invalid_credentials: 'The login ID or the password is wrong.',
-    account_locked: 'Your account is locked for a while after too many failed attempts.',
-    rate_limited: 'Too many attempts. Please wait a moment.',
-    password_rejected: 'This password does not meet the password rules.',
-    session_invalid: 'Your session has ended. Please sign in again.',
-    unauthorized: 'You are not signed in any more. Please sign in again.',
-    mfa_code_invalid: 'This code is wrong. Check it and try again.',
-    mfa_code_expired: 'This code has expired. Send a new one.',
-    mfa_code_used: 'This code has already been used. Wait for the next one.',
-    mfa_too_many_attempts: 'Too many wrong codes. Please sign in again.',
-    mfa_resend_too_soon: 'Wait a moment before sending a new code.',
-    mfa_challenge_expired: 'Confirming took too long. Please sign in again.',
-    mfa_channel_not_allowed: 'Your organization does not allow this way of confirming.',
-    reauthentication_required: 'The password is wrong. Enter your password again to continue.',
-    password_reset_disabled: 'This server does not offer password reset. Ask your IT department for a new password.',
-    discovery_failed: 'Keyway could not find out how you sign in. Try again later.',
-    oidc_state_mismatch: 'The browser returned a sign-in that Keyway did not start, so it was refused. Try again.',
-    oidc_issuer_mismatch: 'The sign-in came back from a different identity provider, so it was refused.',
-    oidc_error: 'Your identity provider refused the sign-in.',
-    oidc_cancelled: 'The sign-in was cancelled. Try again when you are ready.',
-    oidc_timeout: 'The sign-in in the browser took too long. Try again.',
-    oidc_exchange_failed: 'Your identity provider did not complete the sign-in. Try again.',
-    oidc_loopback_unavailable: 'Keyway could not listen for the browser on this computer.',
-    manual_login_disabled: 'Manual login is turned off by your organization’s policy.',
-    unified_login_required: 'Your organization’s policy allows sign-in only through its identity provider.',
-    keychain_unavailable: 'The system keychain is not available, so Keyway cannot keep you signed in.',
-    keychain_locked: 'Your system keychain is locked, so Keyway cannot keep you signed in. Unlock it, then try again.',
-    settings_corrupt: 'Keyway cannot read its settings file.',
-    settings_restored: 'Keyway’s settings file was damaged; the last good copy was restored.',
-    settings_unwritable:
-      'Keyway could not save its settings. Free some disk space or check the folder’s permissions, then try again.',
-    update_not_ready: 'No update has been downloaded yet, so there is nothing to install.',
   },
 } as const;
 

@@ -1,6 +1,6 @@
 import type { Translation } from './translation';
 
-/** French (formal "vous"). Mirrors en.ts key for key; French spacing uses no-break spaces before ? : ; ! */
+/** French (formal "vous"). Mirrors en.ts key for key, plus a message for every error code (translation.ts); French spacing uses no-break spaces before ? : ; ! */
 export const fr: Translation = {
   appName: 'Keyway',
   loading: 'Démarrage de Keyway…',

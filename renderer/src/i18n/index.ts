@@ -2,9 +2,7 @@ import { createInstance, type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { UiLanguage } from '../../../electron/ipc/view';
 import { en } from './en';
-import type { Translation } from './translation';
-
-export type { Translation } from './translation';
+import type { ErrorStrings, Translation } from './translation';
 
 /**
  * French and German are fetched only when core picks them: every byte of the first script delays the
@@ -17,8 +15,9 @@ const otherLanguages: Readonly<Record<Exclude<UiLanguage, 'en'>, () => Promise<T
 
 declare module 'i18next' {
   interface CustomTypeOptions {
-    // Keys and `{{placeholders}}` are checked against the English source at every t() call.
-    resources: { translation: typeof en };
+    // Keys and `{{placeholders}}` are checked against the English source at every t() call; error
+    // messages, which only the translations have (English shows core's words), against ErrorStrings.
+    resources: { translation: typeof en & { errors: ErrorStrings } };
     defaultNS: 'translation';
   }
 }
@@ -27,7 +26,7 @@ declare module 'i18next' {
  * The one i18next instance of the renderer. It starts synchronously in English and switches once core
  * has said which language to speak (loading that language's strings first).
  */
-export const i18n: I18n = createInstance();
+const i18n: I18n = createInstance();
 void i18n.use(initReactI18next).init({
   resources: { en: { translation: en } },
   lng: 'en',

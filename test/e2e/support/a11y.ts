@@ -9,7 +9,7 @@ const root = path.resolve(import.meta.dirname, '..', '..', '..');
  * Where the screen tour saves its pictures: test-results/screenshots on every run (so a test run never
  * changes the repository); `npm run screenshots` points it at docs/screenshots, which the README shows.
  */
-export const SCREENSHOT_DIR = process.env.KEYWAY_SCREENSHOT_DIR ?? path.join(root, 'test-results', 'screenshots');
+const SCREENSHOT_DIR = process.env.KEYWAY_SCREENSHOT_DIR ?? path.join(root, 'test-results', 'screenshots');
 
 /** A window the size of Keyway's, so pictures stay small and look like the app. */
 export const TOUR_VIEWPORT = { width: 480, height: 720 };

@@ -21,7 +21,7 @@ export interface PrivateBus {
   close(): Promise<void>;
 }
 
-export interface Keyring {
+interface Keyring {
   /** Locks the login keyring through the Secret Service API, as a screen lock or a timeout would. */
   lock(): Promise<void>;
   /** Unlocks it with its password through gnome-keyring's control socket, as the desktop login does. */

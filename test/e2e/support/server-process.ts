@@ -65,7 +65,7 @@ export async function startServerProcess(options: {
 }
 
 /** Runs an admin command of the built CLI on `dataDir` (e.g. create-user) and returns what it printed. */
-export async function serverCli(dataDir: string, args: string[]): Promise<string> {
+async function serverCli(dataDir: string, args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)(process.execPath, [cli, ...args, '--data-dir', dataDir], { cwd: root });
   return stdout;
 }

@@ -62,13 +62,13 @@ export class CookieBrowser {
   }
 }
 
-export interface HtmlForm {
+interface HtmlForm {
   action: string;
   method: 'get' | 'post';
   hidden: Record<string, string>;
 }
 
-export function formOf(html: string, actionSuffix: string): HtmlForm {
+function formOf(html: string, actionSuffix: string): HtmlForm {
   for (const [, attributes = '', body = ''] of html.matchAll(/<form([^>]*)>([\s\S]*?)<\/form>/g)) {
     const action = decodeEntities(/action="([^"]*)"/.exec(attributes)?.[1] ?? '');
     if (!action.endsWith(actionSuffix)) continue;

@@ -342,3 +342,70 @@ describe('an existing provider session is never handed out silently (RFC 8252 §
     expect(readSignInForm(await other.text(), origin).login).toBe(ANA.email);
   });
 });
+
+describe('targeted lock-out on the provider pages (issue 14)', () => {
+  /** The sign-in page of a new authorization in `browser`; returns what a password post needs. */
+  async function page(test: Awaited<ReturnType<typeof startServerWithAna>>, browser: TestBrowser) {
+    const config = await keywayClient(test.server.issuer);
+    const started = await authorize(config, test.origin, {
+      redirectUri: REDIRECT,
+      loginHint: ANA.loginId,
+      prompt: 'login',
+      browser,
+    });
+    return { started, form: readSignInForm(started.html, test.origin), config };
+  }
+
+  /** Posts `password` for `login` on a fresh sign-in page in `browser`; the provider's answer. */
+  async function attempt(
+    test: Awaited<ReturnType<typeof startServerWithAna>>,
+    browser: TestBrowser,
+    password: string,
+    login: string = ANA.loginId,
+  ) {
+    const { started, form } = await page(test, browser);
+    const response = await started.browser.post(form.action, { ...form, login, password });
+    return started.browser.follow(response, test.origin);
+  }
+
+  it("a browser that signed Ana in keeps its own count: a stranger's ten wrong passwords do not lock her out there, and a forged or Bob's cookie buys nothing", async () => {
+    const test = await startServerWithAna({ limits: { signInPerSourcePerMinute: 1000 } });
+    await test.server.admin.createUser({
+      loginId: 'bob',
+      email: 'bob@example.com',
+      displayName: 'Bob',
+      password: 'another long password 77',
+      sendWelcomeEmail: false,
+    });
+    const anas = new TestBrowser();
+    expect((await attempt(test, anas, ANA.password)).url).toMatch(/^http:\/\/127\.0\.0\.1:49152\/callback\?code=/);
+    const known = anas.cookies.get('keyway-browser');
+    expect(known).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+
+    const stranger = new TestBrowser();
+    for (let failure = 1; failure <= 10; failure++) await attempt(test, stranger, 'not her password');
+    expect((await attempt(test, stranger, ANA.password)).response.status).toBe(423);
+
+    // Her own browser still signs her in with the right password.
+    expect((await attempt(test, anas, ANA.password)).url).toMatch(/\?code=/);
+
+    // A made-up cookie value, or Bob's real one, does not make a browser Ana's.
+    const forged = new TestBrowser();
+    forged.cookies.set('keyway-browser', 'A'.repeat(43));
+    expect((await attempt(test, forged, ANA.password)).response.status).toBe(423);
+    const bobs = new TestBrowser();
+    expect((await attempt(test, bobs, 'another long password 77', 'bob')).url).toMatch(/\?code=/);
+    expect((await attempt(test, bobs, ANA.password)).response.status).toBe(423);
+  });
+
+  it('a known browser is still bound by ten wrong passwords, and during its lock a right one answers account_locked', async () => {
+    const test = await startServerWithAna({ limits: { signInPerSourcePerMinute: 1000 } });
+    const anas = new TestBrowser();
+    expect((await attempt(test, anas, ANA.password)).url).toMatch(/\?code=/);
+    for (let failure = 1; failure <= 9; failure++) {
+      expect((await attempt(test, anas, 'not her password')).response.status).toBe(401);
+    }
+    expect((await attempt(test, anas, 'not her password')).response.status).toBe(423);
+    expect((await attempt(test, anas, ANA.password)).response.status).toBe(423);
+  });
+});

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import { Problem, PROBLEM_CONTENT_TYPE } from '../../../protocol/api';
-import type { ErrorCode } from '../../../protocol/errors';
+import type { WireErrorCode } from '../../../protocol/errors';
 import { startReferenceServer, type ReferenceServerOptions, type RunningServer } from '../../../server/index';
 
 export const ANA = {
@@ -98,7 +98,7 @@ async function read(response: Response): Promise<JsonResponse> {
  * Checks that a response is an RFC 9457 problem with this code and status, valid against the protocol
  * schema, with no stack trace; returns it.
  */
-export function expectProblem(response: JsonResponse, code: ErrorCode, status: number): Problem {
+export function expectProblem(response: JsonResponse, code: WireErrorCode, status: number): Problem {
   const contentType = response.headers.get('content-type') ?? '';
   if (!contentType.startsWith(PROBLEM_CONTENT_TYPE)) throw new Error(`Expected a problem, got ${contentType}`);
   const problem = Problem.parse(response.body);

@@ -39,6 +39,7 @@ const TYPED_TABLES = Object.keys({
   service_otps: 1,
   otp_clients: 1,
   mfa_failures: 1,
+  known_browsers: 1,
 } satisfies Record<keyof KeywayTables, 1>).sort();
 
 /**

@@ -35,7 +35,7 @@ export interface AllowlistEntry {
   readonly reason: string;
 }
 
-export interface SourceFile {
+interface SourceFile {
   /** Relative to the repository root, with forward slashes. */
   readonly file: string;
   readonly text: string;

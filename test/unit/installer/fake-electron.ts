@@ -6,7 +6,7 @@ import path from 'node:path';
  * blocked here). Each holds the one thing packaging inspects in the binary: the fuse wire, after
  * @electron/fuses' sentinel, with every fuse in a state Keyway's hook must change (or an untouched one).
  */
-export const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 
 /** Wire version 1, nine fuses, each set opposite to what Keyway wants (the ninth is not ours). */
 export function fakeElectronBinary(): Buffer {
