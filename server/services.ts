@@ -112,7 +112,7 @@ export function createServices(
   const features = (): ServerFeatures => ({ ...SERVER_FEATURES, forgotPassword: passwordResetPolicy.read().enabled });
   const deploymentStore = new DeploymentStore(storage, clock);
   const deployments = new DeploymentService(deploymentStore, users, identity, clock, signInPolicy, features);
-  const throttle = new SignInThrottle(db, clock, limits);
+  const throttle = new SignInThrottle(storage, clock, limits);
 
   const box = SecretBox.inDataDir(wiring.dataDir);
   const policy = new MfaPolicyStore(db, clock);
