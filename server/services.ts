@@ -105,7 +105,7 @@ export function createServices(
   if (db === undefined) throw postgresNotServedYet();
   const transaction = <T>(work: () => T): T => db.transaction(work).immediate();
   const users = new UserStore(db, clock);
-  const sessionStore = new SessionStore(db, clock);
+  const sessionStore = new SessionStore(db, clock, storage);
   const domains = new DomainStore(db, clock);
   const signInPolicy = new SignInPolicy(db, identity);
   const passwordResetPolicy = new PasswordResetPolicyStore(db, clock);

@@ -82,8 +82,8 @@ export class SessionService {
     return user;
   }
 
-  refresh(refreshToken: string): SessionTokens {
-    const rotation = this.sessions.rotate(refreshToken);
+  async refresh(refreshToken: string): Promise<SessionTokens> {
+    const rotation = await this.sessions.rotate(refreshToken);
     if (rotation.outcome === 'replayed') {
       throw new KeywayError(
         'session_invalid',
