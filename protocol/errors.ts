@@ -71,7 +71,10 @@ export type FormatErrorCode = z.infer<typeof FormatErrorCode>;
  * The client's own codes, filled in by electron/ipc/client-errors.ts through declaration merging (the
  * pattern i18next and fastify use for their registries). Only programs that include that file, i.e. the
  * client's, see them: in the server's program this stays empty, so a server file that names a client
- * code does not compile (test/unit/error-codes.test.ts proves it).
+ * code does not compile (test/unit/error-codes.test.ts proves it). Exported because only an exported
+ * interface can be merged from another module; knip sees no import of it, hence `@public`.
+ *
+ * @public
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging, see above
 export interface ClientErrorCodes {}

@@ -32,7 +32,7 @@ export interface UidRoute {
 }
 
 /** The provider pages' known-browser cookie (`__Host-` on https), and how long a browser stays known. */
-export const KNOWN_BROWSER_COOKIE = 'keyway-browser';
+const KNOWN_BROWSER_COOKIE = 'keyway-browser';
 const KNOWN_BROWSER_MAX_AGE_SECONDS = 180 * 24 * 60 * 60;
 
 /** The known-browser cookie this request carries, if any (checked against the user at sign-in). */
