@@ -20,6 +20,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          // A throwaway PostgreSQL cluster for the run: stores are tested on SQLite and PostgreSQL.
+          globalSetup: ['test/support/postgres-cluster.ts'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,

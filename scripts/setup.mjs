@@ -16,7 +16,9 @@ const APT_PACKAGES = [
   'gnome-keyring',
   'dbus',
   // nsis: the installer-script test compiles build/installer.nsh with makensis (warnings as errors).
-  ...(forTests ? ['chromium', 'xvfb', 'xauth', 'openssl', 'nsis'] : []),
+  // postgresql: the integration suite runs every store on SQLite and on a throwaway PostgreSQL cluster
+  // (test/support/postgres-cluster.ts); the package's own cluster service is not used.
+  ...(forTests ? ['chromium', 'xvfb', 'xauth', 'openssl', 'nsis', 'postgresql'] : []),
 ];
 
 function run(command, args, options = {}) {

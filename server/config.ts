@@ -60,6 +60,16 @@ export const DEFAULT_LIMITS: Limits = {
 export interface ReferenceServerOptions {
   /** Where keyway.sqlite and the mail outbox live; created on first start. */
   dataDir: string;
+  /**
+   * A postgres:// URL to keep the data in PostgreSQL instead of the data dir's SQLite file
+   * (server/storage/database.ts). Without it, SQLite in the data dir.
+   */
+  database?: string | undefined;
+  /**
+   * Whether to apply pending migrations at start. SQLite in the data dir always does (it belongs to this
+   * server). On PostgreSQL only `true` does; otherwise a database with pending migrations is refused.
+   */
+  migrate?: boolean | undefined;
   /** 0 (the default) picks a free port. */
   port?: number | undefined;
   host?: string | undefined;

@@ -20,7 +20,8 @@ import { oidcIssuer } from './oidc/issuer';
 import { SecretBox } from './mfa/secret-box';
 import { createOidc } from './oidc/oidc';
 import { createServices } from './services';
-import { openDatabase } from './storage/database';
+import { databaseLocation, openStorage } from './storage/database';
+import { postgresNotServedYet } from './storage/storage-error';
 import { writeSetting } from './storage/settings';
 
 export interface RunningServer {
@@ -65,7 +66,15 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const outboxDir = options.outboxDir ?? path.join(options.dataDir, 'outbox');
   const sms = createSmsProvider(options.sms, outboxDir, log);
 
-  const db = openDatabase(options.dataDir);
+  // The library API reads no environment: the CLI turns KEYWAY_DATABASE_URL into options.database.
+  const storage = await openStorage(databaseLocation(options.dataDir, options.database, {}), {
+    migrations: options.migrate === false ? 'refuse' : 'apply',
+  });
+  const db = storage.sqlite;
+  if (db === undefined) {
+    await storage.close();
+    throw postgresNotServedYet();
+  }
   const identity: ServerIdentity = {
     name: options.serverName ?? DEFAULT_SERVER_NAME,
     origin: '',
@@ -74,7 +83,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   // Made once the origin is known (the From address names it), before the first request is served.
   const mailHolder: { current?: MailDelivery } = {};
   const delivery = createCodeDelivery({ mail: () => mailHolder.current, sms, serverName: () => identity.name, log });
-  const services = createServices(db, identity, clock, limits, {
+  const services = createServices(storage, identity, clock, limits, {
     dataDir: options.dataDir,
     delivery,
     mail: () => mailHolder.current,
@@ -83,7 +92,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   });
   let app;
   try {
-    const oidc = await createOidc(db, identity, services.users, SecretBox.inDataDir(options.dataDir), log);
+    const oidc = await createOidc(storage, identity, services.users, SecretBox.inDataDir(options.dataDir), log);
     app = await buildHttpApp({
       ...services,
       oidc,
@@ -100,7 +109,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     oidc.provider();
   } catch (error) {
     await app?.close();
-    db.close();
+    await storage.close();
     throw error;
   }
 
@@ -132,7 +141,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     close: () =>
       (closing ??= app.close().finally(() => {
         serverMail.close();
-        db.close();
+        return storage.close();
       })),
   };
 }

@@ -32,7 +32,8 @@ import { signOutEverywhere, type SignedOut } from './password-reset/sign-out-eve
 import { SessionService } from './sessions/session-service';
 import { SessionStore } from './sessions/session-store';
 import { SignInThrottle } from './sessions/sign-in-throttle';
-import type { Db } from './storage/database';
+import type { Storage } from './storage/storage';
+import { postgresNotServedYet } from './storage/storage-error';
 import { UserStore } from './users/user-store';
 import { SERVER_FEATURES } from './users/user-summary';
 
@@ -93,28 +94,25 @@ export interface MfaWiring {
 
 /** Wires stores and services over one database; shared by the HTTP server and the admin CLI. */
 export function createServices(
-  db: Db,
+  storage: Storage,
   identity: ServerIdentity,
   clock: () => number,
   limits: Limits,
   wiring: MfaWiring,
 ): Services {
+  // The stores not yet on the asynchronous storage layer use its SQLite connection (issue 16).
+  const db = storage.sqlite;
+  if (db === undefined) throw postgresNotServedYet();
   const transaction = <T>(work: () => T): T => db.transaction(work).immediate();
   const users = new UserStore(db, clock);
-  const sessionStore = new SessionStore(db, clock);
+  const sessionStore = new SessionStore(db, clock, storage);
   const domains = new DomainStore(db, clock);
   const signInPolicy = new SignInPolicy(db, identity);
   const passwordResetPolicy = new PasswordResetPolicyStore(db, clock);
   const features = (): ServerFeatures => ({ ...SERVER_FEATURES, forgotPassword: passwordResetPolicy.read().enabled });
-  const deployments = new DeploymentService(
-    new DeploymentStore(db, clock),
-    users,
-    identity,
-    clock,
-    signInPolicy,
-    features,
-  );
-  const throttle = new SignInThrottle(db, clock, limits);
+  const deploymentStore = new DeploymentStore(storage, clock);
+  const deployments = new DeploymentService(deploymentStore, users, identity, clock, signInPolicy, features);
+  const throttle = new SignInThrottle(storage, clock, limits);
 
   const box = SecretBox.inDataDir(wiring.dataDir);
   const policy = new MfaPolicyStore(db, clock);
@@ -206,7 +204,7 @@ export function createServices(
     passwordReset,
     passwordResetPolicy,
     accountSessions,
-    selfDeployment: new SelfDeployment(db, clock, deployments, accountSessions),
+    selfDeployment: new SelfDeployment(deploymentStore, deployments, accountSessions),
     otp,
     otpClients,
     signOutEverywhere: (userId) => transaction(() => signOutEverywhere(db, userId, clock())),

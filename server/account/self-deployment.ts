@@ -1,6 +1,6 @@
 import { parseDeploymentCode } from '../../protocol/deployment-code';
 import { deploymentSecretHash, type DeploymentService, type IssuedDeployment } from '../deployments/deployment-service';
-import type { Db } from '../storage/database';
+import type { DeploymentStore } from '../deployments/deployment-store';
 import type { UserRecord } from '../users/user-store';
 import type { AccountSession, AccountSessionStore } from './account-sessions';
 
@@ -14,27 +14,18 @@ export const SELF_DEPLOYMENT_TTL_SECONDS = 10 * 60;
  */
 export class SelfDeployment {
   constructor(
-    private readonly db: Db,
-    private readonly clock: () => number,
+    private readonly store: DeploymentStore,
     private readonly deployments: DeploymentService,
     private readonly sessions: AccountSessionStore,
   ) {}
 
-  fresh(session: AccountSession, user: UserRecord): IssuedDeployment {
-    const issued = this.deployments.create(user, SELF_DEPLOYMENT_TTL_SECONDS);
+  async fresh(session: AccountSession, user: UserRecord): Promise<IssuedDeployment> {
+    const issued = await this.deployments.create(user, SELF_DEPLOYMENT_TTL_SECONDS);
     const previous = this.sessions.swapDeployment(
       session.idHash,
       deploymentSecretHash(parseDeploymentCode(issued.code)),
     );
-    if (previous !== undefined) {
-      const now = this.clock();
-      // Expired rather than deleted: a late redemption then hears "expired", not "unknown".
-      this.db
-        .prepare<[number, string, number]>(
-          'UPDATE deployments SET expires_at = ? WHERE secret_hash = ? AND redeemed_at IS NULL AND expires_at > ?',
-        )
-        .run(now, previous, now);
-    }
+    if (previous !== undefined) await this.store.expireUnredeemed(previous);
     return issued;
   }
 }

@@ -165,7 +165,7 @@ export class AdminService {
   }
 
   /** A fresh deployment code for the user, without sending it. */
-  createDeployment(name: string, options: { ttlSeconds?: number } = {}): AdminDeployment {
+  async createDeployment(name: string, options: { ttlSeconds?: number } = {}): Promise<AdminDeployment> {
     const record = this.requireUser(name);
     if (this.deps.identity.origin === '') {
       throw new KeywayError(
@@ -177,12 +177,12 @@ export class AdminService {
     if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
       throw new KeywayError('invalid_input', 'A deployment must live for a positive number of seconds.');
     }
-    return { ...this.deps.services.deployments.create(record, ttlSeconds), user: this.adminUser(record) };
+    return { ...(await this.deps.services.deployments.create(record, ttlSeconds)), user: this.adminUser(record) };
   }
 
   /** A fresh deployment code for the user, sent to them in the deployment e-mail. */
   async sendDeployment(name: string, options: { ttlSeconds?: number } = {}): Promise<AdminDeployment> {
-    const deployment = this.createDeployment(name, options);
+    const deployment = await this.createDeployment(name, options);
     const message = deploymentEmail({
       to: deployment.user.email,
       displayName: deployment.user.displayName,

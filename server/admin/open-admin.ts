@@ -12,12 +12,15 @@ import { createMailDelivery, defaultMailFrom } from '../mail/mail-delivery';
 import { parseSmtpUrl } from '../mail/smtp-url';
 import { NO_CODE_DELIVERY } from '../mfa/delivery';
 import { createServices } from '../services';
-import { openDatabase } from '../storage/database';
+import { openStorage, type DatabaseLocation } from '../storage/database';
+import { postgresNotServedYet } from '../storage/storage-error';
 import { readSetting } from '../storage/settings';
 import { AdminService } from './admin-service';
 
 export interface AdminOptions {
   dataDir: string;
+  /** Where the data is; SQLite in the data dir when absent (server/storage/database.ts). */
+  database?: DatabaseLocation | undefined;
   /** Defaults to the origin the last `serve` on this data dir recorded. */
   publicOrigin?: string | undefined;
   /** Defaults to the relay the last `serve` recorded (without credentials), else the outbox. */
@@ -32,9 +35,14 @@ export interface AdminOptions {
  * The admin service on its own, for the CLI: it opens the data dir's database beside (or without) a
  * running server; WAL and busy_timeout let both write.
  */
-export function openAdminService(options: AdminOptions): AdminService {
-  const db = openDatabase(options.dataDir);
+export async function openAdminService(options: AdminOptions): Promise<AdminService> {
+  // Admin commands never migrate a shared PostgreSQL database behind the servers' backs: `migrate` does.
+  const storage = await openStorage(options.database ?? { engine: 'sqlite', dataDir: options.dataDir }, {
+    migrations: 'refuse',
+  });
+  const db = storage.sqlite;
   try {
+    if (db === undefined) throw postgresNotServedYet();
     const stored = readSetting(db, 'public_origin');
     const origin = options.publicOrigin !== undefined ? parseServerOrigin(options.publicOrigin) : (stored ?? '');
     const name = readSetting(db, 'server_name') ?? DEFAULT_SERVER_NAME;
@@ -46,7 +54,7 @@ export function openAdminService(options: AdminOptions): AdminService {
       outboxDir: options.outboxDir ?? path.join(options.dataDir, 'outbox'),
       log: options.log ?? (() => undefined),
     });
-    const services = createServices(db, identity, options.clock ?? Date.now, DEFAULT_LIMITS, {
+    const services = createServices(storage, identity, options.clock ?? Date.now, DEFAULT_LIMITS, {
       dataDir: options.dataDir,
       delivery: NO_CODE_DELIVERY,
     });
@@ -57,11 +65,11 @@ export function openAdminService(options: AdminOptions): AdminService {
       deploymentTtlSeconds: options.deploymentTtlSeconds ?? DEFAULT_DEPLOYMENT_TTL_SECONDS,
       onClose: () => {
         mail.close();
-        db.close();
+        void storage.close();
       },
     });
   } catch (error) {
-    db.close();
+    await storage.close();
     throw error;
   }
 }

@@ -3,12 +3,12 @@ import type { AdminService, AdminUser } from '../admin/admin-service';
 import { formatExpiry } from '../mail/deployment-email';
 import type { MailReceipt } from '../mail/mail-delivery';
 import { parseSmtpUrl } from '../mail/smtp-url';
-import { parseCommandArgs, resolveDataDir, type Command, type CommandArgs } from './arguments';
+import { parseCommandArgs, resolveDatabase, resolveDataDir, type Command, type CommandArgs } from './arguments';
 import type { CliIo } from './cli-io';
 import { setMfaPolicy, setPhone, showMfaPolicy } from './mfa-commands';
 import { createOtpClient, listOtpClients, revokeOtpClient, setForgotPassword } from './self-service-commands';
 
-type AdminCommand = Exclude<Command, 'serve'>;
+type AdminCommand = Exclude<Command, 'serve' | 'migrate'>;
 
 /** Runs one admin command against the data dir's database, with or without a running server. */
 export async function runAdminCommand(command: AdminCommand, args: readonly string[], io: CliIo): Promise<void> {
@@ -83,6 +83,7 @@ export async function runAdminCommand(command: AdminCommand, args: readonly stri
 
 interface CommonOptions {
   'data-dir'?: string | undefined;
+  database?: string | undefined;
   'public-origin'?: string | undefined;
   'smtp-url'?: string | undefined;
   'smtp-insecure'?: boolean | undefined;
@@ -94,8 +95,10 @@ async function withAdmin(
   run: (admin: AdminService) => void | Promise<void>,
 ): Promise<void> {
   const smtpUrl = options['smtp-url'];
-  const admin = openAdminService({
-    dataDir: resolveDataDir(options['data-dir'], io),
+  const dataDir = resolveDataDir(options['data-dir'], io);
+  const admin = await openAdminService({
+    dataDir,
+    database: resolveDatabase(dataDir, options.database, io),
     publicOrigin: options['public-origin'],
     smtp: smtpUrl === undefined ? undefined : parseSmtpUrl(smtpUrl, options['smtp-insecure'] === true),
   });

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { LoginId } from '../../protocol/api';
 import { parseDomain } from '../discovery/domain-name';
+import { databaseLocation, type DatabaseLocation } from '../storage/database';
 import { UsageError, type CliIo } from './cli-io';
 
 export const DEFAULT_DATA_DIR = '.keyway-dev/server';
@@ -10,7 +11,8 @@ export const DEFAULT_PORT = 7400;
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
 
-const dataDir = { 'data-dir': { type: 'string' } } as const;
+// Every command takes --database postgres://… (else $KEYWAY_DATABASE_URL, else SQLite in the data dir).
+const dataDir = { 'data-dir': { type: 'string' }, database: { type: 'string' } } as const;
 const mailAndOrigin = {
   'public-origin': { type: 'string' },
   'smtp-url': { type: 'string' },
@@ -29,7 +31,10 @@ export const COMMAND_OPTIONS = {
     'sms-webhook-url': { type: 'string' },
     'otp-ttl-seconds': { type: 'string' },
     'updates-dir': { type: 'string' },
+    // Apply pending migrations at start (PostgreSQL; SQLite in the data dir always does).
+    migrate: { type: 'boolean' },
   },
+  migrate: { ...dataDir },
   'create-user': {
     ...dataDir,
     ...mailAndOrigin,
@@ -99,6 +104,7 @@ const domain = z.string().refine((value) => {
 const COMMAND_SCHEMAS = {
   serve: z.object({
     'data-dir': text.optional(),
+    database: text.optional(),
     port: port.optional(),
     host: text.optional(),
     'public-origin': text.optional(),
@@ -113,9 +119,12 @@ const COMMAND_SCHEMAS = {
       .refine((value) => value >= 5 && value <= 600, 'must be a whole number of seconds from 5 to 600')
       .optional(),
     'updates-dir': text.optional(),
+    migrate: z.boolean().optional(),
   }),
+  migrate: z.object({ 'data-dir': text.optional(), database: text.optional() }),
   'create-user': z.object({
     'data-dir': text.optional(),
+    database: text.optional(),
     'public-origin': text.optional(),
     'smtp-url': text.optional(),
     'smtp-insecure': z.boolean().optional(),
@@ -128,34 +137,43 @@ const COMMAND_SCHEMAS = {
   }),
   'send-deployment': z.object({
     'data-dir': text.optional(),
+    database: text.optional(),
     'public-origin': text.optional(),
     'smtp-url': text.optional(),
     'smtp-insecure': z.boolean().optional(),
     user: text,
     'ttl-days': days.optional(),
   }),
-  'list-users': z.object({ 'data-dir': text.optional() }),
-  'reset-password': z.object({ 'data-dir': text.optional(), user: text, password: z.string().optional() }),
-  'revoke-sessions': z.object({ 'data-dir': text.optional(), user: text }),
-  'set-sign-in': z.object({ 'data-dir': text.optional(), user: text, method }),
-  'set-domain-sign-in': z.object({ 'data-dir': text.optional(), domain, method }),
-  'list-domains': z.object({ 'data-dir': text.optional() }),
+  'list-users': z.object({ 'data-dir': text.optional(), database: text.optional() }),
+  'reset-password': z.object({
+    'data-dir': text.optional(),
+    database: text.optional(),
+    user: text,
+    password: z.string().optional(),
+  }),
+  'revoke-sessions': z.object({ 'data-dir': text.optional(), database: text.optional(), user: text }),
+  'set-sign-in': z.object({ 'data-dir': text.optional(), database: text.optional(), user: text, method }),
+  'set-domain-sign-in': z.object({ 'data-dir': text.optional(), database: text.optional(), domain, method }),
+  'list-domains': z.object({ 'data-dir': text.optional(), database: text.optional() }),
   'set-mfa-policy': z.object({
     'data-dir': text.optional(),
+    database: text.optional(),
     channels: channels.optional(),
     mode: z.enum(['optional', 'enforced'], 'must be optional or enforced').optional(),
     'trust-days': trustDays.optional(),
   }),
-  'show-mfa-policy': z.object({ 'data-dir': text.optional() }),
-  'reset-mfa': z.object({ 'data-dir': text.optional(), user: text }),
+  'show-mfa-policy': z.object({ 'data-dir': text.optional(), database: text.optional() }),
+  'reset-mfa': z.object({ 'data-dir': text.optional(), database: text.optional(), user: text }),
   'set-phone': z.object({
     'data-dir': text.optional(),
+    database: text.optional(),
     user: text,
     phone: text.optional(),
     clear: z.boolean().optional(),
   }),
   'set-forgot-password': z.object({
     'data-dir': text.optional(),
+    database: text.optional(),
     enabled: z
       .enum(['on', 'off'], 'must be on or off')
       .transform((value) => value === 'on')
@@ -167,9 +185,9 @@ const COMMAND_SCHEMAS = {
       .refine((value) => value >= 5 && value <= 1440, 'must be a whole number of minutes from 5 to 1440')
       .optional(),
   }),
-  'create-otp-client': z.object({ 'data-dir': text.optional(), name: text }),
-  'list-otp-clients': z.object({ 'data-dir': text.optional() }),
-  'revoke-otp-client': z.object({ 'data-dir': text.optional(), name: text }),
+  'create-otp-client': z.object({ 'data-dir': text.optional(), database: text.optional(), name: text }),
+  'list-otp-clients': z.object({ 'data-dir': text.optional(), database: text.optional() }),
+  'revoke-otp-client': z.object({ 'data-dir': text.optional(), database: text.optional(), name: text }),
 } satisfies Record<Command, z.ZodType>;
 
 export type CommandArgs<C extends Command> = z.output<(typeof COMMAND_SCHEMAS)[C]>;
@@ -199,6 +217,11 @@ export function parseCommandArgs<C extends Command>(command: C, args: readonly s
   const message = (issue?.message ?? 'is not valid').replace(/\.$/, '');
   // Our own messages read on from the option ("--port must be …"); zod's and protocol's are sentences.
   throw new UsageError(/^[a-z]/.test(message) ? `--${option} ${message}.` : `--${option}: ${message}.`);
+}
+
+/** --database, else KEYWAY_DATABASE_URL, else SQLite in the data dir (server/storage/database.ts). */
+export function resolveDatabase(dataDir: string, option: string | undefined, io: CliIo): DatabaseLocation {
+  return databaseLocation(dataDir, option, io.env);
 }
 
 /** --data-dir, else KEYWAY_DATA_DIR, else .keyway-dev/server; relative to the working directory. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openAdminService } from '../admin/open-admin';
 import type { ProviderSummary } from '../federation/provider-admin';
-import { resolveDataDir } from './arguments';
+import { resolveDatabase, resolveDataDir } from './arguments';
 import { UsageError, type CliIo } from './cli-io';
 
 /** Where `idp add-oidc` reads the upstream client secret: never a command-line argument (ps, shell history). */
@@ -11,6 +11,7 @@ export const CLIENT_SECRET_ENV = 'KEYWAY_IDP_CLIENT_SECRET';
 
 const common = {
   'data-dir': { type: 'string' },
+  database: { type: 'string' },
   id: { type: 'string' },
   name: { type: 'string' },
   domain: { type: 'string', multiple: true },
@@ -36,8 +37,8 @@ const SUBCOMMANDS = {
     'client-id': { type: 'string' },
     'auth-method': { type: 'string' },
   },
-  list: { 'data-dir': { type: 'string' } },
-  remove: { 'data-dir': { type: 'string' }, id: { type: 'string' } },
+  list: { 'data-dir': { type: 'string' }, database: { type: 'string' } },
+  remove: { 'data-dir': { type: 'string' }, database: { type: 'string' }, id: { type: 'string' } },
 } as const;
 type Subcommand = keyof typeof SUBCOMMANDS;
 
@@ -77,7 +78,8 @@ export async function runIdpCommand(args: readonly string[], io: CliIo): Promise
   };
   const read = (file: string): string => readFileSync(path.resolve(io.cwd, file), 'utf8');
 
-  const admin = openAdminService({ dataDir: resolveDataDir(option('data-dir'), io) });
+  const dataDir = resolveDataDir(option('data-dir'), io);
+  const admin = await openAdminService({ dataDir, database: resolveDatabase(dataDir, option('database'), io) });
   try {
     const providers = admin.identityProviders;
     const shared = {

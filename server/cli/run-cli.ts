@@ -1,8 +1,10 @@
 import { KeywayError } from '../../protocol/errors';
+import { StorageError } from '../storage/storage-error';
 import { COMMAND_OPTIONS, DEFAULT_DATA_DIR, DEFAULT_PORT, isCommand } from './arguments';
 import { runAdminCommand } from './admin-commands';
 import { UsageError, type CliIo } from './cli-io';
 import { IDP_USAGE, runIdpCommand } from './idp-commands';
+import { runMigrate } from './migrate-command';
 import { runServe } from './serve-command';
 
 export type { CliIo } from './cli-io';
@@ -11,7 +13,8 @@ const USAGE = `Usage: npm run server -- <command> [options]
 
 Commands:
   serve               [--port N] [--host H] [--public-origin URL] [--smtp-url smtp://host:port] [--seed-demo]
-                      [--sms-webhook-url URL] [--otp-ttl-seconds 90] [--updates-dir DIR]
+                      [--sms-webhook-url URL] [--otp-ttl-seconds 90] [--updates-dir DIR] [--migrate]
+  migrate             applies pending database migrations
   create-user         --login-id ID --email E --display-name NAME [--password P] [--alias UPN]... [--phone +E164]
   send-deployment     --user ID [--ttl-days N]
   list-users
@@ -30,7 +33,9 @@ Commands:
   revoke-otp-client   --name NAME
 ${IDP_USAGE}
 
-Every command takes --data-dir DIR (default: $KEYWAY_DATA_DIR, else ${DEFAULT_DATA_DIR}).
+Every command takes --data-dir DIR (default: $KEYWAY_DATA_DIR, else ${DEFAULT_DATA_DIR}) and
+--database postgres://… (default: $KEYWAY_DATABASE_URL, else SQLite in the data dir). SQLite is migrated
+by serve itself; a PostgreSQL database with pending migrations is refused until "migrate" (or serve --migrate).
 create-user and send-deployment also take --public-origin and --smtp-url; by default they use what the
 last "serve" on the data dir recorded. Without an SMTP relay, mail is saved as .eml files in <data dir>/outbox.
 serve listens on 127.0.0.1:${DEFAULT_PORT} unless told otherwise (--port 0 picks a free port).
@@ -69,6 +74,7 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
   }
   try {
     if (command === 'serve') await runServe(args, full);
+    else if (command === 'migrate') await runMigrate(args, full);
     else if (command === 'idp') await runIdpCommand(args, full);
     else await runAdminCommand(command, args, full);
     return 0;
@@ -78,7 +84,9 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
       full.err(`Run "npm run server -- help" for the options of ${command}.`);
       return 2;
     }
-    full.err(`error: ${error instanceof KeywayError || !(error instanceof Error) ? messageOf(error) : error.message}`);
+    full.err(
+      `error: ${error instanceof KeywayError || error instanceof StorageError || !(error instanceof Error) ? messageOf(error) : error.message}`,
+    );
     return 1;
   }
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { AdminService } from '../admin/admin-service';
 import { parseSmtpUrl } from '../mail/smtp-url';
 import { startReferenceServer } from '../server';
-import { DEFAULT_PORT, parseCommandArgs, resolveDataDir } from './arguments';
+import { DEFAULT_PORT, parseCommandArgs, resolveDatabase, resolveDataDir } from './arguments';
 import { UsageError, type CliIo } from './cli-io';
 
 export const READY_PREFIX = 'Keyway reference server ready: ';
@@ -20,6 +20,7 @@ export const DEMO_USER = {
 export async function runServe(args: readonly string[], io: CliIo): Promise<void> {
   const options = parseCommandArgs('serve', args);
   const dataDir = resolveDataDir(options['data-dir'], io);
+  const database = resolveDatabase(dataDir, options.database, io);
   const smtpUrl = options['smtp-url'];
   const smsWebhookUrl = options['sms-webhook-url'];
   const smsWebhookSecret = io.env.KEYWAY_SMS_WEBHOOK_SECRET;
@@ -31,6 +32,9 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<void
   const updatesDir = resolveUpdatesDir(options['updates-dir']);
   const server = await startReferenceServer({
     dataDir,
+    database: database.engine === 'postgres' ? database.url : undefined,
+    // PostgreSQL is shared by every instance: only an explicit --migrate changes its schema.
+    migrate: options.migrate === true,
     port: options.port ?? DEFAULT_PORT,
     host: options.host ?? '127.0.0.1',
     publicOrigin: options['public-origin'],

@@ -38,12 +38,12 @@ export class DeploymentService {
   ) {}
 
   /** Makes a fresh single-use code for the user. The code is returned once and never stored. */
-  create(user: UserRecord, ttlSeconds: number): IssuedDeployment {
+  async create(user: UserRecord, ttlSeconds: number): Promise<IssuedDeployment> {
     const origin = this.identity.origin;
     const secret = randomBytes(SECRET_BYTES);
     const code = encodeDeploymentCode(origin, secret);
     const expiresAt = this.clock() + ttlSeconds * 1000;
-    this.deployments.insert(user.id, sha256Hex(secret), expiresAt);
+    await this.deployments.insert(user.id, sha256Hex(secret), expiresAt);
     return {
       code,
       deepLink: buildDeepLink(code),
@@ -53,10 +53,10 @@ export class DeploymentService {
   }
 
   /** Redeems a parsed code for an installation; throws a KeywayError the API turns into a problem. */
-  redeem(code: DeploymentCode, installationId: string): DeploymentConfig {
+  async redeem(code: DeploymentCode, installationId: string): Promise<DeploymentConfig> {
     // A code naming another server cannot be ours, even if its secret happened to match.
     if (code.origin !== this.identity.origin) throw unknown();
-    const claim = this.deployments.claim(deploymentSecretHash(code), installationId);
+    const claim = await this.deployments.claim(deploymentSecretHash(code), installationId);
     switch (claim.outcome) {
       case 'unknown':
         throw unknown();
@@ -97,12 +97,12 @@ export class DeploymentService {
    * second step to this installation, so its first enrolment is allowed as on the password API
    * (server/mfa/enrolment.ts).
    */
-  private withEnrolmentTicket(config: DeploymentConfig, deploymentId: number): DeploymentConfig {
+  private async withEnrolmentTicket(config: DeploymentConfig, deploymentId: number): Promise<DeploymentConfig> {
     const { signIn } = config;
     // Unified login is always this server's own provider (sign-in-policy.ts), brokering any upstream IdP.
     if (signIn.method !== 'oidc') return config;
     const ticket = randomBytes(ENROLMENT_TICKET_BYTES).toString('base64url');
-    this.deployments.setEnrolmentTicket(deploymentId, sha256Hex(ticket));
+    await this.deployments.setEnrolmentTicket(deploymentId, sha256Hex(ticket));
     return { ...config, signIn: { ...signIn, enrolmentTicket: ticket } };
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import type { Db } from '../storage/database';
+import type { Storage } from '../storage/storage';
 
 /** Seals what must be read back (the payload's own id); SecretBox (server/mfa/secret-box.ts) is one. */
 export interface PayloadSealer {
@@ -30,34 +30,26 @@ const GRANTABLE = new Set([
   'BackchannelAuthenticationRequest',
 ]);
 
-interface PayloadRow {
-  payload: string;
-  consumed_at: number | null;
-}
-
-interface LegacyRow {
-  model: string;
-  id: string;
-  payload: string;
-}
-
 /**
- * oidc-provider's storage in the server's SQLite, so sessions, grants and refresh tokens survive a
- * restart. Expiry uses the provider's own (real) clock, which decides `exp` in the payloads.
- * better-sqlite3 is synchronous; the async methods only satisfy the adapter interface.
+ * oidc-provider's storage in the server's database (SQLite or PostgreSQL, through storage.ts), so
+ * sessions, grants and refresh tokens survive a restart and are shared by every instance on one
+ * PostgreSQL. Expiry uses the provider's own (real) clock, which decides `exp` in the payloads.
+ * Every method is one statement: oidc-provider's adapter contract asks for no more atomicity
+ * (https://github.com/panva/node-oidc-provider/blob/main/example/my_adapter.js), and its own reuse
+ * detection works on `consume` plus `revokeByGrantId`, each a single write.
  */
-export class SqliteAdapter implements Adapter {
+export class DatabaseAdapter implements Adapter {
   constructor(
-    private readonly db: Db,
+    private readonly storage: Storage,
     private readonly model: string,
     private readonly sealer: PayloadSealer,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** The factory oidc-provider calls once per model name; first moves rows stored before ids were hashed. */
-  static factory(db: Db, sealer: PayloadSealer): (model: string) => Adapter {
-    SqliteAdapter.migrateLegacyRows(db, sealer);
-    return (model) => new SqliteAdapter(db, model, sealer);
+  static async factory(storage: Storage, sealer: PayloadSealer): Promise<(model: string) => Adapter> {
+    await DatabaseAdapter.migrateLegacyRows(storage, sealer);
+    return (model) => new DatabaseAdapter(storage, model, sealer);
   }
 
   /**
@@ -65,104 +57,97 @@ export class SqliteAdapter implements Adapter {
    * sealed, in one transaction, so an upgraded data dir keeps its sessions and refresh tokens working
    * and stops holding them in plaintext. Idempotent: hashed rows are left alone.
    */
-  static migrateLegacyRows(db: Db, sealer: PayloadSealer): void {
-    db.transaction(() => {
-      const legacy = db
-        .prepare<[string], LegacyRow>(`SELECT model, id, payload FROM oidc_payloads WHERE substr(id, 1, 3) <> ?`)
-        .all(HASHED);
-      const update = db.prepare<[string, string, string, string]>(
-        'UPDATE oidc_payloads SET id = ?, payload = ? WHERE model = ? AND id = ?',
-      );
+  static async migrateLegacyRows(storage: Storage, sealer: PayloadSealer): Promise<void> {
+    await storage.transaction(async () => {
+      const q = storage.q();
+      // 'h1:' holds no LIKE wildcard, so this is "does not start with h1:" on both engines.
+      const legacy = await q
+        .selectFrom('oidc_payloads')
+        .select(['model', 'id', 'payload'])
+        .where('id', 'not like', `${HASHED}%`)
+        .execute();
       for (const row of legacy) {
         const payload = JSON.parse(row.payload) as AdapterPayload;
-        update.run(rowIdOf(row.id), JSON.stringify(sealJti(sealer, row.model, payload)), row.model, row.id);
+        await q
+          .updateTable('oidc_payloads')
+          .set({ id: rowIdOf(row.id), payload: JSON.stringify(sealJti(sealer, row.model, payload)) })
+          .where('model', '=', row.model)
+          .where('id', '=', row.id)
+          .execute();
       }
-    }).immediate();
+    });
   }
 
-  upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+  async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const now = this.now();
     const expiresAt = typeof expiresIn === 'number' ? now + expiresIn * 1000 : null;
     const grantId = GRANTABLE.has(this.model) && typeof payload.grantId === 'string' ? payload.grantId : null;
-    // Whose session, grant or token this is: what "sign the user out everywhere" deletes by.
-    const accountId = typeof payload.accountId === 'string' ? payload.accountId : null;
-    this.db.transaction(() => {
-      // Expired rows are useless to everyone; sweeping them here keeps the table small without a timer.
-      this.db.prepare<[number]>('DELETE FROM oidc_payloads WHERE expires_at <= ?').run(now);
-      this.db
-        .prepare<
-          [
-            string,
-            string,
-            string,
-            string | null,
-            string | null,
-            string | null,
-            string | null,
-            number | null,
-            number | null,
-          ]
-        >(
-          `INSERT INTO oidc_payloads (model, id, payload, grant_id, account_id, user_code, uid, expires_at, consumed_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (model, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id,
-             account_id = excluded.account_id, user_code = excluded.user_code, uid = excluded.uid,
-             expires_at = excluded.expires_at, consumed_at = excluded.consumed_at`,
-        )
-        .run(
-          this.model,
-          rowIdOf(id),
-          JSON.stringify(sealJti(this.sealer, this.model, payload)),
-          grantId,
-          accountId,
-          typeof payload.userCode === 'string' ? payload.userCode : null,
-          typeof payload.uid === 'string' ? payload.uid : null,
-          expiresAt,
-          typeof payload.consumed === 'number' ? payload.consumed : null,
-        );
-    })();
-    return Promise.resolve();
+    const q = this.storage.q();
+    // Expired rows are useless to everyone; sweeping them here keeps the table small without a timer.
+    // Its own statement, not one transaction with the write: nothing depends on the two being atomic.
+    await q.deleteFrom('oidc_payloads').where('expires_at', '<=', now).execute();
+    const row = {
+      payload: JSON.stringify(sealJti(this.sealer, this.model, payload)),
+      grant_id: grantId,
+      // Whose session, grant or token this is: what "sign the user out everywhere" deletes by.
+      account_id: typeof payload.accountId === 'string' ? payload.accountId : null,
+      user_code: typeof payload.userCode === 'string' ? payload.userCode : null,
+      uid: typeof payload.uid === 'string' ? payload.uid : null,
+      expires_at: expiresAt,
+      consumed_at: typeof payload.consumed === 'number' ? payload.consumed : null,
+    };
+    await q
+      .insertInto('oidc_payloads')
+      .values({ model: this.model, id: rowIdOf(id), ...row })
+      .onConflict((conflict) => conflict.columns(['model', 'id']).doUpdateSet(row))
+      .execute();
   }
 
   find(id: string): Promise<AdapterPayload | undefined> {
-    return Promise.resolve(this.one('id = ?', rowIdOf(id)));
+    return this.one('id', rowIdOf(id));
   }
 
   findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-    return Promise.resolve(this.one('user_code = ?', userCode));
+    return this.one('user_code', userCode);
   }
 
   findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    return Promise.resolve(this.one('uid = ?', uid));
+    return this.one('uid', uid);
   }
 
   /** Marks a code or token used; oidc-provider refuses it from then on and revokes its grant on replay. */
-  consume(id: string): Promise<void> {
-    this.db
-      .prepare<[number, string, string]>('UPDATE oidc_payloads SET consumed_at = ? WHERE model = ? AND id = ?')
-      .run(Math.floor(this.now() / 1000), this.model, rowIdOf(id));
-    return Promise.resolve();
+  async consume(id: string): Promise<void> {
+    await this.storage
+      .q()
+      .updateTable('oidc_payloads')
+      .set({ consumed_at: Math.floor(this.now() / 1000) })
+      .where('model', '=', this.model)
+      .where('id', '=', rowIdOf(id))
+      .execute();
   }
 
-  destroy(id: string): Promise<void> {
-    this.db
-      .prepare<[string, string]>('DELETE FROM oidc_payloads WHERE model = ? AND id = ?')
-      .run(this.model, rowIdOf(id));
-    return Promise.resolve();
+  async destroy(id: string): Promise<void> {
+    await this.storage
+      .q()
+      .deleteFrom('oidc_payloads')
+      .where('model', '=', this.model)
+      .where('id', '=', rowIdOf(id))
+      .execute();
   }
 
-  revokeByGrantId(grantId: string): Promise<void> {
-    this.db.prepare<[string]>('DELETE FROM oidc_payloads WHERE grant_id = ?').run(grantId);
-    return Promise.resolve();
+  async revokeByGrantId(grantId: string): Promise<void> {
+    await this.storage.q().deleteFrom('oidc_payloads').where('grant_id', '=', grantId).execute();
   }
 
-  private one(where: 'id = ?' | 'user_code = ?' | 'uid = ?', value: string): AdapterPayload | undefined {
-    const row = this.db
-      .prepare<[string, string, number], PayloadRow>(
-        `SELECT payload, consumed_at FROM oidc_payloads
-         WHERE model = ? AND ${where} AND (expires_at IS NULL OR expires_at > ?)`,
-      )
-      .get(this.model, value, this.now());
+  private async one(column: 'id' | 'user_code' | 'uid', value: string): Promise<AdapterPayload | undefined> {
+    const row = await this.storage
+      .q()
+      .selectFrom('oidc_payloads')
+      .select(['payload', 'consumed_at'])
+      .where('model', '=', this.model)
+      .where(column, '=', value)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', this.now())]))
+      .executeTakeFirst();
     if (!row) return undefined;
     const payload = openJti(this.sealer, this.model, JSON.parse(row.payload) as AdapterPayload);
     return row.consumed_at === null ? payload : { ...payload, consumed: row.consumed_at };

@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync, randomBytes, type JsonWebKey } from 'node:crypto';
-import type { Db } from '../storage/database';
+import type { Storage } from '../storage/storage';
 import type { PayloadSealer } from './adapter';
 
 export interface OidcSecrets {
@@ -27,44 +27,59 @@ const SEALED = 'v1.';
 
 /**
  * The provider's keys, generated on the first start and read back on every later one, so ID tokens,
- * cookies and form tokens issued before a restart stay valid after it. One IMMEDIATE transaction: a
- * server and an admin CLI opening a fresh data dir together cannot both generate.
+ * cookies and form tokens issued before a restart stay valid after it.
  */
-export function loadOidcSecrets(db: Db, sealer: PayloadSealer, clock: () => number = Date.now): OidcSecrets {
-  // Sealed like every other secret in keyway.sqlite (AES-256-GCM under the data dir's key file, bound
+export async function loadOidcSecrets(
+  storage: Storage,
+  sealer: PayloadSealer,
+  clock: () => number = Date.now,
+): Promise<OidcSecrets> {
+  // Sealed like every other secret in the database (AES-256-GCM under the data dir's key file, bound
   // to the key's kind and id): a copy of the database alone cannot sign ID tokens or forge cookies.
   const context = (row: { kid: string; kind: Kind }): string => `oidc ${row.kind} key ${row.kid}`;
-  return db
-    .transaction(() => {
-      const stored = db
-        .prepare<[], KeyRow>('SELECT kid, kind, material FROM oidc_keys ORDER BY created_at DESC, rowid DESC')
-        .all();
-      // Keys stored before sealing (schema 5 and older) are sealed in place, in this transaction.
-      const reseal = db.prepare<[string, string, Kind]>('UPDATE oidc_keys SET material = ? WHERE kid = ? AND kind = ?');
-      const rows = stored.map((row) => {
-        if (row.material.startsWith(SEALED)) return { ...row, material: sealer.open(row.material, context(row)) };
-        reseal.run(sealer.seal(row.material, context(row)), row.kid, row.kind);
-        return row;
-      });
-      const insert = db.prepare<[string, Kind, string, number]>(
-        'INSERT INTO oidc_keys (kid, kind, material, created_at) VALUES (?, ?, ?, ?)',
-      );
-      for (const kind of ['signing', 'cookie', 'csrf'] as const) {
-        if (rows.some((row) => row.kind === kind)) continue;
-        const { kid, material } = kind === 'signing' ? newSigningKey() : newSecret(kind);
-        insert.run(kid, kind, sealer.seal(material, context({ kid, kind })), clock());
-        rows.push({ kid, kind, material });
+  // One transaction (SQLite: IMMEDIATE; PostgreSQL: SERIALIZABLE, storage.ts): two processes opening a
+  // new database together cannot both generate a kind's key; the loser is retried and reads the winner's.
+  return storage.transaction(async () => {
+    const q = storage.q();
+    const stored = await q
+      .selectFrom('oidc_keys')
+      .select(['kid', 'kind', 'material'])
+      .orderBy('created_at', 'desc')
+      .orderBy('kid', 'desc')
+      .execute();
+    // Keys stored before sealing (schema 5 and older) are sealed in place, in this transaction.
+    const rows: KeyRow[] = [];
+    for (const row of stored) {
+      if (row.material.startsWith(SEALED)) {
+        rows.push({ ...row, material: sealer.open(row.material, context(row)) });
+        continue;
       }
-      const of = (kind: Kind) => rows.filter((row) => row.kind === kind).map((row) => row.material);
-      const csrf = of('csrf')[0];
-      if (csrf === undefined) throw new Error('No CSRF key was stored.');
-      return {
-        signingKeys: of('signing').map((material) => JSON.parse(material) as JsonWebKey),
-        cookieKeys: of('cookie'),
-        csrfKey: Buffer.from(csrf, 'base64url'),
-      };
-    })
-    .immediate();
+      await q
+        .updateTable('oidc_keys')
+        .set({ material: sealer.seal(row.material, context(row)) })
+        .where('kid', '=', row.kid)
+        .where('kind', '=', row.kind)
+        .execute();
+      rows.push(row);
+    }
+    for (const kind of ['signing', 'cookie', 'csrf'] as const) {
+      if (rows.some((row) => row.kind === kind)) continue;
+      const { kid, material } = kind === 'signing' ? newSigningKey() : newSecret(kind);
+      await q
+        .insertInto('oidc_keys')
+        .values({ kid, kind, material: sealer.seal(material, context({ kid, kind })), created_at: clock() })
+        .execute();
+      rows.push({ kid, kind, material });
+    }
+    const of = (kind: Kind) => rows.filter((row) => row.kind === kind).map((row) => row.material);
+    const csrf = of('csrf')[0];
+    if (csrf === undefined) throw new Error('No CSRF key was stored.');
+    return {
+      signingKeys: of('signing').map((material) => JSON.parse(material) as JsonWebKey),
+      cookieKeys: of('cookie'),
+      csrfKey: Buffer.from(csrf, 'base64url'),
+    };
+  });
 }
 
 /**

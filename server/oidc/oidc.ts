@@ -1,8 +1,8 @@
 import type { Provider } from 'oidc-provider';
 import type { ServerIdentity } from '../identity';
-import type { Db } from '../storage/database';
+import type { Storage } from '../storage/storage';
 import type { UserStore } from '../users/user-store';
-import { SqliteAdapter, type PayloadSealer } from './adapter';
+import { DatabaseAdapter, type PayloadSealer } from './adapter';
 import { InteractionCsrf } from './csrf';
 import { oidcIssuer } from './issuer';
 import { loadOidcSecrets } from './keys';
@@ -17,16 +17,16 @@ export interface Oidc {
 
 /** Loads (or on the first start generates) the provider's keys and wires it to the server's database. */
 export async function createOidc(
-  db: Db,
+  storage: Storage,
   identity: ServerIdentity,
   users: UserStore,
   sealer: PayloadSealer,
   log: (line: string) => void,
 ): Promise<Oidc> {
   const library = await loadOidcProvider();
-  const secrets = loadOidcSecrets(db, sealer);
+  const secrets = await loadOidcSecrets(storage, sealer);
   // Made now: it moves rows stored before ids were hashed, before any request can look one up.
-  const adapter = SqliteAdapter.factory(db, sealer);
+  const adapter = await DatabaseAdapter.factory(storage, sealer);
   let provider: Provider | undefined;
   return {
     csrf: new InteractionCsrf(secrets.csrfKey),

@@ -67,25 +67,23 @@ export class SessionService {
     const user = this.users.findByName(loginId);
     const subject = this.lockSubject(user, loginId, installationId, browser);
     // Checked before the password, so a locked subject answers account_locked whether or not it is right.
-    this.refuseIfLocked(subject);
+    await this.refuseIfLocked(subject);
     const allowed =
       user !== undefined && (via !== 'password-api' || this.signInPolicy.kindForUser(user) === 'password');
     const valid = allowed ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
     if (!valid || !user) {
-      const locked = this.throttle.recordFailure(subject);
+      const locked = await this.throttle.recordFailure(subject);
       if (locked !== undefined) throw lockedError(locked);
       throw new KeywayError('invalid_credentials', 'The login ID or password is not correct.');
     }
-    this.transaction(() => {
-      // Failures from a parallel attempt may have locked the account while this one was verifying.
-      this.refuseIfLocked(subject);
-      this.throttle.reset(subject);
-    });
+    // Failures from a parallel attempt may have locked the account while this one was verifying.
+    const lockedMeanwhile = await this.throttle.resetUnlessLocked(subject);
+    if (lockedMeanwhile !== undefined) throw lockedError(lockedMeanwhile);
     return user;
   }
 
-  refresh(refreshToken: string): SessionTokens {
-    const rotation = this.sessions.rotate(refreshToken);
+  async refresh(refreshToken: string): Promise<SessionTokens> {
+    const rotation = await this.sessions.rotate(refreshToken);
     if (rotation.outcome === 'replayed') {
       throw new KeywayError(
         'session_invalid',
@@ -162,8 +160,8 @@ export class SessionService {
     return this.sessions.rememberBrowser(userId);
   }
 
-  private refuseIfLocked(subject: string): void {
-    const seconds = this.throttle.lockedFor(subject);
+  private async refuseIfLocked(subject: string): Promise<void> {
+    const seconds = await this.throttle.lockedFor(subject);
     if (seconds !== undefined) throw lockedError(seconds);
   }
 

@@ -2,6 +2,8 @@ import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_MS } from '../config';
 import { rowIdOf } from '../oidc/adapter';
 import { randomToken, sha256Hex } from '../security/digest';
 import type { Db } from '../storage/database';
+import type { NewRow } from '../storage/schema';
+import type { Storage } from '../storage/storage';
 
 export interface IssuedTokens {
   accessToken: string;
@@ -28,6 +30,8 @@ export class SessionStore {
   constructor(
     private readonly db: Db,
     private readonly clock: () => number,
+    /** The same database on the asynchronous layer; the store's methods are moving to it (issue 16). */
+    private readonly storage: Storage,
   ) {}
 
   start(userId: number, installationId: string | undefined): IssuedTokens {
@@ -47,30 +51,45 @@ export class SessionStore {
    * Rotates a refresh token. A token that was already used means two parties hold the family (a
    * stolen token, RFC 9700 §4.14.2): the whole family is revoked, the newest token included. The
    * revocation commits even though the caller then refuses the request.
+   * Of two concurrent rotations of one token (two instances, or a thief racing the owner), exactly one
+   * rotates: marking the token used is one conditional UPDATE (… WHERE used_at IS NULL) whose
+   * affected-row count decides, inside one transaction (SQLite: IMMEDIATE; PostgreSQL: SERIALIZABLE with
+   * retry, storage.ts), so the loser sees the token used and revokes the family, as reuse detection asks.
    */
-  rotate(refreshToken: string): Rotation {
-    return this.db
-      .transaction((): Rotation => {
-        const now = this.clock();
-        const hash = sha256Hex(refreshToken);
-        const row = this.db
-          .prepare<[string], RefreshRow>(
-            `SELECT r.family_id, f.user_id, r.expires_at, r.used_at, f.revoked_at
-             FROM refresh_tokens r JOIN session_families f ON f.id = r.family_id WHERE r.token_hash = ?`,
-          )
-          .get(hash);
-        if (!row) return { outcome: 'invalid' };
-        if (row.revoked_at !== null || row.expires_at <= now) return { outcome: 'invalid' };
-        const marked = this.db
-          .prepare<[number, string]>('UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL')
-          .run(now, hash);
-        if (row.used_at !== null || marked.changes !== 1) {
-          this.revokeFamily(row.family_id);
-          return { outcome: 'replayed' };
-        }
-        return { outcome: 'rotated', userId: row.user_id, tokens: this.issue(row.family_id) };
-      })
-      .immediate();
+  rotate(refreshToken: string): Promise<Rotation> {
+    return this.storage.transaction(async (): Promise<Rotation> => {
+      const q = this.storage.q();
+      const now = this.clock();
+      const hash = sha256Hex(refreshToken);
+      const row: RefreshRow | undefined = await q
+        .selectFrom('refresh_tokens as r')
+        .innerJoin('session_families as f', 'f.id', 'r.family_id')
+        .select(['r.family_id', 'f.user_id', 'r.expires_at', 'r.used_at', 'f.revoked_at'])
+        .where('r.token_hash', '=', hash)
+        .executeTakeFirst();
+      if (!row) return { outcome: 'invalid' };
+      if (row.revoked_at !== null || row.expires_at <= now) return { outcome: 'invalid' };
+      const marked = await q
+        .updateTable('refresh_tokens')
+        .set({ used_at: now })
+        .where('token_hash', '=', hash)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      if (row.used_at !== null || marked.numUpdatedRows !== 1n) {
+        await q
+          .updateTable('session_families')
+          .set({ revoked_at: now })
+          .where('id', '=', row.family_id)
+          .where('revoked_at', 'is', null)
+          .execute();
+        return { outcome: 'replayed' };
+      }
+      const issued = newTokens(row.family_id, now);
+      await q.deleteFrom('access_tokens').where('expires_at', '<=', now).execute();
+      await q.insertInto('access_tokens').values(issued.accessRow).execute();
+      await q.insertInto('refresh_tokens').values(issued.refreshRow).execute();
+      return { outcome: 'rotated', userId: row.user_id, tokens: issued.tokens };
+    });
   }
 
   /** Revokes the family of a refresh token, used or not. Unknown tokens are ignored. */
@@ -171,20 +190,46 @@ export class SessionStore {
 
   private issue(familyId: number): IssuedTokens {
     const now = this.clock();
-    const accessToken = randomToken();
-    const refreshToken = randomToken();
+    const { tokens, accessRow, refreshRow } = newTokens(familyId, now);
     // Expired access tokens are useless; dropping them here keeps the table small without a timer.
     this.db.prepare<[number]>('DELETE FROM access_tokens WHERE expires_at <= ?').run(now);
     this.db
       .prepare<[string, number, number]>(
         'INSERT INTO access_tokens (token_hash, family_id, expires_at) VALUES (?, ?, ?)',
       )
-      .run(sha256Hex(accessToken), familyId, now + ACCESS_TOKEN_TTL_SECONDS * 1000);
+      .run(accessRow.token_hash, accessRow.family_id, accessRow.expires_at);
     this.db
       .prepare<[string, number, number, number]>(
         'INSERT INTO refresh_tokens (token_hash, family_id, issued_at, expires_at) VALUES (?, ?, ?, ?)',
       )
-      .run(sha256Hex(refreshToken), familyId, now, now + REFRESH_TOKEN_TTL_MS);
-    return { accessToken, refreshToken, accessTokenExpiresIn: ACCESS_TOKEN_TTL_SECONDS };
+      .run(refreshRow.token_hash, refreshRow.family_id, refreshRow.issued_at, refreshRow.expires_at);
+    return tokens;
   }
+}
+
+/**
+ * A fresh access and refresh token for a family, and the rows that store their SHA-256: one definition
+ * for sign-in (still on the synchronous Db) and rotation (on the storage layer) while both exist.
+ */
+function newTokens(
+  familyId: number,
+  now: number,
+): { tokens: IssuedTokens; accessRow: NewRow<'access_tokens'>; refreshRow: NewRow<'refresh_tokens'> } {
+  const accessToken = randomToken();
+  const refreshToken = randomToken();
+  return {
+    tokens: { accessToken, refreshToken, accessTokenExpiresIn: ACCESS_TOKEN_TTL_SECONDS },
+    accessRow: {
+      token_hash: sha256Hex(accessToken),
+      family_id: familyId,
+      expires_at: now + ACCESS_TOKEN_TTL_SECONDS * 1000,
+    },
+    refreshRow: {
+      token_hash: sha256Hex(refreshToken),
+      family_id: familyId,
+      issued_at: now,
+      expires_at: now + REFRESH_TOKEN_TTL_MS,
+      used_at: null,
+    },
+  };
 }

@@ -1,52 +1,82 @@
+import { sql } from 'kysely';
 import type { Limits } from '../config';
-import type { Db } from '../storage/database';
+import type { Storage } from '../storage/storage';
 
 /**
  * Per-account throttling after NIST SP 800-63B §5.2.2: after `maxConsecutiveFailures` wrong passwords
  * in a row the subject is locked for `lockoutSeconds`; a successful sign-in clears the count.
- * Stored in the database so a restart does not hand an attacker a fresh budget.
+ * Stored in the database so a restart does not hand an attacker a fresh budget, and so every server
+ * instance on one PostgreSQL counts the same failures.
  */
 export class SignInThrottle {
   constructor(
-    private readonly db: Db,
+    private readonly storage: Storage,
     private readonly clock: () => number,
     private readonly limits: Pick<Limits, 'maxConsecutiveFailures' | 'lockoutSeconds'>,
   ) {}
 
   /** Seconds until the subject may try again, or undefined when it is not locked. */
-  lockedFor(subject: string): number | undefined {
-    const row = this.db
-      .prepare<[string], { locked_until: number | null }>('SELECT locked_until FROM sign_in_failures WHERE subject = ?')
-      .get(subject);
+  async lockedFor(subject: string): Promise<number | undefined> {
+    const row = await this.storage
+      .q()
+      .selectFrom('sign_in_failures')
+      .select('locked_until')
+      .where('subject', '=', subject)
+      .executeTakeFirst();
     const remaining = (row?.locked_until ?? 0) - this.clock();
     return remaining > 0 ? Math.ceil(remaining / 1000) : undefined;
   }
 
-  /** Counts a failure; returns the lock's length in seconds when this failure locked the subject. */
-  recordFailure(subject: string): number | undefined {
-    return this.db
-      .transaction(() => {
-        const now = this.clock();
-        const row = this.db
-          .prepare<[{ subject: string; now: number }], { failures: number }>(
-            // A lock that has run out starts a fresh count.
-            `INSERT INTO sign_in_failures (subject, failures, locked_until) VALUES (@subject, 1, NULL)
-             ON CONFLICT (subject) DO UPDATE SET
-               failures = CASE WHEN locked_until <= @now THEN 1 ELSE failures + 1 END,
-               locked_until = CASE WHEN locked_until <= @now THEN NULL ELSE locked_until END
-             RETURNING failures`,
-          )
-          .get({ subject, now });
-        if ((row?.failures ?? 0) < this.limits.maxConsecutiveFailures) return undefined;
-        this.db
-          .prepare<[number, string]>('UPDATE sign_in_failures SET failures = 0, locked_until = ? WHERE subject = ?')
-          .run(now + this.limits.lockoutSeconds * 1000, subject);
-        return this.limits.lockoutSeconds;
-      })
-      .immediate();
+  /**
+   * Counts a failure; returns the lock's length in seconds when this failure locked the subject.
+   * One transaction (SQLite: IMMEDIATE; PostgreSQL: SERIALIZABLE with retry, storage.ts): failures
+   * arriving at once, at one instance or several, are each counted, and exactly one of them locks.
+   */
+  recordFailure(subject: string): Promise<number | undefined> {
+    return this.storage.transaction(async () => {
+      const q = this.storage.q();
+      const now = this.clock();
+      // A lock that has run out starts a fresh count. Columns are qualified: in an upsert's SET both
+      // engines read the table name as the existing row (`excluded` being the proposed one).
+      const expired = sql<boolean>`sign_in_failures.locked_until <= ${now}`;
+      const row = await q
+        .insertInto('sign_in_failures')
+        .values({ subject, failures: 1, locked_until: null })
+        .onConflict((conflict) =>
+          conflict.column('subject').doUpdateSet({
+            failures: sql<number>`CASE WHEN ${expired} THEN 1 ELSE sign_in_failures.failures + 1 END`,
+            locked_until: sql<number | null>`CASE WHEN ${expired} THEN NULL ELSE sign_in_failures.locked_until END`,
+          }),
+        )
+        .returning('failures')
+        .executeTakeFirst();
+      if ((row?.failures ?? 0) < this.limits.maxConsecutiveFailures) return undefined;
+      await q
+        .updateTable('sign_in_failures')
+        .set({ failures: 0, locked_until: now + this.limits.lockoutSeconds * 1000 })
+        .where('subject', '=', subject)
+        .execute();
+      return this.limits.lockoutSeconds;
+    });
   }
 
-  reset(subject: string): void {
-    this.db.prepare<[string]>('DELETE FROM sign_in_failures WHERE subject = ?').run(subject);
+  /**
+   * After a correct password: clears the count, unless failures from a parallel attempt locked the
+   * subject while this one was verifying (argon2 takes a while); then returns the lock's remaining
+   * seconds and clears nothing. The re-check and the clearing are one transaction (SQLite: IMMEDIATE;
+   * PostgreSQL: SERIALIZABLE, so a lock committed by another instance between the two either is seen
+   * by the re-check or aborts this transaction, whose retry then sees it).
+   */
+  resetUnlessLocked(subject: string): Promise<number | undefined> {
+    return this.storage.transaction(async () => {
+      const locked = await this.lockedFor(subject);
+      if (locked !== undefined) return locked;
+      await this.reset(subject);
+      return undefined;
+    });
+  }
+
+  async reset(subject: string): Promise<void> {
+    await this.storage.q().deleteFrom('sign_in_failures').where('subject', '=', subject).execute();
   }
 }

@@ -29,6 +29,8 @@ export type Params = SqlValue[] | [NamedParams];
 
 /** A prepared statement with parameters `P` and result rows `R`. */
 export interface Statement<P extends Params = SqlValue[], R = unknown> {
+  /** Whether the statement returns rows (a SELECT, or a write with RETURNING): Kysely's driver asks. */
+  readonly reader: boolean;
   run(...params: P): RunResult;
   get(...params: P): R | undefined;
   all(...params: P): R[];
@@ -78,6 +80,8 @@ function driverFromEnvironment(): SqliteDriverName | undefined {
 // ---- node:sqlite -------------------------------------------------------------------------------------
 
 interface BuiltinStatement {
+  /** node:sqlite ≥ 22.16 / 23.11 only (https://nodejs.org/api/sqlite.html#statementcolumns). */
+  columns?: () => unknown[];
   run(...params: Params): { changes: number | bigint; lastInsertRowid: number | bigint };
   get(...params: Params): unknown;
   all(...params: Params): unknown[];
@@ -112,6 +116,7 @@ function openBuiltin(file: string, readonly: boolean): Db {
     const statement = connection.prepare(sql);
     const bind = namedParameterBinder(sql);
     return {
+      reader: statement.columns ? statement.columns().length > 0 : returnsRows(sql),
       run: (...params) => {
         const result = statement.run(...bind(params));
         return { changes: Number(result.changes), lastInsertRowid: result.lastInsertRowid };
@@ -153,6 +158,7 @@ function openBuiltin(file: string, readonly: boolean): Db {
 // ---- better-sqlite3 (Node 20) ------------------------------------------------------------------------
 
 interface BetterStatement extends BuiltinStatement {
+  readonly reader: boolean;
   run(...params: Params): { changes: number; lastInsertRowid: number | bigint };
 }
 interface BetterDatabase {
@@ -196,6 +202,14 @@ function namedParameterBinder(sql: string): (params: Params) => Params {
     }
     return [named];
   };
+}
+
+/**
+ * For node:sqlite without StatementSync#columns (22.13–22.15): whether SQL returns rows, from its text.
+ * Only used there; every other driver asks SQLite itself.
+ */
+export function returnsRows(sql: string): boolean {
+  return /^\s*(select|with|pragma|values|explain)\b/i.test(sql) || /\breturning\b/i.test(sql);
 }
 
 function cache(prepare: (sql: string) => Statement): (sql: string) => Statement {

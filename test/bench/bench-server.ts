@@ -76,10 +76,10 @@ if (mode === 'hash') {
   await server.admin.createUser({ loginId: 'ana', email: 'ana@example.com', displayName: 'Ana', password: PASSWORD });
   await server.admin.createUser({ loginId: 'una', email: 'una@example.com', displayName: 'Una', password: PASSWORD });
   server.admin.setSignInMethod('una', 'oidc');
-  const deepLinks = Array.from(
-    { length: count.parse(values['deep-links']) },
-    () => server.admin.createDeployment('ana').deepLink,
-  );
+  const deepLinks: string[] = [];
+  for (let index = 0; index < count.parse(values['deep-links']); index += 1) {
+    deepLinks.push((await server.admin.createDeployment('ana')).deepLink);
+  }
   process.stdout.write(`${JSON.stringify({ origin: server.origin, issuer: server.issuer, deepLinks })}\n`);
   const stop = (): void => void server.close().then(() => process.exit(0));
   process.once('SIGTERM', stop);

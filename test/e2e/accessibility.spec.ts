@@ -83,7 +83,7 @@ test('a screen with nothing to type focuses its heading, so it is announced; Esc
     password: PASSWORD,
     sendWelcomeEmail: false,
   });
-  const { code } = world.server.admin.createDeployment('ana');
+  const { code } = await world.server.admin.createDeployment('ana');
   const harness = await world.launch();
   await page.goto(harness.url);
   await keyway.paste(code);

@@ -23,7 +23,7 @@ test('killed right after the redemption: the same link completes on restart, and
     password,
     sendWelcomeEmail: false,
   });
-  const { code } = world.server.admin.createDeployment('cal');
+  const { code } = await world.server.admin.createDeployment('cal');
   const link = `keyway://deploy?code=${code}`;
   const host = new URL(world.server.origin).host;
 

@@ -33,7 +33,7 @@ async function signIn(page: Page, keyway: KeywayPage, world: World, env: Record<
     password: PASSWORD,
     sendWelcomeEmail: false,
   });
-  const { code } = world.server.admin.createDeployment('kim');
+  const { code } = await world.server.admin.createDeployment('kim');
   const harness = await world.launch([], env);
   await page.goto(harness.url);
   await keyway.paste(code);

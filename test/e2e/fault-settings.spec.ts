@@ -21,7 +21,7 @@ test('a truncated settings file: the last good copy is restored, the user told o
     password,
     sendWelcomeEmail: false,
   });
-  const { code } = world.server.admin.createDeployment('dee');
+  const { code } = await world.server.admin.createDeployment('dee');
   const first = await world.launch();
   await page.goto(first.url);
   await keyway.paste(code);

@@ -75,7 +75,7 @@ async function deploy(world: World, loginId: string, displayName: string, passwo
     password,
     sendWelcomeEmail: false,
   });
-  return `keyway://deploy?code=${world.server.admin.createDeployment(loginId).code}`;
+  return `keyway://deploy?code=${(await world.server.admin.createDeployment(loginId)).code}`;
 }
 
 test('of two starts at once, exactly one serves and neither crashes, every time; no lock file is left after exit', async ({
@@ -91,8 +91,8 @@ test('of two starts at once, exactly one serves and neither crashes, every time;
     const profileDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-e2e-profile-'));
     try {
       const links: [string, string] = [
-        `keyway://deploy?code=${world.server.admin.createDeployment('lee').code}`,
-        `keyway://deploy?code=${world.server.admin.createDeployment('lee').code}`,
+        `keyway://deploy?code=${(await world.server.admin.createDeployment('lee')).code}`,
+        `keyway://deploy?code=${(await world.server.admin.createDeployment('lee')).code}`,
       ];
       const { instance } = await startTwoAtOnce(profileDir, links);
       await stopHarness(instance.harness);

@@ -15,7 +15,7 @@ async function toPasswordPage(world: World, page: Page, keyway: KeywayPage): Pro
     password: OLD_PASSWORD,
     sendWelcomeEmail: false,
   });
-  const { code } = world.server.admin.createDeployment('bo');
+  const { code } = await world.server.admin.createDeployment('bo');
   const harness = await world.launch();
   await page.goto(harness.url);
   await keyway.paste(code);

@@ -13,7 +13,7 @@ test('keyboard only: paste the code, confirm, accept, type the password, reach H
     password,
     sendWelcomeEmail: false,
   });
-  const { code } = world.server.admin.createDeployment('kai');
+  const { code } = await world.server.admin.createDeployment('kai');
   const harness = await world.launch();
   await page.goto(harness.url);
 

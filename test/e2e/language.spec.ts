@@ -22,7 +22,7 @@ async function deployment(world: World, loginId: string): Promise<string> {
     password: PASSWORD,
     sendWelcomeEmail: false,
   });
-  return world.server.admin.createDeployment(loginId).code;
+  return (await world.server.admin.createDeployment(loginId)).code;
 }
 
 async function withHarness(

@@ -35,6 +35,6 @@ test('a 5,000-character link is refused with a clear error, then a normal link s
     password: 'long-link-2026',
     sendWelcomeEmail: false,
   });
-  await world.openLink(`keyway://deploy?code=${world.server.admin.createDeployment('len').code}`);
+  await world.openLink(`keyway://deploy?code=${(await world.server.admin.createDeployment('len')).code}`);
   await keyway.expectConfirmServer(new URL(world.server.origin).host);
 });

@@ -32,7 +32,7 @@ async function deployAndSignIn(
     sendWelcomeEmail: false,
   });
   if (phone) world.server.admin.setPhone(loginId, phone);
-  const { code } = world.server.admin.createDeployment(loginId);
+  const { code } = await world.server.admin.createDeployment(loginId);
   const harness = await world.launch();
   await page.goto(harness.url);
   await keyway.paste(code);

@@ -40,7 +40,7 @@ test('Home → One-time password → the VPN front end accepts it once → it ex
     sendWelcomeEmail: false,
   });
   const { apiKey } = world.server.admin.createOtpClient('vpn-gateway');
-  const { code } = world.server.admin.createDeployment('di');
+  const { code } = await world.server.admin.createDeployment('di');
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   const harness = await world.launch();
   await page.goto(harness.url);

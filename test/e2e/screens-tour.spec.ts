@@ -40,7 +40,7 @@ async function createUser(world: World, loginId: string, displayName: string): P
 /** Welcome → … → Home for a password user, stopping nowhere. */
 async function signIn(page: Page, world: World, keyway: KeywayPage, loginId: string, name: string): Promise<void> {
   await createUser(world, loginId, name);
-  const { code } = world.server.admin.createDeployment(loginId);
+  const { code } = await world.server.admin.createDeployment(loginId);
   const harness = await world.launch();
   await page.goto(harness.url);
   await keyway.paste(code);
@@ -57,7 +57,7 @@ async function signIn(page: Page, world: World, keyway: KeywayPage, loginId: str
 /** A fresh harness on Welcome, with Ana's deployment code ready to paste. */
 async function atWelcome(page: Page, world: World): Promise<string> {
   await createUser(world, 'ana', 'Ana Example');
-  const { code } = world.server.admin.createDeployment('ana');
+  const { code } = await world.server.admin.createDeployment('ana');
   const harness = await world.launch();
   await page.goto(harness.url);
   await expect(page.getByRole('heading', { name: 'Welcome to Keyway' })).toBeVisible();
@@ -136,7 +136,7 @@ test('Import: a second deployment while a profile exists offers its settings', a
   await signIn(page, world, keyway, 'ana', 'Ana Example');
   await createUser(world, 'ben', 'Ben Second');
   // A server Keyway already trusts needs no confirmation: Import comes first.
-  await world.openLink(world.server.admin.createDeployment('ben').deepLink);
+  await world.openLink((await world.server.admin.createDeployment('ben')).deepLink);
   await expect(page.getByRole('heading', { name: 'Bring your settings along?' })).toBeVisible();
   await expect(page.getByText('Lost the connection to Keyway')).toHaveCount(0);
   await tourStop(page, 'import');
@@ -197,7 +197,7 @@ async function atMfaChoice(page: Page, world: World, keyway: KeywayPage): Promis
   world.server.admin.setMfaPolicy({ channels: 'totp,email,sms', mode: 'enforced', trustDays: 30 });
   await createUser(world, 'mo', 'Mo Factor');
   world.server.admin.setPhone('mo', '+447700900123');
-  const { code } = world.server.admin.createDeployment('mo');
+  const { code } = await world.server.admin.createDeployment('mo');
   const harness = await world.launch();
   await page.goto(harness.url);
   await keyway.paste(code);

@@ -23,7 +23,7 @@ test('after a full sign-in, nothing Keyway wrote to disk holds the password, the
     password,
     sendWelcomeEmail: false,
   });
-  const { code } = world.server.admin.createDeployment('sam');
+  const { code } = await world.server.admin.createDeployment('sam');
   const harness = await world.launch();
   await page.goto(harness.url);
   await keyway.paste(code);

@@ -80,7 +80,7 @@ describe('redeeming a deployment', () => {
   it('refuses an expired code', async () => {
     let now = Date.now();
     const s = await server({ clock: () => now });
-    const { code } = s.admin.createDeployment('ana', { ttlSeconds: 60 });
+    const { code } = await s.admin.createDeployment('ana', { ttlSeconds: 60 });
     now += 61_000;
     expect(await redeem(client().core, code)).toMatchObject({
       screen: 'welcome',
@@ -90,7 +90,7 @@ describe('redeeming a deployment', () => {
 
   it('refuses a code another installation used, and lets exactly one of two racing clients win', async () => {
     const s = await server();
-    const { code } = s.admin.createDeployment('ana');
+    const { code } = await s.admin.createDeployment('ana');
     const [a, b] = [client().core, client().core];
     const views = await Promise.all([redeem(a, code), redeem(b, code)]);
     expect(views.map((v) => v.screen).sort()).toEqual(['license', 'welcome']);
@@ -118,7 +118,7 @@ describe('redeeming a deployment', () => {
   it('refuses a server whose TLS certificate is not trusted', async () => {
     const s = await server({ tls: selfSignedCertificate() });
     expect(s.origin).toMatch(/^https:/);
-    const { code } = s.admin.createDeployment('ana');
+    const { code } = await s.admin.createDeployment('ana');
     const view = await redeem(client().core, code);
     expect(view).toMatchObject({ screen: 'confirmServer', error: { code: 'server_tls' } });
     // The message names the host and the certificate problem.
@@ -143,7 +143,7 @@ describe('redeeming a deployment', () => {
 describe('signing in', () => {
   it('says the password is wrong, then locks the account after the limit with a retry time', async () => {
     const s = await server({ limits: { maxConsecutiveFailures: 3 } });
-    const { code } = s.admin.createDeployment('ana');
+    const { code } = await s.admin.createDeployment('ana');
     const { core } = client();
     expect(await signIn(core, code, 'wrong-1')).toMatchObject({
       screen: 'password',
@@ -160,7 +160,7 @@ describe('signing in', () => {
 
   it('answers too many sign-ins from one computer with rate_limited', async () => {
     const s = await server({ limits: { signInPerSourcePerMinute: 2, maxConsecutiveFailures: 50 } });
-    const { code } = s.admin.createDeployment('ana');
+    const { code } = await s.admin.createDeployment('ana');
     const { core } = client();
     await signIn(core, code, 'wrong-1');
     core.send({ type: 'password.submitted', password: 'wrong-2' });
@@ -172,7 +172,7 @@ describe('signing in', () => {
 
   it('without a keychain: signed in for now, told why, and the refresh token is never written to a file', async () => {
     const s = await server();
-    const { code } = s.admin.createDeployment('ana');
+    const { code } = await s.admin.createDeployment('ana');
     const broken = createKeytarSecretStore('Keyway test', () => Promise.reject(new Error('no Secret Service')));
     const { core, profileDir } = client(undefined, broken);
     expect(await signIn(core, code, 'keyway-demo-2026')).toMatchObject({
@@ -199,7 +199,7 @@ describe('signing in', () => {
 describe('signing out, with the real keychain', () => {
   it('deletes the refresh token from the keychain, and the next start is not signed in', async () => {
     const s = await server();
-    const { code } = s.admin.createDeployment('ana');
+    const { code } = await s.admin.createDeployment('ana');
     const { core, profileDir } = client();
     expect(await signIn(core, code, 'keyway-demo-2026')).toMatchObject({ screen: 'home' });
     const { installationId } = await createFileSettingsStore(profileDir).read();
@@ -222,7 +222,7 @@ describe('signing out, with the real keychain', () => {
 describe('later starts', () => {
   it('sign in silently, and land on Password with the login ID kept once the admin revoked the session', async () => {
     const s = await server();
-    const { code } = s.admin.createDeployment('ana');
+    const { code } = await s.admin.createDeployment('ana');
     const { core, profileDir } = client();
     expect(await signIn(core, code, 'keyway-demo-2026')).toMatchObject({ screen: 'home' });
 
@@ -249,7 +249,7 @@ describe('later starts', () => {
       displayName: 'Ana',
       password: 'keyway-demo-2026',
     });
-    const { code } = first.admin.createDeployment('ana');
+    const { code } = await first.admin.createDeployment('ana');
     const { core, profileDir } = client();
     expect(await signIn(core, code, 'keyway-demo-2026')).toMatchObject({ screen: 'home' });
     const port = new URL(first.origin).port;

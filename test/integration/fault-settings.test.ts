@@ -57,7 +57,7 @@ async function signedInProfile(): Promise<{ profileDir: string; settings: Settin
     password: PASSWORD,
     sendWelcomeEmail: false,
   });
-  const { code } = server.admin.createDeployment('ana');
+  const { code } = await server.admin.createDeployment('ana');
   const profileDir = tempDir('keyway-it-profile-');
   const first = core(profileDir);
   await first.start();

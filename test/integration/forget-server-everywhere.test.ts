@@ -32,7 +32,7 @@ function installation(): KeywayCore {
 async function signedInCore(test: TestServer): Promise<KeywayCore> {
   const core = installation();
   await core.start();
-  core.send({ type: 'welcome.inputChanged', text: test.server.admin.createDeployment('ana').code });
+  core.send({ type: 'welcome.inputChanged', text: (await test.server.admin.createDeployment('ana')).code });
   core.send({ type: 'welcome.applied' });
   core.send({ type: 'server.confirmed' });
   await core.settled();

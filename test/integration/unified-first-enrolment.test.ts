@@ -69,7 +69,7 @@ describe('a unified-login deployment under enforced, authenticator-only MFA', ()
     const seen: string[] = [];
     const keyway = core(test, profileDir, seen);
     await keyway.start();
-    keyway.send({ type: 'welcome.inputChanged', text: test.server.admin.createDeployment(ANA.loginId).code });
+    keyway.send({ type: 'welcome.inputChanged', text: (await test.server.admin.createDeployment(ANA.loginId)).code });
     keyway.send({ type: 'welcome.applied' });
     keyway.send({ type: 'server.confirmed' });
     await keyway.settled();

@@ -9,9 +9,10 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Provider } from 'oidc-provider';
 import { SecretBox } from '../../server/mfa/secret-box';
-import { SqliteAdapter } from '../../server/oidc/adapter';
+import { DatabaseAdapter } from '../../server/oidc/adapter';
 import { loadOidcProvider } from '../../server/oidc/load';
 import { runMigrations } from '../../server/storage/migrations';
+import { sqliteStorage } from '../../server/storage/storage';
 import { openSqlite } from '../../server/storage/sqlite';
 
 /** The claims an upstream account has; `sub` is its key. */
@@ -88,17 +89,15 @@ export async function startUpstreamOidc(options: {
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   // Real storage and keys (an in-memory SQLite with the server's schema), so the provider starts quietly.
-  const db = openSqlite(':memory:');
-  runMigrations(db);
-  let closed = false;
-  const closeOnce = (): void => {
-    if (!closed) db.close();
-    closed = true;
-  };
+  const storage = sqliteStorage(openSqlite(':memory:'));
+  await runMigrations(storage);
   const signingKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
   state.provider = new library.Provider(issuer, {
     // Its own key file in a fresh directory, as a data dir would have.
-    adapter: SqliteAdapter.factory(db, SecretBox.inDataDir(mkdtempSync(path.join(os.tmpdir(), 'keyway-upstream-')))),
+    adapter: await DatabaseAdapter.factory(
+      storage,
+      SecretBox.inDataDir(mkdtempSync(path.join(os.tmpdir(), 'keyway-upstream-'))),
+    ),
     jwks: { keys: [{ ...signingKey, kid: 'upstream', alg: 'ES256', use: 'sig' }] },
     ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
     clients: [
@@ -141,8 +140,8 @@ export async function startUpstreamOidc(options: {
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => {
-          closeOnce();
-          resolve();
+          // Storage.close() is idempotent.
+          void storage.close().then(resolve);
         });
       }),
   };

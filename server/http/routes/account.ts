@@ -161,7 +161,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
         if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
         return sendHtml(reply, 429, accountMessagePage(identity.name, 'Too many new links', [error.message]));
       }
-      const link = deps.selfDeployment.fresh(held.session, user);
+      const link = await deps.selfDeployment.fresh(held.session, user);
       return sendHtml(
         reply,
         200,

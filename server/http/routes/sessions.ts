@@ -29,7 +29,7 @@ export function registerSessionRoutes(app: FastifyInstance, sessions: SessionSer
   app.post(`${API_PREFIX}/sessions/refresh`, async (request, reply) => {
     await sessionCallsPerSource(request);
     const body = parseBody(RefreshRequest, request.body);
-    return sendJson(reply, SessionTokens, sessions.refresh(body.refreshToken));
+    return sendJson(reply, SessionTokens, await sessions.refresh(body.refreshToken));
   });
 
   // Always 204, known token or not (RFC 7009 §2.2): revoking must not tell anyone what exists, nor

@@ -43,7 +43,7 @@ describe('the admin CLI for unified login', () => {
     ]);
     expect((await cli(dataDir, 'list-users')).out[1]).toMatch(/^ana +ana@example\.com +ana +oidc$/);
 
-    const { code } = server.admin.createDeployment('ana');
+    const { code } = await server.admin.createDeployment('ana');
     const redeemed = await postJson(origin, '/api/v1/deployments/redeem', {
       code,
       installationId: 'installation-aaaaaaaa',

@@ -84,7 +84,7 @@ describe('home-realm discovery (POST /api/v1/discovery)', () => {
       expect((await discover(origin, name)).signIn, name).toEqual(oidc);
     }
     // The deployment of a unified-login user leads to OIDC too.
-    const { code } = server.admin.createDeployment(ANA.loginId);
+    const { code } = await server.admin.createDeployment(ANA.loginId);
     const redeemed = await postJson(origin, '/api/v1/deployments/redeem', {
       code,
       installationId: 'installation-aaaaaaaa',

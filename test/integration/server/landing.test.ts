@@ -23,7 +23,7 @@ function expectPageHeaders(headers: Headers): void {
 describe('the landing page', () => {
   it('shows the Open Keyway link, the code and a QR code of the deep link', async () => {
     const { server, logLines } = await startServerWithAna();
-    const { code, landingUrl } = server.admin.createDeployment(ANA.loginId);
+    const { code, landingUrl } = await server.admin.createDeployment(ANA.loginId);
 
     const { status, headers, html } = await page(landingUrl);
 
@@ -43,7 +43,7 @@ describe('the landing page', () => {
 
   it('does not consume the code', async () => {
     const { server, origin } = await startServerWithAna();
-    const { code, landingUrl } = server.admin.createDeployment(ANA.loginId);
+    const { code, landingUrl } = await server.admin.createDeployment(ANA.loginId);
     await page(landingUrl);
     const redeemed = await fetch(`${origin}/api/v1/deployments/redeem`, {
       method: 'POST',
@@ -55,7 +55,7 @@ describe('the landing page', () => {
 
   it('says the link is broken when the code is missing, mistyped or for another server', async () => {
     const { server, origin } = await startServerWithAna();
-    const { code } = server.admin.createDeployment(ANA.loginId);
+    const { code } = await server.admin.createDeployment(ANA.loginId);
     const typo = code.slice(0, 20) + (code[20] === 'X' ? 'Y' : 'X') + code.slice(21);
     const foreign = encodeDeploymentCode('https://keyway.other.example', new Uint8Array(16));
 

@@ -178,7 +178,7 @@ describe('attack: someone else’s remembered device', () => {
   it('Bob’s remembered device never skips Ana’s second step; remembering it e-mails Bob', async () => {
     const { test, sink } = await sinkServer({ mode: 'enforced' });
     await test.server.admin.createUser({ ...BOB, sendWelcomeEmail: false });
-    const { code } = test.server.admin.createDeployment(BOB.loginId);
+    const { code } = await test.server.admin.createDeployment(BOB.loginId);
     expect(
       (await postJson(test.origin, '/api/v1/deployments/redeem', { code, installationId: 'installation-bob-laptop' }))
         .status,

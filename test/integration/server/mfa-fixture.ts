@@ -81,7 +81,7 @@ export async function enroll(origin: string, challengeId: string): Promise<TotpE
  * the only one that may enrol a first authenticator (server/mfa/enrolment.ts).
  */
 export async function redeemFreshDeployment(test: TestServer, installationId = INSTALLATION): Promise<void> {
-  const { code } = test.server.admin.createDeployment(ANA.loginId);
+  const { code } = await test.server.admin.createDeployment(ANA.loginId);
   const response = await postJson(test.origin, '/api/v1/deployments/redeem', { code, installationId });
   expect(response.status).toBe(200);
 }

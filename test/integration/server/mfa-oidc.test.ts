@@ -7,7 +7,7 @@ import { enrolAna, startMfaServer } from './mfa-fixture';
 import { authorize, keywayClient, redeem, submitSignIn, type StartedAuthorization } from './oidc-fixture';
 import { DeploymentConfig, DiscoveryResponse, KEYWAY_ENROLMENT_PARAM } from '../../../protocol/api';
 import { FirstEnrolment, FRESH_DEPLOYMENT_MS } from '../../../server/mfa/enrolment';
-import { openDatabase } from '../../../server/storage/database';
+import { openSqliteDataDir } from '../../../server/storage/database';
 import { ANA, postJson, type TestServer } from './server-fixture';
 
 const REDIRECT = 'http://127.0.0.1:49152/callback';
@@ -256,7 +256,7 @@ async function outboxEmailCode(test: TestServer): Promise<string> {
  * answer carries for this server's provider (undefined when there is none).
  */
 async function redeemTicket(test: TestServer, loginId: string, installationId: string): Promise<string | undefined> {
-  const { code } = test.server.admin.createDeployment(loginId);
+  const { code } = await test.server.admin.createDeployment(loginId);
   const response = await postJson(test.origin, '/api/v1/deployments/redeem', { code, installationId });
   expect(response.status).toBe(200);
   const config = DeploymentConfig.parse(response.body);
@@ -282,8 +282,8 @@ async function passwordStepWithTicket(
  * What the server's FirstEnrolment makes of a ticket for `login`, read over the running server's own
  * database file (WAL lets a second connection read beside it).
  */
-function ticketInstallation(test: TestServer, login: string, ticket: string): string | undefined {
-  const db = openDatabase(test.dataDir);
+async function ticketInstallation(test: TestServer, login: string, ticket: string): Promise<string | undefined> {
+  const db = await openSqliteDataDir(test.dataDir);
   try {
     const id = db.prepare<[string], { id: number }>('SELECT id FROM users WHERE login_id = ?').get(login)?.id ?? -1;
     return new FirstEnrolment(db, () => test.now()).installationForTicket(id, ticket);
@@ -333,8 +333,8 @@ describe('first enrolment of a unified-login installation, bound to its fresh de
     const bobTicket = (await redeemTicket(test, 'bob', 'installation-bob-0001')) ?? '';
     await refused(bobTicket);
     // The ticket names Bob's installation for Bob only.
-    expect(ticketInstallation(test, 'bob', bobTicket)).toBe('installation-bob-0001');
-    expect(ticketInstallation(test, ANA.loginId, bobTicket)).toBeUndefined();
+    expect(await ticketInstallation(test, 'bob', bobTicket)).toBe('installation-bob-0001');
+    expect(await ticketInstallation(test, ANA.loginId, bobTicket)).toBeUndefined();
     // Ana's own ticket works until one hour after the redemption, then never again.
     const first = (await redeemTicket(test, ANA.loginId, 'installation-una-0002')) ?? '';
     test.advance(FRESH_DEPLOYMENT_MS - 60_000);
@@ -342,12 +342,12 @@ describe('first enrolment of a unified-login installation, bound to its fresh de
     expect(heading(inTime)).toBe('Set up an authenticator app');
     test.advance(60_000 + 1000);
     await refused(first);
-    expect(ticketInstallation(test, ANA.loginId, first)).toBeUndefined();
+    expect(await ticketInstallation(test, ANA.loginId, first)).toBeUndefined();
   });
 
   it('attack: a repeated redemption of the same code replaces the ticket it handed out before', async () => {
     const { test, config } = await unifiedServer();
-    const { code: deployment } = test.server.admin.createDeployment(ANA.loginId);
+    const { code: deployment } = await test.server.admin.createDeployment(ANA.loginId);
     const body = { code: deployment, installationId: 'installation-una-0004' };
     const ticketOf = async () => {
       const response = await postJson(test.origin, '/api/v1/deployments/redeem', body);

@@ -70,7 +70,7 @@ describe('forgot password', () => {
     test.server.admin.setPasswordResetPolicy({ enabled: true });
     const after = DiscoveryResponse.parse((await postJson(test.origin, '/api/v1/discovery', { loginId: 'ana' })).body);
     expect(after.features.forgotPassword).toBe(true);
-    const { code } = test.server.admin.createDeployment(ANA.loginId);
+    const { code } = await test.server.admin.createDeployment(ANA.loginId);
     const redeemed = await postJson(test.origin, '/api/v1/deployments/redeem', {
       code,
       installationId: 'installation-aaaaaaaa',

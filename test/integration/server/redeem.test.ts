@@ -18,7 +18,7 @@ function redeem(origin: string, code: string, installationId = INSTALLATION) {
 describe('POST /api/v1/deployments/redeem', () => {
   it('returns the user configuration for a fresh code', async () => {
     const { server, origin } = await startServerWithAna();
-    const { code } = server.admin.createDeployment(ANA.loginId);
+    const { code } = await server.admin.createDeployment(ANA.loginId);
 
     const response = await redeem(origin, code);
 
@@ -36,13 +36,13 @@ describe('POST /api/v1/deployments/redeem', () => {
 
   it('accepts the code in lower case, ungrouped', async () => {
     const { server, origin } = await startServerWithAna();
-    const { code } = server.admin.createDeployment(ANA.loginId);
+    const { code } = await server.admin.createDeployment(ANA.loginId);
     expect((await redeem(origin, normalizeCodeText(code).toLowerCase())).status).toBe(200);
   });
 
   it('is single-use, but answers the same installation again within the grace period', async () => {
     const test = await startServerWithAna();
-    const { code } = test.server.admin.createDeployment(ANA.loginId);
+    const { code } = await test.server.admin.createDeployment(ANA.loginId);
     const first = await redeem(test.origin, code);
     expect(first.status).toBe(200);
 
@@ -58,14 +58,14 @@ describe('POST /api/v1/deployments/redeem', () => {
 
   it('refuses an expired code', async () => {
     const test = await startServerWithAna();
-    const { code } = test.server.admin.createDeployment(ANA.loginId, { ttlSeconds: 3600 });
+    const { code } = await test.server.admin.createDeployment(ANA.loginId, { ttlSeconds: 3600 });
     test.advance(3600 * 1000);
     expectProblem(await redeem(test.origin, code), 'deployment_expired', 410);
   });
 
   it('expires after seven days by default', async () => {
     const test = await startServerWithAna();
-    const { code, expiresAt } = test.server.admin.createDeployment(ANA.loginId);
+    const { code, expiresAt } = await test.server.admin.createDeployment(ANA.loginId);
     expect(expiresAt.getTime() - test.now()).toBe(7 * 24 * 60 * 60 * 1000);
     test.advance(7 * 24 * 60 * 60 * 1000 - 1);
     expect((await redeem(test.origin, code)).status).toBe(200);
@@ -83,7 +83,7 @@ describe('POST /api/v1/deployments/redeem', () => {
 
   it('does not accept a code made for another server, even with a real secret', async () => {
     const { server, origin } = await startServerWithAna();
-    const { code } = server.admin.createDeployment(ANA.loginId);
+    const { code } = await server.admin.createDeployment(ANA.loginId);
     const forged = encodeDeploymentCode('https://keyway.other.example', parseDeploymentCode(code).secret);
     expectProblem(await redeem(origin, forged), 'deployment_unknown', 404);
     // The real code still works: the forgery did not consume it.
@@ -92,7 +92,7 @@ describe('POST /api/v1/deployments/redeem', () => {
 
   it('catches a typo with the checksum and malformed input by its shape', async () => {
     const { server, origin } = await startServerWithAna();
-    const { code } = server.admin.createDeployment(ANA.loginId);
+    const { code } = await server.admin.createDeployment(ANA.loginId);
     const at = 20;
     const typo = code.slice(0, at) + (code[at] === 'X' ? 'Y' : 'X') + code.slice(at + 1);
 
@@ -105,7 +105,7 @@ describe('POST /api/v1/deployments/redeem', () => {
 
   it('lets exactly one of several concurrent redemptions win', async () => {
     const { server, origin } = await startServerWithAna();
-    const { code } = server.admin.createDeployment(ANA.loginId);
+    const { code } = await server.admin.createDeployment(ANA.loginId);
 
     const responses = await Promise.all(
       ['a', 'b', 'c', 'd', 'e'].map((letter) => redeem(origin, code, `installation-${letter.repeat(8)}`)),
@@ -143,7 +143,7 @@ describe('POST /api/v1/deployments/redeem', () => {
 
   it('never writes the code or its secret to the database, only the hash', async () => {
     const { server, origin, dataDir } = await startServerWithAna();
-    const { code } = server.admin.createDeployment(ANA.loginId);
+    const { code } = await server.admin.createDeployment(ANA.loginId);
     expect((await redeem(origin, code)).status).toBe(200);
     const secret = Buffer.from(parseDeploymentCode(code).secret);
     const needles = [

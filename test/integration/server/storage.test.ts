@@ -30,7 +30,7 @@ describe('storage', () => {
     const dataDir = tempDir();
     const first = await startReferenceServer({ dataDir });
     await first.admin.createUser({ ...ANA, sendWelcomeEmail: false });
-    const { code } = first.admin.createDeployment(ANA.loginId);
+    const { code } = await first.admin.createDeployment(ANA.loginId);
     await first.close();
 
     // Same port, so the same origin: the code names it.

@@ -24,7 +24,7 @@ describe('https', () => {
     const { server, origin } = await startServerWithAna({ tls });
     expect(origin).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
 
-    const { landingUrl, code } = server.admin.createDeployment(ANA.loginId);
+    const { landingUrl, code } = await server.admin.createDeployment(ANA.loginId);
     expect(landingUrl.startsWith(`${origin}/deploy?code=`)).toBe(true);
     expect(parseDeploymentInput(code).origin).toBe(origin);
 

@@ -4,14 +4,14 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSpKeys } from '../../../server/federation/sp-keys';
 import { SecretBox } from '../../../server/mfa/secret-box';
-import { openDatabase, type Db } from '../../../server/storage/database';
+import { openSqliteDataDir, type Db } from '../../../server/storage/database';
 
 let dir: string;
 let db: Db;
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'keyway-unit-sp-keys-'));
-  db = openDatabase(dir);
+  db = await openSqliteDataDir(dir);
 });
 
 afterEach(() => {

@@ -1,0 +1,103 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { REFRESH_TOKEN_TTL_MS } from '../../../server/config';
+import { sha256Hex } from '../../../server/security/digest';
+import { SessionStore } from '../../../server/sessions/session-store';
+import type { Db } from '../../../server/storage/database';
+import type { Storage } from '../../../server/storage/storage';
+import { ENGINES } from '../../support/engines';
+
+/** A user with one session family holding `token` as its current refresh token. */
+async function sessionWith(
+  storage: Storage,
+  token: string,
+  now: number,
+): Promise<{ userId: number; familyId: number }> {
+  const q = storage.q();
+  const { id: userId } = await q
+    .insertInto('users')
+    .values({
+      login_id: 'ana',
+      email: 'ana@example.com',
+      display_name: 'Ana',
+      password_hash: 'x',
+      created_at: 0,
+      password_changed_at: 0,
+      phone: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const { id: familyId } = await q
+    .insertInto('session_families')
+    .values({ user_id: userId, installation_id: 'installation-a', created_at: now, revoked_at: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await q
+    .insertInto('refresh_tokens')
+    .values({
+      token_hash: sha256Hex(token),
+      family_id: familyId,
+      issued_at: now,
+      expires_at: now + REFRESH_TOKEN_TTL_MS,
+      used_at: null,
+    })
+    .execute();
+  return { userId, familyId };
+}
+
+describe.each(ENGINES)('refresh rotation on $engine', (engine) => {
+  afterEach(() => engine.cleanUp());
+
+  // Rotation runs on the storage layer alone: the synchronous Db it is given throws if touched.
+  const untouchable = new Proxy({} as Db, {
+    get: () => {
+      throw new Error('refresh rotation must not use the synchronous Db');
+    },
+  });
+  const storeOn = (storage: Storage, clock: () => number) => new SessionStore(untouchable, clock, storage);
+
+  it('of concurrent rotations of one refresh token (several instances), one rotates and the reuse revokes the family', async () => {
+    const location = await engine.fresh();
+    const first = await engine.open(location);
+    const storages =
+      engine.engine === 'sqlite' ? [first] : [first, await engine.open(location), await engine.open(location)];
+    const now = 10_000_000;
+    const { userId } = await sessionWith(first, 'refresh-token-0', now);
+
+    const rotations = await Promise.all(
+      Array.from({ length: 6 }, (_, index) =>
+        storeOn(storages[index % storages.length] ?? first, () => now).rotate('refresh-token-0'),
+      ),
+    );
+    const rotated = rotations.filter((rotation) => rotation.outcome === 'rotated');
+    expect(rotated).toHaveLength(1);
+    // The first loser finds the token used and revokes the family; later ones find the family revoked.
+    const refused = rotations.filter((rotation) => rotation.outcome !== 'rotated').map((rotation) => rotation.outcome);
+    expect(refused).toHaveLength(5);
+    expect(refused).toContain('replayed');
+    expect(rotated[0]).toMatchObject({ userId });
+
+    // The replays revoked the family: the token the winner got is dead too (RFC 9700 §4.14.2).
+    const next = rotated[0]?.outcome === 'rotated' ? rotated[0].tokens.refreshToken : '';
+    expect(await storeOn(first, () => now).rotate(next)).toEqual({ outcome: 'invalid' });
+  });
+
+  it('a rotation issues a working successor once; replaying the old token afterwards revokes the successor', async () => {
+    const storage = await engine.open(await engine.fresh());
+    let now = 20_000_000;
+    const store = storeOn(storage, () => now);
+    await sessionWith(storage, 'refresh-token-1', now);
+    const first = await store.rotate('refresh-token-1');
+    if (first.outcome !== 'rotated') throw new Error(`expected a rotation, got ${first.outcome}`);
+    const second = await store.rotate(first.tokens.refreshToken);
+    expect(second.outcome).toBe('rotated');
+    // A thief replays the first token: the family goes, the owner's current token with it.
+    expect(await store.rotate('refresh-token-1')).toEqual({ outcome: 'replayed' });
+    if (second.outcome !== 'rotated') throw new Error('unreachable');
+    expect(await store.rotate(second.tokens.refreshToken)).toEqual({ outcome: 'invalid' });
+    // Unknown and expired tokens are simply invalid.
+    expect(await store.rotate('never-issued')).toEqual({ outcome: 'invalid' });
+    await sessionWith(storage, 'refresh-token-2', now);
+    now += REFRESH_TOKEN_TTL_MS;
+    expect(await store.rotate('refresh-token-2')).toEqual({ outcome: 'invalid' });
+  });
+});

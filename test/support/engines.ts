@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  openDataDirDatabase,
+  openStorage,
+  type DatabaseLocation,
+  type OpenStorageOptions,
+} from '../../server/storage/database';
+import { postgresStorage, sqliteStorage, type Engine, type Storage } from '../../server/storage/storage';
+import { createPostgresDatabase } from './postgres';
+
+/**
+ * The engines every store and service test runs on: `describe.each(ENGINES)`. Each `fresh()` gives a
+ * new, empty database location of that engine (a temp data dir, or a new PostgreSQL database on the
+ * run's cluster) and removes it when `cleanUp()` runs.
+ */
+export interface EngineUnderTest {
+  engine: Engine;
+  fresh(): Promise<DatabaseLocation>;
+  open(location: DatabaseLocation, options?: OpenStorageOptions): Promise<Storage>;
+  /** The database as it is, without looking at or applying migrations. */
+  openUnmigrated(location: DatabaseLocation): Promise<Storage>;
+  cleanUp(): Promise<void>;
+}
+
+function engineUnderTest(engine: Engine): EngineUnderTest {
+  const cleanUps: (() => Promise<void>)[] = [];
+  const opened: Storage[] = [];
+  return {
+    engine,
+    fresh: async () => {
+      if (engine === 'sqlite') {
+        const dataDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-engine-'));
+        cleanUps.push(() => {
+          rmSync(dataDir, { recursive: true, force: true });
+          return Promise.resolve();
+        });
+        return { engine, dataDir };
+      }
+      const database = await createPostgresDatabase();
+      cleanUps.push(database.drop);
+      return { engine, url: database.url };
+    },
+    open: async (location, options = { migrations: 'apply' }) => {
+      const storage = await openStorage(location, options);
+      opened.push(storage);
+      return storage;
+    },
+    openUnmigrated: async (location) => {
+      const storage =
+        location.engine === 'sqlite'
+          ? sqliteStorage(openDataDirDatabase(location.dataDir))
+          : await postgresStorage(location.url);
+      opened.push(storage);
+      return storage;
+    },
+    cleanUp: async () => {
+      // Connections first: a database cannot be dropped (nor a file removed cleanly) while in use.
+      await Promise.all(opened.splice(0).map((storage) => storage.close()));
+      for (const cleanUp of cleanUps.splice(0).reverse()) await cleanUp();
+    },
+  };
+}
+
+export const ENGINES: readonly EngineUnderTest[] = [engineUnderTest('sqlite'), engineUnderTest('postgres')];
