@@ -6,8 +6,6 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { runCli } from './cli/run-cli';
 
-export { runCli, type CliIo } from './cli/run-cli';
-
 function invokedDirectly(): boolean {
   const script = process.argv[1];
   if (script === undefined) return false;

@@ -1,32 +1,9 @@
 /**
- * The reference deployment and login server. It imports protocol/ only.
- * Start it with startReferenceServer(); administer it through RunningServer.admin or the CLI (cli.ts).
+ * The reference deployment and login server, as tests, benchmarks and the browser harness start it. It
+ * imports protocol/ only. Start it with startReferenceServer(); administer it through
+ * RunningServer.admin or the CLI (cli.ts). Only what those callers use is exported (knip checks it).
  */
 export { startReferenceServer, type RunningServer } from './server';
-export {
-  DEFAULT_LICENSE,
-  DEFAULT_LIMITS,
-  DEFAULT_SERVER_NAME,
-  type Limits,
-  type ReferenceServerOptions,
-  type SmtpOptions,
-} from './config';
-export {
-  AdminService,
-  type AdminDeployment,
-  type AdminUser,
-  type CreateUserInput,
-  type CreatedUser,
-  type DomainSignIn,
-  type MfaPolicyChange,
-  type PasswordReset,
-  type SignInMethodName,
-} from './admin/admin-service';
-export type { SignInDomain } from './discovery/domain-store';
-export { OIDC_MOUNT_PATH, oidcIssuer } from './oidc/issuer';
-export { openAdminService, type AdminOptions } from './admin/open-admin';
-export type { MailDelivery, MailMessage, MailReceipt } from './mail/mail-delivery';
-export { runCli, type CliIo } from './cli/run-cli';
-export type { MfaPolicy } from './mfa/policy';
-export type { SmsOptions } from './mfa/sms/sms-provider';
+export { DEFAULT_LICENSE, DEFAULT_LIMITS, type ReferenceServerOptions } from './config';
+export type { MfaPolicyChange } from './admin/admin-service';
 export { MFA_KEY_FILE } from './mfa/secret-box';

@@ -42,7 +42,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
 
 /** Why the server refuses to serve plain http on `host`, or undefined when it may. */
-export function plainHttpRefusal(host: string, tls: boolean, publicOrigin: string | undefined): string | undefined {
+function plainHttpRefusal(host: string, tls: boolean, publicOrigin: string | undefined): string | undefined {
   if (tls || LOOPBACK_HOSTS.has(host.toLowerCase())) return undefined;
   // Behind a TLS-terminating proxy: clients only ever see https.
   if (publicOrigin?.startsWith('https://') === true) return undefined;

@@ -5,7 +5,7 @@ import type { UserRecord } from '../users/user-store';
 import type { AccountSession, AccountSessionStore } from './account-sessions';
 
 /** A link from the account page works this long: it is used right away, on this computer or a phone. */
-export const SELF_DEPLOYMENT_TTL_SECONDS = 10 * 60;
+const SELF_DEPLOYMENT_TTL_SECONDS = 10 * 60;
 
 /**
  * Deployment links a signed-in user makes for themself on the account page. Each is an ordinary

@@ -35,7 +35,7 @@ export interface AdminUser {
   phone?: string;
 }
 
-export type SignInMethodName = 'password' | 'oidc';
+type SignInMethodName = 'password' | 'oidc';
 
 /** What set-mfa-policy changes; absent parts stay as they are. */
 export interface MfaPolicyChange {

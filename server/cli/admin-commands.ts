@@ -210,12 +210,12 @@ async function resetPassword(admin: AdminService, options: CommandArgs<'reset-pa
   if (reset.passwordGenerated) io.out(`New password: ${reset.password}`);
 }
 
-export function describeUser(user: AdminUser): string {
+function describeUser(user: AdminUser): string {
   const aliases = user.aliases.length === 0 ? '' : `, aliases ${user.aliases.join(', ')}`;
   return `${user.loginId} (${user.displayName} <${user.email}>${aliases})`;
 }
 
-export function describeReceipt(receipt: MailReceipt): string {
+function describeReceipt(receipt: MailReceipt): string {
   return receipt.file === undefined ? `sent to ${receipt.to} via SMTP` : `saved to ${receipt.file}`;
 }
 

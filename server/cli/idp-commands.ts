@@ -7,7 +7,7 @@ import { resolveDatabase, resolveDataDir } from './arguments';
 import { UsageError, type CliIo } from './cli-io';
 
 /** Where `idp add-oidc` reads the upstream client secret: never a command-line argument (ps, shell history). */
-export const CLIENT_SECRET_ENV = 'KEYWAY_IDP_CLIENT_SECRET';
+const CLIENT_SECRET_ENV = 'KEYWAY_IDP_CLIENT_SECRET';
 
 const common = {
   'data-dir': { type: 'string' },

@@ -29,7 +29,7 @@ export function setPhone(admin: AdminService, options: CommandArgs<'set-phone'>,
   }
 }
 
-export function printPolicy(policy: MfaPolicy, io: CliIo): void {
+function printPolicy(policy: MfaPolicy, io: CliIo): void {
   io.out(`MFA channels:      ${policy.channels.join(', ')}`);
   io.out(`MFA mode:          ${policy.mode}`);
   io.out(`Device trust:      ${policy.trustDays} day${policy.trustDays === 1 ? '' : 's'}`);

@@ -6,10 +6,10 @@ import { startReferenceServer } from '../server';
 import { DEFAULT_PORT, parseCommandArgs, resolveDatabase, resolveDataDir } from './arguments';
 import { UsageError, type CliIo } from './cli-io';
 
-export const READY_PREFIX = 'Keyway reference server ready: ';
+const READY_PREFIX = 'Keyway reference server ready: ';
 
 /** The demo account `serve --seed-demo` makes, so the whole journey works on a fresh machine. */
-export const DEMO_USER = {
+const DEMO_USER = {
   loginId: 'ana',
   email: 'ana@example.com',
   displayName: 'Ana Example',

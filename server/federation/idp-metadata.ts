@@ -1,7 +1,7 @@
 import { KeywayError } from '../../protocol/errors';
 import { attribute, children, descendants, parseXml, text, type XmlNode } from './xml-tree';
 
-export const HTTP_REDIRECT_BINDING = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
+const HTTP_REDIRECT_BINDING = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
 
 /** What Keyway needs from an IdP's SAML metadata. */
 export interface IdpMetadata {

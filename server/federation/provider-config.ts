@@ -9,7 +9,7 @@ export const ProviderId = z
   .regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, 'must be 1–32 lower-case letters, digits or inner hyphens');
 
 /** https, or plain http only to this computer (development and tests), as everywhere in Keyway. */
-export const ProviderUrl = z
+const ProviderUrl = z
   .string({ error: missing('must be a URL') })
   .max(2048)
   .refine((text) => URL.parse(text) !== null, 'is not a URL')
@@ -23,7 +23,7 @@ export const ProviderUrl = z
   }, 'must not carry a user name, password or #fragment');
 
 /** A PEM certificate (or its bare base64 body, as IdP consoles show it), normalized to PEM. */
-export const PemCertificate = z.string().transform((text, context) => {
+const PemCertificate = z.string().transform((text, context) => {
   const body = text.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
   try {
     const certificate = new X509Certificate(Buffer.from(body, 'base64'));
@@ -59,10 +59,10 @@ export const SamlSettings = z.strictObject({
 });
 export type SamlSettings = z.infer<typeof SamlSettings>;
 
-export const TokenEndpointAuthMethod = z.enum(['client_secret_basic', 'client_secret_post'], {
+const TokenEndpointAuthMethod = z.enum(['client_secret_basic', 'client_secret_post'], {
   error: 'must be client_secret_basic or client_secret_post',
 });
-export type TokenEndpointAuthMethod = z.infer<typeof TokenEndpointAuthMethod>;
+type TokenEndpointAuthMethod = z.infer<typeof TokenEndpointAuthMethod>;
 
 export const OidcSettings = z.strictObject({
   issuer: ProviderUrl,
@@ -87,8 +87,6 @@ interface ProviderCommon {
 
 export type IdentityProvider =
   (ProviderCommon & { kind: 'saml'; saml: SamlSettings }) | (ProviderCommon & { kind: 'oidc'; oidc: OidcSettings });
-
-export type ProviderKind = IdentityProvider['kind'];
 
 /** What the admin calls each setting, for messages ("The issuer must use https"). */
 const LABELS: Record<string, string> = {

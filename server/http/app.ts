@@ -54,7 +54,7 @@ export interface HttpAppDeps {
 }
 
 /** One year, the value HSTS preload lists and OWASP ask for. */
-export const HSTS_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
+const HSTS_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
 
 const BASE_OPTIONS = {
   logger: false,

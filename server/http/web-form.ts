@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
  */
 
 /** No script, no inline style; forms may only post to this server. */
-export const WEB_FORM_CSP =
+const WEB_FORM_CSP =
   "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** The double-submit cookie of pages without a session yet (sign-in form, reset form). */

@@ -13,7 +13,7 @@ import type { MfaGate } from './sign-in-gate';
 import { checkTotp, totpUri } from './totp';
 
 /** An enrolment from the profile must be finished this soon. */
-export const PROFILE_ENROLLMENT_TTL_MS = 10 * 60 * 1000;
+const PROFILE_ENROLLMENT_TTL_MS = 10 * 60 * 1000;
 
 export interface AccountDeps {
   clock: () => number;

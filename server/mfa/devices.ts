@@ -4,7 +4,7 @@ import { deviceProofMessage, type DeviceProof, type DevicePublicKey } from '../.
 import { randomToken, sha256Hex } from '../security/digest';
 import type { Db } from '../storage/database';
 
-export const DEVICE_NONCE_TTL_SECONDS = 2 * 60;
+const DEVICE_NONCE_TTL_SECONDS = 2 * 60;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface TrustedDevice {

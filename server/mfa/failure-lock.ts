@@ -14,7 +14,7 @@ export interface SecondFactorLimits {
   maxConsecutive: number;
 }
 
-export const DEFAULT_SECOND_FACTOR_LIMITS: SecondFactorLimits = {
+const DEFAULT_SECOND_FACTOR_LIMITS: SecondFactorLimits = {
   perLock: 10,
   lockSeconds: 15 * 60,
   maxConsecutive: 100,

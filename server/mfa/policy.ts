@@ -14,7 +14,7 @@ export interface MfaPolicy {
 }
 
 export const DEFAULT_MFA_POLICY: MfaPolicy = { channels: ['totp'], mode: 'optional', trustDays: 30 };
-export const MAX_TRUST_DAYS = 365;
+const MAX_TRUST_DAYS = 365;
 const CHANNEL_ORDER: readonly MfaChannel[] = ['totp', 'email', 'sms'];
 
 /** What a user brings to the second step. */

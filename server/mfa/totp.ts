@@ -4,7 +4,7 @@ import { generateSecret, generateURI, verifySync } from 'otplib';
  * RFC 6238 TOTP as every authenticator app speaks it: HMAC-SHA-1, 6 digits, 30-second steps. otplib
  * does the cryptography; this module only fixes the parameters and adds the replay rule.
  */
-export const TOTP_PERIOD_SECONDS = 30;
+const TOTP_PERIOD_SECONDS = 30;
 const TOTP_PARAMETERS = { algorithm: 'sha1', digits: 6, period: TOTP_PERIOD_SECONDS } as const;
 /** ±1 step (RFC 6238 §5.2): the codes just before and after the current one, for clock drift. */
 const DRIFT_SECONDS = TOTP_PERIOD_SECONDS;

@@ -16,7 +16,7 @@ import { REUSE_REASONS, reuseRefusals, type ReuseInput } from './session-reuse';
 export const KEYWAY_CLIENT_NAME = 'Keyway';
 
 /** Seconds. Short-lived artifacts stay short; the refresh token is what keeps Keyway signed in. */
-export const OIDC_TTL = {
+const OIDC_TTL = {
   AccessToken: 10 * 60,
   AuthorizationCode: 60,
   IdToken: 10 * 60,

@@ -20,7 +20,7 @@ interface Row {
 }
 
 /** API keys start with this, so a leaked one is recognisable in logs and secret scanners. */
-export const OTP_CLIENT_KEY_PREFIX = 'kwotp_';
+const OTP_CLIENT_KEY_PREFIX = 'kwotp_';
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /**

@@ -6,7 +6,7 @@ import type { Db } from '../storage/database';
 /** How long an OTP for other services works unless the server is told otherwise. */
 export const DEFAULT_OTP_TTL_SECONDS = 90;
 /** Wrong guesses against one live OTP before it is voided (eight digits: 5 in 10^8 at best). */
-export const MAX_OTP_FAILURES = 5;
+const MAX_OTP_FAILURES = 5;
 
 interface Row {
   id: number;

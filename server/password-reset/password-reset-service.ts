@@ -12,7 +12,7 @@ import type { PasswordResetPolicy, PasswordResetPolicyStore } from './reset-poli
 import { signOutEverywhere } from './sign-out-everywhere';
 
 /** At most this many reset e-mails per account per hour; further requests get the same answer and no mail. */
-export const RESET_MAILS_PER_ACCOUNT_PER_HOUR = 3;
+const RESET_MAILS_PER_ACCOUNT_PER_HOUR = 3;
 const HOUR_MS = 60 * 60 * 1000;
 
 export type LinkProblem = 'disabled' | 'unknown' | 'expired' | 'used';

@@ -8,9 +8,9 @@ export interface PasswordResetPolicy {
 }
 
 /** Off until the admin turns it on: self-service reset trusts the mailbox, which not every org wants. */
-export const DEFAULT_PASSWORD_RESET_POLICY: PasswordResetPolicy = { enabled: false, linkTtlMinutes: 30 };
-export const MIN_LINK_TTL_MINUTES = 5;
-export const MAX_LINK_TTL_MINUTES = 24 * 60;
+const DEFAULT_PASSWORD_RESET_POLICY: PasswordResetPolicy = { enabled: false, linkTtlMinutes: 30 };
+const MIN_LINK_TTL_MINUTES = 5;
+const MAX_LINK_TTL_MINUTES = 24 * 60;
 
 interface Row {
   enabled: number;

@@ -109,7 +109,7 @@ export function openDataDirDatabase(dataDir: string): Db {
 }
 
 /** The data dir's SQLite database, migrated: what the server and admin CLI open without --database. */
-export async function openDatabase(dataDir: string): Promise<Storage> {
+async function openDatabase(dataDir: string): Promise<Storage> {
   return openStorage({ engine: 'sqlite', dataDir }, { migrations: 'apply' });
 }
 

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 /** Values SQLite stores; both drivers bind and return exactly these (the server uses no BLOBs). */
 export type SqlValue = string | number | bigint | null;
 
-export interface RunResult {
+interface RunResult {
   changes: number;
   lastInsertRowid: number | bigint;
 }
@@ -22,13 +22,13 @@ export interface RunResult {
  * Values for `@name` parameters; keys the SQL does not name are ignored. `object` rather than a record
  * so the stores can pass their own interfaces (which have no index signature).
  */
-export type NamedParams = object;
+type NamedParams = object;
 
 /** Positional `?` values, or one object for `@name` parameters. */
-export type Params = SqlValue[] | [NamedParams];
+type Params = SqlValue[] | [NamedParams];
 
 /** A prepared statement with parameters `P` and result rows `R`. */
-export interface Statement<P extends Params = SqlValue[], R = unknown> {
+interface Statement<P extends Params = SqlValue[], R = unknown> {
   /** Whether the statement returns rows (a SELECT, or a write with RETURNING): Kysely's driver asks. */
   readonly reader: boolean;
   run(...params: P): RunResult;
@@ -41,7 +41,7 @@ export interface Statement<P extends Params = SqlValue[], R = unknown> {
  * lock first. Nested calls become savepoints, so a store method can be called inside a service's
  * transaction. A thrown error rolls back and is re-thrown.
  */
-export interface Transaction<A extends unknown[], T> {
+interface Transaction<A extends unknown[], T> {
   (...args: A): T;
   immediate(...args: A): T;
 }
@@ -54,7 +54,7 @@ export interface Db {
   close(): void;
 }
 
-export type SqliteDriverName = 'node:sqlite' | 'better-sqlite3';
+type SqliteDriverName = 'node:sqlite' | 'better-sqlite3';
 
 export interface OpenOptions {
   readonly?: boolean;

@@ -52,12 +52,12 @@ export interface TransactionOptions {
  * round of a conflict commits at least one contender, so N transactions racing on one row finish within
  * N tries; conflicts on one account's rows beyond a handful at once are an attack the rate limits stop.
  */
-export const SERIALIZABLE_ATTEMPTS = 16;
+const SERIALIZABLE_ATTEMPTS = 16;
 
 /** SQLSTATEs PostgreSQL answers when a transaction lost a race and may simply be run again. */
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
 
-export function isRetryable(error: unknown): boolean {
+function isRetryable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && RETRYABLE_SQLSTATES.has(code);
 }

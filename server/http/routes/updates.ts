@@ -22,12 +22,12 @@ export const UPDATES_PATH = '/updates/';
 const FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/;
 
 /** A name this route may look up: one flat file name, no traversal, no hidden files. */
-export function isUpdateFileName(name: string): boolean {
+function isUpdateFileName(name: string): boolean {
   return FILE_NAME.test(name) && !name.includes('..');
 }
 
 /** The feed's metadata is text; everything else downloads as bytes and is never rendered. */
-export function updateContentType(name: string): string {
+function updateContentType(name: string): string {
   const extension = path.extname(name).toLowerCase();
   if (extension === '.yml' || extension === '.yaml') return 'text/yaml; charset=utf-8';
   if (extension === '.json') return 'application/json; charset=utf-8';

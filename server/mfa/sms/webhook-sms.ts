@@ -3,7 +3,7 @@ import { KeywayError } from '../../../protocol/errors';
 import { maskPhone } from '../destinations';
 import type { SmsMessage, SmsProvider, SmsReceipt } from './sms-provider';
 
-export const SMS_SIGNATURE_HEADER = 'x-keyway-signature';
+const SMS_SIGNATURE_HEADER = 'x-keyway-signature';
 const TIMEOUT_MS = 10_000;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -60,7 +60,7 @@ export class WebhookSms implements SmsProvider {
 }
 
 /** https, or plain http to this computer: the body carries a sign-in code. */
-export function parseWebhookUrl(text: string): URL {
+function parseWebhookUrl(text: string): URL {
   let url: URL;
   try {
     url = new URL(text);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../server/cli';
+import { runCli } from '../../../server/cli/run-cli';
 import { MIGRATIONS } from '../../../server/storage/migrations';
 import { createPostgresDatabase } from '../../support/postgres';
 import { tempDir } from './server-fixture';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentConfig, KEYWAY_OIDC_CLIENT_ID } from '../../../protocol/api';
-import { runCli } from '../../../server/cli';
+import { runCli } from '../../../server/cli/run-cli';
 import { postJson, startTestServer, tempDir } from './server-fixture';
 
 async function cli(dataDir: string, ...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {

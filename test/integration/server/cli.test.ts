@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SessionTokens } from '../../../protocol/api';
-import { runCli } from '../../../server/cli';
+import { runCli } from '../../../server/cli/run-cli';
 import { expectProblem, postJson, startTestServer, tempDir } from './server-fixture';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../server/cli';
+import { runCli } from '../../../server/cli/run-cli';
 import { VerifiedSession } from '../../../protocol/mfa';
 import {
   challenged,

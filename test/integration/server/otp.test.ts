@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IssuedOtp, OtpOptions, OtpVerdict } from '../../../protocol/otp';
-import { runCli } from '../../../server/cli';
+import { runCli } from '../../../server/cli/run-cli';
 import { bearer, enrolAna, postAuthorized, signedInWithPassword, startMfaServer, totpCode } from './mfa-fixture';
 import { ANA, expectProblem, getJson, startServerWithAna, type JsonResponse, type TestServer } from './server-fixture';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { onTestFinished, describe, expect, it } from 'vitest';
 import { DeploymentConfig, DiscoveryResponse, SessionTokens } from '../../../protocol/api';
 import { PasswordResetRequested } from '../../../protocol/password-reset';
-import { runCli } from '../../../server/cli';
+import { runCli } from '../../../server/cli/run-cli';
 import { RESET_REQUEST_FLOOR_MS } from '../../../server/http/routes/password-reset';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
 import { CookieBrowser, alertText, heading } from './account-browser';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { runCli } from '../../../server/cli';
+import { runCli } from '../../../server/cli/run-cli';
 import { rsaCertificate, startSamlIdp } from '../../support/saml-idp';
 import { startTestServer, tempDir } from './server-fixture';
 

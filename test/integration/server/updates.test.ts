@@ -2,7 +2,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../server/cli';
+import { runCli } from '../../../server/cli/run-cli';
 import { startTestServer, tempDir } from './server-fixture';
 
 const LATEST_LINUX = [
