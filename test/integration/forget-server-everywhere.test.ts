@@ -1,3 +1,4 @@
+import { memorySecrets } from '../support/memory-secrets';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { createFileSettingsStore } from '../../electron/core/adapters/file-settings-store';
 import { createKeytarSecretStore } from '../../electron/core/adapters/keytar-secret-store';
 import { KeywayCore } from '../../electron/core/keyway-core';
-import type { SecretStore } from '../../electron/core/ports';
 import { SessionTokens } from '../../protocol/api';
 import { REFRESH_TOKEN_TTL_MS } from '../../server/config';
 import { signInThroughProvider } from '../support/scripted-browser';
@@ -166,12 +166,7 @@ describe('POST /api/v1/sessions/revoke with everywhere', () => {
  */
 async function oidcSignedInCore(test: TestServer) {
   test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
-  const entries = new Map<string, string>();
-  const secrets: SecretStore = {
-    get: (a) => Promise.resolve(entries.get(a) ?? null),
-    set: (a, v) => Promise.resolve(void entries.set(a, v)),
-    delete: (a) => Promise.resolve(entries.delete(a)),
-  };
+  const secrets = memorySecrets();
   const profileDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-it-forget-oidc-'));
   const core: KeywayCore = new KeywayCore({
     plainHttpLoopback: true,
@@ -198,7 +193,7 @@ async function oidcSignedInCore(test: TestServer) {
   core.send({ type: 'license.accepted' });
   await core.settled();
   expect(core.getView().screen).toBe('home');
-  const [token] = [...entries.values()];
+  const [token] = [...secrets.entries.values()];
   const [profile] = (await createFileSettingsStore(profileDir).read()).profiles;
   if (token === undefined || profile?.signIn.method !== 'oidc') throw new Error('no OIDC sign-in stored');
   return { core, token, clientId: profile.signIn.clientId };

@@ -1,3 +1,4 @@
+import { memorySecrets } from '../support/memory-secrets';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +8,6 @@ import { createFileSettingsStore } from '../../electron/core/adapters/file-setti
 import { KeywayCore } from '../../electron/core/keyway-core';
 import { CustomSchemeRedirect } from '../../electron/core/oidc/custom-scheme-redirect';
 import { OidcClient } from '../../electron/core/oidc/oidc-client';
-import type { SecretStore } from '../../electron/core/ports';
 import type { View } from '../../electron/ipc/view';
 import { startReferenceServer, type RunningServer } from '../../server/index';
 import { signInThroughProvider } from '../support/scripted-browser';
@@ -34,16 +34,6 @@ async function server(): Promise<RunningServer> {
   });
   running.admin.setSignInMethod('una', 'oidc');
   return running;
-}
-
-function memorySecrets(): SecretStore & { entries: Map<string, string> } {
-  const entries = new Map<string, string>();
-  return {
-    entries,
-    get: (a) => Promise.resolve(entries.get(a) ?? null),
-    set: (a, s) => Promise.resolve(void entries.set(a, s)),
-    delete: (a) => Promise.resolve(entries.delete(a)),
-  };
 }
 
 /** What Keyway itself sent to the provider's token endpoint (code, verifier, redirect), per request. */

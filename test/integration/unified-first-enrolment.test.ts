@@ -1,3 +1,4 @@
+import { memorySecrets } from '../support/memory-secrets';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,7 +6,6 @@ import * as OTPAuth from 'otpauth';
 import { describe, expect, it } from 'vitest';
 import { createFileSettingsStore, SETTINGS_FILE } from '../../electron/core/adapters/file-settings-store';
 import { KeywayCore } from '../../electron/core/keyway-core';
-import type { SecretStore } from '../../electron/core/ports';
 import { KEYWAY_ENROLMENT_PARAM } from '../../protocol/api';
 import { signInThroughProvider } from '../support/scripted-browser';
 import { ANA, startServerWithAna, type TestServer } from './server/server-fixture';
@@ -18,15 +18,9 @@ import { ANA, startServerWithAna, type TestServer } from './server/server-fixtur
  */
 /** `seen` gets each URL the browser was asked to open, then how that visit ended. */
 function core(test: TestServer, profileDir: string, seen: string[]): KeywayCore {
-  const entries = new Map<string, string>();
-  const secrets: SecretStore = {
-    get: (a) => Promise.resolve(entries.get(a) ?? null),
-    set: (a, v) => Promise.resolve(void entries.set(a, v)),
-    delete: (a) => Promise.resolve(entries.delete(a)),
-  };
   return new KeywayCore({
     plainHttpLoopback: true,
-    secrets,
+    secrets: memorySecrets(),
     settings: createFileSettingsStore(profileDir),
     fetch: globalThis.fetch,
     clock: { now: () => Date.now() },

@@ -1,26 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../server/cli/run-cli';
+import { cli } from './cli-run';
 import { MIGRATIONS } from '../../../server/storage/migrations';
 import { createPostgresDatabase } from '../../support/postgres';
 import { tempDir } from './server-fixture';
-
-interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-async function cli(dataDir: string, env: Record<string, string>, ...argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    env: { KEYWAY_DATA_DIR: dataDir, ...env },
-    cwd: dataDir,
-  });
-  return { code, out, err };
-}
 
 const drops: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,27 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { runCli } from '../../../server/cli/run-cli';
+import { cli } from './cli-run';
 import { rsaCertificate, startSamlIdp } from '../../support/saml-idp';
 import { startTestServer, tempDir } from './server-fixture';
-
-interface Run {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-async function cli(dataDir: string, env: Record<string, string>, ...argv: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-    env: { KEYWAY_DATA_DIR: dataDir, ...env },
-    cwd: dataDir,
-  });
-  return { code, out, err };
-}
 
 describe('idp commands of the admin CLI', () => {
   it('adds a SAML IdP from its metadata file and prints what to register there; the running server offers it', async () => {
