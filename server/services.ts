@@ -38,7 +38,15 @@ import { UserStore } from './users/user-store';
 import { SERVER_FEATURES } from './users/user-summary';
 
 export interface Services {
-  /** Runs several writes as one IMMEDIATE transaction (stores' own transactions nest inside it). */
+  /**
+   * The database every store runs on. Services ported to the asynchronous layer run several writes as
+   * one transaction with `storage.transaction(async () => …)` (stores' own transactions nest inside).
+   */
+  storage: Storage;
+  /**
+   * Legacy (issue 16 port in progress): one IMMEDIATE transaction on the SQLite connection for code still
+   * on the synchronous `Db`. Removed once every store is on `storage`.
+   */
   transaction: <T>(work: () => T) => T;
   users: UserStore;
   sessionStore: SessionStore;
@@ -191,6 +199,7 @@ export function createServices(
     ttlSeconds: wiring.otpTtlSeconds ?? DEFAULT_OTP_TTL_SECONDS,
   });
   return {
+    storage,
     transaction,
     users,
     sessionStore,
