@@ -42,7 +42,7 @@ describe('home-realm discovery (POST /api/v1/discovery)', () => {
 
   it('sends a user switched to unified login to the OpenID Provider, by any of their names', async () => {
     const { origin, server } = await startServerWithAna();
-    server.admin.setSignInMethod(ANA.loginId, 'oidc');
+    await server.admin.setSignInMethod(ANA.loginId, 'oidc');
     for (const name of [ANA.loginId, 'Ana@Example.com', ANA.aliases[0]]) {
       expect((await discover(origin, name)).signIn, name).toEqual({
         method: 'oidc',
@@ -56,7 +56,7 @@ describe('home-realm discovery (POST /api/v1/discovery)', () => {
     const api = await postJson(origin, '/api/v1/sessions', { loginId: ANA.loginId, password: ANA.password });
     expectProblem(api, 'invalid_credentials', 401);
 
-    server.admin.setSignInMethod(ANA.email, 'password');
+    await server.admin.setSignInMethod(ANA.email, 'password');
     expect((await discover(origin, ANA.loginId)).signIn).toEqual({ method: 'password' });
   });
 
@@ -69,7 +69,7 @@ describe('home-realm discovery (POST /api/v1/discovery)', () => {
       password: 'a long enough passphrase',
       sendWelcomeEmail: false,
     });
-    server.admin.setDomainSignInMethod('Corp.Example', 'oidc');
+    await server.admin.setDomainSignInMethod('Corp.Example', 'oidc');
     const oidc = { method: 'oidc', issuer: server.issuer, clientId: KEYWAY_OIDC_CLIENT_ID };
     for (const name of ['bob', 'BOB@corp.example', 'nobody@corp.example', 'someone@CORP.EXAMPLE']) {
       expect((await discover(origin, name)).signIn, name).toEqual(oidc);
@@ -79,7 +79,7 @@ describe('home-realm discovery (POST /api/v1/discovery)', () => {
     }
 
     // Ana's UPN alias is in another domain; switching it moves Ana, whichever name she types.
-    server.admin.setDomainSignInMethod('corp.onmicrosoft.com', 'oidc');
+    await server.admin.setDomainSignInMethod('corp.onmicrosoft.com', 'oidc');
     for (const name of [ANA.loginId, ANA.email, ANA.aliases[0], 'stranger@corp.onmicrosoft.com']) {
       expect((await discover(origin, name)).signIn, name).toEqual(oidc);
     }
@@ -94,7 +94,7 @@ describe('home-realm discovery (POST /api/v1/discovery)', () => {
     expect(signIn).toEqual(oidc);
     expect(enrolmentTicket).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    server.admin.setDomainSignInMethod('corp.example', 'password');
+    await server.admin.setDomainSignInMethod('corp.example', 'password');
     expect((await discover(origin, 'nobody@corp.example')).signIn).toEqual({ method: 'password' });
   });
 

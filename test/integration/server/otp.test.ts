@@ -7,8 +7,8 @@ import { ANA, expectProblem, getJson, startServerWithAna, type JsonResponse, typ
 const ISSUE = '/api/v1/me/otp';
 const VERIFY = '/api/v1/otp/verify';
 
-function frontEnd(test: TestServer, name = 'vpn-gateway'): string {
-  return test.server.admin.createOtpClient(name).apiKey;
+async function frontEnd(test: TestServer, name = 'vpn-gateway'): Promise<string> {
+  return (await test.server.admin.createOtpClient(name)).apiKey;
 }
 
 async function issue(
@@ -44,7 +44,7 @@ async function verdict(test: TestServer, apiKey: string, loginId: string, otp: s
 describe('one-time passwords for other services', () => {
   it('issues eight digits after the password; a front end accepts it once, then never again', async () => {
     const test = await startServerWithAna();
-    const apiKey = frontEnd(test);
+    const apiKey = await frontEnd(test);
     const { accessToken } = await signedInWithPassword(test.origin);
     const options = OtpOptions.parse((await getJson(test.origin, ISSUE, bearer(accessToken))).body);
     expect(options).toEqual({ authenticator: false, ttlSeconds: 90 });
@@ -87,7 +87,7 @@ describe('one-time passwords for other services', () => {
 
   it('expires, and a newer one replaces the older', async () => {
     const test = await startServerWithAna();
-    const apiKey = frontEnd(test);
+    const apiKey = await frontEnd(test);
     const { accessToken } = await signedInWithPassword(test.origin);
     const older = await issued(test, accessToken);
     const newer = await issued(test, accessToken);
@@ -99,7 +99,7 @@ describe('one-time passwords for other services', () => {
 
   it('answers an unknown user, a wrong, a malformed and a used OTP alike', async () => {
     const test = await startServerWithAna();
-    const apiKey = frontEnd(test);
+    const apiKey = await frontEnd(test);
     const { accessToken } = await signedInWithPassword(test.origin);
     const otp = await issued(test, accessToken);
     const wrong = otp === '12345678' ? '87654321' : '12345678';
@@ -118,7 +118,7 @@ describe('one-time passwords for other services', () => {
 
   it('voids a live OTP after five wrong guesses', async () => {
     const test = await startServerWithAna();
-    const apiKey = frontEnd(test);
+    const apiKey = await frontEnd(test);
     const { accessToken } = await signedInWithPassword(test.origin);
     const otp = await issued(test, accessToken);
     for (let guess = 0; guess < 5; guess++) {
@@ -130,18 +130,20 @@ describe('one-time passwords for other services', () => {
 
   it('refuses a missing, wrong or revoked front-end API key', async () => {
     const test = await startServerWithAna();
-    const apiKey = frontEnd(test);
+    const apiKey = await frontEnd(test);
     const { accessToken } = await signedInWithPassword(test.origin);
     const otp = await issued(test, accessToken);
     expectProblem(await check(test, null, ANA.loginId, otp), 'unauthorized', 401);
     expectProblem(await check(test, `kwotp_${'A'.repeat(43)}`, ANA.loginId, otp), 'unauthorized', 401);
-    test.server.admin.revokeOtpClient('vpn-gateway');
+    await test.server.admin.revokeOtpClient('vpn-gateway');
     expectProblem(await check(test, apiKey, ANA.loginId, otp), 'unauthorized', 401);
 
     // None of those spent the OTP; a live key still can.
-    const other = frontEnd(test, 'radius');
+    const other = await frontEnd(test, 'radius');
     expect((await verdict(test, other, ANA.loginId, otp)).result).toBe('accept');
-    expect(test.server.admin.listOtpClients().map((client) => [client.name, client.revokedAt !== undefined])).toEqual([
+    expect(
+      (await test.server.admin.listOtpClients()).map((client) => [client.name, client.revokedAt !== undefined]),
+    ).toEqual([
       ['radius', false],
       ['vpn-gateway', true],
     ]);
@@ -174,7 +176,7 @@ describe('one-time passwords for other services', () => {
 
   it('limits checks per login ID, known or not, with Retry-After', async () => {
     const test = await startServerWithAna({ limits: { otpVerifyPerLoginPerMinute: 3 } });
-    const apiKey = frontEnd(test);
+    const apiKey = await frontEnd(test);
     for (const loginId of [ANA.loginId, 'nobody']) {
       for (let i = 0; i < 3; i++) expect((await check(test, apiKey, loginId, '00000000')).status).toBe(200);
       const limited = await check(test, apiKey, loginId, '00000000');

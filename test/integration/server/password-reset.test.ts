@@ -21,7 +21,7 @@ async function resetServer(options: { enabled?: boolean; limits?: Record<string,
     smtp: { host: '127.0.0.1', port: sink.port, insecure: true },
     limits: options.limits,
   });
-  if (options.enabled !== false) test.server.admin.setPasswordResetPolicy({ enabled: true });
+  if (options.enabled !== false) await test.server.admin.setPasswordResetPolicy({ enabled: true });
   return { test, sink };
 }
 
@@ -67,7 +67,7 @@ describe('forgot password', () => {
     expect(discovery.features.forgotPassword).toBe(false);
     expectProblem(await requestReset(test.origin, ANA.loginId), 'password_reset_disabled', 403);
 
-    test.server.admin.setPasswordResetPolicy({ enabled: true });
+    await test.server.admin.setPasswordResetPolicy({ enabled: true });
     const after = DiscoveryResponse.parse((await postJson(test.origin, '/api/v1/discovery', { loginId: 'ana' })).body);
     expect(after.features.forgotPassword).toBe(true);
     const { code } = await test.server.admin.createDeployment(ANA.loginId);

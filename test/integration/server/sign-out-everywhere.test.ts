@@ -31,7 +31,7 @@ async function signedInEverywhere(test: TestServer) {
   );
   expect(heading((await account.get('/account')).html)).toBe('Set up Keyway');
 
-  const apiKey = test.server.admin.createOtpClient('vpn-gateway').apiKey;
+  const apiKey = (await test.server.admin.createOtpClient('vpn-gateway')).apiKey;
   const otpAnswer = await postAuthorized(test.origin, '/api/v1/me/otp', api.accessToken, { password: ANA.password });
   const { otp } = IssuedOtp.parse(otpAnswer.body);
   return { api, config, provider, providerBrowser: started.browser, account, apiKey, otp };
@@ -87,7 +87,7 @@ describe('sign out everywhere (one signOutEverywhere for every path that promise
   it('admin revoke-sessions ends API, provider, /account sessions and the live OTP', async () => {
     const test = await startServerWithAna();
     const signed = await signedInEverywhere(test);
-    expect(test.server.admin.revokeSessions(ANA.loginId).revokedSessions).toBe(1);
+    expect((await test.server.admin.revokeSessions(ANA.loginId)).revokedSessions).toBe(1);
     await expectSignedOutEverywhere(test, signed);
   });
 
@@ -102,7 +102,7 @@ describe('sign out everywhere (one signOutEverywhere for every path that promise
     const sink = await startSmtpSink();
     onTestFinished(() => sink.close());
     const test = await startServerWithAna({ smtp: { host: '127.0.0.1', port: sink.port, insecure: true } });
-    test.server.admin.setPasswordResetPolicy({ enabled: true });
+    await test.server.admin.setPasswordResetPolicy({ enabled: true });
     const signed = await signedInEverywhere(test);
     expect((await postJson(test.origin, '/api/v1/password-reset', { loginId: ANA.loginId })).status).toBe(202);
     const browser = new CookieBrowser(test.origin);

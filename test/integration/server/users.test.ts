@@ -34,7 +34,7 @@ describe('users and password rules', () => {
       expect(error.code, password).toBe('password_rejected');
       expect(error.message, password).toMatch(reason);
     }
-    expect(server.admin.listUsers()).toEqual([]);
+    expect(await server.admin.listUsers()).toEqual([]);
   });
 
   it('refuses a password equal to the login ID when it is long enough to pass otherwise', async () => {
@@ -68,7 +68,7 @@ describe('users and password rules', () => {
       expect(error.code).toBe('invalid_input');
       expect(error.message).toMatch(/already used by user "ana"/);
     }
-    expect(server.admin.listUsers().map((user) => user.loginId)).toEqual([ANA.loginId]);
+    expect((await server.admin.listUsers()).map((user) => user.loginId)).toEqual([ANA.loginId]);
   });
 
   it('refuses invalid fields with a message naming them', async () => {
