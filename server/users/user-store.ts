@@ -29,9 +29,6 @@ export interface NewUserRecord {
 const KIND_LABEL = { login_id: 'login ID', email: 'e-mail address', alias: 'alias' } as const;
 type IdentifierKind = keyof typeof KIND_LABEL;
 
-/** PostgreSQL's SQLSTATE for a duplicate key. */
-const UNIQUE_VIOLATION = '23505';
-
 /** Users and every name they sign in with. */
 export class UserStore {
   constructor(
@@ -46,21 +43,11 @@ export class UserStore {
    * transaction (SQLite: BEGIN IMMEDIATE, so one after the other; PostgreSQL: SERIALIZABLE with retry,
    * storage.ts, where the loser's insert into the identifier's primary key fails as a serialization
    * failure because it read that key first, https://www.postgresql.org/docs/15/transaction-iso.html#XACT-SERIALIZABLE,
-   * and its retry then finds the owner).
+   * and its retry then finds the owner). PostgreSQL documents rare corner cases where such a loss is
+   * reported as a unique violation instead (mvcc-serialization-failure-handling.html): the primary key
+   * still refuses the second owner and the whole transaction rolls back, only the message is less clear.
    */
   async create(user: NewUserRecord): Promise<UserRecord> {
-    try {
-      return await this.createOnce(user);
-    } catch (error) {
-      // PostgreSQL may report a lost race on a name as a unique violation rather than a serialization
-      // failure (https://www.postgresql.org/docs/15/mvcc-serialization-failure-handling.html, "corner
-      // cases"); the winner has committed by then, so one more try names the user who holds the name.
-      if ((error as { code?: unknown } | null)?.code !== UNIQUE_VIOLATION) throw error;
-      return this.createOnce(user);
-    }
-  }
-
-  private async createOnce(user: NewUserRecord): Promise<UserRecord> {
     const names: { kind: IdentifierKind; display: string }[] = [
       { kind: 'login_id', display: user.loginId },
       { kind: 'email', display: user.email },
