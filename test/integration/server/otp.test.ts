@@ -1,8 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { IssuedOtp, OtpOptions, OtpVerdict } from '../../../protocol/otp';
 import { runCli } from '../../../server/cli/run-cli';
 import { bearer, enrolAna, postAuthorized, signedInWithPassword, startMfaServer, totpCode } from './mfa-fixture';
+import { SecretBox } from '../../../server/mfa/secret-box';
+import { OtpClientStore } from '../../../server/otp/otp-clients';
+import { ServiceOtpStore } from '../../../server/otp/service-otps';
+import { forEachEngine } from '../../support/engines';
 import { ANA, expectProblem, getJson, startServerWithAna, type JsonResponse, type TestServer } from './server-fixture';
+import { instancesOn, roundRobin, someUser } from './store-fixture';
 
 const ISSUE = '/api/v1/me/otp';
 const VERIFY = '/api/v1/otp/verify';
@@ -182,5 +190,85 @@ describe('one-time passwords for other services', () => {
       const limited = await check(test, apiKey, loginId, '00000000');
       expect(expectProblem(limited, 'rate_limited', 429).retryAfter).toBeGreaterThan(0);
     }
+  });
+});
+
+forEachEngine('OTP stores', (open, engine) => {
+  /** The MFA key file of a temp data dir, removed after the test. */
+  function box(): SecretBox {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-otp-box-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    return SecretBox.inDataDir(dataDir);
+  }
+
+  it('of concurrent checks of one OTP (several instances), exactly one accepts it', async () => {
+    const instances = await instancesOn(engine);
+    const secrets = box();
+    const now = 1_000_000;
+    const storeOf = roundRobin(
+      instances.map((storage) => new ServiceOtpStore(storage, () => now, secrets)) as [
+        ServiceOtpStore,
+        ...ServiceOtpStore[],
+      ],
+    );
+    const ana = await someUser(instances[0], 'ana');
+    const bob = await someUser(instances[0], 'bob');
+    const { otp } = await storeOf(0).issue(ana, 90);
+    expect(await storeOf(1).verify(bob, otp)).toBe(false);
+    expect(await storeOf(1).verify(undefined, otp)).toBe(false);
+    const verdicts = await Promise.all(Array.from({ length: 8 }, (_, index) => storeOf(index).verify(ana, otp)));
+    expect(verdicts.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('a newer OTP voids the older, it expires, and five wrong guesses (even at once) void it', async () => {
+    const instances = await instancesOn(engine);
+    const secrets = box();
+    let now = 2_000_000;
+    const storeOf = roundRobin(
+      instances.map((storage) => new ServiceOtpStore(storage, () => now, secrets)) as [
+        ServiceOtpStore,
+        ...ServiceOtpStore[],
+      ],
+    );
+    const ana = await someUser(instances[0], 'ana');
+    const older = await storeOf(0).issue(ana, 90);
+    const newer = await storeOf(0).issue(ana, 90);
+    expect(await storeOf(0).verify(ana, older.otp === newer.otp ? 'x' : older.otp)).toBe(false);
+    now += 90_000;
+    expect(await storeOf(0).verify(ana, newer.otp)).toBe(false);
+
+    const guessed = await storeOf(0).issue(ana, 90);
+    const wrong = guessed.otp === '00000000' ? '00000001' : '00000000';
+    await Promise.all(Array.from({ length: 5 }, (_, index) => storeOf(index).verify(ana, wrong)));
+    expect(await storeOf(1).verify(ana, guessed.otp)).toBe(false);
+  });
+
+  it('of concurrent creations of one front end (several instances), one gets a key; revoking frees the name', async () => {
+    const instances = await instancesOn(engine);
+    let now = 3_000_000;
+    const storeOf = roundRobin(
+      instances.map((storage) => new OtpClientStore(storage, () => now)) as [OtpClientStore, ...OtpClientStore[]],
+    );
+    const outcomes = await Promise.allSettled(Array.from({ length: 6 }, (_, index) => storeOf(index).create('vpn')));
+    const made = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    expect(made).toHaveLength(1);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ code: 'invalid_input' });
+    }
+    const apiKey = made[0]?.apiKey ?? '';
+    now += 1_000;
+    expect(await storeOf(1).authenticate(`Bearer ${apiKey}`)).toMatchObject({ name: 'vpn', lastUsedAt: undefined });
+    expect((await storeOf(0).list())[0]).toMatchObject({ name: 'vpn', lastUsedAt: now });
+    expect(await storeOf(0).authenticate(`Bearer ${apiKey}x`)).toBeUndefined();
+
+    expect(await storeOf(0).revoke('vpn')).toBe(true);
+    expect(await storeOf(1).revoke('vpn')).toBe(false);
+    expect(await storeOf(0).authenticate(`Bearer ${apiKey}`)).toBeUndefined();
+    const again = await storeOf(1).create('vpn');
+    expect((await storeOf(0).list()).map((client) => [client.name, client.revokedAt === undefined])).toEqual([
+      ['vpn', true],
+      [`vpn~revoked-${made[0]?.client.id ?? 0}`, false],
+    ]);
+    expect(await storeOf(0).authenticate(`Bearer ${again.apiKey}`)).toMatchObject({ name: 'vpn' });
   });
 });
