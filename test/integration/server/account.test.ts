@@ -12,7 +12,7 @@ import { selfSignedCertificate } from '../../support/tls';
 import { CookieBrowser, alertText, heading, type WebPage } from './account-browser';
 import { enrolAna, startMfaServer, totpCode } from './mfa-fixture';
 import { ANA, expectProblem, postJson, startServerWithAna, type TestServer } from './server-fixture';
-import { instancesOn, roundRobin, someUser } from './store-fixture';
+import { gatheredAtWrites, instancesOn, roundRobin, someUser } from './store-fixture';
 
 const INSTALLATION = 'installation-account-a';
 const OTHER_INSTALLATION = 'installation-account-b';
@@ -217,7 +217,10 @@ forEachEngine('AccountSessionStore', (open, engine) => {
     const ana = await someUser(instances[0], 'ana');
     const { idHash } = await storeOf(0).start(ana, 'signed_in');
     const links = Array.from({ length: 8 }, (_, index) => `link-${index}`);
-    const replaced = await Promise.all(links.map((link, index) => storeOf(index).swapDeployment(idHash, link)));
+    // Every swap has read the page's link before any replaces it (gatheredAtWrites).
+    const replaced = await gatheredAtWrites(instances[0], 'account_sessions', links.length, () =>
+      Promise.all(links.map((link, index) => storeOf(index).swapDeployment(idHash, link))),
+    );
     // The page shows one link last; every other one was replaced by exactly one swap (so it is expired).
     const last = (await storeOf(1).swapDeployment(idHash, 'final')) ?? '';
     expect([...replaced.filter((each) => each !== undefined), last].sort()).toEqual([...links].sort());

@@ -6,7 +6,7 @@ import { SignInPolicy } from '../../../server/discovery/sign-in-policy';
 import { UserStore } from '../../../server/users/user-store';
 import { forEachEngine } from '../../support/engines';
 import { ANA, expectProblem, postJson, startServerWithAna } from './server-fixture';
-import { instancesOn, roundRobin } from './store-fixture';
+import { gatheredAtWrites, instancesOn, roundRobin } from './store-fixture';
 
 const DISCOVERY = '/api/v1/discovery';
 
@@ -198,13 +198,13 @@ forEachEngine('sign-in domains and policy', (open, engine) => {
     const storeOf = roundRobin(
       instances.map((storage) => new DomainStore(storage, () => 3_000)) as [DomainStore, ...DomainStore[]],
     );
-    const switched = await Promise.all(
-      Array.from({ length: 6 }, (_, index) => storeOf(index).switchToOidc('corp.example')),
+    const switched = await gatheredAtWrites(instances[0], 'sign_in_domains', 6, () =>
+      Promise.all(Array.from({ length: 6 }, (_, index) => storeOf(index).switchToOidc('corp.example'))),
     );
     expect(switched.filter(Boolean)).toHaveLength(1);
     expect(await storeOf(0).list()).toEqual([{ domain: 'corp.example', method: 'oidc', updatedAt: new Date(3_000) }]);
-    const back = await Promise.all(
-      Array.from({ length: 6 }, (_, index) => storeOf(index).switchToPassword('corp.example')),
+    const back = await gatheredAtWrites(instances[0], 'sign_in_domains', 6, () =>
+      Promise.all(Array.from({ length: 6 }, (_, index) => storeOf(index).switchToPassword('corp.example'))),
     );
     expect(back.filter(Boolean)).toHaveLength(1);
     expect(await storeOf(1).list()).toEqual([]);

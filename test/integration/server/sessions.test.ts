@@ -5,7 +5,7 @@ import { rowIdOf } from '../../../server/oidc/adapter';
 import { SessionStore } from '../../../server/sessions/session-store';
 import { forEachEngine } from '../../support/engines';
 import { ANA, expectProblem, getJson, postJson, startServerWithAna } from './server-fixture';
-import { instancesOn, roundRobin, someUser } from './store-fixture';
+import { gatheredAtWrites, instancesOn, roundRobin, someUser } from './store-fixture';
 
 const SIGN_IN = '/api/v1/sessions';
 const REFRESH = '/api/v1/sessions/refresh';
@@ -240,7 +240,9 @@ forEachEngine('SessionStore', (open, engine) => {
     );
     const ana = await someUser(instances[0], 'ana');
     const started = await Promise.all(Array.from({ length: 5 }, (_, index) => storeOf(index).start(ana, `i-${index}`)));
-    const counts = await Promise.all(Array.from({ length: 6 }, (_, index) => storeOf(index).revokeAllOfUser(ana)));
+    const counts = await gatheredAtWrites(instances[0], 'session_families', 6, () =>
+      Promise.all(Array.from({ length: 6 }, (_, index) => storeOf(index).revokeAllOfUser(ana))),
+    );
     expect(counts.reduce((sum, count) => sum + count, 0)).toBe(5);
     for (const tokens of started) expect(await storeOf(0).userOfAccessToken(tokens.accessToken)).toBeUndefined();
   });

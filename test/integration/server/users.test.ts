@@ -5,7 +5,7 @@ import { KeywayError } from '../../../protocol/errors';
 import { UserStore, type NewUserRecord } from '../../../server/users/user-store';
 import { forEachEngine } from '../../support/engines';
 import { ANA, startServerWithAna, startTestServer } from './server-fixture';
-import { instancesOn, roundRobin } from './store-fixture';
+import { gatheredAtWrites, instancesOn, roundRobin } from './store-fixture';
 
 const RECORD: NewUserRecord = { loginId: '', email: '', displayName: 'Someone', passwordHash: 'hash', aliases: [] };
 
@@ -156,15 +156,18 @@ forEachEngine('UserStore', (open, engine) => {
     const storeOf = roundRobin(
       instances.map((storage) => new UserStore(storage, clock)) as [UserStore, ...UserStore[]],
     );
-    const outcomes = await Promise.allSettled(
-      Array.from({ length: 8 }, (_, index) =>
-        storeOf(index).create({
-          ...RECORD,
-          loginId: `user-${index}`,
-          email: `user-${index}@example.com`,
-          // Every creation also claims one shared alias, spelt differently each time.
-          aliases: [index % 2 === 0 ? 'shared@example.com' : 'SHARED@example.com'],
-        }),
+    // Every creation has checked the names before any inserts (gatheredAtWrites).
+    const outcomes = await gatheredAtWrites(instances[0], 'users', 8, () =>
+      Promise.allSettled(
+        Array.from({ length: 8 }, (_, index) =>
+          storeOf(index).create({
+            ...RECORD,
+            loginId: `user-${index}`,
+            email: `user-${index}@example.com`,
+            // Every creation also claims one shared alias, spelt differently each time.
+            aliases: [index % 2 === 0 ? 'shared@example.com' : 'SHARED@example.com'],
+          }),
+        ),
       ),
     );
     const created = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
