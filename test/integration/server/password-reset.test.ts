@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { onTestFinished, describe, expect, it } from 'vitest';
 import { DeploymentConfig, DiscoveryResponse, SessionTokens } from '../../../protocol/api';
 import { PasswordResetRequested } from '../../../protocol/password-reset';
@@ -371,6 +372,28 @@ forEachEngine('password reset stores and service', (open, engine) => {
     const hash = (await users.findById(ana.id))?.passwordHash ?? '';
     expect(await verifyPassword(hash, `${RULE_ABIDING} ${winner}`)).toBe(true);
     expect(await instances[0].q().selectFrom('sign_in_failures').selectAll().execute()).toEqual([]);
+  });
+
+  it('a reset that fails half-way changes nothing: the old password stays and the link still works', async () => {
+    const storage = await open();
+    const now = 35_000_000;
+    const { users, links, policy, service } = serviceOn(storage, () => now);
+    const ana = await users.create({
+      loginId: 'ana',
+      email: 'ana@example.com',
+      displayName: 'Ana',
+      passwordHash: 'old-hash',
+      aliases: [],
+    });
+    await policy.update({ enabled: true });
+    const { token } = await links.issue(ana.id, 60_000);
+    // Signing out everywhere fails at its last step (the second steps' table is gone).
+    await sql`ALTER TABLE mfa_challenges RENAME TO mfa_challenges_elsewhere`.execute(storage.q());
+    await expect(service.complete(token, RULE_ABIDING)).rejects.toThrow(/mfa_challenges/);
+    await sql`ALTER TABLE mfa_challenges_elsewhere RENAME TO mfa_challenges`.execute(storage.q());
+    expect((await users.findById(ana.id))?.passwordHash).toBe('old-hash');
+    expect(await links.state(token)).toMatchObject({ outcome: 'valid' });
+    expect(await service.complete(token, RULE_ABIDING)).toMatchObject({ outcome: 'reset' });
   });
 
   it('of many concurrent requests for one account (several instances), at most three make a link', async () => {
