@@ -114,11 +114,11 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   }
 
   // The admin CLI runs without the server and needs these to make codes and send mail like it.
-  db.transaction(() => {
-    writeSetting(db, 'public_origin', identity.origin);
-    writeSetting(db, 'server_name', identity.name);
-    writeSetting(db, 'smtp_url', options.smtp && smtpUrlWithoutCredentials(options.smtp));
-  })();
+  await storage.transaction(async () => {
+    await writeSetting(storage, 'public_origin', identity.origin);
+    await writeSetting(storage, 'server_name', identity.name);
+    await writeSetting(storage, 'smtp_url', options.smtp && smtpUrlWithoutCredentials(options.smtp));
+  });
 
   const serverMail = createMailDelivery({
     from: options.mailFrom ?? defaultMailFrom(identity.name, identity.origin),

@@ -34,7 +34,7 @@ import { SessionStore } from './sessions/session-store';
 import { SignInThrottle } from './sessions/sign-in-throttle';
 import type { Storage } from './storage/storage';
 import { postgresNotServedYet } from './storage/storage-error';
-import { UserStore } from './users/user-store';
+import { legacyUserLookup, UserStore } from './users/user-store';
 import { SERVER_FEATURES } from './users/user-summary';
 
 export interface Services {
@@ -58,7 +58,7 @@ export interface Services {
   /** Enterprise single sign-on: SAML and upstream OpenID providers (server/federation). */
   federation: Federation;
   /** What this server offers clients now, for the deployment config and discovery. */
-  features: () => ServerFeatures;
+  features: () => Promise<ServerFeatures>;
   /** Forgot password (server/password-reset). */
   passwordReset: PasswordResetService;
   passwordResetPolicy: PasswordResetPolicyStore;
@@ -69,7 +69,7 @@ export interface Services {
   otp: OtpService;
   otpClients: OtpClientStore;
   /** Ends every session, token and OTP of the user (server/password-reset/sign-out-everywhere.ts). */
-  signOutEverywhere: (userId: number) => SignedOut;
+  signOutEverywhere: (userId: number) => Promise<SignedOut>;
 }
 
 /** Multi-factor authentication (server/mfa/README.md). */
@@ -112,12 +112,15 @@ export function createServices(
   const db = storage.sqlite;
   if (db === undefined) throw postgresNotServedYet();
   const transaction = <T>(work: () => T): T => db.transaction(work).immediate();
-  const users = new UserStore(db, clock);
-  const sessionStore = new SessionStore(db, clock, storage);
-  const domains = new DomainStore(db, clock);
-  const signInPolicy = new SignInPolicy(db, identity);
-  const passwordResetPolicy = new PasswordResetPolicyStore(db, clock);
-  const features = (): ServerFeatures => ({ ...SERVER_FEATURES, forgotPassword: passwordResetPolicy.read().enabled });
+  const users = new UserStore(storage, clock);
+  const sessionStore = new SessionStore(storage, clock);
+  const domains = new DomainStore(storage, clock);
+  const signInPolicy = new SignInPolicy(storage, identity);
+  const passwordResetPolicy = new PasswordResetPolicyStore(storage, clock);
+  const features = async (): Promise<ServerFeatures> => ({
+    ...SERVER_FEATURES,
+    forgotPassword: (await passwordResetPolicy.read()).enabled,
+  });
   const deploymentStore = new DeploymentStore(storage, clock);
   const deployments = new DeploymentService(deploymentStore, users, identity, clock, signInPolicy, features);
   const throttle = new SignInThrottle(storage, clock, limits);
@@ -136,21 +139,14 @@ export function createServices(
   });
   const gate = new MfaGate({ clock, policy, authenticators, challenges, devices, enrolment });
 
-  const sessions = new SessionService(
-    users,
-    sessionStore,
-    throttle,
-    identity,
-    transaction,
-    signInPolicy,
-    gate,
-    (userId) => signOutEverywhere(db, userId, clock()),
+  const sessions = new SessionService(users, sessionStore, throttle, identity, storage, signInPolicy, gate, (userId) =>
+    signOutEverywhere(storage, userId, clock()),
   );
   const secondStep = new SecondStep({
     clock,
     transaction,
     identity,
-    users,
+    users: legacyUserLookup(db),
     policy,
     authenticators,
     challenges,
@@ -175,18 +171,17 @@ export function createServices(
   });
 
   const passwordReset = new PasswordResetService({
-    db,
+    storage,
     clock,
-    transaction,
     identity,
     users,
-    links: new ResetLinkStore(db, clock),
+    links: new ResetLinkStore(storage, clock),
     policy: passwordResetPolicy,
     mail: wiring.mail ?? (() => undefined),
     log: wiring.log ?? (() => undefined),
   });
-  const accountSessions = new AccountSessionStore(db, clock);
-  const otpClients = new OtpClientStore(db, clock);
+  const accountSessions = new AccountSessionStore(storage, clock);
+  const otpClients = new OtpClientStore(storage, clock);
   const otp = new OtpService({
     clock,
     transaction,
@@ -195,7 +190,7 @@ export function createServices(
     authenticators,
     lock,
     notices,
-    otps: new ServiceOtpStore(db, clock, box),
+    otps: new ServiceOtpStore(storage, clock, box),
     ttlSeconds: wiring.otpTtlSeconds ?? DEFAULT_OTP_TTL_SECONDS,
   });
   return {
@@ -216,6 +211,6 @@ export function createServices(
     selfDeployment: new SelfDeployment(deploymentStore, deployments, accountSessions),
     otp,
     otpClients,
-    signOutEverywhere: (userId) => transaction(() => signOutEverywhere(db, userId, clock())),
+    signOutEverywhere: (userId) => signOutEverywhere(storage, userId, clock()),
   };
 }

@@ -1,5 +1,5 @@
 import { randomToken, sha256Hex } from '../security/digest';
-import type { Db } from '../storage/database';
+import type { Storage } from '../storage/storage';
 
 export type AccountStage = 'second_factor' | 'signed_in';
 
@@ -16,14 +16,6 @@ export interface AccountSession {
 export const ACCOUNT_SESSION_TTL_MS = 30 * 60 * 1000;
 export const SECOND_FACTOR_TTL_MS = 10 * 60 * 1000;
 
-interface Row {
-  id_hash: string;
-  user_id: number;
-  stage: AccountStage;
-  expires_at: number;
-  deployment_hash: string | null;
-}
-
 /**
  * Browser sessions of the account page (/account). The cookie holds a 256-bit random value; only its
  * SHA-256 is stored. A session is dropped when its user's password changes (it counts only if it began
@@ -31,38 +23,38 @@ interface Row {
  */
 export class AccountSessionStore {
   constructor(
-    private readonly db: Db,
+    private readonly storage: Storage,
     private readonly clock: () => number,
   ) {}
 
   /** A new session; the cookie value is returned once. */
-  start(userId: number, stage: AccountStage): { id: string; idHash: string } {
+  async start(userId: number, stage: AccountStage): Promise<{ id: string; idHash: string }> {
     const id = randomToken();
     const idHash = sha256Hex(id);
     const now = this.clock();
     const ttl = stage === 'signed_in' ? ACCOUNT_SESSION_TTL_MS : SECOND_FACTOR_TTL_MS;
-    this.db
-      .transaction(() => {
-        this.db.prepare<[number]>('DELETE FROM account_sessions WHERE expires_at <= ?').run(now);
-        this.db
-          .prepare<[string, number, AccountStage, number, number]>(
-            'INSERT INTO account_sessions (id_hash, user_id, stage, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-          )
-          .run(idHash, userId, stage, now, now + ttl);
-      })
-      .immediate();
+    await this.storage.transaction(async () => {
+      const q = this.storage.q();
+      await q.deleteFrom('account_sessions').where('expires_at', '<=', now).execute();
+      await q
+        .insertInto('account_sessions')
+        .values({ id_hash: idHash, user_id: userId, stage, created_at: now, expires_at: now + ttl })
+        .execute();
+    });
     return { id, idHash };
   }
 
   /** The live session behind a cookie value, if any. */
-  find(id: string): AccountSession | undefined {
-    const row = this.db
-      .prepare<[string, number], Row>(
-        `SELECT s.id_hash, s.user_id, s.stage, s.expires_at, s.deployment_hash
-         FROM account_sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.id_hash = ? AND s.expires_at > ? AND s.created_at >= u.password_changed_at`,
-      )
-      .get(sha256Hex(id), this.clock());
+  async find(id: string): Promise<AccountSession | undefined> {
+    const row = await this.storage
+      .q()
+      .selectFrom('account_sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .select(['s.id_hash', 's.user_id', 's.stage', 's.expires_at', 's.deployment_hash'])
+      .where('s.id_hash', '=', sha256Hex(id))
+      .where('s.expires_at', '>', this.clock())
+      .whereRef('s.created_at', '>=', 'u.password_changed_at')
+      .executeTakeFirst();
     return (
       row && {
         idHash: row.id_hash,
@@ -74,29 +66,39 @@ export class AccountSessionStore {
     );
   }
 
-  /** Remembers the newest deployment link's hash and returns the one it replaces. */
-  swapDeployment(idHash: string, deploymentHash: string): string | undefined {
-    return this.db
-      .transaction(() => {
-        const previous = this.db
-          .prepare<[string], { deployment_hash: string | null }>(
-            'SELECT deployment_hash FROM account_sessions WHERE id_hash = ?',
-          )
-          .get(idHash)?.deployment_hash;
-        this.db
-          .prepare<[string, string]>('UPDATE account_sessions SET deployment_hash = ? WHERE id_hash = ?')
-          .run(deploymentHash, idHash);
-        return previous ?? undefined;
-      })
-      .immediate();
+  /**
+   * Remembers the newest deployment link's hash and returns the one it replaces. Read and write are one
+   * transaction (SQLite: IMMEDIATE; PostgreSQL: SERIALIZABLE with retry, storage.ts), so of two pages
+   * making links at once each gets back a different predecessor and no link is left open unseen.
+   */
+  swapDeployment(idHash: string, deploymentHash: string): Promise<string | undefined> {
+    return this.storage.transaction(async () => {
+      const q = this.storage.q();
+      const previous = await q
+        .selectFrom('account_sessions')
+        .select('deployment_hash')
+        .where('id_hash', '=', idHash)
+        .executeTakeFirst();
+      await q
+        .updateTable('account_sessions')
+        .set({ deployment_hash: deploymentHash })
+        .where('id_hash', '=', idHash)
+        .execute();
+      return previous?.deployment_hash ?? undefined;
+    });
   }
 
-  end(idHash: string): void {
-    this.db.prepare<[string]>('DELETE FROM account_sessions WHERE id_hash = ?').run(idHash);
+  async end(idHash: string): Promise<void> {
+    await this.storage.q().deleteFrom('account_sessions').where('id_hash', '=', idHash).execute();
   }
 
   /** Ends every account-page session of the user; returns how many there were. */
-  endAllOf(userId: number): number {
-    return this.db.prepare<[number]>('DELETE FROM account_sessions WHERE user_id = ?').run(userId).changes;
+  async endAllOf(userId: number): Promise<number> {
+    const ended = await this.storage
+      .q()
+      .deleteFrom('account_sessions')
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(ended.numDeletedRows);
   }
 }

@@ -21,7 +21,7 @@ export class SelfDeployment {
 
   async fresh(session: AccountSession, user: UserRecord): Promise<IssuedDeployment> {
     const issued = await this.deployments.create(user, SELF_DEPLOYMENT_TTL_SECONDS);
-    const previous = this.sessions.swapDeployment(
+    const previous = await this.sessions.swapDeployment(
       session.idHash,
       deploymentSecretHash(parseDeploymentCode(issued.code)),
     );

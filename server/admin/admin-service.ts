@@ -138,8 +138,12 @@ export class AdminService {
     const passwordGenerated = fields.password === undefined;
     const password = fields.password ?? generateInitialPassword();
     assertPasswordAcceptable(password, fields);
-    const record = this.deps.services.users.create({ ...fields, phone, passwordHash: await hashPassword(password) });
-    const user = this.adminUser(record);
+    const record = await this.deps.services.users.create({
+      ...fields,
+      phone,
+      passwordHash: await hashPassword(password),
+    });
+    const user = await this.adminUser(record);
     if (input.sendWelcomeEmail === false) return { user, password, passwordGenerated };
     const message = welcomeEmail({
       to: record.email,
@@ -155,18 +159,19 @@ export class AdminService {
     return { user, password, passwordGenerated, welcomeEmail: receipt };
   }
 
-  findUser(name: string): AdminUser | undefined {
-    const record = this.deps.services.users.findByName(name);
+  async findUser(name: string): Promise<AdminUser | undefined> {
+    const record = await this.deps.services.users.findByName(name);
     return record && this.adminUser(record);
   }
 
-  listUsers(): AdminUser[] {
-    return this.deps.services.users.list().map((record) => this.adminUser(record));
+  async listUsers(): Promise<AdminUser[]> {
+    const records = await this.deps.services.users.list();
+    return Promise.all(records.map((record) => this.adminUser(record)));
   }
 
   /** A fresh deployment code for the user, without sending it. */
   async createDeployment(name: string, options: { ttlSeconds?: number } = {}): Promise<AdminDeployment> {
-    const record = this.requireUser(name);
+    const record = await this.requireUser(name);
     if (this.deps.identity.origin === '') {
       throw new KeywayError(
         'invalid_input',
@@ -177,7 +182,8 @@ export class AdminService {
     if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
       throw new KeywayError('invalid_input', 'A deployment must live for a positive number of seconds.');
     }
-    return { ...(await this.deps.services.deployments.create(record, ttlSeconds)), user: this.adminUser(record) };
+    const created = await this.deps.services.deployments.create(record, ttlSeconds);
+    return { ...created, user: await this.adminUser(record) };
   }
 
   /** A fresh deployment code for the user, sent to them in the deployment e-mail. */
@@ -197,39 +203,37 @@ export class AdminService {
 
   /** Sets a new password (generated when absent) and ends every session of the user. */
   async resetPassword(name: string, options: { password?: string | undefined } = {}): Promise<PasswordReset> {
-    const record = this.requireUser(name);
+    const record = await this.requireUser(name);
     const passwordGenerated = options.password === undefined;
     const password = options.password ?? generateInitialPassword();
     assertPasswordAcceptable(password, record);
     const passwordHash = await hashPassword(password);
-    const { transaction, users, signOutEverywhere } = this.deps.services;
+    const { storage, users, signOutEverywhere } = this.deps.services;
     // One transaction: a new password never coexists with anything the old one opened.
-    const revokedSessions = transaction(() => {
-      users.setPasswordHash(record.id, passwordHash);
-      return signOutEverywhere(record.id).apiSessions;
+    const revokedSessions = await storage.transaction(async () => {
+      await users.setPasswordHash(record.id, passwordHash);
+      return (await signOutEverywhere(record.id)).apiSessions;
     });
-    return { user: this.adminUser(record), password, passwordGenerated, revokedSessions };
+    return { user: await this.adminUser(record), password, passwordGenerated, revokedSessions };
   }
 
-  revokeSessions(name: string): { user: AdminUser; revokedSessions: number } {
-    const record = this.requireUser(name);
-    const { transaction, signOutEverywhere } = this.deps.services;
-    // API sessions, the provider's sessions/grants/tokens, /account sessions and live OTPs alike.
-    return transaction(() => ({
-      user: this.adminUser(record),
-      revokedSessions: signOutEverywhere(record.id).apiSessions,
-    }));
+  async revokeSessions(name: string): Promise<{ user: AdminUser; revokedSessions: number }> {
+    const record = await this.requireUser(name);
+    // API sessions, the provider's sessions/grants/tokens, /account sessions and live OTPs alike, in one
+    // transaction (signOutEverywhere).
+    const { apiSessions } = await this.deps.services.signOutEverywhere(record.id);
+    return { user: await this.adminUser(record), revokedSessions: apiSessions };
   }
 
   /** Whether users may reset a forgotten password by e-mail (off by default), and the link's lifetime. */
-  passwordResetPolicy(): PasswordResetPolicy {
+  passwordResetPolicy(): Promise<PasswordResetPolicy> {
     return this.deps.services.passwordResetPolicy.read();
   }
 
   setPasswordResetPolicy(change: {
     enabled?: boolean | undefined;
     linkTtlMinutes?: number | undefined;
-  }): PasswordResetPolicy {
+  }): Promise<PasswordResetPolicy> {
     return this.deps.services.passwordResetPolicy.update({
       ...(change.enabled === undefined ? {} : { enabled: change.enabled }),
       ...(change.linkTtlMinutes === undefined ? {} : { linkTtlMinutes: checkLinkTtl(change.linkTtlMinutes) }),
@@ -237,16 +241,16 @@ export class AdminService {
   }
 
   /** A front end (VPN, RADIUS) that may verify one-time passwords; its API key is returned only here. */
-  createOtpClient(name: string): { client: OtpClient; apiKey: string } {
+  createOtpClient(name: string): Promise<{ client: OtpClient; apiKey: string }> {
     return this.deps.services.otpClients.create(name);
   }
 
-  listOtpClients(): OtpClient[] {
+  listOtpClients(): Promise<OtpClient[]> {
     return this.deps.services.otpClients.list();
   }
 
-  revokeOtpClient(name: string): void {
-    if (!this.deps.services.otpClients.revoke(name)) {
+  async revokeOtpClient(name: string): Promise<void> {
+    if (!(await this.deps.services.otpClients.revoke(name))) {
       throw new KeywayError('not_found', `No front end named "${name}" has a live key.`);
     }
   }
@@ -262,28 +266,28 @@ export class AdminService {
   }
 
   /** Switches one user to unified login ('oidc') or back to a password. */
-  setSignInMethod(name: string, method: string): { user: AdminUser; changed: boolean } {
+  async setSignInMethod(name: string, method: string): Promise<{ user: AdminUser; changed: boolean }> {
     const parsed = parseMethod(method);
-    const record = this.requireUser(name);
-    this.deps.services.users.setSignInMethod(record.id, parsed);
-    const updated = this.requireUser(record.loginId);
-    return { user: this.adminUser(updated), changed: record.signInMethod !== parsed };
+    const record = await this.requireUser(name);
+    await this.deps.services.users.setSignInMethod(record.id, parsed);
+    const updated = await this.requireUser(record.loginId);
+    return { user: await this.adminUser(updated), changed: record.signInMethod !== parsed };
   }
 
   /**
    * Switches everyone whose e-mail address or alias is in the domain, including people without an
    * account yet (discovery answers them too), to unified login, or back to passwords.
    */
-  setDomainSignInMethod(domain: string, method: string): DomainSignIn {
+  async setDomainSignInMethod(domain: string, method: string): Promise<DomainSignIn> {
     const parsed = parseMethod(method);
     const name = parseDomain(domain);
     const { domains, users } = this.deps.services;
-    const changed = parsed === 'oidc' ? domains.switchToOidc(name) : domains.switchToPassword(name);
-    const members = users.list().filter((user) => namesOf(user).some((each) => domainOf(each) === name)).length;
+    const changed = await (parsed === 'oidc' ? domains.switchToOidc(name) : domains.switchToPassword(name));
+    const members = (await users.list()).filter((user) => namesOf(user).some((each) => domainOf(each) === name)).length;
     return { domain: name, method: parsed, changed, users: members };
   }
 
-  listSignInDomains(): SignInDomain[] {
+  listSignInDomains(): Promise<SignInDomain[]> {
     return this.deps.services.domains.list();
   }
 
@@ -306,15 +310,16 @@ export class AdminService {
    * remembered devices, and clears a second-factor lock. Under an enforced policy they enrol again at
    * the first sign-in after a new deployment (server/mfa/enrolment.ts), or sign in with e-mail/SMS codes.
    */
-  resetMfa(name: string): { user: AdminUser; authenticators: number; devices: number } {
-    const record = this.requireUser(name);
+  async resetMfa(name: string): Promise<{ user: AdminUser; authenticators: number; devices: number }> {
+    const record = await this.requireUser(name);
+    const user = await this.adminUser(record);
     const { transaction, mfa } = this.deps.services;
     const trustDays = mfa.policy.read().trustDays;
     const reset = transaction(() => {
       // The owner proved who they are to the admin: a second-factor lock from someone's guessing ends too.
       mfa.lock.clear(record.id);
       return {
-        user: this.adminUser(record),
+        user,
         authenticators: mfa.authenticators.removeAllOf(record.id),
         devices: mfa.devices.revokeAllOf(record.id, trustDays),
       };
@@ -324,19 +329,19 @@ export class AdminService {
   }
 
   /** Sets (or, with undefined, removes) the number the user's SMS codes go to. */
-  setPhone(name: string, phone: string | undefined): AdminUser {
-    const record = this.requireUser(name);
-    this.deps.services.users.setPhone(record.id, phone === undefined ? undefined : parsePhoneNumber(phone));
-    return this.adminUser(this.requireUser(record.loginId));
+  async setPhone(name: string, phone: string | undefined): Promise<AdminUser> {
+    const record = await this.requireUser(name);
+    await this.deps.services.users.setPhone(record.id, phone === undefined ? undefined : parsePhoneNumber(phone));
+    return this.adminUser(await this.requireUser(record.loginId));
   }
 
   close(): void {
     this.deps.onClose?.();
   }
 
-  private adminUser(record: UserRecord): AdminUser {
-    const effective = this.deps.services.signInPolicy.kindForUser(record);
-    const switched = new Set(this.deps.services.domains.list().map((entry) => entry.domain));
+  private async adminUser(record: UserRecord): Promise<AdminUser> {
+    const effective = await this.deps.services.signInPolicy.kindForUser(record);
+    const switched = new Set((await this.deps.services.domains.list()).map((entry) => entry.domain));
     const domain =
       record.signInMethod === 'oidc'
         ? undefined
@@ -355,8 +360,8 @@ export class AdminService {
     };
   }
 
-  private requireUser(name: string): UserRecord {
-    const record = this.deps.services.users.findByName(name);
+  private async requireUser(name: string): Promise<UserRecord> {
+    const record = await this.deps.services.users.findByName(name);
     if (!record) throw new KeywayError('not_found', `No user has the login ID, e-mail address or alias "${name}".`);
     return record;
   }

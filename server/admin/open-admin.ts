@@ -43,11 +43,11 @@ export async function openAdminService(options: AdminOptions): Promise<AdminServ
   const db = storage.sqlite;
   try {
     if (db === undefined) throw postgresNotServedYet();
-    const stored = readSetting(db, 'public_origin');
+    const stored = await readSetting(storage, 'public_origin');
     const origin = options.publicOrigin !== undefined ? parseServerOrigin(options.publicOrigin) : (stored ?? '');
-    const name = readSetting(db, 'server_name') ?? DEFAULT_SERVER_NAME;
+    const name = (await readSetting(storage, 'server_name')) ?? DEFAULT_SERVER_NAME;
     const identity: ServerIdentity = { name, origin, license: DEFAULT_LICENSE };
-    const storedSmtp = readSetting(db, 'smtp_url');
+    const storedSmtp = await readSetting(storage, 'smtp_url');
     const mail = createMailDelivery({
       from: defaultMailFrom(name, origin === '' ? 'http://localhost' : origin),
       smtp: options.smtp ?? (storedSmtp === undefined ? undefined : parseSmtpUrl(storedSmtp)),

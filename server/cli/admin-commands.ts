@@ -29,8 +29,8 @@ export async function runAdminCommand(command: AdminCommand, args: readonly stri
     }
     case 'revoke-sessions': {
       const options = parseCommandArgs(command, args);
-      return withAdmin(options, io, (admin) => {
-        const { user, revokedSessions } = admin.revokeSessions(options.user);
+      return withAdmin(options, io, async (admin) => {
+        const { user, revokedSessions } = await admin.revokeSessions(options.user);
         io.out(`Revoked ${plural(revokedSessions, 'session')} of ${user.loginId}.`);
       });
     }
@@ -52,8 +52,8 @@ export async function runAdminCommand(command: AdminCommand, args: readonly stri
       return withAdmin(parseCommandArgs(command, args), io, (admin) => showMfaPolicy(admin, io));
     case 'reset-mfa': {
       const options = parseCommandArgs(command, args);
-      return withAdmin(options, io, (admin) => {
-        const reset = admin.resetMfa(options.user);
+      return withAdmin(options, io, async (admin) => {
+        const reset = await admin.resetMfa(options.user);
         io.out(
           `Removed ${plural(reset.authenticators, 'authenticator')} of ${reset.user.loginId} and ` +
             `forgot ${plural(reset.devices, 'remembered device')}.`,
@@ -137,8 +137,8 @@ async function sendDeployment(admin: AdminService, options: CommandArgs<'send-de
   if (deployment.email) io.out(`  E-mail:              ${describeReceipt(deployment.email)}`);
 }
 
-function listUsers(admin: AdminService, io: CliIo): void {
-  const users = admin.listUsers();
+async function listUsers(admin: AdminService, io: CliIo): Promise<void> {
+  const users = await admin.listUsers();
   if (users.length === 0) {
     io.out('No users yet. Create one with: create-user --login-id ID --email E --display-name NAME');
     return;
@@ -157,8 +157,8 @@ function signInOf(user: AdminUser): string {
   return user.signInDomain === undefined ? user.effectiveSignInMethod : `oidc (domain ${user.signInDomain})`;
 }
 
-function setSignIn(admin: AdminService, options: CommandArgs<'set-sign-in'>, io: CliIo): void {
-  const { user, changed } = admin.setSignInMethod(options.user, options.method);
+async function setSignIn(admin: AdminService, options: CommandArgs<'set-sign-in'>, io: CliIo): Promise<void> {
+  const { user, changed } = await admin.setSignInMethod(options.user, options.method);
   const how = describeMethod(options.method, admin);
   io.out(changed ? `${user.loginId} now signs in with ${how}.` : `${user.loginId} already signs in with ${how}.`);
   if (user.signInDomain !== undefined) {
@@ -169,8 +169,12 @@ function setSignIn(admin: AdminService, options: CommandArgs<'set-sign-in'>, io:
   }
 }
 
-function setDomainSignIn(admin: AdminService, options: CommandArgs<'set-domain-sign-in'>, io: CliIo): void {
-  const result = admin.setDomainSignInMethod(options.domain, options.method);
+async function setDomainSignIn(
+  admin: AdminService,
+  options: CommandArgs<'set-domain-sign-in'>,
+  io: CliIo,
+): Promise<void> {
+  const result = await admin.setDomainSignInMethod(options.domain, options.method);
   const how = describeMethod(result.method, admin);
   const who = `Everyone with an address in ${result.domain} (${plural(result.users, 'user')} now, and anyone added later)`;
   io.out(result.changed ? `${who} now signs in with ${how}.` : `${who} already signs in with ${how}.`);
@@ -179,8 +183,8 @@ function setDomainSignIn(admin: AdminService, options: CommandArgs<'set-domain-s
   }
 }
 
-function listDomains(admin: AdminService, io: CliIo): void {
-  const domains = admin.listSignInDomains();
+async function listDomains(admin: AdminService, io: CliIo): Promise<void> {
+  const domains = await admin.listSignInDomains();
   if (domains.length === 0) {
     io.out('No domain is switched to unified login. Switch one with: set-domain-sign-in --domain D --method oidc');
     return;

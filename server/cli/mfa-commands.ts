@@ -16,11 +16,11 @@ export function showMfaPolicy(admin: AdminService, io: CliIo): void {
   printPolicy(admin.mfaPolicy(), io);
 }
 
-export function setPhone(admin: AdminService, options: CommandArgs<'set-phone'>, io: CliIo): void {
+export async function setPhone(admin: AdminService, options: CommandArgs<'set-phone'>, io: CliIo): Promise<void> {
   if ((options.phone === undefined) === (options.clear !== true)) {
     throw new UsageError('Give either --phone +<country code><number> or --clear.');
   }
-  const user = admin.setPhone(options.user, options.phone);
+  const user = await admin.setPhone(options.user, options.phone);
   io.out(
     user.phone === undefined ? `${user.loginId} has no phone number now.` : `Phone of ${user.loginId}: ${user.phone}.`,
   );

@@ -4,8 +4,15 @@ import type { CliIo } from './cli-io';
 
 /** Forgot password and the front ends of one-time passwords for other services. */
 
-export function setForgotPassword(admin: AdminService, options: CommandArgs<'set-forgot-password'>, io: CliIo): void {
-  const policy = admin.setPasswordResetPolicy({ enabled: options.enabled, linkTtlMinutes: options['link-minutes'] });
+export async function setForgotPassword(
+  admin: AdminService,
+  options: CommandArgs<'set-forgot-password'>,
+  io: CliIo,
+): Promise<void> {
+  const policy = await admin.setPasswordResetPolicy({
+    enabled: options.enabled,
+    linkTtlMinutes: options['link-minutes'],
+  });
   io.out(`Forgot password:   ${policy.enabled ? 'on' : 'off'}`);
   io.out(`Reset links work:  ${policy.linkTtlMinutes} minutes, once`);
   io.out(
@@ -15,15 +22,19 @@ export function setForgotPassword(admin: AdminService, options: CommandArgs<'set
   );
 }
 
-export function createOtpClient(admin: AdminService, options: CommandArgs<'create-otp-client'>, io: CliIo): void {
-  const { client, apiKey } = admin.createOtpClient(options.name);
+export async function createOtpClient(
+  admin: AdminService,
+  options: CommandArgs<'create-otp-client'>,
+  io: CliIo,
+): Promise<void> {
+  const { client, apiKey } = await admin.createOtpClient(options.name);
   io.out(`Front end "${client.name}" may now verify one-time passwords (POST /api/v1/otp/verify).`);
   io.out(`API key (shown once; only its hash is kept): ${apiKey}`);
   io.out('Send it as "Authorization: Bearer <key>". See docs/otp-verify.md.');
 }
 
-export function listOtpClients(admin: AdminService, io: CliIo): void {
-  const clients = admin.listOtpClients();
+export async function listOtpClients(admin: AdminService, io: CliIo): Promise<void> {
+  const clients = await admin.listOtpClients();
   if (clients.length === 0) {
     io.out('No front end may verify one-time passwords yet. Add one with: create-otp-client --name NAME');
     return;
@@ -48,7 +59,11 @@ export function listOtpClients(admin: AdminService, io: CliIo): void {
     );
 }
 
-export function revokeOtpClient(admin: AdminService, options: CommandArgs<'revoke-otp-client'>, io: CliIo): void {
-  admin.revokeOtpClient(options.name);
+export async function revokeOtpClient(
+  admin: AdminService,
+  options: CommandArgs<'revoke-otp-client'>,
+  io: CliIo,
+): Promise<void> {
+  await admin.revokeOtpClient(options.name);
   io.out(`The API key of "${options.name}" is revoked; its checks are refused from now on.`);
 }

@@ -67,9 +67,9 @@ function resolveUpdatesDir(value: string | undefined): string | undefined {
 }
 
 async function seedDemo(admin: AdminService, origin: string, io: CliIo): Promise<void> {
-  if (!admin.findUser(DEMO_USER.loginId)) await admin.createUser(DEMO_USER);
+  if (!(await admin.findUser(DEMO_USER.loginId))) await admin.createUser(DEMO_USER);
   // The demo shows every journey, "Forgot your password?" included (off by default elsewhere).
-  admin.setPasswordResetPolicy({ enabled: true });
+  await admin.setPasswordResetPolicy({ enabled: true });
   const deployment = await admin.sendDeployment(DEMO_USER.loginId);
   const { via, location } = admin.mailDestination;
   const mail = via === 'smtp' ? `sent via SMTP to ${location}` : `saved as .eml files in ${location}`;

@@ -34,7 +34,7 @@ export class DeploymentService {
     private readonly clock: () => number,
     private readonly signIn: SignInPolicy,
     /** What the server offers now (the admin can turn forgot-password on and off while it runs). */
-    private readonly features: () => ServerFeatures = () => SERVER_FEATURES,
+    private readonly features: () => Promise<ServerFeatures> = () => Promise.resolve(SERVER_FEATURES),
   ) {}
 
   /** Makes a fresh single-use code for the user. The code is returned once and never stored. */
@@ -72,21 +72,21 @@ export class DeploymentService {
         );
       case 'claimed':
       case 'repeated': {
-        const user = this.users.findById(claim.userId);
+        const user = await this.users.findById(claim.userId);
         if (!user) throw unknown();
-        return this.withEnrolmentTicket(this.configFor(user), claim.deploymentId);
+        return this.withEnrolmentTicket(await this.configFor(user), claim.deploymentId);
       }
     }
   }
 
-  configFor(user: UserRecord): DeploymentConfig {
+  private async configFor(user: UserRecord): Promise<DeploymentConfig> {
     return {
       server: { name: this.identity.name, origin: this.identity.origin },
       user: userSummary(user),
       // A unified-login user's deployment leads the new installation straight to the OpenID Provider.
-      signIn: this.signIn.methodForUser(user),
+      signIn: await this.signIn.methodForUser(user),
       license: this.identity.license,
-      features: this.features(),
+      features: await this.features(),
     };
   }
 

@@ -1,7 +1,8 @@
+import { sql } from 'kysely';
 import { KEYWAY_OIDC_CLIENT_ID, type SignInMethod } from '../../protocol/api';
 import type { ServerIdentity } from '../identity';
 import { oidcIssuer } from '../oidc/issuer';
-import type { Db } from '../storage/database';
+import type { Storage } from '../storage/storage';
 import { identifierKey } from '../users/identifiers';
 import type { UserRecord } from '../users/user-store';
 import { domainOf } from './domain-name';
@@ -21,52 +22,53 @@ interface Row {
  * statement, so neither the answer nor the work done tells whether an account exists.
  */
 export class SignInPolicy {
-  private readonly lookup;
-
   constructor(
-    db: Db,
+    private readonly storage: Storage,
     private readonly identity: ServerIdentity,
-  ) {
-    // The domain of each of the user's names is the text after its last "@": rtrim strips every
-    // character but "@" from the end, so its length is the position of the last "@".
-    this.lookup = db.prepare<[{ key: string; domain: string | null }], Row>(
-      `SELECT
-         EXISTS (
-           SELECT 1 FROM user_identifiers i JOIN users u ON u.id = i.user_id
-           WHERE i.identifier = @key AND u.sign_in_method = 'oidc'
-         ) AS user_oidc,
-         EXISTS (
-           SELECT 1 FROM (
-             SELECT domain FROM sign_in_domains
-             -- A domain routed to an enterprise identity provider signs in through the provider too.
-             UNION ALL SELECT domain FROM identity_provider_domains
-           ) d
-           WHERE d.domain = @domain OR d.domain IN (
-             SELECT substr(o.identifier, length(rtrim(o.identifier, replace(o.identifier, '@', ''))) + 1)
-             FROM user_identifiers i JOIN user_identifiers o ON o.user_id = i.user_id
-             WHERE i.identifier = @key AND instr(o.identifier, '@') > 0
-           )
-         ) AS domain_oidc`,
-    );
-  }
+  ) {}
 
   /** How whoever types `name` signs in, whether or not an account has that name. */
-  kindForName(name: string): SignInKind {
-    const row = this.lookup.get({ key: identifierKey(name), domain: domainOf(name) ?? null });
+  async kindForName(name: string): Promise<SignInKind> {
+    const key = identifierKey(name);
+    const domain = domainOf(name) ?? null;
+    // Raw SQL: one statement for every name (see the class comment), which the query builder cannot say
+    // as briefly. Dialect-neutral: rtrim(text, characters), substr, length, replace and LIKE mean the
+    // same on SQLite and PostgreSQL; CASE turns each EXISTS into 0/1 on both (PostgreSQL's EXISTS is a
+    // boolean, SQLite's an integer). The domain of each of the user's names is the text after its last
+    // "@": rtrim strips every character but "@" from the end, so its length is the position of that "@".
+    const { rows } = await sql<Row>`
+      SELECT
+        CASE WHEN EXISTS (
+          SELECT 1 FROM user_identifiers i JOIN users u ON u.id = i.user_id
+          WHERE i.identifier = ${key} AND u.sign_in_method = 'oidc'
+        ) THEN 1 ELSE 0 END AS user_oidc,
+        CASE WHEN EXISTS (
+          SELECT 1 FROM (
+            SELECT domain FROM sign_in_domains
+            -- A domain routed to an enterprise identity provider signs in through the provider too.
+            UNION ALL SELECT domain FROM identity_provider_domains
+          ) d
+          WHERE d.domain = ${domain} OR d.domain IN (
+            SELECT substr(o.identifier, length(rtrim(o.identifier, replace(o.identifier, '@', ''))) + 1)
+            FROM user_identifiers i JOIN user_identifiers o ON o.user_id = i.user_id
+            WHERE i.identifier = ${key} AND o.identifier LIKE '%@%'
+          )
+        ) THEN 1 ELSE 0 END AS domain_oidc`.execute(this.storage.q());
+    const row = rows[0];
     return row && (row.user_oidc === 1 || row.domain_oidc === 1) ? 'oidc' : 'password';
   }
 
-  kindForUser(user: UserRecord): SignInKind {
+  kindForUser(user: UserRecord): Promise<SignInKind> {
     // The login ID is one of the user's names, so this covers the domains of all of them.
     return this.kindForName(user.loginId);
   }
 
-  methodForName(name: string): SignInMethod {
-    return this.method(this.kindForName(name));
+  async methodForName(name: string): Promise<SignInMethod> {
+    return this.method(await this.kindForName(name));
   }
 
-  methodForUser(user: UserRecord): SignInMethod {
-    return this.method(this.kindForUser(user));
+  async methodForUser(user: UserRecord): Promise<SignInMethod> {
+    return this.method(await this.kindForUser(user));
   }
 
   private method(kind: SignInKind): SignInMethod {

@@ -37,10 +37,10 @@ export class IdentityMapper {
   ) {}
 
   async map(provider: IdentityProvider, identity: UpstreamIdentity): Promise<UserRecord> {
-    const linked = this.linkedUser(provider.id, identity);
+    const linked = await this.linkedUser(provider.id, identity);
     if (linked) return linked;
     const email = identity.emailTrusted ? identity.email : undefined;
-    const existing = email === undefined ? undefined : this.users.findByName(email);
+    const existing = email === undefined ? undefined : await this.users.findByName(email);
     if (existing) return this.link(provider, identity, existing);
     if (email !== undefined && provider.jit && LoginId.safeParse(email).success) {
       let created: UserRecord;
@@ -48,7 +48,7 @@ export class IdentityMapper {
         created = await this.createUser(identity, email);
       } catch (error) {
         // A parallel first sign-in of the same person created the account a moment ago.
-        const raced = error instanceof KeywayError ? this.users.findByName(email) : undefined;
+        const raced = error instanceof KeywayError ? await this.users.findByName(email) : undefined;
         if (!raced) throw error;
         created = raced;
       }
@@ -57,7 +57,7 @@ export class IdentityMapper {
     throw new FederationError('sso_no_account', noAccountMessage(provider, identity));
   }
 
-  private linkedUser(providerId: string, identity: UpstreamIdentity): UserRecord | undefined {
+  private async linkedUser(providerId: string, identity: UpstreamIdentity): Promise<UserRecord | undefined> {
     const row = this.db
       .prepare<[string, string, string], { user_id: number }>(
         'SELECT user_id FROM federated_identities WHERE provider_id = ? AND issuer = ? AND subject = ?',
@@ -106,15 +106,15 @@ export class IdentityMapper {
    */
   private async createUser(identity: UpstreamIdentity, email: string): Promise<UserRecord> {
     const passwordHash = await hashPassword(randomToken());
-    const user = this.users.create({
+    const user = await this.users.create({
       loginId: email,
       email,
       displayName: identity.name ?? email,
       passwordHash,
       aliases: [],
     });
-    this.users.setSignInMethod(user.id, 'oidc');
-    return this.users.findById(user.id) ?? user;
+    await this.users.setSignInMethod(user.id, 'oidc');
+    return (await this.users.findById(user.id)) ?? user;
   }
 }
 

@@ -39,7 +39,7 @@ export interface HttpAppDeps {
   mfa: MfaServices;
   federation: Federation;
   users: UserStore;
-  features: () => ServerFeatures;
+  features: () => Promise<ServerFeatures>;
   passwordReset: PasswordResetService;
   accountSessions: AccountSessionStore;
   selfDeployment: SelfDeployment;

@@ -1,7 +1,7 @@
 import { KeywayError } from '../../protocol/errors';
 import type { CodeSent, MfaChannel, TotpEnrollment } from '../../protocol/mfa';
 import type { ServerIdentity } from '../identity';
-import type { UserRecord, UserStore } from '../users/user-store';
+import type { LegacyUserLookup, UserRecord } from '../users/user-store';
 import type { AuthenticatorStore } from './authenticators';
 import { codeContext, type ChallengeStore, type CodeChannel, type LiveChallenge } from './challenges';
 import { CHALLENGE_GRACE_AFTER_CODE_MS, CHALLENGE_MAX_LIFETIME_MS, newOneTimeCode, type CodeTimings } from './codes';
@@ -22,7 +22,8 @@ export interface SecondStepDeps extends CheckDeps {
   clock: () => number;
   transaction: <T>(work: () => T) => T;
   identity: ServerIdentity;
-  users: UserStore;
+  /** Issue 16 port (hA): the synchronous lookup until this class is on Storage; then the UserStore. */
+  users: LegacyUserLookup;
   policy: MfaPolicyStore;
   authenticators: AuthenticatorStore;
   challenges: ChallengeStore;

@@ -82,7 +82,7 @@ export async function finishLogin(
   // This browser is now one the user signs in with: it keeps its own password lock-out count (see
   // SessionService.lockSubject). Set on the raw response, which oidc-provider writes; its cookie
   // library appends to a Set-Cookie header already there (cookies/index.js pushCookie).
-  const known = deps.sessions.rememberBrowser(Number(accountId));
+  const known = await deps.sessions.rememberBrowser(Number(accountId));
   reply.raw.appendHeader(
     'set-cookie',
     new WebCookies(deps.publicOrigin).serialize(KNOWN_BROWSER_COOKIE, known, KNOWN_BROWSER_MAX_AGE_SECONDS),

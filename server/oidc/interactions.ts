@@ -63,7 +63,7 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
       if (details.prompt.name === 'consent') return grantConsent(deps, request, reply, details);
       if (await showMfaOnReturn(deps, reply, details, request.query)) return reply;
       if (request.query.another === undefined) {
-        const confirmable = confirmableAccount(deps, details);
+        const confirmable = await confirmableAccount(deps, details);
         if (confirmable) return showConfirmAccount(deps, reply, details, confirmable);
       }
       if (await routeByDomain(deps, reply, details, request.query)) return reply;
@@ -108,7 +108,7 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
       if (!deps.csrf.check(details.uid, form.csrf)) return refuseForm(deps, reply);
       // Only what the GET offered: a login_hint for another account, prompt=login or max_age are never
       // satisfied by a click (session-reuse.ts).
-      const account = confirmableAccount(deps, details);
+      const account = await confirmableAccount(deps, details);
       const session =
         details.session?.uid === undefined ? undefined : await deps.provider().Session.findByUid(details.session.uid);
       if (!account || session?.accountId !== account.accountId) return showSignIn(deps, reply, details, {});
@@ -160,11 +160,14 @@ interface ConfirmableAccount {
 }
 
 /** The signed-in account this interaction may continue as after one click, if that is all it waits for. */
-function confirmableAccount(deps: InteractionDeps, details: Interaction): ConfirmableAccount | undefined {
+async function confirmableAccount(
+  deps: InteractionDeps,
+  details: Interaction,
+): Promise<ConfirmableAccount | undefined> {
   const accountId = details.session?.accountId;
   if (accountId === undefined || details.prompt.name !== 'login') return undefined;
   if (!onlyConfirmationMissing(details.prompt.reasons)) return undefined;
-  const user = /^[1-9]\d{0,15}$/.test(accountId) ? deps.users.findById(Number(accountId)) : undefined;
+  const user = /^[1-9]\d{0,15}$/.test(accountId) ? await deps.users.findById(Number(accountId)) : undefined;
   return user && { accountId, displayName: user.displayName, email: user.email };
 }
 

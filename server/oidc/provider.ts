@@ -60,7 +60,8 @@ export function createOidcProvider(library: OidcProviderLibrary, deps: OidcProvi
         reason,
         'The signed-in account must be confirmed or signed in again',
         'login_required',
-        (ctx) => reuseRefusals(reuseInput(deps.users, ctx)).includes(reason),
+        // Awaited by oidc-provider (lib/actions/authorization/interactions.js: `await check(ctx)`).
+        async (ctx) => reuseRefusals(await reuseInput(deps.users, ctx)).includes(reason),
       ),
     );
   }
@@ -86,7 +87,7 @@ export function createOidcProvider(library: OidcProviderLibrary, deps: OidcProvi
     ],
     jwks: { keys: deps.secrets.signingKeys },
     cookies: { keys: deps.secrets.cookieKeys },
-    findAccount: (_ctx, sub) => Promise.resolve(findAccount(deps.users, sub)),
+    findAccount: (_ctx, sub) => findAccount(deps.users, sub),
     claims: {
       openid: ['sub'],
       email: ['email', 'email_verified'],
@@ -142,11 +143,11 @@ export function createOidcProvider(library: OidcProviderLibrary, deps: OidcProvi
   return provider;
 }
 
-function reuseInput(users: UserStore, ctx: KoaContextWithOIDC): ReuseInput {
+async function reuseInput(users: UserStore, ctx: KoaContextWithOIDC): Promise<ReuseInput> {
   const params = ctx.oidc.params ?? {};
   const hint =
     typeof params.login_hint === 'string' && params.login_hint.trim() !== '' ? params.login_hint.trim() : undefined;
-  const hinted = hint === undefined ? undefined : users.findByName(hint);
+  const hinted = hint === undefined ? undefined : await users.findByName(hint);
   return {
     clientId: typeof params.client_id === 'string' ? params.client_id : undefined,
     sessionAccountId: ctx.oidc.session?.accountId,
@@ -156,9 +157,9 @@ function reuseInput(users: UserStore, ctx: KoaContextWithOIDC): ReuseInput {
   };
 }
 
-function findAccount(users: UserStore, sub: string): Account | undefined {
+async function findAccount(users: UserStore, sub: string): Promise<Account | undefined> {
   // The subject is the user's stable row id, never a name the admin may change.
-  const user = /^[1-9]\d{0,15}$/.test(sub) ? users.findById(Number(sub)) : undefined;
+  const user = /^[1-9]\d{0,15}$/.test(sub) ? await users.findById(Number(sub)) : undefined;
   if (!user) return undefined;
   return {
     accountId: sub,

@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import { KeywayError } from '../../protocol/errors';
 import { randomToken, sha256Hex } from '../security/digest';
-import type { Db } from '../storage/database';
+import type { Row } from '../storage/schema';
+import type { Storage } from '../storage/storage';
 
 /** A front end (VPN concentrator, RADIUS server) allowed to verify one-time passwords. */
 export interface OtpClient {
@@ -9,14 +11,6 @@ export interface OtpClient {
   createdAt: number;
   lastUsedAt: number | undefined;
   revokedAt: number | undefined;
-}
-
-interface Row {
-  id: number;
-  name: string;
-  created_at: number;
-  last_used_at: number | null;
-  revoked_at: number | null;
 }
 
 /** API keys start with this, so a leaked one is recognisable in logs and secret scanners. */
@@ -29,11 +23,16 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
  */
 export class OtpClientStore {
   constructor(
-    private readonly db: Db,
+    private readonly storage: Storage,
     private readonly clock: () => number,
   ) {}
 
-  create(name: string): { client: OtpClient; apiKey: string } {
+  /**
+   * A new front end and its key. The check for a live key of that name and the insert are one
+   * transaction (SQLite: IMMEDIATE; PostgreSQL: SERIALIZABLE with retry, storage.ts), so two admins
+   * creating the same name at once get one key and one clear refusal.
+   */
+  async create(name: string): Promise<{ client: OtpClient; apiKey: string }> {
     if (!NAME.test(name)) {
       throw new KeywayError(
         'invalid_input',
@@ -41,62 +40,75 @@ export class OtpClientStore {
       );
     }
     const apiKey = `${OTP_CLIENT_KEY_PREFIX}${randomToken()}`;
-    const id = this.db
-      .transaction(() => {
-        const taken = this.db
-          .prepare<[string], { id: number }>('SELECT id FROM otp_clients WHERE name = ? AND revoked_at IS NULL')
-          .get(name);
-        if (taken) {
-          throw new KeywayError(
-            'invalid_input',
-            `A front end named "${name}" already has a key. Revoke it first (revoke-otp-client) to make a new one.`,
-          );
-        }
-        // A revoked key keeps its row under a changed name, so the name can be given again.
-        this.db
-          .prepare<[string]>(
-            "UPDATE otp_clients SET name = name || '~revoked-' || id WHERE name = ? AND revoked_at IS NOT NULL",
-          )
-          .run(name);
-        return Number(
-          this.db
-            .prepare<[string, string, number]>('INSERT INTO otp_clients (name, key_hash, created_at) VALUES (?, ?, ?)')
-            .run(name, sha256Hex(apiKey), this.clock()).lastInsertRowid,
+    const id = await this.storage.transaction(async () => {
+      const q = this.storage.q();
+      const taken = await q
+        .selectFrom('otp_clients')
+        .select('id')
+        .where('name', '=', name)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (taken) {
+        throw new KeywayError(
+          'invalid_input',
+          `A front end named "${name}" already has a key. Revoke it first (revoke-otp-client) to make a new one.`,
         );
-      })
-      .immediate();
-    const client = this.list().find((each) => each.id === id);
+      }
+      // A revoked key keeps its row under a changed name, so the name can be given again. (|| concatenates
+      // text, and text with a number, on both engines.)
+      await q
+        .updateTable('otp_clients')
+        .set({ name: sql<string>`name || '~revoked-' || id` })
+        .where('name', '=', name)
+        .where('revoked_at', 'is not', null)
+        .execute();
+      const inserted = await q
+        .insertInto('otp_clients')
+        .values({ name, key_hash: sha256Hex(apiKey), created_at: this.clock(), last_used_at: null, revoked_at: null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return inserted.id;
+    });
+    const client = (await this.list()).find((each) => each.id === id);
     if (!client) throw new Error('The new front end vanished.');
     return { client, apiKey };
   }
 
-  list(): OtpClient[] {
-    return this.db.prepare<[], Row>('SELECT * FROM otp_clients ORDER BY name').all().map(fromRow);
+  async list(): Promise<OtpClient[]> {
+    const rows = await this.storage.q().selectFrom('otp_clients').selectAll().orderBy('name').execute();
+    return rows.map(fromRow);
   }
 
   /** Revokes the named front end's key; false when there is no live one by that name. */
-  revoke(name: string): boolean {
-    return (
-      this.db
-        .prepare<[number, string]>('UPDATE otp_clients SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL')
-        .run(this.clock(), name).changes === 1
-    );
+  async revoke(name: string): Promise<boolean> {
+    const revoked = await this.storage
+      .q()
+      .updateTable('otp_clients')
+      .set({ revoked_at: this.clock() })
+      .where('name', '=', name)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return revoked.numUpdatedRows === 1n;
   }
 
   /** The live front end behind an `Authorization: Bearer <key>` header, or undefined. */
-  authenticate(authorization: string | undefined): OtpClient | undefined {
+  async authenticate(authorization: string | undefined): Promise<OtpClient | undefined> {
     const key = /^Bearer (kwotp_[A-Za-z0-9_-]{43})$/.exec(authorization ?? '')?.[1];
     if (key === undefined) return undefined;
-    const row = this.db
-      .prepare<[string], Row>('SELECT * FROM otp_clients WHERE key_hash = ? AND revoked_at IS NULL')
-      .get(sha256Hex(key));
+    const q = this.storage.q();
+    const row = await q
+      .selectFrom('otp_clients')
+      .selectAll()
+      .where('key_hash', '=', sha256Hex(key))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     if (!row) return undefined;
-    this.db.prepare<[number, number]>('UPDATE otp_clients SET last_used_at = ? WHERE id = ?').run(this.clock(), row.id);
+    await q.updateTable('otp_clients').set({ last_used_at: this.clock() }).where('id', '=', row.id).execute();
     return fromRow(row);
   }
 }
 
-function fromRow(row: Row): OtpClient {
+function fromRow(row: Row<'otp_clients'>): OtpClient {
   return {
     id: row.id,
     name: row.name,

@@ -12,6 +12,10 @@ import type { ServiceOtpStore } from './service-otps';
 
 export interface OtpServiceDeps {
   clock: () => number;
+  /**
+   * Legacy (issue 16 port in progress): the synchronous transaction for the authenticator check, whose
+   * stores (server/mfa) are still on the synchronous Db on this branch.
+   */
   transaction: <T>(work: () => T) => T;
   sessions: SessionService;
   users: UserStore;
@@ -36,7 +40,7 @@ export class OtpService {
   async issue(user: UserRecord, proof: OtpIssueRequest): Promise<IssuedOtp> {
     if ('password' in proof) await reauthenticate(this.deps.sessions, user, proof.password);
     else this.proveAuthenticator(user, proof.authenticatorCode);
-    const { otp } = this.deps.otps.issue(user.id, this.deps.ttlSeconds);
+    const { otp } = await this.deps.otps.issue(user.id, this.deps.ttlSeconds);
     return { otp, expiresIn: this.deps.ttlSeconds };
   }
 
@@ -44,9 +48,9 @@ export class OtpService {
    * Accept or reject, and nothing about why: an unknown login ID costs the same lookup, HMAC and
    * comparison as a wrong OTP, and both answer the same.
    */
-  verify(loginId: string, otp: string): OtpVerdict {
-    const user = this.deps.users.findByName(loginId);
-    const accepted = this.deps.otps.verify(user?.id, otp);
+  async verify(loginId: string, otp: string): Promise<OtpVerdict> {
+    const user = await this.deps.users.findByName(loginId);
+    const accepted = await this.deps.otps.verify(user?.id, otp);
     return accepted && user ? { result: 'accept', user: userSummary(user) } : { result: 'reject' };
   }
 

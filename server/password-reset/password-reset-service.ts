@@ -3,7 +3,7 @@ import { PASSWORD_RESET_PAGE_PATH, type PasswordResetRequested } from '../../pro
 import type { ServerIdentity } from '../identity';
 import type { MailDelivery } from '../mail/mail-delivery';
 import { passwordResetEmail } from '../mail/password-reset-email';
-import type { Db } from '../storage/database';
+import type { Storage } from '../storage/storage';
 import { hashPassword } from '../users/password-hash';
 import { passwordProblem } from '../users/password-policy';
 import type { UserRecord, UserStore } from '../users/user-store';
@@ -27,9 +27,8 @@ export type ResetOutcome =
   | { outcome: 'rejected'; reason: string; user: UserRecord };
 
 export interface PasswordResetDeps {
-  db: Db;
+  storage: Storage;
   clock: () => number;
-  transaction: <T>(work: () => T) => T;
   identity: ServerIdentity;
   users: UserStore;
   links: ResetLinkStore;
@@ -47,7 +46,7 @@ export interface PasswordResetDeps {
 export class PasswordResetService {
   constructor(private readonly deps: PasswordResetDeps) {}
 
-  policy(): PasswordResetPolicy {
+  policy(): Promise<PasswordResetPolicy> {
     return this.deps.policy.read();
   }
 
@@ -56,50 +55,58 @@ export class PasswordResetService {
    * made and the e-mail is sent after the caller has answered: how long mail takes must not tell
    * whether the account exists.
    */
-  request(loginId: string): PasswordResetRequested {
-    const policy = this.requireEnabled();
-    const user = this.deps.users.findByName(loginId);
-    const { links, clock } = this.deps;
-    if (user && links.issuedSince(user.id, clock() - HOUR_MS) < RESET_MAILS_PER_ACCOUNT_PER_HOUR) {
-      const { token } = links.issue(user.id, policy.linkTtlMinutes * 60_000);
-      setImmediate(() => void this.send(user, token, policy.linkTtlMinutes));
-    }
+  async request(loginId: string): Promise<PasswordResetRequested> {
+    const policy = await this.requireEnabled();
+    const user = await this.deps.users.findByName(loginId);
+    const { links, clock, storage } = this.deps;
+    // The cap's count and the new link are one transaction, so concurrent requests (on one instance or
+    // several) cannot all pass the count: SQLite runs them one after another; PostgreSQL's SERIALIZABLE
+    // (storage.ts) retries all but one, and the retry counts the other's link. The mail goes after commit.
+    const token =
+      user &&
+      (await storage.transaction(async () =>
+        (await links.issuedSince(user.id, clock() - HOUR_MS)) < RESET_MAILS_PER_ACCOUNT_PER_HOUR
+          ? (await links.issue(user.id, policy.linkTtlMinutes * 60_000)).token
+          : undefined,
+      ));
+    if (user && token !== undefined) setImmediate(() => void this.send(user, token, policy.linkTtlMinutes));
     return { status: 'requested', linkValidMinutes: policy.linkTtlMinutes };
   }
 
   /** Whether the link in the page's URL works, without spending it. */
-  check(token: string): LinkCheck {
-    if (!this.deps.policy.read().enabled) return { ok: false, problem: 'disabled' };
-    const state = this.deps.links.state(token);
+  async check(token: string): Promise<LinkCheck> {
+    if (!(await this.deps.policy.read()).enabled) return { ok: false, problem: 'disabled' };
+    const state = await this.deps.links.state(token);
     if (state.outcome !== 'valid') return { ok: false, problem: state.outcome };
-    const user = this.deps.users.findById(state.userId);
+    const user = await this.deps.users.findById(state.userId);
     return user ? { ok: true, user, expiresAt: state.expiresAt } : { ok: false, problem: 'unknown' };
   }
 
   /** Sets the new password once the link and the rules allow it, and ends everything the old one opened. */
   async complete(token: string, password: string): Promise<ResetOutcome> {
-    const checked = this.check(token);
+    const checked = await this.check(token);
     if (!checked.ok) return { outcome: 'link', problem: checked.problem };
     const { user } = checked;
     const reason = passwordProblem(password, user);
     if (reason !== undefined) return { outcome: 'rejected', reason, user };
     const passwordHash = await hashPassword(password);
-    const { transaction, links, users, db, clock } = this.deps;
-    return transaction((): ResetOutcome => {
-      // Spent inside the transaction: of two submits with one link, only one sets a password.
-      const spent = links.consume(token);
+    const { storage, links, users, clock } = this.deps;
+    return storage.transaction(async (): Promise<ResetOutcome> => {
+      // Spent inside the transaction (consume's conditional UPDATE decides, reset-links.ts): of two
+      // submits with one link, only one sets a password, and a failure after it un-spends the link.
+      const spent = await links.consume(token);
       if (spent.outcome !== 'valid') return { outcome: 'link', problem: spent.outcome };
-      users.setPasswordHash(user.id, passwordHash);
-      links.voidAllOf(user.id);
-      const revokedSessions = signOutEverywhere(db, user.id, clock()).apiSessions;
+      await users.setPasswordHash(user.id, passwordHash);
+      await links.voidAllOf(user.id);
+      const revokedSessions = (await signOutEverywhere(storage, user.id, clock())).apiSessions;
       // The owner of the mailbox proved who they are: a lock-out from someone's guessing ends too.
-      db.prepare<[string]>('DELETE FROM sign_in_failures WHERE subject = ?').run(`user:${user.id}`);
+      await storage.q().deleteFrom('sign_in_failures').where('subject', '=', `user:${user.id}`).execute();
       return { outcome: 'reset', user, revokedSessions };
     });
   }
 
-  private requireEnabled(): PasswordResetPolicy {
-    const policy = this.deps.policy.read();
+  private async requireEnabled(): Promise<PasswordResetPolicy> {
+    const policy = await this.deps.policy.read();
     if (!policy.enabled) {
       throw new KeywayError(
         'password_reset_disabled',

@@ -1,5 +1,5 @@
 import { KeywayError } from '../../protocol/errors';
-import type { Db } from '../storage/database';
+import type { Storage } from '../storage/storage';
 
 /** Whether users may reset a forgotten password by e-mail, and how long a reset link works. */
 export interface PasswordResetPolicy {
@@ -12,37 +12,44 @@ const DEFAULT_PASSWORD_RESET_POLICY: PasswordResetPolicy = { enabled: false, lin
 const MIN_LINK_TTL_MINUTES = 5;
 const MAX_LINK_TTL_MINUTES = 24 * 60;
 
-interface Row {
-  enabled: number;
-  link_ttl_minutes: number;
-}
-
 /** The policy's one row (migration 5). Read on every request, so a change applies without a restart. */
 export class PasswordResetPolicyStore {
   constructor(
-    private readonly db: Db,
+    private readonly storage: Storage,
     private readonly clock: () => number,
   ) {}
 
-  read(): PasswordResetPolicy {
-    const row = this.db
-      .prepare<[], Row>('SELECT enabled, link_ttl_minutes FROM password_reset_policy WHERE id = 1')
-      .get();
+  async read(): Promise<PasswordResetPolicy> {
+    const row = await this.storage
+      .q()
+      .selectFrom('password_reset_policy')
+      .select(['enabled', 'link_ttl_minutes'])
+      .where('id', '=', 1)
+      .executeTakeFirst();
     return row ? { enabled: row.enabled === 1, linkTtlMinutes: row.link_ttl_minutes } : DEFAULT_PASSWORD_RESET_POLICY;
   }
 
-  /** Changes the given parts and keeps the rest; returns the policy now in force. */
-  update(change: Partial<PasswordResetPolicy>): PasswordResetPolicy {
-    const next = { ...this.read(), ...change };
-    checkLinkTtl(next.linkTtlMinutes);
-    this.db
-      .prepare<[number, number, number]>(
-        `INSERT INTO password_reset_policy (id, enabled, link_ttl_minutes, updated_at) VALUES (1, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, link_ttl_minutes = excluded.link_ttl_minutes,
-           updated_at = excluded.updated_at`,
-      )
-      .run(next.enabled ? 1 : 0, next.linkTtlMinutes, this.clock());
-    return next;
+  /**
+   * Changes the given parts and keeps the rest; returns the policy now in force. Read and write are one
+   * transaction, so two admins changing different parts at once both keep their change.
+   */
+  update(change: Partial<PasswordResetPolicy>): Promise<PasswordResetPolicy> {
+    return this.storage.transaction(async () => {
+      const next = { ...(await this.read()), ...change };
+      checkLinkTtl(next.linkTtlMinutes);
+      const row = {
+        enabled: next.enabled ? (1 as const) : (0 as const),
+        link_ttl_minutes: next.linkTtlMinutes,
+        updated_at: this.clock(),
+      };
+      await this.storage
+        .q()
+        .insertInto('password_reset_policy')
+        .values({ id: 1, ...row })
+        .onConflict((conflict) => conflict.column('id').doUpdateSet(row))
+        .execute();
+      return next;
+    });
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Db } from '../storage/database';
+import type { Storage } from '../storage/storage';
 
 /** What `signOutEverywhere` ended, for the admin's summary and the tests. */
 export interface SignedOut {
@@ -23,20 +23,39 @@ export interface SignedOut {
  * `revoke-sessions`, admin `reset-password`, and the self-service password reset. Run it inside the
  * caller's transaction, so a new password never coexists with what the old one opened.
  */
-export function signOutEverywhere(db: Db, userId: number, now: number): SignedOut {
-  const apiSessions = db
-    .prepare<[number, number]>('UPDATE session_families SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL')
-    .run(now, userId).changes;
-  const providerRows = db
-    .prepare<[string]>('DELETE FROM oidc_payloads WHERE account_id = ?')
-    .run(String(userId)).changes;
-  const accountSessions = db.prepare<[number]>('DELETE FROM account_sessions WHERE user_id = ?').run(userId).changes;
-  const oneTimePasswords = db
-    .prepare<[number, number]>('UPDATE service_otps SET used_at = ? WHERE user_id = ? AND used_at IS NULL')
-    .run(now, userId).changes;
-  // A second step under way would otherwise finish into a new session after the sign-out.
-  db.prepare<[number, number]>(
-    'UPDATE mfa_challenges SET consumed_at = ? WHERE user_id = ? AND consumed_at IS NULL',
-  ).run(now, userId);
-  return { apiSessions, providerRows, accountSessions, oneTimePasswords };
+export function signOutEverywhere(storage: Storage, userId: number, now: number): Promise<SignedOut> {
+  // One transaction (a savepoint inside the caller's): all of it ends, or, if any statement fails, none.
+  // Each statement is unconditional on its rows' state but the one it sets, so a session, token or OTP
+  // created by a concurrent transaction either commits first and is ended here (PostgreSQL: SERIALIZABLE,
+  // storage.ts; SQLite: BEGIN IMMEDIATE) or commits after and belongs to a sign-in after the sign-out.
+  return storage.transaction(async () => {
+    const q = storage.q();
+    const families = await q
+      .updateTable('session_families')
+      .set({ revoked_at: now })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    const payloads = await q.deleteFrom('oidc_payloads').where('account_id', '=', String(userId)).executeTakeFirst();
+    const sessions = await q.deleteFrom('account_sessions').where('user_id', '=', userId).executeTakeFirst();
+    const otps = await q
+      .updateTable('service_otps')
+      .set({ used_at: now })
+      .where('user_id', '=', userId)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    // A second step under way would otherwise finish into a new session after the sign-out.
+    await q
+      .updateTable('mfa_challenges')
+      .set({ consumed_at: now })
+      .where('user_id', '=', userId)
+      .where('consumed_at', 'is', null)
+      .execute();
+    return {
+      apiSessions: Number(families.numUpdatedRows),
+      providerRows: Number(payloads.numDeletedRows),
+      accountSessions: Number(sessions.numDeletedRows),
+      oneTimePasswords: Number(otps.numUpdatedRows),
+    };
+  });
 }

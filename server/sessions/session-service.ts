@@ -8,6 +8,7 @@ import { identifierKey } from '../users/identifiers';
 import { verifyAgainstDummy, verifyPassword } from '../users/password-hash';
 import type { UserRecord, UserStore } from '../users/user-store';
 import { userSummary } from '../users/user-summary';
+import type { Storage } from '../storage/storage';
 import type { IssuedTokens, SessionStore } from './session-store';
 import type { SignInThrottle } from './sign-in-throttle';
 
@@ -32,11 +33,11 @@ export class SessionService {
     private readonly sessions: SessionStore,
     private readonly throttle: SignInThrottle,
     private readonly identity: ServerIdentity,
-    private readonly transaction: <T>(work: () => T) => T,
+    private readonly storage: Storage,
     private readonly signInPolicy: SignInPolicy,
     private readonly secondFactor: SecondFactorGate,
-    /** password-reset/sign-out-everywhere.ts, run inside `transaction`. */
-    private readonly signOutEverywhere: (userId: number) => unknown,
+    /** password-reset/sign-out-everywhere.ts, run inside `storage.transaction`. */
+    private readonly signOutEverywhere: (userId: number) => Promise<unknown>,
   ) {}
 
   /** SessionTokens when the password is enough; MfaRequired when a second factor must follow. */
@@ -47,8 +48,8 @@ export class SessionService {
   }
 
   /** A new session for a user who has signed in (password, and the second factor when it applied). */
-  startSession(user: UserRecord, installationId: string | undefined): SessionTokens {
-    return this.tokensFor(user, this.sessions.start(user.id, installationId));
+  async startSession(user: UserRecord, installationId: string | undefined): Promise<SessionTokens> {
+    return this.tokensFor(user, await this.sessions.start(user.id, installationId));
   }
 
   /**
@@ -64,12 +65,12 @@ export class SessionService {
     /** The provider pages' known-browser cookie value (rememberBrowser), if the browser sent one. */
     browser?: string,
   ): Promise<UserRecord> {
-    const user = this.users.findByName(loginId);
-    const subject = this.lockSubject(user, loginId, installationId, browser);
+    const user = await this.users.findByName(loginId);
+    const subject = await this.lockSubject(user, loginId, installationId, browser);
     // Checked before the password, so a locked subject answers account_locked whether or not it is right.
     await this.refuseIfLocked(subject);
     const allowed =
-      user !== undefined && (via !== 'password-api' || this.signInPolicy.kindForUser(user) === 'password');
+      user !== undefined && (via !== 'password-api' || (await this.signInPolicy.kindForUser(user)) === 'password');
     const valid = allowed ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
     if (!valid || !user) {
       const locked = await this.throttle.recordFailure(subject);
@@ -90,7 +91,7 @@ export class SessionService {
         'This session was ended because its refresh token was used twice. Please sign in again.',
       );
     }
-    const user = rotation.outcome === 'rotated' ? this.users.findById(rotation.userId) : undefined;
+    const user = rotation.outcome === 'rotated' ? await this.users.findById(rotation.userId) : undefined;
     if (rotation.outcome !== 'rotated' || !user) {
       throw new KeywayError('session_invalid', 'This session has ended. Please sign in again.');
     }
@@ -102,29 +103,31 @@ export class SessionService {
    * signs its user out everywhere; a used, revoked, expired or unknown token only gets the plain
    * revocation, since it proves no current session (a replayed token must not end the user's others).
    */
-  revoke(refreshToken: string, everywhere = false, providerToken = false): void {
-    this.transaction(() => {
+  async revoke(refreshToken: string, everywhere = false, providerToken = false): Promise<void> {
+    // One transaction: the token found live is the one whose user is signed out (a rotation committing
+    // in between would otherwise leave the new token alive).
+    await this.storage.transaction(async () => {
       // A provider token (unified login) is looked up among the OpenID Provider's live refresh tokens.
       const live = providerToken
-        ? this.sessions.userOfLiveProviderRefreshToken(refreshToken)
-        : this.sessions.userOfLiveRefreshToken(refreshToken);
+        ? await this.sessions.userOfLiveProviderRefreshToken(refreshToken)
+        : await this.sessions.userOfLiveRefreshToken(refreshToken);
       const userId = everywhere ? live : undefined;
-      if (userId !== undefined) this.signOutEverywhere(userId);
-      if (!providerToken) this.sessions.revokeByRefreshToken(refreshToken);
+      if (userId !== undefined) await this.signOutEverywhere(userId);
+      if (!providerToken) await this.sessions.revokeByRefreshToken(refreshToken);
     });
   }
 
   /** The signed-in user for an `Authorization: Bearer …` header. */
-  me(authorization: string | undefined): Me {
-    const user = this.userOfBearer(authorization);
+  async me(authorization: string | undefined): Promise<Me> {
+    const user = await this.userOfBearer(authorization);
     return { user: userSummary(user), server: { name: this.identity.name, origin: this.identity.origin } };
   }
 
   /** The user behind a live access token in an `Authorization: Bearer …` header; else `unauthorized`. */
-  userOfBearer(authorization: string | undefined): UserRecord {
+  async userOfBearer(authorization: string | undefined): Promise<UserRecord> {
     const token = /^Bearer ([A-Za-z0-9_-]{16,4096})$/.exec(authorization ?? '')?.[1];
-    const userId = token === undefined ? undefined : this.sessions.userOfAccessToken(token);
-    const user = userId === undefined ? undefined : this.users.findById(userId);
+    const userId = token === undefined ? undefined : await this.sessions.userOfAccessToken(token);
+    const user = userId === undefined ? undefined : await this.users.findById(userId);
     if (!user) {
       throw new KeywayError('unauthorized', 'Sign in first: the access token is missing, expired or revoked.');
     }
@@ -137,26 +140,26 @@ export class SessionService {
    * before gets its own count (NIST's bound applies to it alone): anyone can lock the account for
    * everyone else by failing its password, but not for the devices the user already uses.
    */
-  private lockSubject(
+  private async lockSubject(
     user: UserRecord | undefined,
     loginId: string,
     installationId: string | undefined,
     browser: string | undefined,
-  ): string {
+  ): Promise<string> {
     if (!user) return `unknown:${identifierKey(loginId)}`;
-    if (installationId !== undefined && this.sessions.hasSignedInFrom(user.id, installationId)) {
+    if (installationId !== undefined && (await this.sessions.hasSignedInFrom(user.id, installationId))) {
       return `user:${user.id}:installation:${sha256Hex(installationId)}`;
     }
     // The same for a browser on the provider's pages (OWASP's "device cookie"): its cookie came from a
     // finished sign-in of this very user, so a stranger cannot forge or borrow one.
-    if (browser !== undefined && this.sessions.knowsBrowser(user.id, browser)) {
+    if (browser !== undefined && (await this.sessions.knowsBrowser(user.id, browser))) {
       return `user:${user.id}:browser:${sha256Hex(browser)}`;
     }
     return `user:${user.id}`;
   }
 
   /** A browser that just finished a sign-in of this user: the value of its known-browser cookie. */
-  rememberBrowser(userId: number): string {
+  rememberBrowser(userId: number): Promise<string> {
     return this.sessions.rememberBrowser(userId);
   }
 

@@ -1,7 +1,6 @@
 import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_MS } from '../config';
 import { rowIdOf } from '../oidc/adapter';
 import { randomToken, sha256Hex } from '../security/digest';
-import type { Db } from '../storage/database';
 import type { NewRow } from '../storage/schema';
 import type { Storage } from '../storage/storage';
 
@@ -28,23 +27,26 @@ interface RefreshRow {
  */
 export class SessionStore {
   constructor(
-    private readonly db: Db,
-    private readonly clock: () => number,
-    /** The same database on the asynchronous layer; the store's methods are moving to it (issue 16). */
     private readonly storage: Storage,
+    private readonly clock: () => number,
   ) {}
 
-  start(userId: number, installationId: string | undefined): IssuedTokens {
-    return this.db
-      .transaction(() => {
-        const family = this.db
-          .prepare<[number, string | null, number]>(
-            'INSERT INTO session_families (user_id, installation_id, created_at) VALUES (?, ?, ?)',
-          )
-          .run(userId, installationId ?? null, this.clock());
-        return this.issue(Number(family.lastInsertRowid));
-      })
-      .immediate();
+  /** A new family with its first tokens; the family and its tokens are one transaction. */
+  start(userId: number, installationId: string | undefined): Promise<IssuedTokens> {
+    return this.storage.transaction(async () => {
+      const family = await this.storage
+        .q()
+        .insertInto('session_families')
+        .values({
+          user_id: userId,
+          installation_id: installationId ?? null,
+          created_at: this.clock(),
+          revoked_at: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return this.issue(family.id);
+    });
   }
 
   /**
@@ -93,24 +95,32 @@ export class SessionStore {
   }
 
   /** Revokes the family of a refresh token, used or not. Unknown tokens are ignored. */
-  revokeByRefreshToken(refreshToken: string): void {
-    const row = this.db
-      .prepare<[string], { family_id: number }>('SELECT family_id FROM refresh_tokens WHERE token_hash = ?')
-      .get(sha256Hex(refreshToken));
-    if (row) this.revokeFamily(row.family_id);
+  async revokeByRefreshToken(refreshToken: string): Promise<void> {
+    const row = await this.storage
+      .q()
+      .selectFrom('refresh_tokens')
+      .select('family_id')
+      .where('token_hash', '=', sha256Hex(refreshToken))
+      .executeTakeFirst();
+    if (row) await this.revokeFamily(row.family_id);
   }
 
   /**
    * The user behind a live refresh token: the current one of its family (never used), unexpired, in an
    * unrevoked family. A used (replayed) or old token proves nothing about a current session.
    */
-  userOfLiveRefreshToken(refreshToken: string): number | undefined {
-    return this.db
-      .prepare<[string, number], { user_id: number }>(
-        `SELECT f.user_id FROM refresh_tokens r JOIN session_families f ON f.id = r.family_id
-         WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ? AND f.revoked_at IS NULL`,
-      )
-      .get(sha256Hex(refreshToken), this.clock())?.user_id;
+  async userOfLiveRefreshToken(refreshToken: string): Promise<number | undefined> {
+    const row = await this.storage
+      .q()
+      .selectFrom('refresh_tokens as r')
+      .innerJoin('session_families as f', 'f.id', 'r.family_id')
+      .select('f.user_id')
+      .where('r.token_hash', '=', sha256Hex(refreshToken))
+      .where('r.used_at', 'is', null)
+      .where('r.expires_at', '>', this.clock())
+      .where('f.revoked_at', 'is', null)
+      .executeTakeFirst();
+    return row?.user_id;
   }
 
   /**
@@ -119,98 +129,111 @@ export class SessionStore {
    * own real clock (which the adapter stores expiry by). A revoked one has no row. The provider's
    * accountId is the user's id as a string (server/oidc/provider.ts findAccount).
    */
-  userOfLiveProviderRefreshToken(refreshToken: string, now = Date.now()): number | undefined {
-    const accountId = this.db
-      .prepare<[string, number], { account_id: string | null }>(
-        `SELECT account_id FROM oidc_payloads WHERE model = 'RefreshToken' AND id = ?
-         AND consumed_at IS NULL AND expires_at > ?`,
-      )
-      .get(rowIdOf(refreshToken), now)?.account_id;
+  async userOfLiveProviderRefreshToken(refreshToken: string, now = Date.now()): Promise<number | undefined> {
+    const row = await this.storage
+      .q()
+      .selectFrom('oidc_payloads')
+      .select('account_id')
+      .where('model', '=', 'RefreshToken')
+      .where('id', '=', rowIdOf(refreshToken))
+      .where('consumed_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    const accountId = row?.account_id;
     return accountId !== null && accountId !== undefined && /^[1-9]\d{0,15}$/.test(accountId)
       ? Number(accountId)
       : undefined;
   }
 
   /** Revokes every live session of a user; returns how many there were. */
-  revokeAllOfUser(userId: number): number {
-    return this.db
-      .prepare<[number, number]>('UPDATE session_families SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL')
-      .run(this.clock(), userId).changes;
+  async revokeAllOfUser(userId: number): Promise<number> {
+    const revoked = await this.storage
+      .q()
+      .updateTable('session_families')
+      .set({ revoked_at: this.clock() })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(revoked.numUpdatedRows);
   }
 
   /** Whether this installation has ever finished a sign-in of this user (a source the user has used). */
-  hasSignedInFrom(userId: number, installationId: string): boolean {
-    return (
-      this.db
-        .prepare<[number, string], { one: number }>(
-          'SELECT 1 AS one FROM session_families WHERE user_id = ? AND installation_id = ? LIMIT 1',
-        )
-        .get(userId, installationId) !== undefined
-    );
+  async hasSignedInFrom(userId: number, installationId: string): Promise<boolean> {
+    const row = await this.storage
+      .q()
+      .selectFrom('session_families')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('installation_id', '=', installationId)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /**
    * Remembers a browser that finished a sign-in of this user; returns the random value for its cookie.
    * Only SHA-256 of it is stored.
    */
-  rememberBrowser(userId: number): string {
+  async rememberBrowser(userId: number): Promise<string> {
     const value = randomToken();
-    this.db
-      .prepare<[string, number, number]>('INSERT INTO known_browsers (id_hash, user_id, created_at) VALUES (?, ?, ?)')
-      .run(sha256Hex(value), userId, this.clock());
+    await this.storage
+      .q()
+      .insertInto('known_browsers')
+      .values({ id_hash: sha256Hex(value), user_id: userId, created_at: this.clock() })
+      .execute();
     return value;
   }
 
   /** Whether this browser cookie value was handed out by a sign-in of this user (never of another). */
-  knowsBrowser(userId: number, value: string): boolean {
-    return (
-      this.db
-        .prepare<[string, number], { one: number }>(
-          'SELECT 1 AS one FROM known_browsers WHERE id_hash = ? AND user_id = ?',
-        )
-        .get(sha256Hex(value), userId) !== undefined
-    );
+  async knowsBrowser(userId: number, value: string): Promise<boolean> {
+    const row = await this.storage
+      .q()
+      .selectFrom('known_browsers')
+      .select('user_id')
+      .where('id_hash', '=', sha256Hex(value))
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /** The user behind a live access token, if any. */
-  userOfAccessToken(accessToken: string): number | undefined {
-    return this.db
-      .prepare<[string, number], { user_id: number }>(
-        `SELECT f.user_id FROM access_tokens a JOIN session_families f ON f.id = a.family_id
-         WHERE a.token_hash = ? AND a.expires_at > ? AND f.revoked_at IS NULL`,
-      )
-      .get(sha256Hex(accessToken), this.clock())?.user_id;
+  async userOfAccessToken(accessToken: string): Promise<number | undefined> {
+    const row = await this.storage
+      .q()
+      .selectFrom('access_tokens as a')
+      .innerJoin('session_families as f', 'f.id', 'a.family_id')
+      .select('f.user_id')
+      .where('a.token_hash', '=', sha256Hex(accessToken))
+      .where('a.expires_at', '>', this.clock())
+      .where('f.revoked_at', 'is', null)
+      .executeTakeFirst();
+    return row?.user_id;
   }
 
-  private revokeFamily(familyId: number): void {
-    this.db
-      .prepare<[number, number]>('UPDATE session_families SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
-      .run(this.clock(), familyId);
+  private async revokeFamily(familyId: number): Promise<void> {
+    await this.storage
+      .q()
+      .updateTable('session_families')
+      .set({ revoked_at: this.clock() })
+      .where('id', '=', familyId)
+      .where('revoked_at', 'is', null)
+      .execute();
   }
 
-  private issue(familyId: number): IssuedTokens {
+  /** The family's first tokens; runs inside start()'s transaction. */
+  private async issue(familyId: number): Promise<IssuedTokens> {
+    const q = this.storage.q();
     const now = this.clock();
     const { tokens, accessRow, refreshRow } = newTokens(familyId, now);
     // Expired access tokens are useless; dropping them here keeps the table small without a timer.
-    this.db.prepare<[number]>('DELETE FROM access_tokens WHERE expires_at <= ?').run(now);
-    this.db
-      .prepare<[string, number, number]>(
-        'INSERT INTO access_tokens (token_hash, family_id, expires_at) VALUES (?, ?, ?)',
-      )
-      .run(accessRow.token_hash, accessRow.family_id, accessRow.expires_at);
-    this.db
-      .prepare<[string, number, number, number]>(
-        'INSERT INTO refresh_tokens (token_hash, family_id, issued_at, expires_at) VALUES (?, ?, ?, ?)',
-      )
-      .run(refreshRow.token_hash, refreshRow.family_id, refreshRow.issued_at, refreshRow.expires_at);
+    await q.deleteFrom('access_tokens').where('expires_at', '<=', now).execute();
+    await q.insertInto('access_tokens').values(accessRow).execute();
+    await q.insertInto('refresh_tokens').values(refreshRow).execute();
     return tokens;
   }
 }
 
-/**
- * A fresh access and refresh token for a family, and the rows that store their SHA-256: one definition
- * for sign-in (still on the synchronous Db) and rotation (on the storage layer) while both exist.
- */
+/** A fresh access and refresh token for a family, and the rows that store their SHA-256 (sign-in and rotation). */
 function newTokens(
   familyId: number,
   now: number,

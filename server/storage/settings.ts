@@ -1,18 +1,22 @@
-import type { Db } from './database';
+import type { Storage } from './storage';
 
 /** Facts the admin CLI needs from the last `serve`, since it runs without the server. */
 export type SettingKey = 'public_origin' | 'server_name' | 'smtp_url';
 
-export function readSetting(db: Db, key: SettingKey): string | undefined {
-  return db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key)?.value;
+export async function readSetting(storage: Storage, key: SettingKey): Promise<string | undefined> {
+  const row = await storage.q().selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value;
 }
 
-export function writeSetting(db: Db, key: SettingKey, value: string | undefined): void {
+export async function writeSetting(storage: Storage, key: SettingKey, value: string | undefined): Promise<void> {
   if (value === undefined) {
-    db.prepare<[string]>('DELETE FROM settings WHERE key = ?').run(key);
+    await storage.q().deleteFrom('settings').where('key', '=', key).execute();
     return;
   }
-  db.prepare<[string, string]>(
-    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  ).run(key, value);
+  await storage
+    .q()
+    .insertInto('settings')
+    .values({ key, value })
+    .onConflict((conflict) => conflict.column('key').doUpdateSet({ value }))
+    .execute();
 }

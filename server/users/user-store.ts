@@ -1,5 +1,8 @@
 import { KeywayError } from '../../protocol/errors';
+import { sql } from 'kysely';
 import type { Db } from '../storage/database';
+import type { Row } from '../storage/schema';
+import type { Storage } from '../storage/storage';
 import { identifierKey } from './identifiers';
 
 export interface UserRecord {
@@ -23,136 +26,198 @@ export interface NewUserRecord {
   phone?: string | undefined;
 }
 
-interface UserRow {
-  id: number;
-  login_id: string;
-  email: string;
-  display_name: string;
-  password_hash: string;
-  sign_in_method: string;
-  phone: string | null;
-}
-
 const KIND_LABEL = { login_id: 'login ID', email: 'e-mail address', alias: 'alias' } as const;
 type IdentifierKind = keyof typeof KIND_LABEL;
 
 /** Users and every name they sign in with. */
 export class UserStore {
   constructor(
-    private readonly db: Db,
+    private readonly storage: Storage,
     private readonly clock: () => number,
   ) {}
 
-  /** Inserts the user and all their names in one transaction: either all of them exist or none. */
-  create(user: NewUserRecord): UserRecord {
+  /**
+   * Inserts the user and all their names in one transaction: either all of them exist or none. Of two
+   * concurrent creations claiming one name (two admins, two instances, two first SSO sign-ins), exactly
+   * one succeeds and the other hears which user has the name: the check and the inserts run in one
+   * transaction (SQLite: BEGIN IMMEDIATE, so one after the other; PostgreSQL: SERIALIZABLE with retry,
+   * storage.ts, where the loser's insert into the identifier's primary key fails as a serialization
+   * failure because it read that key first, https://www.postgresql.org/docs/15/transaction-iso.html#XACT-SERIALIZABLE,
+   * and its retry then finds the owner). PostgreSQL documents rare corner cases where such a loss is
+   * reported as a unique violation instead (mvcc-serialization-failure-handling.html): the primary key
+   * still refuses the second owner and the whole transaction rolls back, only the message is less clear.
+   */
+  async create(user: NewUserRecord): Promise<UserRecord> {
     const names: { kind: IdentifierKind; display: string }[] = [
       { kind: 'login_id', display: user.loginId },
       { kind: 'email', display: user.email },
       ...user.aliases.map((alias) => ({ kind: 'alias' as const, display: alias })),
     ];
-    const id = this.db
-      .transaction(() => {
-        const seen = new Set<string>();
-        const unique = names.filter(({ display }) => {
-          const key = identifierKey(display);
-          // A login ID may well be the e-mail address; one row serves both.
-          if (seen.has(key)) return false;
-          seen.add(key);
-          return true;
-        });
-        for (const { kind, display } of unique) {
-          const owner = this.ownerOf(display);
-          if (owner !== undefined) {
-            throw new KeywayError(
-              'invalid_input',
-              `The ${KIND_LABEL[kind]} "${display}" is already used by user "${owner}".`,
-            );
-          }
+    const seen = new Set<string>();
+    const unique = names.filter(({ display }) => {
+      const key = identifierKey(display);
+      // A login ID may well be the e-mail address; one row serves both.
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    const id = await this.storage.transaction(async () => {
+      for (const { kind, display } of unique) {
+        const owner = await this.ownerOf(display);
+        if (owner !== undefined) {
+          throw new KeywayError(
+            'invalid_input',
+            `The ${KIND_LABEL[kind]} "${display}" is already used by user "${owner}".`,
+          );
         }
-        const now = this.clock();
-        const result = this.db
-          .prepare<[string, string, string, string, number, number, string | null]>(
-            `INSERT INTO users (login_id, email, display_name, password_hash, created_at, password_changed_at, phone)
-             VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(user.loginId, user.email, user.displayName, user.passwordHash, now, now, user.phone ?? null);
-        const userId = Number(result.lastInsertRowid);
-        const insert = this.db.prepare<[string, string, number, IdentifierKind]>(
-          'INSERT INTO user_identifiers (identifier, display, user_id, kind) VALUES (?, ?, ?, ?)',
-        );
-        for (const { kind, display } of unique) insert.run(identifierKey(display), display, userId, kind);
-        return userId;
-      })
-      .immediate();
-    const created = this.findById(id);
+      }
+      const q = this.storage.q();
+      const now = this.clock();
+      const inserted = await q
+        .insertInto('users')
+        .values({
+          login_id: user.loginId,
+          email: user.email,
+          display_name: user.displayName,
+          password_hash: user.passwordHash,
+          created_at: now,
+          password_changed_at: now,
+          phone: user.phone ?? null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await q
+        .insertInto('user_identifiers')
+        .values(
+          unique.map(({ kind, display }) => ({
+            identifier: identifierKey(display),
+            display,
+            user_id: inserted.id,
+            kind,
+          })),
+        )
+        .execute();
+      return inserted.id;
+    });
+    const created = await this.findById(id);
     if (!created) throw new Error('The new user vanished.');
     return created;
   }
 
   /** Finds a user by login ID, e-mail address or alias, ignoring case. */
-  findByName(name: string): UserRecord | undefined {
-    const row = this.db
-      .prepare<[string], UserRow>(
-        `SELECT users.* FROM users JOIN user_identifiers ON user_identifiers.user_id = users.id
-         WHERE user_identifiers.identifier = ?`,
-      )
-      .get(identifierKey(name));
+  async findByName(name: string): Promise<UserRecord | undefined> {
+    const row = await this.storage
+      .q()
+      .selectFrom('users')
+      .innerJoin('user_identifiers', 'user_identifiers.user_id', 'users.id')
+      .selectAll('users')
+      .where('user_identifiers.identifier', '=', identifierKey(name))
+      .executeTakeFirst();
     return row && this.withAliases(row);
   }
 
-  findById(id: number): UserRecord | undefined {
-    const row = this.db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?').get(id);
+  async findById(id: number): Promise<UserRecord | undefined> {
+    const row = await this.storage.q().selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     return row && this.withAliases(row);
   }
 
-  list(): UserRecord[] {
-    return this.db
-      .prepare<[], UserRow>('SELECT * FROM users ORDER BY login_id COLLATE NOCASE, id')
-      .all()
-      .map((row) => this.withAliases(row));
+  async list(): Promise<UserRecord[]> {
+    const rows = await this.storage
+      .q()
+      .selectFrom('users')
+      .selectAll()
+      // lower() rather than SQLite's COLLATE NOCASE, which PostgreSQL lacks: the same order on both.
+      .orderBy(sql`lower(login_id)`)
+      .orderBy('id')
+      .execute();
+    return Promise.all(rows.map((row) => this.withAliases(row)));
   }
 
-  setPasswordHash(userId: number, passwordHash: string): void {
-    this.db
-      .prepare<[string, number, number]>('UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?')
-      .run(passwordHash, this.clock(), userId);
+  async setPasswordHash(userId: number, passwordHash: string): Promise<void> {
+    await this.storage
+      .q()
+      .updateTable('users')
+      .set({ password_hash: passwordHash, password_changed_at: this.clock() })
+      .where('id', '=', userId)
+      .execute();
   }
 
   /** The number SMS codes go to (E.164, already validated), or none. */
-  setPhone(userId: number, phone: string | undefined): void {
-    this.db.prepare<[string | null, number]>('UPDATE users SET phone = ? WHERE id = ?').run(phone ?? null, userId);
+  async setPhone(userId: number, phone: string | undefined): Promise<void> {
+    await this.storage
+      .q()
+      .updateTable('users')
+      .set({ phone: phone ?? null })
+      .where('id', '=', userId)
+      .execute();
   }
 
   /** The user's own sign-in method; their domain may still switch them to unified login (SignInPolicy). */
-  setSignInMethod(userId: number, method: 'password' | 'oidc'): void {
-    this.db.prepare<[string, number]>('UPDATE users SET sign_in_method = ? WHERE id = ?').run(method, userId);
+  async setSignInMethod(userId: number, method: 'password' | 'oidc'): Promise<void> {
+    await this.storage.q().updateTable('users').set({ sign_in_method: method }).where('id', '=', userId).execute();
   }
 
-  private ownerOf(name: string): string | undefined {
-    return this.db
-      .prepare<[string], { login_id: string }>(
-        `SELECT users.login_id FROM users JOIN user_identifiers ON user_identifiers.user_id = users.id
-         WHERE user_identifiers.identifier = ?`,
-      )
-      .get(identifierKey(name))?.login_id;
+  private async ownerOf(name: string): Promise<string | undefined> {
+    const row = await this.storage
+      .q()
+      .selectFrom('users')
+      .innerJoin('user_identifiers', 'user_identifiers.user_id', 'users.id')
+      .select('users.login_id')
+      .where('user_identifiers.identifier', '=', identifierKey(name))
+      .executeTakeFirst();
+    return row?.login_id;
   }
 
-  private withAliases(row: UserRow): UserRecord {
-    const aliases = this.db
-      .prepare<[number], { display: string }>(
-        "SELECT display FROM user_identifiers WHERE user_id = ? AND kind = 'alias' ORDER BY display",
-      )
-      .all(row.id)
-      .map((alias) => alias.display);
-    return {
-      id: row.id,
-      loginId: row.login_id,
-      email: row.email,
-      displayName: row.display_name,
-      passwordHash: row.password_hash,
-      signInMethod: row.sign_in_method,
-      aliases,
-      phone: row.phone ?? undefined,
-    };
+  private async withAliases(row: Row<'users'>): Promise<UserRecord> {
+    const aliases = await this.storage
+      .q()
+      .selectFrom('user_identifiers')
+      .select('display')
+      .where('user_id', '=', row.id)
+      .where('kind', '=', 'alias')
+      .orderBy('display')
+      .execute();
+    return userRecord(
+      row,
+      aliases.map((alias) => alias.display),
+    );
   }
+}
+
+function userRecord(row: Row<'users'>, aliases: string[]): UserRecord {
+  return {
+    id: row.id,
+    loginId: row.login_id,
+    email: row.email,
+    displayName: row.display_name,
+    passwordHash: row.password_hash,
+    signInMethod: row.sign_in_method,
+    aliases,
+    phone: row.phone ?? undefined,
+  };
+}
+
+/**
+ * Legacy (issue 16 port in progress): users by id on the synchronous SQLite connection, for code of the
+ * other port branch that still reads a user inside a synchronous transaction (server/mfa/second-step.ts).
+ * Removed when that code is on Storage.
+ */
+export interface LegacyUserLookup {
+  findById(id: number): UserRecord | undefined;
+}
+
+export function legacyUserLookup(db: Db): LegacyUserLookup {
+  return { findById: (id) => legacyFindUserById(db, id) };
+}
+
+function legacyFindUserById(db: Db, id: number): UserRecord | undefined {
+  const row = db.prepare<[number], Row<'users'>>('SELECT * FROM users WHERE id = ?').get(id);
+  if (!row) return undefined;
+  const aliases = db
+    .prepare<[number], { display: string }>(
+      "SELECT display FROM user_identifiers WHERE user_id = ? AND kind = 'alias' ORDER BY display",
+    )
+    .all(id)
+    .map((alias) => alias.display);
+  return userRecord(row, aliases);
 }

@@ -75,7 +75,7 @@ if (mode === 'hash') {
   });
   await server.admin.createUser({ loginId: 'ana', email: 'ana@example.com', displayName: 'Ana', password: PASSWORD });
   await server.admin.createUser({ loginId: 'una', email: 'una@example.com', displayName: 'Una', password: PASSWORD });
-  server.admin.setSignInMethod('una', 'oidc');
+  await server.admin.setSignInMethod('una', 'oidc');
   const deepLinks: string[] = [];
   for (let index = 0; index < count.parse(values['deep-links']); index += 1) {
     deepLinks.push((await server.admin.createDeployment('ana')).deepLink);

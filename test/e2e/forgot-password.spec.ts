@@ -29,7 +29,7 @@ test('Forgot your password? → e-mail in the SMTP sink → reset page in the br
   world,
   keyway,
 }) => {
-  world.server.admin.setPasswordResetPolicy({ enabled: true });
+  await world.server.admin.setPasswordResetPolicy({ enabled: true });
   await toPasswordPage(world, page, keyway);
 
   await page.getByRole('button', { name: 'Forgot your password?' }).click();

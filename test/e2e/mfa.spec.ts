@@ -31,7 +31,7 @@ async function deployAndSignIn(
     password: PASSWORD,
     sendWelcomeEmail: false,
   });
-  if (phone) world.server.admin.setPhone(loginId, phone);
+  if (phone) await world.server.admin.setPhone(loginId, phone);
   const { code } = await world.server.admin.createDeployment(loginId);
   const harness = await world.launch();
   await page.goto(harness.url);

@@ -39,7 +39,7 @@ test('Home → One-time password → the VPN front end accepts it once → it ex
     password: PASSWORD,
     sendWelcomeEmail: false,
   });
-  const { apiKey } = world.server.admin.createOtpClient('vpn-gateway');
+  const { apiKey } = await world.server.admin.createOtpClient('vpn-gateway');
   const { code } = await world.server.admin.createDeployment('di');
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   const harness = await world.launch();

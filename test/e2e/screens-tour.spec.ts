@@ -92,7 +92,7 @@ test('deployment journey: Confirm server and License', async ({ page, world, key
 });
 
 test('deployment journey: Password, a wrong one, and Forgot your password', async ({ page, world, keyway }) => {
-  world.server.admin.setPasswordResetPolicy({ enabled: true });
+  await world.server.admin.setPasswordResetPolicy({ enabled: true });
   await atPassword(page, world, keyway);
   await tourStop(page, 'password');
 
@@ -144,7 +144,7 @@ test('Import: a second deployment while a profile exists offers its settings', a
 
 test('unified login: Manual login, the browser sign-in, the device code', async ({ page, world }) => {
   await createUser(world, 'una', 'Una Unified');
-  world.server.admin.setSignInMethod('una', 'oidc');
+  await world.server.admin.setSignInMethod('una', 'oidc');
   const harness = await world.launch();
   await page.goto(harness.url);
   await expect(page.getByRole('heading', { name: 'Welcome to Keyway' })).toBeVisible();
@@ -196,7 +196,7 @@ test('the login-ID page, when IT presets the server', async ({ page, world }) =>
 async function atMfaChoice(page: Page, world: World, keyway: KeywayPage): Promise<void> {
   world.server.admin.setMfaPolicy({ channels: 'totp,email,sms', mode: 'enforced', trustDays: 30 });
   await createUser(world, 'mo', 'Mo Factor');
-  world.server.admin.setPhone('mo', '+447700900123');
+  await world.server.admin.setPhone('mo', '+447700900123');
   const { code } = await world.server.admin.createDeployment('mo');
   const harness = await world.launch();
   await page.goto(harness.url);

@@ -63,7 +63,7 @@ test('SSO: Keyway → browser → "Login with Corp SSO" on the provider page →
 }) => {
   const idp = await corpIdp(world);
   try {
-    world.server.admin.setSignInMethod('sam', 'oidc');
+    await world.server.admin.setSignInMethod('sam', 'oidc');
     const harness = await world.launch();
     await page.goto(harness.url);
     const browser = await startSignIn(page, world, 'sam@corp.example');
@@ -127,7 +127,7 @@ test('SSO: Keyway → browser → "Login with Okta" → an upstream OpenID provi
       displayName: 'Olga Upstream',
       sendWelcomeEmail: false,
     });
-    world.server.admin.setSignInMethod('olga', 'oidc');
+    await world.server.admin.setSignInMethod('olga', 'oidc');
     const harness = await world.launch();
     await page.goto(harness.url);
     const browser = await startSignIn(page, world, 'olga@corp.example');

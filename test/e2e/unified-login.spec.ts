@@ -12,7 +12,7 @@ async function unifiedUser(world: World, loginId = 'una', email = 'una@example.c
     password: PASSWORD,
     sendWelcomeEmail: false,
   });
-  world.server.admin.setSignInMethod(loginId, 'oidc');
+  await world.server.admin.setSignInMethod(loginId, 'oidc');
 }
 
 async function passwordUser(world: World): Promise<void> {

@@ -230,7 +230,7 @@ describe('later starts', () => {
     await restarted.start();
     expect(restarted.getView()).toMatchObject({ screen: 'home', loginId: 'ana' });
 
-    s.admin.revokeSessions('ana');
+    await s.admin.revokeSessions('ana');
     const afterRevoke = client(profileDir).core;
     await afterRevoke.start();
     expect(afterRevoke.getView()).toMatchObject({

@@ -51,7 +51,7 @@ async function serverBehindProxy(): Promise<{ server: RunningServer; proxy: TcpP
     password: PASSWORD,
     sendWelcomeEmail: false,
   });
-  server.admin.setSignInMethod('una', 'oidc');
+  await server.admin.setSignInMethod('una', 'oidc');
   return { server, proxy };
 }
 

@@ -165,7 +165,7 @@ describe('POST /api/v1/sessions/revoke with everywhere', () => {
  * hands the server its live provider refresh token (sessions/revoke `kind: 'oidc'`) before revoking it.
  */
 async function oidcSignedInCore(test: TestServer) {
-  test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
+  await test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
   const secrets = memorySecrets();
   const profileDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-it-forget-oidc-'));
   const core: KeywayCore = new KeywayCore({

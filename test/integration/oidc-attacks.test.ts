@@ -32,7 +32,7 @@ async function server(): Promise<RunningServer> {
     password: PASSWORD,
     sendWelcomeEmail: false,
   });
-  running.admin.setSignInMethod('una', 'oidc');
+  await running.admin.setSignInMethod('una', 'oidc');
   return running;
 }
 

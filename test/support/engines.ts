@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { afterEach, describe } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -64,3 +65,19 @@ function engineUnderTest(engine: Engine): EngineUnderTest {
 }
 
 export const ENGINES: readonly EngineUnderTest[] = [engineUnderTest('sqlite'), engineUnderTest('postgres')];
+
+/**
+ * `describe.each(ENGINES)` with the set-up every store and service test repeats: `open()` gives a new,
+ * empty, migrated database of the engine (a temp data dir, or a new PostgreSQL database), and every
+ * database opened in a test is closed and removed after it. For several instances on one database, use
+ * `engine.fresh()` and `engine.open(location)` directly.
+ */
+export function forEachEngine(
+  name: string,
+  body: (open: () => Promise<Storage>, engine: EngineUnderTest) => void,
+): void {
+  describe.each(ENGINES)(`${name} on $engine`, (engine) => {
+    afterEach(() => engine.cleanUp());
+    body(async () => engine.open(await engine.fresh()), engine);
+  });
+}

@@ -73,9 +73,9 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
   const forms = new FormGuard(cookies, origin);
 
   /** The session behind this browser's cookie, with its cookie value (the CSRF tokens derive from it). */
-  const current = (request: FastifyRequest): { id: string; session: AccountSession } | undefined => {
+  const current = async (request: FastifyRequest): Promise<{ id: string; session: AccountSession } | undefined> => {
     const id = cookies.read(request, SESSION_COOKIE);
-    const session = id === undefined ? undefined : accountSessions.find(id);
+    const session = id === undefined ? undefined : await accountSessions.find(id);
     return id !== undefined && session ? { id, session } : undefined;
   };
 
@@ -121,8 +121,8 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       ]),
     );
 
-  const endSession = (reply: FastifyReply, held: { session: AccountSession } | undefined): void => {
-    if (held) accountSessions.end(held.session.idHash);
+  const endSession = async (reply: FastifyReply, held: { session: AccountSession } | undefined): Promise<void> => {
+    if (held) await accountSessions.end(held.session.idHash);
     cookies.clear(reply, SESSION_COOKIE);
   };
 
@@ -144,14 +144,14 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
     });
 
     scope.get<AccountQuery>(ACCOUNT_PATH, async (request, reply) => {
-      const held = current(request);
+      const held = await current(request);
       if (!held) return signInPage(request, reply, 200, {});
       if (held.session.stage === 'second_factor') {
         return showSecondStep(stepContext(request, reply, held), reply, request.query.mfa === 'choose');
       }
-      const user = deps.users.findById(held.session.userId);
+      const user = await deps.users.findById(held.session.userId);
       if (!user) {
-        endSession(reply, held);
+        await endSession(reply, held);
         return signInPage(request, reply, 200, {});
       }
       try {
@@ -205,15 +205,15 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       }
       // A fresh session id on every sign-in (the cookie is overwritten below): a cookie planted before
       // cannot become a signed-in session.
-      const previous = current(request);
-      if (previous) accountSessions.end(previous.session.idHash);
-      const started = accountSessions.start(user.id, 'second_factor');
-      const held = { id: started.id, session: accountSessions.find(started.id) };
+      const previous = await current(request);
+      if (previous) await accountSessions.end(previous.session.idHash);
+      const started = await accountSessions.start(user.id, 'second_factor');
+      const held = { id: started.id, session: await accountSessions.find(started.id) };
       if (!held.session) throw new Error('The new account session vanished.');
       const challenge = deps.mfa.gate.startForInteraction(user, challengeOf(held.session).interactionUid);
       if (!challenge) {
-        accountSessions.end(held.session.idHash);
-        const signedIn = accountSessions.start(user.id, 'signed_in');
+        await accountSessions.end(held.session.idHash);
+        const signedIn = await accountSessions.start(user.id, 'signed_in');
         cookies.set(reply, SESSION_COOKIE, signedIn.id, ACCOUNT_SESSION_TTL_MS / 1000);
         return reply.redirect(ACCOUNT_PATH, 303);
       }
@@ -227,7 +227,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       reply: FastifyReply,
       handle: (context: StepContext, fields: Record<string, string>) => Promise<FastifyReply>,
     ): Promise<FastifyReply> => {
-      const held = current(request);
+      const held = await current(request);
       const fields = formFields(request.body);
       if (held?.session.stage !== 'second_factor') {
         return signInPage(request, reply, 400, { error: 'This sign-in has expired. Sign in again.' });
@@ -253,17 +253,17 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
     scope.post(`${ACCOUNT_PATH}/mfa/verify`, (request, reply) =>
       secondStepForm(request, reply, async (context, fields) => {
         if (!(await verifyCode(context, reply, fields))) return reply;
-        accountSessions.end(context.session.idHash);
-        const signedIn = accountSessions.start(context.session.userId, 'signed_in');
+        await accountSessions.end(context.session.idHash);
+        const signedIn = await accountSessions.start(context.session.userId, 'signed_in');
         cookies.set(reply, SESSION_COOKIE, signedIn.id, ACCOUNT_SESSION_TTL_MS / 1000);
         return reply.redirect(ACCOUNT_PATH, 303);
       }),
     );
 
-    const signOut = (request: FastifyRequest, reply: FastifyReply, token: unknown): FastifyReply => {
-      const held = current(request);
+    const signOut = async (request: FastifyRequest, reply: FastifyReply, token: unknown): Promise<FastifyReply> => {
+      const held = await current(request);
       if (held && !tokensMatch(csrfTokenOf(held.id, SESSION_PURPOSE), token)) return refused(reply);
-      endSession(reply, held);
+      await endSession(reply, held);
       return reply.redirect(ACCOUNT_PATH, 303);
     };
     scope.post(`${ACCOUNT_PATH}/sign-out`, (request, reply) => {

@@ -18,7 +18,7 @@ export function registerDiscoveryRoutes(
   policy: SignInPolicy,
   identity: ServerIdentity,
   limits: Limits,
-  features: () => ServerFeatures = () => SERVER_FEATURES,
+  features: () => Promise<ServerFeatures> = () => Promise.resolve(SERVER_FEATURES),
 ): void {
   const perSource = createLimiter(app, {
     max: limits.discoveryPerSourcePerMinute,
@@ -31,8 +31,8 @@ export function registerDiscoveryRoutes(
     const body = parseBody(DiscoveryRequest, request.body);
     return sendJson(reply, DiscoveryResponse, {
       server: { name: identity.name, origin: identity.origin },
-      signIn: policy.methodForName(body.loginId),
-      features: features(),
+      signIn: await policy.methodForName(body.loginId),
+      features: await features(),
       license: identity.license,
     });
   });

@@ -25,19 +25,19 @@ export function registerMeMfaRoutes(
   });
   const base = `${API_PREFIX}/me/mfa`;
 
-  app.get(base, (request, reply) =>
-    sendJson(reply, MfaOverview, mfa.account.overview(sessions.userOfBearer(request.headers.authorization))),
+  app.get(base, async (request, reply) =>
+    sendJson(reply, MfaOverview, mfa.account.overview(await sessions.userOfBearer(request.headers.authorization))),
   );
 
   app.post(`${base}/authenticators`, async (request, reply) => {
-    const user = sessions.userOfBearer(request.headers.authorization);
+    const user = await sessions.userOfBearer(request.headers.authorization);
     await perSource(request);
     const body = parseBody(Reauthentication, request.body);
     return sendJson(reply, AuthenticatorEnrollment, await mfa.account.startEnrollment(user, body.password));
   });
 
   app.post(`${base}/authenticators/confirm`, async (request, reply) => {
-    const user = sessions.userOfBearer(request.headers.authorization);
+    const user = await sessions.userOfBearer(request.headers.authorization);
     await perSource(request);
     const body = parseBody(ConfirmAuthenticator, request.body);
     mfa.account.confirmEnrollment(user, body.enrollmentId, body.code, body.name);
@@ -45,7 +45,7 @@ export function registerMeMfaRoutes(
   });
 
   app.post<IdRoute>(`${base}/authenticators/:id/remove`, async (request, reply) => {
-    const user = sessions.userOfBearer(request.headers.authorization);
+    const user = await sessions.userOfBearer(request.headers.authorization);
     await perSource(request);
     const body = parseBody(Reauthentication, request.body);
     await mfa.account.removeAuthenticator(user, request.params.id, body.password);
@@ -53,7 +53,7 @@ export function registerMeMfaRoutes(
   });
 
   app.post<IdRoute>(`${base}/devices/:id/remove`, async (request, reply) => {
-    const user = sessions.userOfBearer(request.headers.authorization);
+    const user = await sessions.userOfBearer(request.headers.authorization);
     mfa.account.removeDevice(user, request.params.id);
     return reply.code(204).send();
   });

@@ -56,13 +56,15 @@ export function registerMfaRoutes(
     const remember = body.rememberDevice;
     // Checked before the code, so a bad key does not spend the code or the challenge.
     if (remember) devicePublicKey(remember.publicKey);
-    const verified = mfa.secondStep.verify(
+    // Issue 16 port in progress: the second step's transaction is still synchronous on this branch, so the
+    // session (on the asynchronous storage) is written just after the spent challenge commits, not with it.
+    const verified = await mfa.secondStep.verify(
       { challengeId: body.challengeId },
       body.channel,
       body.code,
-      ({ user, challenge }): VerifiedSession => {
+      async ({ user, challenge }): Promise<VerifiedSession> => {
         // The session belongs to the installation that typed the password.
-        const tokens = sessions.startSession(user, challenge.installationId);
+        const tokens = await sessions.startSession(user, challenge.installationId);
         if (!remember) return tokens;
         const trustDays = mfa.policy.read().trustDays;
         const name = remember.name.trim() === '' ? 'This device' : remember.name.trim();

@@ -45,12 +45,12 @@ export function registerOtpRoutes(
     what: 'checks for this login ID',
   });
 
-  app.get(`${API_PREFIX}/me/otp`, (request, reply) =>
-    sendJson(reply, OtpOptions, otp.options(sessions.userOfBearer(request.headers.authorization))),
+  app.get(`${API_PREFIX}/me/otp`, async (request, reply) =>
+    sendJson(reply, OtpOptions, otp.options(await sessions.userOfBearer(request.headers.authorization))),
   );
 
   app.post(`${API_PREFIX}/me/otp`, async (request, reply) => {
-    const user = sessions.userOfBearer(request.headers.authorization);
+    const user = await sessions.userOfBearer(request.headers.authorization);
     await issuePerSource(request);
     await issuePerUser(request, `otp-issue:${user.id}`);
     const body = parseBody(OtpIssueRequest, request.body);
@@ -60,7 +60,7 @@ export function registerOtpRoutes(
   app.post(`${API_PREFIX}/otp/verify`, async (request, reply) => {
     // Per source first, so guessing API keys is as slow as anything else; then the key itself.
     await verifyPerClient(request);
-    const client = clients.authenticate(request.headers.authorization);
+    const client = await clients.authenticate(request.headers.authorization);
     if (!client) {
       throw new KeywayError('unauthorized', 'The front-end API key is missing, wrong or revoked.');
     }
@@ -68,6 +68,6 @@ export function registerOtpRoutes(
     const body = parseBody(OtpVerifyRequest, request.body);
     // Unknown names are limited like accounts, so the limit says nothing about who exists.
     await verifyPerLogin(request, `otp-login:${identifierKey(body.loginId)}`);
-    return sendJson(reply, OtpVerdict, otp.verify(body.loginId, body.otp));
+    return sendJson(reply, OtpVerdict, await otp.verify(body.loginId, body.otp));
   });
 }

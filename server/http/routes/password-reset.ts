@@ -44,7 +44,7 @@ export async function registerPasswordResetRoutes(
     const floor = sleep(RESET_REQUEST_FLOOR_MS);
     await perSource(request);
     const body = parseBody(PasswordResetRequest, request.body);
-    const answer = resets.request(body.loginId);
+    const answer = await resets.request(body.loginId);
     await floor;
     return sendJson(reply, PasswordResetRequested, answer, 202);
   });
@@ -57,9 +57,9 @@ export async function registerPasswordResetRoutes(
       what: 'password changes from this address',
     });
 
-    scope.get<TokenQuery>(PASSWORD_RESET_PAGE_PATH, (request, reply) => {
+    scope.get<TokenQuery>(PASSWORD_RESET_PAGE_PATH, async (request, reply) => {
       const token = typeof request.query.token === 'string' ? request.query.token : '';
-      const checked = resets.check(token);
+      const checked = await resets.check(token);
       if (!checked.ok)
         return sendHtml(reply, linkStatus(checked.problem), linkProblemPage(identity.name, checked.problem));
       const csrfToken = forms.tokenFor(request, reply, PURPOSE);
@@ -87,7 +87,7 @@ export async function registerPasswordResetRoutes(
             error,
           }),
         );
-      const checked = resets.check(token);
+      const checked = await resets.check(token);
       if (!checked.ok)
         return sendHtml(reply, linkStatus(checked.problem), linkProblemPage(identity.name, checked.problem));
       try {

@@ -37,9 +37,11 @@ export function registerSessionRoutes(app: FastifyInstance, sessions: SessionSer
   app.post(`${API_PREFIX}/sessions/revoke`, async (request, reply) => {
     await sessionCallsPerSource(request);
     const body = parseBody(RevokeRequest, request.body);
-    sessions.revoke(body.refreshToken, body.everywhere === true, body.kind === 'oidc');
+    await sessions.revoke(body.refreshToken, body.everywhere === true, body.kind === 'oidc');
     return reply.code(204).send();
   });
 
-  app.get(`${API_PREFIX}/me`, (request, reply) => sendJson(reply, Me, sessions.me(request.headers.authorization)));
+  app.get(`${API_PREFIX}/me`, async (request, reply) =>
+    sendJson(reply, Me, await sessions.me(request.headers.authorization)),
+  );
 }

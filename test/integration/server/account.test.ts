@@ -1,10 +1,18 @@
 import { request } from 'node:https';
 import { describe, expect, it } from 'vitest';
 import { DeploymentConfig } from '../../../protocol/api';
+import {
+  ACCOUNT_SESSION_TTL_MS,
+  AccountSessionStore,
+  SECOND_FACTOR_TTL_MS,
+} from '../../../server/account/account-sessions';
+import { UserStore } from '../../../server/users/user-store';
+import { forEachEngine } from '../../support/engines';
 import { selfSignedCertificate } from '../../support/tls';
 import { CookieBrowser, alertText, heading, type WebPage } from './account-browser';
 import { enrolAna, startMfaServer, totpCode } from './mfa-fixture';
 import { ANA, expectProblem, postJson, startServerWithAna, type TestServer } from './server-fixture';
+import { gatheredAtWrites, instancesOn, roundRobin, someUser } from './store-fixture';
 
 const INSTALLATION = 'installation-account-a';
 const OTHER_INSTALLATION = 'installation-account-b';
@@ -162,5 +170,60 @@ describe('the account page (self-deployment)', () => {
     test.advance(1000);
     await test.server.admin.resetPassword(ANA.loginId, { password: 'a completely new passphrase' });
     expect(heading((await again.browser.get('/account')).html)).toBe('Sign in');
+  });
+});
+
+forEachEngine('AccountSessionStore', (open, engine) => {
+  it('finds a live session by its cookie value until it ends, expires, or the password changes', async () => {
+    const storage = await open();
+    let now = 1_000_000;
+    const sessions = new AccountSessionStore(storage, () => now);
+    const users = new UserStore(storage, () => now);
+    const ana = await someUser(storage, 'ana', () => now);
+    const started = await sessions.start(ana, 'second_factor');
+    expect(await sessions.find(started.id)).toEqual({
+      idHash: started.idHash,
+      userId: ana,
+      stage: 'second_factor',
+      expiresAt: now + SECOND_FACTOR_TTL_MS,
+      deploymentHash: undefined,
+    });
+    expect(await sessions.find(started.idHash)).toBeUndefined();
+    await sessions.end(started.idHash);
+    expect(await sessions.find(started.id)).toBeUndefined();
+
+    const signedIn = await sessions.start(ana, 'signed_in');
+    now += ACCOUNT_SESSION_TTL_MS;
+    expect(await sessions.find(signedIn.id)).toBeUndefined();
+
+    const fresh = await sessions.start(ana, 'signed_in');
+    now += 1;
+    await users.setPasswordHash(ana, 'new-hash');
+    expect(await sessions.find(fresh.id)).toBeUndefined();
+    const afterChange = await sessions.start(ana, 'signed_in');
+    expect(await sessions.find(afterChange.id)).toMatchObject({ stage: 'signed_in' });
+    expect(await sessions.endAllOf(ana)).toBe(2);
+  });
+
+  it('of concurrent new links on one page (several instances), each link is handed back as replaced exactly once', async () => {
+    const instances = await instancesOn(engine);
+    const now = 2_000_000;
+    const storeOf = roundRobin(
+      instances.map((storage) => new AccountSessionStore(storage, () => now)) as [
+        AccountSessionStore,
+        ...AccountSessionStore[],
+      ],
+    );
+    const ana = await someUser(instances[0], 'ana');
+    const { idHash } = await storeOf(0).start(ana, 'signed_in');
+    const links = Array.from({ length: 8 }, (_, index) => `link-${index}`);
+    // Every swap has read the page's link before any replaces it (gatheredAtWrites).
+    const replaced = await gatheredAtWrites(instances[0], 'account_sessions', links.length, () =>
+      Promise.all(links.map((link, index) => storeOf(index).swapDeployment(idHash, link))),
+    );
+    // The page shows one link last; every other one was replaced by exactly one swap (so it is expired).
+    const last = (await storeOf(1).swapDeployment(idHash, 'final')) ?? '';
+    expect([...replaced.filter((each) => each !== undefined), last].sort()).toEqual([...links].sort());
+    expect(replaced.filter((each) => each === undefined)).toHaveLength(1);
   });
 });

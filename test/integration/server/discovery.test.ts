@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DiscoveryResponse, KEYWAY_OIDC_CLIENT_ID } from '../../../protocol/api';
 import { DEFAULT_LICENSE } from '../../../server/index';
+import { DomainStore } from '../../../server/discovery/domain-store';
+import { SignInPolicy } from '../../../server/discovery/sign-in-policy';
+import { UserStore } from '../../../server/users/user-store';
+import { forEachEngine } from '../../support/engines';
 import { ANA, expectProblem, postJson, startServerWithAna } from './server-fixture';
+import { gatheredAtWrites, instancesOn, roundRobin } from './store-fixture';
 
 const DISCOVERY = '/api/v1/discovery';
 
@@ -42,7 +47,7 @@ describe('home-realm discovery (POST /api/v1/discovery)', () => {
 
   it('sends a user switched to unified login to the OpenID Provider, by any of their names', async () => {
     const { origin, server } = await startServerWithAna();
-    server.admin.setSignInMethod(ANA.loginId, 'oidc');
+    await server.admin.setSignInMethod(ANA.loginId, 'oidc');
     for (const name of [ANA.loginId, 'Ana@Example.com', ANA.aliases[0]]) {
       expect((await discover(origin, name)).signIn, name).toEqual({
         method: 'oidc',
@@ -56,7 +61,7 @@ describe('home-realm discovery (POST /api/v1/discovery)', () => {
     const api = await postJson(origin, '/api/v1/sessions', { loginId: ANA.loginId, password: ANA.password });
     expectProblem(api, 'invalid_credentials', 401);
 
-    server.admin.setSignInMethod(ANA.email, 'password');
+    await server.admin.setSignInMethod(ANA.email, 'password');
     expect((await discover(origin, ANA.loginId)).signIn).toEqual({ method: 'password' });
   });
 
@@ -69,7 +74,7 @@ describe('home-realm discovery (POST /api/v1/discovery)', () => {
       password: 'a long enough passphrase',
       sendWelcomeEmail: false,
     });
-    server.admin.setDomainSignInMethod('Corp.Example', 'oidc');
+    await server.admin.setDomainSignInMethod('Corp.Example', 'oidc');
     const oidc = { method: 'oidc', issuer: server.issuer, clientId: KEYWAY_OIDC_CLIENT_ID };
     for (const name of ['bob', 'BOB@corp.example', 'nobody@corp.example', 'someone@CORP.EXAMPLE']) {
       expect((await discover(origin, name)).signIn, name).toEqual(oidc);
@@ -79,7 +84,7 @@ describe('home-realm discovery (POST /api/v1/discovery)', () => {
     }
 
     // Ana's UPN alias is in another domain; switching it moves Ana, whichever name she types.
-    server.admin.setDomainSignInMethod('corp.onmicrosoft.com', 'oidc');
+    await server.admin.setDomainSignInMethod('corp.onmicrosoft.com', 'oidc');
     for (const name of [ANA.loginId, ANA.email, ANA.aliases[0], 'stranger@corp.onmicrosoft.com']) {
       expect((await discover(origin, name)).signIn, name).toEqual(oidc);
     }
@@ -94,7 +99,7 @@ describe('home-realm discovery (POST /api/v1/discovery)', () => {
     expect(signIn).toEqual(oidc);
     expect(enrolmentTicket).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    server.admin.setDomainSignInMethod('corp.example', 'password');
+    await server.admin.setDomainSignInMethod('corp.example', 'password');
     expect((await discover(origin, 'nobody@corp.example')).signIn).toEqual({ method: 'password' });
   });
 
@@ -118,5 +123,90 @@ describe('home-realm discovery (POST /api/v1/discovery)', () => {
     const limited = await postJson(origin, DISCOVERY, { loginId: ANA.loginId });
     const problem = expectProblem(limited, 'rate_limited', 429);
     expect(limited.headers.get('retry-after')).toBe(String(problem.retryAfter));
+  });
+});
+
+forEachEngine('sign-in domains and policy', (open, engine) => {
+  const identity = { name: 'Test', origin: 'https://id.example', license: DEFAULT_LICENSE };
+
+  it('decides password or unified login by the user, any of their names’ domains, or the typed domain', async () => {
+    const storage = await open();
+    const users = new UserStore(storage, () => 1_000);
+    const domains = new DomainStore(storage, () => 2_000);
+    const policy = new SignInPolicy(storage, identity);
+    const ana = await users.create({
+      loginId: 'ana',
+      email: 'ana@example.com',
+      displayName: 'Ana',
+      passwordHash: 'x',
+      aliases: ['ana@corp.onmicrosoft.com'],
+    });
+    await users.create({
+      loginId: 'bob',
+      email: 'bob@example.com',
+      displayName: 'Bob',
+      passwordHash: 'x',
+      aliases: [],
+    });
+    expect(await policy.kindForName('ana')).toBe('password');
+    expect(await policy.methodForName('nobody@corp.onmicrosoft.com')).toEqual({ method: 'password' });
+
+    // A domain of one of Ana's names switches her by every name; an unknown name in it too; Bob not.
+    expect(await domains.switchToOidc('corp.onmicrosoft.com')).toBe(true);
+    for (const name of ['ana', 'ANA@example.com', 'nobody@corp.onmicrosoft.com']) {
+      expect(await policy.methodForName(name), name).toEqual({
+        method: 'oidc',
+        issuer: 'https://id.example/oidc',
+        clientId: KEYWAY_OIDC_CLIENT_ID,
+      });
+    }
+    expect(await policy.kindForName('bob')).toBe('password');
+    expect(await policy.kindForName('someone@example.com')).toBe('password');
+
+    // Back to passwords; then the user alone, then a domain routed to an enterprise identity provider.
+    expect(await domains.switchToPassword('corp.onmicrosoft.com')).toBe(true);
+    expect(await policy.kindForUser(ana)).toBe('password');
+    await users.setSignInMethod(ana.id, 'oidc');
+    expect(await policy.kindForName('Ana@Corp.onmicrosoft.com')).toBe('oidc');
+    expect(await policy.kindForName('nobody@corp.onmicrosoft.com')).toBe('password');
+    await storage
+      .q()
+      .insertInto('identity_providers')
+      .values({
+        id: 'idp',
+        display_name: 'IdP',
+        kind: 'saml',
+        config: '{}',
+        sealed_secret: null,
+        jit: 0,
+        password_beside: 0,
+        created_at: 0,
+        updated_at: 0,
+      })
+      .execute();
+    await storage
+      .q()
+      .insertInto('identity_provider_domains')
+      .values({ domain: 'example.com', provider_id: 'idp' })
+      .execute();
+    expect(await policy.kindForName('bob')).toBe('oidc');
+    expect(await policy.kindForName('nobody@example.com')).toBe('oidc');
+  });
+
+  it('of concurrent switches of one domain (several instances), exactly one reports a change', async () => {
+    const instances = await instancesOn(engine);
+    const storeOf = roundRobin(
+      instances.map((storage) => new DomainStore(storage, () => 3_000)) as [DomainStore, ...DomainStore[]],
+    );
+    const switched = await gatheredAtWrites(instances[0], 'sign_in_domains', 6, () =>
+      Promise.all(Array.from({ length: 6 }, (_, index) => storeOf(index).switchToOidc('corp.example'))),
+    );
+    expect(switched.filter(Boolean)).toHaveLength(1);
+    expect(await storeOf(0).list()).toEqual([{ domain: 'corp.example', method: 'oidc', updatedAt: new Date(3_000) }]);
+    const back = await gatheredAtWrites(instances[0], 'sign_in_domains', 6, () =>
+      Promise.all(Array.from({ length: 6 }, (_, index) => storeOf(index).switchToPassword('corp.example'))),
+    );
+    expect(back.filter(Boolean)).toHaveLength(1);
+    expect(await storeOf(1).list()).toEqual([]);
   });
 });

@@ -79,6 +79,6 @@ describe('federation: an upstream address without email_verified is not trusted'
     const w = await world({ sub: 'up-new', email: 'newcomer@example.com', name: 'New Comer' }, true);
     const { done } = await signInThroughUpstream(w);
     expect(await refusal(done)).toMatchObject({ code: 'sso_no_account' });
-    expect(w.test.server.admin.findUser('newcomer@example.com')).toBeUndefined();
+    expect(await w.test.server.admin.findUser('newcomer@example.com')).toBeUndefined();
   });
 });

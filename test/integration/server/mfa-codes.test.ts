@@ -184,7 +184,7 @@ describe('codes by SMS', () => {
     expect(before.channels[1]).toEqual({ channel: 'sms', hint: '', available: false });
     expectProblem(await send(test.origin, before.challengeId, 'sms'), 'mfa_channel_not_allowed', 403);
 
-    expect(test.server.admin.setPhone(ANA.loginId, '+44 7700 900123').phone).toBe(ANA_PHONE);
+    expect((await test.server.admin.setPhone(ANA.loginId, '+44 7700 900123')).phone).toBe(ANA_PHONE);
     const required = await challenged(test.origin);
     expect(required.channels[1]).toEqual({ channel: 'sms', hint: '+44 •••• ••23', available: true });
     const sent = CodeSent.parse((await send(test.origin, required.challengeId, 'sms')).body);
@@ -231,7 +231,7 @@ describe('codes by SMS', () => {
       { mode: 'enforced', channels: 'sms' },
       { sms: { webhookUrl, webhookSecret: secret } },
     );
-    test.server.admin.setPhone(ANA.loginId, ANA_PHONE);
+    await test.server.admin.setPhone(ANA.loginId, ANA_PHONE);
     const required = await challenged(test.origin);
 
     const failed = await send(test.origin, required.challengeId, 'sms');

@@ -31,7 +31,7 @@ function codeAt(secret: string, test: TestServer): string {
 describe('MFA on the provider pages in real Chromium', () => {
   it('enrols with the key from the page, then verifies on the next sign-in, under the page CSP', async () => {
     const test = await startMfaServer({ mode: 'enforced', channels: 'totp,email' });
-    test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
+    await test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
     const config = await keywayClient(test.server.issuer);
     const { redirectUri, received } = await loopbackReceiver();
     const authorizationUrl = async (state: string) =>

@@ -49,7 +49,7 @@ function heading(html: string): string {
 async function unifiedServer(policy: Parameters<typeof startMfaServer>[0] = { mode: 'enforced' }, enrolled = false) {
   const test = await startMfaServer(policy);
   const secret = enrolled ? (await enrolAna(test)).secret : '';
-  test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
+  await test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
   const config = await keywayClient(test.server.issuer);
   return { test, config, secret };
 }
@@ -321,7 +321,7 @@ describe('first enrolment of a unified-login installation, bound to its fresh de
       password: 'another long password 77',
       sendWelcomeEmail: false,
     });
-    test.server.admin.setSignInMethod('bob', 'oidc');
+    await test.server.admin.setSignInMethod('bob', 'oidc');
     const refused = async (ticket: string) => {
       const { landed, html } = await passwordStepWithTicket(test, config, ticket);
       expect(landed.response.status).toBe(403);
@@ -368,7 +368,7 @@ describe('first enrolment of a unified-login installation, bound to its fresh de
     const discovery = await postJson(test.origin, '/api/v1/discovery', { loginId: ANA.email });
     expect(DiscoveryResponse.parse(discovery.body).signIn.method).toBe('oidc');
     expect(JSON.stringify(discovery.body)).not.toContain('enrolmentTicket');
-    test.server.admin.setSignInMethod(ANA.loginId, 'password');
+    await test.server.admin.setSignInMethod(ANA.loginId, 'password');
     expect(await redeemTicket(test, ANA.loginId, 'installation-pat-0001')).toBeUndefined();
   });
 });

@@ -1,14 +1,22 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { IssuedOtp, OtpOptions, OtpVerdict } from '../../../protocol/otp';
 import { runCli } from '../../../server/cli/run-cli';
 import { bearer, enrolAna, postAuthorized, signedInWithPassword, startMfaServer, totpCode } from './mfa-fixture';
+import { SecretBox } from '../../../server/mfa/secret-box';
+import { OtpClientStore } from '../../../server/otp/otp-clients';
+import { ServiceOtpStore } from '../../../server/otp/service-otps';
+import { forEachEngine } from '../../support/engines';
 import { ANA, expectProblem, getJson, startServerWithAna, type JsonResponse, type TestServer } from './server-fixture';
+import { gatheredAtWrites, instancesOn, roundRobin, someUser } from './store-fixture';
 
 const ISSUE = '/api/v1/me/otp';
 const VERIFY = '/api/v1/otp/verify';
 
-function frontEnd(test: TestServer, name = 'vpn-gateway'): string {
-  return test.server.admin.createOtpClient(name).apiKey;
+async function frontEnd(test: TestServer, name = 'vpn-gateway'): Promise<string> {
+  return (await test.server.admin.createOtpClient(name)).apiKey;
 }
 
 async function issue(
@@ -44,7 +52,7 @@ async function verdict(test: TestServer, apiKey: string, loginId: string, otp: s
 describe('one-time passwords for other services', () => {
   it('issues eight digits after the password; a front end accepts it once, then never again', async () => {
     const test = await startServerWithAna();
-    const apiKey = frontEnd(test);
+    const apiKey = await frontEnd(test);
     const { accessToken } = await signedInWithPassword(test.origin);
     const options = OtpOptions.parse((await getJson(test.origin, ISSUE, bearer(accessToken))).body);
     expect(options).toEqual({ authenticator: false, ttlSeconds: 90 });
@@ -87,7 +95,7 @@ describe('one-time passwords for other services', () => {
 
   it('expires, and a newer one replaces the older', async () => {
     const test = await startServerWithAna();
-    const apiKey = frontEnd(test);
+    const apiKey = await frontEnd(test);
     const { accessToken } = await signedInWithPassword(test.origin);
     const older = await issued(test, accessToken);
     const newer = await issued(test, accessToken);
@@ -99,7 +107,7 @@ describe('one-time passwords for other services', () => {
 
   it('answers an unknown user, a wrong, a malformed and a used OTP alike', async () => {
     const test = await startServerWithAna();
-    const apiKey = frontEnd(test);
+    const apiKey = await frontEnd(test);
     const { accessToken } = await signedInWithPassword(test.origin);
     const otp = await issued(test, accessToken);
     const wrong = otp === '12345678' ? '87654321' : '12345678';
@@ -118,7 +126,7 @@ describe('one-time passwords for other services', () => {
 
   it('voids a live OTP after five wrong guesses', async () => {
     const test = await startServerWithAna();
-    const apiKey = frontEnd(test);
+    const apiKey = await frontEnd(test);
     const { accessToken } = await signedInWithPassword(test.origin);
     const otp = await issued(test, accessToken);
     for (let guess = 0; guess < 5; guess++) {
@@ -130,18 +138,20 @@ describe('one-time passwords for other services', () => {
 
   it('refuses a missing, wrong or revoked front-end API key', async () => {
     const test = await startServerWithAna();
-    const apiKey = frontEnd(test);
+    const apiKey = await frontEnd(test);
     const { accessToken } = await signedInWithPassword(test.origin);
     const otp = await issued(test, accessToken);
     expectProblem(await check(test, null, ANA.loginId, otp), 'unauthorized', 401);
     expectProblem(await check(test, `kwotp_${'A'.repeat(43)}`, ANA.loginId, otp), 'unauthorized', 401);
-    test.server.admin.revokeOtpClient('vpn-gateway');
+    await test.server.admin.revokeOtpClient('vpn-gateway');
     expectProblem(await check(test, apiKey, ANA.loginId, otp), 'unauthorized', 401);
 
     // None of those spent the OTP; a live key still can.
-    const other = frontEnd(test, 'radius');
+    const other = await frontEnd(test, 'radius');
     expect((await verdict(test, other, ANA.loginId, otp)).result).toBe('accept');
-    expect(test.server.admin.listOtpClients().map((client) => [client.name, client.revokedAt !== undefined])).toEqual([
+    expect(
+      (await test.server.admin.listOtpClients()).map((client) => [client.name, client.revokedAt !== undefined]),
+    ).toEqual([
       ['radius', false],
       ['vpn-gateway', true],
     ]);
@@ -174,11 +184,98 @@ describe('one-time passwords for other services', () => {
 
   it('limits checks per login ID, known or not, with Retry-After', async () => {
     const test = await startServerWithAna({ limits: { otpVerifyPerLoginPerMinute: 3 } });
-    const apiKey = frontEnd(test);
+    const apiKey = await frontEnd(test);
     for (const loginId of [ANA.loginId, 'nobody']) {
       for (let i = 0; i < 3; i++) expect((await check(test, apiKey, loginId, '00000000')).status).toBe(200);
       const limited = await check(test, apiKey, loginId, '00000000');
       expect(expectProblem(limited, 'rate_limited', 429).retryAfter).toBeGreaterThan(0);
     }
+  });
+});
+
+forEachEngine('OTP stores', (open, engine) => {
+  /** The MFA key file of a temp data dir, removed after the test. */
+  function box(): SecretBox {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-otp-box-'));
+    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+    return SecretBox.inDataDir(dataDir);
+  }
+
+  it('of concurrent checks of one OTP (several instances), exactly one accepts it', async () => {
+    const instances = await instancesOn(engine);
+    const secrets = box();
+    const now = 1_000_000;
+    const storeOf = roundRobin(
+      instances.map((storage) => new ServiceOtpStore(storage, () => now, secrets)) as [
+        ServiceOtpStore,
+        ...ServiceOtpStore[],
+      ],
+    );
+    const ana = await someUser(instances[0], 'ana');
+    const bob = await someUser(instances[0], 'bob');
+    const { otp } = await storeOf(0).issue(ana, 90);
+    expect(await storeOf(1).verify(bob, otp)).toBe(false);
+    expect(await storeOf(1).verify(undefined, otp)).toBe(false);
+    // Every check has read the OTP as live before any spends it (gatheredAtWrites).
+    const verdicts = await gatheredAtWrites(instances[0], 'service_otps', 8, () =>
+      Promise.all(Array.from({ length: 8 }, (_, index) => storeOf(index).verify(ana, otp))),
+    );
+    expect(verdicts.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('a newer OTP voids the older, it expires, and five wrong guesses (even at once) void it', async () => {
+    const instances = await instancesOn(engine);
+    const secrets = box();
+    let now = 2_000_000;
+    const storeOf = roundRobin(
+      instances.map((storage) => new ServiceOtpStore(storage, () => now, secrets)) as [
+        ServiceOtpStore,
+        ...ServiceOtpStore[],
+      ],
+    );
+    const ana = await someUser(instances[0], 'ana');
+    const older = await storeOf(0).issue(ana, 90);
+    const newer = await storeOf(0).issue(ana, 90);
+    expect(await storeOf(0).verify(ana, older.otp === newer.otp ? 'x' : older.otp)).toBe(false);
+    now += 90_000;
+    expect(await storeOf(0).verify(ana, newer.otp)).toBe(false);
+
+    const guessed = await storeOf(0).issue(ana, 90);
+    const wrong = guessed.otp === '00000000' ? '00000001' : '00000000';
+    await gatheredAtWrites(instances[0], 'service_otps', 5, () =>
+      Promise.all(Array.from({ length: 5 }, (_, index) => storeOf(index).verify(ana, wrong))),
+    );
+    expect(await storeOf(1).verify(ana, guessed.otp)).toBe(false);
+  });
+
+  it('of concurrent creations of one front end (several instances), one gets a key; revoking frees the name', async () => {
+    const instances = await instancesOn(engine);
+    let now = 3_000_000;
+    const storeOf = roundRobin(
+      instances.map((storage) => new OtpClientStore(storage, () => now)) as [OtpClientStore, ...OtpClientStore[]],
+    );
+    const outcomes = await gatheredAtWrites(instances[0], 'otp_clients', 6, () =>
+      Promise.allSettled(Array.from({ length: 6 }, (_, index) => storeOf(index).create('vpn'))),
+    );
+    const made = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    expect(made).toHaveLength(1);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ code: 'invalid_input' });
+    }
+    const apiKey = made[0]?.apiKey ?? '';
+    now += 1_000;
+    expect(await storeOf(1).authenticate(`Bearer ${apiKey}`)).toMatchObject({ name: 'vpn', lastUsedAt: undefined });
+    expect((await storeOf(0).list())[0]).toMatchObject({ name: 'vpn', lastUsedAt: now });
+    expect(await storeOf(0).authenticate(`Bearer ${apiKey}x`)).toBeUndefined();
+
+    expect(await storeOf(0).revoke('vpn')).toBe(true);
+    expect(await storeOf(1).revoke('vpn')).toBe(false);
+    expect(await storeOf(0).authenticate(`Bearer ${apiKey}`)).toBeUndefined();
+    const again = await storeOf(1).create('vpn');
+    expect((await storeOf(0).list()).map((client) => [client.name, client.revokedAt === undefined])).toEqual([
+      ['vpn', true],
+      [`vpn~revoked-${made[0]?.client.id ?? 0}`, false],
+    ]);
+    expect(await storeOf(0).authenticate(`Bearer ${again.apiKey}`)).toMatchObject({ name: 'vpn' });
   });
 });

@@ -1,13 +1,24 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { onTestFinished, describe, expect, it } from 'vitest';
 import { DeploymentConfig, DiscoveryResponse, SessionTokens } from '../../../protocol/api';
 import { PasswordResetRequested } from '../../../protocol/password-reset';
 import { runCli } from '../../../server/cli/run-cli';
 import { RESET_REQUEST_FLOOR_MS } from '../../../server/http/routes/password-reset';
+import { DEFAULT_LICENSE } from '../../../server/index';
+import { PasswordResetService } from '../../../server/password-reset/password-reset-service';
+import { ResetLinkStore } from '../../../server/password-reset/reset-links';
+import { PasswordResetPolicyStore } from '../../../server/password-reset/reset-policy';
+import { SessionStore } from '../../../server/sessions/session-store';
+import type { Storage } from '../../../server/storage/storage';
+import { verifyPassword } from '../../../server/users/password-hash';
+import { UserStore } from '../../../server/users/user-store';
+import { forEachEngine } from '../../support/engines';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
 import { CookieBrowser, alertText, heading } from './account-browser';
 import { ANA, expectProblem, getJson, postJson, startServerWithAna, type TestServer } from './server-fixture';
+import { gatheredAtWrites, instancesOn, roundRobin, someUser } from './store-fixture';
 
 const REQUEST = '/api/v1/password-reset';
 const NEW_PASSWORD = 'a brand new passphrase 7';
@@ -21,7 +32,7 @@ async function resetServer(options: { enabled?: boolean; limits?: Record<string,
     smtp: { host: '127.0.0.1', port: sink.port, insecure: true },
     limits: options.limits,
   });
-  if (options.enabled !== false) test.server.admin.setPasswordResetPolicy({ enabled: true });
+  if (options.enabled !== false) await test.server.admin.setPasswordResetPolicy({ enabled: true });
   return { test, sink };
 }
 
@@ -67,7 +78,7 @@ describe('forgot password', () => {
     expect(discovery.features.forgotPassword).toBe(false);
     expectProblem(await requestReset(test.origin, ANA.loginId), 'password_reset_disabled', 403);
 
-    test.server.admin.setPasswordResetPolicy({ enabled: true });
+    await test.server.admin.setPasswordResetPolicy({ enabled: true });
     const after = DiscoveryResponse.parse((await postJson(test.origin, '/api/v1/discovery', { loginId: 'ana' })).body);
     expect(after.features.forgotPassword).toBe(true);
     const { code } = await test.server.admin.createDeployment(ANA.loginId);
@@ -260,3 +271,145 @@ async function waitFor(condition: () => boolean, what = 'the marker e-mail'): Pr
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+forEachEngine('password reset stores and service', (open, engine) => {
+  const identity = { name: 'Test', origin: 'https://id.example', license: DEFAULT_LICENSE };
+  const RULE_ABIDING = 'a brand new passphrase 7';
+
+  /** The reset service of one instance; mail is not sent here (no mail in these tests), only logged. */
+  function serviceOn(storage: Storage, clock: () => number, log: (line: string) => void = () => undefined) {
+    const users = new UserStore(storage, clock);
+    const links = new ResetLinkStore(storage, clock);
+    const policy = new PasswordResetPolicyStore(storage, clock);
+    const service = new PasswordResetService({
+      storage,
+      clock,
+      identity,
+      users,
+      links,
+      policy,
+      mail: () => undefined,
+      log,
+    });
+    return { users, links, policy, service };
+  }
+
+  it('a link works once until it expires; a newer one voids the older; the policy keeps the part not changed', async () => {
+    const storage = await open();
+    let now = 10_000_000;
+    const { links, policy } = serviceOn(storage, () => now);
+    const ana = await someUser(storage, 'ana');
+    expect(await policy.read()).toEqual({ enabled: false, linkTtlMinutes: 30 });
+    expect(await policy.update({ enabled: true })).toEqual({ enabled: true, linkTtlMinutes: 30 });
+    expect(await policy.update({ linkTtlMinutes: 10 })).toEqual({ enabled: true, linkTtlMinutes: 10 });
+    await expect(policy.update({ linkTtlMinutes: 1 })).rejects.toMatchObject({ code: 'invalid_input' });
+    expect(await policy.read()).toEqual({ enabled: true, linkTtlMinutes: 10 });
+
+    const first = await links.issue(ana, 60_000);
+    const second = await links.issue(ana, 60_000);
+    expect(await links.state(first.token)).toEqual({ outcome: 'used' });
+    expect(await links.issuedSince(ana, now)).toBe(2);
+    expect(await links.consume(second.token)).toEqual({ outcome: 'valid', userId: ana, expiresAt: now + 60_000 });
+    expect(await links.consume(second.token)).toEqual({ outcome: 'used' });
+    const third = await links.issue(ana, 60_000);
+    now += 60_000;
+    expect(await links.consume(third.token)).toEqual({ outcome: 'expired' });
+    expect(await links.consume('no-such-token')).toEqual({ outcome: 'unknown' });
+  });
+
+  it('of concurrent uses of one link (several instances), exactly one is valid', async () => {
+    const instances = await instancesOn(engine);
+    const now = 20_000_000;
+    const storeOf = roundRobin(
+      instances.map((storage) => new ResetLinkStore(storage, () => now)) as [ResetLinkStore, ...ResetLinkStore[]],
+    );
+    const ana = await someUser(instances[0], 'ana');
+    const { token } = await storeOf(0).issue(ana, 60_000);
+    // Every use has read the link as valid before any spends it (gatheredAtWrites).
+    const states = await gatheredAtWrites(instances[0], 'password_reset_links', 8, () =>
+      Promise.all(Array.from({ length: 8 }, (_, index) => storeOf(index).consume(token))),
+    );
+    expect(states.filter((state) => state.outcome === 'valid')).toHaveLength(1);
+    expect(states.filter((state) => state.outcome === 'used')).toHaveLength(7);
+  });
+
+  it('of concurrent resets with one link (several instances), one sets the password and ends the sessions', async () => {
+    const instances = await instancesOn(engine);
+    const now = 30_000_000;
+    const services = instances.map((storage) => serviceOn(storage, () => now));
+    const serviceOf = roundRobin(services as [(typeof services)[0], ...typeof services]);
+    const { users, links, policy } = serviceOf(0);
+    const ana = await users.create({
+      loginId: 'ana',
+      email: 'ana@example.com',
+      displayName: 'Ana',
+      passwordHash: 'old-hash',
+      aliases: [],
+    });
+    await policy.update({ enabled: true });
+    await new SessionStore(instances[0], () => now).start(ana.id, 'installation-a');
+    await instances[0]
+      .q()
+      .insertInto('sign_in_failures')
+      .values({ subject: `user:${ana.id}`, failures: 10, locked_until: now + 60_000 })
+      .execute();
+    const { token } = await links.issue(ana.id, 60_000);
+
+    const outcomes = await gatheredAtWrites(instances[0], 'password_reset_links', 3, () =>
+      Promise.all(
+        Array.from({ length: 3 }, (_, index) => serviceOf(index).service.complete(token, `${RULE_ABIDING} ${index}`)),
+      ),
+    );
+    const reset = outcomes.filter((outcome) => outcome.outcome === 'reset');
+    expect(reset).toHaveLength(1);
+    expect(reset[0]).toMatchObject({ revokedSessions: 1 });
+    expect(outcomes.filter((outcome) => outcome.outcome === 'link')).toEqual([
+      { outcome: 'link', problem: 'used' },
+      { outcome: 'link', problem: 'used' },
+    ]);
+    // Exactly the winner's password is set, and the lock-out from someone's guessing has ended.
+    const winner = outcomes.findIndex((outcome) => outcome.outcome === 'reset');
+    const hash = (await users.findById(ana.id))?.passwordHash ?? '';
+    expect(await verifyPassword(hash, `${RULE_ABIDING} ${winner}`)).toBe(true);
+    expect(await instances[0].q().selectFrom('sign_in_failures').selectAll().execute()).toEqual([]);
+  });
+
+  it('a reset that fails half-way changes nothing: the old password stays and the link still works', async () => {
+    const storage = await open();
+    const now = 35_000_000;
+    const { users, links, policy, service } = serviceOn(storage, () => now);
+    const ana = await users.create({
+      loginId: 'ana',
+      email: 'ana@example.com',
+      displayName: 'Ana',
+      passwordHash: 'old-hash',
+      aliases: [],
+    });
+    await policy.update({ enabled: true });
+    const { token } = await links.issue(ana.id, 60_000);
+    // Signing out everywhere fails at its last step (the second steps' table is gone).
+    await sql`ALTER TABLE mfa_challenges RENAME TO mfa_challenges_elsewhere`.execute(storage.q());
+    await expect(service.complete(token, RULE_ABIDING)).rejects.toThrow(/mfa_challenges/);
+    await sql`ALTER TABLE mfa_challenges_elsewhere RENAME TO mfa_challenges`.execute(storage.q());
+    expect((await users.findById(ana.id))?.passwordHash).toBe('old-hash');
+    expect(await links.state(token)).toMatchObject({ outcome: 'valid' });
+    expect(await service.complete(token, RULE_ABIDING)).toMatchObject({ outcome: 'reset' });
+  });
+
+  it('of many concurrent requests for one account (several instances), at most three make a link', async () => {
+    const instances = await instancesOn(engine);
+    const now = 40_000_000;
+    const services = instances.map((storage) => serviceOn(storage, () => now));
+    const serviceOf = roundRobin(services as [(typeof services)[0], ...typeof services]);
+    const ana = await someUser(instances[0], 'ana');
+    await serviceOf(0).policy.update({ enabled: true });
+    // Every request has counted the account's links before any makes one (gatheredAtWrites).
+    const answers = await gatheredAtWrites(instances[0], 'password_reset_links', 9, () =>
+      Promise.all(Array.from({ length: 9 }, (_, index) => serviceOf(index).service.request('ana'))),
+    );
+    expect(new Set(answers.map((answer) => JSON.stringify(answer)))).toEqual(
+      new Set([JSON.stringify({ status: 'requested', linkValidMinutes: 30 })]),
+    );
+    expect(await serviceOf(0).links.issuedSince(ana, 0)).toBe(3);
+  });
+});

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Me, SessionTokens } from '../../../protocol/api';
+import { ACCESS_TOKEN_TTL_SECONDS } from '../../../server/config';
+import { rowIdOf } from '../../../server/oidc/adapter';
+import { SessionStore } from '../../../server/sessions/session-store';
+import { forEachEngine } from '../../support/engines';
 import { ANA, expectProblem, getJson, postJson, startServerWithAna } from './server-fixture';
+import { gatheredAtWrites, instancesOn, roundRobin, someUser } from './store-fixture';
 
 const SIGN_IN = '/api/v1/sessions';
 const REFRESH = '/api/v1/sessions/refresh';
@@ -166,7 +171,79 @@ describe('refresh, revoke and /me', () => {
     expectProblem(await signIn(origin, ANA.loginId, ANA.password), 'invalid_credentials', 401);
 
     const after = SessionTokens.parse((await signIn(origin, ANA.loginId, 'a brand new passphrase')).body);
-    expect(server.admin.revokeSessions(ANA.email).revokedSessions).toBe(1);
+    expect((await server.admin.revokeSessions(ANA.email)).revokedSessions).toBe(1);
     expectProblem(await me(origin, after.accessToken), 'unauthorized', 401);
+  });
+});
+
+forEachEngine('SessionStore', (open, engine) => {
+  it('starts a family whose tokens name its user until revoked; remembers installations and browsers per user', async () => {
+    const storage = await open();
+    let now = 1_000_000;
+    const store = new SessionStore(storage, () => now);
+    const ana = await someUser(storage, 'ana');
+    const bob = await someUser(storage, 'bob');
+    const tokens = await store.start(ana, 'installation-a');
+    const other = await store.start(bob, undefined);
+    expect(await store.userOfAccessToken(tokens.accessToken)).toBe(ana);
+    expect(await store.userOfLiveRefreshToken(tokens.refreshToken)).toBe(ana);
+    expect(await store.userOfAccessToken(tokens.refreshToken)).toBeUndefined();
+    expect(await store.hasSignedInFrom(ana, 'installation-a')).toBe(true);
+    expect(await store.hasSignedInFrom(bob, 'installation-a')).toBe(false);
+
+    const browser = await store.rememberBrowser(ana);
+    expect(await store.knowsBrowser(ana, browser)).toBe(true);
+    expect(await store.knowsBrowser(bob, browser)).toBe(false);
+
+    // An access token dies with its time; a revoked family ends both tokens; other users keep theirs.
+    now += ACCESS_TOKEN_TTL_SECONDS * 1000;
+    expect(await store.userOfAccessToken(tokens.accessToken)).toBeUndefined();
+    await store.revokeByRefreshToken(tokens.refreshToken);
+    expect(await store.userOfLiveRefreshToken(tokens.refreshToken)).toBeUndefined();
+    expect(await store.userOfLiveRefreshToken(other.refreshToken)).toBe(bob);
+    await store.revokeByRefreshToken('unknown-token');
+  });
+
+  it('finds the user of a live provider refresh token only while unconsumed and unexpired', async () => {
+    const storage = await open();
+    const store = new SessionStore(storage, () => 0);
+    const ana = await someUser(storage, 'ana');
+    const row = {
+      model: 'RefreshToken',
+      payload: '{}',
+      grant_id: null,
+      user_code: null,
+      uid: null,
+      expires_at: 2_000,
+      consumed_at: null,
+      account_id: String(ana),
+    };
+    await storage
+      .q()
+      .insertInto('oidc_payloads')
+      .values([
+        { ...row, id: rowIdOf('live-token') },
+        { ...row, id: rowIdOf('used-token'), consumed_at: 500 },
+        { ...row, id: rowIdOf('odd-account'), account_id: 'ana' },
+      ])
+      .execute();
+    expect(await store.userOfLiveProviderRefreshToken('live-token', 1_000)).toBe(ana);
+    expect(await store.userOfLiveProviderRefreshToken('live-token', 2_000)).toBeUndefined();
+    expect(await store.userOfLiveProviderRefreshToken('used-token', 1_000)).toBeUndefined();
+    expect(await store.userOfLiveProviderRefreshToken('odd-account', 1_000)).toBeUndefined();
+  });
+
+  it('of concurrent revocations of all of a user’s sessions (several instances), each session is counted once', async () => {
+    const instances = await instancesOn(engine);
+    const storeOf = roundRobin(
+      instances.map((storage) => new SessionStore(storage, () => 5_000)) as [SessionStore, ...SessionStore[]],
+    );
+    const ana = await someUser(instances[0], 'ana');
+    const started = await Promise.all(Array.from({ length: 5 }, (_, index) => storeOf(index).start(ana, `i-${index}`)));
+    const counts = await gatheredAtWrites(instances[0], 'session_families', 6, () =>
+      Promise.all(Array.from({ length: 6 }, (_, index) => storeOf(index).revokeAllOfUser(ana))),
+    );
+    expect(counts.reduce((sum, count) => sum + count, 0)).toBe(5);
+    for (const tokens of started) expect(await storeOf(0).userOfAccessToken(tokens.accessToken)).toBeUndefined();
   });
 });

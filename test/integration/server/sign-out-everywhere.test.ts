@@ -1,12 +1,17 @@
 import * as client from 'openid-client';
 import { onTestFinished, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { SessionTokens } from '../../../protocol/api';
 import { IssuedOtp, OtpVerdict } from '../../../protocol/otp';
+import { signOutEverywhere } from '../../../server/password-reset/sign-out-everywhere';
+import type { Storage } from '../../../server/storage/storage';
+import { forEachEngine } from '../../support/engines';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
 import { CookieBrowser, heading } from './account-browser';
 import { bearer, postAuthorized } from './mfa-fixture';
 import { authorize, keywayClient, redeem, submitSignIn } from './oidc-fixture';
 import { ANA, expectProblem, getJson, postJson, startServerWithAna, type TestServer } from './server-fixture';
+import { someUser } from './store-fixture';
 
 const NEW_PASSWORD = 'a brand new passphrase 7';
 const REDIRECT = 'http://127.0.0.1:49152/callback';
@@ -31,7 +36,7 @@ async function signedInEverywhere(test: TestServer) {
   );
   expect(heading((await account.get('/account')).html)).toBe('Set up Keyway');
 
-  const apiKey = test.server.admin.createOtpClient('vpn-gateway').apiKey;
+  const apiKey = (await test.server.admin.createOtpClient('vpn-gateway')).apiKey;
   const otpAnswer = await postAuthorized(test.origin, '/api/v1/me/otp', api.accessToken, { password: ANA.password });
   const { otp } = IssuedOtp.parse(otpAnswer.body);
   return { api, config, provider, providerBrowser: started.browser, account, apiKey, otp };
@@ -87,7 +92,7 @@ describe('sign out everywhere (one signOutEverywhere for every path that promise
   it('admin revoke-sessions ends API, provider, /account sessions and the live OTP', async () => {
     const test = await startServerWithAna();
     const signed = await signedInEverywhere(test);
-    expect(test.server.admin.revokeSessions(ANA.loginId).revokedSessions).toBe(1);
+    expect((await test.server.admin.revokeSessions(ANA.loginId)).revokedSessions).toBe(1);
     await expectSignedOutEverywhere(test, signed);
   });
 
@@ -102,7 +107,7 @@ describe('sign out everywhere (one signOutEverywhere for every path that promise
     const sink = await startSmtpSink();
     onTestFinished(() => sink.close());
     const test = await startServerWithAna({ smtp: { host: '127.0.0.1', port: sink.port, insecure: true } });
-    test.server.admin.setPasswordResetPolicy({ enabled: true });
+    await test.server.admin.setPasswordResetPolicy({ enabled: true });
     const signed = await signedInEverywhere(test);
     expect((await postJson(test.origin, '/api/v1/password-reset', { loginId: ANA.loginId })).status).toBe(202);
     const browser = new CookieBrowser(test.origin);
@@ -110,5 +115,123 @@ describe('sign out everywhere (one signOutEverywhere for every path that promise
     const done = await browser.submit(form, '/password-reset', { password: NEW_PASSWORD, confirm: NEW_PASSWORD });
     expect(done.status).toBeLessThan(400);
     await expectSignedOutEverywhere(test, signed);
+  });
+});
+
+forEachEngine('signOutEverywhere', (open) => {
+  /** One of each thing a user can be signed in with, live. */
+  async function everythingOf(storage: Storage, userId: number, now: number): Promise<void> {
+    const q = storage.q();
+    await q
+      .insertInto('session_families')
+      .values({ user_id: userId, installation_id: null, created_at: now, revoked_at: null })
+      .execute();
+    await q
+      .insertInto('oidc_payloads')
+      .values(
+        ['Session', 'Grant', 'RefreshToken'].map((model) => ({
+          model,
+          id: `${model}-${userId}`,
+          payload: '{}',
+          grant_id: null,
+          user_code: null,
+          uid: null,
+          expires_at: now + 60_000,
+          consumed_at: null,
+          account_id: String(userId),
+        })),
+      )
+      .execute();
+    await q
+      .insertInto('account_sessions')
+      .values({
+        id_hash: `account-${userId}`,
+        user_id: userId,
+        stage: 'signed_in',
+        created_at: now,
+        expires_at: now + 60_000,
+      })
+      .execute();
+    await q
+      .insertInto('service_otps')
+      .values({ user_id: userId, otp_mac: 'mac', created_at: now, expires_at: now + 60_000, used_at: null })
+      .execute();
+    await q
+      .insertInto('mfa_challenges')
+      .values({
+        id_hash: `challenge-${userId}`,
+        user_id: userId,
+        installation_id: null,
+        interaction_uid: null,
+        created_at: now,
+        expires_at: now + 60_000,
+        chosen_channel: null,
+        code_hmac: null,
+        code_channel: null,
+        code_sent_at: null,
+        code_expires_at: null,
+        pending_authenticator_id: null,
+        consumed_at: null,
+        proven_at: null,
+      })
+      .execute();
+  }
+
+  /** What of the user is still live, table by table. */
+  async function liveOf(storage: Storage, userId: number) {
+    const q = storage.q();
+    const count = async (rows: Promise<unknown[]>) => (await rows).length;
+    return {
+      families: await count(
+        q
+          .selectFrom('session_families')
+          .select('id')
+          .where('user_id', '=', userId)
+          .where('revoked_at', 'is', null)
+          .execute(),
+      ),
+      provider: await count(
+        q.selectFrom('oidc_payloads').select('id').where('account_id', '=', String(userId)).execute(),
+      ),
+      account: await count(q.selectFrom('account_sessions').select('id_hash').where('user_id', '=', userId).execute()),
+      otps: await count(
+        q.selectFrom('service_otps').select('id').where('user_id', '=', userId).where('used_at', 'is', null).execute(),
+      ),
+      challenges: await count(
+        q
+          .selectFrom('mfa_challenges')
+          .select('id_hash')
+          .where('user_id', '=', userId)
+          .where('consumed_at', 'is', null)
+          .execute(),
+      ),
+    };
+  }
+
+  it('ends every session, provider row, /account session, OTP and second step of the user, and nobody else’s', async () => {
+    const storage = await open();
+    const ana = await someUser(storage, 'ana');
+    const bob = await someUser(storage, 'bob');
+    await everythingOf(storage, ana, 1_000);
+    await everythingOf(storage, bob, 1_000);
+    expect(await signOutEverywhere(storage, ana, 2_000)).toEqual({
+      apiSessions: 1,
+      providerRows: 3,
+      accountSessions: 1,
+      oneTimePasswords: 1,
+    });
+    expect(await liveOf(storage, ana)).toEqual({ families: 0, provider: 0, account: 0, otps: 0, challenges: 0 });
+    expect(await liveOf(storage, bob)).toEqual({ families: 1, provider: 3, account: 1, otps: 1, challenges: 1 });
+  });
+
+  it('is one transaction: when its last step fails, nothing was ended', async () => {
+    const storage = await open();
+    const ana = await someUser(storage, 'ana');
+    await everythingOf(storage, ana, 1_000);
+    // The second steps' table is gone, so the last statement fails after every other one ran.
+    await sql`ALTER TABLE mfa_challenges RENAME TO mfa_challenges_elsewhere`.execute(storage.q());
+    await expect(signOutEverywhere(storage, ana, 2_000)).rejects.toThrow(/mfa_challenges/);
+    await sql`ALTER TABLE mfa_challenges_elsewhere RENAME TO mfa_challenges`.execute(storage.q());
+    expect(await liveOf(storage, ana)).toEqual({ families: 1, provider: 3, account: 1, otps: 1, challenges: 1 });
   });
 });

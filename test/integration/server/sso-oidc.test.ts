@@ -154,7 +154,7 @@ describe('an upstream OpenID provider brokered by the OpenID Provider', () => {
     });
     world.upstream.signInAs = 'okta-0002';
     await expectRefused(await finish(await toCallback(world)), 'sso_no_account', /no Keyway account for you/, 403);
-    expect(world.test.server.admin.findUser('cy@example.com')).toBeUndefined();
+    expect(await world.test.server.admin.findUser('cy@example.com')).toBeUndefined();
 
     world.test.server.admin.identityProviders.addOidc({
       id: 'okta',

@@ -278,7 +278,7 @@ describe('SAML 2.0 sign-in brokered by the OpenID Provider', () => {
     const bo = { nameId: 'bo@example.com', email: 'bo@example.com', displayName: 'Bo Builder' };
     const refused = await postAnswer(world, await toIdp(world), bo);
     await expectRefused(refused, 'sso_no_account', /no Keyway account for you/, 403);
-    expect(world.test.server.admin.findUser('bo@example.com')).toBeUndefined();
+    expect(await world.test.server.admin.findUser('bo@example.com')).toBeUndefined();
 
     await world.test.server.admin.identityProviders.addSaml({
       id: 'corp',
@@ -294,7 +294,7 @@ describe('SAML 2.0 sign-in brokered by the OpenID Provider', () => {
       name: 'Bo Builder',
     });
     // Created for unified login: the password API does not take them, discovery sends them to the browser.
-    expect(world.test.server.admin.findUser('bo@example.com')).toMatchObject({
+    expect(await world.test.server.admin.findUser('bo@example.com')).toMatchObject({
       displayName: 'Bo Builder',
       effectiveSignInMethod: 'oidc',
     });

@@ -37,7 +37,7 @@ describe('storage', () => {
     const second = await startReferenceServer({ dataDir, port: Number(new URL(first.origin).port) });
     try {
       expect(second.origin).toBe(first.origin);
-      expect(second.admin.listUsers().map((user) => user.loginId)).toEqual([ANA.loginId]);
+      expect((await second.admin.listUsers()).map((user) => user.loginId)).toEqual([ANA.loginId]);
       const response = await fetch(`${second.origin}/api/v1/deployments/redeem`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
