@@ -123,12 +123,12 @@ export function createServices(
   const throttle = new SignInThrottle(storage, clock, limits);
 
   const box = SecretBox.inDataDir(wiring.dataDir);
-  const policy = new MfaPolicyStore(db, clock);
-  const authenticators = new AuthenticatorStore(db, clock, box);
-  const challenges = new ChallengeStore(db, clock);
-  const devices = new DeviceStore(db, clock);
-  const enrolment = new FirstEnrolment(db, clock);
-  const lock = new SecondFactorLock(db, clock);
+  const policy = new MfaPolicyStore(storage, clock);
+  const authenticators = new AuthenticatorStore(storage, clock, box);
+  const challenges = new ChallengeStore(storage, clock);
+  const devices = new DeviceStore(storage, clock);
+  const enrolment = new FirstEnrolment(storage, clock);
+  const lock = new SecondFactorLock(storage, clock);
   const notices = mailedNotices({
     mail: wiring.mail ?? (() => undefined),
     serverName: () => identity.name,
@@ -148,7 +148,7 @@ export function createServices(
   );
   const secondStep = new SecondStep({
     clock,
-    transaction,
+    storage,
     identity,
     users,
     policy,
@@ -164,7 +164,7 @@ export function createServices(
   });
   const account = new MfaAccount({
     clock,
-    transaction,
+    storage,
     identity,
     sessions,
     policy,
@@ -189,7 +189,7 @@ export function createServices(
   const otpClients = new OtpClientStore(db, clock);
   const otp = new OtpService({
     clock,
-    transaction,
+    storage,
     sessions,
     users,
     authenticators,

@@ -52,8 +52,8 @@ export async function runAdminCommand(command: AdminCommand, args: readonly stri
       return withAdmin(parseCommandArgs(command, args), io, (admin) => showMfaPolicy(admin, io));
     case 'reset-mfa': {
       const options = parseCommandArgs(command, args);
-      return withAdmin(options, io, (admin) => {
-        const reset = admin.resetMfa(options.user);
+      return withAdmin(options, io, async (admin) => {
+        const reset = await admin.resetMfa(options.user);
         io.out(
           `Removed ${plural(reset.authenticators, 'authenticator')} of ${reset.user.loginId} and ` +
             `forgot ${plural(reset.devices, 'remembered device')}.`,

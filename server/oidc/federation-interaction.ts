@@ -73,7 +73,7 @@ export function registerFederationInteractionRoutes(
     } catch (error) {
       return sendFederationError(deps, reply, error, undefined);
     }
-    if (deps.mfa.gate.startForInteraction(user, details.uid, details.params[KEYWAY_ENROLMENT_PARAM]))
+    if (await deps.mfa.gate.startForInteraction(user, details.uid, details.params[KEYWAY_ENROLMENT_PARAM]))
       return startMfa(deps, reply, details);
     return finishLogin(deps, request, reply, details, String(user.id), []);
   });

@@ -95,7 +95,7 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
         return showSignIn(deps, reply, details, { status: statusOf(error.code), login, error: error.message });
       }
       // The login is finished only once the second step succeeds, in the same interaction.
-      if (deps.mfa.gate.startForInteraction(user, details.uid, details.params[KEYWAY_ENROLMENT_PARAM]))
+      if (await deps.mfa.gate.startForInteraction(user, details.uid, details.params[KEYWAY_ENROLMENT_PARAM]))
         return startMfa(deps, reply, details);
       return finishLogin(deps, request, reply, details, String(user.id), ['pwd']);
     });

@@ -210,7 +210,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       const started = accountSessions.start(user.id, 'second_factor');
       const held = { id: started.id, session: accountSessions.find(started.id) };
       if (!held.session) throw new Error('The new account session vanished.');
-      const challenge = deps.mfa.gate.startForInteraction(user, challengeOf(held.session).interactionUid);
+      const challenge = await deps.mfa.gate.startForInteraction(user, challengeOf(held.session).interactionUid);
       if (!challenge) {
         accountSessions.end(held.session.idHash);
         const signedIn = accountSessions.start(user.id, 'signed_in');

@@ -45,8 +45,8 @@ export function registerOtpRoutes(
     what: 'checks for this login ID',
   });
 
-  app.get(`${API_PREFIX}/me/otp`, (request, reply) =>
-    sendJson(reply, OtpOptions, otp.options(sessions.userOfBearer(request.headers.authorization))),
+  app.get(`${API_PREFIX}/me/otp`, async (request, reply) =>
+    sendJson(reply, OtpOptions, await otp.options(sessions.userOfBearer(request.headers.authorization))),
   );
 
   app.post(`${API_PREFIX}/me/otp`, async (request, reply) => {
