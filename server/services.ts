@@ -208,7 +208,7 @@ export function createServices(
     domains,
     signInPolicy,
     mfa: { policy, gate, secondStep, account, authenticators, devices, enrolment, lock, notices },
-    federation: new Federation(db, clock, box, users, identity),
+    federation: new Federation(storage, clock, box, users, identity),
     features,
     passwordReset,
     passwordResetPolicy,

@@ -86,9 +86,11 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
           throw new KeywayError('invalid_credentials', 'The login ID or password is not correct.');
         }
         // Where the admin offers only enterprise sign-in, a password is refused here, not just hidden.
-        if (!deps.federation.passwordOffered([login])) throw passwordNotOffered();
+        if (!(await deps.federation.passwordOffered([login]))) throw passwordNotOffered();
         user = await deps.sessions.authenticate(login, password, 'oidc', undefined, knownBrowserOf(deps, request));
-        if (!deps.federation.passwordOffered([user.loginId, user.email, ...user.aliases])) throw passwordNotOffered();
+        if (!(await deps.federation.passwordOffered([user.loginId, user.email, ...user.aliases]))) {
+          throw passwordNotOffered();
+        }
       } catch (error) {
         if (!(error instanceof KeywayError)) throw error;
         if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));

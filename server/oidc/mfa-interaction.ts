@@ -105,7 +105,7 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
       return renderError(deps, reply, details, live, view, error);
     }
     const second = ['mfa', channel === 'sms' ? 'sms' : 'otp'];
-    const amr = deps.federation.brokered(details.uid) ? second : ['pwd', ...second];
+    const amr = (await deps.federation.brokered(details.uid)) ? second : ['pwd', ...second];
     return finishLogin(deps, request, reply, details, String(verified.user.id), amr);
   });
 }
@@ -141,7 +141,7 @@ export async function showMfaOnReturn(
     live = await deps.mfa.secondStep.live({ interactionUid: details.uid });
   } catch (error) {
     if (!(error instanceof KeywayError)) throw error;
-    showSignIn(deps, reply, details, { error: error.message });
+    await showSignIn(deps, reply, details, { error: error.message });
     return true;
   }
   const chosen = live.challenge.chosenChannel;
@@ -287,7 +287,7 @@ async function checkedForm(
     return { details, live: await deps.mfa.secondStep.live({ interactionUid: details.uid }), fields };
   } catch (error) {
     if (!(error instanceof KeywayError)) throw error;
-    showSignIn(deps, reply, details, { status: statusOf(error.code), error: error.message });
+    await showSignIn(deps, reply, details, { status: statusOf(error.code), error: error.message });
     return undefined;
   }
 }
