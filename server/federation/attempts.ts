@@ -80,32 +80,26 @@ export class AttemptStore {
 
   /**
    * The attempt an answer came back for, marked as answered: a second answer with the same state is
-   * refused. The mark is a conditional UPDATE (`returned_at IS NULL`) whose row count decides, so of two
-   * answers racing at once, on one instance or two, exactly one takes the attempt on both engines
-   * (PostgreSQL: the second UPDATE waits for the first's row lock, then finds the row answered, or
-   * under SERIALIZABLE fails and its retry reads it answered).
+   * refused. One conditional UPDATE … RETURNING takes it (`returned_at IS NULL`, not expired): of two
+   * answers racing at once, on one instance or several, exactly one gets the row back on both engines
+   * (PostgreSQL: the second UPDATE waits for the first's row lock, then re-checks the condition on the
+   * committed row, https://www.postgresql.org/docs/15/transaction-iso.html#XACT-READ-COMMITTED).
+   * Only a refusal reads the row again, to say why.
    */
-  take(providerId: string, state: string): Promise<Attempt | TakeRefusal> {
+  async take(providerId: string, state: string): Promise<Attempt | TakeRefusal> {
     const stateHash = sha256Hex(state);
-    return this.storage.transaction(async (): Promise<Attempt | TakeRefusal> => {
-      const q = this.storage.q();
-      const row = await q
-        .selectFrom('federation_attempts')
-        .selectAll()
-        .where('state_hash', '=', stateHash)
-        .where('provider_id', '=', providerId)
-        .executeTakeFirst();
-      if (!row) return 'unknown';
-      if (row.returned_at !== null) return 'used';
-      const now = this.clock();
-      if (row.expires_at <= now) return 'expired';
-      const marked = await q
-        .updateTable('federation_attempts')
-        .set({ returned_at: now })
-        .where('state_hash', '=', stateHash)
-        .where('returned_at', 'is', null)
-        .executeTakeFirst();
-      if (marked.numUpdatedRows !== 1n) return 'used';
+    const now = this.clock();
+    const q = this.storage.q();
+    const row = await q
+      .updateTable('federation_attempts')
+      .set({ returned_at: now })
+      .where('state_hash', '=', stateHash)
+      .where('provider_id', '=', providerId)
+      .where('returned_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returningAll()
+      .executeTakeFirst();
+    if (row) {
       return {
         stateHash,
         providerId: row.provider_id,
@@ -115,7 +109,15 @@ export class AttemptStore {
         codeVerifier: row.code_verifier ?? undefined,
         createdAt: row.created_at,
       };
-    });
+    }
+    const refused = await q
+      .selectFrom('federation_attempts')
+      .select('returned_at')
+      .where('state_hash', '=', stateHash)
+      .where('provider_id', '=', providerId)
+      .executeTakeFirst();
+    if (!refused) return 'unknown';
+    return refused.returned_at === null ? 'expired' : 'used';
   }
 
   /** The interaction an answer's state belongs to, without taking it (for the way back after a refusal). */

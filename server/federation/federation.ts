@@ -11,6 +11,7 @@ import { OidcBroker, oidcRedirectUri } from './oidc-broker';
 import type { IdentityProvider } from './provider-config';
 import { ProviderStore } from './provider-store';
 import { SamlBroker, samlEndpoints } from './saml-broker';
+import { SeenAssertions } from './seen-assertions';
 import { loadSpKeys, type SpKeys } from './sp-keys';
 
 /** A verified answer waiting for its browser: the interaction to finish and the ticket that finishes it. */
@@ -48,7 +49,11 @@ export class Federation {
     this.attempts = new AttemptStore(storage, clock);
     this.mapper = new IdentityMapper(storage, clock, users);
     // The RSA key is made on first use: servers without SAML providers never spend the time.
-    this.saml = new SamlBroker(storage, clock, () => (this.spKeys ??= loadSpKeys(storage, box, clock)));
+    this.saml = new SamlBroker(
+      new SeenAssertions(storage, clock),
+      clock,
+      () => (this.spKeys ??= loadSpKeys(storage, box, clock)),
+    );
     this.oidc = new OidcBroker(
       (id) => this.providers.clientSecret(id),
       (id) => this.providers.version(id),

@@ -1,9 +1,9 @@
 import { SAML, SamlStatusError, ValidateInResponseTo, type CacheProvider, type Profile } from '@node-saml/node-saml';
-import type { Storage } from '../storage/storage';
 import { ATTEMPT_TTL_MS, type Attempt, type UpstreamIdentity } from './attempts';
 import { FederationError } from './federation-errors';
 import { emailTrusted } from './identity-mapping';
 import type { IdentityProvider, SamlSettings } from './provider-config';
+import type { SeenAssertions } from './seen-assertions';
 import type { SpKeys } from './sp-keys';
 import { attribute, children, descendants, parseXml, type XmlNode } from './xml-tree';
 
@@ -65,7 +65,7 @@ const SURNAME_ATTRIBUTES = [
  */
 export class SamlBroker {
   constructor(
-    private readonly storage: Storage,
+    private readonly seen: SeenAssertions,
     private readonly clock: () => number,
     private readonly keys: () => Promise<SpKeys>,
   ) {}
@@ -170,19 +170,8 @@ export class SamlBroker {
     const now = this.clock();
     const notOnOrAfter = Date.parse(attribute(children(assertion, 'Conditions')[0], 'NotOnOrAfter') ?? '');
     const expiresAt = Math.max(Number.isFinite(notOnOrAfter) ? notOnOrAfter + CLOCK_SKEW_MS : 0, now + ATTEMPT_TTL_MS);
-    // The primary key (provider_id, assertion_id) decides: of two posts of one assertion at once, on one
-    // instance or several, exactly one INSERT adds the row on both engines (the other waits for the
-    // first's commit on the unique index, then conflicts and adds nothing).
-    const inserted = await this.storage.transaction(async () => {
-      const q = this.storage.q();
-      await q.deleteFrom('saml_seen_assertions').where('expires_at', '<=', now).execute();
-      return q
-        .insertInto('saml_seen_assertions')
-        .values({ provider_id: providerId, assertion_id: id, expires_at: expiresAt })
-        .onConflict((conflict) => conflict.doNothing())
-        .executeTakeFirst();
-    });
-    if (inserted.numInsertedOrUpdatedRows !== 1n) {
+    const inserted = await this.seen.acceptOnce(providerId, id, expiresAt);
+    if (!inserted) {
       throw new FederationError(
         'sso_replayed',
         'This answer from the identity provider has been used before, so it was refused. Start signing in again.',
