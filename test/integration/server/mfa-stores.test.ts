@@ -7,12 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KeywayError } from '../../../protocol/errors';
 import { deviceProofMessage, type DevicePublicKey } from '../../../protocol/mfa';
 import type { ServerIdentity } from '../../../server/identity';
+import { sha256Hex } from '../../../server/security/digest';
 import type { SecurityEvent } from '../../../server/mail/security-notice-email';
 import { AuthenticatorStore } from '../../../server/mfa/authenticators';
 import { ChallengeStore } from '../../../server/mfa/challenges';
 import { DEFAULT_CODE_TIMINGS } from '../../../server/mfa/codes';
 import { DeviceStore } from '../../../server/mfa/devices';
-import { FirstEnrolment } from '../../../server/mfa/enrolment';
+import { FirstEnrolment, FRESH_DEPLOYMENT_MS } from '../../../server/mfa/enrolment';
 import { SecondFactorLock } from '../../../server/mfa/failure-lock';
 import { tellAfterCommit, type SecurityNotices } from '../../../server/mfa/notices';
 import { MfaPolicyStore } from '../../../server/mfa/policy';
@@ -258,6 +259,45 @@ describe.each(ENGINES)('MFA stores on $engine', (engine) => {
       w.at(2).policy.update({ channels: ['totp', 'email'] }),
     ]);
     expect(await w.at(0).policy.read()).toEqual({ channels: ['totp', 'email'], mode: 'enforced', trustDays: 7 });
+  });
+
+  it('attack: a first enrolment only for the fresh redemption’s installation, before its first sign-in, by its ticket', async () => {
+    const w = await world();
+    const storage = w.at(0).storage;
+    const enrolment = (index: number) => new FirstEnrolment(w.at(index).storage, w.clock);
+    const ticket = 'T'.repeat(43);
+    const redeemedAt = w.clock();
+    await storage
+      .q()
+      .insertInto('deployments')
+      .values({
+        user_id: w.user.id,
+        secret_hash: 'deployment-hash',
+        created_at: redeemedAt - 60_000,
+        expires_at: redeemedAt + 60_000,
+        redeemed_at: redeemedAt,
+        redeemed_by: 'installation-1',
+        enrolment_ticket_hash: sha256Hex(ticket),
+      })
+      .execute();
+    w.advance(1000);
+    expect(await enrolment(1).allowedFor(w.user.id, 'installation-1')).toBe(true);
+    expect(await enrolment(1).installationForTicket(w.user.id, ticket)).toBe('installation-1');
+    // Another installation, no installation, another user, a made-up ticket: never.
+    expect(await enrolment(2).allowedFor(w.user.id, 'installation-2')).toBe(false);
+    expect(await enrolment(2).allowedFor(w.user.id, undefined)).toBe(false);
+    expect(await enrolment(2).installationForTicket(w.user.id + 1, ticket)).toBeUndefined();
+    expect(await enrolment(2).installationForTicket(w.user.id, 'U'.repeat(43))).toBeUndefined();
+    // Once that installation has signed in, its deployment no longer enrols.
+    await storage
+      .q()
+      .insertInto('session_families')
+      .values({ user_id: w.user.id, installation_id: 'installation-1', created_at: w.clock(), revoked_at: null })
+      .execute();
+    expect(await enrolment(0).allowedFor(w.user.id, 'installation-1')).toBe(false);
+    // Nor its ticket after the hour.
+    w.advance(FRESH_DEPLOYMENT_MS);
+    expect(await enrolment(1).installationForTicket(w.user.id, ticket)).toBeUndefined();
   });
 
   it('mails a notice only once its transaction commits: a rolled-back change tells nobody', async () => {
