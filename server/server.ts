@@ -21,7 +21,6 @@ import { SecretBox } from './mfa/secret-box';
 import { createOidc } from './oidc/oidc';
 import { createServices } from './services';
 import { databaseLocation, openStorage } from './storage/database';
-import { postgresNotServedYet } from './storage/storage-error';
 import { writeSetting } from './storage/settings';
 
 export interface RunningServer {
@@ -70,11 +69,6 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const storage = await openStorage(databaseLocation(options.dataDir, options.database, {}), {
     migrations: options.migrate === false ? 'refuse' : 'apply',
   });
-  const db = storage.sqlite;
-  if (db === undefined) {
-    await storage.close();
-    throw postgresNotServedYet();
-  }
   const identity: ServerIdentity = {
     name: options.serverName ?? DEFAULT_SERVER_NAME,
     origin: '',

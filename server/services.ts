@@ -33,21 +33,15 @@ import { SessionService } from './sessions/session-service';
 import { SessionStore } from './sessions/session-store';
 import { SignInThrottle } from './sessions/sign-in-throttle';
 import type { Storage } from './storage/storage';
-import { postgresNotServedYet } from './storage/storage-error';
-import { legacyUserLookup, UserStore } from './users/user-store';
+import { UserStore } from './users/user-store';
 import { SERVER_FEATURES } from './users/user-summary';
 
 export interface Services {
   /**
-   * The database every store runs on. Services ported to the asynchronous layer run several writes as
+   * The database every store runs on (SQLite or PostgreSQL). Several writes that belong together run as
    * one transaction with `storage.transaction(async () => …)` (stores' own transactions nest inside).
    */
   storage: Storage;
-  /**
-   * Legacy (issue 16 port in progress): one IMMEDIATE transaction on the SQLite connection for code still
-   * on the synchronous `Db`. Removed once every store is on `storage`.
-   */
-  transaction: <T>(work: () => T) => T;
   users: UserStore;
   sessionStore: SessionStore;
   deployments: DeploymentService;
@@ -108,10 +102,6 @@ export function createServices(
   limits: Limits,
   wiring: MfaWiring,
 ): Services {
-  // The stores not yet on the asynchronous storage layer use its SQLite connection (issue 16).
-  const db = storage.sqlite;
-  if (db === undefined) throw postgresNotServedYet();
-  const transaction = <T>(work: () => T): T => db.transaction(work).immediate();
   const users = new UserStore(storage, clock);
   const sessionStore = new SessionStore(storage, clock);
   const domains = new DomainStore(storage, clock);
@@ -126,12 +116,12 @@ export function createServices(
   const throttle = new SignInThrottle(storage, clock, limits);
 
   const box = SecretBox.inDataDir(wiring.dataDir);
-  const policy = new MfaPolicyStore(db, clock);
-  const authenticators = new AuthenticatorStore(db, clock, box);
-  const challenges = new ChallengeStore(db, clock);
-  const devices = new DeviceStore(db, clock);
-  const enrolment = new FirstEnrolment(db, clock);
-  const lock = new SecondFactorLock(db, clock);
+  const policy = new MfaPolicyStore(storage, clock);
+  const authenticators = new AuthenticatorStore(storage, clock, box);
+  const challenges = new ChallengeStore(storage, clock);
+  const devices = new DeviceStore(storage, clock);
+  const enrolment = new FirstEnrolment(storage, clock);
+  const lock = new SecondFactorLock(storage, clock);
   const notices = mailedNotices({
     mail: wiring.mail ?? (() => undefined),
     serverName: () => identity.name,
@@ -144,9 +134,9 @@ export function createServices(
   );
   const secondStep = new SecondStep({
     clock,
-    transaction,
+    storage,
     identity,
-    users: legacyUserLookup(db),
+    users,
     policy,
     authenticators,
     challenges,
@@ -160,7 +150,7 @@ export function createServices(
   });
   const account = new MfaAccount({
     clock,
-    transaction,
+    storage,
     identity,
     sessions,
     policy,
@@ -184,7 +174,7 @@ export function createServices(
   const otpClients = new OtpClientStore(storage, clock);
   const otp = new OtpService({
     clock,
-    transaction,
+    storage,
     sessions,
     users,
     authenticators,
@@ -195,7 +185,6 @@ export function createServices(
   });
   return {
     storage,
-    transaction,
     users,
     sessionStore,
     deployments,
@@ -203,7 +192,7 @@ export function createServices(
     domains,
     signInPolicy,
     mfa: { policy, gate, secondStep, account, authenticators, devices, enrolment, lock, notices },
-    federation: new Federation(db, clock, box, users, identity),
+    federation: new Federation(storage, clock, box, users, identity),
     features,
     passwordReset,
     passwordResetPolicy,

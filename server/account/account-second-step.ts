@@ -41,9 +41,9 @@ export function challengeOf(session: AccountSession): Extract<ChallengeRef, { in
 
 /** Right after the password: straight to the only way there is, or the choice. */
 export async function startSecondStep(context: StepContext, reply: FastifyReply): Promise<FastifyReply> {
-  const live = liveOrNull(context);
+  const live = await liveOrNull(context);
   if (!live) return signInAgain(context, reply, 'This sign-in has expired. Sign in again.');
-  const ways = webStepWays(context.mfa, live);
+  const ways = await webStepWays(context.mfa, live);
   if (ways.length === 0) return sendHtml(reply, 403, mfaUnavailablePage(context.serverName));
   const only = ways.length === 1 ? ways[0] : undefined;
   return only === undefined ? render(context, reply, live, { kind: 'choose' }, {}) : take(context, reply, live, only);
@@ -57,13 +57,14 @@ export async function showSecondStep(
 ): Promise<FastifyReply> {
   let live: LiveChallenge;
   try {
-    live = context.mfa.secondStep.live(challengeOf(context.session));
+    live = await context.mfa.secondStep.live(challengeOf(context.session));
   } catch (error) {
     if (!(error instanceof KeywayError)) throw error;
     return signInAgain(context, reply, error.message);
   }
   const chosen = live.challenge.chosenChannel;
-  const view: View = !wantsChoice && chosen !== undefined ? webStepView(context.mfa, live, chosen) : { kind: 'choose' };
+  const view: View =
+    !wantsChoice && chosen !== undefined ? await webStepView(context.mfa, live, chosen) : { kind: 'choose' };
   return render(context, reply, live, view, {});
 }
 
@@ -73,10 +74,10 @@ export async function chooseWay(
   reply: FastifyReply,
   field: string | undefined,
 ): Promise<FastifyReply> {
-  const live = liveOrNull(context);
+  const live = await liveOrNull(context);
   if (!live) return signInAgain(context, reply, 'This sign-in has expired. Sign in again.');
   const way = field === 'enroll' ? 'enroll' : MfaChannel.safeParse(field).data;
-  if (way === undefined || !webStepWays(context.mfa, live).includes(way)) {
+  if (way === undefined || !(await webStepWays(context.mfa, live)).includes(way)) {
     return render(context, reply, live, { kind: 'choose' }, { status: 400, error: 'Choose one of these ways.' });
   }
   return take(context, reply, live, way);
@@ -91,20 +92,20 @@ export async function verifyCode(
   reply: FastifyReply,
   fields: Record<string, string>,
 ): Promise<boolean> {
-  const live = liveOrNull(context);
+  const live = await liveOrNull(context);
   if (!live) {
     await signInAgain(context, reply, 'This sign-in has expired. Sign in again.');
     return false;
   }
   const channel = MfaChannel.safeParse(fields.channel).data ?? 'totp';
-  const view = webStepView(context.mfa, live, channel);
+  const view = await webStepView(context.mfa, live, channel);
   const code = (fields.code ?? '').replace(/\s/g, '');
   if (!/^\d{6}$/.test(code)) {
     await render(context, reply, live, view, { status: 400, error: 'Enter the 6-digit code.' });
     return false;
   }
   try {
-    context.mfa.secondStep.verify(challengeOf(context.session), channel, code, () => undefined);
+    await context.mfa.secondStep.verify(challengeOf(context.session), channel, code, () => undefined);
     return true;
   } catch (error) {
     await renderError(context, reply, live, view, error);
@@ -116,7 +117,7 @@ async function take(context: StepContext, reply: FastifyReply, live: LiveChallen
   const ref = challengeOf(context.session);
   if (way === 'enroll') return render(context, reply, live, { kind: 'enroll' }, {});
   if (way === 'totp') {
-    context.mfa.secondStep.choose(ref, 'totp');
+    await context.mfa.secondStep.choose(ref, 'totp');
     return render(context, reply, live, { kind: 'code', channel: 'totp' }, {});
   }
   try {
@@ -163,12 +164,12 @@ async function render(
     cancelUrl: context.cancelUrl,
     error: state.error,
   };
-  const ways = webStepWays(context.mfa, live);
+  const ways = await webStepWays(context.mfa, live);
   const otherWaysUrl = ways.length > 1 ? `${ACCOUNT_PATH}?mfa=choose` : undefined;
   const status = state.status ?? 200;
   const verifyAction = `${ACCOUNT_PATH}/mfa/verify`;
   if (view.kind === 'enroll') {
-    const enrollment = context.mfa.secondStep.enroll(challengeOf(context.session));
+    const enrollment = await context.mfa.secondStep.enroll(challengeOf(context.session));
     return sendHtml(
       reply,
       status,
@@ -181,7 +182,7 @@ async function render(
       }),
     );
   }
-  const options = webStepSituation(context.mfa, live).options;
+  const { options } = await webStepSituation(context.mfa, live);
   if (view.kind === 'choose') {
     return sendHtml(
       reply,
@@ -214,9 +215,9 @@ function signInAgain(context: StepContext, reply: FastifyReply, error: string, s
   );
 }
 
-function liveOrNull(context: StepContext): LiveChallenge | undefined {
+async function liveOrNull(context: StepContext): Promise<LiveChallenge | undefined> {
   try {
-    return context.mfa.secondStep.live(challengeOf(context.session));
+    return await context.mfa.secondStep.live(challengeOf(context.session));
   } catch (error) {
     if (error instanceof KeywayError) return undefined;
     throw error;

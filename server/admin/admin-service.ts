@@ -292,12 +292,12 @@ export class AdminService {
   }
 
   /** The organisation's MFA policy. */
-  mfaPolicy(): MfaPolicy {
+  mfaPolicy(): Promise<MfaPolicy> {
     return this.deps.services.mfa.policy.read();
   }
 
   /** Changes the given parts of the MFA policy and keeps the rest; returns the policy now in force. */
-  setMfaPolicy(change: MfaPolicyChange): MfaPolicy {
+  setMfaPolicy(change: MfaPolicyChange): Promise<MfaPolicy> {
     return this.deps.services.mfa.policy.update({
       ...(change.channels === undefined ? {} : { channels: parseChannels(change.channels) }),
       ...(change.mode === undefined ? {} : { mode: parseMode(change.mode) }),
@@ -313,15 +313,16 @@ export class AdminService {
   async resetMfa(name: string): Promise<{ user: AdminUser; authenticators: number; devices: number }> {
     const record = await this.requireUser(name);
     const user = await this.adminUser(record);
-    const { transaction, mfa } = this.deps.services;
-    const trustDays = mfa.policy.read().trustDays;
-    const reset = transaction(() => {
+    const { storage, mfa } = this.deps.services;
+    const trustDays = (await mfa.policy.read()).trustDays;
+    // One transaction: the three resets happen together or not at all; the notice goes after it commits.
+    const reset = await storage.transaction(async () => {
       // The owner proved who they are to the admin: a second-factor lock from someone's guessing ends too.
-      mfa.lock.clear(record.id);
+      await mfa.lock.clear(record.id);
       return {
         user,
-        authenticators: mfa.authenticators.removeAllOf(record.id),
-        devices: mfa.devices.revokeAllOf(record.id, trustDays),
+        authenticators: await mfa.authenticators.removeAllOf(record.id),
+        devices: await mfa.devices.revokeAllOf(record.id, trustDays),
       };
     });
     if (reset.authenticators > 0) mfa.notices.tell(record, { kind: 'authenticator-removed' });

@@ -13,7 +13,6 @@ import { parseSmtpUrl } from '../mail/smtp-url';
 import { NO_CODE_DELIVERY } from '../mfa/delivery';
 import { createServices } from '../services';
 import { openStorage, type DatabaseLocation } from '../storage/database';
-import { postgresNotServedYet } from '../storage/storage-error';
 import { readSetting } from '../storage/settings';
 import { AdminService } from './admin-service';
 
@@ -40,9 +39,7 @@ export async function openAdminService(options: AdminOptions): Promise<AdminServ
   const storage = await openStorage(options.database ?? { engine: 'sqlite', dataDir: options.dataDir }, {
     migrations: 'refuse',
   });
-  const db = storage.sqlite;
   try {
-    if (db === undefined) throw postgresNotServedYet();
     const stored = await readSetting(storage, 'public_origin');
     const origin = options.publicOrigin !== undefined ? parseServerOrigin(options.publicOrigin) : (stored ?? '');
     const name = (await readSetting(storage, 'server_name')) ?? DEFAULT_SERVER_NAME;

@@ -112,7 +112,7 @@ export async function runIdpCommand(args: readonly string[], io: CliIo): Promise
       }
       case 'add-oidc': {
         const secret = io.env[CLIENT_SECRET_ENV];
-        const summary = providers.addOidc({
+        const summary = await providers.addOidc({
           ...shared,
           issuer: required('issuer'),
           clientId: required('client-id'),
@@ -123,10 +123,10 @@ export async function runIdpCommand(args: readonly string[], io: CliIo): Promise
         return;
       }
       case 'list':
-        printList(providers.list(), io);
+        printList(await providers.list(), io);
         return;
       case 'remove':
-        providers.remove(shared.id);
+        await providers.remove(shared.id);
         io.out(`Removed the identity provider "${shared.id}" with its routed domains and its users' links.`);
         return;
     }

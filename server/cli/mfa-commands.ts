@@ -3,8 +3,12 @@ import { weakChannelNotice, type MfaPolicy } from '../mfa/policy';
 import type { CommandArgs } from './arguments';
 import { UsageError, type CliIo } from './cli-io';
 
-export function setMfaPolicy(admin: AdminService, options: CommandArgs<'set-mfa-policy'>, io: CliIo): void {
-  const policy = admin.setMfaPolicy({
+export async function setMfaPolicy(
+  admin: AdminService,
+  options: CommandArgs<'set-mfa-policy'>,
+  io: CliIo,
+): Promise<void> {
+  const policy = await admin.setMfaPolicy({
     channels: options.channels,
     mode: options.mode,
     trustDays: options['trust-days'],
@@ -12,8 +16,8 @@ export function setMfaPolicy(admin: AdminService, options: CommandArgs<'set-mfa-
   printPolicy(policy, io);
 }
 
-export function showMfaPolicy(admin: AdminService, io: CliIo): void {
-  printPolicy(admin.mfaPolicy(), io);
+export async function showMfaPolicy(admin: AdminService, io: CliIo): Promise<void> {
+  printPolicy(await admin.mfaPolicy(), io);
 }
 
 export async function setPhone(admin: AdminService, options: CommandArgs<'set-phone'>, io: CliIo): Promise<void> {
@@ -24,7 +28,7 @@ export async function setPhone(admin: AdminService, options: CommandArgs<'set-ph
   io.out(
     user.phone === undefined ? `${user.loginId} has no phone number now.` : `Phone of ${user.loginId}: ${user.phone}.`,
   );
-  if (user.phone !== undefined && !admin.mfaPolicy().channels.includes('sms')) {
+  if (user.phone !== undefined && !(await admin.mfaPolicy()).channels.includes('sms')) {
     io.out('SMS codes are not allowed yet; allow them with set-mfa-policy --channels (e.g. totp,sms).');
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { randomToken, sha256Hex } from '../security/digest';
-import type { Db } from '../storage/database';
+import type { Storage } from '../storage/storage';
 
 /** As long as the OpenID Provider's interaction it belongs to (OIDC_TTL.Interaction). */
 export const ATTEMPT_TTL_MS = 10 * 60 * 1000;
@@ -28,18 +28,6 @@ export interface Attempt {
   createdAt: number;
 }
 
-interface AttemptRow {
-  state_hash: string;
-  provider_id: string;
-  interaction_uid: string;
-  request_id: string | null;
-  nonce: string | null;
-  code_verifier: string | null;
-  created_at: number;
-  expires_at: number;
-  returned_at: number | null;
-}
-
 /** Why an answer from an identity provider has no attempt to go with. */
 export type TakeRefusal = 'unknown' | 'used' | 'expired';
 
@@ -52,121 +40,145 @@ export type TakeRefusal = 'unknown' | 'used' | 'expired';
  */
 export class AttemptStore {
   constructor(
-    private readonly db: Db,
+    private readonly storage: Storage,
     private readonly clock: () => number,
   ) {}
 
-  start(input: {
+  async start(input: {
     providerId: string;
     interactionUid: string;
     requestId?: string | undefined;
     nonce?: string | undefined;
     codeVerifier?: string | undefined;
-  }): { state: string } {
+  }): Promise<{ state: string }> {
     const state = randomToken();
     const now = this.clock();
-    this.db.transaction(() => {
+    await this.storage.transaction(async () => {
+      const q = this.storage.q();
       // Finished or abandoned attempts are useless after their expiry; sweeping here needs no timer.
-      this.db.prepare<[number]>('DELETE FROM federation_attempts WHERE expires_at <= ?').run(now);
-      this.db
-        .prepare<[string, string, string, string | null, string | null, string | null, number, number]>(
-          `INSERT INTO federation_attempts
-             (state_hash, provider_id, interaction_uid, request_id, nonce, code_verifier, created_at, expires_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          sha256Hex(state),
-          input.providerId,
-          input.interactionUid,
-          input.requestId ?? null,
-          input.nonce ?? null,
-          input.codeVerifier ?? null,
-          now,
-          now + ATTEMPT_TTL_MS,
-        );
-    })();
+      await q.deleteFrom('federation_attempts').where('expires_at', '<=', now).execute();
+      await q
+        .insertInto('federation_attempts')
+        .values({
+          state_hash: sha256Hex(state),
+          provider_id: input.providerId,
+          interaction_uid: input.interactionUid,
+          request_id: input.requestId ?? null,
+          nonce: input.nonce ?? null,
+          code_verifier: input.codeVerifier ?? null,
+          created_at: now,
+          expires_at: now + ATTEMPT_TTL_MS,
+          returned_at: null,
+          identity: null,
+          ticket_hash: null,
+          finished_at: null,
+        })
+        .execute();
+    });
     return { state };
   }
 
-  /** The attempt an answer came back for, marked as answered: a second answer with the same state is refused. */
-  take(providerId: string, state: string): Attempt | TakeRefusal {
+  /**
+   * The attempt an answer came back for, marked as answered: a second answer with the same state is
+   * refused. One conditional UPDATE … RETURNING takes it (`returned_at IS NULL`, not expired): of two
+   * answers racing at once, on one instance or several, exactly one gets the row back on both engines
+   * (PostgreSQL: the second UPDATE waits for the first's row lock, then re-checks the condition on the
+   * committed row, https://www.postgresql.org/docs/15/transaction-iso.html#XACT-READ-COMMITTED).
+   * Only a refusal reads the row again, to say why.
+   */
+  async take(providerId: string, state: string): Promise<Attempt | TakeRefusal> {
     const stateHash = sha256Hex(state);
-    return this.db
-      .transaction((): Attempt | TakeRefusal => {
-        const row = this.db
-          .prepare<[string, string], AttemptRow>(
-            'SELECT * FROM federation_attempts WHERE state_hash = ? AND provider_id = ?',
-          )
-          .get(stateHash, providerId);
-        if (!row) return 'unknown';
-        if (row.returned_at !== null) return 'used';
-        const now = this.clock();
-        if (row.expires_at <= now) return 'expired';
-        this.db
-          .prepare<[number, string]>('UPDATE federation_attempts SET returned_at = ? WHERE state_hash = ?')
-          .run(now, stateHash);
-        return {
-          stateHash,
-          providerId: row.provider_id,
-          interactionUid: row.interaction_uid,
-          requestId: row.request_id ?? undefined,
-          nonce: row.nonce ?? undefined,
-          codeVerifier: row.code_verifier ?? undefined,
-          createdAt: row.created_at,
-        };
-      })
-      .immediate();
+    const now = this.clock();
+    const q = this.storage.q();
+    const row = await q
+      .updateTable('federation_attempts')
+      .set({ returned_at: now })
+      .where('state_hash', '=', stateHash)
+      .where('provider_id', '=', providerId)
+      .where('returned_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returningAll()
+      .executeTakeFirst();
+    if (row) {
+      return {
+        stateHash,
+        providerId: row.provider_id,
+        interactionUid: row.interaction_uid,
+        requestId: row.request_id ?? undefined,
+        nonce: row.nonce ?? undefined,
+        codeVerifier: row.code_verifier ?? undefined,
+        createdAt: row.created_at,
+      };
+    }
+    const refused = await q
+      .selectFrom('federation_attempts')
+      .select('returned_at')
+      .where('state_hash', '=', stateHash)
+      .where('provider_id', '=', providerId)
+      .executeTakeFirst();
+    if (!refused) return 'unknown';
+    return refused.returned_at === null ? 'expired' : 'used';
   }
 
   /** The interaction an answer's state belongs to, without taking it (for the way back after a refusal). */
-  interactionOf(providerId: string, state: string): string | undefined {
-    return this.db
-      .prepare<[string, string], { interaction_uid: string }>(
-        'SELECT interaction_uid FROM federation_attempts WHERE state_hash = ? AND provider_id = ?',
-      )
-      .get(sha256Hex(state), providerId)?.interaction_uid;
+  async interactionOf(providerId: string, state: string): Promise<string | undefined> {
+    const row = await this.storage
+      .q()
+      .selectFrom('federation_attempts')
+      .select('interaction_uid')
+      .where('state_hash', '=', sha256Hex(state))
+      .where('provider_id', '=', providerId)
+      .executeTakeFirst();
+    return row?.interaction_uid;
   }
 
   /** Keeps the verified identity for its interaction; returns the one-time ticket that redeems it. */
-  succeed(attempt: Attempt, identity: UpstreamIdentity): string {
+  async succeed(attempt: Attempt, identity: UpstreamIdentity): Promise<string> {
     const ticket = randomToken();
-    this.db
-      .prepare<[string, string, string]>(
-        'UPDATE federation_attempts SET identity = ?, ticket_hash = ? WHERE state_hash = ?',
-      )
-      .run(JSON.stringify(identity), sha256Hex(ticket), attempt.stateHash);
+    await this.storage
+      .q()
+      .updateTable('federation_attempts')
+      .set({ identity: JSON.stringify(identity), ticket_hash: sha256Hex(ticket) })
+      .where('state_hash', '=', attempt.stateHash)
+      .execute();
     return ticket;
   }
 
   /** Whether a brokered sign-in finished in this interaction (so its first factor was not a password). */
-  finishedIn(interactionUid: string): boolean {
-    const row = this.db
-      .prepare<[string], { found: number }>(
-        `SELECT EXISTS (SELECT 1 FROM federation_attempts WHERE interaction_uid = ? AND finished_at IS NOT NULL)
-           AS found`,
-      )
-      .get(interactionUid);
-    return row?.found === 1;
+  async finishedIn(interactionUid: string): Promise<boolean> {
+    const row = await this.storage
+      .q()
+      .selectFrom('federation_attempts')
+      .select('state_hash')
+      .where('interaction_uid', '=', interactionUid)
+      .where('finished_at', 'is not', null)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
-  /** Redeems a ticket in its own interaction, once, before it expires. */
-  finish(interactionUid: string, ticket: string): { providerId: string; identity: UpstreamIdentity } | undefined {
-    const ticketHash = sha256Hex(ticket);
-    return this.db
-      .transaction(() => {
-        const row = this.db
-          .prepare<[string, string, number], { provider_id: string; identity: string }>(
-            `SELECT provider_id, identity FROM federation_attempts
-             WHERE ticket_hash = ? AND interaction_uid = ? AND finished_at IS NULL AND expires_at > ?
-               AND identity IS NOT NULL`,
-          )
-          .get(ticketHash, interactionUid, this.clock());
-        if (!row) return undefined;
-        this.db
-          .prepare<[number, string]>('UPDATE federation_attempts SET finished_at = ? WHERE ticket_hash = ?')
-          .run(this.clock(), ticketHash);
-        return { providerId: row.provider_id, identity: UpstreamIdentity.parse(JSON.parse(row.identity)) };
-      })
-      .immediate();
+  /**
+   * Redeems a ticket in its own interaction, once, before it expires. The redemption is a conditional
+   * UPDATE … RETURNING (`finished_at IS NULL`): of two redemptions at once exactly one gets the row back,
+   * on both engines, whatever the transaction around it.
+   */
+  async finish(
+    interactionUid: string,
+    ticket: string,
+  ): Promise<{ providerId: string; identity: UpstreamIdentity } | undefined> {
+    const now = this.clock();
+    const row = await this.storage
+      .q()
+      .updateTable('federation_attempts')
+      .set({ finished_at: now })
+      .where('ticket_hash', '=', sha256Hex(ticket))
+      .where('interaction_uid', '=', interactionUid)
+      .where('finished_at', 'is', null)
+      .where('expires_at', '>', now)
+      .where('identity', 'is not', null)
+      .returning(['provider_id', 'identity'])
+      .executeTakeFirst();
+    if (typeof row?.identity !== 'string') return undefined;
+    return { providerId: row.provider_id, identity: UpstreamIdentity.parse(JSON.parse(row.identity)) };
   }
 }

@@ -2,15 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { domainOf } from '../discovery/domain-name';
 import type { ServerIdentity } from '../identity';
 import type { SecretBox } from '../mfa/secret-box';
-import type { Db } from '../storage/database';
+import type { Storage } from '../storage/storage';
 import type { UserRecord, UserStore } from '../users/user-store';
-import { AttemptStore } from './attempts';
+import { AttemptStore, type Attempt } from './attempts';
 import { FederationError } from './federation-errors';
 import { IdentityMapper } from './identity-mapping';
 import { OidcBroker, oidcRedirectUri } from './oidc-broker';
 import type { IdentityProvider } from './provider-config';
 import { ProviderStore } from './provider-store';
 import { SamlBroker, samlEndpoints } from './saml-broker';
+import { SeenAssertions } from './seen-assertions';
 import { loadSpKeys, type SpKeys } from './sp-keys';
 
 /** A verified answer waiting for its browser: the interaction to finish and the ticket that finishes it. */
@@ -38,17 +39,21 @@ export class Federation {
   private spKeys: Promise<SpKeys> | undefined;
 
   constructor(
-    db: Db,
+    storage: Storage,
     clock: () => number,
     box: SecretBox,
     users: UserStore,
     private readonly identity: ServerIdentity,
   ) {
-    this.providers = new ProviderStore(db, clock, box);
-    this.attempts = new AttemptStore(db, clock);
-    this.mapper = new IdentityMapper(db, clock, users);
+    this.providers = new ProviderStore(storage, clock, box);
+    this.attempts = new AttemptStore(storage, clock);
+    this.mapper = new IdentityMapper(storage, clock, users);
     // The RSA key is made on first use: servers without SAML providers never spend the time.
-    this.saml = new SamlBroker(db, clock, () => (this.spKeys ??= loadSpKeys(db, box, clock)));
+    this.saml = new SamlBroker(
+      new SeenAssertions(storage, clock),
+      clock,
+      () => (this.spKeys ??= loadSpKeys(storage, box, clock)),
+    );
     this.oidc = new OidcBroker(
       (id) => this.providers.clientSecret(id),
       (id) => this.providers.version(id),
@@ -56,7 +61,7 @@ export class Federation {
   }
 
   /** The provider a sign-in name's domain is routed to (home-realm discovery), if any. */
-  routedProvider(name: string | undefined): IdentityProvider | undefined {
+  async routedProvider(name: string | undefined): Promise<IdentityProvider | undefined> {
     const domain = name === undefined ? undefined : domainOf(name);
     return domain === undefined ? undefined : this.providers.forDomain(domain);
   }
@@ -66,10 +71,12 @@ export class Federation {
    * names): a routed domain follows its provider's setting; otherwise the form shows unless every
    * configured provider hides it (an "enterprise sign-in only" server).
    */
-  passwordOffered(names: readonly string[]): boolean {
-    const routed = names.map((name) => this.routedProvider(name)).filter((each) => each !== undefined);
+  async passwordOffered(names: readonly string[]): Promise<boolean> {
+    const routed = (await Promise.all(names.map((name) => this.routedProvider(name)))).filter(
+      (each) => each !== undefined,
+    );
     if (routed.length > 0) return routed.every((provider) => provider.passwordBeside);
-    const all = this.providers.list();
+    const all = await this.providers.list();
     return all.length === 0 || all.some((provider) => provider.passwordBeside);
   }
 
@@ -89,11 +96,11 @@ export class Federation {
     if (provider.kind === 'saml') {
       // An xsd:ID must not start with a digit; 160 random bits name the request.
       const requestId = `_${randomBytes(20).toString('hex')}`;
-      const { state } = this.attempts.start({ providerId: provider.id, interactionUid, requestId });
+      const { state } = await this.attempts.start({ providerId: provider.id, interactionUid, requestId });
       return this.saml.authorizeUrl(origin, provider, requestId, state);
     }
     const prepared = await this.oidc.prepare(origin, provider, loginHint);
-    const { state } = this.attempts.start({
+    const { state } = await this.attempts.start({
       providerId: provider.id,
       interactionUid,
       nonce: prepared.nonce,
@@ -107,14 +114,14 @@ export class Federation {
     providerId: string,
     form: { SAMLResponse?: unknown; RelayState?: unknown },
   ): Promise<BrokeredAnswer> {
-    const provider = this.provider(providerId, 'saml');
+    const provider = await this.provider(providerId, 'saml');
     const relayState = typeof form.RelayState === 'string' ? form.RelayState : '';
     const response = typeof form.SAMLResponse === 'string' ? form.SAMLResponse : '';
     if (response === '') throw new FederationError('saml_malformed', 'The request carries no SAML response.');
-    const attempt = this.take(providerId, relayState);
+    const attempt = await this.take(providerId, relayState);
     try {
       const identity = await this.saml.verify(this.identity.origin, provider, attempt, response);
-      return { interactionUid: attempt.interactionUid, ticket: this.attempts.succeed(attempt, identity) };
+      return { interactionUid: attempt.interactionUid, ticket: await this.attempts.succeed(attempt, identity) };
     } catch (error) {
       throw withInteraction(error, attempt.interactionUid);
     }
@@ -122,12 +129,12 @@ export class Federation {
 
   /** Checks an upstream OIDC callback (the public URL it arrived at). Throws FederationError. */
   async acceptOidc(providerId: string, callbackUrl: URL): Promise<BrokeredAnswer> {
-    const provider = this.provider(providerId, 'oidc');
+    const provider = await this.provider(providerId, 'oidc');
     const state = callbackUrl.searchParams.get('state') ?? '';
-    const attempt = this.take(providerId, state);
+    const attempt = await this.take(providerId, state);
     try {
       const identity = await this.oidc.verify(provider, attempt, state, callbackUrl);
-      return { interactionUid: attempt.interactionUid, ticket: this.attempts.succeed(attempt, identity) };
+      return { interactionUid: attempt.interactionUid, ticket: await this.attempts.succeed(attempt, identity) };
     } catch (error) {
       throw withInteraction(error, attempt.interactionUid);
     }
@@ -135,14 +142,14 @@ export class Federation {
 
   /** In the browser that holds the interaction: redeems the ticket and maps the account to a user. */
   async complete(interactionUid: string, ticket: string): Promise<{ user: UserRecord; provider: IdentityProvider }> {
-    const answer = this.attempts.finish(interactionUid, ticket);
+    const answer = await this.attempts.finish(interactionUid, ticket);
     if (!answer) {
       throw new FederationError(
         'sso_not_requested',
         'This sign-in was finished already, or belongs to another browser. Start signing in again.',
       );
     }
-    const provider = this.provider(answer.providerId);
+    const provider = await this.provider(answer.providerId);
     try {
       return { user: await this.mapper.map(provider, answer.identity), provider };
     } catch (error) {
@@ -151,25 +158,25 @@ export class Federation {
   }
 
   /** Whether the interaction's first factor was a brokered sign-in (for the amr of its MFA step). */
-  brokered(interactionUid: string): boolean {
+  brokered(interactionUid: string): Promise<boolean> {
     return this.attempts.finishedIn(interactionUid);
   }
 
-  private take(providerId: string, state: string): Exclude<ReturnType<AttemptStore['take']>, string> {
-    const attempt = state === '' ? 'unknown' : this.attempts.take(providerId, state);
+  private async take(providerId: string, state: string): Promise<Attempt> {
+    const attempt = state === '' ? 'unknown' : await this.attempts.take(providerId, state);
     if (attempt === 'used') {
       throw withInteraction(
         new FederationError(
           'sso_replayed',
           'This answer from the identity provider has been used before, so it was refused. Start signing in again.',
         ),
-        this.attempts.interactionOf(providerId, state),
+        await this.attempts.interactionOf(providerId, state),
       );
     }
     if (attempt === 'expired') {
       throw withInteraction(
         new FederationError('sso_attempt_expired', 'This sign-in took too long and has expired. Start again.'),
-        this.attempts.interactionOf(providerId, state),
+        await this.attempts.interactionOf(providerId, state),
       );
     }
     if (attempt === 'unknown') {
@@ -181,10 +188,13 @@ export class Federation {
     return attempt;
   }
 
-  private provider(id: string): IdentityProvider;
-  private provider<K extends IdentityProvider['kind']>(id: string, kind: K): Extract<IdentityProvider, { kind: K }>;
-  private provider(id: string, kind?: IdentityProvider['kind']): IdentityProvider {
-    const provider = this.providers.find(id);
+  private provider(id: string): Promise<IdentityProvider>;
+  private provider<K extends IdentityProvider['kind']>(
+    id: string,
+    kind: K,
+  ): Promise<Extract<IdentityProvider, { kind: K }>>;
+  private async provider(id: string, kind?: IdentityProvider['kind']): Promise<IdentityProvider> {
+    const provider = await this.providers.find(id);
     if (!provider || (kind !== undefined && provider.kind !== kind)) {
       throw new FederationError('sso_provider_unknown', `This server has no identity provider "${id}".`);
     }

@@ -2,7 +2,7 @@ import { LoginId } from '../../protocol/api';
 import { KeywayError } from '../../protocol/errors';
 import { domainOf } from '../discovery/domain-name';
 import { randomToken } from '../security/digest';
-import type { Db } from '../storage/database';
+import type { Storage } from '../storage/storage';
 import { hashPassword } from '../users/password-hash';
 import type { UserRecord, UserStore } from '../users/user-store';
 import type { UpstreamIdentity } from './attempts';
@@ -31,7 +31,7 @@ export function emailTrusted(provider: IdentityProvider, email: string, verified
  */
 export class IdentityMapper {
   constructor(
-    private readonly db: Db,
+    private readonly storage: Storage,
     private readonly clock: () => number,
     private readonly users: UserStore,
   ) {}
@@ -58,44 +58,63 @@ export class IdentityMapper {
   }
 
   private async linkedUser(providerId: string, identity: UpstreamIdentity): Promise<UserRecord | undefined> {
-    const row = this.db
-      .prepare<[string, string, string], { user_id: number }>(
-        'SELECT user_id FROM federated_identities WHERE provider_id = ? AND issuer = ? AND subject = ?',
-      )
-      .get(providerId, identity.issuer, identity.subject);
+    const q = this.storage.q();
+    const row = await q
+      .selectFrom('federated_identities')
+      .select('user_id')
+      .where('provider_id', '=', providerId)
+      .where('issuer', '=', identity.issuer)
+      .where('subject', '=', identity.subject)
+      .executeTakeFirst();
     if (!row) return undefined;
-    this.db
-      .prepare<[number, string, string, string]>(
-        'UPDATE federated_identities SET last_used_at = ? WHERE provider_id = ? AND issuer = ? AND subject = ?',
-      )
-      .run(this.clock(), providerId, identity.issuer, identity.subject);
+    await q
+      .updateTable('federated_identities')
+      .set({ last_used_at: this.clock() })
+      .where('provider_id', '=', providerId)
+      .where('issuer', '=', identity.issuer)
+      .where('subject', '=', identity.subject)
+      .execute();
     return this.users.findById(row.user_id);
   }
 
-  private link(provider: IdentityProvider, identity: UpstreamIdentity, user: UserRecord): UserRecord {
-    this.db
-      .transaction(() => {
-        const others = this.db
-          .prepare<[string, number], { issuer: string; subject: string }>(
-            'SELECT issuer, subject FROM federated_identities WHERE provider_id = ? AND user_id = ?',
-          )
-          .all(provider.id, user.id)
-          .filter((other) => other.issuer !== identity.issuer || other.subject !== identity.subject);
-        if (others.length > 0) {
-          throw new FederationError(
-            'sso_link_conflict',
-            `The Keyway account for ${identity.email ?? user.loginId} is already linked to another account at ${provider.displayName}, so it was not signed in. Ask your IT department.`,
-          );
-        }
-        const now = this.clock();
-        this.db
-          .prepare<[string, string, string, number, number, number]>(
-            `INSERT INTO federated_identities (provider_id, issuer, subject, user_id, created_at, last_used_at)
-             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-          )
-          .run(provider.id, identity.issuer, identity.subject, user.id, now, now);
-      })
-      .immediate();
+  /**
+   * Links the upstream account to `user` on its first sign-in, unless the user is linked to another
+   * subject at this provider. The check and the insert are one transaction (SQLite: IMMEDIATE;
+   * PostgreSQL: SERIALIZABLE — the check reads every link of (provider, user), so a concurrent first
+   * sign-in of another subject with the same address conflicts with it and is retried, then refused):
+   * two upstream accounts never both take over one Keyway user.
+   */
+  private async link(provider: IdentityProvider, identity: UpstreamIdentity, user: UserRecord): Promise<UserRecord> {
+    await this.storage.transaction(async () => {
+      const q = this.storage.q();
+      const others = (
+        await q
+          .selectFrom('federated_identities')
+          .select(['issuer', 'subject'])
+          .where('provider_id', '=', provider.id)
+          .where('user_id', '=', user.id)
+          .execute()
+      ).filter((other) => other.issuer !== identity.issuer || other.subject !== identity.subject);
+      if (others.length > 0) {
+        throw new FederationError(
+          'sso_link_conflict',
+          `The Keyway account for ${identity.email ?? user.loginId} is already linked to another account at ${provider.displayName}, so it was not signed in. Ask your IT department.`,
+        );
+      }
+      const now = this.clock();
+      await q
+        .insertInto('federated_identities')
+        .values({
+          provider_id: provider.id,
+          issuer: identity.issuer,
+          subject: identity.subject,
+          user_id: user.id,
+          created_at: now,
+          last_used_at: now,
+        })
+        .onConflict((conflict) => conflict.doNothing())
+        .execute();
+    });
     return user;
   }
 

@@ -33,8 +33,8 @@ export class OidcBroker {
   readonly #configurations = new Map<string, { version: number; config: Promise<client.Configuration> }>();
 
   constructor(
-    private readonly clientSecret: (providerId: string) => string,
-    private readonly version: (providerId: string) => number | undefined,
+    private readonly clientSecret: (providerId: string) => Promise<string>,
+    private readonly version: (providerId: string) => Promise<number | undefined>,
   ) {}
 
   /** Reads the provider's configuration and makes the nonce and PKCE pair of a new attempt. */
@@ -99,8 +99,8 @@ export class OidcBroker {
   }
 
   /** Discovery once per provider version; a changed provider (or a failed discovery) is looked up again. */
-  private configuration(provider: OidcProvider): Promise<client.Configuration> {
-    const version = this.version(provider.id) ?? 0;
+  private async configuration(provider: OidcProvider): Promise<client.Configuration> {
+    const version = (await this.version(provider.id)) ?? 0;
     const cached = this.#configurations.get(provider.id);
     if (cached?.version === version) return cached.config;
     const config = this.discover(provider);
@@ -112,7 +112,7 @@ export class OidcBroker {
   private async discover(provider: OidcProvider): Promise<client.Configuration> {
     const issuer = new URL(provider.oidc.issuer);
     const insecure = issuer.protocol === 'http:' && isLoopbackHost(issuer.hostname);
-    const secret = this.clientSecret(provider.id);
+    const secret = await this.clientSecret(provider.id);
     const authentication =
       provider.oidc.tokenEndpointAuthMethod === 'client_secret_post'
         ? client.ClientSecretPost(secret)

@@ -79,11 +79,11 @@ export class ProviderAdmin {
       'SAML setting',
     );
     const provider: IdentityProvider = { ...common, kind: 'saml', saml };
-    const { created } = this.federation.providers.save(provider, undefined, input.replace === true);
+    const { created } = await this.federation.providers.save(provider, undefined, input.replace === true);
     return { ...this.summary(provider), created };
   }
 
-  addOidc(input: OidcProviderInput): ProviderSummary {
+  async addOidc(input: OidcProviderInput): Promise<ProviderSummary> {
     const common = this.common(input);
     const oidc = parseSetting(
       OidcSettings,
@@ -99,22 +99,22 @@ export class ProviderAdmin {
       throw new KeywayError('invalid_input', 'The client secret must not be empty.');
     }
     const provider: IdentityProvider = { ...common, kind: 'oidc', oidc };
-    const { created } = this.federation.providers.save(provider, secret, input.replace === true);
+    const { created } = await this.federation.providers.save(provider, secret, input.replace === true);
     return { ...this.summary(provider), created };
   }
 
-  list(): ProviderSummary[] {
-    return this.federation.providers.list().map((provider) => this.summary(provider));
+  async list(): Promise<ProviderSummary[]> {
+    return (await this.federation.providers.list()).map((provider) => this.summary(provider));
   }
 
-  find(id: string): ProviderSummary | undefined {
-    const provider = this.federation.providers.find(id);
+  async find(id: string): Promise<ProviderSummary | undefined> {
+    const provider = await this.federation.providers.find(id);
     return provider && this.summary(provider);
   }
 
   /** Removes the provider, its routed domains and its users' links (the users stay). */
-  remove(id: string): void {
-    if (!this.federation.providers.remove(id)) {
+  async remove(id: string): Promise<void> {
+    if (!(await this.federation.providers.remove(id))) {
       throw new KeywayError('not_found', `There is no identity provider "${id}".`);
     }
   }

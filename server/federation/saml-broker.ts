@@ -1,9 +1,9 @@
 import { SAML, SamlStatusError, ValidateInResponseTo, type CacheProvider, type Profile } from '@node-saml/node-saml';
-import type { Db } from '../storage/database';
 import { ATTEMPT_TTL_MS, type Attempt, type UpstreamIdentity } from './attempts';
 import { FederationError } from './federation-errors';
 import { emailTrusted } from './identity-mapping';
 import type { IdentityProvider, SamlSettings } from './provider-config';
+import type { SeenAssertions } from './seen-assertions';
 import type { SpKeys } from './sp-keys';
 import { attribute, children, descendants, parseXml, type XmlNode } from './xml-tree';
 
@@ -65,7 +65,7 @@ const SURNAME_ATTRIBUTES = [
  */
 export class SamlBroker {
   constructor(
-    private readonly db: Db,
+    private readonly seen: SeenAssertions,
     private readonly clock: () => number,
     private readonly keys: () => Promise<SpKeys>,
   ) {}
@@ -144,7 +144,7 @@ export class SamlBroker {
         `The assertion is meant for ${recipients.filter(Boolean).join(', ') || 'no stated recipient'}, not for this server (${acsUrl}), so it was refused.`,
       );
     }
-    this.acceptOnce(provider.id, assertion);
+    await this.acceptOnce(provider.id, assertion);
 
     const nameId = typeof profile.nameID === 'string' ? profile.nameID.trim() : '';
     if (nameId === '') throw new FederationError('saml_malformed', 'The assertion names no subject (NameID).');
@@ -164,22 +164,14 @@ export class SamlBroker {
   }
 
   /** Records the assertion's ID until it would have expired anyway; a second use is a replay. */
-  private acceptOnce(providerId: string, assertion: XmlNode): void {
+  private async acceptOnce(providerId: string, assertion: XmlNode): Promise<void> {
     const id = attribute(assertion, 'ID');
     if (id === undefined || id === '') throw new FederationError('saml_malformed', 'The assertion has no ID.');
     const now = this.clock();
     const notOnOrAfter = Date.parse(attribute(children(assertion, 'Conditions')[0], 'NotOnOrAfter') ?? '');
     const expiresAt = Math.max(Number.isFinite(notOnOrAfter) ? notOnOrAfter + CLOCK_SKEW_MS : 0, now + ATTEMPT_TTL_MS);
-    const inserted = this.db.transaction(() => {
-      this.db.prepare<[number]>('DELETE FROM saml_seen_assertions WHERE expires_at <= ?').run(now);
-      return this.db
-        .prepare<[string, string, number]>(
-          `INSERT INTO saml_seen_assertions (provider_id, assertion_id, expires_at) VALUES (?, ?, ?)
-           ON CONFLICT DO NOTHING`,
-        )
-        .run(providerId, id, expiresAt).changes;
-    })();
-    if (inserted !== 1) {
+    const inserted = await this.seen.acceptOnce(providerId, id, expiresAt);
+    if (!inserted) {
       throw new FederationError(
         'sso_replayed',
         'This answer from the identity provider has been used before, so it was refused. Start signing in again.',

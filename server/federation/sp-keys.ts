@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { createHash, createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import { X509CertificateGenerator } from '@peculiar/x509';
 import type { SecretBox } from '../mfa/secret-box';
-import type { Db } from '../storage/database';
+import type { Storage } from '../storage/storage';
 
 /** The SAML service provider's signing key and the certificate its metadata publishes. */
 export interface SpKeys {
@@ -15,12 +15,6 @@ export interface SpKeys {
 
 /** Long enough never to need a rollover in the reference server's life; IdPs ignore its dates anyway. */
 const CERTIFICATE_YEARS = 10;
-
-interface KeyRow {
-  kid: string;
-  private_key: string;
-  certificate: string;
-}
 
 /** Sealed keys start with SecretBox's format version; a PEM ("-----BEGIN") was stored before sealing. */
 const SEALED = 'v1.';
@@ -34,43 +28,56 @@ function context(kid: string): string {
  * The SP key pair, generated on first use and read back afterwards (like the provider's keys in
  * oidc/keys.ts), so the metadata an admin imported into their IdP stays right across restarts. RSA,
  * not EC: AD FS and older IdPs verify only RSA signatures on SAML messages. A fresh pair is made
- * outside the database (WebCrypto is asynchronous), then stored in one IMMEDIATE transaction that keeps
- * whichever pair was stored first: a server and an admin command on a fresh data dir agree on one.
+ * outside the database (WebCrypto is asynchronous), then stored in one transaction that keeps
+ * whichever pair was stored first (SQLite: IMMEDIATE; PostgreSQL: SERIALIZABLE, so of two instances
+ * storing at once the second is retried, reads the first's pair and keeps it): every server and admin
+ * command on one database agrees on one pair.
  */
-export async function loadSpKeys(db: Db, box: SecretBox, clock: () => number): Promise<SpKeys> {
-  const stored = readKeys(db, box);
+export async function loadSpKeys(storage: Storage, box: SecretBox, clock: () => number): Promise<SpKeys> {
+  const stored = await readKeys(storage, box);
   if (stored) return stored;
   const fresh = await newSpKeys(clock());
-  return db
-    .transaction(() => {
-      const winner = readKeys(db, box);
-      if (winner) return winner;
-      const kid = fingerprint(fresh.certificate);
-      db.prepare<[string, string, string, number]>(
-        'INSERT INTO saml_sp_keys (kid, private_key, certificate, created_at) VALUES (?, ?, ?, ?)',
-      ).run(kid, box.seal(fresh.privateKey, context(kid)), fresh.certificate, clock());
-      return fresh;
-    })
-    .immediate();
+  return storage.transaction(async () => {
+    const winner = await readKeys(storage, box);
+    if (winner) return winner;
+    const kid = fingerprint(fresh.certificate);
+    await storage
+      .q()
+      .insertInto('saml_sp_keys')
+      .values({
+        kid,
+        private_key: box.seal(fresh.privateKey, context(kid)),
+        certificate: fresh.certificate,
+        created_at: clock(),
+      })
+      .execute();
+    return fresh;
+  });
 }
 
 /**
- * The newest pair, its private key opened. Sealed like every other secret in keyway.sqlite (AES-256-GCM
+ * The newest pair, its private key opened. Sealed like every other secret in the database (AES-256-GCM
  * under the data dir's key file): a copy of the database alone cannot sign AuthnRequests as Keyway.
  * A key stored in plaintext by an older server is sealed in place.
  */
-function readKeys(db: Db, box: SecretBox): SpKeys | undefined {
-  const row = db
-    .prepare<[], KeyRow>('SELECT kid, private_key, certificate FROM saml_sp_keys ORDER BY created_at DESC LIMIT 1')
-    .get();
+async function readKeys(storage: Storage, box: SecretBox): Promise<SpKeys | undefined> {
+  const row = await storage
+    .q()
+    .selectFrom('saml_sp_keys')
+    .select(['kid', 'private_key', 'certificate'])
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (!row) return undefined;
   if (row.private_key.startsWith(SEALED)) {
     return { privateKey: box.open(row.private_key, context(row.kid)), certificate: row.certificate };
   }
-  db.prepare<[string, string]>('UPDATE saml_sp_keys SET private_key = ? WHERE kid = ?').run(
-    box.seal(row.private_key, context(row.kid)),
-    row.kid,
-  );
+  await storage
+    .q()
+    .updateTable('saml_sp_keys')
+    .set({ private_key: box.seal(row.private_key, context(row.kid)) })
+    .where('kid', '=', row.kid)
+    .execute();
   return { privateKey: row.private_key, certificate: row.certificate };
 }
 

@@ -4,6 +4,7 @@ import { KeywayStatusError } from '../http/status-error';
 import type { ServerIdentity } from '../identity';
 import { reauthenticate } from '../sessions/reauthenticate';
 import type { SessionService } from '../sessions/session-service';
+import type { Storage } from '../storage/storage';
 import type { UserRecord } from '../users/user-store';
 import type { AuthenticatorStore } from './authenticators';
 import type { DeviceStore } from './devices';
@@ -17,7 +18,8 @@ const PROFILE_ENROLLMENT_TTL_MS = 10 * 60 * 1000;
 
 export interface AccountDeps {
   clock: () => number;
-  transaction: <T>(work: () => T) => T;
+  /** Each check-then-write is one transaction on it; notices are mailed after it commits. */
+  storage: Storage;
   identity: ServerIdentity;
   sessions: SessionService;
   policy: MfaPolicyStore;
@@ -37,13 +39,15 @@ export interface StartedEnrollment {
 export class MfaAccount {
   constructor(private readonly deps: AccountDeps) {}
 
-  overview(user: UserRecord): MfaOverview {
-    const policy = this.deps.policy.read();
+  async overview(user: UserRecord): Promise<MfaOverview> {
+    const policy = await this.deps.policy.read();
     return {
-      authenticators: this.deps.authenticators
-        .confirmedOf(user.id)
-        .map((each) => ({ id: each.id, name: each.name, createdAt: each.createdAt })),
-      trustedDevices: this.deps.devices.trusted(user.id, policy.trustDays).map((device) => ({
+      authenticators: (await this.deps.authenticators.confirmedOf(user.id)).map((each) => ({
+        id: each.id,
+        name: each.name,
+        createdAt: each.createdAt,
+      })),
+      trustedDevices: (await this.deps.devices.trusted(user.id, policy.trustDays)).map((device) => ({
         deviceId: device.id,
         name: device.name,
         lastUsedAt: device.lastUsedAt ?? null,
@@ -56,10 +60,10 @@ export class MfaAccount {
   /** Adds an authenticator (pending until confirmed); asks for the password again first. */
   async startEnrollment(user: UserRecord, password: string): Promise<StartedEnrollment> {
     await reauthenticate(this.deps.sessions, user, password);
-    if (!this.deps.policy.read().channels.includes('totp')) {
+    if (!(await this.deps.policy.read()).channels.includes('totp')) {
       throw new KeywayError('mfa_channel_not_allowed', 'Your organisation does not allow authenticator apps.');
     }
-    const { authenticator, secret } = this.deps.authenticators.createPending(
+    const { authenticator, secret } = await this.deps.authenticators.createPending(
       user.id,
       this.deps.clock() + PROFILE_ENROLLMENT_TTL_MS,
     );
@@ -71,15 +75,17 @@ export class MfaAccount {
   }
 
   /** Confirms an enrolment with a first code from the app, under the name the user chose. */
-  confirmEnrollment(user: UserRecord, enrollmentId: string, code: string, name: string): void {
-    const { authenticators, clock, transaction } = this.deps;
-    const outcome = transaction(() => {
-      const pending = authenticators.findPending(enrollmentId, user.id);
+  async confirmEnrollment(user: UserRecord, enrollmentId: string, code: string, name: string): Promise<void> {
+    const { authenticators, clock, storage } = this.deps;
+    // One transaction: the pending row read, the step spent and the confirmation (SQLite: IMMEDIATE;
+    // PostgreSQL: SERIALIZABLE with retry), so one code confirms one enrolment once.
+    const outcome = await storage.transaction(async () => {
+      const pending = await authenticators.findPending(enrollmentId, user.id);
       if (!pending) return 'gone';
-      const check = checkTotp(authenticators.secretOf(pending), code, clock(), pending.lastStep);
+      const check = checkTotp(await authenticators.secretOf(pending), code, clock(), pending.lastStep);
       if (check.outcome !== 'accepted') return check.outcome;
-      if (!authenticators.acceptStep(pending.id, check.step)) return 'used';
-      authenticators.confirm(pending.id, name.trim() === '' ? pending.name : name.trim());
+      if (!(await authenticators.acceptStep(pending.id, check.step))) return 'used';
+      await authenticators.confirm(pending.id, name.trim() === '' ? pending.name : name.trim());
       return 'confirmed';
     });
     if (outcome === 'gone') {
@@ -99,14 +105,16 @@ export class MfaAccount {
    */
   async removeAuthenticator(user: UserRecord, id: string, password: string): Promise<void> {
     await reauthenticate(this.deps.sessions, user, password);
-    const { authenticators, policy: policies, gate, transaction } = this.deps;
-    transaction(() => {
-      const confirmed = authenticators.confirmedOf(user.id);
+    const { authenticators, policy: policies, gate, storage } = this.deps;
+    // One transaction: "not the last one" is re-checked where the row is deleted, so two removals at
+    // once cannot both pass it (SQLite: IMMEDIATE; PostgreSQL: SERIALIZABLE, the second is retried).
+    await storage.transaction(async () => {
+      const confirmed = await authenticators.confirmedOf(user.id);
       if (!confirmed.some((each) => each.id === id)) {
         throw new KeywayError('not_found', 'This account has no such authenticator.');
       }
-      const policy = policies.read();
-      const factors = { ...gate.factorsOf(user), hasAuthenticator: confirmed.length > 1 };
+      const policy = await policies.read();
+      const factors = { ...(await gate.factorsOf(user)), hasAuthenticator: confirmed.length > 1 };
       const enforcedTotp = policy.mode === 'enforced' && policy.channels.includes('totp');
       const otherWay = policy.channels.some((channel) => channel !== 'totp' && channelAvailable(channel, factors));
       if (enforcedTotp && confirmed.length === 1 && !otherWay) {
@@ -117,14 +125,14 @@ export class MfaAccount {
           409,
         );
       }
-      authenticators.remove(id, user.id);
+      await authenticators.remove(id, user.id);
     });
     this.deps.notices.tell(user, { kind: 'authenticator-removed' });
   }
 
   /** Ends the trust in a remembered device (the device forgetting itself, or the user revoking it). */
-  removeDevice(user: UserRecord, deviceId: string): void {
-    if (!this.deps.devices.revoke(deviceId, user.id)) {
+  async removeDevice(user: UserRecord, deviceId: string): Promise<void> {
+    if (!(await this.deps.devices.revoke(deviceId, user.id))) {
       throw new KeywayError('not_found', 'This account has no such device.');
     }
   }

@@ -1,5 +1,7 @@
+import type { Selectable } from 'kysely';
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../storage/database';
+import type { MfaAuthenticatorsTable } from '../storage/schema';
+import type { Storage } from '../storage/storage';
 import type { SecretBox } from './secret-box';
 import { newTotpSecret } from './totp';
 
@@ -15,129 +17,152 @@ export interface Authenticator {
   lastStep: number | undefined;
 }
 
-interface Row {
-  id: string;
-  user_id: number;
-  name: string;
-  sealed_secret: string;
-  created_at: number;
-  confirmed_at: number | null;
-  pending_until: number | null;
-  last_step: number | null;
-}
+type Row = Selectable<MfaAuthenticatorsTable>;
 
 export const DEFAULT_AUTHENTICATOR_NAME = 'Authenticator app';
 
 /** TOTP authenticators; their secrets are sealed with the SecretBox, bound to the authenticator's id. */
 export class AuthenticatorStore {
   constructor(
-    private readonly db: Db,
+    private readonly storage: Storage,
     private readonly clock: () => number,
     private readonly box: SecretBox,
   ) {}
 
   /** A new authenticator that counts only once a code confirms it, before `pendingUntil`. */
-  createPending(userId: number, pendingUntil: number): { authenticator: Authenticator; secret: string } {
+  async createPending(userId: number, pendingUntil: number): Promise<{ authenticator: Authenticator; secret: string }> {
     const id = randomBytes(16).toString('base64url');
     const secret = newTotpSecret();
     const sealed = this.box.seal(secret, sealContext(userId, id));
     const now = this.clock();
-    this.db.transaction(() => {
+    await this.storage.transaction(async () => {
+      const q = this.storage.q();
       // Enrolments nobody finished are useless; drop them rather than keep their secrets around.
-      this.db
-        .prepare<[number]>('DELETE FROM mfa_authenticators WHERE confirmed_at IS NULL AND pending_until < ?')
-        .run(now);
-      this.db
-        .prepare<[string, number, string, string, number, number]>(
-          `INSERT INTO mfa_authenticators (id, user_id, name, sealed_secret, created_at, pending_until)
-           VALUES (?, ?, ?, ?, ?, ?)`,
-        )
-        .run(id, userId, DEFAULT_AUTHENTICATOR_NAME, sealed, now, pendingUntil);
-    })();
-    const authenticator = this.find(id);
+      await q
+        .deleteFrom('mfa_authenticators')
+        .where('confirmed_at', 'is', null)
+        .where('pending_until', '<', now)
+        .execute();
+      await q
+        .insertInto('mfa_authenticators')
+        .values({
+          id,
+          user_id: userId,
+          name: DEFAULT_AUTHENTICATOR_NAME,
+          sealed_secret: sealed,
+          created_at: now,
+          confirmed_at: null,
+          pending_until: pendingUntil,
+          last_step: null,
+        })
+        .execute();
+    });
+    const authenticator = await this.find(id);
     if (!authenticator) throw new Error('The new authenticator vanished.');
     return { authenticator, secret };
   }
 
-  find(id: string): Authenticator | undefined {
-    const row = this.db.prepare<[string], Row>('SELECT * FROM mfa_authenticators WHERE id = ?').get(id);
+  async find(id: string): Promise<Authenticator | undefined> {
+    const row = await this.storage
+      .q()
+      .selectFrom('mfa_authenticators')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row && fromRow(row);
   }
 
   /** A pending authenticator of this user that may still be confirmed. */
-  findPending(id: string, userId: number): Authenticator | undefined {
-    const found = this.find(id);
+  async findPending(id: string, userId: number): Promise<Authenticator | undefined> {
+    const found = await this.find(id);
     const now = this.clock();
     return found?.userId === userId && found.confirmedAt === undefined && (found.pendingUntil ?? 0) > now
       ? found
       : undefined;
   }
 
-  confirmedOf(userId: number): Authenticator[] {
-    return this.db
-      .prepare<[number], Row>(
-        'SELECT * FROM mfa_authenticators WHERE user_id = ? AND confirmed_at IS NOT NULL ORDER BY created_at, id',
-      )
-      .all(userId)
-      .map(fromRow);
+  async confirmedOf(userId: number): Promise<Authenticator[]> {
+    const rows = await this.storage
+      .q()
+      .selectFrom('mfa_authenticators')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('confirmed_at', 'is not', null)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(fromRow);
   }
 
-  hasConfirmed(userId: number): boolean {
-    return (
-      this.db
-        .prepare<[number], { found: number }>(
-          'SELECT EXISTS (SELECT 1 FROM mfa_authenticators WHERE user_id = ? AND confirmed_at IS NOT NULL) AS found',
-        )
-        .get(userId)?.found === 1
-    );
+  async hasConfirmed(userId: number): Promise<boolean> {
+    const row = await this.storage
+      .q()
+      .selectFrom('mfa_authenticators')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('confirmed_at', 'is not', null)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
-  secretOf(authenticator: Authenticator): string {
-    const row = this.db
-      .prepare<[string], { sealed_secret: string }>('SELECT sealed_secret FROM mfa_authenticators WHERE id = ?')
-      .get(authenticator.id);
+  async secretOf(authenticator: Authenticator): Promise<string> {
+    const row = await this.storage
+      .q()
+      .selectFrom('mfa_authenticators')
+      .select('sealed_secret')
+      .where('id', '=', authenticator.id)
+      .executeTakeFirst();
     if (!row) throw new Error(`The authenticator ${authenticator.id} is gone.`);
     return this.box.open(row.sealed_secret, sealContext(authenticator.userId, authenticator.id));
   }
 
   /**
    * Records an accepted code's time step; false when a parallel request accepted this step (or a
-   * later one) first, which makes this acceptance a replay.
+   * later one) first, which makes this acceptance a replay. A conditional UPDATE whose row count
+   * decides: on PostgreSQL the second of two concurrent UPDATEs waits for the first's row lock and then
+   * re-evaluates `last_step < step` on the committed row (or, under SERIALIZABLE, fails and is retried),
+   * so one time step is accepted once on both engines.
    */
-  acceptStep(id: string, step: number): boolean {
-    return (
-      this.db
-        .prepare<[number, string, number]>(
-          'UPDATE mfa_authenticators SET last_step = ? WHERE id = ? AND (last_step IS NULL OR last_step < ?)',
-        )
-        .run(step, id, step).changes === 1
-    );
+  async acceptStep(id: string, step: number): Promise<boolean> {
+    const result = await this.storage
+      .q()
+      .updateTable('mfa_authenticators')
+      .set({ last_step: step })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('last_step', 'is', null), eb('last_step', '<', step)]))
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
   }
 
-  confirm(id: string, name: string): void {
-    this.db
-      .prepare<[number, string, string]>(
-        'UPDATE mfa_authenticators SET confirmed_at = ?, pending_until = NULL, name = ? WHERE id = ?',
-      )
-      .run(this.clock(), name, id);
+  async confirm(id: string, name: string): Promise<void> {
+    await this.storage
+      .q()
+      .updateTable('mfa_authenticators')
+      .set({ confirmed_at: this.clock(), pending_until: null, name })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Removes every authenticator of the user, pending ones included; returns how many were confirmed. */
-  removeAllOf(userId: number): number {
-    const confirmed = this.confirmedOf(userId).length;
-    this.db.prepare<[number]>('DELETE FROM mfa_authenticators WHERE user_id = ?').run(userId);
-    return confirmed;
+  removeAllOf(userId: number): Promise<number> {
+    return this.storage.transaction(async () => {
+      const confirmed = (await this.confirmedOf(userId)).length;
+      await this.storage.q().deleteFrom('mfa_authenticators').where('user_id', '=', userId).execute();
+      return confirmed;
+    });
   }
 
   /** Removes one of the user's confirmed authenticators; false when there is no such one. */
-  remove(id: string, userId: number): boolean {
-    return (
-      this.db
-        .prepare<[string, number]>(
-          'DELETE FROM mfa_authenticators WHERE id = ? AND user_id = ? AND confirmed_at IS NOT NULL',
-        )
-        .run(id, userId).changes === 1
-    );
+  async remove(id: string, userId: number): Promise<boolean> {
+    const result = await this.storage
+      .q()
+      .deleteFrom('mfa_authenticators')
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .where('confirmed_at', 'is not', null)
+      .executeTakeFirst();
+    return result.numDeletedRows === 1n;
   }
 }
 

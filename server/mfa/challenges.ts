@@ -1,6 +1,8 @@
+import { sql, type Selectable } from 'kysely';
 import type { MfaChannel } from '../../protocol/mfa';
 import { randomToken, sha256Hex } from '../security/digest';
-import type { Db } from '../storage/database';
+import type { MfaChallengesTable } from '../storage/schema';
+import type { Storage } from '../storage/storage';
 import type { UserRecord } from '../users/user-store';
 import { CHALLENGE_TTL_MS } from './codes';
 
@@ -43,24 +45,7 @@ export function codeContext(challenge: Challenge): string {
   return `keyway:mfa-code:${challenge.idHash}`;
 }
 
-interface Row {
-  id_hash: string;
-  user_id: number;
-  installation_id: string | null;
-  interaction_uid: string | null;
-  created_at: number;
-  expires_at: number;
-  failed_attempts: number;
-  sends: number;
-  chosen_channel: string | null;
-  code_hmac: string | null;
-  code_channel: string | null;
-  code_sent_at: number | null;
-  code_expires_at: number | null;
-  pending_authenticator_id: string | null;
-  consumed_at: number | null;
-  proven_at: number | null;
-}
+type Row = Selectable<MfaChallengesTable>;
 
 /** Finished and abandoned challenges are kept a day (for "code already used" answers), then dropped. */
 const KEEP_MS = 24 * 60 * 60 * 1000;
@@ -71,132 +56,186 @@ const KEEP_MS = 24 * 60 * 60 * 1000;
  */
 export class ChallengeStore {
   constructor(
-    private readonly db: Db,
+    private readonly storage: Storage,
     private readonly clock: () => number,
   ) {}
 
-  start(
+  async start(
     userId: number,
     binding: { installationId?: string | undefined; interactionUid?: string },
-  ): {
-    id: string;
-    challenge: Challenge;
-  } {
+  ): Promise<{ id: string; challenge: Challenge }> {
     const id = randomToken();
     const idHash = sha256Hex(id);
-    this.db
-      .transaction(() => {
-        const now = this.clock();
-        this.db.prepare<[number]>('DELETE FROM mfa_challenges WHERE expires_at < ?').run(now - KEEP_MS);
-        // One live challenge per provider interaction: a new password starts the second step over.
-        if (binding.interactionUid !== undefined) {
-          this.db.prepare<[string]>('DELETE FROM mfa_challenges WHERE interaction_uid = ?').run(binding.interactionUid);
-        }
-        this.db
-          .prepare<[string, number, string | null, string | null, number, number]>(
-            `INSERT INTO mfa_challenges (id_hash, user_id, installation_id, interaction_uid, created_at, expires_at)
-             VALUES (?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            idHash,
-            userId,
-            binding.installationId ?? null,
-            binding.interactionUid ?? null,
-            now,
-            now + CHALLENGE_TTL_MS,
-          );
-      })
-      .immediate();
-    const challenge = this.byHash(idHash);
+    // One transaction, so an interaction never has two live challenges (the delete and the insert of two
+    // password submissions cannot interleave: IMMEDIATE on SQLite, SERIALIZABLE on PostgreSQL).
+    await this.storage.transaction(async () => {
+      const q = this.storage.q();
+      const now = this.clock();
+      await q
+        .deleteFrom('mfa_challenges')
+        .where('expires_at', '<', now - KEEP_MS)
+        .execute();
+      // One live challenge per provider interaction: a new password starts the second step over.
+      if (binding.interactionUid !== undefined) {
+        await q.deleteFrom('mfa_challenges').where('interaction_uid', '=', binding.interactionUid).execute();
+      }
+      await q
+        .insertInto('mfa_challenges')
+        .values({
+          id_hash: idHash,
+          user_id: userId,
+          installation_id: binding.installationId ?? null,
+          interaction_uid: binding.interactionUid ?? null,
+          created_at: now,
+          expires_at: now + CHALLENGE_TTL_MS,
+          chosen_channel: null,
+          code_hmac: null,
+          code_channel: null,
+          code_sent_at: null,
+          code_expires_at: null,
+          pending_authenticator_id: null,
+          consumed_at: null,
+          proven_at: null,
+        })
+        .execute();
+    });
+    const challenge = await this.byHash(idHash);
     if (!challenge) throw new Error('The new MFA challenge vanished.');
     return { id, challenge };
   }
 
-  find(id: string): Challenge | undefined {
+  find(id: string): Promise<Challenge | undefined> {
     return this.byHash(sha256Hex(id));
   }
 
-  findByInteraction(uid: string): Challenge | undefined {
-    const row = this.db
-      .prepare<[string], Row>('SELECT * FROM mfa_challenges WHERE interaction_uid = ? ORDER BY created_at DESC')
-      .get(uid);
+  async findByInteraction(uid: string): Promise<Challenge | undefined> {
+    const row = await this.storage
+      .q()
+      .selectFrom('mfa_challenges')
+      .selectAll()
+      .where('interaction_uid', '=', uid)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
     return row && fromRow(row);
   }
 
-  byHash(idHash: string): Challenge | undefined {
-    const row = this.db.prepare<[string], Row>('SELECT * FROM mfa_challenges WHERE id_hash = ?').get(idHash);
+  async byHash(idHash: string): Promise<Challenge | undefined> {
+    const row = await this.storage
+      .q()
+      .selectFrom('mfa_challenges')
+      .selectAll()
+      .where('id_hash', '=', idHash)
+      .executeTakeFirst();
     return row && fromRow(row);
   }
 
-  /** Counts a wrong code; returns the count now. */
-  recordFailure(idHash: string): number {
-    const row = this.db
-      .prepare<[string], { failed_attempts: number }>(
-        'UPDATE mfa_challenges SET failed_attempts = failed_attempts + 1 WHERE id_hash = ? RETURNING failed_attempts',
-      )
-      .get(idHash);
+  /**
+   * Counts a wrong code; returns the count now. One UPDATE … RETURNING: the increment is the database's,
+   * so concurrent wrong codes are each counted on both engines whatever the transaction around it.
+   */
+  async recordFailure(idHash: string): Promise<number> {
+    const row = await this.storage
+      .q()
+      .updateTable('mfa_challenges')
+      .set({ failed_attempts: sql<number>`failed_attempts + 1` })
+      .where('id_hash', '=', idHash)
+      .returning('failed_attempts')
+      .executeTakeFirst();
     return row?.failed_attempts ?? 0;
   }
 
   /** Stores a newly sent code in place of any older one (which stops working) and extends the challenge. */
-  recordCode(idHash: string, code: SentCode, challengeExpiresAt: number): void {
-    this.db
-      .prepare<[SentCode & { idHash: string; challengeExpiresAt: number }]>(
-        // SET expressions see the old row, so the chosen channel is the new code's, named again.
-        `UPDATE mfa_challenges SET code_hmac = @mac, code_channel = @channel, chosen_channel = @channel,
-           code_sent_at = @sentAt, code_expires_at = @expiresAt, expires_at = max(expires_at, @challengeExpiresAt),
-           sends = sends + 1
-         WHERE id_hash = @idHash`,
-      )
-      .run({ ...code, idHash, challengeExpiresAt });
+  async recordCode(idHash: string, code: SentCode, challengeExpiresAt: number): Promise<void> {
+    await this.storage
+      .q()
+      .updateTable('mfa_challenges')
+      .set({
+        code_hmac: code.mac,
+        code_channel: code.channel,
+        chosen_channel: code.channel,
+        code_sent_at: code.sentAt,
+        code_expires_at: code.expiresAt,
+        // SQLite's two-argument max() is PostgreSQL's greatest(); CASE says the same on both.
+        expires_at: sql<number>`CASE WHEN expires_at > ${challengeExpiresAt} THEN expires_at ELSE ${challengeExpiresAt} END`,
+        sends: sql<number>`sends + 1`,
+      })
+      .where('id_hash', '=', idHash)
+      .execute();
   }
 
   /** Forgets a code that could not be delivered, so Resend works at once and the count is not spent. */
-  forgetUndeliveredCode(idHash: string, mac: string): void {
-    this.db
-      .prepare<[string, string]>(
-        `UPDATE mfa_challenges SET code_hmac = NULL, code_channel = NULL, code_sent_at = NULL,
-           code_expires_at = NULL, sends = sends - 1 WHERE id_hash = ? AND code_hmac = ?`,
-      )
-      .run(idHash, mac);
+  async forgetUndeliveredCode(idHash: string, mac: string): Promise<void> {
+    await this.storage
+      .q()
+      .updateTable('mfa_challenges')
+      .set({
+        code_hmac: null,
+        code_channel: null,
+        code_sent_at: null,
+        code_expires_at: null,
+        sends: sql<number>`sends - 1`,
+      })
+      .where('id_hash', '=', idHash)
+      .where('code_hmac', '=', mac)
+      .execute();
   }
 
-  choose(idHash: string, channel: MfaChannel | undefined): void {
-    this.db
-      .prepare<[string | null, string]>('UPDATE mfa_challenges SET chosen_channel = ? WHERE id_hash = ?')
-      .run(channel ?? null, idHash);
+  async choose(idHash: string, channel: MfaChannel | undefined): Promise<void> {
+    await this.storage
+      .q()
+      .updateTable('mfa_challenges')
+      .set({ chosen_channel: channel ?? null })
+      .where('id_hash', '=', idHash)
+      .execute();
   }
 
-  setPendingAuthenticator(idHash: string, authenticatorId: string): void {
-    this.db
-      .prepare<[string, string]>('UPDATE mfa_challenges SET pending_authenticator_id = ? WHERE id_hash = ?')
-      .run(authenticatorId, idHash);
+  async setPendingAuthenticator(idHash: string, authenticatorId: string): Promise<void> {
+    await this.storage
+      .q()
+      .updateTable('mfa_challenges')
+      .set({ pending_authenticator_id: authenticatorId })
+      .where('id_hash', '=', idHash)
+      .execute();
   }
 
   /**
    * Records that an e-mail/SMS code proved the challenge's owner, so a first authenticator may be
-   * enrolled in it; the code is spent (it cannot also finish the sign-in).
+   * enrolled in it; the code is spent (it cannot also finish the sign-in). Conditional on the challenge
+   * not being consumed: the row count decides, on both engines.
    */
-  prove(idHash: string): boolean {
-    return (
-      this.db
-        .prepare<[number, string]>(
-          `UPDATE mfa_challenges SET proven_at = ?, code_hmac = NULL, code_channel = NULL, code_sent_at = NULL,
-             code_expires_at = NULL WHERE id_hash = ? AND consumed_at IS NULL`,
-        )
-        .run(this.clock(), idHash).changes === 1
-    );
+  async prove(idHash: string): Promise<boolean> {
+    const result = await this.storage
+      .q()
+      .updateTable('mfa_challenges')
+      .set({
+        proven_at: this.clock(),
+        code_hmac: null,
+        code_channel: null,
+        code_sent_at: null,
+        code_expires_at: null,
+      })
+      .where('id_hash', '=', idHash)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
   }
 
-  /** Marks the challenge done; false when another request finished it first. */
-  consume(idHash: string): boolean {
-    return (
-      this.db
-        .prepare<[number, string]>(
-          'UPDATE mfa_challenges SET consumed_at = ? WHERE id_hash = ? AND consumed_at IS NULL',
-        )
-        .run(this.clock(), idHash).changes === 1
-    );
+  /**
+   * Marks the challenge done; false when another request finished it first. A conditional UPDATE whose
+   * row count decides: of concurrent consumers exactly one sees 1 (SQLite: one writer at a time;
+   * PostgreSQL: the second UPDATE waits on the first's row lock, then re-reads `consumed_at IS NULL` and
+   * matches nothing — READ COMMITTED's re-check, https://www.postgresql.org/docs/15/transaction-iso.html
+   * — or, under SERIALIZABLE, fails with 40001 and its retry sees the row consumed).
+   */
+  async consume(idHash: string): Promise<boolean> {
+    const result = await this.storage
+      .q()
+      .updateTable('mfa_challenges')
+      .set({ consumed_at: this.clock() })
+      .where('id_hash', '=', idHash)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
   }
 }
 

@@ -1,8 +1,10 @@
+import type { Selectable } from 'kysely';
 import { createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { KeywayError } from '../../protocol/errors';
 import { deviceProofMessage, type DeviceProof, type DevicePublicKey } from '../../protocol/mfa';
 import { randomToken, sha256Hex } from '../security/digest';
-import type { Db } from '../storage/database';
+import type { MfaDevicesTable } from '../storage/schema';
+import type { Storage } from '../storage/storage';
 
 const DEVICE_NONCE_TTL_SECONDS = 2 * 60;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -17,16 +19,7 @@ export interface TrustedDevice {
   trustedUntil: number;
 }
 
-interface Row {
-  id: string;
-  user_id: number;
-  name: string;
-  public_key: string;
-  created_at: number;
-  last_used_at: number | null;
-  trusted_until: number;
-  revoked_at: number | null;
-}
+type Row = Selectable<MfaDevicesTable>;
 
 /**
  * "Remember this device": the device's ECDSA P-256 public key, and proofs that it holds the private
@@ -34,88 +27,117 @@ interface Row {
  */
 export class DeviceStore {
   constructor(
-    private readonly db: Db,
+    private readonly storage: Storage,
     private readonly clock: () => number,
   ) {}
 
-  issueNonce(): { nonce: string; expiresIn: number } {
+  async issueNonce(): Promise<{ nonce: string; expiresIn: number }> {
     const nonce = randomToken();
     const now = this.clock();
-    this.db.transaction(() => {
-      this.db.prepare<[number]>('DELETE FROM mfa_device_nonces WHERE expires_at <= ?').run(now);
-      this.db
-        .prepare<[string, number]>('INSERT INTO mfa_device_nonces (nonce_hash, expires_at) VALUES (?, ?)')
-        .run(sha256Hex(nonce), now + DEVICE_NONCE_TTL_SECONDS * 1000);
-    })();
+    await this.storage.transaction(async () => {
+      const q = this.storage.q();
+      await q.deleteFrom('mfa_device_nonces').where('expires_at', '<=', now).execute();
+      await q
+        .insertInto('mfa_device_nonces')
+        .values({ nonce_hash: sha256Hex(nonce), expires_at: now + DEVICE_NONCE_TTL_SECONDS * 1000 })
+        .execute();
+    });
     return { nonce, expiresIn: DEVICE_NONCE_TTL_SECONDS };
   }
 
-  register(userId: number, publicKey: DevicePublicKey, name: string, trustDays: number): TrustedDevice {
+  async register(userId: number, publicKey: DevicePublicKey, name: string, trustDays: number): Promise<TrustedDevice> {
     devicePublicKey(publicKey);
     const id = randomBytes(16).toString('base64url');
     const now = this.clock();
-    this.db
-      .prepare<[string, number, string, string, number, number]>(
-        `INSERT INTO mfa_devices (id, user_id, name, public_key, created_at, trusted_until)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      )
-      .run(id, userId, name, JSON.stringify(publicKey), now, now + trustDays * DAY_MS);
-    const device = this.trusted(userId, trustDays).find((each) => each.id === id);
+    await this.storage
+      .q()
+      .insertInto('mfa_devices')
+      .values({
+        id,
+        user_id: userId,
+        name,
+        public_key: JSON.stringify(publicKey),
+        created_at: now,
+        last_used_at: null,
+        trusted_until: now + trustDays * DAY_MS,
+        revoked_at: null,
+      })
+      .execute();
+    const device = (await this.trusted(userId, trustDays)).find((each) => each.id === id);
     if (!device) throw new Error('The new trusted device vanished.');
     return device;
   }
 
   /** The user's devices that are trusted now, newest first. */
-  trusted(userId: number, trustDays: number): TrustedDevice[] {
+  async trusted(userId: number, trustDays: number): Promise<TrustedDevice[]> {
     const now = this.clock();
-    return this.db
-      .prepare<[number], Row>(
-        'SELECT * FROM mfa_devices WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, id',
-      )
-      .all(userId)
-      .map((row) => fromRow(row, trustDays))
-      .filter((device) => device.trustedUntil > now);
+    const rows = await this.storage
+      .q()
+      .selectFrom('mfa_devices')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => fromRow(row, trustDays)).filter((device) => device.trustedUntil > now);
   }
 
   /**
    * True when the proof comes from a device of this user that is trusted now and its signature over
-   * the nonce verifies; then the device's last use is recorded. The nonce is spent either way. Any
-   * failure is just false: the caller asks for MFA, and learns nothing about which part failed.
+   * the nonce verifies; then the device's last use is recorded. The nonce is spent either way: its
+   * DELETE's row count decides, so of concurrent proofs with one nonce exactly one finds it, on both
+   * engines (the second DELETE waits for the first's row lock and then finds the row gone). Any failure
+   * is just false: the caller asks for MFA, and learns nothing about which part failed.
    */
-  checkProof(userId: number, proof: DeviceProof, trustDays: number): boolean {
+  async checkProof(userId: number, proof: DeviceProof, trustDays: number): Promise<boolean> {
     const now = this.clock();
-    const nonceLive =
-      this.db
-        .prepare<[string, number]>('DELETE FROM mfa_device_nonces WHERE nonce_hash = ? AND expires_at > ?')
-        .run(sha256Hex(proof.nonce), now).changes === 1;
-    const row = this.db.prepare<[string], Row>('SELECT * FROM mfa_devices WHERE id = ?').get(proof.deviceId);
+    const q = this.storage.q();
+    const spent = await q
+      .deleteFrom('mfa_device_nonces')
+      .where('nonce_hash', '=', sha256Hex(proof.nonce))
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    const nonceLive = spent.numDeletedRows === 1n;
+    const row = await q.selectFrom('mfa_devices').selectAll().where('id', '=', proof.deviceId).executeTakeFirst();
     if (!nonceLive || row?.user_id !== userId || row.revoked_at !== null) return false;
     if (fromRow(row, trustDays).trustedUntil <= now) return false;
     if (!signatureVerifies(row.public_key, proof)) return false;
-    this.db.prepare<[number, string]>('UPDATE mfa_devices SET last_used_at = ? WHERE id = ?').run(now, row.id);
+    await q.updateTable('mfa_devices').set({ last_used_at: now }).where('id', '=', row.id).execute();
     return true;
   }
 
   /** Ends the trust in every device of the user; returns how many were trusted now. */
-  revokeAllOf(userId: number, trustDays: number): number {
-    const trusted = this.trusted(userId, trustDays).length;
-    this.db
-      .prepare<[number, number]>('UPDATE mfa_devices SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL')
-      .run(this.clock(), userId);
-    return trusted;
+  revokeAllOf(userId: number, trustDays: number): Promise<number> {
+    return this.storage.transaction(async () => {
+      const trusted = (await this.trusted(userId, trustDays)).length;
+      await this.storage
+        .q()
+        .updateTable('mfa_devices')
+        .set({ revoked_at: this.clock() })
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .execute();
+      return trusted;
+    });
   }
 
   /** Ends the trust in one of the user's devices; false when the user has no such device. */
-  revoke(id: string, userId: number): boolean {
-    const row = this.db
-      .prepare<[string, number], { revoked_at: number | null }>(
-        'SELECT revoked_at FROM mfa_devices WHERE id = ? AND user_id = ?',
-      )
-      .get(id, userId);
+  async revoke(id: string, userId: number): Promise<boolean> {
+    const q = this.storage.q();
+    const row = await q
+      .selectFrom('mfa_devices')
+      .select('revoked_at')
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     if (!row) return false;
-    this.db
-      .prepare<[number, string]>('UPDATE mfa_devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
-      .run(this.clock(), id);
+    await q
+      .updateTable('mfa_devices')
+      .set({ revoked_at: this.clock() })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .execute();
     return true;
   }
 }

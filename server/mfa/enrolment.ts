@@ -1,5 +1,5 @@
 import { sha256Hex } from '../security/digest';
-import type { Db } from '../storage/database';
+import type { Storage } from '../storage/storage';
 
 /**
  * How long after a deployment is redeemed its installation's first sign-in may enrol a first
@@ -20,24 +20,31 @@ export const FRESH_DEPLOYMENT_MS = 60 * 60 * 1000;
  */
 export class FirstEnrolment {
   constructor(
-    private readonly db: Db,
+    private readonly storage: Storage,
     private readonly clock: () => number,
   ) {}
 
-  allowedFor(userId: number, installationId: string | undefined): boolean {
+  async allowedFor(userId: number, installationId: string | undefined): Promise<boolean> {
     if (installationId === undefined) return false;
-    const redeemed = this.db
-      .prepare<[number, string, number], { redeemed_at: number | null }>(
-        `SELECT MAX(redeemed_at) AS redeemed_at FROM deployments
-         WHERE user_id = ? AND redeemed_by = ? AND redeemed_at > ?`,
-      )
-      .get(userId, installationId, this.clock() - FRESH_DEPLOYMENT_MS)?.redeemed_at;
+    const q = this.storage.q();
+    const redeemed = (
+      await q
+        .selectFrom('deployments')
+        .select((eb) => eb.fn.max('redeemed_at').as('redeemed_at'))
+        .where('user_id', '=', userId)
+        .where('redeemed_by', '=', installationId)
+        .where('redeemed_at', '>', this.clock() - FRESH_DEPLOYMENT_MS)
+        .executeTakeFirst()
+    )?.redeemed_at;
     if (redeemed === null || redeemed === undefined) return false;
-    const signedInSince = this.db
-      .prepare<[number, string, number], { one: number }>(
-        'SELECT 1 AS one FROM session_families WHERE user_id = ? AND installation_id = ? AND created_at >= ? LIMIT 1',
-      )
-      .get(userId, installationId, redeemed);
+    const signedInSince = await q
+      .selectFrom('session_families')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('installation_id', '=', installationId)
+      .where('created_at', '>=', redeemed)
+      .limit(1)
+      .executeTakeFirst();
     return signedInSince === undefined;
   }
 
@@ -46,15 +53,16 @@ export class FirstEnrolment {
    * is that one's and still inside FRESH_DEPLOYMENT_MS; else undefined. Bound to the user, so a ticket
    * never helps with another account. allowedFor then applies the same first-sign-in rule.
    */
-  installationForTicket(userId: number, ticket: unknown): string | undefined {
+  async installationForTicket(userId: number, ticket: unknown): Promise<string | undefined> {
     if (typeof ticket !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(ticket)) return undefined;
-    return (
-      this.db
-        .prepare<[string, number, number], { redeemed_by: string | null }>(
-          `SELECT redeemed_by FROM deployments
-           WHERE enrolment_ticket_hash = ? AND user_id = ? AND redeemed_at > ?`,
-        )
-        .get(sha256Hex(ticket), userId, this.clock() - FRESH_DEPLOYMENT_MS)?.redeemed_by ?? undefined
-    );
+    const row = await this.storage
+      .q()
+      .selectFrom('deployments')
+      .select('redeemed_by')
+      .where('enrolment_ticket_hash', '=', sha256Hex(ticket))
+      .where('user_id', '=', userId)
+      .where('redeemed_at', '>', this.clock() - FRESH_DEPLOYMENT_MS)
+      .executeTakeFirst();
+    return row?.redeemed_by ?? undefined;
   }
 }

@@ -1,5 +1,6 @@
 import { KeywayError } from '../../protocol/errors';
-import type { Db } from '../storage/database';
+import { sql } from 'kysely';
+import type { Storage } from '../storage/storage';
 
 /**
  * How many wrong second-factor codes an account may see. NIST SP 800-63B §5.2.2 asks for at most 100
@@ -30,14 +31,19 @@ export type FailureOutcome = { locked: false } | { locked: true; minutes: number
  */
 export class SecondFactorLock {
   constructor(
-    private readonly db: Db,
+    private readonly storage: Storage,
     private readonly clock: () => number,
     private readonly limits: SecondFactorLimits = DEFAULT_SECOND_FACTOR_LIMITS,
   ) {}
 
   /** The error to answer while the account's second step is locked; undefined when it is not. */
-  lockError(userId: number): KeywayError | undefined {
-    const row = this.row(userId);
+  async lockError(userId: number): Promise<KeywayError | undefined> {
+    const row = await this.storage
+      .q()
+      .selectFrom('mfa_failures')
+      .select(['failures', 'locked_until'])
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     if (!row) return undefined;
     if (row.failures >= this.limits.maxConsecutive) {
       return new KeywayError(
@@ -56,34 +62,38 @@ export class SecondFactorLock {
     );
   }
 
-  /** Counts one wrong code (call inside the transaction that judged it). */
-  recordFailure(userId: number): FailureOutcome {
-    const now = this.clock();
-    const row = this.db
-      .prepare<[number], { failures: number }>(
-        `INSERT INTO mfa_failures (user_id, failures, locked_until) VALUES (?, 1, NULL)
-         ON CONFLICT (user_id) DO UPDATE SET failures = failures + 1 RETURNING failures`,
-      )
-      .get(userId);
-    const failures = row?.failures ?? 0;
-    if (failures >= this.limits.maxConsecutive) return { locked: true, minutes: undefined };
-    if (failures % this.limits.perLock !== 0) return { locked: false };
-    this.db
-      .prepare<[number, number]>('UPDATE mfa_failures SET locked_until = ? WHERE user_id = ?')
-      .run(now + this.limits.lockSeconds * 1000, userId);
-    return { locked: true, minutes: Math.round(this.limits.lockSeconds / 60) };
+  /**
+   * Counts one wrong code. Call it inside the transaction that judged the code (after `lockError` in the
+   * same transaction): SQLite's IMMEDIATE and PostgreSQL's SERIALIZABLE (storage.ts) make the re-check,
+   * the count and the lock one step, so wrong codes arriving at once, at one instance or several, are
+   * each counted and none is judged after the lock that an earlier one set.
+   */
+  recordFailure(userId: number): Promise<FailureOutcome> {
+    return this.storage.transaction(async () => {
+      const q = this.storage.q();
+      // The column is qualified: in an upsert's SET both engines read the table name as the existing row.
+      const row = await q
+        .insertInto('mfa_failures')
+        .values({ user_id: userId, failures: 1, locked_until: null })
+        .onConflict((conflict) =>
+          conflict.column('user_id').doUpdateSet({ failures: sql<number>`mfa_failures.failures + 1` }),
+        )
+        .returning('failures')
+        .executeTakeFirst();
+      const failures = row?.failures ?? 0;
+      if (failures >= this.limits.maxConsecutive) return { locked: true, minutes: undefined };
+      if (failures % this.limits.perLock !== 0) return { locked: false };
+      await q
+        .updateTable('mfa_failures')
+        .set({ locked_until: this.clock() + this.limits.lockSeconds * 1000 })
+        .where('user_id', '=', userId)
+        .execute();
+      return { locked: true, minutes: Math.round(this.limits.lockSeconds / 60) };
+    });
   }
 
   /** A correct second factor, or the admin's reset-mfa: the count starts over. */
-  clear(userId: number): void {
-    this.db.prepare<[number]>('DELETE FROM mfa_failures WHERE user_id = ?').run(userId);
-  }
-
-  private row(userId: number): { failures: number; locked_until: number | null } | undefined {
-    return this.db
-      .prepare<[number], { failures: number; locked_until: number | null }>(
-        'SELECT failures, locked_until FROM mfa_failures WHERE user_id = ?',
-      )
-      .get(userId);
+  async clear(userId: number): Promise<void> {
+    await this.storage.q().deleteFrom('mfa_failures').where('user_id', '=', userId).execute();
   }
 }

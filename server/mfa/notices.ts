@@ -1,5 +1,6 @@
 import type { MailDelivery } from '../mail/mail-delivery';
 import { securityNoticeEmail, type SecurityEvent } from '../mail/security-notice-email';
+import type { Storage } from '../storage/storage';
 import type { UserRecord } from '../users/user-store';
 
 /** Tells a user by e-mail when a second factor is added or removed, a device is remembered, or codes lock. */
@@ -35,4 +36,24 @@ export function mailedNotices(options: {
       });
     },
   };
+}
+
+/**
+ * Runs `work` as one transaction (`storage.transaction`) and tells the user what it reports only once
+ * it has committed: `work` gets notices that are held back, and a PostgreSQL retry (storage.ts) starts
+ * with none held, so a mail never reports a change that was rolled back, nor reports one twice.
+ * Outermost transactions only: nested inside another, "committed" would mean only its savepoint.
+ */
+export async function tellAfterCommit<T>(
+  storage: Storage,
+  notices: SecurityNotices,
+  work: (held: SecurityNotices) => Promise<T>,
+): Promise<T> {
+  let held: [UserRecord, SecurityEvent][] = [];
+  const result = await storage.transaction(() => {
+    held = [];
+    return work({ tell: (user, event) => held.push([user, event]) });
+  });
+  for (const [user, event] of held) notices.tell(user, event);
+  return result;
 }

@@ -1,6 +1,6 @@
 import type { MfaChannel } from '../../protocol/mfa';
 import { KeywayError } from '../../protocol/errors';
-import type { Db } from '../storage/database';
+import type { Storage } from '../storage/storage';
 
 export type MfaMode = 'optional' | 'enforced';
 
@@ -92,44 +92,50 @@ export function weakChannelNotice(policy: MfaPolicy): string | undefined {
   );
 }
 
-interface PolicyRow {
-  channels: string;
-  mode: string;
-  trust_days: number;
-}
-
 /** The policy row (migration 3 inserts the defaults). */
 export class MfaPolicyStore {
   constructor(
-    private readonly db: Db,
+    private readonly storage: Storage,
     private readonly clock: () => number,
   ) {}
 
-  read(): MfaPolicy {
-    const row = this.db.prepare<[], PolicyRow>('SELECT channels, mode, trust_days FROM mfa_policy WHERE id = 1').get();
+  async read(): Promise<MfaPolicy> {
+    const row = await this.storage
+      .q()
+      .selectFrom('mfa_policy')
+      .select(['channels', 'mode', 'trust_days'])
+      .where('id', '=', 1)
+      .executeTakeFirst();
     if (!row) return DEFAULT_MFA_POLICY;
     return { channels: parseChannels(row.channels), mode: parseMode(row.mode), trustDays: row.trust_days };
   }
 
-  /** Changes the given fields and keeps the others; returns the policy now in force. */
-  update(change: Partial<MfaPolicy>): MfaPolicy {
-    return this.db
-      .transaction(() => {
-        const current = this.read();
-        const next: MfaPolicy = {
-          channels: change.channels === undefined ? current.channels : parseChannels(change.channels.join(',')),
-          mode: change.mode === undefined ? current.mode : parseMode(change.mode),
-          trustDays: change.trustDays === undefined ? current.trustDays : checkTrustDays(change.trustDays),
-        };
-        this.db
-          .prepare<[string, string, number, number]>(
-            `INSERT INTO mfa_policy (id, channels, mode, trust_days, updated_at) VALUES (1, ?, ?, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET channels = excluded.channels, mode = excluded.mode,
-               trust_days = excluded.trust_days, updated_at = excluded.updated_at`,
-          )
-          .run(next.channels.join(','), next.mode, next.trustDays, this.clock());
-        return next;
-      })
-      .immediate();
+  /**
+   * Changes the given fields and keeps the others; returns the policy now in force. Read and write are
+   * one transaction, so two admins changing different fields at once both keep their change (SQLite:
+   * IMMEDIATE; PostgreSQL: SERIALIZABLE, the loser is retried and reads the winner's row).
+   */
+  update(change: Partial<MfaPolicy>): Promise<MfaPolicy> {
+    return this.storage.transaction(async () => {
+      const current = await this.read();
+      const next: MfaPolicy = {
+        channels: change.channels === undefined ? current.channels : parseChannels(change.channels.join(',')),
+        mode: change.mode === undefined ? current.mode : parseMode(change.mode),
+        trustDays: change.trustDays === undefined ? current.trustDays : checkTrustDays(change.trustDays),
+      };
+      const values = {
+        channels: next.channels.join(','),
+        mode: next.mode,
+        trust_days: next.trustDays,
+        updated_at: this.clock(),
+      };
+      await this.storage
+        .q()
+        .insertInto('mfa_policy')
+        .values({ id: 1, ...values })
+        .onConflict((conflict) => conflict.column('id').doUpdateSet(values))
+        .execute();
+      return next;
+    });
   }
 }

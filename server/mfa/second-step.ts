@@ -1,7 +1,8 @@
 import { KeywayError } from '../../protocol/errors';
 import type { CodeSent, MfaChannel, TotpEnrollment } from '../../protocol/mfa';
 import type { ServerIdentity } from '../identity';
-import type { LegacyUserLookup, UserRecord } from '../users/user-store';
+import type { Storage } from '../storage/storage';
+import type { UserRecord, UserStore } from '../users/user-store';
 import type { AuthenticatorStore } from './authenticators';
 import { codeContext, type ChallengeStore, type CodeChannel, type LiveChallenge } from './challenges';
 import { CHALLENGE_GRACE_AFTER_CODE_MS, CHALLENGE_MAX_LIFETIME_MS, newOneTimeCode, type CodeTimings } from './codes';
@@ -14,16 +15,17 @@ import { expired, tooManyAttempts } from './mfa-errors';
 import { secondsUntil, type MfaGate } from './sign-in-gate';
 import { totpUri } from './totp';
 import { checkCode, type CheckDeps } from './verify-code';
+import { tellAfterCommit } from './notices';
 
 /** A challenge as the API names it (its id) or as the provider's pages do (their interaction). */
 export type ChallengeRef = { challengeId: string } | { interactionUid: string };
 
 export interface SecondStepDeps extends CheckDeps {
   clock: () => number;
-  transaction: <T>(work: () => T) => T;
+  /** Runs each check as one transaction (storage.transaction), mail after it commits (notices.ts). */
+  storage: Storage;
   identity: ServerIdentity;
-  /** Issue 16 port (hA): the synchronous lookup until this class is on Storage; then the UserStore. */
-  users: LegacyUserLookup;
+  users: UserStore;
   policy: MfaPolicyStore;
   authenticators: AuthenticatorStore;
   challenges: ChallengeStore;
@@ -39,36 +41,38 @@ export class SecondStep {
   constructor(private readonly deps: SecondStepDeps) {}
 
   /** The challenge when it can still be completed; else the error that says why not. */
-  live(ref: ChallengeRef): LiveChallenge {
-    const found = this.lookup(ref);
+  async live(ref: ChallengeRef): Promise<LiveChallenge> {
+    const found = await this.lookup(ref);
     const now = this.deps.clock();
     if (found && found.challenge.failedAttempts >= this.deps.timings.maxFailedAttempts) throw tooManyAttempts();
     if (!found || found.challenge.consumedAt !== undefined || found.challenge.expiresAt <= now) throw expired();
     return found;
   }
 
-  lookup(ref: ChallengeRef): LiveChallenge | undefined {
+  async lookup(ref: ChallengeRef): Promise<LiveChallenge | undefined> {
     const challenge =
       'challengeId' in ref
-        ? this.deps.challenges.find(ref.challengeId)
-        : this.deps.challenges.findByInteraction(ref.interactionUid);
-    const user = challenge && this.deps.users.findById(challenge.userId);
+        ? await this.deps.challenges.find(ref.challengeId)
+        : await this.deps.challenges.findByInteraction(ref.interactionUid);
+    const user = challenge && (await this.deps.users.findById(challenge.userId));
     return challenge && user ? { challenge, user } : undefined;
   }
 
   /** E-mails or texts a new code; an older code of the challenge stops working. */
   async send(ref: ChallengeRef, channel: CodeChannel): Promise<CodeSent> {
-    const { challenge, user } = this.live(ref);
+    const { challenge, user } = await this.live(ref);
     // No codes while the account's second step is locked (they could not be used anyway).
-    const locked = this.deps.lock.lockError(user.id);
+    const locked = await this.deps.lock.lockError(user.id);
     if (locked) throw locked;
-    const destination = this.destination(user, channel);
+    const destination = await this.destination(user, channel);
     const { timings, clock, box } = this.deps;
     const code = newOneTimeCode();
     const mac = box.codeMac(code, codeContext(challenge));
-    const sent = this.deps.transaction(() => {
-      // Read again inside the write lock, so two quick presses of Resend cannot both pass the cooldown.
-      const current = this.live(ref).challenge;
+    // The code leaves only after this commits (a PostgreSQL retry must not send it twice).
+    const sent = await this.deps.storage.transaction(async () => {
+      // Read again inside the transaction, so two quick presses of Resend cannot both pass the cooldown
+      // (SQLite: IMMEDIATE; PostgreSQL: SERIALIZABLE, the second is retried and sees the first's code).
+      const current = (await this.live(ref)).challenge;
       const now = clock();
       if (current.sends >= timings.maxSendsPerChallenge) {
         throw new KeywayError('rate_limited', 'Too many codes were sent for this sign-in. Sign in again.');
@@ -85,7 +89,11 @@ export class SecondStep {
         current.createdAt + CHALLENGE_MAX_LIFETIME_MS,
         expiresAt + CHALLENGE_GRACE_AFTER_CODE_MS,
       );
-      this.deps.challenges.recordCode(current.idHash, { mac, channel, sentAt: now, expiresAt }, challengeExpiresAt);
+      await this.deps.challenges.recordCode(
+        current.idHash,
+        { mac, channel, sentAt: now, expiresAt },
+        challengeExpiresAt,
+      );
       return { now, expiresAt: Math.min(expiresAt, challengeExpiresAt) };
     });
     const minutes = Math.round(timings.codeTtlSeconds / 60);
@@ -94,7 +102,7 @@ export class SecondStep {
         ? this.deps.delivery.email(user, code, minutes)
         : this.deps.delivery.sms(destination, code, minutes));
     } catch (error) {
-      this.deps.challenges.forgetUndeliveredCode(challenge.idHash, mac);
+      await this.deps.challenges.forgetUndeliveredCode(challenge.idHash, mac);
       const how = channel === 'email' ? 'by e-mail' : 'by text message';
       throw new KeywayError('internal', `The code could not be sent ${how}. Try again, or verify another way.`, {
         cause: error,
@@ -113,20 +121,20 @@ export class SecondStep {
    * channel totp). Asking again during the same challenge returns the same secret, so a retried
    * request or a reloaded page does not invalidate what the user already scanned.
    */
-  enroll(ref: ChallengeRef): TotpEnrollment {
-    const { challenge, user } = this.live(ref);
+  async enroll(ref: ChallengeRef): Promise<TotpEnrollment> {
+    const { challenge, user } = await this.live(ref);
     const { authenticators, challenges, policy } = this.deps;
-    if (!policy.read().channels.includes('totp')) {
+    if (!(await policy.read()).channels.includes('totp')) {
       throw new KeywayError('mfa_channel_not_allowed', 'Your organisation does not allow authenticator apps.');
     }
-    if (authenticators.hasConfirmed(user.id)) {
+    if (await authenticators.hasConfirmed(user.id)) {
       // Otherwise a password alone could add an authenticator and so pass MFA.
       throw new KeywayError(
         'mfa_channel_not_allowed',
         'This account already has an authenticator app: enter its code. Add another one from your profile.',
       );
     }
-    if (!this.enrolmentAllowed({ challenge, user })) {
+    if (!(await this.enrolmentAllowed({ challenge, user }))) {
       // The password alone must not register an authenticator (enrolment.ts says who may).
       throw new KeywayError(
         'mfa_channel_not_allowed',
@@ -137,13 +145,13 @@ export class SecondStep {
     const pending =
       challenge.pendingAuthenticatorId === undefined
         ? undefined
-        : authenticators.findPending(challenge.pendingAuthenticatorId, user.id);
+        : await authenticators.findPending(challenge.pendingAuthenticatorId, user.id);
     const secret = pending
-      ? authenticators.secretOf(pending)
-      : this.deps.transaction(() => {
-          const created = authenticators.createPending(user.id, challenge.expiresAt);
-          challenges.setPendingAuthenticator(challenge.idHash, created.authenticator.id);
-          challenges.choose(challenge.idHash, 'totp');
+      ? await authenticators.secretOf(pending)
+      : await this.deps.storage.transaction(async () => {
+          const created = await authenticators.createPending(user.id, challenge.expiresAt);
+          await challenges.setPendingAuthenticator(challenge.idHash, created.authenticator.id);
+          await challenges.choose(challenge.idHash, 'totp');
           return created.secret;
         });
     return { otpauthUri: totpUri(secret, this.deps.identity.name, user.loginId), secret };
@@ -151,13 +159,20 @@ export class SecondStep {
 
   /**
    * Checks a code. On success the challenge is spent and `onVerified` runs in the same transaction (it
-   * issues the session); on failure the error is thrown after the failure count is committed.
+   * issues the session); on failure the error is thrown after the failure count is committed. Notices
+   * (a lock, an authenticator confirmed) are mailed after the commit (notices.ts `tellAfterCommit`).
    */
-  verify<T>(ref: ChallengeRef, channel: MfaChannel, code: string, onVerified: (verified: LiveChallenge) => T): T {
-    const result = this.deps.transaction(() => {
-      const outcome = checkCode(this.deps, this.lookup(ref), channel, code);
+  async verify<T>(
+    ref: ChallengeRef,
+    channel: MfaChannel,
+    code: string,
+    onVerified: (verified: LiveChallenge) => T | Promise<T>,
+  ): Promise<T> {
+    const { storage, notices } = this.deps;
+    const result = await tellAfterCommit(storage, notices, async (held) => {
+      const outcome = await checkCode({ ...this.deps, notices: held }, await this.lookup(ref), channel, code);
       if (outcome instanceof KeywayError) return { error: outcome };
-      return { value: onVerified(outcome) };
+      return { value: await onVerified(outcome) };
     });
     if ('error' in result) throw result.error;
     return result.value;
@@ -167,28 +182,31 @@ export class SecondStep {
    * Whether this challenge may enrol a first authenticator: the first sign-in after a fresh deployment
    * by its installation, or an e-mail/SMS code proved its owner (`prove`). Never the password alone.
    */
-  enrolmentAllowed(live: LiveChallenge): boolean {
+  async enrolmentAllowed(live: LiveChallenge): Promise<boolean> {
     return (
       live.challenge.provenAt !== undefined ||
-      this.deps.enrolment.allowedFor(live.user.id, live.challenge.installationId)
+      (await this.deps.enrolment.allowedFor(live.user.id, live.challenge.installationId))
     );
   }
 
   /** Checks an e-mail/SMS code that proves the owner before enrolling; the sign-in itself goes on. */
-  prove(ref: ChallengeRef, channel: CodeChannel, code: string): LiveChallenge {
-    const result = this.deps.transaction(() => checkCode(this.deps, this.lookup(ref), channel, code, 'prove'));
+  async prove(ref: ChallengeRef, channel: CodeChannel, code: string): Promise<LiveChallenge> {
+    const { storage, notices } = this.deps;
+    const result = await tellAfterCommit(storage, notices, async (held) =>
+      checkCode({ ...this.deps, notices: held }, await this.lookup(ref), channel, code, 'prove'),
+    );
     if (result instanceof KeywayError) throw result;
     return result;
   }
 
   /** Remembers the channel picked on the provider's pages. */
-  choose(ref: ChallengeRef, channel: MfaChannel | undefined): void {
-    this.deps.challenges.choose(this.live(ref).challenge.idHash, channel);
+  async choose(ref: ChallengeRef, channel: MfaChannel | undefined): Promise<void> {
+    await this.deps.challenges.choose((await this.live(ref)).challenge.idHash, channel);
   }
 
-  private destination(user: UserRecord, channel: CodeChannel): string {
-    const policy = this.deps.policy.read();
-    const factors = this.deps.gate.factorsOf(user);
+  private async destination(user: UserRecord, channel: CodeChannel): Promise<string> {
+    const policy = await this.deps.policy.read();
+    const factors = await this.deps.gate.factorsOf(user);
     if (!policy.channels.includes(channel)) {
       throw new KeywayError(
         'mfa_channel_not_allowed',

@@ -35,8 +35,11 @@ export interface GateDeps {
 export class MfaGate {
   constructor(private readonly deps: GateDeps) {}
 
-  factorsOf(user: UserRecord): UserFactors {
-    return { hasAuthenticator: this.deps.authenticators.hasConfirmed(user.id), hasPhone: user.phone !== undefined };
+  async factorsOf(user: UserRecord): Promise<UserFactors> {
+    return {
+      hasAuthenticator: await this.deps.authenticators.hasConfirmed(user.id),
+      hasPhone: user.phone !== undefined,
+    };
   }
 
   /**
@@ -44,14 +47,14 @@ export class MfaGate {
    * not apply, or a remembered device proved itself), else MfaRequired with a new challenge. A proof
    * that fails only means MFA is asked; the answer does not say why.
    */
-  afterPassword(user: UserRecord, context: SignInContext): MfaRequired | undefined {
-    const policy = this.deps.policy.read();
-    const factors = this.factorsOf(user);
+  async afterPassword(user: UserRecord, context: SignInContext): Promise<MfaRequired | undefined> {
+    const policy = await this.deps.policy.read();
+    const factors = await this.factorsOf(user);
     if (!mfaApplies(policy, factors)) return undefined;
-    if (context.deviceProof && this.deps.devices.checkProof(user.id, context.deviceProof, policy.trustDays)) {
+    if (context.deviceProof && (await this.deps.devices.checkProof(user.id, context.deviceProof, policy.trustDays))) {
       return undefined;
     }
-    const { id, challenge } = this.deps.challenges.start(user.id, { installationId: context.installationId });
+    const { id, challenge } = await this.deps.challenges.start(user.id, { installationId: context.installationId });
     return {
       status: 'mfa_required',
       challengeId: id,
@@ -59,7 +62,7 @@ export class MfaGate {
       channels: channelOptions(policy, user, factors),
       // Offered only where a first enrolment is allowed (enrolment.ts): never on the password alone.
       enrollmentRequired:
-        enrollmentRequired(policy, factors) && this.deps.enrolment.allowedFor(user.id, context.installationId),
+        enrollmentRequired(policy, factors) && (await this.deps.enrolment.allowedFor(user.id, context.installationId)),
       trustDays: policy.trustDays,
     };
   }
@@ -69,11 +72,15 @@ export class MfaGate {
    * `enrolmentTicket` is the authorization request's `keyway_enrolment` parameter: when it is this
    * user's fresh redemption's ticket, the challenge is bound to that installation too (enrolment.ts).
    */
-  startForInteraction(user: UserRecord, interactionUid: string, enrolmentTicket?: unknown): Challenge | undefined {
-    const policy = this.deps.policy.read();
-    if (!mfaApplies(policy, this.factorsOf(user))) return undefined;
-    const installationId = this.deps.enrolment.installationForTicket(user.id, enrolmentTicket);
-    return this.deps.challenges.start(user.id, { interactionUid, installationId }).challenge;
+  async startForInteraction(
+    user: UserRecord,
+    interactionUid: string,
+    enrolmentTicket?: unknown,
+  ): Promise<Challenge | undefined> {
+    const policy = await this.deps.policy.read();
+    if (!mfaApplies(policy, await this.factorsOf(user))) return undefined;
+    const installationId = await this.deps.enrolment.installationForTicket(user.id, enrolmentTicket);
+    return (await this.deps.challenges.start(user.id, { interactionUid, installationId })).challenge;
   }
 }
 

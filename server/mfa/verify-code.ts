@@ -23,18 +23,20 @@ export interface CheckDeps {
 }
 
 /**
- * The verdict on one code for one challenge; runs inside a transaction. Only a wrong code counts
+ * The verdict on one code for one challenge; runs inside one transaction (SecondStep uses notices.ts
+ * `tellAfterCommit`), so the account lock re-checked here, the failure counted and the challenge spent
+ * are one step on both engines (SQLite: IMMEDIATE; PostgreSQL: SERIALIZABLE with retry). Only a wrong code counts
  * toward the challenge's limit: an expired or already used code was right once, and a channel that
  * cannot be used was not a guess. On success the challenge is spent.
  */
-export function checkCode(
+export async function checkCode(
   deps: CheckDeps,
   found: LiveChallenge | undefined,
   channel: MfaChannel,
   code: string,
   /** 'prove': an e-mail/SMS code only proves the owner before a first enrolment; the sign-in goes on. */
   spend: 'consume' | 'prove' = 'consume',
-): LiveChallenge | KeywayError {
+): Promise<LiveChallenge | KeywayError> {
   const now = deps.clock();
   if (!found) return expired();
   const { challenge, user } = found;
@@ -44,7 +46,7 @@ export function checkCode(
   }
   if (challenge.failedAttempts >= deps.timings.maxFailedAttempts) return tooManyAttempts();
   // Account-wide, before the code is judged: during a lock even the right code is refused, unrevealed.
-  const locked = deps.lock.lockError(user.id);
+  const locked = await deps.lock.lockError(user.id);
   if (locked) return locked;
   const sentCodeMatches =
     challenge.code?.channel === channel && deps.box.codeMatches(code, codeContext(challenge), challenge.code.mac);
@@ -52,13 +54,13 @@ export function checkCode(
     return sentCodeMatches ? codeUsed('This code has already been used to sign in.') : expired();
   }
   if (challenge.expiresAt <= now) return sentCodeMatches ? codeExpired() : expired();
-  if (!deps.policy.read().channels.includes(channel)) {
+  if (!(await deps.policy.read()).channels.includes(channel)) {
     return new KeywayError('mfa_channel_not_allowed', `Your organisation does not allow ${describe(channel)}.`);
   }
 
   let verdict: 'accepted' | 'used' | 'wrong' | KeywayError;
   if (channel === 'totp') {
-    verdict = checkAuthenticatorCode(deps, challenge, user, code, now);
+    verdict = await checkAuthenticatorCode(deps, challenge, user, code, now);
   } else if (challenge.code?.channel !== channel) {
     verdict = new KeywayError(
       'mfa_code_invalid',
@@ -74,15 +76,15 @@ export function checkCode(
   if (verdict === 'used') return codeUsed('This code has already been used. Wait for the next one.');
   if (spend === 'prove') {
     if (verdict === 'accepted') {
-      if (!deps.challenges.prove(challenge.idHash)) return expired();
-      deps.lock.clear(user.id);
+      if (!(await deps.challenges.prove(challenge.idHash))) return expired();
+      await deps.lock.clear(user.id);
       return found;
     }
   }
   if (verdict === 'wrong') {
-    const account = countWrongCode(deps, user);
+    const account = await countWrongCode(deps, user);
     if (account) return account;
-    const failures = deps.challenges.recordFailure(challenge.idHash);
+    const failures = await deps.challenges.recordFailure(challenge.idHash);
     const left = deps.timings.maxFailedAttempts - failures;
     if (left <= 0) return tooManyAttempts();
     return new KeywayError(
@@ -90,17 +92,21 @@ export function checkCode(
       `That code is not right. ${left} more ${left === 1 ? 'try' : 'tries'} before you have to sign in again.`,
     );
   }
-  if (!deps.challenges.consume(challenge.idHash)) return expired();
-  deps.lock.clear(user.id);
+  if (!(await deps.challenges.consume(challenge.idHash))) return expired();
+  await deps.lock.clear(user.id);
   return found;
 }
 
 /**
  * Counts a wrong second-factor code against the account (failure-lock.ts); when it locks the second
- * step, the user is told by e-mail and the lock's error is returned.
+ * step, the user is told by e-mail (pass held notices, notices.ts `tellAfterCommit`, inside a
+ * transaction) and the lock's error is returned.
  */
-export function countWrongCode(deps: Pick<CheckDeps, 'lock' | 'notices'>, user: UserRecord): KeywayError | undefined {
-  const outcome = deps.lock.recordFailure(user.id);
+export async function countWrongCode(
+  deps: Pick<CheckDeps, 'lock' | 'notices'>,
+  user: UserRecord,
+): Promise<KeywayError | undefined> {
+  const outcome = await deps.lock.recordFailure(user.id);
   if (!outcome.locked) return undefined;
   deps.notices.tell(user, { kind: 'second-factor-locked', minutes: outcome.minutes });
   return deps.lock.lockError(user.id);
@@ -110,19 +116,19 @@ export function countWrongCode(deps: Pick<CheckDeps, 'lock' | 'notices'>, user: 
  * A code from one of the user's confirmed authenticators or, while they have none, from the one this
  * challenge is enrolling (accepting it confirms that authenticator).
  */
-function checkAuthenticatorCode(
+async function checkAuthenticatorCode(
   deps: CheckDeps,
   challenge: Challenge,
   user: UserRecord,
   code: string,
   now: number,
-): 'accepted' | 'used' | 'wrong' | KeywayError {
+): Promise<'accepted' | 'used' | 'wrong' | KeywayError> {
   const { authenticators } = deps;
   const userId = user.id;
-  const confirmed = authenticators.confirmedOf(userId);
+  const confirmed = await authenticators.confirmedOf(userId);
   const pending =
     confirmed.length === 0 && challenge.pendingAuthenticatorId !== undefined
-      ? authenticators.findPending(challenge.pendingAuthenticatorId, userId)
+      ? await authenticators.findPending(challenge.pendingAuthenticatorId, userId)
       : undefined;
   const candidates: Authenticator[] = pending ? [pending] : confirmed;
   if (candidates.length === 0) {
@@ -131,9 +137,9 @@ function checkAuthenticatorCode(
       'No authenticator app is set up for this account yet. Set one up first, or verify another way.',
     );
   }
-  const outcome = acceptAuthenticatorCode(authenticators, candidates, code, now);
+  const outcome = await acceptAuthenticatorCode(authenticators, candidates, code, now);
   if (outcome.verdict === 'accepted' && outcome.authenticator === pending) {
-    authenticators.confirm(outcome.authenticator.id, DEFAULT_AUTHENTICATOR_NAME);
+    await authenticators.confirm(outcome.authenticator.id, DEFAULT_AUTHENTICATOR_NAME);
     deps.notices.tell(user, { kind: 'authenticator-added' });
   }
   return outcome.verdict;
@@ -143,18 +149,18 @@ function checkAuthenticatorCode(
  * A six-digit code checked against each of `candidates`; the matching one's time step is spent, so a
  * code is accepted once. Run inside a transaction (the step is read, then written).
  */
-export function acceptAuthenticatorCode(
+export async function acceptAuthenticatorCode(
   authenticators: AuthenticatorStore,
   candidates: readonly Authenticator[],
   code: string,
   now: number,
-): { verdict: 'accepted'; authenticator: Authenticator } | { verdict: 'used' | 'wrong' } {
+): Promise<{ verdict: 'accepted'; authenticator: Authenticator } | { verdict: 'used' | 'wrong' }> {
   let used = false;
   for (const authenticator of candidates) {
-    const check = checkTotp(authenticators.secretOf(authenticator), code, now, authenticator.lastStep);
+    const check = checkTotp(await authenticators.secretOf(authenticator), code, now, authenticator.lastStep);
     if (check.outcome === 'used') used = true;
     if (check.outcome !== 'accepted') continue;
-    if (!authenticators.acceptStep(authenticator.id, check.step)) return { verdict: 'used' };
+    if (!(await authenticators.acceptStep(authenticator.id, check.step))) return { verdict: 'used' };
     return { verdict: 'accepted', authenticator };
   }
   return { verdict: used ? 'used' : 'wrong' };

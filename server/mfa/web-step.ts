@@ -13,9 +13,9 @@ export type WebStepView =
 export type WebStepWay = MfaChannel | 'enroll';
 
 /** The policy, the user's factors, and every channel with whether it is available to this user now. */
-export function webStepSituation(mfa: MfaServices, live: LiveChallenge) {
-  const policy = mfa.policy.read();
-  const factors = mfa.gate.factorsOf(live.user);
+export async function webStepSituation(mfa: MfaServices, live: LiveChallenge) {
+  const policy = await mfa.policy.read();
+  const factors = await mfa.gate.factorsOf(live.user);
   return { policy, factors, options: channelOptions(policy, live.user, factors) };
 }
 
@@ -24,25 +24,30 @@ export function webStepSituation(mfa: MfaServices, live: LiveChallenge) {
  * and a first enrolment is allowed (enrolment.ts) — or, where the page can ask for one (`canProve`), an
  * e-mail/SMS code first proves the owner. Never on the password alone.
  */
-export function webStepWays(mfa: MfaServices, live: LiveChallenge, canProve = false): WebStepWay[] {
-  const { policy, factors, options } = webStepSituation(mfa, live);
+export async function webStepWays(mfa: MfaServices, live: LiveChallenge, canProve = false): Promise<WebStepWay[]> {
+  const { policy, factors, options } = await webStepSituation(mfa, live);
   const channels: WebStepWay[] = options.filter((option) => option.available).map((option) => option.channel);
   const enrol =
     enrollmentRequired(policy, factors) &&
-    (mfa.secondStep.enrolmentAllowed(live) || (canProve && proofChannel(mfa, live) !== undefined));
+    ((await mfa.secondStep.enrolmentAllowed(live)) || (canProve && (await proofChannel(mfa, live)) !== undefined));
   return enrol ? ['enroll', ...channels] : channels;
 }
 
 /** The channel whose code proves the owner before a first enrolment: e-mail, else SMS, if available. */
-export function proofChannel(mfa: MfaServices, live: LiveChallenge): 'email' | 'sms' | undefined {
-  const { options } = webStepSituation(mfa, live);
+export async function proofChannel(mfa: MfaServices, live: LiveChallenge): Promise<'email' | 'sms' | undefined> {
+  const { options } = await webStepSituation(mfa, live);
   const usable = (channel: MfaChannel) => options.some((option) => option.channel === channel && option.available);
   return usable('email') ? 'email' : usable('sms') ? 'sms' : undefined;
 }
 
 /** A code for this channel is typed on the enrolment page while the user has no authenticator yet. */
-export function webStepView(mfa: MfaServices, live: LiveChallenge, channel: MfaChannel, canProve = false): WebStepView {
-  const ways = webStepWays(mfa, live, canProve);
+export async function webStepView(
+  mfa: MfaServices,
+  live: LiveChallenge,
+  channel: MfaChannel,
+  canProve = false,
+): Promise<WebStepView> {
+  const ways = await webStepWays(mfa, live, canProve);
   if (channel === 'totp' && !ways.includes('totp'))
     return ways.includes('enroll') ? { kind: 'enroll' } : { kind: 'choose' };
   return ways.includes(channel) ? { kind: 'code', channel } : { kind: 'choose' };

@@ -32,7 +32,7 @@ export async function registerBrokerEndpoints(app: FastifyInstance, deps: Intera
     });
 
     scope.get<ProviderParams>('/sso/saml/:provider/metadata', async (request, reply) => {
-      const provider = deps.federation.providers.find(request.params.provider);
+      const provider = await deps.federation.providers.find(request.params.provider);
       if (provider?.kind !== 'saml') {
         throw new KeywayError('not_found', `This server has no SAML identity provider "${request.params.provider}".`);
       }
@@ -75,7 +75,7 @@ async function answer(
     if (error instanceof KeywayError && error.code === 'rate_limited') {
       return sendFederationError(deps, reply, new FederationError('sso_rate_limited', error.message), undefined);
     }
-    return sendFederationError(deps, reply, error, deps.federation.providers.find(providerId));
+    return sendFederationError(deps, reply, error, await deps.federation.providers.find(providerId));
   }
   return reply.redirect(completionPath(accepted.interactionUid, accepted.ticket), 303);
 }

@@ -46,7 +46,7 @@ export function registerFederationInteractionRoutes(
     if (!details) return reply;
     const form = isRecord(request.body) ? request.body : {};
     if (!deps.csrf.check(details.uid, form.csrf)) return refuseForm(deps, reply);
-    const provider = deps.federation.providers.find(request.params.provider);
+    const provider = await deps.federation.providers.find(request.params.provider);
     if (!provider) {
       return showSignIn(deps, reply, details, {
         status: 404,
@@ -73,7 +73,7 @@ export function registerFederationInteractionRoutes(
     } catch (error) {
       return sendFederationError(deps, reply, error, undefined);
     }
-    if (deps.mfa.gate.startForInteraction(user, details.uid, details.params[KEYWAY_ENROLMENT_PARAM]))
+    if (await deps.mfa.gate.startForInteraction(user, details.uid, details.params[KEYWAY_ENROLMENT_PARAM]))
       return startMfa(deps, reply, details);
     return finishLogin(deps, request, reply, details, String(user.id), []);
   });
@@ -91,7 +91,7 @@ export async function routeByDomain(
   query: UidRoute['Querystring'],
 ): Promise<boolean> {
   if (query.sso === 'choose') return false;
-  const provider = deps.federation.routedProvider(loginHint(details));
+  const provider = await deps.federation.routedProvider(loginHint(details));
   if (provider === undefined) return false;
   await sendToProvider(deps, reply, details, provider);
   return true;

@@ -111,12 +111,12 @@ export async function saveGrant(provider: Provider, details: Interaction, accoun
   return grant.save();
 }
 
-export function showSignIn(
+export async function showSignIn(
   deps: InteractionDeps,
   reply: FastifyReply,
   details: Interaction,
   state: { status?: number; login?: string; error?: string },
-): FastifyReply {
+): Promise<FastifyReply> {
   const token = deps.csrf.tokenFor(details.uid);
   const hint = loginHint(details);
   const base = interactionPath(details.uid);
@@ -132,10 +132,11 @@ export function showSignIn(
       csrfToken: token,
       login,
       error: state.error,
-      providers: deps.federation.providers
-        .list()
-        .map((provider) => ({ name: provider.displayName, action: ssoStartPath(details.uid, provider.id) })),
-      passwordForm: deps.federation.passwordOffered(login === '' ? [] : [login]),
+      providers: (await deps.federation.providers.list()).map((provider) => ({
+        name: provider.displayName,
+        action: ssoStartPath(details.uid, provider.id),
+      })),
+      passwordForm: await deps.federation.passwordOffered(login === '' ? [] : [login]),
     }),
   );
 }

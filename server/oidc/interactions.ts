@@ -86,16 +86,18 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
           throw new KeywayError('invalid_credentials', 'The login ID or password is not correct.');
         }
         // Where the admin offers only enterprise sign-in, a password is refused here, not just hidden.
-        if (!deps.federation.passwordOffered([login])) throw passwordNotOffered();
+        if (!(await deps.federation.passwordOffered([login]))) throw passwordNotOffered();
         user = await deps.sessions.authenticate(login, password, 'oidc', undefined, knownBrowserOf(deps, request));
-        if (!deps.federation.passwordOffered([user.loginId, user.email, ...user.aliases])) throw passwordNotOffered();
+        if (!(await deps.federation.passwordOffered([user.loginId, user.email, ...user.aliases]))) {
+          throw passwordNotOffered();
+        }
       } catch (error) {
         if (!(error instanceof KeywayError)) throw error;
         if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
         return showSignIn(deps, reply, details, { status: statusOf(error.code), login, error: error.message });
       }
       // The login is finished only once the second step succeeds, in the same interaction.
-      if (deps.mfa.gate.startForInteraction(user, details.uid, details.params[KEYWAY_ENROLMENT_PARAM]))
+      if (await deps.mfa.gate.startForInteraction(user, details.uid, details.params[KEYWAY_ENROLMENT_PARAM]))
         return startMfa(deps, reply, details);
       return finishLogin(deps, request, reply, details, String(user.id), ['pwd']);
     });

@@ -54,7 +54,7 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     if (!form) return reply;
     const { details, live, fields } = form;
     const way = fields.channel === 'enroll' ? 'enroll' : MfaChannel.safeParse(fields.channel).data;
-    if (way === undefined || !webStepWays(deps.mfa, live, true).includes(way)) {
+    if (way === undefined || !(await webStepWays(deps.mfa, live, true)).includes(way)) {
       return render(
         deps,
         reply,
@@ -83,7 +83,7 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     const proving = fields.purpose === 'enroll' && channel !== 'totp';
     const view: View = proving
       ? { kind: 'code', channel, purpose: 'enroll' }
-      : webStepView(deps.mfa, live, channel, true);
+      : await webStepView(deps.mfa, live, channel, true);
     const code = typeof fields.code === 'string' ? fields.code.replace(/\s/g, '') : '';
     if (!/^\d{6}$/.test(code)) {
       return render(deps, reply, details, live, view, { status: 400, error: 'Enter the 6-digit code.' });
@@ -91,7 +91,7 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     if (proving) {
       try {
         await perSource(request);
-        const proven = deps.mfa.secondStep.prove({ interactionUid: details.uid }, channel, code);
+        const proven = await deps.mfa.secondStep.prove({ interactionUid: details.uid }, channel, code);
         return await render(deps, reply, details, proven, { kind: 'enroll' }, {});
       } catch (error) {
         return renderError(deps, reply, details, live, view, error);
@@ -100,12 +100,12 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     let verified: LiveChallenge;
     try {
       await perSource(request);
-      verified = deps.mfa.secondStep.verify({ interactionUid: details.uid }, channel, code, (done) => done);
+      verified = await deps.mfa.secondStep.verify({ interactionUid: details.uid }, channel, code, (done) => done);
     } catch (error) {
       return renderError(deps, reply, details, live, view, error);
     }
     const second = ['mfa', channel === 'sms' ? 'sms' : 'otp'];
-    const amr = deps.federation.brokered(details.uid) ? second : ['pwd', ...second];
+    const amr = (await deps.federation.brokered(details.uid)) ? second : ['pwd', ...second];
     return finishLogin(deps, request, reply, details, String(verified.user.id), amr);
   });
 }
@@ -116,8 +116,8 @@ export async function startMfa(
   reply: FastifyReply,
   details: Interaction,
 ): Promise<FastifyReply> {
-  const live = deps.mfa.secondStep.live({ interactionUid: details.uid });
-  const ways = webStepWays(deps.mfa, live, true);
+  const live = await deps.mfa.secondStep.live({ interactionUid: details.uid });
+  const ways = await webStepWays(deps.mfa, live, true);
   const only = ways.length === 1 ? ways[0] : undefined;
   if (ways.length === 0) return sendPage(reply, 403, mfaUnavailablePage(deps.serverName()));
   if (only === undefined) return render(deps, reply, details, live, { kind: 'choose' }, {});
@@ -134,20 +134,22 @@ export async function showMfaOnReturn(
   details: Interaction,
   query: UidRoute['Querystring'],
 ): Promise<boolean> {
-  const found = deps.mfa.secondStep.lookup({ interactionUid: details.uid });
+  const found = await deps.mfa.secondStep.lookup({ interactionUid: details.uid });
   if (!found || found.challenge.consumedAt !== undefined) return false;
   let live: LiveChallenge;
   try {
-    live = deps.mfa.secondStep.live({ interactionUid: details.uid });
+    live = await deps.mfa.secondStep.live({ interactionUid: details.uid });
   } catch (error) {
     if (!(error instanceof KeywayError)) throw error;
-    showSignIn(deps, reply, details, { error: error.message });
+    await showSignIn(deps, reply, details, { error: error.message });
     return true;
   }
   const chosen = live.challenge.chosenChannel;
   // viewFor maps a channel that is no longer usable to enrolment or the choice.
   const view: View =
-    query.mfa !== 'choose' && chosen !== undefined ? webStepView(deps.mfa, live, chosen, true) : { kind: 'choose' };
+    query.mfa !== 'choose' && chosen !== undefined
+      ? await webStepView(deps.mfa, live, chosen, true)
+      : { kind: 'choose' };
   await render(deps, reply, details, live, view, {});
   return true;
 }
@@ -160,12 +162,12 @@ async function take(
   way: Way,
 ): Promise<FastifyReply> {
   const ref = { interactionUid: details.uid };
-  if (way === 'enroll' && deps.mfa.secondStep.enrolmentAllowed(live)) {
+  if (way === 'enroll' && (await deps.mfa.secondStep.enrolmentAllowed(live))) {
     return render(deps, reply, details, live, { kind: 'enroll' }, {});
   }
   if (way === 'enroll') {
     // The password alone must not add an authenticator: a code sent to the user proves it is them first.
-    const proof = proofChannel(deps.mfa, live);
+    const proof = await proofChannel(deps.mfa, live);
     if (proof === undefined) return render(deps, reply, details, live, { kind: 'choose' }, {});
     const view: View = { kind: 'code', channel: proof, purpose: 'enroll' };
     try {
@@ -178,7 +180,7 @@ async function take(
     }
   }
   if (way === 'totp') {
-    deps.mfa.secondStep.choose(ref, 'totp');
+    await deps.mfa.secondStep.choose(ref, 'totp');
     return render(deps, reply, details, live, { kind: 'code', channel: 'totp' }, {});
   }
   try {
@@ -230,10 +232,10 @@ async function render(
     cancelUrl: cancelUrl(deps, details.uid),
     error: state.error,
   };
-  const otherWaysUrl = webStepWays(deps.mfa, live, true).length > 1 ? `${base}?mfa=choose` : undefined;
+  const otherWaysUrl = (await webStepWays(deps.mfa, live, true)).length > 1 ? `${base}?mfa=choose` : undefined;
   const status = state.status ?? 200;
   if (view.kind === 'enroll') {
-    const enrollment = deps.mfa.secondStep.enroll({ interactionUid: details.uid });
+    const enrollment = await deps.mfa.secondStep.enroll({ interactionUid: details.uid });
     const html = mfaEnrollPage({
       ...common,
       verifyAction: `${base}/mfa/verify`,
@@ -243,13 +245,13 @@ async function render(
     });
     return sendPage(reply, status, html);
   }
-  const { options } = webStepSituation(deps.mfa, live);
+  const { options } = await webStepSituation(deps.mfa, live);
   if (view.kind === 'choose') {
     const html = mfaChoicePage({
       ...common,
       action: `${base}/mfa/channel`,
       options,
-      canEnroll: webStepWays(deps.mfa, live, true).includes('enroll'),
+      canEnroll: (await webStepWays(deps.mfa, live, true)).includes('enroll'),
     });
     return sendPage(reply, status, html);
   }
@@ -282,10 +284,10 @@ async function checkedForm(
     return undefined;
   }
   try {
-    return { details, live: deps.mfa.secondStep.live({ interactionUid: details.uid }), fields };
+    return { details, live: await deps.mfa.secondStep.live({ interactionUid: details.uid }), fields };
   } catch (error) {
     if (!(error instanceof KeywayError)) throw error;
-    showSignIn(deps, reply, details, { status: statusOf(error.code), error: error.message });
+    await showSignIn(deps, reply, details, { status: statusOf(error.code), error: error.message });
     return undefined;
   }
 }

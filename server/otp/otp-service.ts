@@ -2,21 +2,19 @@ import { KeywayError } from '../../protocol/errors';
 import type { IssuedOtp, OtpIssueRequest, OtpOptions, OtpVerdict } from '../../protocol/otp';
 import type { AuthenticatorStore } from '../mfa/authenticators';
 import type { SecondFactorLock } from '../mfa/failure-lock';
-import type { SecurityNotices } from '../mfa/notices';
+import { tellAfterCommit, type SecurityNotices } from '../mfa/notices';
 import { acceptAuthenticatorCode, countWrongCode } from '../mfa/verify-code';
 import { reauthenticate } from '../sessions/reauthenticate';
 import type { SessionService } from '../sessions/session-service';
+import type { Storage } from '../storage/storage';
 import type { UserRecord, UserStore } from '../users/user-store';
 import { userSummary } from '../users/user-summary';
 import type { ServiceOtpStore } from './service-otps';
 
 export interface OtpServiceDeps {
   clock: () => number;
-  /**
-   * Legacy (issue 16 port in progress): the synchronous transaction for the authenticator check, whose
-   * stores (server/mfa) are still on the synchronous Db on this branch.
-   */
-  transaction: <T>(work: () => T) => T;
+  /** The authenticator-code check runs as one transaction on it; notices are mailed after it commits. */
+  storage: Storage;
   sessions: SessionService;
   users: UserStore;
   authenticators: AuthenticatorStore;
@@ -33,13 +31,13 @@ export interface OtpServiceDeps {
 export class OtpService {
   constructor(private readonly deps: OtpServiceDeps) {}
 
-  options(user: UserRecord): OtpOptions {
-    return { authenticator: this.deps.authenticators.hasConfirmed(user.id), ttlSeconds: this.deps.ttlSeconds };
+  async options(user: UserRecord): Promise<OtpOptions> {
+    return { authenticator: await this.deps.authenticators.hasConfirmed(user.id), ttlSeconds: this.deps.ttlSeconds };
   }
 
   async issue(user: UserRecord, proof: OtpIssueRequest): Promise<IssuedOtp> {
     if ('password' in proof) await reauthenticate(this.deps.sessions, user, proof.password);
-    else this.proveAuthenticator(user, proof.authenticatorCode);
+    else await this.proveAuthenticator(user, proof.authenticatorCode);
     const { otp } = await this.deps.otps.issue(user.id, this.deps.ttlSeconds);
     return { otp, expiresIn: this.deps.ttlSeconds };
   }
@@ -55,17 +53,18 @@ export class OtpService {
   }
 
   /** A code from one of the user's authenticators; each time step is accepted once (as at sign-in). */
-  private proveAuthenticator(user: UserRecord, code: string): void {
-    const { authenticators, clock, transaction, lock } = this.deps;
-    // Wrong codes here count toward the account's second-factor lock like wrong codes at sign-in.
-    const outcome = transaction(() => {
-      const locked = lock.lockError(user.id);
+  private async proveAuthenticator(user: UserRecord, code: string): Promise<void> {
+    const { authenticators, clock, storage, lock, notices } = this.deps;
+    // Wrong codes here count toward the account's second-factor lock like wrong codes at sign-in: the
+    // lock re-check, the step spent and the count are one transaction (verify-code.ts), mail after it.
+    const outcome = await tellAfterCommit(storage, notices, async (held) => {
+      const locked = await lock.lockError(user.id);
       if (locked) return locked;
-      const confirmed = authenticators.confirmedOf(user.id);
+      const confirmed = await authenticators.confirmedOf(user.id);
       if (confirmed.length === 0) return 'none';
-      const verdict = acceptAuthenticatorCode(authenticators, confirmed, code, clock()).verdict;
-      if (verdict === 'accepted') lock.clear(user.id);
-      if (verdict === 'wrong') return countWrongCode(this.deps, user) ?? verdict;
+      const verdict = (await acceptAuthenticatorCode(authenticators, confirmed, code, clock())).verdict;
+      if (verdict === 'accepted') await lock.clear(user.id);
+      if (verdict === 'wrong') return (await countWrongCode({ lock, notices: held }, user)) ?? verdict;
       return verdict;
     });
     if (outcome instanceof KeywayError) throw outcome;

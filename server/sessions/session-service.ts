@@ -17,7 +17,7 @@ export interface SecondFactorGate {
   afterPassword(
     user: UserRecord,
     context: Pick<MfaPasswordSignInRequest, 'installationId' | 'deviceProof'>,
-  ): MfaRequired | undefined;
+  ): Promise<MfaRequired | undefined>;
 }
 
 /**
@@ -44,7 +44,7 @@ export class SessionService {
   async signIn(request: MfaPasswordSignInRequest): Promise<PasswordSignInResponse> {
     // A user on unified login signs in at the OpenID Provider, not with the password API.
     const user = await this.authenticate(request.loginId, request.password, 'password-api', request.installationId);
-    return this.secondFactor.afterPassword(user, request) ?? this.startSession(user, request.installationId);
+    return (await this.secondFactor.afterPassword(user, request)) ?? this.startSession(user, request.installationId);
   }
 
   /** A new session for a user who has signed in (password, and the second factor when it applied). */

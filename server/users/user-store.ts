@@ -1,6 +1,5 @@
 import { KeywayError } from '../../protocol/errors';
 import { sql } from 'kysely';
-import type { Db } from '../storage/database';
 import type { Row } from '../storage/schema';
 import type { Storage } from '../storage/storage';
 import { identifierKey } from './identifiers';
@@ -195,29 +194,4 @@ function userRecord(row: Row<'users'>, aliases: string[]): UserRecord {
     aliases,
     phone: row.phone ?? undefined,
   };
-}
-
-/**
- * Legacy (issue 16 port in progress): users by id on the synchronous SQLite connection, for code of the
- * other port branch that still reads a user inside a synchronous transaction (server/mfa/second-step.ts).
- * Removed when that code is on Storage.
- */
-export interface LegacyUserLookup {
-  findById(id: number): UserRecord | undefined;
-}
-
-export function legacyUserLookup(db: Db): LegacyUserLookup {
-  return { findById: (id) => legacyFindUserById(db, id) };
-}
-
-function legacyFindUserById(db: Db, id: number): UserRecord | undefined {
-  const row = db.prepare<[number], Row<'users'>>('SELECT * FROM users WHERE id = ?').get(id);
-  if (!row) return undefined;
-  const aliases = db
-    .prepare<[number], { display: string }>(
-      "SELECT display FROM user_identifiers WHERE user_id = ? AND kind = 'alias' ORDER BY display",
-    )
-    .all(id)
-    .map((alias) => alias.display);
-  return userRecord(row, aliases);
 }

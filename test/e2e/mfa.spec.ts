@@ -52,7 +52,7 @@ test('enforced MFA: enrol the authenticator (QR + key), next sign-in asks for a 
   world,
   keyway,
 }) => {
-  world.server.admin.setMfaPolicy({ channels: 'totp,email', mode: 'enforced', trustDays: 30 });
+  await world.server.admin.setMfaPolicy({ channels: 'totp,email', mode: 'enforced', trustDays: 30 });
   await deployAndSignIn(world, page, keyway, 'mo');
 
   await page.getByRole('button', { name: /Authenticator app/ }).click();
@@ -109,7 +109,7 @@ test('enforced MFA: enrol the authenticator (QR + key), next sign-in asks for a 
 });
 
 test('e-mail code from the SMTP sink, with the resend cooldown shown', async ({ page, world, keyway }) => {
-  world.server.admin.setMfaPolicy({ channels: 'totp,email', mode: 'enforced', trustDays: 30 });
+  await world.server.admin.setMfaPolicy({ channels: 'totp,email', mode: 'enforced', trustDays: 30 });
   await deployAndSignIn(world, page, keyway, 'em');
   await page.getByRole('button', { name: /Code by e-mail/ }).click();
   await expect(page.getByTestId('mfa-sent')).toContainText('expires in');
@@ -127,7 +127,7 @@ test('SMS code from the outbox, with the risk notice beside the authenticator; f
   world,
   keyway,
 }) => {
-  world.server.admin.setMfaPolicy({ channels: 'totp,sms', mode: 'enforced', trustDays: 30 });
+  await world.server.admin.setMfaPolicy({ channels: 'totp,sms', mode: 'enforced', trustDays: 30 });
   await deployAndSignIn(world, page, keyway, 'sm', '+447700900123');
   await expect(page.getByRole('button', { name: /Authenticator app/ })).toBeVisible();
   await page.getByRole('button', { name: /Code by text message/ }).click();

@@ -194,7 +194,7 @@ test('the login-ID page, when IT presets the server', async ({ page, world }) =>
 
 /** Mo, with MFA enforced and every channel allowed, signed in with his password: "Confirm it is you". */
 async function atMfaChoice(page: Page, world: World, keyway: KeywayPage): Promise<void> {
-  world.server.admin.setMfaPolicy({ channels: 'totp,email,sms', mode: 'enforced', trustDays: 30 });
+  await world.server.admin.setMfaPolicy({ channels: 'totp,email,sms', mode: 'enforced', trustDays: 30 });
   await createUser(world, 'mo', 'Mo Factor');
   await world.server.admin.setPhone('mo', '+447700900123');
   const { code } = await world.server.admin.createDeployment('mo');

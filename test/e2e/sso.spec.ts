@@ -114,7 +114,7 @@ test('SSO: Keyway → browser → "Login with Okta" → an upstream OpenID provi
       name: 'Olga Upstream',
     });
     upstream.signInAs = 'okta-olga';
-    world.server.admin.identityProviders.addOidc({
+    await world.server.admin.identityProviders.addOidc({
       id: 'okta',
       displayName: 'Okta',
       issuer: upstream.issuer,

@@ -51,7 +51,7 @@ function core(test: TestServer, profileDir: string, seen: string[]): KeywayCore 
 
 async function unifiedServer(): Promise<TestServer> {
   const test = await startServerWithAna();
-  test.server.admin.setMfaPolicy({ mode: 'enforced', channels: 'totp' });
+  await test.server.admin.setMfaPolicy({ mode: 'enforced', channels: 'totp' });
   await test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
   return test;
 }

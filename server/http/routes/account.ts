@@ -194,10 +194,12 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
         // Where the admin hid local passwords (--hide-password), a password is refused here as on the
         // provider's sign-in page: checked on the typed name first (no password check at all), then on
         // all of the user's names (an alias outside the routed domain is no way around it).
-        if (!deps.federation.passwordOffered([login])) throw passwordNotOffered();
+        if (!(await deps.federation.passwordOffered([login]))) throw passwordNotOffered();
         // Any user, whatever their sign-in method: the same check as the provider's sign-in page.
         user = await deps.sessions.authenticate(login, password, 'oidc');
-        if (!deps.federation.passwordOffered([user.loginId, user.email, ...user.aliases])) throw passwordNotOffered();
+        if (!(await deps.federation.passwordOffered([user.loginId, user.email, ...user.aliases]))) {
+          throw passwordNotOffered();
+        }
       } catch (error) {
         if (!(error instanceof KeywayError)) throw error;
         if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
@@ -210,7 +212,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       const started = await accountSessions.start(user.id, 'second_factor');
       const held = { id: started.id, session: await accountSessions.find(started.id) };
       if (!held.session) throw new Error('The new account session vanished.');
-      const challenge = deps.mfa.gate.startForInteraction(user, challengeOf(held.session).interactionUid);
+      const challenge = await deps.mfa.gate.startForInteraction(user, challengeOf(held.session).interactionUid);
       if (!challenge) {
         await accountSessions.end(held.session.idHash);
         const signedIn = await accountSessions.start(user.id, 'signed_in');

@@ -26,7 +26,11 @@ export function registerMeMfaRoutes(
   const base = `${API_PREFIX}/me/mfa`;
 
   app.get(base, async (request, reply) =>
-    sendJson(reply, MfaOverview, mfa.account.overview(await sessions.userOfBearer(request.headers.authorization))),
+    sendJson(
+      reply,
+      MfaOverview,
+      await mfa.account.overview(await sessions.userOfBearer(request.headers.authorization)),
+    ),
   );
 
   app.post(`${base}/authenticators`, async (request, reply) => {
@@ -40,7 +44,7 @@ export function registerMeMfaRoutes(
     const user = await sessions.userOfBearer(request.headers.authorization);
     await perSource(request);
     const body = parseBody(ConfirmAuthenticator, request.body);
-    mfa.account.confirmEnrollment(user, body.enrollmentId, body.code, body.name);
+    await mfa.account.confirmEnrollment(user, body.enrollmentId, body.code, body.name);
     return reply.code(204).send();
   });
 
@@ -54,7 +58,7 @@ export function registerMeMfaRoutes(
 
   app.post<IdRoute>(`${base}/devices/:id/remove`, async (request, reply) => {
     const user = await sessions.userOfBearer(request.headers.authorization);
-    mfa.account.removeDevice(user, request.params.id);
+    await mfa.account.removeDevice(user, request.params.id);
     return reply.code(204).send();
   });
 }

@@ -35,7 +35,7 @@ export function registerMfaRoutes(
   // No body needed: a nonce is not tied to anyone until a sign-in spends it.
   app.post(`${API_PREFIX}/sessions/device-nonce`, async (request, reply) => {
     await perSource(request);
-    return sendJson(reply, DeviceNonce, mfa.devices.issueNonce());
+    return sendJson(reply, DeviceNonce, await mfa.devices.issueNonce());
   });
 
   app.post(`${API_PREFIX}/mfa/send`, async (request, reply) => {
@@ -47,7 +47,7 @@ export function registerMfaRoutes(
   app.post(`${API_PREFIX}/mfa/enroll`, async (request, reply) => {
     await perSource(request);
     const body = parseBody(EnrollRequest, request.body);
-    return sendJson(reply, TotpEnrollment, mfa.secondStep.enroll({ challengeId: body.challengeId }));
+    return sendJson(reply, TotpEnrollment, await mfa.secondStep.enroll({ challengeId: body.challengeId }));
   });
 
   app.post(`${API_PREFIX}/mfa/verify`, async (request, reply) => {
@@ -56,23 +56,27 @@ export function registerMfaRoutes(
     const remember = body.rememberDevice;
     // Checked before the code, so a bad key does not spend the code or the challenge.
     if (remember) devicePublicKey(remember.publicKey);
-    // Issue 16 port in progress: the second step's transaction is still synchronous on this branch, so the
-    // session (on the asynchronous storage) is written just after the spent challenge commits, not with it.
-    const verified = await mfa.secondStep.verify(
+    const { user, tokens, remembered } = await mfa.secondStep.verify(
       { challengeId: body.challengeId },
       body.channel,
       body.code,
-      async ({ user, challenge }): Promise<VerifiedSession> => {
+      async ({ user, challenge }) => {
         // The session belongs to the installation that typed the password.
         const tokens = await sessions.startSession(user, challenge.installationId);
-        if (!remember) return tokens;
-        const trustDays = mfa.policy.read().trustDays;
+        if (!remember) return { user, tokens, remembered: undefined };
+        const trustDays = (await mfa.policy.read()).trustDays;
         const name = remember.name.trim() === '' ? 'This device' : remember.name.trim();
-        const device = mfa.devices.register(user.id, remember.publicKey, name, trustDays);
-        mfa.notices.tell(user, { kind: 'device-remembered', deviceName: name });
-        return { ...tokens, trustedDevice: { deviceId: device.id, trustedUntil: device.trustedUntil } };
+        const device = await mfa.devices.register(user.id, remember.publicKey, name, trustDays);
+        return { user, tokens, remembered: { name, device } };
       },
     );
-    return sendJson(reply, VerifiedSession, verified);
+    if (!remembered) return sendJson(reply, VerifiedSession, tokens);
+    // Told once the session and the device are committed (verify's transaction), never from a retry.
+    mfa.notices.tell(user, { kind: 'device-remembered', deviceName: remembered.name });
+    const { device } = remembered;
+    return sendJson(reply, VerifiedSession, {
+      ...tokens,
+      trustedDevice: { deviceId: device.id, trustedUntil: device.trustedUntil },
+    });
   });
 }

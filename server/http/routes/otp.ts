@@ -46,7 +46,7 @@ export function registerOtpRoutes(
   });
 
   app.get(`${API_PREFIX}/me/otp`, async (request, reply) =>
-    sendJson(reply, OtpOptions, otp.options(await sessions.userOfBearer(request.headers.authorization))),
+    sendJson(reply, OtpOptions, await otp.options(await sessions.userOfBearer(request.headers.authorization))),
   );
 
   app.post(`${API_PREFIX}/me/otp`, async (request, reply) => {

@@ -152,7 +152,7 @@ describe('the account page (self-deployment)', () => {
     expect(heading(answer.html)).toBe('You cannot finish signing in yet');
     expect(answer.html).not.toContain('<p class="code" translate="no">');
     // With e-mail allowed too, enrolment is not offered either: e-mail is the way in.
-    test.server.admin.setMfaPolicy({ channels: 'totp,email' });
+    await test.server.admin.setMfaPolicy({ channels: 'totp,email' });
     const again = await signIn(test);
     expect(again.answer.html).not.toContain('value="enroll"');
     expect(again.answer.html).not.toContain('<p class="code" translate="no">');

@@ -22,7 +22,7 @@ async function world(account: UpstreamAccount, jit: boolean): Promise<World> {
   onTestFinished(() => upstream.close());
   upstream.accounts.set(account.sub, account);
   upstream.signInAs = account.sub;
-  test.server.admin.identityProviders.addOidc({
+  await test.server.admin.identityProviders.addOidc({
     id: 'okta',
     displayName: 'Okta',
     issuer: upstream.issuer,

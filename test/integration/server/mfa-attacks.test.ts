@@ -99,9 +99,9 @@ describe('attack: enrolling a first authenticator with the password alone (API)'
   it('is refused once the deployed installation has signed in (the deployment is spent for enrolment)', async () => {
     const test = await startMfaServer({ mode: 'enforced', channels: 'totp,email' });
     await redeemFreshDeployment(test);
-    test.server.admin.setMfaPolicy({ mode: 'optional' });
+    await test.server.admin.setMfaPolicy({ mode: 'optional' });
     expect((await passwordSignIn(test.origin)).status).toBe(200);
-    test.server.admin.setMfaPolicy({ mode: 'enforced' });
+    await test.server.admin.setMfaPolicy({ mode: 'enforced' });
     const after = await challenged(test.origin);
     expect(after.enrollmentRequired).toBe(false);
     expectProblem(

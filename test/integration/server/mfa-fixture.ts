@@ -27,7 +27,7 @@ export async function startMfaServer(
   options: Parameters<typeof startServerWithAna>[0] = {},
 ): Promise<TestServer> {
   const test = await startServerWithAna(options);
-  test.server.admin.setMfaPolicy(policy);
+  await test.server.admin.setMfaPolicy(policy);
   return test;
 }
 

@@ -8,6 +8,7 @@ import { authorize, keywayClient, redeem, submitSignIn, type StartedAuthorizatio
 import { DeploymentConfig, DiscoveryResponse, KEYWAY_ENROLMENT_PARAM } from '../../../protocol/api';
 import { FirstEnrolment, FRESH_DEPLOYMENT_MS } from '../../../server/mfa/enrolment';
 import { openSqliteDataDir } from '../../../server/storage/database';
+import { sqliteStorage } from '../../../server/storage/storage';
 import { ANA, postJson, type TestServer } from './server-fixture';
 
 const REDIRECT = 'http://127.0.0.1:49152/callback';
@@ -94,7 +95,7 @@ describe('MFA on the OpenID Provider pages (unified login)', () => {
     });
     expect(guessed.status).toBe(403);
     expect(guessed.headers.get('location')).toBeNull();
-    expect(test.server.admin.mfaPolicy().mode).toBe('enforced');
+    expect((await test.server.admin.mfaPolicy()).mode).toBe('enforced');
   });
 
   it('attack: with e-mail allowed, enrolment first asks for the e-mailed code (no QR code before it)', async () => {
@@ -284,11 +285,12 @@ async function passwordStepWithTicket(
  */
 async function ticketInstallation(test: TestServer, login: string, ticket: string): Promise<string | undefined> {
   const db = await openSqliteDataDir(test.dataDir);
+  const storage = sqliteStorage(db);
   try {
     const id = db.prepare<[string], { id: number }>('SELECT id FROM users WHERE login_id = ?').get(login)?.id ?? -1;
-    return new FirstEnrolment(db, () => test.now()).installationForTicket(id, ticket);
+    return await new FirstEnrolment(storage, () => test.now()).installationForTicket(id, ticket);
   } finally {
-    db.close();
+    await storage.close();
   }
 }
 

@@ -139,7 +139,7 @@ describe('MFA in the profile (/api/v1/me/mfa)', () => {
     expectProblem(await remove('no-such-authenticator'), 'not_found', 404);
 
     // With e-mail codes allowed there is another way, so the last one may go.
-    test.server.admin.setMfaPolicy({ channels: 'totp,email' });
+    await test.server.admin.setMfaPolicy({ channels: 'totp,email' });
     expect((await remove(only?.id ?? '')).status).toBe(204);
     const after = await overview(test, session.accessToken);
     expect(after.authenticators).toEqual([]);

@@ -26,7 +26,7 @@ describe('MFA at password sign-in (POST /api/v1/sessions)', () => {
     const test = await startMfaServer();
     const tokens = await signedInWithPassword(test.origin);
     expect(tokens.user.loginId).toBe(ANA.loginId);
-    expect(test.server.admin.mfaPolicy()).toEqual({ channels: ['totp'], mode: 'optional', trustDays: 30 });
+    expect(await test.server.admin.mfaPolicy()).toEqual({ channels: ['totp'], mode: 'optional', trustDays: 30 });
   });
 
   it('enforced without an authenticator: MfaRequired asks for enrolment, a first code signs in, the next sign-in asks again', async () => {
@@ -84,7 +84,7 @@ describe('MFA at password sign-in (POST /api/v1/sessions)', () => {
   it('asks a user who opted in with an authenticator even when the policy is optional', async () => {
     const test = await startMfaServer({ mode: 'enforced' });
     const { secret } = await enrolAna(test);
-    test.server.admin.setMfaPolicy({ mode: 'optional' });
+    await test.server.admin.setMfaPolicy({ mode: 'optional' });
     const required = await challenged(test.origin);
     expect(required.enrollmentRequired).toBe(false);
     const response = await verify(test.origin, {
@@ -95,7 +95,7 @@ describe('MFA at password sign-in (POST /api/v1/sessions)', () => {
     expect(SessionTokens.safeParse(response.body).success).toBe(true);
 
     // With authenticator apps switched off, the authenticator is dormant and the password is enough.
-    test.server.admin.setMfaPolicy({ channels: 'email' });
+    await test.server.admin.setMfaPolicy({ channels: 'email' });
     await signedInWithPassword(test.origin);
   });
 
@@ -279,9 +279,9 @@ describe('remembered devices', () => {
 
     test.advance(10 * DAY_MS);
     await signedInWithPassword(test.origin, { deviceProof: await deviceProof(test.origin, deviceId, key) });
-    test.server.admin.setMfaPolicy({ trustDays: 7 });
+    await test.server.admin.setMfaPolicy({ trustDays: 7 });
     await challenged(test.origin, { deviceProof: await deviceProof(test.origin, deviceId, key) });
-    test.server.admin.setMfaPolicy({ trustDays: 30 });
+    await test.server.admin.setMfaPolicy({ trustDays: 30 });
     await signedInWithPassword(test.origin, { deviceProof: await deviceProof(test.origin, deviceId, key) });
     test.advance(20 * DAY_MS);
     await challenged(test.origin, { deviceProof: await deviceProof(test.origin, deviceId, key) });

@@ -24,7 +24,7 @@ async function oidcWorld(
   onTestFinished(() => upstream.close());
   upstream.accounts.set(ANA_UPSTREAM.sub, ANA_UPSTREAM);
   upstream.signInAs = ANA_UPSTREAM.sub;
-  test.server.admin.identityProviders.addOidc({
+  await test.server.admin.identityProviders.addOidc({
     id: 'okta',
     displayName: 'Okta',
     issuer: upstream.issuer,
@@ -132,7 +132,7 @@ describe('an upstream OpenID provider brokered by the OpenID Provider', () => {
       403,
     );
 
-    world.test.server.admin.identityProviders.addOidc({
+    await world.test.server.admin.identityProviders.addOidc({
       id: 'okta',
       displayName: 'Okta',
       issuer: world.upstream.issuer,
@@ -156,7 +156,7 @@ describe('an upstream OpenID provider brokered by the OpenID Provider', () => {
     await expectRefused(await finish(await toCallback(world)), 'sso_no_account', /no Keyway account for you/, 403);
     expect(await world.test.server.admin.findUser('cy@example.com')).toBeUndefined();
 
-    world.test.server.admin.identityProviders.addOidc({
+    await world.test.server.admin.identityProviders.addOidc({
       id: 'okta',
       displayName: 'Okta',
       issuer: world.upstream.issuer,
@@ -214,7 +214,7 @@ describe('an upstream OpenID provider brokered by the OpenID Provider', () => {
   it('keeps the client secret sealed: not in the database, the admin listing or the log', async () => {
     const world = await oidcWorld();
     await finish(await toCallback(world));
-    const listed = JSON.stringify(world.test.server.admin.identityProviders.list());
+    const listed = JSON.stringify(await world.test.server.admin.identityProviders.list());
     expect(listed).not.toContain(world.upstream.clientSecret);
     expect(world.test.logLines.join('\n')).not.toContain(world.upstream.clientSecret);
     const db = openSqlite(path.join(world.test.dataDir, DATABASE_FILE), { readonly: true });

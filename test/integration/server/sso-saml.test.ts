@@ -311,7 +311,7 @@ describe('SAML 2.0 sign-in brokered by the OpenID Provider', () => {
   it("Keyway's MFA policy still applies after a brokered sign-in", async () => {
     const world = await samlWorld();
     // E-mail allowed beside the app: the second step offers it (and enrolment after an e-mailed code).
-    world.test.server.admin.setMfaPolicy({ mode: 'enforced', channels: 'totp,email' });
+    await world.test.server.admin.setMfaPolicy({ mode: 'enforced', channels: 'totp,email' });
     const landed = await postAnswer(world, await toIdp(world));
     expect(landed.url.pathname).toMatch(/^\/oidc\/interaction\/[^/]+\/sso\/complete$/);
     expect(landed.response.status).toBe(200);
