@@ -18,7 +18,9 @@ import type { PasswordResetService } from '../password-reset/password-reset-serv
 import type { MfaServices } from '../services';
 import type { UserStore } from '../users/user-store';
 import type { SessionService } from '../sessions/session-service';
+import type { Storage } from '../storage/storage';
 import { problem, sendProblem } from './problem';
+import { storageRateLimitStore } from './rate-limit-store';
 import { KeywayStatusError } from './status-error';
 import { registerAccountRoutes } from './routes/account';
 import { registerDeploymentRoutes } from './routes/deployments';
@@ -32,6 +34,8 @@ import { registerSessionRoutes } from './routes/sessions';
 import { registerUpdateRoutes } from './routes/updates';
 
 export interface HttpAppDeps {
+  /** Where the rate-limit counters live (rate-limit-store.ts), shared by every instance on it. */
+  storage: Storage;
   identity: ServerIdentity;
   deployments: DeploymentService;
   sessions: SessionService;
@@ -73,8 +77,9 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   // The API speaks JSON only; anything else is refused with 415 rather than half-parsed.
   app.removeContentTypeParser('text/plain');
 
-  // Limits are applied per route, from the handlers (see rate-limiter.ts).
-  await app.register(rateLimit, { global: false });
+  // Limits are applied per route, from the handlers (see rate-limiter.ts). Their counters live in the
+  // database, not in this process: a restart keeps them and every instance shares them.
+  await app.register(rateLimit, { global: false, store: storageRateLimitStore(deps.storage) });
 
   // RFC 6797: once a browser has reached this server over https, it never again tries plain http to it
   // (no SSL-stripping of the account, reset and sign-in pages). Set on the raw response at the start, so
