@@ -70,6 +70,12 @@ export interface ReferenceServerOptions {
    * server). On PostgreSQL only `true` does; otherwise a database with pending migrations is refused.
    */
   migrate?: boolean | undefined;
+  /**
+   * The MFA master key on PostgreSQL (KEYWAY_SECRET_KEY: 32 bytes, base64), so instances with different
+   * data dirs open each other's secrets; without it, one key kept in the database (server/mfa/secret-key.ts).
+   * SQLite keeps its key file in the data dir and ignores this.
+   */
+  secretKey?: string | undefined;
   /** 0 (the default) picks a free port. */
   port?: number | undefined;
   host?: string | undefined;

@@ -17,7 +17,7 @@ import { createCodeDelivery } from './mfa/delivery';
 import { createSmsProvider } from './mfa/sms/sms-provider';
 import { smtpUrlWithoutCredentials } from './mail/smtp-url';
 import { oidcIssuer } from './oidc/issuer';
-import { SecretBox } from './mfa/secret-box';
+import { openSecretBox } from './mfa/secret-key';
 import { createOidc } from './oidc/oidc';
 import { createServices } from './services';
 import { databaseLocation, openStorage } from './storage/database';
@@ -70,6 +70,13 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const storage = await openStorage(databaseLocation(options.dataDir, options.database, {}), {
     migrations: options.migrate === false ? 'refuse' : 'apply',
   });
+  // On PostgreSQL from KEYWAY_SECRET_KEY or the database, so every instance opens the others' secrets.
+  const box = await openSecretBox(storage, { dataDir: options.dataDir, secretKey: options.secretKey, clock }).catch(
+    async (error: unknown) => {
+      await storage.close();
+      throw error;
+    },
+  );
   const db = storage.sqlite;
   if (db === undefined) {
     await storage.close();
@@ -85,6 +92,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const delivery = createCodeDelivery({ mail: () => mailHolder.current, sms, serverName: () => identity.name, log });
   const services = createServices(storage, identity, clock, limits, {
     dataDir: options.dataDir,
+    box,
     delivery,
     mail: () => mailHolder.current,
     otpTtlSeconds: options.otpTtlSeconds,
@@ -92,7 +100,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   });
   let app;
   try {
-    const oidc = await createOidc(storage, identity, services.users, SecretBox.inDataDir(options.dataDir), log);
+    const oidc = await createOidc(storage, identity, services.users, box, log);
     app = await buildHttpApp({
       ...services,
       oidc,

@@ -35,6 +35,8 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<void
     database: database.engine === 'postgres' ? database.url : undefined,
     // PostgreSQL is shared by every instance: only an explicit --migrate changes its schema.
     migrate: options.migrate === true,
+    // The MFA master key every instance on one PostgreSQL database shares (server/mfa/secret-key.ts).
+    secretKey: io.env.KEYWAY_SECRET_KEY,
     port: options.port ?? DEFAULT_PORT,
     host: options.host ?? '127.0.0.1',
     publicOrigin: options['public-origin'],
