@@ -76,6 +76,11 @@ export interface ReferenceServerOptions {
    * SQLite keeps its key file in the data dir and ignores this.
    */
   secretKey?: string | undefined;
+  /**
+   * On close(), how long /readyz answers 503 while requests are still served, before the server stops
+   * accepting: a load balancer's health-check interval × its failure threshold. Default 0.
+   */
+  drainDelayMs?: number | undefined;
   /** 0 (the default) picks a free port. */
   port?: number | undefined;
   host?: string | undefined;

@@ -19,6 +19,7 @@ import type { MfaServices } from '../services';
 import type { UserStore } from '../users/user-store';
 import type { SessionService } from '../sessions/session-service';
 import type { Storage } from '../storage/storage';
+import { registerHealthRoutes, type HealthState } from './health';
 import { problem, sendProblem } from './problem';
 import { storageRateLimitStore } from './rate-limit-store';
 import { KeywayStatusError } from './status-error';
@@ -36,6 +37,8 @@ import { registerUpdateRoutes } from './routes/updates';
 export interface HttpAppDeps {
   /** Where the rate-limit counters live (rate-limit-store.ts), shared by every instance on it. */
   storage: Storage;
+  /** Set while the instance drains: /readyz answers 503 and every connection closes after its reply. */
+  health: HealthState;
   identity: ServerIdentity;
   deployments: DeploymentService;
   sessions: SessionService;
@@ -64,8 +67,10 @@ const BASE_OPTIONS = {
   logger: false,
   // Every request body of the API is a few hundred bytes.
   bodyLimit: 64 * 1024,
-  // Keep-alive clients must not hold close() open.
-  forceCloseConnections: true,
+  // close() ends idle keep-alive connections at once and lets requests in flight finish (a graceful
+  // drain); true would destroy those too. server.ts ends connections that go idle later, and forces
+  // the rest after a deadline. https://fastify.dev/docs/latest/Reference/Server/#forcecloseconnections
+  forceCloseConnections: 'idle',
 } as const;
 
 export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> {
@@ -90,6 +95,9 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     if (deps.tls !== undefined || deps.identity.origin.startsWith('https://')) {
       reply.raw.setHeader('strict-transport-security', `max-age=${HSTS_MAX_AGE_SECONDS}`);
     }
+    // Draining: no keep-alive, so the client (or proxy) opens its next connection to another instance
+    // and this one's sockets end with their last reply (Node closes a socket after "Connection: close").
+    if (deps.health.draining) reply.raw.setHeader('connection', 'close');
     done();
   });
 
@@ -135,6 +143,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     ),
   );
 
+  registerHealthRoutes(app, { storage: deps.storage, state: deps.health, log: deps.log });
   registerDeploymentRoutes(app, deps.deployments, deps.limits);
   registerSessionRoutes(app, deps.sessions, deps.limits);
   registerMfaRoutes(app, deps.sessions, deps.mfa, deps.limits);
