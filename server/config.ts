@@ -81,6 +81,11 @@ export interface ReferenceServerOptions {
    * accepting: a load balancer's health-check interval × its failure threshold. Default 0.
    */
   drainDelayMs?: number | undefined;
+  /**
+   * Addresses or CIDR ranges of the proxies in front of the server, whose X-Forwarded-For is believed
+   * (server/http/trusted-proxies.ts; KEYWAY_TRUSTED_PROXIES). Default none: the TCP peer is the client.
+   */
+  trustedProxies?: readonly string[] | undefined;
   /** 0 (the default) picks a free port. */
   port?: number | undefined;
   host?: string | undefined;

@@ -111,6 +111,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
       limits,
       log,
       tls: options.tls,
+      trustedProxies: options.trustedProxies,
       updatesDir: options.updatesDir,
     });
     await app.listen({ port: options.port ?? 0, host });

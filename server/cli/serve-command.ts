@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { AdminService } from '../admin/admin-service';
+import { parseTrustedProxies } from '../http/trusted-proxies';
 import { parseSmtpUrl } from '../mail/smtp-url';
 import { startReferenceServer } from '../server';
 import { DEFAULT_PORT, parseCommandArgs, resolveDatabase, resolveDataDir } from './arguments';
@@ -32,6 +33,7 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<void
   }
   const updatesDir = resolveUpdatesDir(options['updates-dir']);
   const drainDelaySeconds = parseDrainDelay(io.env.KEYWAY_DRAIN_DELAY_SECONDS);
+  const trustedProxies = parseTrustedProxies(io.env.KEYWAY_TRUSTED_PROXIES);
   const server = await startReferenceServer({
     dataDir,
     database: database.engine === 'postgres' ? database.url : undefined,
@@ -49,6 +51,7 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<void
     otpTtlSeconds: options['otp-ttl-seconds'],
     ...(updatesDir === undefined ? {} : { updatesDir }),
     drainDelayMs: drainDelaySeconds * 1000,
+    trustedProxies,
     log: io.out,
   });
   try {

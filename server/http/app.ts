@@ -56,6 +56,11 @@ export interface HttpAppDeps {
   limits: Limits;
   log: (line: string) => void;
   tls?: { key: string; cert: string } | undefined;
+  /**
+   * The proxies in front of this server whose X-Forwarded-For is believed (trusted-proxies.ts). Empty or
+   * absent: none; the TCP peer is the client, so a forged header cannot move a per-source rate limit.
+   */
+  trustedProxies?: readonly string[] | undefined;
   /** The desktop app's update feed, served under /updates/ when set (routes/updates.ts). */
   updatesDir?: string | undefined;
 }
@@ -74,10 +79,12 @@ const BASE_OPTIONS = {
 } as const;
 
 export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> {
+  const trusted = deps.trustedProxies ?? [];
+  const options = { ...BASE_OPTIONS, trustProxy: trusted.length > 0 ? [...trusted] : false };
   const app = deps.tls
     ? // The https instance differs only in its server type, which nothing here touches.
-      (fastify({ ...BASE_OPTIONS, https: { key: deps.tls.key, cert: deps.tls.cert } }) as unknown as FastifyInstance)
-    : fastify(BASE_OPTIONS);
+      (fastify({ ...options, https: { key: deps.tls.key, cert: deps.tls.cert } }) as unknown as FastifyInstance)
+    : fastify(options);
 
   // The API speaks JSON only; anything else is refused with 415 rather than half-parsed.
   app.removeContentTypeParser('text/plain');
