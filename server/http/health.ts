@@ -9,7 +9,7 @@ export interface HealthState {
 }
 
 /** How long /readyz waits for the database's answer before calling the instance not ready. */
-export const READINESS_TIMEOUT_MS = 2_000;
+const READINESS_TIMEOUT_MS = 2_000;
 
 export interface HealthDeps {
   storage: Storage;

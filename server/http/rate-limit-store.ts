@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { Storage } from '../storage/storage';
 
 /** What @fastify/rate-limit's `incr`/`read` callbacks carry: the count in the window and its ms left. */
-export interface RateLimitCount {
+interface RateLimitCount {
   current: number;
   ttl: number;
 }

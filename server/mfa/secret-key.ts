@@ -4,7 +4,7 @@ import type { Storage } from '../storage/storage';
 import { SecretBox } from './secret-box';
 
 /** The environment variable that gives every instance on one PostgreSQL database the MFA master key. */
-export const SECRET_KEY_VARIABLE = 'KEYWAY_SECRET_KEY';
+const SECRET_KEY_VARIABLE = 'KEYWAY_SECRET_KEY';
 
 export type SecretKeyErrorCode = 'secret_key_invalid' | 'secret_key_mismatch' | 'secret_key_damaged';
 
@@ -32,7 +32,7 @@ const base64Key = z
   .refine((key) => key.length === 32);
 
 /** The key KEYWAY_SECRET_KEY holds; the error names the variable and never repeats its value. */
-export function parseSecretKey(value: string): Buffer {
+function parseSecretKey(value: string): Buffer {
   const parsed = base64Key.safeParse(value);
   if (!parsed.success) {
     throw new SecretKeyError(

@@ -8,6 +8,7 @@ import {
   freePort,
   SERVER_BUNDLE,
   startRoundRobinProxy,
+  startServeInstances,
   startServeProcess,
   type ServeProcess,
 } from '../../support/server-instances';
@@ -112,18 +113,29 @@ describe('graceful shutdown of serve (a real process)', () => {
 
 describe('the test helpers for several instances (test/support/server-instances.ts)', () => {
   // Two serve processes cannot share a SQLite data dir, and PostgreSQL is not served until the store
-  // port merges (postgresNotServedYet): one instance here; the multi-instance journeys use these later.
-  it('a round-robin proxy skips an instance that is down and serves from the one that is up', async () => {
-    const instance = await serve();
+  // port merges (postgresNotServedYet): these two instances have separate databases, which is enough
+  // to prove the helpers (start N, wait for each /readyz, round-robin, skip a dead one); the
+  // multi-instance journeys on one database use them once the port lands.
+  it('starts N instances and a round-robin proxy that skips one that is down', async () => {
+    const instances = await startServeInstances(2, {});
+    onTestFinished(() => Promise.all(instances.map((instance) => instance.stop('SIGKILL'))).then(() => undefined));
+    const [first, second] = instances;
+    if (!first || !second) throw new Error('Two instances were asked for.');
     const down = `http://127.0.0.1:${await freePort()}`;
-    const proxy = await startRoundRobinProxy([down, instance.origin]);
+    const proxy = await startRoundRobinProxy([first.origin, down, second.origin]);
     onTestFinished(() => proxy.close());
-    for (let round = 0; round < 4; round += 1) {
-      const ready = await getJson(proxy.origin, '/readyz');
-      expect(ready.status).toBe(200);
+    for (let round = 0; round < 6; round += 1) {
+      expect((await getJson(proxy.origin, '/readyz')).status).toBe(200);
     }
-    expect(proxy.served).toEqual(Array.from({ length: 4 }, () => instance.origin));
-    await instance.stop();
+    // Round robin over three targets, the dead one's turns taken by the next live one.
+    expect(proxy.served).toEqual([first, second, second, first, second, second].map((instance) => instance.origin));
+    expect(await second.stop()).toBe(0);
+    proxy.served.length = 0;
+    for (let round = 0; round < 3; round += 1) {
+      expect((await getJson(proxy.origin, '/readyz')).status).toBe(200);
+    }
+    expect(proxy.served).toEqual([first.origin, first.origin, first.origin]);
+    await first.stop();
     expect((await fetch(`${proxy.origin}/readyz`)).status).toBe(502);
   });
 });
