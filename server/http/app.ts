@@ -65,6 +65,9 @@ export interface HttpAppDeps {
   updatesDir?: string | undefined;
 }
 
+/** The health probes (health.ts), whose successes are not logged. */
+const PROBE_PATHS = new Set(['/healthz', '/readyz']);
+
 /** One year, the value HSTS preload lists and OWASP ask for. */
 const HSTS_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
 
@@ -122,7 +125,10 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   // rewrites the raw URL it hands oidc-provider.
   app.addHook('onResponse', (request, reply, done) => {
     const path = request.originalUrl.split('?')[0] ?? '';
-    deps.log(`${request.method} ${path} ${reply.statusCode} ${Math.round(reply.elapsedTime)}ms`);
+    // A balancer probes every few seconds on every instance: log a probe only when it fails.
+    if (reply.statusCode !== 200 || !PROBE_PATHS.has(path)) {
+      deps.log(`${request.method} ${path} ${reply.statusCode} ${Math.round(reply.elapsedTime)}ms`);
+    }
     done();
   });
 

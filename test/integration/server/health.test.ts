@@ -81,12 +81,20 @@ describe('health in the reference server', () => {
     // Far more probes than any per-source limit: a balancer polls every few seconds, forever.
     const probes = await Promise.all(Array.from({ length: 80 }, () => getJson(test.origin, '/readyz')));
     expect(probes.every((probe) => probe.status === 200)).toBe(true);
+    // Successful probes stay out of the log (a balancer would fill it); other requests do not.
+    // The 404 is logged after the 80 probes were (onResponse runs in order of completion): once its line
+    // is there, any probe line would be too.
+    expect((await getJson(test.origin, '/nothing-here')).status).toBe(404);
+    await expect.poll(() => test.logLines.some((line) => line.startsWith('GET /nothing-here 404'))).toBe(true);
+    expect(test.logLines.filter((line) => line.includes('/readyz'))).toEqual([]);
 
     const closing = test.server.close();
     // Draining: not ready, yet still serving (the balancer needs this window to notice), and every
     // reply closes its connection so the next request opens one elsewhere.
     const ready = await getJson(test.origin, '/readyz');
     expectProblem(ready, 'internal', 503);
+    // A failing probe is logged.
+    await expect.poll(() => test.logLines.some((line) => line.startsWith('GET /readyz 503'))).toBe(true);
     const health = await getJson(test.origin, '/healthz');
     expect(health.status).toBe(200);
     expect(health.headers.get('connection')).toBe('close');
