@@ -78,6 +78,8 @@ describe('/readyz against a database that never answers', () => {
 describe('health in the reference server', () => {
   it('serves both, without rate limits, and fails readiness from the first moment of close()', async () => {
     const test = await startTestServer({ drainDelayMs: 60_000 });
+    // Should an assertion fail mid-drain, closing twice ends the 60 s delay instead of waiting it out.
+    onTestFinished(() => Promise.all([test.server.close(), test.server.close()]).then(() => undefined));
     // Far more probes than any per-source limit: a balancer polls every few seconds, forever.
     const probes = await Promise.all(Array.from({ length: 80 }, () => getJson(test.origin, '/readyz')));
     expect(probes.every((probe) => probe.status === 200)).toBe(true);
