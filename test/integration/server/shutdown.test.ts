@@ -12,7 +12,7 @@ import {
   startServeProcess,
   type ServeProcess,
 } from '../../support/server-instances';
-import { expectProblem, getJson, tempDir } from './server-fixture';
+import { expectProblem, getJson, startTestServer, tempDir } from './server-fixture';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const DEMO = { loginId: 'ana', password: 'keyway-demo-2026' };
@@ -33,7 +33,10 @@ async function serve(options: Parameters<typeof startServeProcess>[0] = {}): Pro
  * flight in its HTTP server) while its body is still unsent. `finish()` sends the body and resolves
  * with the reply.
  */
-function requestInFlight(origin: string): Promise<{ finish: () => Promise<{ status: number; body: string }> }> {
+function requestInFlight(
+  origin: string,
+  agent: http.Agent | false = false,
+): Promise<{ finish: () => Promise<{ status: number; body: string }> }> {
   const body = JSON.stringify(DEMO);
   const url = new URL('/api/v1/sessions', origin);
   return new Promise((resolve, reject) => {
@@ -42,7 +45,7 @@ function requestInFlight(origin: string): Promise<{ finish: () => Promise<{ stat
       port: url.port,
       path: url.pathname,
       method: 'POST',
-      agent: false,
+      agent,
       headers: {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(body),
@@ -108,6 +111,22 @@ describe('graceful shutdown of serve (a real process)', () => {
       expect(code, value).toBe(2);
       expect(err.join('\n')).toMatch(/KEYWAY_DRAIN_DELAY_SECONDS must be a whole number of seconds from 0 to 300/);
     }
+  });
+});
+
+describe('graceful shutdown in process (startReferenceServer().close())', () => {
+  it('a keep-alive connection whose request was in flight does not hold close() open', async () => {
+    const test = await startTestServer();
+    const agent = new http.Agent({ keepAlive: true });
+    onTestFinished(() => agent.destroy());
+    const inFlight = await requestInFlight(test.origin, agent);
+    const closing = test.server.close();
+    // Its reply began before the drain, so it keeps its connection alive: close() must end that
+    // connection once it is idle instead of waiting for the keep-alive timeout (72 s in fastify).
+    const reply = await inFlight.finish();
+    expect(reply.status).toBe(401);
+    await closing;
+    await expect(fetch(`${test.origin}/healthz`)).rejects.toThrow();
   });
 });
 
