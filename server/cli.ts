@@ -18,7 +18,17 @@ function invokedDirectly(): boolean {
 
 if (invokedDirectly()) {
   const stop = new AbortController();
-  process.once('SIGINT', () => stop.abort());
-  process.once('SIGTERM', () => stop.abort());
+  // The first SIGINT/SIGTERM stops gracefully (serve drains its requests in flight); a second one, of
+  // either kind, exits at once: an operator who asks twice does not want to wait.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!stop.signal.aborted) {
+      stop.abort();
+      return;
+    }
+    process.stderr.write(`${signal} again: stopping at once, without waiting for requests in flight.\n`);
+    process.exit(1);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   process.exitCode = await runCli(process.argv.slice(2), { signal: stop.signal });
 }

@@ -70,6 +70,22 @@ export interface ReferenceServerOptions {
    * server). On PostgreSQL only `true` does; otherwise a database with pending migrations is refused.
    */
   migrate?: boolean | undefined;
+  /**
+   * The MFA master key on PostgreSQL (KEYWAY_SECRET_KEY: 32 bytes, base64), so instances with different
+   * data dirs open each other's secrets; without it, one key kept in the database (server/mfa/secret-key.ts).
+   * SQLite keeps its key file in the data dir and ignores this.
+   */
+  secretKey?: string | undefined;
+  /**
+   * On close(), how long /readyz answers 503 while requests are still served, before the server stops
+   * accepting: a load balancer's health-check interval × its failure threshold. Default 0.
+   */
+  drainDelayMs?: number | undefined;
+  /**
+   * Addresses or CIDR ranges of the proxies in front of the server, whose X-Forwarded-For is believed
+   * (server/http/trusted-proxies.ts; KEYWAY_TRUSTED_PROXIES). Default none: the TCP peer is the client.
+   */
+  trustedProxies?: readonly string[] | undefined;
   /** 0 (the default) picks a free port. */
   port?: number | undefined;
   host?: string | undefined;

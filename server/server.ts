@@ -11,13 +11,14 @@ import {
   type ReferenceServerOptions,
 } from './config';
 import { buildHttpApp } from './http/app';
+import type { HealthState } from './http/health';
 import type { ServerIdentity } from './identity';
 import { createMailDelivery, defaultMailFrom, type MailDelivery } from './mail/mail-delivery';
 import { createCodeDelivery } from './mfa/delivery';
 import { createSmsProvider } from './mfa/sms/sms-provider';
 import { smtpUrlWithoutCredentials } from './mail/smtp-url';
 import { oidcIssuer } from './oidc/issuer';
-import { SecretBox } from './mfa/secret-box';
+import { openSecretBox } from './mfa/secret-key';
 import { createOidc } from './oidc/oidc';
 import { createServices } from './services';
 import { databaseLocation, openStorage } from './storage/database';
@@ -69,6 +70,13 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const storage = await openStorage(databaseLocation(options.dataDir, options.database, {}), {
     migrations: options.migrate === false ? 'refuse' : 'apply',
   });
+  // On PostgreSQL from KEYWAY_SECRET_KEY or the database, so every instance opens the others' secrets.
+  const box = await openSecretBox(storage, { dataDir: options.dataDir, secretKey: options.secretKey, clock }).catch(
+    async (error: unknown) => {
+      await storage.close();
+      throw error;
+    },
+  );
   const identity: ServerIdentity = {
     name: options.serverName ?? DEFAULT_SERVER_NAME,
     origin: '',
@@ -79,21 +87,25 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const delivery = createCodeDelivery({ mail: () => mailHolder.current, sms, serverName: () => identity.name, log });
   const services = createServices(storage, identity, clock, limits, {
     dataDir: options.dataDir,
+    box,
     delivery,
     mail: () => mailHolder.current,
     otpTtlSeconds: options.otpTtlSeconds,
     log,
   });
+  const health: HealthState = { draining: false };
   let app;
   try {
-    const oidc = await createOidc(storage, identity, services.users, SecretBox.inDataDir(options.dataDir), log);
+    const oidc = await createOidc(storage, identity, services.users, box, log);
     app = await buildHttpApp({
       ...services,
+      health,
       oidc,
       identity,
       limits,
       log,
       tls: options.tls,
+      trustedProxies: options.trustedProxies,
       updatesDir: options.updatesDir,
     });
     await app.listen({ port: options.port ?? 0, host });
@@ -127,18 +139,52 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     identity,
     deploymentTtlSeconds: options.deploymentTtlSeconds ?? DEFAULT_DEPLOYMENT_TTL_SECONDS,
   });
+  const drainDelayMs = options.drainDelayMs ?? 0;
   let closing: Promise<void> | undefined;
+  let endDelay: (() => void) | undefined;
+  const drain = async (): Promise<void> => {
+    // Readiness fails first; the balancer stops sending here while requests are still served.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, drainDelayMs);
+      endDelay = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    // fastify's close() stops accepting, closes idle keep-alive connections and waits for requests in
+    // flight (forceCloseConnections: 'idle', app.ts). A connection whose request finishes later goes idle
+    // rather than closing (its reply began before "Connection: close" was set): end those as they appear,
+    // and every connection once DRAIN_TIMEOUT_MS has passed, so a stalled client cannot hold the exit.
+    const reaper = setInterval(() => app.server.closeIdleConnections(), IDLE_REAP_INTERVAL_MS);
+    const deadline = setTimeout(() => app.server.closeAllConnections(), DRAIN_TIMEOUT_MS);
+    try {
+      await app.close();
+    } finally {
+      clearInterval(reaper);
+      clearTimeout(deadline);
+      serverMail.close();
+      await storage.close();
+    }
+  };
   return {
     origin: identity.origin,
     issuer: oidcIssuer(identity.origin),
     admin,
-    close: () =>
-      (closing ??= app.close().finally(() => {
-        serverMail.close();
-        return storage.close();
-      })),
+    close: () => {
+      if (closing) {
+        // Asked again while draining: skip what is left of the delay (requests in flight still finish).
+        endDelay?.();
+        return closing;
+      }
+      health.draining = true;
+      return (closing = drain());
+    },
   };
 }
+
+/** Requests in flight get this long to finish once shutdown has begun; then their connections are cut. */
+const DRAIN_TIMEOUT_MS = 30_000;
+const IDLE_REAP_INTERVAL_MS = 100;
 
 /** The origin clients reach a server listening on `host` at, when no public origin is configured. */
 function listeningOrigin(host: string, port: number, tls: boolean): string {

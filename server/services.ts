@@ -85,6 +85,8 @@ export interface MfaServices {
 export interface MfaWiring {
   /** Where the MFA key file lives (secret-box.ts). */
   dataDir: string;
+  /** The box to seal with, when not the data dir's key file (secret-key.ts: PostgreSQL). */
+  box?: SecretBox | undefined;
   /** How e-mail and SMS codes leave the server. */
   delivery: CodeDelivery;
   /** The server's mail, for password reset links; absent where no mail is sent (the admin CLI). */
@@ -115,7 +117,7 @@ export function createServices(
   const deployments = new DeploymentService(deploymentStore, users, identity, clock, signInPolicy, features);
   const throttle = new SignInThrottle(storage, clock, limits);
 
-  const box = SecretBox.inDataDir(wiring.dataDir);
+  const box = wiring.box ?? SecretBox.inDataDir(wiring.dataDir);
   const policy = new MfaPolicyStore(storage, clock);
   const authenticators = new AuthenticatorStore(storage, clock, box);
   const challenges = new ChallengeStore(storage, clock);

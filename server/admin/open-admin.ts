@@ -14,6 +14,7 @@ import { NO_CODE_DELIVERY } from '../mfa/delivery';
 import { createServices } from '../services';
 import { openStorage, type DatabaseLocation } from '../storage/database';
 import { readSetting } from '../storage/settings';
+import { openSecretBox } from '../mfa/secret-key';
 import { AdminService } from './admin-service';
 
 export interface AdminOptions {
@@ -28,6 +29,11 @@ export interface AdminOptions {
   clock?: () => number;
   log?: (line: string) => void;
   deploymentTtlSeconds?: number;
+  /**
+   * KEYWAY_SECRET_KEY's value on PostgreSQL: the admin seals and opens second-factor secrets with the
+   * same key as the servers (server/mfa/secret-key.ts); SQLite uses the data dir's key file.
+   */
+  secretKey?: string | undefined;
 }
 
 /**
@@ -51,8 +57,14 @@ export async function openAdminService(options: AdminOptions): Promise<AdminServ
       outboxDir: options.outboxDir ?? path.join(options.dataDir, 'outbox'),
       log: options.log ?? (() => undefined),
     });
+    const box = await openSecretBox(storage, {
+      dataDir: options.dataDir,
+      secretKey: options.secretKey,
+      clock: options.clock,
+    });
     const services = createServices(storage, identity, options.clock ?? Date.now, DEFAULT_LIMITS, {
       dataDir: options.dataDir,
+      box,
       delivery: NO_CODE_DELIVERY,
     });
     return new AdminService({

@@ -101,6 +101,7 @@ async function withAdmin(
     database: resolveDatabase(dataDir, options.database, io),
     publicOrigin: options['public-origin'],
     smtp: smtpUrl === undefined ? undefined : parseSmtpUrl(smtpUrl, options['smtp-insecure'] === true),
+    secretKey: io.env.KEYWAY_SECRET_KEY,
   });
   try {
     await run(admin);

@@ -79,7 +79,11 @@ export async function runIdpCommand(args: readonly string[], io: CliIo): Promise
   const read = (file: string): string => readFileSync(path.resolve(io.cwd, file), 'utf8');
 
   const dataDir = resolveDataDir(option('data-dir'), io);
-  const admin = await openAdminService({ dataDir, database: resolveDatabase(dataDir, option('database'), io) });
+  const admin = await openAdminService({
+    dataDir,
+    database: resolveDatabase(dataDir, option('database'), io),
+    secretKey: io.env.KEYWAY_SECRET_KEY,
+  });
   try {
     const providers = admin.identityProviders;
     const shared = {

@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import type { AdminService } from '../admin/admin-service';
+import { parseTrustedProxies } from '../http/trusted-proxies';
 import { parseSmtpUrl } from '../mail/smtp-url';
 import { startReferenceServer } from '../server';
 import { DEFAULT_PORT, parseCommandArgs, resolveDatabase, resolveDataDir } from './arguments';
@@ -30,11 +32,15 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<void
     );
   }
   const updatesDir = resolveUpdatesDir(options['updates-dir']);
+  const drainDelaySeconds = parseDrainDelay(io.env.KEYWAY_DRAIN_DELAY_SECONDS);
+  const trustedProxies = parseTrustedProxies(io.env.KEYWAY_TRUSTED_PROXIES);
   const server = await startReferenceServer({
     dataDir,
     database: database.engine === 'postgres' ? database.url : undefined,
     // PostgreSQL is shared by every instance: only an explicit --migrate changes its schema.
     migrate: options.migrate === true,
+    // The MFA master key every instance on one PostgreSQL database shares (server/mfa/secret-key.ts).
+    secretKey: io.env.KEYWAY_SECRET_KEY,
     port: options.port ?? DEFAULT_PORT,
     host: options.host ?? '127.0.0.1',
     publicOrigin: options['public-origin'],
@@ -44,6 +50,8 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<void
       : { sms: { webhookUrl: smsWebhookUrl, webhookSecret: smsWebhookSecret } }),
     otpTtlSeconds: options['otp-ttl-seconds'],
     ...(updatesDir === undefined ? {} : { updatesDir }),
+    drainDelayMs: drainDelaySeconds * 1000,
+    trustedProxies,
     log: io.out,
   });
   try {
@@ -52,9 +60,25 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<void
     // Its own line, printed last: scripts and tests wait for it.
     io.out(`${READY_PREFIX}${server.origin}`);
     await aborted(io.signal);
+    io.out(
+      `Stopping: ${drainDelaySeconds > 0 ? `/readyz fails for ${drainDelaySeconds} s, then ` : ''}` +
+        'requests in flight finish (the same signal again stops at once).',
+    );
   } finally {
     await server.close();
   }
+}
+
+/** Seconds a draining server keeps serving with /readyz at 503 (docs/scale-out.md); 0 by default. */
+const DrainDelaySeconds = z.coerce.number().int().min(0).max(300);
+
+function parseDrainDelay(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 0;
+  const parsed = DrainDelaySeconds.safeParse(value.trim());
+  if (!parsed.success) {
+    throw new UsageError('KEYWAY_DRAIN_DELAY_SECONDS must be a whole number of seconds from 0 to 300.');
+  }
+  return parsed.data;
 }
 
 /** The update folder must exist when the server starts: a typo would otherwise serve an empty feed. */

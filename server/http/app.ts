@@ -18,7 +18,10 @@ import type { PasswordResetService } from '../password-reset/password-reset-serv
 import type { MfaServices } from '../services';
 import type { UserStore } from '../users/user-store';
 import type { SessionService } from '../sessions/session-service';
+import type { Storage } from '../storage/storage';
+import { registerHealthRoutes, type HealthState } from './health';
 import { problem, sendProblem } from './problem';
+import { storageRateLimitStore } from './rate-limit-store';
 import { KeywayStatusError } from './status-error';
 import { registerAccountRoutes } from './routes/account';
 import { registerDeploymentRoutes } from './routes/deployments';
@@ -32,6 +35,10 @@ import { registerSessionRoutes } from './routes/sessions';
 import { registerUpdateRoutes } from './routes/updates';
 
 export interface HttpAppDeps {
+  /** Where the rate-limit counters live (rate-limit-store.ts), shared by every instance on it. */
+  storage: Storage;
+  /** Set while the instance drains: /readyz answers 503 and every connection closes after its reply. */
+  health: HealthState;
   identity: ServerIdentity;
   deployments: DeploymentService;
   sessions: SessionService;
@@ -49,9 +56,17 @@ export interface HttpAppDeps {
   limits: Limits;
   log: (line: string) => void;
   tls?: { key: string; cert: string } | undefined;
+  /**
+   * The proxies in front of this server whose X-Forwarded-For is believed (trusted-proxies.ts). Empty or
+   * absent: none; the TCP peer is the client, so a forged header cannot move a per-source rate limit.
+   */
+  trustedProxies?: readonly string[] | undefined;
   /** The desktop app's update feed, served under /updates/ when set (routes/updates.ts). */
   updatesDir?: string | undefined;
 }
+
+/** The health probes (health.ts), whose successes are not logged. */
+const PROBE_PATHS = new Set(['/healthz', '/readyz']);
 
 /** One year, the value HSTS preload lists and OWASP ask for. */
 const HSTS_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
@@ -60,21 +75,26 @@ const BASE_OPTIONS = {
   logger: false,
   // Every request body of the API is a few hundred bytes.
   bodyLimit: 64 * 1024,
-  // Keep-alive clients must not hold close() open.
-  forceCloseConnections: true,
+  // close() ends idle keep-alive connections at once and lets requests in flight finish (a graceful
+  // drain); true would destroy those too. server.ts ends connections that go idle later, and forces
+  // the rest after a deadline. https://fastify.dev/docs/latest/Reference/Server/#forcecloseconnections
+  forceCloseConnections: 'idle',
 } as const;
 
 export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> {
+  const trusted = deps.trustedProxies ?? [];
+  const options = { ...BASE_OPTIONS, trustProxy: trusted.length > 0 ? [...trusted] : false };
   const app = deps.tls
     ? // The https instance differs only in its server type, which nothing here touches.
-      (fastify({ ...BASE_OPTIONS, https: { key: deps.tls.key, cert: deps.tls.cert } }) as unknown as FastifyInstance)
-    : fastify(BASE_OPTIONS);
+      (fastify({ ...options, https: { key: deps.tls.key, cert: deps.tls.cert } }) as unknown as FastifyInstance)
+    : fastify(options);
 
   // The API speaks JSON only; anything else is refused with 415 rather than half-parsed.
   app.removeContentTypeParser('text/plain');
 
-  // Limits are applied per route, from the handlers (see rate-limiter.ts).
-  await app.register(rateLimit, { global: false });
+  // Limits are applied per route, from the handlers (see rate-limiter.ts). Their counters live in the
+  // database, not in this process: a restart keeps them and every instance shares them.
+  await app.register(rateLimit, { global: false, store: storageRateLimitStore(deps.storage) });
 
   // RFC 6797: once a browser has reached this server over https, it never again tries plain http to it
   // (no SSL-stripping of the account, reset and sign-in pages). Set on the raw response at the start, so
@@ -85,6 +105,9 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     if (deps.tls !== undefined || deps.identity.origin.startsWith('https://')) {
       reply.raw.setHeader('strict-transport-security', `max-age=${HSTS_MAX_AGE_SECONDS}`);
     }
+    // Draining: no keep-alive, so the client (or proxy) opens its next connection to another instance
+    // and this one's sockets end with their last reply (Node closes a socket after "Connection: close").
+    if (deps.health.draining) reply.raw.setHeader('connection', 'close');
     done();
   });
 
@@ -102,7 +125,10 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   // rewrites the raw URL it hands oidc-provider.
   app.addHook('onResponse', (request, reply, done) => {
     const path = request.originalUrl.split('?')[0] ?? '';
-    deps.log(`${request.method} ${path} ${reply.statusCode} ${Math.round(reply.elapsedTime)}ms`);
+    // A balancer probes every few seconds on every instance: log a probe only when it fails.
+    if (reply.statusCode !== 200 || !PROBE_PATHS.has(path)) {
+      deps.log(`${request.method} ${path} ${reply.statusCode} ${Math.round(reply.elapsedTime)}ms`);
+    }
     done();
   });
 
@@ -130,6 +156,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     ),
   );
 
+  registerHealthRoutes(app, { storage: deps.storage, state: deps.health, log: deps.log });
   registerDeploymentRoutes(app, deps.deployments, deps.limits);
   registerSessionRoutes(app, deps.sessions, deps.limits);
   registerMfaRoutes(app, deps.sessions, deps.mfa, deps.limits);

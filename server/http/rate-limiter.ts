@@ -1,6 +1,7 @@
 import type { CreateRateLimitOptions } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { KeywayError } from '../../protocol/errors';
+import { LIMITER_NAME_OPTION } from './rate-limit-store';
 
 /** Counts one attempt under `key` (the source IP unless given) and throws `rate_limited` over the limit. */
 export type Limiter = (request: FastifyRequest, key?: string) => Promise<void>;
@@ -18,10 +19,12 @@ export interface LimiterOptions {
  */
 export function createLimiter(app: FastifyInstance, options: LimiterOptions): Limiter {
   const keys = new WeakMap<FastifyRequest, string>();
-  const limit: CreateRateLimitOptions = {
+  const limit: CreateRateLimitOptions & { [LIMITER_NAME_OPTION]: string } = {
     max: options.max,
     timeWindow: options.windowSeconds * 1000,
     keyGenerator: (request) => keys.get(request) ?? request.ip,
+    // Names this limiter's counters in the shared store (rate-limit-store.ts).
+    [LIMITER_NAME_OPTION]: options.what,
   };
   const check = app.createRateLimit(limit);
   return async (request, key) => {

@@ -27,10 +27,20 @@ const SEAL_VERSION = 'v1';
 export class SecretBox {
   private keys: { seal: Buffer; codes: Buffer } | undefined;
 
-  constructor(private readonly keyFile: string) {}
+  /** `keySource`: the key file's path (read or made on first use), or the 32-byte master key itself. */
+  constructor(private readonly keySource: string | Buffer) {}
 
   static inDataDir(dataDir: string): SecretBox {
     return new SecretBox(path.join(dataDir, MFA_KEY_FILE));
+  }
+
+  /**
+   * A box under a key from elsewhere than the data dir (secret-key.ts: KEYWAY_SECRET_KEY, or the
+   * database's server_secrets on PostgreSQL), so instances with different data dirs share it.
+   */
+  static withKey(key: Buffer): SecretBox {
+    if (key.length !== 32) throw new Error('The MFA master key must be 32 bytes.');
+    return new SecretBox(Buffer.from(key));
   }
 
   /** Encrypts `plaintext`; `context` (e.g. the authenticator id) must be given again to open it. */
@@ -70,7 +80,7 @@ export class SecretBox {
 
   private derived(): { seal: Buffer; codes: Buffer } {
     if (this.keys) return this.keys;
-    const master = loadOrCreateKey(this.keyFile);
+    const master = typeof this.keySource === 'string' ? loadOrCreateKey(this.keySource) : this.keySource;
     // Separate keys per purpose, so the code HMAC can never be confused with the cipher key.
     const derive = (info: string): Buffer => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), info, 32));
     this.keys = { seal: derive('keyway mfa: totp secrets v1'), codes: derive('keyway mfa: one-time codes v1') };

@@ -705,6 +705,44 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX known_browsers_by_user ON known_browsers (user_id);
     `,
   },
+  // Issue 16: nothing that matters in one process or one data dir.
+  {
+    version: 9,
+    name: 'shared rate-limit counters, server secrets',
+    sql: `
+      -- @fastify/rate-limit's fixed windows (server/http/rate-limit-store.ts), so every instance on one
+      -- database counts against one budget and a restart forgets no throttle. key_hash is SHA-256 of the
+      -- limiter's name and its key (a source address, a login ID, a deployment code): never the key itself.
+      CREATE TABLE rate_limits (
+        key_hash TEXT PRIMARY KEY,
+        count INTEGER NOT NULL,
+        window_ends_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX rate_limits_by_window_end ON rate_limits (window_ends_at);
+
+      -- Secrets every instance must share when there is no data dir to share (server/mfa/secret-key.ts):
+      -- on PostgreSQL without KEYWAY_SECRET_KEY, the MFA master key. SQLite keeps its key file instead.
+      CREATE TABLE server_secrets (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+    postgres: `
+      CREATE TABLE rate_limits (
+        key_hash TEXT PRIMARY KEY,
+        count BIGINT NOT NULL,
+        window_ends_at BIGINT NOT NULL
+      );
+      CREATE INDEX rate_limits_by_window_end ON rate_limits (window_ends_at);
+
+      CREATE TABLE server_secrets (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

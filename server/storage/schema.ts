@@ -38,6 +38,8 @@ export interface KeywayTables {
   otp_clients: OtpClientsTable;
   mfa_failures: MfaFailuresTable;
   known_browsers: KnownBrowsersTable;
+  rate_limits: RateLimitsTable;
+  server_secrets: ServerSecretsTable;
 }
 
 export type TableName = keyof KeywayTables;
@@ -300,5 +302,17 @@ export interface MfaFailuresTable {
 export interface KnownBrowsersTable {
   id_hash: string;
   user_id: number;
+  created_at: number;
+}
+
+export interface RateLimitsTable {
+  key_hash: string;
+  count: number;
+  window_ends_at: number;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
   created_at: number;
 }

@@ -40,6 +40,8 @@ const TYPED_TABLES = Object.keys({
   otp_clients: 1,
   mfa_failures: 1,
   known_browsers: 1,
+  rate_limits: 1,
+  server_secrets: 1,
 } satisfies Record<keyof KeywayTables, 1>).sort();
 
 /**
