@@ -30,6 +30,11 @@ export interface RunningServer {
   /** The OpenID Provider's issuer for unified login: the origin plus /oidc. */
   issuer: string;
   admin: AdminService;
+  /**
+   * Drains, then stops: /readyz answers 503 at once, requests are still served for `drainDelayMs`, then
+   * no new connection is accepted, requests in flight finish (cut after 30 s), and the database closes.
+   * Calling it again while draining skips what is left of the delay.
+   */
   close(): Promise<void>;
 }
 
