@@ -71,18 +71,49 @@ async function stop(child: ChildProcess): Promise<void> {
 const ServerInfo = z.object({ origin: z.url(), issuer: z.url(), deepLinks: z.array(z.string()) });
 type ServerInfo = z.infer<typeof ServerInfo>;
 
-/** Runs `work` against a fresh reference server in its own process. */
-export async function withServer<T>(
-  options: { deepLinks?: number; productionLimits?: boolean },
-  work: (server: ServerInfo) => Promise<T>,
+export interface ServerOptions {
+  deepLinks?: number;
+  productionLimits?: boolean;
+  /** postgres://… to serve from PostgreSQL; SQLite in a temp data dir otherwise. */
+  database?: string;
+  /** Distinct users user0 … user<N-1> inserted before the start (bench-server.ts). */
+  users?: number;
+  /** Per-source sign-in limit per minute (all bench clients are 127.0.0.1). */
+  signInLimit?: number;
+  /** How many instances serve the database (PostgreSQL only); each its own process. */
+  instances?: number;
+}
+
+/** Runs `work` against a fresh reference server (or several instances of one) in processes of their own. */
+export async function withServer<T>(options: ServerOptions, work: (server: ServerInfo) => Promise<T>): Promise<T> {
+  return withInstances(options, (servers) => {
+    const [server] = servers;
+    if (server === undefined) throw new Error('no server started');
+    return work(server);
+  });
+}
+
+export async function withInstances<T>(
+  options: ServerOptions,
+  work: (servers: ServerInfo[]) => Promise<T>,
 ): Promise<T> {
   const args = [BENCH_SERVER, 'serve', '--deep-links', String(options.deepLinks ?? 0)];
   if (options.productionLimits) args.push('--production-limits');
-  const { child, match } = await spawnUntil(args, /^(\{.*\})$/m);
+  if (options.database !== undefined) args.push('--database', options.database);
+  if (options.signInLimit !== undefined) args.push('--sign-in-limit', String(options.signInLimit));
+  const children: ChildProcess[] = [];
   try {
-    return await work(ServerInfo.parse(JSON.parse(match[1] ?? '')));
+    const servers: ServerInfo[] = [];
+    for (let index = 0; index < (options.instances ?? 1); index += 1) {
+      // The first instance migrates and seeds; the others join the same database.
+      const extra = index === 0 ? ['--users', String(options.users ?? 0)] : ['--joining'];
+      const { child, match } = await spawnUntil([...args, ...extra], /^(\{.*\})$/m);
+      children.push(child);
+      servers.push(ServerInfo.parse(JSON.parse(match[1] ?? '')));
+    }
+    return await work(servers);
   } finally {
-    await stop(child);
+    await Promise.all(children.map(stop));
   }
 }
 
@@ -321,22 +352,53 @@ async function signIn(origin: string): Promise<z.infer<typeof SignedIn>> {
   return SignedIn.parse(await response.json());
 }
 
-/** Password sign-ins per second the server completes with `connections` clients, for `durationMs`. */
-export async function signInsPerSecond(origin: string, connections: number, durationMs: number): Promise<number> {
-  const result = await autocannon({
-    url: `${origin}/api/v1/sessions`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ loginId: 'ana', password: PASSWORD }),
-    connections,
-    duration: durationMs / 1000,
-  });
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(
-      `sign-in throughput run had ${String(result.non2xx)} non-2xx answers and ${String(result.errors)} errors`,
-    );
+/**
+ * Password sign-ins per second the server completes with `connections` clients, for `durationMs`. With
+ * several instances the clients are split evenly between them (a balancer's job, without its cost).
+ */
+export async function signInsPerSecond(
+  origins: string | string[],
+  connections: number,
+  durationMs: number,
+): Promise<number> {
+  const targets = Array.isArray(origins) ? origins : [origins];
+  const results = await Promise.all(
+    targets.map((origin) =>
+      autocannon({
+        url: `${origin}/api/v1/sessions`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ loginId: 'ana', password: PASSWORD }),
+        connections: Math.max(1, Math.round(connections / targets.length)),
+        duration: durationMs / 1000,
+      }),
+    ),
+  );
+  const bad = results.reduce((sum, result) => sum + result.non2xx + result.errors, 0);
+  if (bad > 0) throw new Error(`sign-in throughput run had ${String(bad)} non-2xx answers or errors`);
+  return results.reduce((sum, result) => sum + result['2xx'], 0) / (durationMs / 1000);
+}
+
+/**
+ * Median time of one password sign-in (one client, one after another) of users picked across the whole
+ * database: how sign-in time grows with the number of users (indexes, not scans).
+ */
+export async function signInLatency(origin: string, users: number, samples: number): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let sample = 0; sample < samples; sample += 1) {
+    // Spread over the id range, the newest and the oldest users included.
+    const index = Math.floor(((sample + 0.5) / samples) * users);
+    const t0 = performance.now();
+    const response = await fetch(`${origin}/api/v1/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ loginId: `user${String(index)}`, password: PASSWORD }),
+    });
+    if (response.status !== 200) throw new Error(`sign-in of user${String(index)} answered ${String(response.status)}`);
+    await response.arrayBuffer();
+    latencies.push(performance.now() - t0);
   }
-  return result['2xx'] / (durationMs / 1000);
+  return latencies;
 }
 
 /** Refresh-token rotations per second: each client chains its own family (every token is single use). */
@@ -396,16 +458,25 @@ export interface LoadResult {
   p99Ms: number;
   /** Sessions handed out whose access token the server no longer accepts afterwards. */
   lostSessions: number;
+  /** How many different accounts signed in. */
+  distinctUsers: number;
 }
 
+/** Distinct users in the load run (issue 16: one account signing in 200 ways measured the rate limiter). */
+export const LOAD_USERS = 1000;
+
 /**
- * `connections` clients keep signing in for `seconds` against production limits: the only refusals
- * allowed are the deliberate 429s; every session handed out must still work afterwards.
+ * `connections` clients keep signing in for `seconds`, each request as the next of LOAD_USERS distinct
+ * users, with the per-source limit raised (every client is 127.0.0.1): no refusal of any kind is
+ * allowed, and every session handed out must still work afterwards.
  */
-export async function loadRun(mode: Mode): Promise<LoadResult> {
-  return withServer({ productionLimits: true }, async (server) => {
+export async function loadRun(mode: Mode, database?: string): Promise<LoadResult> {
+  const options: ServerOptions = { users: LOAD_USERS, signInLimit: 1_000_000 };
+  if (database !== undefined) options.database = database;
+  return withServer(options, async (server) => {
     const issued: string[] = [];
     const statuses = new Map<number, number>();
+    let next = 0;
     const result = await autocannon({
       url: server.origin,
       connections: mode.loadConnections,
@@ -416,7 +487,11 @@ export async function loadRun(mode: Mode): Promise<LoadResult> {
           method: 'POST',
           path: '/api/v1/sessions',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ loginId: 'ana', password: PASSWORD }),
+          setupRequest: (request) => {
+            const user = next % LOAD_USERS;
+            next += 1;
+            return { ...request, body: JSON.stringify({ loginId: `user${String(user)}`, password: PASSWORD }) };
+          },
           onResponse: (status: number, body: string) => {
             statuses.set(status, (statuses.get(status) ?? 0) + 1);
             if (status === 200) issued.push(SignedIn.parse(JSON.parse(body)).accessToken);
@@ -440,6 +515,7 @@ export async function loadRun(mode: Mode): Promise<LoadResult> {
       p50Ms: result.latency.p50,
       p99Ms: result.latency.p99,
       lostSessions,
+      distinctUsers: Math.min(LOAD_USERS, next),
     };
   });
 }

@@ -17,12 +17,17 @@ import {
   coreResidentAfterSignIn,
   harnessResidentAfterSignIn,
   ROOT,
+  signInLatency,
   signInsPerSecond,
+  withInstances,
   withServer,
+  LOAD_USERS,
   type LoadResult,
   type Mode,
 } from './measures';
 import { GAP_CAUSES } from './gap-causes';
+import { startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster';
+import { createDatabaseOn } from '../support/postgres-database';
 import { median, percentile, round } from './stats';
 
 /**
@@ -45,8 +50,8 @@ interface Figure {
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, only: { type: 'string' } },
 });
-/** `--only size,start,memory,deeplink,oidc,throughput,load` runs a subset (while working on one of them). */
-const SECTIONS = ['size', 'start', 'memory', 'deeplink', 'oidc', 'throughput', 'load'] as const;
+/** `--only size,start,memory,deeplink,oidc,throughput,load,growth` runs a subset (while working on one of them). */
+const SECTIONS = ['size', 'start', 'memory', 'deeplink', 'oidc', 'throughput', 'load', 'growth'] as const;
 const only = values.only?.split(',') ?? [...SECTIONS];
 for (const name of only) {
   if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`--only: unknown section "${name}"`);
@@ -61,6 +66,7 @@ const CLIENTS = 8;
 const outDir = values.out ?? (values.quick || values.only ? path.join(ROOT, 'dist', 'bench') : path.join(ROOT, 'docs'));
 
 const figures: Figure[] = [];
+const loads: Partial<Record<'SQLite' | 'PostgreSQL', LoadResult>> = {};
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 function add(figure: Figure): void {
   figures.push(figure);
@@ -169,64 +175,139 @@ if (wants('oidc')) {
   });
 }
 
-// 5. Server throughput: sign-ins against raw hashing, token refreshes.
-if (wants('throughput')) {
-  const raw: number[] = [];
-  const served: number[] = [];
-  for (let run = 0; run < THROUGHPUT_RUNS; run++) {
-    raw.push((await rawHashThroughput(CLIENTS, mode.throughputMs)).verifiesPerSecond);
-    served.push(await withServer({}, (server) => signInsPerSecond(server.origin, CLIENTS, mode.throughputMs)));
-  }
-  const value = median(served);
-  const floor = median(raw);
-  add({
-    id: 'server_sign_ins_per_second',
-    name: `Server: password sign-ins per second (${String(CLIENTS)} clients, ${String(os.cpus().length)} cores)`,
-    unit: '/s',
-    value,
-    floor: { value: floor, what: 'raw argon2id verifies per second, same library, parameters and concurrency' },
-    budget: { text: 'ratio ≥ 0.85', met: value / floor >= 0.85 },
-    runs: served.length,
-    note: 'for a rate, the floor is a ceiling: the ratio is the share of raw hashing throughput the server delivers',
-  });
+// The server sections on both engines: PostgreSQL is a throwaway cluster with its durable defaults (fsync
+// on), a fresh database for each server, so every figure includes making each commit durable.
+const needsPostgres = wants('throughput') || wants('load') || wants('growth');
+const postgres: PostgresCluster | null = needsPostgres ? await startPostgresCluster({ durable: true }) : null;
+const freshDatabase = async (): Promise<string> => {
+  if (!postgres) throw new Error('no PostgreSQL cluster');
+  return (await createDatabaseOn(postgres.adminUrl)).url;
+};
+const ENGINES = ['SQLite', 'PostgreSQL'] as const;
+const databaseFor = async (engine: (typeof ENGINES)[number]): Promise<string | undefined> =>
+  engine === 'SQLite' ? undefined : freshDatabase();
 
-  const refresh = await withServer({}, async (server) => {
-    const runs: { perSecond: number; latencies: number[] }[] = [];
-    const bare: number[] = [];
-    for (let run = 0; run < THROUGHPUT_RUNS; run++) {
-      runs.push(await refreshesPerSecond(server.origin, CLIENTS, mode.throughputMs));
-      bare.push(await bareRequestsPerSecond(server.origin, CLIENTS, mode.throughputMs));
+try {
+  // 5. Server throughput: sign-ins against raw hashing, token refreshes.
+  if (wants('throughput')) {
+    const signIns: { id: string; label: string; engine: (typeof ENGINES)[number]; instances: number }[] = [
+      { id: 'server_sign_ins_per_second', label: 'SQLite', engine: 'SQLite', instances: 1 },
+      { id: 'server_sign_ins_per_second_pg', label: 'PostgreSQL, 1 instance', engine: 'PostgreSQL', instances: 1 },
+      { id: 'server_sign_ins_per_second_pg_2', label: 'PostgreSQL, 2 instances', engine: 'PostgreSQL', instances: 2 },
+    ];
+    for (const measure of signIns) {
+      const raw: number[] = [];
+      const served: number[] = [];
+      for (let run = 0; run < THROUGHPUT_RUNS; run++) {
+        raw.push((await rawHashThroughput(CLIENTS, mode.throughputMs)).verifiesPerSecond);
+        const database = await databaseFor(measure.engine);
+        served.push(
+          await withInstances({ instances: measure.instances, ...(database ? { database } : {}) }, (servers) =>
+            signInsPerSecond(
+              servers.map((server) => server.origin),
+              CLIENTS,
+              mode.throughputMs,
+            ),
+          ),
+        );
+      }
+      const value = median(served);
+      const floor = median(raw);
+      add({
+        id: measure.id,
+        name: `Server: password sign-ins per second, ${measure.label} (${String(CLIENTS)} clients, ${String(os.cpus().length)} cores)`,
+        unit: '/s',
+        value,
+        floor: { value: floor, what: 'raw argon2id verifies per second, same library, parameters and concurrency' },
+        budget: { text: 'ratio ≥ 0.85', met: value / floor >= 0.85 },
+        runs: served.length,
+        note:
+          'for a rate, the floor is a ceiling: the ratio is the share of raw hashing throughput the server delivers' +
+          (measure.instances > 1 ? '; the clients split evenly over the instances, which share the cores' : ''),
+      });
     }
-    return { runs, bare };
-  });
-  const latencies = refresh.runs.flatMap((run) => run.latencies);
-  add({
-    id: 'server_refreshes_per_second',
-    name: `Server: token refreshes per second (${String(CLIENTS)} clients)`,
-    unit: '/s',
-    value: median(refresh.runs.map((run) => run.perSecond)),
-    floor: { value: median(refresh.bare), what: 'the cheapest API answer (401 from /me) at the same concurrency' },
-    budget: null,
-    runs: refresh.runs.length,
-    note: `p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms; every refresh rotates the token and commits durably`,
-  });
-}
 
-// 7. Load run.
-let load: LoadResult | null = null;
-if (wants('load')) {
-  load = await loadRun(mode);
-  const clean = load.unexpected === 0 && load.lostSessions === 0;
-  add({
-    id: 'load_run_p99_ms',
-    name: `Load: ${String(mode.loadConnections)} concurrent sign-in clients for ${String(mode.loadSeconds)} s, p99`,
-    unit: 'ms',
-    value: load.p99Ms,
-    floor: null,
-    budget: { text: 'no error but rate-limit answers, no lost session', met: clean },
-    runs: 1,
-    note: `${String(load.requests)} answers: ${String(load.signedIn)} signed in, ${String(load.rateLimited)} rate-limited (429), ${String(load.unexpected)} other; p50 ${fmt(load.p50Ms)} ms; lost sessions: ${String(load.lostSessions)}`,
-  });
+    for (const engine of ENGINES) {
+      const database = await databaseFor(engine);
+      const refresh = await withServer(database ? { database } : {}, async (server) => {
+        const runs: { perSecond: number; latencies: number[] }[] = [];
+        const bare: number[] = [];
+        for (let run = 0; run < THROUGHPUT_RUNS; run++) {
+          runs.push(await refreshesPerSecond(server.origin, CLIENTS, mode.throughputMs));
+          bare.push(await bareRequestsPerSecond(server.origin, CLIENTS, mode.throughputMs));
+        }
+        return { runs, bare };
+      });
+      const latencies = refresh.runs.flatMap((run) => run.latencies);
+      const value = median(refresh.runs.map((run) => run.perSecond));
+      const floor = median(refresh.bare);
+      add({
+        id: engine === 'SQLite' ? 'server_refreshes_per_second' : 'server_refreshes_per_second_pg',
+        name: `Server: token refreshes per second, ${engine} (${String(CLIENTS)} clients)`,
+        unit: '/s',
+        value,
+        floor: { value: floor, what: 'the cheapest API answer (401 from /me) at the same concurrency' },
+        budget: { text: 'ratio ≥ 0.5', met: value / floor >= 0.5 },
+        runs: refresh.runs.length,
+        note: `p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms; every refresh rotates the token and commits durably`,
+      });
+    }
+  }
+
+  // 7. Load run: many clients, distinct users, on each engine.
+  if (wants('load')) {
+    for (const engine of ENGINES) {
+      const result = await loadRun(mode, await databaseFor(engine));
+      loads[engine] = result;
+      const clean = result.unexpected === 0 && result.lostSessions === 0 && result.rateLimited === 0;
+      add({
+        id: engine === 'SQLite' ? 'load_run_p99_ms' : 'load_run_p99_ms_pg',
+        name: `Load: ${String(mode.loadConnections)} concurrent clients, ${String(LOAD_USERS)} distinct users, ${String(mode.loadSeconds)} s, ${engine}, p99`,
+        unit: 'ms',
+        value: result.p99Ms,
+        floor: null,
+        budget: { text: 'zero errors, zero lost sessions', met: clean },
+        runs: 1,
+        note: `${String(result.requests)} answers: ${String(result.signedIn)} signed in (${String(result.distinctUsers)} users), ${String(result.rateLimited)} rate-limited, ${String(result.unexpected)} other; p50 ${fmt(result.p50Ms)} ms; lost sessions: ${String(result.lostSessions)}; per-source sign-in limit raised for the run (bench-server --sign-in-limit)`,
+      });
+    }
+  }
+
+  // 8. Growth of sign-in time with the number of users.
+  if (wants('growth')) {
+    const sizes = mode.quick ? [1_000, 5_000] : [1_000, 10_000, 100_000];
+    const samples = mode.quick ? 5 : 40;
+    const hashTime = (await rawHashThroughput(1, mode.quick ? 300 : 2_000)).medianMs;
+    for (const engine of ENGINES) {
+      const medians: number[] = [];
+      for (const users of sizes) {
+        const database = await databaseFor(engine);
+        const latencies = await withServer({ users, ...(database ? { database } : {}) }, (server) =>
+          signInLatency(server.origin, users, samples),
+        );
+        medians.push(median(latencies));
+      }
+      const smallest = medians[0] ?? 0;
+      const largest = medians.at(-1) ?? 0;
+      add({
+        id: engine === 'SQLite' ? 'sign_in_growth_ms' : 'sign_in_growth_ms_pg',
+        name: `Server: one sign-in with ${sizes.at(-1)?.toLocaleString('en') ?? ''} users in the database, ${engine}`,
+        unit: 'ms',
+        value: largest,
+        floor: { value: hashTime, what: 'one argon2id verify with the server’s parameters' },
+        budget: {
+          text: `≤ 1.2 × the time with ${sizes[0]?.toLocaleString('en') ?? ''} users`,
+          met: largest <= smallest * 1.2,
+        },
+        runs: samples,
+        note: sizes
+          .map((users, index) => `${users.toLocaleString('en')} users: ${fmt(medians[index] ?? 0)} ms`)
+          .join(', '),
+      });
+    }
+  }
+} finally {
+  postgres?.stop();
 }
 
 // ---- report ------------------------------------------------------------------------------------------
@@ -239,7 +320,7 @@ const machine = {
   memoryGiB: round(os.totalmem() / 2 ** 30),
   quick: mode.quick,
 };
-writeFileSync(path.join(outDir, 'benchmarks.json'), `${JSON.stringify({ machine, figures, load }, null, 2)}\n`);
+writeFileSync(path.join(outDir, 'benchmarks.json'), `${JSON.stringify({ machine, figures, loads }, null, 2)}\n`);
 writeFileSync(path.join(outDir, 'benchmarks.md'), markdown());
 log(`Wrote ${path.relative(ROOT, path.join(outDir, 'benchmarks.json'))} and benchmarks.md.`);
 const missed = figures.filter((figure) => figure.budget && !figure.budget.met);

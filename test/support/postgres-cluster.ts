@@ -67,8 +67,12 @@ export interface PostgresCluster {
   stop: () => void;
 }
 
-/** Starts a throwaway cluster: initdb in a temp dir, a free 127.0.0.1 port, a log file (see runPostgres). */
-export async function startPostgresCluster(): Promise<PostgresCluster> {
+/**
+ * Starts a throwaway cluster: initdb in a temp dir, a free 127.0.0.1 port, a log file (see runPostgres).
+ * Tests run it with fsync off (nothing to keep after a crash); `durable` keeps PostgreSQL's defaults, for
+ * benchmarks whose figures must include making every commit durable.
+ */
+export async function startPostgresCluster(options: { durable?: boolean } = {}): Promise<PostgresCluster> {
   const bin = binDir();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'keyway-pg-'));
   if (process.getuid?.() === 0) {
@@ -78,8 +82,9 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   const data = path.join(dir, 'data');
   const port = await freePort();
   runPostgres(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
-  // fsync off: a test cluster has nothing to keep after a crash. Unix socket in our own temp dir.
-  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+  // Unix socket in our own temp dir.
+  const fsync = options.durable === true ? '' : ' -c fsync=off';
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${fsync} -c max_connections=200`;
   runPostgres(path.join(bin, 'pg_ctl'), [
     '-D',
     data,
