@@ -64,6 +64,8 @@ async function mfaWorld(engine: EngineUnderTest) {
     phone: undefined,
   };
   const told: SecurityEvent[] = [];
+  /** Where each e-mailed code went (the delivery is a stand-in: the codes themselves are not needed). */
+  const mailed: string[] = [];
   const notices: SecurityNotices = { tell: (_user, event) => told.push(event) };
 
   const instance = (storage: Storage) => {
@@ -87,7 +89,13 @@ async function mfaWorld(engine: EngineUnderTest) {
       challenges,
       box,
       gate,
-      delivery: { email: () => Promise.resolve(), sms: () => Promise.resolve() },
+      delivery: {
+        email: () => {
+          mailed.push(user.email);
+          return Promise.resolve();
+        },
+        sms: () => Promise.resolve(),
+      },
       timings: DEFAULT_CODE_TIMINGS,
       enrolment,
       lock,
@@ -101,6 +109,7 @@ async function mfaWorld(engine: EngineUnderTest) {
   return {
     user,
     told,
+    mailed,
     at,
     box,
     clock,
@@ -239,6 +248,24 @@ describe.each(ENGINES)('MFA stores on $engine', (engine) => {
       Array.from({ length: 6 }, (_, index) => w.at(index).devices.checkProof(w.user.id, proof, 30)),
     );
     expect(proofs.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('attack: Resend pressed at once on several instances sends one code (the cooldown is re-checked in the transaction)', async () => {
+    const w = await world();
+    await w.at(0).policy.update({ channels: ['totp', 'email'] });
+    const [challengeId = ''] = await w.challenges(1);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, async (_, index) => {
+        try {
+          return (await w.at(index).secondStep.send({ challengeId }, 'email')).channel;
+        } catch (error) {
+          if (error instanceof KeywayError) return error.code;
+          throw error;
+        }
+      }),
+    );
+    expect(tally(answers)).toEqual({ email: 1, mfa_resend_too_soon: 5 });
+    expect(w.mailed).toEqual(['ana@example.com']);
   });
 
   it('counts every wrong code of a challenge sent at once (the database increments)', async () => {
