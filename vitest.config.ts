@@ -27,6 +27,19 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
+      {
+        test: {
+          // The server's HTTP tests again, each server on a fresh PostgreSQL database (server-fixture.ts):
+          // the store and service tests run on both engines within the integration project already.
+          name: 'integration-postgres',
+          include: ['test/integration/server/**/*.test.ts'],
+          env: { KEYWAY_TEST_ENGINE: 'postgres' },
+          globalSetup: ['test/support/postgres-cluster.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
     ],
   },
 });

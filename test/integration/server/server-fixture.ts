@@ -5,6 +5,7 @@ import { onTestFinished } from 'vitest';
 import { Problem, PROBLEM_CONTENT_TYPE } from '../../../protocol/api';
 import type { WireErrorCode } from '../../../protocol/errors';
 import { startReferenceServer, type ReferenceServerOptions, type RunningServer } from '../../../server/index';
+import { createPostgresDatabase } from '../../support/postgres';
 
 export const ANA = {
   loginId: 'ana',
@@ -31,15 +32,43 @@ export function tempDir(prefix = 'keyway-server-'): string {
   return dir;
 }
 
+/**
+ * The engine the server tests run on: SQLite in the data dir, or (KEYWAY_TEST_ENGINE=postgres, the
+ * integration-postgres project of vitest.config.ts) a fresh PostgreSQL database per data dir on the run's
+ * throwaway cluster, so every HTTP test of the server also runs on PostgreSQL.
+ */
+export const TEST_ENGINE = process.env.KEYWAY_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** PostgreSQL databases by data dir: a server restarted on the same data dir finds its data again. */
+const databases = new Map<string, Promise<string>>();
+
+async function databaseFor(dataDir: string): Promise<string | undefined> {
+  if (TEST_ENGINE === 'sqlite') return undefined;
+  let url = databases.get(dataDir);
+  if (url === undefined) {
+    url = createPostgresDatabase().then((created) => {
+      onTestFinished(async () => {
+        databases.delete(dataDir);
+        await created.drop();
+      });
+      return created.url;
+    });
+    databases.set(dataDir, url);
+  }
+  return url;
+}
+
 /** A real reference server on 127.0.0.1:<ephemeral> with its own data dir and clock, closed after the test. */
 export async function startTestServer(options: Partial<ReferenceServerOptions> = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
   let now = Date.now();
   const logLines: string[] = [];
+  const database = options.database ?? (await databaseFor(dataDir));
   const server = await startReferenceServer({
     log: (line) => logLines.push(line),
     clock: () => now,
     ...options,
+    ...(database === undefined ? {} : { database }),
     dataDir,
   });
   onTestFinished(() => server.close());
