@@ -17,9 +17,9 @@ import { passwordResetResults } from './password-reset/step';
 import { passwordResults, passwordStep, signingInStep } from './password/step';
 import { securityResults, securityStep } from './security/step';
 import { resumeFailedStep, resumingStep, startingStep, startResults } from './start/step';
-import type { Context, OnboardingEffect, OnboardingEvent, OnboardingState, Screen, Step } from './states';
+import type { Context, OnboardingEvent, OnboardingState, Step } from './states';
 import type { View } from '../../ipc/view';
-import { go, type EffectResults, type ScreenOf, type StepDefinition } from './step';
+import { go, type ScreenOf, type StepDefinition } from './step';
 
 /**
  * The onboarding flow as one explicit machine: a pure `transition(state, event)` over discriminated
@@ -50,8 +50,11 @@ import { go, type EffectResults, type ScreenOf, type StepDefinition } from './st
 
 export type { OnboardingEvent, OnboardingState } from './states';
 
-/** Every screen's step: the compiler requires one per screen kind. */
-const STEPS: { readonly [K in Screen['kind']]: StepDefinition<K> } = {
+/**
+ * Every screen's step, by the screen's kind: the one line a new screen adds here. The `Screen` union is
+ * derived from this table (below).
+ */
+const STEPS = {
   starting: startingStep,
   resuming: resumingStep,
   resumeFailed: resumeFailedStep,
@@ -72,10 +75,18 @@ const STEPS: { readonly [K in Screen['kind']]: StepDefinition<K> } = {
   signingOut: signingOutStep,
   security: securityStep,
   oneTimePassword: otpStep,
-};
+} as const;
+
+/** Every screen: the union of the screens the steps of STEPS handle. */
+export type Screen = ScreenOfStep<(typeof STEPS)[keyof typeof STEPS]>;
+/** STEPS, checked: each key is the kind of its step's screen (a step filed under another kind fails here). */
+const STEP_OF: { readonly [K in Screen['kind']]: StepDefinition<ScreenOf<K>> } = STEPS;
+// Read off `acceptsLinks`'s parameter, not by matching all of StepDefinition, whose other members
+// mention the state (and so Screen itself): inferring through them would be circular.
+type ScreenOfStep<D> = D extends { readonly acceptsLinks: (screen: infer S) => boolean } ? S : never;
 
 /** What every effect's result becomes, from the step that starts it; the compiler requires one per effect. */
-export const EFFECT_RESULTS: EffectResults<OnboardingEffect['type']> = {
+export const EFFECT_RESULTS = {
   ...startResults,
   ...deploymentResults,
   ...discoveryResults,
@@ -87,11 +98,17 @@ export const EFFECT_RESULTS: EffectResults<OnboardingEffect['type']> = {
   ...homeResults,
   ...securityResults,
   ...otpResults,
-};
+} as const;
+
+type Results = typeof EFFECT_RESULTS;
+/** Every effect a step can start: the union of the effects of EFFECT_RESULTS. */
+export type OnboardingEffect = { [T in keyof Results]: Parameters<Results[T]['failed']>[1] }[keyof Results];
+/** What the effect runner (service.ts) answers for each effect when it succeeds (`null`: nothing to say). */
+export type EffectOutcomes = { readonly [T in keyof Results]: Parameters<Results[T]['done']>[0] };
 
 /** The step of the screen on display (the one place the screen's kind picks its definition). */
-function stepOf<K extends Screen['kind']>(screen: ScreenOf<K>): StepDefinition<K> {
-  return STEPS[screen.kind];
+function stepOf<K extends Screen['kind']>(screen: ScreenOf<K>): StepDefinition<ScreenOf<K>> {
+  return STEP_OF[screen.kind];
 }
 
 export function initialState(context: Context): OnboardingState {

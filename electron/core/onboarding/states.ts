@@ -2,22 +2,16 @@ import type { DeploymentConfig, DiscoveryResponse, License, ServerFeatures, Sign
 import type { KeywayErrorShape } from '../../../protocol/errors';
 import type { MfaChannel, MfaOverview, MfaRequired } from '../../../protocol/mfa';
 import type { Policy } from '../ports';
-import type { BrowserSignInEffect, BrowserSignInScreen } from './browser-sign-in/step';
-import type { ConfirmServerScreen, DeploymentEffect, RedeemingScreen, WelcomeScreen } from './deployment/step';
-import type { DiscoveringScreen, DiscoveryEffect, LoginIdScreen, ManualLoginScreen } from './discovery/step';
-import type { HomeEffect, HomeScreen, SigningOutScreen } from './home/step';
-import type { ImportScreen } from './import/step';
-import type { LicenseEffect, LicenseScreen, LicenseUpdateScreen } from './license/step';
-import type { MfaEffect, MfaScreen } from './mfa/step';
-import type { OtpEffect, OtpOutcome, OtpProof, OtpScreen } from './otp/step';
-import type { PasswordResetEffect } from './password-reset/step';
-import type { PasswordEffect, PasswordOutcome, PasswordScreen, SigningInScreen } from './password/step';
-import type { SecurityEffect, SecurityOutcome, SecurityScreen } from './security/step';
-import type { ResumeFailedScreen, ResumeOutcome, ResumingScreen, StartEffect, StartingScreen } from './start/step';
+import type { EffectOutcomes, OnboardingEffect, Screen } from './machine';
+import type { OtpProof } from './otp/step';
+
+// Derived in machine.ts from its tables of steps and effect results (so a new screen adds no line here).
+export type { EffectOutcomes, OnboardingEffect, Screen };
 
 /**
- * The types the steps share: the context, the profile data that travels between steps, and the unions
- * of every step's screens, events and effects. Each screen and effect is declared in its step's folder.
+ * The types the steps share: the context, the profile data that travels between steps, and the events.
+ * Each screen, effect and effect outcome is declared in its step's folder; their unions (`Screen`,
+ * `OnboardingEffect`, `EffectOutcomes`) are derived from machine.ts's tables.
  */
 
 export interface ProfileSummary {
@@ -102,29 +96,6 @@ export interface SignedIn {
   readonly license: License | null;
   readonly acceptedLicenseVersion: string | null;
 }
-
-/** Every screen, one line per step folder (in journey order). */
-export type Screen =
-  | StartingScreen
-  | ResumingScreen
-  | ResumeFailedScreen
-  | WelcomeScreen
-  | ConfirmServerScreen
-  | RedeemingScreen
-  | ManualLoginScreen
-  | LoginIdScreen
-  | DiscoveringScreen
-  | ImportScreen
-  | LicenseScreen
-  | LicenseUpdateScreen
-  | PasswordScreen
-  | SigningInScreen
-  | MfaScreen
-  | BrowserSignInScreen
-  | HomeScreen
-  | SigningOutScreen
-  | SecurityScreen
-  | OtpScreen;
 
 export interface OnboardingState {
   readonly context: Context;
@@ -214,46 +185,7 @@ export type OnboardingEvent =
   /** The timer of the OTP on screen ran out. */
   | { readonly type: 'otp.expired' };
 
-/** I/O the effect runner (service.ts) performs after a transition; results come back as events. */
-export type OnboardingEffect =
-  | StartEffect
-  | DeploymentEffect
-  | DiscoveryEffect
-  | LicenseEffect
-  | PasswordEffect
-  | PasswordResetEffect
-  | MfaEffect
-  | BrowserSignInEffect
-  | HomeEffect
-  | SecurityEffect
-  | OtpEffect;
-
 export type EffectOf<T extends OnboardingEffect['type']> = Extract<OnboardingEffect, { type: T }>;
-
-/**
- * What the effect runner answers for each effect when it succeeds; the step that started the effect
- * turns it into an event (its EffectResults). `null`: nothing to say.
- */
-export interface EffectOutcomes {
-  readonly resume: ResumeOutcome;
-  readonly redeem: DeploymentConfig;
-  readonly discover: DiscoveryResponse;
-  readonly acceptLicense: readonly ProfileSummary[];
-  readonly signIn: PasswordOutcome;
-  readonly requestPasswordReset: { readonly minutes: number };
-  readonly mfaSend: SentCode;
-  readonly mfaEnroll: Enrollment;
-  readonly mfaVerify: SignedIn;
-  readonly oidcSignIn: SignedIn;
-  readonly oidcDevice: SignedIn;
-  readonly oidcReopen: null;
-  readonly oidcCancel: null;
-  readonly signOut: { readonly profiles: readonly ProfileSummary[]; readonly forgot: boolean };
-  readonly saveSession: null;
-  readonly security: SecurityOutcome;
-  readonly otp: OtpOutcome;
-  readonly otpTimer: null;
-}
 
 export interface Step {
   readonly state: OnboardingState;

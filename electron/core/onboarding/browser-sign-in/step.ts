@@ -31,7 +31,7 @@ export interface BrowserSignInScreen {
   readonly returnTo: Screen;
 }
 
-interface BrowserFlow {
+export interface BrowserFlow {
   readonly target: ProfileSummary;
   readonly pending: PendingProfile | null;
   readonly provider: Provider;
@@ -77,7 +77,7 @@ export function enterBrowserSignIn(
   return go(state, screen, { type: 'oidcSignIn', ...flowOf(screen) });
 }
 
-export const browserSignInStep: StepDefinition<'browserSignIn'> = {
+export const browserSignInStep: StepDefinition<BrowserSignInScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'oidc.opened') return go(state, { ...screen, opened: true });
     if (event.type === 'oidc.deviceCodeIssued') return go(state, { ...screen, device: event.code });
@@ -125,7 +125,10 @@ const signInResult = {
   failed: (error: KeywayErrorShape) => ({ type: 'signIn.failed', error }) as const,
 };
 
-export const browserSignInResults: EffectResults<BrowserSignInEffect['type']> = {
+export const browserSignInResults: EffectResults<
+  BrowserSignInEffect,
+  { readonly oidcSignIn: SignedIn; readonly oidcDevice: SignedIn; readonly oidcReopen: null; readonly oidcCancel: null }
+> = {
   oidcSignIn: signInResult,
   oidcDevice: signInResult,
   oidcReopen: { done: () => null, failed: () => null },

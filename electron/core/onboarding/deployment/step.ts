@@ -73,7 +73,7 @@ function pendingFrom(config: DeploymentConfig): PendingProfile {
   };
 }
 
-export const welcomeStep: StepDefinition<'welcome'> = {
+export const welcomeStep: StepDefinition<WelcomeScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'welcome.inputChanged') return go(state, welcome(event.text));
     if (event.type === 'welcome.applied') return startDeployment(state, screen.input, screen);
@@ -90,7 +90,7 @@ export const welcomeStep: StepDefinition<'welcome'> = {
   acceptsLinks: always,
 };
 
-export const confirmServerStep: StepDefinition<'confirmServer'> = {
+export const confirmServerStep: StepDefinition<ConfirmServerScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'server.confirmed') {
       const { deployment, returnTo } = screen;
@@ -110,7 +110,7 @@ export const confirmServerStep: StepDefinition<'confirmServer'> = {
   acceptsLinks: never,
 };
 
-export const redeemingStep: StepDefinition<'redeeming'> = {
+export const redeemingStep: StepDefinition<RedeemingScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'redeem.succeeded') return newProfile(state, pendingFrom(event.config), { known: false });
     if (event.type === 'redeem.failed') {
@@ -127,7 +127,7 @@ export const redeemingStep: StepDefinition<'redeeming'> = {
   acceptsLinks: never,
 };
 
-export const deploymentResults: EffectResults<DeploymentEffect['type']> = {
+export const deploymentResults: EffectResults<DeploymentEffect, { readonly redeem: DeploymentConfig }> = {
   redeem: {
     done: (config) => ({ type: 'redeem.succeeded', config }),
     failed: (error) => ({ type: 'redeem.failed', error }),

@@ -67,7 +67,7 @@ function checkedProof(proof: OtpProof, authenticator: boolean): OtpProof | Keywa
     : { code: 'invalid_input', message: 'Enter the six-digit code from your authenticator app.' };
 }
 
-export const otpStep: StepDefinition<'oneTimePassword'> = {
+export const otpStep: StepDefinition<OtpScreen> = {
   on: (state, screen, event) => {
     const to = (next: Partial<OtpScreen>, ...effects: Parameters<typeof go>[2][]): Step =>
       go(state, { ...screen, ...next }, ...effects);
@@ -119,7 +119,7 @@ export const otpStep: StepDefinition<'oneTimePassword'> = {
   acceptsLinks: always,
 };
 
-export const otpResults: EffectResults<OtpEffect['type']> = {
+export const otpResults: EffectResults<OtpEffect, { readonly otp: OtpOutcome; readonly otpTimer: null }> = {
   otp: {
     done: (outcome: OtpOutcome) =>
       outcome.kind === 'options'

@@ -62,7 +62,7 @@ const targetView = (target: ProfileSummary) => ({
   loginId: target.loginId,
 });
 
-export const startingStep: StepDefinition<'starting'> = {
+export const startingStep: StepDefinition<StartingScreen> = {
   on: (state, _screen, event) => {
     if (event.type === 'started') {
       const context: Context = { ...state.context, profiles: event.profiles, notice: event.notice ?? null };
@@ -80,7 +80,7 @@ export const startingStep: StepDefinition<'starting'> = {
   acceptsLinks: never,
 };
 
-export const resumingStep: StepDefinition<'resuming'> = {
+export const resumingStep: StepDefinition<ResumingScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'signIn.succeeded') return afterSignIn(state, event);
     if (event.type === 'resume.failed') {
@@ -95,7 +95,7 @@ export const resumingStep: StepDefinition<'resuming'> = {
   acceptsLinks: never,
 };
 
-export const resumeFailedStep: StepDefinition<'resumeFailed'> = {
+export const resumeFailedStep: StepDefinition<ResumeFailedScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'retry.pressed')
       return go(state, { kind: 'resuming', target: screen.target }, { type: 'resume', target: screen.target });
@@ -106,7 +106,7 @@ export const resumeFailedStep: StepDefinition<'resumeFailed'> = {
   acceptsLinks: always,
 };
 
-export const startResults: EffectResults<StartEffect['type']> = {
+export const startResults: EffectResults<StartEffect, { readonly resume: ResumeOutcome }> = {
   resume: {
     done: (outcome: ResumeOutcome) => {
       switch (outcome.kind) {
