@@ -28,7 +28,7 @@ export type ScreenOf<K extends Screen['kind']> = Extract<Screen, { kind: K }>;
  * machine hears nothing. `E` is the step's effects, `O` what the runner answers for each when it
  * succeeds; machine.ts derives the unions of every effect and outcome from these tables.
  */
-export type EffectResults<E extends { readonly type: string }, O extends { readonly [K in E['type']]: unknown }> = {
+export type EffectResults<E extends { readonly type: string }, O extends Readonly<Record<E['type'], unknown>>> = {
   readonly [K in E['type']]: {
     readonly done: (outcome: O[K], effect: Extract<E, { readonly type: K }>) => OnboardingEvent | null;
     readonly failed: (error: KeywayErrorShape, effect: Extract<E, { readonly type: K }>) => OnboardingEvent | null;

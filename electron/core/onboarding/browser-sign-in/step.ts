@@ -31,6 +31,11 @@ export interface BrowserSignInScreen {
   readonly returnTo: Screen;
 }
 
+/**
+ * Exported only so that the declaration of machine.ts's EFFECT_RESULTS (whose type is inferred from
+ * this folder's effects) can name it; nothing imports it.
+ * @public
+ */
 export interface BrowserFlow {
   readonly target: ProfileSummary;
   readonly pending: PendingProfile | null;
