@@ -5,7 +5,9 @@ import { commands, type CommandName, type Commands, type EventCommandName, type 
 import { summarize, type CommandHandlers } from '../ipc/dispatcher';
 import { View } from '../ipc/view';
 import { advance, beginJourney, restartOn, type EffectId, type Journey } from './onboarding/journey';
+import { linkEvent, type LinkEvent } from './onboarding/links';
 import {
+  acceptsLink,
   acceptsLinks,
   firstScreen,
   initialState,
@@ -127,10 +129,16 @@ export class KeywayCore {
       this.#service.customScheme.deliver(url);
       return;
     }
+    // Its kind says what it becomes (onboarding/links.ts); a kind Keyway does not know is refused.
+    const found = linkEvent(url);
+    if ('refused' in found) {
+      this.refuseDeepLink(found.refused);
+      return;
+    }
     // The link whose journey is on screen, again (a double click), or one already waiting, is not news.
     const waiting = this.#pendingLinks.some((link) => link.kind === 'open' && link.url === url);
-    if ((url === this.#journeyLink && !acceptsLinks(this.#journey.state.screen)) || waiting) return;
-    this.#pendingLinks.push({ kind: 'open', url });
+    if ((url === this.#journeyLink && !acceptsLink(this.#journey.state.screen, found.event)) || waiting) return;
+    this.#pendingLinks.push({ kind: 'open', url, event: found.event });
     this.#drainLinks();
   }
 
@@ -155,12 +163,16 @@ export class KeywayCore {
   #journeyLink: string | null = null;
 
   #drainLinks(): void {
-    while (this.#pendingLinks.length > 0 && acceptsLinks(this.#journey.state.screen) && this.#inFlight === 0) {
-      const link = this.#pendingLinks.shift();
-      if (link?.kind === 'open') {
+    // In arrival order: the first link waits for a screen that accepts it, and the others wait behind it.
+    for (let link = this.#pendingLinks[0]; link !== undefined; link = this.#pendingLinks[0]) {
+      const screen = this.#journey.state.screen;
+      const accepted = link.kind === 'open' ? acceptsLink(screen, link.event) : acceptsLinks(screen);
+      if (!accepted || this.#inFlight > 0) return;
+      this.#pendingLinks.shift();
+      if (link.kind === 'open') {
         this.#journeyLink = link.url;
-        this.send({ type: 'deepLink.opened', url: link.url });
-      } else if (link?.kind === 'refused') {
+        this.send(link.event);
+      } else {
         this.send({ type: 'deepLink.refused', error: link.error });
       }
     }
@@ -210,7 +222,8 @@ export class KeywayCore {
 }
 
 type PendingLink =
-  { readonly kind: 'open'; readonly url: string } | { readonly kind: 'refused'; readonly error: KeywayErrorShape };
+  | { readonly kind: 'open'; readonly url: string; readonly event: LinkEvent }
+  | { readonly kind: 'refused'; readonly error: KeywayErrorShape };
 
 /**
  * Serves the IPC contract from a core instance. A command that `becomes` an event (contract.ts) is

@@ -1,14 +1,8 @@
 import { browserSignInResults, browserSignInStep } from './browser-sign-in/step';
-import {
-  confirmServerStep,
-  deploymentResults,
-  redeemingStep,
-  startDeployment,
-  welcome,
-  welcomeStep,
-} from './deployment/step';
+import { confirmServerStep, deploymentResults, redeemingStep, welcome, welcomeStep } from './deployment/step';
 import { discoveringStep, discoveryResults, loginIdStep, manualLoginStep } from './discovery/step';
 import { homeResults, homeStep, signingOutStep } from './home/step';
+import { kindOfEvent, type LinkEvent } from './links';
 import { importStep } from './import/step';
 import { licenseResults, licenseStep, licenseUpdateStep } from './license/step';
 import { mfaResults, mfaStep } from './mfa/step';
@@ -44,8 +38,8 @@ import { go, type ScreenOf, type StepDefinition } from './step';
  *   otp/              a one-time password for another service
  *   password-reset/   "Forgot your password?" on the Password page
  *
- * Three events are answered here for every screen: a deep link, a link refused at the door, and the
- * hidden Manual Login; and `profiles.changed` updates the context wherever the user is.
+ * Three events are answered here for every screen: a deep link (by its kind, links.ts), a link refused
+ * at the door, and the hidden Manual Login; and `profiles.changed` updates the context wherever the user is.
  */
 
 export type { OnboardingEvent, OnboardingState } from './states';
@@ -129,6 +123,12 @@ export function acceptsLinks(screen: Screen): boolean {
   return stepOf(screen).acceptsLinks(screen);
 }
 
+/** Whether this link may start on this screen now: the step's rule, then the link kind's own (links.ts). */
+export function acceptsLink(screen: Screen, event: LinkEvent): boolean {
+  const kind = kindOfEvent(event);
+  return kind !== null && acceptsLinks(screen) && (kind.acceptedOn?.(screen) ?? true);
+}
+
 /** The screens that show the start-up notice (see Context.notice). */
 const SHOWS_NOTICE: ReadonlySet<Screen['kind']> = new Set(['welcome', 'home', 'password', 'loginId']);
 
@@ -144,8 +144,10 @@ function route(state: OnboardingState, event: OnboardingEvent): Step {
   const { screen, context } = state;
   const stay: Step = { state, effects: [] };
 
-  // A deep link is welcome on the screens that accept links (KeywayCore holds it until then).
-  if (event.type === 'deepLink.opened') return acceptsLinks(screen) ? startDeployment(state, event.url, screen) : stay;
+  // A deep link is welcome on the screens that accept it (KeywayCore holds it until then); its kind
+  // (links.ts) says what it starts.
+  const link = kindOfEvent(event);
+  if (link) return acceptsLink(screen, event as LinkEvent) ? link.enter(state, event as LinkEvent, screen) : stay;
   // Like a link that fails to parse, but its text is not kept: it could not even be shown.
   if (event.type === 'deepLink.refused') return acceptsLinks(screen) ? go(state, welcome('', event.error)) : stay;
   if (event.type === 'profiles.changed')

@@ -2,6 +2,7 @@ import type { DeploymentConfig, DiscoveryResponse, License, ServerFeatures, Sign
 import type { KeywayErrorShape } from '../../../protocol/errors';
 import type { MfaChannel, MfaOverview, MfaRequired } from '../../../protocol/mfa';
 import type { Policy } from '../ports';
+import type { LinkEvent } from './links';
 import type { EffectOutcomes, OnboardingEffect, Screen } from './machine';
 import type { OtpProof } from './otp/step';
 
@@ -141,7 +142,8 @@ export type OnboardingEvent =
   | { readonly type: 'session.saved' }
   | { readonly type: 'session.saveFailed'; readonly error: KeywayErrorShape }
   // From the OS
-  | { readonly type: 'deepLink.opened'; readonly url: string }
+  /** A `keyway://` link of a kind Keyway acts on (links.ts). */
+  | LinkEvent
   /** An entry point refused a link before core saw it (protocol/deep-link.ts `admitDeepLink`). */
   | { readonly type: 'deepLink.refused'; readonly error: KeywayErrorShape }
   // From the user
