@@ -99,6 +99,12 @@ type Results = typeof EFFECT_RESULTS;
 export type OnboardingEffect = { [T in keyof Results]: Parameters<Results[T]['failed']>[1] }[keyof Results];
 /** What the effect runner (service.ts) answers for each effect when it succeeds (`null`: nothing to say). */
 export type EffectOutcomes = { readonly [T in keyof Results]: Parameters<Results[T]['done']>[0] };
+/** What the runner may report while each effect runs (`never`: nothing), turned into events by its step. */
+export type EffectProgress = {
+  readonly [T in keyof Results]: Results[T] extends { readonly progress: (report: infer R, effect: never) => unknown }
+    ? R
+    : never;
+};
 
 /** The step of the screen on display (the one place the screen's kind picks its definition). */
 function stepOf<K extends Screen['kind']>(screen: ScreenOf<K>): StepDefinition<ScreenOf<K>> {

@@ -24,15 +24,26 @@ export type ScreenOf<K extends Screen['kind']> = Extract<Screen, { kind: K }>;
 
 /**
  * What an effect's result becomes, next to the step that starts the effect (like invoke/onDone/onError):
- * `done` maps what the effect runner (service.ts) returned, `failed` the coded error it threw. Null: the
- * machine hears nothing. `E` is the step's effects, `O` what the runner answers for each when it
- * succeeds; machine.ts derives the unions of every effect and outcome from these tables.
+ * `done` maps what the effect runner (service.ts) returned, `failed` the coded error it threw, and
+ * `progress` (for the effects in `P`) what the runner reports before it ends (the browser opened, a
+ * device code, a timer ran out). Null: the machine hears nothing. `E` is the step's effects, `O` what the
+ * runner answers for each when it succeeds, `P` what it reports on the way; machine.ts derives the
+ * unions of every effect, outcome and progress report from these tables.
  */
-export type EffectResults<E extends { readonly type: string }, O extends Readonly<Record<E['type'], unknown>>> = {
+export type EffectResults<
+  E extends { readonly type: string },
+  O extends Readonly<Record<E['type'], unknown>>,
+  // Default: no effect of the step reports progress.
+  P extends Partial<Readonly<Record<E['type'], unknown>>> = Partial<Record<E['type'], undefined>>,
+> = {
   readonly [K in E['type']]: {
     readonly done: (outcome: O[K], effect: Extract<E, { readonly type: K }>) => OnboardingEvent | null;
     readonly failed: (error: KeywayErrorShape, effect: Extract<E, { readonly type: K }>) => OnboardingEvent | null;
-  };
+  } & (K extends keyof P
+    ? undefined extends P[K]
+      ? unknown
+      : { readonly progress: (report: P[K], effect: Extract<E, { readonly type: K }>) => OnboardingEvent | null }
+    : unknown);
 };
 
 /** The one way a step moves: to `screen`, starting `effects` (the context is kept). */

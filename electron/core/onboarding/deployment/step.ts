@@ -6,6 +6,7 @@ import { managedSettings } from '../managed';
 import { newProfile } from '../path';
 import type { OnboardingState, ParsedDeployment, PendingProfile, Screen, Step } from '../states';
 import { always, go, hostOf, never, toShape, type EffectResults, type StepDefinition } from '../step';
+import { TRY_AGAIN } from '../try-again';
 
 /**
  * A deployment link or pasted code: Welcome (the paste field) → Confirm server (a server this machine
@@ -115,7 +116,7 @@ export const redeemingStep: StepDefinition<RedeemingScreen> = {
     if (event.type === 'redeem.succeeded') return newProfile(state, pendingFrom(event.config), { known: false });
     if (event.type === 'redeem.failed') {
       // A dead code cannot be retried: back to the paste field. A network failure can: stay on Confirm.
-      if (event.error.code.startsWith('deployment_') || event.error.code.startsWith('code_')) {
+      if (!TRY_AGAIN.redeem(event.error)) {
         return go(state, welcome(screen.deployment.codeText, event.error));
       }
       const { deployment, returnTo } = screen;

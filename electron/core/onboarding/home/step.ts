@@ -6,6 +6,7 @@ import { openSecurity } from '../security/step';
 import { firstScreen, signInAgain } from '../start/step';
 import type { Context, HomeInfo, OnboardingEvent, OnboardingState, ProfileSummary, SignedIn, Step } from '../states';
 import { always, go, hostOf, never, type EffectResults, type StepDefinition } from '../step';
+import { TRY_AGAIN } from '../try-again';
 
 /**
  * Home, where every sign-in lands (or on the changed license first), and signing out or forgetting the
@@ -53,9 +54,9 @@ export function afterSignIn(
   );
 }
 
-/** True when Home's notice is the keychain refusing the session, which "Try again" can fix. */
+/** True when Home's notice is the keychain refusing the session, which "Try again" can fix (try-again.ts). */
 function canRetrySave(notice: KeywayErrorShape | null): boolean {
-  return notice !== null && (notice.code === 'keychain_locked' || notice.code === 'keychain_unavailable');
+  return notice !== null && TRY_AGAIN.saveSession(notice);
 }
 
 const isPasswordProfile = (context: Context, origin: string): boolean =>

@@ -33,7 +33,7 @@ export type OtpEffect =
       readonly origin: string;
       readonly action: { readonly kind: 'load' } | { readonly kind: 'issue'; readonly proof: OtpProof };
     }
-  /** Reports `otp.expired` when the clock reaches `expiresAt`; it holds nothing else up. */
+  /** Reports when the clock reaches `expiresAt` (`otp.expired`); it holds nothing else up. */
   | { readonly type: 'otpTimer'; readonly expiresAt: number };
 
 /** What the server answered: how the user may re-authenticate, or the OTP issued. */
@@ -119,7 +119,11 @@ export const otpStep: StepDefinition<OtpScreen> = {
   acceptsLinks: always,
 };
 
-export const otpResults: EffectResults<OtpEffect, { readonly otp: OtpOutcome; readonly otpTimer: null }> = {
+export const otpResults: EffectResults<
+  OtpEffect,
+  { readonly otp: OtpOutcome; readonly otpTimer: null },
+  { readonly otpTimer: { readonly kind: 'expired' } }
+> = {
   otp: {
     done: (outcome: OtpOutcome) =>
       outcome.kind === 'options'
@@ -127,6 +131,6 @@ export const otpResults: EffectResults<OtpEffect, { readonly otp: OtpOutcome; re
         : { type: 'otp.issued', otp: outcome.otp, issuedAt: outcome.issuedAt, expiresAt: outcome.expiresAt },
     failed: (error) => ({ type: 'otp.failed', error }),
   },
-  // The timer reports `otp.expired` itself, later; it cannot fail.
-  otpTimer: { done: () => null, failed: () => null },
+  // The timer says nothing when set and cannot fail; it reports once, later, when the OTP expires.
+  otpTimer: { done: () => null, failed: () => null, progress: () => ({ type: 'otp.expired' }) },
 };

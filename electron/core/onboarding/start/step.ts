@@ -5,6 +5,7 @@ import { afterSignIn, signedIn } from '../home/step';
 import { passwordPage } from '../password/step';
 import type { Context, ProfileSummary, Screen, SignedIn } from '../states';
 import { always, go, hostOf, never, type EffectResults, type StepDefinition } from '../step';
+import { TRY_AGAIN } from '../try-again';
 
 /**
  * Start-up: settings are read (the `started` event), then the active profile signs in silently with
@@ -46,14 +47,6 @@ export function firstScreen(context: Context): Screen {
 export function signInAgain(target: ProfileSummary, error: KeywayErrorShape | null): Screen {
   if (target.method === 'oidc') return loginIdPage(target.origin, target.serverName, target.loginId, error, true);
   return passwordPage(target, null, error);
-}
-
-/**
- * Whether the server (or the identity provider) refused the stored session: it has ended, and the
- * runner removes it so that no later start tries it again. Anything else may pass.
- */
-export function sessionRefused(error: KeywayErrorShape): boolean {
-  return error.code === 'session_invalid' || error.code === 'unauthorized';
 }
 
 const targetView = (target: ProfileSummary) => ({
@@ -119,10 +112,10 @@ export const startResults: EffectResults<StartEffect, { readonly resume: ResumeO
           return {
             type: 'resume.failed',
             error: outcome.error,
-            sessionEnded: !outcome.error.code.startsWith('keychain_'),
+            sessionEnded: !TRY_AGAIN.readSession(outcome.error),
           };
       }
     },
-    failed: (error) => ({ type: 'resume.failed', error, sessionEnded: sessionRefused(error) }),
+    failed: (error) => ({ type: 'resume.failed', error, sessionEnded: !TRY_AGAIN.resume(error) }),
   },
 };
