@@ -12,7 +12,7 @@ import { UiLanguage, View } from './view';
  * them); the commands no one step owns are declared here. A command that only tells core what the user
  * did names the onboarding event it `becomes`: core's handler table is derived from this
  * (keyway-core.ts `createCoreHandlers`), the event being the command's validated input with that type.
- * The compiler checks there that each such event exists in the machine with exactly those fields.
+ * The machine's user events are exactly these (`CommandEvent`, core's states.ts `UserEvent`).
  * Commands without `becomes` answer something (a view, the language, the update state) and are served
  * by hand.
  */
@@ -82,7 +82,17 @@ export type EventPayload<E extends EventName> = z.output<Events[E]>;
 export type EventCommandName = {
   [C in CommandName]: Commands[C] extends { readonly becomes: string } ? C : never;
 }[CommandName];
-export type EventOfCommand<C extends EventCommandName> = Commands[C] extends { readonly becomes: infer E } ? E : never;
+type EventOfCommand<C extends EventCommandName> = Commands[C] extends { readonly becomes: infer E } ? E : never;
+
+/**
+ * The onboarding event a command becomes: its `becomes` as the type, with the command's validated input
+ * as the fields (core's OnboardingEvent is made of these for everything the user does).
+ */
+export type CommandEvent<C extends EventCommandName> = { readonly type: EventOfCommand<C> } & Fields<
+  z.output<Commands[C]['input']>
+>;
+/** An input's named fields (zod types an empty strict object with an index signature), per union member. */
+type Fields<T> = T extends unknown ? { readonly [K in keyof T as string extends K ? never : K]: T[K] } : never;
 
 export function isCommandName(name: string): name is CommandName {
   return Object.hasOwn(commands, name);

@@ -1,10 +1,10 @@
 import type { DeploymentConfig, DiscoveryResponse, License, ServerFeatures, SignInMethod } from '../../../protocol/api';
 import type { KeywayErrorShape } from '../../../protocol/errors';
-import type { MfaChannel, MfaOverview, MfaRequired } from '../../../protocol/mfa';
+import type { MfaOverview, MfaRequired } from '../../../protocol/mfa';
 import type { Policy } from '../ports';
+import type { CommandEvent, EventCommandName } from '../../ipc/contract';
 import type { LinkEvent } from './links';
 import type { EffectOutcomes, OnboardingEffect, Screen } from './machine';
-import type { OtpProof } from './otp/step';
 
 // Derived in machine.ts from its tables of steps and effect results (so a new screen adds no line here).
 export type { EffectOutcomes, OnboardingEffect, Screen };
@@ -98,6 +98,9 @@ export interface SignedIn {
   readonly acceptedLicenseVersion: string | null;
 }
 
+/** The event of each command that `becomes` one (electron/ipc/contract.ts). */
+type UserEvent = { [C in EventCommandName]: CommandEvent<C> }[EventCommandName];
+
 export interface OnboardingState {
   readonly context: Context;
   readonly screen: Screen;
@@ -146,38 +149,11 @@ export type OnboardingEvent =
   | LinkEvent
   /** An entry point refused a link before core saw it (protocol/deep-link.ts `admitDeepLink`). */
   | { readonly type: 'deepLink.refused'; readonly error: KeywayErrorShape }
-  // From the user
-  | { readonly type: 'welcome.inputChanged'; readonly text: string }
-  | { readonly type: 'welcome.applied' }
-  | { readonly type: 'manualLogin.opened' }
-  | { readonly type: 'manualLogin.changed'; readonly host: string; readonly loginId: string }
-  | { readonly type: 'loginId.changed'; readonly loginId: string }
-  | { readonly type: 'next.pressed' }
-  | { readonly type: 'cancel.pressed' }
-  | { readonly type: 'server.confirmed' }
-  | { readonly type: 'import.chosen'; readonly from: string | null }
-  | { readonly type: 'license.accepted' }
-  | { readonly type: 'license.declined' }
-  | { readonly type: 'password.submitted'; readonly password: string }
-  | { readonly type: 'back.pressed' }
-  | { readonly type: 'retry.pressed' }
-  | { readonly type: 'browser.reopenRequested' }
-  | { readonly type: 'deviceCode.chosen' }
-  | { readonly type: 'mfaChannel.chosen'; readonly channel: MfaChannel }
-  | { readonly type: 'mfaCode.submitted'; readonly code: string; readonly remember: boolean }
-  | { readonly type: 'mfaCode.resendRequested' }
-  | { readonly type: 'security.opened' }
-  | { readonly type: 'trustedDevice.removeRequested'; readonly deviceId: string }
-  | { readonly type: 'authenticator.removeRequested'; readonly id: string; readonly password: string }
-  | { readonly type: 'authenticator.addRequested'; readonly password: string }
-  | { readonly type: 'authenticator.codeSubmitted'; readonly code: string }
-  | { readonly type: 'signOut.requested' }
-  | { readonly type: 'forgetServer.requested' }
-  | { readonly type: 'passwordReset.requested' }
-  | { readonly type: 'oneTimePassword.opened' }
-  /** The re-authentication for an OTP: the password, or an authenticator code (the command's input as it is). */
-  | ({ readonly type: 'oneTimePassword.proofSubmitted' } & OtpProof)
-  | { readonly type: 'oneTimePassword.renewRequested' }
+  /**
+   * From the user: every command of the contract that `becomes` an event, as that event (its type and the
+   * command's validated input). Declared with the command, in the step folder's wire.ts.
+   */
+  | UserEvent
   // From the runner: forgot password and one-time passwords
   | { readonly type: 'passwordReset.sent'; readonly minutes: number }
   | { readonly type: 'passwordReset.failed'; readonly error: KeywayErrorShape }

@@ -10,7 +10,7 @@ import { always, go, hostOf, type EffectResults, type StepDefinition } from '../
  */
 
 /** How the user proves it is them again before an OTP is issued. */
-export type OtpProof = { readonly password: string } | { readonly authenticatorCode: string };
+type OtpProof = { readonly password: string } | { readonly authenticatorCode: string };
 
 /**
  * `loading`: asking the server how the user may prove it is them; `ask`: waiting for the password (or
