@@ -102,7 +102,7 @@ describe('KeywayCore.openDeepLink on hostile input', () => {
 });
 
 describe('which screens accept a link', () => {
-  it('the step says (acceptsLinks) and the link kind is asked too', () => {
+  it('the step says (acceptsLinks): Welcome takes the link, Confirm server holds it', () => {
     const welcome: OnboardingState = {
       context: { policy: {}, profiles: [] },
       screen: { kind: 'welcome', input: '', error: null },

@@ -4,9 +4,8 @@ import { startDeployment } from './deployment/step';
 import type { OnboardingState, Screen, Step } from './states';
 
 /**
- * Every kind of `keyway://<kind>?…` link Keyway acts on, one entry per kind: the event the link becomes,
- * what the machine does with it on a screen that accepts links, and (optionally) which of those screens
- * it may start on. Whether a screen accepts links at all is its step's business (`acceptsLinks`,
+ * Every kind of `keyway://<kind>?…` link Keyway acts on, one entry per kind: the event the link becomes
+ * and what the machine does with it on a screen that accepts links. Whether a screen accepts links at all is its step's business (`acceptsLinks`,
  * required per step): a link arriving on any other screen waits (KeywayCore) until one that does.
  * A new kind is an entry here, its parser in protocol/ (the length limit stays in protocol/deep-link.ts,
  * checked before any kind is looked up) and its target step's entry function.
@@ -20,8 +19,6 @@ interface LinkKind<E extends { readonly type: string; readonly url: string }> {
   readonly becomes: (url: string) => E;
   /** What the machine does with it on a screen that accepts it. */
   readonly enter: (state: OnboardingState, event: E, screen: Screen) => Step;
-  /** Narrows the screens that accept links further, for this kind only (none does today). */
-  readonly acceptedOn?: (screen: Screen) => boolean;
 }
 
 const link = <E extends { readonly type: string; readonly url: string }>(kind: LinkKind<E>): LinkKind<E> => kind;

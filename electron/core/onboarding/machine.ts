@@ -129,10 +129,9 @@ export function acceptsLinks(screen: Screen): boolean {
   return stepOf(screen).acceptsLinks(screen);
 }
 
-/** Whether this link may start on this screen now: the step's rule, then the link kind's own (links.ts). */
+/** Whether this link may start on this screen now: a kind Keyway acts on (links.ts), on a screen whose step accepts links. */
 export function acceptsLink(screen: Screen, event: LinkEvent): boolean {
-  const kind = kindOfEvent(event);
-  return kind !== null && acceptsLinks(screen) && (kind.acceptedOn?.(screen) ?? true);
+  return kindOfEvent(event) !== null && acceptsLinks(screen);
 }
 
 /** The screens that show the start-up notice (see Context.notice). */
