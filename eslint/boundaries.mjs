@@ -4,9 +4,11 @@
 // Path zones catch imports between our folders (whatever spelling reaches them); the package rules
 // catch `electron` in core and Node built-ins in code that runs in the page.
 import { builtinModules } from 'node:module';
+import path from 'node:path';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
 const layer = (from, target, message) => ({ target, from, message });
+const root = path.resolve(import.meta.dirname, '..');
 
 const zones = [
   layer(
@@ -15,10 +17,31 @@ const zones = [
     'protocol/ is the wire contract and imports nothing of ours.',
   ),
   layer(
-    ['./electron/core', './electron/main', './electron/preload', './electron/harness', './renderer', './server'],
+    ['./electron/main', './electron/preload', './electron/harness', './renderer', './server'],
     './electron/ipc',
-    'electron/ipc may import only protocol/.',
+    "electron/ipc may import only protocol/ (and core/onboarding/wire.ts, the steps' wire declarations).",
   ),
+  // The one exception to "ipc never imports core": the table of the steps' wire files, from which ipc
+  // composes the contract (see electron/core/onboarding/wire.ts for why they live in the step folders).
+  {
+    target: './electron/ipc',
+    from: './electron/core',
+    except: ['./onboarding/wire.ts'],
+    message: "electron/ipc may import only protocol/ (and core/onboarding/wire.ts, the steps' wire declarations).",
+  },
+  // What the exception lets through must itself import nothing of core but other wire files, and no ipc
+  // module that composes them (view.ts, contract.ts: an import cycle). Globs, so exceptions are absolute.
+  {
+    target: './electron/core/onboarding/**/wire.ts',
+    from: `${root}/electron/core/**`,
+    except: [`${root}/electron/core/onboarding/**/wire.ts`],
+    message: "A step's wire.ts may import only zod, protocol/, electron/ipc/screen-kit.ts and other wire files.",
+  },
+  {
+    target: './electron/core/onboarding/**/wire.ts',
+    from: ['./electron/ipc/view.ts', './electron/ipc/contract.ts'],
+    message: "A step's wire.ts may import only zod, protocol/, electron/ipc/screen-kit.ts and other wire files.",
+  },
   layer(
     ['./electron/main', './electron/preload', './electron/harness', './renderer', './server'],
     './electron/core',
@@ -68,7 +91,8 @@ export const boundaries = [
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] },
   },
   {
-    files: ['renderer/**', 'electron/ipc/**', 'protocol/**'],
+    // The steps' wire files are bundled into the page through electron/ipc.
+    files: ['renderer/**', 'electron/ipc/**', 'protocol/**', 'electron/core/onboarding/**/wire.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron, ...noNode] }] },
   },
 ];

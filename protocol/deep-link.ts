@@ -27,3 +27,29 @@ export function admitDeepLink(raw: string): { ok: true; url: string } | { ok: fa
   if (url.length > MAX_DEEP_LINK_LENGTH) return { ok: false, error: linkTooLong(url.length) };
   return { ok: true, url };
 }
+
+/**
+ * The kind of a `keyway://<kind>?…` link: its host, lower-cased (a custom scheme's host keeps its case in
+ * WHATWG URL parsing, and `keyway://DEPLOY?…` has always opened). Null when the text is not a parsable
+ * `keyway:` URL; core hands such text to the deployment parser, which words what is wrong with it (or
+ * reads it as the e-mail's landing link). Only the kind is read here; each kind's parser checks the rest.
+ */
+export function deepLinkKind(url: string): string | null {
+  if (url.slice(0, DEEP_LINK_SCHEME.length + 1).toLowerCase() !== `${DEEP_LINK_SCHEME}:`) return null;
+  try {
+    return new URL(url).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+/** A `keyway://` link to something Keyway does not do. Its kind is said only when it is a short, plain name. */
+export function unknownDeepLink(kind: string): KeywayError {
+  const showable = kind.length > 0 && kind.length <= 40 && /^[a-z0-9.-]+$/.test(kind);
+  return new KeywayError(
+    'link_malformed',
+    showable
+      ? `This Keyway link asks for "${kind}", which this version of Keyway does not do. Open the link from your deployment e-mail again, or paste its code.`
+      : 'This Keyway link asks for something this version of Keyway does not do. Open the link from your deployment e-mail again, or paste its code.',
+  );
+}

@@ -1,11 +1,12 @@
 import { admitDeepLink } from '../../protocol/deep-link';
 import type { KeywayErrorShape } from '../../protocol/errors';
-import type { z } from 'zod';
-import { commands, type CommandName, type Commands, type EventCommandName, type EventOfCommand } from '../ipc/contract';
+import { commands, type CommandName, type EventCommandName } from '../ipc/contract';
 import { summarize, type CommandHandlers } from '../ipc/dispatcher';
 import { View } from '../ipc/view';
 import { advance, beginJourney, restartOn, type EffectId, type Journey } from './onboarding/journey';
+import { linkEvent, type LinkEvent } from './onboarding/links';
 import {
+  acceptsLink,
   acceptsLinks,
   firstScreen,
   initialState,
@@ -127,10 +128,16 @@ export class KeywayCore {
       this.#service.customScheme.deliver(url);
       return;
     }
+    // Its kind says what it becomes (onboarding/links.ts); a kind Keyway does not know is refused.
+    const found = linkEvent(url);
+    if ('refused' in found) {
+      this.refuseDeepLink(found.refused);
+      return;
+    }
     // The link whose journey is on screen, again (a double click), or one already waiting, is not news.
     const waiting = this.#pendingLinks.some((link) => link.kind === 'open' && link.url === url);
-    if ((url === this.#journeyLink && !acceptsLinks(this.#journey.state.screen)) || waiting) return;
-    this.#pendingLinks.push({ kind: 'open', url });
+    if ((url === this.#journeyLink && !acceptsLink(this.#journey.state.screen, found.event)) || waiting) return;
+    this.#pendingLinks.push({ kind: 'open', url, event: found.event });
     this.#drainLinks();
   }
 
@@ -155,12 +162,16 @@ export class KeywayCore {
   #journeyLink: string | null = null;
 
   #drainLinks(): void {
-    while (this.#pendingLinks.length > 0 && acceptsLinks(this.#journey.state.screen) && this.#inFlight === 0) {
-      const link = this.#pendingLinks.shift();
-      if (link?.kind === 'open') {
+    // In arrival order: the first link waits for a screen that accepts it, and the others wait behind it.
+    for (let link = this.#pendingLinks[0]; link !== undefined; link = this.#pendingLinks[0]) {
+      const screen = this.#journey.state.screen;
+      const accepted = link.kind === 'open' ? acceptsLink(screen, link.event) : acceptsLinks(screen);
+      if (!accepted || this.#inFlight > 0) return;
+      this.#pendingLinks.shift();
+      if (link.kind === 'open') {
         this.#journeyLink = link.url;
-        this.send({ type: 'deepLink.opened', url: link.url });
-      } else if (link?.kind === 'refused') {
+        this.send(link.event);
+      } else {
         this.send({ type: 'deepLink.refused', error: link.error });
       }
     }
@@ -210,12 +221,13 @@ export class KeywayCore {
 }
 
 type PendingLink =
-  { readonly kind: 'open'; readonly url: string } | { readonly kind: 'refused'; readonly error: KeywayErrorShape };
+  | { readonly kind: 'open'; readonly url: string; readonly event: LinkEvent }
+  | { readonly kind: 'refused'; readonly error: KeywayErrorShape };
 
 /**
  * Serves the IPC contract from a core instance. A command that `becomes` an event (contract.ts) is
- * derived: its validated input, with the event's type, goes to the machine. The type below makes the
- * compiler refuse a contract entry whose event the machine does not have, or whose fields differ.
+ * derived: its validated input, with the event's type, goes to the machine, whose user events are
+ * defined as exactly these (states.ts `UserEvent`, from contract.ts `CommandEvent`).
  */
 export function createCoreHandlers(
   core: Pick<KeywayCore, 'send' | 'getView' | 'getLanguage' | 'updates'>,
@@ -227,7 +239,7 @@ export function createCoreHandlers(
     if (type === undefined) continue;
     derived[name] = (input) => {
       // The input was parsed with the command's strict schema by the dispatcher; `type` goes last so
-      // no input field could name another event. Checked against the machine's events by CommandEvents.
+      // no input field could name another event. The machine's user events are these (states.ts UserEvent).
       core.send({ ...input, type } as OnboardingEvent);
       return Promise.resolve(null);
     };
@@ -245,25 +257,3 @@ export function createCoreHandlers(
   // was derived above from the same table, which TypeScript cannot see through the loop.
   return { ...(derived as Pick<CommandHandlers, EventCommandName>), ...served };
 }
-
-/**
- * Compile-time only: for each command that becomes an event, that event (its type plus the command's
- * input) must be exactly one the machine knows: same type, same fields. Otherwise the names of the
- * mismatched commands appear in the error on the constant below.
- */
-type CommandEvent<C extends EventCommandName> = { readonly type: EventOfCommand<C> } & Fields<
-  z.output<Commands[C]['input']>
->;
-/** An input's named fields (zod types an empty strict object with an index signature), per union member. */
-type Fields<T> = T extends unknown ? { [K in keyof T as string extends K ? never : K]: T[K] } : never;
-type MachineEvent<C extends EventCommandName> = Extract<OnboardingEvent, { readonly type: EventOfCommand<C> }>;
-/** Each assignable to the other: no field missing on either side. */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type MismatchedCommands = {
-  [C in EventCommandName]: [MachineEvent<C>] extends [never]
-    ? C
-    : Same<CommandEvent<C>, MachineEvent<C>> extends true
-      ? never
-      : C;
-}[EventCommandName];
-true satisfies [MismatchedCommands] extends [never] ? true : MismatchedCommands;

@@ -1,26 +1,28 @@
 import { z } from 'zod';
-import { MfaChannel } from '../../protocol/mfa';
-import { MAX_LOGIN_ID_LENGTH, MAX_PASSWORD_LENGTH, MAX_PASTE_LENGTH, UiLanguage, View } from './view';
+import { STEP_WIRES } from '../core/onboarding/wire';
+import { NoInput, NoOutput, type CommandSpec } from './screen-kit';
+import { UiLanguage, View } from './view';
 
 /**
  * The IPC contract: every command (renderer → core) and event (core → renderer), each with a zod schema.
  * All three transports (Electron IPC, the harness WebSocket, in-process) serve exactly this object, and
  * both ends validate against it.
  *
- * A command that only tells core what the user did names the onboarding event it `becomes`: core's
- * handler table is derived from this (keyway-core.ts `createCoreHandlers`), the event being the
- * command's validated input with that type. The compiler checks there that each such event exists
- * in the machine with exactly those fields. Commands without `becomes` answer something (a view,
- * the language, the update state) and are served by hand.
+ * A step's commands are declared in its folder's `wire.ts` (electron/core/onboarding/wire.ts lists
+ * them); the commands no one step owns are declared here. A command that only tells core what the user
+ * did names the onboarding event it `becomes`: core's handler table is derived from this
+ * (keyway-core.ts `createCoreHandlers`), the event being the command's validated input with that type.
+ * The machine's user events are exactly these (`CommandEvent`, core's states.ts `UserEvent`).
+ * Commands without `becomes` answer something (a view, the language, the update state) and are served
+ * by hand.
  */
-const NoInput = z.strictObject({});
-const NoOutput = z.null();
 
 /** Automatic updates: nothing to show, or a downloaded version that installs on "Restart to update". */
 export const UpdateState = z.strictObject({ ready: z.boolean(), version: z.string().max(64).nullable() });
 export type UpdateState = z.infer<typeof UpdateState>;
 
-export const commands = {
+/** The commands several screens send, or none: the shell's. */
+const sharedCommands = {
   /** The view to render now; the renderer asks once at start, then follows `view` events. */
   getView: { input: NoInput, output: View },
   /** The language to speak, as core chose it (policy, then the OS, then English); asked once at start. */
@@ -28,107 +30,33 @@ export const commands = {
     input: NoInput,
     output: z.strictObject({ language: UiLanguage, source: z.enum(['policy', 'system', 'default']) }),
   },
-  /** A keystroke or paste in the Welcome field. */
-  setWelcomeInput: {
-    input: z.strictObject({ text: z.string().max(MAX_PASTE_LENGTH) }),
-    output: NoOutput,
-    becomes: 'welcome.inputChanged',
-  },
-  /** Apply on the Welcome screen. */
-  applyWelcome: { input: NoInput, output: NoOutput, becomes: 'welcome.applied' },
-  /** The hidden Manual Login: three taps on the logo, or Ctrl/Cmd+Shift+M. */
-  openManualLogin: { input: NoInput, output: NoOutput, becomes: 'manualLogin.opened' },
-  setManualLogin: {
-    input: z.strictObject({ host: z.string().max(300), loginId: z.string().max(MAX_LOGIN_ID_LENGTH) }),
-    output: NoOutput,
-    becomes: 'manualLogin.changed',
-  },
-  setLoginId: {
-    input: z.strictObject({ loginId: z.string().max(MAX_LOGIN_ID_LENGTH) }),
-    output: NoOutput,
-    becomes: 'loginId.changed',
-  },
-  /** Next on Manual Login and on the login-ID page (runs home-realm discovery). */
-  next: { input: NoInput, output: NoOutput, becomes: 'next.pressed' },
   /** Cancel on Confirm server, Manual Login, the login-ID page and the browser sign-in. */
   cancel: { input: NoInput, output: NoOutput, becomes: 'cancel.pressed' },
-  /** Continue on Confirm server. */
-  confirmServer: { input: NoInput, output: NoOutput, becomes: 'server.confirmed' },
-  /** Import: carry settings over from an earlier profile (its origin), or start fresh (null). */
-  chooseImport: {
-    input: z.strictObject({ from: z.string().max(500).nullable() }),
-    output: NoOutput,
-    becomes: 'import.chosen',
-  },
-  acceptLicense: { input: NoInput, output: NoOutput, becomes: 'license.accepted' },
-  declineLicense: { input: NoInput, output: NoOutput, becomes: 'license.declined' },
-  /** The password goes to core once, on Apply; it is never part of a view. */
-  submitPassword: {
-    input: z.strictObject({ password: z.string().max(MAX_PASSWORD_LENGTH) }),
-    output: NoOutput,
-    becomes: 'password.submitted',
-  },
   /** Back on Password (and "Sign in again" when a silent sign-in could not reach the server). */
   goBack: { input: NoInput, output: NoOutput, becomes: 'back.pressed' },
-  /** Retry a silent sign-in, or a browser sign-in, that failed. */
+  /** Try again: a silent sign-in or a browser sign-in that failed, a refused session save, "Start again". */
   retry: { input: NoInput, output: NoOutput, becomes: 'retry.pressed' },
-  /** "Open the browser again" while waiting for the identity provider. */
-  reopenBrowser: { input: NoInput, output: NoOutput, becomes: 'browser.reopenRequested' },
-  /** Sign in with a code on another device (RFC 8628) instead of a browser redirect. */
-  useDeviceCode: { input: NoInput, output: NoOutput, becomes: 'deviceCode.chosen' },
-  /** Second factor: pick a channel, submit a code (with "remember this device"), or resend. */
-  chooseMfaChannel: { input: z.strictObject({ channel: MfaChannel }), output: NoOutput, becomes: 'mfaChannel.chosen' },
-  submitMfaCode: {
-    input: z.strictObject({ code: z.string().max(12), remember: z.boolean() }),
-    output: NoOutput,
-    becomes: 'mfaCode.submitted',
-  },
-  resendMfaCode: { input: NoInput, output: NoOutput, becomes: 'mfaCode.resendRequested' },
-  /** Home → the security page (authenticators, remembered devices). */
-  openSecurity: { input: NoInput, output: NoOutput, becomes: 'security.opened' },
-  removeTrustedDevice: {
-    input: z.strictObject({ deviceId: z.string().max(100) }),
-    output: NoOutput,
-    becomes: 'trustedDevice.removeRequested',
-  },
-  /** Re-authentication: the password travels once with the request and is never part of a view. */
-  removeAuthenticator: {
-    input: z.strictObject({ id: z.string().max(100), password: z.string().max(MAX_PASSWORD_LENGTH) }),
-    output: NoOutput,
-    becomes: 'authenticator.removeRequested',
-  },
-  addAuthenticator: {
-    input: z.strictObject({ password: z.string().max(MAX_PASSWORD_LENGTH) }),
-    output: NoOutput,
-    becomes: 'authenticator.addRequested',
-  },
-  confirmAuthenticator: {
-    input: z.strictObject({ code: z.string().max(12) }),
-    output: NoOutput,
-    becomes: 'authenticator.codeSubmitted',
-  },
-  signOut: { input: NoInput, output: NoOutput, becomes: 'signOut.requested' },
-  forgetServer: { input: NoInput, output: NoOutput, becomes: 'forgetServer.requested' },
-  /** "Forgot your password?" on the Password page: the server e-mails a reset link for the login ID shown. */
-  requestPasswordReset: { input: NoInput, output: NoOutput, becomes: 'passwordReset.requested' },
-  /** Home → a one-time password for another service (VPN, RADIUS). */
-  openOneTimePassword: { input: NoInput, output: NoOutput, becomes: 'oneTimePassword.opened' },
-  /** Re-authentication for an OTP: the password or a six-digit authenticator code, sent once, never in a view. */
-  issueOneTimePassword: {
-    input: z.union([
-      z.strictObject({ password: z.string().max(MAX_PASSWORD_LENGTH) }),
-      z.strictObject({ authenticatorCode: z.string().max(12) }),
-    ]),
-    output: NoOutput,
-    becomes: 'oneTimePassword.proofSubmitted',
-  },
-  /** "Make a new one" once the OTP expired: asks for the password again. */
-  newOneTimePassword: { input: NoInput, output: NoOutput, becomes: 'oneTimePassword.renewRequested' },
   /** Whether an update is downloaded (asked once at start; then the `update` event). */
   getUpdate: { input: NoInput, output: UpdateState },
   /** "Restart to update": quits and installs the downloaded update; refused while none is ready. */
   restartToUpdate: { input: NoInput, output: NoOutput },
-} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType; becomes?: string }>;
+} as const satisfies Record<string, CommandSpec>;
+
+type StepWires = typeof STEP_WIRES;
+/** Every step's commands as one object type (the intersection of each folder's `commands`). */
+type StepCommands = UnionToIntersection<StepWires[keyof StepWires]['commands']>;
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+
+/**
+ * Every step's commands, composed. A name declared by two folders (or by a folder and the shared
+ * commands) would silently shadow the other, so the unit test ipc-contract.test.ts refuses it.
+ */
+const stepCommands = Object.assign(
+  {},
+  ...Object.values(STEP_WIRES).map((wire): Record<string, CommandSpec> => wire.commands),
+) as StepCommands;
+
+export const commands: typeof sharedCommands & StepCommands = { ...stepCommands, ...sharedCommands };
 
 export const events = {
   /** Core published a new view. */
@@ -154,7 +82,17 @@ export type EventPayload<E extends EventName> = z.output<Events[E]>;
 export type EventCommandName = {
   [C in CommandName]: Commands[C] extends { readonly becomes: string } ? C : never;
 }[CommandName];
-export type EventOfCommand<C extends EventCommandName> = Commands[C] extends { readonly becomes: infer E } ? E : never;
+type EventOfCommand<C extends EventCommandName> = Commands[C] extends { readonly becomes: infer E } ? E : never;
+
+/**
+ * The onboarding event a command becomes: its `becomes` as the type, with the command's validated input
+ * as the fields (core's OnboardingEvent is made of these for everything the user does).
+ */
+export type CommandEvent<C extends EventCommandName> = { readonly type: EventOfCommand<C> } & Fields<
+  z.output<Commands[C]['input']>
+>;
+/** An input's named fields (zod types an empty strict object with an index signature), per union member. */
+type Fields<T> = T extends unknown ? { readonly [K in keyof T as string extends K ? never : K]: T[K] } : never;
 
 export function isCommandName(name: string): name is CommandName {
   return Object.hasOwn(commands, name);

@@ -3,21 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../electron/ipc/client';
 import type { View } from '../../electron/ipc/view';
 import { applyLanguage } from './i18n';
-import { BrowserSignInScreen } from './screens/BrowserSignInScreen';
-import { ConfirmServerScreen } from './screens/ConfirmServerScreen';
-import { HomeScreen } from './screens/HomeScreen';
-import { ImportScreen } from './screens/ImportScreen';
-import { LicenseScreen } from './screens/LicenseScreen';
-import { LoginIdScreen } from './screens/LoginIdScreen';
-import { ManualLoginScreen } from './screens/ManualLoginScreen';
-import { MfaScreen } from './screens/MfaScreen';
-import { OneTimePasswordScreen } from './screens/OneTimePasswordScreen';
-import { PasswordScreen } from './screens/PasswordScreen';
-import { ProgressScreen } from './screens/ProgressScreen';
-import { ResumeFailedScreen } from './screens/ResumeFailedScreen';
-import { FailureScreen } from './screens/FailureScreen';
-import { SecurityScreen } from './screens/SecurityScreen';
-import { WelcomeScreen } from './screens/WelcomeScreen';
+import { screens } from './screens/registry';
 
 /** Renders whatever view core publishes. No flow logic lives here: every decision is core's. */
 export function App({ client, connected }: { client: KeywayClient; connected: boolean }): React.JSX.Element {
@@ -75,30 +61,6 @@ export function App({ client, connected }: { client: KeywayClient; connected: bo
     </main>
   );
 }
-
-interface ScreenProps<S extends View['screen']> {
-  view: Extract<View, { screen: S }>;
-  client: KeywayClient;
-}
-
-/** One component per screen; the mapped type makes a screen without a component a compile error. */
-const screens: { [S in View['screen']]: (props: ScreenProps<S>) => React.JSX.Element } = {
-  welcome: WelcomeScreen,
-  progress: ProgressScreen,
-  confirmServer: ConfirmServerScreen,
-  import: ImportScreen,
-  license: LicenseScreen,
-  password: PasswordScreen,
-  resumeFailed: ResumeFailedScreen,
-  home: HomeScreen,
-  manualLogin: ManualLoginScreen,
-  loginId: LoginIdScreen,
-  browserSignIn: BrowserSignInScreen,
-  mfa: MfaScreen,
-  security: SecurityScreen,
-  oneTimePassword: OneTimePasswordScreen,
-  failure: FailureScreen,
-};
 
 function ScreenFor({ view, client }: { view: View; client: KeywayClient }): React.JSX.Element {
   // TypeScript cannot correlate `view.screen` with the matching entry of the map, so widen once here.

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ClientErrorCode } from '../../electron/ipc/client-errors';
-import { ManagedSetting, ProgressView, UI_LANGUAGES, MfaView } from '../../electron/ipc/view';
+import { ManagedSetting, ProgressView, UI_LANGUAGES } from '../../electron/ipc/view';
+import { MfaChannel } from '../../protocol/mfa';
 import { FormatErrorCode, WireErrorCode } from '../../protocol/errors';
 import { translations } from '../../renderer/src/i18n/catalogs';
 
@@ -90,7 +91,7 @@ describe('the translation catalogues', () => {
     const needed = [
       ...ManagedSetting.shape.setting.options.map((setting) => `managed.${setting}`),
       ...ProgressView.shape.step.options.map((step) => `progress.${step}`),
-      ...MfaView.shape.channels.element.shape.channel.options.map((channel) => `mfa.channel.${channel}`),
+      ...MfaChannel.options.map((channel) => `mfa.channel.${channel}`),
     ];
     expect(needed.filter((key) => !english.has(key))).toEqual([]);
   });

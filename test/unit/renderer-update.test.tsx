@@ -5,10 +5,12 @@ import { createCoreHandlers } from '../../electron/core/keyway-core';
 import { createClient } from '../../electron/ipc/client';
 import { createDispatcher, encodeEvent } from '../../electron/ipc/dispatcher';
 import { createInProcessTransport } from '../../electron/ipc/in-process';
-import type { HomeView } from '../../electron/ipc/view';
+import type { ViewOf } from '../../electron/ipc/view';
 import '../../renderer/src/i18n';
 import { HomeScreen } from '../../renderer/src/screens/HomeScreen';
 import { offlineCore } from './support/memory-ports';
+
+type HomeView = ViewOf<'home'>;
 
 afterEach(cleanup);
 

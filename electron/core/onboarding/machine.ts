@@ -1,14 +1,8 @@
 import { browserSignInResults, browserSignInStep } from './browser-sign-in/step';
-import {
-  confirmServerStep,
-  deploymentResults,
-  redeemingStep,
-  startDeployment,
-  welcome,
-  welcomeStep,
-} from './deployment/step';
+import { confirmServerStep, deploymentResults, redeemingStep, welcome, welcomeStep } from './deployment/step';
 import { discoveringStep, discoveryResults, loginIdStep, manualLoginStep } from './discovery/step';
 import { homeResults, homeStep, signingOutStep } from './home/step';
+import { kindOfEvent, type LinkEvent } from './links';
 import { importStep } from './import/step';
 import { licenseResults, licenseStep, licenseUpdateStep } from './license/step';
 import { mfaResults, mfaStep } from './mfa/step';
@@ -17,9 +11,9 @@ import { passwordResetResults } from './password-reset/step';
 import { passwordResults, passwordStep, signingInStep } from './password/step';
 import { securityResults, securityStep } from './security/step';
 import { resumeFailedStep, resumingStep, startingStep, startResults } from './start/step';
-import type { Context, OnboardingEffect, OnboardingEvent, OnboardingState, Screen, Step } from './states';
+import type { Context, OnboardingEvent, OnboardingState, Step } from './states';
 import type { View } from '../../ipc/view';
-import { go, type EffectResults, type ScreenOf, type StepDefinition } from './step';
+import { go, type ScreenOf, type StepDefinition } from './step';
 
 /**
  * The onboarding flow as one explicit machine: a pure `transition(state, event)` over discriminated
@@ -44,14 +38,17 @@ import { go, type EffectResults, type ScreenOf, type StepDefinition } from './st
  *   otp/              a one-time password for another service
  *   password-reset/   "Forgot your password?" on the Password page
  *
- * Three events are answered here for every screen: a deep link, a link refused at the door, and the
- * hidden Manual Login; and `profiles.changed` updates the context wherever the user is.
+ * Three events are answered here for every screen: a deep link (by its kind, links.ts), a link refused
+ * at the door, and the hidden Manual Login; and `profiles.changed` updates the context wherever the user is.
  */
 
 export type { OnboardingEvent, OnboardingState } from './states';
 
-/** Every screen's step: the compiler requires one per screen kind. */
-const STEPS: { readonly [K in Screen['kind']]: StepDefinition<K> } = {
+/**
+ * Every screen's step, by the screen's kind: the one line a new screen adds here. The `Screen` union is
+ * derived from this table (below).
+ */
+const STEPS = {
   starting: startingStep,
   resuming: resumingStep,
   resumeFailed: resumeFailedStep,
@@ -72,10 +69,18 @@ const STEPS: { readonly [K in Screen['kind']]: StepDefinition<K> } = {
   signingOut: signingOutStep,
   security: securityStep,
   oneTimePassword: otpStep,
-};
+} as const;
+
+/** Every screen: the union of the screens the steps of STEPS handle. */
+export type Screen = ScreenOfStep<(typeof STEPS)[keyof typeof STEPS]>;
+/** STEPS, checked: each key is the kind of its step's screen (a step filed under another kind fails here). */
+const STEP_OF: { readonly [K in Screen['kind']]: StepDefinition<ScreenOf<K>> } = STEPS;
+// Read off `acceptsLinks`'s parameter, not by matching all of StepDefinition, whose other members
+// mention the state (and so Screen itself): inferring through them would be circular.
+type ScreenOfStep<D> = D extends { readonly acceptsLinks: (screen: infer S) => boolean } ? S : never;
 
 /** What every effect's result becomes, from the step that starts it; the compiler requires one per effect. */
-export const EFFECT_RESULTS: EffectResults<OnboardingEffect['type']> = {
+export const EFFECT_RESULTS = {
   ...startResults,
   ...deploymentResults,
   ...discoveryResults,
@@ -87,11 +92,23 @@ export const EFFECT_RESULTS: EffectResults<OnboardingEffect['type']> = {
   ...homeResults,
   ...securityResults,
   ...otpResults,
+} as const;
+
+type Results = typeof EFFECT_RESULTS;
+/** Every effect a step can start: the union of the effects of EFFECT_RESULTS. */
+export type OnboardingEffect = { [T in keyof Results]: Parameters<Results[T]['failed']>[1] }[keyof Results];
+/** What the effect runner (service.ts) answers for each effect when it succeeds (`null`: nothing to say). */
+export type EffectOutcomes = { readonly [T in keyof Results]: Parameters<Results[T]['done']>[0] };
+/** What the runner may report while each effect runs (`never`: nothing), turned into events by its step. */
+export type EffectProgress = {
+  readonly [T in keyof Results]: Results[T] extends { readonly progress: (report: infer R, effect: never) => unknown }
+    ? R
+    : never;
 };
 
 /** The step of the screen on display (the one place the screen's kind picks its definition). */
-function stepOf<K extends Screen['kind']>(screen: ScreenOf<K>): StepDefinition<K> {
-  return STEPS[screen.kind];
+function stepOf<K extends Screen['kind']>(screen: ScreenOf<K>): StepDefinition<ScreenOf<K>> {
+  return STEP_OF[screen.kind];
 }
 
 export function initialState(context: Context): OnboardingState {
@@ -112,6 +129,11 @@ export function acceptsLinks(screen: Screen): boolean {
   return stepOf(screen).acceptsLinks(screen);
 }
 
+/** Whether this link may start on this screen now: a kind Keyway acts on (links.ts), on a screen whose step accepts links. */
+export function acceptsLink(screen: Screen, event: LinkEvent): boolean {
+  return kindOfEvent(event) !== null && acceptsLinks(screen);
+}
+
 /** The screens that show the start-up notice (see Context.notice). */
 const SHOWS_NOTICE: ReadonlySet<Screen['kind']> = new Set(['welcome', 'home', 'password', 'loginId']);
 
@@ -127,8 +149,10 @@ function route(state: OnboardingState, event: OnboardingEvent): Step {
   const { screen, context } = state;
   const stay: Step = { state, effects: [] };
 
-  // A deep link is welcome on the screens that accept links (KeywayCore holds it until then).
-  if (event.type === 'deepLink.opened') return acceptsLinks(screen) ? startDeployment(state, event.url, screen) : stay;
+  // A deep link is welcome on the screens that accept it (KeywayCore holds it until then); its kind
+  // (links.ts) says what it starts.
+  const link = kindOfEvent(event);
+  if (link) return acceptsLink(screen, event as LinkEvent) ? link.enter(state, event as LinkEvent, screen) : stay;
   // Like a link that fails to parse, but its text is not kept: it could not even be shown.
   if (event.type === 'deepLink.refused') return acceptsLinks(screen) ? go(state, welcome('', event.error)) : stay;
   if (event.type === 'profiles.changed')

@@ -15,7 +15,10 @@ import { providerIsTheServers } from './forget-everywhere';
 import { EFFECT_RESULTS } from './machine';
 import { homeOf, profileFrom, summaries, summary, withProfile } from './profiles';
 import type { SecurityAction } from './security/step';
-import { sessionRefused, type ResumeOutcome } from './start/step';
+import type { ResumeOutcome } from './start/step';
+import { sessionRefused } from './try-again';
+import type { BrowserProgress } from './browser-sign-in/step';
+import type { EffectProgress } from './machine';
 import type {
   EffectOf,
   EffectOutcomes,
@@ -110,7 +113,8 @@ export class OnboardingService {
   /**
    * Runs one effect and says what it became, by the table of the step that started it (EFFECT_RESULTS):
    * what the effect's runner answered (`done`) or the coded error it threw (`failed`). Never rejects.
-   * `report`: progress the effect tells before it ends (the browser opened, a device code, a timer).
+   * `report`: progress the effect tells before it ends (the browser opened, a device code, a timer),
+   * as the step's `progress` words it.
    */
   async run(effect: OnboardingEffect, report: (event: OnboardingEvent) => void): Promise<OnboardingEvent | null> {
     // The runner table and the results table are indexed by the same effect type, so the types line
@@ -118,10 +122,15 @@ export class OnboardingService {
     const results = EFFECT_RESULTS[effect.type] as {
       done: (outcome: unknown, effect: OnboardingEffect) => OnboardingEvent | null;
       failed: (error: ReturnType<typeof toShape>, effect: OnboardingEffect) => OnboardingEvent | null;
+      progress?: (progress: unknown, effect: OnboardingEffect) => OnboardingEvent | null;
     };
-    const runner = this.#runners[effect.type] as (effect: OnboardingEffect, report: Report) => Promise<unknown>;
+    const runner = this.#runners[effect.type] as (effect: OnboardingEffect, report: Report<never>) => Promise<unknown>;
+    const relay = (progress: unknown): void => {
+      const event = results.progress?.(progress, effect) ?? null;
+      if (event !== null) report(event);
+    };
     try {
-      return results.done(await runner(effect, report), effect);
+      return results.done(await runner(effect, relay), effect);
     } catch (error) {
       return results.failed(toShape(error), effect);
     }
@@ -191,7 +200,7 @@ export class OnboardingService {
     otpTimer: (effect, report) => {
       // Not awaited: a running OTP must not count as work in progress (KeywayCore.settled()).
       const timer = setTimeout(
-        () => report({ type: 'otp.expired' }),
+        () => report({ kind: 'expired' }),
         Math.max(0, effect.expiresAt - this.deps.clock.now()),
       );
       timer.unref();
@@ -347,7 +356,10 @@ export class OnboardingService {
     return call(tokens.accessToken);
   }
 
-  private async browserSignIn(effect: EffectOf<'oidcSignIn' | 'oidcDevice'>, report: Report): Promise<SignedIn> {
+  private async browserSignIn(
+    effect: EffectOf<'oidcSignIn' | 'oidcDevice'>,
+    report: (progress: BrowserProgress) => void,
+  ): Promise<SignedIn> {
     const { target, pending, provider, loginHint } = effect;
     this.#browserFlow?.abort.abort();
     const flow = { abort: new AbortController(), url: null as string | null };
@@ -356,11 +368,11 @@ export class OnboardingService {
       const session =
         effect.type === 'oidcDevice'
           ? await this.#oidc.signInWithDeviceCode(provider, loginHint, flow.abort.signal, (code) =>
-              report({ type: 'oidc.deviceCodeIssued', code }),
+              report({ kind: 'deviceCode', code }),
             )
           : await this.#oidc.signIn(provider, loginHint, flow.abort.signal, (url) => {
               flow.url = url;
-              report({ type: 'oidc.opened' });
+              report({ kind: 'browserOpened' });
             });
       const settings = await this.deps.settings.read();
       const user = session.user ?? { loginId: target.loginId, displayName: target.displayName, email: '' };
@@ -526,5 +538,9 @@ function answeredFor<T>(asked: string, answered: string, answer: T): T {
   return answer;
 }
 
-type Report = (event: OnboardingEvent) => void;
-type Runner<T extends OnboardingEffect['type']> = (effect: EffectOf<T>, report: Report) => Promise<EffectOutcomes[T]>;
+/** What a runner reports while its effect runs, in the step's terms (EffectProgress); the step words it. */
+type Report<T extends OnboardingEffect['type']> = (progress: EffectProgress[T]) => void;
+type Runner<T extends OnboardingEffect['type']> = (
+  effect: EffectOf<T>,
+  report: Report<T>,
+) => Promise<EffectOutcomes[T]>;

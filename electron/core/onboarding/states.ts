@@ -1,23 +1,18 @@
 import type { DeploymentConfig, DiscoveryResponse, License, ServerFeatures, SignInMethod } from '../../../protocol/api';
 import type { KeywayErrorShape } from '../../../protocol/errors';
-import type { MfaChannel, MfaOverview, MfaRequired } from '../../../protocol/mfa';
+import type { MfaOverview, MfaRequired } from '../../../protocol/mfa';
 import type { Policy } from '../ports';
-import type { BrowserSignInEffect, BrowserSignInScreen } from './browser-sign-in/step';
-import type { ConfirmServerScreen, DeploymentEffect, RedeemingScreen, WelcomeScreen } from './deployment/step';
-import type { DiscoveringScreen, DiscoveryEffect, LoginIdScreen, ManualLoginScreen } from './discovery/step';
-import type { HomeEffect, HomeScreen, SigningOutScreen } from './home/step';
-import type { ImportScreen } from './import/step';
-import type { LicenseEffect, LicenseScreen, LicenseUpdateScreen } from './license/step';
-import type { MfaEffect, MfaScreen } from './mfa/step';
-import type { OtpEffect, OtpOutcome, OtpProof, OtpScreen } from './otp/step';
-import type { PasswordResetEffect } from './password-reset/step';
-import type { PasswordEffect, PasswordOutcome, PasswordScreen, SigningInScreen } from './password/step';
-import type { SecurityEffect, SecurityOutcome, SecurityScreen } from './security/step';
-import type { ResumeFailedScreen, ResumeOutcome, ResumingScreen, StartEffect, StartingScreen } from './start/step';
+import type { CommandEvent, EventCommandName } from '../../ipc/contract';
+import type { LinkEvent } from './links';
+import type { EffectOutcomes, OnboardingEffect, Screen } from './machine';
+
+// Derived in machine.ts from its tables of steps and effect results (so a new screen adds no line here).
+export type { EffectOutcomes, OnboardingEffect, Screen };
 
 /**
- * The types the steps share: the context, the profile data that travels between steps, and the unions
- * of every step's screens, events and effects. Each screen and effect is declared in its step's folder.
+ * The types the steps share: the context, the profile data that travels between steps, and the events.
+ * Each screen, effect and effect outcome is declared in its step's folder; their unions (`Screen`,
+ * `OnboardingEffect`, `EffectOutcomes`) are derived from machine.ts's tables.
  */
 
 export interface ProfileSummary {
@@ -103,28 +98,8 @@ export interface SignedIn {
   readonly acceptedLicenseVersion: string | null;
 }
 
-/** Every screen, one line per step folder (in journey order). */
-export type Screen =
-  | StartingScreen
-  | ResumingScreen
-  | ResumeFailedScreen
-  | WelcomeScreen
-  | ConfirmServerScreen
-  | RedeemingScreen
-  | ManualLoginScreen
-  | LoginIdScreen
-  | DiscoveringScreen
-  | ImportScreen
-  | LicenseScreen
-  | LicenseUpdateScreen
-  | PasswordScreen
-  | SigningInScreen
-  | MfaScreen
-  | BrowserSignInScreen
-  | HomeScreen
-  | SigningOutScreen
-  | SecurityScreen
-  | OtpScreen;
+/** The event of each command that `becomes` one (electron/ipc/contract.ts). */
+type UserEvent = { [C in EventCommandName]: CommandEvent<C> }[EventCommandName];
 
 export interface OnboardingState {
   readonly context: Context;
@@ -170,41 +145,15 @@ export type OnboardingEvent =
   | { readonly type: 'session.saved' }
   | { readonly type: 'session.saveFailed'; readonly error: KeywayErrorShape }
   // From the OS
-  | { readonly type: 'deepLink.opened'; readonly url: string }
+  /** A `keyway://` link of a kind Keyway acts on (links.ts). */
+  | LinkEvent
   /** An entry point refused a link before core saw it (protocol/deep-link.ts `admitDeepLink`). */
   | { readonly type: 'deepLink.refused'; readonly error: KeywayErrorShape }
-  // From the user
-  | { readonly type: 'welcome.inputChanged'; readonly text: string }
-  | { readonly type: 'welcome.applied' }
-  | { readonly type: 'manualLogin.opened' }
-  | { readonly type: 'manualLogin.changed'; readonly host: string; readonly loginId: string }
-  | { readonly type: 'loginId.changed'; readonly loginId: string }
-  | { readonly type: 'next.pressed' }
-  | { readonly type: 'cancel.pressed' }
-  | { readonly type: 'server.confirmed' }
-  | { readonly type: 'import.chosen'; readonly from: string | null }
-  | { readonly type: 'license.accepted' }
-  | { readonly type: 'license.declined' }
-  | { readonly type: 'password.submitted'; readonly password: string }
-  | { readonly type: 'back.pressed' }
-  | { readonly type: 'retry.pressed' }
-  | { readonly type: 'browser.reopenRequested' }
-  | { readonly type: 'deviceCode.chosen' }
-  | { readonly type: 'mfaChannel.chosen'; readonly channel: MfaChannel }
-  | { readonly type: 'mfaCode.submitted'; readonly code: string; readonly remember: boolean }
-  | { readonly type: 'mfaCode.resendRequested' }
-  | { readonly type: 'security.opened' }
-  | { readonly type: 'trustedDevice.removeRequested'; readonly deviceId: string }
-  | { readonly type: 'authenticator.removeRequested'; readonly id: string; readonly password: string }
-  | { readonly type: 'authenticator.addRequested'; readonly password: string }
-  | { readonly type: 'authenticator.codeSubmitted'; readonly code: string }
-  | { readonly type: 'signOut.requested' }
-  | { readonly type: 'forgetServer.requested' }
-  | { readonly type: 'passwordReset.requested' }
-  | { readonly type: 'oneTimePassword.opened' }
-  /** The re-authentication for an OTP: the password, or an authenticator code (the command's input as it is). */
-  | ({ readonly type: 'oneTimePassword.proofSubmitted' } & OtpProof)
-  | { readonly type: 'oneTimePassword.renewRequested' }
+  /**
+   * From the user: every command of the contract that `becomes` an event, as that event (its type and the
+   * command's validated input). Declared with the command, in the step folder's wire.ts.
+   */
+  | UserEvent
   // From the runner: forgot password and one-time passwords
   | { readonly type: 'passwordReset.sent'; readonly minutes: number }
   | { readonly type: 'passwordReset.failed'; readonly error: KeywayErrorShape }
@@ -214,46 +163,7 @@ export type OnboardingEvent =
   /** The timer of the OTP on screen ran out. */
   | { readonly type: 'otp.expired' };
 
-/** I/O the effect runner (service.ts) performs after a transition; results come back as events. */
-export type OnboardingEffect =
-  | StartEffect
-  | DeploymentEffect
-  | DiscoveryEffect
-  | LicenseEffect
-  | PasswordEffect
-  | PasswordResetEffect
-  | MfaEffect
-  | BrowserSignInEffect
-  | HomeEffect
-  | SecurityEffect
-  | OtpEffect;
-
 export type EffectOf<T extends OnboardingEffect['type']> = Extract<OnboardingEffect, { type: T }>;
-
-/**
- * What the effect runner answers for each effect when it succeeds; the step that started the effect
- * turns it into an event (its EffectResults). `null`: nothing to say.
- */
-export interface EffectOutcomes {
-  readonly resume: ResumeOutcome;
-  readonly redeem: DeploymentConfig;
-  readonly discover: DiscoveryResponse;
-  readonly acceptLicense: readonly ProfileSummary[];
-  readonly signIn: PasswordOutcome;
-  readonly requestPasswordReset: { readonly minutes: number };
-  readonly mfaSend: SentCode;
-  readonly mfaEnroll: Enrollment;
-  readonly mfaVerify: SignedIn;
-  readonly oidcSignIn: SignedIn;
-  readonly oidcDevice: SignedIn;
-  readonly oidcReopen: null;
-  readonly oidcCancel: null;
-  readonly signOut: { readonly profiles: readonly ProfileSummary[]; readonly forgot: boolean };
-  readonly saveSession: null;
-  readonly security: SecurityOutcome;
-  readonly otp: OtpOutcome;
-  readonly otpTimer: null;
-}
 
 export interface Step {
   readonly state: OnboardingState;

@@ -1,9 +1,11 @@
 import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
-import type { ConfirmServerView } from '../../../electron/ipc/view';
+import type { ViewOf } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useEscape } from '../components/useEscape';
+
+type ConfirmServerView = ViewOf<'confirmServer'>;
 
 export function ConfirmServerScreen({
   view,

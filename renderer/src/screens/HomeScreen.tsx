@@ -1,13 +1,15 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
-import type { HomeView } from '../../../electron/ipc/view';
+import type { ViewOf } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { ManagedNote } from '../components/ManagedNote';
 import { Logo } from '../components/Logo';
 import { UpdateBanner } from '../components/UpdateBanner';
 import { useEscape } from '../components/useEscape';
+
+type HomeView = ViewOf<'home'>;
 
 export function HomeScreen({ view, client }: { view: HomeView; client: KeywayClient }): React.JSX.Element {
   const { t } = useTranslation();

@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
-import type { ImportView } from '../../../electron/ipc/view';
+import type { ViewOf } from '../../../electron/ipc/view';
+
+type ImportView = ViewOf<'import'>;
 
 export function ImportScreen({ view, client }: { view: ImportView; client: KeywayClient }): React.JSX.Element {
   const { t } = useTranslation();

@@ -1,7 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
-import type { LicenseView } from '../../../electron/ipc/view';
+import type { ViewOf } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
+
+type LicenseView = ViewOf<'license'>;
 
 export function LicenseScreen({ view, client }: { view: LicenseView; client: KeywayClient }): React.JSX.Element {
   const { t } = useTranslation();

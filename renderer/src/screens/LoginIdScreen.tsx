@@ -1,11 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
-import { MAX_LOGIN_ID_LENGTH, type LoginIdView } from '../../../electron/ipc/view';
+import { MAX_LOGIN_ID_LENGTH, type ViewOf } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Logo } from '../components/Logo';
 import { useEscape } from '../components/useEscape';
+
+type LoginIdView = ViewOf<'loginId'>;
 
 export function LoginIdScreen({ view, client }: { view: LoginIdView; client: KeywayClient }): React.JSX.Element {
   const { t } = useTranslation();

@@ -1,10 +1,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
-import { MAX_LOGIN_ID_LENGTH, type ManualLoginView } from '../../../electron/ipc/view';
+import { MAX_LOGIN_ID_LENGTH, type ViewOf } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useEscape } from '../components/useEscape';
+
+type ManualLoginView = ViewOf<'manualLogin'>;
 
 export function ManualLoginScreen({
   view,

@@ -1,12 +1,14 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
-import type { MfaView } from '../../../electron/ipc/view';
+import type { ViewOf } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { OtpInput } from '../components/OtpInput';
 import { useEscape } from '../components/useEscape';
 import { formatSeconds, useNow } from '../components/useNow';
+
+type MfaView = ViewOf<'mfa'>;
 
 type Channel = MfaView['channels'][number]['channel'];
 

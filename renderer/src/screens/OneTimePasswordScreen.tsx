@@ -1,12 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
-import { MAX_PASSWORD_LENGTH, type OneTimePasswordView } from '../../../electron/ipc/view';
+import { MAX_PASSWORD_LENGTH, type ViewOf } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { OtpInput } from '../components/OtpInput';
 import { useEscape } from '../components/useEscape';
 import { formatSeconds, useNow } from '../components/useNow';
+
+type OneTimePasswordView = ViewOf<'oneTimePassword'>;
 
 /**
  * A one-time password for another service (VPN, RADIUS). Core decides every step (ask, issue, show,

@@ -1,10 +1,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
-import { MAX_PASSWORD_LENGTH, type PasswordView } from '../../../electron/ipc/view';
+import { MAX_PASSWORD_LENGTH, type ViewOf } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useEscape } from '../components/useEscape';
+
+type PasswordView = ViewOf<'password'>;
 
 export function PasswordScreen({ view, client }: { view: PasswordView; client: KeywayClient }): React.JSX.Element {
   const { t } = useTranslation();

@@ -1,8 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
-import type { ResumeFailedView } from '../../../electron/ipc/view';
+import type { ViewOf } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
+
+type ResumeFailedView = ViewOf<'resumeFailed'>;
 
 export function ResumeFailedScreen({
   view,

@@ -1,12 +1,14 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
-import { MAX_PASSWORD_LENGTH, type SecurityView } from '../../../electron/ipc/view';
+import { MAX_PASSWORD_LENGTH, type ViewOf } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { OtpInput } from '../components/OtpInput';
 import { useEscape } from '../components/useEscape';
 import { formatDate } from '../i18n';
+
+type SecurityView = ViewOf<'security'>;
 
 /** Authenticators (add, remove with the password) and remembered devices (forget). */
 export function SecurityScreen({ view, client }: { view: SecurityView; client: KeywayClient }): React.JSX.Element {

@@ -1,10 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
-import { MAX_PASTE_LENGTH, type WelcomeView } from '../../../electron/ipc/view';
+import { MAX_PASTE_LENGTH, type ViewOf } from '../../../electron/ipc/view';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { ManagedNote } from '../components/ManagedNote';
 import { Logo } from '../components/Logo';
+
+type WelcomeView = ViewOf<'welcome'>;
 
 export function WelcomeScreen({ view, client }: { view: WelcomeView; client: KeywayClient }): React.JSX.Element {
   const { t } = useTranslation();

@@ -1,7 +1,17 @@
 import type { KeywayErrorShape } from '../../../../protocol/errors';
 import { afterSignIn, signedIn } from '../home/step';
-import type { DeviceCode, OnboardingState, PendingProfile, ProfileSummary, Screen, SignedIn, Step } from '../states';
+import type {
+  DeviceCode,
+  OnboardingEvent,
+  OnboardingState,
+  PendingProfile,
+  ProfileSummary,
+  Screen,
+  SignedIn,
+  Step,
+} from '../states';
 import { go, hostOf, never, type EffectResults, type StepDefinition } from '../step';
+import { TRY_AGAIN } from '../try-again';
 
 /**
  * Unified login: the user signs in at the identity provider in the system browser (loopback or
@@ -31,7 +41,12 @@ export interface BrowserSignInScreen {
   readonly returnTo: Screen;
 }
 
-interface BrowserFlow {
+/**
+ * Exported only so that the declaration of machine.ts's EFFECT_RESULTS (whose type is inferred from
+ * this folder's effects) can name it; nothing imports it.
+ * @public
+ */
+export interface BrowserFlow {
   readonly target: ProfileSummary;
   readonly pending: PendingProfile | null;
   readonly provider: Provider;
@@ -77,7 +92,7 @@ export function enterBrowserSignIn(
   return go(state, screen, { type: 'oidcSignIn', ...flowOf(screen) });
 }
 
-export const browserSignInStep: StepDefinition<'browserSignIn'> = {
+export const browserSignInStep: StepDefinition<BrowserSignInScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'oidc.opened') return go(state, { ...screen, opened: true });
     if (event.type === 'oidc.deviceCodeIssued') return go(state, { ...screen, device: event.code });
@@ -95,7 +110,7 @@ export const browserSignInStep: StepDefinition<'browserSignIn'> = {
       return { state, effects: [{ type: 'oidcReopen' }] };
     if (event.type === 'signIn.succeeded') return afterSignIn(state, event);
     if (event.type === 'signIn.failed') return go(state, { ...screen, opened: false, error: event.error });
-    if (event.type === 'retry.pressed' && screen.error !== null) {
+    if (event.type === 'retry.pressed' && screen.error !== null && TRY_AGAIN.browserSignIn(screen.error)) {
       return go(
         state,
         { ...screen, opened: false, mode: 'redirect', device: null, error: null },
@@ -125,9 +140,25 @@ const signInResult = {
   failed: (error: KeywayErrorShape) => ({ type: 'signIn.failed', error }) as const,
 };
 
-export const browserSignInResults: EffectResults<BrowserSignInEffect['type']> = {
-  oidcSignIn: signInResult,
-  oidcDevice: signInResult,
+/** What a browser sign-in reports while it waits: the browser opened, or the device code to show. */
+export type BrowserProgress =
+  { readonly kind: 'browserOpened' } | { readonly kind: 'deviceCode'; readonly code: DeviceCode };
+
+const signInProgress = (report: BrowserProgress): OnboardingEvent =>
+  report.kind === 'browserOpened' ? { type: 'oidc.opened' } : { type: 'oidc.deviceCodeIssued', code: report.code };
+
+export const browserSignInResults: EffectResults<
+  BrowserSignInEffect,
+  {
+    readonly oidcSignIn: SignedIn;
+    readonly oidcDevice: SignedIn;
+    readonly oidcReopen: null;
+    readonly oidcCancel: null;
+  },
+  { readonly oidcSignIn: BrowserProgress; readonly oidcDevice: BrowserProgress }
+> = {
+  oidcSignIn: { ...signInResult, progress: signInProgress },
+  oidcDevice: { ...signInResult, progress: signInProgress },
   oidcReopen: { done: () => null, failed: () => null },
   oidcCancel: { done: () => null, failed: () => null },
 };

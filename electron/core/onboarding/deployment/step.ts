@@ -6,6 +6,7 @@ import { managedSettings } from '../managed';
 import { newProfile } from '../path';
 import type { OnboardingState, ParsedDeployment, PendingProfile, Screen, Step } from '../states';
 import { always, go, hostOf, never, toShape, type EffectResults, type StepDefinition } from '../step';
+import { TRY_AGAIN } from '../try-again';
 
 /**
  * A deployment link or pasted code: Welcome (the paste field) → Confirm server (a server this machine
@@ -73,7 +74,7 @@ function pendingFrom(config: DeploymentConfig): PendingProfile {
   };
 }
 
-export const welcomeStep: StepDefinition<'welcome'> = {
+export const welcomeStep: StepDefinition<WelcomeScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'welcome.inputChanged') return go(state, welcome(event.text));
     if (event.type === 'welcome.applied') return startDeployment(state, screen.input, screen);
@@ -90,7 +91,7 @@ export const welcomeStep: StepDefinition<'welcome'> = {
   acceptsLinks: always,
 };
 
-export const confirmServerStep: StepDefinition<'confirmServer'> = {
+export const confirmServerStep: StepDefinition<ConfirmServerScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'server.confirmed') {
       const { deployment, returnTo } = screen;
@@ -110,12 +111,12 @@ export const confirmServerStep: StepDefinition<'confirmServer'> = {
   acceptsLinks: never,
 };
 
-export const redeemingStep: StepDefinition<'redeeming'> = {
+export const redeemingStep: StepDefinition<RedeemingScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'redeem.succeeded') return newProfile(state, pendingFrom(event.config), { known: false });
     if (event.type === 'redeem.failed') {
       // A dead code cannot be retried: back to the paste field. A network failure can: stay on Confirm.
-      if (event.error.code.startsWith('deployment_') || event.error.code.startsWith('code_')) {
+      if (!TRY_AGAIN.redeem(event.error)) {
         return go(state, welcome(screen.deployment.codeText, event.error));
       }
       const { deployment, returnTo } = screen;
@@ -127,7 +128,7 @@ export const redeemingStep: StepDefinition<'redeeming'> = {
   acceptsLinks: never,
 };
 
-export const deploymentResults: EffectResults<DeploymentEffect['type']> = {
+export const deploymentResults: EffectResults<DeploymentEffect, { readonly redeem: DeploymentConfig }> = {
   redeem: {
     done: (config) => ({ type: 'redeem.succeeded', config }),
     failed: (error) => ({ type: 'redeem.failed', error }),

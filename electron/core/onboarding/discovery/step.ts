@@ -115,7 +115,7 @@ function afterDiscovery(state: OnboardingState, discovering: DiscoveringScreen, 
   });
 }
 
-export const manualLoginStep: StepDefinition<'manualLogin'> = {
+export const manualLoginStep: StepDefinition<ManualLoginScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'manualLogin.changed')
       return go(state, { ...screen, host: event.host, loginId: event.loginId, error: null });
@@ -133,7 +133,7 @@ export const manualLoginStep: StepDefinition<'manualLogin'> = {
   acceptsLinks: always,
 };
 
-export const loginIdStep: StepDefinition<'loginId'> = {
+export const loginIdStep: StepDefinition<LoginIdScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'loginId.changed') return go(state, { ...screen, loginId: event.loginId, error: null });
     if (event.type === 'cancel.pressed' && screen.canGoBack)
@@ -153,7 +153,7 @@ export const loginIdStep: StepDefinition<'loginId'> = {
   acceptsLinks: always,
 };
 
-export const discoveringStep: StepDefinition<'discovering'> = {
+export const discoveringStep: StepDefinition<DiscoveringScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'discovery.succeeded') return afterDiscovery(state, screen, event.response);
     if (event.type === 'discovery.failed') return go(state, withError(screen.returnTo, event.error));
@@ -163,7 +163,7 @@ export const discoveringStep: StepDefinition<'discovering'> = {
   acceptsLinks: never,
 };
 
-export const discoveryResults: EffectResults<DiscoveryEffect['type']> = {
+export const discoveryResults: EffectResults<DiscoveryEffect, { readonly discover: DiscoveryResponse }> = {
   discover: {
     done: (response) => ({ type: 'discovery.succeeded', response }),
     failed: (error) => ({ type: 'discovery.failed', error }),

@@ -4,8 +4,9 @@ import { managedSettings } from '../managed';
 import { openOtp } from '../otp/step';
 import { openSecurity } from '../security/step';
 import { firstScreen, signInAgain } from '../start/step';
-import type { Context, HomeInfo, OnboardingEvent, OnboardingState, SignedIn, Step } from '../states';
+import type { Context, HomeInfo, OnboardingEvent, OnboardingState, ProfileSummary, SignedIn, Step } from '../states';
 import { always, go, hostOf, never, type EffectResults, type StepDefinition } from '../step';
+import { TRY_AGAIN } from '../try-again';
 
 /**
  * Home, where every sign-in lands (or on the changed license first), and signing out or forgetting the
@@ -53,15 +54,15 @@ export function afterSignIn(
   );
 }
 
-/** True when Home's notice is the keychain refusing the session, which "Try again" can fix. */
+/** True when Home's notice is the keychain refusing the session, which "Try again" can fix (try-again.ts). */
 function canRetrySave(notice: KeywayErrorShape | null): boolean {
-  return notice !== null && (notice.code === 'keychain_locked' || notice.code === 'keychain_unavailable');
+  return notice !== null && TRY_AGAIN.saveSession(notice);
 }
 
 const isPasswordProfile = (context: Context, origin: string): boolean =>
   context.profiles.find((p) => p.origin === origin)?.method === 'password';
 
-export const homeStep: StepDefinition<'home'> = {
+export const homeStep: StepDefinition<HomeScreen> = {
   on: (state, screen, event) => {
     const { context } = state;
     if (event.type === 'security.opened') return openSecurity(state, screen.home);
@@ -98,7 +99,7 @@ export const homeStep: StepDefinition<'home'> = {
   acceptsLinks: always,
 };
 
-export const signingOutStep: StepDefinition<'signingOut'> = {
+export const signingOutStep: StepDefinition<SigningOutScreen> = {
   on: (state, screen, event) => {
     // Signing out or forgetting failed (the settings file could not be read or written): the profiles
     // are as Keyway last knew them and this one is kept, so the user lands on its sign-in page.
@@ -121,7 +122,13 @@ export const signingOutStep: StepDefinition<'signingOut'> = {
   acceptsLinks: never,
 };
 
-export const homeResults: EffectResults<HomeEffect['type']> = {
+export const homeResults: EffectResults<
+  HomeEffect,
+  {
+    readonly signOut: { readonly profiles: readonly ProfileSummary[]; readonly forgot: boolean };
+    readonly saveSession: null;
+  }
+> = {
   signOut: {
     done: (outcome) => ({ type: 'signedOut', profiles: outcome.profiles, forgot: outcome.forgot }),
     failed: () => ({ type: 'signOut.failed' }),

@@ -19,7 +19,7 @@ export function importOffered(context: Context, facts: PathFacts): boolean {
   return !facts.known && context.profiles.length > 0 && context.policy.disableImport !== true;
 }
 
-export const importStep: StepDefinition<'importProfile'> = {
+export const importStep: StepDefinition<ImportScreen> = {
   on: (state, screen, event) => {
     if (event.type !== 'import.chosen') return null;
     // Only a profile on this machine (or none): a forged origin is ignored.

@@ -33,7 +33,7 @@ export function changedLicense(license: License | null, acceptedVersion: string 
   return license === null || acceptedVersion === license.version ? null : license;
 }
 
-export const licenseStep: StepDefinition<'license'> = {
+export const licenseStep: StepDefinition<LicenseScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'license.accepted') return continueAfter('license', state, screen.pending);
     // Nothing was saved yet, so declining leaves nothing behind.
@@ -49,7 +49,7 @@ export const licenseStep: StepDefinition<'license'> = {
   acceptsLinks: never,
 };
 
-export const licenseUpdateStep: StepDefinition<'licenseUpdate'> = {
+export const licenseUpdateStep: StepDefinition<LicenseUpdateScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'license.accepted') {
       return go(
@@ -71,7 +71,7 @@ export const licenseUpdateStep: StepDefinition<'licenseUpdate'> = {
   acceptsLinks: never,
 };
 
-export const licenseResults: EffectResults<LicenseEffect['type']> = {
+export const licenseResults: EffectResults<LicenseEffect, { readonly acceptLicense: readonly ProfileSummary[] }> = {
   acceptLicense: {
     done: (profiles: readonly ProfileSummary[]) => ({ type: 'profiles.changed', profiles }),
     // The user is on Home already; the stored version stays the old one, so the next sign-in asks again.

@@ -97,7 +97,7 @@ function choose(state: OnboardingState, screen: MfaScreen, channel: MfaChannel):
   return go(state, { ...next, busy: true }, { type: 'mfaSend', origin, challengeId, channel });
 }
 
-export const mfaStep: StepDefinition<'mfa'> = {
+export const mfaStep: StepDefinition<MfaScreen> = {
   on: (state, screen, event) => {
     switch (event.type) {
       case 'signIn.succeeded':
@@ -173,7 +173,10 @@ export const mfaStep: StepDefinition<'mfa'> = {
 
 const mfaFailed = (error: KeywayErrorShape) => ({ type: 'mfa.failed', error }) as const;
 
-export const mfaResults: EffectResults<MfaEffect['type']> = {
+export const mfaResults: EffectResults<
+  MfaEffect,
+  { readonly mfaSend: SentCode; readonly mfaEnroll: Enrollment; readonly mfaVerify: SignedIn }
+> = {
   mfaSend: { done: (sent: SentCode) => ({ type: 'mfa.codeSent', sent }), failed: mfaFailed },
   mfaEnroll: { done: (enrollment: Enrollment) => ({ type: 'mfa.enrollmentReceived', enrollment }), failed: mfaFailed },
   mfaVerify: { done: (outcome: SignedIn) => signedIn(outcome), failed: mfaFailed },

@@ -10,7 +10,7 @@ import { always, go, hostOf, type EffectResults, type StepDefinition } from '../
  */
 
 /** How the user proves it is them again before an OTP is issued. */
-export type OtpProof = { readonly password: string } | { readonly authenticatorCode: string };
+type OtpProof = { readonly password: string } | { readonly authenticatorCode: string };
 
 /**
  * `loading`: asking the server how the user may prove it is them; `ask`: waiting for the password (or
@@ -33,7 +33,7 @@ export type OtpEffect =
       readonly origin: string;
       readonly action: { readonly kind: 'load' } | { readonly kind: 'issue'; readonly proof: OtpProof };
     }
-  /** Reports `otp.expired` when the clock reaches `expiresAt`; it holds nothing else up. */
+  /** Reports when the clock reaches `expiresAt` (`otp.expired`); it holds nothing else up. */
   | { readonly type: 'otpTimer'; readonly expiresAt: number };
 
 /** What the server answered: how the user may re-authenticate, or the OTP issued. */
@@ -67,7 +67,7 @@ function checkedProof(proof: OtpProof, authenticator: boolean): OtpProof | Keywa
     : { code: 'invalid_input', message: 'Enter the six-digit code from your authenticator app.' };
 }
 
-export const otpStep: StepDefinition<'oneTimePassword'> = {
+export const otpStep: StepDefinition<OtpScreen> = {
   on: (state, screen, event) => {
     const to = (next: Partial<OtpScreen>, ...effects: Parameters<typeof go>[2][]): Step =>
       go(state, { ...screen, ...next }, ...effects);
@@ -119,7 +119,11 @@ export const otpStep: StepDefinition<'oneTimePassword'> = {
   acceptsLinks: always,
 };
 
-export const otpResults: EffectResults<OtpEffect['type']> = {
+export const otpResults: EffectResults<
+  OtpEffect,
+  { readonly otp: OtpOutcome; readonly otpTimer: null },
+  { readonly otpTimer: { readonly kind: 'expired' } }
+> = {
   otp: {
     done: (outcome: OtpOutcome) =>
       outcome.kind === 'options'
@@ -127,6 +131,6 @@ export const otpResults: EffectResults<OtpEffect['type']> = {
         : { type: 'otp.issued', otp: outcome.otp, issuedAt: outcome.issuedAt, expiresAt: outcome.expiresAt },
     failed: (error) => ({ type: 'otp.failed', error }),
   },
-  // The timer reports `otp.expired` itself, later; it cannot fail.
-  otpTimer: { done: () => null, failed: () => null },
+  // The timer says nothing when set and cannot fail; it reports once, later, when the OTP expires.
+  otpTimer: { done: () => null, failed: () => null, progress: () => ({ type: 'otp.expired' }) },
 };

@@ -54,7 +54,10 @@ export function forgotPasswordView(
   return reset.status === 'sending' ? { status: 'sending', minutes: null } : { status: 'sent', minutes: reset.minutes };
 }
 
-export const passwordResetResults: EffectResults<PasswordResetEffect['type']> = {
+export const passwordResetResults: EffectResults<
+  PasswordResetEffect,
+  { readonly requestPasswordReset: { readonly minutes: number } }
+> = {
   requestPasswordReset: {
     done: (answer: { readonly minutes: number }) => ({ type: 'passwordReset.sent', minutes: answer.minutes }),
     failed: (error) => ({ type: 'passwordReset.failed', error }),

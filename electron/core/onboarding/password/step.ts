@@ -52,7 +52,7 @@ export function enterPassword(state: OnboardingState, target: ProfileSummary, pe
   return go(state, passwordPage(target, pending, null));
 }
 
-export const passwordStep: StepDefinition<'password'> = {
+export const passwordStep: StepDefinition<PasswordScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'password.submitted') {
       if (event.password.length === 0)
@@ -80,7 +80,7 @@ export const passwordStep: StepDefinition<'password'> = {
   acceptsLinks: (screen) => screen.pending === null,
 };
 
-export const signingInStep: StepDefinition<'signingIn'> = {
+export const signingInStep: StepDefinition<SigningInScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'signIn.succeeded') return afterSignIn(state, event);
     if (event.type === 'mfa.required') return enterMfa(state, screen.target, screen.pending, event.challenge);
@@ -91,7 +91,7 @@ export const signingInStep: StepDefinition<'signingIn'> = {
   acceptsLinks: never,
 };
 
-export const passwordResults: EffectResults<PasswordEffect['type']> = {
+export const passwordResults: EffectResults<PasswordEffect, { readonly signIn: PasswordOutcome }> = {
   signIn: {
     done: (outcome) => ('mfa' in outcome ? { type: 'mfa.required', challenge: outcome.mfa } : signedIn(outcome)),
     failed: (error) => ({ type: 'signIn.failed', error }),

@@ -50,7 +50,7 @@ export function openSecurity(state: OnboardingState, home: HomeInfo): Step {
   return go(state, screen, { type: 'security', origin: home.origin, action: { kind: 'load' } });
 }
 
-export const securityStep: StepDefinition<'security'> = {
+export const securityStep: StepDefinition<SecurityScreen> = {
   on: (state, screen, event) => {
     const run = (action: SecurityAction): Step | null =>
       screen.busy
@@ -104,7 +104,7 @@ export const securityStep: StepDefinition<'security'> = {
   acceptsLinks: always,
 };
 
-export const securityResults: EffectResults<SecurityEffect['type']> = {
+export const securityResults: EffectResults<SecurityEffect, { readonly security: SecurityOutcome }> = {
   security: {
     done: (outcome: SecurityOutcome) =>
       outcome.kind === 'loaded'

@@ -5,6 +5,7 @@ import { afterSignIn, signedIn } from '../home/step';
 import { passwordPage } from '../password/step';
 import type { Context, ProfileSummary, Screen, SignedIn } from '../states';
 import { always, go, hostOf, never, type EffectResults, type StepDefinition } from '../step';
+import { TRY_AGAIN } from '../try-again';
 
 /**
  * Start-up: settings are read (the `started` event), then the active profile signs in silently with
@@ -48,21 +49,13 @@ export function signInAgain(target: ProfileSummary, error: KeywayErrorShape | nu
   return passwordPage(target, null, error);
 }
 
-/**
- * Whether the server (or the identity provider) refused the stored session: it has ended, and the
- * runner removes it so that no later start tries it again. Anything else may pass.
- */
-export function sessionRefused(error: KeywayErrorShape): boolean {
-  return error.code === 'session_invalid' || error.code === 'unauthorized';
-}
-
 const targetView = (target: ProfileSummary) => ({
   serverName: target.serverName,
   serverHost: hostOf(target.origin),
   loginId: target.loginId,
 });
 
-export const startingStep: StepDefinition<'starting'> = {
+export const startingStep: StepDefinition<StartingScreen> = {
   on: (state, _screen, event) => {
     if (event.type === 'started') {
       const context: Context = { ...state.context, profiles: event.profiles, notice: event.notice ?? null };
@@ -80,7 +73,7 @@ export const startingStep: StepDefinition<'starting'> = {
   acceptsLinks: never,
 };
 
-export const resumingStep: StepDefinition<'resuming'> = {
+export const resumingStep: StepDefinition<ResumingScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'signIn.succeeded') return afterSignIn(state, event);
     if (event.type === 'resume.failed') {
@@ -95,7 +88,7 @@ export const resumingStep: StepDefinition<'resuming'> = {
   acceptsLinks: never,
 };
 
-export const resumeFailedStep: StepDefinition<'resumeFailed'> = {
+export const resumeFailedStep: StepDefinition<ResumeFailedScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'retry.pressed')
       return go(state, { kind: 'resuming', target: screen.target }, { type: 'resume', target: screen.target });
@@ -106,7 +99,7 @@ export const resumeFailedStep: StepDefinition<'resumeFailed'> = {
   acceptsLinks: always,
 };
 
-export const startResults: EffectResults<StartEffect['type']> = {
+export const startResults: EffectResults<StartEffect, { readonly resume: ResumeOutcome }> = {
   resume: {
     done: (outcome: ResumeOutcome) => {
       switch (outcome.kind) {
@@ -119,10 +112,10 @@ export const startResults: EffectResults<StartEffect['type']> = {
           return {
             type: 'resume.failed',
             error: outcome.error,
-            sessionEnded: !outcome.error.code.startsWith('keychain_'),
+            sessionEnded: !TRY_AGAIN.readSession(outcome.error),
           };
       }
     },
-    failed: (error) => ({ type: 'resume.failed', error, sessionEnded: sessionRefused(error) }),
+    failed: (error) => ({ type: 'resume.failed', error, sessionEnded: !TRY_AGAIN.resume(error) }),
   },
 };
