@@ -289,7 +289,7 @@ forEachEngine('SessionService', (open) => {
     );
   }
 
-  it('signs in, serves the bearer, rotates, and a replayed token ends only its own family', async () => {
+  it('signs in, serves the bearer, rotates; a used token revoked "everywhere" ends only its own family', async () => {
     const now = 1_000_000;
     const service = await serviceWithAna(await open(), () => now);
     const first = await tokensOf(service, 'installation-a');
@@ -301,11 +301,16 @@ forEachEngine('SessionService', (open) => {
     });
 
     const second = await service.refresh(first.refreshToken);
-    await expect(service.refresh(first.refreshToken)).rejects.toMatchObject({ code: 'session_invalid' });
-    await expect(service.userOfBearer(`Bearer ${second.accessToken}`)).rejects.toMatchObject({ code: 'unauthorized' });
-    // "Forget this server" with the replayed (used) token proves no current session: the others live on.
+    expect((await service.userOfBearer(`Bearer ${second.accessToken}`)).loginId).toBe('ana');
+    // "Forget this server" with a used token proves no current session: only its own family ends.
     await service.revoke(first.refreshToken, true);
+    await expect(service.userOfBearer(`Bearer ${second.accessToken}`)).rejects.toMatchObject({ code: 'unauthorized' });
     expect((await service.userOfBearer(`Bearer ${other.accessToken}`)).loginId).toBe('ana');
+
+    // A replayed token ends its family (reuse detection), and again only that one.
+    const third = await service.refresh(other.refreshToken);
+    await expect(service.refresh(other.refreshToken)).rejects.toMatchObject({ code: 'session_invalid' });
+    await expect(service.refresh(third.refreshToken)).rejects.toMatchObject({ code: 'session_invalid' });
   });
 
   it('revoking a live token "everywhere" ends every session of its user', async () => {
