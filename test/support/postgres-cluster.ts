@@ -60,7 +60,15 @@ function runPostgres(bin: string, args: string[]): void {
   }
 }
 
-export default async function setup(project: TestProject): Promise<() => void> {
+export interface PostgresCluster {
+  /** postgres://… as the superuser, to the `postgres` maintenance database. */
+  adminUrl: string;
+  /** Stops the cluster at once and removes its directory. */
+  stop: () => void;
+}
+
+/** Starts a throwaway cluster: initdb in a temp dir, a free 127.0.0.1 port, a log file (see runPostgres). */
+export async function startPostgresCluster(): Promise<PostgresCluster> {
   const bin = binDir();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'keyway-pg-'));
   if (process.getuid?.() === 0) {
@@ -82,14 +90,22 @@ export default async function setup(project: TestProject): Promise<() => void> {
     '-w',
     'start',
   ]);
-  project.provide('postgresAdminUrl', `postgres://postgres@127.0.0.1:${port}/postgres`);
-  return () => {
-    try {
-      runPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+  return {
+    adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop: () => {
+      try {
+        runPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
   };
+}
+
+export default async function setup(project: TestProject): Promise<() => void> {
+  const cluster = await startPostgresCluster();
+  project.provide('postgresAdminUrl', cluster.adminUrl);
+  return cluster.stop;
 }
 
 function postgresUser(): { uid: number; gid: number } {

@@ -1,30 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { inject } from 'vitest';
+import { createDatabaseOn } from './postgres-database';
 
 /**
  * A new, empty PostgreSQL database on the run's cluster (postgres-cluster.ts), for one test file.
  * Returns its URL and a function that drops it (call it in afterAll).
  */
-export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const adminUrl = inject('postgresAdminUrl');
-  const name = `keyway_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.href,
-    // FORCE (PostgreSQL 13+) ends connections a failed test may have left open.
-    drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
-}
-
-async function adminQuery(adminUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
+export function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  return createDatabaseOn(inject('postgresAdminUrl'));
 }
