@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Me, SessionTokens } from '../../../protocol/api';
-import { ACCESS_TOKEN_TTL_SECONDS } from '../../../server/config';
+import { ACCESS_TOKEN_TTL_SECONDS, DEFAULT_LIMITS } from '../../../server/config';
+import { SignInPolicy } from '../../../server/discovery/sign-in-policy';
+import { DEFAULT_LICENSE } from '../../../server/index';
+import { signOutEverywhere } from '../../../server/password-reset/sign-out-everywhere';
+import { SessionService } from '../../../server/sessions/session-service';
+import { SignInThrottle } from '../../../server/sessions/sign-in-throttle';
+import type { Storage } from '../../../server/storage/storage';
+import { hashPassword } from '../../../server/users/password-hash';
+import { UserStore } from '../../../server/users/user-store';
 import { rowIdOf } from '../../../server/oidc/adapter';
 import { SessionStore } from '../../../server/sessions/session-store';
 import { forEachEngine } from '../../support/engines';
@@ -245,5 +253,78 @@ forEachEngine('SessionStore', (open, engine) => {
     );
     expect(counts.reduce((sum, count) => sum + count, 0)).toBe(5);
     for (const tokens of started) expect(await storeOf(0).userOfAccessToken(tokens.accessToken)).toBeUndefined();
+  });
+});
+
+forEachEngine('SessionService', (open) => {
+  const identity = { name: 'Test', origin: 'https://id.example', license: DEFAULT_LICENSE };
+
+  /** The password API of one instance; no second factor applies here (that is server/mfa's, tested there). */
+  async function serviceWithAna(storage: Storage, clock: () => number) {
+    const users = new UserStore(storage, clock);
+    const sessions = new SessionStore(storage, clock);
+    const service = new SessionService(
+      users,
+      sessions,
+      new SignInThrottle(storage, clock, DEFAULT_LIMITS),
+      identity,
+      storage,
+      new SignInPolicy(storage, identity),
+      { afterPassword: () => Promise.resolve(undefined) },
+      (userId) => signOutEverywhere(storage, userId, clock()),
+    );
+    await users.create({
+      loginId: 'ana',
+      email: 'ana@example.com',
+      displayName: 'Ana',
+      passwordHash: await hashPassword(ANA.password),
+      aliases: [],
+    });
+    return service;
+  }
+
+  async function tokensOf(service: SessionService, installationId: string): Promise<SessionTokens> {
+    return SessionTokens.parse(
+      await service.signIn({ loginId: 'ANA@example.com', password: ANA.password, installationId }),
+    );
+  }
+
+  it('signs in, serves the bearer, rotates; a used token revoked "everywhere" ends only its own family', async () => {
+    const now = 1_000_000;
+    const service = await serviceWithAna(await open(), () => now);
+    const first = await tokensOf(service, 'installation-a');
+    const other = await tokensOf(service, 'installation-b');
+    expect((await service.me(`Bearer ${first.accessToken}`)).user).toEqual(first.user);
+    await expect(service.userOfBearer(`Bearer ${first.refreshToken}`)).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(service.signIn({ loginId: 'ana', password: 'wrong password' })).rejects.toMatchObject({
+      code: 'invalid_credentials',
+    });
+
+    const second = await service.refresh(first.refreshToken);
+    expect((await service.userOfBearer(`Bearer ${second.accessToken}`)).loginId).toBe('ana');
+    // "Forget this server" with a used token proves no current session: only its own family ends.
+    await service.revoke(first.refreshToken, true);
+    await expect(service.userOfBearer(`Bearer ${second.accessToken}`)).rejects.toMatchObject({ code: 'unauthorized' });
+    expect((await service.userOfBearer(`Bearer ${other.accessToken}`)).loginId).toBe('ana');
+
+    // A replayed token ends its family (reuse detection), and again only that one.
+    const third = await service.refresh(other.refreshToken);
+    await expect(service.refresh(other.refreshToken)).rejects.toMatchObject({ code: 'session_invalid' });
+    await expect(service.refresh(third.refreshToken)).rejects.toMatchObject({ code: 'session_invalid' });
+  });
+
+  it('revoking a live token "everywhere" ends every session of its user', async () => {
+    const now = 2_000_000;
+    const storage = await open();
+    const service = await serviceWithAna(storage, () => now);
+    const first = await tokensOf(service, 'installation-a');
+    const other = await tokensOf(service, 'installation-b');
+    await service.revoke(first.refreshToken, true);
+    for (const tokens of [first, other]) {
+      await expect(service.userOfBearer(`Bearer ${tokens.accessToken}`)).rejects.toMatchObject({
+        code: 'unauthorized',
+      });
+      await expect(service.refresh(tokens.refreshToken)).rejects.toMatchObject({ code: 'session_invalid' });
+    }
   });
 });
