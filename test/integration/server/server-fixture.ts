@@ -37,7 +37,7 @@ export function tempDir(prefix = 'keyway-server-'): string {
  * integration-postgres project of vitest.config.ts) a fresh PostgreSQL database per data dir on the run's
  * throwaway cluster, so every HTTP test of the server also runs on PostgreSQL.
  */
-export const TEST_ENGINE = process.env.KEYWAY_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+const TEST_ENGINE = process.env.KEYWAY_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
 
 /** PostgreSQL databases by data dir: a server restarted on the same data dir finds its data again. */
 const databases = new Map<string, Promise<string>>();
