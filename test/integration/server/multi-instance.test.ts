@@ -9,7 +9,9 @@ import { openAdminService } from '../../../server/admin/open-admin';
 import { runCli } from '../../../server/cli/run-cli';
 import { createPostgresDatabase } from '../../support/postgres';
 import { startCluster, type InstanceCluster } from '../../support/instance-cluster';
+import { startSamlIdp } from '../../support/saml-idp';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
+import { decode, formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
 import { CookieBrowser, heading } from './account-browser';
 import { challenged, enroll, INSTALLATION, totpCode, verify } from './mfa-fixture';
 import { keywayClient, signInWithOidc } from './oidc-fixture';
@@ -233,6 +235,60 @@ describe('three instances on one PostgreSQL', () => {
     for (let index = 0; index < 30; index += 1) expect(await attempt()).toBe(401);
     // The budget is shared: every instance now refuses this source, though each saw only ten attempts.
     for (let index = 0; index < 3; index += 1) expect(await attempt()).toBe(429);
+  });
+
+  it('a SAML assertion accepted by one instance is refused as a replay by the others', async () => {
+    const idp = await startSamlIdp({ spMetadataUrl: () => `${cluster.origin}/sso/saml/corp/metadata` });
+    try {
+      await admin.identityProviders.addSaml({ id: 'corp', displayName: 'Corp SSO', metadataXml: idp.metadataXml });
+      const callback = 'http://127.0.0.1:1/callback';
+      const atIdp = (url: URL): boolean => url.origin === idp.origin;
+      // Keyway opens the authorization request; the user picks "Login with Corp SSO"; the IdP answers.
+      const signInAtIdp = async (browser: SsoBrowser) => {
+        const authorization = await keywayAuthorization(`${cluster.origin}/oidc`, { redirectUri: callback });
+        let landed = await browser.follow(await browser.get(authorization.url), atIdp);
+        if (!atIdp(landed.url)) {
+          const button = formOn(await landed.response.text(), landed.url, /\/sso\/corp$/);
+          landed = await browser.follow(await browser.post(button.action, button.fields), atIdp);
+        }
+        const request = await idp.receive(landed.url);
+        return idp.respond(
+          request,
+          { nameId: CAROL.email, email: CAROL.email, displayName: CAROL.displayName },
+          {
+            assertionId: '_multi-instance-assertion',
+          },
+        );
+      };
+      const refusedAsReplay = async (landed: { response: Response; url: URL }) => {
+        expect(landed.url.href.startsWith(callback)).toBe(false);
+        expect(landed.response.status).toBe(409);
+        const page = await landed.response.text();
+        const alert = /<p class="error" role="alert" data-code="sso_replayed">([^<]*)<\/p>/.exec(page)?.[1];
+        expect(decode(alert ?? '')).toMatch(/has been used before/);
+      };
+
+      const browser = new SsoBrowser();
+      const answer = await signInAtIdp(browser);
+      const from = cluster.served().length;
+      const first = await browser.follow(await browser.post(answer.acsUrl, answer.form), (url) =>
+        url.href.startsWith(callback),
+      );
+      expect(first.url.href.startsWith(callback)).toBe(true);
+      // The same answer posted again, straight to an instance that did not take it.
+      const took = cluster.served()[from];
+      const elsewhere = cluster.instances.find((_, index) => index !== took);
+      const acs = new URL(answer.acsUrl);
+      await refusedAsReplay(
+        await browser.follow(await browser.post(`${elsewhere?.origin ?? ''}${acs.pathname}`, answer.form)),
+      );
+      // A new sign-in whose answer repeats the assertion ID, on whichever instance.
+      const other = new SsoBrowser();
+      const repeated = await signInAtIdp(other);
+      await refusedAsReplay(await other.follow(await other.post(repeated.acsUrl, repeated.form)));
+    } finally {
+      await idp.close();
+    }
   });
 
   it('an instance killed mid-journey: the session goes on through the others', async () => {
