@@ -57,7 +57,7 @@ const NOT_A_QUERY =
 
 /**
  * The periodic clean-ups (`DELETE … WHERE expires_at <= now`), checked whether or not a path ran them.
- * Each must be served by an index on its expiry column (migrations.ts names which).
+ * Each must be served by an index on its expiry column (migration 10 says which), on any table.
  */
 const CLEAN_UPS: Statement[] = [
   { sql: 'delete from "access_tokens" where "expires_at" <= ?', parameters: [1] },
@@ -68,6 +68,13 @@ const CLEAN_UPS: Statement[] = [
   { sql: 'delete from "account_sessions" where "expires_at" <= ?', parameters: [1] },
   { sql: 'delete from "federation_attempts" where "expires_at" <= ?', parameters: [1] },
   { sql: 'delete from "saml_seen_assertions" where "expires_at" <= ?', parameters: [1] },
+  // What the sweep of pending authenticators makes the database do for mfa_challenges'
+  // `pending_authenticator_id … ON DELETE SET NULL`. SQLite shows it in the DELETE's own plan;
+  // PostgreSQL runs it in a trigger EXPLAIN does not show (its RI query, ri_triggers.c), hence here.
+  {
+    sql: 'update "mfa_challenges" set "pending_authenticator_id" = null where "pending_authenticator_id" = ?',
+    parameters: ['x'],
+  },
 ];
 
 describe.each(ENGINES)('query plans of the hot paths on $engine', (engine) => {
