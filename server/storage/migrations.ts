@@ -743,6 +743,41 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  // Issue 16: an index for every hot query (test/integration/server/query-plans.test.ts EXPLAINs them all).
+  {
+    version: 10,
+    name: 'indexes for clean-ups and pending authenticators',
+    sql: `
+      -- The periodic clean-ups (DELETE … WHERE <expiry> <= now) each read their expiry index instead of the
+      -- whole table, which would grow with every user: access tokens (session-store.ts), MFA challenges
+      -- and pending authenticators (challenges.ts, authenticators.ts), device nonces (devices.ts), account
+      -- page sessions (account-sessions.ts), seen SAML assertions (seen-assertions.ts). oidc_payloads,
+      -- rate_limits and federation_attempts have theirs already (schema 4, 9 and 5).
+      CREATE INDEX access_tokens_by_expiry ON access_tokens (expires_at);
+      CREATE INDEX mfa_challenges_by_expiry ON mfa_challenges (expires_at);
+      CREATE INDEX mfa_authenticators_pending_by_expiry ON mfa_authenticators (pending_until)
+        WHERE confirmed_at IS NULL;
+      CREATE INDEX mfa_device_nonces_by_expiry ON mfa_device_nonces (expires_at);
+      CREATE INDEX account_sessions_by_expiry ON account_sessions (expires_at);
+      CREATE INDEX saml_seen_assertions_by_expiry ON saml_seen_assertions (expires_at);
+      -- Deleting a pending authenticator sets mfa_challenges.pending_authenticator_id to NULL (ON DELETE
+      -- SET NULL): without this index each such delete scans every challenge to find the referencing rows
+      -- (SQLite shows that scan in the DELETE's query plan; PostgreSQL does the same in its FK trigger).
+      CREATE INDEX mfa_challenges_by_pending_authenticator ON mfa_challenges (pending_authenticator_id)
+        WHERE pending_authenticator_id IS NOT NULL;
+    `,
+    postgres: `
+      CREATE INDEX access_tokens_by_expiry ON access_tokens (expires_at);
+      CREATE INDEX mfa_challenges_by_expiry ON mfa_challenges (expires_at);
+      CREATE INDEX mfa_authenticators_pending_by_expiry ON mfa_authenticators (pending_until)
+        WHERE confirmed_at IS NULL;
+      CREATE INDEX mfa_device_nonces_by_expiry ON mfa_device_nonces (expires_at);
+      CREATE INDEX account_sessions_by_expiry ON account_sessions (expires_at);
+      CREATE INDEX saml_seen_assertions_by_expiry ON saml_seen_assertions (expires_at);
+      CREATE INDEX mfa_challenges_by_pending_authenticator ON mfa_challenges (pending_authenticator_id)
+        WHERE pending_authenticator_id IS NOT NULL;
+    `,
+  },
 ];
 
 /**

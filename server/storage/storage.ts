@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Kysely, sql, type Transaction } from 'kysely';
+import { Kysely, sql, type KyselyConfig, type Transaction } from 'kysely';
 import { sqliteDialect } from './kysely-sqlite';
 import type { KeywayTables } from './schema';
 import type { Db } from './sqlite';
@@ -62,9 +62,30 @@ function isRetryable(error: unknown): boolean {
   return typeof code === 'string' && RETRYABLE_SQLSTATES.has(code);
 }
 
+/**
+ * Options every engine takes. `onQuery` sees each statement Kysely runs (its SQL and parameters) once it
+ * succeeded: test/integration/server/query-plans.test.ts collects the hot paths' statements with it to
+ * EXPLAIN them. Kysely's `log` hook runs in its runtime driver for every dialect, so it also sees the
+ * statements of our own SQLite dialect (https://kysely.dev/docs/recipes/logging). It does not see the
+ * migration scripts (SQLite runs them with exec(), kept out of Kysely on purpose). Unset in production.
+ */
+export interface StorageOptions {
+  onQuery?: ((sql: string, parameters: readonly unknown[]) => void) | undefined;
+}
+
+function queryLog(options: StorageOptions): Pick<KyselyConfig, 'log'> {
+  const { onQuery } = options;
+  if (onQuery === undefined) return {};
+  return {
+    log: (event) => {
+      if (event.level === 'query') onQuery(event.query.sql, event.query.parameters);
+    },
+  };
+}
+
 /** Storage over an open SQLite connection, which it then owns (close() closes it). */
-export function sqliteStorage(db: Db): Storage {
-  const kysely = new Kysely<KeywayTables>({ dialect: sqliteDialect(db) });
+export function sqliteStorage(db: Db, options: StorageOptions = {}): Storage {
+  const kysely = new Kysely<KeywayTables>({ dialect: sqliteDialect(db), ...queryLog(options) });
   return contextStorage('sqlite', kysely, db, async () => {
     // Closed at once, synchronously: both SQLite drivers run each statement to completion before
     // returning, so no query is ever half-way at this point, and a caller that cannot await (the
@@ -75,7 +96,7 @@ export function sqliteStorage(db: Db): Storage {
 }
 
 /** PostgreSQL through a pg pool; `pg` is loaded only when a postgres:// URL is given. */
-export async function postgresStorage(url: string, options: { max?: number } = {}): Promise<Storage> {
+export async function postgresStorage(url: string, options: { max?: number } & StorageOptions = {}): Promise<Storage> {
   const [{ default: pg }, { PostgresDialect }] = await Promise.all([import('pg'), import('kysely')]);
   // int8 (OID 20) arrives as a string by default, since it can exceed 2^53. Every BIGINT here is a
   // millisecond time, an id or a count, all far below 2^53: read them as numbers, like SQLite does.
@@ -85,7 +106,7 @@ export async function postgresStorage(url: string, options: { max?: number } = {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
-  const kysely = new Kysely<KeywayTables>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<KeywayTables>({ dialect: new PostgresDialect({ pool }), ...queryLog(options) });
   return contextStorage('postgres', kysely, undefined, () => kysely.destroy());
 }
 
