@@ -1,5 +1,5 @@
 // `npm test`: every check, in the order that fails fastest: lint, typecheck, build, unit, integration,
-// end-to-end, then the benchmarks in quick mode. Each test layer still runs when an earlier one failed,
+// integration on PostgreSQL, end-to-end, then the benchmarks in quick mode. Each test layer still runs when an earlier one failed,
 // so one run shows everything; the last line sums up the counts across layers.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -20,7 +20,8 @@ const steps = [
   { name: 'policy templates in sync', command: ['npm', 'run', '--silent', 'policy:check'] },
   // The one build of the run (stamped, so nothing after it builds again); the layers below run its dist/.
   { name: 'build', command: ['node', path.join(root, 'scripts', 'ensure-build.mjs'), '--force'] },
-  ...['unit', 'integration'].map((layer) => ({
+  // integration-postgres: the server's HTTP tests again, each server on a fresh PostgreSQL database.
+  ...['unit', 'integration', 'integration-postgres'].map((layer) => ({
     name: layer,
     layer,
     report: path.join(reports, `${layer}.json`),

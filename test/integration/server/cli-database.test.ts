@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli } from './cli-run';
+// Exactly the environment each test gives: these tests choose the database themselves.
+import { bareCli as cli } from './cli-run';
 import { MIGRATIONS } from '../../../server/storage/migrations';
 import { createPostgresDatabase } from '../../support/postgres';
 import { tempDir } from './server-fixture';

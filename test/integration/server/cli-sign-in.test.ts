@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentConfig, KEYWAY_OIDC_CLIENT_ID } from '../../../protocol/api';
 import { runCli } from '../../../server/cli/run-cli';
-import { postJson, startTestServer, tempDir } from './server-fixture';
+import { postJson, startTestServer, tempDir, cliDatabaseEnv } from './server-fixture';
 
 async function cli(dataDir: string, ...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
@@ -9,7 +9,8 @@ async function cli(dataDir: string, ...argv: string[]): Promise<{ code: number; 
   const code = await runCli(argv, {
     out: (line) => out.push(line),
     err: (line) => err.push(line),
-    env: { KEYWAY_DATA_DIR: dataDir },
+    // The test servers' database on this data dir (PostgreSQL under KEYWAY_TEST_ENGINE=postgres).
+    env: { KEYWAY_DATA_DIR: dataDir, ...(await cliDatabaseEnv(dataDir)) },
     cwd: dataDir,
   });
   return { code, out, err };

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SessionTokens } from '../../../protocol/api';
 import { runCli } from '../../../server/cli/run-cli';
-import { expectProblem, postJson, startTestServer, tempDir } from './server-fixture';
+import { expectProblem, postJson, startTestServer, tempDir, cliDatabaseEnv } from './server-fixture';
 
 const root = path.resolve(import.meta.dirname, '..', '..', '..');
 const bundle = path.join(root, 'dist', 'server', 'cli.mjs');
@@ -22,7 +22,8 @@ async function cli(dataDir: string, ...argv: string[]): Promise<Run> {
   const code = await runCli(argv, {
     out: (line) => out.push(line),
     err: (line) => err.push(line),
-    env: { KEYWAY_DATA_DIR: dataDir },
+    // The test servers' database on this data dir (PostgreSQL under KEYWAY_TEST_ENGINE=postgres).
+    env: { KEYWAY_DATA_DIR: dataDir, ...(await cliDatabaseEnv(dataDir)) },
     cwd: dataDir,
   });
   return { code, out, err };

@@ -12,7 +12,7 @@ import {
   totpCode,
   verify,
 } from './mfa-fixture';
-import { ANA, startTestServer, tempDir } from './server-fixture';
+import { ANA, cliDatabaseEnv, startTestServer, tempDir } from './server-fixture';
 
 async function cli(
   dataDir: string,
@@ -24,7 +24,7 @@ async function cli(
   const code = await runCli(argv, {
     out: (line) => out.push(line),
     err: (line) => err.push(line),
-    env: { KEYWAY_DATA_DIR: dataDir, ...env },
+    env: { KEYWAY_DATA_DIR: dataDir, ...(await cliDatabaseEnv(dataDir)), ...env },
     cwd: dataDir,
   });
   return { code, out, err };

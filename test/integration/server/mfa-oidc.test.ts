@@ -7,8 +7,7 @@ import { enrolAna, startMfaServer } from './mfa-fixture';
 import { authorize, keywayClient, redeem, submitSignIn, type StartedAuthorization } from './oidc-fixture';
 import { DeploymentConfig, DiscoveryResponse, KEYWAY_ENROLMENT_PARAM } from '../../../protocol/api';
 import { FirstEnrolment, FRESH_DEPLOYMENT_MS } from '../../../server/mfa/enrolment';
-import { openSqliteDataDir } from '../../../server/storage/database';
-import { sqliteStorage } from '../../../server/storage/storage';
+import { openTestStorage } from '../../support/stored-data';
 import { ANA, postJson, type TestServer } from './server-fixture';
 
 const REDIRECT = 'http://127.0.0.1:49152/callback';
@@ -281,17 +280,12 @@ async function passwordStepWithTicket(
 
 /**
  * What the server's FirstEnrolment makes of a ticket for `login`, read over the running server's own
- * database file (WAL lets a second connection read beside it).
+ * database (a second connection: on SQLite WAL lets it read beside the server).
  */
 async function ticketInstallation(test: TestServer, login: string, ticket: string): Promise<string | undefined> {
-  const db = await openSqliteDataDir(test.dataDir);
-  const storage = sqliteStorage(db);
-  try {
-    const id = db.prepare<[string], { id: number }>('SELECT id FROM users WHERE login_id = ?').get(login)?.id ?? -1;
-    return await new FirstEnrolment(storage, () => test.now()).installationForTicket(id, ticket);
-  } finally {
-    await storage.close();
-  }
+  const storage = await openTestStorage(test);
+  const user = await storage.q().selectFrom('users').select('id').where('login_id', '=', login).executeTakeFirst();
+  return await new FirstEnrolment(storage, () => test.now()).installationForTicket(user?.id ?? -1, ticket);
 }
 
 describe('first enrolment of a unified-login installation, bound to its fresh deployment (issue 14)', () => {

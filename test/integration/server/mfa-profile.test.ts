@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { storedBytes } from '../../support/stored-data';
 import path from 'node:path';
 import * as OTPAuth from 'otpauth';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ import {
   totpCode,
   verify,
 } from './mfa-fixture';
-import { ANA, expectProblem, getJson, postJson, type TestServer } from './server-fixture';
+import { ANA, expectProblem, getJson, postJson, TEST_ENGINE, type TestServer } from './server-fixture';
 
 const ME_MFA = '/api/v1/me/mfa';
 
@@ -165,7 +166,7 @@ describe('MFA in the profile (/api/v1/me/mfa)', () => {
 });
 
 describe('MFA secrets at rest', () => {
-  it('keeps no TOTP secret, challenge id or e-mail code in plaintext in the SQLite files', async () => {
+  it('keeps no TOTP secret, challenge id or e-mail code in plaintext in the database', async () => {
     const sink = await startSmtpSink();
     try {
       const test = await startMfaServer(
@@ -183,10 +184,9 @@ describe('MFA secrets at rest', () => {
       const code = /^\s+(\d{6})$/m.exec(mail.text ?? '')?.[1] ?? '';
       expect(code).toMatch(/^\d{6}$/);
 
-      const files = ['keyway.sqlite', 'keyway.sqlite-wal', 'keyway.sqlite-shm']
-        .map((name) => path.join(test.dataDir, name))
-        .filter((file) => existsSync(file));
-      const stored = Buffer.concat(files.map((file) => readFileSync(file)));
+      // Everything the server stored, on either engine (SQLite files, or every PostgreSQL row).
+      const stored = await storedBytes(test);
+      expect(stored.includes(ANA.email)).toBe(true);
       const rawSecret = Buffer.from(OTPAuth.Secret.fromBase32(secret).bytes);
       expect(stored.includes(secret)).toBe(false);
       expect(stored.includes(secret.toLowerCase())).toBe(false);
@@ -195,9 +195,13 @@ describe('MFA secrets at rest', () => {
       // Only as an HMAC: the six digits never appear next to the challenge's row.
       expect(stored.includes(`"${code}"`)).toBe(false);
 
-      // The key that opens the secrets is elsewhere, owner-only, and the secret still works.
-      expect(statSync(path.join(test.dataDir, MFA_KEY_FILE)).mode & 0o777).toBe(0o600);
-      expect(stored.includes(readFileSync(path.join(test.dataDir, MFA_KEY_FILE), 'utf8').trim())).toBe(false);
+      // On SQLite the key that opens the secrets is elsewhere, owner-only. On PostgreSQL it is in the
+      // database's server_secrets on purpose (server/mfa/secret-key.ts: instances with different data
+      // dirs share it), unless KEYWAY_SECRET_KEY gives it; either way the secret still works.
+      if (TEST_ENGINE === 'sqlite') {
+        expect(statSync(path.join(test.dataDir, MFA_KEY_FILE)).mode & 0o777).toBe(0o600);
+        expect(stored.includes(readFileSync(path.join(test.dataDir, MFA_KEY_FILE), 'utf8').trim())).toBe(false);
+      }
       const verified = await verify(test.origin, {
         challengeId: required.challengeId,
         channel: 'totp',

@@ -9,7 +9,15 @@ import { SecretBox } from '../../../server/mfa/secret-box';
 import { OtpClientStore } from '../../../server/otp/otp-clients';
 import { ServiceOtpStore } from '../../../server/otp/service-otps';
 import { forEachEngine } from '../../support/engines';
-import { ANA, expectProblem, getJson, startServerWithAna, type JsonResponse, type TestServer } from './server-fixture';
+import {
+  ANA,
+  cliDatabaseEnv,
+  expectProblem,
+  getJson,
+  startServerWithAna,
+  type JsonResponse,
+  type TestServer,
+} from './server-fixture';
 import { gatheredAtWrites, instancesOn, roundRobin, someUser } from './store-fixture';
 
 const ISSUE = '/api/v1/me/otp';
@@ -160,11 +168,12 @@ describe('one-time passwords for other services', () => {
   it('the admin CLI makes a front-end key (shown once), lists and revokes it', async () => {
     const test = await startServerWithAna();
     const out: string[] = [];
+    const env = await cliDatabaseEnv(test.dataDir); // the server's own database on either engine
     const run = (...argv: string[]) =>
       runCli([...argv, '--data-dir', test.dataDir], {
         out: (line) => out.push(line),
         err: (line) => out.push(line),
-        env: {},
+        env,
       });
     expect(await run('create-otp-client', '--name', 'vpn-gateway')).toBe(0);
     const apiKey = /API key \(shown once; only its hash is kept\): (kwotp_\S+)/.exec(out.join('\n'))?.[1] ?? '';

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { storedBytes } from '../../support/stored-data';
 import { base32crockford } from '@scure/base';
 import { describe, expect, it } from 'vitest';
 import { DeploymentConfig } from '../../../protocol/api';
@@ -155,18 +154,14 @@ describe('POST /api/v1/deployments/redeem', () => {
       Buffer.from(secret.toString('base64url')),
       Buffer.from(base32crockford.encode(secret)),
     ];
-    const haystack = () =>
-      readdirSync(dataDir)
-        .filter((name) => name.startsWith('keyway.sqlite'))
-        .map((name) => readFileSync(path.join(dataDir, name)));
-
-    const check = () => {
-      const files = haystack();
-      expect(files.length).toBeGreaterThan(0);
-      for (const file of files) for (const needle of needles) expect(file.includes(needle)).toBe(false);
+    // Everything the server stored, on either engine (SQLite files, or every PostgreSQL row).
+    const check = async () => {
+      const stored = await storedBytes({ dataDir });
+      expect(stored.includes(ANA.email)).toBe(true);
+      for (const needle of needles) expect(stored.includes(needle)).toBe(false);
     };
-    check(); // while running (the WAL holds the latest writes)
+    await check(); // while running (on SQLite the WAL holds the latest writes)
     await server.close();
-    check(); // after the WAL is folded into the main file
+    await check(); // after close (on SQLite the WAL is folded into the main file)
   });
 });

@@ -5,6 +5,7 @@ import { onTestFinished } from 'vitest';
 import { Problem, PROBLEM_CONTENT_TYPE } from '../../../protocol/api';
 import type { WireErrorCode } from '../../../protocol/errors';
 import { startReferenceServer, type ReferenceServerOptions, type RunningServer } from '../../../server/index';
+import { openStorage } from '../../../server/storage/database';
 import { createPostgresDatabase } from '../../support/postgres';
 
 export const ANA = {
@@ -37,12 +38,17 @@ export function tempDir(prefix = 'keyway-server-'): string {
  * integration-postgres project of vitest.config.ts) a fresh PostgreSQL database per data dir on the run's
  * throwaway cluster, so every HTTP test of the server also runs on PostgreSQL.
  */
-const TEST_ENGINE = process.env.KEYWAY_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+export const TEST_ENGINE: 'sqlite' | 'postgres' = process.env.KEYWAY_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
 
 /** PostgreSQL databases by data dir: a server restarted on the same data dir finds its data again. */
 const databases = new Map<string, Promise<string>>();
 
-async function databaseFor(dataDir: string): Promise<string | undefined> {
+/**
+ * The PostgreSQL database the test servers on `dataDir` use (created on first ask, dropped when the test
+ * ends), or undefined on SQLite, where the data dir itself holds the database. The admin CLI and the
+ * secrets-at-rest checks use it to look at the same data as the server.
+ */
+export async function databaseUrlOf(dataDir: string): Promise<string | undefined> {
   if (TEST_ENGINE === 'sqlite') return undefined;
   let url = databases.get(dataDir);
   if (url === undefined) {
@@ -58,12 +64,26 @@ async function databaseFor(dataDir: string): Promise<string | undefined> {
   return url;
 }
 
+/**
+ * The environment that points the admin CLI at the same database as the test servers on `dataDir`:
+ * nothing on SQLite (the CLI opens the data dir's file, as the server does), KEYWAY_DATABASE_URL on
+ * PostgreSQL. Admin commands never migrate a PostgreSQL database, so its schema is brought up to date
+ * first, as an operator's `migrate` would (idempotent: a server started on it finds it up to date).
+ */
+export async function cliDatabaseEnv(dataDir: string): Promise<Record<string, string>> {
+  const url = await databaseUrlOf(dataDir);
+  if (url === undefined) return {};
+  const storage = await openStorage({ engine: 'postgres', url }, { migrations: 'apply' });
+  await storage.close();
+  return { KEYWAY_DATABASE_URL: url };
+}
+
 /** A real reference server on 127.0.0.1:<ephemeral> with its own data dir and clock, closed after the test. */
 export async function startTestServer(options: Partial<ReferenceServerOptions> = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
   let now = Date.now();
   const logLines: string[] = [];
-  const database = options.database ?? (await databaseFor(dataDir));
+  const database = options.database ?? (await databaseUrlOf(dataDir));
   const server = await startReferenceServer({
     log: (line) => logLines.push(line),
     clock: () => now,

@@ -1,8 +1,6 @@
-import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { OidcProviderInput } from '../../../server/federation/provider-admin';
-import { DATABASE_FILE } from '../../../server/storage/database';
-import { openSqlite } from '../../../server/storage/sqlite';
+import { storedBytes } from '../../support/stored-data';
 import { decode, formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
 import { startUpstreamOidc, type UpstreamAccount, type UpstreamOidc } from '../../support/upstream-oidc';
 import { ANA, postJson, startServerWithAna, type TestServer } from './server-fixture';
@@ -217,13 +215,10 @@ describe('an upstream OpenID provider brokered by the OpenID Provider', () => {
     const listed = JSON.stringify(await world.test.server.admin.identityProviders.list());
     expect(listed).not.toContain(world.upstream.clientSecret);
     expect(world.test.logLines.join('\n')).not.toContain(world.upstream.clientSecret);
-    const db = openSqlite(path.join(world.test.dataDir, DATABASE_FILE), { readonly: true });
-    onTestFinished(() => {
-      db.close();
-    });
-    const rows = JSON.stringify(db.prepare('SELECT * FROM identity_providers').all());
-    expect(rows).toContain('okta');
-    expect(rows).not.toContain(world.upstream.clientSecret);
+    // Every byte the server stored, on either engine, not just the providers' table.
+    const stored = (await storedBytes(world.test)).toString('latin1');
+    expect(stored).toContain('okta');
+    expect(stored).not.toContain(world.upstream.clientSecret);
   });
 
   it('says the provider cannot be reached when its issuer does not answer', async () => {

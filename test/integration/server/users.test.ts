@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openSqlite } from '../../../server/storage/sqlite';
-import path from 'node:path';
+import { openTestStorage } from '../../support/stored-data';
 import { KeywayError } from '../../../protocol/errors';
 import { UserStore, type NewUserRecord } from '../../../server/users/user-store';
 import { forEachEngine } from '../../support/engines';
@@ -55,9 +54,8 @@ describe('users and password rules', () => {
     const created = await server.admin.createUser({ ...bob, password: 'purple elephants dance at midnight' });
     expect(created.passwordGenerated).toBe(false);
     await server.close();
-    const db = openSqlite(path.join(dataDir, 'keyway.sqlite'), { readonly: true });
-    const row = db.prepare<[], { password_hash: string }>('SELECT password_hash FROM users').get();
-    db.close();
+    const storage = await openTestStorage({ dataDir });
+    const row = await storage.q().selectFrom('users').select('password_hash').executeTakeFirst();
     expect(row?.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 
