@@ -33,6 +33,21 @@ export default defineConfig({
           // the store and service tests run on both engines within the integration project already.
           name: 'integration-postgres',
           include: ['test/integration/server/**/*.test.ts'],
+          // Files that start no test server: they run every case on both engines already (ENGINES), or on
+          // PostgreSQL only (several instances), so running them here again would prove nothing new.
+          exclude: [
+            'deployment-store',
+            'federation-stores',
+            'mfa-stores',
+            'multi-instance',
+            'oidc-adapter',
+            'query-plans',
+            'refresh-rotation',
+            'secret-key',
+            'settings',
+            'sign-in-throttle',
+            'storage-engines',
+          ].map((name) => `test/integration/server/${name}.test.ts`),
           env: { KEYWAY_TEST_ENGINE: 'postgres' },
           globalSetup: ['test/support/postgres-cluster.ts'],
           environment: 'node',
