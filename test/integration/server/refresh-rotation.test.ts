@@ -1,3 +1,4 @@
+import type { KyselyPlugin } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_MS } from '../../../server/config';
 import { sha256Hex } from '../../../server/security/digest';
@@ -124,5 +125,40 @@ describe.each(ENGINES)('refresh rotation on $engine', (engine) => {
       expect.arrayContaining([second, third, fourth].map((tokens) => sha256Hex(tokens.accessToken))),
     );
     expect(await store.userOfAccessToken(fourth.accessToken)).toBeDefined();
+  });
+});
+
+describe('refresh rotation: the conditional UPDATE decides', () => {
+  const sqlite = ENGINES.find((engine) => engine.engine === 'sqlite');
+  if (!sqlite) throw new Error('the SQLite engine is always under test');
+  afterEach(() => sqlite.cleanUp());
+
+  it('a rotation that finds the token unused, but loses it before marking it used, is a replay', async () => {
+    // Under SQLite's IMMEDIATE transaction nothing else can write in between; this stands in for an
+    // isolation that lets a concurrent rotation commit between rotate()'s SELECT and its UPDATE. The write
+    // lands, on the same connection and inside the open transaction, right after the SELECT's answer.
+    const storage = await sqlite.open(await sqlite.fresh());
+    const db = storage.sqlite;
+    if (!db) throw new Error('SQLite storage has its connection');
+    const now = 40_000_000;
+    await sessionWith(storage, 'refresh-token-4', now);
+    let raced = false;
+    const racer: KyselyPlugin = {
+      transformQuery: (args) => args.node,
+      transformResult: (args) => {
+        const [row] = args.result.rows;
+        if (!raced && row && 'used_at' in row && row.used_at === null) {
+          raced = true;
+          db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE used_at IS NULL').run(now);
+        }
+        return Promise.resolve(args.result);
+      },
+    };
+    const racing: Storage = { ...storage, q: () => storage.q().withPlugin(racer) };
+    const rotation = await new SessionStore(racing, () => now).rotate('refresh-token-4');
+    expect(raced).toBe(true);
+    expect(rotation).toEqual({ outcome: 'replayed' });
+    const families = await storage.q().selectFrom('session_families').select('revoked_at').execute();
+    expect(families).toEqual([{ revoked_at: now }]);
   });
 });
