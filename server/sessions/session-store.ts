@@ -19,6 +19,9 @@ export type Rotation =
  */
 const PRUNE_INTERVAL_MS = 60_000;
 
+/** PostgreSQL's isolation for rotate() (SQLite ignores it); why it is enough is said at rotate(). */
+const ROTATION_ISOLATION = { isolation: 'read committed' } as const;
+
 interface RefreshRow {
   family_id: number;
   user_id: number;
@@ -67,8 +70,16 @@ export class SessionStore {
    * revocation commits even though the caller then refuses the request.
    * Of two concurrent rotations of one token (two instances, or a thief racing the owner), exactly one
    * rotates: marking the token used is one conditional UPDATE (… WHERE used_at IS NULL) whose
-   * affected-row count decides, inside one transaction (SQLite: IMMEDIATE; PostgreSQL: SERIALIZABLE with
-   * retry, storage.ts), so the loser sees the token used and revokes the family, as reuse detection asks.
+   * affected-row count decides, inside one transaction, so the loser sees the token used and revokes the
+   * family, as reuse detection asks. SQLite: BEGIN IMMEDIATE, one writer at a time. PostgreSQL: READ
+   * COMMITTED, because the UPDATE serialises the contenders itself: it waits for the row lock of a
+   * concurrent UPDATE of the same token and then re-checks its WHERE on the committed row ("the second
+   * updater … will re-evaluate its search condition to see if the updated version of the row still
+   * matches", https://www.postgresql.org/docs/15/transaction-iso.html#XACT-READ-COMMITTED), so exactly one
+   * contender counts one updated row. SERIALIZABLE bought nothing more here and cost most refreshes a
+   * retry: the inserts of concurrent rotations land on the index pages the others' reads had locked.
+   * A family revoked between the SELECT and the commit only gets tokens that every check refuses (they
+   * all join the family's revoked_at).
    */
   async rotate(refreshToken: string): Promise<Rotation> {
     const rotation = await this.storage.transaction(async (): Promise<Rotation> => {
@@ -102,7 +113,7 @@ export class SessionStore {
       await q.insertInto('access_tokens').values(issued.accessRow).execute();
       await q.insertInto('refresh_tokens').values(issued.refreshRow).execute();
       return { outcome: 'rotated', userId: row.user_id, tokens: issued.tokens };
-    });
+    }, ROTATION_ISOLATION);
     this.pruneNowAndThen();
     return rotation;
   }
