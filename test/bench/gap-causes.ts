@@ -42,6 +42,6 @@ export const GAP_CAUSES: Record<string, string> = {
     'session-store.ts) and prunes once a minute: 0.33–0.52 on a loaded machine, but 0.10 on a quiet one',
     '(250 /s against 2,510 /s, p50 32 ms, p99 55 ms), so what remains is not contention. Not yet profiled;',
     'each refresh is two durable commits (rate-limit counter and rotation) and ~8 round trips (begin, select,',
-    'update, two inserts, commit, then the user and its aliases), against one round trip-free 401 for /me',
+    'update, two inserts, commit, then the user and its aliases), against a 401 from /me that queries nothing',
   ].join(' '),
 };
