@@ -1,5 +1,6 @@
+import type { KyselyPlugin } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REFRESH_TOKEN_TTL_MS } from '../../../server/config';
+import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_MS } from '../../../server/config';
 import { sha256Hex } from '../../../server/security/digest';
 import { SessionStore } from '../../../server/sessions/session-store';
 import type { Storage } from '../../../server/storage/storage';
@@ -92,5 +93,72 @@ describe.each(ENGINES)('refresh rotation on $engine', (engine) => {
     await sessionWith(storage, 'refresh-token-2', now);
     now += REFRESH_TOKEN_TTL_MS;
     expect(await store.rotate('refresh-token-2')).toEqual({ outcome: 'invalid' });
+  });
+  it('deletes expired access tokens about once a minute, after a rotation commits, and never a live one', async () => {
+    const storage = await engine.open(await engine.fresh());
+    let now = 30_000_000;
+    const store = storeOn(storage, () => now);
+    await sessionWith(storage, 'refresh-token-3', now);
+    const accessRows = async () =>
+      (await storage.q().selectFrom('access_tokens').select('token_hash').execute()).map((row) => row.token_hash);
+
+    const rotateOrThrow = async (token: string) => {
+      const rotation = await store.rotate(token);
+      if (rotation.outcome !== 'rotated') throw new Error(`expected a rotation, got ${rotation.outcome}`);
+      return rotation.tokens;
+    };
+    const first = await rotateOrThrow('refresh-token-3');
+    // Just before the first access token expires, a rotation prunes (a minute has passed) but keeps it.
+    now += ACCESS_TOKEN_TTL_SECONDS * 1000 - 1;
+    const second = await rotateOrThrow(first.refreshToken);
+    // Then it expires; the next rotation, within the minute, leaves its row (no scan per refresh).
+    now += 1;
+    const third = await rotateOrThrow(second.refreshToken);
+    expect(await store.userOfAccessToken(first.accessToken)).toBeUndefined();
+    expect(await accessRows()).toHaveLength(3);
+
+    // A minute later, a rotation prunes in the background: the expired token's row goes, live ones stay.
+    now += 60_000;
+    const fourth = await rotateOrThrow(third.refreshToken);
+    await expect.poll(accessRows).toHaveLength(3);
+    expect(await accessRows()).toEqual(
+      expect.arrayContaining([second, third, fourth].map((tokens) => sha256Hex(tokens.accessToken))),
+    );
+    expect(await store.userOfAccessToken(fourth.accessToken)).toBeDefined();
+  });
+});
+
+describe('refresh rotation: the conditional UPDATE decides', () => {
+  const sqlite = ENGINES.find((engine) => engine.engine === 'sqlite');
+  if (!sqlite) throw new Error('the SQLite engine is always under test');
+  afterEach(() => sqlite.cleanUp());
+
+  it('a rotation that finds the token unused, but loses it before marking it used, is a replay', async () => {
+    // Under SQLite's IMMEDIATE transaction nothing else can write in between; this stands in for an
+    // isolation that lets a concurrent rotation commit between rotate()'s SELECT and its UPDATE. The write
+    // lands, on the same connection and inside the open transaction, right after the SELECT's answer.
+    const storage = await sqlite.open(await sqlite.fresh());
+    const db = storage.sqlite;
+    if (!db) throw new Error('SQLite storage has its connection');
+    const now = 40_000_000;
+    await sessionWith(storage, 'refresh-token-4', now);
+    let raced = false;
+    const racer: KyselyPlugin = {
+      transformQuery: (args) => args.node,
+      transformResult: (args) => {
+        const [row] = args.result.rows;
+        if (!raced && row && 'used_at' in row && row.used_at === null) {
+          raced = true;
+          db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE used_at IS NULL').run(now);
+        }
+        return Promise.resolve(args.result);
+      },
+    };
+    const racing: Storage = { ...storage, q: () => storage.q().withPlugin(racer) };
+    const rotation = await new SessionStore(racing, () => now).rotate('refresh-token-4');
+    expect(raced).toBe(true);
+    expect(rotation).toEqual({ outcome: 'replayed' });
+    const families = await storage.q().selectFrom('session_families').select('revoked_at').execute();
+    expect(families).toEqual([{ revoked_at: now }]);
   });
 });
