@@ -39,10 +39,14 @@ export interface Storage {
 
 export interface TransactionOptions {
   /**
-   * PostgreSQL only, for work that serialises itself with a lock it takes first (migrations, under an
-   * advisory lock): READ COMMITTED gives each statement a fresh snapshot, so what it reads after the lock
-   * includes what the previous holder committed. Under SERIALIZABLE the snapshot is taken by the first
-   * statement (the lock itself), before the wait, and the work would not see the other's commit.
+   * PostgreSQL only, for work that serialises itself with a lock (so needs no SERIALIZABLE retry):
+   * - a lock it takes first (migrations, under an advisory lock): READ COMMITTED gives each statement a
+   *   fresh snapshot, so what it reads after the lock includes what the previous holder committed. Under
+   *   SERIALIZABLE the snapshot is taken by the first statement (the lock itself), before the wait, and
+   *   the work would not see the other's commit;
+   * - a conditional UPDATE whose row lock and re-check on the committed row decide (refresh rotation,
+   *   sessions/session-store.ts): of racing contenders exactly one updates the row, the others see it
+   *   changed; the transaction's other reads must not decide anything the UPDATE does not re-check.
    */
   isolation?: 'serializable' | 'read committed';
 }
