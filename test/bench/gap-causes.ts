@@ -21,9 +21,25 @@ export const GAP_CAUSES: Record<string, string> = {
     'core as the app does',
   ].join(' '),
   server_sign_ins_per_second: [
-    'A sign-in is one argon2id verify plus a durable write (a session family and a refresh token, committed',
-    'with synchronous=FULL) and a JSON answer; on 2 cores the event loop competes with the 4 hashing threads,',
-    'so the ratio moves a few points between runs (0.82–0.88 measured on this machine). The hash itself is the same call',
+    'A sign-in is one argon2id verify plus, since issue 16, two durable SQLite commits (WAL, synchronous=FULL,',
+    'an fsync each): the per-source rate-limit row (rate limits now live in the database, so they are shared',
+    'and survive a restart) and the session start. The SQLite driver is synchronous, so each fsync blocks the',
+    'one event loop while the hashing threads wait for work: at ~5 ms a commit (measured on this loaded',
+    '2-core machine, see the refresh entry) and ~95 sign-ins/s, two commits a sign-in keep the loop blocked',
+    'most of each second. Before the shared limits (one commit a sign-in) the ratio was 0.82–0.88. Next, as',
+    'for refreshes: count the per-source hit inside the sign-in’s own transaction (one fsync), or group commits',
+  ].join(' '),
+  server_sign_ins_per_second_pg: [
+    'Not yet profiled. What differs from SQLite: PostgreSQL runs on the same 2 cores as the server and its',
+    'hashing threads, so every backend’s parsing, planning and WAL writing is taken from argon2id (the floor',
+    'has both cores to itself); a sign-in is three SERIALIZABLE transactions (rate-limit row, lock-out check,',
+    'session start) with a round trip per statement. Next: a profile of one instance (--cpu-prof) beside',
+    'pg_stat_statements, and the same run with PostgreSQL on other cores',
+  ].join(' '),
+  server_sign_ins_per_second_pg_2: [
+    'As for one instance (not yet profiled), with a third process competing for the same 2 cores: two',
+    'instances cannot add hashing capacity on a 2-core machine, they only share it; the figure shows the',
+    'cost of the second instance’s event loop and connections, not the scaling that separate machines give',
   ].join(' '),
   server_refreshes_per_second: [
     'A refresh makes two durable SQLite commits (WAL, synchronous=FULL, an fsync each): the per-source',
