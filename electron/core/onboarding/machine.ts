@@ -106,6 +106,18 @@ export type EffectProgress = {
     : never;
 };
 
+/**
+ * Every event an effect's result can become (`done`, `failed`, `progress`), from the result events each
+ * step declares beside its table: states.ts puts these in `OnboardingEvent`, so none is listed by hand.
+ */
+export type EffectResultEvent = {
+  [T in keyof Results]: NonNullable<
+    | ReturnType<Results[T]['done']>
+    | ReturnType<Results[T]['failed']>
+    | (Results[T] extends { readonly progress: (...args: never[]) => infer V } ? V : never)
+  >;
+}[keyof Results];
+
 /** The step of the screen on display (the one place the screen's kind picks its definition). */
 function stepOf<K extends Screen['kind']>(screen: ScreenOf<K>): StepDefinition<ScreenOf<K>> {
   return STEP_OF[screen.kind];

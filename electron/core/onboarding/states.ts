@@ -1,18 +1,18 @@
-import type { DeploymentConfig, DiscoveryResponse, License, ServerFeatures, SignInMethod } from '../../../protocol/api';
+import type { License, ServerFeatures, SignInMethod } from '../../../protocol/api';
 import type { KeywayErrorShape } from '../../../protocol/errors';
-import type { MfaOverview, MfaRequired } from '../../../protocol/mfa';
 import type { Policy } from '../ports';
 import type { CommandEvent, EventCommandName } from '../../ipc/contract';
 import type { LinkEvent } from './links';
-import type { EffectOutcomes, OnboardingEffect, Screen } from './machine';
+import type { EffectOutcomes, EffectResultEvent, OnboardingEffect, Screen } from './machine';
+import type { StartedEvent } from './start/step';
 
 // Derived in machine.ts from its tables of steps and effect results (so a new screen adds no line here).
 export type { EffectOutcomes, OnboardingEffect, Screen };
 
 /**
  * The types the steps share: the context, the profile data that travels between steps, and the events.
- * Each screen, effect and effect outcome is declared in its step's folder; their unions (`Screen`,
- * `OnboardingEffect`, `EffectOutcomes`) are derived from machine.ts's tables.
+ * Each screen, effect, effect outcome and result event is declared in its step's folder; their unions
+ * (`Screen`, `OnboardingEffect`, `EffectOutcomes`, `EffectResultEvent`) are derived from machine.ts's tables.
  */
 
 export interface ProfileSummary {
@@ -107,43 +107,10 @@ export interface OnboardingState {
 }
 
 export type OnboardingEvent =
-  // From the effect runner (service.ts)
-  | {
-      readonly type: 'started';
-      readonly profiles: readonly ProfileSummary[];
-      readonly resume: ProfileSummary | null;
-      readonly notice?: KeywayErrorShape | null;
-    }
-  | { readonly type: 'start.failed'; readonly error: KeywayErrorShape }
-  | { readonly type: 'redeem.succeeded'; readonly config: DeploymentConfig }
-  | { readonly type: 'redeem.failed'; readonly error: KeywayErrorShape }
-  | { readonly type: 'discovery.succeeded'; readonly response: DiscoveryResponse }
-  | { readonly type: 'discovery.failed'; readonly error: KeywayErrorShape }
-  | {
-      readonly type: 'signIn.succeeded';
-      readonly home: HomeInfo;
-      readonly profiles: readonly ProfileSummary[];
-      readonly notice: KeywayErrorShape | null;
-      /** Set when the server's license is newer than the one this user accepted. */
-      readonly licenseUpdate: License | null;
-    }
-  | { readonly type: 'signIn.failed'; readonly error: KeywayErrorShape }
-  | { readonly type: 'mfa.required'; readonly challenge: MfaRequired }
-  | { readonly type: 'mfa.codeSent'; readonly sent: SentCode }
-  | { readonly type: 'mfa.enrollmentReceived'; readonly enrollment: Enrollment }
-  | { readonly type: 'mfa.failed'; readonly error: KeywayErrorShape }
-  | { readonly type: 'oidc.opened' }
-  | { readonly type: 'oidc.deviceCodeIssued'; readonly code: DeviceCode }
-  | { readonly type: 'resume.failed'; readonly error: KeywayErrorShape | null; readonly sessionEnded: boolean }
-  | { readonly type: 'signedOut'; readonly profiles: readonly ProfileSummary[]; readonly forgot: boolean }
-  /** Signing out or forgetting could not finish (the settings file could not be read or written). */
-  | { readonly type: 'signOut.failed' }
-  | { readonly type: 'profiles.changed'; readonly profiles: readonly ProfileSummary[] }
-  | { readonly type: 'security.loaded'; readonly overview: MfaOverview; readonly thisDevice: string | null }
-  | { readonly type: 'security.enrollmentStarted'; readonly enrolling: Enrollment & { readonly enrollmentId: string } }
-  | { readonly type: 'security.failed'; readonly error: KeywayErrorShape }
-  | { readonly type: 'session.saved' }
-  | { readonly type: 'session.saveFailed'; readonly error: KeywayErrorShape }
+  // From the effect runner (service.ts): what reading the settings at start became (start/step.ts), and
+  // what every effect's result became, declared beside the step that starts it (machine.ts derives it).
+  | StartedEvent
+  | EffectResultEvent
   // From the OS
   /** A `keyway://` link of a kind Keyway acts on (links.ts). */
   | LinkEvent
@@ -153,15 +120,7 @@ export type OnboardingEvent =
    * From the user: every command of the contract that `becomes` an event, as that event (its type and the
    * command's validated input). Declared with the command, in the step folder's wire.ts.
    */
-  | UserEvent
-  // From the runner: forgot password and one-time passwords
-  | { readonly type: 'passwordReset.sent'; readonly minutes: number }
-  | { readonly type: 'passwordReset.failed'; readonly error: KeywayErrorShape }
-  | { readonly type: 'otp.loaded'; readonly authenticator: boolean }
-  | { readonly type: 'otp.issued'; readonly otp: string; readonly issuedAt: number; readonly expiresAt: number }
-  | { readonly type: 'otp.failed'; readonly error: KeywayErrorShape }
-  /** The timer of the OTP on screen ran out. */
-  | { readonly type: 'otp.expired' };
+  | UserEvent;
 
 export type EffectOf<T extends OnboardingEffect['type']> = Extract<OnboardingEffect, { type: T }>;
 

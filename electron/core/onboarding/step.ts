@@ -27,22 +27,24 @@ export type ScreenOf<K extends Screen['kind']> = Extract<Screen, { kind: K }>;
  * `done` maps what the effect runner (service.ts) returned, `failed` the coded error it threw, and
  * `progress` (for the effects in `P`) what the runner reports before it ends (the browser opened, a
  * device code, a timer ran out). Null: the machine hears nothing. `E` is the step's effects, `O` what the
- * runner answers for each when it succeeds, `P` what it reports on the way; machine.ts derives the
- * unions of every effect, outcome and progress report from these tables.
+ * runner answers for each when it succeeds, `V` the events its results become (declared in the step's
+ * folder), `P` what it reports on the way; machine.ts derives the unions of every effect, outcome,
+ * progress report and result event from these tables, so a new result is declared in its step alone.
  */
 export type EffectResults<
   E extends { readonly type: string },
   O extends Readonly<Record<E['type'], unknown>>,
+  V extends { readonly type: string },
   // Default: no effect of the step reports progress.
   P extends Partial<Readonly<Record<E['type'], unknown>>> = Partial<Record<E['type'], undefined>>,
 > = {
   readonly [K in E['type']]: {
-    readonly done: (outcome: O[K], effect: Extract<E, { readonly type: K }>) => OnboardingEvent | null;
-    readonly failed: (error: KeywayErrorShape, effect: Extract<E, { readonly type: K }>) => OnboardingEvent | null;
+    readonly done: (outcome: O[K], effect: Extract<E, { readonly type: K }>) => V | null;
+    readonly failed: (error: KeywayErrorShape, effect: Extract<E, { readonly type: K }>) => V | null;
   } & (K extends keyof P
     ? undefined extends P[K]
       ? unknown
-      : { readonly progress: (report: P[K], effect: Extract<E, { readonly type: K }>) => OnboardingEvent | null }
+      : { readonly progress: (report: P[K], effect: Extract<E, { readonly type: K }>) => V | null }
     : unknown);
 };
 

@@ -1,15 +1,6 @@
 import type { KeywayErrorShape } from '../../../../protocol/errors';
-import { afterSignIn, signedIn } from '../home/step';
-import type {
-  DeviceCode,
-  OnboardingEvent,
-  OnboardingState,
-  PendingProfile,
-  ProfileSummary,
-  Screen,
-  SignedIn,
-  Step,
-} from '../states';
+import { afterSignIn, signedIn, type SignInSucceeded } from '../home/step';
+import type { DeviceCode, OnboardingState, PendingProfile, ProfileSummary, Screen, SignedIn, Step } from '../states';
 import { go, hostOf, never, type EffectResults, type StepDefinition } from '../step';
 import { TRY_AGAIN } from '../try-again';
 
@@ -144,7 +135,14 @@ const signInResult = {
 export type BrowserProgress =
   { readonly kind: 'browserOpened' } | { readonly kind: 'deviceCode'; readonly code: DeviceCode };
 
-const signInProgress = (report: BrowserProgress): OnboardingEvent =>
+/** What a browser sign-in becomes, and what it reports while the user is in the browser. */
+export type BrowserSignInResultEvent =
+  | SignInSucceeded
+  | { readonly type: 'signIn.failed'; readonly error: KeywayErrorShape }
+  | { readonly type: 'oidc.opened' }
+  | { readonly type: 'oidc.deviceCodeIssued'; readonly code: DeviceCode };
+
+const signInProgress = (report: BrowserProgress): BrowserSignInResultEvent =>
   report.kind === 'browserOpened' ? { type: 'oidc.opened' } : { type: 'oidc.deviceCodeIssued', code: report.code };
 
 export const browserSignInResults: EffectResults<
@@ -155,6 +153,7 @@ export const browserSignInResults: EffectResults<
     readonly oidcReopen: null;
     readonly oidcCancel: null;
   },
+  BrowserSignInResultEvent,
   { readonly oidcSignIn: BrowserProgress; readonly oidcDevice: BrowserProgress }
 > = {
   oidcSignIn: { ...signInResult, progress: signInProgress },

@@ -128,7 +128,16 @@ export const redeemingStep: StepDefinition<RedeemingScreen> = {
   acceptsLinks: never,
 };
 
-export const deploymentResults: EffectResults<DeploymentEffect, { readonly redeem: DeploymentConfig }> = {
+/** What redeeming a deployment code becomes. */
+export type DeploymentResultEvent =
+  | { readonly type: 'redeem.succeeded'; readonly config: DeploymentConfig }
+  | { readonly type: 'redeem.failed'; readonly error: KeywayErrorShape };
+
+export const deploymentResults: EffectResults<
+  DeploymentEffect,
+  { readonly redeem: DeploymentConfig },
+  DeploymentResultEvent
+> = {
   redeem: {
     done: (config) => ({ type: 'redeem.succeeded', config }),
     failed: (error) => ({ type: 'redeem.failed', error }),

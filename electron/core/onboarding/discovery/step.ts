@@ -163,7 +163,16 @@ export const discoveringStep: StepDefinition<DiscoveringScreen> = {
   acceptsLinks: never,
 };
 
-export const discoveryResults: EffectResults<DiscoveryEffect, { readonly discover: DiscoveryResponse }> = {
+/** What looking up a login ID becomes. */
+export type DiscoveryResultEvent =
+  | { readonly type: 'discovery.succeeded'; readonly response: DiscoveryResponse }
+  | { readonly type: 'discovery.failed'; readonly error: KeywayErrorShape };
+
+export const discoveryResults: EffectResults<
+  DiscoveryEffect,
+  { readonly discover: DiscoveryResponse },
+  DiscoveryResultEvent
+> = {
   discover: {
     done: (response) => ({ type: 'discovery.succeeded', response }),
     failed: (error) => ({ type: 'discovery.failed', error }),

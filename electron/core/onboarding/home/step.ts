@@ -1,10 +1,11 @@
 import type { KeywayErrorShape } from '../../../../protocol/errors';
+import type { License } from '../../../../protocol/api';
 import { changedLicense } from '../license/step';
 import { managedSettings } from '../managed';
 import { openOtp } from '../otp/step';
 import { openSecurity } from '../security/step';
 import { firstScreen, signInAgain } from '../start/step';
-import type { Context, HomeInfo, OnboardingEvent, OnboardingState, ProfileSummary, SignedIn, Step } from '../states';
+import type { Context, HomeInfo, OnboardingState, ProfileSummary, SignedIn, Step } from '../states';
 import { always, go, hostOf, never, type EffectResults, type StepDefinition } from '../step';
 import { TRY_AGAIN } from '../try-again';
 
@@ -30,7 +31,24 @@ export type HomeEffect =
   | { readonly type: 'saveSession'; readonly origin: string };
 
 /** The event every successful sign-in becomes (password, MFA, browser, silent resume). */
-export function signedIn(outcome: SignedIn): Extract<OnboardingEvent, { type: 'signIn.succeeded' }> {
+export interface SignInSucceeded {
+  readonly type: 'signIn.succeeded';
+  readonly home: HomeInfo;
+  readonly profiles: readonly ProfileSummary[];
+  readonly notice: KeywayErrorShape | null;
+  /** Set when the server's license is newer than the one this user accepted. */
+  readonly licenseUpdate: License | null;
+}
+
+/** What signing out (or forgetting) and saving a refused session become. */
+export type HomeResultEvent =
+  | { readonly type: 'signedOut'; readonly profiles: readonly ProfileSummary[]; readonly forgot: boolean }
+  /** Signing out or forgetting could not finish (the settings file could not be read or written). */
+  | { readonly type: 'signOut.failed' }
+  | { readonly type: 'session.saved' }
+  | { readonly type: 'session.saveFailed'; readonly error: KeywayErrorShape };
+
+export function signedIn(outcome: SignedIn): SignInSucceeded {
   return {
     type: 'signIn.succeeded',
     home: outcome.home,
@@ -41,10 +59,7 @@ export function signedIn(outcome: SignedIn): Extract<OnboardingEvent, { type: 's
 }
 
 /** Where a sign-in lands: Home, or first the server's changed license. */
-export function afterSignIn(
-  state: OnboardingState,
-  event: Extract<OnboardingEvent, { type: 'signIn.succeeded' }>,
-): Step {
+export function afterSignIn(state: OnboardingState, event: SignInSucceeded): Step {
   const context: Context = { ...state.context, profiles: event.profiles };
   return go(
     { context, screen: state.screen },
@@ -127,7 +142,8 @@ export const homeResults: EffectResults<
   {
     readonly signOut: { readonly profiles: readonly ProfileSummary[]; readonly forgot: boolean };
     readonly saveSession: null;
-  }
+  },
+  HomeResultEvent
 > = {
   signOut: {
     done: (outcome) => ({ type: 'signedOut', profiles: outcome.profiles, forgot: outcome.forgot }),

@@ -71,7 +71,17 @@ export const licenseUpdateStep: StepDefinition<LicenseUpdateScreen> = {
   acceptsLinks: never,
 };
 
-export const licenseResults: EffectResults<LicenseEffect, { readonly acceptLicense: readonly ProfileSummary[] }> = {
+/** What accepting a changed license becomes: the profiles with the new accepted version. */
+export interface LicenseResultEvent {
+  readonly type: 'profiles.changed';
+  readonly profiles: readonly ProfileSummary[];
+}
+
+export const licenseResults: EffectResults<
+  LicenseEffect,
+  { readonly acceptLicense: readonly ProfileSummary[] },
+  LicenseResultEvent
+> = {
   acceptLicense: {
     done: (profiles: readonly ProfileSummary[]) => ({ type: 'profiles.changed', profiles }),
     // The user is on Home already; the stored version stays the old one, so the next sign-in asks again.

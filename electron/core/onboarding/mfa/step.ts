@@ -1,6 +1,6 @@
 import type { KeywayErrorShape } from '../../../../protocol/errors';
 import type { MfaChannel, MfaRequired } from '../../../../protocol/mfa';
-import { afterSignIn, signedIn } from '../home/step';
+import { afterSignIn, signedIn, type SignInSucceeded } from '../home/step';
 import { passwordPage } from '../password/step';
 import type { Enrollment, OnboardingState, PendingProfile, ProfileSummary, SentCode, SignedIn, Step } from '../states';
 import { go, hostOf, never, type EffectResults, type StepDefinition } from '../step';
@@ -171,11 +171,19 @@ export const mfaStep: StepDefinition<MfaScreen> = {
   acceptsLinks: never,
 };
 
+/** What sending, enrolling and verifying a second factor become. */
+export type MfaResultEvent =
+  | { readonly type: 'mfa.codeSent'; readonly sent: SentCode }
+  | { readonly type: 'mfa.enrollmentReceived'; readonly enrollment: Enrollment }
+  | { readonly type: 'mfa.failed'; readonly error: KeywayErrorShape }
+  | SignInSucceeded;
+
 const mfaFailed = (error: KeywayErrorShape) => ({ type: 'mfa.failed', error }) as const;
 
 export const mfaResults: EffectResults<
   MfaEffect,
-  { readonly mfaSend: SentCode; readonly mfaEnroll: Enrollment; readonly mfaVerify: SignedIn }
+  { readonly mfaSend: SentCode; readonly mfaEnroll: Enrollment; readonly mfaVerify: SignedIn },
+  MfaResultEvent
 > = {
   mfaSend: { done: (sent: SentCode) => ({ type: 'mfa.codeSent', sent }), failed: mfaFailed },
   mfaEnroll: { done: (enrollment: Enrollment) => ({ type: 'mfa.enrollmentReceived', enrollment }), failed: mfaFailed },

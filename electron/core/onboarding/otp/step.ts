@@ -119,9 +119,18 @@ export const otpStep: StepDefinition<OtpScreen> = {
   acceptsLinks: always,
 };
 
+/** What asking for a one-time password becomes, and its timer running out. */
+export type OtpResultEvent =
+  | { readonly type: 'otp.loaded'; readonly authenticator: boolean }
+  | { readonly type: 'otp.issued'; readonly otp: string; readonly issuedAt: number; readonly expiresAt: number }
+  | { readonly type: 'otp.failed'; readonly error: KeywayErrorShape }
+  /** The timer of the OTP on screen ran out. */
+  | { readonly type: 'otp.expired' };
+
 export const otpResults: EffectResults<
   OtpEffect,
   { readonly otp: OtpOutcome; readonly otpTimer: null },
+  OtpResultEvent,
   { readonly otpTimer: { readonly kind: 'expired' } }
 > = {
   otp: {

@@ -1,3 +1,4 @@
+import type { KeywayErrorShape } from '../../../../protocol/errors';
 import type { View } from '../../../ipc/view';
 import type { PasswordScreen } from '../password/step';
 import type { OnboardingEvent, OnboardingState, Step } from '../states';
@@ -54,9 +55,15 @@ export function forgotPasswordView(
   return reset.status === 'sending' ? { status: 'sending', minutes: null } : { status: 'sent', minutes: reset.minutes };
 }
 
+/** What asking for a password-reset e-mail becomes. */
+export type PasswordResetResultEvent =
+  | { readonly type: 'passwordReset.sent'; readonly minutes: number }
+  | { readonly type: 'passwordReset.failed'; readonly error: KeywayErrorShape };
+
 export const passwordResetResults: EffectResults<
   PasswordResetEffect,
-  { readonly requestPasswordReset: { readonly minutes: number } }
+  { readonly requestPasswordReset: { readonly minutes: number } },
+  PasswordResetResultEvent
 > = {
   requestPasswordReset: {
     done: (answer: { readonly minutes: number }) => ({ type: 'passwordReset.sent', minutes: answer.minutes }),

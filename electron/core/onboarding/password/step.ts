@@ -1,7 +1,7 @@
 import type { KeywayErrorShape } from '../../../../protocol/errors';
 import type { MfaRequired } from '../../../../protocol/mfa';
 import { welcome } from '../deployment/step';
-import { afterSignIn, signedIn } from '../home/step';
+import { afterSignIn, signedIn, type SignInSucceeded } from '../home/step';
 import { enterMfa } from '../mfa/step';
 import {
   canRequestReset,
@@ -91,9 +91,16 @@ export const signingInStep: StepDefinition<SigningInScreen> = {
   acceptsLinks: never,
 };
 
-export const passwordResults: EffectResults<PasswordEffect, { readonly signIn: PasswordOutcome }> = {
-  signIn: {
-    done: (outcome) => ('mfa' in outcome ? { type: 'mfa.required', challenge: outcome.mfa } : signedIn(outcome)),
-    failed: (error) => ({ type: 'signIn.failed', error }),
-  },
-};
+/** What a password sign-in becomes: signed in, a second factor to ask for, or refused. */
+export type PasswordResultEvent =
+  | SignInSucceeded
+  | { readonly type: 'mfa.required'; readonly challenge: MfaRequired }
+  | { readonly type: 'signIn.failed'; readonly error: KeywayErrorShape };
+
+export const passwordResults: EffectResults<PasswordEffect, { readonly signIn: PasswordOutcome }, PasswordResultEvent> =
+  {
+    signIn: {
+      done: (outcome) => ('mfa' in outcome ? { type: 'mfa.required', challenge: outcome.mfa } : signedIn(outcome)),
+      failed: (error) => ({ type: 'signIn.failed', error }),
+    },
+  };

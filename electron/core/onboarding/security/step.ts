@@ -104,7 +104,17 @@ export const securityStep: StepDefinition<SecurityScreen> = {
   acceptsLinks: always,
 };
 
-export const securityResults: EffectResults<SecurityEffect, { readonly security: SecurityOutcome }> = {
+/** What loading Sign-in security and starting an enrolment from it become. */
+export type SecurityResultEvent =
+  | { readonly type: 'security.loaded'; readonly overview: MfaOverview; readonly thisDevice: string | null }
+  | { readonly type: 'security.enrollmentStarted'; readonly enrolling: Enrollment & { readonly enrollmentId: string } }
+  | { readonly type: 'security.failed'; readonly error: KeywayErrorShape };
+
+export const securityResults: EffectResults<
+  SecurityEffect,
+  { readonly security: SecurityOutcome },
+  SecurityResultEvent
+> = {
   security: {
     done: (outcome: SecurityOutcome) =>
       outcome.kind === 'loaded'

@@ -1,7 +1,7 @@
 import type { KeywayErrorShape } from '../../../../protocol/errors';
 import { welcome } from '../deployment/step';
 import { loginIdPage } from '../discovery/step';
-import { afterSignIn, signedIn } from '../home/step';
+import { afterSignIn, signedIn, type SignInSucceeded } from '../home/step';
 import { passwordPage } from '../password/step';
 import type { Context, ProfileSummary, Screen, SignedIn } from '../states';
 import { always, go, hostOf, never, type EffectResults, type StepDefinition } from '../step';
@@ -99,7 +99,22 @@ export const resumeFailedStep: StepDefinition<ResumeFailedScreen> = {
   acceptsLinks: always,
 };
 
-export const startResults: EffectResults<StartEffect, { readonly resume: ResumeOutcome }> = {
+/** What reading the settings at start (service.ts `start`) becomes. */
+export type StartedEvent =
+  | {
+      readonly type: 'started';
+      readonly profiles: readonly ProfileSummary[];
+      readonly resume: ProfileSummary | null;
+      readonly notice?: KeywayErrorShape | null;
+    }
+  | { readonly type: 'start.failed'; readonly error: KeywayErrorShape };
+
+/** What resuming the last session silently becomes. */
+export type StartResultEvent =
+  | SignInSucceeded
+  | { readonly type: 'resume.failed'; readonly error: KeywayErrorShape | null; readonly sessionEnded: boolean };
+
+export const startResults: EffectResults<StartEffect, { readonly resume: ResumeOutcome }, StartResultEvent> = {
   resume: {
     done: (outcome: ResumeOutcome) => {
       switch (outcome.kind) {
