@@ -1,41 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { REDEEM_GRACE_MS } from '../../../server/config';
 import { DeploymentStore } from '../../../server/deployments/deployment-store';
-import type { Storage } from '../../../server/storage/storage';
 import { ENGINES } from '../../support/engines';
-
-async function withUser(storage: Storage): Promise<number> {
-  const user = await storage
-    .q()
-    .insertInto('users')
-    .values({
-      login_id: 'ana',
-      email: 'ana@example.com',
-      display_name: 'Ana',
-      password_hash: 'x',
-      created_at: 0,
-      password_changed_at: 0,
-      phone: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return user.id;
-}
+import { instancesOn, roundRobin, someUser } from './store-fixture';
 
 describe.each(ENGINES)('DeploymentStore on $engine', (engine) => {
   afterEach(() => engine.cleanUp());
 
   it('of many concurrent redemptions of one code by different installations, exactly one claims it', async () => {
-    const location = await engine.fresh();
     // PostgreSQL: three stores with their own pools, as three server instances would be. SQLite: one
     // connection per process (see storage-engines.test.ts), so one store shared.
-    const first = await engine.open(location);
-    const storages =
-      engine.engine === 'sqlite' ? [first] : [first, await engine.open(location), await engine.open(location)];
-    const storeOf = (index: number) => new DeploymentStore(storages[index % storages.length] ?? first, clock);
+    const storages = await instancesOn(engine);
+    const [first] = storages;
+    const storeOf = (index: number) => new DeploymentStore(roundRobin(storages)(index), clock);
     let now = 1_000_000;
     const clock = () => now;
-    const userId = await withUser(first);
+    const userId = await someUser(first, 'ana');
     await storeOf(0).insert(userId, 'hash', now + 60_000);
 
     const claims = await Promise.all(
@@ -58,7 +38,7 @@ describe.each(ENGINES)('DeploymentStore on $engine', (engine) => {
     const storage = await engine.open(await engine.fresh());
     let now = 5_000_000;
     const store = new DeploymentStore(storage, () => now);
-    const userId = await withUser(storage);
+    const userId = await someUser(storage, 'ana');
     await store.insert(userId, 'short', now + 1_000);
     await store.insert(userId, 'open', now + 60_000);
     await store.insert(userId, 'redeemed', now + 60_000);

@@ -11,9 +11,9 @@ import { ProviderStore } from '../../../server/federation/provider-store';
 import { SeenAssertions } from '../../../server/federation/seen-assertions';
 import { loadSpKeys } from '../../../server/federation/sp-keys';
 import { SecretBox } from '../../../server/mfa/secret-box';
-import type { Storage } from '../../../server/storage/storage';
-import type { UserRecord, UserStore } from '../../../server/users/user-store';
+import { UserStore } from '../../../server/users/user-store';
 import { ENGINES, type EngineUnderTest } from '../../support/engines';
+import { instancesOn, roundRobin, someUser } from './store-fixture';
 
 const OKTA: IdentityProvider = {
   id: 'okta',
@@ -31,46 +31,17 @@ const OKTA: IdentityProvider = {
  * connection a process has (storage-engines.test.ts).
  */
 async function federationWorld(engine: EngineUnderTest) {
-  const location = await engine.fresh();
-  const first = await engine.open(location);
-  const storages: Storage[] =
-    engine.engine === 'sqlite' ? [first] : [first, await engine.open(location), await engine.open(location)];
-  const at = (index: number): Storage => storages[index % storages.length] ?? first;
+  const storages = await instancesOn(engine);
+  const [first] = storages;
+  const at = roundRobin(storages);
   const keyDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-federation-key-'));
   const box = SecretBox.inDataDir(keyDir);
   let now = 1_700_000_000_000;
   const clock = () => now;
   await new ProviderStore(first, clock, box).save(OKTA, 'client-secret', false);
-  const row = await first
-    .q()
-    .insertInto('users')
-    .values({
-      login_id: 'ana',
-      email: 'ana@example.com',
-      display_name: 'Ana',
-      password_hash: 'x',
-      created_at: 0,
-      password_changed_at: 0,
-      phone: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const ana: UserRecord = {
-    id: row.id,
-    loginId: 'ana',
-    email: 'ana@example.com',
-    displayName: 'Ana',
-    passwordHash: 'x',
-    signInMethod: 'password',
-    aliases: [],
-    phone: undefined,
-  };
-  // UserStore is ported by the other half of issue 16; the mapper only looks Ana up by name and id
-  // here (no just-in-time creation), which this stand-in answers like the store would.
-  const users = {
-    findByName: (name: string) => (name === ana.email || name === ana.loginId ? ana : undefined),
-    findById: (id: number) => (id === ana.id ? ana : undefined),
-  } as unknown as UserStore;
+  const users = new UserStore(first, clock);
+  const ana = await users.findById(await someUser(first, 'ana'));
+  if (!ana) throw new Error('The test user was not created.');
   return {
     first,
     at,

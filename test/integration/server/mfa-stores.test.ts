@@ -21,8 +21,9 @@ import { SecondStep } from '../../../server/mfa/second-step';
 import { SecretBox } from '../../../server/mfa/secret-box';
 import { MfaGate } from '../../../server/mfa/sign-in-gate';
 import type { Storage } from '../../../server/storage/storage';
-import type { UserRecord, UserStore } from '../../../server/users/user-store';
+import { UserStore } from '../../../server/users/user-store';
 import { ENGINES, type EngineUnderTest } from '../../support/engines';
+import { instancesOn, someUser } from './store-fixture';
 
 /**
  * The MFA stores' single-use and counting guarantees on both engines, with several "instances": on
@@ -30,39 +31,15 @@ import { ENGINES, type EngineUnderTest } from '../../support/engines';
  * SQLite the one connection a process has (storage-engines.test.ts).
  */
 async function mfaWorld(engine: EngineUnderTest) {
-  const location = await engine.fresh();
-  const first = await engine.open(location);
-  const storages =
-    engine.engine === 'sqlite' ? [first] : [first, await engine.open(location), await engine.open(location)];
+  const storages = await instancesOn(engine);
+  const [first] = storages;
   const keyDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-mfa-key-'));
   // One key file for every instance, as instances sharing a database share their MFA key.
   const box = SecretBox.inDataDir(keyDir);
   let now = 1_700_000_000_000;
   const clock = () => now;
-  const row = await first
-    .q()
-    .insertInto('users')
-    .values({
-      login_id: 'ana',
-      email: 'ana@example.com',
-      display_name: 'Ana',
-      password_hash: 'x',
-      created_at: 0,
-      password_changed_at: 0,
-      phone: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const user: UserRecord = {
-    id: row.id,
-    loginId: 'ana',
-    email: 'ana@example.com',
-    displayName: 'Ana',
-    passwordHash: 'x',
-    signInMethod: 'password',
-    aliases: [],
-    phone: undefined,
-  };
+  const user = await new UserStore(first, clock).findById(await someUser(first, 'ana'));
+  if (!user) throw new Error('The test user was not created.');
   const told: SecurityEvent[] = [];
   /** Where each e-mailed code went (the delivery is a stand-in: the codes themselves are not needed). */
   const mailed: string[] = [];
@@ -76,9 +53,7 @@ async function mfaWorld(engine: EngineUnderTest) {
     const enrolment = new FirstEnrolment(storage, clock);
     const lock = new SecondFactorLock(storage, clock);
     const gate = new MfaGate({ clock, policy, authenticators, challenges, devices, enrolment });
-    // UserStore is ported by the other half of issue 16; SecondStep only looks the challenge's user up by
-    // id, which this stand-in answers like the store would (it is the one user in the database).
-    const users = { findById: (id: number) => (id === user.id ? user : undefined) } as unknown as UserStore;
+    const users = new UserStore(storage, clock);
     const secondStep = new SecondStep({
       clock,
       storage,

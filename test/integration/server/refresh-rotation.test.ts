@@ -5,6 +5,7 @@ import { sha256Hex } from '../../../server/security/digest';
 import { SessionStore } from '../../../server/sessions/session-store';
 import type { Storage } from '../../../server/storage/storage';
 import { ENGINES } from '../../support/engines';
+import { instancesOn, roundRobin, someUser } from './store-fixture';
 
 /** A user with one session family holding `token` as its current refresh token. */
 async function sessionWith(
@@ -13,19 +14,8 @@ async function sessionWith(
   now: number,
 ): Promise<{ userId: number; familyId: number }> {
   const q = storage.q();
-  const { id: userId } = await q
-    .insertInto('users')
-    .values({
-      login_id: 'ana',
-      email: 'ana@example.com',
-      display_name: 'Ana',
-      password_hash: 'x',
-      created_at: 0,
-      password_changed_at: 0,
-      phone: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  // One user per session: a test may hold several.
+  const userId = await someUser(storage, `ana-${token}`);
   const { id: familyId } = await q
     .insertInto('session_families')
     .values({ user_id: userId, installation_id: 'installation-a', created_at: now, revoked_at: null })
@@ -50,16 +40,14 @@ describe.each(ENGINES)('refresh rotation on $engine', (engine) => {
   const storeOn = (storage: Storage, clock: () => number) => new SessionStore(storage, clock);
 
   it('of concurrent rotations of one refresh token (several instances), one rotates and the reuse revokes the family', async () => {
-    const location = await engine.fresh();
-    const first = await engine.open(location);
-    const storages =
-      engine.engine === 'sqlite' ? [first] : [first, await engine.open(location), await engine.open(location)];
+    const storages = await instancesOn(engine);
+    const [first] = storages;
     const now = 10_000_000;
     const { userId } = await sessionWith(first, 'refresh-token-0', now);
 
     const rotations = await Promise.all(
       Array.from({ length: 6 }, (_, index) =>
-        storeOn(storages[index % storages.length] ?? first, () => now).rotate('refresh-token-0'),
+        storeOn(roundRobin(storages)(index), () => now).rotate('refresh-token-0'),
       ),
     );
     const rotated = rotations.filter((rotation) => rotation.outcome === 'rotated');
