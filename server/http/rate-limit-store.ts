@@ -100,10 +100,28 @@ class StorageRateLimitStore implements FastifyRateLimitStore {
    * - SQLite: one statement is one implicit transaction under the database's single write lock.
    * A read-then-write (SELECT, then UPDATE) would let two instances read the same count and both pass.
    * Not inside a caller's transaction (q() would join it): limiters run before a handler's work.
+   *
+   * The count is durable before the limiter decides, so a refused or failed request has counted even if
+   * the server stops right after. On SQLite the statement goes through storage.transaction() so that it
+   * shares one commit (one fsync) with the other transactions ready at the same moment, usually other
+   * requests' own work (group-commit.ts): before that, a sign-in or a refresh paid two fsyncs, this
+   * counter's and its own. On PostgreSQL it stays one autocommit statement (one round trip); wrapping
+   * it would add BEGIN and COMMIT and, under SERIALIZABLE, conflicts on the source's one hot row.
    */
   private async increment(key: string, windowMs: number): Promise<RateLimitCount> {
     const { storage, clock } = this.shared;
     const now = clock();
+    const counted =
+      storage.engine === 'sqlite'
+        ? await storage.transaction(() => this.upsert(key, windowMs, now))
+        : await this.upsert(key, windowMs, now);
+    // After the count's transaction, so the background prune never runs on a transaction it is not part of.
+    this.pruneNowAndThen(now);
+    return counted;
+  }
+
+  private async upsert(key: string, windowMs: number, now: number): Promise<RateLimitCount> {
+    const { storage } = this.shared;
     const windowEnds = now + windowMs;
     const expired = sql<boolean>`rate_limits.window_ends_at <= ${now}`;
     const row = await storage
@@ -118,7 +136,6 @@ class StorageRateLimitStore implements FastifyRateLimitStore {
       )
       .returning(['count', 'window_ends_at'])
       .executeTakeFirstOrThrow();
-    this.pruneNowAndThen(now);
     return { current: row.count, ttl: Math.max(0, row.window_ends_at - now) };
   }
 

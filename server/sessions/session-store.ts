@@ -21,6 +21,8 @@ const PRUNE_INTERVAL_MS = 60_000;
 
 /** PostgreSQL's isolation for rotate() (SQLite ignores it); why it is enough is said at rotate(). */
 const ROTATION_ISOLATION = { isolation: 'read committed' } as const;
+/** PostgreSQL's isolation for start(); why it is enough is said there. */
+const START_ISOLATION = { isolation: 'read committed' } as const;
 
 interface RefreshRow {
   family_id: number;
@@ -44,7 +46,12 @@ export class SessionStore {
     this.lastPrune = clock();
   }
 
-  /** A new family with its first tokens; the family and its tokens are one transaction. */
+  /**
+   * A new family with its first tokens; the family and its tokens are one transaction. PostgreSQL: READ
+   * COMMITTED, because it only inserts new rows under fresh keys and reads nothing that decides anything,
+   * so SERIALIZABLE has nothing to protect here and only added its predicate-lock bookkeeping to every
+   * sign-in. A "sign out everywhere" racing it sees the family or not, the same two outcomes as before.
+   */
   async start(userId: number, installationId: string | undefined): Promise<IssuedTokens> {
     const tokens = await this.storage.transaction(async () => {
       const family = await this.storage
@@ -59,7 +66,7 @@ export class SessionStore {
         .returning('id')
         .executeTakeFirstOrThrow();
       return this.issue(family.id);
-    });
+    }, START_ISOLATION);
     this.pruneNowAndThen();
     return tokens;
   }

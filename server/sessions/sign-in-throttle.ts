@@ -63,17 +63,35 @@ export class SignInThrottle {
   /**
    * After a correct password: clears the count, unless failures from a parallel attempt locked the
    * subject while this one was verifying (argon2 takes a while); then returns the lock's remaining
-   * seconds and clears nothing. The re-check and the clearing are one transaction (SQLite: IMMEDIATE;
-   * PostgreSQL: SERIALIZABLE, so a lock committed by another instance between the two either is seen
-   * by the re-check or aborts this transaction, whose retry then sees it).
+   * seconds and clears nothing. No transaction, one round trip in the usual case (no failures counted):
+   * - no row: nothing to clear, not locked. A failure that inserts a row right after this read is
+   *   ordered after this success, exactly as if it had arrived a moment later, so it is not cleared;
+   * - a row that is not locked: one DELETE that re-checks "not locked" on the row it deletes (SQLite:
+   *   one statement under the write lock; PostgreSQL, READ COMMITTED: a concurrent UPDATE that locked it
+   *   is waited for and the WHERE re-evaluated on the committed row, "the second updater … will
+   *   re-evaluate its search condition", https://www.postgresql.org/docs/15/transaction-iso.html). If it
+   *   deleted nothing, a parallel failure locked the subject in between: that lock is reported.
+   * This replaced a SERIALIZABLE transaction (BEGIN, SELECT, DELETE, COMMIT: four round trips on
+   * PostgreSQL for every sign-in) that gave the same outcomes.
    */
-  resetUnlessLocked(subject: string): Promise<number | undefined> {
-    return this.storage.transaction(async () => {
-      const locked = await this.lockedFor(subject);
-      if (locked !== undefined) return locked;
-      await this.reset(subject);
-      return undefined;
-    });
+  async resetUnlessLocked(subject: string): Promise<number | undefined> {
+    const row = await this.storage
+      .q()
+      .selectFrom('sign_in_failures')
+      .select('locked_until')
+      .where('subject', '=', subject)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const now = this.clock();
+    const remaining = (row.locked_until ?? 0) - now;
+    if (remaining > 0) return Math.ceil(remaining / 1000);
+    const deleted = await this.storage
+      .q()
+      .deleteFrom('sign_in_failures')
+      .where('subject', '=', subject)
+      .where((where) => where.or([where('locked_until', 'is', null), where('locked_until', '<=', now)]))
+      .executeTakeFirst();
+    return deleted.numDeletedRows === 0n ? this.lockedFor(subject) : undefined;
   }
 
   async reset(subject: string): Promise<void> {

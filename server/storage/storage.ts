@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Kysely, sql, type KyselyConfig, type Transaction } from 'kysely';
+import { Kysely, sql, type KyselyConfig } from 'kysely';
+import { sqliteGroupCommit, type TransactionState } from './group-commit';
 import { sqliteDialect } from './kysely-sqlite';
 import type { KeywayTables } from './schema';
 import type { Db } from './sqlite';
@@ -21,7 +22,8 @@ export interface Storage {
   q(): Executor;
   /**
    * Runs `work` in one transaction; a nested call becomes a savepoint inside the caller's.
-   * SQLite: BEGIN IMMEDIATE (kysely-sqlite.ts), so writers run one after another.
+   * SQLite: BEGIN IMMEDIATE (kysely-sqlite.ts), so writers run one after another; outermost transactions
+   * that are ready at once share one COMMIT (group-commit.ts), each settling only after it.
    * PostgreSQL: SERIALIZABLE, retried on a serialization failure or deadlock: PostgreSQL guarantees the
    * outcome of committed SERIALIZABLE transactions equals some one-at-a-time order
    * (https://www.postgresql.org/docs/15/transaction-iso.html#XACT-SERIALIZABLE), the same guarantee
@@ -121,9 +123,12 @@ function contextStorage(
   destroy: () => Promise<void>,
 ): Storage {
   let closing: Promise<void> | undefined;
-  const current = new AsyncLocalStorage<{ trx: Transaction<KeywayTables>; savepoints: number }>();
+  const current = new AsyncLocalStorage<TransactionState>();
+  // SQLite: one fsync for every transaction ready at once (group-commit.ts says why and what holds).
+  const grouped = engine === 'sqlite' ? sqliteGroupCommit(kysely, current) : undefined;
 
   const outermost = async <T>(work: () => Promise<T>, options: TransactionOptions): Promise<T> => {
+    if (grouped) return grouped(work);
     for (let attempt = 1; ; attempt += 1) {
       try {
         const builder = kysely.transaction();
@@ -139,7 +144,7 @@ function contextStorage(
     }
   };
 
-  const nested = async <T>(state: { trx: Transaction<KeywayTables>; savepoints: number }, work: () => Promise<T>) => {
+  const nested = async <T>(state: TransactionState, work: () => Promise<T>) => {
     state.savepoints += 1;
     const name = sql.raw(`keyway_sp_${state.savepoints}`);
     await sql`savepoint ${name}`.execute(state.trx);

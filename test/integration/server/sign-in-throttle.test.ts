@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SignInThrottle } from '../../../server/sessions/sign-in-throttle';
-import type { Storage } from '../../../server/storage/storage';
+import { openDataDirDatabase } from '../../../server/storage/database';
+import { sqliteStorage, type Storage } from '../../../server/storage/storage';
 import { ENGINES } from '../../support/engines';
 
 const LIMITS = { maxConsecutiveFailures: 10, lockoutSeconds: 15 * 60 };
@@ -64,5 +65,52 @@ describe.each(ENGINES)('SignInThrottle on $engine', (engine) => {
     expect(await throttle.lockedFor('unknown:nobody')).toBeUndefined();
     for (let index = 0; index < 9; index += 1) expect(await throttle.recordFailure('unknown:nobody')).toBeUndefined();
     expect(await throttle.recordFailure('unknown:nobody')).toBe(LIMITS.lockoutSeconds);
+  });
+});
+
+describe('SignInThrottle.resetUnlessLocked racing a lock (SQLite)', () => {
+  const [sqlite] = ENGINES.filter((engine) => engine.engine === 'sqlite');
+  afterEach(() => sqlite?.cleanUp());
+
+  it('a success clears a partial count, so the next failures start again at one', async () => {
+    if (!sqlite) throw new Error('no SQLite engine');
+    const storage = await sqlite.open(await sqlite.fresh());
+    const throttle = new SignInThrottle(storage, () => 5_000_000, LIMITS);
+    for (let index = 0; index < 9; index += 1) await throttle.recordFailure('user:1');
+    expect(await throttle.resetUnlessLocked('user:1')).toBeUndefined();
+    for (let index = 0; index < 9; index += 1) expect(await throttle.recordFailure('user:1')).toBeUndefined();
+    expect(await throttle.recordFailure('user:1')).toBe(LIMITS.lockoutSeconds);
+  });
+
+  it('does not clear a lock committed between its read of the count and its delete', async () => {
+    if (!sqlite) throw new Error('no SQLite engine');
+    const location = await sqlite.fresh();
+    if (location.engine !== 'sqlite') throw new Error('not SQLite');
+    const seeded = await sqlite.open(location); // migrated
+    const now = 6_000_000;
+    await new SignInThrottle(seeded, () => now, LIMITS).recordFailure('user:1'); // one failure counted
+    // A second connection whose query log lets the test act at the exact moment the reset has read the
+    // (unlocked) count: another attempt's failures lock the subject right then, committed.
+    const db = openDataDirDatabase(location.dataDir);
+    let armed = false;
+    const storage = sqliteStorage(db, {
+      onQuery: (text) => {
+        if (!armed || !text.startsWith('select "locked_until" from "sign_in_failures"')) return;
+        armed = false;
+        db.prepare('UPDATE sign_in_failures SET failures = 0, locked_until = ? WHERE subject = ?').run(
+          now + LIMITS.lockoutSeconds * 1000,
+          'user:1',
+        );
+      },
+    });
+    try {
+      const throttle = new SignInThrottle(storage, () => now, LIMITS);
+      armed = true;
+      expect(await throttle.resetUnlessLocked('user:1')).toBe(LIMITS.lockoutSeconds);
+      expect(armed).toBe(false); // the lock really went in between
+      expect(await throttle.lockedFor('user:1')).toBe(LIMITS.lockoutSeconds);
+    } finally {
+      await storage.close();
+    }
   });
 });
