@@ -20,7 +20,7 @@ export function newRecoveryCode(): string {
   for (let group = 0; group < GROUPS; group += 1) {
     let text = '';
     for (let index = 0; index < GROUP_LENGTH; index += 1) {
-      text += RECOVERY_CODE_ALPHABET[randomInt(RECOVERY_CODE_ALPHABET.length)];
+      text += RECOVERY_CODE_ALPHABET.charAt(randomInt(RECOVERY_CODE_ALPHABET.length));
     }
     groups.push(text);
   }
