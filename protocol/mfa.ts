@@ -73,6 +73,8 @@ export const MfaRequired = z.strictObject({
   enrollmentRequired: z.boolean(),
   /** How long "remember this device" would keep this device trusted, in days. */
   trustDays: z.number().int().positive(),
+  /** The user has unused recovery codes: POST /mfa/recover may finish this challenge (absent = no). */
+  recoveryCode: z.boolean().optional(),
 });
 export type MfaRequired = z.infer<typeof MfaRequired>;
 
@@ -115,6 +117,10 @@ export const VerifyRequest = z.strictObject({
 export type VerifyRequest = z.infer<typeof VerifyRequest>;
 export const VerifiedSession = SessionTokens.extend({
   trustedDevice: z.strictObject({ deviceId: z.string(), trustedUntil: z.number().int() }).optional(),
+  /** The new recovery codes, once, when this verify confirmed the user's first second factor. */
+  recoveryCodes: z.lazy(() => RecoveryCodeList).optional(),
+  /** After POST /mfa/recover: how many unused recovery codes the user has left. */
+  recoveryCodesLeft: z.number().int().nonnegative().optional(),
 });
 export type VerifiedSession = z.infer<typeof VerifiedSession>;
 
@@ -134,6 +140,8 @@ export const MfaOverview = z.strictObject({
     mode: z.enum(['optional', 'enforced']),
     trustDays: z.number().int().positive(),
   }),
+  /** Unused recovery codes; null when the user has no set (none generated yet, or reset by the admin). */
+  recoveryCodes: z.strictObject({ remaining: z.number().int().nonnegative() }).nullable().optional(),
 });
 export type MfaOverview = z.infer<typeof MfaOverview>;
 
@@ -149,3 +157,24 @@ export const ConfirmAuthenticator = z.strictObject({
 });
 // POST /api/v1/me/mfa/authenticators/:id/remove {password} → 204 (re-authentication required)
 // POST /api/v1/me/mfa/devices/:deviceId/remove → 204 (a device forgets itself or the user revokes it)
+
+// Recovery codes (issue 17). A code is 12 characters of 23456789abcdefghjkmnpqrstuvwxyz, shown as
+// xxxx-xxxx-xxxx; typed in any case, with or without spaces and dashes.
+export const RecoveryCode = z
+  .string()
+  .max(40)
+  .transform((typed) => typed.toLowerCase().replace(/[\s-]+/g, ''))
+  .pipe(z.string().regex(/^[2-9a-hjkmnp-z]{12}$/, 'A recovery code is 12 letters and digits, like abcd-efgh-jkmn.'));
+export const RecoveryCodeList = z.array(z.string().regex(/^[2-9a-hjkmnp-z]{4}(-[2-9a-hjkmnp-z]{4}){2}$/)).length(10);
+export type RecoveryCodeList = z.infer<typeof RecoveryCodeList>;
+// POST /api/v1/mfa/recover → VerifiedSession with recoveryCodesLeft (a recovery code instead of a second factor)
+export const RecoverRequest = z.strictObject({
+  challengeId: z.string().min(16).max(128),
+  recoveryCode: RecoveryCode,
+  rememberDevice: z.strictObject({ publicKey: DevicePublicKey, name: z.string().min(1).max(100) }).optional(),
+});
+export type RecoverRequest = z.input<typeof RecoverRequest>;
+// POST /api/v1/me/mfa/recovery-codes {password} → RecoveryCodes (a new set; the old one stops working)
+// POST /api/v1/me/mfa/authenticators/confirm → 204, or 200 RecoveryCodes when it was the first second factor
+export const RecoveryCodes = z.strictObject({ recoveryCodes: RecoveryCodeList });
+export type RecoveryCodes = z.infer<typeof RecoveryCodes>;

@@ -21,6 +21,7 @@ import { MfaPolicyStore } from './mfa/policy';
 import { SecondStep } from './mfa/second-step';
 import { SecretBox } from './mfa/secret-box';
 import { MfaGate } from './mfa/sign-in-gate';
+import { RecoveryCodeStore } from './mfa/recovery-codes';
 import type { MailDelivery } from './mail/mail-delivery';
 import { OtpClientStore } from './otp/otp-clients';
 import { OtpService } from './otp/otp-service';
@@ -80,6 +81,8 @@ export interface MfaServices {
   lock: SecondFactorLock;
   /** E-mails about added/removed factors, remembered devices and locks (notices.ts). */
   notices: SecurityNotices;
+  /** Single-use recovery codes (recovery-codes.ts). */
+  recoveryCodes: RecoveryCodeStore;
 }
 
 export interface MfaWiring {
@@ -124,12 +127,13 @@ export function createServices(
   const devices = new DeviceStore(storage, clock);
   const enrolment = new FirstEnrolment(storage, clock);
   const lock = new SecondFactorLock(storage, clock);
+  const recoveryCodes = new RecoveryCodeStore(storage, clock, box);
   const notices = mailedNotices({
     mail: wiring.mail ?? (() => undefined),
     serverName: () => identity.name,
     log: wiring.log ?? (() => undefined),
   });
-  const gate = new MfaGate({ clock, policy, authenticators, challenges, devices, enrolment });
+  const gate = new MfaGate({ clock, policy, authenticators, challenges, devices, enrolment, recoveryCodes });
 
   const sessions = new SessionService(users, sessionStore, throttle, identity, storage, signInPolicy, gate, (userId) =>
     signOutEverywhere(storage, userId, clock()),
@@ -149,6 +153,7 @@ export function createServices(
     enrolment,
     lock,
     notices,
+    recoveryCodes,
   });
   const account = new MfaAccount({
     clock,
@@ -160,6 +165,7 @@ export function createServices(
     devices,
     gate,
     notices,
+    recoveryCodes,
   });
 
   const passwordReset = new PasswordResetService({
@@ -193,7 +199,7 @@ export function createServices(
     sessions,
     domains,
     signInPolicy,
-    mfa: { policy, gate, secondStep, account, authenticators, devices, enrolment, lock, notices },
+    mfa: { policy, gate, secondStep, account, authenticators, devices, enrolment, lock, notices, recoveryCodes },
     federation: new Federation(storage, clock, box, users, identity),
     features,
     passwordReset,

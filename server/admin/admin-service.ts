@@ -306,11 +306,13 @@ export class AdminService {
   }
 
   /**
-   * For a user who lost their authenticator: removes all their authenticators and forgets their
-   * remembered devices, and clears a second-factor lock. Under an enforced policy they enrol again at
+   * For a user who lost their authenticator (and their recovery codes): removes all their
+   * authenticators and recovery codes, forgets their remembered devices, and clears a second-factor lock. Under an enforced policy they enrol again at
    * the first sign-in after a new deployment (server/mfa/enrolment.ts), or sign in with e-mail/SMS codes.
    */
-  async resetMfa(name: string): Promise<{ user: AdminUser; authenticators: number; devices: number }> {
+  async resetMfa(
+    name: string,
+  ): Promise<{ user: AdminUser; authenticators: number; devices: number; recoveryCodes: number }> {
     const record = await this.requireUser(name);
     const user = await this.adminUser(record);
     const { storage, mfa } = this.deps.services;
@@ -323,9 +325,13 @@ export class AdminService {
         user,
         authenticators: await mfa.authenticators.removeAllOf(record.id),
         devices: await mfa.devices.revokeAllOf(record.id, trustDays),
+        // The next first enrolment makes a new set (recovery-codes.ts firstSet).
+        recoveryCodes: await mfa.recoveryCodes.clear(record.id),
       };
     });
-    if (reset.authenticators > 0) mfa.notices.tell(record, { kind: 'authenticator-removed' });
+    if (reset.authenticators > 0 || reset.recoveryCodes > 0) {
+      mfa.notices.tell(record, { kind: 'authenticator-removed' });
+    }
     return reset;
   }
 

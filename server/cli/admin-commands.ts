@@ -55,9 +55,12 @@ export async function runAdminCommand(command: AdminCommand, args: readonly stri
       return withAdmin(options, io, async (admin) => {
         const reset = await admin.resetMfa(options.user);
         io.out(
-          `Removed ${plural(reset.authenticators, 'authenticator')} of ${reset.user.loginId} and ` +
+          `Removed ${plural(reset.authenticators, 'authenticator')} and ` +
+            `${plural(reset.recoveryCodes, 'unused recovery code')} of ${reset.user.loginId} and ` +
             `forgot ${plural(reset.devices, 'remembered device')}.`,
         );
+        // TODO(lead-merge): true once hF's audit log records every AdminService action (issue 18).
+        io.out('This reset is recorded in the audit log.');
       });
     }
     case 'set-phone': {

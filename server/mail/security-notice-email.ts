@@ -7,7 +7,8 @@ export type SecurityEvent =
   | { kind: 'authenticator-added' }
   | { kind: 'authenticator-removed' }
   | { kind: 'device-remembered'; deviceName: string }
-  | { kind: 'second-factor-locked'; minutes: number | undefined };
+  | { kind: 'second-factor-locked'; minutes: number | undefined }
+  | { kind: 'recovery-code-used'; remaining: number };
 
 export interface SecurityNoticeInput {
   to: string;
@@ -21,6 +22,7 @@ const SUBJECTS: Record<SecurityEvent['kind'], string> = {
   'authenticator-removed': 'An authenticator app was removed from your account',
   'device-remembered': 'A device will skip the second sign-in step',
   'second-factor-locked': 'Too many wrong sign-in codes: your second step is locked',
+  'recovery-code-used': 'A recovery code was used to sign in to your account',
 };
 
 function what(event: SecurityEvent, serverName: string): string {
@@ -35,6 +37,13 @@ function what(event: SecurityEvent, serverName: string): string {
       return event.minutes === undefined
         ? `Too many wrong codes were entered at the second sign-in step on ${serverName}. Codes are refused until your IT department resets it.`
         : `Too many wrong codes were entered at the second sign-in step on ${serverName}. Codes are refused for ${event.minutes} minutes.`;
+    case 'recovery-code-used':
+      return (
+        `A recovery code was just used instead of the second sign-in step on ${serverName}. ` +
+        (event.remaining === 0
+          ? 'You have no recovery codes left: get new ones from your sign-in security settings.'
+          : `You have ${event.remaining} recovery code${event.remaining === 1 ? '' : 's'} left.`)
+      );
   }
 }
 

@@ -9,6 +9,7 @@ import type { UserRecord } from '../users/user-store';
 import type { AuthenticatorStore } from './authenticators';
 import type { DeviceStore } from './devices';
 import type { SecurityNotices } from './notices';
+import type { RecoveryCodeStore } from './recovery-codes';
 import { channelAvailable, type MfaPolicyStore } from './policy';
 import type { MfaGate } from './sign-in-gate';
 import { checkTotp, totpUri } from './totp';
@@ -27,6 +28,7 @@ export interface AccountDeps {
   devices: DeviceStore;
   gate: MfaGate;
   notices: SecurityNotices;
+  recoveryCodes: RecoveryCodeStore;
 }
 
 export interface StartedEnrollment {
@@ -54,7 +56,23 @@ export class MfaAccount {
         trustedUntil: device.trustedUntil,
       })),
       policy,
+      recoveryCodes: await this.recoveryCodeStatus(user),
     };
+  }
+
+  /** How many unused recovery codes the user has, or null without a set. */
+  async recoveryCodeStatus(user: UserRecord): Promise<{ remaining: number } | null> {
+    const remaining = await this.deps.recoveryCodes.remaining(user.id);
+    return remaining === null ? null : { remaining };
+  }
+
+  /**
+   * A new set of recovery codes after asking for the password again; the old set stops working in the
+   * same transaction. Returned once: only their keyed hashes are kept.
+   */
+  async regenerateRecoveryCodes(user: UserRecord, password: string): Promise<string[]> {
+    await reauthenticate(this.deps.sessions, user, password);
+    return this.deps.recoveryCodes.replace(user.id);
   }
 
   /** Adds an authenticator (pending until confirmed); asks for the password again first. */
@@ -74,18 +92,29 @@ export class MfaAccount {
     };
   }
 
-  /** Confirms an enrolment with a first code from the app, under the name the user chose. */
-  async confirmEnrollment(user: UserRecord, enrollmentId: string, code: string, name: string): Promise<void> {
+  /**
+   * Confirms an enrolment with a first code from the app, under the name the user chose. When it is the
+   * user's first second factor (no recovery codes yet), answers their new recovery codes, once.
+   */
+  async confirmEnrollment(
+    user: UserRecord,
+    enrollmentId: string,
+    code: string,
+    name: string,
+  ): Promise<{ recoveryCodes: string[] | undefined }> {
     const { authenticators, clock, storage } = this.deps;
+    let recoveryCodes: string[] | undefined;
     // One transaction: the pending row read, the step spent and the confirmation (SQLite: IMMEDIATE;
     // PostgreSQL: SERIALIZABLE with retry), so one code confirms one enrolment once.
     const outcome = await storage.transaction(async () => {
+      recoveryCodes = undefined;
       const pending = await authenticators.findPending(enrollmentId, user.id);
       if (!pending) return 'gone';
       const check = checkTotp(await authenticators.secretOf(pending), code, clock(), pending.lastStep);
       if (check.outcome !== 'accepted') return check.outcome;
       if (!(await authenticators.acceptStep(pending.id, check.step))) return 'used';
       await authenticators.confirm(pending.id, name.trim() === '' ? pending.name : name.trim());
+      recoveryCodes = await this.deps.recoveryCodes.firstSet(user.id);
       return 'confirmed';
     });
     if (outcome === 'gone') {
@@ -97,6 +126,7 @@ export class MfaAccount {
       throw new KeywayError('mfa_code_invalid', 'That code is not right. Check the app and the time on this device.');
     }
     this.deps.notices.tell(user, { kind: 'authenticator-added' });
+    return { recoveryCodes };
   }
 
   /**

@@ -38,6 +38,8 @@ export interface Challenge {
 export interface LiveChallenge {
   challenge: Challenge;
   user: UserRecord;
+  /** Set once, when this verify confirmed the user's first second factor: their new recovery codes. */
+  recoveryCodes?: string[] | undefined;
 }
 
 /** What a code's HMAC is bound to: this challenge, so a code from another sign-in never matches. */

@@ -14,7 +14,7 @@ import type { SecretBox } from './secret-box';
 import { expired, tooManyAttempts } from './mfa-errors';
 import { secondsUntil, type MfaGate } from './sign-in-gate';
 import { totpUri } from './totp';
-import { checkCode, type CheckDeps } from './verify-code';
+import { checkCode, checkRecoveryCode, type CheckDeps } from './verify-code';
 import { tellAfterCommit } from './notices';
 
 /** A challenge as the API names it (its id) or as the provider's pages do (their interaction). */
@@ -171,6 +171,27 @@ export class SecondStep {
     const { storage, notices } = this.deps;
     const result = await tellAfterCommit(storage, notices, async (held) => {
       const outcome = await checkCode({ ...this.deps, notices: held }, await this.lookup(ref), channel, code);
+      if (outcome instanceof KeywayError) return { error: outcome };
+      return { value: await onVerified(outcome) };
+    });
+    if ('error' in result) throw result.error;
+    return result.value;
+  }
+
+  /**
+   * A recovery code instead of the second factor (recovery-codes.ts). Like verify: on success the
+   * challenge is spent and `onVerified` runs in the same transaction; a wrong code counts for the
+   * challenge and the account, committed before the error is thrown. `remaining` is how many unused
+   * codes the user has left after this one.
+   */
+  async recover<T>(
+    ref: ChallengeRef,
+    recoveryCode: string,
+    onVerified: (verified: LiveChallenge & { remaining: number }) => T | Promise<T>,
+  ): Promise<T> {
+    const { storage, notices } = this.deps;
+    const result = await tellAfterCommit(storage, notices, async (held) => {
+      const outcome = await checkRecoveryCode({ ...this.deps, notices: held }, await this.lookup(ref), recoveryCode);
       if (outcome instanceof KeywayError) return { error: outcome };
       return { value: await onVerified(outcome) };
     });

@@ -5,6 +5,7 @@ import type { Challenge, ChallengeStore } from './challenges';
 import { maskEmail, maskPhone } from './destinations';
 import type { DeviceStore } from './devices';
 import type { FirstEnrolment } from './enrolment';
+import type { RecoveryCodeStore } from './recovery-codes';
 import {
   channelAvailable,
   enrollmentRequired,
@@ -26,6 +27,7 @@ export interface GateDeps {
   challenges: ChallengeStore;
   devices: DeviceStore;
   enrolment: FirstEnrolment;
+  recoveryCodes?: RecoveryCodeStore | undefined;
 }
 
 /**
@@ -64,6 +66,7 @@ export class MfaGate {
       enrollmentRequired:
         enrollmentRequired(policy, factors) && (await this.deps.enrolment.allowedFor(user.id, context.installationId)),
       trustDays: policy.trustDays,
+      recoveryCode: ((await this.deps.recoveryCodes?.remaining(user.id)) ?? 0) > 0,
     };
   }
 

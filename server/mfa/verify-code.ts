@@ -6,6 +6,7 @@ import type { CodeTimings } from './codes';
 import type { SecondFactorLock } from './failure-lock';
 import type { SecurityNotices } from './notices';
 import type { MfaPolicyStore } from './policy';
+import type { RecoveryCodeStore } from './recovery-codes';
 import type { SecretBox } from './secret-box';
 import { expired, tooManyAttempts } from './mfa-errors';
 import { checkTotp } from './totp';
@@ -20,6 +21,7 @@ export interface CheckDeps {
   timings: CodeTimings;
   lock: SecondFactorLock;
   notices: SecurityNotices;
+  recoveryCodes: RecoveryCodeStore;
 }
 
 /**
@@ -59,8 +61,11 @@ export async function checkCode(
   }
 
   let verdict: 'accepted' | 'used' | 'wrong' | KeywayError;
+  let firstCodes: string[] | undefined;
   if (channel === 'totp') {
-    verdict = await checkAuthenticatorCode(deps, challenge, user, code, now);
+    const checked = await checkAuthenticatorCode(deps, challenge, user, code, now);
+    if (typeof checked === 'string' || checked instanceof KeywayError) verdict = checked;
+    else [verdict, firstCodes] = ['accepted', checked.recoveryCodes];
   } else if (challenge.code?.channel !== channel) {
     verdict = new KeywayError(
       'mfa_code_invalid',
@@ -94,7 +99,43 @@ export async function checkCode(
   }
   if (!(await deps.challenges.consume(challenge.idHash))) return expired();
   await deps.lock.clear(user.id);
-  return found;
+  return firstCodes ? { ...found, recoveryCodes: firstCodes } : found;
+}
+
+/**
+ * A recovery code instead of the second factor, for one challenge (server/mfa/recovery-codes.ts); runs
+ * inside one transaction like checkCode. A code that is wrong, already used or another user's counts as
+ * a wrong code for the challenge and for the account (failure-lock.ts), exactly like a wrong OTP: the
+ * codes are long, but every guess is still a guess. On success the challenge is spent and the user is
+ * told (after commit) how many codes remain.
+ */
+export async function checkRecoveryCode(
+  deps: CheckDeps,
+  found: LiveChallenge | undefined,
+  typed: string,
+): Promise<(LiveChallenge & { remaining: number }) | KeywayError> {
+  if (!found) return expired();
+  const { challenge, user } = found;
+  if (challenge.failedAttempts >= deps.timings.maxFailedAttempts) return tooManyAttempts();
+  const locked = await deps.lock.lockError(user.id);
+  if (locked) return locked;
+  if (challenge.consumedAt !== undefined || challenge.expiresAt <= deps.clock()) return expired();
+  const use = await deps.recoveryCodes.use(user.id, typed);
+  if (!use.used) {
+    const account = await countWrongCode(deps, user);
+    if (account) return account;
+    const failures = await deps.challenges.recordFailure(challenge.idHash);
+    const left = deps.timings.maxFailedAttempts - failures;
+    if (left <= 0) return tooManyAttempts();
+    return new KeywayError(
+      'mfa_code_invalid',
+      `That recovery code is not right, or it was used before. ${left} more ${left === 1 ? 'try' : 'tries'} before you have to sign in again.`,
+    );
+  }
+  if (!(await deps.challenges.consume(challenge.idHash))) return expired();
+  await deps.lock.clear(user.id);
+  deps.notices.tell(user, { kind: 'recovery-code-used', remaining: use.remaining });
+  return { ...found, remaining: use.remaining };
 }
 
 /**
@@ -122,7 +163,7 @@ async function checkAuthenticatorCode(
   user: UserRecord,
   code: string,
   now: number,
-): Promise<'accepted' | 'used' | 'wrong' | KeywayError> {
+): Promise<'accepted' | 'used' | 'wrong' | KeywayError | { recoveryCodes: string[] | undefined }> {
   const { authenticators } = deps;
   const userId = user.id;
   const confirmed = await authenticators.confirmedOf(userId);
@@ -141,6 +182,8 @@ async function checkAuthenticatorCode(
   if (outcome.verdict === 'accepted' && outcome.authenticator === pending) {
     await authenticators.confirm(outcome.authenticator.id, DEFAULT_AUTHENTICATOR_NAME);
     deps.notices.tell(user, { kind: 'authenticator-added' });
+    // The user's first second factor: their recovery codes, shown once on this answer.
+    return { recoveryCodes: await deps.recoveryCodes.firstSet(userId) };
   }
   return outcome.verdict;
 }

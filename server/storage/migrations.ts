@@ -778,6 +778,32 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE pending_authenticator_id IS NOT NULL;
     `,
   },
+  // Issue 17: recovery codes (server/mfa/recovery-codes.ts).
+  {
+    version: 11,
+    name: 'recovery codes',
+    sql: `
+      -- Ten single-use codes per user, only as HMAC-SHA-256 under the MFA key (never in clear). A new set
+      -- replaces the old one (the rows are deleted); a used code keeps its row with used_at, so "how many
+      -- remain" is a count. The primary key is the lookup a use makes (user, mac).
+      CREATE TABLE mfa_recovery_codes (
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        code_mac TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        used_at INTEGER,
+        PRIMARY KEY (user_id, code_mac)
+      ) STRICT;
+    `,
+    postgres: `
+      CREATE TABLE mfa_recovery_codes (
+        user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        code_mac TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        used_at BIGINT,
+        PRIMARY KEY (user_id, code_mac)
+      );
+    `,
+  },
 ];
 
 /**

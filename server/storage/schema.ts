@@ -40,6 +40,7 @@ export interface KeywayTables {
   known_browsers: KnownBrowsersTable;
   rate_limits: RateLimitsTable;
   server_secrets: ServerSecretsTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
 }
 
 export type TableName = keyof KeywayTables;
@@ -315,4 +316,12 @@ export interface ServerSecretsTable {
   name: string;
   value: string;
   created_at: number;
+}
+
+export interface MfaRecoveryCodesTable {
+  user_id: number;
+  /** HMAC-SHA-256 of the normalised code under the MFA key (secret-box.ts codeMac), bound to the user. */
+  code_mac: string;
+  created_at: number;
+  used_at: number | null;
 }

@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { API_PREFIX } from '../../../protocol/api';
-import { AuthenticatorEnrollment, ConfirmAuthenticator, MfaOverview, Reauthentication } from '../../../protocol/mfa';
+import {
+  AuthenticatorEnrollment,
+  ConfirmAuthenticator,
+  MfaOverview,
+  Reauthentication,
+  RecoveryCodes,
+} from '../../../protocol/mfa';
 import type { Limits } from '../../config';
 import type { MfaServices } from '../../services';
 import type { SessionService } from '../../sessions/session-service';
@@ -44,8 +50,20 @@ export function registerMeMfaRoutes(
     const user = await sessions.userOfBearer(request.headers.authorization);
     await perSource(request);
     const body = parseBody(ConfirmAuthenticator, request.body);
-    await mfa.account.confirmEnrollment(user, body.enrollmentId, body.code, body.name);
+    const { recoveryCodes } = await mfa.account.confirmEnrollment(user, body.enrollmentId, body.code, body.name);
+    // The user's first second factor: its recovery codes, on this answer only.
+    if (recoveryCodes) return sendJson(reply, RecoveryCodes, { recoveryCodes });
     return reply.code(204).send();
+  });
+
+  // A new set of recovery codes; the old set stops working (re-authentication required).
+  app.post(`${base}/recovery-codes`, async (request, reply) => {
+    const user = await sessions.userOfBearer(request.headers.authorization);
+    await perSource(request);
+    const body = parseBody(Reauthentication, request.body);
+    return sendJson(reply, RecoveryCodes, {
+      recoveryCodes: await mfa.account.regenerateRecoveryCodes(user, body.password),
+    });
   });
 
   app.post<IdRoute>(`${base}/authenticators/:id/remove`, async (request, reply) => {

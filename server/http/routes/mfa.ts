@@ -4,6 +4,7 @@ import {
   CodeSent,
   DeviceNonce,
   EnrollRequest,
+  RecoverRequest,
   SendCodeRequest,
   TotpEnrollment,
   VerifiedSession,
@@ -56,27 +57,60 @@ export function registerMfaRoutes(
     const remember = body.rememberDevice;
     // Checked before the code, so a bad key does not spend the code or the challenge.
     if (remember) devicePublicKey(remember.publicKey);
-    const { user, tokens, remembered } = await mfa.secondStep.verify(
+    const { user, tokens, remembered, recoveryCodes } = await mfa.secondStep.verify(
       { challengeId: body.challengeId },
       body.channel,
       body.code,
-      async ({ user, challenge }) => {
+      async ({ user, challenge, recoveryCodes }) => {
         // The session belongs to the installation that typed the password.
         const tokens = await sessions.startSession(user, challenge.installationId);
-        if (!remember) return { user, tokens, remembered: undefined };
+        if (!remember) return { user, tokens, remembered: undefined, recoveryCodes };
         const trustDays = (await mfa.policy.read()).trustDays;
         const name = remember.name.trim() === '' ? 'This device' : remember.name.trim();
         const device = await mfa.devices.register(user.id, remember.publicKey, name, trustDays);
-        return { user, tokens, remembered: { name, device } };
+        return { user, tokens, remembered: { name, device }, recoveryCodes };
       },
     );
-    if (!remembered) return sendJson(reply, VerifiedSession, tokens);
+    if (!remembered) return sendJson(reply, VerifiedSession, { ...tokens, ...firstCodes(recoveryCodes) });
     // Told once the session and the device are committed (verify's transaction), never from a retry.
     mfa.notices.tell(user, { kind: 'device-remembered', deviceName: remembered.name });
     const { device } = remembered;
     return sendJson(reply, VerifiedSession, {
       ...tokens,
+      ...firstCodes(recoveryCodes),
       trustedDevice: { deviceId: device.id, trustedUntil: device.trustedUntil },
     });
   });
+
+  // A recovery code instead of the second factor (server/mfa/recovery-codes.ts).
+  app.post(`${API_PREFIX}/mfa/recover`, async (request, reply) => {
+    await perSource(request);
+    const body = parseBody(RecoverRequest, request.body);
+    const remember = body.rememberDevice;
+    if (remember) devicePublicKey(remember.publicKey);
+    const { user, tokens, remembered, remaining } = await mfa.secondStep.recover(
+      { challengeId: body.challengeId },
+      body.recoveryCode,
+      async ({ user, challenge, remaining }) => {
+        const tokens = await sessions.startSession(user, challenge.installationId);
+        if (!remember) return { user, tokens, remembered: undefined, remaining };
+        const trustDays = (await mfa.policy.read()).trustDays;
+        const name = remember.name.trim() === '' ? 'This device' : remember.name.trim();
+        const device = await mfa.devices.register(user.id, remember.publicKey, name, trustDays);
+        return { user, tokens, remembered: { name, device }, remaining };
+      },
+    );
+    if (!remembered) return sendJson(reply, VerifiedSession, { ...tokens, recoveryCodesLeft: remaining });
+    mfa.notices.tell(user, { kind: 'device-remembered', deviceName: remembered.name });
+    return sendJson(reply, VerifiedSession, {
+      ...tokens,
+      recoveryCodesLeft: remaining,
+      trustedDevice: { deviceId: remembered.device.id, trustedUntil: remembered.device.trustedUntil },
+    });
+  });
+}
+
+/** The first second factor's recovery codes, on the answer that confirmed it (once); else nothing. */
+function firstCodes(codes: string[] | undefined): { recoveryCodes?: string[] } {
+  return codes ? { recoveryCodes: codes } : {};
 }

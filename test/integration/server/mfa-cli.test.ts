@@ -159,7 +159,11 @@ describe('the admin CLI for MFA', () => {
 
     const reset = await cli(test.dataDir, ['reset-mfa', '--user', ANA.email]);
     expect(reset.err).toEqual([]);
-    expect(reset.out).toEqual(['Removed 1 authenticator of ana and forgot 1 remembered device.']);
+    // The first enrolment (above) made ten recovery codes: the reset removes them too, and says it is logged.
+    expect(reset.out).toEqual([
+      'Removed 1 authenticator and 10 unused recovery codes of ana and forgot 1 remembered device.',
+      'This reset is recorded in the audit log.',
+    ]);
     const after = await challenged(test.origin, { deviceProof: await deviceProof(test.origin, deviceId, key) });
     // The password alone may not enrol again; a new deployment from the admin may.
     expect(after.enrollmentRequired).toBe(false);

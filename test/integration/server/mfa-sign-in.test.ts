@@ -40,6 +40,8 @@ describe('MFA at password sign-in (POST /api/v1/sessions)', () => {
       channels: [{ channel: 'totp', hint: '', available: false }],
       enrollmentRequired: true,
       trustDays: 30,
+      // No recovery codes before a first second factor.
+      recoveryCode: false,
     });
 
     const enrollment = await enroll(test.origin, required.challengeId);

@@ -17,6 +17,7 @@ import { FirstEnrolment, FRESH_DEPLOYMENT_MS } from '../../../server/mfa/enrolme
 import { SecondFactorLock } from '../../../server/mfa/failure-lock';
 import { tellAfterCommit, type SecurityNotices } from '../../../server/mfa/notices';
 import { MfaPolicyStore } from '../../../server/mfa/policy';
+import { RecoveryCodeStore } from '../../../server/mfa/recovery-codes';
 import { SecondStep } from '../../../server/mfa/second-step';
 import { SecretBox } from '../../../server/mfa/secret-box';
 import { MfaGate } from '../../../server/mfa/sign-in-gate';
@@ -75,6 +76,7 @@ async function mfaWorld(engine: EngineUnderTest) {
       enrolment,
       lock,
       notices,
+      recoveryCodes: new RecoveryCodeStore(storage, clock, box),
     });
     return { storage, policy, authenticators, challenges, devices, lock, secondStep };
   };

@@ -42,6 +42,7 @@ const TYPED_TABLES = Object.keys({
   known_browsers: 1,
   rate_limits: 1,
   server_secrets: 1,
+  mfa_recovery_codes: 1,
 } satisfies Record<keyof KeywayTables, 1>).sort();
 
 /**
