@@ -18,6 +18,9 @@ import { FirstEnrolment } from './mfa/enrolment';
 import { SecondFactorLock } from './mfa/failure-lock';
 import { mailedNotices, type SecurityNotices } from './mfa/notices';
 import { MfaPolicyStore } from './mfa/policy';
+import { PasskeyStepStore, PasskeyStore } from './mfa/passkey-store';
+import { Passkeys } from './mfa/passkeys';
+import { WebAuthn } from './mfa/webauthn';
 import { SecondStep } from './mfa/second-step';
 import { SecretBox } from './mfa/secret-box';
 import { MfaGate } from './mfa/sign-in-gate';
@@ -80,6 +83,8 @@ export interface MfaServices {
   lock: SecondFactorLock;
   /** E-mails about added/removed factors, remembered devices and locks (notices.ts). */
   notices: SecurityNotices;
+  /** Passkeys (WebAuthn): second factor, passwordless sign-in, management (passkeys.ts). */
+  passkeys: Passkeys;
 }
 
 export interface MfaWiring {
@@ -129,7 +134,8 @@ export function createServices(
     serverName: () => identity.name,
     log: wiring.log ?? (() => undefined),
   });
-  const gate = new MfaGate({ clock, policy, authenticators, challenges, devices, enrolment });
+  const passkeyStore = new PasskeyStore(storage, clock);
+  const gate = new MfaGate({ clock, policy, authenticators, challenges, devices, enrolment, passkeys: passkeyStore });
 
   const sessions = new SessionService(users, sessionStore, throttle, identity, storage, signInPolicy, gate, (userId) =>
     signOutEverywhere(storage, userId, clock()),
@@ -150,6 +156,24 @@ export function createServices(
     lock,
     notices,
   });
+  const passkeys = new Passkeys({
+    clock,
+    storage,
+    origin: () => identity.origin,
+    users,
+    sessions,
+    policy,
+    challenges,
+    secondStep,
+    lock,
+    notices,
+    timings: DEFAULT_CODE_TIMINGS,
+    store: passkeyStore,
+    steps: new PasskeyStepStore(storage, clock),
+    // The relying party is the server's public origin, read when each ceremony starts (known once it listens).
+    webauthn: new WebAuthn(() => ({ origin: identity.origin, name: identity.name }), passkeyStore),
+  });
+
   const account = new MfaAccount({
     clock,
     storage,
@@ -160,6 +184,7 @@ export function createServices(
     devices,
     gate,
     notices,
+    passkeys,
   });
 
   const passwordReset = new PasswordResetService({
@@ -193,7 +218,7 @@ export function createServices(
     sessions,
     domains,
     signInPolicy,
-    mfa: { policy, gate, secondStep, account, authenticators, devices, enrolment, lock, notices },
+    mfa: { policy, gate, secondStep, account, authenticators, devices, enrolment, lock, notices, passkeys },
     federation: new Federation(storage, clock, box, users, identity),
     features,
     passwordReset,

@@ -7,7 +7,9 @@ export type SecurityEvent =
   | { kind: 'authenticator-added' }
   | { kind: 'authenticator-removed' }
   | { kind: 'device-remembered'; deviceName: string }
-  | { kind: 'second-factor-locked'; minutes: number | undefined };
+  | { kind: 'second-factor-locked'; minutes: number | undefined }
+  | { kind: 'passkey-added'; passkeyName: string }
+  | { kind: 'passkey-removed'; passkeyName: string };
 
 export interface SecurityNoticeInput {
   to: string;
@@ -21,6 +23,8 @@ const SUBJECTS: Record<SecurityEvent['kind'], string> = {
   'authenticator-removed': 'An authenticator app was removed from your account',
   'device-remembered': 'A device will skip the second sign-in step',
   'second-factor-locked': 'Too many wrong sign-in codes: your second step is locked',
+  'passkey-added': 'A passkey was added to your account',
+  'passkey-removed': 'A passkey was removed from your account',
 };
 
 function what(event: SecurityEvent, serverName: string): string {
@@ -35,6 +39,10 @@ function what(event: SecurityEvent, serverName: string): string {
       return event.minutes === undefined
         ? `Too many wrong codes were entered at the second sign-in step on ${serverName}. Codes are refused until your IT department resets it.`
         : `Too many wrong codes were entered at the second sign-in step on ${serverName}. Codes are refused for ${event.minutes} minutes.`;
+    case 'passkey-added':
+      return `The passkey "${event.passkeyName}" was just added to your account on ${serverName}. It now signs you in.`;
+    case 'passkey-removed':
+      return `The passkey "${event.passkeyName}" was just removed from your account on ${serverName}.`;
   }
 }
 

@@ -9,6 +9,7 @@ import type { UserRecord } from '../users/user-store';
 import type { AuthenticatorStore } from './authenticators';
 import type { DeviceStore } from './devices';
 import type { SecurityNotices } from './notices';
+import type { Passkeys } from './passkeys';
 import { channelAvailable, type MfaPolicyStore } from './policy';
 import type { MfaGate } from './sign-in-gate';
 import { checkTotp, totpUri } from './totp';
@@ -27,6 +28,7 @@ export interface AccountDeps {
   devices: DeviceStore;
   gate: MfaGate;
   notices: SecurityNotices;
+  passkeys: Pick<Passkeys, 'list'>;
 }
 
 export interface StartedEnrollment {
@@ -47,6 +49,7 @@ export class MfaAccount {
         name: each.name,
         createdAt: each.createdAt,
       })),
+      passkeys: await this.deps.passkeys.list(user.id),
       trustedDevices: (await this.deps.devices.trusted(user.id, policy.trustDays)).map((device) => ({
         deviceId: device.id,
         name: device.name,

@@ -5,6 +5,7 @@ import type { Challenge, ChallengeStore } from './challenges';
 import { maskEmail, maskPhone } from './destinations';
 import type { DeviceStore } from './devices';
 import type { FirstEnrolment } from './enrolment';
+import type { PasskeyStore } from './passkey-store';
 import {
   channelAvailable,
   enrollmentRequired,
@@ -26,6 +27,7 @@ export interface GateDeps {
   challenges: ChallengeStore;
   devices: DeviceStore;
   enrolment: FirstEnrolment;
+  passkeys: PasskeyStore;
 }
 
 /**
@@ -39,6 +41,7 @@ export class MfaGate {
     return {
       hasAuthenticator: await this.deps.authenticators.hasConfirmed(user.id),
       hasPhone: user.phone !== undefined,
+      hasPasskey: await this.deps.passkeys.hasAny(user.id),
     };
   }
 

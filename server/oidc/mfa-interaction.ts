@@ -29,7 +29,8 @@ import {
   type UidRoute,
 } from './interaction-kit';
 import { OIDC_MOUNT_PATH } from './issuer';
-import { mfaChoicePage, mfaCodePage, mfaEnrollPage, mfaUnavailablePage } from './mfa-pages';
+import { sendPasskeyPage } from '../mfa/passkeys-page';
+import { mfaChoicePage, mfaCodePage, mfaEnrollPage, mfaPasskeyPage, mfaUnavailablePage } from './mfa-pages';
 
 /** What the second step shows: the choice of ways, a code field for one channel, or enrolment. */
 type View = WebStepView;
@@ -78,7 +79,11 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     const form = await checkedForm(deps, request, reply);
     if (!form) return reply;
     const { details, live, fields } = form;
-    const channel = MfaChannel.safeParse(fields.channel).data ?? 'totp';
+    const parsed = MfaChannel.safeParse(fields.channel).data ?? 'totp';
+    if (parsed === 'passkey') {
+      return render(deps, reply, details, live, { kind: 'passkey' }, { status: 400, error: 'Use your passkey.' });
+    }
+    const channel = parsed;
     // A code that only proves it is the user before they set up an authenticator app (see take()).
     const proving = fields.purpose === 'enroll' && channel !== 'totp';
     const view: View = proving
@@ -108,6 +113,33 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     const amr = (await deps.federation.brokered(details.uid)) ? second : ['pwd', ...second];
     return finishLogin(deps, request, reply, details, String(verified.user.id), amr);
   });
+
+  // A passkey as the second factor: the answer of the page's WebAuthn ceremony, bound to this interaction.
+  scope.post<UidRoute>(`${base}/passkey`, async (request, reply) => {
+    const form = await checkedForm(deps, request, reply);
+    if (!form) return reply;
+    const { details, live, fields } = form;
+    let verified: LiveChallenge;
+    try {
+      await perSource(request);
+      verified = await deps.mfa.passkeys.verifySecondFactor(
+        { interactionUid: details.uid },
+        fields.response,
+        passkeyBinding(details.uid),
+      );
+    } catch (error) {
+      return renderError(deps, reply, details, live, { kind: 'passkey' }, error);
+    }
+    // RFC 8176: "hwk" proof of possession of a hardware-secured key (a passkey's private key).
+    const second = ['mfa', 'hwk'];
+    const amr = (await deps.federation.brokered(details.uid)) ? second : ['pwd', ...second];
+    return finishLogin(deps, request, reply, details, String(verified.user.id), amr);
+  });
+}
+
+/** What the passkey ceremonies on an interaction's pages are bound to. */
+function passkeyBinding(uid: string): string {
+  return `interaction:${uid}`;
 }
 
 /** Right after the password: go straight to the only way there is, or offer the choice. */
@@ -179,6 +211,10 @@ async function take(
       return renderError(deps, reply, details, live, view, error);
     }
   }
+  if (way === 'passkey') {
+    await deps.mfa.secondStep.choose(ref, 'passkey');
+    return render(deps, reply, details, live, { kind: 'passkey' }, {});
+  }
   if (way === 'totp') {
     await deps.mfa.secondStep.choose(ref, 'totp');
     return render(deps, reply, details, live, { kind: 'code', channel: 'totp' }, {});
@@ -244,6 +280,15 @@ async function render(
       otherWaysUrl,
     });
     return sendPage(reply, status, html);
+  }
+  if (view.kind === 'passkey') {
+    const html = mfaPasskeyPage({
+      ...common,
+      options: await deps.mfa.passkeys.secondFactorOptions(live, passkeyBinding(details.uid)),
+      action: `${base}/mfa/passkey`,
+      otherWaysUrl,
+    });
+    return sendPasskeyPage(reply, status, html);
   }
   const { options } = await webStepSituation(deps.mfa, live);
   if (view.kind === 'choose') {

@@ -1,3 +1,4 @@
+import { PasskeyStore } from '../../../server/mfa/passkey-store';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -75,7 +76,8 @@ async function mfaWorld(engine: EngineUnderTest) {
     const devices = new DeviceStore(storage, clock);
     const enrolment = new FirstEnrolment(storage, clock);
     const lock = new SecondFactorLock(storage, clock);
-    const gate = new MfaGate({ clock, policy, authenticators, challenges, devices, enrolment });
+    const passkeys = new PasskeyStore(storage, clock);
+    const gate = new MfaGate({ clock, policy, authenticators, challenges, devices, enrolment, passkeys });
     // UserStore is ported by the other half of issue 16; SecondStep only looks the challenge's user up by
     // id, which this stand-in answers like the store would (it is the one user in the database).
     const users = { findById: (id: number) => (id === user.id ? user : undefined) } as unknown as UserStore;

@@ -42,6 +42,9 @@ const TYPED_TABLES = Object.keys({
   known_browsers: 1,
   rate_limits: 1,
   server_secrets: 1,
+  passkeys: 1,
+  passkey_ceremonies: 1,
+  passkey_steps: 1,
 } satisfies Record<keyof KeywayTables, 1>).sort();
 
 /**
