@@ -48,6 +48,12 @@ export const WIRE_ERRORS = {
   reauthentication_required: 401,
   // Forgot password
   password_reset_disabled: 403,
+  // Passkeys (WebAuthn) and the browser steps that carry them (server/mfa/passkeys*.ts)
+  return_uri_invalid: 400,
+  passkey_unavailable: 400,
+  passkey_refused: 403,
+  passkey_challenge_used: 409,
+  passkey_cloned: 403,
 } as const satisfies Record<string, HttpErrorStatus>;
 
 /** An HTTP status that reports a failure (RFC 9110 §15.5, §15.6). */

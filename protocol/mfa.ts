@@ -11,7 +11,7 @@ import { InstallationId, LoginId, Password, SessionTokens } from './api';
  * proving possession of its key: POST /sessions/device-nonce, then a `deviceProof` in the sign-in.
  */
 
-export const MfaChannel = z.enum(['totp', 'email', 'sms']);
+export const MfaChannel = z.enum(['totp', 'email', 'sms', 'passkey']);
 export type MfaChannel = z.infer<typeof MfaChannel>;
 
 /** Six digits, as typed (the client strips spaces). */
@@ -68,7 +68,7 @@ export const MfaRequired = z.strictObject({
   /** Opaque, single-purpose, expires with `expiresIn`; the password is never sent again. */
   challengeId: z.string().min(16).max(128),
   expiresIn: z.number().int().positive(),
-  channels: z.array(MfaChannelOption).min(1).max(3),
+  channels: z.array(MfaChannelOption).min(1).max(4),
   /** Policy enforces MFA and the user has no authenticator yet: enrol one now. */
   enrollmentRequired: z.boolean(),
   /** How long "remember this device" would keep this device trusted, in days. */
@@ -127,6 +127,16 @@ export type VerifiedSession = z.infer<typeof VerifiedSession>;
 // Profile: GET /api/v1/me/mfa (Bearer) → MfaOverview
 export const MfaOverview = z.strictObject({
   authenticators: z.array(z.strictObject({ id: z.string(), name: z.string(), createdAt: z.number().int() })),
+  /** The user's passkeys (issue 17); `authenticator` is a name from the AAGUID when known. */
+  passkeys: z.array(
+    z.strictObject({
+      id: z.string(),
+      name: z.string(),
+      createdAt: z.number().int(),
+      lastUsedAt: z.number().int().nullable(),
+      authenticator: z.string().nullable(),
+    }),
+  ),
   trustedDevices: z.array(
     z.strictObject({
       deviceId: z.string(),
@@ -178,3 +188,54 @@ export type RecoverRequest = z.input<typeof RecoverRequest>;
 // POST /api/v1/me/mfa/authenticators/confirm → 204, or 200 RecoveryCodes when it was the first second factor
 export const RecoveryCodes = z.strictObject({ recoveryCodes: RecoveryCodeList });
 export type RecoveryCodes = z.infer<typeof RecoveryCodes>;
+// ---- Passkeys (WebAuthn) — a browser step, like unified login (server/mfa/passkeys*.ts) ----
+
+/**
+ * Where the browser step sends the user back: Keyway's loopback listener on any port (RFC 8252 §7.3) or
+ * its private-use scheme (§7.1). Exactly these two shapes; anything else is refused (`return_uri_invalid`).
+ */
+export const PasskeyReturnUri = z
+  .string()
+  .max(200)
+  .regex(
+    /^(?:http:\/\/127\.0\.0\.1:(?:[1-9]\d{0,4})\/passkey-callback|dev\.keyway\.app:\/passkey\/callback)$/,
+    'The return address must be http://127.0.0.1:<port>/passkey-callback or dev.keyway.app:/passkey/callback.',
+  )
+  .refine((uri) => !uri.startsWith('http:') || Number(new URL(uri).port) <= 65535, 'The port is out of range.');
+/** Echoed back untouched, so Keyway can tell its own step's return from any other. */
+export const PasskeyState = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'The state is 16–128 URL-safe characters.');
+
+// POST /api/v1/mfa/passkey/start → PasskeyStep
+export const PasskeyStartRequest = z.strictObject({
+  challengeId: z.string().min(16).max(128),
+  returnTo: z.string().max(200),
+  state: z.string().max(200),
+});
+export type PasskeyStartRequest = z.infer<typeof PasskeyStartRequest>;
+export const PasskeyStep = z.strictObject({
+  /** `<public origin>/mfa/passkey/step/<single-use token>` (or /account/passkeys/step/… to add one). */
+  stepUrl: z.url().max(500),
+  expiresIn: z.number().int().positive(),
+});
+export type PasskeyStep = z.infer<typeof PasskeyStep>;
+
+// POST /api/v1/mfa/passkey/complete → VerifiedSession (exactly as /mfa/verify answers)
+export const PasskeyCompleteRequest = z.strictObject({
+  challengeId: z.string().min(16).max(128),
+  code: z.string().min(16).max(128),
+  rememberDevice: z.strictObject({ publicKey: DevicePublicKey, name: z.string().min(1).max(100) }).optional(),
+});
+export type PasskeyCompleteRequest = z.infer<typeof PasskeyCompleteRequest>;
+
+/** One passkey of the signed-in user, as MfaOverview lists it. */
+export const PasskeySummary = MfaOverview.shape.passkeys.element;
+export type PasskeySummary = z.infer<typeof PasskeySummary>;
+
+// POST /api/v1/me/mfa/passkeys/start {password, returnTo, state} → PasskeyStep (re-authentication required)
+export const PasskeyManageStartRequest = z.strictObject({
+  password: Password,
+  returnTo: z.string().max(200),
+  state: z.string().max(200),
+});
+export type PasskeyManageStartRequest = z.infer<typeof PasskeyManageStartRequest>;
+// POST /api/v1/me/mfa/passkeys/:id/remove {password} → 204 (re-authentication required; the user is e-mailed)

@@ -45,5 +45,18 @@ await Promise.all([
       js: "import { createRequire as __kwCreateRequire } from 'node:module'; const require = __kwCreateRequire(import.meta.url);",
     },
   }),
+  // The passkey pages' one script (server/mfa/passkeys-script.ts), beside cli.mjs: a browser IIFE with
+  // @simplewebauthn/browser bundled in, served as /assets/passkey.js under script-src 'self'.
+  build({
+    entryPoints: ['server/mfa/passkeys-browser/passkey-page.mjs'],
+    outfile: 'dist/server/passkey.js',
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  }),
 ]);
 console.log('Built dist/electron (main, preload), dist/harness and dist/server.');

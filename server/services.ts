@@ -18,6 +18,9 @@ import { FirstEnrolment } from './mfa/enrolment';
 import { SecondFactorLock } from './mfa/failure-lock';
 import { mailedNotices, type SecurityNotices } from './mfa/notices';
 import { MfaPolicyStore } from './mfa/policy';
+import { PasskeyStepStore, PasskeyStore } from './mfa/passkey-store';
+import { Passkeys } from './mfa/passkeys';
+import { WebAuthn } from './mfa/webauthn';
 import { SecondStep } from './mfa/second-step';
 import { SecretBox } from './mfa/secret-box';
 import { MfaGate } from './mfa/sign-in-gate';
@@ -83,6 +86,8 @@ export interface MfaServices {
   notices: SecurityNotices;
   /** Single-use recovery codes (recovery-codes.ts). */
   recoveryCodes: RecoveryCodeStore;
+  /** Passkeys (WebAuthn): second factor, passwordless sign-in, management (passkeys.ts). */
+  passkeys: Passkeys;
 }
 
 export interface MfaWiring {
@@ -133,7 +138,17 @@ export function createServices(
     serverName: () => identity.name,
     log: wiring.log ?? (() => undefined),
   });
-  const gate = new MfaGate({ clock, policy, authenticators, challenges, devices, enrolment, recoveryCodes });
+  const passkeyStore = new PasskeyStore(storage, clock);
+  const gate = new MfaGate({
+    clock,
+    policy,
+    authenticators,
+    challenges,
+    devices,
+    enrolment,
+    recoveryCodes,
+    passkeys: passkeyStore,
+  });
 
   const sessions = new SessionService(users, sessionStore, throttle, identity, storage, signInPolicy, gate, (userId) =>
     signOutEverywhere(storage, userId, clock()),
@@ -155,6 +170,24 @@ export function createServices(
     notices,
     recoveryCodes,
   });
+  const passkeys = new Passkeys({
+    clock,
+    storage,
+    origin: () => identity.origin,
+    users,
+    sessions,
+    policy,
+    challenges,
+    secondStep,
+    lock,
+    notices,
+    timings: DEFAULT_CODE_TIMINGS,
+    store: passkeyStore,
+    steps: new PasskeyStepStore(storage, clock),
+    // The relying party is the server's public origin, read when each ceremony starts (known once it listens).
+    webauthn: new WebAuthn(() => ({ origin: identity.origin, name: identity.name }), passkeyStore),
+  });
+
   const account = new MfaAccount({
     clock,
     storage,
@@ -166,6 +199,7 @@ export function createServices(
     gate,
     notices,
     recoveryCodes,
+    passkeys,
   });
 
   const passwordReset = new PasswordResetService({
@@ -199,7 +233,19 @@ export function createServices(
     sessions,
     domains,
     signInPolicy,
-    mfa: { policy, gate, secondStep, account, authenticators, devices, enrolment, lock, notices, recoveryCodes },
+    mfa: {
+      policy,
+      gate,
+      secondStep,
+      account,
+      authenticators,
+      devices,
+      enrolment,
+      lock,
+      notices,
+      recoveryCodes,
+      passkeys,
+    },
     federation: new Federation(storage, clock, box, users, identity),
     features,
     passwordReset,

@@ -8,7 +8,8 @@ import { DEFAULT_CODE_TIMINGS } from '../mfa/codes';
 import type { ChallengeRef } from '../mfa/second-step';
 import { groupSecret } from '../mfa/totp';
 import { webStepSituation, webStepView, webStepWays, type WebStepView, type WebStepWay } from '../mfa/web-step';
-import { mfaChoicePage, mfaCodePage, mfaEnrollPage, mfaUnavailablePage } from '../oidc/mfa-pages';
+import { sendPasskeyPage } from '../mfa/passkeys-page';
+import { mfaChoicePage, mfaCodePage, mfaEnrollPage, mfaPasskeyPage, mfaUnavailablePage } from '../oidc/mfa-pages';
 import type { MfaServices } from '../services';
 import { ACCOUNT_PATH, accountSignInPage } from './account-pages';
 import type { AccountSession } from './account-sessions';
@@ -97,7 +98,12 @@ export async function verifyCode(
     await signInAgain(context, reply, 'This sign-in has expired. Sign in again.');
     return false;
   }
-  const channel = MfaChannel.safeParse(fields.channel).data ?? 'totp';
+  const parsed = MfaChannel.safeParse(fields.channel).data ?? 'totp';
+  if (parsed === 'passkey') {
+    await render(context, reply, live, { kind: 'passkey' }, { status: 400, error: 'Use your passkey.' });
+    return false;
+  }
+  const channel = parsed;
   const view = await webStepView(context.mfa, live, channel);
   const code = (fields.code ?? '').replace(/\s/g, '');
   if (!/^\d{6}$/.test(code)) {
@@ -113,9 +119,44 @@ export async function verifyCode(
   }
 }
 
+/**
+ * Checks the answer of the passkey page's WebAuthn ceremony, bound to this browser session. Returns true
+ * when the step is passed (the challenge is spent); otherwise the page with the reason has been sent.
+ */
+export async function verifyPasskey(
+  context: StepContext,
+  reply: FastifyReply,
+  fields: Record<string, string>,
+): Promise<boolean> {
+  const live = await liveOrNull(context);
+  if (!live) {
+    await signInAgain(context, reply, 'This sign-in has expired. Sign in again.');
+    return false;
+  }
+  try {
+    await context.mfa.passkeys.verifySecondFactor(
+      challengeOf(context.session),
+      fields.response,
+      passkeyBinding(context),
+    );
+    return true;
+  } catch (error) {
+    await renderError(context, reply, live, { kind: 'passkey' }, error);
+    return false;
+  }
+}
+
+function passkeyBinding(context: StepContext): string {
+  return `account:${context.session.idHash}`;
+}
+
 async function take(context: StepContext, reply: FastifyReply, live: LiveChallenge, way: Way): Promise<FastifyReply> {
   const ref = challengeOf(context.session);
   if (way === 'enroll') return render(context, reply, live, { kind: 'enroll' }, {});
+  if (way === 'passkey') {
+    await context.mfa.secondStep.choose(ref, 'passkey');
+    return render(context, reply, live, { kind: 'passkey' }, {});
+  }
   if (way === 'totp') {
     await context.mfa.secondStep.choose(ref, 'totp');
     return render(context, reply, live, { kind: 'code', channel: 'totp' }, {});
@@ -181,6 +222,15 @@ async function render(
         otherWaysUrl,
       }),
     );
+  }
+  if (view.kind === 'passkey') {
+    const html = mfaPasskeyPage({
+      ...common,
+      options: await context.mfa.passkeys.secondFactorOptions(live, passkeyBinding(context)),
+      action: `${ACCOUNT_PATH}/mfa/passkey`,
+      otherWaysUrl,
+    });
+    return sendPasskeyPage(reply, status, html);
   }
   const { options } = await webStepSituation(context.mfa, live);
   if (view.kind === 'choose') {

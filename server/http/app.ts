@@ -30,6 +30,7 @@ import { registerLandingRoutes } from './routes/landing';
 import { registerMeMfaRoutes } from './routes/me-mfa';
 import { registerMfaRoutes } from './routes/mfa';
 import { registerOtpRoutes } from './routes/otp';
+import { registerPasskeyRoutes } from './routes/passkeys';
 import { registerPasswordResetRoutes } from './routes/password-reset';
 import { registerSessionRoutes } from './routes/sessions';
 import { registerUpdateRoutes } from './routes/updates';
@@ -161,6 +162,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   registerSessionRoutes(app, deps.sessions, deps.limits);
   registerMfaRoutes(app, deps.sessions, deps.mfa, deps.limits);
   registerMeMfaRoutes(app, deps.sessions, deps.mfa, deps.limits);
+  registerPasskeyRoutes(app, deps.sessions, deps.mfa, deps.identity, deps.limits);
   registerLandingRoutes(app, deps.identity);
   registerDiscoveryRoutes(app, deps.signInPolicy, deps.identity, deps.limits, deps.features);
   await registerPasswordResetRoutes(app, deps.passwordReset, deps.identity, deps.limits);

@@ -8,7 +8,9 @@ export type SecurityEvent =
   | { kind: 'authenticator-removed' }
   | { kind: 'device-remembered'; deviceName: string }
   | { kind: 'second-factor-locked'; minutes: number | undefined }
-  | { kind: 'recovery-code-used'; remaining: number };
+  | { kind: 'recovery-code-used'; remaining: number }
+  | { kind: 'passkey-added'; passkeyName: string }
+  | { kind: 'passkey-removed'; passkeyName: string };
 
 export interface SecurityNoticeInput {
   to: string;
@@ -23,6 +25,8 @@ const SUBJECTS: Record<SecurityEvent['kind'], string> = {
   'device-remembered': 'A device will skip the second sign-in step',
   'second-factor-locked': 'Too many wrong sign-in codes: your second step is locked',
   'recovery-code-used': 'A recovery code was used to sign in to your account',
+  'passkey-added': 'A passkey was added to your account',
+  'passkey-removed': 'A passkey was removed from your account',
 };
 
 function what(event: SecurityEvent, serverName: string): string {
@@ -44,6 +48,10 @@ function what(event: SecurityEvent, serverName: string): string {
           ? 'You have no recovery codes left: get new ones from your sign-in security settings.'
           : `You have ${event.remaining} recovery code${event.remaining === 1 ? '' : 's'} left.`)
       );
+    case 'passkey-added':
+      return `The passkey "${event.passkeyName}" was just added to your account on ${serverName}. It now signs you in.`;
+    case 'passkey-removed':
+      return `The passkey "${event.passkeyName}" was just removed from your account on ${serverName}.`;
   }
 }
 

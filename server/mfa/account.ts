@@ -10,6 +10,7 @@ import type { AuthenticatorStore } from './authenticators';
 import type { DeviceStore } from './devices';
 import type { SecurityNotices } from './notices';
 import type { RecoveryCodeStore } from './recovery-codes';
+import type { Passkeys } from './passkeys';
 import { channelAvailable, type MfaPolicyStore } from './policy';
 import type { MfaGate } from './sign-in-gate';
 import { checkTotp, totpUri } from './totp';
@@ -29,6 +30,7 @@ export interface AccountDeps {
   gate: MfaGate;
   notices: SecurityNotices;
   recoveryCodes: RecoveryCodeStore;
+  passkeys: Pick<Passkeys, 'list'>;
 }
 
 export interface StartedEnrollment {
@@ -49,6 +51,7 @@ export class MfaAccount {
         name: each.name,
         createdAt: each.createdAt,
       })),
+      passkeys: await this.deps.passkeys.list(user.id),
       trustedDevices: (await this.deps.devices.trusted(user.id, policy.trustDays)).map((device) => ({
         deviceId: device.id,
         name: device.name,

@@ -6,7 +6,7 @@ export type MfaMode = 'optional' | 'enforced';
 
 /** The organisation's MFA policy; one per server. */
 export interface MfaPolicy {
-  /** Allowed channels, in the fixed order totp, email, sms; never empty. */
+  /** Allowed channels, in the fixed order totp, email, sms, passkey; never empty. */
   channels: MfaChannel[];
   mode: MfaMode;
   /** How long "remember this device" trusts a device, in days (1–365). */
@@ -15,13 +15,15 @@ export interface MfaPolicy {
 
 export const DEFAULT_MFA_POLICY: MfaPolicy = { channels: ['totp'], mode: 'optional', trustDays: 30 };
 const MAX_TRUST_DAYS = 365;
-const CHANNEL_ORDER: readonly MfaChannel[] = ['totp', 'email', 'sms'];
+const CHANNEL_ORDER: readonly MfaChannel[] = ['totp', 'email', 'sms', 'passkey'];
 
 /** What a user brings to the second step. */
 export interface UserFactors {
   /** At least one confirmed TOTP authenticator. */
   hasAuthenticator: boolean;
   hasPhone: boolean;
+  /** At least one registered passkey (passkey-store.ts). */
+  hasPasskey: boolean;
 }
 
 /**
@@ -30,7 +32,12 @@ export interface UserFactors {
  * authenticator is dormant and optional mode signs them in with the password).
  */
 export function mfaApplies(policy: MfaPolicy, factors: UserFactors): boolean {
-  return policy.mode === 'enforced' || (factors.hasAuthenticator && policy.channels.includes('totp'));
+  return (
+    policy.mode === 'enforced' ||
+    (factors.hasAuthenticator && policy.channels.includes('totp')) ||
+    // A passkey opts the user in the same way, while the policy allows passkeys.
+    (factors.hasPasskey && policy.channels.includes('passkey'))
+  );
 }
 
 /**
@@ -38,13 +45,20 @@ export function mfaApplies(policy: MfaPolicy, factors: UserFactors): boolean {
  * none yet. E-mail or SMS, when allowed and available, may still be used instead.
  */
 export function enrollmentRequired(policy: MfaPolicy, factors: UserFactors): boolean {
-  return policy.mode === 'enforced' && policy.channels.includes('totp') && !factors.hasAuthenticator;
+  return (
+    policy.mode === 'enforced' &&
+    policy.channels.includes('totp') &&
+    !factors.hasAuthenticator &&
+    // A user with an allowed passkey already has a strong factor: nothing to enrol.
+    !(factors.hasPasskey && policy.channels.includes('passkey'))
+  );
 }
 
 /** Whether the user can receive or produce a code on the channel today (policy aside). */
 export function channelAvailable(channel: MfaChannel, factors: UserFactors): boolean {
   if (channel === 'totp') return factors.hasAuthenticator;
   if (channel === 'sms') return factors.hasPhone;
+  if (channel === 'passkey') return factors.hasPasskey;
   return true;
 }
 
@@ -58,10 +72,11 @@ export function parseChannels(text: string): MfaChannel[] {
   if (unknown.length > 0) {
     throw new KeywayError(
       'invalid_input',
-      `Unknown MFA channel ${unknown.map((name) => `"${name}"`).join(', ')}: use totp, email and/or sms.`,
+      `Unknown MFA channel ${unknown.map((name) => `"${name}"`).join(', ')}: use totp, email, sms and/or passkey.`,
     );
   }
-  if (names.length === 0) throw new KeywayError('invalid_input', 'Allow at least one MFA channel (totp, email, sms).');
+  if (names.length === 0)
+    throw new KeywayError('invalid_input', 'Allow at least one MFA channel (totp, email, sms, passkey).');
   return CHANNEL_ORDER.filter((channel) => names.includes(channel));
 }
 

@@ -6,6 +6,7 @@ import { maskEmail, maskPhone } from './destinations';
 import type { DeviceStore } from './devices';
 import type { FirstEnrolment } from './enrolment';
 import type { RecoveryCodeStore } from './recovery-codes';
+import type { PasskeyStore } from './passkey-store';
 import {
   channelAvailable,
   enrollmentRequired,
@@ -28,6 +29,7 @@ export interface GateDeps {
   devices: DeviceStore;
   enrolment: FirstEnrolment;
   recoveryCodes?: RecoveryCodeStore | undefined;
+  passkeys: PasskeyStore;
 }
 
 /**
@@ -41,6 +43,7 @@ export class MfaGate {
     return {
       hasAuthenticator: await this.deps.authenticators.hasConfirmed(user.id),
       hasPhone: user.phone !== undefined,
+      hasPasskey: await this.deps.passkeys.hasAny(user.id),
     };
   }
 

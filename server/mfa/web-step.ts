@@ -9,7 +9,12 @@ import { channelOptions } from './sign-in-gate';
  * step: one rule for both, so a user meets the same choices wherever they sign in.
  */
 export type WebStepView =
-  { kind: 'choose' } | { kind: 'code'; channel: MfaChannel; notice?: string; purpose?: 'enroll' } | { kind: 'enroll' };
+  | { kind: 'choose' }
+  | { kind: 'code'; channel: CodeWay; notice?: string; purpose?: 'enroll' }
+  | { kind: 'enroll' }
+  | { kind: 'passkey' };
+/** The channels whose step is a typed code (a passkey's is a WebAuthn ceremony). */
+export type CodeWay = Exclude<MfaChannel, 'passkey'>;
 export type WebStepWay = MfaChannel | 'enroll';
 
 /** The policy, the user's factors, and every channel with whether it is available to this user now. */
@@ -50,5 +55,6 @@ export async function webStepView(
   const ways = await webStepWays(mfa, live, canProve);
   if (channel === 'totp' && !ways.includes('totp'))
     return ways.includes('enroll') ? { kind: 'enroll' } : { kind: 'choose' };
-  return ways.includes(channel) ? { kind: 'code', channel } : { kind: 'choose' };
+  if (!ways.includes(channel)) return { kind: 'choose' };
+  return channel === 'passkey' ? { kind: 'passkey' } : { kind: 'code', channel };
 }

@@ -29,7 +29,15 @@ import {
   type UidRoute,
 } from './interaction-kit';
 import { OIDC_MOUNT_PATH } from './issuer';
-import { mfaChoicePage, mfaCodePage, mfaEnrollPage, mfaUnavailablePage } from './mfa-pages';
+import { sendPasskeyPage } from '../mfa/passkeys-page';
+import {
+  mfaChoicePage,
+  mfaCodePage,
+  mfaEnrollPage,
+  mfaPasskeyPage,
+  mfaUnavailablePage,
+  passwordlessPage,
+} from './mfa-pages';
 
 /** What the second step shows: the choice of ways, a code field for one channel, or enrolment. */
 type View = WebStepView;
@@ -71,6 +79,7 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     }
     return take(deps, reply, details, live, way);
   };
+  registerPasswordlessRoutes(scope, deps, perSource);
   scope.post<UidRoute>(`${base}/channel`, choose);
   scope.post<UidRoute>(`${base}/send`, choose);
 
@@ -78,7 +87,11 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     const form = await checkedForm(deps, request, reply);
     if (!form) return reply;
     const { details, live, fields } = form;
-    const channel = MfaChannel.safeParse(fields.channel).data ?? 'totp';
+    const parsed = MfaChannel.safeParse(fields.channel).data ?? 'totp';
+    if (parsed === 'passkey') {
+      return render(deps, reply, details, live, { kind: 'passkey' }, { status: 400, error: 'Use your passkey.' });
+    }
+    const channel = parsed;
     // A code that only proves it is the user before they set up an authenticator app (see take()).
     const proving = fields.purpose === 'enroll' && channel !== 'totp';
     const view: View = proving
@@ -108,6 +121,94 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     const amr = (await deps.federation.brokered(details.uid)) ? second : ['pwd', ...second];
     return finishLogin(deps, request, reply, details, String(verified.user.id), amr);
   });
+
+  // A passkey as the second factor: the answer of the page's WebAuthn ceremony, bound to this interaction.
+  scope.post<UidRoute>(`${base}/passkey`, async (request, reply) => {
+    const form = await checkedForm(deps, request, reply);
+    if (!form) return reply;
+    const { details, live, fields } = form;
+    let verified: LiveChallenge;
+    try {
+      await perSource(request);
+      verified = await deps.mfa.passkeys.verifySecondFactor(
+        { interactionUid: details.uid },
+        fields.response,
+        passkeyBinding(details.uid),
+      );
+    } catch (error) {
+      return renderError(deps, reply, details, live, { kind: 'passkey' }, error);
+    }
+    // RFC 8176: "hwk" proof of possession of a hardware-secured key (a passkey's private key).
+    const second = ['mfa', 'hwk'];
+    const amr = (await deps.federation.brokered(details.uid)) ? second : ['pwd', ...second];
+    return finishLogin(deps, request, reply, details, String(verified.user.id), amr);
+  });
+}
+
+/**
+ * "Sign in with a passkey" on the sign-in page (passwordless, issue 17): for unified-login users
+ * (sign-in method oidc) while the policy allows passkeys. The passkey is discoverable and must verify
+ * the user (PIN or biometrics), so it stands for both factors; the ceremony is bound to the interaction.
+ */
+export function registerPasswordlessRoutes(scope: FastifyInstance, deps: InteractionDeps, perSource: Limiter): void {
+  const base = `${OIDC_MOUNT_PATH}/interaction/:uid/passkey`;
+  const show = async (reply: FastifyReply, details: Interaction, state: PageState): Promise<FastifyReply> => {
+    const uid = details.uid;
+    const html = passwordlessPage({
+      serverName: deps.serverName(),
+      csrfToken: deps.csrf.tokenFor(uid),
+      cancelUrl: cancelUrl(deps, uid),
+      error: state.error,
+      options: await deps.mfa.passkeys.webauthn.authenticationOptions(
+        undefined,
+        'passwordless',
+        passwordlessBinding(uid),
+      ),
+      action: `${interactionPath(uid)}/passkey`,
+      passwordUrl: interactionPath(uid),
+    });
+    return sendPasskeyPage(reply, state.status ?? 200, html);
+  };
+
+  scope.get<UidRoute>(base, async (request, reply) => {
+    const details = await interaction(deps, request, reply);
+    if (!details) return reply;
+    if (!(await deps.mfa.policy.read()).channels.includes('passkey')) return showSignIn(deps, reply, details, {});
+    return show(reply, details, {});
+  });
+
+  scope.post<UidRoute>(base, async (request, reply) => {
+    const details = await interaction(deps, request, reply);
+    if (!details) return reply;
+    const fields = isRecord(request.body) ? request.body : {};
+    if (!deps.csrf.check(details.uid, fields.csrf)) return refuseForm(deps, reply);
+    let accountId: string;
+    try {
+      await perSource(request);
+      const user = await deps.mfa.passkeys.verifyPasswordless(fields.response, passwordlessBinding(details.uid));
+      if (user.signInMethod !== 'oidc') {
+        throw new KeywayError(
+          'passkey_refused',
+          'This account signs in with a password in Keyway: use the password there, then your passkey.',
+        );
+      }
+      accountId = String(user.id);
+    } catch (error) {
+      if (!(error instanceof KeywayError)) throw error;
+      return show(reply, details, { status: statusOf(error.code), error: error.message });
+    }
+    // RFC 8176: "hwk" possession of a hardware-secured key, "user" presence, with user verification: "mfa".
+    return finishLogin(deps, request, reply, details, accountId, ['hwk', 'user', 'mfa']);
+  });
+}
+
+function passwordlessBinding(uid: string): string {
+  return `passwordless:${uid}`;
+}
+
+/** What the passkey ceremonies on an interaction's pages are bound to. */
+function passkeyBinding(uid: string): string {
+  return `interaction:${uid}`;
 }
 
 /** Right after the password: go straight to the only way there is, or offer the choice. */
@@ -179,6 +280,10 @@ async function take(
       return renderError(deps, reply, details, live, view, error);
     }
   }
+  if (way === 'passkey') {
+    await deps.mfa.secondStep.choose(ref, 'passkey');
+    return render(deps, reply, details, live, { kind: 'passkey' }, {});
+  }
   if (way === 'totp') {
     await deps.mfa.secondStep.choose(ref, 'totp');
     return render(deps, reply, details, live, { kind: 'code', channel: 'totp' }, {});
@@ -244,6 +349,15 @@ async function render(
       otherWaysUrl,
     });
     return sendPage(reply, status, html);
+  }
+  if (view.kind === 'passkey') {
+    const html = mfaPasskeyPage({
+      ...common,
+      options: await deps.mfa.passkeys.secondFactorOptions(live, passkeyBinding(details.uid)),
+      action: `${base}/mfa/passkey`,
+      otherWaysUrl,
+    });
+    return sendPasskeyPage(reply, status, html);
   }
   const { options } = await webStepSituation(deps.mfa, live);
   if (view.kind === 'choose') {

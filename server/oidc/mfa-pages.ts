@@ -1,5 +1,6 @@
 import type { MfaChannel, MfaChannelOption } from '../../protocol/mfa';
 import { escapeHtml } from '../http/escape-html';
+import { passkeyForm } from '../mfa/passkeys-page';
 import { messagePage, page } from './pages';
 
 /**
@@ -45,7 +46,7 @@ ${unavailable.length > 0 ? '<p class="muted">Codes by text message need a phone 
 }
 
 export interface CodePageInput extends Common {
-  channel: MfaChannel;
+  channel: Exclude<MfaChannel, 'passkey'>;
   /** Where the code went (masked), for e-mail and SMS. */
   hint: string;
   verifyAction: string;
@@ -114,6 +115,66 @@ ${otherWays(input.otherWaysUrl)}${cancel(input.cancelUrl)}`,
   );
 }
 
+export interface PasskeyStepPageInput extends Common {
+  /** The ceremony's options (@simplewebauthn/server), for the page script. */
+  options: unknown;
+  action: string;
+  otherWaysUrl?: string | undefined;
+}
+
+/**
+ * "Use your passkey": the one page with a script (the server's /assets/passkey.js, CSP script-src
+ * 'self'; passkeys-page.ts). Without JavaScript or WebAuthn it says so and links the other ways.
+ */
+export function mfaPasskeyPage(input: PasskeyStepPageInput): string {
+  const fallback =
+    input.otherWaysUrl === undefined
+      ? 'Ask your IT department for another way to verify.'
+      : 'Verify another way below.';
+  return page(
+    `Use your passkey: ${input.serverName}`,
+    input.serverName,
+    `<h1>Use your passkey</h1>
+<p>Press the button and follow your browser or device to confirm it is you with your passkey.</p>
+${alert(input.error)}${passkeyForm({
+      ceremony: 'get',
+      options: input.options,
+      action: input.action,
+      hidden: { csrf: input.csrfToken },
+      button: 'Use my passkey',
+      fallback,
+    })}
+${otherWays(input.otherWaysUrl)}${cancel(input.cancelUrl)}`,
+  );
+}
+
+export interface PasswordlessPageInput extends Common {
+  options: unknown;
+  action: string;
+  /** Back to the sign-in form. */
+  passwordUrl: string;
+}
+
+/** "Sign in with a passkey" (passwordless): a discoverable passkey, user verification required. */
+export function passwordlessPage(input: PasswordlessPageInput): string {
+  return page(
+    `Sign in with a passkey: ${input.serverName}`,
+    input.serverName,
+    `<h1>Sign in with a passkey</h1>
+<p>Press the button and follow your browser or device: your passkey says who you are and confirms it with your PIN, fingerprint or face.</p>
+${alert(input.error)}${passkeyForm({
+      ceremony: 'get',
+      options: input.options,
+      action: input.action,
+      hidden: { csrf: input.csrfToken },
+      button: 'Sign in with a passkey',
+      fallback: 'Sign in with your password instead.',
+    })}
+<p><a href="${escapeHtml(input.passwordUrl)}">Sign in with a password instead</a></p>
+${cancel(input.cancelUrl)}`,
+  );
+}
+
 /** Policy asks for a second step the user has no way to give. */
 export function mfaUnavailablePage(serverName: string): string {
   return messagePage(serverName, 'You cannot finish signing in yet', [
@@ -122,7 +183,13 @@ export function mfaUnavailablePage(serverName: string): string {
   ]);
 }
 
-function codeForm(action: string, csrf: string, channel: MfaChannel, button: string, purpose?: 'enroll'): string {
+function codeForm(
+  action: string,
+  csrf: string,
+  channel: Exclude<MfaChannel, 'passkey'>,
+  button: string,
+  purpose?: 'enroll',
+): string {
   return `<form class="form" method="post" action="${escapeHtml(action)}">
 ${hidden('csrf', csrf)}
 ${hidden('channel', channel)}${purpose === undefined ? '' : `\n${hidden('purpose', purpose)}`}
@@ -138,6 +205,7 @@ function choice(value: MfaChannel | 'enroll', label: string): string {
 
 function choiceLabel(channel: MfaChannel, hint: string): string {
   if (channel === 'totp') return 'Use my authenticator app';
+  if (channel === 'passkey') return 'Use a passkey';
   return channel === 'email' ? `E-mail a code to ${hint}` : `Text a code to ${hint}`;
 }
 

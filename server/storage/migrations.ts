@@ -804,6 +804,99 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  // Issue 17: passkeys (WebAuthn) as a second factor and for passwordless sign-in.
+  {
+    version: 12,
+    name: 'passkeys, their ceremonies and browser steps',
+    sql: `
+      -- A user's WebAuthn credentials (server/mfa/passkey-store.ts). credential_id and public_key are
+      -- base64url; counter is the authenticator's last signature count (0 when it keeps none).
+      CREATE TABLE passkeys (
+        id TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        credential_id TEXT NOT NULL UNIQUE,
+        public_key TEXT NOT NULL,
+        counter INTEGER NOT NULL,
+        transports TEXT NOT NULL,
+        backup_eligible INTEGER NOT NULL,
+        backed_up INTEGER NOT NULL,
+        aaguid TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER
+      ) STRICT;
+      CREATE INDEX passkeys_by_user ON passkeys (user_id);
+      -- Challenges waiting for their answer, shared by every instance; SHA-256 only; deleted when used.
+      CREATE TABLE passkey_ceremonies (
+        challenge_hash TEXT PRIMARY KEY,
+        purpose TEXT NOT NULL,
+        user_id INTEGER REFERENCES users (id) ON DELETE CASCADE,
+        binding TEXT NOT NULL,
+        user_verification TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX passkey_ceremonies_by_expiry ON passkey_ceremonies (expires_at);
+      -- Single-use browser step pages handed to Keyway (SHA-256 of the token and of the result code).
+      CREATE TABLE passkey_steps (
+        id_hash TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        challenge_hash TEXT,
+        return_to TEXT NOT NULL,
+        state TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        result_hash TEXT,
+        finished_at INTEGER,
+        completed_at INTEGER
+      ) STRICT;
+      CREATE INDEX passkey_steps_by_expiry ON passkey_steps (expires_at);
+      CREATE INDEX passkey_steps_by_challenge ON passkey_steps (challenge_hash) WHERE challenge_hash IS NOT NULL;
+    `,
+    postgres: `
+      CREATE TABLE passkeys (
+        id TEXT PRIMARY KEY,
+        user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        credential_id TEXT NOT NULL UNIQUE,
+        public_key TEXT NOT NULL,
+        counter BIGINT NOT NULL,
+        transports TEXT NOT NULL,
+        backup_eligible BIGINT NOT NULL,
+        backed_up BIGINT NOT NULL,
+        aaguid TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        last_used_at BIGINT
+      );
+      CREATE INDEX passkeys_by_user ON passkeys (user_id);
+      CREATE TABLE passkey_ceremonies (
+        challenge_hash TEXT PRIMARY KEY,
+        purpose TEXT NOT NULL,
+        user_id BIGINT REFERENCES users (id) ON DELETE CASCADE,
+        binding TEXT NOT NULL,
+        user_verification TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX passkey_ceremonies_by_expiry ON passkey_ceremonies (expires_at);
+      CREATE TABLE passkey_steps (
+        id_hash TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        challenge_hash TEXT,
+        return_to TEXT NOT NULL,
+        state TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        result_hash TEXT,
+        finished_at BIGINT,
+        completed_at BIGINT
+      );
+      CREATE INDEX passkey_steps_by_expiry ON passkey_steps (expires_at);
+      CREATE INDEX passkey_steps_by_challenge ON passkey_steps (challenge_hash) WHERE challenge_hash IS NOT NULL;
+    `,
+  },
 ];
 
 /**

@@ -41,6 +41,9 @@ export interface KeywayTables {
   rate_limits: RateLimitsTable;
   server_secrets: ServerSecretsTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
+  passkeys: PasskeysTable;
+  passkey_ceremonies: PasskeyCeremoniesTable;
+  passkey_steps: PasskeyStepsTable;
 }
 
 export type TableName = keyof KeywayTables;
@@ -324,4 +327,46 @@ export interface MfaRecoveryCodesTable {
   code_mac: string;
   created_at: number;
   used_at: number | null;
+}
+
+/** A user's WebAuthn credential (server/mfa/passkey-store.ts); flags are 0/1. */
+export interface PasskeysTable {
+  id: string;
+  user_id: number;
+  credential_id: string;
+  public_key: string;
+  counter: number;
+  transports: string;
+  backup_eligible: number;
+  backed_up: number;
+  aaguid: string;
+  name: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+/** A WebAuthn challenge waiting for its answer; only its SHA-256 is kept, and it is deleted when used. */
+export interface PasskeyCeremoniesTable {
+  challenge_hash: string;
+  purpose: string;
+  user_id: number | null;
+  binding: string;
+  user_verification: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** A single-use browser step page handed to Keyway (an MFA step or adding a passkey). */
+export interface PasskeyStepsTable {
+  id_hash: string;
+  kind: string;
+  user_id: number;
+  challenge_hash: string | null;
+  return_to: string;
+  state: string;
+  created_at: number;
+  expires_at: number;
+  result_hash: string | null;
+  finished_at: number | null;
+  completed_at: number | null;
 }

@@ -76,7 +76,7 @@ export const de: Translation = {
     title: 'Bestätigen Sie Ihre Identität',
     lead: 'Noch ein Schritt, um sich bei {{host}} als {{loginId}} anzumelden.',
     chooseLegend: 'Wie möchten Sie Ihre Identität bestätigen?',
-    channel: { totp: 'Authenticator-App', email: 'Code per E-Mail', sms: 'Code per SMS' },
+    channel: { totp: 'Authenticator-App', email: 'Code per E-Mail', sms: 'Code per SMS', passkey: 'Passkey' },
     smsRisk:
       'SMS können abgefangen oder auf ein anderes Telefon umgeleitet werden. Eine Authenticator-App ist sicherer.',
     enrollLead:
@@ -215,6 +215,12 @@ export const de: Translation = {
     mfa_challenge_expired: 'Die Bestätigung hat zu lange gedauert. Bitte melden Sie sich erneut an.',
     mfa_channel_not_allowed: 'Ihre Organisation lässt diese Art der Bestätigung nicht zu.',
     reauthentication_required: 'Das Passwort ist falsch. Geben Sie Ihr Passwort erneut ein, um fortzufahren.',
+    return_uri_invalid: 'Keyway hat eine Rückkehradresse angefordert, die der Server ablehnt. Versuchen Sie es erneut.',
+    passkey_unavailable: 'Es wurde kein Passkey verwendet. Bestätigen Sie auf andere Weise.',
+    passkey_refused: 'Der Passkey wurde abgelehnt. Versuchen Sie es erneut oder bestätigen Sie auf andere Weise.',
+    passkey_challenge_used: 'Diese Passkey-Anfrage wurde bereits verwendet oder ist abgelaufen. Beginnen Sie erneut.',
+    passkey_cloned:
+      'Dieser Passkey wurde abgelehnt: Er wurde möglicherweise kopiert. Informieren Sie Ihre IT-Abteilung.',
     password_reset_disabled:
       'Dieser Server bietet kein Zurücksetzen des Passworts an. Bitten Sie Ihre IT-Abteilung um ein neues Passwort.',
     discovery_failed: 'Keyway konnte nicht ermitteln, wie Sie sich anmelden. Versuchen Sie es später erneut.',

@@ -78,7 +78,7 @@ export const en = {
     title: 'Confirm it is you',
     lead: 'One more step to sign in to {{host}} as {{loginId}}.',
     chooseLegend: 'How do you want to confirm?',
-    channel: { totp: 'Authenticator app', email: 'Code by e-mail', sms: 'Code by text message' },
+    channel: { totp: 'Authenticator app', email: 'Code by e-mail', sms: 'Code by text message', passkey: 'Passkey' },
     smsRisk: 'Text messages can be intercepted or redirected to another phone. An authenticator app is safer.',
     enrollLead:
       'Scan this QR code with your authenticator app (for example Microsoft or Google Authenticator), then enter the code it shows.',

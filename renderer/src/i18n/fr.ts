@@ -77,7 +77,12 @@ export const fr: Translation = {
     title: 'Confirmez votre identité',
     lead: 'Encore une étape pour vous connecter à {{host}} en tant que {{loginId}}.',
     chooseLegend: 'Comment souhaitez-vous confirmer votre identité ?',
-    channel: { totp: 'Application d’authentification', email: 'Code par e-mail', sms: 'Code par SMS' },
+    channel: {
+      totp: 'Application d’authentification',
+      email: 'Code par e-mail',
+      sms: 'Code par SMS',
+      passkey: 'Clé d’accès',
+    },
     smsRisk:
       'Les SMS peuvent être interceptés ou redirigés vers un autre téléphone. Une application d’authentification est plus sûre.',
     enrollLead:
@@ -212,6 +217,12 @@ export const fr: Translation = {
     mfa_challenge_expired: 'La confirmation a pris trop de temps. Veuillez vous reconnecter.',
     mfa_channel_not_allowed: 'Votre organisation n’autorise pas ce mode de confirmation.',
     reauthentication_required: 'Le mot de passe est incorrect. Saisissez de nouveau votre mot de passe pour continuer.',
+    return_uri_invalid: 'Keyway a demandé un retour vers une adresse que le serveur refuse. Réessayez.',
+    passkey_unavailable: 'Aucune clé d’accès n’a été utilisée. Confirmez autrement.',
+    passkey_refused: 'La clé d’accès a été refusée. Réessayez ou confirmez autrement.',
+    passkey_challenge_used: 'Cette demande de clé d’accès a déjà servi ou a expiré. Recommencez.',
+    passkey_cloned:
+      'Cette clé d’accès a été refusée : elle a peut-être été copiée. Prévenez votre service informatique.',
     password_reset_disabled:
       'Ce serveur ne propose pas la réinitialisation du mot de passe. Demandez un nouveau mot de passe à votre service informatique.',
     discovery_failed: 'Keyway n’a pas pu déterminer votre mode de connexion. Réessayez plus tard.',

@@ -9,6 +9,7 @@ import {
   showSecondStep,
   startSecondStep,
   verifyCode,
+  verifyPasskey,
   type StepContext,
 } from '../../account/account-second-step';
 import {
@@ -250,6 +251,16 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
 
     scope.post(`${ACCOUNT_PATH}/mfa/channel`, (request, reply) =>
       secondStepForm(request, reply, (context, fields) => chooseWay(context, reply, fields.channel)),
+    );
+
+    scope.post(`${ACCOUNT_PATH}/mfa/passkey`, (request, reply) =>
+      secondStepForm(request, reply, async (context, fields) => {
+        if (!(await verifyPasskey(context, reply, fields))) return reply;
+        await accountSessions.end(context.session.idHash);
+        const signedIn = await accountSessions.start(context.session.userId, 'signed_in');
+        cookies.set(reply, SESSION_COOKIE, signedIn.id, ACCOUNT_SESSION_TTL_MS / 1000);
+        return reply.redirect(ACCOUNT_PATH, 303);
+      }),
     );
 
     scope.post(`${ACCOUNT_PATH}/mfa/verify`, (request, reply) =>

@@ -1,3 +1,4 @@
+import { PasskeyStore } from '../../../server/mfa/passkey-store';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -53,7 +54,8 @@ async function mfaWorld(engine: EngineUnderTest) {
     const devices = new DeviceStore(storage, clock);
     const enrolment = new FirstEnrolment(storage, clock);
     const lock = new SecondFactorLock(storage, clock);
-    const gate = new MfaGate({ clock, policy, authenticators, challenges, devices, enrolment });
+    const passkeys = new PasskeyStore(storage, clock);
+    const gate = new MfaGate({ clock, policy, authenticators, challenges, devices, enrolment, passkeys });
     const users = new UserStore(storage, clock);
     const secondStep = new SecondStep({
       clock,

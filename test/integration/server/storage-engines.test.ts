@@ -43,6 +43,9 @@ const TYPED_TABLES = Object.keys({
   rate_limits: 1,
   server_secrets: 1,
   mfa_recovery_codes: 1,
+  passkeys: 1,
+  passkey_ceremonies: 1,
+  passkey_steps: 1,
 } satisfies Record<keyof KeywayTables, 1>).sort();
 
 /**

@@ -11,8 +11,8 @@ import {
 import { channelOptions } from '../../../server/mfa/sign-in-gate';
 import type { UserRecord } from '../../../server/users/user-store';
 
-const none = { hasAuthenticator: false, hasPhone: false };
-const withApp = { hasAuthenticator: true, hasPhone: false };
+const none = { hasAuthenticator: false, hasPhone: false, hasPasskey: false };
+const withApp = { hasAuthenticator: true, hasPhone: false, hasPasskey: false };
 const enforced: MfaPolicy = { ...DEFAULT_MFA_POLICY, mode: 'enforced' };
 
 describe('the MFA policy rules', () => {
@@ -39,7 +39,7 @@ describe('the MFA policy rules', () => {
   it('lists every allowed channel with availability and a masked hint', () => {
     const user = { email: 'ana@example.com', phone: '+447700900123' } as UserRecord;
     const policy: MfaPolicy = { ...enforced, channels: ['totp', 'email', 'sms'] };
-    expect(channelOptions(policy, user, { hasAuthenticator: false, hasPhone: true })).toEqual([
+    expect(channelOptions(policy, user, { hasAuthenticator: false, hasPhone: true, hasPasskey: false })).toEqual([
       { channel: 'totp', hint: '', available: false },
       { channel: 'email', hint: 'a•••@example.com', available: true },
       { channel: 'sms', hint: '+44 •••• ••23', available: true },

@@ -93,7 +93,8 @@ function choose(state: OnboardingState, screen: MfaScreen, channel: MfaChannel):
     if (!screen.challenge.enrollmentRequired) return null;
     return go(state, { ...next, busy: true }, { type: 'mfaEnroll', origin, challengeId });
   }
-  if (!option.available) return null;
+  // The passkey browser step is Keyway's part of issue 17 (another branch); until then it is not offered.
+  if (!option.available || channel === 'passkey') return null;
   return go(state, { ...next, busy: true }, { type: 'mfaSend', origin, challengeId, channel });
 }
 

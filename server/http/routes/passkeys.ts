@@ -1,0 +1,257 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { API_PREFIX } from '../../../protocol/api';
+import { KeywayError } from '../../../protocol/errors';
+import {
+  PasskeyCompleteRequest,
+  PasskeyManageStartRequest,
+  PasskeyStartRequest,
+  PasskeyStep,
+  Reauthentication,
+  VerifiedSession,
+} from '../../../protocol/mfa';
+import type { Limits } from '../../config';
+import type { ServerIdentity } from '../../identity';
+import { devicePublicKey } from '../../mfa/devices';
+import { MFA_STEP_PATH, REGISTER_STEP_PATH, returnUrl } from '../../mfa/passkeys';
+import { passkeyPage, sendPasskeyPage } from '../../mfa/passkeys-page';
+import { PASSKEY_SCRIPT_PATH, passkeyScript } from '../../mfa/passkeys-script';
+import type { PasskeyStepRecord } from '../../mfa/passkey-store';
+import type { MfaServices } from '../../services';
+import type { SessionService } from '../../sessions/session-service';
+import { parseBody, sendJson } from '../json';
+import { statusOf } from '../problem';
+import { createLimiter } from '../rate-limiter';
+import { formFields, sameOrigin } from '../web-form';
+
+interface TokenRoute {
+  Params: { token: string };
+}
+interface IdRoute {
+  Params: { id: string };
+}
+
+/**
+ * Passkeys for Keyway (the contract in protocol/mfa.ts): the browser step of a sign-in's second factor,
+ * its result code exchanged for the session, and adding/removing passkeys from Sign-in security. The
+ * step pages are the only server pages with a script (the server's own, /assets/passkey.js).
+ */
+export function registerPasskeyRoutes(
+  app: FastifyInstance,
+  sessions: SessionService,
+  mfa: MfaServices,
+  identity: ServerIdentity,
+  limits: Limits,
+): void {
+  const passkeys = mfa.passkeys;
+  const perSource = createLimiter(app, {
+    max: limits.mfaPerSourcePerMinute,
+    windowSeconds: 60,
+    what: 'verification requests from this address',
+  });
+
+  app.get(PASSKEY_SCRIPT_PATH, async (_request, reply) =>
+    reply
+      .header('cache-control', 'public, max-age=3600')
+      .type('text/javascript; charset=utf-8')
+      .send(await passkeyScript()),
+  );
+
+  app.post(`${API_PREFIX}/mfa/passkey/start`, async (request, reply) => {
+    await perSource(request);
+    const body = parseBody(PasskeyStartRequest, request.body);
+    return sendJson(reply, PasskeyStep, await passkeys.startMfaStep(body.challengeId, body.returnTo, body.state));
+  });
+
+  app.post(`${API_PREFIX}/mfa/passkey/complete`, async (request, reply) => {
+    await perSource(request);
+    const body = parseBody(PasskeyCompleteRequest, request.body);
+    const remember = body.rememberDevice;
+    // Checked before the code, so a bad key does not spend the code or the challenge.
+    if (remember) devicePublicKey(remember.publicKey);
+    // The same session, device and notice as /mfa/verify (routes/mfa.ts).
+    const { user, tokens, remembered } = await passkeys.complete(
+      body.challengeId,
+      body.code,
+      async ({ user, challenge }) => {
+        const tokens = await sessions.startSession(user, challenge.installationId);
+        if (!remember) return { user, tokens, remembered: undefined };
+        const trustDays = (await mfa.policy.read()).trustDays;
+        const name = remember.name.trim() === '' ? 'This device' : remember.name.trim();
+        const device = await mfa.devices.register(user.id, remember.publicKey, name, trustDays);
+        return { user, tokens, remembered: { name, device } };
+      },
+    );
+    if (!remembered) return sendJson(reply, VerifiedSession, tokens);
+    mfa.notices.tell(user, { kind: 'device-remembered', deviceName: remembered.name });
+    return sendJson(reply, VerifiedSession, {
+      ...tokens,
+      trustedDevice: { deviceId: remembered.device.id, trustedUntil: remembered.device.trustedUntil },
+    });
+  });
+
+  app.post(`${API_PREFIX}/me/mfa/passkeys/start`, async (request, reply) => {
+    const user = await sessions.userOfBearer(request.headers.authorization);
+    await perSource(request);
+    const body = parseBody(PasskeyManageStartRequest, request.body);
+    return sendJson(
+      reply,
+      PasskeyStep,
+      await passkeys.startRegisterStep(user, body.password, body.returnTo, body.state),
+    );
+  });
+
+  app.post<IdRoute>(`${API_PREFIX}/me/mfa/passkeys/:id/remove`, async (request, reply) => {
+    const user = await sessions.userOfBearer(request.headers.authorization);
+    await perSource(request);
+    const body = parseBody(Reauthentication, request.body);
+    await passkeys.remove(user, request.params.id, body.password);
+    return reply.code(204).send();
+  });
+
+  // The browser step pages (form posts; the answer JSON is ~1–3 KB).
+  void app.register((scope, _options, done) => {
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string', bodyLimit: 32 * 1024 },
+      (_request, body, parsed) => parsed(null, Object.fromEntries(new URLSearchParams(String(body)))),
+    );
+    const serverName = () => identity.name;
+
+    scope.get<TokenRoute>(`${MFA_STEP_PATH}/:token`, async (request, reply) => {
+      const { token } = request.params;
+      let live;
+      try {
+        live = await passkeys.liveStep(token, 'mfa');
+      } catch (error) {
+        return deadStep(reply, serverName(), error);
+      }
+      const options = await passkeys.webauthn.authenticationOptions(
+        live.user,
+        'second-factor',
+        `step:${live.step.idHash}`,
+      );
+      return sendPasskeyPage(reply, 200, mfaStepPage(serverName(), live.step, token, options));
+    });
+
+    scope.post<TokenRoute>(`${MFA_STEP_PATH}/:token`, async (request, reply) => {
+      const { token } = request.params;
+      const fields = formFields(request.body);
+      let step: PasskeyStepRecord;
+      try {
+        step = (await passkeys.liveStep(token, 'mfa')).step;
+      } catch (error) {
+        return deadStep(reply, serverName(), error);
+      }
+      if (!sameOrigin(request, identity.origin)) return refusedStep(reply, serverName(), step, foreignPost());
+      try {
+        await perSource(request);
+        return await reply.redirect(await passkeys.finishMfaStep(token, fields.response), 303);
+      } catch (error) {
+        return refusedStep(reply, serverName(), step, error);
+      }
+    });
+
+    scope.get<TokenRoute>(`${REGISTER_STEP_PATH}/:token`, async (request, reply) => {
+      const { token } = request.params;
+      let live;
+      try {
+        live = await passkeys.liveStep(token, 'register');
+      } catch (error) {
+        return deadStep(reply, serverName(), error);
+      }
+      const options = await passkeys.webauthn.registrationOptions(live.user, `step:${live.step.idHash}`);
+      return sendPasskeyPage(reply, 200, registerStepPage(serverName(), live.step, token, options));
+    });
+
+    scope.post<TokenRoute>(`${REGISTER_STEP_PATH}/:token`, async (request, reply) => {
+      const { token } = request.params;
+      const fields = formFields(request.body);
+      let step: PasskeyStepRecord;
+      try {
+        step = (await passkeys.liveStep(token, 'register')).step;
+      } catch (error) {
+        return deadStep(reply, serverName(), error);
+      }
+      if (!sameOrigin(request, identity.origin)) return refusedStep(reply, serverName(), step, foreignPost());
+      try {
+        await perSource(request);
+        return await reply.redirect(await passkeys.finishRegisterStep(token, fields.response, fields.name), 303);
+      } catch (error) {
+        return refusedStep(reply, serverName(), step, error);
+      }
+    });
+    done();
+  });
+}
+
+function foreignPost(): KeywayError {
+  return new KeywayError('passkey_refused', 'This answer did not come from this page, so it was refused.');
+}
+
+function mfaStepPage(serverName: string, step: PasskeyStepRecord, token: string, options: unknown): string {
+  const back = returnUrl(step, { error: 'passkey_unavailable' });
+  return passkeyPage({
+    title: 'Use your passkey',
+    serverName,
+    lead: `Keyway asks for your passkey to finish signing in to ${serverName}. Press the button and follow your browser or device.`,
+    form: {
+      ceremony: 'get',
+      options,
+      action: `${MFA_STEP_PATH}/${token}`,
+      button: 'Use my passkey',
+      fallback: 'Go back to Keyway and verify another way.',
+    },
+    links: [{ href: back, label: 'Go back to Keyway and verify another way' }],
+  });
+}
+
+function registerStepPage(serverName: string, step: PasskeyStepRecord, token: string, options: unknown): string {
+  return passkeyPage({
+    title: 'Add a passkey',
+    serverName,
+    lead: `Give the passkey a name you will recognise, then press the button and follow your browser or device. It will sign you in to ${serverName}.`,
+    form: {
+      ceremony: 'create',
+      options,
+      action: `${REGISTER_STEP_PATH}/${token}`,
+      button: 'Create the passkey',
+      askName: true,
+      fallback: 'Try another browser, or go back to Keyway.',
+    },
+    links: [{ href: returnUrl(step, { error: 'passkey_unavailable' }), label: 'Go back to Keyway without a passkey' }],
+  });
+}
+
+/** A refused answer: the specific reason, and the way back to Keyway carrying its code. */
+function refusedStep(reply: FastifyReply, serverName: string, step: PasskeyStepRecord, error: unknown): FastifyReply {
+  if (!(error instanceof KeywayError)) throw error;
+  if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
+  const back = returnUrl(step, { error: error.code });
+  return sendPasskeyPage(
+    reply,
+    statusOf(error.code),
+    passkeyPage({
+      title: step.kind === 'mfa' ? 'Your passkey was not accepted' : 'The passkey was not added',
+      serverName,
+      lead: 'Nothing was changed.',
+      error: error.message,
+      links: [{ href: back, label: 'Go back to Keyway' }],
+    }),
+  );
+}
+
+/** A step page that cannot be used (unknown, used, expired): no way back is known to be Keyway's. */
+function deadStep(reply: FastifyReply, serverName: string, error: unknown): FastifyReply {
+  if (!(error instanceof KeywayError)) throw error;
+  return sendPasskeyPage(
+    reply,
+    statusOf(error.code),
+    passkeyPage({
+      title: 'This page can no longer be used',
+      serverName,
+      lead: 'Go back to Keyway and start again.',
+      error: error.message,
+      links: [],
+    }),
+  );
+}
