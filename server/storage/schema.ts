@@ -40,6 +40,8 @@ export interface KeywayTables {
   known_browsers: KnownBrowsersTable;
   rate_limits: RateLimitsTable;
   server_secrets: ServerSecretsTable;
+  audit_events: AuditEventsTable;
+  audit_outbox: AuditOutboxTable;
 }
 
 export type TableName = keyof KeywayTables;
@@ -315,4 +317,28 @@ export interface ServerSecretsTable {
   name: string;
   value: string;
   created_at: number;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: number;
+  type: string;
+  actor_kind: 'user' | 'admin' | 'system' | 'anonymous';
+  actor: string | null;
+  user_id: number | null;
+  source_address: string | null;
+  user_agent: string | null;
+  installation_id: string | null;
+  reason: string | null;
+  details: string;
+}
+
+export interface AuditOutboxTable {
+  event_id: number;
+  sink: string;
+  state: 'pending' | 'dead';
+  attempts: number;
+  next_attempt_at: number;
+  claimed_until: number | null;
+  last_error: string | null;
 }
