@@ -1,5 +1,7 @@
 import { AccountSessionStore } from './account/account-sessions';
 import { SelfDeployment } from './account/self-deployment';
+import { AuditLog } from './audit/audit-log';
+import type { AuditClass } from './audit/events';
 import type { ServerFeatures } from '../protocol/api';
 import type { Limits } from './config';
 import { DeploymentService } from './deployments/deployment-service';
@@ -68,6 +70,8 @@ export interface Services {
   otpClients: OtpClientStore;
   /** Ends every session, token and OTP of the user (server/password-reset/sign-out-everywhere.ts). */
   signOutEverywhere: (userId: number) => Promise<SignedOut>;
+  /** The audit trail (server/audit): every security event, append-only. */
+  audit: AuditLog;
 }
 
 /** Multi-factor authentication (server/mfa/README.md). */
@@ -102,6 +106,8 @@ export interface MfaWiring {
   /** How long a one-time password for other services works (DEFAULT_OTP_TTL_SECONDS). */
   otpTtlSeconds?: number | undefined;
   log?: ((line: string) => void) | undefined;
+  /** The audit sinks ('webhook:<class>', 'file') each event class is delivered to (server/audit/outbox.ts). */
+  auditSinks?: ((eventClass: AuditClass) => readonly string[]) | undefined;
 }
 
 /** Wires stores and services over one database; shared by the HTTP server and the admin CLI. */
@@ -112,6 +118,7 @@ export function createServices(
   limits: Limits,
   wiring: MfaWiring,
 ): Services {
+  const audit = new AuditLog(storage, clock, wiring.auditSinks);
   const users = new UserStore(storage, clock);
   const sessionStore = new SessionStore(storage, clock);
   const domains = new DomainStore(storage, clock);
@@ -255,5 +262,6 @@ export function createServices(
     otp,
     otpClients,
     signOutEverywhere: (userId) => signOutEverywhere(storage, userId, clock()),
+    audit,
   };
 }

@@ -44,6 +44,8 @@ export interface KeywayTables {
   passkeys: PasskeysTable;
   passkey_ceremonies: PasskeyCeremoniesTable;
   passkey_steps: PasskeyStepsTable;
+  audit_events: AuditEventsTable;
+  audit_outbox: AuditOutboxTable;
 }
 
 export type TableName = keyof KeywayTables;
@@ -369,4 +371,28 @@ export interface PasskeyStepsTable {
   result_hash: string | null;
   finished_at: number | null;
   completed_at: number | null;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: number;
+  type: string;
+  actor_kind: 'user' | 'admin' | 'system' | 'anonymous';
+  actor: string | null;
+  user_id: number | null;
+  source_address: string | null;
+  user_agent: string | null;
+  installation_id: string | null;
+  reason: string | null;
+  details: string;
+}
+
+export interface AuditOutboxTable {
+  event_id: number;
+  sink: string;
+  state: 'pending' | 'dead';
+  attempts: number;
+  next_attempt_at: number;
+  claimed_until: number | null;
+  last_error: string | null;
 }
