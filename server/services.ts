@@ -1,4 +1,6 @@
 import { AccountSessionStore } from './account/account-sessions';
+import { AdminRoleStore } from './admin-console/admin-roles';
+import { AdminSessionStore } from './admin-console/admin-sessions';
 import { SelfDeployment } from './account/self-deployment';
 import type { ServerFeatures } from '../protocol/api';
 import type { Limits } from './config';
@@ -64,6 +66,9 @@ export interface Services {
   otpClients: OtpClientStore;
   /** Ends every session, token and OTP of the user (server/password-reset/sign-out-everywhere.ts). */
   signOutEverywhere: (userId: number) => Promise<SignedOut>;
+  /** Issue 18: the admin role and the admin console's sessions (server/admin-console). */
+  adminRoles: AdminRoleStore;
+  adminSessions: AdminSessionStore;
 }
 
 /** Multi-factor authentication (server/mfa/README.md). */
@@ -203,5 +208,7 @@ export function createServices(
     otp,
     otpClients,
     signOutEverywhere: (userId) => signOutEverywhere(storage, userId, clock()),
+    adminRoles: new AdminRoleStore(storage, clock),
+    adminSessions: new AdminSessionStore(storage, clock),
   };
 }

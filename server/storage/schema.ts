@@ -40,6 +40,8 @@ export interface KeywayTables {
   known_browsers: KnownBrowsersTable;
   rate_limits: RateLimitsTable;
   server_secrets: ServerSecretsTable;
+  admin_roles: AdminRolesTable;
+  admin_sessions: AdminSessionsTable;
 }
 
 export type TableName = keyof KeywayTables;
@@ -315,4 +317,19 @@ export interface ServerSecretsTable {
   name: string;
   value: string;
   created_at: number;
+}
+
+/** Issue 18: who may use the admin console (migration 14). */
+export interface AdminRolesTable {
+  user_id: number;
+  granted_at: number;
+}
+
+/** Issue 18: admin console sessions (server/admin-console/admin-sessions.ts). */
+export interface AdminSessionsTable {
+  id_hash: string;
+  user_id: number;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
 }

@@ -42,6 +42,8 @@ const TYPED_TABLES = Object.keys({
   known_browsers: 1,
   rate_limits: 1,
   server_secrets: 1,
+  admin_roles: 1,
+  admin_sessions: 1,
 } satisfies Record<keyof KeywayTables, 1>).sort();
 
 /**
