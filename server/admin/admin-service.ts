@@ -146,7 +146,25 @@ export class AdminService {
     return { via: this.deps.mail.via, location: this.deps.mail.location };
   }
 
-  async createUser(input: CreateUserInput): Promise<CreatedUser> {
+  /**
+   * Every check createUser makes before it writes, without writing (the console's CSV dry run): the
+   * fields, the phone number, the password policy and that no user holds any of the names yet.
+   * Throws the same `invalid_input` errors createUser would.
+   */
+  async checkNewUser(input: CreateUserInput): Promise<void> {
+    const { fields } = this.validateNewUser(input);
+    for (const name of [fields.loginId, fields.email, ...fields.aliases]) {
+      const owner = await this.deps.services.users.findByName(name);
+      if (owner)
+        throw new KeywayError('invalid_input', `The name "${name}" is already used by user "${owner.loginId}".`);
+    }
+  }
+
+  private validateNewUser(input: CreateUserInput): {
+    fields: z.output<typeof NewUser>;
+    phone: string | undefined;
+    password: string;
+  } {
     const parsed = NewUser.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -155,9 +173,14 @@ export class AdminService {
     }
     const fields = parsed.data;
     const phone = input.phone === undefined ? undefined : parsePhoneNumber(input.phone);
-    const passwordGenerated = fields.password === undefined;
     const password = fields.password ?? generateInitialPassword();
     assertPasswordAcceptable(password, fields);
+    return { fields, phone, password };
+  }
+
+  async createUser(input: CreateUserInput): Promise<CreatedUser> {
+    const { fields, phone, password } = this.validateNewUser(input);
+    const passwordGenerated = fields.password === undefined;
     const record = await this.deps.services.users.create({
       ...fields,
       phone,
