@@ -378,8 +378,15 @@ export function negotiateLanguage(header: string | undefined): Language {
     .split(',')
     .map((part, index) => {
       const [range = '', ...params] = part.trim().split(';');
-      const q = params.map((param) => /^\s*q=([0-9.]+)\s*$/i.exec(param)?.[1]).find((value) => value !== undefined);
-      return { tag: range.trim().toLowerCase().split('-')[0] ?? '', q: q === undefined ? 1 : Number(q), index };
+      const weight = params.map((param) => param.trim()).find((param) => /^q=/i.test(param));
+      // RFC 9110 §12.4.2 qvalue: 0 to 1 with up to three decimals; a malformed one disqualifies the range.
+      const q =
+        weight === undefined
+          ? 1
+          : /^q=(0(\.\d{0,3})?|1(\.0{0,3})?)$/i.test(weight)
+            ? Number(weight.slice(2))
+            : Number.NaN;
+      return { tag: range.trim().toLowerCase().split('-')[0] ?? '', q, index };
     })
     .filter((entry) => entry.q > 0 && Number.isFinite(entry.q))
     .sort((a, b) => b.q - a.q || a.index - b.index);
