@@ -2,6 +2,8 @@ import { AccountSessionStore } from './account/account-sessions';
 import { AdminRoleStore } from './admin-console/admin-roles';
 import { AdminSessionStore } from './admin-console/admin-sessions';
 import { SelfDeployment } from './account/self-deployment';
+import { AuditLog } from './audit/audit-log';
+import type { AuditClass } from './audit/events';
 import type { ServerFeatures } from '../protocol/api';
 import type { Limits } from './config';
 import { DeploymentService } from './deployments/deployment-service';
@@ -69,6 +71,8 @@ export interface Services {
   /** Issue 18: the admin role and the admin console's sessions (server/admin-console). */
   adminRoles: AdminRoleStore;
   adminSessions: AdminSessionStore;
+  /** The audit trail (server/audit): every security event, append-only. */
+  audit: AuditLog;
 }
 
 /** Multi-factor authentication (server/mfa/README.md). */
@@ -99,6 +103,8 @@ export interface MfaWiring {
   /** How long a one-time password for other services works (DEFAULT_OTP_TTL_SECONDS). */
   otpTtlSeconds?: number | undefined;
   log?: ((line: string) => void) | undefined;
+  /** The audit sinks ('webhook:<class>', 'file') each event class is delivered to (server/audit/outbox.ts). */
+  auditSinks?: ((eventClass: AuditClass) => readonly string[]) | undefined;
 }
 
 /** Wires stores and services over one database; shared by the HTTP server and the admin CLI. */
@@ -109,6 +115,7 @@ export function createServices(
   limits: Limits,
   wiring: MfaWiring,
 ): Services {
+  const audit = new AuditLog(storage, clock, wiring.auditSinks);
   const users = new UserStore(storage, clock);
   const sessionStore = new SessionStore(storage, clock);
   const domains = new DomainStore(storage, clock);
@@ -210,5 +217,6 @@ export function createServices(
     signOutEverywhere: (userId) => signOutEverywhere(storage, userId, clock()),
     adminRoles: new AdminRoleStore(storage, clock),
     adminSessions: new AdminSessionStore(storage, clock),
+    audit,
   };
 }

@@ -42,6 +42,8 @@ export interface KeywayTables {
   server_secrets: ServerSecretsTable;
   admin_roles: AdminRolesTable;
   admin_sessions: AdminSessionsTable;
+  audit_events: AuditEventsTable;
+  audit_outbox: AuditOutboxTable;
 }
 
 export type TableName = keyof KeywayTables;
@@ -332,4 +334,28 @@ export interface AdminSessionsTable {
   created_at: number;
   last_seen_at: number;
   expires_at: number;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: number;
+  type: string;
+  actor_kind: 'user' | 'admin' | 'system' | 'anonymous';
+  actor: string | null;
+  user_id: number | null;
+  source_address: string | null;
+  user_agent: string | null;
+  installation_id: string | null;
+  reason: string | null;
+  details: string;
+}
+
+export interface AuditOutboxTable {
+  event_id: number;
+  sink: string;
+  state: 'pending' | 'dead';
+  attempts: number;
+  next_attempt_at: number;
+  claimed_until: number | null;
+  last_error: string | null;
 }

@@ -44,6 +44,8 @@ const TYPED_TABLES = Object.keys({
   server_secrets: 1,
   admin_roles: 1,
   admin_sessions: 1,
+  audit_events: 1,
+  audit_outbox: 1,
 } satisfies Record<keyof KeywayTables, 1>).sort();
 
 /**

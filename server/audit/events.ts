@@ -1,0 +1,244 @@
+import { z } from 'zod';
+
+/**
+ * The audit event catalogue: the single source of every event type the server records, its class (which
+ * webhook it streams to), who may be its actor, its reason codes and the exact shape of its `details`.
+ * docs/audit-events.md is generated from it (test/unit/audit-events-doc.test.ts fails when it is stale).
+ *
+ * Secrets stay out by construction: every `details` schema is a strict object of enums, numbers,
+ * booleans and tightly patterned identifiers (never a free-form string from a request body), and
+ * AuditLog.record parses each event with it before anything is written. Adding an event is one entry here
+ * and one `audit.record(...)` call where the fact becomes true.
+ */
+
+/** Where an event streams to: one webhook per class (KEYWAY_AUDIT_WEBHOOK_<CLASS>). */
+export const AUDIT_CLASSES = ['sign-in', 'second-factor', 'deployment', 'account', 'admin', 'system'] as const;
+export type AuditClass = (typeof AUDIT_CLASSES)[number];
+
+/**
+ * Who did it: a signed-in user, an admin (the CLI as "cli:<os user>", the console as "console:<login ID>"),
+ * the server itself (retention, lock-outs), or someone not signed in (a failed sign-in, a landing page).
+ */
+export const ACTOR_KINDS = ['user', 'admin', 'system', 'anonymous'] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+
+/** An admin's name as recorded: "cli:<os user>" or "console:<login ID>"; nothing else fits. */
+export const AdminName = z.string().regex(/^(cli|console):[A-Za-z0-9._@+-]{1,64}$/, 'not an admin name');
+
+/** An identifier the server made or an admin chose within a pattern: never free text. */
+const Id = z.string().regex(/^[A-Za-z0-9._:@-]{1,80}$/, 'not an identifier');
+const Count = z.number().int().min(0).max(1_000_000_000);
+const Time = z.number().int().min(0);
+
+export const SignInMethod = z.enum(['password', 'oidc-provider', 'sso']);
+export const SecondFactorChannel = z.enum(['totp', 'email', 'sms', 'device', 'recovery-code', 'passkey']);
+export const FactorKind = z.enum(['totp', 'device', 'passkey', 'recovery-codes']);
+
+interface EventDefinition<D extends z.ZodType, R extends string> {
+  readonly class: AuditClass;
+  /** One sentence for docs/audit-events.md. */
+  readonly summary: string;
+  readonly actors: readonly ActorKind[];
+  /** The reason codes this event may carry (empty: none). */
+  readonly reasons: readonly R[];
+  readonly details: D;
+}
+
+function event<D extends z.ZodType, R extends string = never>(
+  definition: Omit<EventDefinition<D, R>, 'reasons'> & { reasons?: readonly R[] },
+): EventDefinition<D, R> {
+  return { ...definition, reasons: definition.reasons ?? [] };
+}
+
+const none = z.strictObject({});
+
+export const AUDIT_EVENTS = {
+  'sign-in.succeeded': event({
+    class: 'sign-in',
+    summary: 'A user proved their first factor: a password (API or provider page) or an upstream SSO sign-in.',
+    actors: ['user'],
+    details: z.strictObject({ method: SignInMethod, provider: Id.optional() }),
+  }),
+  'sign-in.failed': event({
+    class: 'sign-in',
+    summary:
+      'A sign-in was refused. The subject user is set only when the name matched an account; the name typed is never recorded (people type passwords into it).',
+    actors: ['anonymous'],
+    reasons: ['invalid_credentials', 'account_locked'],
+    details: z.strictObject({ method: SignInMethod }),
+  }),
+  'sign-in.locked-out': event({
+    class: 'sign-in',
+    summary: 'Consecutive wrong passwords locked an account (or an unknown name) for a while.',
+    actors: ['system'],
+    details: z.strictObject({ method: SignInMethod, seconds: Count }),
+  }),
+  'second-factor.succeeded': event({
+    class: 'second-factor',
+    summary: 'A user passed the second step of a sign-in.',
+    actors: ['user'],
+    details: z.strictObject({ channel: SecondFactorChannel }),
+  }),
+  'second-factor.failed': event({
+    class: 'second-factor',
+    summary: 'A second-factor code or proof was refused.',
+    actors: ['user'],
+    reasons: ['invalid_code', 'code_expired', 'second_factor_locked'],
+    details: z.strictObject({ channel: SecondFactorChannel.optional() }),
+  }),
+  'second-factor.locked-out': event({
+    class: 'second-factor',
+    summary: 'Wrong second-factor codes locked the account’s second step for a while.',
+    actors: ['system'],
+    details: z.strictObject({ seconds: Count }),
+  }),
+  'deployment.created': event({
+    class: 'deployment',
+    summary: 'A deployment code was made for a user (by an admin, or by the user on the account page).',
+    actors: ['admin', 'user'],
+    details: z.strictObject({ deployment: Count, expiresAt: Time }),
+  }),
+  'deployment.opened': event({
+    class: 'deployment',
+    summary: 'Someone opened a live deployment link’s landing page.',
+    actors: ['anonymous'],
+    details: z.strictObject({ deployment: Count }),
+  }),
+  'deployment.redeemed': event({
+    class: 'deployment',
+    summary: 'An installation redeemed a deployment code (the installation id is set).',
+    actors: ['anonymous'],
+    details: z.strictObject({ deployment: Count }),
+  }),
+  'factor.added': event({
+    class: 'account',
+    summary: 'A second factor (authenticator app, remembered device, passkey, recovery codes) was added.',
+    actors: ['user', 'admin'],
+    details: z.strictObject({ kind: FactorKind }),
+  }),
+  'factor.removed': event({
+    class: 'account',
+    summary: 'A second factor was removed (by the user, or all of them by an admin’s reset).',
+    actors: ['user', 'admin'],
+    details: z.strictObject({ kind: FactorKind, count: Count }),
+  }),
+  'password.changed': event({
+    class: 'account',
+    summary: 'A user changed their own password.',
+    actors: ['user'],
+    details: none,
+  }),
+  'password.reset': event({
+    class: 'account',
+    summary: 'A password was set by an admin, or by the user through a forgot-password link.',
+    actors: ['admin', 'user'],
+    details: z.strictObject({ via: z.enum(['admin', 'reset-link']), sessionsRevoked: Count }),
+  }),
+  'sessions.revoked': event({
+    class: 'account',
+    summary: 'Every session of a user was ended (sign-out everywhere, or an admin).',
+    actors: ['user', 'admin'],
+    details: z.strictObject({ sessions: Count }),
+  }),
+  'admin.user-created': event({
+    class: 'admin',
+    summary: 'An admin created a user.',
+    actors: ['admin'],
+    details: z.strictObject({ aliases: Count, phone: z.boolean(), welcomeEmail: z.boolean() }),
+  }),
+  'admin.sign-in-method-set': event({
+    class: 'admin',
+    summary: 'An admin switched a user to unified login or back to a password.',
+    actors: ['admin'],
+    details: z.strictObject({ method: z.enum(['password', 'oidc']), changed: z.boolean() }),
+  }),
+  'admin.domain-sign-in-method-set': event({
+    class: 'admin',
+    summary: 'An admin switched an e-mail domain to unified login or back to passwords.',
+    actors: ['admin'],
+    details: z.strictObject({
+      domain: z.string().regex(/^[a-z0-9.-]{1,253}$/),
+      method: z.enum(['password', 'oidc']),
+      changed: z.boolean(),
+    }),
+  }),
+  'admin.mfa-policy-set': event({
+    class: 'admin',
+    summary: 'An admin changed the MFA policy (the values now in force).',
+    actors: ['admin'],
+    details: z.strictObject({
+      channels: z.array(z.enum(['totp', 'email', 'sms'])).max(3),
+      mode: z.enum(['optional', 'enforced']),
+      trustDays: Count,
+    }),
+  }),
+  'admin.mfa-reset': event({
+    class: 'admin',
+    summary: 'An admin removed a user’s authenticators and remembered devices and cleared their lock.',
+    actors: ['admin'],
+    details: z.strictObject({ authenticators: Count, devices: Count }),
+  }),
+  'admin.phone-set': event({
+    class: 'admin',
+    summary: 'An admin set or removed the phone number SMS codes go to (the number is not recorded).',
+    actors: ['admin'],
+    details: z.strictObject({ phone: z.boolean() }),
+  }),
+  'admin.password-reset-policy-set': event({
+    class: 'admin',
+    summary: 'An admin changed the forgot-password switch or link lifetime (the values now in force).',
+    actors: ['admin'],
+    details: z.strictObject({ enabled: z.boolean(), linkTtlMinutes: Count }),
+  }),
+  'admin.otp-client-created': event({
+    class: 'admin',
+    summary: 'An admin created a front end that verifies one-time passwords (its API key is not recorded).',
+    actors: ['admin'],
+    details: z.strictObject({ client: Id }),
+  }),
+  'admin.otp-client-revoked': event({
+    class: 'admin',
+    summary: 'An admin revoked a one-time-password front end’s key.',
+    actors: ['admin'],
+    details: z.strictObject({ client: Id }),
+  }),
+  'audit.pruned': event({
+    class: 'system',
+    summary: 'Retention removed the audit events older than the retention period.',
+    actors: ['system', 'admin'],
+    details: z.strictObject({ events: Count, before: Time }),
+  }),
+} as const;
+
+export type AuditEventType = keyof typeof AUDIT_EVENTS;
+export const AUDIT_EVENT_TYPES = Object.keys(AUDIT_EVENTS) as AuditEventType[];
+
+type Definition<T extends AuditEventType> = (typeof AUDIT_EVENTS)[T];
+export type AuditDetails<T extends AuditEventType> = z.input<Definition<T>['details']>;
+export type AuditReason<T extends AuditEventType> = Definition<T>['reasons'][number];
+
+export type AuditActor =
+  { kind: 'user'; userId: number } | { kind: 'admin'; name: string } | { kind: 'system' } | { kind: 'anonymous' };
+
+/** Where the request came from, when there was one (context.ts fills it per HTTP request). */
+export interface AuditSource {
+  sourceAddress?: string | undefined;
+  userAgent?: string | undefined;
+}
+
+/** One event to record: the type decides the shape of `details` and which reasons fit. */
+export type AuditEventInput = {
+  [T in AuditEventType]: {
+    type: T;
+    actor: AuditActor;
+    /** The user the event is about, when there is one. */
+    userId?: number | undefined;
+    installationId?: string | undefined;
+    reason?: AuditReason<T> | undefined;
+    details: AuditDetails<T>;
+  };
+}[AuditEventType];
+
+export function classOf(type: AuditEventType): AuditClass {
+  return AUDIT_EVENTS[type].class;
+}
