@@ -99,6 +99,8 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     log,
   });
   const health: HealthState = { draining: false };
+  // The admin console's AdminService is made below, once the origin (and so the mail) is known.
+  const adminHolder: { current?: AdminService } = {};
   let app;
   try {
     const oidc = await createOidc(storage, identity, services.users, box, log);
@@ -112,6 +114,8 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
       tls: options.tls,
       trustedProxies: options.trustedProxies,
       updatesDir: options.updatesDir,
+      admin: () => adminHolder.current,
+      clock,
     });
     await app.listen({ port: options.port ?? 0, host });
     const { port } = app.server.address() as AddressInfo;
@@ -144,6 +148,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     identity,
     deploymentTtlSeconds: options.deploymentTtlSeconds ?? DEFAULT_DEPLOYMENT_TTL_SECONDS,
   });
+  adminHolder.current = admin;
   const drainDelayMs = options.drainDelayMs ?? 0;
   let closing: Promise<void> | undefined;
   let endDelay: (() => void) | undefined;

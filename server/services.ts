@@ -1,4 +1,6 @@
 import { AccountSessionStore } from './account/account-sessions';
+import { AdminRoleStore } from './admin-console/admin-roles';
+import { AdminSessionStore } from './admin-console/admin-sessions';
 import { SelfDeployment } from './account/self-deployment';
 import { AuditLog } from './audit/audit-log';
 import type { AuditClass } from './audit/events';
@@ -70,6 +72,9 @@ export interface Services {
   otpClients: OtpClientStore;
   /** Ends every session, token and OTP of the user (server/password-reset/sign-out-everywhere.ts). */
   signOutEverywhere: (userId: number) => Promise<SignedOut>;
+  /** Issue 18: the admin role and the admin console's sessions (server/admin-console). */
+  adminRoles: AdminRoleStore;
+  adminSessions: AdminSessionStore;
   /** The audit trail (server/audit): every security event, append-only. */
   audit: AuditLog;
 }
@@ -262,6 +267,8 @@ export function createServices(
     otp,
     otpClients,
     signOutEverywhere: (userId) => signOutEverywhere(storage, userId, clock()),
+    adminRoles: new AdminRoleStore(storage, clock),
+    adminSessions: new AdminSessionStore(storage, clock),
     audit,
   };
 }

@@ -19,6 +19,7 @@ import type { Services } from '../services';
 import { generateInitialPassword, hashPassword } from '../users/password-hash';
 import { assertPasswordAcceptable } from '../users/password-policy';
 import type { UserRecord } from '../users/user-store';
+import { UserDirectory, type DirectoryPage, type PageCursor, type SearchField } from '../admin-console/user-directory';
 
 export interface AdminUser {
   loginId: string;
@@ -36,6 +37,25 @@ export interface AdminUser {
 }
 
 type SignInMethodName = 'password' | 'oidc';
+
+/** What the console shows about one user (issue 18): their factors, remembered devices and sessions. */
+export interface AdminUserDetail {
+  user: AdminUser;
+  admin: boolean;
+  authenticators: { name: string; addedAt: number }[];
+  devices: { name: string; addedAt: number; trustedUntil: number }[];
+  /** Live Keyway sessions (refresh-token families not revoked), newest first. */
+  sessions: { installationId: string | undefined; startedAt: number }[];
+}
+
+/** The edit form's fields; absent ones stay as they are. */
+export interface UserEdit {
+  displayName?: string | undefined;
+  email?: string | undefined;
+  aliases?: readonly string[] | undefined;
+  /** '' removes the number. */
+  phone?: string | undefined;
+}
 
 /** What set-mfa-policy changes; absent parts stay as they are. */
 export interface MfaPolicyChange {
@@ -126,7 +146,25 @@ export class AdminService {
     return { via: this.deps.mail.via, location: this.deps.mail.location };
   }
 
-  async createUser(input: CreateUserInput): Promise<CreatedUser> {
+  /**
+   * Every check createUser makes before it writes, without writing (the console's CSV dry run): the
+   * fields, the phone number, the password policy and that no user holds any of the names yet.
+   * Throws the same `invalid_input` errors createUser would.
+   */
+  async checkNewUser(input: CreateUserInput): Promise<void> {
+    const { fields } = this.validateNewUser(input);
+    for (const name of [fields.loginId, fields.email, ...fields.aliases]) {
+      const owner = await this.deps.services.users.findByName(name);
+      if (owner)
+        throw new KeywayError('invalid_input', `The name "${name}" is already used by user "${owner.loginId}".`);
+    }
+  }
+
+  private validateNewUser(input: CreateUserInput): {
+    fields: z.output<typeof NewUser>;
+    phone: string | undefined;
+    password: string;
+  } {
     const parsed = NewUser.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -135,9 +173,14 @@ export class AdminService {
     }
     const fields = parsed.data;
     const phone = input.phone === undefined ? undefined : parsePhoneNumber(input.phone);
-    const passwordGenerated = fields.password === undefined;
     const password = fields.password ?? generateInitialPassword();
     assertPasswordAcceptable(password, fields);
+    return { fields, phone, password };
+  }
+
+  async createUser(input: CreateUserInput): Promise<CreatedUser> {
+    const { fields, phone, password } = this.validateNewUser(input);
+    const passwordGenerated = fields.password === undefined;
     const record = await this.deps.services.users.create({
       ...fields,
       phone,
@@ -339,6 +382,84 @@ export class AdminService {
   async setPhone(name: string, phone: string | undefined): Promise<AdminUser> {
     const record = await this.requireUser(name);
     await this.deps.services.users.setPhone(record.id, phone === undefined ? undefined : parsePhoneNumber(phone));
+    return this.adminUser(await this.requireUser(record.loginId));
+  }
+
+  /** Lets the user sign in to the admin console (/admin); false when they were an admin already. */
+  async grantAdmin(name: string): Promise<{ user: AdminUser; changed: boolean }> {
+    const record = await this.requireUser(name);
+    const changed = await this.deps.services.adminRoles.grant(record.id);
+    return { user: await this.adminUser(record), changed };
+  }
+
+  /** Takes the admin role away and ends the user's console sessions; false when they had none. */
+  async revokeAdmin(name: string): Promise<{ user: AdminUser; changed: boolean }> {
+    const record = await this.requireUser(name);
+    const changed = await this.deps.services.adminRoles.revoke(record.id);
+    return { user: await this.adminUser(record), changed };
+  }
+
+  listAdmins(): Promise<string[]> {
+    return this.deps.services.adminRoles.list();
+  }
+
+  /** One keyset page of users, by sign-in name or display name prefix (admin-console/user-directory.ts). */
+  searchUsers(field: SearchField, query: string, after?: PageCursor): Promise<DirectoryPage> {
+    return new UserDirectory(this.deps.services.storage).page(field, query, after);
+  }
+
+  async userDetail(name: string): Promise<AdminUserDetail> {
+    const record = await this.requireUser(name);
+    const { mfa, storage, adminRoles } = this.deps.services;
+    const trustDays = (await mfa.policy.read()).trustDays;
+    const families = await storage
+      .q()
+      .selectFrom('session_families')
+      .select(['installation_id', 'created_at'])
+      .where('user_id', '=', record.id)
+      .where('revoked_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .limit(100)
+      .execute();
+    return {
+      user: await this.adminUser(record),
+      admin: await adminRoles.isAdmin(record.id),
+      authenticators: (await mfa.authenticators.confirmedOf(record.id)).map((each) => ({
+        name: each.name,
+        addedAt: each.confirmedAt ?? each.createdAt,
+      })),
+      devices: (await mfa.devices.trusted(record.id, trustDays)).map((each) => ({
+        name: each.name,
+        addedAt: each.createdAt,
+        trustedUntil: each.trustedUntil,
+      })),
+      sessions: families.map((row) => ({
+        installationId: row.installation_id ?? undefined,
+        startedAt: row.created_at,
+      })),
+    };
+  }
+
+  /** Changes the user's display name, e-mail address, aliases and phone, validated as in createUser. */
+  async editUser(name: string, edit: UserEdit): Promise<AdminUser> {
+    const record = await this.requireUser(name);
+    const parsed = NewUser.pick({ email: true, displayName: true, aliases: true }).safeParse({
+      email: edit.email ?? record.email,
+      displayName: edit.displayName ?? record.displayName,
+      aliases: edit.aliases ?? record.aliases,
+    });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = FIELD_NAMES[String(issue?.path[0])] ?? 'input';
+      throw new KeywayError('invalid_input', `The ${field} is not valid: ${issue?.message ?? 'unknown problem'}.`);
+    }
+    const phone =
+      edit.phone === undefined ? record.phone : edit.phone.trim() === '' ? undefined : parsePhoneNumber(edit.phone);
+    const { storage, users } = this.deps.services;
+    await storage.transaction(async () => {
+      await users.updateProfile(record.id, parsed.data);
+      await users.setPhone(record.id, phone);
+    });
     return this.adminUser(await this.requireUser(record.loginId));
   }
 

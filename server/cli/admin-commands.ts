@@ -77,6 +77,28 @@ export async function runAdminCommand(command: AdminCommand, args: readonly stri
     }
     case 'list-otp-clients':
       return withAdmin(parseCommandArgs(command, args), io, (admin) => listOtpClients(admin, io));
+    case 'grant-admin': {
+      const options = parseCommandArgs(command, args);
+      return withAdmin(options, io, async (admin) => {
+        const { user, changed } = await admin.grantAdmin(options.user);
+        io.out(
+          changed
+            ? `${user.loginId} is now an admin: they sign in to ${admin.origin || 'the server'}/admin with their password and an authenticator app.`
+            : `${user.loginId} was already an admin.`,
+        );
+      });
+    }
+    case 'revoke-admin': {
+      const options = parseCommandArgs(command, args);
+      return withAdmin(options, io, async (admin) => {
+        const { user, changed } = await admin.revokeAdmin(options.user);
+        io.out(
+          changed
+            ? `${user.loginId} is no longer an admin; their admin console sessions have ended.`
+            : `${user.loginId} was not an admin.`,
+        );
+      });
+    }
     case 'revoke-otp-client': {
       const options = parseCommandArgs(command, args);
       return withAdmin(options, io, (admin) => revokeOtpClient(admin, options, io));

@@ -65,6 +65,8 @@ export const COMMAND_OPTIONS = {
   'create-otp-client': { ...dataDir, name: { type: 'string' } },
   'list-otp-clients': { ...dataDir },
   'revoke-otp-client': { ...dataDir, name: { type: 'string' } },
+  'grant-admin': { ...dataDir, user: { type: 'string' } },
+  'revoke-admin': { ...dataDir, user: { type: 'string' } },
 } as const satisfies Record<string, OptionSpec>;
 export type Command = keyof typeof COMMAND_OPTIONS;
 
@@ -188,6 +190,8 @@ const COMMAND_SCHEMAS = {
   'create-otp-client': z.object({ 'data-dir': text.optional(), database: text.optional(), name: text }),
   'list-otp-clients': z.object({ 'data-dir': text.optional(), database: text.optional() }),
   'revoke-otp-client': z.object({ 'data-dir': text.optional(), database: text.optional(), name: text }),
+  'grant-admin': z.object({ 'data-dir': text.optional(), database: text.optional(), user: text }),
+  'revoke-admin': z.object({ 'data-dir': text.optional(), database: text.optional(), user: text }),
 } satisfies Record<Command, z.ZodType>;
 
 export type CommandArgs<C extends Command> = z.output<(typeof COMMAND_SCHEMAS)[C]>;

@@ -31,6 +31,8 @@ Commands:
   create-otp-client   --name NAME
   list-otp-clients
   revoke-otp-client   --name NAME
+  grant-admin         --user ID    (may sign in to the admin console at /admin, with a second factor)
+  revoke-admin        --user ID
 ${IDP_USAGE}
 
 Every command takes --data-dir DIR (default: $KEYWAY_DATA_DIR, else ${DEFAULT_DATA_DIR}) and

@@ -19,6 +19,10 @@ import type { MfaServices } from '../services';
 import type { UserStore } from '../users/user-store';
 import type { SessionService } from '../sessions/session-service';
 import type { Storage } from '../storage/storage';
+import type { AdminService } from '../admin/admin-service';
+import type { AdminRoleStore } from '../admin-console/admin-roles';
+import type { AdminSessionStore } from '../admin-console/admin-sessions';
+import { registerAdminConsole } from '../admin-console/routes';
 import { registerHealthRoutes, type HealthState } from './health';
 import { problem, sendProblem } from './problem';
 import { storageRateLimitStore } from './rate-limit-store';
@@ -64,6 +68,11 @@ export interface HttpAppDeps {
   trustedProxies?: readonly string[] | undefined;
   /** The desktop app's update feed, served under /updates/ when set (routes/updates.ts). */
   updatesDir?: string | undefined;
+  /** Issue 18: the admin console at /admin (server/admin-console), over the CLI's AdminService. */
+  adminRoles: AdminRoleStore;
+  adminSessions: AdminSessionStore;
+  admin: () => AdminService | undefined;
+  clock: () => number;
 }
 
 /** The health probes (health.ts), whose successes are not logged. */
@@ -169,6 +178,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   await registerAccountRoutes(app, deps);
   registerOtpRoutes(app, deps.sessions, deps.otp, deps.otpClients, deps.limits);
   if (deps.updatesDir !== undefined) registerUpdateRoutes(app, deps.updatesDir);
+  await registerAdminConsole(app, deps);
   await mountOidcProvider(app, deps.oidc.provider, () => deps.identity.origin);
   await registerInteractionRoutes(app, {
     provider: deps.oidc.provider,

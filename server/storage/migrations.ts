@@ -983,6 +983,52 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_outbox_due ON audit_outbox (state, next_attempt_at);
     `,
   },
+  // Issue 18: the admin web console (server/admin-console).
+  {
+    version: 14,
+    name: 'admin role, admin console sessions, user search by name',
+    sql: `
+      -- Who may use the console: granted and revoked from the CLI (grant-admin, revoke-admin).
+      CREATE TABLE admin_roles (
+        user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+        granted_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- Console sessions, in the database so every instance shares them. The cookie holds a 256-bit random
+      -- value; only its SHA-256 is kept. A session dies at expires_at (absolute) or when last_seen_at is older
+      -- than the idle timeout (server/admin-console/admin-sessions.ts).
+      CREATE TABLE admin_sessions (
+        id_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX admin_sessions_by_expiry ON admin_sessions (expires_at);
+      CREATE INDEX admin_sessions_by_user ON admin_sessions (user_id);
+
+      -- The console's user search by display-name prefix, in the same case-folded order on both engines.
+      CREATE INDEX users_by_display_name ON users (lower(display_name), id);
+    `,
+    postgres: `
+      CREATE TABLE admin_roles (
+        user_id BIGINT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+        granted_at BIGINT NOT NULL
+      );
+
+      CREATE TABLE admin_sessions (
+        id_hash TEXT PRIMARY KEY,
+        user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at BIGINT NOT NULL,
+        last_seen_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX admin_sessions_by_expiry ON admin_sessions (expires_at);
+      CREATE INDEX admin_sessions_by_user ON admin_sessions (user_id);
+
+      CREATE INDEX users_by_display_name ON users (lower(display_name), id);
+    `,
+  },
 ];
 
 /**

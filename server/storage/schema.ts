@@ -44,6 +44,8 @@ export interface KeywayTables {
   passkeys: PasskeysTable;
   passkey_ceremonies: PasskeyCeremoniesTable;
   passkey_steps: PasskeyStepsTable;
+  admin_roles: AdminRolesTable;
+  admin_sessions: AdminSessionsTable;
   audit_events: AuditEventsTable;
   audit_outbox: AuditOutboxTable;
 }
@@ -371,6 +373,21 @@ export interface PasskeyStepsTable {
   result_hash: string | null;
   finished_at: number | null;
   completed_at: number | null;
+}
+
+/** Issue 18: who may use the admin console (migration 14). */
+export interface AdminRolesTable {
+  user_id: number;
+  granted_at: number;
+}
+
+/** Issue 18: admin console sessions (server/admin-console/admin-sessions.ts). */
+export interface AdminSessionsTable {
+  id_hash: string;
+  user_id: number;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
 }
 
 export interface AuditEventsTable {

@@ -156,6 +156,62 @@ export class UserStore {
     await this.storage.q().updateTable('users').set({ sign_in_method: method }).where('id', '=', userId).execute();
   }
 
+  /**
+   * Replaces the user's display name, e-mail address and aliases (the admin console's edit form). The
+   * check that no other user holds a new name and the rewrite of the names are one transaction, as in
+   * create(): of two edits claiming one name at once, one wins and the other hears who has it.
+   */
+  async updateProfile(
+    userId: number,
+    profile: { displayName: string; email: string; aliases: readonly string[] },
+  ): Promise<void> {
+    await this.storage.transaction(async () => {
+      const q = this.storage.q();
+      const current = await q.selectFrom('users').select('login_id').where('id', '=', userId).executeTakeFirst();
+      if (!current) throw new KeywayError('not_found', 'This user no longer exists.');
+      const seen = new Set([identifierKey(current.login_id)]);
+      const names: { kind: IdentifierKind; display: string }[] = [];
+      for (const [kind, display] of [
+        ['email', profile.email] as const,
+        ...profile.aliases.map((alias) => ['alias', alias] as const),
+      ]) {
+        const key = identifierKey(display);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        names.push({ kind, display });
+      }
+      for (const { kind, display } of names) {
+        const owner = await q
+          .selectFrom('user_identifiers as i')
+          .innerJoin('users as u', 'u.id', 'i.user_id')
+          .select('u.login_id')
+          .where('i.identifier', '=', identifierKey(display))
+          .where('i.user_id', '!=', userId)
+          .executeTakeFirst();
+        if (owner) {
+          throw new KeywayError(
+            'invalid_input',
+            `The ${KIND_LABEL[kind]} "${display}" is already used by user "${owner.login_id}".`,
+          );
+        }
+      }
+      await q
+        .updateTable('users')
+        .set({ display_name: profile.displayName, email: profile.email })
+        .where('id', '=', userId)
+        .execute();
+      await q.deleteFrom('user_identifiers').where('user_id', '=', userId).where('kind', '!=', 'login_id').execute();
+      if (names.length > 0) {
+        await q
+          .insertInto('user_identifiers')
+          .values(
+            names.map(({ kind, display }) => ({ identifier: identifierKey(display), display, user_id: userId, kind })),
+          )
+          .execute();
+      }
+    });
+  }
+
   private async ownerOf(name: string): Promise<string | undefined> {
     const row = await this.storage
       .q()

@@ -25,6 +25,7 @@ import {
   type LoadResult,
   type Mode,
 } from './measures';
+import { adminUserListTimes } from './admin-users';
 import { GAP_CAUSES } from './gap-causes';
 import { startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster';
 import { createDatabaseOn } from '../support/postgres-database';
@@ -50,8 +51,8 @@ interface Figure {
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, only: { type: 'string' } },
 });
-/** `--only size,start,memory,deeplink,oidc,throughput,load,growth` runs a subset (while working on one of them). */
-const SECTIONS = ['size', 'start', 'memory', 'deeplink', 'oidc', 'throughput', 'load', 'growth'] as const;
+/** `--only size,start,memory,deeplink,oidc,throughput,load,growth,adminusers` runs a subset (while working on one of them). */
+const SECTIONS = ['size', 'start', 'memory', 'deeplink', 'oidc', 'throughput', 'load', 'growth', 'adminusers'] as const;
 const only = values.only?.split(',') ?? [...SECTIONS];
 for (const name of only) {
   if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`--only: unknown section "${name}"`);
@@ -177,7 +178,7 @@ if (wants('oidc')) {
 
 // The server sections on both engines: PostgreSQL is a throwaway cluster with its durable defaults (fsync
 // on), a fresh database for each server, so every figure includes making each commit durable.
-const needsPostgres = wants('throughput') || wants('load') || wants('growth');
+const needsPostgres = wants('throughput') || wants('load') || wants('growth') || wants('adminusers');
 const postgres: PostgresCluster | null = needsPostgres ? await startPostgresCluster({ durable: true }) : null;
 const freshDatabase = async (): Promise<string> => {
   if (!postgres) throw new Error('no PostgreSQL cluster');
@@ -303,6 +304,26 @@ try {
         note: sizes
           .map((users, index) => `${users.toLocaleString('en')} users: ${fmt(medians[index] ?? 0)} ms`)
           .join(', '),
+      });
+    }
+  }
+
+  // 9. Issue 18: the admin console's user list at 100,000 users (keyset pages, test/bench/admin-users.ts).
+  if (wants('adminusers')) {
+    const users = mode.quick ? 5_000 : 100_000;
+    const samples = mode.quick ? 5 : 50;
+    for (const engine of ENGINES) {
+      const times = await adminUserListTimes(await databaseFor(engine), users, samples);
+      const slowest = Math.max(times.firstPageMs, times.deepPageMs, times.nameSearchMs);
+      add({
+        id: engine === 'SQLite' ? 'admin_user_list_ms' : 'admin_user_list_ms_pg',
+        name: `Admin console: user list at ${users.toLocaleString('en')} users, slowest page shape, ${engine}`,
+        unit: 'ms',
+        value: slowest,
+        floor: null,
+        budget: { text: '< 100 ms', met: slowest < 100 },
+        runs: samples,
+        note: `first page ${fmt(times.firstPageMs)} ms, a page from the middle ${fmt(times.deepPageMs)} ms, display-name prefix ${fmt(times.nameSearchMs)} ms (50 rows each, medians, in process)`,
       });
     }
   }

@@ -46,6 +46,8 @@ const TYPED_TABLES = Object.keys({
   passkeys: 1,
   passkey_ceremonies: 1,
   passkey_steps: 1,
+  admin_roles: 1,
+  admin_sessions: 1,
   audit_events: 1,
   audit_outbox: 1,
 } satisfies Record<keyof KeywayTables, 1>).sort();

@@ -1,0 +1,580 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { KeywayError } from '../../protocol/errors';
+import type { AdminService } from '../admin/admin-service';
+import type { Limits } from '../config';
+import {
+  FormGuard,
+  WebCookies,
+  csrfTokenOf,
+  formFields,
+  registerFormScope,
+  sameOrigin,
+  sendHtml,
+  tokensMatch,
+} from '../http/web-form';
+import { createLimiter } from '../http/rate-limiter';
+import type { ServerIdentity } from '../identity';
+import { tellAfterCommit } from '../mfa/notices';
+import { acceptAuthenticatorCode, countWrongCode } from '../mfa/verify-code';
+import type { MfaServices } from '../services';
+import type { SessionService } from '../sessions/session-service';
+import type { Storage } from '../storage/storage';
+import type { UserRecord, UserStore } from '../users/user-store';
+import type { AdminRoleStore } from './admin-roles';
+import type { AdminSession, AdminSessionStore } from './admin-sessions';
+import { checkRows, importRows, readImportCsv } from './csv-import';
+import { negotiateLanguage, translator, type Translate } from './messages';
+import {
+  ADMIN_PATH,
+  importPage,
+  messagePage,
+  settingsPage,
+  signInPage,
+  userPage,
+  usersPage,
+  type PageFrame,
+} from './pages';
+import type { PageCursor, SearchField } from './user-directory';
+
+export interface AdminConsoleDeps {
+  identity: ServerIdentity;
+  storage: Storage;
+  sessions: SessionService;
+  mfa: MfaServices;
+  users: UserStore;
+  adminRoles: AdminRoleStore;
+  adminSessions: AdminSessionStore;
+  /** The same AdminService the CLI uses; made once the server knows its origin (server.ts). */
+  admin: () => AdminService | undefined;
+  limits: Limits;
+  /** The server's clock: authenticator codes are judged at its time (tests move it). */
+  clock: () => number;
+}
+
+/**
+ * The console's session cookie. Always `__Host-` with Secure, Path=/ and no Domain, so the browser
+ * keeps it to this exact origin and never sends it over plain http to anything but loopback. Chromium
+ * treats http://127.0.0.1 and http://localhost as secure for cookies (net/cookies/cookie_base.cc: a
+ * Secure or prefixed cookie is allowed where the URL is "potentially trustworthy"; Chrome 89+,
+ * https://bugs.chromium.org/p/chromium/issues/detail?id=1056543; checked here with Debian's Chromium
+ * 156 against an http://127.0.0.1 server: the __Host- cookie was stored and sent back), which the e2e
+ * tests rely on. SameSite=Strict: another site's page cannot make the browser send it.
+ */
+export const ADMIN_COOKIE = '__Host-keyway-admin';
+const SIGN_IN_PURPOSE = 'admin-sign-in';
+const SESSION_PURPOSE = 'admin-console';
+/** Requests per admin per minute, every page and form (a console user clicks; a script would not stop). */
+const REQUESTS_PER_ADMIN_PER_MINUTE = 120;
+
+interface Held {
+  id: string;
+  session: AdminSession;
+  admin: UserRecord;
+  frame: PageFrame;
+  service: AdminService;
+}
+
+type Handler = (held: Held, request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
+
+/**
+ * The admin web console at /admin (issue 18), over the AdminService the CLI uses. Sign-in always takes
+ * the password and a code from an authenticator app (whatever the user MFA policy says); every form
+ * carries a CSRF token derived from the session cookie and must come from this origin; destructive
+ * actions ask for the admin's password again; every admin has a request budget in the shared
+ * rate-limit store.
+ */
+export async function registerAdminConsole(app: FastifyInstance, deps: AdminConsoleDeps): Promise<void> {
+  const origin = (): string => deps.identity.origin;
+  // Only for the sign-in form's double-submit cookie (before any session exists).
+  const forms = new FormGuard(new WebCookies(origin), origin);
+
+  const frameOf = (request: FastifyRequest): PageFrame => {
+    const language = negotiateLanguage(request.headers['accept-language']);
+    return { t: translator(language), language, serverName: deps.identity.name };
+  };
+
+  const readCookie = (request: FastifyRequest): string | undefined => {
+    for (const part of (request.headers.cookie ?? '').split(';')) {
+      const [name, ...rest] = part.trim().split('=');
+      if (name === ADMIN_COOKIE) {
+        const value = rest.join('=');
+        return /^[A-Za-z0-9_-]{43}$/.test(value) ? value : undefined;
+      }
+    }
+    return undefined;
+  };
+  const setCookie = (reply: FastifyReply, value: string, maxAgeSeconds: number): void => {
+    void reply.header(
+      'set-cookie',
+      `${ADMIN_COOKIE}=${value}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}`,
+    );
+  };
+
+  const refused = (reply: FastifyReply, frame: PageFrame): FastifyReply =>
+    sendHtml(reply, 403, messagePage(frame, frame.t('refusedHeading'), [frame.t('refusedBody')], signInLink(frame.t)));
+
+  const showSignIn = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    state: { login?: string; error?: string },
+  ): FastifyReply =>
+    sendHtml(
+      reply,
+      status,
+      signInPage(frameOf(request), {
+        csrfToken: forms.tokenFor(request, reply, SIGN_IN_PURPOSE),
+        login: state.login ?? '',
+        error: state.error,
+      }),
+    );
+
+  await registerFormScope(app, (scope) => {
+    const signInPerSource = createLimiter(scope, {
+      max: deps.limits.signInPerSourcePerMinute,
+      windowSeconds: 60,
+      what: 'admin sign-in attempts from this address',
+    });
+    const perAdmin = createLimiter(scope, {
+      max: REQUESTS_PER_ADMIN_PER_MINUTE,
+      windowSeconds: 60,
+      what: 'admin console requests by this admin',
+    });
+
+    /** Runs `handler` for a live admin session; refuses everything else with a page that says why. */
+    const guarded =
+      (method: 'get' | 'post', handler: Handler) =>
+      async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+        const frame = frameOf(request);
+        // A post from another site is refused before anything else is looked at (the cookie is
+        // SameSite=Strict, so such a post usually arrives without it; either way it changes nothing).
+        if (method === 'post' && !sameOrigin(request, origin())) return refused(reply, frame);
+        const id = readCookie(request);
+        const session = id === undefined ? undefined : await deps.adminSessions.use(id);
+        const admin = session && (await deps.users.findById(session.userId));
+        const service = deps.admin();
+        if (id === undefined || !session || !admin || !service) {
+          if (id === undefined && method === 'get') return showSignIn(request, reply, 200, {});
+          void reply.header('set-cookie', `${ADMIN_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0`);
+          return sendHtml(
+            reply,
+            401,
+            messagePage(frame, frame.t('expiredHeading'), [frame.t('expiredBody')], signInLink(frame.t)),
+          );
+        }
+        const csrfToken = csrfTokenOf(id, SESSION_PURPOSE);
+        if (method === 'post' && !tokensMatch(csrfToken, formFields(request.body).csrf)) return refused(reply, frame);
+        try {
+          await perAdmin(request, `admin:${session.userId}`);
+        } catch (error) {
+          if (!(error instanceof KeywayError)) throw error;
+          if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
+          return sendHtml(reply, 429, messagePage(frame, frame.t('tooMany'), [error.message]));
+        }
+        return handler(
+          { id, session, admin, service, frame: { ...frame, signedIn: { loginId: admin.loginId, csrfToken } } },
+          request,
+          reply,
+        );
+      };
+
+    /** The admin's own password again, for what cannot be undone; false (and nothing done) when wrong. */
+    const reauthenticated = async (held: Held, password: string | undefined): Promise<boolean> => {
+      if (password === undefined || password === '') return false;
+      try {
+        await deps.sessions.authenticate(held.admin.loginId, password, 'reauthentication');
+        return true;
+      } catch (error) {
+        if (error instanceof KeywayError) return false;
+        throw error;
+      }
+    };
+
+    scope.get(ADMIN_PATH, async (request, reply) => {
+      const id = readCookie(request);
+      if (id !== undefined && (await deps.adminSessions.use(id))) return reply.redirect(`${ADMIN_PATH}/users`, 303);
+      return showSignIn(request, reply, 200, {});
+    });
+
+    scope.post(`${ADMIN_PATH}/sign-in`, async (request, reply) => {
+      const frame = frameOf(request);
+      const { t } = frame;
+      const fields = formFields(request.body);
+      if (!forms.check(request, SIGN_IN_PURPOSE, fields.csrf)) return refused(reply, frame);
+      const login = (fields.login ?? '').trim();
+      const password = fields.password ?? '';
+      const code = (fields.code ?? '').replace(/\s/g, '');
+      if (login === '' || password === '' || code === '') {
+        return showSignIn(request, reply, 400, { login, error: t('missingFields') });
+      }
+      let user: UserRecord;
+      try {
+        await signInPerSource(request);
+        user = await deps.sessions.authenticate(login, password, 'oidc');
+      } catch (error) {
+        if (!(error instanceof KeywayError)) throw error;
+        if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
+        return showSignIn(request, reply, error.code === 'rate_limited' ? 429 : 401, {
+          login,
+          error: messageFor(t, error),
+        });
+      }
+      if (!(await deps.adminRoles.isAdmin(user.id))) {
+        return sendHtml(reply, 403, messagePage(frame, t('notAdminHeading'), [t('notAdminBody')], signInLink(t)));
+      }
+      const candidates = await deps.mfa.authenticators.confirmedOf(user.id);
+      // No exception for admins without a second factor, whatever the user MFA policy says.
+      if (candidates.length === 0) {
+        return sendHtml(reply, 403, messagePage(frame, t('noFactorHeading'), [t('noFactorBody')], signInLink(t)));
+      }
+      // The same rules as every other second step: the account-wide lock (failure-lock.ts) is checked
+      // first, a wrong code counts toward it, a code is accepted once (its time step is spent), and the
+      // check and the count are one transaction; the lock's e-mail goes out after it commits.
+      const verdict = await tellAfterCommit(deps.storage, deps.mfa.notices, async (notices) => {
+        const locked = await deps.mfa.lock.lockError(user.id);
+        if (locked) return locked;
+        const outcome = await acceptAuthenticatorCode(deps.mfa.authenticators, candidates, code, deps.clock());
+        if (outcome.verdict === 'accepted') {
+          await deps.mfa.lock.clear(user.id);
+          return 'accepted' as const;
+        }
+        if (outcome.verdict === 'used') return new KeywayError('mfa_code_used', t('usedCode'));
+        return (
+          (await countWrongCode({ lock: deps.mfa.lock, notices }, user)) ??
+          new KeywayError('mfa_code_invalid', t('wrongCode'))
+        );
+      });
+      if (verdict !== 'accepted') return showSignIn(request, reply, 401, { login, error: messageFor(t, verdict) });
+      const previous = readCookie(request);
+      if (previous !== undefined) {
+        const old = await deps.adminSessions.use(previous);
+        if (old) await deps.adminSessions.end(old.idHash);
+      }
+      const started = await deps.adminSessions.start(user.id);
+      setCookie(reply, started.id, Math.floor(deps.adminSessions.times.absoluteMs / 1000));
+      return reply.redirect(`${ADMIN_PATH}/users`, 303);
+    });
+
+    scope.post(
+      `${ADMIN_PATH}/sign-out`,
+      guarded('post', async (held, _request, reply) => {
+        await deps.adminSessions.end(held.session.idHash);
+        void reply.header('set-cookie', `${ADMIN_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0`);
+        return reply.redirect(ADMIN_PATH, 303);
+      }),
+    );
+
+    scope.get<{ Querystring: { by?: string; q?: string; after?: string; afterId?: string } }>(
+      `${ADMIN_PATH}/users`,
+      guarded('get', async (held, request, reply) => {
+        const query = request.query as { by?: string; q?: string; after?: string; afterId?: string };
+        const field: SearchField = query.by === 'name' ? 'name' : 'login';
+        const text = (query.q ?? '').slice(0, 200);
+        const afterId = Number(query.afterId);
+        const after: PageCursor | undefined =
+          query.after !== undefined && Number.isSafeInteger(afterId)
+            ? { key: query.after.slice(0, 400), id: afterId }
+            : undefined;
+        const page = await held.service.searchUsers(field, text, after);
+        return sendHtml(reply, 200, usersPage(held.frame, { field, query: text, page }));
+      }),
+    );
+
+    scope.post(
+      `${ADMIN_PATH}/users/create`,
+      guarded('post', async (held, request, reply) => {
+        const fields = formFields(request.body);
+        const detail = await attempt(async () => {
+          const created = await held.service.createUser({
+            loginId: (fields.loginId ?? '').trim(),
+            email: (fields.email ?? '').trim(),
+            displayName: fields.displayName ?? '',
+            phone: blankToUndefined(fields.phone),
+            aliases: lines(fields.aliases),
+            password: blankToUndefined(fields.initialPassword),
+          });
+          return held.service.userDetail(created.user.loginId);
+        });
+        if (detail instanceof KeywayError) {
+          const page = await held.service.searchUsers('login', '', undefined);
+          return sendHtml(
+            reply,
+            400,
+            usersPage(held.frame, { field: 'login', query: '', page, error: detail.message }),
+          );
+        }
+        return sendHtml(reply, 200, userPage(held.frame, detail, { notice: held.frame.t('created') }));
+      }),
+    );
+
+    scope.get<{ Querystring: { name?: string } }>(
+      `${ADMIN_PATH}/user`,
+      guarded('get', async (held, request, reply) => {
+        const name = (request.query as { name?: string }).name ?? '';
+        const detail = await attempt(() => held.service.userDetail(name));
+        if (detail instanceof KeywayError) {
+          const page = await held.service.searchUsers('login', '', undefined);
+          return sendHtml(
+            reply,
+            404,
+            usersPage(held.frame, { field: 'login', query: '', page, error: detail.message }),
+          );
+        }
+        return sendHtml(reply, 200, userPage(held.frame, detail));
+      }),
+    );
+
+    /** A form about one user: runs `act`, then shows the user's page with its outcome (or error). */
+    const userAction = (
+      act: (held: Held, name: string, fields: Record<string, string>) => Promise<{ notice: string; secret?: string }>,
+      options: { reauthenticate: boolean },
+    ): ((request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>) =>
+      guarded('post', async (held, request, reply) => {
+        const fields = formFields(request.body);
+        const name = fields.name ?? '';
+        let detail;
+        try {
+          detail = await held.service.userDetail(name);
+        } catch (error) {
+          if (!(error instanceof KeywayError)) throw error;
+          const page = await held.service.searchUsers('login', '', undefined);
+          return sendHtml(reply, 404, usersPage(held.frame, { field: 'login', query: '', page, error: error.message }));
+        }
+        if (options.reauthenticate && !(await reauthenticated(held, fields.reauth))) {
+          return sendHtml(reply, 403, userPage(held.frame, detail, { error: held.frame.t('reauthFailed') }));
+        }
+        const outcome = await attempt(() => act(held, detail.user.loginId, fields));
+        if (outcome instanceof KeywayError) {
+          return sendHtml(reply, 400, userPage(held.frame, detail, { error: outcome.message }));
+        }
+        return sendHtml(reply, 200, userPage(held.frame, await held.service.userDetail(detail.user.loginId), outcome));
+      });
+
+    scope.post(
+      `${ADMIN_PATH}/user/edit`,
+      userAction(
+        async (held, name, fields) => {
+          await held.service.editUser(name, {
+            displayName: fields.displayName,
+            email: fields.email?.trim(),
+            aliases: lines(fields.aliases),
+            phone: fields.phone ?? '',
+          });
+          return { notice: held.frame.t('saved') };
+        },
+        { reauthenticate: false },
+      ),
+    );
+
+    scope.post(
+      `${ADMIN_PATH}/user/sign-in-method`,
+      userAction(
+        async (held, name, fields) => {
+          await held.service.setSignInMethod(name, fields.method ?? '');
+          return { notice: held.frame.t('saved') };
+        },
+        { reauthenticate: false },
+      ),
+    );
+
+    scope.post(
+      `${ADMIN_PATH}/user/reset-password`,
+      userAction(
+        async (held, name) => {
+          const reset = await held.service.resetPassword(name);
+          return { notice: held.frame.t('passwordReset'), secret: reset.password };
+        },
+        { reauthenticate: true },
+      ),
+    );
+
+    scope.post(
+      `${ADMIN_PATH}/user/reset-mfa`,
+      userAction(
+        async (held, name) => {
+          const reset = await held.service.resetMfa(name);
+          return { notice: held.frame.t('mfaReset', { authenticators: reset.authenticators, devices: reset.devices }) };
+        },
+        { reauthenticate: true },
+      ),
+    );
+
+    scope.post(
+      `${ADMIN_PATH}/user/revoke-sessions`,
+      userAction(
+        async (held, name) => {
+          const revoked = await held.service.revokeSessions(name);
+          return { notice: held.frame.t('sessionsRevoked', { count: revoked.revokedSessions }) };
+        },
+        { reauthenticate: true },
+      ),
+    );
+
+    scope.get(
+      `${ADMIN_PATH}/import`,
+      guarded('get', async (held, _request, reply) => sendHtml(reply, 200, importPage(held.frame, { csv: '' }))),
+    );
+
+    scope.post(
+      `${ADMIN_PATH}/import`,
+      guarded('post', async (held, request, reply) => {
+        const { t } = held.frame;
+        const fields = formFields(request.body);
+        const csv = fields.csv ?? '';
+        let parsed;
+        try {
+          parsed = readImportCsv(csv);
+        } catch (error) {
+          if (!(error instanceof KeywayError)) throw error;
+          return sendHtml(
+            reply,
+            400,
+            importPage(held.frame, { csv, error: `${t('csvUnreadable')}: ${error.message}` }),
+          );
+        }
+        const checked = await checkRows(held.service, parsed);
+        const invalid = checked.some((row) => row.error !== undefined);
+        if (fields.mode !== 'import' || invalid) {
+          return sendHtml(
+            reply,
+            invalid ? 400 : 200,
+            importPage(held.frame, {
+              csv,
+              rows: checked,
+              outcome: t('dryRunNote'),
+              error: invalid ? t('importBlocked') : undefined,
+            }),
+          );
+        }
+        const results = await importRows(held.service, parsed);
+        const created = results.filter((row) => row.created === true).length;
+        return sendHtml(
+          reply,
+          200,
+          importPage(held.frame, { csv: '', rows: results, outcome: t('importDone', { count: created }) }),
+        );
+      }),
+    );
+
+    const showSettings = async (
+      held: Held,
+      reply: FastifyReply,
+      status: number,
+      outcome: { error?: string; notice?: string; secret?: string } = {},
+    ): Promise<FastifyReply> =>
+      sendHtml(
+        reply,
+        status,
+        settingsPage(held.frame, {
+          mfa: await held.service.mfaPolicy(),
+          forgot: await held.service.passwordResetPolicy(),
+          otpClients: (await held.service.listOtpClients()).filter((client) => client.revokedAt === undefined),
+          providers: (await held.service.identityProviders.list()).map(
+            (provider) => `${provider.displayName} (${provider.kind}, ${provider.id})`,
+          ),
+          ...outcome,
+        }),
+      );
+
+    const settingsForm = (
+      act: (held: Held, fields: Record<string, string>) => Promise<{ notice: string; secret?: string }>,
+    ) =>
+      guarded('post', async (held, request, reply) => {
+        try {
+          return await showSettings(held, reply, 200, await act(held, formFields(request.body)));
+        } catch (error) {
+          if (!(error instanceof KeywayError)) throw error;
+          return showSettings(held, reply, 400, { error: error.message });
+        }
+      });
+
+    scope.get(
+      `${ADMIN_PATH}/settings`,
+      guarded('get', (held, _request, reply) => showSettings(held, reply, 200)),
+    );
+
+    scope.post(
+      `${ADMIN_PATH}/settings/mfa`,
+      settingsForm(async (held, fields) => {
+        const channels = (['totp', 'email', 'sms'] as const).filter((channel) => fields[`channel-${channel}`] === 'on');
+        const trustDays = (fields.trustDays ?? '').trim();
+        await held.service.setMfaPolicy({
+          channels: channels.join(','),
+          mode: fields.mode,
+          trustDays: /^\d{1,4}$/.test(trustDays) ? Number(trustDays) : Number.NaN,
+        });
+        return { notice: held.frame.t('saved') };
+      }),
+    );
+
+    scope.post(
+      `${ADMIN_PATH}/settings/forgot-password`,
+      settingsForm(async (held, fields) => {
+        const minutes = (fields.linkMinutes ?? '').trim();
+        await held.service.setPasswordResetPolicy({
+          enabled: fields.enabled === 'on',
+          linkTtlMinutes: /^\d{1,5}$/.test(minutes) ? Number(minutes) : Number.NaN,
+        });
+        return { notice: held.frame.t('saved') };
+      }),
+    );
+
+    scope.post(
+      `${ADMIN_PATH}/settings/otp-clients/create`,
+      settingsForm(async (held, fields) => {
+        const created = await held.service.createOtpClient((fields.otpName ?? '').trim());
+        return { notice: held.frame.t('otpKey'), secret: created.apiKey };
+      }),
+    );
+
+    scope.post(
+      `${ADMIN_PATH}/settings/otp-clients/revoke`,
+      settingsForm(async (held, fields) => {
+        await held.service.revokeOtpClient(fields.name ?? '');
+        return { notice: held.frame.t('saved') };
+      }),
+    );
+  });
+}
+
+/** The work's result, or the KeywayError it threw (a refusal to show on the page); other errors go on. */
+async function attempt<T>(work: () => Promise<T>): Promise<T | KeywayError> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof KeywayError) return error;
+    throw error;
+  }
+}
+
+function signInLink(t: Translate): { href: string; text: string } {
+  return { href: ADMIN_PATH, text: t('backToSignIn') };
+}
+
+function messageFor(t: Translate, error: KeywayError): string {
+  switch (error.code) {
+    case 'invalid_credentials':
+      return t('wrongCredentials');
+    case 'account_locked':
+      return t('locked');
+    case 'rate_limited':
+      return t('tooMany');
+    case 'mfa_code_invalid':
+      return t('wrongCode');
+    case 'mfa_code_used':
+      return t('usedCode');
+    default:
+      return error.message;
+  }
+}
+
+function blankToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function lines(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(/[\r\n]+/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}

@@ -1,0 +1,411 @@
+import { describe, expect, it } from 'vitest';
+import { ADMIN_COOKIE } from '../../../server/admin-console/routes';
+import { CookieBrowser, alertText, heading, type WebPage } from './account-browser';
+import { enrolAna, signedInWithPassword, startMfaServer, totpCode } from './mfa-fixture';
+import { ANA, postJson, type TestServer } from './server-fixture';
+
+const BOB = {
+  loginId: 'bob',
+  email: 'bob@example.com',
+  displayName: 'Bob Example',
+  password: 'bob has a long password',
+};
+const EVIL_ORIGIN = 'https://evil.example';
+
+/**
+ * A server where Ana is an admin with an authenticator app, under an OPTIONAL user MFA policy (so
+ * anything that lets her in without a code is the console's fault, not the policy's), and Bob, a
+ * plain user. Returns Ana's authenticator secret.
+ */
+async function consoleServer(): Promise<{ test: TestServer; secret: string }> {
+  const test = await startMfaServer({ mode: 'enforced' });
+  const { secret } = await enrolAna(test);
+  await test.server.admin.setMfaPolicy({ mode: 'optional' });
+  await test.server.admin.grantAdmin(ANA.loginId);
+  await test.server.admin.createUser({ ...BOB, sendWelcomeEmail: false });
+  return { test, secret };
+}
+
+/** Opens /admin and posts the sign-in form; the clock moves one TOTP step on afterwards (fresh codes). */
+async function signIn(
+  test: TestServer,
+  fields: { login?: string; password?: string; code?: string },
+): Promise<{ browser: CookieBrowser; answer: WebPage }> {
+  const browser = new CookieBrowser(test.origin);
+  const form = await browser.get('/admin');
+  expect(heading(form.html)).toBe('Admin sign-in');
+  const answer = await browser.submit(form, '/admin/sign-in', {
+    login: fields.login ?? ANA.email,
+    password: fields.password ?? ANA.password,
+    code: fields.code ?? '',
+  });
+  test.advance(30_000);
+  return { browser, answer };
+}
+
+async function signedInAdmin(test: TestServer, secret: string): Promise<CookieBrowser> {
+  const { browser, answer } = await signIn(test, { code: totpCode(secret, test) });
+  expect(answer.status).toBe(303);
+  expect(answer.location).toBe(`${test.origin}/admin/users`);
+  return browser;
+}
+
+/** Ana's live Keyway sessions, as the console shows them. */
+function sessionsShown(html: string): number {
+  const section = /<h2>Active Keyway sessions<\/h2>\n([\s\S]*?)<h2>/.exec(html)?.[1] ?? '';
+  return (section.match(/<li>/g) ?? []).length;
+}
+
+describe('admin console sign-in', () => {
+  it('signs an admin in with the password and an authenticator code, in a __Host- cookie', async () => {
+    const { test, secret } = await consoleServer();
+    const { browser, answer } = await signIn(test, { code: totpCode(secret, test) });
+    expect(answer.status).toBe(303);
+    const cookie = answer.headers.getSetCookie().find((line) => line.startsWith(`${ADMIN_COOKIE}=`));
+    expect(cookie).toMatch(/; Path=\/; Secure; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    expect(cookie).not.toMatch(/domain=/i);
+    const users = await browser.get('/admin/users');
+    expect(users.status).toBe(200);
+    expect(heading(users.html)).toBe('Users');
+    expect(users.html).toContain('Signed in as <strong>ana</strong>');
+    expect(users.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(users.html).not.toContain('<script');
+  });
+
+  it('always asks for the second factor, even under an optional MFA policy', async () => {
+    const { test, secret } = await consoleServer();
+    const missing = await signIn(test, {});
+    expect(missing.answer.status).toBe(400);
+    expect(alertText(missing.answer.html)).toBe(
+      'Enter your login ID, your password and the code from your authenticator app.',
+    );
+    const wrong = await signIn(test, { code: totpCode(secret, test, 10) });
+    expect(wrong.answer.status).toBe(401);
+    expect(alertText(wrong.answer.html)).toContain('The code is not correct.');
+    for (const attempt of [missing, wrong]) {
+      expect(attempt.browser.cookies.has(ADMIN_COOKIE)).toBe(false);
+      expect((await attempt.browser.get('/admin/users')).html).toContain('Admin sign-in');
+    }
+  });
+
+  it('refuses a code already used to sign in', async () => {
+    const { test, secret } = await consoleServer();
+    const code = totpCode(secret, test);
+    const first = new CookieBrowser(test.origin);
+    const form = await first.get('/admin');
+    expect((await first.submit(form, '/admin/sign-in', { login: 'ana', password: ANA.password, code })).status).toBe(
+      303,
+    );
+    const second = new CookieBrowser(test.origin);
+    const again = await second.submit(await second.get('/admin'), '/admin/sign-in', {
+      login: 'ana',
+      password: ANA.password,
+      code,
+    });
+    expect(again.status).toBe(401);
+    expect(alertText(again.html)).toBe('This code has already been used. Wait for the next one.');
+  });
+
+  it('refuses a user without the admin role with a page that says so', async () => {
+    const { test } = await consoleServer();
+    const { browser, answer } = await signIn(test, { login: BOB.loginId, password: BOB.password, code: '123456' });
+    expect(answer.status).toBe(403);
+    expect(heading(answer.html)).toBe('This account is not an administrator');
+    expect(answer.html).toContain('grant-admin --user');
+    expect(browser.cookies.has(ADMIN_COOKIE)).toBe(false);
+  });
+
+  it('refuses an admin without a second factor and tells them how to add one', async () => {
+    const { test } = await consoleServer();
+    await test.server.admin.grantAdmin(BOB.loginId);
+    const { browser, answer } = await signIn(test, { login: BOB.loginId, password: BOB.password, code: '123456' });
+    expect(answer.status).toBe(403);
+    expect(heading(answer.html)).toBe('Set up an authenticator app first');
+    expect(answer.html).toContain('Add an authenticator app');
+    expect(browser.cookies.has(ADMIN_COOKIE)).toBe(false);
+  });
+
+  it('refuses a wrong password before looking at anything else', async () => {
+    const { test, secret } = await consoleServer();
+    const { answer } = await signIn(test, { password: 'not the password at all', code: totpCode(secret, test) });
+    expect(answer.status).toBe(401);
+    expect(alertText(answer.html)).toBe('The login ID or password is not correct.');
+  });
+
+  it('speaks French and German when the browser asks', async () => {
+    const { test } = await consoleServer();
+    for (const [language, expected] of [
+      ['fr-CH, en;q=0.5', 'Connexion administrateur'],
+      ['de', 'Administrator-Anmeldung'],
+      ['es, en;q=0.1', 'Admin sign-in'],
+    ] as const) {
+      const response = await fetch(`${test.origin}/admin`, { headers: { 'accept-language': language } });
+      expect(heading(await response.text())).toBe(expected);
+    }
+  });
+});
+
+describe('admin console sessions', () => {
+  it('ends a session left idle for 15 minutes, with a page that says so', async () => {
+    const { test, secret } = await consoleServer();
+    const browser = await signedInAdmin(test, secret);
+    test.advance(14 * 60_000);
+    expect((await browser.get('/admin/users')).status).toBe(200);
+    test.advance(14 * 60_000);
+    // Used 14 minutes ago: still alive (each use restarts the idle timer).
+    expect((await browser.get('/admin/users')).status).toBe(200);
+    test.advance(15 * 60_000 + 1);
+    const expired = await browser.get('/admin/users');
+    expect(expired.status).toBe(401);
+    expect(heading(expired.html)).toBe('Your admin session has ended');
+    expect(browser.cookies.has(ADMIN_COOKIE)).toBe(false);
+  });
+
+  it('ends a busy session 8 hours after sign-in', async () => {
+    const { test, secret } = await consoleServer();
+    const browser = await signedInAdmin(test, secret);
+    for (let minutes = 10; minutes < 8 * 60; minutes += 10) {
+      test.advance(10 * 60_000);
+      expect((await browser.get('/admin/users')).status).toBe(200);
+    }
+    test.advance(10 * 60_000);
+    const expired = await browser.get('/admin/users');
+    expect(expired.status).toBe(401);
+    expect(heading(expired.html)).toBe('Your admin session has ended');
+  });
+
+  it('ends the console sessions of an admin whose role is revoked', async () => {
+    const { test, secret } = await consoleServer();
+    const browser = await signedInAdmin(test, secret);
+    await test.server.admin.revokeAdmin(ANA.loginId);
+    expect((await browser.get('/admin/users')).status).toBe(401);
+  });
+
+  it('signs out', async () => {
+    const { test, secret } = await consoleServer();
+    const browser = await signedInAdmin(test, secret);
+    const users = await browser.get('/admin/users');
+    const cookie = browser.cookies.get(ADMIN_COOKIE);
+    expect((await browser.submit(users, '/admin/sign-out')).status).toBe(303);
+    // The old cookie value no longer opens anything, even if a copy was kept.
+    const replay = new CookieBrowser(test.origin);
+    replay.cookies.set(ADMIN_COOKIE, cookie ?? '');
+    expect((await replay.get('/admin/users')).status).toBe(401);
+  });
+});
+
+describe('admin console forms', () => {
+  it('refuses a cross-site post, a post without the token and one with another session’s token', async () => {
+    const { test, secret } = await consoleServer();
+    const browser = await signedInAdmin(test, secret);
+    const page = await browser.get('/admin/user?name=bob');
+    const token = /name="csrf" value="([^"]+)"/.exec(page.html)?.[1] ?? '';
+    const edit = { csrf: token, name: 'bob', displayName: 'Hacked', email: BOB.email, aliases: '', phone: '' };
+    const crossSite = await browser.post('/admin/user/edit', edit, { origin: EVIL_ORIGIN });
+    expect(crossSite.status).toBe(403);
+    expect(heading(crossSite.html)).toBe('This form was not accepted');
+    const noToken = await browser.post('/admin/user/edit', { ...edit, csrf: '' });
+    expect(noToken.status).toBe(403);
+    const other = await signedInAdmin(test, secret);
+    const stolen = await other.post('/admin/user/edit', edit);
+    expect(stolen.status).toBe(403);
+    expect((await test.server.admin.findUser('bob'))?.displayName).toBe(BOB.displayName);
+    // The same form from the console itself works.
+    const done = await browser.post('/admin/user/edit', edit);
+    expect(done.status).toBe(200);
+    expect((await test.server.admin.findUser('bob'))?.displayName).toBe('Hacked');
+  });
+
+  it('asks for the admin’s password again before revoking sessions, resetting a password or MFA', async () => {
+    const { test, secret } = await consoleServer();
+    await signedInWithPassword(test.origin, { loginId: BOB.loginId, password: BOB.password });
+    const browser = await signedInAdmin(test, secret);
+    const page = await browser.get('/admin/user?name=bob');
+    expect(sessionsShown(page.html)).toBe(1);
+    for (const action of ['/admin/user/revoke-sessions', '/admin/user/reset-password', '/admin/user/reset-mfa']) {
+      for (const reauth of ['', 'wrong password here']) {
+        const refused = await browser.submit(page, action, { reauth });
+        expect(refused.status).toBe(403);
+        expect(alertText(refused.html)).toBe('Your password is not correct: nothing was changed.');
+      }
+    }
+    const still = await browser.get('/admin/user?name=bob');
+    expect(sessionsShown(still.html)).toBe(1);
+    expect(
+      (
+        await postJson(test.origin, '/api/v1/sessions', {
+          loginId: 'bob',
+          password: BOB.password,
+          installationId: 'installation-admin-1',
+        })
+      ).status,
+    ).toBe(200);
+    const revoked = await browser.submit(still, '/admin/user/revoke-sessions', { reauth: ANA.password });
+    expect(revoked.status).toBe(200);
+    expect(revoked.html).toContain('Sessions ended: 2.');
+    expect(sessionsShown(revoked.html)).toBe(0);
+  });
+
+  it('resets a password: the new one is shown once and works, the old one no longer does', async () => {
+    const { test, secret } = await consoleServer();
+    const browser = await signedInAdmin(test, secret);
+    const page = await browser.get('/admin/user?name=bob');
+    const reset = await browser.submit(page, '/admin/user/reset-password', { reauth: ANA.password });
+    expect(reset.status).toBe(200);
+    const password = /data-testid="secret">([^<]+)</.exec(reset.html)?.[1] ?? '';
+    const signIn = (pw: string) =>
+      postJson(test.origin, '/api/v1/sessions', {
+        loginId: 'bob',
+        password: pw,
+        installationId: 'installation-admin-2',
+      });
+    expect((await signIn(BOB.password)).status).toBe(401);
+    expect((await signIn(password)).status).toBe(200);
+  });
+
+  it('edits a user, and names the field a bad value is in', async () => {
+    const { test, secret } = await consoleServer();
+    const browser = await signedInAdmin(test, secret);
+    const page = await browser.get('/admin/user?name=bob');
+    const saved = await browser.submit(page, '/admin/user/edit', {
+      displayName: 'Robert Example',
+      email: 'robert@example.com',
+      aliases: 'robert@corp.onmicrosoft.com\n',
+      phone: '+447700900456',
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.html).toContain('Saved.');
+    const bob = await test.server.admin.findUser('robert@corp.onmicrosoft.com');
+    expect(bob).toMatchObject({
+      loginId: 'bob',
+      email: 'robert@example.com',
+      displayName: 'Robert Example',
+      phone: '+447700900456',
+    });
+    expect(await test.server.admin.findUser('bob@example.com')).toBeUndefined();
+    const bad = await browser.submit(saved, '/admin/user/edit', { email: 'not an address' });
+    expect(bad.status).toBe(400);
+    expect(alertText(bad.html)).toMatch(/^The e-mail address is not valid/);
+    const taken = await browser.submit(saved, '/admin/user/edit', { aliases: ANA.email });
+    expect(taken.status).toBe(400);
+    expect(alertText(taken.html)).toContain('is already used by user "ana"');
+  });
+});
+
+describe('admin console users', () => {
+  it('pages through users by keyset and searches by name prefix', async () => {
+    const { test, secret } = await consoleServer();
+    for (let i = 0; i < 55; i += 1) {
+      const n = String(i).padStart(2, '0');
+      await test.server.admin.createUser({
+        loginId: `user${n}`,
+        email: `user${n}@example.com`,
+        displayName: `Zed ${n}`,
+        sendWelcomeEmail: false,
+      });
+    }
+    const browser = await signedInAdmin(test, secret);
+    const rowsOf = (page: WebPage) =>
+      [...page.html.matchAll(/<th scope="row"><a [^>]+>([^<]+)<\/a>/g)].map((m) => m[1]);
+    const first = await browser.get('/admin/users');
+    expect(rowsOf(first)).toHaveLength(50);
+    expect(rowsOf(first).slice(0, 3)).toEqual(['ana', 'bob', 'user00']);
+    const next = /<a rel="next" href="([^"]+)"/.exec(first.html)?.[1]?.replaceAll('&amp;', '&') ?? '';
+    const second = await browser.get(next);
+    expect(rowsOf(second)).toEqual(['user48', 'user49', 'user50', 'user51', 'user52', 'user53', 'user54']);
+    expect(second.html).not.toContain('rel="next"');
+    const byName = await browser.get('/admin/users?by=name&q=zed%205');
+    expect(rowsOf(byName)).toEqual(['user50', 'user51', 'user52', 'user53', 'user54']);
+    const byEmail = await browser.get('/admin/users?by=login&q=BOB%40');
+    expect(rowsOf(byEmail)).toEqual(['bob']);
+    expect((await browser.get('/admin/users?q=nobody')).html).toContain('No users match.');
+  });
+
+  it('imports users from CSV only after a dry run shows every row valid', async () => {
+    const { test, secret } = await consoleServer();
+    const browser = await signedInAdmin(test, secret);
+    const page = await browser.get('/admin/import');
+    const csv = [
+      'loginId,email,displayName,phone,aliases',
+      'carol,carol@example.com,"Carol, Example",,carol@corp.onmicrosoft.com',
+      'dave,not-an-email,Dave Example,,',
+      'erin,erin@example.com,Erin Example,+447700900789,',
+    ].join('\n');
+    const dry = await browser.submit(page, '/admin/import', { csv, mode: 'dry-run' });
+    expect(dry.status).toBe(400);
+    expect(dry.html).toContain('Dry run: nothing was written.');
+    expect(dry.html).toMatch(/<th scope="row">2<\/th><td>carol<\/td><td>valid<\/td>/);
+    expect(dry.html).toMatch(/<th scope="row">3<\/th><td>dave<\/td><td>not valid: The e-mail address is not valid/);
+    // Asking to import while a row is invalid writes nothing either.
+    const refused = await browser.submit(page, '/admin/import', { csv, mode: 'import' });
+    expect(refused.status).toBe(400);
+    expect(await test.server.admin.findUser('carol')).toBeUndefined();
+    expect(await test.server.admin.findUser('erin')).toBeUndefined();
+    const fixed = csv.replace('not-an-email', 'dave@example.com');
+    const clean = await browser.submit(page, '/admin/import', { csv: fixed, mode: 'dry-run' });
+    expect(clean.status).toBe(200);
+    expect(await test.server.admin.findUser('carol')).toBeUndefined();
+    const imported = await browser.submit(page, '/admin/import', { csv: fixed, mode: 'import' });
+    expect(imported.status).toBe(200);
+    expect(imported.html).toContain('Imported: 3.');
+    expect(await test.server.admin.findUser('carol@corp.onmicrosoft.com')).toMatchObject({
+      displayName: 'Carol, Example',
+    });
+    expect(await test.server.admin.findUser('erin')).toMatchObject({ phone: '+447700900789' });
+    // A second run of the same file: every row's name is taken now.
+    const again = await browser.submit(page, '/admin/import', { csv: fixed, mode: 'dry-run' });
+    expect(again.html).toContain('is already used by user &quot;carol&quot;');
+  });
+
+  it('refuses a CSV it cannot read, naming the problem', async () => {
+    const { test, secret } = await consoleServer();
+    const browser = await signedInAdmin(test, secret);
+    const page = await browser.get('/admin/import');
+    const answer = await browser.submit(page, '/admin/import', {
+      csv: 'loginId,email,displayName\n"carol,c@e.com',
+      mode: 'dry-run',
+    });
+    expect(answer.status).toBe(400);
+    expect(alertText(answer.html)).toMatch(/^The CSV could not be read: /);
+    const unknown = await browser.submit(page, '/admin/import', {
+      csv: 'loginId,email,name\nx,x@e.com,X',
+      mode: 'dry-run',
+    });
+    expect(alertText(unknown.html)).toContain('Unknown column "name"');
+  });
+});
+
+describe('admin console settings', () => {
+  it('changes the MFA policy and forgot-password switch, naming the field of a bad value', async () => {
+    const { test, secret } = await consoleServer();
+    const browser = await signedInAdmin(test, secret);
+    const page = await browser.get('/admin/settings');
+    const saved = await browser.submit(page, '/admin/settings/mfa', {
+      'channel-totp': 'on',
+      'channel-email': 'on',
+      mode: 'enforced',
+      trustDays: '14',
+    });
+    expect(saved.status).toBe(200);
+    expect(await test.server.admin.mfaPolicy()).toEqual({
+      channels: ['totp', 'email'],
+      mode: 'enforced',
+      trustDays: 14,
+    });
+    const bad = await browser.submit(page, '/admin/settings/mfa', {
+      'channel-totp': 'on',
+      mode: 'optional',
+      trustDays: '0',
+    });
+    expect(bad.status).toBe(400);
+    expect(alertText(bad.html)).toBe('Device trust must be a whole number of days from 1 to 365.');
+    expect((await test.server.admin.mfaPolicy()).mode).toBe('enforced');
+    const forgot = await browser.submit(page, '/admin/settings/forgot-password', { enabled: 'on', linkMinutes: '20' });
+    expect(forgot.status).toBe(200);
+    expect(await test.server.admin.passwordResetPolicy()).toEqual({ enabled: true, linkTtlMinutes: 20 });
+    const otp = await browser.submit(page, '/admin/settings/otp-clients/create', { otpName: 'vpn' });
+    expect(otp.status).toBe(200);
+    expect(/data-testid="secret">([^<]+)</.exec(otp.html)?.[1]).toBeTruthy();
+    expect((await test.server.admin.listOtpClients()).map((client) => client.name)).toEqual(['vpn']);
+  });
+});
