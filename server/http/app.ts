@@ -24,6 +24,8 @@ import { problem, sendProblem } from './problem';
 import { storageRateLimitStore } from './rate-limit-store';
 import { KeywayStatusError } from './status-error';
 import { registerAccountRoutes } from './routes/account';
+import type { DeploymentProfiles } from '../deployment-profiles/deployment-profiles';
+import type { DeploymentStore } from '../deployments/deployment-store';
 import { registerDeploymentRoutes } from './routes/deployments';
 import { registerDiscoveryRoutes } from './routes/discovery';
 import { registerLandingRoutes } from './routes/landing';
@@ -47,6 +49,9 @@ export interface HttpAppDeps {
   federation: Federation;
   users: UserStore;
   features: () => Promise<ServerFeatures>;
+  /** Deployment status (the landing page marks a deployment opened) and the newest license for discovery. */
+  deploymentStore?: DeploymentStore | undefined;
+  profiles?: DeploymentProfiles | undefined;
   passwordReset: PasswordResetService;
   accountSessions: AccountSessionStore;
   selfDeployment: SelfDeployment;
@@ -161,8 +166,16 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   registerSessionRoutes(app, deps.sessions, deps.limits);
   registerMfaRoutes(app, deps.sessions, deps.mfa, deps.limits);
   registerMeMfaRoutes(app, deps.sessions, deps.mfa, deps.limits);
-  registerLandingRoutes(app, deps.identity);
-  registerDiscoveryRoutes(app, deps.signInPolicy, deps.identity, deps.limits, deps.features);
+  const { deploymentStore, profiles } = deps;
+  registerLandingRoutes(app, deps.identity, deploymentStore && ((hash) => deploymentStore.markOpened(hash)));
+  registerDiscoveryRoutes(
+    app,
+    deps.signInPolicy,
+    deps.identity,
+    deps.limits,
+    deps.features,
+    profiles && (() => profiles.licenseFor(undefined)),
+  );
   await registerPasswordResetRoutes(app, deps.passwordReset, deps.identity, deps.limits);
   await registerAccountRoutes(app, deps);
   registerOtpRoutes(app, deps.sessions, deps.otp, deps.otpClients, deps.limits);

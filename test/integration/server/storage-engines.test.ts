@@ -42,6 +42,11 @@ const TYPED_TABLES = Object.keys({
   known_browsers: 1,
   rate_limits: 1,
   server_secrets: 1,
+  licenses: 1,
+  deployment_profiles: 1,
+  profile_user_assignments: 1,
+  profile_domain_assignments: 1,
+  profile_pushes: 1,
 } satisfies Record<keyof KeywayTables, 1>).sort();
 
 /**
