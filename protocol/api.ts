@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClientConfig, ClientVersion } from './client-config';
 import { WireErrorCode } from './errors';
 
 /**
@@ -64,6 +65,8 @@ export const RedeemRequest = z.strictObject({
   /** The code's display text or compact form; the server normalizes it. */
   code: z.string().min(1).max(512),
   installationId: InstallationId,
+  /** The redeeming client's version, shown in the deployment's status (optional: older clients omit it). */
+  clientVersion: ClientVersion.optional(),
 });
 export type RedeemRequest = z.infer<typeof RedeemRequest>;
 
@@ -108,6 +111,11 @@ export const SessionTokens = z.strictObject({
   user: UserSummary,
   /** The current license; a version the user has not accepted is shown again before Home. */
   license: License,
+  /**
+   * The settings the user's deployment profile pushes (protocol/client-config.ts); null when no profile
+   * applies to the user. Absent from servers that predate profiles: the client then keeps what it had.
+   */
+  config: ClientConfig.nullable().optional(),
 });
 export type SessionTokens = z.infer<typeof SessionTokens>;
 

@@ -6,12 +6,14 @@ import { AuditLog } from './audit/audit-log';
 import type { AuditClass } from './audit/events';
 import type { ServerFeatures } from '../protocol/api';
 import type { Limits } from './config';
+import { DeploymentProfiles } from './deployment-profiles/deployment-profiles';
 import { DeploymentService } from './deployments/deployment-service';
 import { DeploymentStore } from './deployments/deployment-store';
 import { DomainStore } from './discovery/domain-store';
 import { Federation } from './federation/federation';
 import { SignInPolicy } from './discovery/sign-in-policy';
 import type { ServerIdentity } from './identity';
+import { LicenseStore } from './licenses/license-store';
 import { MfaAccount } from './mfa/account';
 import { AuthenticatorStore } from './mfa/authenticators';
 import { ChallengeStore } from './mfa/challenges';
@@ -77,6 +79,11 @@ export interface Services {
   adminSessions: AdminSessionStore;
   /** The audit trail (server/audit): every security event, append-only. */
   audit: AuditLog;
+  /** Deployment status (server/deployments/deployment-status.ts). */
+  deploymentStore: DeploymentStore;
+  /** Published licenses and deployment profiles (server/licenses, server/deployment-profiles). */
+  licenses: LicenseStore;
+  profiles: DeploymentProfiles;
 }
 
 /** Multi-factor authentication (server/mfa/README.md). */
@@ -134,7 +141,11 @@ export function createServices(
     forgotPassword: (await passwordResetPolicy.read()).enabled,
   });
   const deploymentStore = new DeploymentStore(storage, clock);
-  const deployments = new DeploymentService(deploymentStore, users, identity, clock, signInPolicy, features);
+  const licenses = new LicenseStore(storage, clock);
+  const profiles = new DeploymentProfiles(storage, clock, licenses, deploymentStore, identity);
+  const deployments = new DeploymentService(deploymentStore, users, identity, clock, signInPolicy, features, (user) =>
+    profiles.licenseFor(user),
+  );
   const throttle = new SignInThrottle(storage, clock, limits);
 
   const box = wiring.box ?? SecretBox.inDataDir(wiring.dataDir);
@@ -162,8 +173,17 @@ export function createServices(
     passkeys: passkeyStore,
   });
 
-  const sessions = new SessionService(users, sessionStore, throttle, identity, storage, signInPolicy, gate, (userId) =>
-    signOutEverywhere(storage, userId, clock()),
+  const sessions = new SessionService(
+    users,
+    sessionStore,
+    throttle,
+    identity,
+    storage,
+    signInPolicy,
+    gate,
+    (userId) => signOutEverywhere(storage, userId, clock()),
+    // Every session answer carries the user's license and their profile's pushed client settings.
+    async (user) => ({ license: await profiles.licenseFor(user), config: await profiles.clientConfigFor(user) }),
   );
   const secondStep = new SecondStep({
     clock,
@@ -270,5 +290,8 @@ export function createServices(
     adminRoles: new AdminRoleStore(storage, clock),
     adminSessions: new AdminSessionStore(storage, clock),
     audit,
+    deploymentStore,
+    licenses,
+    profiles,
   };
 }

@@ -27,7 +27,8 @@ import { UpdateStatus } from './updates/update-status';
 export class KeywayCore {
   /** The onboarding state and the effects its screen is waiting for (onboarding/journey.ts). */
   #journey: Journey;
-  readonly #language: LanguageChoice;
+  #language: LanguageChoice;
+  readonly #languageSources: { readonly policy?: string | undefined; readonly system?: readonly string[] | undefined };
   readonly #service: OnboardingService;
   readonly #listeners = new Set<(view: View) => void>();
   /**
@@ -55,7 +56,8 @@ export class KeywayCore {
     },
   ) {
     this.#journey = beginJourney(initialState({ policy: deps.policy, profiles: [] }));
-    this.#language = chooseLanguage({ policy: deps.policy.defaultLanguage, system: deps.systemLanguages });
+    this.#languageSources = { policy: deps.policy.defaultLanguage, system: deps.systemLanguages };
+    this.#language = chooseLanguage(this.#languageSources);
     this.#service = new OnboardingService(deps);
     this.#report = deps.report ?? ((problem) => console.error(`Keyway core: ${problem}`));
   }
@@ -64,7 +66,11 @@ export class KeywayCore {
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
-    this.send(await this.#service.start());
+    const started = await this.#service.start();
+    // The language the organisation pushed to the active profile (below the machine policy, above the OS).
+    if (started.type === 'started' && started.organisationLanguage !== undefined)
+      this.#language = chooseLanguage({ ...this.#languageSources, organisation: started.organisationLanguage });
+    this.send(started);
     await this.settled();
   }
 
@@ -73,7 +79,10 @@ export class KeywayCore {
     return this.#viewOf(this.#journey.state);
   }
 
-  /** The UI's language: fixed for the process (policy and OS are read once, at start). */
+  /**
+   * The UI's language: policy and OS are read once; once start() has read the settings, the active
+   * profile's pushed language counts too. A push that arrives during this run is applied by Home's view.
+   */
   getLanguage(): LanguageChoice {
     return this.#language;
   }

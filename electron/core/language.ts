@@ -2,22 +2,30 @@ import { UI_LANGUAGES, type UiLanguage } from '../ipc/view';
 
 export interface LanguageChoice {
   readonly language: UiLanguage;
-  /** Why: IT's policy named it, the operating system prefers it, or neither gave a supported language. */
-  readonly source: 'policy' | 'system' | 'default';
+  /**
+   * Why: IT's machine policy named it, the organisation's deployment profile pushed it (managed-config.ts),
+   * the operating system prefers it, or none gave a supported language.
+   */
+  readonly source: 'policy' | 'organisation' | 'system' | 'default';
 }
 
 /**
- * Which language the client speaks: the policy's `defaultLanguage` (IT decided), else the first of the
+ * Which language the client speaks: the policy's `defaultLanguage` (IT decided), else the language the
+ * server's deployment profile pushed (`organisation`), else the first of the
  * operating system's preferred languages that Keyway speaks, else English. A tag counts by its language
  * alone (`de-AT` and `de-CH` are German, `fr-CA` is French); an unsupported or malformed tag is skipped,
  * so a policy naming Spanish still lets a French system speak French.
  */
 export function chooseLanguage(options: {
   readonly policy?: string | undefined;
+  /** The language the organisation's deployment profile pushed: below the machine policy, above the OS. */
+  readonly organisation?: string | undefined;
   readonly system?: readonly string[] | undefined;
 }): LanguageChoice {
   const fromPolicy = options.policy === undefined ? null : supportedLanguageOf(options.policy);
   if (fromPolicy !== null) return { language: fromPolicy, source: 'policy' };
+  const fromOrganisation = options.organisation === undefined ? null : supportedLanguageOf(options.organisation);
+  if (fromOrganisation !== null) return { language: fromOrganisation, source: 'organisation' };
   for (const tag of options.system ?? []) {
     const language = supportedLanguageOf(tag);
     if (language !== null) return { language, source: 'system' };

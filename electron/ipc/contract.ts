@@ -25,10 +25,16 @@ export type UpdateState = z.infer<typeof UpdateState>;
 const sharedCommands = {
   /** The view to render now; the renderer asks once at start, then follows `view` events. */
   getView: { input: NoInput, output: View },
-  /** The language to speak, as core chose it (policy, then the OS, then English); asked once at start. */
+  /**
+   * The language to speak, as core chose it (machine policy, then the organisation's pushed profile, then
+   * the OS, then English); asked once at start. Home's view also carries a pushed language (home/wire.ts).
+   */
   getLanguage: {
     input: NoInput,
-    output: z.strictObject({ language: UiLanguage, source: z.enum(['policy', 'system', 'default']) }),
+    output: z.strictObject({
+      language: UiLanguage,
+      source: z.enum(['policy', 'organisation', 'system', 'default']),
+    }),
   },
   /** Cancel on Confirm server, Manual Login, the login-ID page and the browser sign-in. */
   cancel: { input: NoInput, output: NoOutput, becomes: 'cancel.pressed' },

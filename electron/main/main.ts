@@ -84,6 +84,8 @@ async function createCore(): Promise<KeywayCore> {
     // The OS's preferred languages (macOS/Windows settings, the POSIX locale on Linux); core picks one.
     systemLanguages: [...app.getPreferredSystemLanguages(), app.getLocale()],
     browser: { open: createSystemBrowser(shell) },
+    // Sent on redeem, so the admin sees which client version redeemed a deployment.
+    appVersion: app.getVersion(),
   });
   for (const url of earlyLinks.splice(0)) deliverDeepLink(url, created);
   const readActiveOrigin = async (): Promise<string | null> => (await settings.read()).activeOrigin;

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { LoginId } from '../../protocol/api';
 import { KeywayError } from '../../protocol/errors';
+import type { DeploymentProfile, ProfilePush } from '../deployment-profiles/deployment-profiles';
+import type { ProfileChange } from '../deployment-profiles/profile-settings';
 import type { IssuedDeployment } from '../deployments/deployment-service';
+import type { DeploymentStatus } from '../deployments/deployment-status';
+import type { PublishedLicense } from '../licenses/license-store';
 import { domainOf, parseDomain } from '../discovery/domain-name';
 import type { SignInDomain } from '../discovery/domain-store';
 import type { SignInKind } from '../discovery/sign-in-policy';
@@ -98,6 +102,11 @@ export interface CreatedUser {
 export interface AdminDeployment extends IssuedDeployment {
   user: AdminUser;
   email?: MailReceipt;
+}
+
+/** A deployment's status with its user's login ID. */
+export interface AdminDeploymentStatus extends DeploymentStatus {
+  loginId: string;
 }
 
 export interface PasswordReset {
@@ -461,6 +470,107 @@ export class AdminService {
       await users.setPhone(record.id, phone);
     });
     return this.adminUser(await this.requireUser(record.loginId));
+  }
+
+  // --- Deployment status, deployment profiles, licenses (issue 18; server/deployments, deployment-profiles) ---
+
+  /** Every deployment's status, newest first; one user's with `user` (login ID, e-mail or alias). */
+  async listDeployments(options: { user?: string | undefined } = {}): Promise<AdminDeploymentStatus[]> {
+    const { deploymentStore, users } = this.deps.services;
+    const only = options.user === undefined ? undefined : await this.requireUser(options.user);
+    const statuses = await deploymentStore.list(only === undefined ? {} : { userId: only.id });
+    const loginIds = new Map<number, string>();
+    if (only) loginIds.set(only.id, only.loginId);
+    for (const status of statuses) {
+      if (!loginIds.has(status.userId))
+        loginIds.set(status.userId, (await users.findById(status.userId))?.loginId ?? `#${status.userId}`);
+    }
+    return statuses.map((status) => ({ ...status, loginId: loginIds.get(status.userId) ?? `#${status.userId}` }));
+  }
+
+  /**
+   * Sends the deployment's user a fresh code (the old code was never stored, so it cannot be sent again)
+   * and revokes the old one if it is still open.
+   */
+  async resendDeployment(
+    id: number,
+    options: { ttlSeconds?: number } = {},
+  ): Promise<AdminDeployment & { revokedPrevious: boolean }> {
+    const previous = await this.requireDeployment(id);
+    const record = await this.deps.services.users.findById(previous.userId);
+    if (!record) throw new KeywayError('not_found', `The user of deployment ${id} no longer exists.`);
+    const revokedPrevious = await this.deps.services.deploymentStore.revoke(id);
+    return { ...(await this.sendDeployment(record.loginId, options)), revokedPrevious };
+  }
+
+  /** Ends a deployment that is not redeemed yet: its code then answers "expired". */
+  async revokeDeployment(id: number): Promise<AdminDeploymentStatus> {
+    const before = await this.requireDeployment(id);
+    if (!(await this.deps.services.deploymentStore.revoke(id))) {
+      const why =
+        before.state === 'redeemed'
+          ? 'it was redeemed already: end that installation with revoke-sessions'
+          : `it is ${before.state} already`;
+      throw new KeywayError('invalid_input', `Deployment ${id} cannot be revoked: ${why}.`);
+    }
+    const after = await this.requireDeployment(id);
+    const user = await this.deps.services.users.findById(after.userId);
+    return { ...after, loginId: user?.loginId ?? `#${after.userId}` };
+  }
+
+  createProfile(name: string, change: ProfileChange = {}): Promise<DeploymentProfile> {
+    return this.deps.services.profiles.create(name, change);
+  }
+
+  /** Changes a profile's draft; its users' clients get it after `pushProfile`. */
+  editProfile(name: string, change: ProfileChange): Promise<DeploymentProfile> {
+    return this.deps.services.profiles.edit(name, change);
+  }
+
+  listProfiles(): Promise<DeploymentProfile[]> {
+    return this.deps.services.profiles.list();
+  }
+
+  /** Assigns the profile to a user, or to everyone with an address in a domain. A user's own beats a domain's. */
+  async assignProfile(name: string, to: { user: string } | { domain: string }): Promise<DeploymentProfile> {
+    const { profiles } = this.deps.services;
+    if ('user' in to) await profiles.assignUser(name, await this.requireUser(to.user));
+    else await profiles.assignDomain(name, parseDomain(to.domain));
+    return profiles.require(name);
+  }
+
+  /** Removes a user's or a domain's assignment. */
+  async unassignProfile(from: { user: string } | { domain: string }): Promise<boolean> {
+    const { profiles } = this.deps.services;
+    return 'user' in from
+      ? profiles.unassign({ userId: (await this.requireUser(from.user)).id })
+      : profiles.unassign({ domain: parseDomain(from.domain) });
+  }
+
+  /**
+   * "Push to deployed clients": every client of the profile's users applies the profile's settings at
+   * its next start or silent sign-in. Returns the change and its reach (users, installations).
+   */
+  async pushProfile(name: string): Promise<ProfilePush> {
+    const push = await this.deps.services.profiles.push(name);
+    // TODO(lead-merge): record the audit event "profile pushed" here (hF's audit log): push.profile,
+    // push.version, the changed settings (push.previous → push.settings), push.users and push.clients.
+    return push;
+  }
+
+  /** Publishes a new license version; users see it at their next sign-in unless their profile pins another. */
+  publishLicense(version: string, text: string): Promise<PublishedLicense> {
+    return this.deps.services.licenses.publish(version, text);
+  }
+
+  listLicenses(): Promise<{ version: string; publishedAt: Date }[]> {
+    return this.deps.services.licenses.list();
+  }
+
+  private async requireDeployment(id: number): Promise<DeploymentStatus> {
+    const status = Number.isSafeInteger(id) ? await this.deps.services.deploymentStore.find(id) : undefined;
+    if (!status) throw new KeywayError('not_found', `No deployment has the id ${id}.`);
+    return status;
   }
 
   close(): void {

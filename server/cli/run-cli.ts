@@ -3,6 +3,12 @@ import { StorageError } from '../storage/storage-error';
 import { COMMAND_OPTIONS, DEFAULT_DATA_DIR, DEFAULT_PORT, isCommand } from './arguments';
 import { runAdminCommand } from './admin-commands';
 import { UsageError, type CliIo } from './cli-io';
+import {
+  DEPLOYMENT_COMMANDS,
+  DEPLOYMENT_USAGE,
+  isDeploymentCommand,
+  runDeploymentCommand,
+} from './deployment-commands';
 import { IDP_USAGE, runIdpCommand } from './idp-commands';
 import { runMigrate } from './migrate-command';
 import { runServe } from './serve-command';
@@ -34,6 +40,7 @@ Commands:
   grant-admin         --user ID    (may sign in to the admin console at /admin, with a second factor)
   revoke-admin        --user ID
 ${IDP_USAGE}
+${DEPLOYMENT_USAGE}
 
 Every command takes --data-dir DIR (default: $KEYWAY_DATA_DIR, else ${DEFAULT_DATA_DIR}) and
 --database postgres://… (default: $KEYWAY_DATABASE_URL, else SQLite in the data dir). SQLite is migrated
@@ -70,14 +77,17 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
     (command === undefined ? full.err : full.out)(USAGE);
     return command === undefined ? 2 : 0;
   }
-  if (!isCommand(command) && command !== 'idp') {
-    full.err(`error: unknown command "${command}". Commands: ${Object.keys(COMMAND_OPTIONS).join(', ')}.`);
+  if (!isCommand(command) && command !== 'idp' && !isDeploymentCommand(command)) {
+    full.err(
+      `error: unknown command "${command}". Commands: ${[...Object.keys(COMMAND_OPTIONS), 'idp', ...DEPLOYMENT_COMMANDS].join(', ')}.`,
+    );
     return 2;
   }
   try {
     if (command === 'serve') await runServe(args, full);
     else if (command === 'migrate') await runMigrate(args, full);
     else if (command === 'idp') await runIdpCommand(args, full);
+    else if (isDeploymentCommand(command)) await runDeploymentCommand(command, args, full);
     else await runAdminCommand(command, args, full);
     return 0;
   } catch (error) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { DeploymentConfig, ServerFeatures } from '../../protocol/api';
+import type { DeploymentConfig, License, ServerFeatures } from '../../protocol/api';
 import { encodeDeploymentCode, SECRET_BYTES, type DeploymentCode } from '../../protocol/deployment-code';
 import { buildDeepLink, buildLandingUrl } from '../../protocol/deployment-link';
 import { KeywayError } from '../../protocol/errors';
@@ -14,6 +14,8 @@ import type { DeploymentStore } from './deployment-store';
 const ENROLMENT_TICKET_BYTES = 32;
 
 export interface IssuedDeployment {
+  /** Its id, for its status, re-send and revoke. */
+  id: number;
   /** The authentication code in its display form. */
   code: string;
   deepLink: string;
@@ -35,6 +37,8 @@ export class DeploymentService {
     private readonly signIn: SignInPolicy,
     /** What the server offers now (the admin can turn forgot-password on and off while it runs). */
     private readonly features: () => Promise<ServerFeatures> = () => Promise.resolve(SERVER_FEATURES),
+    /** The license this user is shown (their deployment profile's, else the newest published). */
+    private readonly licenseFor: (user: UserRecord) => Promise<License> = () => Promise.resolve(identity.license),
   ) {}
 
   /** Makes a fresh single-use code for the user. The code is returned once and never stored. */
@@ -43,8 +47,9 @@ export class DeploymentService {
     const secret = randomBytes(SECRET_BYTES);
     const code = encodeDeploymentCode(origin, secret);
     const expiresAt = this.clock() + ttlSeconds * 1000;
-    await this.deployments.insert(user.id, sha256Hex(secret), expiresAt);
+    const id = await this.deployments.insert(user.id, sha256Hex(secret), expiresAt);
     return {
+      id,
       code,
       deepLink: buildDeepLink(code),
       landingUrl: buildLandingUrl(origin, code),
@@ -53,10 +58,10 @@ export class DeploymentService {
   }
 
   /** Redeems a parsed code for an installation; throws a KeywayError the API turns into a problem. */
-  async redeem(code: DeploymentCode, installationId: string): Promise<DeploymentConfig> {
+  async redeem(code: DeploymentCode, installationId: string, clientVersion?: string): Promise<DeploymentConfig> {
     // A code naming another server cannot be ours, even if its secret happened to match.
     if (code.origin !== this.identity.origin) throw unknown();
-    const claim = await this.deployments.claim(deploymentSecretHash(code), installationId);
+    const claim = await this.deployments.claim(deploymentSecretHash(code), installationId, clientVersion);
     switch (claim.outcome) {
       case 'unknown':
         throw unknown();
@@ -85,7 +90,7 @@ export class DeploymentService {
       user: userSummary(user),
       // A unified-login user's deployment leads the new installation straight to the OpenID Provider.
       signIn: await this.signIn.methodForUser(user),
-      license: this.identity.license,
+      license: await this.licenseFor(user),
       features: await this.features(),
     };
   }

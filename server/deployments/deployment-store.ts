@@ -1,5 +1,6 @@
 import { REDEEM_GRACE_MS } from '../config';
 import type { Storage } from '../storage/storage';
+import { DEPLOYMENT_STATUS_COLUMNS, deploymentStatus, type DeploymentStatus } from './deployment-status';
 
 export type Claim =
   | { outcome: 'claimed' | 'repeated'; userId: number; deploymentId: number }
@@ -20,12 +21,15 @@ export class DeploymentStore {
     private readonly clock: () => number,
   ) {}
 
-  async insert(userId: number, secretHash: string, expiresAt: number): Promise<void> {
-    await this.storage
+  /** Returns the new deployment's id. */
+  async insert(userId: number, secretHash: string, expiresAt: number): Promise<number> {
+    const row = await this.storage
       .q()
       .insertInto('deployments')
       .values({ user_id: userId, secret_hash: secretHash, created_at: this.clock(), expires_at: expiresAt })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
   }
 
   /**
@@ -38,7 +42,7 @@ export class DeploymentStore {
    * also keeps the preceding read consistent with it: the loser reads the winner's redemption on retry
    * and answers 'used' or, for the same installation within the grace period, 'repeated'.
    */
-  claim(secretHash: string, installationId: string): Promise<Claim> {
+  claim(secretHash: string, installationId: string, clientVersion?: string): Promise<Claim> {
     return this.storage.transaction(async (): Promise<Claim> => {
       const q = this.storage.q();
       const now = this.clock();
@@ -49,10 +53,11 @@ export class DeploymentStore {
         .executeTakeFirst();
       if (!row) return { outcome: 'unknown' };
       if (row.redeemed_at !== null) return this.again(row, row.redeemed_at, installationId, now);
+      // A revoked deployment's expires_at is its revocation time (revoke below), so it answers "expired".
       if (row.expires_at <= now) return { outcome: 'expired' };
       const claimed = await q
         .updateTable('deployments')
-        .set({ redeemed_at: now, redeemed_by: installationId })
+        .set({ redeemed_at: now, redeemed_by: installationId, client_version: clientVersion ?? null })
         .where('id', '=', row.id)
         .where('redeemed_at', 'is', null)
         .executeTakeFirst();
@@ -89,6 +94,79 @@ export class DeploymentStore {
       .where('redeemed_at', 'is', null)
       .where('expires_at', '>', now)
       .execute();
+  }
+
+  /**
+   * Notes that the landing page was loaded with this code (the first time only). Says nothing back, so
+   * the landing page answers the same whether the code exists or not.
+   */
+  async markOpened(secretHash: string): Promise<void> {
+    await this.storage
+      .q()
+      .updateTable('deployments')
+      .set({ opened_at: this.clock() })
+      .where('secret_hash', '=', secretHash)
+      .where('opened_at', 'is', null)
+      .execute();
+  }
+
+  /**
+   * An admin ends an unredeemed deployment: it expires now (a redemption then hears "expired") and its
+   * status says revoked. False when there is no such deployment that is still open (redeemed, expired,
+   * already revoked or unknown): a redeemed one is a signed-in client, ended with revoke-sessions.
+   */
+  async revoke(id: number): Promise<boolean> {
+    const now = this.clock();
+    const result = await this.storage
+      .q()
+      .updateTable('deployments')
+      .set({ expires_at: now, revoked_at: now })
+      .where('id', '=', id)
+      .where('redeemed_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  async find(id: number): Promise<DeploymentStatus | undefined> {
+    const row = await this.storage
+      .q()
+      .selectFrom('deployments')
+      .select(DEPLOYMENT_STATUS_COLUMNS)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && deploymentStatus(row, this.clock());
+  }
+
+  /** Newest first; one user's (the deployments_by_user index), or everyone's. */
+  async list(options: { userId?: number; limit?: number } = {}): Promise<DeploymentStatus[]> {
+    let query = this.storage.q().selectFrom('deployments').select(DEPLOYMENT_STATUS_COLUMNS);
+    if (options.userId !== undefined) query = query.where('user_id', '=', options.userId);
+    const rows = await query
+      .orderBy('id', 'desc')
+      .limit(options.limit ?? 500)
+      .execute();
+    const now = this.clock();
+    return rows.map((row) => deploymentStatus(row, now));
+  }
+
+  /** Distinct installations that redeemed a deployment of these users: the clients a push reaches. */
+  async installationsOf(userIds: readonly number[]): Promise<number> {
+    if (userIds.length === 0) return 0;
+    let total = 0;
+    // In slices, under both engines' limits on bound parameters.
+    for (let start = 0; start < userIds.length; start += 500) {
+      const row = await this.storage
+        .q()
+        .selectFrom('deployments')
+        .select((eb) => eb.fn.count<number | string>('redeemed_by').distinct().as('clients'))
+        .where('user_id', 'in', userIds.slice(start, start + 500))
+        .where('redeemed_at', 'is not', null)
+        .executeTakeFirstOrThrow();
+      total += Number(row.clients);
+    }
+    return total;
   }
 
   /**

@@ -28,6 +28,8 @@ import { problem, sendProblem } from './problem';
 import { storageRateLimitStore } from './rate-limit-store';
 import { KeywayStatusError } from './status-error';
 import { registerAccountRoutes } from './routes/account';
+import type { DeploymentProfiles } from '../deployment-profiles/deployment-profiles';
+import type { DeploymentStore } from '../deployments/deployment-store';
 import { registerDeploymentRoutes } from './routes/deployments';
 import { registerDiscoveryRoutes } from './routes/discovery';
 import { registerLandingRoutes } from './routes/landing';
@@ -52,6 +54,9 @@ export interface HttpAppDeps {
   federation: Federation;
   users: UserStore;
   features: () => Promise<ServerFeatures>;
+  /** Deployment status (the landing page marks a deployment opened) and the newest license for discovery. */
+  deploymentStore?: DeploymentStore | undefined;
+  profiles?: DeploymentProfiles | undefined;
   passwordReset: PasswordResetService;
   accountSessions: AccountSessionStore;
   selfDeployment: SelfDeployment;
@@ -172,8 +177,16 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   registerMfaRoutes(app, deps.sessions, deps.mfa, deps.limits);
   registerMeMfaRoutes(app, deps.sessions, deps.mfa, deps.limits);
   registerPasskeyRoutes(app, deps.sessions, deps.mfa, deps.identity, deps.limits);
-  registerLandingRoutes(app, deps.identity);
-  registerDiscoveryRoutes(app, deps.signInPolicy, deps.identity, deps.limits, deps.features);
+  const { deploymentStore, profiles } = deps;
+  registerLandingRoutes(app, deps.identity, deploymentStore && ((hash) => deploymentStore.markOpened(hash)));
+  registerDiscoveryRoutes(
+    app,
+    deps.signInPolicy,
+    deps.identity,
+    deps.limits,
+    deps.features,
+    profiles && (() => profiles.licenseFor(undefined)),
+  );
   await registerPasswordResetRoutes(app, deps.passwordReset, deps.identity, deps.limits);
   await registerAccountRoutes(app, deps);
   registerOtpRoutes(app, deps.sessions, deps.otp, deps.otpClients, deps.limits);

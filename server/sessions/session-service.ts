@@ -1,4 +1,5 @@
-import type { Me, SessionTokens } from '../../protocol/api';
+import type { License, Me, SessionTokens } from '../../protocol/api';
+import type { ClientConfig } from '../../protocol/client-config';
 import { KeywayError } from '../../protocol/errors';
 import type { MfaPasswordSignInRequest, MfaRequired, PasswordSignInResponse } from '../../protocol/mfa';
 import type { SignInPolicy } from '../discovery/sign-in-policy';
@@ -38,6 +39,8 @@ export class SessionService {
     private readonly secondFactor: SecondFactorGate,
     /** password-reset/sign-out-everywhere.ts, run inside `storage.transaction`. */
     private readonly signOutEverywhere: (userId: number) => Promise<unknown>,
+    /** The user's license and deployment profile settings (server/deployment-profiles); the built-in license otherwise. */
+    private readonly clientConfig?: (user: UserRecord) => Promise<{ license: License; config: ClientConfig | null }>,
   ) {}
 
   /** SessionTokens when the password is enough; MfaRequired when a second factor must follow. */
@@ -168,8 +171,10 @@ export class SessionService {
     if (seconds !== undefined) throw lockedError(seconds);
   }
 
-  private tokensFor(user: UserRecord, tokens: IssuedTokens): SessionTokens {
-    return { ...tokens, user: userSummary(user), license: this.identity.license };
+  private async tokensFor(user: UserRecord, tokens: IssuedTokens): Promise<SessionTokens> {
+    if (!this.clientConfig) return { ...tokens, user: userSummary(user), license: this.identity.license };
+    const { license, config } = await this.clientConfig(user);
+    return { ...tokens, user: userSummary(user), license, config };
   }
 }
 

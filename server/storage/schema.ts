@@ -48,6 +48,11 @@ export interface KeywayTables {
   admin_sessions: AdminSessionsTable;
   audit_events: AuditEventsTable;
   audit_outbox: AuditOutboxTable;
+  licenses: LicensesTable;
+  deployment_profiles: DeploymentProfilesTable;
+  profile_user_assignments: ProfileUserAssignmentsTable;
+  profile_domain_assignments: ProfileDomainAssignmentsTable;
+  profile_pushes: ProfilePushesTable;
 }
 
 export type TableName = keyof KeywayTables;
@@ -101,6 +106,10 @@ export interface DeploymentsTable {
   redeemed_at: number | null;
   redeemed_by: string | null;
   enrolment_ticket_hash: string | null;
+  /** Schema 15: deployment status. */
+  opened_at: number | null;
+  revoked_at: number | null;
+  client_version: string | null;
 }
 
 export interface SessionFamiliesTable {
@@ -412,4 +421,40 @@ export interface AuditOutboxTable {
   next_attempt_at: number;
   claimed_until: number | null;
   last_error: string | null;
+}
+
+/** Schema 15: published licenses (server/licenses). */
+export interface LicensesTable {
+  version: string;
+  text: string;
+  published_at: number;
+}
+
+/** Schema 15: deployment profiles (server/deployment-profiles); settings are JSON (profile-settings.ts). */
+export interface DeploymentProfilesTable {
+  id: Generated<number>;
+  name: string;
+  settings: string;
+  pushed_settings: string | null;
+  pushed_version: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ProfileUserAssignmentsTable {
+  user_id: number;
+  profile_id: number;
+}
+
+export interface ProfileDomainAssignmentsTable {
+  domain: string;
+  profile_id: number;
+}
+
+export interface ProfilePushesTable {
+  id: Generated<number>;
+  profile_id: number;
+  pushed_at: number;
+  users: number;
+  clients: number;
 }

@@ -1,6 +1,8 @@
 import type { License, UserSummary } from '../../../protocol/api';
 import { KeywayError, type KeywayErrorShape } from '../../../protocol/errors';
+import { ClientVersion } from '../../../protocol/client-config';
 import { assertPlainHttpAllowed } from '../../../protocol/server-origin';
+import { receiveConfig, type ReceivedConfig } from '../managed-config';
 import { hostname } from 'node:os';
 import QRCode from 'qrcode';
 import { createDeviceKey, deviceKeyAccount, loadDeviceKey, proveDevice, saveDeviceKey } from '../mfa/device-key';
@@ -52,6 +54,8 @@ export interface CoreDependencies {
    * Required, so every host decides.
    */
   readonly plainHttpLoopback: boolean;
+  /** This Keyway's version (Electron's app.getVersion()), sent on redeem for the deployment's status. */
+  readonly appVersion?: string;
 }
 
 /** What a successful sign-in hands over, whichever way it happened. */
@@ -62,6 +66,8 @@ interface Session {
   readonly user: UserSummary | null;
   /** The server's current license (password sessions); null when the sign-in path does not tell. */
   readonly license: License | null;
+  /** The deployment profile's pushed settings (password sessions; managed-config.ts). */
+  readonly config?: ReceivedConfig;
 }
 
 /**
@@ -104,6 +110,9 @@ export class OnboardingService {
         profiles: summaries(settings),
         resume: active ? summary(active) : null,
         notice: recoveryNotice(this.deps.settings.takeRecovery?.() ?? null),
+        ...(active?.managed?.settings.language === undefined
+          ? {}
+          : { organisationLanguage: active.managed.settings.language }),
       };
     } catch (error) {
       return { type: 'start.failed', error: toShape(error) };
@@ -141,9 +150,12 @@ export class OnboardingService {
     resume: (effect) => this.resume(effect.target),
     redeem: async (effect) => {
       const settings = await this.deps.settings.read();
+      const clientVersion = ClientVersion.safeParse(this.deps.appVersion);
       const config = await this.api(effect.deployment.origin).redeem({
         code: effect.deployment.codeText,
         installationId: settings.installationId,
+        // Only a plain version (1.4.2) is sent; a development build's odd one is left out.
+        ...(clientVersion.success ? { clientVersion: clientVersion.data } : {}),
       });
       return answeredFor(effect.deployment.origin, config.server.origin, config);
     },
@@ -248,6 +260,7 @@ export class OnboardingService {
       refreshToken: tokens.refreshToken,
       user: tokens.user,
       license: tokens.license,
+      config: tokens.config,
     });
   }
 
@@ -280,6 +293,7 @@ export class OnboardingService {
       refreshToken: session.refreshToken,
       user: session.user,
       license: session.license,
+      config: session.config,
     });
     return notice !== null && result.notice === null ? { ...result, notice } : result;
   }
@@ -428,6 +442,7 @@ export class OnboardingService {
       accessToken: tokens.accessToken,
       user: tokens.user,
       license: tokens.license,
+      config: tokens.config,
     };
   }
 
@@ -446,11 +461,23 @@ export class OnboardingService {
       notice = toShape(error);
       if (session.refreshToken !== null) this.#unsavedRefreshTokens.set(profile.origin, session.refreshToken);
     }
+    // The organisation's pushed settings: kept with the profile, announced on Home when they changed on a
+    // profile that was here before (a first sign-in has nothing to compare with).
+    const received = receiveConfig(profile.managed, session.config);
+    const isNew = !settings.profiles.some((p) => p.origin === profile.origin);
     const updated: Profile = { ...profile, user: session.user ?? profile.user };
+    if (received.stored === undefined) delete updated.managed;
+    else updated.managed = received.stored;
     const next = withProfile(settings, updated);
     await this.deps.settings.write(next);
     return {
-      home: homeOf(updated),
+      home: {
+        ...homeOf(updated),
+        organisation: {
+          updated: received.changed && !isNew,
+          language: received.stored?.settings.language ?? null,
+        },
+      },
       profiles: summaries(next),
       notice,
       license: session.license,

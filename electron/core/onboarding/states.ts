@@ -1,5 +1,6 @@
 import type { License, ServerFeatures, SignInMethod } from '../../../protocol/api';
 import type { KeywayErrorShape } from '../../../protocol/errors';
+import type { UiLanguage } from '../../ipc/view';
 import type { Policy } from '../ports';
 import type { CommandEvent, EventCommandName } from '../../ipc/contract';
 import type { LinkEvent } from './links';
@@ -85,6 +86,16 @@ export interface HomeInfo {
   readonly loginId: string;
   readonly displayName: string;
   readonly email: string;
+  /** What the organisation's deployment profile pushed (core/managed-config.ts), as of this sign-in. */
+  readonly organisation?: OrganisationSettings;
+}
+
+/** The pushed settings Home shows and applies (the machine policy still wins: managed-config.ts). */
+export interface OrganisationSettings {
+  /** This sign-in brought settings this client had not applied before: Home says so. */
+  readonly updated: boolean;
+  /** The language the profile pushed, if any, before the machine policy is considered. */
+  readonly language: UiLanguage | null;
 }
 
 /** What a successful sign-in hands over, whichever way it happened (the effect runner's answer). */

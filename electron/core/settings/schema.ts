@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InstallationId, ServerFeatures, SignInMethod, UserSummary } from '../../../protocol/api';
+import { ClientConfig } from '../../../protocol/client-config';
 
 /** What Keyway remembers about a server and its user. Never a secret: those live in the keychain. */
 export const Profile = z.strictObject({
@@ -13,6 +14,11 @@ export const Profile = z.strictObject({
     language: z.string().min(2).max(16),
   }),
   createdAt: z.number().int(),
+  /**
+   * What the organisation's deployment profile last pushed (core/managed-config.ts): applied below the
+   * machine policy. Optional: profiles saved before profiles existed have none.
+   */
+  managed: ClientConfig.optional(),
 });
 export type Profile = z.infer<typeof Profile>;
 

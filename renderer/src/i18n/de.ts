@@ -119,6 +119,7 @@ export const de: Translation = {
   homeTitle: 'Sie sind angemeldet',
   homeUser: 'Angemeldet als',
   homeServer: 'Server',
+  homeSettingsUpdated: 'Ihre Organisation hat die Einstellungen von Keyway aktualisiert.',
   update: {
     ready: 'Keyway {{version}} ist bereit zur Installation.',
     readyUnnamed: 'Eine neue Version von Keyway ist bereit zur Installation.',

@@ -120,6 +120,7 @@ export const en = {
   homeTitle: 'You are signed in',
   homeUser: 'Signed in as',
   homeServer: 'Server',
+  homeSettingsUpdated: "Your organisation updated Keyway's settings.",
   update: {
     ready: 'Keyway {{version}} is ready to install.',
     readyUnnamed: 'A new version of Keyway is ready to install.',

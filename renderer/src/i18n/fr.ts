@@ -125,6 +125,7 @@ export const fr: Translation = {
   homeTitle: 'Connexion établie',
   homeUser: 'Compte',
   homeServer: 'Serveur',
+  homeSettingsUpdated: 'Votre organisation a mis à jour les paramètres de Keyway.',
   update: {
     ready: 'Keyway {{version}} est prêt à être installé.',
     readyUnnamed: 'Une nouvelle version de Keyway est prête à être installée.',

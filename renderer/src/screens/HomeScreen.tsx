@@ -1,9 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
 import type { ViewOf } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
+import { applyLanguage } from '../i18n';
 import { ManagedNote } from '../components/ManagedNote';
 import { Logo } from '../components/Logo';
 import { UpdateBanner } from '../components/UpdateBanner';
@@ -12,7 +13,12 @@ import { useEscape } from '../components/useEscape';
 type HomeView = ViewOf<'home'>;
 
 export function HomeScreen({ view, client }: { view: HomeView; client: KeywayClient }): React.JSX.Element {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  // The organisation pushed a language (and the machine policy fixes none): core says so, the UI follows.
+  const pushedLanguage = view.language;
+  useEffect(() => {
+    if (pushedLanguage !== undefined && i18n.language !== pushedLanguage) void applyLanguage(pushedLanguage);
+  }, [pushedLanguage, i18n.language]);
   // Forgetting removes the whole profile, so it takes a second, explicit press; Escape takes it back.
   const [confirmForget, setConfirmForget] = useState(false);
   useEscape(confirmForget ? () => setConfirmForget(false) : null);
@@ -30,6 +36,11 @@ export function HomeScreen({ view, client }: { view: HomeView; client: KeywayCli
           <span data-testid="home-server">{view.serverName}</span> · {view.serverHost}
         </dd>
       </dl>
+      {view.settingsUpdated === true && (
+        <p className="banner" role="status" data-testid="home-settings-updated">
+          {t('homeSettingsUpdated')}
+        </p>
+      )}
       <ErrorMessage error={view.notice} id="home-notice" />
       <UpdateBanner client={client} />
       <ManagedNote managed={view.managed} />

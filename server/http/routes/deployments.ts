@@ -25,7 +25,7 @@ export function registerDeploymentRoutes(app: FastifyInstance, deployments: Depl
     const body = parseBody(RedeemRequest, request.body);
     const code = parseCode(body.code);
     await perCode(request, `code:${deploymentSecretHash(code)}`);
-    return sendJson(reply, DeploymentConfig, await deployments.redeem(code, body.installationId));
+    return sendJson(reply, DeploymentConfig, await deployments.redeem(code, body.installationId, body.clientVersion));
   });
 }
 

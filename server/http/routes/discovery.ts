@@ -1,5 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { API_PREFIX, DiscoveryRequest, DiscoveryResponse, type ServerFeatures } from '../../../protocol/api';
+import {
+  API_PREFIX,
+  DiscoveryRequest,
+  DiscoveryResponse,
+  type License,
+  type ServerFeatures,
+} from '../../../protocol/api';
 import type { Limits } from '../../config';
 import type { SignInPolicy } from '../../discovery/sign-in-policy';
 import type { ServerIdentity } from '../../identity';
@@ -19,6 +25,8 @@ export function registerDiscoveryRoutes(
   identity: ServerIdentity,
   limits: Limits,
   features: () => Promise<ServerFeatures> = () => Promise.resolve(SERVER_FEATURES),
+  /** The newest published license (never a user's own: the answer must not depend on who asks). */
+  license: () => Promise<License> = () => Promise.resolve(identity.license),
 ): void {
   const perSource = createLimiter(app, {
     max: limits.discoveryPerSourcePerMinute,
@@ -33,7 +41,7 @@ export function registerDiscoveryRoutes(
       server: { name: identity.name, origin: identity.origin },
       signIn: await policy.methodForName(body.loginId),
       features: await features(),
-      license: identity.license,
+      license: await license(),
     });
   });
 }

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { buildDeepLink, LANDING_PATH, parseDeploymentInput } from '../../../protocol/deployment-link';
+import { parseDeploymentCode } from '../../../protocol/deployment-code';
 import { KeywayError } from '../../../protocol/errors';
+import { deploymentSecretHash } from '../../deployments/deployment-service';
 import type { ServerIdentity } from '../../identity';
 import { LANDING_CSS } from '../../landing/landing-css';
 import {
@@ -17,10 +19,17 @@ import { qrSvg } from '../../landing/qr';
  * The page a deployment e-mail links to. It does not look the code up: it only checks that the code is
  * well formed and names this server, so the page cannot be used to probe which codes exist.
  */
-export function registerLandingRoutes(app: FastifyInstance, identity: ServerIdentity): void {
+export function registerLandingRoutes(
+  app: FastifyInstance,
+  identity: ServerIdentity,
+  /** Marks the deployment of this secret hash opened (its status); answers nothing, so nothing leaks. */
+  opened?: (secretHash: string) => Promise<void>,
+): void {
   app.get(LANDING_PATH, async (request, reply) => {
     const code = landingCode(request.url, identity.origin);
     if (code instanceof KeywayError) return sendPage(reply, 400, brokenLinkPage(identity.name, code.message));
+    // The page is the same whether or not the code exists; only the deployment's status learns of it.
+    if (opened) await opened(deploymentSecretHash(parseDeploymentCode(code)));
     const deepLink = buildDeepLink(code);
     return sendPage(
       reply,

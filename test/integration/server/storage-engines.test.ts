@@ -50,6 +50,11 @@ const TYPED_TABLES = Object.keys({
   admin_sessions: 1,
   audit_events: 1,
   audit_outbox: 1,
+  licenses: 1,
+  deployment_profiles: 1,
+  profile_user_assignments: 1,
+  profile_domain_assignments: 1,
+  profile_pushes: 1,
 } satisfies Record<keyof KeywayTables, 1>).sort();
 
 /**

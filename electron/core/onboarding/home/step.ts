@@ -1,6 +1,8 @@
 import type { KeywayErrorShape } from '../../../../protocol/errors';
 import type { License } from '../../../../protocol/api';
+import type { UiLanguage } from '../../../ipc/view';
 import { changedLicense } from '../license/step';
+import { pushedLanguageInForce } from '../../managed-config';
 import { managedSettings } from '../managed';
 import { openOtp } from '../otp/step';
 import { openSecurity } from '../security/step';
@@ -110,9 +112,21 @@ export const homeStep: StepDefinition<HomeScreen> = {
     ...(canRetrySave(screen.notice) ? { canRetry: true } : {}),
     managed: managedSettings(context.policy),
     canManageSecurity: isPasswordProfile(context, screen.home.origin),
+    ...organisationView(context, screen.home),
   }),
   acceptsLinks: always,
 };
+
+/** The pushed settings Home announces and applies; the machine policy's language wins over a pushed one. */
+function organisationView(context: Context, home: HomeInfo): { settingsUpdated?: true; language?: UiLanguage } {
+  const organisation = home.organisation;
+  if (!organisation) return {};
+  const language = pushedLanguageInForce(context.policy, organisation.language ?? undefined);
+  return {
+    ...(organisation.updated ? { settingsUpdated: true as const } : {}),
+    ...(language === null ? {} : { language }),
+  };
+}
 
 export const signingOutStep: StepDefinition<SigningOutScreen> = {
   on: (state, screen, event) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorOrNull, Managed, NoInput, NoOutput, Text, type StepWire } from '../../../ipc/screen-kit';
+import { PUSHED_LANGUAGES } from '../../../../protocol/client-config';
 
 /** Home on the wire (see screen-kit.ts); Signing out shows the shared progress view. */
 
@@ -17,6 +18,10 @@ const HomeView = z.strictObject({
   managed: Managed,
   /** Password profiles manage their authenticators and devices here; unified login does it at the IdP. */
   canManageSecurity: z.boolean(),
+  /** "Your organisation updated Keyway's settings": this sign-in applied a new push of the deployment profile. */
+  settingsUpdated: z.literal(true).optional(),
+  /** The language the organisation pushed, when the machine policy does not fix one: the UI switches to it. */
+  language: z.enum(PUSHED_LANGUAGES).optional(),
 });
 
 export const homeWire = {

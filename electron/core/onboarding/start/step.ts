@@ -106,6 +106,8 @@ export type StartedEvent =
       readonly profiles: readonly ProfileSummary[];
       readonly resume: ProfileSummary | null;
       readonly notice?: KeywayErrorShape | null;
+      /** The language the active profile's organisation pushed last time (core picks the UI language with it). */
+      readonly organisationLanguage?: string;
     }
   | { readonly type: 'start.failed'; readonly error: KeywayErrorShape };
 
