@@ -104,20 +104,40 @@ export class UserStore {
   }
 
   /** Finds a user by login ID, e-mail address or alias, ignoring case. */
+  /**
+   * The user and its aliases in ONE statement (a LEFT JOIN, one row per alias): every sign-in and refresh
+   * looks a user up, and on PostgreSQL each statement is a round trip, the main cost measured there
+   * (test/bench/gap-causes.ts). Both lookups go through user_identifiers' indexes (query-plans.test.ts).
+   */
   async findByName(name: string): Promise<UserRecord | undefined> {
-    const row = await this.storage
+    const rows = await this.storage
       .q()
-      .selectFrom('users')
-      .innerJoin('user_identifiers', 'user_identifiers.user_id', 'users.id')
+      .selectFrom('user_identifiers as named')
+      .innerJoin('users', 'users.id', 'named.user_id')
+      .leftJoin('user_identifiers as alias', (join) =>
+        join.onRef('alias.user_id', '=', 'users.id').on('alias.kind', '=', 'alias'),
+      )
       .selectAll('users')
-      .where('user_identifiers.identifier', '=', identifierKey(name))
-      .executeTakeFirst();
-    return row && this.withAliases(row);
+      .select('alias.display as alias_display')
+      .where('named.identifier', '=', identifierKey(name))
+      .orderBy('alias.display')
+      .execute();
+    return withAliasRows(rows);
   }
 
   async findById(id: number): Promise<UserRecord | undefined> {
-    const row = await this.storage.q().selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && this.withAliases(row);
+    const rows = await this.storage
+      .q()
+      .selectFrom('users')
+      .leftJoin('user_identifiers as alias', (join) =>
+        join.onRef('alias.user_id', '=', 'users.id').on('alias.kind', '=', 'alias'),
+      )
+      .selectAll('users')
+      .select('alias.display as alias_display')
+      .where('users.id', '=', id)
+      .orderBy('alias.display')
+      .execute();
+    return withAliasRows(rows);
   }
 
   async list(): Promise<UserRecord[]> {
@@ -237,6 +257,14 @@ export class UserStore {
       aliases.map((alias) => alias.display),
     );
   }
+}
+
+/** One user's rows from a LEFT JOIN on its aliases (one row per alias, or one with none): the record. */
+function withAliasRows(rows: (Row<'users'> & { alias_display: string | null })[]): UserRecord | undefined {
+  const [first] = rows;
+  if (!first) return undefined;
+  const aliases = rows.flatMap((row) => (row.alias_display === null ? [] : [row.alias_display]));
+  return userRecord(first, aliases);
 }
 
 function userRecord(row: Row<'users'>, aliases: string[]): UserRecord {
