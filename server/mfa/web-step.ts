@@ -1,4 +1,4 @@
-import type { MfaChannel } from '../../protocol/mfa';
+import { RecoveryCode, type MfaChannel } from '../../protocol/mfa';
 import type { MfaServices } from '../services';
 import type { LiveChallenge } from './challenges';
 import { enrollmentRequired } from './policy';
@@ -9,7 +9,10 @@ import { channelOptions } from './sign-in-gate';
  * step: one rule for both, so a user meets the same choices wherever they sign in.
  */
 export type WebStepView =
-  { kind: 'choose' } | { kind: 'code'; channel: MfaChannel; notice?: string; purpose?: 'enroll' } | { kind: 'enroll' };
+  | { kind: 'choose' }
+  | { kind: 'code'; channel: MfaChannel; notice?: string; purpose?: 'enroll' }
+  | { kind: 'enroll' }
+  | { kind: 'recover' };
 export type WebStepWay = MfaChannel | 'enroll';
 
 /** The policy, the user's factors, and every channel with whether it is available to this user now. */
@@ -51,4 +54,14 @@ export async function webStepView(
   if (channel === 'totp' && !ways.includes('totp'))
     return ways.includes('enroll') ? { kind: 'enroll' } : { kind: 'choose' };
   return ways.includes(channel) ? { kind: 'code', channel } : { kind: 'choose' };
+}
+
+/** Whether the page offers "Use a recovery code": the user has at least one unused code. */
+export async function offersRecovery(mfa: MfaServices, live: LiveChallenge): Promise<boolean> {
+  return ((await mfa.recoveryCodes.remaining(live.user.id)) ?? 0) > 0;
+}
+
+/** A recovery code as typed into a page's form; undefined when it cannot be one (protocol/mfa.ts). */
+export function typedRecoveryCode(field: unknown): string | undefined {
+  return RecoveryCode.safeParse(field).data;
 }

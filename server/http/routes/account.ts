@@ -9,6 +9,8 @@ import {
   showSecondStep,
   startSecondStep,
   verifyCode,
+  recoverWithCode,
+  showNewRecoveryCodes,
   type StepContext,
 } from '../../account/account-second-step';
 import {
@@ -147,7 +149,8 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       const held = await current(request);
       if (!held) return signInPage(request, reply, 200, {});
       if (held.session.stage === 'second_factor') {
-        return showSecondStep(stepContext(request, reply, held), reply, request.query.mfa === 'choose');
+        const wants = request.query.mfa === 'choose' || request.query.mfa === 'recover' ? request.query.mfa : undefined;
+        return showSecondStep(stepContext(request, reply, held), reply, wants);
       }
       const user = await deps.users.findById(held.session.userId);
       if (!user) {
@@ -254,7 +257,20 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
 
     scope.post(`${ACCOUNT_PATH}/mfa/verify`, (request, reply) =>
       secondStepForm(request, reply, async (context, fields) => {
-        if (!(await verifyCode(context, reply, fields))) return reply;
+        const verified = await verifyCode(context, reply, fields);
+        if (!verified) return reply;
+        await accountSessions.end(context.session.idHash);
+        const signedIn = await accountSessions.start(context.session.userId, 'signed_in');
+        cookies.set(reply, SESSION_COOKIE, signedIn.id, ACCOUNT_SESSION_TTL_MS / 1000);
+        // The first second factor: its recovery codes, once, with a link on to the account page.
+        if (verified.recoveryCodes) return showNewRecoveryCodes(context, reply, verified.recoveryCodes);
+        return reply.redirect(ACCOUNT_PATH, 303);
+      }),
+    );
+
+    scope.post(`${ACCOUNT_PATH}/mfa/recover`, (request, reply) =>
+      secondStepForm(request, reply, async (context, fields) => {
+        if (!(await recoverWithCode(context, reply, fields))) return reply;
         await accountSessions.end(context.session.idHash);
         const signedIn = await accountSessions.start(context.session.userId, 'signed_in');
         cookies.set(reply, SESSION_COOKIE, signedIn.id, ACCOUNT_SESSION_TTL_MS / 1000);

@@ -13,6 +13,10 @@ import { storedBytes } from '../../support/stored-data';
 import { bearer, challenged, enrolAna, postAuthorized, startMfaServer, totpCode } from './mfa-fixture';
 import { ANA, expectProblem, getJson, postJson, type JsonResponse, type TestServer } from './server-fixture';
 import { gatheredAtWrites, instancesOn, roundRobin, someUser } from './store-fixture';
+import { CookieBrowser, alertText, heading } from './account-browser';
+import { authorize, keywayClient, redeem, submitSignIn } from './oidc-fixture';
+
+const REDIRECT = 'http://127.0.0.1:49152/callback';
 
 const GROUPED = /^[2-9a-hjkmnp-z]{4}-[2-9a-hjkmnp-z]{4}-[2-9a-hjkmnp-z]{4}$/;
 
@@ -252,5 +256,69 @@ describe('recovery codes over the API', () => {
     expectProblem(await recover(test.origin, required.challengeId, 'not a code!'), 'invalid_input', 400);
     test.advance(31 * 60 * 1000);
     expectProblem(await recover(test.origin, required.challengeId, codes[0] ?? ''), 'mfa_challenge_expired', 410);
+  });
+});
+
+describe('recovery codes on the server’s pages', () => {
+  it('/account: "Use a recovery code" signs in once with a code; the same code is then refused', async () => {
+    const test = await startMfaServer({ mode: 'enforced' });
+    const codes = (await enrolAna(test)).session.recoveryCodes ?? [];
+    const signIn = async () => {
+      const browser = new CookieBrowser(test.origin);
+      const form = await browser.get('/account');
+      const answer = await browser.submit(form, '/account/sign-in', { login: ANA.email, password: ANA.password });
+      expect(heading(answer.html)).toBe('Enter your code');
+      expect(answer.html).toContain('<a href="/account?mfa=recover">Use a recovery code</a>');
+      const page = await browser.get('/account?mfa=recover');
+      expect(heading(page.html)).toBe('Use a recovery code');
+      expect(page.html).toContain('<label for="recoveryCode">Recovery code</label>');
+      return { browser, page };
+    };
+    const first = await signIn();
+    const malformed = await first.browser.submit(first.page, '/account/mfa/recover', { recoveryCode: 'nope' });
+    expect(malformed.status).toBe(400);
+    expect(alertText(malformed.html)).toMatch(/^Enter a recovery code/);
+    const right = await first.browser.submit(first.page, '/account/mfa/recover', {
+      recoveryCode: (codes[2] ?? '').toUpperCase(),
+    });
+    expect(right.status).toBe(303);
+    expect(heading((await first.browser.get('/account')).html)).toBe('Set up Keyway');
+
+    const second = await signIn();
+    const reused = await second.browser.submit(second.page, '/account/mfa/recover', { recoveryCode: codes[2] ?? '' });
+    expect(reused.status).toBe(401);
+    expect(alertText(reused.html)).toMatch(/not right, or it was used before\. 4 more tries/);
+    expect(heading((await second.browser.get('/account')).html)).toBe('Enter your code');
+  });
+
+  it('provider pages: "Use a recovery code" finishes the unified login once; the same code is then refused', async () => {
+    const test = await startMfaServer({ mode: 'enforced' });
+    const codes = (await enrolAna(test)).session.recoveryCodes ?? [];
+    await test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
+    const config = await keywayClient(test.server.issuer);
+    const attempt = async (code: string) => {
+      const started = await authorize(config, test.origin, { redirectUri: REDIRECT, loginHint: ANA.loginId });
+      const landed = await submitSignIn(started, test.origin, ANA.password);
+      const html = await landed.response.text();
+      expect(html).toContain('Use a recovery code</a>');
+      const page = await started.browser.get(`${started.landed.url}?mfa=recover`);
+      const pageHtml = await page.text();
+      expect(/<h1>([^<]*)<\/h1>/.exec(pageHtml)?.[1]).toBe('Use a recovery code');
+      const action = /<form class="form" method="post" action="([^"]+)">/.exec(pageHtml)?.[1] ?? '';
+      const csrf = /name="csrf" value="([^"]+)"/.exec(pageHtml)?.[1] ?? '';
+      expect(action).toMatch(/\/mfa\/recover$/);
+      const posted = await started.browser.post(new URL(action, test.origin), { csrf, recoveryCode: code });
+      return { started, done: await started.browser.follow(posted, test.origin) };
+    };
+    const { started, done } = await attempt(codes[4] ?? '');
+    expect(done.url).toMatch(new RegExp(`^${REDIRECT}\\?code=`));
+    expect((await redeem(config, started, done.url)).claims()?.preferred_username).toBe(ANA.loginId);
+
+    const again = await attempt(codes[4] ?? '');
+    expect(again.done.response.status).toBe(401);
+    expect(again.done.url).not.toMatch(new RegExp(`^${REDIRECT}`));
+    expect(await again.done.response.text()).toMatch(
+      /role="alert">That recovery code is not right, or it was used before/,
+    );
   });
 });
