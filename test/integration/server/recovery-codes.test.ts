@@ -87,6 +87,26 @@ forEachEngine('recovery-code store', (open, engine) => {
     expect(await store.remaining(bob)).toBe(10);
   });
 
+  it('attack: MACs copied onto another account (a database write without the key) do not let their codes in', async () => {
+    const storage = await open();
+    const store = new RecoveryCodeStore(storage, () => 1_000, sharedBox());
+    const ana = await someUser(storage, 'ana');
+    const bob = await someUser(storage, 'bob');
+    const bobs = await store.replace(bob);
+    // Someone who can write the database but not read the key puts Bob's rows (codes they know) on Ana.
+    await storage
+      .q()
+      .insertInto('mfa_recovery_codes')
+      .values(
+        (await macsOf(storage, bob)).map((code_mac) => ({ user_id: ana, code_mac, created_at: 1, used_at: null })),
+      )
+      .execute();
+    expect(await store.remaining(ana)).toBe(10);
+    // Each MAC is bound to its user (the user id is in the MAC's input): moved, it matches nothing.
+    for (const code of bobs) expect(await store.use(ana, code)).toEqual({ used: false });
+    expect(await store.remaining(ana)).toBe(10);
+  });
+
   it('attack: after a new set, every code of the old set is refused', async () => {
     const storage = await open();
     const store = new RecoveryCodeStore(storage, () => 1_000, sharedBox());
