@@ -180,6 +180,8 @@ describe('recovery codes over the API', () => {
     const signedIn = VerifiedSession.parse(recovered.body);
     expect(signedIn.recoveryCodesLeft).toBe(9);
     expect(signedIn.recoveryCodes).toBeUndefined();
+    // The sign-in is spent: another code cannot start a second session from it.
+    expectProblem(await recover(test.origin, required.challengeId, codes[1] ?? ''), 'mfa_challenge_expired', 410);
     const used = await sink.waitForMail((mail) => mail.subject?.startsWith('A recovery code was used') === true);
     expect(used.text).toContain('You have 9 recovery codes left.');
     expect(used.text).not.toContain(codes[0] ?? '');
