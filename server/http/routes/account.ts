@@ -34,6 +34,7 @@ import type { Limits } from '../../config';
 import type { ServerIdentity } from '../../identity';
 import type { Federation } from '../../federation/federation';
 import { qrSvg } from '../../landing/qr';
+import { mfaRecoveryCodesPage } from '../../oidc/mfa-pages';
 import type { MfaServices } from '../../services';
 import type { SessionService } from '../../sessions/session-service';
 import type { UserStore } from '../../users/user-store';
@@ -177,6 +178,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
           expiresAt: link.expiresAt,
           qrSvg: await qrSvg(link.deepLink),
           csrfToken: csrfTokenOf(held.id, SESSION_PURPOSE),
+          recoveryCodes: await deps.mfa.account.recoveryCodeStatus(user),
         }),
       );
     });
@@ -277,6 +279,38 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
         return reply.redirect(ACCOUNT_PATH, 303);
       }),
     );
+
+    // New recovery codes from the signed-in page: the password again, then the codes once.
+    scope.post(`${ACCOUNT_PATH}/recovery-codes`, async (request, reply) => {
+      const held = await current(request);
+      const fields = formFields(request.body);
+      if (held?.session.stage !== 'signed_in') {
+        return signInPage(request, reply, 400, { error: 'This sign-in has expired. Sign in again.' });
+      }
+      if (!sameOrigin(request, origin()) || !tokensMatch(csrfTokenOf(held.id, SESSION_PURPOSE), fields.csrf)) {
+        return refused(reply);
+      }
+      const user = await deps.users.findById(held.session.userId);
+      if (!user) return signInPage(request, reply, 400, { error: 'This sign-in has expired. Sign in again.' });
+      let codes: string[];
+      try {
+        await mfaPerSource(request);
+        codes = await deps.mfa.account.regenerateRecoveryCodes(user, fields.password ?? '');
+      } catch (error) {
+        if (!(error instanceof KeywayError)) throw error;
+        if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
+        return sendHtml(
+          reply,
+          statusOf(error.code),
+          accountMessagePage(identity.name, 'No new recovery codes', [error.message, 'Your codes have not changed.']),
+        );
+      }
+      return sendHtml(
+        reply,
+        200,
+        mfaRecoveryCodesPage({ serverName: identity.name, codes, continueUrl: ACCOUNT_PATH }),
+      );
+    });
 
     const signOut = async (request: FastifyRequest, reply: FastifyReply, token: unknown): Promise<FastifyReply> => {
       const held = await current(request);

@@ -282,7 +282,7 @@ describe('recovery codes over the API', () => {
 });
 
 describe('recovery codes on the server’s pages', () => {
-  it('/account: "Use a recovery code" signs in once with a code; the same code is then refused', async () => {
+  it('/account: "Use a recovery code" signs in once with a code; new codes after the password; a used code is refused', async () => {
     const test = await startMfaServer({ mode: 'enforced' });
     const codes = (await enrolAna(test)).session.recoveryCodes ?? [];
     const signIn = async () => {
@@ -304,10 +304,29 @@ describe('recovery codes on the server’s pages', () => {
       recoveryCode: (codes[2] ?? '').toUpperCase(),
     });
     expect(right.status).toBe(303);
-    expect(heading((await first.browser.get('/account')).html)).toBe('Set up Keyway');
+    const account = await first.browser.get('/account');
+    expect(heading(account.html)).toBe('Set up Keyway');
+    expect(account.html).toContain('You have 9 unused recovery codes.');
+
+    // New codes from the signed-in page: the password again first; a wrong one changes nothing.
+    const refusedNew = await first.browser.submit(account, '/account/recovery-codes', { password: 'not the password' });
+    expect(refusedNew.status).toBe(401);
+    expect(heading(refusedNew.html)).toBe('No new recovery codes');
+    const forged = await first.browser.post('/account/recovery-codes', { password: ANA.password, csrf: 'forged' });
+    expect(forged.status).toBe(403);
+    const renewed = await first.browser.submit(account, '/account/recovery-codes', { password: ANA.password });
+    expect(renewed.status).toBe(200);
+    expect(heading(renewed.html)).toBe('Save your recovery codes');
+    const fresh = [...renewed.html.matchAll(/<li class="code">([^<]+)<\/li>/g)].map((match) => match[1] ?? '');
+    expect(fresh).toHaveLength(10);
+    const viaApi = await challenged(test.origin);
+    expectProblem(await recover(test.origin, viaApi.challengeId, codes[3] ?? ''), 'mfa_code_invalid', 401);
+    expect(
+      VerifiedSession.parse((await recover(test.origin, viaApi.challengeId, fresh[3] ?? '')).body).recoveryCodesLeft,
+    ).toBe(9);
 
     const second = await signIn();
-    const reused = await second.browser.submit(second.page, '/account/mfa/recover', { recoveryCode: codes[2] ?? '' });
+    const reused = await second.browser.submit(second.page, '/account/mfa/recover', { recoveryCode: fresh[3] ?? '' });
     expect(reused.status).toBe(401);
     expect(alertText(reused.html)).toMatch(/not right, or it was used before\. 4 more tries/);
     expect(heading((await second.browser.get('/account')).html)).toBe('Enter your code');
