@@ -55,6 +55,22 @@ export interface SelfDeploymentInput {
   /** Trusted markup from the qrcode package. */
   qrSvg: string;
   csrfToken: string;
+  /** Unused recovery codes, or null without a set (then nothing is shown). */
+  recoveryCodes?: { remaining: number } | null | undefined;
+}
+
+/** "Recovery codes": how many are left, and new ones after the password again. */
+function recoveryCodesSection(csrfToken: string, status: { remaining: number } | null | undefined): string {
+  if (!status) return '';
+  return `<h2>Recovery codes</h2>
+<p>You have ${status.remaining} unused recovery code${status.remaining === 1 ? '' : 's'}. New codes replace all of them.</p>
+<form class="form" method="post" action="${ACCOUNT_PATH}/recovery-codes">
+<input type="hidden" name="csrf" value="${escapeHtml(csrfToken)}">
+<label for="recovery-password">Your password</label>
+<input id="recovery-password" name="password" type="password" autocomplete="current-password" required>
+<button class="secondary" type="submit">Get new codes</button>
+</form>
+`;
 }
 
 export function selfDeploymentPage(input: SelfDeploymentInput): string {
@@ -74,7 +90,7 @@ export function selfDeploymentPage(input: SelfDeploymentInput): string {
 <form class="form" method="get" action="${ACCOUNT_PATH}">
 <button class="secondary" type="submit">Make a new link</button>
 </form>
-<form class="form" method="post" action="${ACCOUNT_PATH}/sign-out">
+${recoveryCodesSection(input.csrfToken, input.recoveryCodes)}<form class="form" method="post" action="${ACCOUNT_PATH}/sign-out">
 <input type="hidden" name="csrf" value="${escapeHtml(input.csrfToken)}">
 <button class="secondary" type="submit">Sign out</button>
 </form>

@@ -7,9 +7,25 @@ import type { LiveChallenge } from '../mfa/challenges';
 import { DEFAULT_CODE_TIMINGS } from '../mfa/codes';
 import type { ChallengeRef } from '../mfa/second-step';
 import { groupSecret } from '../mfa/totp';
-import { webStepSituation, webStepView, webStepWays, type WebStepView, type WebStepWay } from '../mfa/web-step';
+import {
+  offersRecovery,
+  typedRecoveryCode,
+  webStepSituation,
+  webStepView,
+  webStepWays,
+  type WebStepView,
+  type WebStepWay,
+} from '../mfa/web-step';
 import { sendPasskeyPage } from '../mfa/passkeys-page';
-import { mfaChoicePage, mfaCodePage, mfaEnrollPage, mfaPasskeyPage, mfaUnavailablePage } from '../oidc/mfa-pages';
+import {
+  mfaChoicePage,
+  mfaCodePage,
+  mfaEnrollPage,
+  mfaPasskeyPage,
+  mfaRecoveryCodesPage,
+  mfaRecoveryPage,
+  mfaUnavailablePage,
+} from '../oidc/mfa-pages';
 import type { MfaServices } from '../services';
 import { ACCOUNT_PATH, accountSignInPage } from './account-pages';
 import type { AccountSession } from './account-sessions';
@@ -54,7 +70,7 @@ export async function startSecondStep(context: StepContext, reply: FastifyReply)
 export async function showSecondStep(
   context: StepContext,
   reply: FastifyReply,
-  wantsChoice: boolean,
+  wants: 'choose' | 'recover' | undefined,
 ): Promise<FastifyReply> {
   let live: LiveChallenge;
   try {
@@ -65,7 +81,11 @@ export async function showSecondStep(
   }
   const chosen = live.challenge.chosenChannel;
   const view: View =
-    !wantsChoice && chosen !== undefined ? await webStepView(context.mfa, live, chosen) : { kind: 'choose' };
+    wants === 'recover' && (await offersRecovery(context.mfa, live))
+      ? { kind: 'recover' }
+      : wants !== 'choose' && chosen !== undefined
+        ? await webStepView(context.mfa, live, chosen)
+        : { kind: 'choose' };
   return render(context, reply, live, view, {});
 }
 
@@ -85,14 +105,14 @@ export async function chooseWay(
 }
 
 /**
- * Checks a code. Returns true when the step is passed (the challenge is spent); otherwise the page with
- * the reason has been sent.
+ * Checks a code. Returns true when the step is passed (the challenge is spent) — with the new recovery
+ * codes when it confirmed the user's first second factor; otherwise the page with the reason has been sent.
  */
 export async function verifyCode(
   context: StepContext,
   reply: FastifyReply,
   fields: Record<string, string>,
-): Promise<boolean> {
+): Promise<false | { recoveryCodes: string[] | undefined }> {
   const live = await liveOrNull(context);
   if (!live) {
     await signInAgain(context, reply, 'This sign-in has expired. Sign in again.');
@@ -111,7 +131,37 @@ export async function verifyCode(
     return false;
   }
   try {
-    await context.mfa.secondStep.verify(challengeOf(context.session), channel, code, () => undefined);
+    return await context.mfa.secondStep.verify(challengeOf(context.session), channel, code, (done) => ({
+      recoveryCodes: done.recoveryCodes,
+    }));
+  } catch (error) {
+    await renderError(context, reply, live, view, error);
+    return false;
+  }
+}
+
+/** Checks a recovery code instead of the second factor; like verifyCode. */
+export async function recoverWithCode(
+  context: StepContext,
+  reply: FastifyReply,
+  fields: Record<string, string>,
+): Promise<boolean> {
+  const live = await liveOrNull(context);
+  if (!live) {
+    await signInAgain(context, reply, 'This sign-in has expired. Sign in again.');
+    return false;
+  }
+  const view: View = { kind: 'recover' };
+  const typed = typedRecoveryCode(fields.recoveryCode);
+  if (typed === undefined) {
+    await render(context, reply, live, view, {
+      status: 400,
+      error: 'Enter a recovery code: 12 letters and digits, like abcd-efgh-jkmn.',
+    });
+    return false;
+  }
+  try {
+    await context.mfa.secondStep.recover(challengeOf(context.session), typed, () => undefined);
     return true;
   } catch (error) {
     await renderError(context, reply, live, view, error);
@@ -148,6 +198,19 @@ export async function verifyPasskey(
 
 function passkeyBinding(context: StepContext): string {
   return `account:${context.session.idHash}`;
+}
+
+/** The first second factor's recovery codes, once, then on to the account page. */
+export function showNewRecoveryCodes(
+  context: StepContext,
+  reply: FastifyReply,
+  codes: readonly string[],
+): FastifyReply {
+  return sendHtml(
+    reply,
+    200,
+    mfaRecoveryCodesPage({ serverName: context.serverName, codes, continueUrl: ACCOUNT_PATH }),
+  );
 }
 
 async function take(context: StepContext, reply: FastifyReply, live: LiveChallenge, way: Way): Promise<FastifyReply> {
@@ -209,6 +272,17 @@ async function render(
   const otherWaysUrl = ways.length > 1 ? `${ACCOUNT_PATH}?mfa=choose` : undefined;
   const status = state.status ?? 200;
   const verifyAction = `${ACCOUNT_PATH}/mfa/verify`;
+  if (view.kind === 'recover') {
+    return sendHtml(
+      reply,
+      status,
+      mfaRecoveryPage({ ...common, action: `${ACCOUNT_PATH}/mfa/recover`, otherWaysUrl: `${ACCOUNT_PATH}?mfa=choose` }),
+    );
+  }
+  const withRecovery = {
+    ...common,
+    recoveryUrl: (await offersRecovery(context.mfa, live)) ? `${ACCOUNT_PATH}?mfa=recover` : undefined,
+  };
   if (view.kind === 'enroll') {
     const enrollment = await context.mfa.secondStep.enroll(challengeOf(context.session));
     return sendHtml(
@@ -237,14 +311,19 @@ async function render(
     return sendHtml(
       reply,
       status,
-      mfaChoicePage({ ...common, action: `${ACCOUNT_PATH}/mfa/channel`, options, canEnroll: ways.includes('enroll') }),
+      mfaChoicePage({
+        ...withRecovery,
+        action: `${ACCOUNT_PATH}/mfa/channel`,
+        options,
+        canEnroll: ways.includes('enroll'),
+      }),
     );
   }
   return sendHtml(
     reply,
     status,
     mfaCodePage({
-      ...common,
+      ...withRecovery,
       channel: view.channel,
       hint: options.find((option) => option.channel === view.channel)?.hint ?? '',
       verifyAction,

@@ -1,4 +1,4 @@
-import type { MfaChannel } from '../../protocol/mfa';
+import { RecoveryCode, type MfaChannel } from '../../protocol/mfa';
 import type { MfaServices } from '../services';
 import type { LiveChallenge } from './challenges';
 import { enrollmentRequired } from './policy';
@@ -12,7 +12,8 @@ export type WebStepView =
   | { kind: 'choose' }
   | { kind: 'code'; channel: CodeWay; notice?: string; purpose?: 'enroll' }
   | { kind: 'enroll' }
-  | { kind: 'passkey' };
+  | { kind: 'passkey' }
+  | { kind: 'recover' };
 /** The channels whose step is a typed code (a passkey's is a WebAuthn ceremony). */
 export type CodeWay = Exclude<MfaChannel, 'passkey'>;
 export type WebStepWay = MfaChannel | 'enroll';
@@ -57,4 +58,14 @@ export async function webStepView(
     return ways.includes('enroll') ? { kind: 'enroll' } : { kind: 'choose' };
   if (!ways.includes(channel)) return { kind: 'choose' };
   return channel === 'passkey' ? { kind: 'passkey' } : { kind: 'code', channel };
+}
+
+/** Whether the page offers "Use a recovery code": the user has at least one unused code. */
+export async function offersRecovery(mfa: MfaServices, live: LiveChallenge): Promise<boolean> {
+  return ((await mfa.recoveryCodes.remaining(live.user.id)) ?? 0) > 0;
+}
+
+/** A recovery code as typed into a page's form; undefined when it cannot be one (protocol/mfa.ts). */
+export function typedRecoveryCode(field: unknown): string | undefined {
+  return RecoveryCode.safeParse(field).data;
 }

@@ -76,8 +76,31 @@ export async function finishLogin(
   details: Interaction,
   accountId: string,
   amr: string[],
+  /**
+   * A page to show before going on (the first second factor's recovery codes, shown once): it gets the
+   * URL that resumes the authorization (oidc-provider's interactionResult, which interactionFinished
+   * redirects to: node_modules/oidc-provider/lib/provider.js) and links to it instead of redirecting.
+   */
+  interstitial?: (resumeUrl: string) => string,
 ): Promise<FastifyReply> {
   const grantId = await saveGrant(deps.provider(), details, accountId);
+  if (interstitial) {
+    const known = await deps.sessions.rememberBrowser(Number(accountId));
+    void reply.header(
+      'set-cookie',
+      new WebCookies(deps.publicOrigin).serialize(KNOWN_BROWSER_COOKIE, known, KNOWN_BROWSER_MAX_AGE_SECONDS),
+    );
+    const login = amr.length > 0 ? { accountId, remember: true, amr } : { accountId, remember: true };
+    const resumeUrl = await deps
+      .provider()
+      .interactionResult(
+        request.raw,
+        reply.raw,
+        { select_account: {}, login, consent: { grantId } },
+        { mergeWithLastSubmission: false },
+      );
+    return sendPage(reply, 200, interstitial(resumeUrl));
+  }
   reply.hijack();
   // This browser is now one the user signs in with: it keeps its own password lock-out count (see
   // SessionService.lockSubject). Set on the raw response, which oidc-provider writes; its cookie

@@ -9,7 +9,9 @@ import type { LiveChallenge } from '../mfa/challenges';
 import { DEFAULT_CODE_TIMINGS } from '../mfa/codes';
 import { groupSecret } from '../mfa/totp';
 import {
+  offersRecovery,
   proofChannel,
+  typedRecoveryCode,
   webStepSituation,
   webStepView,
   webStepWays,
@@ -35,6 +37,8 @@ import {
   mfaCodePage,
   mfaEnrollPage,
   mfaPasskeyPage,
+  mfaRecoveryCodesPage,
+  mfaRecoveryPage,
   mfaUnavailablePage,
   passwordlessPage,
 } from './mfa-pages';
@@ -119,6 +123,36 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     }
     const second = ['mfa', channel === 'sms' ? 'sms' : 'otp'];
     const amr = (await deps.federation.brokered(details.uid)) ? second : ['pwd', ...second];
+    const codes = verified.recoveryCodes;
+    // The first second factor: its recovery codes, once, before the sign-in goes on.
+    const interstitial = codes
+      ? (continueUrl: string) => mfaRecoveryCodesPage({ serverName: deps.serverName(), codes, continueUrl })
+      : undefined;
+    return finishLogin(deps, request, reply, details, String(verified.user.id), amr, interstitial);
+  });
+
+  // A recovery code instead of the second factor (server/mfa/recovery-codes.ts).
+  scope.post<UidRoute>(`${base}/recover`, async (request, reply) => {
+    const form = await checkedForm(deps, request, reply);
+    if (!form) return reply;
+    const { details, live, fields } = form;
+    const view: View = { kind: 'recover' };
+    const typed = typedRecoveryCode(fields.recoveryCode);
+    if (typed === undefined) {
+      return render(deps, reply, details, live, view, {
+        status: 400,
+        error: 'Enter a recovery code: 12 letters and digits, like abcd-efgh-jkmn.',
+      });
+    }
+    let verified: LiveChallenge;
+    try {
+      await perSource(request);
+      verified = await deps.mfa.secondStep.recover({ interactionUid: details.uid }, typed, (done) => done);
+    } catch (error) {
+      return renderError(deps, reply, details, live, view, error);
+    }
+    // RFC 8176 has no value for a recovery code: a second factor ("mfa") after the password.
+    const amr = (await deps.federation.brokered(details.uid)) ? ['mfa'] : ['pwd', 'mfa'];
     return finishLogin(deps, request, reply, details, String(verified.user.id), amr);
   });
 
@@ -248,9 +282,11 @@ export async function showMfaOnReturn(
   const chosen = live.challenge.chosenChannel;
   // viewFor maps a channel that is no longer usable to enrolment or the choice.
   const view: View =
-    query.mfa !== 'choose' && chosen !== undefined
-      ? await webStepView(deps.mfa, live, chosen, true)
-      : { kind: 'choose' };
+    query.mfa === 'recover' && (await offersRecovery(deps.mfa, live))
+      ? { kind: 'recover' }
+      : query.mfa !== 'choose' && chosen !== undefined
+        ? await webStepView(deps.mfa, live, chosen, true)
+        : { kind: 'choose' };
   await render(deps, reply, details, live, view, {});
   return true;
 }
@@ -339,6 +375,18 @@ async function render(
   };
   const otherWaysUrl = (await webStepWays(deps.mfa, live, true)).length > 1 ? `${base}?mfa=choose` : undefined;
   const status = state.status ?? 200;
+  if (view.kind === 'recover') {
+    const html = mfaRecoveryPage({
+      ...common,
+      action: `${base}/mfa/recover`,
+      otherWaysUrl: `${base}?mfa=choose`,
+    });
+    return sendPage(reply, status, html);
+  }
+  const withRecovery = {
+    ...common,
+    recoveryUrl: (await offersRecovery(deps.mfa, live)) ? `${base}?mfa=recover` : undefined,
+  };
   if (view.kind === 'enroll') {
     const enrollment = await deps.mfa.secondStep.enroll({ interactionUid: details.uid });
     const html = mfaEnrollPage({
@@ -362,7 +410,7 @@ async function render(
   const { options } = await webStepSituation(deps.mfa, live);
   if (view.kind === 'choose') {
     const html = mfaChoicePage({
-      ...common,
+      ...withRecovery,
       action: `${base}/mfa/channel`,
       options,
       canEnroll: (await webStepWays(deps.mfa, live, true)).includes('enroll'),
@@ -370,7 +418,7 @@ async function render(
     return sendPage(reply, status, html);
   }
   const html = mfaCodePage({
-    ...common,
+    ...withRecovery,
     channel: view.channel,
     hint: options.find((option) => option.channel === view.channel)?.hint ?? '',
     verifyAction: `${base}/mfa/verify`,

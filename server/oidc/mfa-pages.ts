@@ -14,6 +14,8 @@ interface Common {
   csrfToken: string;
   cancelUrl: string;
   error?: string | undefined;
+  /** "Use a recovery code", when the user has unused recovery codes. */
+  recoveryUrl?: string | undefined;
 }
 
 export interface ChoicePageInput extends Common {
@@ -41,7 +43,7 @@ ${alert(input.error)}<form class="form choices" method="post" action="${escapeHt
 ${hidden('csrf', input.csrfToken)}
 ${buttons.join('\n')}
 </form>
-${unavailable.length > 0 ? '<p class="muted">Codes by text message need a phone number on your account; your IT department can add one.</p>\n' : ''}${cancel(input.cancelUrl)}`,
+${unavailable.length > 0 ? '<p class="muted">Codes by text message need a phone number on your account; your IT department can add one.</p>\n' : ''}${recoveryLink(input.recoveryUrl)}${cancel(input.cancelUrl)}`,
   );
 }
 
@@ -83,7 +85,7 @@ ${hidden('channel', input.purpose === 'enroll' ? 'enroll' : input.channel)}
     `<h1>Enter your code</h1>
 ${input.notice === undefined ? '' : `<p class="notice" role="status">${escapeHtml(input.notice)}</p>\n`}<p>${where}</p>
 ${alert(input.error)}${codeForm(input.verifyAction, input.csrfToken, input.channel, input.purpose === 'enroll' ? 'Continue' : 'Verify', input.purpose)}
-${resend}${otherWays(input.otherWaysUrl)}${cancel(input.cancelUrl)}`,
+${resend}${otherWays(input.otherWaysUrl)}${recoveryLink(input.recoveryUrl)}${cancel(input.cancelUrl)}`,
   );
 }
 
@@ -175,6 +177,48 @@ ${cancel(input.cancelUrl)}`,
   );
 }
 
+export interface RecoveryPageInput extends Common {
+  action: string;
+  /** Back to the usual ways (the choice, or the only code page). */
+  otherWaysUrl: string;
+}
+
+/** "Use a recovery code": one of the single-use codes saved when the second factor was set up. */
+export function mfaRecoveryPage(input: RecoveryPageInput): string {
+  return page(
+    `Use a recovery code: ${input.serverName}`,
+    input.serverName,
+    `<h1>Use a recovery code</h1>
+<p>Lost your phone? Enter one of the recovery codes you saved when you set up your second step. Each code works once.</p>
+${alert(input.error)}<form class="form" method="post" action="${escapeHtml(input.action)}">
+${hidden('csrf', input.csrfToken)}
+<label for="recoveryCode">Recovery code</label>
+<input id="recoveryCode" name="recoveryCode" type="text" autocomplete="off" autocapitalize="none" maxlength="40" spellcheck="false" required autofocus>
+<button class="button" type="submit">Verify</button>
+</form>
+<p><a href="${escapeHtml(input.otherWaysUrl)}">Verify another way</a></p>
+${cancel(input.cancelUrl)}`,
+  );
+}
+
+/** The new recovery codes, shown once after a first second factor, then on to `continueUrl`. */
+export function mfaRecoveryCodesPage(input: {
+  serverName: string;
+  codes: readonly string[];
+  continueUrl: string;
+}): string {
+  return page(
+    `Save your recovery codes: ${input.serverName}`,
+    input.serverName,
+    `<h1>Save your recovery codes</h1>
+<p>If you lose your phone, each of these codes lets you sign in once instead of the second step. Save them somewhere safe now (print them, or keep them in a password manager): they are not shown again.</p>
+<ul class="codes" aria-label="Recovery codes" translate="no">
+${input.codes.map((code) => `<li class="code">${escapeHtml(code)}</li>`).join('\n')}
+</ul>
+<p><a class="button" href="${escapeHtml(input.continueUrl)}">I saved them, continue</a></p>`,
+  );
+}
+
 /** Policy asks for a second step the user has no way to give. */
 export function mfaUnavailablePage(serverName: string): string {
   return messagePage(serverName, 'You cannot finish signing in yet', [
@@ -221,6 +265,10 @@ function otherWays(url: string | undefined): string {
   return url === undefined ? '' : `<p><a href="${escapeHtml(url)}">Verify another way</a></p>\n`;
 }
 
+function recoveryLink(url: string | undefined): string {
+  return url === undefined ? '' : `<p><a href="${escapeHtml(url)}">Use a recovery code</a></p>\n`;
+}
+
 function cancel(url: string): string {
   return `<p><a href="${escapeHtml(url)}">Cancel</a></p>`;
 }
@@ -240,5 +288,6 @@ export const MFA_PAGE_CSS = `
 .choices .choice:focus-visible { outline: 3px solid var(--accent); outline-offset: 1px; }
 .notice { font-weight: 600; }
 ol { padding-left: 20px; }
+.codes { list-style: none; padding: 0; columns: 2; }
 ol li { margin-bottom: 12px; }
 `;

@@ -29,6 +29,11 @@ export async function completeProviderMfa(page: Page, code: string): Promise<voi
   await field.fill(code);
   const submit = page.getByRole('button', { name: /^Verify/ });
   await Promise.all([page.waitForEvent('load'), submit.click()]);
+  // A first second factor shows its recovery codes once; going on resumes the sign-in.
+  const saved = page.getByRole('link', { name: 'I saved them, continue' });
+  if ((await page.getByRole('heading', { name: 'Save your recovery codes' }).count()) > 0) {
+    await Promise.all([page.waitForEvent('load'), saved.click()]);
+  }
   if (new URL(page.url()).pathname.startsWith('/oidc/interaction/')) {
     const alert = page.getByRole('alert');
     const reason = (await alert.count()) > 0 ? ((await alert.first().textContent())?.trim() ?? '') : '';

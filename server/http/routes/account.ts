@@ -10,6 +10,8 @@ import {
   startSecondStep,
   verifyCode,
   verifyPasskey,
+  recoverWithCode,
+  showNewRecoveryCodes,
   type StepContext,
 } from '../../account/account-second-step';
 import {
@@ -33,6 +35,7 @@ import type { Limits } from '../../config';
 import type { ServerIdentity } from '../../identity';
 import type { Federation } from '../../federation/federation';
 import { qrSvg } from '../../landing/qr';
+import { mfaRecoveryCodesPage } from '../../oidc/mfa-pages';
 import type { MfaServices } from '../../services';
 import type { SessionService } from '../../sessions/session-service';
 import type { UserStore } from '../../users/user-store';
@@ -148,7 +151,8 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       const held = await current(request);
       if (!held) return signInPage(request, reply, 200, {});
       if (held.session.stage === 'second_factor') {
-        return showSecondStep(stepContext(request, reply, held), reply, request.query.mfa === 'choose');
+        const wants = request.query.mfa === 'choose' || request.query.mfa === 'recover' ? request.query.mfa : undefined;
+        return showSecondStep(stepContext(request, reply, held), reply, wants);
       }
       const user = await deps.users.findById(held.session.userId);
       if (!user) {
@@ -175,6 +179,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
           expiresAt: link.expiresAt,
           qrSvg: await qrSvg(link.deepLink),
           csrfToken: csrfTokenOf(held.id, SESSION_PURPOSE),
+          recoveryCodes: await deps.mfa.account.recoveryCodeStatus(user),
         }),
       );
     });
@@ -265,13 +270,58 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
 
     scope.post(`${ACCOUNT_PATH}/mfa/verify`, (request, reply) =>
       secondStepForm(request, reply, async (context, fields) => {
-        if (!(await verifyCode(context, reply, fields))) return reply;
+        const verified = await verifyCode(context, reply, fields);
+        if (!verified) return reply;
+        await accountSessions.end(context.session.idHash);
+        const signedIn = await accountSessions.start(context.session.userId, 'signed_in');
+        cookies.set(reply, SESSION_COOKIE, signedIn.id, ACCOUNT_SESSION_TTL_MS / 1000);
+        // The first second factor: its recovery codes, once, with a link on to the account page.
+        if (verified.recoveryCodes) return showNewRecoveryCodes(context, reply, verified.recoveryCodes);
+        return reply.redirect(ACCOUNT_PATH, 303);
+      }),
+    );
+
+    scope.post(`${ACCOUNT_PATH}/mfa/recover`, (request, reply) =>
+      secondStepForm(request, reply, async (context, fields) => {
+        if (!(await recoverWithCode(context, reply, fields))) return reply;
         await accountSessions.end(context.session.idHash);
         const signedIn = await accountSessions.start(context.session.userId, 'signed_in');
         cookies.set(reply, SESSION_COOKIE, signedIn.id, ACCOUNT_SESSION_TTL_MS / 1000);
         return reply.redirect(ACCOUNT_PATH, 303);
       }),
     );
+
+    // New recovery codes from the signed-in page: the password again, then the codes once.
+    scope.post(`${ACCOUNT_PATH}/recovery-codes`, async (request, reply) => {
+      const held = await current(request);
+      const fields = formFields(request.body);
+      if (held?.session.stage !== 'signed_in') {
+        return signInPage(request, reply, 400, { error: 'This sign-in has expired. Sign in again.' });
+      }
+      if (!sameOrigin(request, origin()) || !tokensMatch(csrfTokenOf(held.id, SESSION_PURPOSE), fields.csrf)) {
+        return refused(reply);
+      }
+      const user = await deps.users.findById(held.session.userId);
+      if (!user) return signInPage(request, reply, 400, { error: 'This sign-in has expired. Sign in again.' });
+      let codes: string[];
+      try {
+        await mfaPerSource(request);
+        codes = await deps.mfa.account.regenerateRecoveryCodes(user, fields.password ?? '');
+      } catch (error) {
+        if (!(error instanceof KeywayError)) throw error;
+        if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
+        return sendHtml(
+          reply,
+          statusOf(error.code),
+          accountMessagePage(identity.name, 'No new recovery codes', [error.message, 'Your codes have not changed.']),
+        );
+      }
+      return sendHtml(
+        reply,
+        200,
+        mfaRecoveryCodesPage({ serverName: identity.name, codes, continueUrl: ACCOUNT_PATH }),
+      );
+    });
 
     const signOut = async (request: FastifyRequest, reply: FastifyReply, token: unknown): Promise<FastifyReply> => {
       const held = await current(request);

@@ -66,6 +66,18 @@ async function post(started: StartedAuthorization, form: MfaForm, fields: Record
   return started.browser.follow(response, origin);
 }
 
+/** Follows "I saved them, continue" on the recovery codes page a first second factor shows. */
+async function pastRecoveryCodes(
+  started: StartedAuthorization,
+  done: { response: Response },
+  origin: string,
+): Promise<{ response: Response; url: string }> {
+  const html = await done.response.text();
+  const resume = /<a class="button" href="([^"]+)">I saved them, continue<\/a>/.exec(html)?.[1];
+  if (resume === undefined) throw new Error(`No recovery codes page:\n${html}`);
+  return started.browser.follow(await started.browser.get(new URL(resume.replace(/&amp;/g, '&'), origin)), origin);
+}
+
 function code(secret: string, test: TestServer): string {
   return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp: test.now() });
 }
@@ -170,8 +182,16 @@ describe('MFA on the OpenID Provider pages (unified login)', () => {
       { channel: 'totp', code: `${right.slice(0, 3)} ${right.slice(3)}` },
       test.origin,
     );
-    expect(done.url).toMatch(new RegExp(`^${REDIRECT}\\?code=`));
-    const tokens = await redeem(config, started, done.url);
+    // The first second factor: its ten recovery codes, once, then a link that resumes the login.
+    const codesHtml = await done.response.text();
+    expect(heading(codesHtml)).toBe('Save your recovery codes');
+    expect(done.response.headers.get('content-security-policy')).toBe(PAGE_CSP);
+    expect(
+      codesHtml.match(/<li class="code">[2-9a-hjkmnp-z]{4}-[2-9a-hjkmnp-z]{4}-[2-9a-hjkmnp-z]{4}<\/li>/g),
+    ).toHaveLength(10);
+    const resumed = await pastRecoveryCodes(started, { response: new Response(codesHtml) }, test.origin);
+    expect(resumed.url).toMatch(new RegExp(`^${REDIRECT}\\?code=`));
+    const tokens = await redeem(config, started, resumed.url);
     expect(tokens.claims()?.preferred_username).toBe(ANA.loginId);
   });
 
@@ -304,8 +324,11 @@ describe('first enrolment of a unified-login installation, bound to its fresh de
       { channel: 'totp', code: code(secret, test) },
       test.origin,
     );
-    expect(done.url).toMatch(new RegExp(`^${REDIRECT}\\?code=`));
-    expect((await redeem(config, started, done.url)).claims()?.preferred_username).toBe(ANA.loginId);
+    // Her first second factor: the recovery codes page, once, then on to the app.
+    expect(heading(await done.response.clone().text())).toBe('Save your recovery codes');
+    const resumed = await pastRecoveryCodes(started, done, test.origin);
+    expect(resumed.url).toMatch(new RegExp(`^${REDIRECT}\\?code=`));
+    expect((await redeem(config, started, resumed.url)).claims()?.preferred_username).toBe(ANA.loginId);
   });
 
   it('attack: a made-up ticket, another user’s ticket or an expired one never opens enrolment', async () => {

@@ -13,6 +13,10 @@ import { storedBytes } from '../../support/stored-data';
 import { bearer, challenged, enrolAna, postAuthorized, startMfaServer, totpCode } from './mfa-fixture';
 import { ANA, expectProblem, getJson, postJson, type JsonResponse, type TestServer } from './server-fixture';
 import { gatheredAtWrites, instancesOn, roundRobin, someUser } from './store-fixture';
+import { CookieBrowser, alertText, heading } from './account-browser';
+import { authorize, keywayClient, redeem, submitSignIn } from './oidc-fixture';
+
+const REDIRECT = 'http://127.0.0.1:49152/callback';
 
 const GROUPED = /^[2-9a-hjkmnp-z]{4}-[2-9a-hjkmnp-z]{4}-[2-9a-hjkmnp-z]{4}$/;
 
@@ -81,6 +85,26 @@ forEachEngine('recovery-code store', (open, engine) => {
     for (const code of bobs) expect(await store.use(ana, code)).toEqual({ used: false });
     expect(await store.remaining(ana)).toBe(10);
     expect(await store.remaining(bob)).toBe(10);
+  });
+
+  it('attack: MACs copied onto another account (a database write without the key) do not let their codes in', async () => {
+    const storage = await open();
+    const store = new RecoveryCodeStore(storage, () => 1_000, sharedBox());
+    const ana = await someUser(storage, 'ana');
+    const bob = await someUser(storage, 'bob');
+    const bobs = await store.replace(bob);
+    // Someone who can write the database but not read the key puts Bob's rows (codes they know) on Ana.
+    await storage
+      .q()
+      .insertInto('mfa_recovery_codes')
+      .values(
+        (await macsOf(storage, bob)).map((code_mac) => ({ user_id: ana, code_mac, created_at: 1, used_at: null })),
+      )
+      .execute();
+    expect(await store.remaining(ana)).toBe(10);
+    // Each MAC is bound to its user (the user id is in the MAC's input): moved, it matches nothing.
+    for (const code of bobs) expect(await store.use(ana, code)).toEqual({ used: false });
+    expect(await store.remaining(ana)).toBe(10);
   });
 
   it('attack: after a new set, every code of the old set is refused', async () => {
@@ -156,6 +180,8 @@ describe('recovery codes over the API', () => {
     const signedIn = VerifiedSession.parse(recovered.body);
     expect(signedIn.recoveryCodesLeft).toBe(9);
     expect(signedIn.recoveryCodes).toBeUndefined();
+    // The sign-in is spent: another code cannot start a second session from it.
+    expectProblem(await recover(test.origin, required.challengeId, codes[1] ?? ''), 'mfa_challenge_expired', 410);
     const used = await sink.waitForMail((mail) => mail.subject?.startsWith('A recovery code was used') === true);
     expect(used.text).toContain('You have 9 recovery codes left.');
     expect(used.text).not.toContain(codes[0] ?? '');
@@ -252,5 +278,88 @@ describe('recovery codes over the API', () => {
     expectProblem(await recover(test.origin, required.challengeId, 'not a code!'), 'invalid_input', 400);
     test.advance(31 * 60 * 1000);
     expectProblem(await recover(test.origin, required.challengeId, codes[0] ?? ''), 'mfa_challenge_expired', 410);
+  });
+});
+
+describe('recovery codes on the server’s pages', () => {
+  it('/account: "Use a recovery code" signs in once with a code; new codes after the password; a used code is refused', async () => {
+    const test = await startMfaServer({ mode: 'enforced' });
+    const codes = (await enrolAna(test)).session.recoveryCodes ?? [];
+    const signIn = async () => {
+      const browser = new CookieBrowser(test.origin);
+      const form = await browser.get('/account');
+      const answer = await browser.submit(form, '/account/sign-in', { login: ANA.email, password: ANA.password });
+      expect(heading(answer.html)).toBe('Enter your code');
+      expect(answer.html).toContain('<a href="/account?mfa=recover">Use a recovery code</a>');
+      const page = await browser.get('/account?mfa=recover');
+      expect(heading(page.html)).toBe('Use a recovery code');
+      expect(page.html).toContain('<label for="recoveryCode">Recovery code</label>');
+      return { browser, page };
+    };
+    const first = await signIn();
+    const malformed = await first.browser.submit(first.page, '/account/mfa/recover', { recoveryCode: 'nope' });
+    expect(malformed.status).toBe(400);
+    expect(alertText(malformed.html)).toMatch(/^Enter a recovery code/);
+    const right = await first.browser.submit(first.page, '/account/mfa/recover', {
+      recoveryCode: (codes[2] ?? '').toUpperCase(),
+    });
+    expect(right.status).toBe(303);
+    const account = await first.browser.get('/account');
+    expect(heading(account.html)).toBe('Set up Keyway');
+    expect(account.html).toContain('You have 9 unused recovery codes.');
+
+    // New codes from the signed-in page: the password again first; a wrong one changes nothing.
+    const refusedNew = await first.browser.submit(account, '/account/recovery-codes', { password: 'not the password' });
+    expect(refusedNew.status).toBe(401);
+    expect(heading(refusedNew.html)).toBe('No new recovery codes');
+    const forged = await first.browser.post('/account/recovery-codes', { password: ANA.password, csrf: 'forged' });
+    expect(forged.status).toBe(403);
+    const renewed = await first.browser.submit(account, '/account/recovery-codes', { password: ANA.password });
+    expect(renewed.status).toBe(200);
+    expect(heading(renewed.html)).toBe('Save your recovery codes');
+    const fresh = [...renewed.html.matchAll(/<li class="code">([^<]+)<\/li>/g)].map((match) => match[1] ?? '');
+    expect(fresh).toHaveLength(10);
+    const viaApi = await challenged(test.origin);
+    expectProblem(await recover(test.origin, viaApi.challengeId, codes[3] ?? ''), 'mfa_code_invalid', 401);
+    expect(
+      VerifiedSession.parse((await recover(test.origin, viaApi.challengeId, fresh[3] ?? '')).body).recoveryCodesLeft,
+    ).toBe(9);
+
+    const second = await signIn();
+    const reused = await second.browser.submit(second.page, '/account/mfa/recover', { recoveryCode: fresh[3] ?? '' });
+    expect(reused.status).toBe(401);
+    expect(alertText(reused.html)).toMatch(/not right, or it was used before\. 4 more tries/);
+    expect(heading((await second.browser.get('/account')).html)).toBe('Enter your code');
+  });
+
+  it('provider pages: "Use a recovery code" finishes the unified login once; the same code is then refused', async () => {
+    const test = await startMfaServer({ mode: 'enforced' });
+    const codes = (await enrolAna(test)).session.recoveryCodes ?? [];
+    await test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
+    const config = await keywayClient(test.server.issuer);
+    const attempt = async (code: string) => {
+      const started = await authorize(config, test.origin, { redirectUri: REDIRECT, loginHint: ANA.loginId });
+      const landed = await submitSignIn(started, test.origin, ANA.password);
+      const html = await landed.response.text();
+      expect(html).toContain('Use a recovery code</a>');
+      const page = await started.browser.get(`${started.landed.url}?mfa=recover`);
+      const pageHtml = await page.text();
+      expect(/<h1>([^<]*)<\/h1>/.exec(pageHtml)?.[1]).toBe('Use a recovery code');
+      const action = /<form class="form" method="post" action="([^"]+)">/.exec(pageHtml)?.[1] ?? '';
+      const csrf = /name="csrf" value="([^"]+)"/.exec(pageHtml)?.[1] ?? '';
+      expect(action).toMatch(/\/mfa\/recover$/);
+      const posted = await started.browser.post(new URL(action, test.origin), { csrf, recoveryCode: code });
+      return { started, done: await started.browser.follow(posted, test.origin) };
+    };
+    const { started, done } = await attempt(codes[4] ?? '');
+    expect(done.url).toMatch(new RegExp(`^${REDIRECT}\\?code=`));
+    expect((await redeem(config, started, done.url)).claims()?.preferred_username).toBe(ANA.loginId);
+
+    const again = await attempt(codes[4] ?? '');
+    expect(again.done.response.status).toBe(401);
+    expect(again.done.url).not.toMatch(new RegExp(`^${REDIRECT}`));
+    expect(await again.done.response.text()).toMatch(
+      /role="alert">That recovery code is not right, or it was used before/,
+    );
   });
 });
