@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 import * as client from 'openid-client';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -207,6 +208,16 @@ async function postAnswer(test: TestServer, stepUrl: string, answer: string): Pr
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: test.origin },
     body: new URLSearchParams({ response: answer }).toString(),
   });
+}
+
+/** axe-core (WCAG 2.x A/AA, best practices) on what the page shows: no serious or critical violation. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
 }
 
 function outboxSubjects(test: TestServer): string[] {
@@ -417,6 +428,62 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
     await auth.page.getByRole('button', { name: 'Use my passkey' }).click();
     await after;
     expect(new URL(auth.page.url()).searchParams.get('state')).toBe('state-second-factor');
+    expect(auth.violations).toEqual([]);
+  });
+
+  it('manages passkeys on /account (add, rename, remove with the password) and uses one at its second step; pages pass axe', async () => {
+    const test = await passkeyServer({ mode: 'optional', channels: 'totp,passkey' });
+    const { authenticator: auth } = await browserWithAuthenticator();
+    const page = auth.page;
+    const signInOnAccount = async () => {
+      await page.goto(`${test.origin}/account`);
+      await page.getByLabel('E-mail or login ID').fill(ANA.loginId);
+      await page.getByLabel('Password').fill(ANA.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    };
+    await signInOnAccount();
+    await expect.poll(() => page.getByRole('heading', { name: 'Passkeys' }).isVisible()).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByLabel('Name of the new passkey').fill('Desk key');
+    await page.getByLabel('Your password', { exact: true }).fill(ANA.password);
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Add a passkey');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Create the passkey' }).click();
+    await expect.poll(() => page.getByText('Desk key', { exact: true }).isVisible()).toBe(true);
+    expect(outboxSubjects(test)).toContain('A passkey was added to your account');
+
+    await page.getByLabel('New name for Desk key').fill('Office key');
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await expect.poll(() => page.getByText('Office key', { exact: true }).isVisible()).toBe(true);
+
+    // The second step of /account: the passkey is this user's only way, so its page comes straight away.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signInOnAccount();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Use your passkey');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Use my passkey' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Passkeys' }).isVisible()).toBe(true);
+
+    // Removal: a wrong password changes nothing; the right one removes it and e-mails the user.
+    await page.getByLabel('Your password, to remove Office key').fill('not-the-password');
+    await page.getByRole('button', { name: 'Remove' }).click();
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent())
+      .toBe('Your passkeys were not changed');
+    await page.goto(`${test.origin}/account`);
+    await page.getByLabel('Your password, to remove Office key').fill(ANA.password);
+    await page.getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => page.getByText('You have no passkey yet.').isVisible()).toBe(true);
+    await expect.poll(() => outboxSubjects(test)).toContain('A passkey was removed from your account');
+
+    // The Keyway step page, too.
+    const accessToken = await signIn(test);
+    await addPasskey(test, auth, accessToken, 'Second key');
+    const step = await mfaStep(test);
+    await page.goto(step.stepUrl);
+    expect(await seriousViolations(page)).toEqual([]);
     expect(auth.violations).toEqual([]);
   });
 });
