@@ -57,6 +57,8 @@ export interface SelfDeploymentInput {
   csrfToken: string;
   /** Unused recovery codes, or null without a set (then nothing is shown). */
   recoveryCodes?: { remaining: number } | null | undefined;
+  /** The passkeys section (account-passkeys.ts), when the policy allows passkeys. */
+  passkeysHtml?: string | undefined;
 }
 
 /** "Recovery codes": how many are left, and new ones after the password again. */
@@ -90,6 +92,7 @@ export function selfDeploymentPage(input: SelfDeploymentInput): string {
 <form class="form" method="get" action="${ACCOUNT_PATH}">
 <button class="secondary" type="submit">Make a new link</button>
 </form>
+${input.passkeysHtml ?? ''}
 ${recoveryCodesSection(input.csrfToken, input.recoveryCodes)}<form class="form" method="post" action="${ACCOUNT_PATH}/sign-out">
 <input type="hidden" name="csrf" value="${escapeHtml(input.csrfToken)}">
 <button class="secondary" type="submit">Sign out</button>

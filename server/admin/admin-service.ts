@@ -63,7 +63,7 @@ export interface UserEdit {
 
 /** What set-mfa-policy changes; absent parts stay as they are. */
 export interface MfaPolicyChange {
-  /** "totp,email,sms" or a subset. */
+  /** "totp,email,sms,passkey" or a subset. */
   channels?: string | undefined;
   mode?: string | undefined;
   trustDays?: number | undefined;
