@@ -173,7 +173,8 @@ export const PasskeyReturnUri = z
     /^(?:http:\/\/127\.0\.0\.1:(?:[1-9]\d{0,4})\/passkey-callback|dev\.keyway\.app:\/passkey\/callback)$/,
     'The return address must be http://127.0.0.1:<port>/passkey-callback or dev.keyway.app:/passkey/callback.',
   )
-  .refine((uri) => !uri.startsWith('http:') || Number(new URL(uri).port) <= 65535, 'The port is out of range.');
+  // The regex caps the port at five digits; 65536–99999 are refused here (new URL() would throw on them).
+  .refine((uri) => Number(/^http:\/\/127\.0\.0\.1:(\d+)\//.exec(uri)?.[1] ?? 0) <= 65535, 'The port is out of range.');
 /** Echoed back untouched, so Keyway can tell its own step's return from any other. */
 export const PasskeyState = z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'The state is 16–128 URL-safe characters.');
 

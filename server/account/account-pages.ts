@@ -55,6 +55,8 @@ export interface SelfDeploymentInput {
   /** Trusted markup from the qrcode package. */
   qrSvg: string;
   csrfToken: string;
+  /** The passkeys section (account-passkeys.ts), when the policy allows passkeys. */
+  passkeysHtml?: string | undefined;
 }
 
 export function selfDeploymentPage(input: SelfDeploymentInput): string {
@@ -74,6 +76,7 @@ export function selfDeploymentPage(input: SelfDeploymentInput): string {
 <form class="form" method="get" action="${ACCOUNT_PATH}">
 <button class="secondary" type="submit">Make a new link</button>
 </form>
+${input.passkeysHtml ?? ''}
 <form class="form" method="post" action="${ACCOUNT_PATH}/sign-out">
 <input type="hidden" name="csrf" value="${escapeHtml(input.csrfToken)}">
 <button class="secondary" type="submit">Sign out</button>

@@ -39,7 +39,7 @@ type SignInMethodName = 'password' | 'oidc';
 
 /** What set-mfa-policy changes; absent parts stay as they are. */
 export interface MfaPolicyChange {
-  /** "totp,email,sms" or a subset. */
+  /** "totp,email,sms,passkey" or a subset. */
   channels?: string | undefined;
   mode?: string | undefined;
   trustDays?: number | undefined;

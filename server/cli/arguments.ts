@@ -83,8 +83,8 @@ const method = z.enum(['oidc', 'password'], 'must be oidc or password');
 const channels = z
   .string()
   .regex(
-    /^\s*(totp|email|sms)\s*(,\s*(totp|email|sms)\s*)*$/i,
-    'must list channels from totp, email, sms, such as totp,email',
+    /^\s*(totp|email|sms|passkey)\s*(,\s*(totp|email|sms|passkey)\s*)*$/i,
+    'must list channels from totp, email, sms, passkey, such as totp,passkey',
   );
 const trustDays = z
   .string()

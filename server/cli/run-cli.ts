@@ -23,7 +23,7 @@ Commands:
   set-sign-in         --user ID --method oidc|password
   set-domain-sign-in  --domain corp.example --method oidc|password
   list-domains
-  set-mfa-policy      [--channels totp,email,sms] [--mode optional|enforced] [--trust-days 30]
+  set-mfa-policy      [--channels totp,email,sms,passkey] [--mode optional|enforced] [--trust-days 30]
   show-mfa-policy
   reset-mfa           --user ID
   set-phone           --user ID (--phone +447700900123 | --clear)

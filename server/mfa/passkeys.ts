@@ -256,6 +256,13 @@ export class Passkeys {
     return passkey;
   }
 
+  /** /account's "Add a passkey": the password again, then the ceremony's options bound to `binding`. */
+  async startAccountRegistration(user: UserRecord, password: string, binding: string) {
+    await reauthenticate(this.deps.sessions, user, password);
+    await this.requireAllowed();
+    return this.deps.webauthn.registrationOptions(user, binding);
+  }
+
   async rename(user: UserRecord, id: string, name: unknown): Promise<void> {
     if (!(await this.deps.store.rename(id, user.id, checkName(name)))) {
       throw new KeywayError('not_found', 'This account has no such passkey.');

@@ -137,6 +137,7 @@ export async function showSignIn(
         action: ssoStartPath(details.uid, provider.id),
       })),
       passwordForm: await deps.federation.passwordOffered(login === '' ? [] : [login]),
+      passkeyUrl: (await deps.mfa.policy.read()).channels.includes('passkey') ? `${base}/passkey` : undefined,
     }),
   );
 }

@@ -30,7 +30,14 @@ import {
 } from './interaction-kit';
 import { OIDC_MOUNT_PATH } from './issuer';
 import { sendPasskeyPage } from '../mfa/passkeys-page';
-import { mfaChoicePage, mfaCodePage, mfaEnrollPage, mfaPasskeyPage, mfaUnavailablePage } from './mfa-pages';
+import {
+  mfaChoicePage,
+  mfaCodePage,
+  mfaEnrollPage,
+  mfaPasskeyPage,
+  mfaUnavailablePage,
+  passwordlessPage,
+} from './mfa-pages';
 
 /** What the second step shows: the choice of ways, a code field for one channel, or enrolment. */
 type View = WebStepView;
@@ -72,6 +79,7 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     }
     return take(deps, reply, details, live, way);
   };
+  registerPasswordlessRoutes(scope, deps, perSource);
   scope.post<UidRoute>(`${base}/channel`, choose);
   scope.post<UidRoute>(`${base}/send`, choose);
 
@@ -135,6 +143,67 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     const amr = (await deps.federation.brokered(details.uid)) ? second : ['pwd', ...second];
     return finishLogin(deps, request, reply, details, String(verified.user.id), amr);
   });
+}
+
+/**
+ * "Sign in with a passkey" on the sign-in page (passwordless, issue 17): for unified-login users
+ * (sign-in method oidc) while the policy allows passkeys. The passkey is discoverable and must verify
+ * the user (PIN or biometrics), so it stands for both factors; the ceremony is bound to the interaction.
+ */
+export function registerPasswordlessRoutes(scope: FastifyInstance, deps: InteractionDeps, perSource: Limiter): void {
+  const base = `${OIDC_MOUNT_PATH}/interaction/:uid/passkey`;
+  const show = async (reply: FastifyReply, details: Interaction, state: PageState): Promise<FastifyReply> => {
+    const uid = details.uid;
+    const html = passwordlessPage({
+      serverName: deps.serverName(),
+      csrfToken: deps.csrf.tokenFor(uid),
+      cancelUrl: cancelUrl(deps, uid),
+      error: state.error,
+      options: await deps.mfa.passkeys.webauthn.authenticationOptions(
+        undefined,
+        'passwordless',
+        passwordlessBinding(uid),
+      ),
+      action: `${interactionPath(uid)}/passkey`,
+      passwordUrl: interactionPath(uid),
+    });
+    return sendPasskeyPage(reply, state.status ?? 200, html);
+  };
+
+  scope.get<UidRoute>(base, async (request, reply) => {
+    const details = await interaction(deps, request, reply);
+    if (!details) return reply;
+    if (!(await deps.mfa.policy.read()).channels.includes('passkey')) return showSignIn(deps, reply, details, {});
+    return show(reply, details, {});
+  });
+
+  scope.post<UidRoute>(base, async (request, reply) => {
+    const details = await interaction(deps, request, reply);
+    if (!details) return reply;
+    const fields = isRecord(request.body) ? request.body : {};
+    if (!deps.csrf.check(details.uid, fields.csrf)) return refuseForm(deps, reply);
+    let accountId: string;
+    try {
+      await perSource(request);
+      const user = await deps.mfa.passkeys.verifyPasswordless(fields.response, passwordlessBinding(details.uid));
+      if (user.signInMethod !== 'oidc') {
+        throw new KeywayError(
+          'passkey_refused',
+          'This account signs in with a password in Keyway: use the password there, then your passkey.',
+        );
+      }
+      accountId = String(user.id);
+    } catch (error) {
+      if (!(error instanceof KeywayError)) throw error;
+      return show(reply, details, { status: statusOf(error.code), error: error.message });
+    }
+    // RFC 8176: "hwk" possession of a hardware-secured key, "user" presence, with user verification: "mfa".
+    return finishLogin(deps, request, reply, details, accountId, ['hwk', 'user', 'mfa']);
+  });
+}
+
+function passwordlessBinding(uid: string): string {
+  return `passwordless:${uid}`;
 }
 
 /** What the passkey ceremonies on an interaction's pages are bound to. */

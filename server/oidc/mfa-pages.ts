@@ -148,6 +148,33 @@ ${otherWays(input.otherWaysUrl)}${cancel(input.cancelUrl)}`,
   );
 }
 
+export interface PasswordlessPageInput extends Common {
+  options: unknown;
+  action: string;
+  /** Back to the sign-in form. */
+  passwordUrl: string;
+}
+
+/** "Sign in with a passkey" (passwordless): a discoverable passkey, user verification required. */
+export function passwordlessPage(input: PasswordlessPageInput): string {
+  return page(
+    `Sign in with a passkey: ${input.serverName}`,
+    input.serverName,
+    `<h1>Sign in with a passkey</h1>
+<p>Press the button and follow your browser or device: your passkey says who you are and confirms it with your PIN, fingerprint or face.</p>
+${alert(input.error)}${passkeyForm({
+      ceremony: 'get',
+      options: input.options,
+      action: input.action,
+      hidden: { csrf: input.csrfToken },
+      button: 'Sign in with a passkey',
+      fallback: 'Sign in with your password instead.',
+    })}
+<p><a href="${escapeHtml(input.passwordUrl)}">Sign in with a password instead</a></p>
+${cancel(input.cancelUrl)}`,
+  );
+}
+
 /** Policy asks for a second step the user has no way to give. */
 export function mfaUnavailablePage(serverName: string): string {
   return messagePage(serverName, 'You cannot finish signing in yet', [

@@ -34,6 +34,8 @@ export interface SignInPageInput {
   providers?: readonly { name: string; action: string }[] | undefined;
   /** False when the admin offers only enterprise sign-in here: no password form. */
   passwordForm?: boolean | undefined;
+  /** "Sign in with a passkey" (a link to the passkey page), when the MFA policy allows passkeys. */
+  passkeyUrl?: string | undefined;
 }
 
 /**
@@ -69,7 +71,7 @@ export function signInPage(input: SignInPageInput): string {
     `<h1>Sign in</h1>
 <p>to continue to ${escapeHtml(input.clientName)}</p>
 ${alert(input.error)}${buttons}${between}${passwordForm ? form : ''}
-<p><a href="${escapeHtml(input.cancelUrl)}">Cancel</a></p>`,
+${input.passkeyUrl === undefined ? '' : `<p><a href="${escapeHtml(input.passkeyUrl)}">Sign in with a passkey</a></p>\n`}<p><a href="${escapeHtml(input.cancelUrl)}">Cancel</a></p>`,
   );
 }
 

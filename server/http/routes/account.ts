@@ -35,7 +35,10 @@ import type { Federation } from '../../federation/federation';
 import { qrSvg } from '../../landing/qr';
 import type { MfaServices } from '../../services';
 import type { SessionService } from '../../sessions/session-service';
-import type { UserStore } from '../../users/user-store';
+import type { UserRecord, UserStore } from '../../users/user-store';
+import { ACCOUNT_PASSKEYS_PATH, addPasskeyPage, passkeysSection } from '../../account/account-passkeys';
+import { DEFAULT_PASSKEY_NAME } from '../../mfa/passkeys';
+import { sendPasskeyPage } from '../../mfa/passkeys-page';
 import { statusOf } from '../problem';
 import { createLimiter } from '../rate-limiter';
 
@@ -56,6 +59,10 @@ const SIGN_IN_PURPOSE = 'account-sign-in';
 const SESSION_PURPOSE = 'account';
 /** Links made per account session per minute (each page view makes one). */
 const LINKS_PER_SESSION_PER_MINUTE = 20;
+
+interface IdParams {
+  Params: { id: string };
+}
 
 interface AccountQuery {
   Querystring: { mfa?: string; csrf?: string };
@@ -175,6 +182,12 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
           expiresAt: link.expiresAt,
           qrSvg: await qrSvg(link.deepLink),
           csrfToken: csrfTokenOf(held.id, SESSION_PURPOSE),
+          passkeysHtml: (await deps.mfa.policy.read()).channels.includes('passkey')
+            ? passkeysSection({
+                passkeys: await deps.mfa.passkeys.list(user.id),
+                csrfToken: csrfTokenOf(held.id, SESSION_PURPOSE),
+              })
+            : undefined,
         }),
       );
     });
@@ -223,6 +236,75 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       cookies.set(reply, SESSION_COOKIE, held.id, SECOND_FACTOR_TTL_MS / 1000);
       return startSecondStep(stepContext(request, reply, { id: held.id, session: held.session }), reply);
     });
+
+    // Passkeys on the signed-in page (account-passkeys.ts): add (password, then the ceremony), rename, remove.
+    const passkeyForm = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      handle: (
+        user: UserRecord,
+        held: { id: string; session: AccountSession },
+        fields: Record<string, string>,
+      ) => Promise<FastifyReply>,
+    ): Promise<FastifyReply> => {
+      const held = await current(request);
+      const fields = formFields(request.body);
+      if (held?.session.stage !== 'signed_in') return signInPage(request, reply, 401, { error: 'Sign in again.' });
+      if (!sameOrigin(request, origin()) || !tokensMatch(csrfTokenOf(held.id, SESSION_PURPOSE), fields.csrf)) {
+        return refused(reply);
+      }
+      const user = await deps.users.findById(held.session.userId);
+      if (!user) return signInPage(request, reply, 401, { error: 'Sign in again.' });
+      try {
+        await mfaPerSource(request);
+        return await handle(user, held, fields);
+      } catch (error) {
+        if (!(error instanceof KeywayError)) throw error;
+        if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
+        return sendHtml(
+          reply,
+          statusOf(error.code),
+          accountMessagePage(identity.name, 'Your passkeys were not changed', [error.message]),
+        );
+      }
+    };
+    const addBinding = (held: { session: AccountSession }) => `account-add:${held.session.idHash}`;
+
+    scope.post(`${ACCOUNT_PASSKEYS_PATH}/add`, (request, reply) =>
+      passkeyForm(request, reply, async (user, held, fields) => {
+        const options = await deps.mfa.passkeys.startAccountRegistration(user, fields.password ?? '', addBinding(held));
+        const name =
+          (fields.name ?? '').trim() === '' ? DEFAULT_PASSKEY_NAME : (fields.name ?? '').trim().slice(0, 100);
+        const html = addPasskeyPage({
+          serverName: identity.name,
+          csrfToken: csrfTokenOf(held.id, SESSION_PURPOSE),
+          name,
+          options,
+        });
+        return sendPasskeyPage(reply, 200, html);
+      }),
+    );
+
+    scope.post(`${ACCOUNT_PASSKEYS_PATH}/register`, (request, reply) =>
+      passkeyForm(request, reply, async (user, held, fields) => {
+        await deps.mfa.passkeys.register(user, fields.response, addBinding(held), fields.name);
+        return reply.redirect(ACCOUNT_PATH, 303);
+      }),
+    );
+
+    scope.post<IdParams>(`${ACCOUNT_PASSKEYS_PATH}/:id/rename`, (request, reply) =>
+      passkeyForm(request, reply, async (user, _held, fields) => {
+        await deps.mfa.passkeys.rename(user, request.params.id, fields.name);
+        return reply.redirect(ACCOUNT_PATH, 303);
+      }),
+    );
+
+    scope.post<IdParams>(`${ACCOUNT_PASSKEYS_PATH}/:id/remove`, (request, reply) =>
+      passkeyForm(request, reply, async (user, _held, fields) => {
+        await deps.mfa.passkeys.remove(user, request.params.id, fields.password ?? '');
+        return reply.redirect(ACCOUNT_PATH, 303);
+      }),
+    );
 
     // The second step's forms: a channel (or Resend), and the code.
     const secondStepForm = async (

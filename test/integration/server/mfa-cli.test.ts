@@ -71,7 +71,9 @@ describe('the admin CLI for MFA', () => {
     const dataDir = tempDir();
     const voice = await cli(dataDir, ['set-mfa-policy', '--channels', 'totp,voice']);
     expect(voice.code).toBe(2);
-    expect(voice.err[0]).toBe('error: --channels must list channels from totp, email, sms, such as totp,email.');
+    expect(voice.err[0]).toBe(
+      'error: --channels must list channels from totp, email, sms, passkey, such as totp,passkey.',
+    );
     const mode = await cli(dataDir, ['set-mfa-policy', '--mode', 'always']);
     expect(mode.code).toBe(2);
     expect(mode.err[0]).toBe('error: --mode must be optional or enforced.');

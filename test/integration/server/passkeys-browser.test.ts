@@ -1,0 +1,489 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import net, { type AddressInfo } from 'node:net';
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
+import * as client from 'openid-client';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { MfaOverview, PasskeyStep, VerifiedSession } from '../../../protocol/mfa';
+import type { MfaPolicyChange } from '../../../server/index';
+import { chromiumLaunchOptions } from '../../e2e/support/chromium';
+import { bearer, challenged, postAuthorized, signedInWithPassword, startMfaServer } from './mfa-fixture';
+import { keywayClient } from './oidc-fixture';
+import { ANA, expectProblem, getJson, postJson, type TestServer } from './server-fixture';
+
+/**
+ * Passkeys end to end in real Chromium with the Chrome DevTools Protocol's virtual authenticator
+ * (WebAuthn.enable, WebAuthn.addVirtualAuthenticator: ctap2, internal transport, resident keys, user
+ * verification), against the real server. WebAuthn needs a domain for its RP ID (an IP address is not
+ * one), so the server's public origin is http://localhost:<port> while it listens on 127.0.0.1 only.
+ */
+
+const STATE = 'state-passkey-test-0001';
+
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+async function passkeyServer(policy: MfaPolicyChange): Promise<TestServer> {
+  const port = await freePort();
+  return startMfaServer(policy, { port, host: '127.0.0.1', publicOrigin: `http://localhost:${port}` });
+}
+
+/** Keyway's loopback receiver for the step's return (any port, path /passkey-callback). */
+async function keywayReturn(): Promise<{ returnTo: string }> {
+  const server = http.createServer((_request, response) => {
+    response.setHeader('content-type', 'text/html; charset=utf-8');
+    response.end('<!doctype html><title>Back in Keyway</title><p>You can close this page.</p>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { returnTo: `http://127.0.0.1:${(server.address() as AddressInfo).port}/passkey-callback` };
+}
+
+/** Another site on this computer: a phishing page that relays the server's challenge. */
+async function otherSite(): Promise<string> {
+  const server = http.createServer((_request, response) => {
+    response.setHeader('content-type', 'text/html; charset=utf-8');
+    response.end('<!doctype html><title>Totally the real sign-in</title><p>Sign in</p>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return `http://localhost:${(server.address() as AddressInfo).port}`;
+}
+
+interface Authenticator {
+  page: Page;
+  cdp: CDPSession;
+  authenticatorId: string;
+  violations: string[];
+}
+
+async function browserWithAuthenticator(): Promise<{ browser: Browser; authenticator: Authenticator }> {
+  const browser = await chromium.launch(chromiumLaunchOptions());
+  onTestFinished(() => browser.close());
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return { browser, authenticator: { page, cdp, authenticatorId, violations } };
+}
+
+async function signIn(test: TestServer): Promise<string> {
+  return (await signedInWithPassword(test.origin)).accessToken;
+}
+
+/** Adds a passkey through Keyway's "add a passkey" step, driven in the browser; returns its return URL. */
+async function addPasskey(test: TestServer, auth: Authenticator, accessToken: string, name: string): Promise<URL> {
+  const { returnTo } = await keywayReturn();
+  const started = await postAuthorized(test.origin, '/api/v1/me/mfa/passkeys/start', accessToken, {
+    password: ANA.password,
+    returnTo,
+    state: STATE,
+  });
+  expect(started.status).toBe(200);
+  const { stepUrl } = PasskeyStep.parse(started.body);
+  expect(stepUrl).toMatch(new RegExp(`^${test.origin}/passkeys/add/[A-Za-z0-9_-]{43}$`));
+  await auth.page.goto(stepUrl);
+  await auth.page.getByLabel('Name of this passkey').fill(name);
+  const back = auth.page.waitForURL((url) => url.href.startsWith(returnTo));
+  await auth.page.getByRole('button', { name: 'Create the passkey' }).click();
+  await back;
+  return new URL(auth.page.url());
+}
+
+async function overview(test: TestServer, accessToken: string): Promise<MfaOverview> {
+  const response = await getJson(test.origin, '/api/v1/me/mfa', bearer(accessToken));
+  expect(response.status).toBe(200);
+  return MfaOverview.parse(response.body);
+}
+
+/** Starts the MFA browser step of a fresh password sign-in. */
+async function mfaStep(test: TestServer): Promise<{ challengeId: string; stepUrl: string; returnTo: string }> {
+  const challenge = await challenged(test.origin);
+  const { returnTo } = await keywayReturn();
+  const started = await postJson(test.origin, '/api/v1/mfa/passkey/start', {
+    challengeId: challenge.challengeId,
+    returnTo,
+    state: STATE,
+  });
+  expect(started.status).toBe(200);
+  const { stepUrl } = PasskeyStep.parse(started.body);
+  expect(stepUrl).toMatch(new RegExp(`^${test.origin}/mfa/passkey/step/`));
+  return { challengeId: challenge.challengeId, stepUrl, returnTo };
+}
+
+/** Presses "Use my passkey" on the step page; the way back to Keyway, or the refusal page's message. */
+async function usePasskeyOnStep(auth: Authenticator, stepUrl: string, returnTo: string): Promise<URL | string> {
+  await auth.page.goto(stepUrl);
+  await auth.page.getByRole('button', { name: 'Use my passkey' }).click();
+  // Whichever comes first: the browser back at Keyway's return, or the server's refusal (a visible alert).
+  const refusal = auth.page.getByRole('alert').filter({ hasText: /\S/ });
+  await Promise.race([auth.page.waitForURL((url) => url.href.startsWith(returnTo)), refusal.waitFor()]);
+  if (auth.page.url().startsWith(returnTo)) return new URL(auth.page.url());
+  return (await refusal.textContent()) ?? '';
+}
+
+/** The step page's ceremony options (a GET opens a new ceremony), read as the page script would. */
+async function optionsOf(stepUrl: string): Promise<Record<string, unknown>> {
+  const html = await (await fetch(stepUrl)).text();
+  const attribute = /data-options="([^"]*)"/.exec(html)?.[1] ?? '';
+  const json = attribute
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
+  return JSON.parse(json) as Record<string, unknown>;
+}
+
+/**
+ * navigator.credentials.get() run by whatever page is open (another site, for the phishing case), with
+ * the server's options and optionally other allowed credentials; the answer as @simplewebauthn/browser
+ * would post it.
+ */
+async function answerFrom(page: Page, options: Record<string, unknown>, allow?: string[]): Promise<string> {
+  return page.evaluate(
+    async ({ options, allow }) => {
+      const toBytes = (text: string) => {
+        const base64 = text.replaceAll('-', '+').replaceAll('_', '/');
+        return Uint8Array.from(atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+      };
+      const toText = (buffer: ArrayBuffer) =>
+        btoa(String.fromCharCode(...new Uint8Array(buffer)))
+          .replaceAll('+', '-')
+          .replaceAll('/', '_')
+          .replaceAll('=', '');
+      const allowed = allow ?? (options.allowCredentials as { id: string }[]).map((each) => each.id);
+      const credential = (await navigator.credentials.get({
+        publicKey: {
+          challenge: toBytes(options.challenge as string),
+          rpId: options.rpId as string,
+          userVerification: options.userVerification as UserVerificationRequirement,
+          allowCredentials: allowed.map((id) => ({ id: toBytes(id), type: 'public-key' as const })),
+        },
+      })) as PublicKeyCredential;
+      const response = credential.response as AuthenticatorAssertionResponse;
+      return JSON.stringify({
+        id: credential.id,
+        rawId: toText(credential.rawId),
+        type: 'public-key',
+        response: {
+          clientDataJSON: toText(response.clientDataJSON),
+          authenticatorData: toText(response.authenticatorData),
+          signature: toText(response.signature),
+          ...(response.userHandle ? { userHandle: toText(response.userHandle) } : {}),
+        },
+        clientExtensionResults: {},
+      });
+    },
+    { options, allow },
+  );
+}
+
+/** Posts an answer to a step page as its form would (same origin). */
+async function postAnswer(test: TestServer, stepUrl: string, answer: string): Promise<Response> {
+  return fetch(stepUrl, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: test.origin },
+    body: new URLSearchParams({ response: answer }).toString(),
+  });
+}
+
+/** axe-core (WCAG 2.x A/AA, best practices) on what the page shows: no serious or critical violation. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
+function outboxSubjects(test: TestServer): string[] {
+  const outbox = path.join(test.dataDir, 'outbox');
+  return readdirSync(outbox)
+    .sort()
+    .map((name) => /^Subject: (.*)$/m.exec(readFileSync(path.join(outbox, name), 'utf8'))?.[1] ?? '');
+}
+
+async function credentialIds(auth: Authenticator): Promise<string[]> {
+  const { credentials } = await auth.cdp.send('WebAuthn.getCredentials', { authenticatorId: auth.authenticatorId });
+  return credentials.map((each) => each.credentialId);
+}
+
+/** A browser, a server and several ceremonies per test: generous, since CPU contention slows Chromium. */
+const BROWSER_TEST_MS = 180_000;
+
+describe('passkeys in real Chromium with a virtual authenticator', { timeout: BROWSER_TEST_MS }, () => {
+  it('adds a passkey from Keyway, signs in with it as the second factor, and removes it (re-authenticated, e-mailed)', async () => {
+    const test = await passkeyServer({ mode: 'optional', channels: 'totp,passkey' });
+    const { authenticator: auth } = await browserWithAuthenticator();
+    const accessToken = await signIn(test);
+
+    // Re-authentication first, and only Keyway's return addresses.
+    const { returnTo } = await keywayReturn();
+    expectProblem(
+      await postAuthorized(test.origin, '/api/v1/me/mfa/passkeys/start', accessToken, {
+        password: 'not-the-password',
+        returnTo,
+        state: STATE,
+      }),
+      'reauthentication_required',
+      401,
+    );
+    expectProblem(
+      await postAuthorized(test.origin, '/api/v1/me/mfa/passkeys/start', accessToken, {
+        password: ANA.password,
+        returnTo: 'https://evil.example/passkey-callback',
+        state: STATE,
+      }),
+      'return_uri_invalid',
+      400,
+    );
+
+    const added = await addPasskey(test, auth, accessToken, 'Work laptop');
+    expect(Object.fromEntries(added.searchParams)).toEqual({ state: STATE, result: 'added' });
+    const [passkey] = (await overview(test, accessToken)).passkeys;
+    expect(passkey).toMatchObject({ name: 'Work laptop', lastUsedAt: null });
+    expect(outboxSubjects(test)).toContain('A passkey was added to your account');
+
+    // The second factor: the challenge now offers the passkey; the browser step returns a code.
+    const challenge = await challenged(test.origin);
+    expect(challenge.channels).toContainEqual({ channel: 'passkey', hint: '', available: true });
+    const step = await mfaStep(test);
+    const back = await usePasskeyOnStep(auth, step.stepUrl, step.returnTo);
+    if (typeof back === 'string') throw new Error(`refused: ${back}`);
+    expect(back.searchParams.get('state')).toBe(STATE);
+    const code = back.searchParams.get('code') ?? '';
+    expect(code).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    // A wrong code counts and is refused; the right one gives the session, once.
+    expectProblem(
+      await postJson(test.origin, '/api/v1/mfa/passkey/complete', {
+        challengeId: step.challengeId,
+        code: 'x'.repeat(43),
+      }),
+      'mfa_code_invalid',
+      401,
+    );
+    const completed = await postJson(test.origin, '/api/v1/mfa/passkey/complete', {
+      challengeId: step.challengeId,
+      code,
+    });
+    expect(completed.status).toBe(200);
+    VerifiedSession.parse(completed.body);
+    expectProblem(
+      await postJson(test.origin, '/api/v1/mfa/passkey/complete', { challengeId: step.challengeId, code }),
+      'mfa_challenge_expired',
+      410,
+    );
+    expect((await overview(test, accessToken)).passkeys[0]?.lastUsedAt).toBe(test.now());
+
+    // Removal needs the password again, then e-mails the user.
+    const id = passkey?.id ?? '';
+    expectProblem(
+      await postAuthorized(test.origin, `/api/v1/me/mfa/passkeys/${id}/remove`, accessToken, {
+        password: 'not-the-password',
+      }),
+      'reauthentication_required',
+      401,
+    );
+    expect((await overview(test, accessToken)).passkeys).toHaveLength(1);
+    const removed = await postAuthorized(test.origin, `/api/v1/me/mfa/passkeys/${id}/remove`, accessToken, {
+      password: ANA.password,
+    });
+    expect(removed.status).toBe(204);
+    expect((await overview(test, accessToken)).passkeys).toEqual([]);
+    await expect.poll(() => outboxSubjects(test)).toContain('A passkey was removed from your account');
+    expect(auth.violations).toEqual([]);
+  });
+
+  it('attack: refuses another site’s answer, a replayed challenge, another user’s passkey and a cloned authenticator, each saying why', async () => {
+    const test = await passkeyServer({ mode: 'optional', channels: 'totp,passkey' });
+    const { authenticator: auth } = await browserWithAuthenticator();
+    // Bob's passkey first, on the same authenticator, then Ana's.
+    await test.server.admin.createUser({
+      loginId: 'bob',
+      email: 'bob@example.com',
+      displayName: 'Bob',
+      password: ANA.password,
+      aliases: [],
+      sendWelcomeEmail: false,
+    });
+    const bobSession = await signedInWithPassword(test.origin, { loginId: 'bob' });
+    await addPasskey(test, auth, bobSession.accessToken, 'Bob key');
+    const [bobCredential] = await credentialIds(auth);
+    await addPasskey(test, auth, await signIn(test), 'Ana key');
+
+    // Another site (a phishing page on another origin) relays the server's challenge: refused by origin.
+    const phishing = await otherSite();
+    const relayed = await mfaStep(test);
+    await auth.page.goto(phishing);
+    const phished = await answerFrom(auth.page, await optionsOf(relayed.stepUrl));
+    const phishedAnswer = await postAnswer(test, relayed.stepUrl, phished);
+    expect(phishedAnswer.status).toBe(403);
+    expect(await phishedAnswer.text()).toContain(`was made for ${phishing}, not for ${test.origin}`);
+
+    // A replay: an answer accepted once is refused when sent again, for a new sign-in.
+    const first = await mfaStep(test);
+    await auth.page.goto(test.origin);
+    const answer = await answerFrom(auth.page, await optionsOf(first.stepUrl));
+    const accepted = await postAnswer(test, first.stepUrl, answer);
+    expect(accepted.status).toBe(303);
+    expect(accepted.headers.get('location')).toMatch(/[?&]code=/);
+    const second = await mfaStep(test);
+    await optionsOf(second.stepUrl);
+    const replayed = await postAnswer(test, second.stepUrl, answer);
+    expect(replayed.status).toBe(409);
+    expect(await replayed.text()).toContain('This passkey request was already answered or has expired');
+
+    // Bob's passkey answering Ana's challenge: a valid signature, but not hers.
+    const bobs = await mfaStep(test);
+    const borrowed = await answerFrom(auth.page, await optionsOf(bobs.stepUrl), [bobCredential ?? '']);
+    const borrowedAnswer = await postAnswer(test, bobs.stepUrl, borrowed);
+    expect(borrowedAnswer.status).toBe(403);
+    expect(await borrowedAnswer.text()).toContain('This passkey belongs to another account');
+
+    // A cloned authenticator: Ana's credential put back with a lower signature count.
+    const { credentials } = await auth.cdp.send('WebAuthn.getCredentials', { authenticatorId: auth.authenticatorId });
+    const anas = credentials.find((each) => each.credentialId !== bobCredential);
+    if (!anas) throw new Error('no credential');
+    expect(anas.signCount).toBeGreaterThan(1);
+    await auth.cdp.send('WebAuthn.removeCredential', {
+      authenticatorId: auth.authenticatorId,
+      credentialId: anas.credentialId,
+    });
+    await auth.cdp.send('WebAuthn.addCredential', {
+      authenticatorId: auth.authenticatorId,
+      credential: { ...anas, signCount: 0 },
+    });
+    const cloned = await mfaStep(test);
+    const refusal = await usePasskeyOnStep(auth, cloned.stepUrl, cloned.returnTo);
+    // A URL here means the clone was let in (back at Keyway with a code).
+    expect(typeof refusal === 'string' ? refusal : `accepted: ${refusal.href}`).toContain(
+      'its signature counter went backwards, so it may have been copied',
+    );
+    // The refusal page offers the way back to Keyway with the code.
+    await expect
+      .poll(() => auth.page.getByRole('link', { name: 'Go back to Keyway' }).getAttribute('href'))
+      .toContain('error=passkey_cloned');
+    expect(auth.violations).toEqual([]);
+  });
+
+  it('signs in without a password on the provider page, and uses the passkey as the provider page’s second factor', async () => {
+    const test = await passkeyServer({ mode: 'optional', channels: 'totp,passkey' });
+    const { authenticator: auth } = await browserWithAuthenticator();
+    await addPasskey(test, auth, await signIn(test), 'Ana key');
+    await test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
+    const config = await keywayClient(test.server.issuer);
+    const callback = await keywayReturn();
+    const redirectUri = callback.returnTo.replace('/passkey-callback', '/callback');
+    const authorizationUrl = async (state: string) =>
+      client.buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri,
+        scope: 'openid email profile offline_access',
+        code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
+        state,
+      }).href;
+
+    // Passwordless: "Sign in with a passkey" on the sign-in page.
+    await auth.page.goto(await authorizationUrl('state-passwordless'));
+    await auth.page.getByRole('link', { name: 'Sign in with a passkey' }).click();
+    const home = auth.page.waitForURL((url) => url.href.startsWith(redirectUri));
+    await auth.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await home;
+    expect(new URL(auth.page.url()).searchParams.get('state')).toBe('state-passwordless');
+    expect(new URL(auth.page.url()).searchParams.get('code')).not.toBeNull();
+
+    // Second factor on the provider page: password, then the passkey (the only way this user has).
+    await auth.page.context().clearCookies();
+    await auth.page.goto(await authorizationUrl('state-second-factor'));
+    await auth.page.getByLabel('E-mail or login ID').fill(ANA.loginId);
+    await auth.page.getByLabel('Password').fill(ANA.password);
+    await auth.page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => auth.page.getByRole('heading', { level: 1 }).textContent()).toBe('Use your passkey');
+    const after = auth.page.waitForURL((url) => url.href.startsWith(redirectUri));
+    await auth.page.getByRole('button', { name: 'Use my passkey' }).click();
+    await after;
+    expect(new URL(auth.page.url()).searchParams.get('state')).toBe('state-second-factor');
+    expect(auth.violations).toEqual([]);
+  });
+
+  it('manages passkeys on /account (add, rename, remove with the password) and uses one at its second step; pages pass axe', async () => {
+    const test = await passkeyServer({ mode: 'optional', channels: 'totp,passkey' });
+    const { authenticator: auth } = await browserWithAuthenticator();
+    const page = auth.page;
+    const signInOnAccount = async () => {
+      await page.goto(`${test.origin}/account`);
+      await page.getByLabel('E-mail or login ID').fill(ANA.loginId);
+      await page.getByLabel('Password').fill(ANA.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    };
+    await signInOnAccount();
+    await expect.poll(() => page.getByRole('heading', { name: 'Passkeys' }).isVisible()).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByLabel('Name of the new passkey').fill('Desk key');
+    await page.getByLabel('Your password', { exact: true }).fill(ANA.password);
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Add a passkey');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Create the passkey' }).click();
+    await expect.poll(() => page.getByText('Desk key', { exact: true }).isVisible()).toBe(true);
+    expect(outboxSubjects(test)).toContain('A passkey was added to your account');
+
+    await page.getByLabel('New name for Desk key').fill('Office key');
+    await page.getByRole('button', { name: 'Rename' }).click();
+    await expect.poll(() => page.getByText('Office key', { exact: true }).isVisible()).toBe(true);
+
+    // The second step of /account: the passkey is this user's only way, so its page comes straight away.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signInOnAccount();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Use your passkey');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Use my passkey' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Passkeys' }).isVisible()).toBe(true);
+
+    // Removal: a wrong password changes nothing; the right one removes it and e-mails the user.
+    await page.getByLabel('Your password, to remove Office key').fill('not-the-password');
+    await page.getByRole('button', { name: 'Remove' }).click();
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent())
+      .toBe('Your passkeys were not changed');
+    await page.goto(`${test.origin}/account`);
+    await page.getByLabel('Your password, to remove Office key').fill(ANA.password);
+    await page.getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => page.getByText('You have no passkey yet.').isVisible()).toBe(true);
+    await expect.poll(() => outboxSubjects(test)).toContain('A passkey was removed from your account');
+
+    // The Keyway step page, too.
+    const accessToken = await signIn(test);
+    await addPasskey(test, auth, accessToken, 'Second key');
+    const step = await mfaStep(test);
+    await page.goto(step.stepUrl);
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(auth.violations).toEqual([]);
+  });
+});
