@@ -37,6 +37,9 @@ export const ClientErrorCode = z.enum([
   'settings_unwritable',
   // Automatic updates (core/updates)
   'update_not_ready',
+  // The passkey browser step (core/oidc/passkey-return.ts)
+  'passkey_return_invalid',
+  'passkey_step_failed',
 ]);
 export type ClientErrorCode = z.infer<typeof ClientErrorCode>;
 

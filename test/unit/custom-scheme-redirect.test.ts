@@ -40,4 +40,21 @@ describe('the private-use scheme redirect', () => {
     await expect(waiting).rejects.toMatchObject({ code: 'oidc_cancelled' });
     expect(redirect.deliver(callback(`code=late&state=${STATE}`))).toBe(false);
   });
+
+  it('takes a callback only on the path its flow waits on (unified login’s or the passkey step’s)', async () => {
+    const redirect = new CustomSchemeRedirect();
+    const controller = new AbortController();
+    const passkey = redirect.wait(60_000, controller.signal, STATE, '/passkey/callback');
+    // Unified login's callback with the right state is not the passkey step's answer, nor is another path.
+    expect(redirect.deliver(callback(`code=oidc-code&state=${STATE}`))).toBe(false);
+    expect(redirect.deliver(`dev.keyway.app:/passkey/callback/x?code=x&state=${STATE}`)).toBe(false);
+    expect(redirect.deliver(`dev.keyway.app:/passkey/callback?code=real&state=${STATE}`)).toBe(true);
+    expect((await passkey).searchParams.get('code')).toBe('real');
+
+    // And the reverse: unified login (the default path) ignores the passkey step's path.
+    const oidc = redirect.wait(60_000, controller.signal, STATE);
+    expect(redirect.deliver(`dev.keyway.app:/passkey/callback?code=x&state=${STATE}`)).toBe(false);
+    expect(redirect.deliver(callback(`code=oidc-code&state=${STATE}`))).toBe(true);
+    expect((await oidc).searchParams.get('code')).toBe('oidc-code');
+  });
 });

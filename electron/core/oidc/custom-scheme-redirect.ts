@@ -8,7 +8,8 @@ import { stateMatches } from './loopback-redirect';
  * to Keyway like any deep link; core routes it here instead of to the onboarding machine. As with the
  * loopback listener, only a callback carrying this sign-in's `state` ends the wait: any local program
  * can hand Keyway a `dev.keyway.app:` link, and one with another state (or none) must not abort the
- * sign-in the user is doing in the browser.
+ * sign-in the user is doing in the browser. The passkey browser step (onboarding/mfa) waits here too,
+ * on its own path (`dev.keyway.app:/passkey/callback`); one flow waits at a time (one screen).
  */
 const CUSTOM_SCHEME = KEYWAY_OIDC_CUSTOM_REDIRECT.slice(0, KEYWAY_OIDC_CUSTOM_REDIRECT.indexOf(':'));
 
@@ -17,12 +18,20 @@ export function isCustomSchemeCallback(url: string): boolean {
 }
 
 export class CustomSchemeRedirect {
-  #waiting: { readonly state: string; readonly finish: (url: URL) => void } | null = null;
+  #waiting: { readonly state: string; readonly path: string; readonly finish: (url: URL) => void } | null = null;
 
   readonly redirectUri = KEYWAY_OIDC_CUSTOM_REDIRECT;
 
-  /** Resolves with the first callback delivered after this call that carries `expectedState`. */
-  wait(timeoutMs: number, signal: AbortSignal, expectedState: string): Promise<URL> {
+  /**
+   * Resolves with the first callback delivered after this call that carries `expectedState` on
+   * `expectedPath` (default: unified login's `/oauth/callback`; the passkey step waits on its own path).
+   */
+  wait(
+    timeoutMs: number,
+    signal: AbortSignal,
+    expectedState: string,
+    expectedPath: string = new URL(KEYWAY_OIDC_CUSTOM_REDIRECT).pathname,
+  ): Promise<URL> {
     return new Promise<URL>((resolve, reject) => {
       const timer = setTimeout(
         () => finish(new KeywayError('oidc_timeout', 'The sign-in in the browser took too long. Try again.')),
@@ -37,7 +46,7 @@ export class CustomSchemeRedirect {
         if (result instanceof Error) reject(result);
         else resolve(result);
       };
-      this.#waiting = { state: expectedState, finish: (url) => finish(url) };
+      this.#waiting = { state: expectedState, path: expectedPath, finish: (url) => finish(url) };
     });
   }
 
@@ -53,6 +62,8 @@ export class CustomSchemeRedirect {
     } catch {
       return false;
     }
+    // A link for another flow (unified login's path while a passkey step waits, or the reverse) is not ours.
+    if (parsed.pathname !== this.#waiting.path) return false;
     if (!stateMatches(parsed.searchParams.get('state'), this.#waiting.state)) return false;
     this.#waiting.finish(parsed);
     return true;

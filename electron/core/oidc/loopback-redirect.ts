@@ -43,6 +43,11 @@ const PAGE_HEADERS = {
 
 export async function startLoopbackRedirect(options: {
   timeoutMs: number;
+  /**
+   * The one path that ends the wait (default: unified login's /callback). The passkey browser step uses
+   * its own (/passkey-callback), so a leftover unified-login tab cannot answer a passkey step.
+   */
+  path?: string;
   /** The `state` of the authorization request; only a callback that carries it ends the wait. */
   expectedState: string;
   signal?: AbortSignal;
@@ -51,10 +56,11 @@ export async function startLoopbackRedirect(options: {
   const callback = new Promise<URL>((resolve, reject) => (settle = { resolve, reject }));
   callback.catch(() => undefined);
   let port = 0;
+  const path = options.path ?? KEYWAY_OIDC_LOOPBACK_PATH;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    if (req.method !== 'GET' || url.pathname !== KEYWAY_OIDC_LOOPBACK_PATH || settle === null) {
+    if (req.method !== 'GET' || url.pathname !== path || settle === null) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
       return;
     }
@@ -114,7 +120,7 @@ export async function startLoopbackRedirect(options: {
   const bound = server.address() as AddressInfo;
   port = bound.port;
   return {
-    redirectUri: `http://127.0.0.1:${port}${KEYWAY_OIDC_LOOPBACK_PATH}`,
+    redirectUri: `http://127.0.0.1:${port}${path}`,
     boundAddress: bound.address,
     callback,
     close: () => fail(new KeywayError('oidc_cancelled', 'Sign-in was cancelled.')),

@@ -7,6 +7,7 @@ import { importStep } from './import/step';
 import { licenseResults, licenseStep, licenseUpdateStep } from './license/step';
 import { mfaResults, mfaStep } from './mfa/step';
 import { otpResults, otpStep } from './otp/step';
+import { passkeyResults, passkeyStep } from './passkey/step';
 import { passwordResetResults } from './password-reset/step';
 import { passwordResults, passwordStep, signingInStep } from './password/step';
 import { securityResults, securityStep } from './security/step';
@@ -37,6 +38,7 @@ import { go, type ScreenOf, type StepDefinition } from './step';
  *   security/         authenticators and remembered devices
  *   otp/              a one-time password for another service
  *   password-reset/   "Forgot your password?" on the Password page
+ *   passkey/          the passkey step in the system browser (from mfa/ or security/)
  *
  * Three events are answered here for every screen: a deep link (by its kind, links.ts), a link refused
  * at the door, and the hidden Manual Login; and `profiles.changed` updates the context wherever the user is.
@@ -69,6 +71,7 @@ const STEPS = {
   signingOut: signingOutStep,
   security: securityStep,
   oneTimePassword: otpStep,
+  passkeyStep: passkeyStep,
 } as const;
 
 /** Every screen: the union of the screens the steps of STEPS handle. */
@@ -92,6 +95,7 @@ export const EFFECT_RESULTS = {
   ...homeResults,
   ...securityResults,
   ...otpResults,
+  ...passkeyResults,
 } as const;
 
 type Results = typeof EFFECT_RESULTS;

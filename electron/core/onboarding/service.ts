@@ -1,4 +1,5 @@
 import type { License, UserSummary } from '../../../protocol/api';
+import type { DevicePublicKey, VerifiedSession } from '../../../protocol/mfa';
 import { KeywayError, type KeywayErrorShape } from '../../../protocol/errors';
 import { ClientVersion } from '../../../protocol/client-config';
 import { assertPlainHttpAllowed } from '../../../protocol/server-origin';
@@ -8,6 +9,7 @@ import QRCode from 'qrcode';
 import { createDeviceKey, deviceKeyAccount, loadDeviceKey, proveDevice, saveDeviceKey } from '../mfa/device-key';
 import { CustomSchemeRedirect } from '../oidc/custom-scheme-redirect';
 import { OidcClient } from '../oidc/oidc-client';
+import { runPasskeyBrowserStep } from '../oidc/passkey-browser-step';
 import type { Clock, ExternalBrowser, Fetch, Policy, SecretStore, SettingsStore } from '../ports';
 import { refreshTokenAccount } from '../secrets/accounts';
 import { recoveryNotice } from '../settings/recovery-notice';
@@ -57,6 +59,9 @@ export interface CoreDependencies {
   /** This Keyway's version (Electron's app.getVersion()), sent on redeem for the deployment's status. */
   readonly appVersion?: string;
 }
+
+/** How long a browser step (unified login, a passkey) may take by default. */
+const BROWSER_TIMEOUT_MS = 5 * 60_000;
 
 /** What a successful sign-in hands over, whichever way it happened. */
 interface Session {
@@ -183,6 +188,17 @@ export class OnboardingService {
     },
     mfaEnroll: async (effect) => enrollmentView(await this.api(effect.origin).enroll(effect.challengeId)),
     mfaVerify: (effect) => this.verifySecondFactor(effect),
+    passkeySignIn: (effect, report) => this.passkeySignIn(effect, report),
+    passkeyAdd: async (effect, report) => {
+      const settings = await this.deps.settings.read();
+      const api = this.api(effect.origin);
+      await this.passkeyBrowserStep(effect.origin, 'add', report, (returnTo, state) =>
+        this.withAccessToken(settings, effect.origin, (token) =>
+          api.startPasskeyRegistration(token, { password: effect.password, returnTo, state }),
+        ),
+      );
+      return this.security(effect.origin, { kind: 'load' });
+    },
     oidcSignIn: (effect, report) => this.browserSignIn(effect, report),
     oidcDevice: (effect, report) => this.browserSignIn(effect, report),
     oidcReopen: async () => {
@@ -264,17 +280,81 @@ export class OnboardingService {
     });
   }
 
-  private async verifySecondFactor(effect: EffectOf<'mfaVerify'>): Promise<SignedIn> {
+  private verifySecondFactor(effect: EffectOf<'mfaVerify'>): Promise<SignedIn> {
+    return this.secondFactor(effect, (rememberDevice) =>
+      this.api(effect.target.origin).verify({
+        challengeId: effect.challengeId,
+        channel: effect.channel,
+        code: effect.code,
+        ...rememberDevice,
+      }),
+    );
+  }
+
+  /**
+   * The passkey as the second factor: the browser step, then its single-use code for the session on
+   * the same path as a verified code (remembering this device when asked).
+   */
+  private async passkeySignIn(
+    effect: EffectOf<'passkeySignIn'>,
+    report: (progress: BrowserProgress) => void,
+  ): Promise<SignedIn> {
+    const api = this.api(effect.target.origin);
+    const code = await this.passkeyBrowserStep(effect.target.origin, 'signIn', report, (returnTo, state) =>
+      api.startPasskeyStep({ challengeId: effect.challengeId, returnTo, state }),
+    );
+    if (code === null) throw new KeywayError('server_bad_response', 'The passkey step ended without a result.');
+    return this.secondFactor(effect, (rememberDevice) =>
+      api.completePasskeyStep({ challengeId: effect.challengeId, code, ...rememberDevice }),
+    );
+  }
+
+  /** One passkey step in the browser, as the flow "Open the browser again" and Cancel act on. */
+  private async passkeyBrowserStep(
+    origin: string,
+    purpose: 'signIn' | 'add',
+    report: (progress: BrowserProgress) => void,
+    start: (returnTo: string, state: string) => Promise<{ readonly stepUrl: string }>,
+  ): Promise<string | null> {
+    this.#browserFlow?.abort.abort();
+    const flow = { abort: new AbortController(), url: null as string | null };
+    this.#browserFlow = flow;
+    try {
+      return await runPasskeyBrowserStep(
+        {
+          browser: this.deps.browser,
+          customScheme: this.customScheme,
+          timeoutMs: this.deps.browserTimeoutMs ?? BROWSER_TIMEOUT_MS,
+          loopbackAllowed: this.deps.loopbackRedirect ?? true,
+        },
+        {
+          origin,
+          purpose,
+          signal: flow.abort.signal,
+          onUrl: (url) => {
+            flow.url = url;
+            report({ kind: 'browserOpened' });
+          },
+        },
+        start,
+      );
+    } finally {
+      if (this.#browserFlow === flow) this.#browserFlow = null;
+    }
+  }
+
+  /** After a second factor: the device key when asked to remember this device, then the session. */
+  private async secondFactor(
+    effect: { readonly target: ProfileSummary; readonly pending: PendingProfile | null; readonly remember: boolean },
+    verify: (rememberDevice: {
+      rememberDevice?: { publicKey: DevicePublicKey; name: string };
+    }) => Promise<VerifiedSession>,
+  ): Promise<SignedIn> {
     const settings = await this.deps.settings.read();
     const device = effect.remember ? createDeviceKey() : null;
-    const session = await this.api(effect.target.origin).verify({
-      challengeId: effect.challengeId,
-      channel: effect.channel,
-      code: effect.code,
-      ...(device
-        ? { rememberDevice: { publicKey: device.publicKey, name: `Keyway on ${hostname()}`.slice(0, 100) } }
-        : {}),
-    });
+    const session = await verify(
+      device ? { rememberDevice: { publicKey: device.publicKey, name: `Keyway on ${hostname()}`.slice(0, 100) } } : {},
+    );
     let notice: KeywayErrorShape | null = null;
     if (device && session.trustedDevice) {
       try {
@@ -317,6 +397,9 @@ export class OnboardingService {
         await this.withAccessToken(settings, origin, (token) =>
           api.removeAuthenticator(token, action.id, action.password),
         );
+        break;
+      case 'removePasskey':
+        await this.withAccessToken(settings, origin, (token) => api.removePasskey(token, action.id, action.password));
         break;
       case 'add': {
         const enrollment = await this.withAccessToken(settings, origin, (token) =>

@@ -6,6 +6,7 @@ import { importWire } from './import/wire';
 import { licenseWire } from './license/wire';
 import { mfaWire } from './mfa/wire';
 import { otpWire } from './otp/wire';
+import { passkeyWire } from './passkey/wire';
 import { passwordResetWire } from './password-reset/wire';
 import { passwordWire } from './password/wire';
 import { securityWire } from './security/wire';
@@ -35,4 +36,5 @@ export const STEP_WIRES = {
   home: homeWire,
   security: securityWire,
   otp: otpWire,
+  passkey: passkeyWire,
 } as const;

@@ -16,10 +16,14 @@ import {
   CodeSent,
   MfaOverview,
   DeviceNonce,
+  PasskeyStep,
   PasswordSignInResponse,
   TotpEnrollment,
   VerifiedSession,
   type MfaPasswordSignInRequest,
+  type PasskeyCompleteRequest,
+  type PasskeyManageStartRequest,
+  type PasskeyStartRequest,
   type SendCodeRequest,
   type VerifyRequest,
 } from '../../../protocol/mfa';
@@ -86,6 +90,25 @@ export class ServerApi {
 
   mfaOverview(accessToken: string): Promise<MfaOverview> {
     return this.call('GET', '/me/mfa', undefined, MfaOverview, accessToken);
+  }
+
+  /** The passkey browser step for this MFA challenge: where to send the browser. */
+  startPasskeyStep(request: PasskeyStartRequest): Promise<PasskeyStep> {
+    return this.call('POST', '/mfa/passkey/start', request, PasskeyStep);
+  }
+
+  /** Trades the browser step's single-use result code for the session, exactly as /mfa/verify would. */
+  completePasskeyStep(request: PasskeyCompleteRequest): Promise<VerifiedSession> {
+    return this.call('POST', '/mfa/passkey/complete', request, VerifiedSession);
+  }
+
+  /** Re-authentication, then a single-use browser page that registers a passkey. */
+  startPasskeyRegistration(accessToken: string, request: PasskeyManageStartRequest): Promise<PasskeyStep> {
+    return this.call('POST', '/me/mfa/passkeys/start', request, PasskeyStep, accessToken);
+  }
+
+  async removePasskey(accessToken: string, id: string, password: string): Promise<void> {
+    await this.call('POST', `/me/mfa/passkeys/${encodeURIComponent(id)}/remove`, { password }, null, accessToken);
   }
 
   addAuthenticator(accessToken: string, password: string): Promise<AuthenticatorEnrollment> {

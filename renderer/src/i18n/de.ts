@@ -110,6 +110,22 @@ export const de: Translation = {
     forgetDevice: 'Vergessen',
   },
 
+  passkey: {
+    lead: 'Ihr Browser öffnet sich, damit Sie Ihren Passkey verwenden können (Fingerabdruck, Gesicht, PIN oder Sicherheitsschlüssel). Kehren Sie danach hierher zurück.',
+    use: 'Passkey verwenden',
+    title: 'Im Browser fortfahren',
+    signInLead:
+      'Keyway hat Ihren Browser bei {{host}} geöffnet, damit Sie sich mit Ihrem Passkey als {{loginId}} bestätigen. Kehren Sie danach hierher zurück.',
+    addLead:
+      'Keyway hat Ihren Browser bei {{host}} geöffnet, damit Sie einen Passkey für {{loginId}} hinzufügen. Kehren Sie danach hierher zurück.',
+    listTitle: 'Passkeys',
+    none: 'Noch kein Passkey.',
+    add: 'Passkey hinzufügen',
+    created: 'hinzugefügt am {{date}}',
+    lastUsed: 'zuletzt verwendet am {{date}}',
+    neverUsed: 'noch nicht verwendet',
+  },
+
   failureTitle: 'Keyway konnte diese Ansicht nicht anzeigen',
   startAgain: 'Neu beginnen',
   resumeFailedTitle: 'Anmeldung nicht möglich',
@@ -233,6 +249,10 @@ export const de: Translation = {
     oidc_timeout: 'Die Anmeldung im Browser hat zu lange gedauert. Versuchen Sie es erneut.',
     oidc_exchange_failed: 'Ihr Identitätsanbieter hat die Anmeldung nicht abgeschlossen. Versuchen Sie es erneut.',
     oidc_loopback_unavailable: 'Keyway konnte auf diesem Computer nicht auf die Antwort des Browsers warten.',
+    passkey_return_invalid:
+      'Der Browser kam mit einer Antwort zu Keyway zurück, die nicht von diesem Passkey-Schritt stammt. Versuchen Sie es erneut.',
+    passkey_step_failed:
+      'Der Passkey-Schritt im Browser wurde nicht abgeschlossen. Versuchen Sie es erneut, oder wählen Sie einen anderen Weg zur Bestätigung.',
     manual_login_disabled: 'Die manuelle Anmeldung ist durch die Richtlinie Ihrer Organisation deaktiviert.',
     unified_login_required:
       'Die Richtlinie Ihrer Organisation erlaubt die Anmeldung nur über ihren Identitätsanbieter.',

@@ -111,6 +111,22 @@ export const en = {
     forgetDevice: 'Forget',
   },
 
+  passkey: {
+    lead: 'Your browser opens so you can use your passkey (fingerprint, face, PIN or security key). Then come back here.',
+    use: 'Use a passkey',
+    title: 'Continue in your browser',
+    signInLead:
+      'Keyway opened your browser at {{host}} so you can confirm it is you with your passkey, as {{loginId}}. Come back here when you are done.',
+    addLead:
+      'Keyway opened your browser at {{host}} so you can add a passkey for {{loginId}}. Come back here when you are done.',
+    listTitle: 'Passkeys',
+    none: 'No passkey yet.',
+    add: 'Add a passkey',
+    created: 'added {{date}}',
+    lastUsed: 'last used {{date}}',
+    neverUsed: 'not used yet',
+  },
+
   failureTitle: 'Keyway could not show this screen',
   startAgain: 'Start again',
   resumeFailedTitle: 'Could not sign you in',

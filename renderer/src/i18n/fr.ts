@@ -116,6 +116,22 @@ export const fr: Translation = {
     forgetDevice: 'Oublier',
   },
 
+  passkey: {
+    lead: 'Votre navigateur s’ouvre pour que vous utilisiez votre clé d’accès (empreinte, visage, code PIN ou clé de sécurité). Revenez ensuite ici.',
+    use: 'Utiliser une clé d’accès',
+    title: 'Continuez dans votre navigateur',
+    signInLead:
+      'Keyway a ouvert votre navigateur sur {{host}} pour que vous confirmiez votre identité avec votre clé d’accès, en tant que {{loginId}}. Revenez ici une fois terminé.',
+    addLead:
+      'Keyway a ouvert votre navigateur sur {{host}} pour que vous ajoutiez une clé d’accès à {{loginId}}. Revenez ici une fois terminé.',
+    listTitle: 'Clés d’accès',
+    none: 'Aucune clé d’accès pour l’instant.',
+    add: 'Ajouter une clé d’accès',
+    created: 'ajoutée le {{date}}',
+    lastUsed: 'utilisée le {{date}}',
+    neverUsed: 'pas encore utilisée',
+  },
+
   failureTitle: 'Keyway n’a pas pu afficher cet écran',
   startAgain: 'Recommencer',
   resumeFailedTitle: 'Connexion impossible',
@@ -235,6 +251,10 @@ export const fr: Translation = {
     oidc_timeout: 'La connexion dans le navigateur a pris trop de temps. Réessayez.',
     oidc_exchange_failed: 'Votre fournisseur d’identité n’a pas terminé la connexion. Réessayez.',
     oidc_loopback_unavailable: 'Keyway n’a pas pu attendre la réponse du navigateur sur cet ordinateur.',
+    passkey_return_invalid:
+      'Le navigateur est revenu vers Keyway avec une réponse qui ne provient pas de cette étape de clé d’accès. Réessayez.',
+    passkey_step_failed:
+      'L’étape de clé d’accès dans le navigateur n’a pas abouti. Réessayez, ou choisissez un autre moyen de confirmer.',
     manual_login_disabled: 'La connexion manuelle est désactivée par la politique de votre organisation.',
     unified_login_required:
       'La politique de votre organisation n’autorise la connexion que via son fournisseur d’identité.',

@@ -51,6 +51,27 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
         </p>
       )}
 
+      {view.channel === 'passkey' && (
+        <div className="passkey">
+          <p id="passkey-lead">{t('passkey.lead')}</p>
+          <label className="checkbox">
+            <input type="checkbox" checked={remember} onChange={(event) => setRemember(event.target.checked)} />
+            {t('mfa.remember', { days: view.trustDays })}
+          </label>
+          <button
+            type="button"
+            className="primary"
+            aria-describedby="passkey-lead"
+            disabled={view.busy}
+            // The only channel: nothing else to choose, so the passkey button takes the focus.
+            autoFocus={view.channels.length === 1}
+            onClick={() => void client.invoke('usePasskey', { remember }).catch(() => undefined)}
+          >
+            {t('passkey.use')}
+          </button>
+        </div>
+      )}
+
       {view.enrollment && (
         <div className="enrollment">
           <p>{t('mfa.enrollLead')}</p>

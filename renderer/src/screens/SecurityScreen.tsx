@@ -7,6 +7,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { OtpInput } from '../components/OtpInput';
 import { useEscape } from '../components/useEscape';
 import { formatDate } from '../i18n';
+import { SecurityPasskeys } from './SecurityPasskeys';
 
 type SecurityView = ViewOf<'security'>;
 
@@ -109,6 +110,8 @@ export function SecurityScreen({ view, client }: { view: SecurityView; client: K
           </div>
         </form>
       )}
+
+      <SecurityPasskeys view={view} client={client} />
 
       <h2>{t('security.devices')}</h2>
       {view.loaded && view.devices.length === 0 && <p>{t('security.noDevices')}</p>}

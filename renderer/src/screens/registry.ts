@@ -9,6 +9,7 @@ import { LoginIdScreen } from './LoginIdScreen';
 import { ManualLoginScreen } from './ManualLoginScreen';
 import { MfaScreen } from './MfaScreen';
 import { OneTimePasswordScreen } from './OneTimePasswordScreen';
+import { PasskeyStepScreen } from './PasskeyStepScreen';
 import { PasswordScreen } from './PasswordScreen';
 import { ProgressScreen } from './ProgressScreen';
 import { ResumeFailedScreen } from './ResumeFailedScreen';
@@ -42,4 +43,5 @@ export const screens: { [S in View['screen']]: (props: ScreenProps<S>) => React.
   security: SecurityScreen,
   oneTimePassword: OneTimePasswordScreen,
   failure: FailureScreen,
+  passkeyStep: PasskeyStepScreen,
 };

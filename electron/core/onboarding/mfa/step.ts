@@ -1,6 +1,7 @@
 import type { KeywayErrorShape } from '../../../../protocol/errors';
 import type { MfaChannel, MfaRequired } from '../../../../protocol/mfa';
 import { afterSignIn, signedIn, type SignInSucceeded } from '../home/step';
+import { enterPasskeySignIn } from '../passkey/step';
 import { passwordPage } from '../password/step';
 import type { Enrollment, OnboardingState, PendingProfile, ProfileSummary, SentCode, SignedIn, Step } from '../states';
 import { go, hostOf, never, type EffectResults, type StepDefinition } from '../step';
@@ -53,7 +54,8 @@ function usableChannels(challenge: MfaRequired): MfaRequired['channels'] {
  * has one or is enrolling one (an e-mail or SMS code may arrive at any time after choosing).
  */
 function asksForCode(screen: MfaScreen): boolean {
-  if (screen.channel === null) return false;
+  // A passkey is used in the browser (passkey/): nothing to type here.
+  if (screen.channel === null || screen.channel === 'passkey') return false;
   if (screen.channel !== 'totp') return true;
   return screen.enrollment !== null || screen.challenge.channels.some((c) => c.channel === 'totp' && c.available);
 }
@@ -93,8 +95,9 @@ function choose(state: OnboardingState, screen: MfaScreen, channel: MfaChannel):
     if (!screen.challenge.enrollmentRequired) return null;
     return go(state, { ...next, busy: true }, { type: 'mfaEnroll', origin, challengeId });
   }
-  // The passkey browser step is Keyway's part of issue 17 (another branch); until then it is not offered.
-  if (!option.available || channel === 'passkey') return null;
+  if (!option.available) return null;
+  // "Use a passkey" is one more click (with "remember this device"): the browser opens only when asked.
+  if (channel === 'passkey') return go(state, next);
   return go(state, { ...next, busy: true }, { type: 'mfaSend', origin, challengeId, channel });
 }
 
@@ -121,8 +124,11 @@ export const mfaStep: StepDefinition<MfaScreen> = {
             channel: screen.channel,
           },
         );
+      case 'passkey.requested':
+        if (screen.channel !== 'passkey' || screen.busy) return null;
+        return enterPasskeySignIn(state, screen, event.remember);
       case 'mfaCode.submitted': {
-        if (screen.channel === null || screen.busy) return null;
+        if (screen.channel === null || screen.channel === 'passkey' || screen.busy) return null;
         const code = event.code.replace(/\s+/g, '');
         if (!/^\d{6}$/.test(code))
           return go(state, {

@@ -9,7 +9,7 @@ const MfaView = z.strictObject({
   serverHost: Text,
   loginId: Text,
   /** The channels the user can choose now (core's rule, onboarding/mfa/step.ts `usableChannels`); a choice is shown when there are several. */
-  channels: z.array(z.strictObject({ channel: MfaChannel, hint: Text })).max(3),
+  channels: z.array(z.strictObject({ channel: MfaChannel, hint: Text })).max(4),
   channel: MfaChannel.nullable(),
   /** E-mail/SMS: where the code went, and when it expires and Resend opens (epoch ms). */
   sent: z.strictObject({ hint: Text, expiresAt: z.number().int(), resendAt: z.number().int() }).nullable(),
@@ -37,5 +37,11 @@ export const mfaWire = {
       becomes: 'mfaCode.submitted',
     },
     resendMfaCode: { input: NoInput, output: NoOutput, becomes: 'mfaCode.resendRequested' },
+    /** "Use a passkey": the browser step (onboarding/passkey), remembering this device when asked. */
+    usePasskey: {
+      input: z.strictObject({ remember: z.boolean() }),
+      output: NoOutput,
+      becomes: 'passkey.requested',
+    },
   },
 } as const satisfies StepWire;

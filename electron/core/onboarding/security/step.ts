@@ -1,6 +1,7 @@
 import type { KeywayErrorShape } from '../../../../protocol/errors';
 import type { MfaOverview } from '../../../../protocol/mfa';
 import type { Enrollment, HomeInfo, OnboardingState, Step } from '../states';
+import { enterPasskeyAdd } from '../passkey/step';
 import { always, go, hostOf, type EffectResults, type StepDefinition } from '../step';
 
 /**
@@ -24,7 +25,8 @@ export type SecurityAction =
   | { readonly kind: 'removeDevice'; readonly deviceId: string }
   | { readonly kind: 'removeAuthenticator'; readonly id: string; readonly password: string }
   | { readonly kind: 'add'; readonly password: string }
-  | { readonly kind: 'confirm'; readonly enrollmentId: string; readonly code: string };
+  | { readonly kind: 'confirm'; readonly enrollmentId: string; readonly code: string }
+  | { readonly kind: 'removePasskey'; readonly id: string; readonly password: string };
 
 export interface SecurityEffect {
   readonly type: 'security';
@@ -82,6 +84,11 @@ export const securityStep: StepDefinition<SecurityScreen> = {
           enrollmentId: screen.enrolling.enrollmentId,
           code: event.code.replace(/\s+/g, ''),
         });
+      // Passkeys: adding one is a browser step (passkey/), removing one needs the password again.
+      case 'passkey.addRequested':
+        return screen.busy || screen.overview === null ? null : enterPasskeyAdd(state, screen, event.password);
+      case 'passkey.removeRequested':
+        return run({ kind: 'removePasskey', id: event.id, password: event.password });
       case 'back.pressed':
         return go(state, { kind: 'home', home: screen.home, notice: null });
       default:
@@ -97,6 +104,7 @@ export const securityStep: StepDefinition<SecurityScreen> = {
       ...d,
       thisDevice: d.deviceId === screen.thisDevice,
     })),
+    passkeys: screen.overview?.passkeys ?? [],
     enrolling: screen.enrolling ? { qrDataUrl: screen.enrolling.qrDataUrl, secret: screen.enrolling.secret } : null,
     busy: screen.busy,
     error: screen.error,

@@ -27,6 +27,18 @@ const SecurityView = z.strictObject({
       }),
     )
     .max(100),
+  /** Passkeys (issue 17): `authenticator` is the server's name for its AAGUID, when known. */
+  passkeys: z
+    .array(
+      z.strictObject({
+        id: Text,
+        name: Text,
+        createdAt: z.number().int(),
+        lastUsedAt: z.number().int().nullable(),
+        authenticator: Text.nullable(),
+      }),
+    )
+    .max(50),
   enrolling: EnrollmentView.nullable(),
   busy: z.boolean(),
   error: ErrorOrNull,
@@ -50,6 +62,17 @@ export const securityWire = {
       input: z.strictObject({ password: z.string().max(MAX_PASSWORD_LENGTH) }),
       output: NoOutput,
       becomes: 'authenticator.addRequested',
+    },
+    /** Re-authentication, then the passkey registration page in the system browser (onboarding/passkey). */
+    addPasskey: {
+      input: z.strictObject({ password: z.string().max(MAX_PASSWORD_LENGTH) }),
+      output: NoOutput,
+      becomes: 'passkey.addRequested',
+    },
+    removePasskey: {
+      input: z.strictObject({ id: z.string().max(100), password: z.string().max(MAX_PASSWORD_LENGTH) }),
+      output: NoOutput,
+      becomes: 'passkey.removeRequested',
     },
     confirmAuthenticator: {
       input: z.strictObject({ code: z.string().max(12) }),
