@@ -1,6 +1,6 @@
-import { afterSignIn, signedIn } from '../home/step';
-import { mfaStep, type MfaScreen } from '../mfa/step';
-import { securityStep, type SecurityOutcome, type SecurityScreen } from '../security/step';
+import { afterSignIn, signedIn, type SignInSucceeded } from '../home/step';
+import { mfaStep, type MfaResultEvent, type MfaScreen } from '../mfa/step';
+import { securityStep, type SecurityOutcome, type SecurityResultEvent, type SecurityScreen } from '../security/step';
 import type { OnboardingState, PendingProfile, ProfileSummary, SignedIn, Step } from '../states';
 import { go, hostOf, never, type EffectResults, type StepDefinition } from '../step';
 import type { BrowserProgress } from '../browser-sign-in/step';
@@ -104,9 +104,20 @@ export const passkeyStep: StepDefinition<PasskeyStepScreen> = {
 const opened = (report: BrowserProgress) =>
   report.kind === 'browserOpened' ? ({ type: 'oidc.opened' } as const) : null;
 
+/**
+ * What the passkey browser steps become: signed in or a failed second step (sign-in), the reloaded
+ * Sign-in security page or its failure (adding one), and the browser having opened.
+ */
+export type PasskeyResultEvent =
+  | SignInSucceeded
+  | Extract<MfaResultEvent, { readonly type: 'mfa.failed' }>
+  | Extract<SecurityResultEvent, { readonly type: 'security.loaded' | 'security.failed' }>
+  | { readonly type: 'oidc.opened' };
+
 export const passkeyResults: EffectResults<
   PasskeyEffect,
   { readonly passkeySignIn: SignedIn; readonly passkeyAdd: SecurityOutcome },
+  PasskeyResultEvent,
   { readonly passkeySignIn: BrowserProgress; readonly passkeyAdd: BrowserProgress }
 > = {
   passkeySignIn: {
