@@ -27,7 +27,7 @@ export type NewPasskey = Omit<Passkey, 'id' | 'createdAt' | 'lastUsedAt'>;
 export type CeremonyPurpose = 'second-factor' | 'register' | 'passwordless';
 
 /** A WebAuthn challenge the server issued and now waits for. */
-export interface Ceremony {
+interface Ceremony {
   purpose: CeremonyPurpose;
   /** The user it is for; undefined for passwordless sign-in (the credential names the user). */
   userId: number | undefined;

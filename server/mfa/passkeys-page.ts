@@ -8,10 +8,10 @@ import { PASSKEY_SCRIPT_PATH } from './passkeys-script';
  * The CSP of the pages that run a passkey ceremony: the sign-in pages' policy plus the server's own
  * script (/assets/passkey.js) — no inline script, no other origin. Every other page stays script-free.
  */
-export const PASSKEY_PAGE_CSP =
+const PASSKEY_PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-export interface PasskeyFormInput {
+interface PasskeyFormInput {
   /** 'get': use a passkey (navigator.credentials.get); 'create': add one. */
   ceremony: 'get' | 'create';
   /** The options @simplewebauthn/server generated; serialised into an attribute (escaped). */

@@ -27,7 +27,7 @@ async function load(): Promise<string> {
 }
 
 /** Shared with scripts/build-node.mjs (which adds outfile): one IIFE for current browsers. */
-export const PASSKEY_SCRIPT_BUILD = {
+const PASSKEY_SCRIPT_BUILD = {
   entryPoints: [fileURLToPath(new URL('./passkeys-browser/passkey-page.mjs', import.meta.url))],
   bundle: true,
   format: 'iife' as const,

@@ -16,7 +16,7 @@ import type { MfaPolicyStore } from './policy';
 import type { ChallengeRef, SecondStep } from './second-step';
 import { secondsUntil } from './sign-in-gate';
 import { countWrongCode } from './verify-code';
-import { unavailable, type WebAuthn } from './webauthn';
+import type { WebAuthn } from './webauthn';
 
 /** A page that adds a passkey for Keyway must be used this soon. */
 const REGISTER_STEP_TTL_MS = 10 * 60 * 1000;
@@ -25,7 +25,7 @@ export const REGISTER_STEP_PATH = '/passkeys/add';
 const MAX_NAME = 100;
 export const DEFAULT_PASSKEY_NAME = 'Passkey';
 
-export interface PasskeyDeps {
+interface PasskeyDeps {
   clock: () => number;
   storage: Storage;
   origin: () => string;
@@ -315,5 +315,3 @@ function checkName(name: unknown): string {
     throw new KeywayError('invalid_input', `A passkey name has at most ${MAX_NAME} characters.`);
   return text === '' ? DEFAULT_PASSKEY_NAME : text;
 }
-
-export { unavailable };

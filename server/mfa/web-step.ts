@@ -15,7 +15,7 @@ export type WebStepView =
   | { kind: 'passkey' }
   | { kind: 'recover' };
 /** The channels whose step is a typed code (a passkey's is a WebAuthn ceremony). */
-export type CodeWay = Exclude<MfaChannel, 'passkey'>;
+type CodeWay = Exclude<MfaChannel, 'passkey'>;
 export type WebStepWay = MfaChannel | 'enroll';
 
 /** The policy, the user's factors, and every channel with whether it is available to this user now. */

@@ -22,7 +22,7 @@ import { CEREMONY_TTL_MS, type CeremonyPurpose, type Passkey, type PasskeyStore 
  * single-use and short-lived in PasskeyStore (shared by every instance), the signature counter and the
  * backup flags recorded. Every refusal is a KeywayError with a stable code and a message saying why.
  */
-export interface RelyingParty {
+interface RelyingParty {
   /** The server's public origin, e.g. https://id.example.com. */
   origin: string;
   name: string;
@@ -91,7 +91,7 @@ function challengeOf(clientDataJSON: string): string {
   throw refused('The passkey answer is not a WebAuthn credential. Try again.');
 }
 
-export function unavailable(): KeywayError {
+function unavailable(): KeywayError {
   return new KeywayError(
     'passkey_unavailable',
     'No passkey was used: this browser has no passkey support or JavaScript is off. Verify another way.',

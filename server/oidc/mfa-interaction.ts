@@ -184,7 +184,7 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
  * (sign-in method oidc) while the policy allows passkeys. The passkey is discoverable and must verify
  * the user (PIN or biometrics), so it stands for both factors; the ceremony is bound to the interaction.
  */
-export function registerPasswordlessRoutes(scope: FastifyInstance, deps: InteractionDeps, perSource: Limiter): void {
+function registerPasswordlessRoutes(scope: FastifyInstance, deps: InteractionDeps, perSource: Limiter): void {
   const base = `${OIDC_MOUNT_PATH}/interaction/:uid/passkey`;
   const show = async (reply: FastifyReply, details: Interaction, state: PageState): Promise<FastifyReply> => {
     const uid = details.uid;

@@ -266,7 +266,8 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
     expect(Object.fromEntries(added.searchParams)).toEqual({ state: STATE, result: 'added' });
     const [passkey] = (await overview(test, accessToken)).passkeys;
     expect(passkey).toMatchObject({ name: 'Work laptop', lastUsedAt: null });
-    expect(outboxSubjects(test)).toContain('A passkey was added to your account');
+    // Mail leaves in the background after the commit (notices.ts): wait for the file, not a fixed time.
+    await expect.poll(() => outboxSubjects(test)).toContain('A passkey was added to your account');
 
     // The second factor: the challenge now offers the passkey; the browser step returns a code.
     const challenge = await challenged(test.origin);
@@ -452,7 +453,8 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Create the passkey' }).click();
     await expect.poll(() => page.getByText('Desk key', { exact: true }).isVisible()).toBe(true);
-    expect(outboxSubjects(test)).toContain('A passkey was added to your account');
+    // Mail leaves in the background after the commit (notices.ts): wait for the file, not a fixed time.
+    await expect.poll(() => outboxSubjects(test)).toContain('A passkey was added to your account');
 
     await page.getByLabel('New name for Desk key').fill('Office key');
     await page.getByRole('button', { name: 'Rename' }).click();
