@@ -32,6 +32,7 @@ export function consolePage(frame: PageFrame, title: string, body: string): stri
 <li><a href="${ADMIN_PATH}/users">${e(t('navUsers'))}</a></li>
 <li><a href="${ADMIN_PATH}/import">${e(t('navImport'))}</a></li>
 <li><a href="${ADMIN_PATH}/settings">${e(t('navSettings'))}</a></li>
+<li><a href="${ADMIN_PATH}/audit">${e(t('navAudit'))}</a></li>
 </ul>
 <p>${e(t('signedInAs'))} <strong>${e(frame.signedIn.loginId)}</strong></p>
 <form class="form" method="post" action="${ADMIN_PATH}/sign-out">${csrf(frame)}<button class="secondary" type="submit">${e(t('signOut'))}</button></form>
