@@ -8,7 +8,7 @@ import { ADMIN_PATH, alert, consolePage, type PageFrame } from './pages';
 
 /** Events per page on screen; an export walks the same keyset pages up to EXPORT_MAX events. */
 export const AUDIT_PAGE_SIZE = 100;
-export const EXPORT_MAX = 50_000;
+const EXPORT_MAX = 50_000;
 
 /** The filter form's fields, as the query string carries them. */
 export interface AuditFilterFields {

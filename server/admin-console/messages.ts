@@ -133,7 +133,7 @@ const EN = {
   fieldError: '{field}: {message}',
 };
 
-export type MessageKey = keyof typeof EN;
+type MessageKey = keyof typeof EN;
 type Catalogue = Record<MessageKey, string>;
 
 const FR: Catalogue = {

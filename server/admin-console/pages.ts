@@ -159,7 +159,7 @@ ${createUserForm(frame, {})}`,
   );
 }
 
-export function createUserForm(frame: PageFrame, values: Record<string, string>): string {
+function createUserForm(frame: PageFrame, values: Record<string, string>): string {
   const { t } = frame;
   return `<form class="form" method="post" action="${ADMIN_PATH}/users/create">
 ${csrf(frame)}${field('loginId', t('loginId'), 'type="text" autocapitalize="none" spellcheck="false" required', values.loginId)}${field('email', t('email'), 'type="email" required', values.email)}${field('displayName', t('displayName'), 'type="text" required', values.displayName)}${field('phone', t('phone'), 'type="tel"', values.phone)}<label for="aliases">${e(t('aliases'))}</label>
