@@ -16,7 +16,7 @@ export interface AdminSessionTimes {
 }
 
 /** Short, as OWASP's session guidance asks of high-value applications (2–5 min idle … 15–30 min). */
-export const DEFAULT_ADMIN_SESSION_TIMES: AdminSessionTimes = {
+const DEFAULT_ADMIN_SESSION_TIMES: AdminSessionTimes = {
   idleMs: 15 * 60 * 1000,
   absoluteMs: 8 * 60 * 60 * 1000,
 };

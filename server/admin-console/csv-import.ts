@@ -14,7 +14,7 @@ export interface ImportRow {
 }
 
 /** 1,000 rows per import: each creation hashes a password (argon2), a few hundred ms of CPU each. */
-export const MAX_IMPORT_ROWS = 1000;
+const MAX_IMPORT_ROWS = 1000;
 
 const Row = z.object({
   loginId: z.string().default(''),

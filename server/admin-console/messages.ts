@@ -4,6 +4,21 @@
  * AdminService's validation (shared with the CLI, which names the field) stay as the service words them.
  */
 const EN = {
+  auditHeading: 'Audit log',
+  auditUser: 'User (login ID, e-mail or alias)',
+  auditType: 'Event type',
+  auditAnyType: 'Any type',
+  auditFrom: 'From (date, UTC)',
+  auditTo: 'To (date, UTC, inclusive)',
+  auditExportCsv: 'Export as CSV',
+  auditExportJsonl: 'Export as JSON lines',
+  auditTime: 'Time (UTC)',
+  auditActor: 'Actor',
+  auditUserId: 'User id',
+  auditSource: 'Source address',
+  auditReason: 'Reason',
+  auditDetails: 'Details',
+  navAudit: 'Audit log',
   consoleTitle: 'Admin console',
   signInHeading: 'Admin sign-in',
   signInIntro: 'Sign in with your password and the code from your authenticator app.',
@@ -118,10 +133,25 @@ const EN = {
   fieldError: '{field}: {message}',
 };
 
-export type MessageKey = keyof typeof EN;
+type MessageKey = keyof typeof EN;
 type Catalogue = Record<MessageKey, string>;
 
 const FR: Catalogue = {
+  auditHeading: 'Journal d’audit',
+  auditUser: 'Utilisateur (identifiant, e-mail ou alias)',
+  auditType: 'Type d’événement',
+  auditAnyType: 'Tous les types',
+  auditFrom: 'Du (date, UTC)',
+  auditTo: 'Au (date, UTC, incluse)',
+  auditExportCsv: 'Exporter en CSV',
+  auditExportJsonl: 'Exporter en lignes JSON',
+  auditTime: 'Heure (UTC)',
+  auditActor: 'Acteur',
+  auditUserId: 'N° d’utilisateur',
+  auditSource: 'Adresse source',
+  auditReason: 'Motif',
+  auditDetails: 'Détails',
+  navAudit: 'Journal d’audit',
   consoleTitle: 'Console d’administration',
   signInHeading: 'Connexion administrateur',
   signInIntro: 'Connectez-vous avec votre mot de passe et le code de votre application d’authentification.',
@@ -240,6 +270,21 @@ const FR: Catalogue = {
 };
 
 const DE: Catalogue = {
+  auditHeading: 'Audit-Protokoll',
+  auditUser: 'Benutzer (Anmelde-ID, E-Mail oder Alias)',
+  auditType: 'Ereignistyp',
+  auditAnyType: 'Alle Typen',
+  auditFrom: 'Von (Datum, UTC)',
+  auditTo: 'Bis (Datum, UTC, einschließlich)',
+  auditExportCsv: 'Als CSV exportieren',
+  auditExportJsonl: 'Als JSON-Zeilen exportieren',
+  auditTime: 'Zeit (UTC)',
+  auditActor: 'Akteur',
+  auditUserId: 'Benutzer-Nr.',
+  auditSource: 'Quelladresse',
+  auditReason: 'Grund',
+  auditDetails: 'Details',
+  navAudit: 'Audit-Protokoll',
   consoleTitle: 'Verwaltungskonsole',
   signInHeading: 'Administrator-Anmeldung',
   signInIntro: 'Melden Sie sich mit Ihrem Passwort und dem Code aus Ihrer Authenticator-App an.',

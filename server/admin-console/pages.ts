@@ -32,6 +32,7 @@ export function consolePage(frame: PageFrame, title: string, body: string): stri
 <li><a href="${ADMIN_PATH}/users">${e(t('navUsers'))}</a></li>
 <li><a href="${ADMIN_PATH}/import">${e(t('navImport'))}</a></li>
 <li><a href="${ADMIN_PATH}/settings">${e(t('navSettings'))}</a></li>
+<li><a href="${ADMIN_PATH}/audit">${e(t('navAudit'))}</a></li>
 </ul>
 <p>${e(t('signedInAs'))} <strong>${e(frame.signedIn.loginId)}</strong></p>
 <form class="form" method="post" action="${ADMIN_PATH}/sign-out">${csrf(frame)}<button class="secondary" type="submit">${e(t('signOut'))}</button></form>
@@ -158,7 +159,7 @@ ${createUserForm(frame, {})}`,
   );
 }
 
-export function createUserForm(frame: PageFrame, values: Record<string, string>): string {
+function createUserForm(frame: PageFrame, values: Record<string, string>): string {
   const { t } = frame;
   return `<form class="form" method="post" action="${ADMIN_PATH}/users/create">
 ${csrf(frame)}${field('loginId', t('loginId'), 'type="text" autocapitalize="none" spellcheck="false" required', values.loginId)}${field('email', t('email'), 'type="email" required', values.email)}${field('displayName', t('displayName'), 'type="text" required', values.displayName)}${field('phone', t('phone'), 'type="tel"', values.phone)}<label for="aliases">${e(t('aliases'))}</label>

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { KeywayError } from '../../protocol/errors';
 import type { AdminService } from '../admin/admin-service';
+import type { AuditLog } from '../audit/audit-log';
 import type { Limits } from '../config';
 import {
   FormGuard,
@@ -22,6 +23,15 @@ import type { Storage } from '../storage/storage';
 import type { UserRecord, UserStore } from '../users/user-store';
 import type { AdminRoleStore } from './admin-roles';
 import type { AdminSession, AdminSessionStore } from './admin-sessions';
+import {
+  AUDIT_PAGE_SIZE,
+  auditPage,
+  auditQueryOf,
+  eventsCsv,
+  eventsJsonLines,
+  exportEvents,
+  type AuditFilterFields,
+} from './audit-page';
 import { checkRows, importRows, readImportCsv } from './csv-import';
 import { negotiateLanguage, translator, type Translate } from './messages';
 import {
@@ -44,6 +54,8 @@ export interface AdminConsoleDeps {
   users: UserStore;
   adminRoles: AdminRoleStore;
   adminSessions: AdminSessionStore;
+  /** The audit trail (server/audit), for the audit page and its exports. */
+  audit: AuditLog;
   /** The same AdminService the CLI uses; made once the server knows its origin (server.ts). */
   admin: () => AdminService | undefined;
   limits: Limits;
@@ -489,6 +501,43 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
       });
 
     scope.get(
+      `${ADMIN_PATH}/audit`,
+      guarded('get', async (held, request, reply) => {
+        const fields = auditFields(request.query);
+        const query = await attempt(() => auditQueryOf(deps.users, fields, AUDIT_PAGE_SIZE));
+        const page = query instanceof KeywayError ? query : await attempt(() => deps.audit.query(query));
+        if (page instanceof KeywayError) {
+          return sendHtml(reply, 400, auditPage(held.frame, { fields, events: [], error: page.message }));
+        }
+        return sendHtml(reply, 200, auditPage(held.frame, { fields, events: page.events, next: page.next }));
+      }),
+    );
+
+    scope.get(
+      `${ADMIN_PATH}/audit/export`,
+      guarded('get', async (held, request, reply) => {
+        const fields = auditFields(request.query);
+        const format = (request.query as { format?: unknown }).format === 'jsonl' ? 'jsonl' : 'csv';
+        const query = await attempt(() => auditQueryOf(deps.users, { ...fields, cursor: undefined }, 1000));
+        if (query instanceof KeywayError) {
+          return sendHtml(reply, 400, auditPage(held.frame, { fields, events: [], error: query.message }));
+        }
+        const events = await exportEvents(deps.audit, {
+          userId: query.userId,
+          types: query.types,
+          from: query.from,
+          to: query.to,
+        });
+        const stamp = new Date(deps.clock()).toISOString().slice(0, 10);
+        return reply
+          .code(200)
+          .header('content-disposition', `attachment; filename="keyway-audit-${stamp}.${format}"`)
+          .type(format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+          .send(format === 'csv' ? eventsCsv(events) : eventsJsonLines(events));
+      }),
+    );
+
+    scope.get(
       `${ADMIN_PATH}/settings`,
       guarded('get', (held, _request, reply) => showSettings(held, reply, 200)),
     );
@@ -545,6 +594,15 @@ async function attempt<T>(work: () => Promise<T>): Promise<T | KeywayError> {
     if (error instanceof KeywayError) return error;
     throw error;
   }
+}
+
+function auditFields(query: unknown): AuditFilterFields {
+  const given = (typeof query === 'object' && query !== null ? query : {}) as Record<string, unknown>;
+  const text = (name: string): string | undefined => {
+    const value = given[name];
+    return typeof value === 'string' ? value.slice(0, 200) : undefined;
+  };
+  return { user: text('user'), type: text('type'), from: text('from'), to: text('to'), cursor: text('cursor') };
 }
 
 function signInLink(t: Translate): { href: string; text: string } {

@@ -3,7 +3,7 @@ import type { Storage } from '../storage/storage';
 import { identifierKey } from '../users/identifiers';
 
 /** One line of the console's user list. */
-export interface DirectoryEntry {
+interface DirectoryEntry {
   loginId: string;
   displayName: string;
   email: string;
@@ -28,7 +28,7 @@ export interface DirectoryPage {
   next: PageCursor | undefined;
 }
 
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 
 /**
  * Above every code point, so `key <= x < key + TOP` holds for every x that starts with key in a binary

@@ -20,6 +20,7 @@ import type { UserStore } from '../users/user-store';
 import type { SessionService } from '../sessions/session-service';
 import type { Storage } from '../storage/storage';
 import type { AdminService } from '../admin/admin-service';
+import type { AuditLog } from '../audit/audit-log';
 import type { AdminRoleStore } from '../admin-console/admin-roles';
 import type { AdminSessionStore } from '../admin-console/admin-sessions';
 import { registerAdminConsole } from '../admin-console/routes';
@@ -76,6 +77,7 @@ export interface HttpAppDeps {
   /** Issue 18: the admin console at /admin (server/admin-console), over the CLI's AdminService. */
   adminRoles: AdminRoleStore;
   adminSessions: AdminSessionStore;
+  audit: AuditLog;
   admin: () => AdminService | undefined;
   clock: () => number;
 }

@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { AuditLog } from '../../../server/audit/audit-log';
+import { withAuditSource } from '../../../server/audit/context';
+import { openStorage } from '../../../server/storage/database';
 import { ADMIN_COOKIE } from '../../../server/admin-console/routes';
 import { CookieBrowser, alertText, heading, type WebPage } from './account-browser';
 import { enrolAna, signedInWithPassword, startMfaServer, totpCode } from './mfa-fixture';
-import { ANA, postJson, type TestServer } from './server-fixture';
+import { ANA, databaseUrlOf, postJson, type TestServer } from './server-fixture';
 
 const BOB = {
   loginId: 'bob',
@@ -407,5 +411,90 @@ describe('admin console settings', () => {
     expect(otp.status).toBe(200);
     expect(/data-testid="secret">([^<]+)</.exec(otp.html)?.[1]).toBeTruthy();
     expect((await test.server.admin.listOtpClients()).map((client) => client.name)).toEqual(['vpn']);
+  });
+});
+
+describe('admin console audit log', () => {
+  /** The server's audit table, written beside the running server (as another instance would). */
+  async function auditBeside(test: TestServer) {
+    const url = await databaseUrlOf(test.dataDir);
+    const storage = await openStorage(
+      url === undefined ? { engine: 'sqlite', dataDir: test.dataDir } : { engine: 'postgres', url },
+      { migrations: 'apply' },
+    );
+    onTestFinished(() => storage.close());
+    const idOf = async (loginId: string) =>
+      (await storage.q().selectFrom('users').select('id').where('login_id', '=', loginId).executeTakeFirstOrThrow()).id;
+    let at = Date.parse('2026-03-01T10:00:00Z');
+    const audit = new AuditLog(storage, () => at);
+    return { audit, idOf, setDay: (iso: string) => void (at = Date.parse(iso)) };
+  }
+
+  it('filters by user, type and dates, and exports CSV and JSON lines', async () => {
+    const { test, secret } = await consoleServer();
+    const { audit, idOf, setDay } = await auditBeside(test);
+    const [ana, bob] = [await idOf('ana'), await idOf('bob')];
+    await audit.record({
+      type: 'sign-in.succeeded',
+      actor: { kind: 'user', userId: ana },
+      userId: ana,
+      details: { method: 'password' },
+    });
+    setDay('2026-03-02T10:00:00Z');
+    await withAuditSource({ sourceAddress: '192.0.2.9', userAgent: '=HYPERLINK("http://evil.example")' }, () =>
+      audit.record({
+        type: 'sign-in.failed',
+        actor: { kind: 'anonymous' },
+        userId: bob,
+        reason: 'invalid_credentials',
+        details: { method: 'password' },
+      }),
+    );
+    setDay('2026-03-03T10:00:00Z');
+    await audit.record({
+      type: 'admin.user-created',
+      actor: { kind: 'admin', name: 'console:ana' },
+      userId: bob,
+      details: { aliases: 0, phone: false, welcomeEmail: false },
+    });
+    const browser = await signedInAdmin(test, secret);
+    const typesOn = (page: WebPage) => [...page.html.matchAll(/<\/th>\n<td>([a-z.-]+)<\/td>/g)].map((m) => m[1]);
+    const all = await browser.get('/admin/audit');
+    expect(all.status).toBe(200);
+    expect(typesOn(all)).toEqual(['admin.user-created', 'sign-in.failed', 'sign-in.succeeded']);
+    expect(typesOn(await browser.get('/admin/audit?user=bob%40example.com'))).toEqual([
+      'admin.user-created',
+      'sign-in.failed',
+    ]);
+    expect(typesOn(await browser.get('/admin/audit?type=sign-in.failed'))).toEqual(['sign-in.failed']);
+    expect(typesOn(await browser.get('/admin/audit?from=2026-03-02&to=2026-03-02'))).toEqual(['sign-in.failed']);
+    const badDate = await browser.get('/admin/audit?from=March');
+    expect(badDate.status).toBe(400);
+    expect(alertText(badDate.html)).toBe('From: "March" is not a date (YYYY-MM-DD).');
+    const badUser = await browser.get('/admin/audit?user=nobody');
+    expect(alertText(badUser.html)).toMatch(/^User: no user has/);
+
+    const csv = await browser.get('/admin/audit/export?user=bob&format=csv');
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(csv.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="keyway-audit-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
+    const rows = parse<Record<string, string>>(csv.html, { columns: true });
+    expect(rows.map((row) => row.type)).toEqual(['admin.user-created', 'sign-in.failed']);
+    expect(rows[0]?.actor).toBe('admin:console:ana');
+    // A client-chosen user agent cannot become a spreadsheet formula.
+    expect(rows[1]?.userAgent).toBe(`'=HYPERLINK("http://evil.example")`);
+    expect(rows[1]?.reason).toBe('invalid_credentials');
+    const lines = await browser.get('/admin/audit/export?type=sign-in.failed&format=jsonl');
+    const events = lines.html
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; sourceAddress: string });
+    expect(events).toEqual([expect.objectContaining({ type: 'sign-in.failed', sourceAddress: '192.0.2.9' })]);
+    // Not for anyone without an admin session.
+    expect((await new CookieBrowser(test.origin).get('/admin/audit/export?format=csv')).html).toContain(
+      'Admin sign-in',
+    );
   });
 });

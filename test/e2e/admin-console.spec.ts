@@ -1,0 +1,124 @@
+import * as OTPAuth from 'otpauth';
+import type { RunningServer } from '../../server/index';
+import { expectAccessible } from './support/a11y';
+import { expect, test } from './support/world';
+
+const PASSWORD = 'admin console passphrase 7';
+const INSTALLATION = 'installation-admin-e2e-1';
+
+/** Ana: an admin with an authenticator app (enrolled through the API), under an optional MFA policy. */
+async function adminWithAuthenticator(origin: string, admin: RunningServer['admin']) {
+  await admin.createUser({
+    loginId: 'ana',
+    email: 'ana@example.com',
+    displayName: 'Ana Admin',
+    password: PASSWORD,
+    sendWelcomeEmail: false,
+  });
+  await admin.createUser({
+    loginId: 'bob',
+    email: 'bob@example.com',
+    displayName: 'Bob User',
+    password: PASSWORD,
+    sendWelcomeEmail: false,
+  });
+  await admin.setMfaPolicy({ mode: 'enforced' });
+  const { code } = await admin.createDeployment('ana');
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${origin}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status, path).toBe(200);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  await post('/api/v1/deployments/redeem', { code, installationId: INSTALLATION });
+  const challenge = await post('/api/v1/sessions', {
+    loginId: 'ana',
+    password: PASSWORD,
+    installationId: INSTALLATION,
+  });
+  const enrolment = await post('/api/v1/mfa/enroll', { challengeId: challenge.challengeId });
+  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(String(enrolment.secret)) });
+  await post('/api/v1/mfa/verify', { challengeId: challenge.challengeId, channel: 'totp', code: totp.generate() });
+  await admin.setMfaPolicy({ mode: 'optional' });
+  await admin.grantAdmin('ana');
+  // The step just used is spent; the next one is within the accepted drift (±1 step), so no waiting.
+  return () => totp.generate({ timestamp: Date.now() + 30_000 });
+}
+
+test('the admin console in Chromium: TOTP sign-in, CSV import with a dry run, edit, revoke sessions; refusals', async ({
+  page,
+  world,
+}) => {
+  const nextCode = await adminWithAuthenticator(world.server.origin, world.server.admin);
+  const origin = world.server.origin;
+
+  // A non-admin is refused with a page that says so.
+  await page.goto(`${origin}/admin`);
+  await page.getByLabel('E-mail or login ID').fill('bob');
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Code from your authenticator app').fill('123456');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'This account is not an administrator' })).toBeVisible();
+
+  // The admin signs in with the password and a code; the browser keeps the __Host- cookie on http://127.0.0.1.
+  await page.goto(`${origin}/admin`);
+  await expectAccessible(page, 'the admin sign-in page');
+  await page.getByLabel('E-mail or login ID').fill('ana@example.com');
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Code from your authenticator app').fill(nextCode());
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+  const cookie = (await page.context().cookies()).find((each) => each.name === '__Host-keyway-admin');
+  expect(cookie).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Strict', path: '/' });
+  await expectAccessible(page, 'the admin users page');
+
+  // Import three users; the dry run shows the invalid row and writes nothing.
+  await page.getByRole('link', { name: 'Import users' }).click();
+  const csv = [
+    'loginId,email,displayName',
+    'carol,carol@example.com,Carol',
+    'dave,not-an-email,Dave',
+    'erin,erin@example.com,Erin',
+  ];
+  await page.getByLabel('CSV').fill(csv.join('\n'));
+  await page.getByRole('button', { name: 'Check (dry run)' }).click();
+  await expect(page.getByRole('row', { name: /dave/ })).toContainText('not valid: The e-mail address is not valid');
+  await expect(page.getByRole('status')).toHaveText('Dry run: nothing was written.');
+  expect(await world.server.admin.findUser('carol')).toBeUndefined();
+  await expectAccessible(page, 'the import dry run');
+  await page.getByLabel('CSV').fill(csv.join('\n').replace('not-an-email', 'dave@example.com'));
+  await page.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByRole('status')).toHaveText('Imported: 3.');
+
+  // Edit a user, then revoke Bob's sessions after re-entering the admin's password.
+  await page.goto(`${origin}/admin/user?name=carol`);
+  await page.getByLabel('Display name').fill('Carol Example');
+  await page.getByRole('button', { name: 'Save' }).first().click();
+  await expect(page.getByRole('status')).toHaveText('Saved.');
+  expect((await world.server.admin.findUser('carol'))?.displayName).toBe('Carol Example');
+  await page.goto(`${origin}/admin/user?name=bob`);
+  const revoke = page.locator('form[action="/admin/user/revoke-sessions"]');
+  await revoke.getByLabel('Your password').fill('not my password');
+  await revoke.getByRole('button', { name: 'Revoke all sessions' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Your password is not correct: nothing was changed.');
+  await page.locator('form[action="/admin/user/revoke-sessions"]').getByLabel('Your password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Revoke all sessions' }).click();
+  await expect(page.getByRole('status')).toHaveText('Sessions ended: 0.');
+  await expectAccessible(page, 'the admin user page');
+
+  // A form posted from another site is refused, and changes nothing.
+  const evil = await page.context().newPage();
+  await evil.setContent(
+    `<form method="post" action="${origin}/admin/user/edit"><input name="name" value="carol"><input name="displayName" value="Hacked"><input name="email" value="carol@example.com"><button>go</button></form>`,
+  );
+  await evil.getByRole('button', { name: 'go' }).click();
+  await expect(evil.getByRole('heading', { name: 'This form was not accepted' })).toBeVisible();
+  expect((await world.server.admin.findUser('carol'))?.displayName).toBe('Carol Example');
+
+  // Sign out: the session is over, the console asks to sign in again.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Admin sign-in' })).toBeVisible();
+});
