@@ -10,7 +10,7 @@ import { z } from 'zod';
 /** The languages Keyway speaks; a pushed language is one of them. */
 export const PUSHED_LANGUAGES = ['en', 'fr', 'de'] as const;
 /** electron-updater channels (electron/core/updates/update-decision.ts). */
-export const UPDATE_CHANNELS = ['latest', 'beta', 'alpha'] as const;
+const UPDATE_CHANNELS = ['latest', 'beta', 'alpha'] as const;
 
 export const ClientSettings = z.strictObject({
   language: z.enum(PUSHED_LANGUAGES).optional(),

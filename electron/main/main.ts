@@ -88,9 +88,12 @@ async function createCore(): Promise<KeywayCore> {
     appVersion: app.getVersion(),
   });
   for (const url of earlyLinks.splice(0)) deliverDeepLink(url, created);
-  const readActiveOrigin = async (): Promise<string | null> => (await settings.read()).activeOrigin;
+  const readActive = async () => {
+    const { activeOrigin, profiles } = await settings.read();
+    return { origin: activeOrigin, managed: profiles.find((p) => p.origin === activeOrigin)?.managed };
+  };
   try {
-    startAutoUpdates({ core: created, policy: result.policy, readActiveOrigin, getWindow: () => mainWindow });
+    startAutoUpdates({ core: created, policy: result.policy, readActive, getWindow: () => mainWindow });
   } catch (error) {
     // Updates are a convenience: an updater that cannot start must never keep anyone from signing in.
     console.error('Keyway: automatic updates are off:', error);

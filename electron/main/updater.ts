@@ -1,6 +1,8 @@
 import { app, type BrowserWindow } from 'electron';
 import { autoUpdater } from 'electron-updater';
+import type { ClientConfig } from '../../protocol/client-config';
 import type { KeywayCore } from '../core/keyway-core';
+import { pushedUpdateChannel } from '../core/managed-config';
 import type { MachinePolicy } from '../core/machine-policy/schema';
 import { createUpdateSchedule, decideUpdates, type UpdateDecisionInput } from '../core/updates';
 import { ELECTRON_EVENT_CHANNEL } from '../ipc/bridge';
@@ -19,21 +21,24 @@ import { encodeEvent } from '../ipc/dispatcher';
 export function startAutoUpdates(options: {
   readonly core: KeywayCore;
   readonly policy: MachinePolicy | null;
-  readonly readActiveOrigin: () => Promise<string | null>;
+  /** The active profile's server and what its organisation pushed (settings file; parsed by core). */
+  readonly readActive: () => Promise<{ origin: string | null; managed: ClientConfig | undefined }>;
   readonly getWindow: () => BrowserWindow | null;
   readonly log?: (line: string) => void;
 }): void {
   const log = options.log ?? ((line: string) => console.log(line));
-  const input = (activeOrigin: string | null): UpdateDecisionInput => ({
+  const input = (active: { origin: string | null; managed?: ClientConfig | undefined }): UpdateDecisionInput => ({
     isPackaged: app.isPackaged,
     disableAutoUpdate: options.policy?.disableAutoUpdate,
     presetServer: options.policy?.presetServer,
-    activeOrigin,
+    activeOrigin: active.origin,
     appVersion: app.getVersion(),
+    // The machine policy's disableAutoUpdate beats a pushed channel (managed-config.ts).
+    pushedChannel: pushedUpdateChannel(options.policy?.disableAutoUpdate, active.managed),
   });
   // Decided before electron-updater is touched: off in development and under the policy, it is never
   // configured at all (its `autoUpdater` is created on first access).
-  const first = decideUpdates(input(null));
+  const first = decideUpdates(input({ origin: null }));
   if (!first.enabled && (first.reason === 'development' || first.reason === 'policy')) {
     log(`updates: off (${first.detail})`);
     return;
@@ -59,7 +64,7 @@ export function startAutoUpdates(options: {
     log,
     check: async () => {
       // Asked at every check: the user may have signed in (or moved server) since the last one.
-      const decision = decideUpdates(input(await options.readActiveOrigin().catch(() => null)));
+      const decision = decideUpdates(input(await options.readActive().catch(() => ({ origin: null }))));
       if (!decision.enabled) {
         log(`updates: not checked (${decision.detail})`);
         return false;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { AdminDeploymentStatus, AdminService } from '../admin/admin-service';
+import type { AdminDeploymentStatus } from '../admin/admin-service';
 import { openAdminService } from '../admin/open-admin';
 import type { DeploymentProfile, ProfilePush } from '../deployment-profiles/deployment-profiles';
 import type { ProfileChange, ProfileSettings } from '../deployment-profiles/profile-settings';
@@ -269,7 +269,7 @@ function printDeployments(statuses: readonly AdminDeploymentStatus[], io: CliIo)
   );
 }
 
-export function describeSettings(settings: ProfileSettings): string {
+function describeSettings(settings: ProfileSettings): string {
   const parts = [
     settings.signInMethod && `sign-in ${settings.signInMethod}`,
     settings.mfaMode && `MFA ${settings.mfaMode}`,
@@ -337,19 +337,3 @@ function printTable(rows: readonly (readonly string[])[], io: CliIo): void {
         .trimEnd(),
     );
 }
-
-/** For type-only use by the admin console: the AdminService methods these commands call. */
-export type DeploymentAdmin = Pick<
-  AdminService,
-  | 'listDeployments'
-  | 'resendDeployment'
-  | 'revokeDeployment'
-  | 'createProfile'
-  | 'editProfile'
-  | 'assignProfile'
-  | 'unassignProfile'
-  | 'listProfiles'
-  | 'pushProfile'
-  | 'publishLicense'
-  | 'listLicenses'
->;

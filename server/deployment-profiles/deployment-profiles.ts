@@ -316,7 +316,7 @@ export class DeploymentProfiles {
 }
 
 /** The domains of the user's names, in the order that decides between domain assignments. */
-export function domainsInOrder(user: Pick<UserRecord, 'email' | 'loginId' | 'aliases'>): string[] {
+function domainsInOrder(user: Pick<UserRecord, 'email' | 'loginId' | 'aliases'>): string[] {
   const names = [user.email, user.loginId, ...[...user.aliases].sort()];
   const domains: string[] = [];
   for (const name of names) {

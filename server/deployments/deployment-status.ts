@@ -5,7 +5,7 @@ import type { Row } from '../storage/schema';
  * whatever came later) > revoked (an admin ended it) > expired > opened (the landing page was loaded
  * with this code) > sent.
  */
-export type DeploymentState = 'sent' | 'opened' | 'redeemed' | 'expired' | 'revoked';
+type DeploymentState = 'sent' | 'opened' | 'redeemed' | 'expired' | 'revoked';
 
 export interface DeploymentStatus {
   id: number;
@@ -47,7 +47,7 @@ export const DEPLOYMENT_STATUS_COLUMNS = [
   'revoked_at',
 ] as const;
 
-export function deploymentState(row: DeploymentRow, now: number): DeploymentState {
+function deploymentState(row: DeploymentRow, now: number): DeploymentState {
   if (row.redeemed_at !== null) return 'redeemed';
   if (row.revoked_at !== null) return 'revoked';
   if (row.expires_at <= now) return 'expired';

@@ -12,6 +12,7 @@ interface DeploymentRow {
   expires_at: number;
   redeemed_at: number | null;
   redeemed_by: string | null;
+  revoked_at: number | null;
 }
 
 /** Deployments, keyed by SHA-256 of their secret. */
@@ -48,13 +49,14 @@ export class DeploymentStore {
       const now = this.clock();
       const row: DeploymentRow | undefined = await q
         .selectFrom('deployments')
-        .select(['id', 'user_id', 'expires_at', 'redeemed_at', 'redeemed_by'])
+        .select(['id', 'user_id', 'expires_at', 'redeemed_at', 'redeemed_by', 'revoked_at'])
         .where('secret_hash', '=', secretHash)
         .executeTakeFirst();
       if (!row) return { outcome: 'unknown' };
       if (row.redeemed_at !== null) return this.again(row, row.redeemed_at, installationId, now);
-      // A revoked deployment's expires_at is its revocation time (revoke below), so it answers "expired".
-      if (row.expires_at <= now) return { outcome: 'expired' };
+      // A revoked deployment answers "expired" (revoke below), whatever the clocks of the instance that
+      // revoked it and of this one say.
+      if (row.expires_at <= now || row.revoked_at !== null) return { outcome: 'expired' };
       const claimed = await q
         .updateTable('deployments')
         .set({ redeemed_at: now, redeemed_by: installationId, client_version: clientVersion ?? null })

@@ -7,6 +7,7 @@ import { initialState, transition, type OnboardingState } from '../../electron/c
 import type { HomeInfo, ProfileSummary } from '../../electron/core/onboarding/states';
 import { toView } from '../../electron/core/onboarding/view';
 import type { Policy } from '../../electron/core/ports';
+import { decideUpdates } from '../../electron/core/updates/update-decision';
 import { UI_LANGUAGES } from '../../electron/ipc/view';
 import { ORIGIN } from './support/fixtures';
 
@@ -82,6 +83,17 @@ describe('pushed client configuration', () => {
     expect(pushedUpdateChannel(undefined, v2)).toBe('beta');
     expect(pushedUpdateChannel(true, v2)).toBeNull();
     expect(pushedUpdateChannel(false, v1)).toBeNull();
+    const base = {
+      isPackaged: true,
+      presetServer: undefined,
+      activeOrigin: 'https://keyway.example.com',
+      appVersion: '1.2.3',
+    };
+    const pushed = (disableAutoUpdate: boolean | undefined) =>
+      decideUpdates({ ...base, disableAutoUpdate, pushedChannel: pushedUpdateChannel(disableAutoUpdate, v2) });
+    expect(pushed(undefined)).toMatchObject({ enabled: true, feed: { channel: 'beta' } });
+    expect(pushed(true)).toMatchObject({ enabled: false, reason: 'policy' });
+    expect(decideUpdates({ ...base, disableAutoUpdate: undefined })).toMatchObject({ feed: { channel: 'latest' } });
   });
 
   it('Home announces an update and carries the pushed language, unless the machine policy fixes one', () => {

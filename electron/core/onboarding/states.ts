@@ -91,7 +91,7 @@ export interface HomeInfo {
 }
 
 /** The pushed settings Home shows and applies (the machine policy still wins: managed-config.ts). */
-export interface OrganisationSettings {
+interface OrganisationSettings {
   /** This sign-in brought settings this client had not applied before: Home says so. */
   readonly updated: boolean;
   /** The language the profile pushed, if any, before the machine policy is considered. */

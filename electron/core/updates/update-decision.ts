@@ -49,6 +49,11 @@ export interface UpdateDecisionInput {
   readonly activeOrigin: string | null | undefined;
   /** Electron's `app.getVersion()`: a pre-release version follows its own channel. */
   readonly appVersion: string;
+  /**
+   * The channel the organisation's deployment profile pushed (core/managed-config.ts `pushedUpdateChannel`),
+   * or null/absent: the app's own. Never reached when the machine policy disables updates (checked first).
+   */
+  readonly pushedChannel?: UpdateChannel | null | undefined;
   /** Plain http to localhost/127.0.0.1/[::1] is accepted only here (tests of the wiring); never packaged. */
   readonly allowLoopbackHttp?: boolean;
 }
@@ -77,7 +82,7 @@ export function decideUpdates(input: UpdateDecisionInput): UpdateDecision {
     feed: {
       provider: 'generic',
       url: `${origin}${UPDATE_FEED_PATH}`,
-      channel: channelFor(input.appVersion),
+      channel: input.pushedChannel ?? channelFor(input.appVersion),
       useMultipleRangeRequest: false,
     },
   };
