@@ -84,6 +84,8 @@ export interface MfaServices {
   lock: SecondFactorLock;
   /** E-mails about added/removed factors, remembered devices and locks (notices.ts). */
   notices: SecurityNotices;
+  /** The audit log, for the MFA routes' own facts (a remembered device). */
+  audit: AuditLog;
 }
 
 export interface MfaWiring {
@@ -121,7 +123,7 @@ export function createServices(
     forgotPassword: (await passwordResetPolicy.read()).enabled,
   });
   const deploymentStore = new DeploymentStore(storage, clock);
-  const deployments = new DeploymentService(deploymentStore, users, identity, clock, signInPolicy, features);
+  const deployments = new DeploymentService(deploymentStore, users, identity, clock, signInPolicy, features, audit);
   const throttle = new SignInThrottle(storage, clock, limits);
 
   const box = wiring.box ?? SecretBox.inDataDir(wiring.dataDir);
@@ -138,8 +140,16 @@ export function createServices(
   });
   const gate = new MfaGate({ clock, policy, authenticators, challenges, devices, enrolment });
 
-  const sessions = new SessionService(users, sessionStore, throttle, identity, storage, signInPolicy, gate, (userId) =>
-    signOutEverywhere(storage, userId, clock()),
+  const sessions = new SessionService(
+    users,
+    sessionStore,
+    throttle,
+    identity,
+    storage,
+    signInPolicy,
+    gate,
+    (userId) => signOutEverywhere(storage, userId, clock()),
+    audit,
   );
   const secondStep = new SecondStep({
     clock,
@@ -156,6 +166,7 @@ export function createServices(
     enrolment,
     lock,
     notices,
+    audit,
   });
   const account = new MfaAccount({
     clock,
@@ -167,6 +178,7 @@ export function createServices(
     devices,
     gate,
     notices,
+    audit,
   });
 
   const passwordReset = new PasswordResetService({
@@ -178,6 +190,7 @@ export function createServices(
     policy: passwordResetPolicy,
     mail: wiring.mail ?? (() => undefined),
     log: wiring.log ?? (() => undefined),
+    audit,
   });
   const accountSessions = new AccountSessionStore(storage, clock);
   const otpClients = new OtpClientStore(storage, clock);
@@ -189,6 +202,7 @@ export function createServices(
     authenticators,
     lock,
     notices,
+    audit,
     otps: new ServiceOtpStore(storage, clock, box),
     ttlSeconds: wiring.otpTtlSeconds ?? DEFAULT_OTP_TTL_SECONDS,
   });
@@ -200,8 +214,8 @@ export function createServices(
     sessions,
     domains,
     signInPolicy,
-    mfa: { policy, gate, secondStep, account, authenticators, devices, enrolment, lock, notices },
-    federation: new Federation(storage, clock, box, users, identity),
+    mfa: { policy, gate, secondStep, account, authenticators, devices, enrolment, lock, notices, audit },
+    federation: new Federation(storage, clock, box, users, identity, audit),
     features,
     passwordReset,
     passwordResetPolicy,

@@ -123,6 +123,11 @@ export class AuditLog {
       .execute();
   }
 
+  /** Runs `work` as one transaction (nested: a savepoint), so the events it records commit with it. */
+  atomically<T>(work: () => Promise<T>): Promise<T> {
+    return this.storage.transaction(work);
+  }
+
   /** A page of events, newest first, by keyset (at, id): each page costs the same at any depth. */
   async query(request: AuditQuery): Promise<AuditPage> {
     const parsed = Query.safeParse(request);

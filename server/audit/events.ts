@@ -50,8 +50,6 @@ function event<D extends z.ZodType, R extends string = never>(
   return { ...definition, reasons: definition.reasons ?? [] };
 }
 
-const none = z.strictObject({});
-
 export const AUDIT_EVENTS = {
   'sign-in.succeeded': event({
     class: 'sign-in',
@@ -83,26 +81,30 @@ export const AUDIT_EVENTS = {
     class: 'second-factor',
     summary: 'A second-factor code or proof was refused.',
     actors: ['user'],
-    reasons: ['invalid_code', 'code_expired', 'second_factor_locked'],
-    details: z.strictObject({ channel: SecondFactorChannel.optional() }),
+    // The wire error code the user got (protocol/errors.ts).
+    reasons: [
+      'mfa_code_invalid',
+      'mfa_code_expired',
+      'mfa_code_used',
+      'mfa_challenge_expired',
+      'mfa_too_many_attempts',
+      'mfa_channel_not_allowed',
+      'account_locked',
+    ],
+    details: z.strictObject({ channel: SecondFactorChannel }),
   }),
   'second-factor.locked-out': event({
     class: 'second-factor',
-    summary: 'Wrong second-factor codes locked the account’s second step for a while.',
+    summary:
+      'Wrong second-factor codes locked the account’s second step: for `minutes`, or (absent) until an admin resets it.',
     actors: ['system'],
-    details: z.strictObject({ seconds: Count }),
+    details: z.strictObject({ minutes: Count.optional() }),
   }),
   'deployment.created': event({
     class: 'deployment',
     summary: 'A deployment code was made for a user (by an admin, or by the user on the account page).',
     actors: ['admin', 'user'],
     details: z.strictObject({ deployment: Count, expiresAt: Time }),
-  }),
-  'deployment.opened': event({
-    class: 'deployment',
-    summary: 'Someone opened a live deployment link’s landing page.',
-    actors: ['anonymous'],
-    details: z.strictObject({ deployment: Count }),
   }),
   'deployment.redeemed': event({
     class: 'deployment',
@@ -121,12 +123,6 @@ export const AUDIT_EVENTS = {
     summary: 'A second factor was removed (by the user, or all of them by an admin’s reset).',
     actors: ['user', 'admin'],
     details: z.strictObject({ kind: FactorKind, count: Count }),
-  }),
-  'password.changed': event({
-    class: 'account',
-    summary: 'A user changed their own password.',
-    actors: ['user'],
-    details: none,
   }),
   'password.reset': event({
     class: 'account',

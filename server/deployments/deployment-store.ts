@@ -20,12 +20,15 @@ export class DeploymentStore {
     private readonly clock: () => number,
   ) {}
 
-  async insert(userId: number, secretHash: string, expiresAt: number): Promise<void> {
-    await this.storage
+  /** Returns the new deployment's id. */
+  async insert(userId: number, secretHash: string, expiresAt: number): Promise<number> {
+    const row = await this.storage
       .q()
       .insertInto('deployments')
       .values({ user_id: userId, secret_hash: secretHash, created_at: this.clock(), expires_at: expiresAt })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
   }
 
   /**

@@ -19,6 +19,7 @@ import type { MfaServices } from '../services';
 import type { UserStore } from '../users/user-store';
 import type { SessionService } from '../sessions/session-service';
 import type { Storage } from '../storage/storage';
+import { withAuditSource } from '../audit/context';
 import { registerHealthRoutes, type HealthState } from './health';
 import { problem, sendProblem } from './problem';
 import { storageRateLimitStore } from './rate-limit-store';
@@ -109,6 +110,15 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     // and this one's sockets end with their last reply (Node closes a socket after "Connection: close").
     if (deps.health.draining) reply.raw.setHeader('connection', 'close');
     done();
+  });
+
+  // The audit source of every event a handler records (server/audit/context.ts): the client's address as
+  // trustProxy decides it, and its user agent. Entered in the last hook before the handler: fastify calls
+  // the handler from this hook's done(), so the AsyncLocalStorage context follows the handler's awaits
+  // (the pattern @fastify/request-context uses).
+  app.addHook('preHandler', (request, _reply, done) => {
+    const userAgent = request.headers['user-agent'];
+    withAuditSource({ sourceAddress: request.ip, userAgent }, done);
   });
 
   app.addHook('onSend', (_request, reply, payload, done) => {

@@ -1,4 +1,5 @@
 import { KeywayError } from '../../protocol/errors';
+import type { AuditLog } from '../audit/audit-log';
 import type { MfaChannel } from '../../protocol/mfa';
 import { DEFAULT_AUTHENTICATOR_NAME, type Authenticator, type AuthenticatorStore } from './authenticators';
 import { codeContext, type Challenge, type ChallengeStore, type LiveChallenge } from './challenges';
@@ -20,6 +21,7 @@ export interface CheckDeps {
   timings: CodeTimings;
   lock: SecondFactorLock;
   notices: SecurityNotices;
+  audit: AuditLog;
 }
 
 /**
@@ -103,11 +105,17 @@ export async function checkCode(
  * transaction) and the lock's error is returned.
  */
 export async function countWrongCode(
-  deps: Pick<CheckDeps, 'lock' | 'notices'>,
+  deps: Pick<CheckDeps, 'lock' | 'notices' | 'audit'>,
   user: UserRecord,
 ): Promise<KeywayError | undefined> {
   const outcome = await deps.lock.recordFailure(user.id);
   if (!outcome.locked) return undefined;
+  await deps.audit.record({
+    type: 'second-factor.locked-out',
+    actor: { kind: 'system' },
+    userId: user.id,
+    details: outcome.minutes === undefined ? {} : { minutes: outcome.minutes },
+  });
   deps.notices.tell(user, { kind: 'second-factor-locked', minutes: outcome.minutes });
   return deps.lock.lockError(user.id);
 }
@@ -140,6 +148,7 @@ async function checkAuthenticatorCode(
   const outcome = await acceptAuthenticatorCode(authenticators, candidates, code, now);
   if (outcome.verdict === 'accepted' && outcome.authenticator === pending) {
     await authenticators.confirm(outcome.authenticator.id, DEFAULT_AUTHENTICATOR_NAME);
+    await deps.audit.record({ type: 'factor.added', actor: { kind: 'user', userId }, details: { kind: 'totp' } });
     deps.notices.tell(user, { kind: 'authenticator-added' });
   }
   return outcome.verdict;

@@ -1,3 +1,4 @@
+import { AuditLog } from '../../../server/audit/audit-log';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -97,6 +98,7 @@ async function mfaWorld(engine: EngineUnderTest) {
         sms: () => Promise.resolve(),
       },
       timings: DEFAULT_CODE_TIMINGS,
+      audit: new AuditLog(storage, clock),
       enrolment,
       lock,
       notices,
