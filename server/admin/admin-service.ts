@@ -414,6 +414,11 @@ export class AdminService {
     return this.deps.services.audit.query(query);
   }
 
+  /** The user id audit events name, for a login ID, e-mail address or alias (not_found otherwise). */
+  async auditUserId(name: string): Promise<number> {
+    return (await this.requireUser(name)).id;
+  }
+
   auditRetentionDays(): Promise<number> {
     return this.deps.services.audit.retentionDays();
   }

@@ -3,6 +3,7 @@ import { StorageError } from '../storage/storage-error';
 import { COMMAND_OPTIONS, DEFAULT_DATA_DIR, DEFAULT_PORT, isCommand } from './arguments';
 import { runAdminCommand } from './admin-commands';
 import { UsageError, type CliIo } from './cli-io';
+import { AUDIT_USAGE, runAuditCommand } from './audit-commands';
 import { IDP_USAGE, runIdpCommand } from './idp-commands';
 import { runMigrate } from './migrate-command';
 import { runServe } from './serve-command';
@@ -32,6 +33,7 @@ Commands:
   list-otp-clients
   revoke-otp-client   --name NAME
 ${IDP_USAGE}
+${AUDIT_USAGE}
 
 Every command takes --data-dir DIR (default: $KEYWAY_DATA_DIR, else ${DEFAULT_DATA_DIR}) and
 --database postgres://… (default: $KEYWAY_DATABASE_URL, else SQLite in the data dir). SQLite is migrated
@@ -68,7 +70,7 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
     (command === undefined ? full.err : full.out)(USAGE);
     return command === undefined ? 2 : 0;
   }
-  if (!isCommand(command) && command !== 'idp') {
+  if (!isCommand(command) && command !== 'idp' && command !== 'audit') {
     full.err(`error: unknown command "${command}". Commands: ${Object.keys(COMMAND_OPTIONS).join(', ')}.`);
     return 2;
   }
@@ -76,6 +78,7 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
     if (command === 'serve') await runServe(args, full);
     else if (command === 'migrate') await runMigrate(args, full);
     else if (command === 'idp') await runIdpCommand(args, full);
+    else if (command === 'audit') await runAuditCommand(args, full);
     else await runAdminCommand(command, args, full);
     return 0;
   } catch (error) {
