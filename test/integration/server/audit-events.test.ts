@@ -13,6 +13,9 @@ import {
   verify,
 } from './mfa-fixture';
 import { ANA, postJson, startServerWithAna, type TestServer } from './server-fixture';
+import { storedBytes } from '../../support/stored-data';
+
+const WRONG_PASSWORD = 'not the password at all';
 
 /**
  * Issue 18: every action emits exactly one audit event of the right type, with the right actor and
@@ -51,15 +54,15 @@ const ROWS: Row[] = [
   },
   {
     name: 'password sign-in fails',
-    action: (test) => passwordSignIn(test.origin, { password: 'not the password at all' }),
+    action: (test) => passwordSignIn(test.origin, { password: WRONG_PASSWORD }),
     expected: [{ type: 'sign-in.failed', actor: { kind: 'anonymous' }, user: 'ana', reason: 'invalid_credentials' }],
   },
   {
     name: 'the failure that locks the account',
     before: async (test) => {
-      for (let i = 0; i < 2; i += 1) await passwordSignIn(test.origin, { password: 'not the password at all' });
+      for (let i = 0; i < 2; i += 1) await passwordSignIn(test.origin, { password: WRONG_PASSWORD });
     },
-    action: (test) => passwordSignIn(test.origin, { password: 'not the password at all' }),
+    action: (test) => passwordSignIn(test.origin, { password: WRONG_PASSWORD }),
     expected: [
       { type: 'sign-in.failed', actor: { kind: 'anonymous' }, user: 'ana', reason: 'invalid_credentials' },
       { type: 'sign-in.locked-out', actor: { kind: 'system' }, user: 'ana' },
@@ -68,7 +71,7 @@ const ROWS: Row[] = [
   {
     name: 'a sign-in while locked',
     before: async (test) => {
-      for (let i = 0; i < 3; i += 1) await passwordSignIn(test.origin, { password: 'not the password at all' });
+      for (let i = 0; i < 3; i += 1) await passwordSignIn(test.origin, { password: WRONG_PASSWORD });
     },
     action: (test) => passwordSignIn(test.origin),
     expected: [{ type: 'sign-in.failed', actor: { kind: 'anonymous' }, user: 'ana', reason: 'account_locked' }],
@@ -247,6 +250,13 @@ describe('every action emits exactly one audit event of the right type and actor
     expect(
       events.map((event) => ({ type: event.type, actor: event.actor, userId: event.userId, reason: event.reason })),
     ).toEqual(expected);
+    // Nothing secret at rest, audit table included (the whole database's bytes, both engines): the
+    // passwords typed, the deployment code, the TOTP secret, the refresh token of the rows that used them.
+    const bytes = await storedBytes(test);
+    expect(bytes.includes(row.expected[0]?.type ?? 'none'), 'the scan sees the audit table').toBe(true);
+    for (const secret of [ANA.password, WRONG_PASSWORD, deploymentCode, totpSecret, refreshToken]) {
+      if (secret !== '') expect(bytes.includes(secret), `${row.name}: a secret at rest`).toBe(false);
+    }
     // HTTP events carry where they came from.
     for (const event of events.filter((each) => each.actor.kind !== 'admin' && each.type !== 'sign-in.locked-out')) {
       expect(event.sourceAddress, event.type).toBe('127.0.0.1');
