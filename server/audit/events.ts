@@ -19,8 +19,7 @@ export type AuditClass = (typeof AUDIT_CLASSES)[number];
  * Who did it: a signed-in user, an admin (the CLI as "cli:<os user>", the console as "console:<login ID>"),
  * the server itself (retention, lock-outs), or someone not signed in (a failed sign-in, a landing page).
  */
-export const ACTOR_KINDS = ['user', 'admin', 'system', 'anonymous'] as const;
-export type ActorKind = (typeof ACTOR_KINDS)[number];
+export type ActorKind = 'user' | 'admin' | 'system' | 'anonymous';
 
 /** An admin's name as recorded: "cli:<os user>" or "console:<login ID>"; nothing else fits. */
 export const AdminName = z.string().regex(/^(cli|console):[A-Za-z0-9._@+-]{1,64}$/, 'not an admin name');
@@ -30,9 +29,9 @@ const Id = z.string().regex(/^[A-Za-z0-9._:@-]{1,80}$/, 'not an identifier');
 const Count = z.number().int().min(0).max(1_000_000_000);
 const Time = z.number().int().min(0);
 
-export const SignInMethod = z.enum(['password', 'oidc-provider', 'sso']);
-export const SecondFactorChannel = z.enum(['totp', 'email', 'sms', 'device', 'recovery-code', 'passkey']);
-export const FactorKind = z.enum(['totp', 'device', 'passkey', 'recovery-codes']);
+const SignInMethod = z.enum(['password', 'oidc-provider', 'sso']);
+const SecondFactorChannel = z.enum(['totp', 'email', 'sms', 'device', 'recovery-code', 'passkey']);
+const FactorKind = z.enum(['totp', 'device', 'passkey', 'recovery-codes']);
 
 interface EventDefinition<D extends z.ZodType, R extends string> {
   readonly class: AuditClass;
@@ -210,8 +209,8 @@ export type AuditEventType = keyof typeof AUDIT_EVENTS;
 export const AUDIT_EVENT_TYPES = Object.keys(AUDIT_EVENTS) as AuditEventType[];
 
 type Definition<T extends AuditEventType> = (typeof AUDIT_EVENTS)[T];
-export type AuditDetails<T extends AuditEventType> = z.input<Definition<T>['details']>;
-export type AuditReason<T extends AuditEventType> = Definition<T>['reasons'][number];
+type AuditDetails<T extends AuditEventType> = z.input<Definition<T>['details']>;
+type AuditReason<T extends AuditEventType> = Definition<T>['reasons'][number];
 
 export type AuditActor =
   { kind: 'user'; userId: number } | { kind: 'admin'; name: string } | { kind: 'system' } | { kind: 'anonymous' };

@@ -1,7 +1,7 @@
 import type { AuditEvent } from './audit-log';
 
 /** The CSV columns, in order (docs/audit-events.md "Export"). */
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   'id',
   'time',
   'type',
@@ -56,6 +56,6 @@ export function jsonLine(event: AuditEvent): string {
 }
 
 /** The event as it leaves the server: the time also in ISO 8601, for SIEM parsers. */
-export function auditJson(event: AuditEvent): AuditEvent & { time: string } {
+function auditJson(event: AuditEvent): AuditEvent & { time: string } {
   return { ...event, time: new Date(event.at).toISOString() };
 }
