@@ -149,6 +149,14 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     deploymentTtlSeconds: options.deploymentTtlSeconds ?? DEFAULT_DEPLOYMENT_TTL_SECONDS,
   });
   adminHolder.current = admin;
+  // Audit retention once an hour per instance (server/audit/audit-log.ts prune): a DELETE by the time
+  // index, so instances pruning at once only find less to do. A failure is logged and retried next hour.
+  const retention = setInterval(() => {
+    services.audit.prune().catch((error: unknown) => {
+      log(`error: audit: retention failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }, AUDIT_PRUNE_INTERVAL_MS);
+  retention.unref();
   const drainDelayMs = options.drainDelayMs ?? 0;
   let closing: Promise<void> | undefined;
   let endDelay: (() => void) | undefined;
@@ -171,6 +179,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
       await app.close();
     } finally {
       clearInterval(reaper);
+      clearInterval(retention);
       clearTimeout(deadline);
       serverMail.close();
       await storage.close();
@@ -191,6 +200,8 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     },
   };
 }
+
+const AUDIT_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Requests in flight get this long to finish once shutdown has begun; then their connections are cut. */
 const DRAIN_TIMEOUT_MS = 30_000;

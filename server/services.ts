@@ -104,6 +104,8 @@ export interface MfaServices {
   recoveryCodes: RecoveryCodeStore;
   /** Passkeys (WebAuthn): second factor, passwordless sign-in, management (passkeys.ts). */
   passkeys: Passkeys;
+  /** The audit log, for the MFA routes' own facts (a remembered device). */
+  audit: AuditLog;
 }
 
 export interface MfaWiring {
@@ -143,8 +145,15 @@ export function createServices(
   const deploymentStore = new DeploymentStore(storage, clock);
   const licenses = new LicenseStore(storage, clock);
   const profiles = new DeploymentProfiles(storage, clock, licenses, deploymentStore, identity);
-  const deployments = new DeploymentService(deploymentStore, users, identity, clock, signInPolicy, features, (user) =>
-    profiles.licenseFor(user),
+  const deployments = new DeploymentService(
+    deploymentStore,
+    users,
+    identity,
+    clock,
+    signInPolicy,
+    features,
+    (user) => profiles.licenseFor(user),
+    audit,
   );
   const throttle = new SignInThrottle(storage, clock, limits);
 
@@ -182,6 +191,7 @@ export function createServices(
     signInPolicy,
     gate,
     (userId) => signOutEverywhere(storage, userId, clock()),
+    audit,
     // Every session answer carries the user's license and their profile's pushed client settings.
     async (user) => ({ license: await profiles.licenseFor(user), config: await profiles.clientConfigFor(user) }),
   );
@@ -201,6 +211,7 @@ export function createServices(
     lock,
     notices,
     recoveryCodes,
+    audit,
   });
   const passkeys = new Passkeys({
     clock,
@@ -213,6 +224,7 @@ export function createServices(
     secondStep,
     lock,
     notices,
+    audit,
     timings: DEFAULT_CODE_TIMINGS,
     store: passkeyStore,
     steps: new PasskeyStepStore(storage, clock),
@@ -232,6 +244,7 @@ export function createServices(
     notices,
     recoveryCodes,
     passkeys,
+    audit,
   });
 
   const passwordReset = new PasswordResetService({
@@ -243,6 +256,7 @@ export function createServices(
     policy: passwordResetPolicy,
     mail: wiring.mail ?? (() => undefined),
     log: wiring.log ?? (() => undefined),
+    audit,
   });
   const accountSessions = new AccountSessionStore(storage, clock);
   const otpClients = new OtpClientStore(storage, clock);
@@ -254,6 +268,7 @@ export function createServices(
     authenticators,
     lock,
     notices,
+    audit,
     otps: new ServiceOtpStore(storage, clock, box),
     ttlSeconds: wiring.otpTtlSeconds ?? DEFAULT_OTP_TTL_SECONDS,
   });
@@ -277,8 +292,9 @@ export function createServices(
       notices,
       recoveryCodes,
       passkeys,
+      audit,
     },
-    federation: new Federation(storage, clock, box, users, identity),
+    federation: new Federation(storage, clock, box, users, identity, audit),
     features,
     passwordReset,
     passwordResetPolicy,

@@ -20,7 +20,7 @@ export class SelfDeployment {
   ) {}
 
   async fresh(session: AccountSession, user: UserRecord): Promise<IssuedDeployment> {
-    const issued = await this.deployments.create(user, SELF_DEPLOYMENT_TTL_SECONDS);
+    const issued = await this.deployments.create(user, SELF_DEPLOYMENT_TTL_SECONDS, { kind: 'user', userId: user.id });
     const previous = await this.sessions.swapDeployment(
       session.idHash,
       deploymentSecretHash(parseDeploymentCode(issued.code)),

@@ -252,7 +252,7 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
         }
         if (outcome.verdict === 'used') return new KeywayError('mfa_code_used', t('usedCode'));
         return (
-          (await countWrongCode({ lock: deps.mfa.lock, notices }, user)) ??
+          (await countWrongCode({ lock: deps.mfa.lock, notices, audit: deps.mfa.audit }, user)) ??
           new KeywayError('mfa_code_invalid', t('wrongCode'))
         );
       });

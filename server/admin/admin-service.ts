@@ -3,6 +3,9 @@ import { LoginId } from '../../protocol/api';
 import { KeywayError } from '../../protocol/errors';
 import type { DeploymentProfile, ProfilePush } from '../deployment-profiles/deployment-profiles';
 import type { ProfileChange } from '../deployment-profiles/profile-settings';
+import { cliActor } from '../audit/actors';
+import type { AuditPage, AuditQuery } from '../audit/audit-log';
+import type { AuditActor, AuditEventInput } from '../audit/events';
 import type { IssuedDeployment } from '../deployments/deployment-service';
 import type { DeploymentStatus } from '../deployments/deployment-status';
 import type { PublishedLicense } from '../licenses/license-store';
@@ -123,6 +126,11 @@ export interface AdminServiceDeps {
   deploymentTtlSeconds: number;
   /** What close() releases; nothing when the admin shares a running server's resources. */
   onClose?: () => void;
+  /**
+   * Who acts, as the audit log records it: "cli:<os user>" by default (audit/actors.ts); the console
+   * makes one service per signed-in admin with `actingAs`.
+   */
+  actor?: (AuditActor & { kind: 'admin' }) | undefined;
 }
 
 const NewUser = z.object({
@@ -143,7 +151,16 @@ const FIELD_NAMES: Record<string, string> = {
 
 /** What an IT admin does: create users, send deployments, reset passwords, end sessions. */
 export class AdminService {
-  constructor(private readonly deps: AdminServiceDeps) {}
+  private readonly actor: AuditActor & { kind: 'admin' };
+
+  constructor(private readonly deps: AdminServiceDeps) {
+    this.actor = deps.actor ?? cliActor();
+  }
+
+  /** The same service, recording `name` ("cli:…" or "console:<login ID>") as the acting admin. */
+  actingAs(name: string): AdminService {
+    return new AdminService({ ...this.deps, actor: { kind: 'admin', name } });
+  }
 
   /** The public origin deployment codes are made for ('' until a server has started on this data dir). */
   get origin(): string {
@@ -190,10 +207,19 @@ export class AdminService {
   async createUser(input: CreateUserInput): Promise<CreatedUser> {
     const { fields, phone, password } = this.validateNewUser(input);
     const passwordGenerated = fields.password === undefined;
-    const record = await this.deps.services.users.create({
-      ...fields,
-      phone,
-      passwordHash: await hashPassword(password),
+    const passwordHash = await hashPassword(password);
+    const record = await this.atomically(async () => {
+      const created = await this.deps.services.users.create({ ...fields, phone, passwordHash });
+      await this.audit({
+        type: 'admin.user-created',
+        userId: created.id,
+        details: {
+          aliases: fields.aliases.length,
+          phone: phone !== undefined,
+          welcomeEmail: input.sendWelcomeEmail !== false,
+        },
+      });
+      return created;
     });
     const user = await this.adminUser(record);
     if (input.sendWelcomeEmail === false) return { user, password, passwordGenerated };
@@ -234,7 +260,7 @@ export class AdminService {
     if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
       throw new KeywayError('invalid_input', 'A deployment must live for a positive number of seconds.');
     }
-    const created = await this.deps.services.deployments.create(record, ttlSeconds);
+    const created = await this.deps.services.deployments.create(record, ttlSeconds, this.actor);
     return { ...created, user: await this.adminUser(record) };
   }
 
@@ -264,7 +290,9 @@ export class AdminService {
     // One transaction: a new password never coexists with anything the old one opened.
     const revokedSessions = await storage.transaction(async () => {
       await users.setPasswordHash(record.id, passwordHash);
-      return (await signOutEverywhere(record.id)).apiSessions;
+      const sessionsRevoked = (await signOutEverywhere(record.id)).apiSessions;
+      await this.audit({ type: 'password.reset', userId: record.id, details: { via: 'admin', sessionsRevoked } });
+      return sessionsRevoked;
     });
     return { user: await this.adminUser(record), password, passwordGenerated, revokedSessions };
   }
@@ -273,7 +301,11 @@ export class AdminService {
     const record = await this.requireUser(name);
     // API sessions, the provider's sessions/grants/tokens, /account sessions and live OTPs alike, in one
     // transaction (signOutEverywhere).
-    const { apiSessions } = await this.deps.services.signOutEverywhere(record.id);
+    const { apiSessions } = await this.atomically(async () => {
+      const signedOut = await this.deps.services.signOutEverywhere(record.id);
+      await this.audit({ type: 'sessions.revoked', userId: record.id, details: { sessions: signedOut.apiSessions } });
+      return signedOut;
+    });
     return { user: await this.adminUser(record), revokedSessions: apiSessions };
   }
 
@@ -286,15 +318,27 @@ export class AdminService {
     enabled?: boolean | undefined;
     linkTtlMinutes?: number | undefined;
   }): Promise<PasswordResetPolicy> {
-    return this.deps.services.passwordResetPolicy.update({
+    const update = {
       ...(change.enabled === undefined ? {} : { enabled: change.enabled }),
       ...(change.linkTtlMinutes === undefined ? {} : { linkTtlMinutes: checkLinkTtl(change.linkTtlMinutes) }),
+    };
+    return this.atomically(async () => {
+      const policy = await this.deps.services.passwordResetPolicy.update(update);
+      await this.audit({
+        type: 'admin.password-reset-policy-set',
+        details: { enabled: policy.enabled, linkTtlMinutes: policy.linkTtlMinutes },
+      });
+      return policy;
     });
   }
 
   /** A front end (VPN, RADIUS) that may verify one-time passwords; its API key is returned only here. */
   createOtpClient(name: string): Promise<{ client: OtpClient; apiKey: string }> {
-    return this.deps.services.otpClients.create(name);
+    return this.atomically(async () => {
+      const created = await this.deps.services.otpClients.create(name);
+      await this.audit({ type: 'admin.otp-client-created', details: { client: created.client.name } });
+      return created;
+    });
   }
 
   listOtpClients(): Promise<OtpClient[]> {
@@ -302,9 +346,13 @@ export class AdminService {
   }
 
   async revokeOtpClient(name: string): Promise<void> {
-    if (!(await this.deps.services.otpClients.revoke(name))) {
-      throw new KeywayError('not_found', `No front end named "${name}" has a live key.`);
-    }
+    const revoked = await this.atomically(async () => {
+      if (!(await this.deps.services.otpClients.revoke(name))) return false;
+      // The name matched a live key's row, so it is one create() accepted.
+      await this.audit({ type: 'admin.otp-client-revoked', details: { client: name } });
+      return true;
+    });
+    if (!revoked) throw new KeywayError('not_found', `No front end named "${name}" has a live key.`);
   }
 
   /** Enterprise identity providers (SAML, upstream OIDC) the sign-in page brokers to. */
@@ -321,7 +369,14 @@ export class AdminService {
   async setSignInMethod(name: string, method: string): Promise<{ user: AdminUser; changed: boolean }> {
     const parsed = parseMethod(method);
     const record = await this.requireUser(name);
-    await this.deps.services.users.setSignInMethod(record.id, parsed);
+    await this.atomically(async () => {
+      await this.deps.services.users.setSignInMethod(record.id, parsed);
+      await this.audit({
+        type: 'admin.sign-in-method-set',
+        userId: record.id,
+        details: { method: parsed, changed: record.signInMethod !== parsed },
+      });
+    });
     const updated = await this.requireUser(record.loginId);
     return { user: await this.adminUser(updated), changed: record.signInMethod !== parsed };
   }
@@ -334,7 +389,14 @@ export class AdminService {
     const parsed = parseMethod(method);
     const name = parseDomain(domain);
     const { domains, users } = this.deps.services;
-    const changed = await (parsed === 'oidc' ? domains.switchToOidc(name) : domains.switchToPassword(name));
+    const changed = await this.atomically(async () => {
+      const switched = await (parsed === 'oidc' ? domains.switchToOidc(name) : domains.switchToPassword(name));
+      await this.audit({
+        type: 'admin.domain-sign-in-method-set',
+        details: { domain: name, method: parsed, changed: switched },
+      });
+      return switched;
+    });
     const members = (await users.list()).filter((user) => namesOf(user).some((each) => domainOf(each) === name)).length;
     return { domain: name, method: parsed, changed, users: members };
   }
@@ -350,10 +412,18 @@ export class AdminService {
 
   /** Changes the given parts of the MFA policy and keeps the rest; returns the policy now in force. */
   setMfaPolicy(change: MfaPolicyChange): Promise<MfaPolicy> {
-    return this.deps.services.mfa.policy.update({
+    const update = {
       ...(change.channels === undefined ? {} : { channels: parseChannels(change.channels) }),
       ...(change.mode === undefined ? {} : { mode: parseMode(change.mode) }),
       ...(change.trustDays === undefined ? {} : { trustDays: checkTrustDays(change.trustDays) }),
+    };
+    return this.atomically(async () => {
+      const policy = await this.deps.services.mfa.policy.update(update);
+      await this.audit({
+        type: 'admin.mfa-policy-set',
+        details: { channels: [...policy.channels], mode: policy.mode, trustDays: policy.trustDays },
+      });
+      return policy;
     });
   }
 
@@ -373,13 +443,16 @@ export class AdminService {
     const reset = await storage.transaction(async () => {
       // The owner proved who they are to the admin: a second-factor lock from someone's guessing ends too.
       await mfa.lock.clear(record.id);
-      return {
-        user,
-        authenticators: await mfa.authenticators.removeAllOf(record.id),
-        devices: await mfa.devices.revokeAllOf(record.id, trustDays),
-        // The next first enrolment makes a new set (recovery-codes.ts firstSet).
-        recoveryCodes: await mfa.recoveryCodes.clear(record.id),
-      };
+      const authenticators = await mfa.authenticators.removeAllOf(record.id);
+      const devices = await mfa.devices.revokeAllOf(record.id, trustDays);
+      // The next first enrolment makes a new set (recovery-codes.ts firstSet).
+      const recoveryCodes = await mfa.recoveryCodes.clear(record.id);
+      await this.audit({
+        type: 'admin.mfa-reset',
+        userId: record.id,
+        details: { authenticators, devices, recoveryCodes },
+      });
+      return { user, authenticators, devices, recoveryCodes };
     });
     if (reset.authenticators > 0 || reset.recoveryCodes > 0) {
       mfa.notices.tell(record, { kind: 'authenticator-removed' });
@@ -390,7 +463,11 @@ export class AdminService {
   /** Sets (or, with undefined, removes) the number the user's SMS codes go to. */
   async setPhone(name: string, phone: string | undefined): Promise<AdminUser> {
     const record = await this.requireUser(name);
-    await this.deps.services.users.setPhone(record.id, phone === undefined ? undefined : parsePhoneNumber(phone));
+    const parsed = phone === undefined ? undefined : parsePhoneNumber(phone);
+    await this.atomically(async () => {
+      await this.deps.services.users.setPhone(record.id, parsed);
+      await this.audit({ type: 'admin.phone-set', userId: record.id, details: { phone: parsed !== undefined } });
+    });
     return this.adminUser(await this.requireUser(record.loginId));
   }
 
@@ -573,8 +650,40 @@ export class AdminService {
     return status;
   }
 
+  /** A page of the audit log, newest first (server/audit/audit-log.ts). */
+  auditEvents(query: AuditQuery): Promise<AuditPage> {
+    return this.deps.services.audit.query(query);
+  }
+
+  /** The user id audit events name, for a login ID, e-mail address or alias (not_found otherwise). */
+  async auditUserId(name: string): Promise<number> {
+    return (await this.requireUser(name)).id;
+  }
+
+  auditRetentionDays(): Promise<number> {
+    return this.deps.services.audit.retentionDays();
+  }
+
+  setAuditRetentionDays(days: number): Promise<void> {
+    return this.deps.services.audit.setRetentionDays(days);
+  }
+
+  /** Retention now, rather than at the next hourly run; returns how many events went. */
+  pruneAudit(): Promise<number> {
+    return this.deps.services.audit.prune(this.actor);
+  }
+
   close(): void {
     this.deps.onClose?.();
+  }
+
+  /** Records what this admin did; call it inside the transaction that does it. */
+  private audit(event: DistributiveOmit<AuditEventInput, 'actor'>): Promise<void> {
+    return this.deps.services.audit.record({ ...event, actor: this.actor });
+  }
+
+  private atomically<T>(work: () => Promise<T>): Promise<T> {
+    return this.deps.services.storage.transaction(work);
   }
 
   private async adminUser(record: UserRecord): Promise<AdminUser> {
@@ -618,6 +727,8 @@ export class AdminService {
     }
   }
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function namesOf(user: UserRecord): string[] {
   return [user.loginId, user.email, ...user.aliases];

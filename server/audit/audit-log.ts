@@ -52,8 +52,8 @@ export interface AuditPage {
   next?: string;
 }
 
-export const DEFAULT_RETENTION_DAYS = 365;
-export const MAX_QUERY_LIMIT = 1000;
+const DEFAULT_RETENTION_DAYS = 365;
+const MAX_QUERY_LIMIT = 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A user agent is the client's own words: kept short, printable ASCII only. */
 const USER_AGENT_MAX = 200;
@@ -121,6 +121,11 @@ export class AuditLog {
         })),
       )
       .execute();
+  }
+
+  /** Runs `work` as one transaction (nested: a savepoint), so the events it records commit with it. */
+  atomically<T>(work: () => Promise<T>): Promise<T> {
+    return this.storage.transaction(work);
   }
 
   /** A page of events, newest first, by keyset (at, id): each page costs the same at any depth. */
@@ -226,7 +231,7 @@ function cleanUserAgent(value: string | undefined): string | null {
   return cleaned === '' ? null : cleaned;
 }
 
-export function toEvent(row: Row<'audit_events'>): AuditEvent {
+function toEvent(row: Row<'audit_events'>): AuditEvent {
   const type = row.type as AuditEventType;
   // A type this server does not know (written by a newer one) still reads back, under "system".
   const known = Object.hasOwn(AUDIT_EVENTS, row.type);

@@ -1,3 +1,4 @@
+import { MfaChannel } from '../../protocol/mfa';
 import { z } from 'zod';
 
 /**
@@ -19,8 +20,7 @@ export type AuditClass = (typeof AUDIT_CLASSES)[number];
  * Who did it: a signed-in user, an admin (the CLI as "cli:<os user>", the console as "console:<login ID>"),
  * the server itself (retention, lock-outs), or someone not signed in (a failed sign-in, a landing page).
  */
-export const ACTOR_KINDS = ['user', 'admin', 'system', 'anonymous'] as const;
-export type ActorKind = (typeof ACTOR_KINDS)[number];
+export type ActorKind = 'user' | 'admin' | 'system' | 'anonymous';
 
 /** An admin's name as recorded: "cli:<os user>" or "console:<login ID>"; nothing else fits. */
 export const AdminName = z.string().regex(/^(cli|console):[A-Za-z0-9._@+-]{1,64}$/, 'not an admin name');
@@ -30,9 +30,9 @@ const Id = z.string().regex(/^[A-Za-z0-9._:@-]{1,80}$/, 'not an identifier');
 const Count = z.number().int().min(0).max(1_000_000_000);
 const Time = z.number().int().min(0);
 
-export const SignInMethod = z.enum(['password', 'oidc-provider', 'sso']);
-export const SecondFactorChannel = z.enum(['totp', 'email', 'sms', 'device', 'recovery-code', 'passkey']);
-export const FactorKind = z.enum(['totp', 'device', 'passkey', 'recovery-codes']);
+const SignInMethod = z.enum(['password', 'oidc-provider', 'sso']);
+const SecondFactorChannel = z.enum(['totp', 'email', 'sms', 'device', 'recovery-code', 'passkey']);
+const FactorKind = z.enum(['totp', 'device', 'passkey', 'recovery-codes']);
 
 interface EventDefinition<D extends z.ZodType, R extends string> {
   readonly class: AuditClass;
@@ -49,8 +49,6 @@ function event<D extends z.ZodType, R extends string = never>(
 ): EventDefinition<D, R> {
   return { ...definition, reasons: definition.reasons ?? [] };
 }
-
-const none = z.strictObject({});
 
 export const AUDIT_EVENTS = {
   'sign-in.succeeded': event({
@@ -83,26 +81,30 @@ export const AUDIT_EVENTS = {
     class: 'second-factor',
     summary: 'A second-factor code or proof was refused.',
     actors: ['user'],
-    reasons: ['invalid_code', 'code_expired', 'second_factor_locked'],
-    details: z.strictObject({ channel: SecondFactorChannel.optional() }),
+    // The wire error code the user got (protocol/errors.ts).
+    reasons: [
+      'mfa_code_invalid',
+      'mfa_code_expired',
+      'mfa_code_used',
+      'mfa_challenge_expired',
+      'mfa_too_many_attempts',
+      'mfa_channel_not_allowed',
+      'account_locked',
+    ],
+    details: z.strictObject({ channel: SecondFactorChannel }),
   }),
   'second-factor.locked-out': event({
     class: 'second-factor',
-    summary: 'Wrong second-factor codes locked the account’s second step for a while.',
+    summary:
+      'Wrong second-factor codes locked the account’s second step: for `minutes`, or (absent) until an admin resets it.',
     actors: ['system'],
-    details: z.strictObject({ seconds: Count }),
+    details: z.strictObject({ minutes: Count.optional() }),
   }),
   'deployment.created': event({
     class: 'deployment',
     summary: 'A deployment code was made for a user (by an admin, or by the user on the account page).',
     actors: ['admin', 'user'],
     details: z.strictObject({ deployment: Count, expiresAt: Time }),
-  }),
-  'deployment.opened': event({
-    class: 'deployment',
-    summary: 'Someone opened a live deployment link’s landing page.',
-    actors: ['anonymous'],
-    details: z.strictObject({ deployment: Count }),
   }),
   'deployment.redeemed': event({
     class: 'deployment',
@@ -121,12 +123,6 @@ export const AUDIT_EVENTS = {
     summary: 'A second factor was removed (by the user, or all of them by an admin’s reset).',
     actors: ['user', 'admin'],
     details: z.strictObject({ kind: FactorKind, count: Count }),
-  }),
-  'password.changed': event({
-    class: 'account',
-    summary: 'A user changed their own password.',
-    actors: ['user'],
-    details: none,
   }),
   'password.reset': event({
     class: 'account',
@@ -167,16 +163,16 @@ export const AUDIT_EVENTS = {
     summary: 'An admin changed the MFA policy (the values now in force).',
     actors: ['admin'],
     details: z.strictObject({
-      channels: z.array(z.enum(['totp', 'email', 'sms'])).max(3),
+      channels: z.array(MfaChannel).max(4),
       mode: z.enum(['optional', 'enforced']),
       trustDays: Count,
     }),
   }),
   'admin.mfa-reset': event({
     class: 'admin',
-    summary: 'An admin removed a user’s authenticators and remembered devices and cleared their lock.',
+    summary: 'An admin removed a user’s authenticators, recovery codes and remembered devices and cleared their lock.',
     actors: ['admin'],
-    details: z.strictObject({ authenticators: Count, devices: Count }),
+    details: z.strictObject({ authenticators: Count, devices: Count, recoveryCodes: Count }),
   }),
   'admin.phone-set': event({
     class: 'admin',
@@ -214,8 +210,8 @@ export type AuditEventType = keyof typeof AUDIT_EVENTS;
 export const AUDIT_EVENT_TYPES = Object.keys(AUDIT_EVENTS) as AuditEventType[];
 
 type Definition<T extends AuditEventType> = (typeof AUDIT_EVENTS)[T];
-export type AuditDetails<T extends AuditEventType> = z.input<Definition<T>['details']>;
-export type AuditReason<T extends AuditEventType> = Definition<T>['reasons'][number];
+type AuditDetails<T extends AuditEventType> = z.input<Definition<T>['details']>;
+type AuditReason<T extends AuditEventType> = Definition<T>['reasons'][number];
 
 export type AuditActor =
   { kind: 'user'; userId: number } | { kind: 'admin'; name: string } | { kind: 'system' } | { kind: 'anonymous' };

@@ -9,6 +9,7 @@ import {
   isDeploymentCommand,
   runDeploymentCommand,
 } from './deployment-commands';
+import { AUDIT_USAGE, runAuditCommand } from './audit-commands';
 import { IDP_USAGE, runIdpCommand } from './idp-commands';
 import { runMigrate } from './migrate-command';
 import { runServe } from './serve-command';
@@ -41,6 +42,7 @@ Commands:
   revoke-admin        --user ID
 ${IDP_USAGE}
 ${DEPLOYMENT_USAGE}
+${AUDIT_USAGE}
 
 Every command takes --data-dir DIR (default: $KEYWAY_DATA_DIR, else ${DEFAULT_DATA_DIR}) and
 --database postgres://… (default: $KEYWAY_DATABASE_URL, else SQLite in the data dir). SQLite is migrated
@@ -77,9 +79,9 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
     (command === undefined ? full.err : full.out)(USAGE);
     return command === undefined ? 2 : 0;
   }
-  if (!isCommand(command) && command !== 'idp' && !isDeploymentCommand(command)) {
+  if (!isCommand(command) && command !== 'idp' && command !== 'audit' && !isDeploymentCommand(command)) {
     full.err(
-      `error: unknown command "${command}". Commands: ${[...Object.keys(COMMAND_OPTIONS), 'idp', ...DEPLOYMENT_COMMANDS].join(', ')}.`,
+      `error: unknown command "${command}". Commands: ${[...Object.keys(COMMAND_OPTIONS), 'idp', 'audit', ...DEPLOYMENT_COMMANDS].join(', ')}.`,
     );
     return 2;
   }
@@ -88,6 +90,7 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
     else if (command === 'migrate') await runMigrate(args, full);
     else if (command === 'idp') await runIdpCommand(args, full);
     else if (isDeploymentCommand(command)) await runDeploymentCommand(command, args, full);
+    else if (command === 'audit') await runAuditCommand(args, full);
     else await runAdminCommand(command, args, full);
     return 0;
   } catch (error) {

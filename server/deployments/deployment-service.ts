@@ -3,6 +3,8 @@ import type { DeploymentConfig, License, ServerFeatures } from '../../protocol/a
 import { encodeDeploymentCode, SECRET_BYTES, type DeploymentCode } from '../../protocol/deployment-code';
 import { buildDeepLink, buildLandingUrl } from '../../protocol/deployment-link';
 import { KeywayError } from '../../protocol/errors';
+import type { AuditLog } from '../audit/audit-log';
+import type { AuditActor } from '../audit/events';
 import type { ServerIdentity } from '../identity';
 import { sha256Hex } from '../security/digest';
 import type { UserRecord, UserStore } from '../users/user-store';
@@ -39,15 +41,25 @@ export class DeploymentService {
     private readonly features: () => Promise<ServerFeatures> = () => Promise.resolve(SERVER_FEATURES),
     /** The license this user is shown (their deployment profile's, else the newest published). */
     private readonly licenseFor: (user: UserRecord) => Promise<License> = () => Promise.resolve(identity.license),
+    private readonly audit?: AuditLog,
   ) {}
 
   /** Makes a fresh single-use code for the user. The code is returned once and never stored. */
-  async create(user: UserRecord, ttlSeconds: number): Promise<IssuedDeployment> {
+  async create(user: UserRecord, ttlSeconds: number, actor: AuditActor): Promise<IssuedDeployment> {
     const origin = this.identity.origin;
     const secret = randomBytes(SECRET_BYTES);
     const code = encodeDeploymentCode(origin, secret);
     const expiresAt = this.clock() + ttlSeconds * 1000;
-    const id = await this.deployments.insert(user.id, sha256Hex(secret), expiresAt);
+    const id = await this.atomically(async () => {
+      const deployment = await this.deployments.insert(user.id, sha256Hex(secret), expiresAt);
+      await this.audit?.record({
+        type: 'deployment.created',
+        actor,
+        userId: user.id,
+        details: { deployment, expiresAt },
+      });
+      return deployment;
+    });
     return {
       id,
       code,
@@ -61,7 +73,20 @@ export class DeploymentService {
   async redeem(code: DeploymentCode, installationId: string, clientVersion?: string): Promise<DeploymentConfig> {
     // A code naming another server cannot be ours, even if its secret happened to match.
     if (code.origin !== this.identity.origin) throw unknown();
-    const claim = await this.deployments.claim(deploymentSecretHash(code), installationId, clientVersion);
+    // One transaction: the claim and its audit event (a repeat by the same installation is no new fact).
+    const claim = await this.atomically(async () => {
+      const outcome = await this.deployments.claim(deploymentSecretHash(code), installationId, clientVersion);
+      if (outcome.outcome === 'claimed') {
+        await this.audit?.record({
+          type: 'deployment.redeemed',
+          actor: { kind: 'anonymous' },
+          userId: outcome.userId,
+          installationId,
+          details: { deployment: outcome.deploymentId },
+        });
+      }
+      return outcome;
+    });
     switch (claim.outcome) {
       case 'unknown':
         throw unknown();
@@ -82,6 +107,11 @@ export class DeploymentService {
         return this.withEnrolmentTicket(await this.configFor(user), claim.deploymentId);
       }
     }
+  }
+
+  /** `work` in one transaction with the events it records (without an audit log: as it is). */
+  private atomically<T>(work: () => Promise<T>): Promise<T> {
+    return this.audit ? this.audit.atomically(work) : work();
   }
 
   private async configFor(user: UserRecord): Promise<DeploymentConfig> {

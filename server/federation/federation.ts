@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/audit-log';
 import { randomBytes } from 'node:crypto';
 import { domainOf } from '../discovery/domain-name';
 import type { ServerIdentity } from '../identity';
@@ -44,6 +45,7 @@ export class Federation {
     box: SecretBox,
     users: UserStore,
     private readonly identity: ServerIdentity,
+    private readonly audit?: AuditLog,
   ) {
     this.providers = new ProviderStore(storage, clock, box);
     this.attempts = new AttemptStore(storage, clock);
@@ -150,11 +152,18 @@ export class Federation {
       );
     }
     const provider = await this.provider(answer.providerId);
+    let user: UserRecord;
     try {
-      return { user: await this.mapper.map(provider, answer.identity), provider };
+      user = await this.mapper.map(provider, answer.identity);
     } catch (error) {
       throw withInteraction(error, interactionUid);
     }
+    await this.audit?.record({
+      type: 'sign-in.succeeded',
+      actor: { kind: 'user', userId: user.id },
+      details: { method: 'sso', provider: provider.id },
+    });
+    return { user, provider };
   }
 
   /** Whether the interaction's first factor was a brokered sign-in (for the amr of its MFA step). */

@@ -24,6 +24,7 @@ import type { AuditLog } from '../audit/audit-log';
 import type { AdminRoleStore } from '../admin-console/admin-roles';
 import type { AdminSessionStore } from '../admin-console/admin-sessions';
 import { registerAdminConsole } from '../admin-console/routes';
+import { withAuditSource } from '../audit/context';
 import { registerHealthRoutes, type HealthState } from './health';
 import { problem, sendProblem } from './problem';
 import { storageRateLimitStore } from './rate-limit-store';
@@ -126,6 +127,15 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     // and this one's sockets end with their last reply (Node closes a socket after "Connection: close").
     if (deps.health.draining) reply.raw.setHeader('connection', 'close');
     done();
+  });
+
+  // The audit source of every event a handler records (server/audit/context.ts): the client's address as
+  // trustProxy decides it, and its user agent. Entered in the last hook before the handler: fastify calls
+  // the handler from this hook's done(), so the AsyncLocalStorage context follows the handler's awaits
+  // (the pattern @fastify/request-context uses).
+  app.addHook('preHandler', (request, _reply, done) => {
+    const userAgent = request.headers['user-agent'];
+    withAuditSource({ sourceAddress: request.ip, userAgent }, done);
   });
 
   app.addHook('onSend', (_request, reply, payload, done) => {

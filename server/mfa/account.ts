@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/audit-log';
 import { KeywayError } from '../../protocol/errors';
 import type { MfaOverview } from '../../protocol/mfa';
 import { KeywayStatusError } from '../http/status-error';
@@ -31,6 +32,7 @@ export interface AccountDeps {
   notices: SecurityNotices;
   recoveryCodes: RecoveryCodeStore;
   passkeys: Pick<Passkeys, 'list'>;
+  audit: AuditLog;
 }
 
 export interface StartedEnrollment {
@@ -118,6 +120,11 @@ export class MfaAccount {
       if (!(await authenticators.acceptStep(pending.id, check.step))) return 'used';
       await authenticators.confirm(pending.id, name.trim() === '' ? pending.name : name.trim());
       recoveryCodes = await this.deps.recoveryCodes.firstSet(user.id);
+      await this.deps.audit.record({
+        type: 'factor.added',
+        actor: { kind: 'user', userId: user.id },
+        details: { kind: 'totp' },
+      });
       return 'confirmed';
     });
     if (outcome === 'gone') {
@@ -159,15 +166,27 @@ export class MfaAccount {
         );
       }
       await authenticators.remove(id, user.id);
+      await this.deps.audit.record({
+        type: 'factor.removed',
+        actor: { kind: 'user', userId: user.id },
+        details: { kind: 'totp', count: 1 },
+      });
     });
     this.deps.notices.tell(user, { kind: 'authenticator-removed' });
   }
 
   /** Ends the trust in a remembered device (the device forgetting itself, or the user revoking it). */
   async removeDevice(user: UserRecord, deviceId: string): Promise<void> {
-    if (!(await this.deps.devices.revoke(deviceId, user.id))) {
-      throw new KeywayError('not_found', 'This account has no such device.');
-    }
+    const revoked = await this.deps.storage.transaction(async () => {
+      if (!(await this.deps.devices.revoke(deviceId, user.id))) return false;
+      await this.deps.audit.record({
+        type: 'factor.removed',
+        actor: { kind: 'user', userId: user.id },
+        details: { kind: 'device', count: 1 },
+      });
+      return true;
+    });
+    if (!revoked) throw new KeywayError('not_found', 'This account has no such device.');
   }
 
   /** Sensitive changes need the password again; wrong passwords count toward the account lock-out. */

@@ -1,4 +1,5 @@
 import { KeywayError } from '../../protocol/errors';
+import type { AuditLog } from '../audit/audit-log';
 import { PasskeyReturnUri, PasskeyState, type PasskeyStep, type PasskeySummary } from '../../protocol/mfa';
 import { randomToken } from '../security/digest';
 import { reauthenticate } from '../sessions/reauthenticate';
@@ -36,6 +37,8 @@ interface PasskeyDeps {
   secondStep: SecondStep;
   lock: SecondFactorLock;
   notices: SecurityNotices;
+  /** The audit log (server/audit): a wrong result code counts as a failed second factor there too. */
+  audit: AuditLog;
   timings: CodeTimings;
   store: PasskeyStore;
   steps: PasskeyStepStore;
@@ -153,7 +156,7 @@ export class Passkeys {
     code: string,
     held: SecurityNotices,
   ): Promise<LiveChallenge | KeywayError> {
-    const { timings, lock, challenges, steps, clock } = this.deps;
+    const { timings, lock, challenges, steps, clock, audit } = this.deps;
     if (!found) return expired();
     const { challenge, user } = found;
     if (challenge.failedAttempts >= timings.maxFailedAttempts) return tooManyAttempts();
@@ -164,7 +167,7 @@ export class Passkeys {
       return new KeywayError('mfa_channel_not_allowed', 'Your organisation does not allow passkeys.');
     }
     if (!(await steps.spendResult(challenge.idHash, code))) {
-      const account = await countWrongCode({ lock, notices: held }, user);
+      const account = await countWrongCode({ lock, notices: held, audit }, user);
       if (account) return account;
       const left = timings.maxFailedAttempts - (await challenges.recordFailure(challenge.idHash));
       if (left <= 0) return tooManyAttempts();

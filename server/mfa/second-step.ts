@@ -1,5 +1,6 @@
 import { KeywayError } from '../../protocol/errors';
 import type { CodeSent, MfaChannel, TotpEnrollment } from '../../protocol/mfa';
+import { AUDIT_EVENTS } from '../audit/events';
 import type { ServerIdentity } from '../identity';
 import type { Storage } from '../storage/storage';
 import type { UserRecord, UserStore } from '../users/user-store';
@@ -16,6 +17,8 @@ import { secondsUntil, type MfaGate } from './sign-in-gate';
 import { totpUri } from './totp';
 import { checkCode, checkRecoveryCode, type CheckDeps } from './verify-code';
 import { tellAfterCommit } from './notices';
+
+const SECOND_FACTOR_REASONS = AUDIT_EVENTS['second-factor.failed'].reasons;
 
 /** A challenge as the API names it (its id) or as the provider's pages do (their interaction). */
 export type ChallengeRef = { challengeId: string } | { interactionUid: string };
@@ -170,12 +173,30 @@ export class SecondStep {
   ): Promise<T> {
     const { storage, notices } = this.deps;
     const result = await tellAfterCommit(storage, notices, async (held) => {
-      const outcome = await checkCode({ ...this.deps, notices: held }, await this.lookup(ref), channel, code);
+      const found = await this.lookup(ref);
+      const outcome = await checkCode({ ...this.deps, notices: held }, found, channel, code);
+      // The verdict is audited in the transaction that counts it (a failure commits too: its count).
+      // No challenge found: nobody is known to have tried, so nothing is recorded.
+      if (found) await this.auditVerdict(found, channel, outcome);
       if (outcome instanceof KeywayError) return { error: outcome };
       return { value: await onVerified(outcome) };
     });
     if ('error' in result) throw result.error;
     return result.value;
+  }
+
+  private async auditVerdict(found: LiveChallenge, channel: MfaChannel, outcome: LiveChallenge | KeywayError) {
+    const common = {
+      actor: { kind: 'user', userId: found.user.id },
+      installationId: found.challenge.installationId,
+      details: { channel },
+    } as const;
+    if (!(outcome instanceof KeywayError)) {
+      await this.deps.audit.record({ type: 'second-factor.succeeded', ...common });
+      return;
+    }
+    const reason = SECOND_FACTOR_REASONS.find((each) => each === outcome.code);
+    await this.deps.audit.record({ type: 'second-factor.failed', ...common, reason });
   }
 
   /**

@@ -1,4 +1,5 @@
 import { KeywayError } from '../../protocol/errors';
+import type { AuditLog } from '../audit/audit-log';
 import type { MfaChannel } from '../../protocol/mfa';
 import { DEFAULT_AUTHENTICATOR_NAME, type Authenticator, type AuthenticatorStore } from './authenticators';
 import { codeContext, type Challenge, type ChallengeStore, type LiveChallenge } from './challenges';
@@ -22,6 +23,7 @@ export interface CheckDeps {
   lock: SecondFactorLock;
   notices: SecurityNotices;
   recoveryCodes: RecoveryCodeStore;
+  audit: AuditLog;
 }
 
 /**
@@ -144,11 +146,17 @@ export async function checkRecoveryCode(
  * transaction) and the lock's error is returned.
  */
 export async function countWrongCode(
-  deps: Pick<CheckDeps, 'lock' | 'notices'>,
+  deps: Pick<CheckDeps, 'lock' | 'notices' | 'audit'>,
   user: UserRecord,
 ): Promise<KeywayError | undefined> {
   const outcome = await deps.lock.recordFailure(user.id);
   if (!outcome.locked) return undefined;
+  await deps.audit.record({
+    type: 'second-factor.locked-out',
+    actor: { kind: 'system' },
+    userId: user.id,
+    details: outcome.minutes === undefined ? {} : { minutes: outcome.minutes },
+  });
   deps.notices.tell(user, { kind: 'second-factor-locked', minutes: outcome.minutes });
   return deps.lock.lockError(user.id);
 }
@@ -181,6 +189,7 @@ async function checkAuthenticatorCode(
   const outcome = await acceptAuthenticatorCode(authenticators, candidates, code, now);
   if (outcome.verdict === 'accepted' && outcome.authenticator === pending) {
     await authenticators.confirm(outcome.authenticator.id, DEFAULT_AUTHENTICATOR_NAME);
+    await deps.audit.record({ type: 'factor.added', actor: { kind: 'user', userId }, details: { kind: 'totp' } });
     deps.notices.tell(user, { kind: 'authenticator-added' });
     // The user's first second factor: their recovery codes, shown once on this answer.
     return { recoveryCodes: await deps.recoveryCodes.firstSet(userId) };

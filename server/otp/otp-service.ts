@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/audit-log';
 import { KeywayError } from '../../protocol/errors';
 import type { IssuedOtp, OtpIssueRequest, OtpOptions, OtpVerdict } from '../../protocol/otp';
 import type { AuthenticatorStore } from '../mfa/authenticators';
@@ -20,6 +21,8 @@ export interface OtpServiceDeps {
   authenticators: AuthenticatorStore;
   lock: SecondFactorLock;
   notices: SecurityNotices;
+  /** A wrong-code lock-out here is audited like one at sign-in. */
+  audit: AuditLog;
   otps: ServiceOtpStore;
   ttlSeconds: number;
 }
@@ -54,7 +57,7 @@ export class OtpService {
 
   /** A code from one of the user's authenticators; each time step is accepted once (as at sign-in). */
   private async proveAuthenticator(user: UserRecord, code: string): Promise<void> {
-    const { authenticators, clock, storage, lock, notices } = this.deps;
+    const { authenticators, clock, storage, lock, notices, audit } = this.deps;
     // Wrong codes here count toward the account's second-factor lock like wrong codes at sign-in: the
     // lock re-check, the step spent and the count are one transaction (verify-code.ts), mail after it.
     const outcome = await tellAfterCommit(storage, notices, async (held) => {
@@ -64,7 +67,7 @@ export class OtpService {
       if (confirmed.length === 0) return 'none';
       const verdict = (await acceptAuthenticatorCode(authenticators, confirmed, code, clock())).verdict;
       if (verdict === 'accepted') await lock.clear(user.id);
-      if (verdict === 'wrong') return (await countWrongCode({ lock, notices: held }, user)) ?? verdict;
+      if (verdict === 'wrong') return (await countWrongCode({ lock, notices: held, audit }, user)) ?? verdict;
       return verdict;
     });
     if (outcome instanceof KeywayError) throw outcome;

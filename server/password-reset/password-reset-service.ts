@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/audit-log';
 import { KeywayError } from '../../protocol/errors';
 import { PASSWORD_RESET_PAGE_PATH, type PasswordResetRequested } from '../../protocol/password-reset';
 import type { ServerIdentity } from '../identity';
@@ -36,6 +37,7 @@ export interface PasswordResetDeps {
   /** The server's mail; undefined in processes that send none (the admin CLI). */
   mail: () => MailDelivery | undefined;
   log: (line: string) => void;
+  audit: AuditLog;
 }
 
 /**
@@ -101,6 +103,11 @@ export class PasswordResetService {
       const revokedSessions = (await signOutEverywhere(storage, user.id, clock())).apiSessions;
       // The owner of the mailbox proved who they are: a lock-out from someone's guessing ends too.
       await storage.q().deleteFrom('sign_in_failures').where('subject', '=', `user:${user.id}`).execute();
+      await this.deps.audit.record({
+        type: 'password.reset',
+        actor: { kind: 'user', userId: user.id },
+        details: { via: 'reset-link', sessionsRevoked: revokedSessions },
+      });
       return { outcome: 'reset', user, revokedSessions };
     });
   }

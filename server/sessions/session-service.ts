@@ -2,6 +2,7 @@ import type { License, Me, SessionTokens } from '../../protocol/api';
 import type { ClientConfig } from '../../protocol/client-config';
 import { KeywayError } from '../../protocol/errors';
 import type { MfaPasswordSignInRequest, MfaRequired, PasswordSignInResponse } from '../../protocol/mfa';
+import type { AuditLog } from '../audit/audit-log';
 import type { SignInPolicy } from '../discovery/sign-in-policy';
 import type { ServerIdentity } from '../identity';
 import { sha256Hex } from '../security/digest';
@@ -38,7 +39,8 @@ export class SessionService {
     private readonly signInPolicy: SignInPolicy,
     private readonly secondFactor: SecondFactorGate,
     /** password-reset/sign-out-everywhere.ts, run inside `storage.transaction`. */
-    private readonly signOutEverywhere: (userId: number) => Promise<unknown>,
+    private readonly signOutEverywhere: (userId: number) => Promise<{ apiSessions: number }>,
+    private readonly audit: AuditLog,
     /** The user's license and deployment profile settings (server/deployment-profiles); the built-in license otherwise. */
     private readonly clientConfig?: (user: UserRecord) => Promise<{ license: License; config: ClientConfig | null }>,
   ) {}
@@ -70,18 +72,60 @@ export class SessionService {
   ): Promise<UserRecord> {
     const user = await this.users.findByName(loginId);
     const subject = await this.lockSubject(user, loginId, installationId, browser);
+    // Audited for the sign-in paths; a re-authentication for a change is audited as that change.
+    const method = via === 'password-api' ? 'password' : via === 'oidc' ? 'oidc-provider' : undefined;
+    const failed = (reason: 'invalid_credentials' | 'account_locked') =>
+      method === undefined
+        ? Promise.resolve()
+        : this.audit.record({
+            type: 'sign-in.failed',
+            actor: { kind: 'anonymous' },
+            userId: user?.id,
+            installationId,
+            reason,
+            details: { method },
+          });
     // Checked before the password, so a locked subject answers account_locked whether or not it is right.
-    await this.refuseIfLocked(subject);
+    const lockedFor = await this.throttle.lockedFor(subject);
+    if (lockedFor !== undefined) {
+      await failed('account_locked');
+      throw lockedError(lockedFor);
+    }
     const allowed =
       user !== undefined && (via !== 'password-api' || (await this.signInPolicy.kindForUser(user)) === 'password');
     const valid = allowed ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
     if (!valid || !user) {
-      const locked = await this.throttle.recordFailure(subject);
+      // One transaction: the counter, the failure and the lock-out it may cause are recorded together.
+      const locked = await this.storage.transaction(async () => {
+        const seconds = await this.throttle.recordFailure(subject);
+        await failed('invalid_credentials');
+        if (seconds !== undefined && method !== undefined) {
+          await this.audit.record({
+            type: 'sign-in.locked-out',
+            actor: { kind: 'system' },
+            userId: user?.id,
+            details: { method, seconds },
+          });
+        }
+        return seconds;
+      });
       if (locked !== undefined) throw lockedError(locked);
       throw new KeywayError('invalid_credentials', 'The login ID or password is not correct.');
     }
     // Failures from a parallel attempt may have locked the account while this one was verifying.
-    const lockedMeanwhile = await this.throttle.resetUnlessLocked(subject);
+    const lockedMeanwhile = await this.storage.transaction(async () => {
+      const seconds = await this.throttle.resetUnlessLocked(subject);
+      if (seconds !== undefined) await failed('account_locked');
+      else if (method !== undefined) {
+        await this.audit.record({
+          type: 'sign-in.succeeded',
+          actor: { kind: 'user', userId: user.id },
+          installationId,
+          details: { method },
+        });
+      }
+      return seconds;
+    });
     if (lockedMeanwhile !== undefined) throw lockedError(lockedMeanwhile);
     return user;
   }
@@ -115,7 +159,14 @@ export class SessionService {
         ? await this.sessions.userOfLiveProviderRefreshToken(refreshToken)
         : await this.sessions.userOfLiveRefreshToken(refreshToken);
       const userId = everywhere ? live : undefined;
-      if (userId !== undefined) await this.signOutEverywhere(userId);
+      if (userId !== undefined) {
+        const { apiSessions } = await this.signOutEverywhere(userId);
+        await this.audit.record({
+          type: 'sessions.revoked',
+          actor: { kind: 'user', userId },
+          details: { sessions: apiSessions },
+        });
+      }
       if (!providerToken) await this.sessions.revokeByRefreshToken(refreshToken);
     });
   }

@@ -68,6 +68,12 @@ export function registerMfaRoutes(
         const trustDays = (await mfa.policy.read()).trustDays;
         const name = remember.name.trim() === '' ? 'This device' : remember.name.trim();
         const device = await mfa.devices.register(user.id, remember.publicKey, name, trustDays);
+        await mfa.audit.record({
+          type: 'factor.added',
+          actor: { kind: 'user', userId: user.id },
+          installationId: challenge.installationId,
+          details: { kind: 'device' },
+        });
         return { user, tokens, remembered: { name, device }, recoveryCodes };
       },
     );

@@ -1,3 +1,4 @@
+import { cliActor } from '../../../server/audit/actors';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,7 +88,7 @@ forEachEngine('Deployment profiles', (open) => {
       [ana, 'installation-ana-0002'],
       [cy, 'installation-cy-00001'],
     ] as const) {
-      const issued = await deployments.create(who, 3600);
+      const issued = await deployments.create(who, 3600, cliActor());
       const claim = await deploymentStore.claim(await hashOf(services, issued.id), installation);
       expect(claim.outcome).toBe('claimed');
     }
@@ -172,9 +173,9 @@ forEachEngine('Deployment status', (open) => {
     const { deployments, deploymentStore } = services;
     const ana = await user(services, 'ana', 'ana@corp.example');
     const bo = await user(services, 'bo', 'bo@corp.example');
-    const a = await deployments.create(ana, 3600);
-    const b = await deployments.create(ana, 60);
-    const c = await deployments.create(bo, 3600);
+    const a = await deployments.create(ana, 3600, cliActor());
+    const b = await deployments.create(ana, 60, cliActor());
+    const c = await deployments.create(bo, 3600, cliActor());
 
     expect(await deploymentStore.find(a.id)).toMatchObject({ state: 'sent', userId: ana.id });
     now += 10;

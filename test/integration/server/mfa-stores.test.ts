@@ -1,4 +1,5 @@
 import { PasskeyStore } from '../../../server/mfa/passkey-store';
+import { AuditLog } from '../../../server/audit/audit-log';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -75,6 +76,7 @@ async function mfaWorld(engine: EngineUnderTest) {
         sms: () => Promise.resolve(),
       },
       timings: DEFAULT_CODE_TIMINGS,
+      audit: new AuditLog(storage, clock),
       enrolment,
       lock,
       notices,

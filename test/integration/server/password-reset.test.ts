@@ -1,3 +1,4 @@
+import { AuditLog } from '../../../server/audit/audit-log';
 import { sql } from 'kysely';
 import { onTestFinished, describe, expect, it } from 'vitest';
 import { DeploymentConfig, DiscoveryResponse, SessionTokens } from '../../../protocol/api';
@@ -300,6 +301,7 @@ forEachEngine('password reset stores and service', (open, engine) => {
       policy,
       mail: () => undefined,
       log,
+      audit: new AuditLog(storage, clock),
     });
     return { users, links, policy, service };
   }

@@ -133,7 +133,7 @@ describe.each(ENGINES)('query plans of the hot paths on $engine', (engine) => {
       aliases: ['ana.upn@corp.example'],
     });
     const installationId = 'installation-0123456789';
-    const issued = await services.deployments.create(ana, 7 * 86_400);
+    const issued = await services.deployments.create(ana, 7 * 86_400, { kind: 'admin', name: 'cli:plans' });
     const challenges = new ChallengeStore(storage, clock);
     const links = new ResetLinkStore(storage, clock);
     const otps = new ServiceOtpStore(storage, clock, box);

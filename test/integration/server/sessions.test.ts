@@ -1,3 +1,4 @@
+import { AuditLog } from '../../../server/audit/audit-log';
 import { describe, expect, it } from 'vitest';
 import { Me, SessionTokens } from '../../../protocol/api';
 import { ACCESS_TOKEN_TTL_SECONDS, DEFAULT_LIMITS } from '../../../server/config';
@@ -272,6 +273,7 @@ forEachEngine('SessionService', (open) => {
       new SignInPolicy(storage, identity),
       { afterPassword: () => Promise.resolve(undefined) },
       (userId) => signOutEverywhere(storage, userId, clock()),
+      new AuditLog(storage, clock),
     );
     await users.create({
       loginId: 'ana',

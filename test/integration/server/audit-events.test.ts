@@ -1,0 +1,266 @@
+import { describe, expect, it } from 'vitest';
+import type { AuditEvent } from '../../../server/audit/audit-log';
+import type { AuditEventType } from '../../../server/audit/events';
+import {
+  ANA_PHONE,
+  challenged,
+  enrolAna,
+  INSTALLATION,
+  outboxEmailCode,
+  passwordSignIn,
+  signedInWithPassword,
+  totpCode,
+  verify,
+} from './mfa-fixture';
+import { ANA, postJson, startServerWithAna, type TestServer } from './server-fixture';
+import { storedBytes } from '../../support/stored-data';
+
+const WRONG_PASSWORD = 'not the password at all';
+
+/**
+ * Issue 18: every action emits exactly one audit event of the right type, with the right actor and
+ * subject, and nothing else: each row runs one action (a journey over the real server's HTTP API, or an
+ * AdminService call as the CLI and the console make them) and compares ALL events it added.
+ */
+const ADMIN = { kind: 'admin', id: 'cli:auditor' } as const;
+
+interface Row {
+  name: string;
+  /** Set-up that is not the action (its events are not counted). */
+  before?: (test: TestServer) => Promise<void>;
+  action: (test: TestServer) => Promise<unknown>;
+  /** user: whom the event is about ('other': a user the action made). */
+  expected: { type: AuditEventType; actor: AuditEvent['actor']; user?: 'ana' | 'other'; reason?: string }[];
+}
+
+/** Ana's user id on the row's server (set per row). */
+let anaIdValue = 0;
+const USER = (): AuditEvent['actor'] => ({ kind: 'user', id: String(anaIdValue) });
+
+async function eventsAfter(test: TestServer, afterId: number): Promise<AuditEvent[]> {
+  const { events } = await test.server.admin.auditEvents({ limit: 1000 });
+  return events.filter((event) => event.id > afterId).reverse();
+}
+
+async function lastId(test: TestServer): Promise<number> {
+  return (await test.server.admin.auditEvents({ limit: 1 })).events[0]?.id ?? 0;
+}
+
+const ROWS: Row[] = [
+  {
+    name: 'password sign-in succeeds',
+    action: (test) => signedInWithPassword(test.origin),
+    expected: [{ type: 'sign-in.succeeded', actor: 'user' as never, user: 'ana' }],
+  },
+  {
+    name: 'password sign-in fails',
+    action: (test) => passwordSignIn(test.origin, { password: WRONG_PASSWORD }),
+    expected: [{ type: 'sign-in.failed', actor: { kind: 'anonymous' }, user: 'ana', reason: 'invalid_credentials' }],
+  },
+  {
+    name: 'the failure that locks the account',
+    before: async (test) => {
+      for (let i = 0; i < 2; i += 1) await passwordSignIn(test.origin, { password: WRONG_PASSWORD });
+    },
+    action: (test) => passwordSignIn(test.origin, { password: WRONG_PASSWORD }),
+    expected: [
+      { type: 'sign-in.failed', actor: { kind: 'anonymous' }, user: 'ana', reason: 'invalid_credentials' },
+      { type: 'sign-in.locked-out', actor: { kind: 'system' }, user: 'ana' },
+    ],
+  },
+  {
+    name: 'a sign-in while locked',
+    before: async (test) => {
+      for (let i = 0; i < 3; i += 1) await passwordSignIn(test.origin, { password: WRONG_PASSWORD });
+    },
+    action: (test) => passwordSignIn(test.origin),
+    expected: [{ type: 'sign-in.failed', actor: { kind: 'anonymous' }, user: 'ana', reason: 'account_locked' }],
+  },
+  {
+    name: 'deployment created by an admin',
+    action: (test) => test.server.admin.createDeployment(ANA.loginId),
+    expected: [{ type: 'deployment.created', actor: ADMIN, user: 'ana' }],
+  },
+  {
+    name: 'deployment redeemed (and not again by the same installation)',
+    before: async (test) => {
+      deploymentCode = (await test.server.admin.createDeployment(ANA.loginId)).code;
+    },
+    action: async (test) => {
+      const body = { code: deploymentCode, installationId: INSTALLATION };
+      expect((await postJson(test.origin, '/api/v1/deployments/redeem', body)).status).toBe(200);
+      expect((await postJson(test.origin, '/api/v1/deployments/redeem', body)).status).toBe(200);
+    },
+    expected: [{ type: 'deployment.redeemed', actor: { kind: 'anonymous' }, user: 'ana' }],
+  },
+  {
+    name: 'second factor by e-mail succeeds',
+    before: (test) => test.server.admin.setMfaPolicy({ channels: 'email', mode: 'enforced' }).then(() => undefined),
+    action: async (test) => {
+      const required = await challenged(test.origin);
+      await postJson(test.origin, '/api/v1/mfa/send', { challengeId: required.challengeId, channel: 'email' });
+      const code = await outboxEmailCode(test);
+      expect((await verify(test.origin, { challengeId: required.challengeId, channel: 'email', code })).status).toBe(
+        200,
+      );
+    },
+    expected: [
+      { type: 'sign-in.succeeded', actor: 'user' as never, user: 'ana' },
+      { type: 'second-factor.succeeded', actor: 'user' as never, user: 'ana' },
+    ],
+  },
+  {
+    name: 'second factor fails',
+    before: (test) => test.server.admin.setMfaPolicy({ channels: 'email', mode: 'enforced' }).then(() => undefined),
+    action: async (test) => {
+      const required = await challenged(test.origin);
+      await postJson(test.origin, '/api/v1/mfa/send', { challengeId: required.challengeId, channel: 'email' });
+      const code = (await outboxEmailCode(test)) === '000000' ? '111111' : '000000';
+      expect((await verify(test.origin, { challengeId: required.challengeId, channel: 'email', code })).status).toBe(
+        401,
+      );
+    },
+    expected: [
+      { type: 'sign-in.succeeded', actor: 'user' as never, user: 'ana' },
+      { type: 'second-factor.failed', actor: 'user' as never, user: 'ana', reason: 'mfa_code_invalid' },
+    ],
+  },
+  {
+    name: 'first authenticator enrolled at sign-in',
+    before: (test) => test.server.admin.setMfaPolicy({ channels: 'totp', mode: 'enforced' }).then(() => undefined),
+    action: (test) => enrolAna(test),
+    expected: [
+      { type: 'deployment.created', actor: ADMIN, user: 'ana' },
+      { type: 'deployment.redeemed', actor: { kind: 'anonymous' }, user: 'ana' },
+      { type: 'sign-in.succeeded', actor: 'user' as never, user: 'ana' },
+      { type: 'factor.added', actor: 'user' as never, user: 'ana' },
+      { type: 'second-factor.succeeded', actor: 'user' as never, user: 'ana' },
+    ],
+  },
+  {
+    name: 'a wrong authenticator code',
+    before: async (test) => {
+      await test.server.admin.setMfaPolicy({ channels: 'totp', mode: 'enforced' });
+      totpSecret = (await enrolAna(test)).secret;
+    },
+    action: async (test) => {
+      const required = await challenged(test.origin);
+      const wrong = totpCode(totpSecret, test, 5);
+      await verify(test.origin, { challengeId: required.challengeId, channel: 'totp', code: wrong });
+    },
+    expected: [
+      { type: 'sign-in.succeeded', actor: 'user' as never, user: 'ana' },
+      { type: 'second-factor.failed', actor: 'user' as never, user: 'ana', reason: 'mfa_code_invalid' },
+    ],
+  },
+  {
+    name: 'sign out everywhere (forget this server)',
+    before: async (test) => {
+      refreshToken = (await signedInWithPassword(test.origin)).refreshToken;
+    },
+    action: (test) => postJson(test.origin, '/api/v1/sessions/revoke', { refreshToken, everywhere: true }),
+    expected: [{ type: 'sessions.revoked', actor: 'user' as never, user: 'ana' }],
+  },
+  {
+    name: 'admin creates a user',
+    action: (test) =>
+      test.server.admin.createUser({
+        loginId: 'bo',
+        email: 'bo@example.com',
+        displayName: 'Bo',
+        sendWelcomeEmail: false,
+      }),
+    expected: [{ type: 'admin.user-created', actor: ADMIN, user: 'other' }],
+  },
+  {
+    name: 'admin resets a password',
+    action: (test) => test.server.admin.resetPassword(ANA.loginId),
+    expected: [{ type: 'password.reset', actor: ADMIN, user: 'ana' }],
+  },
+  {
+    name: 'admin revokes sessions',
+    action: (test) => test.server.admin.revokeSessions(ANA.loginId),
+    expected: [{ type: 'sessions.revoked', actor: ADMIN, user: 'ana' }],
+  },
+  {
+    name: 'admin resets MFA',
+    action: (test) => test.server.admin.resetMfa(ANA.loginId),
+    expected: [{ type: 'admin.mfa-reset', actor: ADMIN, user: 'ana' }],
+  },
+  {
+    name: 'admin sets the MFA policy',
+    action: (test) => test.server.admin.setMfaPolicy({ mode: 'enforced' }),
+    expected: [{ type: 'admin.mfa-policy-set', actor: ADMIN }],
+  },
+  {
+    name: 'admin sets a phone number',
+    action: (test) => test.server.admin.setPhone(ANA.loginId, ANA_PHONE),
+    expected: [{ type: 'admin.phone-set', actor: ADMIN, user: 'ana' }],
+  },
+  {
+    name: 'admin sets a sign-in method',
+    action: (test) => test.server.admin.setSignInMethod(ANA.loginId, 'oidc'),
+    expected: [{ type: 'admin.sign-in-method-set', actor: ADMIN, user: 'ana' }],
+  },
+  {
+    name: 'admin switches a domain',
+    action: (test) => test.server.admin.setDomainSignInMethod('example.com', 'oidc'),
+    expected: [{ type: 'admin.domain-sign-in-method-set', actor: ADMIN }],
+  },
+  {
+    name: 'admin sets the forgot-password policy',
+    action: (test) => test.server.admin.setPasswordResetPolicy({ enabled: true }),
+    expected: [{ type: 'admin.password-reset-policy-set', actor: ADMIN }],
+  },
+  {
+    name: 'admin creates and revokes an OTP front end',
+    action: async (test) => {
+      await test.server.admin.createOtpClient('vpn-gateway');
+      await test.server.admin.revokeOtpClient('vpn-gateway');
+    },
+    expected: [
+      { type: 'admin.otp-client-created', actor: ADMIN },
+      { type: 'admin.otp-client-revoked', actor: ADMIN },
+    ],
+  },
+];
+
+let deploymentCode = '';
+let totpSecret = '';
+let refreshToken = '';
+
+describe('every action emits exactly one audit event of the right type and actor', () => {
+  it.each(ROWS)('$name', async (row) => {
+    const test = await startServerWithAna({ limits: { maxConsecutiveFailures: 3 } });
+    const admin = test.server.admin.actingAs(ADMIN.id);
+    // The rows call test.server.admin; make that the named admin (as the console's per-admin service).
+    Object.defineProperty(test.server, 'admin', { value: admin });
+    anaIdValue = (await admin.auditEvents({ limit: 1, types: ['admin.user-created'] })).events[0]?.userId ?? 0;
+    expect(anaIdValue).toBeGreaterThan(0);
+    await row.before?.(test);
+    const from = await lastId(test);
+    await row.action(test);
+    const events = await eventsAfter(test, from);
+    const expected = row.expected.map((each) => ({
+      type: each.type,
+      actor: (each.actor as unknown) === 'user' ? USER() : each.actor,
+      userId: each.user === 'ana' ? anaIdValue : each.user === 'other' ? (expect.any(Number) as unknown) : undefined,
+      reason: each.reason,
+    }));
+    expect(
+      events.map((event) => ({ type: event.type, actor: event.actor, userId: event.userId, reason: event.reason })),
+    ).toEqual(expected);
+    // Nothing secret at rest, audit table included (the whole database's bytes, both engines): the
+    // passwords typed, the deployment code, the TOTP secret, the refresh token of the rows that used them.
+    const bytes = await storedBytes(test);
+    expect(bytes.includes(row.expected[0]?.type ?? 'none'), 'the scan sees the audit table').toBe(true);
+    for (const secret of [ANA.password, WRONG_PASSWORD, deploymentCode, totpSecret, refreshToken]) {
+      if (secret !== '') expect(bytes.includes(secret), `${row.name}: a secret at rest`).toBe(false);
+    }
+    // HTTP events carry where they came from.
+    for (const event of events.filter((each) => each.actor.kind !== 'admin' && each.type !== 'sign-in.locked-out')) {
+      expect(event.sourceAddress, event.type).toBe('127.0.0.1');
+      expect(event.userAgent, event.type).toBeDefined();
+    }
+  });
+});
