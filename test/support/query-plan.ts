@@ -34,8 +34,9 @@ export async function planOfStatement(storage: Storage, text: string, parameters
  * names a table by its alias). A walk of a whole index counts too: it grows with the table just the same.
  * - SQLite: any `SCAN <table>` step, with or without an index (`SEARCH` is a lookup;
  *   https://www.sqlite.org/eqp.html).
- * - PostgreSQL: `Seq Scan on <table>`, or an `Index Scan`/`Index Only Scan` on it without an
- *   `Index Cond` (https://www.postgresql.org/docs/15/using-explain.html).
+ * - PostgreSQL: `Seq Scan on <table>`, an `Index Scan`/`Index Only Scan` on it without an
+ *   `Index Cond`, or a `Bitmap Heap Scan` on it without a `Recheck Cond`
+ *   (https://www.postgresql.org/docs/15/using-explain.html).
  */
 export function fullScansIn(engine: Storage['engine'], plan: string, text = ''): string[] {
   const aliases = new Map<string, string>();
@@ -56,6 +57,17 @@ export function fullScansIn(engine: Storage['engine'], plan: string, text = ''):
   lines.forEach((line, index) => {
     const seq = /Seq Scan on (\w+)/.exec(line);
     if (seq?.[1]) tables.push(seq[1]);
+    // A bitmap heap scan whose index scans had no condition (no `Recheck Cond`) reads every row too: the
+    // planner picks it to walk a whole table through any index (seen with users_by_display_name).
+    const bitmap = /Bitmap Heap Scan on (\w+)/.exec(line);
+    if (bitmap?.[1]) {
+      const own: string[] = [];
+      for (const next of lines.slice(index + 1)) {
+        if (next.includes('->')) break;
+        own.push(next);
+      }
+      if (!own.some((next) => next.includes('Recheck Cond:'))) tables.push(bitmap[1]);
+    }
     const indexScan = /Index (?:Only )?Scan (?:Backward )?using \w+ on (\w+)/.exec(line);
     if (!indexScan?.[1] || line.includes('Bitmap')) return;
     // The node's own detail lines follow it, up to the next node ("->").
