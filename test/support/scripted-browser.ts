@@ -37,6 +37,12 @@ export async function signInThroughProvider(
       continue;
     }
     const html = await response.text();
+    // A first second factor shows its recovery codes once (oidc/mfa-pages.ts); a person saves them and goes on.
+    const saved = /<a class="button" href="([^"]+)">I saved them, continue<\/a>/.exec(html)?.[1];
+    if (saved !== undefined) {
+      url = new URL(decodeEntities(saved), url);
+      continue;
+    }
     const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
     const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
     const answer = html.includes('name="password"') ? undefined : secondStep?.(html);
