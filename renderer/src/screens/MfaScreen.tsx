@@ -15,6 +15,7 @@ type Channel = MfaView['channels'][number]['channel'];
 export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClient }): React.JSX.Element {
   const { t } = useTranslation();
   const [remember, setRemember] = useState(false);
+  const [recoveryCode, setRecoveryCode] = useState('');
   const now = useNow();
   const choose = (channel: Channel): void => void client.invoke('chooseMfaChannel', { channel }).catch(() => undefined);
   const submit = (code: string): void => void client.invoke('submitMfaCode', { code, remember }).catch(() => undefined);
@@ -25,7 +26,39 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
       <h1 id="mfa-title">{t('mfa.title')}</h1>
       <p className="lead">{t('mfa.lead', { loginId: view.loginId, host: view.serverHost })}</p>
 
-      {view.channels.length > 1 && (
+      {view.recovery && (
+        <form
+          className="recovery"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void client.invoke('submitRecoveryCode', { code: recoveryCode, remember }).catch(() => undefined);
+          }}
+        >
+          <label htmlFor="recovery-code">{t('recovery.fieldLabel')}</label>
+          <input
+            id="recovery-code"
+            autoFocus
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={40}
+            value={recoveryCode}
+            aria-describedby={view.error ? 'recovery-hint mfa-error' : 'recovery-hint'}
+            onChange={(event) => setRecoveryCode(event.target.value)}
+          />
+          <p id="recovery-hint" className="hint">
+            {t('recovery.fieldHint')}
+          </p>
+          <label className="checkbox">
+            <input type="checkbox" checked={remember} onChange={(event) => setRemember(event.target.checked)} />
+            {t('mfa.remember', { days: view.trustDays })}
+          </label>
+          <button type="submit" className="primary" disabled={view.busy}>
+            {t('recovery.submit')}
+          </button>
+        </form>
+      )}
+
+      {!view.recovery && view.channels.length > 1 && (
         <fieldset className="channels">
           <legend>{t('mfa.chooseLegend')}</legend>
           {view.channels.map((option, index) => (
@@ -118,6 +151,19 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
       )}
 
       <ErrorMessage error={view.error} id="mfa-error" />
+
+      {view.recoveryCodeOffered && !view.recovery && (
+        <p>
+          <button
+            type="button"
+            className="link"
+            disabled={view.busy}
+            onClick={() => void client.invoke('useRecoveryCode', {}).catch(() => undefined)}
+          >
+            {t('recovery.use')}
+          </button>
+        </p>
+      )}
 
       <div className="actions">
         <CommandButton client={client} command="goBack">
