@@ -19,6 +19,7 @@ export function recoveryCodesFile(
     where.serverHost
       .toLowerCase()
       .replace(/[^a-z0-9.-]+/g, '-')
+      .replace(/\.{2,}/g, '.')
       .replace(/^[.-]+|[.-]+$/g, '')
       .slice(0, 60) || 'server';
   const text = [
