@@ -78,13 +78,13 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
         </fieldset>
       )}
 
-      {view.channel === 'sms' && (
+      {!view.recovery && view.channel === 'sms' && (
         <p className="warning" role="note">
           {t('mfa.smsRisk')}
         </p>
       )}
 
-      {view.channel === 'passkey' && (
+      {!view.recovery && view.channel === 'passkey' && (
         <div className="passkey">
           <p id="passkey-lead">{t('passkey.lead')}</p>
           <label className="checkbox">
@@ -105,7 +105,7 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
         </div>
       )}
 
-      {view.enrollment && (
+      {!view.recovery && view.enrollment && (
         <div className="enrollment">
           <p>{t('mfa.enrollLead')}</p>
           <img className="qr" src={view.enrollment.qrDataUrl} alt={t('mfa.qrAlt')} width={200} height={200} />
@@ -123,7 +123,7 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
         </div>
       )}
 
-      {view.sent && (
+      {!view.recovery && view.sent && (
         <p data-testid="mfa-sent">
           {/* Only the news is live: a countdown inside a live region would be read out every second. */}
           <span role="status">{t('mfa.sent', { hint: view.sent.hint })}</span>{' '}
