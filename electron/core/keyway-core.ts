@@ -1,5 +1,5 @@
 import { admitDeepLink } from '../../protocol/deep-link';
-import type { KeywayErrorShape } from '../../protocol/errors';
+import { KeywayError, type KeywayErrorShape } from '../../protocol/errors';
 import { commands, type CommandName, type EventCommandName } from '../ipc/contract';
 import { summarize, type CommandHandlers } from '../ipc/dispatcher';
 import { View } from '../ipc/view';
@@ -18,6 +18,14 @@ import { isCustomSchemeCallback } from './oidc/custom-scheme-redirect';
 import { OnboardingService, type CoreDependencies } from './onboarding/service';
 import { toView } from './onboarding/view';
 import { UpdateStatus } from './updates/update-status';
+import { recoveryCodesFile, type RecoveryCodesFile } from './onboarding/recovery-codes/file';
+import type { RecoveryCodesExported } from './onboarding/recovery-codes/wire';
+
+/** What an app around core does for "Save as text file" and "Print" (true: done; false: the user cancelled). */
+export interface RecoveryCodesExporter {
+  readonly save: (file: RecoveryCodesFile) => Promise<boolean>;
+  readonly print: () => Promise<boolean>;
+}
 
 /**
  * The sign-in engine behind every transport. It owns the onboarding state, runs transitions and their
@@ -41,6 +49,11 @@ export class KeywayCore {
   #started = false;
   /** Automatic updates: Electron's main marks a downloaded update here; the renderer reads it over IPC. */
   readonly updates = new UpdateStatus();
+  /**
+   * Save as text file / Print for recovery codes, when an app around core can do them (Electron's main
+   * sets it: the save dialog and webContents.print). Null in the harness: the page does them itself.
+   */
+  recoveryCodesExport: RecoveryCodesExporter | null = null;
   readonly #report: (problem: string) => void;
   /** The state whose view could not be built (it is on screen as the failure view), reported once. */
   #brokenState: OnboardingState | null = null;
@@ -85,6 +98,23 @@ export class KeywayCore {
    */
   getLanguage(): LanguageChoice {
     return this.#language;
+  }
+
+  /**
+   * "Save as text file" / "Print" on the recovery-codes screen: the codes come from core's state (the
+   * page never sends codes back), and only while that screen is on display.
+   */
+  async exportRecoveryCodes(action: 'save' | 'print'): Promise<RecoveryCodesExported> {
+    const screen = this.#journey.state.screen;
+    if (screen.kind !== 'recoveryCodes')
+      throw new KeywayError('invalid_input', 'There are no recovery codes on screen to save or print.');
+    const file = recoveryCodesFile(screen.codes, {
+      serverHost: new URL(screen.home.origin).host,
+      loginId: screen.home.loginId,
+    });
+    const app = this.recoveryCodesExport;
+    if (app === null) return { by: 'page', file };
+    return { by: 'app', done: action === 'save' ? await app.save(file) : await app.print() };
   }
 
   /** Feeds one event from the user or the OS through the machine and starts the effects it asks for. */
@@ -239,7 +269,7 @@ type PendingLink =
  * defined as exactly these (states.ts `UserEvent`, from contract.ts `CommandEvent`).
  */
 export function createCoreHandlers(
-  core: Pick<KeywayCore, 'send' | 'getView' | 'getLanguage' | 'updates'>,
+  core: Pick<KeywayCore, 'send' | 'getView' | 'getLanguage' | 'updates' | 'exportRecoveryCodes'>,
 ): CommandHandlers {
   const derived: Partial<Record<CommandName, (input: object) => Promise<null>>> = {};
   for (const name of Object.keys(commands) as CommandName[]) {
@@ -261,6 +291,7 @@ export function createCoreHandlers(
       core.updates.restart();
       return Promise.resolve(null);
     },
+    exportRecoveryCodes: (input) => core.exportRecoveryCodes(input.action),
   };
   // Every command without `becomes` is in `served` (the compiler checks its keys); every other one
   // was derived above from the same table, which TypeScript cannot see through the loop.

@@ -21,6 +21,41 @@ import { applyNetworkPolicy } from './policy/network';
 import { startAutoUpdates } from './updater';
 import { STARTUP_FAILURE_EXIT_CODE, startupFailureText } from './startup-failure';
 import { createMainWindow } from './window';
+import { printOutcome, saveDialogOptions, saveTarget } from './recovery-codes-export';
+import { writeFile } from 'node:fs/promises';
+import { KeywayError } from '../../protocol/errors';
+import type { RecoveryCodesExporter } from '../core/keyway-core';
+
+/**
+ * Save as text file (the save dialog, then the file, readable by the user only) and Print (the app
+ * window, whose page shows the codes), for the recovery-codes screen. The decisions are in
+ * recovery-codes-export.ts; Electron's part: https://www.electronjs.org/docs/latest/api/dialog and
+ * https://www.electronjs.org/docs/latest/api/web-contents#contentsprintoptions-callback.
+ */
+function recoveryCodesExporter(getWindow: () => BrowserWindow | null): RecoveryCodesExporter {
+  const window = (): BrowserWindow => {
+    const current = getWindow();
+    if (!current || current.isDestroyed()) throw new KeywayError('internal', 'The Keyway window is closed.');
+    return current;
+  };
+  return {
+    save: async (file) => {
+      const answer = await dialog.showSaveDialog(window(), saveDialogOptions(file, app.getPath('documents')));
+      const target = saveTarget(answer);
+      if (target === null) return false;
+      await writeFile(target, file.text, { encoding: 'utf8', mode: 0o600 });
+      return true;
+    },
+    print: () =>
+      new Promise<boolean>((resolve, reject) => {
+        window().webContents.print({ silent: false, printBackground: false }, (success, failureReason) => {
+          const outcome = printOutcome(success, failureReason);
+          if (outcome.error === null) resolve(outcome.printed);
+          else reject(new KeywayError('internal', `Keyway could not print: ${outcome.error}`));
+        });
+      }),
+  };
+}
 
 // Bundled layout: dist/electron/main.cjs beside preload.cjs; the renderer in dist/renderer.
 const preloadPath = path.join(__dirname, 'preload.cjs');
@@ -87,6 +122,7 @@ async function createCore(): Promise<KeywayCore> {
     // Sent on redeem, so the admin sees which client version redeemed a deployment.
     appVersion: app.getVersion(),
   });
+  created.recoveryCodesExport = recoveryCodesExporter(() => mainWindow);
   for (const url of earlyLinks.splice(0)) deliverDeepLink(url, created);
   const readActive = async () => {
     const { activeOrigin, profiles } = await settings.read();

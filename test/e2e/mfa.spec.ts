@@ -60,6 +60,8 @@ test('enforced MFA: enrol the authenticator (QR + key), next sign-in asks for a 
   const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
   expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
   await typeCode(page, totpCode(secret));
+  // The first second factor: its recovery codes, once (recovery-codes.spec.ts follows them).
+  await page.getByRole('button', { name: 'I saved them, continue' }).click();
   await keyway.expectHome('Mo Factor');
 
   // Next sign-in: a code from the app (the next time step: the last one was used already).

@@ -33,6 +33,7 @@ const security: ViewOf<'security'> = {
   loaded: true,
   authenticators: [],
   devices: [],
+  recoveryCodes: null,
   passkeys: [
     { id: 'pk1', name: 'Laptop', createdAt: Date.UTC(2026, 0, 2), lastUsedAt: null, authenticator: 'iCloud Keychain' },
   ],

@@ -9,6 +9,7 @@ import { mfaResults, mfaStep } from './mfa/step';
 import { otpResults, otpStep } from './otp/step';
 import { passkeyResults, passkeyStep } from './passkey/step';
 import { passwordResetResults } from './password-reset/step';
+import { recoveryCodesStep } from './recovery-codes/step';
 import { passwordResults, passwordStep, signingInStep } from './password/step';
 import { securityResults, securityStep } from './security/step';
 import { resumeFailedStep, resumingStep, startingStep, startResults } from './start/step';
@@ -39,6 +40,7 @@ import { go, type ScreenOf, type StepDefinition } from './step';
  *   otp/              a one-time password for another service
  *   password-reset/   "Forgot your password?" on the Password page
  *   passkey/          the passkey step in the system browser (from mfa/ or security/)
+ *   recovery-codes/   "Save your recovery codes", once, after a first enrolment or "Get new codes"
  *
  * Three events are answered here for every screen: a deep link (by its kind, links.ts), a link refused
  * at the door, and the hidden Manual Login; and `profiles.changed` updates the context wherever the user is.
@@ -72,6 +74,7 @@ const STEPS = {
   security: securityStep,
   oneTimePassword: otpStep,
   passkeyStep: passkeyStep,
+  recoveryCodes: recoveryCodesStep,
 } as const;
 
 /** Every screen: the union of the screens the steps of STEPS handle. */

@@ -1,5 +1,5 @@
 import type { License, UserSummary } from '../../../protocol/api';
-import type { DevicePublicKey, VerifiedSession } from '../../../protocol/mfa';
+import type { DevicePublicKey, RecoveryCodes, VerifiedSession } from '../../../protocol/mfa';
 import { KeywayError, type KeywayErrorShape } from '../../../protocol/errors';
 import { ClientVersion } from '../../../protocol/client-config';
 import { assertPlainHttpAllowed } from '../../../protocol/server-origin';
@@ -188,6 +188,14 @@ export class OnboardingService {
     },
     mfaEnroll: async (effect) => enrollmentView(await this.api(effect.origin).enroll(effect.challengeId)),
     mfaVerify: (effect) => this.verifySecondFactor(effect),
+    mfaRecover: (effect) =>
+      this.secondFactor(effect, (rememberDevice) =>
+        this.api(effect.target.origin).recover({
+          challengeId: effect.challengeId,
+          recoveryCode: effect.recoveryCode,
+          ...rememberDevice,
+        }),
+      ),
     passkeySignIn: (effect, report) => this.passkeySignIn(effect, report),
     passkeyAdd: async (effect, report) => {
       const settings = await this.deps.settings.read();
@@ -369,12 +377,18 @@ export class OnboardingService {
     const profile = effect.pending
       ? profileFrom(effect.pending, session.user, settings, this.deps.clock.now())
       : this.existing(settings, effect.target.origin);
-    const result = await this.completeSignIn(settings, profile, {
+    const signedIn = await this.completeSignIn(settings, profile, {
       refreshToken: session.refreshToken,
       user: session.user,
       license: session.license,
       config: session.config,
     });
+    // Recovery codes pass through to the screen, never into the settings or the keychain.
+    const result: SignedIn = {
+      ...signedIn,
+      ...(session.recoveryCodes ? { recoveryCodes: session.recoveryCodes } : {}),
+      ...(session.recoveryCodesLeft === undefined ? {} : { recoveryCodesLeft: session.recoveryCodesLeft }),
+    };
     return notice !== null && result.notice === null ? { ...result, notice } : result;
   }
 
@@ -383,8 +397,14 @@ export class OnboardingService {
     const settings = await this.deps.settings.read();
     const keyAccount = deviceKeyAccount(settings.installationId, origin);
     const api = this.api(origin);
+    let recoveryCodes: RecoveryCodes | null = null;
     switch (action.kind) {
       case 'load':
+        break;
+      case 'regenerateRecoveryCodes':
+        recoveryCodes = await this.withAccessToken(settings, origin, (token) =>
+          api.regenerateRecoveryCodes(token, action.password),
+        );
         break;
       case 'removeDevice':
         await this.withAccessToken(settings, origin, (token) => api.removeTrustedDevice(token, action.deviceId));
@@ -411,7 +431,7 @@ export class OnboardingService {
         };
       }
       case 'confirm':
-        await this.withAccessToken(settings, origin, (token) =>
+        recoveryCodes = await this.withAccessToken(settings, origin, (token) =>
           api.confirmAuthenticator(token, {
             enrollmentId: action.enrollmentId,
             code: action.code,
@@ -425,6 +445,7 @@ export class OnboardingService {
       kind: 'loaded',
       overview,
       thisDevice: (await loadDeviceKey(this.deps.secrets, keyAccount))?.deviceId ?? null,
+      ...(recoveryCodes ? { recoveryCodes: recoveryCodes.recoveryCodes } : {}),
     };
   }
 

@@ -1,5 +1,6 @@
 import type { License, ServerFeatures, SignInMethod } from '../../../protocol/api';
 import type { KeywayErrorShape } from '../../../protocol/errors';
+import type { RecoveryCodeList } from '../../../protocol/mfa';
 import type { UiLanguage } from '../../ipc/view';
 import type { Policy } from '../ports';
 import type { CommandEvent, EventCommandName } from '../../ipc/contract';
@@ -107,6 +108,10 @@ export interface SignedIn {
   /** The server's current license (password sessions); null when the sign-in path does not tell. */
   readonly license: License | null;
   readonly acceptedLicenseVersion: string | null;
+  /** New recovery codes, once, when this sign-in enrolled the user's first second factor (never stored). */
+  readonly recoveryCodes?: RecoveryCodeList;
+  /** After signing in with a recovery code: how many unused ones are left. */
+  readonly recoveryCodesLeft?: number;
 }
 
 /** The event of each command that `becomes` one (electron/ipc/contract.ts). */

@@ -9,6 +9,7 @@ import { otpWire } from './otp/wire';
 import { passkeyWire } from './passkey/wire';
 import { passwordResetWire } from './password-reset/wire';
 import { passwordWire } from './password/wire';
+import { recoveryCodesWire } from './recovery-codes/wire';
 import { securityWire } from './security/wire';
 import { startWire } from './start/wire';
 
@@ -37,4 +38,5 @@ export const STEP_WIRES = {
   security: securityWire,
   otp: otpWire,
   passkey: passkeyWire,
+  recoveryCodes: recoveryCodesWire,
 } as const;

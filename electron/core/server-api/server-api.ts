@@ -18,12 +18,14 @@ import {
   DeviceNonce,
   PasskeyStep,
   PasswordSignInResponse,
+  RecoveryCodes,
   TotpEnrollment,
   VerifiedSession,
   type MfaPasswordSignInRequest,
   type PasskeyCompleteRequest,
   type PasskeyManageStartRequest,
   type PasskeyStartRequest,
+  type RecoverRequest,
   type SendCodeRequest,
   type VerifyRequest,
 } from '../../../protocol/mfa';
@@ -115,11 +117,32 @@ export class ServerApi {
     return this.call('POST', '/me/mfa/authenticators', { password }, AuthenticatorEnrollment, accessToken);
   }
 
+  /**
+   * 204, or 200 with the new recovery codes when this was the user's first second factor: the codes
+   * are returned (once) instead of dropped.
+   */
   async confirmAuthenticator(
     accessToken: string,
     request: { enrollmentId: string; code: string; name: string },
-  ): Promise<void> {
-    await this.call('POST', '/me/mfa/authenticators/confirm', request, null, accessToken);
+  ): Promise<RecoveryCodes | null> {
+    const answer = await this.call(
+      'POST',
+      '/me/mfa/authenticators/confirm',
+      request,
+      RecoveryCodes.optional(),
+      accessToken,
+    );
+    return answer ?? null;
+  }
+
+  /** A recovery code instead of the second factor: the session, and how many codes are left. */
+  recover(request: RecoverRequest): Promise<VerifiedSession> {
+    return this.call('POST', '/mfa/recover', request, VerifiedSession);
+  }
+
+  /** "Get new codes" (re-authentication): a new set; the old one stops working. */
+  regenerateRecoveryCodes(accessToken: string, password: string): Promise<RecoveryCodes> {
+    return this.call('POST', '/me/mfa/recovery-codes', { password }, RecoveryCodes, accessToken);
   }
 
   async removeAuthenticator(accessToken: string, id: string, password: string): Promise<void> {

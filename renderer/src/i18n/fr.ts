@@ -132,6 +132,31 @@ export const fr: Translation = {
     neverUsed: 'pas encore utilisée',
   },
 
+  recovery: {
+    use: 'Utiliser un code de récupération',
+    fieldLabel: 'Code de récupération',
+    fieldHint:
+      'L’un des codes enregistrés lors de la configuration de votre second facteur, par exemple abcd-efgh-jkmn. Chacun ne sert qu’une fois.',
+    submit: 'Se connecter avec ce code',
+    homeLeft: 'Codes de récupération restants : {{count}}. Générez-en de nouveaux avant d’en manquer.',
+    homeNone:
+      'Il ne vous reste aucun code de récupération. Générez-en de nouveaux au cas où vous perdriez votre téléphone.',
+    homeAction: 'Sécurité de connexion',
+    title: 'Enregistrez vos codes de récupération',
+    lead: 'Si vous perdez votre téléphone, chacun de ces codes vous connecte une fois en tant que {{loginId}} sur {{host}}. Keyway ne les affiche que maintenant : enregistrez-les, imprimez-les ou copiez-les, et conservez-les en lieu sûr.',
+    listLabel: 'Vos codes de récupération',
+    copy: 'Copier',
+    copied: 'Copié.',
+    save: 'Enregistrer en fichier texte',
+    saved: 'Enregistré.',
+    print: 'Imprimer',
+    continue: 'Je les ai enregistrés, continuer',
+    securityTitle: 'Codes de récupération',
+    securityLeft: 'Codes de récupération inutilisés : {{count}}.',
+    securityNone: 'Vous n’avez aucun code de récupération.',
+    regenerate: 'Obtenir de nouveaux codes',
+  },
+
   failureTitle: 'Keyway n’a pas pu afficher cet écran',
   startAgain: 'Recommencer',
   resumeFailedTitle: 'Connexion impossible',

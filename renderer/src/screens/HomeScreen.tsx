@@ -41,6 +41,21 @@ export function HomeScreen({ view, client }: { view: HomeView; client: KeywayCli
           {t('homeSettingsUpdated')}
         </p>
       )}
+      {view.recoveryCodesLeft !== undefined && (
+        <p className="warning" role="note" data-testid="home-recovery-codes-left">
+          {view.recoveryCodesLeft === 0
+            ? t('recovery.homeNone')
+            : t('recovery.homeLeft', { count: view.recoveryCodesLeft })}
+          {view.canManageSecurity && (
+            <>
+              {' '}
+              <CommandButton client={client} command="openSecurity">
+                {t('recovery.homeAction')}
+              </CommandButton>
+            </>
+          )}
+        </p>
+      )}
       <ErrorMessage error={view.notice} id="home-notice" />
       <UpdateBanner client={client} />
       <ManagedNote managed={view.managed} />

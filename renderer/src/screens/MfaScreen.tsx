@@ -15,6 +15,7 @@ type Channel = MfaView['channels'][number]['channel'];
 export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClient }): React.JSX.Element {
   const { t } = useTranslation();
   const [remember, setRemember] = useState(false);
+  const [recoveryCode, setRecoveryCode] = useState('');
   const now = useNow();
   const choose = (channel: Channel): void => void client.invoke('chooseMfaChannel', { channel }).catch(() => undefined);
   const submit = (code: string): void => void client.invoke('submitMfaCode', { code, remember }).catch(() => undefined);
@@ -25,7 +26,39 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
       <h1 id="mfa-title">{t('mfa.title')}</h1>
       <p className="lead">{t('mfa.lead', { loginId: view.loginId, host: view.serverHost })}</p>
 
-      {view.channels.length > 1 && (
+      {view.recovery && (
+        <form
+          className="recovery"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void client.invoke('submitRecoveryCode', { code: recoveryCode, remember }).catch(() => undefined);
+          }}
+        >
+          <label htmlFor="recovery-code">{t('recovery.fieldLabel')}</label>
+          <input
+            id="recovery-code"
+            autoFocus
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={40}
+            value={recoveryCode}
+            aria-describedby={view.error ? 'recovery-hint mfa-error' : 'recovery-hint'}
+            onChange={(event) => setRecoveryCode(event.target.value)}
+          />
+          <p id="recovery-hint" className="hint">
+            {t('recovery.fieldHint')}
+          </p>
+          <label className="checkbox">
+            <input type="checkbox" checked={remember} onChange={(event) => setRemember(event.target.checked)} />
+            {t('mfa.remember', { days: view.trustDays })}
+          </label>
+          <button type="submit" className="primary" disabled={view.busy}>
+            {t('recovery.submit')}
+          </button>
+        </form>
+      )}
+
+      {!view.recovery && view.channels.length > 1 && (
         <fieldset className="channels">
           <legend>{t('mfa.chooseLegend')}</legend>
           {view.channels.map((option, index) => (
@@ -45,13 +78,13 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
         </fieldset>
       )}
 
-      {view.channel === 'sms' && (
+      {!view.recovery && view.channel === 'sms' && (
         <p className="warning" role="note">
           {t('mfa.smsRisk')}
         </p>
       )}
 
-      {view.channel === 'passkey' && (
+      {!view.recovery && view.channel === 'passkey' && (
         <div className="passkey">
           <p id="passkey-lead">{t('passkey.lead')}</p>
           <label className="checkbox">
@@ -72,7 +105,7 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
         </div>
       )}
 
-      {view.enrollment && (
+      {!view.recovery && view.enrollment && (
         <div className="enrollment">
           <p>{t('mfa.enrollLead')}</p>
           <img className="qr" src={view.enrollment.qrDataUrl} alt={t('mfa.qrAlt')} width={200} height={200} />
@@ -90,7 +123,7 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
         </div>
       )}
 
-      {view.sent && (
+      {!view.recovery && view.sent && (
         <p data-testid="mfa-sent">
           {/* Only the news is live: a countdown inside a live region would be read out every second. */}
           <span role="status">{t('mfa.sent', { hint: view.sent.hint })}</span>{' '}
@@ -118,6 +151,19 @@ export function MfaScreen({ view, client }: { view: MfaView; client: KeywayClien
       )}
 
       <ErrorMessage error={view.error} id="mfa-error" />
+
+      {view.recoveryCodeOffered && !view.recovery && (
+        <p>
+          <button
+            type="button"
+            className="link"
+            disabled={view.busy}
+            onClick={() => void client.invoke('useRecoveryCode', {}).catch(() => undefined)}
+          >
+            {t('recovery.use')}
+          </button>
+        </p>
+      )}
 
       <div className="actions">
         <CommandButton client={client} command="goBack">

@@ -8,6 +8,7 @@ import { OtpInput } from '../components/OtpInput';
 import { useEscape } from '../components/useEscape';
 import { formatDate } from '../i18n';
 import { SecurityPasskeys } from './SecurityPasskeys';
+import { SecurityRecoveryCodes } from './SecurityRecoveryCodes';
 
 type SecurityView = ViewOf<'security'>;
 
@@ -112,6 +113,8 @@ export function SecurityScreen({ view, client }: { view: SecurityView; client: K
       )}
 
       <SecurityPasskeys view={view} client={client} />
+
+      <SecurityRecoveryCodes view={view} client={client} />
 
       <h2>{t('security.devices')}</h2>
       {view.loaded && view.devices.length === 0 && <p>{t('security.noDevices')}</p>}

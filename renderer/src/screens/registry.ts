@@ -12,6 +12,7 @@ import { OneTimePasswordScreen } from './OneTimePasswordScreen';
 import { PasskeyStepScreen } from './PasskeyStepScreen';
 import { PasswordScreen } from './PasswordScreen';
 import { ProgressScreen } from './ProgressScreen';
+import { RecoveryCodesScreen } from './RecoveryCodesScreen';
 import { ResumeFailedScreen } from './ResumeFailedScreen';
 import { FailureScreen } from './FailureScreen';
 import { SecurityScreen } from './SecurityScreen';
@@ -44,4 +45,5 @@ export const screens: { [S in View['screen']]: (props: ScreenProps<S>) => React.
   oneTimePassword: OneTimePasswordScreen,
   failure: FailureScreen,
   passkeyStep: PasskeyStepScreen,
+  recoveryCodes: RecoveryCodesScreen,
 };

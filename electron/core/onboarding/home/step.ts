@@ -7,7 +7,9 @@ import { managedSettings } from '../managed';
 import { openOtp } from '../otp/step';
 import { openSecurity } from '../security/step';
 import { firstScreen, signInAgain } from '../start/step';
-import type { Context, HomeInfo, OnboardingState, ProfileSummary, SignedIn, Step } from '../states';
+import type { RecoveryCodeList } from '../../../../protocol/mfa';
+import { showRecoveryCodes } from '../recovery-codes/step';
+import type { Context, HomeInfo, OnboardingState, ProfileSummary, Screen, SignedIn, Step } from '../states';
 import { always, go, hostOf, never, type EffectResults, type StepDefinition } from '../step';
 import { TRY_AGAIN } from '../try-again';
 
@@ -20,6 +22,8 @@ export interface HomeScreen {
   readonly kind: 'home';
   readonly home: HomeInfo;
   readonly notice: KeywayErrorShape | null;
+  /** Unused recovery codes, when known (after signing in with one, or from Sign-in security). */
+  readonly recoveryCodesLeft?: number;
 }
 export interface SigningOutScreen {
   readonly kind: 'signingOut';
@@ -40,7 +44,13 @@ export interface SignInSucceeded {
   readonly notice: KeywayErrorShape | null;
   /** Set when the server's license is newer than the one this user accepted. */
   readonly licenseUpdate: License | null;
+  /** New recovery codes to show once before anything else (a first second factor enrolled at sign-in). */
+  readonly recoveryCodes?: RecoveryCodeList;
+  readonly recoveryCodesLeft?: number;
 }
+
+/** Home warns about running out of recovery codes at this many or fewer. */
+export const FEW_RECOVERY_CODES = 3;
 
 /** What signing out (or forgetting) and saving a refused session become. */
 export type HomeResultEvent =
@@ -57,18 +67,26 @@ export function signedIn(outcome: SignedIn): SignInSucceeded {
     profiles: outcome.profiles,
     notice: outcome.notice,
     licenseUpdate: changedLicense(outcome.license, outcome.acceptedLicenseVersion),
+    ...(outcome.recoveryCodes ? { recoveryCodes: outcome.recoveryCodes } : {}),
+    ...(outcome.recoveryCodesLeft === undefined ? {} : { recoveryCodesLeft: outcome.recoveryCodesLeft }),
   };
 }
 
 /** Where a sign-in lands: Home, or first the server's changed license. */
 export function afterSignIn(state: OnboardingState, event: SignInSucceeded): Step {
   const context: Context = { ...state.context, profiles: event.profiles };
-  return go(
-    { context, screen: state.screen },
-    event.licenseUpdate
-      ? { kind: 'licenseUpdate', home: event.home, license: event.licenseUpdate }
-      : { kind: 'home', home: event.home, notice: event.notice },
-  );
+  const next: Screen = event.licenseUpdate
+    ? { kind: 'licenseUpdate', home: event.home, license: event.licenseUpdate }
+    : {
+        kind: 'home',
+        home: event.home,
+        notice: event.notice,
+        ...(event.recoveryCodesLeft === undefined ? {} : { recoveryCodesLeft: event.recoveryCodesLeft }),
+      };
+  // New recovery codes come first, once: Continue leads on to `next`.
+  if (event.recoveryCodes)
+    return showRecoveryCodes({ context, screen: state.screen }, event.home, event.recoveryCodes, next);
+  return go({ context, screen: state.screen }, next);
 }
 
 /** True when Home's notice is the keychain refusing the session, which "Try again" can fix (try-again.ts). */
@@ -112,6 +130,9 @@ export const homeStep: StepDefinition<HomeScreen> = {
     ...(canRetrySave(screen.notice) ? { canRetry: true } : {}),
     managed: managedSettings(context.policy),
     canManageSecurity: isPasswordProfile(context, screen.home.origin),
+    ...(screen.recoveryCodesLeft !== undefined && screen.recoveryCodesLeft <= FEW_RECOVERY_CODES
+      ? { recoveryCodesLeft: screen.recoveryCodesLeft }
+      : {}),
     ...organisationView(context, screen.home),
   }),
   acceptsLinks: always,

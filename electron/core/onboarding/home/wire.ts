@@ -18,6 +18,8 @@ const HomeView = z.strictObject({
   managed: Managed,
   /** Password profiles manage their authenticators and devices here; unified login does it at the IdP. */
   canManageSecurity: z.boolean(),
+  /** "You have N recovery codes left": present only when N is low (home/step.ts FEW_RECOVERY_CODES). */
+  recoveryCodesLeft: z.number().int().nonnegative().optional(),
   /** "Your organisation updated Keyway's settings": this sign-in applied a new push of the deployment profile. */
   settingsUpdated: z.literal(true).optional(),
   /** The language the organisation pushed, when the machine policy does not fix one: the UI switches to it. */

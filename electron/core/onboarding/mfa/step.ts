@@ -1,5 +1,5 @@
 import type { KeywayErrorShape } from '../../../../protocol/errors';
-import type { MfaChannel, MfaRequired } from '../../../../protocol/mfa';
+import { RecoveryCode, type MfaChannel, type MfaRequired } from '../../../../protocol/mfa';
 import { afterSignIn, signedIn, type SignInSucceeded } from '../home/step';
 import { enterPasskeySignIn } from '../passkey/step';
 import { passwordPage } from '../password/step';
@@ -19,6 +19,8 @@ export interface MfaScreen {
   readonly channel: MfaChannel | null;
   readonly sent: SentCode | null;
   readonly enrollment: Enrollment | null;
+  /** "Use a recovery code" was chosen (offered when `challenge.recoveryCode`): the field takes one. */
+  readonly recovery: boolean;
   readonly busy: boolean;
   readonly error: KeywayErrorShape | null;
 }
@@ -39,6 +41,15 @@ export type MfaEffect =
       readonly channel: MfaChannel;
       readonly code: string;
       readonly remember: boolean;
+    }
+  /** A recovery code instead of the second factor (POST /mfa/recover), already normalised by RecoveryCode. */
+  | {
+      readonly type: 'mfaRecover';
+      readonly target: ProfileSummary;
+      readonly pending: PendingProfile | null;
+      readonly challengeId: string;
+      readonly recoveryCode: string;
+      readonly remember: boolean;
     };
 
 /**
@@ -55,7 +66,7 @@ function usableChannels(challenge: MfaRequired): MfaRequired['channels'] {
  */
 function asksForCode(screen: MfaScreen): boolean {
   // A passkey is used in the browser (passkey/): nothing to type here.
-  if (screen.channel === null || screen.channel === 'passkey') return false;
+  if (screen.recovery || screen.channel === null || screen.channel === 'passkey') return false;
   if (screen.channel !== 'totp') return true;
   return screen.enrollment !== null || screen.challenge.channels.some((c) => c.channel === 'totp' && c.available);
 }
@@ -75,6 +86,7 @@ export function enterMfa(
     channel: null,
     sent: null,
     enrollment: null,
+    recovery: false,
     busy: false,
     error: null,
   };
@@ -87,7 +99,7 @@ export function enterMfa(
 function choose(state: OnboardingState, screen: MfaScreen, channel: MfaChannel): Step | null {
   const option = screen.challenge.channels.find((c) => c.channel === channel);
   if (!option) return null;
-  const next: MfaScreen = { ...screen, channel, sent: null, enrollment: null, error: null };
+  const next: MfaScreen = { ...screen, channel, sent: null, enrollment: null, recovery: false, error: null };
   const origin = screen.target.origin;
   const challengeId = screen.challenge.challengeId;
   if (channel === 'totp') {
@@ -150,12 +162,42 @@ export const mfaStep: StepDefinition<MfaScreen> = {
           },
         );
       }
+      case 'recoveryCode.chosen':
+        if (screen.challenge.recoveryCode !== true || screen.busy) return null;
+        return go(state, { ...screen, recovery: true, error: null });
+      case 'recoveryCode.submitted': {
+        if (!screen.recovery || screen.busy) return null;
+        // The server's own rule (protocol/mfa.ts RecoveryCode): any case, spaces and dashes dropped, 12 characters.
+        const parsed = RecoveryCode.safeParse(event.code);
+        if (!parsed.success)
+          return go(state, {
+            ...screen,
+            error: {
+              code: 'mfa_code_invalid',
+              message: 'A recovery code is 12 letters and digits, like abcd-efgh-jkmn.',
+            },
+          });
+        return go(
+          state,
+          { ...screen, busy: true, error: null },
+          {
+            type: 'mfaRecover',
+            target: screen.target,
+            pending: screen.pending,
+            challengeId: screen.challenge.challengeId,
+            recoveryCode: parsed.data,
+            remember: event.remember,
+          },
+        );
+      }
       case 'mfa.failed':
         // A dead challenge (too many tries, expired) cannot take more codes: sign in again from the password.
         if (event.error.code === 'mfa_too_many_attempts' || event.error.code === 'mfa_challenge_expired')
           return go(state, passwordPage(screen.target, screen.pending, event.error));
         return go(state, { ...screen, busy: false, error: event.error });
       case 'back.pressed':
+        // Back from the recovery-code field returns to the factors; from the factors, to the password.
+        if (screen.recovery) return go(state, { ...screen, recovery: false, error: null });
         return go(state, passwordPage(screen.target, screen.pending, null));
       default:
         return null;
@@ -169,6 +211,8 @@ export const mfaStep: StepDefinition<MfaScreen> = {
     channel: screen.channel,
     sent: screen.sent,
     enrollment: screen.enrollment,
+    recoveryCodeOffered: screen.challenge.recoveryCode === true,
+    recovery: screen.recovery,
     trustDays: screen.challenge.trustDays,
     asksForCode: asksForCode(screen),
     busy: screen.busy,
@@ -189,10 +233,16 @@ const mfaFailed = (error: KeywayErrorShape) => ({ type: 'mfa.failed', error }) a
 
 export const mfaResults: EffectResults<
   MfaEffect,
-  { readonly mfaSend: SentCode; readonly mfaEnroll: Enrollment; readonly mfaVerify: SignedIn },
+  {
+    readonly mfaSend: SentCode;
+    readonly mfaEnroll: Enrollment;
+    readonly mfaVerify: SignedIn;
+    readonly mfaRecover: SignedIn;
+  },
   MfaResultEvent
 > = {
   mfaSend: { done: (sent: SentCode) => ({ type: 'mfa.codeSent', sent }), failed: mfaFailed },
   mfaEnroll: { done: (enrollment: Enrollment) => ({ type: 'mfa.enrollmentReceived', enrollment }), failed: mfaFailed },
   mfaVerify: { done: (outcome: SignedIn) => signedIn(outcome), failed: mfaFailed },
+  mfaRecover: { done: (outcome: SignedIn) => signedIn(outcome), failed: mfaFailed },
 };

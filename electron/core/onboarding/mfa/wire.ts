@@ -15,6 +15,10 @@ const MfaView = z.strictObject({
   sent: z.strictObject({ hint: Text, expiresAt: z.number().int(), resendAt: z.number().int() }).nullable(),
   /** Authenticator enrolment: a locally rendered QR code (SVG data URL) and the secret key. */
   enrollment: EnrollmentView.nullable(),
+  /** The user has unused recovery codes: "Use a recovery code" is offered. */
+  recoveryCodeOffered: z.boolean(),
+  /** The recovery-code field is on screen (instead of the factors). */
+  recovery: z.boolean(),
   trustDays: z.number().int().positive(),
   /** The code field is shown: a channel is chosen and, for the authenticator, one exists or is being enrolled. */
   asksForCode: z.boolean(),
@@ -37,6 +41,14 @@ export const mfaWire = {
       becomes: 'mfaCode.submitted',
     },
     resendMfaCode: { input: NoInput, output: NoOutput, becomes: 'mfaCode.resendRequested' },
+    /** "Use a recovery code": the field for one (offered when the server says the user has some). */
+    useRecoveryCode: { input: NoInput, output: NoOutput, becomes: 'recoveryCode.chosen' },
+    /** A recovery code as typed (core normalises it with the server's rule, protocol/mfa.ts RecoveryCode). */
+    submitRecoveryCode: {
+      input: z.strictObject({ code: z.string().max(40), remember: z.boolean() }),
+      output: NoOutput,
+      becomes: 'recoveryCode.submitted',
+    },
     /** "Use a passkey": the browser step (onboarding/passkey), remembering this device when asked. */
     usePasskey: {
       input: z.strictObject({ remember: z.boolean() }),

@@ -1,5 +1,6 @@
 import type { KeywayErrorShape } from '../../../../protocol/errors';
-import type { MfaOverview } from '../../../../protocol/mfa';
+import type { MfaOverview, RecoveryCodeList } from '../../../../protocol/mfa';
+import { showRecoveryCodes } from '../recovery-codes/step';
 import type { Enrollment, HomeInfo, OnboardingState, Step } from '../states';
 import { enterPasskeyAdd } from '../passkey/step';
 import { always, go, hostOf, type EffectResults, type StepDefinition } from '../step';
@@ -26,7 +27,9 @@ export type SecurityAction =
   | { readonly kind: 'removeAuthenticator'; readonly id: string; readonly password: string }
   | { readonly kind: 'add'; readonly password: string }
   | { readonly kind: 'confirm'; readonly enrollmentId: string; readonly code: string }
-  | { readonly kind: 'removePasskey'; readonly id: string; readonly password: string };
+  | { readonly kind: 'removePasskey'; readonly id: string; readonly password: string }
+  /** "Get new codes": a new set of recovery codes (the old one stops working); re-authentication. */
+  | { readonly kind: 'regenerateRecoveryCodes'; readonly password: string };
 
 export interface SecurityEffect {
   readonly type: 'security';
@@ -36,7 +39,13 @@ export interface SecurityEffect {
 
 /** What the server answered: the page's contents, or an authenticator to enrol. */
 export type SecurityOutcome =
-  | { readonly kind: 'loaded'; readonly overview: MfaOverview; readonly thisDevice: string | null }
+  | {
+      readonly kind: 'loaded';
+      readonly overview: MfaOverview;
+      readonly thisDevice: string | null;
+      /** New recovery codes to show once: after "Get new codes", or the first authenticator confirmed. */
+      readonly recoveryCodes?: RecoveryCodeList;
+    }
   | { readonly kind: 'enrolling'; readonly enrolling: Enrollment & { readonly enrollmentId: string } };
 
 export function openSecurity(state: OnboardingState, home: HomeInfo): Step {
@@ -59,14 +68,20 @@ export const securityStep: StepDefinition<SecurityScreen> = {
         ? null
         : go(state, { ...screen, busy: true, error: null }, { type: 'security', origin: screen.home.origin, action });
     switch (event.type) {
-      case 'security.loaded':
-        return go(state, {
+      case 'security.loaded': {
+        const loaded: SecurityScreen = {
           ...screen,
           overview: event.overview,
           thisDevice: event.thisDevice,
           enrolling: null,
           busy: false,
-        });
+        };
+        // New codes are shown once; Continue comes back to this page (which holds no code).
+        if (event.recoveryCodes) return showRecoveryCodes(state, screen.home, event.recoveryCodes, loaded);
+        return go(state, loaded);
+      }
+      case 'recoveryCodes.regenerateRequested':
+        return run({ kind: 'regenerateRecoveryCodes', password: event.password });
       case 'security.enrollmentStarted':
         return go(state, { ...screen, enrolling: event.enrolling, busy: false });
       case 'security.failed':
@@ -89,8 +104,16 @@ export const securityStep: StepDefinition<SecurityScreen> = {
         return screen.busy || screen.overview === null ? null : enterPasskeyAdd(state, screen, event.password);
       case 'passkey.removeRequested':
         return run({ kind: 'removePasskey', id: event.id, password: event.password });
-      case 'back.pressed':
-        return go(state, { kind: 'home', home: screen.home, notice: null });
+      case 'back.pressed': {
+        const remaining = screen.overview?.recoveryCodes?.remaining;
+        return go(state, {
+          kind: 'home',
+          home: screen.home,
+          notice: null,
+          // Home's "N recovery codes left" follows what this page last read (none: no set, 0 left).
+          ...(screen.overview ? { recoveryCodesLeft: remaining ?? 0 } : {}),
+        });
+      }
       default:
         return null;
     }
@@ -105,6 +128,8 @@ export const securityStep: StepDefinition<SecurityScreen> = {
       thisDevice: d.deviceId === screen.thisDevice,
     })),
     passkeys: screen.overview?.passkeys ?? [],
+    // Unknown until loaded (and from a server without recovery codes): nothing is said.
+    recoveryCodes: screen.overview?.recoveryCodes ?? null,
     enrolling: screen.enrolling ? { qrDataUrl: screen.enrolling.qrDataUrl, secret: screen.enrolling.secret } : null,
     busy: screen.busy,
     error: screen.error,
@@ -114,7 +139,12 @@ export const securityStep: StepDefinition<SecurityScreen> = {
 
 /** What loading Sign-in security and starting an enrolment from it become. */
 export type SecurityResultEvent =
-  | { readonly type: 'security.loaded'; readonly overview: MfaOverview; readonly thisDevice: string | null }
+  | {
+      readonly type: 'security.loaded';
+      readonly overview: MfaOverview;
+      readonly thisDevice: string | null;
+      readonly recoveryCodes?: RecoveryCodeList;
+    }
   | { readonly type: 'security.enrollmentStarted'; readonly enrolling: Enrollment & { readonly enrollmentId: string } }
   | { readonly type: 'security.failed'; readonly error: KeywayErrorShape };
 
@@ -126,7 +156,12 @@ export const securityResults: EffectResults<
   security: {
     done: (outcome: SecurityOutcome) =>
       outcome.kind === 'loaded'
-        ? { type: 'security.loaded', overview: outcome.overview, thisDevice: outcome.thisDevice }
+        ? {
+            type: 'security.loaded',
+            overview: outcome.overview,
+            thisDevice: outcome.thisDevice,
+            ...(outcome.recoveryCodes ? { recoveryCodes: outcome.recoveryCodes } : {}),
+          }
         : { type: 'security.enrollmentStarted', enrolling: outcome.enrolling },
     failed: (error) => ({ type: 'security.failed', error }),
   },

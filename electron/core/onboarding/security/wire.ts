@@ -39,6 +39,8 @@ const SecurityView = z.strictObject({
       }),
     )
     .max(50),
+  /** Unused recovery codes; null when the user has none (or the page has not loaded yet). */
+  recoveryCodes: z.strictObject({ remaining: z.number().int().nonnegative() }).nullable(),
   enrolling: EnrollmentView.nullable(),
   busy: z.boolean(),
   error: ErrorOrNull,
@@ -73,6 +75,12 @@ export const securityWire = {
       input: z.strictObject({ id: z.string().max(100), password: z.string().max(MAX_PASSWORD_LENGTH) }),
       output: NoOutput,
       becomes: 'passkey.removeRequested',
+    },
+    /** "Get new codes": re-authentication, then the new set is shown once (the old set stops working). */
+    regenerateRecoveryCodes: {
+      input: z.strictObject({ password: z.string().max(MAX_PASSWORD_LENGTH) }),
+      output: NoOutput,
+      becomes: 'recoveryCodes.regenerateRequested',
     },
     confirmAuthenticator: {
       input: z.strictObject({ code: z.string().max(12) }),
