@@ -316,11 +316,8 @@ const DeploymentId = z
 
 function deploymentId(t: Translate, value: string | undefined): number | KeywayError {
   const parsed = DeploymentId.safeParse((value ?? '').trim());
-  if (parsed.success) return parsed.data;
-  return new KeywayError(
-    'invalid_input',
-    t('fieldError', { field: t('fieldDeployment'), message: t('notAChoice', { value: value ?? '' }) }),
-  );
+  // The caller names the field ("Deployment: …").
+  return parsed.success ? parsed.data : new KeywayError('invalid_input', t('notAChoice', { value: value ?? '' }));
 }
 
 /** The user or the domain an (un)assignment is about: exactly one of the two fields. */
