@@ -343,6 +343,7 @@ describe('admin console deployment forms are guarded', () => {
     const { test, browser } = await consoleServer();
     await test.server.admin.publishLicense('1', 'Terms.');
     await test.server.admin.createProfile('Sales');
+    await test.server.admin.assignProfile('Sales', { domain: 'corp.example' });
     const sent = await test.server.admin.createDeployment('bob');
     const page = await browser.get('/admin/deployments');
     const token = csrfOf(page);
@@ -353,6 +354,7 @@ describe('admin console deployment forms are guarded', () => {
       ['/admin/profiles/create', { profile: 'Other' }],
       ['/admin/profile/edit', { profile: 'Sales', licenseVersion: '1', language: 'de' }],
       ['/admin/profile/assign', { profile: 'Sales', user: 'bob', mode: 'assign' }],
+      ['/admin/profile/unassign', { profile: 'Sales', domain: 'corp.example' }],
       ['/admin/profile/push', { profile: 'Sales' }],
       ['/admin/licenses/publish', { version: '2', text: 'New terms.' }],
     ];
@@ -365,7 +367,7 @@ describe('admin console deployment forms are guarded', () => {
     }
     expect((await test.server.admin.listDeployments({ user: 'bob' })).map((each) => each.state)).toEqual(['sent']);
     expect(await test.server.admin.listProfiles()).toEqual([
-      expect.objectContaining({ name: 'Sales', settings: {}, pushed: null, users: 0 }),
+      expect.objectContaining({ name: 'Sales', settings: {}, pushed: null, users: 0, domains: ['corp.example'] }),
     ]);
     expect((await test.server.admin.listLicenses()).map((each) => each.version)).toEqual(['1']);
     // The same forms with the token, from the console, work (so the refusals above were the guard's).
