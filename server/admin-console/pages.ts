@@ -33,6 +33,9 @@ export function consolePage(frame: PageFrame, title: string, body: string): stri
 <li><a href="${ADMIN_PATH}/import">${e(t('navImport'))}</a></li>
 <li><a href="${ADMIN_PATH}/settings">${e(t('navSettings'))}</a></li>
 <li><a href="${ADMIN_PATH}/audit">${e(t('navAudit'))}</a></li>
+<li><a href="${ADMIN_PATH}/deployments">${e(t('navDeployments'))}</a></li>
+<li><a href="${ADMIN_PATH}/profiles">${e(t('navProfiles'))}</a></li>
+<li><a href="${ADMIN_PATH}/licenses">${e(t('navLicenses'))}</a></li>
 </ul>
 <p>${e(t('signedInAs'))} <strong>${e(frame.signedIn.loginId)}</strong></p>
 <form class="form" method="post" action="${ADMIN_PATH}/sign-out">${csrf(frame)}<button class="secondary" type="submit">${e(t('signOut'))}</button></form>
@@ -57,7 +60,7 @@ ${body}
 `;
 }
 
-function csrf(frame: PageFrame): string {
+export function csrf(frame: PageFrame): string {
   return frame.signedIn ? `<input type="hidden" name="csrf" value="${e(frame.signedIn.csrfToken)}">` : '';
 }
 
@@ -65,7 +68,7 @@ export function alert(message: string | undefined): string {
   return message === undefined ? '' : `<p class="error" role="alert">${e(message)}</p>\n`;
 }
 
-function notice(message: string | undefined): string {
+export function notice(message: string | undefined): string {
   return message === undefined ? '' : `<p class="notice" role="status">${e(message)}</p>\n`;
 }
 
@@ -172,6 +175,8 @@ export function userPage(
   frame: PageFrame,
   detail: AdminUserDetail,
   outcome: { error?: string | undefined; notice?: string | undefined; secret?: string | undefined } = {},
+  /** Trusted markup: the user's deployments (deployment-pages.ts userDeploymentsSection). */
+  deployments = '',
 ): string {
   const { t } = frame;
   const { user } = detail;
@@ -211,6 +216,7 @@ ${list(detail.authenticators.map((each) => `${e(each.name)}, ${e(t('added'))} ${
 ${list(detail.devices.map((each) => `${e(each.name)}, ${e(t('added'))} ${when(each.addedAt)}, ${e(t('trustedUntil'))} ${when(each.trustedUntil)}`))}
 <h2>${e(t('sessionsHeading'))}</h2>
 ${list(detail.sessions.map((each) => `${e(each.installationId ?? t('unknownInstallation'))}, ${e(t('started'))} ${when(each.startedAt)}`))}
+${deployments}
 <h2>${e(t('actionsHeading'))}</h2>
 <p>${e(t('actionsIntro'))}</p>
 ${destructive('reset-password', t('resetPassword'))}

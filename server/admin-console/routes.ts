@@ -33,6 +33,7 @@ import {
   type AuditFilterFields,
 } from './audit-page';
 import { checkRows, importRows, readImportCsv } from './csv-import';
+import { registerDeploymentPages, userDeployments } from './deployment-routes';
 import { negotiateLanguage, translator, type Translate } from './messages';
 import {
   ADMIN_PATH,
@@ -315,7 +316,16 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
             usersPage(held.frame, { field: 'login', query: '', page, error: detail.message }),
           );
         }
-        return sendHtml(reply, 200, userPage(held.frame, detail, { notice: held.frame.t('created') }));
+        return sendHtml(
+          reply,
+          200,
+          userPage(
+            held.frame,
+            detail,
+            { notice: held.frame.t('created') },
+            await userDeployments(held, detail.user.loginId),
+          ),
+        );
       }),
     );
 
@@ -332,7 +342,7 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
             usersPage(held.frame, { field: 'login', query: '', page, error: detail.message }),
           );
         }
-        return sendHtml(reply, 200, userPage(held.frame, detail));
+        return sendHtml(reply, 200, userPage(held.frame, detail, {}, await userDeployments(held, detail.user.loginId)));
       }),
     );
 
@@ -353,13 +363,35 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
           return sendHtml(reply, 404, usersPage(held.frame, { field: 'login', query: '', page, error: error.message }));
         }
         if (options.reauthenticate && !(await reauthenticated(held, fields.reauth))) {
-          return sendHtml(reply, 403, userPage(held.frame, detail, { error: held.frame.t('reauthFailed') }));
+          return sendHtml(
+            reply,
+            403,
+            userPage(
+              held.frame,
+              detail,
+              { error: held.frame.t('reauthFailed') },
+              await userDeployments(held, detail.user.loginId),
+            ),
+          );
         }
         const outcome = await attempt(() => act(held, detail.user.loginId, fields));
         if (outcome instanceof KeywayError) {
-          return sendHtml(reply, 400, userPage(held.frame, detail, { error: outcome.message }));
+          return sendHtml(
+            reply,
+            400,
+            userPage(held.frame, detail, { error: outcome.message }, await userDeployments(held, detail.user.loginId)),
+          );
         }
-        return sendHtml(reply, 200, userPage(held.frame, await held.service.userDetail(detail.user.loginId), outcome));
+        return sendHtml(
+          reply,
+          200,
+          userPage(
+            held.frame,
+            await held.service.userDetail(detail.user.loginId),
+            outcome,
+            await userDeployments(held, detail.user.loginId),
+          ),
+        );
       });
 
     scope.post(
@@ -583,6 +615,9 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
         return { notice: held.frame.t('saved') };
       }),
     );
+
+    // Deployments, deployment profiles, licenses (deployment-routes.ts), behind the same guard.
+    registerDeploymentPages<Held>(scope, { guarded, reauthenticated });
   });
 }
 

@@ -76,6 +76,9 @@ export class LicenseStore {
       .selectFrom('licenses')
       .select(['version', 'published_at'])
       .orderBy('published_at', 'desc')
+      // The same order as newest(), so the first listed is the current one on every engine (ties in
+      // the same millisecond otherwise come back in an engine-dependent order).
+      .orderBy('version', 'desc')
       .execute();
     return rows.map((row) => ({ version: row.version, publishedAt: new Date(row.published_at) }));
   }

@@ -48,7 +48,7 @@ async function adminWithAuthenticator(origin: string, admin: RunningServer['admi
   return () => totp.generate({ timestamp: Date.now() + 30_000 });
 }
 
-test('the admin console in Chromium: TOTP sign-in, CSV import with a dry run, edit, revoke sessions; refusals', async ({
+test('the admin console in Chromium: TOTP sign-in, CSV import with a dry run, edit, revoke sessions, deployments, profiles, licenses; refusals', async ({
   page,
   world,
 }) => {
@@ -117,6 +117,52 @@ test('the admin console in Chromium: TOTP sign-in, CSV import with a dry run, ed
   await evil.getByRole('button', { name: 'go' }).click();
   await expect(evil.getByRole('heading', { name: 'This form was not accepted' })).toBeVisible();
   expect((await world.server.admin.findUser('carol'))?.displayName).toBe('Carol Example');
+
+  // Deployments: send one to an imported user; the list shows it "sent", and so does her page.
+  await page.getByRole('link', { name: 'Deployments', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Deployments' })).toBeVisible();
+  await page.getByLabel('User (login ID, e-mail or alias)').fill('carol@example.com');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText(/^Deployment \d+ was sent to carol@example\.com\.$/);
+  const carolRow = page.getByRole('row', { name: /carol/ });
+  await expect(carolRow.getByRole('cell').nth(1)).toHaveText('sent');
+  await expectAccessible(page, 'the deployments page');
+  await carolRow.getByRole('link', { name: 'carol' }).click();
+  await expect(page.getByRole('heading', { name: 'Carol Example (carol)' })).toBeVisible();
+  await expect(page.getByRole('row', { name: /carol/ }).getByRole('cell').nth(1)).toHaveText('sent');
+
+  // Licenses: publish two versions.
+  await page.getByRole('link', { name: 'Licenses' }).click();
+  for (const version of ['2026.1', '2026.2']) {
+    await page.getByLabel('Version').fill(version);
+    await page.getByLabel('License text').fill(`The terms of ${version}.`);
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await expect(page.getByRole('status')).toHaveText(`Version ${version} was published.`);
+  }
+  await expect(page.getByRole('rowheader', { name: '2026.2 (current)' })).toBeVisible();
+  await expectAccessible(page, 'the licenses page');
+
+  // Profiles: create one for Carol, change its license version, push it: the reach is shown.
+  await page.getByRole('link', { name: 'Deployment profiles' }).click();
+  await page.getByLabel('Profile name').fill('Sales');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByRole('heading', { name: 'Profile Sales' })).toBeVisible();
+  await page.getByLabel('User (login ID, e-mail or alias)').fill('carol');
+  await page.getByRole('button', { name: 'Assign', exact: true }).click();
+  await expect(page.getByText('Users assigned by name: 1.')).toBeVisible();
+  await page.getByLabel('License version').selectOption('2026.1');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved.');
+  await page.getByRole('button', { name: 'Push to deployed clients' }).click();
+  await expect(page.getByRole('status')).toHaveText(
+    /^Pushed as version \d+: it reaches 1 users and 0 installations\.$/,
+  );
+  await expect(page.getByText('Change: nothing set → License version: 2026.1')).toBeVisible();
+  await expectAccessible(page, 'the profile page after a push');
+  await page.getByRole('link', { name: 'Deployment profiles' }).click();
+  await expect(page.getByRole('row', { name: /Sales/ })).toContainText('License version: 2026.1');
+  await expectAccessible(page, 'the profiles page');
+  expect((await world.server.admin.listProfiles())[0]?.pushed?.settings).toEqual({ licenseVersion: '2026.1' });
 
   // Sign out: the session is over, the console asks to sign in again.
   await page.getByRole('button', { name: 'Sign out' }).click();

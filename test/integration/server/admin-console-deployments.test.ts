@@ -1,0 +1,377 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { describe, expect, it } from 'vitest';
+import { SessionTokens } from '../../../protocol/api';
+import { ADMIN_COOKIE } from '../../../server/admin-console/routes';
+import { CookieBrowser, alertText, heading, type WebPage } from './account-browser';
+import { enrolAna, startMfaServer, totpCode } from './mfa-fixture';
+import { ANA, expectProblem, postJson, type TestServer } from './server-fixture';
+
+/**
+ * The console's Deployments, Deployment profiles and Licenses pages over real HTTP (issue 18): every
+ * action is visible in the page that follows, bad input is refused with a message naming the field,
+ * every form is refused without its CSRF token or from another origin, and revoking a deployment asks
+ * for the admin's password.
+ */
+
+const BOB = {
+  loginId: 'bob',
+  email: 'bob@example.com',
+  displayName: 'Bob Example',
+  password: 'bob has a long password',
+};
+const EVIL_ORIGIN = 'https://evil.example';
+const BOB_INSTALLATION = 'installation-bob-console-1';
+
+async function consoleServer(): Promise<{ test: TestServer; browser: CookieBrowser }> {
+  const test = await startMfaServer({ mode: 'enforced' });
+  const { secret } = await enrolAna(test);
+  await test.server.admin.setMfaPolicy({ mode: 'optional' });
+  await test.server.admin.grantAdmin(ANA.loginId);
+  await test.server.admin.createUser({ ...BOB, sendWelcomeEmail: false });
+  const browser = new CookieBrowser(test.origin);
+  const signedIn = await browser.submit(await browser.get('/admin'), '/admin/sign-in', {
+    login: ANA.loginId,
+    password: ANA.password,
+    code: totpCode(secret, test),
+  });
+  expect(signedIn.status).toBe(303);
+  test.advance(30_000);
+  return { test, browser };
+}
+
+/** The newest deployment e-mail in the server's outbox (no SMTP relay): its landing link and code. */
+async function newestDeploymentMail(test: TestServer): Promise<{ landingUrl: string; code: string; to: string }> {
+  const outbox = path.join(test.dataDir, 'outbox');
+  const name = readdirSync(outbox)
+    .filter((each) => each.includes('-deployment-'))
+    .sort()
+    .at(-1);
+  if (name === undefined) throw new Error('No deployment e-mail in the outbox.');
+  const mail = await simpleParser(readFileSync(path.join(outbox, name)));
+  const text = mail.text ?? '';
+  const landingUrl = /https?:\/\/\S+\/deploy\?code=\S+/.exec(text)?.[0] ?? '';
+  const code = new URL(landingUrl).searchParams.get('code') ?? '';
+  const to = Array.isArray(mail.to) ? '' : (mail.to?.text ?? '');
+  return { landingUrl, code, to };
+}
+
+/** Each deployment row: id → its status and details cells, as shown. */
+function rowsOf(page: WebPage): Map<number, { state: string; details: string }> {
+  const rows = new Map<number, { state: string; details: string }>();
+  for (const [, id = '', state = '', details = ''] of page.html.matchAll(
+    /<tr data-deployment="(\d+)">[\s\S]*?<\/td>\n<td>([^<]*)<\/td><td>[^<]*<\/td><td>[^<]*<\/td>\n<td>([^]*?)<\/td>/g,
+  )) {
+    rows.set(Number(id), { state, details });
+  }
+  return rows;
+}
+
+function noticeText(html: string): string | undefined {
+  return /role="status">([^<]*)</.exec(html)?.[1]?.replaceAll('&quot;', '"');
+}
+
+function csrfOf(page: WebPage): string {
+  return /name="csrf" value="([^"]+)"/.exec(page.html)?.[1] ?? '';
+}
+
+describe('admin console deployments', () => {
+  it('sends, shows sent → opened → redeemed (when, installation, version), re-sends and revokes', async () => {
+    const { test, browser } = await consoleServer();
+    const empty = await browser.get('/admin/deployments?user=bob');
+    expect(heading(empty.html)).toBe('Deployments');
+    expect(empty.html).toContain('No deployments.');
+    // Everyone's: Ana's (the fixture redeemed one for her) is listed, with no version given by its client.
+    const anas = rowsOf(await browser.get('/admin/deployments')).get(1);
+    expect(anas?.state).toBe('redeemed');
+    expect(anas?.details).toMatch(/by installation installation-mfa-aaaa, Keyway \(version not given\)$/);
+
+    const sent = await browser.submit(empty, '/admin/deployments/send', { user: 'bob@example.com' });
+    expect(sent.status).toBe(200);
+    const [first] = await test.server.admin.listDeployments({ user: 'bob' });
+    expect(noticeText(sent.html)).toBe(`Deployment ${first?.id} was sent to bob@example.com.`);
+    expect(rowsOf(sent).get(first?.id ?? 0)?.state).toBe('sent');
+    const mail = await newestDeploymentMail(test);
+    expect(mail.to).toContain('bob@example.com');
+
+    expect((await fetch(mail.landingUrl)).status).toBe(200);
+    const opened = rowsOf(await browser.get('/admin/deployments?user=bob')).get(first?.id ?? 0);
+    expect(opened?.state).toBe('opened');
+    expect(opened?.details).toMatch(/^landing page opened \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+
+    const redeem = await postJson(test.origin, '/api/v1/deployments/redeem', {
+      code: mail.code,
+      installationId: BOB_INSTALLATION,
+      clientVersion: '1.4.2',
+    });
+    expect(redeem.status).toBe(200);
+    // The user's own page shows the same status, with the installation and the client version.
+    const userPage = await browser.get('/admin/user?name=bob');
+    const redeemed = rowsOf(userPage).get(first?.id ?? 0);
+    expect(redeemed?.state).toBe('redeemed');
+    expect(redeemed?.details).toMatch(
+      new RegExp(`redeemed \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} by installation ${BOB_INSTALLATION}, Keyway 1\\.4\\.2`),
+    );
+
+    // From the user page: a second deployment, then a re-send (a new code; the old one is revoked).
+    const second = await browser.submit(userPage, '/admin/deployments/send');
+    expect(second.status).toBe(200);
+    const [secondId] = [...rowsOf(second).keys()].filter((id) => id !== first?.id);
+    const secondCode = (await newestDeploymentMail(test)).code;
+    const resent = await browser.post('/admin/deployments/resend', {
+      csrf: csrfOf(second),
+      id: String(secondId),
+      user: 'bob',
+    });
+    expect(resent.status).toBe(200);
+    const thirdId = Math.max(...rowsOf(resent).keys());
+    expect(noticeText(resent.html)).toBe(
+      `A new deployment (${thirdId}) was sent to bob@example.com. The previous code no longer works.`,
+    );
+    expect(rowsOf(resent).get(secondId ?? 0)?.state).toBe('revoked');
+    expect(rowsOf(resent).get(thirdId)?.state).toBe('sent');
+    expectProblem(
+      await postJson(test.origin, '/api/v1/deployments/redeem', {
+        code: secondCode,
+        installationId: 'installation-x-1',
+      }),
+      'deployment_expired',
+      410,
+    );
+
+    // Revoke asks for the admin's password; without it or with a wrong one nothing changes.
+    const thirdCode = (await newestDeploymentMail(test)).code;
+    for (const reauth of ['', 'not the admin password']) {
+      const refused = await browser.post('/admin/deployments/revoke', {
+        csrf: csrfOf(resent),
+        id: String(thirdId),
+        user: 'bob',
+        reauth,
+      });
+      expect(refused.status).toBe(403);
+      expect(alertText(refused.html)).toBe('Your password is not correct: nothing was changed.');
+      expect(rowsOf(refused).get(thirdId)?.state).toBe('sent');
+    }
+    const revoked = await browser.post('/admin/deployments/revoke', {
+      csrf: csrfOf(resent),
+      id: String(thirdId),
+      user: 'bob',
+      reauth: ANA.password,
+    });
+    expect(revoked.status).toBe(200);
+    expect(noticeText(revoked.html)).toBe(`Deployment ${thirdId} was revoked: its code no longer works.`);
+    expect(rowsOf(revoked).get(thirdId)?.state).toBe('revoked');
+    expectProblem(
+      await postJson(test.origin, '/api/v1/deployments/redeem', {
+        code: thirdCode,
+        installationId: 'installation-x-2',
+      }),
+      'deployment_expired',
+      410,
+    );
+    // Redeemed and revoked ones offer no revoke form; a hand-made post is refused naming the field.
+    expect(revoked.html).not.toContain(`id="reauth-deployment-${thirdId}"`);
+    const late = await browser.post('/admin/deployments/revoke', {
+      csrf: csrfOf(resent),
+      id: String(first?.id),
+      user: 'bob',
+      reauth: ANA.password,
+    });
+    expect(late.status).toBe(400);
+    expect(alertText(late.html)).toMatch(/^Deployment: Deployment \d+ cannot be revoked: it was redeemed already/);
+  });
+
+  it('names the field of a bad value', async () => {
+    const { test, browser } = await consoleServer();
+    const page = await browser.get('/admin/deployments');
+    const nobody = await browser.submit(page, '/admin/deployments/send', { user: 'nobody@example.com' });
+    expect(nobody.status).toBe(400);
+    expect(alertText(nobody.html)).toBe(
+      'User (login ID, e-mail or alias): No user has the login ID, e-mail address or alias "nobody@example.com".',
+    );
+    expect(await test.server.admin.listDeployments({ user: 'bob' })).toEqual([]);
+    const filter = await browser.get('/admin/deployments?user=nobody');
+    expect(filter.status).toBe(400);
+    expect(alertText(filter.html)).toMatch(/^User \(login ID, e-mail or alias\): No user has/);
+    const badId = await browser.post('/admin/deployments/resend', { csrf: csrfOf(page), id: '1; drop', user: '' });
+    expect(badId.status).toBe(400);
+    expect(alertText(badId.html)).toBe('Deployment: "1; drop" is not one of the choices.');
+    const unknownId = await browser.post('/admin/deployments/resend', { csrf: csrfOf(page), id: '999', user: '' });
+    expect(alertText(unknownId.html)).toBe('Deployment: No deployment has the id 999.');
+  });
+
+  it('speaks French and German', async () => {
+    const { browser } = await consoleServer();
+    for (const [language, expected] of [
+      ['fr', ['Déploiements', 'Profils de déploiement', 'Licences']],
+      ['de', ['Bereitstellungen', 'Bereitstellungsprofile', 'Lizenzen']],
+    ] as const) {
+      const headings = [];
+      for (const page of ['/admin/deployments', '/admin/profiles', '/admin/licenses']) {
+        const cookie = `${ADMIN_COOKIE}=${browser.cookies.get(ADMIN_COOKIE) ?? ''}`;
+        const response = await fetch(`${browser.origin}${page}`, { headers: { cookie, 'accept-language': language } });
+        headings.push(heading(await response.text()));
+      }
+      expect(headings).toEqual(expected);
+    }
+  });
+});
+
+describe('admin console profiles and licenses', () => {
+  it('publishes licenses, creates and edits a profile, assigns it and pushes it: the reach is shown', async () => {
+    const { test, browser } = await consoleServer();
+    // Bob has one installation (a redeemed deployment): the push reaches it.
+    const { code } = await test.server.admin.createDeployment('bob');
+    expect(
+      (await postJson(test.origin, '/api/v1/deployments/redeem', { code, installationId: BOB_INSTALLATION })).status,
+    ).toBe(200);
+
+    const licenses = await browser.get('/admin/licenses');
+    expect(licenses.html).toContain('None published yet.');
+    const v1 = await browser.submit(licenses, '/admin/licenses/publish', { version: '2026.1', text: 'Terms one.' });
+    expect(v1.status).toBe(200);
+    expect(noticeText(v1.html)).toBe('Version 2026.1 was published.');
+    const v2 = await browser.submit(v1, '/admin/licenses/publish', { version: '2026.2', text: 'Terms two.' });
+    expect(v2.html).toMatch(/<th scope="row">2026\.2 \(current\)<\/th>/);
+    expect(v2.html).toMatch(/<th scope="row">2026\.1<\/th>/);
+    const again = await browser.submit(v2, '/admin/licenses/publish', { version: '2026.2', text: 'Other terms.' });
+    expect(again.status).toBe(400);
+    expect(alertText(again.html)).toBe(
+      'License version "2026.2" is already published; publish the new text under a new version.',
+    );
+    expect(again.html).toContain('Other terms.</textarea>');
+    const blank = await browser.submit(v2, '/admin/licenses/publish', { version: ' ', text: 'x' });
+    expect(alertText(blank.html)).toMatch(/^The license version \(1 to 64 characters\) is not valid/);
+    expect((await test.server.admin.listLicenses()).map((each) => each.version)).toEqual(['2026.2', '2026.1']);
+
+    const profiles = await browser.get('/admin/profiles');
+    expect(profiles.html).toContain('No profiles yet.');
+    const badName = await browser.submit(profiles, '/admin/profiles/create', { profile: '<sales>' });
+    expect(badName.status).toBe(400);
+    expect(alertText(badName.html)).toMatch(/^Profile name: "<sales>" is not a profile name/);
+    const created = await browser.submit(profiles, '/admin/profiles/create', { profile: 'Sales' });
+    expect(created.status).toBe(200);
+    expect(heading(created.html)).toBe('Profile Sales');
+    expect(noticeText(created.html)).toBe('The profile was created.');
+
+    const settings = {
+      signInMethod: 'password',
+      mfaMode: 'enforced',
+      licenseVersion: '2026.1',
+      forgotPassword: 'off',
+      manualLogin: '',
+      language: 'fr',
+      updateChannel: 'beta',
+    };
+    const saved = await browser.submit(created, '/admin/profile/edit', settings);
+    expect(saved.status).toBe(200);
+    expect(noticeText(saved.html)).toBe('Saved.');
+    expect(saved.html).toContain('<option value="2026.1" selected>');
+    expect(saved.html).toContain('<option value="fr" selected>');
+    const [draft] = await test.server.admin.listProfiles();
+    expect(draft?.settings).toEqual({
+      signInMethod: 'password',
+      mfaMode: 'enforced',
+      licenseVersion: '2026.1',
+      features: { forgotPassword: false },
+      language: 'fr',
+      updateChannel: 'beta',
+    });
+    const hostile = await browser.submit(saved, '/admin/profile/edit', { ...settings, language: 'xx' });
+    expect(hostile.status).toBe(400);
+    expect(alertText(hostile.html)).toBe('Language: "xx" is not one of the choices.');
+    const unpublished = await browser.submit(saved, '/admin/profile/edit', { ...settings, licenseVersion: '9' });
+    expect(alertText(unpublished.html)).toMatch(/^License version "9" is not published/);
+    expect((await test.server.admin.listProfiles())[0]?.settings).toEqual(draft?.settings);
+
+    const neither = await browser.submit(saved, '/admin/profile/assign', { mode: 'assign' });
+    expect(alertText(neither.html)).toBe('Fill in either a user or a domain.');
+    const nobody = await browser.submit(saved, '/admin/profile/assign', { user: 'nobody', mode: 'assign' });
+    expect(alertText(nobody.html)).toMatch(/^User \(login ID, e-mail or alias\): No user has/);
+    const badDomain = await browser.submit(saved, '/admin/profile/assign', { domain: 'http://x', mode: 'assign' });
+    expect(alertText(badDomain.html)).toMatch(/^E-mail domain \(corp\.example\): "http:\/\/x" is not a domain name/);
+    const toBob = await browser.submit(saved, '/admin/profile/assign', { user: 'bob', mode: 'assign' });
+    expect(noticeText(toBob.html)).toBe('Assigned.');
+    expect(toBob.html).toContain('Users assigned by name: 1.');
+    const toDomain = await browser.submit(toBob, '/admin/profile/assign', { domain: 'Corp.Example', mode: 'assign' });
+    expect(toDomain.html).toContain('<li>corp.example <form');
+    const offDomain = await browser.submit(toDomain, '/admin/profile/unassign', {});
+    expect(noticeText(offDomain.html)).toBe('The assignment was removed.');
+    expect(offDomain.html).not.toContain('<li>corp.example');
+    const twice = await browser.submit(offDomain, '/admin/profile/assign', {
+      domain: 'corp.example',
+      mode: 'unassign',
+    });
+    expect(noticeText(twice.html)).toBe('There was no such assignment: nothing changed.');
+
+    // Before the push, Bob's session answers carry no profile; after it, the pushed one.
+    const bobSignIn = async () => {
+      const response = await postJson(test.origin, '/api/v1/sessions', {
+        loginId: 'bob',
+        password: BOB.password,
+        installationId: BOB_INSTALLATION,
+      });
+      expect(response.status).toBe(200);
+      return SessionTokens.parse(response.body);
+    };
+    expect((await bobSignIn()).config ?? null).toBeNull();
+    const pushed = await browser.submit(twice, '/admin/profile/push');
+    expect(pushed.status).toBe(200);
+    const [profile] = await test.server.admin.listProfiles();
+    const version = profile?.pushed?.version;
+    expect(noticeText(pushed.html)).toBe(`Pushed as version ${version}: it reaches 1 users and 1 installations.`);
+    expect(pushed.html).toContain(
+      'Change: nothing set → Sign-in method: Password; MFA policy: Enforced for everyone; License version: 2026.1; Forgot password: Off; Language: Français; Auto-update channel: Beta',
+    );
+    expect((await bobSignIn()).config).toMatchObject({ profile: 'Sales', version, settings: { language: 'fr' } });
+
+    // The list shows it pushed; a later edit shows the draft ahead of what clients have.
+    expect((await browser.get('/admin/profiles')).html).toContain(`version ${version}</td>`);
+    await browser.submit(pushed, '/admin/profile/edit', { ...settings, licenseVersion: '2026.2' });
+    expect((await browser.get('/admin/profiles')).html).toContain(
+      `version ${version} (the draft has changes not pushed yet)`,
+    );
+    const unknown = await browser.get('/admin/profile?name=Nope');
+    expect(unknown.status).toBe(404);
+    expect(alertText(unknown.html)).toBe('Profile name: No deployment profile is named "Nope".');
+  });
+});
+
+describe('admin console deployment forms are guarded', () => {
+  it('refuses every new form without its CSRF token or from another origin, and changes nothing', async () => {
+    const { test, browser } = await consoleServer();
+    await test.server.admin.publishLicense('1', 'Terms.');
+    await test.server.admin.createProfile('Sales');
+    await test.server.admin.assignProfile('Sales', { domain: 'corp.example' });
+    const sent = await test.server.admin.createDeployment('bob');
+    const page = await browser.get('/admin/deployments');
+    const token = csrfOf(page);
+    const forms: [string, Record<string, string>][] = [
+      ['/admin/deployments/send', { user: 'bob' }],
+      ['/admin/deployments/resend', { id: String(sent.id) }],
+      ['/admin/deployments/revoke', { id: String(sent.id), reauth: ANA.password }],
+      ['/admin/profiles/create', { profile: 'Other' }],
+      ['/admin/profile/edit', { profile: 'Sales', licenseVersion: '1', language: 'de' }],
+      ['/admin/profile/assign', { profile: 'Sales', user: 'bob', mode: 'assign' }],
+      ['/admin/profile/unassign', { profile: 'Sales', domain: 'corp.example' }],
+      ['/admin/profile/push', { profile: 'Sales' }],
+      ['/admin/licenses/publish', { version: '2', text: 'New terms.' }],
+    ];
+    for (const [action, fields] of forms) {
+      const noToken = await browser.post(action, fields);
+      expect(noToken.status, action).toBe(403);
+      expect(heading(noToken.html), action).toBe('This form was not accepted');
+      const crossSite = await browser.post(action, { ...fields, csrf: token }, { origin: EVIL_ORIGIN });
+      expect(crossSite.status, action).toBe(403);
+    }
+    expect((await test.server.admin.listDeployments({ user: 'bob' })).map((each) => each.state)).toEqual(['sent']);
+    expect(await test.server.admin.listProfiles()).toEqual([
+      expect.objectContaining({ name: 'Sales', settings: {}, pushed: null, users: 0, domains: ['corp.example'] }),
+    ]);
+    expect((await test.server.admin.listLicenses()).map((each) => each.version)).toEqual(['1']);
+    // The same forms with the token, from the console, work (so the refusals above were the guard's).
+    expect((await browser.post('/admin/profile/push', { csrf: token, profile: 'Sales' })).status).toBe(200);
+    expect((await browser.post('/admin/licenses/publish', { csrf: token, version: '2', text: 'x' })).status).toBe(200);
+  });
+});
