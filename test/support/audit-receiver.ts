@@ -15,7 +15,7 @@ export interface AuditReceiver {
   /** http://127.0.0.1:<port> */
   origin: string;
   received: ReceivedDelivery[];
-  /** The statuses of the next answers, in order; 200 once it is empty. */
+  /** The statuses of the next answers, in order; 200 once it is empty. A 3xx redirects to /elsewhere. */
   answers: number[];
   /** Resolves once `count` deliveries have arrived (its own count, not a message already there). */
   waitFor(count: number): Promise<void>;
@@ -46,7 +46,7 @@ export async function startAuditReceiver(secret: string, options: { delayMs?: nu
           body: raw.toString('utf8'),
           signatureValid,
         });
-        response.writeHead(status).end();
+        response.writeHead(status, status >= 300 && status < 400 ? { location: '/elsewhere' } : {}).end();
         for (const waiter of waiters.filter((each) => received.length >= each.count)) {
           waiters.splice(waiters.indexOf(waiter), 1);
           waiter.resolve();
