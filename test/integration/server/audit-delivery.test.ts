@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { AuditLog } from '../../../server/audit/audit-log';
 import type { AuditEventInput } from '../../../server/audit/events';
 import { jsonLine } from '../../../server/audit/export';
@@ -192,6 +192,22 @@ forEachEngine('audit delivery', (open, engine) => {
     const events = (await audit.query({ limit: 10 })).events.reverse();
     expect(readFileSync(file, 'utf8')).toBe(events.map(jsonLine).join(''));
     expect(readFileSync(file, 'utf8').split('\n')).toHaveLength(5);
+  });
+
+  it('stops gracefully: the round in flight finishes before stop() resolves', async () => {
+    const storage = await open();
+    const receiver = await startAuditReceiver(SECRET, { delayMs: 200 });
+    const { audit, delivery } = rig(storage, { webhooks: { 'sign-in': receiver.origin } });
+    await audit.record(signIn(7));
+    delivery.start(10);
+    // Wait for the claim (its own row's state), then stop mid-delivery.
+    await vi.waitFor(async () => {
+      const [row] = await storage.q().selectFrom('audit_outbox').select('claimed_until').execute();
+      expect(row?.claimed_until).not.toBeNull();
+    });
+    await delivery.stop();
+    expect(receiver.received).toHaveLength(1);
+    expect(await outbox(storage)).toEqual([]);
   });
 
   it('two instances on one database deliver each row once, however their rounds interleave', async () => {
