@@ -121,6 +121,27 @@ describe('the server streams its audit log', () => {
     expect(unknown.err.join('\n')).toMatch(/Event 424242 has no dead audit delivery/);
   });
 
+  it('serve refuses a bad audit setting, from a flag or the environment, naming it', async () => {
+    const dataDir = tempDir();
+    const cases: [Record<string, string>, string[], number, RegExp][] = [
+      [
+        {},
+        ['--audit-webhook', 'login=https://siem.example/k'],
+        2,
+        /--audit-webhook: "login" is not an audit event class/,
+      ],
+      [{}, ['--audit-webhook', 'sign-in'], 2, /--audit-webhook must be CLASS=URL/],
+      [{ KEYWAY_AUDIT_WEBHOOK_SECRET: SECRET }, ['--audit-webhook', 'admin=http://siem.example/k'], 1, /must be https/],
+      [{}, ['--audit-webhook', 'admin=https://siem.example/k'], 1, /KEYWAY_AUDIT_WEBHOOK_SECRET/],
+      [{ KEYWAY_AUDIT_WEBHOOK_LOGIN: 'https://siem.example/k' }, [], 1, /KEYWAY_AUDIT_WEBHOOK_LOGIN names no audit/],
+    ];
+    for (const [env, args, code, message] of cases) {
+      const run = await cli(dataDir, env, 'serve', '--port', '0', ...args);
+      expect(run.code, args.join(' ')).toBe(code);
+      expect(run.err.join('\n')).toMatch(message);
+    }
+  });
+
   it('refuses to start with a plain-http webhook off this computer, or without a long enough secret', async () => {
     await expect(
       startServerWithAna({ audit: { webhooks: { admin: 'http://siem.example/k' }, webhookSecret: SECRET } }),
