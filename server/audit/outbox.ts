@@ -31,11 +31,15 @@ export interface DeliveryOptions {
   baseDelayMs?: number | undefined;
   /** The longest delay between two attempts (default 1 h). */
   maxDelayMs?: number | undefined;
-  /** How long a claim holds before another instance may take the row (default 60 s; > the timeout). */
+  /**
+   * How long a claim holds before another instance may take the row. Default: long enough for a whole
+   * batch to time out one after another (batch × timeout + 30 s), so a slow receiver never lets a second
+   * instance take rows this one still means to send; a crashed instance's rows wait that long.
+   */
   leaseMs?: number | undefined;
   /** One webhook request's time limit (default 10 s, as the SMS webhook). */
   timeoutMs?: number | undefined;
-  /** Rows claimed per round (default 50). */
+  /** Rows claimed per round (default 20); a full round is followed at once by the next. */
   batch?: number | undefined;
   /** [0, 1): the jitter's randomness; injectable so tests know the delay. */
   random?: (() => number) | undefined;
@@ -88,8 +92,8 @@ export class AuditDelivery {
     this.baseDelayMs = options.baseDelayMs ?? 10_000;
     this.maxDelayMs = options.maxDelayMs ?? 60 * 60 * 1000;
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.leaseMs = options.leaseMs ?? Math.max(60_000, this.timeoutMs * 3);
-    this.batch = options.batch ?? 50;
+    this.batch = options.batch ?? 20;
+    this.leaseMs = options.leaseMs ?? this.batch * this.timeoutMs + 30_000;
     this.random = options.random ?? Math.random;
     this.log = options.log ?? (() => undefined);
     this.sinkNames = [
@@ -118,12 +122,17 @@ export class AuditDelivery {
   start(intervalMs = 2000): void {
     const tick = (): void => {
       if (this.stopped) return;
+      let full = false;
       this.running = this.runOnce()
+        .then((round) => {
+          full = round.delivered + round.failed + round.dead >= this.batch;
+        })
         .catch((error: unknown) => this.log(`error: audit: delivery round failed: ${messageOf(error)}`))
         .finally(() => {
           this.running = undefined;
           if (!this.stopped) {
-            this.timer = setTimeout(tick, intervalMs);
+            // A full round means more may be due: go on at once rather than after the interval.
+            this.timer = setTimeout(tick, full ? 0 : intervalMs);
             this.timer.unref();
           }
         });

@@ -194,6 +194,25 @@ forEachEngine('audit delivery', (open, engine) => {
     expect(readFileSync(file, 'utf8').split('\n')).toHaveLength(5);
   });
 
+  it("leaves a row another instance holds alone until that claim lapses (a crashed instance's rows)", async () => {
+    const storage = await open();
+    const receiver = await startAuditReceiver(SECRET);
+    const { audit, delivery, clock } = rig(storage, { webhooks: { 'sign-in': receiver.origin } });
+    await audit.record(signIn(7));
+    // What an instance that claimed the row and then died leaves behind.
+    await storage
+      .q()
+      .updateTable('audit_outbox')
+      .set({ claimed_until: clock.now + 30_000 })
+      .execute();
+    expect(await delivery.runOnce()).toEqual({ delivered: 0, failed: 0, dead: 0 });
+    clock.now += 29_999;
+    expect(await delivery.runOnce()).toEqual({ delivered: 0, failed: 0, dead: 0 });
+    clock.now += 1;
+    expect(await delivery.runOnce()).toEqual({ delivered: 1, failed: 0, dead: 0 });
+    expect(receiver.received).toHaveLength(1);
+  });
+
   it('stops gracefully: the round in flight finishes before stop() resolves', async () => {
     const storage = await open();
     const receiver = await startAuditReceiver(SECRET, { delayMs: 200 });
