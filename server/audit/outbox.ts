@@ -25,7 +25,7 @@ export const TIMESTAMP_HEADER = 'x-keyway-timestamp';
 export const ATTEMPT_HEADER = 'x-keyway-delivery-attempt';
 
 export interface DeliveryOptions {
-  /** Attempts before a row is dead (default 12: about 4 h of retries with the default delays). */
+  /** Attempts before a row is dead (default 12: 1.7–3.4 h of retries with the default delays). */
   maxAttempts?: number | undefined;
   /** The delay after the first failure, doubled after each further one (default 10 s). */
   baseDelayMs?: number | undefined;
