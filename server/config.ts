@@ -1,4 +1,6 @@
 import type { License } from '../protocol/api';
+import type { DeliveryOptions } from './audit/outbox';
+import type { AuditSinkOptions } from './audit/sink-config';
 import type { SmsOptions } from './mfa/sms/sms-provider';
 
 /** How the server reaches an SMTP relay. Without one, mail is written to the outbox as .eml files. */
@@ -112,6 +114,16 @@ export interface ReferenceServerOptions {
   mailFrom?: string | undefined;
   /** How long a one-time password for other services works (default 90 seconds). */
   otpTtlSeconds?: number | undefined;
+  /**
+   * Where audit events stream to: a signed HTTPS webhook per event class and/or a JSON-lines file
+   * (server/audit/sink-config.ts; docs/audit-webhook.md). None by default.
+   */
+  audit?: AuditSinkOptions | undefined;
+  /**
+   * The audit delivery worker's tuning (server/audit/outbox.ts); `intervalMs` is how often it polls
+   * (default 2000). Tests lower the delays; production keeps the defaults.
+   */
+  auditDelivery?: (DeliveryOptions & { intervalMs?: number | undefined }) | undefined;
 }
 
 export const DEFAULT_SERVER_NAME = 'Keyway reference server';

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { parseServerOrigin } from '../protocol/server-origin';
 import { KeywayError } from '../protocol/errors';
 import { AdminService } from './admin/admin-service';
+import { AuditDelivery } from './audit/outbox';
+import { parseAuditSinks, sinkNames, sinksOf } from './audit/sink-config';
 import {
   DEFAULT_DEPLOYMENT_TTL_SECONDS,
   DEFAULT_LICENSE,
@@ -70,6 +72,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
 
   const outboxDir = options.outboxDir ?? path.join(options.dataDir, 'outbox');
   const sms = createSmsProvider(options.sms, outboxDir, log);
+  const auditSinks = parseAuditSinks(options.audit);
 
   // The library API reads no environment: the CLI turns KEYWAY_DATABASE_URL into options.database.
   const storage = await openStorage(databaseLocation(options.dataDir, options.database, {}), {
@@ -97,6 +100,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     mail: () => mailHolder.current,
     otpTtlSeconds: options.otpTtlSeconds,
     log,
+    auditSinks: sinksOf(auditSinks),
   });
   const health: HealthState = { draining: false };
   // The admin console's AdminService is made below, once the origin (and so the mail) is known.
@@ -133,6 +137,8 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     await writeSetting(storage, 'public_origin', identity.origin);
     await writeSetting(storage, 'server_name', identity.name);
     await writeSetting(storage, 'smtp_url', options.smtp && smtpUrlWithoutCredentials(options.smtp));
+    // Which sinks events are owed to (names only: no URL, no secret), so the CLI's events are delivered too.
+    await writeSetting(storage, 'audit_sinks', JSON.stringify(sinkNames(auditSinks)));
   });
 
   const serverMail = createMailDelivery({
@@ -157,6 +163,10 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     });
   }, AUDIT_PRUNE_INTERVAL_MS);
   retention.unref();
+  // The audit outbox's delivery worker (server/audit/outbox.ts); every instance runs one.
+  const { intervalMs: auditIntervalMs, ...deliveryOptions } = options.auditDelivery ?? {};
+  const auditDelivery = new AuditDelivery(storage, clock, auditSinks, { log, ...deliveryOptions });
+  auditDelivery.start(auditIntervalMs);
   const drainDelayMs = options.drainDelayMs ?? 0;
   let closing: Promise<void> | undefined;
   let endDelay: (() => void) | undefined;
@@ -180,6 +190,8 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     } finally {
       clearInterval(reaper);
       clearInterval(retention);
+      // The round in flight finishes (its rows delivered or rescheduled) before the database closes.
+      await auditDelivery.stop();
       clearTimeout(deadline);
       serverMail.close();
       await storage.close();

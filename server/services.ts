@@ -3,6 +3,7 @@ import { AdminRoleStore } from './admin-console/admin-roles';
 import { AdminSessionStore } from './admin-console/admin-sessions';
 import { SelfDeployment } from './account/self-deployment';
 import { AuditLog } from './audit/audit-log';
+import { AuditDeadLetters } from './audit/outbox';
 import type { AuditClass } from './audit/events';
 import type { ServerFeatures } from '../protocol/api';
 import type { Limits } from './config';
@@ -79,6 +80,8 @@ export interface Services {
   adminSessions: AdminSessionStore;
   /** The audit trail (server/audit): every security event, append-only. */
   audit: AuditLog;
+  /** Issue 18: the audit outbox's undeliverable rows (server/audit/outbox.ts; `audit dead-letters`). */
+  auditDeadLetters: AuditDeadLetters;
   /** Deployment status (server/deployments/deployment-status.ts). */
   deploymentStore: DeploymentStore;
   /** Published licenses and deployment profiles (server/licenses, server/deployment-profiles). */
@@ -306,6 +309,7 @@ export function createServices(
     adminRoles: new AdminRoleStore(storage, clock),
     adminSessions: new AdminSessionStore(storage, clock),
     audit,
+    auditDeadLetters: new AuditDeadLetters(storage, clock),
     deploymentStore,
     licenses,
     profiles,

@@ -6,6 +6,7 @@ import type { ProfileChange } from '../deployment-profiles/profile-settings';
 import { cliActor } from '../audit/actors';
 import type { AuditPage, AuditQuery } from '../audit/audit-log';
 import type { AuditActor, AuditEventInput } from '../audit/events';
+import type { DeadLetter } from '../audit/outbox';
 import type { IssuedDeployment } from '../deployments/deployment-service';
 import type { DeploymentStatus } from '../deployments/deployment-status';
 import type { PublishedLicense } from '../licenses/license-store';
@@ -671,6 +672,16 @@ export class AdminService {
   /** Retention now, rather than at the next hourly run; returns how many events went. */
   pruneAudit(): Promise<number> {
     return this.deps.services.audit.prune(this.actor);
+  }
+
+  /** The audit deliveries that failed every attempt (server/audit/outbox.ts). */
+  auditDeadLetters(): Promise<DeadLetter[]> {
+    return this.deps.services.auditDeadLetters.list();
+  }
+
+  /** Queues dead audit deliveries again (one event's, or all); returns how many. */
+  retryAuditDeadLetters(eventId?: number): Promise<number> {
+    return this.deps.services.auditDeadLetters.retry(eventId);
   }
 
   close(): void {

@@ -16,6 +16,7 @@ import { openStorage, type DatabaseLocation } from '../storage/database';
 import { readSetting } from '../storage/settings';
 import { openSecretBox } from '../mfa/secret-key';
 import { AdminService } from './admin-service';
+import { storedSinks } from '../audit/sink-config';
 
 export interface AdminOptions {
   dataDir: string;
@@ -66,6 +67,8 @@ export async function openAdminService(options: AdminOptions): Promise<AdminServ
       dataDir: options.dataDir,
       box,
       delivery: NO_CODE_DELIVERY,
+      // The sinks the last `serve` delivers to: the CLI's events are owed to them like the server's.
+      auditSinks: storedSinks(await readSetting(storage, 'audit_sinks')),
     });
     return new AdminService({
       services,

@@ -231,7 +231,7 @@ function cleanUserAgent(value: string | undefined): string | null {
   return cleaned === '' ? null : cleaned;
 }
 
-function toEvent(row: Row<'audit_events'>): AuditEvent {
+export function toEvent(row: Row<'audit_events'>): AuditEvent {
   const type = row.type as AuditEventType;
   // A type this server does not know (written by a newer one) still reads back, under "system".
   const known = Object.hasOwn(AUDIT_EVENTS, row.type);

@@ -33,6 +33,9 @@ export const COMMAND_OPTIONS = {
     'updates-dir': { type: 'string' },
     // Apply pending migrations at start (PostgreSQL; SQLite in the data dir always does).
     migrate: { type: 'boolean' },
+    // Audit sinks (server/audit/sink-config.ts): CLASS=URL per webhook, and the JSON-lines file.
+    'audit-webhook': { type: 'string', multiple: true },
+    'audit-log-file': { type: 'string' },
   },
   migrate: { ...dataDir },
   'create-user': {
@@ -122,6 +125,10 @@ const COMMAND_SCHEMAS = {
       .optional(),
     'updates-dir': text.optional(),
     migrate: z.boolean().optional(),
+    'audit-webhook': z
+      .array(z.string().regex(/^[a-z-]+=\S+$/, 'must be CLASS=URL, such as sign-in=https://siem.example/keyway'))
+      .optional(),
+    'audit-log-file': text.optional(),
   }),
   migrate: z.object({ 'data-dir': text.optional(), database: text.optional() }),
   'create-user': z.object({

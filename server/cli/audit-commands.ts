@@ -22,13 +22,15 @@ const SUBCOMMANDS = {
   export: { ...filters, format: { type: 'string' } },
   prune: where,
   retention: { ...where, days: { type: 'string' } },
+  'dead-letters': { ...where, retry: { type: 'string' }, 'retry-all': { type: 'boolean' } },
 } as const;
 type Subcommand = keyof typeof SUBCOMMANDS;
 
 export const AUDIT_USAGE = `  audit list          [--user ID] [--type sign-in.failed]... [--from 2026-01-01] [--to 2026-02-01] [--limit 50]
   audit export        --format csv|jsonl [--user ID] [--type T]... [--from T] [--to T]   (to standard output)
   audit prune         deletes events older than the retention now (the server also does it hourly)
-  audit retention     [--days N]   shows or sets how many days events are kept (default 365)`;
+  audit retention     [--days N]   shows or sets how many days events are kept (default 365)
+  audit dead-letters  [--retry EVENT-ID | --retry-all]   lists (or queues again) deliveries that failed every attempt`;
 
 const Time = z
   .string()
@@ -47,6 +49,11 @@ const Limit = z
   .regex(/^\d{1,4}$/, 'must be a whole number from 1 to 1000')
   .transform(Number)
   .refine((n) => n >= 1 && n <= 1000, 'must be a whole number from 1 to 1000');
+
+const EventId = z
+  .string()
+  .regex(/^[1-9]\d{0,15}$/, 'must be an event id, such as 42')
+  .transform(Number);
 
 /** `audit <subcommand>`: the audit log (docs/audit-events.md). */
 export async function runAuditCommand(args: readonly string[], io: CliIo): Promise<void> {
@@ -102,6 +109,25 @@ async function run(admin: AdminService, name: Subcommand, values: Record<string,
       io.out(
         `Removed ${removed} audit event${removed === 1 ? '' : 's'} older than ${await admin.auditRetentionDays()} days.`,
       );
+      return;
+    }
+    case 'dead-letters': {
+      if (values.retry !== undefined && values['retry-all'] === true) {
+        throw new UsageError('--retry and --retry-all cannot be combined.');
+      }
+      if (values.retry !== undefined || values['retry-all'] === true) {
+        const eventId = values.retry === undefined ? undefined : parse(EventId, values.retry, 'retry');
+        const revived = await admin.retryAuditDeadLetters(eventId);
+        io.out(`Queued ${revived} audit deliver${revived === 1 ? 'y' : 'ies'} again.`);
+        return;
+      }
+      const dead = await admin.auditDeadLetters();
+      if (dead.length === 0) io.out('No dead audit deliveries.');
+      for (const letter of dead) {
+        io.out(
+          `event ${letter.eventId}  to ${letter.sink}  after ${letter.attempts} attempts  ${letter.lastError ?? ''}`.trimEnd(),
+        );
+      }
       return;
     }
     case 'retention': {

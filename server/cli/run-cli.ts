@@ -21,6 +21,7 @@ const USAGE = `Usage: npm run server -- <command> [options]
 Commands:
   serve               [--port N] [--host H] [--public-origin URL] [--smtp-url smtp://host:port] [--seed-demo]
                       [--sms-webhook-url URL] [--otp-ttl-seconds 90] [--updates-dir DIR] [--migrate]
+                      [--audit-webhook CLASS=URL]... [--audit-log-file FILE]
   migrate             applies pending database migrations
   create-user         --login-id ID --email E --display-name NAME [--password P] [--alias UPN]... [--phone +E164]
   send-deployment     --user ID [--ttl-days N]
@@ -59,6 +60,9 @@ has --sms-webhook-url (signed with the secret in $KEYWAY_SMS_WEBHOOK_SECRET; see
 Forgot password is off until set-forgot-password --enabled on (serve --seed-demo turns it on for the demo).
 create-otp-client prints the API key a VPN/RADIUS front end verifies one-time passwords with, once
 (docs/otp-verify.md); one-time passwords work for 90 seconds unless serve has --otp-ttl-seconds.
+Audit events stream to a signed webhook per class (--audit-webhook sign-in=https://…, or
+$KEYWAY_AUDIT_WEBHOOK_SIGN_IN …; signed with $KEYWAY_AUDIT_WEBHOOK_SECRET) and/or a JSON-lines file
+(--audit-log-file or $KEYWAY_AUDIT_LOG_FILE): docs/audit-webhook.md.
 --updates-dir serves a folder of latest*.yml files and installers under /updates/: the desktop app's
 automatic updates (README, "Automatic updates").`;
 

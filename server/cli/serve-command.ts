@@ -2,6 +2,8 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { AdminService } from '../admin/admin-service';
+import { AUDIT_CLASSES } from '../audit/events';
+import { auditSinkOptionsFromEnv, type AuditSinkOptions } from '../audit/sink-config';
 import { parseTrustedProxies } from '../http/trusted-proxies';
 import { parseSmtpUrl } from '../mail/smtp-url';
 import { startReferenceServer } from '../server';
@@ -34,6 +36,7 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<void
   const updatesDir = resolveUpdatesDir(options['updates-dir']);
   const drainDelaySeconds = parseDrainDelay(io.env.KEYWAY_DRAIN_DELAY_SECONDS);
   const trustedProxies = parseTrustedProxies(io.env.KEYWAY_TRUSTED_PROXIES);
+  const audit = auditOptions(options['audit-webhook'], options['audit-log-file'], io);
   const server = await startReferenceServer({
     dataDir,
     database: database.engine === 'postgres' ? database.url : undefined,
@@ -52,6 +55,7 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<void
     ...(updatesDir === undefined ? {} : { updatesDir }),
     drainDelayMs: drainDelaySeconds * 1000,
     trustedProxies,
+    audit,
     log: io.out,
   });
   try {
@@ -67,6 +71,36 @@ export async function runServe(args: readonly string[], io: CliIo): Promise<void
   } finally {
     await server.close();
   }
+}
+
+/**
+ * The audit sinks: the environment (KEYWAY_AUDIT_WEBHOOK_<CLASS>, KEYWAY_AUDIT_LOG_FILE), each overridden
+ * by its flag (--audit-webhook CLASS=URL, --audit-log-file). The signing secret only ever comes from the
+ * environment (KEYWAY_AUDIT_WEBHOOK_SECRET), like the SMS webhook's: a flag would show in `ps`.
+ */
+function auditOptions(
+  webhookFlags: readonly string[] | undefined,
+  logFile: string | undefined,
+  io: CliIo,
+): AuditSinkOptions {
+  const fromEnv = auditSinkOptionsFromEnv(io.env);
+  const webhooks: Record<string, string> = { ...fromEnv.webhooks };
+  for (const flag of webhookFlags ?? []) {
+    const at = flag.indexOf('=');
+    const eventClass = flag.slice(0, at);
+    if (!(AUDIT_CLASSES as readonly string[]).includes(eventClass)) {
+      throw new UsageError(
+        `--audit-webhook: "${eventClass}" is not an audit event class (${AUDIT_CLASSES.join(', ')}).`,
+      );
+    }
+    webhooks[eventClass] = flag.slice(at + 1);
+  }
+  const file = logFile ?? fromEnv.logFile;
+  return {
+    webhooks,
+    webhookSecret: fromEnv.webhookSecret,
+    ...(file === undefined ? {} : { logFile: path.resolve(io.cwd, file) }),
+  };
 }
 
 /** Seconds a draining server keeps serving with /readyz at 503 (docs/scale-out.md); 0 by default. */

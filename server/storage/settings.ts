@@ -1,7 +1,7 @@
 import type { Storage } from './storage';
 
 /** Facts the admin CLI needs from the last `serve`, since it runs without the server. */
-export type SettingKey = 'public_origin' | 'server_name' | 'smtp_url' | 'audit_retention_days';
+export type SettingKey = 'public_origin' | 'server_name' | 'smtp_url' | 'audit_retention_days' | 'audit_sinks';
 
 export async function readSetting(storage: Storage, key: SettingKey): Promise<string | undefined> {
   const row = await storage.q().selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();

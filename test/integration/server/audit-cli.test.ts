@@ -51,7 +51,7 @@ describe('npm run server -- audit', () => {
       [['audit', 'list', '--type', 'nope'], /--type is not an audit event type/],
       [['audit', 'list', '--from', 'yesterday'], /--from must be a date/],
       [['audit', 'list', '--limit', '0'], /--limit must be a whole number/],
-      [['audit', 'frobnicate'], /audit needs one of: list, export, prune, retention/],
+      [['audit', 'frobnicate'], /audit needs one of: list, export, prune, retention, dead-letters/],
     ] as const;
     for (const [argv, message] of bad) {
       const run = await cli(test.dataDir, {}, ...argv);
