@@ -36,7 +36,7 @@ function stateName(t: Translate, state: AdminDeploymentStatus['state']): string 
  * The deployments table (the Deployments page and a user's page). Each row's forms carry `user`, the
  * filter the page was showing, so the answer shows the same list again.
  */
-export function deploymentsTable(
+function deploymentsTable(
   frame: PageFrame,
   deployments: readonly AdminDeploymentStatus[],
   user: string,
@@ -130,7 +130,7 @@ ${csrf(frame)}<label for="send-user">${e(t('fieldUser'))}</label>
 }
 
 /** The profile's settings in words, for the list and the push's "before → after". */
-export function describeSettings(t: Translate, settings: ProfileSettings | null): string {
+function describeSettings(t: Translate, settings: ProfileSettings | null): string {
   if (settings === null) return t('nothingSet');
   const parts: string[] = [];
   const onOff = (value: boolean): string => (value ? t('on') : t('off'));

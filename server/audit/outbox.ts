@@ -19,10 +19,10 @@ import { FILE_SINK, webhookSink, type AuditSinks } from './sink-config';
  * drop duplicates by the event's `id` (docs/audit-webhook.md).
  */
 
-export const SIGNATURE_HEADER = 'x-keyway-signature';
-export const EVENT_ID_HEADER = 'x-keyway-event-id';
-export const TIMESTAMP_HEADER = 'x-keyway-timestamp';
-export const ATTEMPT_HEADER = 'x-keyway-delivery-attempt';
+const SIGNATURE_HEADER = 'x-keyway-signature';
+const EVENT_ID_HEADER = 'x-keyway-event-id';
+const TIMESTAMP_HEADER = 'x-keyway-timestamp';
+const ATTEMPT_HEADER = 'x-keyway-delivery-attempt';
 
 export interface DeliveryOptions {
   /** Attempts before a row is dead (default 12: 1.7–3.4 h of retries with the default delays). */

@@ -32,7 +32,7 @@ const SECRET_ENV = 'KEYWAY_AUDIT_WEBHOOK_SECRET';
 /** Plain http only to this computer, as the SMS webhook decides (server/mfa/sms/webhook-sms.ts). */
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-export function envNameOf(eventClass: AuditClass): string {
+function envNameOf(eventClass: AuditClass): string {
   return `${ENV_PREFIX}${eventClass.toUpperCase().replace(/-/g, '_')}`;
 }
 
@@ -104,7 +104,7 @@ export function sinkNames(sinks: AuditSinks): string[] {
 }
 
 /** https, or plain http to this computer: the same rule as the SMS webhook. No credentials in the URL. */
-export function parseAuditWebhookUrl(text: string, setting: string): URL {
+function parseAuditWebhookUrl(text: string, setting: string): URL {
   let url: URL;
   try {
     url = new URL(text);

@@ -3,7 +3,7 @@ import type { Storage } from '../storage/storage';
 import type { SecretBox } from './secret-box';
 
 /** How many codes a set holds. */
-export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_CODE_COUNT = 10;
 
 /**
  * The characters of a code: digits and lower-case letters without the ones read or typed for each
@@ -15,7 +15,7 @@ const GROUPS = 3;
 const GROUP_LENGTH = 4;
 
 /** A new code, `xxxx-xxxx-xxxx`, each character from crypto.randomInt (uniform, no modulo bias). */
-export function newRecoveryCode(): string {
+function newRecoveryCode(): string {
   const groups: string[] = [];
   for (let group = 0; group < GROUPS; group += 1) {
     let text = '';

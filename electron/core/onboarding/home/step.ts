@@ -50,7 +50,7 @@ export interface SignInSucceeded {
 }
 
 /** Home warns about running out of recovery codes at this many or fewer. */
-export const FEW_RECOVERY_CODES = 3;
+const FEW_RECOVERY_CODES = 3;
 
 /** What signing out (or forgetting) and saving a refused session become. */
 export type HomeResultEvent =
