@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../server/audit/audit-log';
 import type { AuditEventType } from '../../../server/audit/events';
 import { RecoveryCodes } from '../../../protocol/mfa';
+import { CookieBrowser } from './account-browser';
 import {
   ANA_PHONE,
   challenged,
@@ -22,6 +23,7 @@ import { storedBytes } from '../../support/stored-data';
 
 const WRONG_PASSWORD = 'not the password at all';
 const LICENSE_TEXT = 'The license text, version 2.';
+const BOB = { loginId: 'bob', email: 'bob@example.com', displayName: 'Bob', password: 'bob has a long password' };
 
 /**
  * Issue 18: every action emits exactly one audit event of the right type, with the right actor and
@@ -456,5 +458,84 @@ describe('every action emits exactly one audit event of the right type and actor
       expect(event.sourceAddress, event.type).toBe('127.0.0.1');
       expect(event.userAgent, event.type).toBeDefined();
     }
+  });
+});
+
+describe('the admin console records its admin as console:<login ID>', () => {
+  /** Ana an admin with an authenticator; Bob a plain user. Returns her authenticator secret. */
+  async function consoleServer(): Promise<{ test: TestServer; secret: string }> {
+    const test = await startServerWithAna({});
+    await test.server.admin.setMfaPolicy({ channels: 'totp', mode: 'enforced' });
+    const { secret } = await enrolAna(test);
+    await test.server.admin.grantAdmin(ANA.loginId);
+    await test.server.admin.createUser({ ...BOB, sendWelcomeEmail: false });
+    anaIdValue = (await test.server.admin.auditUserId(ANA.loginId)) || 0;
+    return { test, secret };
+  }
+
+  async function consoleSignIn(test: TestServer, login: string, password: string, code: string) {
+    const browser = new CookieBrowser(test.origin);
+    const answer = await browser.submit(await browser.get('/admin'), '/admin/sign-in', { login, password, code });
+    test.advance(30_000);
+    return { browser, answer };
+  }
+
+  const summary = (events: AuditEvent[]) =>
+    events.map((event) => ({ type: event.type, actor: event.actor, userId: event.userId, reason: event.reason }));
+  const CONSOLE_ANA = { kind: 'admin', id: 'console:ana' } as const;
+
+  it('a console sign-in: the password step, then the console’s own success; its actions name the admin', async () => {
+    const { test, secret } = await consoleServer();
+    let from = await lastId(test);
+    const { browser, answer } = await consoleSignIn(test, ANA.loginId, ANA.password, totpCode(secret, test));
+    expect(answer.status).toBe(303);
+    expect(summary(await eventsAfter(test, from))).toEqual([
+      { type: 'sign-in.succeeded', actor: USER(), userId: anaIdValue, reason: undefined },
+      { type: 'admin.console-signed-in', actor: CONSOLE_ANA, userId: anaIdValue, reason: undefined },
+    ]);
+
+    from = await lastId(test);
+    const page = await browser.get('/admin/user?name=bob');
+    const reset = await browser.submit(page, '/admin/user/reset-password', { reauth: ANA.password });
+    expect(reset.status).toBe(200);
+    const events = await eventsAfter(test, from);
+    expect(events.map((event) => [event.type, event.actor])).toEqual([['password.reset', CONSOLE_ANA]]);
+    // The new password the page showed is nowhere in the event.
+    const shown = /data-testid="secret">([^<]+)</.exec(reset.html)?.[1] ?? '';
+    expect(shown).not.toBe('');
+    expect(JSON.stringify(events)).not.toContain(shown);
+  });
+
+  it('a console sign-in refused after the password: wrong code, reused code, not an admin', async () => {
+    const { test, secret } = await consoleServer();
+    const failed = (reason: string, userId: number) => ({
+      type: 'admin.console-sign-in-failed',
+      actor: { kind: 'anonymous' },
+      userId,
+      reason,
+    });
+    let from = await lastId(test);
+    const wrong = await consoleSignIn(test, ANA.loginId, ANA.password, totpCode(secret, test, 10));
+    expect(wrong.answer.status).toBe(401);
+    const events = summary(await eventsAfter(test, from));
+    expect(events).toEqual([
+      { type: 'sign-in.succeeded', actor: USER(), userId: anaIdValue, reason: undefined },
+      failed('mfa_code_invalid', anaIdValue),
+    ]);
+
+    const code = totpCode(secret, test);
+    expect((await consoleSignIn(test, ANA.loginId, ANA.password, code)).answer.status).toBe(303);
+    test.advance(-30_000);
+    from = await lastId(test);
+    expect((await consoleSignIn(test, ANA.loginId, ANA.password, code)).answer.status).toBe(401);
+    expect(summary(await eventsAfter(test, from)).at(-1)).toEqual(failed('mfa_code_used', anaIdValue));
+
+    from = await lastId(test);
+    const bob = await consoleSignIn(test, BOB.loginId, BOB.password, '123456');
+    expect(bob.answer.status).toBe(403);
+    const bobEvents = summary(await eventsAfter(test, from));
+    expect(bobEvents.map((event) => event.type)).toEqual(['sign-in.succeeded', 'admin.console-sign-in-failed']);
+    expect(bobEvents[1]?.reason).toBe('not_admin');
+    expect(bobEvents[1]?.userId).toBe(bobEvents[0]?.userId);
   });
 });
