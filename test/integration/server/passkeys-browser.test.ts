@@ -467,7 +467,6 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
     const test = await passkeyServer({ mode: 'optional', channels: 'totp,passkey' });
     const { authenticator: auth } = await browserWithAuthenticator();
     await addPasskey(test, auth, await signIn(test), 'Ana key');
-    await test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
     const config = await keywayClient(test.server.issuer);
     const callback = await keywayReturn();
     const redirectUri = callback.returnTo.replace('/passkey-callback', '/callback');
@@ -479,6 +478,20 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
         code_challenge_method: 'S256',
         state,
       }).href;
+
+    // Attack: a password user's passkey alone is no sign-in (the password is their first factor); refused
+    // with the reason, and no sign-in recorded.
+    await auth.page.goto(await authorizationUrl('state-password-user'));
+    await auth.page.getByRole('link', { name: 'Sign in with a passkey' }).click();
+    await auth.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect
+      .poll(() => auth.page.getByRole('alert').filter({ hasText: /\S/ }).textContent())
+      .toContain('This account signs in with a password in Keyway');
+    expect(auth.page.url()).not.toContain(redirectUri);
+    expect(eventsOf((await auditTrail(test)).events, ['sign-in.succeeded']).map(([, details]) => details)).toEqual([
+      { method: 'password' },
+    ]);
+    await test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
 
     // Passwordless: "Sign in with a passkey" on the sign-in page.
     await auth.page.goto(await authorizationUrl('state-passwordless'));
