@@ -229,6 +229,7 @@ export function createServices(
     notices,
     audit,
     timings: DEFAULT_CODE_TIMINGS,
+    recoveryCodes,
     store: passkeyStore,
     steps: new PasskeyStepStore(storage, clock),
     // The relying party is the server's public origin, read when each ceremony starts (known once it listens).

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { KeywayError } from '../../protocol/errors';
 import type { AdminService } from '../admin/admin-service';
+import { consoleActor } from '../audit/actors';
 import type { AuditLog } from '../audit/audit-log';
 import type { Limits } from '../config';
 import {
@@ -184,8 +185,10 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
           if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
           return sendHtml(reply, 429, messagePage(frame, frame.t('tooMany'), [error.message]));
         }
+        // Every action is recorded as this admin's ("console:<login ID>"), not the server's CLI user.
+        const acting = service.actingAs(consoleActor(admin.loginId).name);
         return handler(
-          { id, session, admin, service, frame: { ...frame, signedIn: { loginId: admin.loginId, csrfToken } } },
+          { id, session, admin, service: acting, frame: { ...frame, signedIn: { loginId: admin.loginId, csrfToken } } },
           request,
           reply,
         );
@@ -232,12 +235,26 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
           error: messageFor(t, error),
         });
       }
+      // After a right password, every refusal and the success are recorded (a wrong password already is,
+      // as sign-in.failed, by authenticate); each in the transaction of what it decides where there is one.
+      const refusedAs = (
+        reason: 'not_admin' | 'no_authenticator' | 'mfa_code_invalid' | 'mfa_code_used' | 'account_locked',
+      ) =>
+        deps.audit.record({
+          type: 'admin.console-sign-in-failed',
+          actor: { kind: 'anonymous' },
+          userId: user.id,
+          reason,
+          details: {},
+        });
       if (!(await deps.adminRoles.isAdmin(user.id))) {
+        await refusedAs('not_admin');
         return sendHtml(reply, 403, messagePage(frame, t('notAdminHeading'), [t('notAdminBody')], signInLink(t)));
       }
       const candidates = await deps.mfa.authenticators.confirmedOf(user.id);
       // No exception for admins without a second factor, whatever the user MFA policy says.
       if (candidates.length === 0) {
+        await refusedAs('no_authenticator');
         return sendHtml(reply, 403, messagePage(frame, t('noFactorHeading'), [t('noFactorBody')], signInLink(t)));
       }
       // The same rules as every other second step: the account-wide lock (failure-lock.ts) is checked
@@ -245,17 +262,29 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
       // check and the count are one transaction; the lock's e-mail goes out after it commits.
       const verdict = await tellAfterCommit(deps.storage, deps.mfa.notices, async (notices) => {
         const locked = await deps.mfa.lock.lockError(user.id);
-        if (locked) return locked;
+        if (locked) {
+          await refusedAs('account_locked');
+          return locked;
+        }
         const outcome = await acceptAuthenticatorCode(deps.mfa.authenticators, candidates, code, deps.clock());
         if (outcome.verdict === 'accepted') {
           await deps.mfa.lock.clear(user.id);
+          await deps.audit.record({
+            type: 'admin.console-signed-in',
+            actor: consoleActor(user.loginId),
+            userId: user.id,
+            details: {},
+          });
           return 'accepted' as const;
         }
-        if (outcome.verdict === 'used') return new KeywayError('mfa_code_used', t('usedCode'));
-        return (
-          (await countWrongCode({ lock: deps.mfa.lock, notices, audit: deps.mfa.audit }, user)) ??
-          new KeywayError('mfa_code_invalid', t('wrongCode'))
-        );
+        if (outcome.verdict === 'used') {
+          await refusedAs('mfa_code_used');
+          return new KeywayError('mfa_code_used', t('usedCode'));
+        }
+        const lockedNow = await countWrongCode({ lock: deps.mfa.lock, notices, audit: deps.mfa.audit }, user);
+        // This attempt's reason is the wrong code; a lock it caused is its own event (second-factor.locked-out).
+        await refusedAs('mfa_code_invalid');
+        return lockedNow ?? new KeywayError('mfa_code_invalid', t('wrongCode'));
       });
       if (verdict !== 'accepted') return showSignIn(request, reply, 401, { login, error: messageFor(t, verdict) });
       const previous = readCookie(request);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LoginId } from '../../protocol/api';
 import { KeywayError } from '../../protocol/errors';
 import type { DeploymentProfile, ProfilePush } from '../deployment-profiles/deployment-profiles';
-import type { ProfileChange } from '../deployment-profiles/profile-settings';
+import type { ProfileChange, ProfileSettings } from '../deployment-profiles/profile-settings';
 import { cliActor } from '../audit/actors';
 import type { AuditPage, AuditQuery } from '../audit/audit-log';
 import type { AuditActor, AuditEventInput } from '../audit/events';
@@ -267,7 +267,10 @@ export class AdminService {
 
   /** A fresh deployment code for the user, sent to them in the deployment e-mail. */
   async sendDeployment(name: string, options: { ttlSeconds?: number } = {}): Promise<AdminDeployment> {
-    const deployment = await this.createDeployment(name, options);
+    return this.mailDeployment(await this.createDeployment(name, options));
+  }
+
+  private async mailDeployment(deployment: AdminDeployment): Promise<AdminDeployment> {
     const message = deploymentEmail({
       to: deployment.user.email,
       displayName: deployment.user.displayName,
@@ -475,14 +478,22 @@ export class AdminService {
   /** Lets the user sign in to the admin console (/admin); false when they were an admin already. */
   async grantAdmin(name: string): Promise<{ user: AdminUser; changed: boolean }> {
     const record = await this.requireUser(name);
-    const changed = await this.deps.services.adminRoles.grant(record.id);
+    const changed = await this.atomically(async () => {
+      const granted = await this.deps.services.adminRoles.grant(record.id);
+      await this.audit({ type: 'admin.role-granted', userId: record.id, details: { changed: granted } });
+      return granted;
+    });
     return { user: await this.adminUser(record), changed };
   }
 
   /** Takes the admin role away and ends the user's console sessions; false when they had none. */
   async revokeAdmin(name: string): Promise<{ user: AdminUser; changed: boolean }> {
     const record = await this.requireUser(name);
-    const changed = await this.deps.services.adminRoles.revoke(record.id);
+    const changed = await this.atomically(async () => {
+      const revoked = await this.deps.services.adminRoles.revoke(record.id);
+      await this.audit({ type: 'admin.role-revoked', userId: record.id, details: { changed: revoked } });
+      return revoked;
+    });
     return { user: await this.adminUser(record), changed };
   }
 
@@ -577,14 +588,30 @@ export class AdminService {
     const previous = await this.requireDeployment(id);
     const record = await this.deps.services.users.findById(previous.userId);
     if (!record) throw new KeywayError('not_found', `The user of deployment ${id} no longer exists.`);
-    const revokedPrevious = await this.deps.services.deploymentStore.revoke(id);
-    return { ...(await this.sendDeployment(record.loginId, options)), revokedPrevious };
+    // One transaction: the old code ends, the new one exists and both are recorded together; the mail
+    // goes after it commits.
+    const { deployment, revokedPrevious } = await this.atomically(async () => {
+      const revoked = await this.deps.services.deploymentStore.revoke(id);
+      const created = await this.createDeployment(record.loginId, options);
+      await this.audit({
+        type: 'deployment.resent',
+        userId: record.id,
+        details: { deployment: id, replacement: created.id, revokedPrevious: revoked },
+      });
+      return { deployment: created, revokedPrevious: revoked };
+    });
+    return { ...(await this.mailDeployment(deployment)), revokedPrevious };
   }
 
   /** Ends a deployment that is not redeemed yet: its code then answers "expired". */
   async revokeDeployment(id: number): Promise<AdminDeploymentStatus> {
     const before = await this.requireDeployment(id);
-    if (!(await this.deps.services.deploymentStore.revoke(id))) {
+    const revoked = await this.atomically(async () => {
+      if (!(await this.deps.services.deploymentStore.revoke(id))) return false;
+      await this.audit({ type: 'deployment.revoked', userId: before.userId, details: { deployment: id } });
+      return true;
+    });
+    if (!revoked) {
       const why =
         before.state === 'redeemed'
           ? 'it was redeemed already: end that installation with revoke-sessions'
@@ -597,12 +624,26 @@ export class AdminService {
   }
 
   createProfile(name: string, change: ProfileChange = {}): Promise<DeploymentProfile> {
-    return this.deps.services.profiles.create(name, change);
+    return this.atomically(async () => {
+      const profile = await this.deps.services.profiles.create(name, change);
+      await this.audit({
+        type: 'admin.profile-created',
+        details: { profile: profile.name, settings: settingNames(profile.settings) },
+      });
+      return profile;
+    });
   }
 
   /** Changes a profile's draft; its users' clients get it after `pushProfile`. */
   editProfile(name: string, change: ProfileChange): Promise<DeploymentProfile> {
-    return this.deps.services.profiles.edit(name, change);
+    return this.atomically(async () => {
+      const profile = await this.deps.services.profiles.edit(name, change);
+      await this.audit({
+        type: 'admin.profile-edited',
+        details: { profile: profile.name, settings: changedNames(change) },
+      });
+      return profile;
+    });
   }
 
   listProfiles(): Promise<DeploymentProfile[]> {
@@ -612,17 +653,35 @@ export class AdminService {
   /** Assigns the profile to a user, or to everyone with an address in a domain. A user's own beats a domain's. */
   async assignProfile(name: string, to: { user: string } | { domain: string }): Promise<DeploymentProfile> {
     const { profiles } = this.deps.services;
-    if ('user' in to) await profiles.assignUser(name, await this.requireUser(to.user));
-    else await profiles.assignDomain(name, parseDomain(to.domain));
-    return profiles.require(name);
+    const user = 'user' in to ? await this.requireUser(to.user) : undefined;
+    const domain = 'domain' in to ? parseDomain(to.domain) : undefined;
+    return this.atomically(async () => {
+      if (user) await profiles.assignUser(name, user);
+      else if (domain !== undefined) await profiles.assignDomain(name, domain);
+      const profile = await profiles.require(name);
+      await this.audit({
+        type: 'admin.profile-assigned',
+        userId: user?.id,
+        details: { profile: profile.name, ...(domain === undefined ? {} : { domain }) },
+      });
+      return profile;
+    });
   }
 
   /** Removes a user's or a domain's assignment. */
   async unassignProfile(from: { user: string } | { domain: string }): Promise<boolean> {
     const { profiles } = this.deps.services;
-    return 'user' in from
-      ? profiles.unassign({ userId: (await this.requireUser(from.user)).id })
-      : profiles.unassign({ domain: parseDomain(from.domain) });
+    const user = 'user' in from ? await this.requireUser(from.user) : undefined;
+    const domain = 'domain' in from ? parseDomain(from.domain) : undefined;
+    return this.atomically(async () => {
+      const changed = await profiles.unassign(user ? { userId: user.id } : { domain: domain ?? '' });
+      await this.audit({
+        type: 'admin.profile-unassigned',
+        userId: user?.id,
+        details: { changed, ...(domain === undefined ? {} : { domain }) },
+      });
+      return changed;
+    });
   }
 
   /**
@@ -630,15 +689,36 @@ export class AdminService {
    * its next start or silent sign-in. Returns the change and its reach (users, installations).
    */
   async pushProfile(name: string): Promise<ProfilePush> {
-    const push = await this.deps.services.profiles.push(name);
-    // TODO(lead-merge): record the audit event "profile pushed" here (hF's audit log): push.profile,
-    // push.version, the changed settings (push.previous → push.settings), push.users and push.clients.
-    return push;
+    return this.atomically(async () => {
+      const push = await this.deps.services.profiles.push(name);
+      // The reach and the names of what changed; values stay out (a license version is harmless, but a
+      // future setting may not be).
+      await this.audit({
+        type: 'admin.profile-pushed',
+        details: {
+          profile: push.profile,
+          version: push.version,
+          settings: differingNames(push.previous ?? {}, push.settings),
+          users: push.users,
+          clients: push.clients,
+        },
+      });
+      return push;
+    });
   }
 
   /** Publishes a new license version; users see it at their next sign-in unless their profile pins another. */
   publishLicense(version: string, text: string): Promise<PublishedLicense> {
-    return this.deps.services.licenses.publish(version, text);
+    return this.atomically(async () => {
+      const published = await this.deps.services.licenses.publish(version, text);
+      // The version is the admin's free text (1–64 characters): recorded only when it is a plain identifier.
+      const plain = /^[A-Za-z0-9._:@-]{1,80}$/.test(published.version);
+      await this.audit({
+        type: 'admin.license-published',
+        details: { ...(plain ? { version: published.version } : {}), characters: published.text.length },
+      });
+      return published;
+    });
   }
 
   listLicenses(): Promise<{ version: string; publishedAt: Date }[]> {
@@ -743,6 +823,34 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 function namesOf(user: UserRecord): string[] {
   return [user.loginId, user.email, ...user.aliases];
+}
+
+/** A profile setting's name as the audit log records it (flat: the two features are settings of their own). */
+type SettingName = keyof ProfileChange;
+
+/** The settings a profile holds (the features flattened). */
+function settingNames(settings: ProfileSettings): SettingName[] {
+  const values = flat(settings);
+  return (Object.keys(values) as SettingName[]).filter((name) => values[name] !== undefined).sort();
+}
+
+/** The settings a change touches (set or cleared). */
+function changedNames(change: ProfileChange): SettingName[] {
+  return (Object.keys(change) as SettingName[]).filter((name) => change[name] !== undefined).sort();
+}
+
+/** The settings whose values differ between two versions of a profile. */
+function differingNames(before: ProfileSettings, after: ProfileSettings): SettingName[] {
+  const a = flat(before) as Record<string, unknown>;
+  const b = flat(after) as Record<string, unknown>;
+  return ([...new Set([...Object.keys(a), ...Object.keys(b)])] as SettingName[])
+    .filter((name) => a[name] !== b[name])
+    .sort();
+}
+
+function flat(settings: ProfileSettings): Partial<Record<SettingName, unknown>> {
+  const { features, ...rest } = settings;
+  return { ...rest, ...features };
 }
 
 function parseMethod(method: string): SignInMethodName {

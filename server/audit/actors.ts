@@ -16,3 +16,12 @@ export function cliActor(): AuditActor & { kind: 'admin' } {
   const cleaned = user.replace(/[^A-Za-z0-9._@+-]/g, '').slice(0, 64);
   return { kind: 'admin', name: `cli:${cleaned === '' ? 'unknown' : cleaned}` };
 }
+
+/**
+ * The admin console's actor for a signed-in admin: "console:<login ID>". A login ID may hold characters
+ * the admin-name pattern does not (events.ts AdminName); they are dropped, as for the CLI.
+ */
+export function consoleActor(loginId: string): AuditActor & { kind: 'admin' } {
+  const cleaned = loginId.replace(/[^A-Za-z0-9._@+-]/g, '').slice(0, 64);
+  return { kind: 'admin', name: `console:${cleaned === '' ? 'unknown' : cleaned}` };
+}

@@ -30,9 +30,23 @@ const Id = z.string().regex(/^[A-Za-z0-9._:@-]{1,80}$/, 'not an identifier');
 const Count = z.number().int().min(0).max(1_000_000_000);
 const Time = z.number().int().min(0);
 
-const SignInMethod = z.enum(['password', 'oidc-provider', 'sso']);
+const SignInMethod = z.enum(['password', 'oidc-provider', 'sso', 'passkey']);
 const SecondFactorChannel = z.enum(['totp', 'email', 'sms', 'device', 'recovery-code', 'passkey']);
 const FactorKind = z.enum(['totp', 'device', 'passkey', 'recovery-codes']);
+/** A deployment profile's name: the pattern deployment-profiles.ts accepts (letters, digits, " ._-"). */
+const ProfileName = z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,99}$/u, 'not a profile name');
+/** The names of a profile's settings (profile-settings.ts ProfileChange); never their values. */
+const ProfileSettingName = z.enum([
+  'signInMethod',
+  'mfaMode',
+  'licenseVersion',
+  'forgotPassword',
+  'manualLogin',
+  'language',
+  'updateChannel',
+]);
+const ProfileSettingNames = z.array(ProfileSettingName).max(ProfileSettingName.options.length);
+const Domain = z.string().regex(/^[a-z0-9.-]{1,253}$/);
 
 interface EventDefinition<D extends z.ZodType, R extends string> {
   readonly class: AuditClass;
@@ -197,6 +211,109 @@ export const AUDIT_EVENTS = {
     summary: 'An admin revoked a one-time-password front end’s key.',
     actors: ['admin'],
     details: z.strictObject({ client: Id }),
+  }),
+  'recovery-code.used': event({
+    class: 'second-factor',
+    summary: 'A user passed the second step of a sign-in with a recovery code (how many unused codes remain).',
+    actors: ['user'],
+    details: z.strictObject({ remaining: Count }),
+  }),
+  'recovery-codes.regenerated': event({
+    class: 'account',
+    summary: 'A user replaced their recovery codes with a new set (the old set stopped working; no code is recorded).',
+    actors: ['user'],
+    details: z.strictObject({ codes: Count }),
+  }),
+  'deployment.opened': event({
+    class: 'deployment',
+    summary:
+      'The landing page was first loaded with a deployment’s code (only when the code matched a deployment; the page looks the same either way).',
+    actors: ['anonymous'],
+    details: z.strictObject({ deployment: Count }),
+  }),
+  'deployment.resent': event({
+    class: 'deployment',
+    summary:
+      'An admin sent a deployment’s user a fresh code (`replacement`, also recorded as deployment.created) and revoked the old one if it was open.',
+    actors: ['admin'],
+    details: z.strictObject({ deployment: Count, replacement: Count, revokedPrevious: z.boolean() }),
+  }),
+  'deployment.revoked': event({
+    class: 'deployment',
+    summary: 'An admin ended a deployment that was not redeemed yet.',
+    actors: ['admin'],
+    details: z.strictObject({ deployment: Count }),
+  }),
+  'admin.license-published': event({
+    class: 'admin',
+    summary:
+      'An admin published a license version (the version when it is a plain identifier, and the text’s length; never the text).',
+    actors: ['admin'],
+    details: z.strictObject({ version: Id.optional(), characters: Count }),
+  }),
+  'admin.profile-created': event({
+    class: 'admin',
+    summary: 'An admin created a deployment profile (the names of the settings it holds, not their values).',
+    actors: ['admin'],
+    details: z.strictObject({ profile: ProfileName, settings: ProfileSettingNames }),
+  }),
+  'admin.profile-edited': event({
+    class: 'admin',
+    summary: 'An admin changed a deployment profile’s draft (the names of the settings changed, not their values).',
+    actors: ['admin'],
+    details: z.strictObject({ profile: ProfileName, settings: ProfileSettingNames }),
+  }),
+  'admin.profile-assigned': event({
+    class: 'admin',
+    summary: 'An admin assigned a deployment profile to a user (the subject) or to an e-mail domain.',
+    actors: ['admin'],
+    details: z.strictObject({ profile: ProfileName, domain: Domain.optional() }),
+  }),
+  'admin.profile-unassigned': event({
+    class: 'admin',
+    summary: 'An admin removed a user’s (the subject’s) or a domain’s profile assignment.',
+    actors: ['admin'],
+    details: z.strictObject({ domain: Domain.optional(), changed: z.boolean() }),
+  }),
+  'admin.profile-pushed': event({
+    class: 'admin',
+    summary:
+      'An admin pushed a profile to deployed clients: its new version, the names of the settings that changed since the last push, and its reach (users, installations).',
+    actors: ['admin'],
+    details: z.strictObject({
+      profile: ProfileName,
+      version: Count,
+      settings: ProfileSettingNames,
+      users: Count,
+      clients: Count,
+    }),
+  }),
+  'admin.role-granted': event({
+    class: 'admin',
+    summary: 'An admin let a user (the subject) sign in to the admin console.',
+    actors: ['admin'],
+    details: z.strictObject({ changed: z.boolean() }),
+  }),
+  'admin.role-revoked': event({
+    class: 'admin',
+    summary: 'An admin took the admin role from a user (the subject) and ended their console sessions.',
+    actors: ['admin'],
+    details: z.strictObject({ changed: z.boolean() }),
+  }),
+  'admin.console-signed-in': event({
+    class: 'admin',
+    summary:
+      'An admin signed in to the admin console with password and authenticator code (the password step is also a sign-in.succeeded).',
+    actors: ['admin'],
+    details: z.strictObject({}),
+  }),
+  'admin.console-sign-in-failed': event({
+    class: 'admin',
+    summary:
+      'An admin console sign-in was refused after a right password: not an admin, no authenticator, or a wrong, reused or locked code (a wrong password is a sign-in.failed).',
+    actors: ['anonymous'],
+    reasons: ['not_admin', 'no_authenticator', 'mfa_code_invalid', 'mfa_code_used', 'account_locked'],
+    details: z.strictObject({}),
   }),
   'audit.pruned': event({
     class: 'system',

@@ -59,7 +59,6 @@ export async function runAdminCommand(command: AdminCommand, args: readonly stri
             `${plural(reset.recoveryCodes, 'unused recovery code')} of ${reset.user.loginId} and ` +
             `forgot ${plural(reset.devices, 'remembered device')}.`,
         );
-        // TODO(lead-merge): true once hF's audit log records every AdminService action (issue 18).
         io.out('This reset is recorded in the audit log.');
       });
     }

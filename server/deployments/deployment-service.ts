@@ -69,6 +69,24 @@ export class DeploymentService {
     };
   }
 
+  /**
+   * The landing page was loaded with a code of this secret hash: marks the deployment opened (the first
+   * time) and records it, in one transaction. Nothing is recorded when no deployment matched.
+   */
+  async markOpened(secretHash: string): Promise<void> {
+    await this.atomically(async () => {
+      const opened = await this.deployments.markOpened(secretHash);
+      if (opened) {
+        await this.audit?.record({
+          type: 'deployment.opened',
+          actor: { kind: 'anonymous' },
+          userId: opened.userId,
+          details: { deployment: opened.id },
+        });
+      }
+    });
+  }
+
   /** Redeems a parsed code for an installation; throws a KeywayError the API turns into a problem. */
   async redeem(code: DeploymentCode, installationId: string, clientVersion?: string): Promise<DeploymentConfig> {
     // A code naming another server cannot be ours, even if its secret happened to match.

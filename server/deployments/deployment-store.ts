@@ -99,17 +99,20 @@ export class DeploymentStore {
   }
 
   /**
-   * Notes that the landing page was loaded with this code (the first time only). Says nothing back, so
-   * the landing page answers the same whether the code exists or not.
+   * Notes that the landing page was loaded with this code (the first time only). Returns the deployment
+   * it marked (for its audit event), undefined when none matched or it was opened before; the landing
+   * page answers the same either way.
    */
-  async markOpened(secretHash: string): Promise<void> {
-    await this.storage
+  async markOpened(secretHash: string): Promise<{ id: number; userId: number } | undefined> {
+    const row = await this.storage
       .q()
       .updateTable('deployments')
       .set({ opened_at: this.clock() })
       .where('secret_hash', '=', secretHash)
       .where('opened_at', 'is', null)
-      .execute();
+      .returning(['id', 'user_id'])
+      .executeTakeFirst();
+    return row && { id: row.id, userId: row.user_id };
   }
 
   /**

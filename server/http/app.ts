@@ -190,7 +190,7 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
   registerMeMfaRoutes(app, deps.sessions, deps.mfa, deps.limits);
   registerPasskeyRoutes(app, deps.sessions, deps.mfa, deps.identity, deps.limits);
   const { deploymentStore, profiles } = deps;
-  registerLandingRoutes(app, deps.identity, deploymentStore && ((hash) => deploymentStore.markOpened(hash)));
+  registerLandingRoutes(app, deps.identity, deploymentStore && ((hash) => deps.deployments.markOpened(hash)));
   registerDiscoveryRoutes(
     app,
     deps.signInPolicy,

@@ -77,7 +77,15 @@ export class MfaAccount {
    */
   async regenerateRecoveryCodes(user: UserRecord, password: string): Promise<string[]> {
     await reauthenticate(this.deps.sessions, user, password);
-    return this.deps.recoveryCodes.replace(user.id);
+    return this.deps.storage.transaction(async () => {
+      const codes = await this.deps.recoveryCodes.replace(user.id);
+      await this.deps.audit.record({
+        type: 'recovery-codes.regenerated',
+        actor: { kind: 'user', userId: user.id },
+        details: { codes: codes.length },
+      });
+      return codes;
+    });
   }
 
   /** Adds an authenticator (pending until confirmed); asks for the password again first. */

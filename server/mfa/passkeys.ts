@@ -1,5 +1,6 @@
 import { KeywayError } from '../../protocol/errors';
 import type { AuditLog } from '../audit/audit-log';
+import { AUDIT_EVENTS } from '../audit/events';
 import { PasskeyReturnUri, PasskeyState, type PasskeyStep, type PasskeySummary } from '../../protocol/mfa';
 import { randomToken } from '../security/digest';
 import { reauthenticate } from '../sessions/reauthenticate';
@@ -14,10 +15,13 @@ import { tellAfterCommit, type SecurityNotices } from './notices';
 import { authenticatorName } from './passkey-aaguids';
 import type { Passkey, PasskeyStepRecord, PasskeyStepStore, PasskeyStore } from './passkey-store';
 import type { MfaPolicyStore } from './policy';
+import type { RecoveryCodeStore } from './recovery-codes';
 import type { ChallengeRef, SecondStep } from './second-step';
 import { secondsUntil } from './sign-in-gate';
 import { countWrongCode } from './verify-code';
 import type { WebAuthn } from './webauthn';
+
+const SECOND_FACTOR_REASONS = AUDIT_EVENTS['second-factor.failed'].reasons;
 
 /** A page that adds a passkey for Keyway must be used this soon. */
 const REGISTER_STEP_TTL_MS = 10 * 60 * 1000;
@@ -40,6 +44,8 @@ interface PasskeyDeps {
   /** The audit log (server/audit): a wrong result code counts as a failed second factor there too. */
   audit: AuditLog;
   timings: CodeTimings;
+  /** A first passkey that is the user's first second factor brings their recovery codes. */
+  recoveryCodes: RecoveryCodeStore;
   store: PasskeyStore;
   steps: PasskeyStepStore;
   webauthn: WebAuthn;
@@ -49,6 +55,18 @@ interface PasskeyDeps {
 export function returnUrl(step: Pick<PasskeyStepRecord, 'returnTo' | 'state'>, params: Record<string, string>): string {
   const query = new URLSearchParams({ state: step.state, ...params });
   return `${step.returnTo}?${query.toString()}`;
+}
+
+/** A passkey just added, and the user's recovery codes when it was their first second factor (shown once). */
+export interface AddedPasskey {
+  passkey: Passkey;
+  recoveryCodes: string[] | undefined;
+}
+
+/** Where the register step goes next: back to Keyway, or first a page with the new recovery codes. */
+export interface RegisterStepOutcome {
+  redirect: string;
+  recoveryCodes: string[] | undefined;
 }
 
 /** Passkeys as a second factor, for passwordless sign-in, and their management (issue 17). */
@@ -144,11 +162,27 @@ export class Passkeys {
     const result = await tellAfterCommit(storage, notices, async (held) => {
       const found = await this.deps.secondStep.lookup({ challengeId });
       const outcome = await this.spendCode(found, code, held);
+      // The verdict is audited in the transaction that spends the code or counts the failure.
+      if (found) await this.auditVerdict(found, outcome);
       if (outcome instanceof KeywayError) return { error: outcome };
       return { value: await onVerified(outcome) };
     });
     if ('error' in result) throw result.error;
     return result.value;
+  }
+
+  private async auditVerdict(found: LiveChallenge, outcome: LiveChallenge | KeywayError): Promise<void> {
+    const common = {
+      actor: { kind: 'user', userId: found.user.id },
+      installationId: found.challenge.installationId,
+      details: { channel: 'passkey' },
+    } as const;
+    if (!(outcome instanceof KeywayError)) {
+      await this.deps.audit.record({ type: 'second-factor.succeeded', ...common });
+      return;
+    }
+    const reason = SECOND_FACTOR_REASONS.find((each) => each === outcome.code);
+    await this.deps.audit.record({ type: 'second-factor.failed', ...common, reason });
   }
 
   private async spendCode(
@@ -199,8 +233,17 @@ export class Passkeys {
       binding,
       userId: live.user.id,
     });
-    if (!(await this.deps.challenges.consume(live.challenge.idHash))) throw expired();
-    await this.deps.lock.clear(live.user.id);
+    // One transaction: the challenge spent, the lock cleared and the success recorded.
+    await this.deps.storage.transaction(async () => {
+      if (!(await this.deps.challenges.consume(live.challenge.idHash))) throw expired();
+      await this.deps.lock.clear(live.user.id);
+      await this.deps.audit.record({
+        type: 'second-factor.succeeded',
+        actor: { kind: 'user', userId: live.user.id },
+        installationId: live.challenge.installationId,
+        details: { channel: 'passkey' },
+      });
+    });
     return live;
   }
 
@@ -216,6 +259,19 @@ export class Passkeys {
     });
     const user = await this.deps.users.findById(passkey.userId);
     if (!user) throw new KeywayError('passkey_refused', 'This passkey belongs to no account any more.');
+    // Only unified-login users sign in without a password; the others are refused here, before the
+    // success is recorded (the verification's counter update commits on its own, webauthn.ts).
+    if (user.signInMethod !== 'oidc') {
+      throw new KeywayError(
+        'passkey_refused',
+        'This account signs in with a password in Keyway: use the password there, then your passkey.',
+      );
+    }
+    await this.deps.audit.record({
+      type: 'sign-in.succeeded',
+      actor: { kind: 'user', userId: user.id },
+      details: { method: 'passkey' },
+    });
     return user;
   }
 
@@ -233,30 +289,39 @@ export class Passkeys {
     };
   }
 
-  /** The answer posted by Keyway's "add a passkey" page; the page is spent. */
-  async finishRegisterStep(token: string, answer: unknown, name: unknown): Promise<string> {
+  /**
+   * The answer posted by Keyway's "add a passkey" page; the page is spent. Keyway's return address
+   * carries only `result=added` (a URL is no place for codes: it is logged and kept in history), so new
+   * recovery codes are returned for the page to show once before that link.
+   */
+  async finishRegisterStep(token: string, answer: unknown, name: unknown): Promise<RegisterStepOutcome> {
     const { step, user } = await this.liveStep(token, 'register');
-    await this.register(user, answer, `step:${step.idHash}`, name);
+    const { recoveryCodes } = await this.register(user, answer, `step:${step.idHash}`, name);
     if (!(await this.deps.steps.finish(step.idHash, undefined))) throw expired();
-    return returnUrl(step, { result: 'added' });
+    return { redirect: returnUrl(step, { result: 'added' }), recoveryCodes };
   }
 
   /**
    * Verifies a registration answer and stores the passkey under `name`; the user is e-mailed once it is
    * committed. The caller re-authenticated the user when the page was opened (Keyway's step, /account).
    */
-  async register(user: UserRecord, answer: unknown, binding: string, name: unknown): Promise<Passkey> {
+  async register(user: UserRecord, answer: unknown, binding: string, name: unknown): Promise<AddedPasskey> {
     await this.requireAllowed();
     const cleanName = checkName(name);
     const verified = await this.deps.webauthn.verifyRegistration(answer, { binding, userId: user.id });
-    const passkey = await tellAfterCommit(this.deps.storage, this.deps.notices, async (held) => {
-      const added = await this.deps.store.add({ ...verified, name: cleanName });
+    return tellAfterCommit(this.deps.storage, this.deps.notices, async (held) => {
+      const passkey = await this.deps.store.add({ ...verified, name: cleanName });
+      await this.deps.audit.record({
+        type: 'factor.added',
+        actor: { kind: 'user', userId: user.id },
+        details: { kind: 'passkey' },
+      });
       held.tell(user, { kind: 'passkey-added', passkeyName: cleanName });
-      // TODO(lead-merge): when this is the user's first second factor (no confirmed authenticator and no
-      // other passkey before this one), generate hC's recovery codes here and show them once.
-      return added;
+      // The user's first second factor (no set yet: no authenticator or passkey made one): their
+      // recovery codes, in this transaction so two first enrolments at once make one set.
+      const recoveryCodes = await this.deps.recoveryCodes.firstSet(user.id);
+      return { passkey, recoveryCodes };
     });
-    return passkey;
   }
 
   /** /account's "Add a passkey": the password again, then the ceremony's options bound to `binding`. */
@@ -280,6 +345,11 @@ export class Passkeys {
       if (!passkey || !(await this.deps.store.remove(id, user.id))) {
         throw new KeywayError('not_found', 'This account has no such passkey.');
       }
+      await this.deps.audit.record({
+        type: 'factor.removed',
+        actor: { kind: 'user', userId: user.id },
+        details: { kind: 'passkey', count: 1 },
+      });
       held.tell(user, { kind: 'passkey-removed', passkeyName: passkey.name });
     });
   }

@@ -199,6 +199,29 @@ export class SecondStep {
     await this.deps.audit.record({ type: 'second-factor.failed', ...common, reason });
   }
 
+  private async auditRecovery(found: LiveChallenge, outcome: (LiveChallenge & { remaining: number }) | KeywayError) {
+    const common = {
+      actor: { kind: 'user', userId: found.user.id },
+      installationId: found.challenge.installationId,
+    } as const;
+    if (!(outcome instanceof KeywayError)) {
+      // How many remain, never which code: only its keyed hash is stored (recovery-codes.ts).
+      await this.deps.audit.record({
+        type: 'recovery-code.used',
+        ...common,
+        details: { remaining: outcome.remaining },
+      });
+      return;
+    }
+    const reason = SECOND_FACTOR_REASONS.find((each) => each === outcome.code);
+    await this.deps.audit.record({
+      type: 'second-factor.failed',
+      ...common,
+      reason,
+      details: { channel: 'recovery-code' },
+    });
+  }
+
   /**
    * A recovery code instead of the second factor (recovery-codes.ts). Like verify: on success the
    * challenge is spent and `onVerified` runs in the same transaction; a wrong code counts for the
@@ -212,7 +235,10 @@ export class SecondStep {
   ): Promise<T> {
     const { storage, notices } = this.deps;
     const result = await tellAfterCommit(storage, notices, async (held) => {
-      const outcome = await checkRecoveryCode({ ...this.deps, notices: held }, await this.lookup(ref), recoveryCode);
+      const found = await this.lookup(ref);
+      const outcome = await checkRecoveryCode({ ...this.deps, notices: held }, found, recoveryCode);
+      // Audited in the transaction that spends the code or counts the failure, like verify's verdicts.
+      if (found) await this.auditRecovery(found, outcome);
       if (outcome instanceof KeywayError) return { error: outcome };
       return { value: await onVerified(outcome) };
     });

@@ -219,13 +219,8 @@ function registerPasswordlessRoutes(scope: FastifyInstance, deps: InteractionDep
     let accountId: string;
     try {
       await perSource(request);
+      // Refuses password users (they sign in with the password in Keyway) and records the sign-in.
       const user = await deps.mfa.passkeys.verifyPasswordless(fields.response, passwordlessBinding(details.uid));
-      if (user.signInMethod !== 'oidc') {
-        throw new KeywayError(
-          'passkey_refused',
-          'This account signs in with a password in Keyway: use the password there, then your passkey.',
-        );
-      }
       accountId = String(user.id);
     } catch (error) {
       if (!(error instanceof KeywayError)) throw error;

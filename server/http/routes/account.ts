@@ -292,7 +292,16 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
 
     scope.post(`${ACCOUNT_PASSKEYS_PATH}/register`, (request, reply) =>
       passkeyForm(request, reply, async (user, held, fields) => {
-        await deps.mfa.passkeys.register(user, fields.response, addBinding(held), fields.name);
+        const added = await deps.mfa.passkeys.register(user, fields.response, addBinding(held), fields.name);
+        // A first second factor: its recovery codes, once, then on to the account page.
+        if (added.recoveryCodes !== undefined) {
+          const html = mfaRecoveryCodesPage({
+            serverName: identity.name,
+            codes: added.recoveryCodes,
+            continueUrl: ACCOUNT_PATH,
+          });
+          return sendHtml(reply, 200, html);
+        }
         return reply.redirect(ACCOUNT_PATH, 303);
       }),
     );

@@ -14,6 +14,7 @@ import type { ServerIdentity } from '../../identity';
 import { devicePublicKey } from '../../mfa/devices';
 import { MFA_STEP_PATH, REGISTER_STEP_PATH, returnUrl } from '../../mfa/passkeys';
 import { passkeyPage, sendPasskeyPage } from '../../mfa/passkeys-page';
+import { mfaRecoveryCodesPage } from '../../oidc/mfa-pages';
 import { PASSKEY_SCRIPT_PATH, passkeyScript } from '../../mfa/passkeys-script';
 import type { PasskeyStepRecord } from '../../mfa/passkey-store';
 import type { MfaServices } from '../../services';
@@ -175,7 +176,16 @@ export function registerPasskeyRoutes(
       if (!sameOrigin(request, identity.origin)) return refusedStep(reply, serverName(), step, foreignPost());
       try {
         await perSource(request);
-        return await reply.redirect(await passkeys.finishRegisterStep(token, fields.response, fields.name), 303);
+        const added = await passkeys.finishRegisterStep(token, fields.response, fields.name);
+        if (added.recoveryCodes === undefined) return await reply.redirect(added.redirect, 303);
+        // A first second factor: its recovery codes on this page, once ("Save them now"), then on to
+        // Keyway. Never in the return URL (logged, kept in history); the page is not cached (no-store).
+        const html = mfaRecoveryCodesPage({
+          serverName: serverName(),
+          codes: added.recoveryCodes,
+          continueUrl: added.redirect,
+        });
+        return await sendPasskeyPage(reply, 200, html);
       } catch (error) {
         return refusedStep(reply, serverName(), step, error);
       }

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../server/audit/audit-log';
 import type { AuditEventType } from '../../../server/audit/events';
+import { RecoveryCodes } from '../../../protocol/mfa';
+import { CookieBrowser } from './account-browser';
 import {
   ANA_PHONE,
   challenged,
+  postAuthorized,
   enrolAna,
   INSTALLATION,
   outboxEmailCode,
@@ -13,9 +16,14 @@ import {
   verify,
 } from './mfa-fixture';
 import { ANA, postJson, startServerWithAna, type TestServer } from './server-fixture';
+import { randomBytes } from 'node:crypto';
+import { encodeDeploymentCode, SECRET_BYTES } from '../../../protocol/deployment-code';
+import { buildLandingUrl } from '../../../protocol/deployment-link';
 import { storedBytes } from '../../support/stored-data';
 
 const WRONG_PASSWORD = 'not the password at all';
+const LICENSE_TEXT = 'The license text, version 2.';
+const BOB = { loginId: 'bob', email: 'bob@example.com', displayName: 'Bob', password: 'bob has a long password' };
 
 /**
  * Issue 18: every action emits exactly one audit event of the right type, with the right actor and
@@ -30,7 +38,14 @@ interface Row {
   before?: (test: TestServer) => Promise<void>;
   action: (test: TestServer) => Promise<unknown>;
   /** user: whom the event is about ('other': a user the action made). */
-  expected: { type: AuditEventType; actor: AuditEvent['actor']; user?: 'ana' | 'other'; reason?: string }[];
+  expected: {
+    type: AuditEventType;
+    actor: AuditEvent['actor'];
+    user?: 'ana' | 'other';
+    reason?: string;
+    /** When given, the event's details exactly. */
+    details?: Record<string, unknown>;
+  }[];
 }
 
 /** Ana's user id on the row's server (set per row). */
@@ -223,11 +238,183 @@ const ROWS: Row[] = [
       { type: 'admin.otp-client-revoked', actor: ADMIN },
     ],
   },
+  {
+    name: 'a recovery code instead of the second factor',
+    before: enrolWithRecoveryCodes,
+    action: async (test) => {
+      const required = await challenged(test.origin);
+      const body = { challengeId: required.challengeId, recoveryCode: recoveryCodes[0] };
+      expect((await postJson(test.origin, '/api/v1/mfa/recover', body)).status).toBe(200);
+    },
+    expected: [
+      { type: 'sign-in.succeeded', actor: 'user' as never, user: 'ana' },
+      { type: 'recovery-code.used', actor: 'user' as never, user: 'ana', details: { remaining: 9 } },
+    ],
+  },
+  {
+    name: 'a wrong recovery code',
+    before: enrolWithRecoveryCodes,
+    action: async (test) => {
+      const required = await challenged(test.origin);
+      const body = { challengeId: required.challengeId, recoveryCode: 'aaaa-bbbb-cccc' };
+      expect((await postJson(test.origin, '/api/v1/mfa/recover', body)).status).toBe(401);
+    },
+    expected: [
+      { type: 'sign-in.succeeded', actor: 'user' as never, user: 'ana' },
+      {
+        type: 'second-factor.failed',
+        actor: 'user' as never,
+        user: 'ana',
+        reason: 'mfa_code_invalid',
+        details: { channel: 'recovery-code' },
+      },
+    ],
+  },
+  {
+    name: 'recovery codes regenerated',
+    before: enrolWithRecoveryCodes,
+    action: async (test) => {
+      const answer = await postAuthorized(test.origin, '/api/v1/me/mfa/recovery-codes', accessToken, {
+        password: ANA.password,
+      });
+      expect(answer.status).toBe(200);
+      recoveryCodes = [...recoveryCodes, ...RecoveryCodes.parse(answer.body).recoveryCodes];
+    },
+    expected: [{ type: 'recovery-codes.regenerated', actor: 'user' as never, user: 'ana', details: { codes: 10 } }],
+  },
+  {
+    name: 'the landing page opened with a deployment’s code (once; an unknown code records nothing)',
+    before: async (test) => {
+      const created = await test.server.admin.createDeployment(ANA.loginId);
+      deploymentCode = created.code;
+      landingUrl = created.landingUrl;
+    },
+    action: async (test) => {
+      // A well-formed code of this server that no deployment has: its page looks the same, nothing is recorded.
+      const forged = buildLandingUrl(test.origin, encodeDeploymentCode(test.origin, randomBytes(SECRET_BYTES)));
+      const statuses = [];
+      for (const url of [landingUrl, landingUrl, forged]) statuses.push((await fetch(url)).status);
+      expect(statuses).toEqual([200, 200, 200]);
+    },
+    expected: [{ type: 'deployment.opened', actor: { kind: 'anonymous' }, user: 'ana' }],
+  },
+  {
+    name: 'admin re-sends a deployment',
+    before: async (test) => {
+      deploymentId = (await test.server.admin.createDeployment(ANA.loginId)).id;
+    },
+    action: (test) => test.server.admin.resendDeployment(deploymentId),
+    expected: [
+      { type: 'deployment.created', actor: ADMIN, user: 'ana' },
+      { type: 'deployment.resent', actor: ADMIN, user: 'ana' },
+    ],
+  },
+  {
+    name: 'admin revokes a deployment',
+    before: async (test) => {
+      deploymentId = (await test.server.admin.createDeployment(ANA.loginId)).id;
+    },
+    action: (test) => test.server.admin.revokeDeployment(deploymentId),
+    expected: [{ type: 'deployment.revoked', actor: ADMIN, user: 'ana' }],
+  },
+  {
+    name: 'admin publishes a license',
+    action: (test) => test.server.admin.publishLicense('2.0', LICENSE_TEXT),
+    expected: [
+      { type: 'admin.license-published', actor: ADMIN, details: { version: '2.0', characters: LICENSE_TEXT.length } },
+    ],
+  },
+  {
+    name: 'admin creates a profile',
+    action: (test) => test.server.admin.createProfile('Sales', { mfaMode: 'enforced', manualLogin: false }),
+    expected: [
+      {
+        type: 'admin.profile-created',
+        actor: ADMIN,
+        details: { profile: 'Sales', settings: ['manualLogin', 'mfaMode'] },
+      },
+    ],
+  },
+  {
+    name: 'admin edits a profile',
+    before: (test) => test.server.admin.createProfile('Sales', { mfaMode: 'enforced' }).then(() => undefined),
+    action: (test) => test.server.admin.editProfile('Sales', { mfaMode: null, language: 'fr' }),
+    expected: [
+      {
+        type: 'admin.profile-edited',
+        actor: ADMIN,
+        details: { profile: 'Sales', settings: ['language', 'mfaMode'] },
+      },
+    ],
+  },
+  {
+    name: 'admin assigns a profile to a user and to a domain',
+    before: (test) => test.server.admin.createProfile('Sales').then(() => undefined),
+    action: async (test) => {
+      await test.server.admin.assignProfile('Sales', { user: ANA.loginId });
+      await test.server.admin.assignProfile('Sales', { domain: 'example.com' });
+    },
+    expected: [
+      { type: 'admin.profile-assigned', actor: ADMIN, user: 'ana', details: { profile: 'Sales' } },
+      { type: 'admin.profile-assigned', actor: ADMIN, details: { profile: 'Sales', domain: 'example.com' } },
+    ],
+  },
+  {
+    name: 'admin unassigns a user’s profile',
+    before: async (test) => {
+      await test.server.admin.createProfile('Sales');
+      await test.server.admin.assignProfile('Sales', { user: ANA.loginId });
+    },
+    action: (test) => test.server.admin.unassignProfile({ user: ANA.loginId }),
+    expected: [{ type: 'admin.profile-unassigned', actor: ADMIN, user: 'ana', details: { changed: true } }],
+  },
+  {
+    name: 'admin pushes a profile (the names of what changed and its reach; no values)',
+    before: async (test) => {
+      await test.server.admin.createProfile('Sales', { mfaMode: 'enforced', updateChannel: 'beta' });
+      await test.server.admin.assignProfile('Sales', { user: ANA.loginId });
+      await test.server.admin.pushProfile('Sales');
+      await test.server.admin.editProfile('Sales', { updateChannel: 'latest', forgotPassword: true });
+    },
+    action: (test) => test.server.admin.pushProfile('Sales'),
+    expected: [
+      {
+        type: 'admin.profile-pushed',
+        actor: ADMIN,
+        details: { profile: 'Sales', version: 2, settings: ['forgotPassword', 'updateChannel'], users: 1, clients: 0 },
+      },
+    ],
+  },
+  {
+    name: 'admin grants and revokes the admin role',
+    action: async (test) => {
+      await test.server.admin.grantAdmin(ANA.loginId);
+      await test.server.admin.revokeAdmin(ANA.loginId);
+    },
+    expected: [
+      { type: 'admin.role-granted', actor: ADMIN, user: 'ana', details: { changed: true } },
+      { type: 'admin.role-revoked', actor: ADMIN, user: 'ana', details: { changed: true } },
+    ],
+  },
 ];
 
 let deploymentCode = '';
 let totpSecret = '';
 let refreshToken = '';
+let recoveryCodes: string[] = [];
+let accessToken = '';
+let landingUrl = '';
+let deploymentId = 0;
+
+/** Ana with an authenticator (TOTP enforced) and the recovery codes her first enrolment showed. */
+async function enrolWithRecoveryCodes(test: TestServer): Promise<void> {
+  await test.server.admin.setMfaPolicy({ channels: 'totp', mode: 'enforced' });
+  const { secret, session } = await enrolAna(test);
+  totpSecret = secret;
+  accessToken = session.accessToken;
+  recoveryCodes = session.recoveryCodes ?? [];
+  expect(recoveryCodes).toHaveLength(10);
+}
 
 describe('every action emits exactly one audit event of the right type and actor', () => {
   it.each(ROWS)('$name', async (row) => {
@@ -246,15 +433,24 @@ describe('every action emits exactly one audit event of the right type and actor
       actor: (each.actor as unknown) === 'user' ? USER() : each.actor,
       userId: each.user === 'ana' ? anaIdValue : each.user === 'other' ? (expect.any(Number) as unknown) : undefined,
       reason: each.reason,
+      details: each.details ?? (expect.anything() as unknown),
     }));
     expect(
-      events.map((event) => ({ type: event.type, actor: event.actor, userId: event.userId, reason: event.reason })),
+      events.map((event) => ({
+        type: event.type,
+        actor: event.actor,
+        userId: event.userId,
+        reason: event.reason,
+        details: event.details,
+      })),
     ).toEqual(expected);
     // Nothing secret at rest, audit table included (the whole database's bytes, both engines): the
     // passwords typed, the deployment code, the TOTP secret, the refresh token of the rows that used them.
     const bytes = await storedBytes(test);
     expect(bytes.includes(row.expected[0]?.type ?? 'none'), 'the scan sees the audit table').toBe(true);
-    for (const secret of [ANA.password, WRONG_PASSWORD, deploymentCode, totpSecret, refreshToken]) {
+    // Recovery codes: neither as shown nor in their canonical form (recovery-codes.ts keeps a keyed hash).
+    const codes = recoveryCodes.flatMap((code) => [code, code.replaceAll('-', '')]);
+    for (const secret of [ANA.password, WRONG_PASSWORD, deploymentCode, totpSecret, refreshToken, ...codes]) {
       if (secret !== '') expect(bytes.includes(secret), `${row.name}: a secret at rest`).toBe(false);
     }
     // HTTP events carry where they came from.
@@ -262,5 +458,84 @@ describe('every action emits exactly one audit event of the right type and actor
       expect(event.sourceAddress, event.type).toBe('127.0.0.1');
       expect(event.userAgent, event.type).toBeDefined();
     }
+  });
+});
+
+describe('the admin console records its admin as console:<login ID>', () => {
+  /** Ana an admin with an authenticator; Bob a plain user. Returns her authenticator secret. */
+  async function consoleServer(): Promise<{ test: TestServer; secret: string }> {
+    const test = await startServerWithAna({});
+    await test.server.admin.setMfaPolicy({ channels: 'totp', mode: 'enforced' });
+    const { secret } = await enrolAna(test);
+    await test.server.admin.grantAdmin(ANA.loginId);
+    await test.server.admin.createUser({ ...BOB, sendWelcomeEmail: false });
+    anaIdValue = (await test.server.admin.auditUserId(ANA.loginId)) || 0;
+    return { test, secret };
+  }
+
+  async function consoleSignIn(test: TestServer, login: string, password: string, code: string) {
+    const browser = new CookieBrowser(test.origin);
+    const answer = await browser.submit(await browser.get('/admin'), '/admin/sign-in', { login, password, code });
+    test.advance(30_000);
+    return { browser, answer };
+  }
+
+  const summary = (events: AuditEvent[]) =>
+    events.map((event) => ({ type: event.type, actor: event.actor, userId: event.userId, reason: event.reason }));
+  const CONSOLE_ANA = { kind: 'admin', id: 'console:ana' } as const;
+
+  it('a console sign-in: the password step, then the console’s own success; its actions name the admin', async () => {
+    const { test, secret } = await consoleServer();
+    let from = await lastId(test);
+    const { browser, answer } = await consoleSignIn(test, ANA.loginId, ANA.password, totpCode(secret, test));
+    expect(answer.status).toBe(303);
+    expect(summary(await eventsAfter(test, from))).toEqual([
+      { type: 'sign-in.succeeded', actor: USER(), userId: anaIdValue, reason: undefined },
+      { type: 'admin.console-signed-in', actor: CONSOLE_ANA, userId: anaIdValue, reason: undefined },
+    ]);
+
+    from = await lastId(test);
+    const page = await browser.get('/admin/user?name=bob');
+    const reset = await browser.submit(page, '/admin/user/reset-password', { reauth: ANA.password });
+    expect(reset.status).toBe(200);
+    const events = await eventsAfter(test, from);
+    expect(events.map((event) => [event.type, event.actor])).toEqual([['password.reset', CONSOLE_ANA]]);
+    // The new password the page showed is nowhere in the event.
+    const shown = /data-testid="secret">([^<]+)</.exec(reset.html)?.[1] ?? '';
+    expect(shown).not.toBe('');
+    expect(JSON.stringify(events)).not.toContain(shown);
+  });
+
+  it('a console sign-in refused after the password: wrong code, reused code, not an admin', async () => {
+    const { test, secret } = await consoleServer();
+    const failed = (reason: string, userId: number) => ({
+      type: 'admin.console-sign-in-failed',
+      actor: { kind: 'anonymous' },
+      userId,
+      reason,
+    });
+    let from = await lastId(test);
+    const wrong = await consoleSignIn(test, ANA.loginId, ANA.password, totpCode(secret, test, 10));
+    expect(wrong.answer.status).toBe(401);
+    const events = summary(await eventsAfter(test, from));
+    expect(events).toEqual([
+      { type: 'sign-in.succeeded', actor: USER(), userId: anaIdValue, reason: undefined },
+      failed('mfa_code_invalid', anaIdValue),
+    ]);
+
+    const code = totpCode(secret, test);
+    expect((await consoleSignIn(test, ANA.loginId, ANA.password, code)).answer.status).toBe(303);
+    test.advance(-30_000);
+    from = await lastId(test);
+    expect((await consoleSignIn(test, ANA.loginId, ANA.password, code)).answer.status).toBe(401);
+    expect(summary(await eventsAfter(test, from)).at(-1)).toEqual(failed('mfa_code_used', anaIdValue));
+
+    from = await lastId(test);
+    const bob = await consoleSignIn(test, BOB.loginId, BOB.password, '123456');
+    expect(bob.answer.status).toBe(403);
+    const bobEvents = summary(await eventsAfter(test, from));
+    expect(bobEvents.map((event) => event.type)).toEqual(['sign-in.succeeded', 'admin.console-sign-in-failed']);
+    expect(bobEvents[1]?.reason).toBe('not_admin');
+    expect(bobEvents[1]?.userId).toBe(bobEvents[0]?.userId);
   });
 });

@@ -11,7 +11,9 @@ import type { MfaPolicyChange } from '../../../server/index';
 import { chromiumLaunchOptions } from '../../e2e/support/chromium';
 import { bearer, challenged, postAuthorized, signedInWithPassword, startMfaServer } from './mfa-fixture';
 import { keywayClient } from './oidc-fixture';
-import { ANA, expectProblem, getJson, postJson, type TestServer } from './server-fixture';
+import { ANA, databaseUrlOf, expectProblem, getJson, postJson, type TestServer } from './server-fixture';
+import type { AuditEvent } from '../../../server/audit/audit-log';
+import { openStorage } from '../../../server/storage/database';
 
 /**
  * Passkeys end to end in real Chromium with the Chrome DevTools Protocol's virtual authenticator
@@ -92,8 +94,16 @@ async function signIn(test: TestServer): Promise<string> {
   return (await signedInWithPassword(test.origin)).accessToken;
 }
 
-/** Adds a passkey through Keyway's "add a passkey" step, driven in the browser; returns its return URL. */
-async function addPasskey(test: TestServer, auth: Authenticator, accessToken: string, name: string): Promise<URL> {
+/**
+ * Adds a passkey through Keyway's "add a passkey" step, driven in the browser; returns its return URL
+ * and, when it was the user's first second factor, the recovery codes the page showed before it.
+ */
+async function addPasskey(
+  test: TestServer,
+  auth: Authenticator,
+  accessToken: string,
+  name: string,
+): Promise<{ url: URL; recoveryCodes: string[] | undefined }> {
   const { returnTo } = await keywayReturn();
   const started = await postAuthorized(test.origin, '/api/v1/me/mfa/passkeys/start', accessToken, {
     password: ANA.password,
@@ -105,10 +115,42 @@ async function addPasskey(test: TestServer, auth: Authenticator, accessToken: st
   expect(stepUrl).toMatch(new RegExp(`^${test.origin}/passkeys/add/[A-Za-z0-9_-]{43}$`));
   await auth.page.goto(stepUrl);
   await auth.page.getByLabel('Name of this passkey').fill(name);
-  const back = auth.page.waitForURL((url) => url.href.startsWith(returnTo));
   await auth.page.getByRole('button', { name: 'Create the passkey' }).click();
+  // Whichever comes first: the browser back at Keyway, or the page with the new recovery codes.
+  const codesHeading = auth.page.getByRole('heading', { name: 'Save your recovery codes' });
+  await Promise.race([auth.page.waitForURL((url) => url.href.startsWith(returnTo)), codesHeading.waitFor()]);
+  if (auth.page.url().startsWith(returnTo)) return { url: new URL(auth.page.url()), recoveryCodes: undefined };
+  const recoveryCodes = await auth.page
+    .getByRole('list', { name: 'Recovery codes' })
+    .getByRole('listitem')
+    .allTextContents();
+  // Never in a URL: not in the page's own address.
+  for (const code of recoveryCodes) expect(auth.page.url()).not.toContain(code);
+  const back = auth.page.waitForURL((url) => url.href.startsWith(returnTo));
+  await auth.page.getByRole('link', { name: 'I saved them, continue' }).click();
   await back;
-  return new URL(auth.page.url());
+  return { url: new URL(auth.page.url()), recoveryCodes };
+}
+
+/** The audit trail as the admin reads it, oldest first, and its passkey rows' credential ids and keys. */
+async function auditTrail(test: TestServer): Promise<{ events: AuditEvent[]; passkeySecrets: string[] }> {
+  const events = (await test.server.admin.auditEvents({ limit: 1000 })).events.reverse();
+  const url = await databaseUrlOf(test.dataDir);
+  const storage = await openStorage(
+    url === undefined ? { engine: 'sqlite', dataDir: test.dataDir } : { engine: 'postgres', url },
+    { migrations: 'apply' },
+  );
+  try {
+    const rows = await storage.q().selectFrom('passkeys').select(['credential_id', 'public_key']).execute();
+    return { events, passkeySecrets: rows.flatMap((row) => [row.credential_id, row.public_key]) };
+  } finally {
+    await storage.close();
+  }
+}
+
+/** The events of these types, as [type, details]. */
+function eventsOf(events: AuditEvent[], types: readonly string[]): [string, Record<string, unknown>][] {
+  return events.filter((event) => types.includes(event.type)).map((event) => [event.type, event.details]);
 }
 
 async function overview(test: TestServer, accessToken: string): Promise<MfaOverview> {
@@ -263,7 +305,10 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
     );
 
     const added = await addPasskey(test, auth, accessToken, 'Work laptop');
-    expect(Object.fromEntries(added.searchParams)).toEqual({ state: STATE, result: 'added' });
+    expect(Object.fromEntries(added.url.searchParams)).toEqual({ state: STATE, result: 'added' });
+    // Ana's first second factor: her recovery codes were shown once, on the page before the way back.
+    expect(added.recoveryCodes).toHaveLength(10);
+    const recoveryCodes = added.recoveryCodes ?? [];
     const [passkey] = (await overview(test, accessToken)).passkeys;
     expect(passkey).toMatchObject({ name: 'Work laptop', lastUsedAt: null });
     // Mail leaves in the background after the commit (notices.ts): wait for the file, not a fixed time.
@@ -318,6 +363,32 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
     expect((await overview(test, accessToken)).passkeys).toEqual([]);
     await expect.poll(() => outboxSubjects(test)).toContain('A passkey was removed from your account');
     expect(auth.violations).toEqual([]);
+
+    // A second passkey is no first second factor: no new codes.
+    expect((await addPasskey(test, auth, accessToken, 'Spare key')).recoveryCodes).toBeUndefined();
+
+    // The audit trail: one event per fact, passkey-kind; no recovery code, credential id or public key in it.
+    const { events, passkeySecrets } = await auditTrail(test);
+    expect(
+      eventsOf(events, ['factor.added', 'factor.removed', 'second-factor.succeeded', 'second-factor.failed']),
+    ).toEqual([
+      ['factor.added', { kind: 'passkey' }],
+      ['second-factor.failed', { channel: 'passkey' }],
+      ['second-factor.succeeded', { channel: 'passkey' }],
+      // The spent code tried again (as /mfa/verify records a used challenge).
+      ['second-factor.failed', { channel: 'passkey' }],
+      ['factor.removed', { kind: 'passkey', count: 1 }],
+      ['factor.added', { kind: 'passkey' }],
+    ]);
+    expect(events.filter((event) => event.type === 'second-factor.failed').map((event) => event.reason)).toEqual([
+      'mfa_code_invalid',
+      'mfa_challenge_expired',
+    ]);
+    expect(passkeySecrets).toHaveLength(2);
+    const trail = JSON.stringify(events);
+    for (const secret of [...recoveryCodes, ...(await credentialIds(auth)), ...passkeySecrets]) {
+      expect(trail.includes(secret), 'a secret in the audit trail').toBe(false);
+    }
   });
 
   it('attack: refuses another site’s answer, a replayed challenge, another user’s passkey and a cloned authenticator, each saying why', async () => {
@@ -396,7 +467,6 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
     const test = await passkeyServer({ mode: 'optional', channels: 'totp,passkey' });
     const { authenticator: auth } = await browserWithAuthenticator();
     await addPasskey(test, auth, await signIn(test), 'Ana key');
-    await test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
     const config = await keywayClient(test.server.issuer);
     const callback = await keywayReturn();
     const redirectUri = callback.returnTo.replace('/passkey-callback', '/callback');
@@ -408,6 +478,20 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
         code_challenge_method: 'S256',
         state,
       }).href;
+
+    // Attack: a password user's passkey alone is no sign-in (the password is their first factor); refused
+    // with the reason, and no sign-in recorded.
+    await auth.page.goto(await authorizationUrl('state-password-user'));
+    await auth.page.getByRole('link', { name: 'Sign in with a passkey' }).click();
+    await auth.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect
+      .poll(() => auth.page.getByRole('alert').filter({ hasText: /\S/ }).textContent())
+      .toContain('This account signs in with a password in Keyway');
+    expect(auth.page.url()).not.toContain(redirectUri);
+    expect(eventsOf((await auditTrail(test)).events, ['sign-in.succeeded']).map(([, details]) => details)).toEqual([
+      { method: 'password' },
+    ]);
+    await test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
 
     // Passwordless: "Sign in with a passkey" on the sign-in page.
     await auth.page.goto(await authorizationUrl('state-passwordless'));
@@ -430,6 +514,13 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
     await after;
     expect(new URL(auth.page.url()).searchParams.get('state')).toBe('state-second-factor');
     expect(auth.violations).toEqual([]);
+    // Recorded: the passwordless sign-in, then (after the password) the passkey as second factor.
+    const { events } = await auditTrail(test);
+    expect(eventsOf(events, ['sign-in.succeeded', 'second-factor.succeeded']).slice(-3)).toEqual([
+      ['sign-in.succeeded', { method: 'passkey' }],
+      ['sign-in.succeeded', { method: 'oidc-provider' }],
+      ['second-factor.succeeded', { channel: 'passkey' }],
+    ]);
   });
 
   it('manages passkeys on /account (add, rename, remove with the password) and uses one at its second step; pages pass axe', async () => {
@@ -452,6 +543,11 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Add a passkey');
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Create the passkey' }).click();
+    // Ana's first second factor: her recovery codes, once, before the account page.
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Save your recovery codes');
+    expect(await page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').count()).toBe(10);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('link', { name: 'I saved them, continue' }).click();
     await expect.poll(() => page.getByText('Desk key', { exact: true }).isVisible()).toBe(true);
     // Mail leaves in the background after the commit (notices.ts): wait for the file, not a fixed time.
     await expect.poll(() => outboxSubjects(test)).toContain('A passkey was added to your account');
