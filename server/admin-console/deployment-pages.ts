@@ -36,11 +36,7 @@ function stateName(t: Translate, state: AdminDeploymentStatus['state']): string 
  * The deployments table (the Deployments page and a user's page). Each row's forms carry `user`, the
  * filter the page was showing, so the answer shows the same list again.
  */
-function deploymentsTable(
-  frame: PageFrame,
-  deployments: readonly AdminDeploymentStatus[],
-  user: string,
-): string {
+function deploymentsTable(frame: PageFrame, deployments: readonly AdminDeploymentStatus[], user: string): string {
   const { t } = frame;
   if (deployments.length === 0) return `<p>${e(t('noDeployments'))}</p>`;
   const keep = `<input type="hidden" name="user" value="${e(user)}">`;
