@@ -70,6 +70,10 @@ test('passkeys: add one from Sign-in security in the browser, then sign in with 
   await expectAccessible(page, 'passkey step (add)');
   const first = await virtualAuthenticator(addTab);
   await addTab.locator('#passkey-button').click();
+  // Pia's first second factor: the browser shows her new recovery codes once, then she returns to Keyway.
+  await expect(addTab.getByRole('heading', { name: 'Save your recovery codes' })).toBeVisible();
+  await expect(addTab.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem')).toHaveCount(10);
+  await addTab.getByRole('link', { name: 'I saved them, continue' }).click();
   await expect(page.getByTestId('passkeys').getByRole('listitem')).toHaveCount(1);
   await expect(page.getByTestId('passkeys')).toContainText('not used yet');
   await expectAccessible(page, 'Sign-in security with a passkey');

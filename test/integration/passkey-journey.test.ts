@@ -63,6 +63,12 @@ function keyway(
           void page
             .locator('#passkey-button')
             .click()
+            .then(async () => {
+              // A user's first passkey is their first second factor: the add page shows the new recovery
+              // codes once (server/http/routes/passkeys.ts), and a person goes on from there to Keyway.
+              if (!new URL(url).pathname.startsWith('/passkeys/add/')) return;
+              await page.getByRole('link', { name: 'I saved them, continue' }).click({ timeout: 20_000 });
+            })
             .catch(() => undefined);
         }
       },
