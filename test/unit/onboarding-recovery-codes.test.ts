@@ -119,6 +119,33 @@ describe('"Use a recovery code" on the MFA screen', () => {
     expect(toView(plenty.state)).not.toHaveProperty('recoveryCodesLeft');
   });
 
+  it('a changed license shown first does not lose the codes left (nor the keychain notice) on the way to Home', () => {
+    const field = transition(atMfa(true), { type: 'recoveryCode.chosen' }).state;
+    const busy = transition(field, { type: 'recoveryCode.submitted', code: 'abcd-efgh-jkmn', remember: false }).state;
+    const notice = { code: 'keychain_locked', message: 'The keychain is locked.' } as const;
+    const license = transition(busy, {
+      type: 'signIn.succeeded',
+      home,
+      profiles: [ana],
+      notice,
+      licenseUpdate: { version: '2', text: 'New terms' },
+      recoveryCodesLeft: 2,
+    });
+    expect(toView(license.state)).toMatchObject({ screen: 'license', isUpdate: true, serverName: 'Example' });
+    const accepted = transition(license.state, { type: 'license.accepted' });
+    expect(accepted.effects).toEqual([{ type: 'acceptLicense', origin: ORIGIN, version: '2' }]);
+    expect(toView(accepted.state)).toMatchObject({
+      screen: 'home',
+      recoveryCodesLeft: 2,
+      notice: { code: 'keychain_locked' },
+      canRetry: true,
+    });
+    // Declining still signs out of this server, as before.
+    expect(transition(license.state, { type: 'license.declined' }).effects).toEqual([
+      { type: 'signOut', origin: ORIGIN, forget: false },
+    ]);
+  });
+
   it('shows a refused code on the field, and Back returns to the factors', () => {
     const field = transition(atMfa(true), { type: 'recoveryCode.chosen' }).state;
     const busy = transition(field, { type: 'recoveryCode.submitted', code: 'abcd-efgh-jkmn', remember: false }).state;

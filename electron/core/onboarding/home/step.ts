@@ -75,14 +75,16 @@ export function signedIn(outcome: SignedIn): SignInSucceeded {
 /** Where a sign-in lands: Home, or first the server's changed license. */
 export function afterSignIn(state: OnboardingState, event: SignInSucceeded): Step {
   const context: Context = { ...state.context, profiles: event.profiles };
+  const home: HomeScreen = {
+    kind: 'home',
+    home: event.home,
+    notice: event.notice,
+    ...(event.recoveryCodesLeft === undefined ? {} : { recoveryCodesLeft: event.recoveryCodesLeft }),
+  };
+  // A changed license stands in front of that Home, which it keeps whole (notice, recovery codes left).
   const next: Screen = event.licenseUpdate
-    ? { kind: 'licenseUpdate', home: event.home, license: event.licenseUpdate }
-    : {
-        kind: 'home',
-        home: event.home,
-        notice: event.notice,
-        ...(event.recoveryCodesLeft === undefined ? {} : { recoveryCodesLeft: event.recoveryCodesLeft }),
-      };
+    ? { kind: 'licenseUpdate', license: event.licenseUpdate, landing: home }
+    : home;
   // New recovery codes come first, once: Continue leads on to `next`.
   if (event.recoveryCodes)
     return showRecoveryCodes({ context, screen: state.screen }, event.home, event.recoveryCodes, next);

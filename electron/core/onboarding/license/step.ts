@@ -1,7 +1,8 @@
 import type { License } from '../../../../protocol/api';
 import { welcome } from '../deployment/step';
 import { continueAfter } from '../path';
-import type { HomeInfo, PendingProfile, ProfileSummary } from '../states';
+import type { HomeScreen } from '../home/step';
+import type { PendingProfile, ProfileSummary } from '../states';
 import { go, never, type EffectResults, type StepDefinition } from '../step';
 
 /**
@@ -15,8 +16,12 @@ export interface LicenseScreen {
 }
 export interface LicenseUpdateScreen {
   readonly kind: 'licenseUpdate';
-  readonly home: HomeInfo;
   readonly license: License;
+  /**
+   * Home as the sign-in left it (its notice, the recovery codes left), shown once the license is accepted:
+   * the license step only stands in front of it and must not drop what the sign-in said.
+   */
+  readonly landing: HomeScreen;
 }
 
 export interface LicenseEffect {
@@ -52,22 +57,27 @@ export const licenseStep: StepDefinition<LicenseScreen> = {
 export const licenseUpdateStep: StepDefinition<LicenseUpdateScreen> = {
   on: (state, screen, event) => {
     if (event.type === 'license.accepted') {
-      return go(
-        state,
-        { kind: 'home', home: screen.home, notice: null },
-        { type: 'acceptLicense', origin: screen.home.origin, version: screen.license.version },
-      );
+      return go(state, screen.landing, {
+        type: 'acceptLicense',
+        origin: screen.landing.home.origin,
+        version: screen.license.version,
+      });
     }
     if (event.type === 'license.declined') {
       return go(
         state,
-        { kind: 'signingOut', home: screen.home, forget: false },
-        { type: 'signOut', origin: screen.home.origin, forget: false },
+        { kind: 'signingOut', home: screen.landing.home, forget: false },
+        { type: 'signOut', origin: screen.landing.home.origin, forget: false },
       );
     }
     return null;
   },
-  view: (screen) => ({ screen: 'license', serverName: screen.home.serverName, ...screen.license, isUpdate: true }),
+  view: (screen) => ({
+    screen: 'license',
+    serverName: screen.landing.home.serverName,
+    ...screen.license,
+    isUpdate: true,
+  }),
   acceptsLinks: never,
 };
 
