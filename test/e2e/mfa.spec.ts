@@ -105,6 +105,9 @@ test('enforced MFA: enrol the authenticator (QR + key), next sign-in asks for a 
   await page.getByRole('button', { name: 'Continue' }).click();
   await keyway.expectError('reauthentication_required');
   await page.getByRole('button', { name: 'Remove' }).first().click();
+  // Asked again, the refusal is said under the field and describes it (still one alert on the page).
+  await keyway.expectError('reauthentication_required');
+  await expect(page.getByLabel('Enter your password to continue')).toHaveAttribute('aria-invalid', 'true');
   await page.getByLabel('Enter your password to continue').fill(PASSWORD);
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('button', { name: 'Remove' })).toHaveCount(1);

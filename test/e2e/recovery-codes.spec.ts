@@ -134,8 +134,10 @@ test('Get new codes on Sign-in security: the new set once, Home warns when few a
   await page.getByTestId('home-recovery-codes-left').getByRole('button', { name: 'Sign-in security' }).click();
 
   await page.getByRole('button', { name: 'Get new codes' }).click();
-  await page.getByLabel('Enter your password to continue').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Get new codes' }).click();
+  // The password question has the focus, and Enter in it sends (as the "Get new codes" that replaced the button).
+  await expect(page.getByLabel('Enter your password to continue')).toBeFocused();
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Save your recovery codes' })).toBeVisible();
   const fresh = (await list.getByRole('listitem').allTextContents()).map((c) => c.trim());
   expect(fresh.filter((c) => old.includes(c))).toEqual([]);

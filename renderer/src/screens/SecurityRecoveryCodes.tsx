@@ -1,19 +1,21 @@
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KeywayClient } from '../../../electron/ipc/client';
-import { MAX_PASSWORD_LENGTH, type ViewOf } from '../../../electron/ipc/view';
+import type { ViewOf } from '../../../electron/ipc/view';
+import type { PasswordAction } from './passwordActions';
 
-/** Sign-in security's recovery codes: how many are left, and "Get new codes" (password first). */
+/**
+ * Sign-in security's recovery codes: how many are left, and "Get new codes" (the password first: the page
+ * asks it, and its `question` takes the button's place here).
+ */
 export function SecurityRecoveryCodes({
   view,
-  client,
+  onAsk,
+  question,
 }: {
   view: ViewOf<'security'>;
-  client: KeywayClient;
+  onAsk: (action: PasswordAction) => void;
+  question: React.ReactNode;
 }): React.JSX.Element | null {
   const { t } = useTranslation();
-  const [asking, setAsking] = useState(false);
-  const [password, setPassword] = useState('');
   if (!view.loaded) return null;
   return (
     <>
@@ -23,37 +25,13 @@ export function SecurityRecoveryCodes({
           ? t('recovery.securityNone')
           : t('recovery.securityLeft', { count: view.recoveryCodes.remaining })}
       </p>
-      {asking ? (
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            // The password is sent once and forgotten here; it never comes back in a view.
-            void client.invoke('regenerateRecoveryCodes', { password }).catch(() => undefined);
-            setPassword('');
-            setAsking(false);
-          }}
+      {question ?? (
+        <button
+          type="button"
+          className="secondary"
+          disabled={view.busy}
+          onClick={() => onAsk({ command: 'regenerateRecoveryCodes' })}
         >
-          <label htmlFor="recovery-password">{t('security.reauth')}</label>
-          <input
-            id="recovery-password"
-            type="password"
-            autoComplete="current-password"
-            autoFocus
-            maxLength={MAX_PASSWORD_LENGTH}
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-          <div className="actions">
-            <button type="button" className="secondary" onClick={() => setAsking(false)}>
-              {t('cancel')}
-            </button>
-            <button type="submit" className="primary" disabled={password === ''}>
-              {t('recovery.regenerate')}
-            </button>
-          </div>
-        </form>
-      ) : (
-        <button type="button" className="secondary" disabled={view.busy} onClick={() => setAsking(true)}>
           {t('recovery.regenerate')}
         </button>
       )}
