@@ -19,6 +19,7 @@ const INPUT_FILES = [
   'tsconfig.json',
   'tsconfig.base.json',
   'scripts/build-node.mjs',
+  'scripts/build-renderer.mjs',
 ];
 /** What the test layers run; each must exist for the build to count as done. */
 const OUTPUTS = ['dist/electron/main.cjs', 'dist/harness/harness.mjs', 'dist/server/cli.mjs'];

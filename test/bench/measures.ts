@@ -140,10 +140,15 @@ export function rendererInitialBytes(): { bytes: number; files: string[] } {
   ].map((match) => match[1] ?? '');
   const unique = [...new Set(files)].filter((file) => /\.(m?js|css)$/.test(file));
   if (unique.length === 0) throw new Error('dist/renderer/index.html loads no script: run npm run build first');
-  const bytes = unique.reduce(
-    (sum, file) => sum + gzipSync(readFileSync(path.join(dir, file.replace(/^\.?\//, '')))).length,
-    0,
-  );
+  const contents = unique.map((file) => readFileSync(path.join(dir, file.replace(/^\.?\//, ''))));
+  // Only the production bundle is the app's figure. A renderer built with another NODE_ENV (vitest exports
+  // `test`, and `npm run bench -- --no-build` measures whatever dist/ holds) carries React's development
+  // build, ~60 KB more: refuse it rather than report it. React's production build is the one that says
+  // "Minified React error" (its development build has the full messages instead).
+  if (!contents.some((content) => content.includes('Minified React error'))) {
+    throw new Error('dist/renderer is not a production build (React development build inside): run npm run build');
+  }
+  const bytes = contents.reduce((sum, content) => sum + gzipSync(content).length, 0);
   return { bytes, files: unique };
 }
 

@@ -208,6 +208,11 @@ describe('packaging with electron-builder, offline', { timeout: 180_000 }, () =>
       expect(url.startsWith(`${APP_ORIGIN}/`), url).toBe(true);
       expect(fromArchive(url).body.length, url).toBeGreaterThan(0);
     }
+    // The packaged renderer runs React's production build (the one with "Minified React error"), though
+    // beforeAll built it from inside vitest, which exports NODE_ENV=test to its children (scripts/build-renderer.mjs).
+    expect(process.env.NODE_ENV).toBe('test');
+    const scripts = references.filter((url) => url.endsWith('.js')).map((url) => fromArchive(url).body.toString());
+    expect(scripts.some((script) => script.includes('Minified React error'))).toBe(true);
     const renderer = files.filter((file) => file.startsWith('/dist/renderer/') && path.extname(file) !== '');
     for (const file of renderer) {
       expect(fromArchive(`${APP_ORIGIN}/${file.slice('/dist/renderer/'.length)}`).body.length, file).toBeGreaterThan(0);
