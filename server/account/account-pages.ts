@@ -1,6 +1,7 @@
 import { formatExpiry } from '../mail/deployment-email';
 import { escapeHtml } from '../http/escape-html';
 import { htmlPage } from '../http/html-page';
+import type { PageText } from '../http/page-messages';
 import { DOWNLOADS_PATH } from '../landing/landing-page';
 import { SIGN_IN_CSS_PATH } from '../oidc/pages';
 
@@ -10,8 +11,14 @@ import { SIGN_IN_CSS_PATH } from '../oidc/pages';
  */
 export const ACCOUNT_PATH = '/account';
 
-function page(title: string, serverName: string, body: string): string {
-  return htmlPage({ title: `${title}: ${serverName}`, serverName, stylesheet: SIGN_IN_CSS_PATH, body });
+function page(text: PageText, title: string, serverName: string, body: string): string {
+  return htmlPage({
+    lang: text.lang,
+    title: text.t('pageTitle', { title, server: serverName }),
+    serverName,
+    stylesheet: SIGN_IN_CSS_PATH,
+    body,
+  });
 }
 
 function alert(message: string | undefined): string {
@@ -19,6 +26,7 @@ function alert(message: string | undefined): string {
 }
 
 export interface AccountSignInInput {
+  text: PageText;
   serverName: string;
   csrfToken: string;
   login: string;
@@ -29,23 +37,26 @@ export interface AccountSignInInput {
 export function accountSignInPage(input: AccountSignInInput): string {
   const focusLogin = input.login === '' ? ' autofocus' : '';
   const focusPassword = input.login === '' ? '' : ' autofocus';
+  const { t, html } = input.text;
   return page(
-    'Sign in',
+    input.text,
+    t('signIn'),
     input.serverName,
-    `<h1>Sign in</h1>
-<p>to your account, to set up Keyway on this computer or another device.</p>
+    `<h1>${html('signIn')}</h1>
+<p>${html('accountSignInIntro')}</p>
 ${alert(input.error)}<form class="form" method="post" action="${ACCOUNT_PATH}/sign-in">
 <input type="hidden" name="csrf" value="${escapeHtml(input.csrfToken)}">
-<label for="login">E-mail or login ID</label>
+<label for="login">${html('loginLabel')}</label>
 <input id="login" name="login" type="text" value="${escapeHtml(input.login)}" autocomplete="username" autocapitalize="none" spellcheck="false" required${focusLogin}>
-<label for="password">Password</label>
+<label for="password">${html('passwordLabel')}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required${focusPassword}>
-<button class="button" type="submit">Sign in</button>
+<button class="button" type="submit">${html('signIn')}</button>
 </form>`,
   );
 }
 
 export interface SelfDeploymentInput {
+  text: PageText;
   serverName: string;
   displayName: string;
   loginId: string;
@@ -62,52 +73,66 @@ export interface SelfDeploymentInput {
 }
 
 /** "Recovery codes": how many are left, and new ones after the password again. */
-function recoveryCodesSection(csrfToken: string, status: { remaining: number } | null | undefined): string {
+function recoveryCodesSection(
+  { html }: PageText,
+  csrfToken: string,
+  status: { remaining: number } | null | undefined,
+): string {
   if (!status) return '';
-  return `<h2>Recovery codes</h2>
-<p>You have ${status.remaining} unused recovery code${status.remaining === 1 ? '' : 's'}. New codes replace all of them.</p>
+  const remaining =
+    status.remaining === 1 ? html('recoveryRemainingOne') : html('recoveryRemaining', { count: status.remaining });
+  return `<h2>${html('recoveryCodesHeading')}</h2>
+<p>${remaining}</p>
 <form class="form" method="post" action="${ACCOUNT_PATH}/recovery-codes">
 <input type="hidden" name="csrf" value="${escapeHtml(csrfToken)}">
-<label for="recovery-password">Your password</label>
+<label for="recovery-password">${html('yourPassword')}</label>
 <input id="recovery-password" name="password" type="password" autocomplete="current-password" required>
-<button class="secondary" type="submit">Get new codes</button>
+<button class="secondary" type="submit">${html('getNewCodes')}</button>
 </form>
 `;
 }
 
 export function selfDeploymentPage(input: SelfDeploymentInput): string {
+  const { t, html } = input.text;
   return page(
-    'Set up Keyway',
+    input.text,
+    t('setUpKeyway'),
     input.serverName,
-    `<h1>Set up Keyway</h1>
-<p>Signed in as <strong>${escapeHtml(input.displayName)}</strong> (${escapeHtml(input.loginId)}).</p>
-<p>Open Keyway on this computer: it fills in everything for you, no e-mail needed.</p>
-<p><a class="button" href="${escapeHtml(input.deepLink)}">Open Keyway</a></p>
-<h2>Setting up another device?</h2>
-<p>Scan this code with it to open Keyway there.</p>
-<figure class="qr" role="img" aria-label="QR code of your Keyway link">${input.qrSvg}</figure>
-<h2>Or enter this authentication code in Keyway</h2>
+    `<h1>${html('setUpKeyway')}</h1>
+<p>${html('signedInAs', { name: `<strong>${escapeHtml(input.displayName)}</strong>`, loginId: escapeHtml(input.loginId) })}</p>
+<p>${html('openOnThisComputer')}</p>
+<p><a class="button" href="${escapeHtml(input.deepLink)}">${html('openKeyway')}</a></p>
+<h2>${html('anotherDevice')}</h2>
+<p>${html('scanIt')}</p>
+<figure class="qr" role="img" aria-label="${html('accountQrLabel')}">${input.qrSvg}</figure>
+<h2>${html('orEnterCode')}</h2>
 <p class="code" translate="no" data-testid="authentication-code">${escapeHtml(input.code)}</p>
-<p class="muted">This link and code work once, until ${escapeHtml(formatExpiry(input.expiresAt))}. Do not share them: they set up your account. A new link replaces this one.</p>
+<p class="muted">${html('linkWorksOnce', { expiry: escapeHtml(formatExpiry(input.expiresAt)) })}</p>
 <form class="form" method="get" action="${ACCOUNT_PATH}">
-<button class="secondary" type="submit">Make a new link</button>
+<button class="secondary" type="submit">${html('makeNewLink')}</button>
 </form>
 ${input.passkeysHtml ?? ''}
-${recoveryCodesSection(input.csrfToken, input.recoveryCodes)}<form class="form" method="post" action="${ACCOUNT_PATH}/sign-out">
+${recoveryCodesSection(input.text, input.csrfToken, input.recoveryCodes)}<form class="form" method="post" action="${ACCOUNT_PATH}/sign-out">
 <input type="hidden" name="csrf" value="${escapeHtml(input.csrfToken)}">
-<button class="secondary" type="submit">Sign out</button>
+<button class="secondary" type="submit">${html('signOut')}</button>
 </form>
-<p class="muted">Don&#39;t have Keyway yet? See the <a href="${DOWNLOADS_PATH}">downloads page</a> or ask your IT department.</p>`,
+<p class="muted">${html('noKeywayYet', { link: `<a href="${DOWNLOADS_PATH}">${html('downloadsLink')}</a>` })}</p>`,
   );
 }
 
 /** A page that only explains (a refused form, too many links). */
-export function accountMessagePage(serverName: string, heading: string, lines: readonly string[]): string {
+export function accountMessagePage(
+  text: PageText,
+  serverName: string,
+  heading: string,
+  lines: readonly string[],
+): string {
   return page(
+    text,
     heading,
     serverName,
     `<h1>${escapeHtml(heading)}</h1>
 ${lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n')}
-<p><a href="${ACCOUNT_PATH}">Back to your account</a></p>`,
+<p><a href="${ACCOUNT_PATH}">${text.html('backToAccount')}</a></p>`,
   );
 }

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { KeywayError } from '../../protocol/errors';
 import { MfaChannel } from '../../protocol/mfa';
+import type { PageText } from '../http/page-messages';
 import { statusOf } from '../http/problem';
 import { qrSvg } from '../landing/qr';
 import type { LiveChallenge } from '../mfa/challenges';
@@ -38,6 +39,8 @@ type Way = WebStepWay;
 /** One request's view of the step: the session, its CSRF token, and where Cancel goes. */
 export interface StepContext {
   mfa: MfaServices;
+  /** The pages' words, in the browser's language. */
+  text: PageText;
   serverName: string;
   session: AccountSession;
   csrfToken: string;
@@ -59,9 +62,9 @@ export function challengeOf(session: AccountSession): Extract<ChallengeRef, { in
 /** Right after the password: straight to the only way there is, or the choice. */
 export async function startSecondStep(context: StepContext, reply: FastifyReply): Promise<FastifyReply> {
   const live = await liveOrNull(context);
-  if (!live) return signInAgain(context, reply, 'This sign-in has expired. Sign in again.');
+  if (!live) return signInAgain(context, reply, context.text.t('signInExpiredAgain'));
   const ways = await webStepWays(context.mfa, live);
-  if (ways.length === 0) return sendHtml(reply, 403, mfaUnavailablePage(context.serverName));
+  if (ways.length === 0) return sendHtml(reply, 403, mfaUnavailablePage(context.text, context.serverName));
   const only = ways.length === 1 ? ways[0] : undefined;
   return only === undefined ? render(context, reply, live, { kind: 'choose' }, {}) : take(context, reply, live, only);
 }
@@ -77,7 +80,7 @@ export async function showSecondStep(
     live = await context.mfa.secondStep.live(challengeOf(context.session));
   } catch (error) {
     if (!(error instanceof KeywayError)) throw error;
-    return signInAgain(context, reply, error.message);
+    return signInAgain(context, reply, error);
   }
   const chosen = live.challenge.chosenChannel;
   const view: View =
@@ -96,10 +99,11 @@ export async function chooseWay(
   field: string | undefined,
 ): Promise<FastifyReply> {
   const live = await liveOrNull(context);
-  if (!live) return signInAgain(context, reply, 'This sign-in has expired. Sign in again.');
+  if (!live) return signInAgain(context, reply, context.text.t('signInExpiredAgain'));
   const way = field === 'enroll' ? 'enroll' : MfaChannel.safeParse(field).data;
   if (way === undefined || !(await webStepWays(context.mfa, live)).includes(way)) {
-    return render(context, reply, live, { kind: 'choose' }, { status: 400, error: 'Choose one of these ways.' });
+    const error = context.text.t('chooseOneWay');
+    return render(context, reply, live, { kind: 'choose' }, { status: 400, error });
   }
   return take(context, reply, live, way);
 }
@@ -108,90 +112,98 @@ export async function chooseWay(
  * Checks a code. Returns true when the step is passed (the challenge is spent) — with the new recovery
  * codes when it confirmed the user's first second factor; otherwise the page with the reason has been sent.
  */
-export async function verifyCode(
+export function verifyCode(
   context: StepContext,
   reply: FastifyReply,
   fields: Record<string, string>,
 ): Promise<false | { recoveryCodes: string[] | undefined }> {
-  const live = await liveOrNull(context);
-  if (!live) {
-    await signInAgain(context, reply, 'This sign-in has expired. Sign in again.');
-    return false;
-  }
-  const parsed = MfaChannel.safeParse(fields.channel).data ?? 'totp';
-  if (parsed === 'passkey') {
-    await render(context, reply, live, { kind: 'passkey' }, { status: 400, error: 'Use your passkey.' });
-    return false;
-  }
-  const channel = parsed;
-  const view = await webStepView(context.mfa, live, channel);
-  const code = (fields.code ?? '').replace(/\s/g, '');
-  if (!/^\d{6}$/.test(code)) {
-    await render(context, reply, live, view, { status: 400, error: 'Enter the 6-digit code.' });
-    return false;
-  }
-  try {
-    return await context.mfa.secondStep.verify(challengeOf(context.session), channel, code, (done) => ({
-      recoveryCodes: done.recoveryCodes,
-    }));
-  } catch (error) {
-    await renderError(context, reply, live, view, error);
-    return false;
-  }
+  return verifyOrRender<{ recoveryCodes: string[] | undefined }>(context, reply, async (live) => {
+    const channel = MfaChannel.safeParse(fields.channel).data ?? 'totp';
+    if (channel === 'passkey') return { view: { kind: 'passkey' }, refusal: context.text.t('useYourPasskeyError') };
+    const view = await webStepView(context.mfa, live, channel);
+    const code = (fields.code ?? '').replace(/\s/g, '');
+    if (!/^\d{6}$/.test(code)) return { view, refusal: context.text.t('enterSixDigits') };
+    return {
+      view,
+      verify: () =>
+        context.mfa.secondStep.verify(challengeOf(context.session), channel, code, (done) => ({
+          recoveryCodes: done.recoveryCodes,
+        })),
+    };
+  });
 }
 
 /** Checks a recovery code instead of the second factor; like verifyCode. */
-export async function recoverWithCode(
+export function recoverWithCode(
   context: StepContext,
   reply: FastifyReply,
   fields: Record<string, string>,
 ): Promise<boolean> {
-  const live = await liveOrNull(context);
-  if (!live) {
-    await signInAgain(context, reply, 'This sign-in has expired. Sign in again.');
-    return false;
-  }
-  const view: View = { kind: 'recover' };
-  const typed = typedRecoveryCode(fields.recoveryCode);
-  if (typed === undefined) {
-    await render(context, reply, live, view, {
-      status: 400,
-      error: 'Enter a recovery code: 12 letters and digits, like abcd-efgh-jkmn.',
-    });
-    return false;
-  }
-  try {
-    await context.mfa.secondStep.recover(challengeOf(context.session), typed, () => undefined);
-    return true;
-  } catch (error) {
-    await renderError(context, reply, live, view, error);
-    return false;
-  }
+  return verifyOrRender<boolean>(context, reply, () => {
+    const view: View = { kind: 'recover' };
+    const typed = typedRecoveryCode(fields.recoveryCode);
+    if (typed === undefined) return { view, refusal: context.text.t('enterRecoveryCode') };
+    return {
+      view,
+      verify: async () => {
+        await context.mfa.secondStep.recover(challengeOf(context.session), typed, () => undefined);
+        return true;
+      },
+    };
+  });
 }
 
 /**
  * Checks the answer of the passkey page's WebAuthn ceremony, bound to this browser session. Returns true
  * when the step is passed (the challenge is spent); otherwise the page with the reason has been sent.
  */
-export async function verifyPasskey(
+export function verifyPasskey(
   context: StepContext,
   reply: FastifyReply,
   fields: Record<string, string>,
 ): Promise<boolean> {
+  return verifyOrRender<boolean>(context, reply, () => ({
+    view: { kind: 'passkey' },
+    verify: async () => {
+      await context.mfa.passkeys.verifySecondFactor(
+        challengeOf(context.session),
+        fields.response,
+        passkeyBinding(context),
+      );
+      return true;
+    },
+  }));
+}
+
+/**
+ * One way of passing the step, as verifyOrRender runs it: the page it is answered on, and either the
+ * check to run or why the form cannot be checked at all (the page then says so, status 400).
+ */
+type Attempt<T> = { view: View } & ({ verify: () => Promise<T> } | { refusal: string });
+
+/**
+ * What verifyCode, recoverWithCode and verifyPasskey share: with the live challenge (else back to the
+ * password), plan the attempt; run it; on a refusal send its page with the reason and answer false.
+ */
+async function verifyOrRender<T>(
+  context: StepContext,
+  reply: FastifyReply,
+  plan: (live: LiveChallenge) => Attempt<T> | Promise<Attempt<T>>,
+): Promise<T | false> {
   const live = await liveOrNull(context);
   if (!live) {
-    await signInAgain(context, reply, 'This sign-in has expired. Sign in again.');
+    await signInAgain(context, reply, context.text.t('signInExpiredAgain'));
+    return false;
+  }
+  const attempt = await plan(live);
+  if ('refusal' in attempt) {
+    await render(context, reply, live, attempt.view, { status: 400, error: attempt.refusal });
     return false;
   }
   try {
-    await context.mfa.passkeys.verifySecondFactor(
-      challengeOf(context.session),
-      fields.response,
-      passkeyBinding(context),
-    );
-    return true;
+    return await attempt.verify();
   } catch (error) {
-    await renderError(context, reply, live, { kind: 'passkey' }, error);
+    await renderError(context, reply, live, attempt.view, error);
     return false;
   }
 }
@@ -209,7 +221,7 @@ export function showNewRecoveryCodes(
   return sendHtml(
     reply,
     200,
-    mfaRecoveryCodesPage({ serverName: context.serverName, codes, continueUrl: ACCOUNT_PATH }),
+    mfaRecoveryCodesPage({ text: context.text, serverName: context.serverName, codes, continueUrl: ACCOUNT_PATH }),
   );
 }
 
@@ -226,14 +238,8 @@ async function take(context: StepContext, reply: FastifyReply, live: LiveChallen
   }
   try {
     const sent = await context.mfa.secondStep.send(ref, way);
-    const how = way === 'email' ? 'by e-mail' : 'by text message';
-    return await render(
-      context,
-      reply,
-      live,
-      { kind: 'code', channel: way, notice: `We sent a code ${how} to ${sent.hint}.` },
-      {},
-    );
+    const notice = context.text.t(way === 'email' ? 'sentByEmail' : 'sentBySms', { hint: sent.hint });
+    return await render(context, reply, live, { kind: 'code', channel: way, notice }, {});
   } catch (error) {
     return renderError(context, reply, live, { kind: 'code', channel: way }, error);
   }
@@ -250,9 +256,9 @@ function renderError(
   if (!(error instanceof KeywayError)) throw error;
   if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
   if (error.code === 'mfa_too_many_attempts' || error.code === 'mfa_challenge_expired') {
-    return signInAgain(context, reply, error.message, statusOf(error.code));
+    return signInAgain(context, reply, error, statusOf(error.code));
   }
-  return render(context, reply, live, view, { status: statusOf(error.code), error: error.message });
+  return render(context, reply, live, view, { status: statusOf(error.code), error: context.text.error(error) });
 }
 
 async function render(
@@ -263,6 +269,7 @@ async function render(
   state: { status?: number; error?: string },
 ): Promise<FastifyReply> {
   const common = {
+    text: context.text,
     serverName: context.serverName,
     csrfToken: context.csrfToken,
     cancelUrl: context.cancelUrl,
@@ -336,11 +343,23 @@ async function render(
   );
 }
 
-function signInAgain(context: StepContext, reply: FastifyReply, error: string, status = 400): FastifyReply {
+/** Back to the password form, saying why: words in the page's language, or a service's refusal. */
+function signInAgain(
+  context: StepContext,
+  reply: FastifyReply,
+  error: string | KeywayError,
+  status = 400,
+): FastifyReply {
   return sendHtml(
     reply,
     status,
-    accountSignInPage({ serverName: context.serverName, csrfToken: context.signInCsrfToken(), login: '', error }),
+    accountSignInPage({
+      text: context.text,
+      serverName: context.serverName,
+      csrfToken: context.signInCsrfToken(),
+      login: '',
+      error: typeof error === 'string' ? error : context.text.error(error),
+    }),
   );
 }
 

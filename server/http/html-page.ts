@@ -1,13 +1,21 @@
 import { escapeHtml } from './escape-html';
+import type { Language } from './languages';
 
 /**
  * The shell of every HTML page the server renders (landing page, the provider's sign-in, MFA and
  * device pages): no script, one stylesheet from a static path, no referrer, the server's name on top.
- * `body` is trusted markup: callers escape every value they put in it.
+ * `lang` is the language the page is written in (WCAG 2.2 SC 3.1.1: screen readers pick their voice by
+ * it). `body` is trusted markup: callers escape every value they put in it.
  */
-export function htmlPage(input: { title: string; serverName: string; stylesheet: string; body: string }): string {
+export function htmlPage(input: {
+  lang: Language;
+  title: string;
+  serverName: string;
+  stylesheet: string;
+  body: string;
+}): string {
   return `<!doctype html>
-<html lang="en">
+<html lang="${input.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

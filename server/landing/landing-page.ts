@@ -1,5 +1,6 @@
 import { escapeHtml } from '../http/escape-html';
 import { htmlPage } from '../http/html-page';
+import type { PageText } from '../http/page-messages';
 
 export const LANDING_CSS_PATH = '/assets/landing.css';
 export const DOWNLOADS_PATH = '/downloads';
@@ -8,11 +9,18 @@ export const DOWNLOADS_PATH = '/downloads';
 export const PAGE_CSP =
   "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-function page(title: string, serverName: string, body: string): string {
-  return htmlPage({ title, serverName, stylesheet: LANDING_CSS_PATH, body });
+function page(text: PageText, title: string, serverName: string, body: string): string {
+  return htmlPage({
+    lang: text.lang,
+    title: text.t('pageTitle', { title, server: serverName }),
+    serverName,
+    stylesheet: LANDING_CSS_PATH,
+    body,
+  });
 }
 
 export interface LandingPageInput {
+  text: PageText;
   serverName: string;
   code: string;
   deepLink: string;
@@ -21,44 +29,52 @@ export interface LandingPageInput {
 }
 
 export function landingPage(input: LandingPageInput): string {
+  const { t, html } = input.text;
   return page(
-    `Set up Keyway: ${input.serverName}`,
+    input.text,
+    t('setUpKeyway'),
     input.serverName,
-    `<h1>Set up Keyway</h1>
-<p>Open Keyway on this computer to finish setting up your account. It fills in everything for you.</p>
-<p><a class="button" href="${escapeHtml(input.deepLink)}">Open Keyway</a></p>
-<h2>Or enter this authentication code in Keyway</h2>
+    `<h1>${html('setUpKeyway')}</h1>
+<p>${html('landingIntro')}</p>
+<p><a class="button" href="${escapeHtml(input.deepLink)}">${html('openKeyway')}</a></p>
+<h2>${html('orEnterCode')}</h2>
 <p class="code" translate="no">${escapeHtml(input.code)}</p>
-<h2>Setting up another device?</h2>
-<p>Scan this code with it to open Keyway there.</p>
-<figure class="qr" aria-label="QR code of the Keyway link">${input.qrSvg}</figure>
-<h2>Don&#39;t have Keyway yet?</h2>
-<p>Get it from the <a href="${DOWNLOADS_PATH}">downloads page</a> or ask your IT department, then come back to this page and press Open Keyway.</p>
-<p class="muted">This link works once and expires. Do not share it or the code: they set up your account.</p>`,
+<h2>${html('anotherDevice')}</h2>
+<p>${html('scanIt')}</p>
+<figure class="qr" aria-label="${html('landingQrLabel')}">${input.qrSvg}</figure>
+<h2>${html('noKeywayHeading')}</h2>
+<p>${html('landingGetIt', { link: `<a href="${DOWNLOADS_PATH}">${html('downloadsLink')}</a>` })}</p>
+<p class="muted">${html('landingNote')}</p>`,
   );
 }
 
-export function brokenLinkPage(serverName: string, reason: string): string {
+/** `reason`: what is wrong with the link, already in the page's language. */
+export function brokenLinkPage(text: PageText, serverName: string, reason: string): string {
+  const { t, html } = text;
   return page(
-    `This link is broken: ${serverName}`,
+    text,
+    t('brokenHeading'),
     serverName,
-    `<h1>This link is broken</h1>
+    `<h1>${html('brokenHeading')}</h1>
 <p>${escapeHtml(reason)}</p>
-<p>Open the deployment e-mail again and use its link or code exactly as they are, or ask your IT department for a new deployment e-mail.</p>`,
+<p>${html('brokenNext')}</p>`,
   );
 }
 
-export function downloadsPage(serverName: string): string {
+export function downloadsPage(text: PageText, serverName: string): string {
+  const { t, html } = text;
+  const file = (name: string) => `<strong>${escapeHtml(name)}</strong>`;
   return page(
-    `Get Keyway: ${serverName}`,
+    text,
+    t('getKeyway'),
     serverName,
-    `<h1>Get Keyway</h1>
-<p>Your IT department usually installs Keyway for you. If it has not, ask them for the installer for your system:</p>
+    `<h1>${html('getKeyway')}</h1>
+<p>${html('downloadsIntro')}</p>
 <ul>
-<li>Windows: <strong>Keyway Setup.exe</strong> or <strong>Keyway.msi</strong></li>
-<li>macOS: <strong>Keyway.dmg</strong> or <strong>Keyway.pkg</strong></li>
-<li>Linux: <strong>Keyway.AppImage</strong>, <strong>keyway.deb</strong> or <strong>keyway.rpm</strong></li>
+<li>${html('installerOr', { os: 'Windows', first: file('Keyway Setup.exe'), second: file('Keyway.msi') })}</li>
+<li>${html('installerOr', { os: 'macOS', first: file('Keyway.dmg'), second: file('Keyway.pkg') })}</li>
+<li>${html('installerLinux', { first: file('Keyway.AppImage'), second: file('keyway.deb'), third: file('keyway.rpm') })}</li>
 </ul>
-<p class="muted">This reference server does not host installers. Once Keyway is installed, open the link from your deployment e-mail again.</p>`,
+<p class="muted">${html('downloadsNote')}</p>`,
   );
 }

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { escapeHtml } from '../http/escape-html';
 import { htmlPage } from '../http/html-page';
+import type { PageText } from '../http/page-messages';
 import { SIGN_IN_CSS_PATH } from '../oidc/pages';
 import { PASSKEY_SCRIPT_PATH } from './passkeys-script';
 
@@ -12,6 +13,7 @@ const PASSKEY_PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 interface PasskeyFormInput {
+  text: PageText;
   /** 'get': use a passkey (navigator.credentials.get); 'create': add one. */
   ceremony: 'get' | 'create';
   /** The options @simplewebauthn/server generated; serialised into an attribute (escaped). */
@@ -31,26 +33,28 @@ interface PasskeyFormInput {
  * no WebAuthn) the page says so. Field names: `response` (the JSON answer), `name`.
  */
 export function passkeyForm(input: PasskeyFormInput): string {
+  const { html } = input.text;
   const hidden = Object.entries(input.hidden ?? {})
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('\n');
   const name = input.askName
-    ? `<label for="name">Name of this passkey</label>
-<input id="name" name="name" type="text" maxlength="100" value="" autocomplete="off" placeholder="For example: Work laptop">
+    ? `<label for="name">${html('passkeyNameLabel')}</label>
+<input id="name" name="name" type="text" maxlength="100" value="" autocomplete="off" placeholder="${html('passkeyNameExample')}">
 `
     : '';
-  return `<form class="form" id="passkey-form" method="post" action="${escapeHtml(input.action)}" data-passkey="${input.ceremony}" data-options="${escapeHtml(JSON.stringify(input.options))}">
+  return `<form class="form" id="passkey-form" method="post" action="${escapeHtml(input.action)}" data-passkey="${input.ceremony}" data-options="${escapeHtml(JSON.stringify(input.options))}" data-cancelled="${html('passkeyCancelled')}" data-failed="${html('passkeyFailed')}">
 ${hidden}
 <input type="hidden" name="response" value="">
 ${name}<button class="button" id="passkey-button" type="submit" hidden>${escapeHtml(input.button)}</button>
 </form>
-<p id="passkey-needs" class="muted">Passkeys need JavaScript and a browser that supports them; neither is available on this page. ${escapeHtml(input.fallback)}</p>
+<p id="passkey-needs" class="muted">${html('passkeyNeeds')} ${escapeHtml(input.fallback)}</p>
 <p id="passkey-error" class="error" role="alert" hidden></p>
 <script src="${PASSKEY_SCRIPT_PATH}" defer></script>`;
 }
 
 /** A whole page around a passkey form (the browser step pages handed to Keyway). */
 export function passkeyPage(input: {
+  text: PageText;
   title: string;
   serverName: string;
   lead: string;
@@ -62,7 +66,8 @@ export function passkeyPage(input: {
   const alert = input.error === undefined ? '' : `<p class="error" role="alert">${escapeHtml(input.error)}</p>\n`;
   const links = input.links.map((link) => `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a></p>`);
   return htmlPage({
-    title: `${input.title}: ${input.serverName}`,
+    lang: input.text.lang,
+    title: input.text.t('pageTitle', { title: input.title, server: input.serverName }),
     serverName: input.serverName,
     stylesheet: SIGN_IN_CSS_PATH,
     body: `<h1>${escapeHtml(input.title)}</h1>

@@ -1,5 +1,24 @@
 import type { Client, ErrorOut, KoaContextWithOIDC } from 'oidc-provider';
+import { pageLanguage } from '../http/languages';
+import { pageText, type PageText } from '../http/page-messages';
 import { deviceCodeInputPage, deviceConfirmPage, deviceSuccessPage, expiredPage, messagePage } from './pages';
+
+/**
+ * The language of a page oidc-provider renders: the request's `ui_locales` when the endpoint took one
+ * (ctx.oidc.params; the device authorization request's are not carried to these pages), else the
+ * browser's Accept-Language.
+ */
+function textOf(ctx: KoaContextWithOIDC): PageText {
+  // ctx.oidc is missing when an error came before oidc-provider set up its context; the header still answers.
+  const oidc = ctx.oidc as KoaContextWithOIDC['oidc'] | undefined;
+  const acceptLanguage = ctx.get('accept-language');
+  return pageText(
+    pageLanguage(
+      { headers: { 'accept-language': acceptLanguage === '' ? undefined : acceptLanguage } },
+      oidc?.params?.ui_locales,
+    ),
+  );
+}
 
 /**
  * The pages oidc-provider renders itself, in the sign-in page's look: the device flow's code entry,
@@ -12,10 +31,11 @@ export function deviceSources(serverName: () => string) {
       html(
         ctx,
         deviceCodeInputPage({
+          text: textOf(ctx),
           serverName: serverName(),
           action: ctx.oidc.urlFor('code_verification'),
           xsrf: ctx.oidc.session?.state?.secret ?? '',
-          error: out === undefined ? undefined : deviceError(out, error),
+          error: out === undefined ? undefined : deviceError(textOf(ctx), out, error),
         }),
       );
       return Promise.resolve();
@@ -31,6 +51,7 @@ export function deviceSources(serverName: () => string) {
       html(
         ctx,
         deviceConfirmPage({
+          text: textOf(ctx),
           serverName: serverName(),
           clientName: client.clientName ?? client.clientId,
           action: ctx.oidc.urlFor('code_verification'),
@@ -43,27 +64,27 @@ export function deviceSources(serverName: () => string) {
 
     successSource(ctx: KoaContextWithOIDC): Promise<void> {
       const client = ctx.oidc.client;
-      html(ctx, deviceSuccessPage(serverName(), client?.clientName ?? client?.clientId ?? 'Keyway'));
+      html(ctx, deviceSuccessPage(textOf(ctx), serverName(), client?.clientName ?? client?.clientId ?? 'Keyway'));
       return Promise.resolve();
     },
   };
 }
 
-function deviceError(out: ErrorOut, error: Error | undefined): string {
+function deviceError({ t }: PageText, out: ErrorOut, error: Error | undefined): string {
   switch (error?.name) {
     case 'NoCodeError':
-      return 'Enter the code that your device shows.';
+      return t('deviceNoCode');
     case 'NotFoundError':
-      return 'That code is not right. Check it on your device and try again.';
+      return t('deviceNotFound');
     case 'ExpiredError':
-      return 'That code has expired. Start signing in again on your device.';
+      return t('deviceExpired');
     case 'AlreadyUsedError':
-      return 'That code has already been used. Start signing in again on your device.';
+      return t('deviceUsed');
     case 'AbortedError':
-      return 'The sign-in was cancelled. Start again on your device if you want to sign in.';
+      return t('deviceAborted');
   }
-  if (out.error === 'access_denied') return 'The sign-in was cancelled. Start again on your device.';
-  return 'Something went wrong. Start signing in again on your device.';
+  if (out.error === 'access_denied') return t('deviceDenied');
+  return t('deviceFailed');
 }
 
 export function renderError(serverName: () => string) {
@@ -71,13 +92,15 @@ export function renderError(serverName: () => string) {
     const description = out.error_description ?? out.error;
     // oidc-provider's words for a lost or finished interaction: say it plainly.
     const expired = /expired|interaction session|session not found|cookie/i.test(description);
+    const text = textOf(ctx);
     html(
       ctx,
       expired
-        ? expiredPage(serverName())
-        : messagePage(serverName(), 'Sign-in could not continue', [
-            `The request was refused: ${description}.`,
-            'Go back to Keyway and start signing in again. If this keeps happening, tell your IT department.',
+        ? expiredPage(text, serverName())
+        : messagePage(text, serverName(), text.t('couldNotContinue'), [
+            // The provider's own words (English, from oidc-provider) stay: they name what was wrong.
+            text.t('requestRefused', { description }),
+            text.t('refusedTellIt'),
           ]),
     );
     return Promise.resolve();

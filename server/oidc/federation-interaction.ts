@@ -16,6 +16,7 @@ import {
   sendPage,
   showSignIn,
   ssoStartPath,
+  textOf,
   type InteractionDeps,
   type UidRoute,
 } from './interaction-kit';
@@ -45,20 +46,17 @@ export function registerFederationInteractionRoutes(
     const details = await interaction(deps, request, reply);
     if (!details) return reply;
     const form = isRecord(request.body) ? request.body : {};
-    if (!deps.csrf.check(details.uid, form.csrf)) return refuseForm(deps, reply);
+    if (!deps.csrf.check(details.uid, form.csrf)) return refuseForm(deps, reply, details);
     const provider = await deps.federation.providers.find(request.params.provider);
     if (!provider) {
-      return showSignIn(deps, reply, details, {
-        status: 404,
-        error: 'That way of signing in is not offered any more.',
-      });
+      return showSignIn(deps, reply, details, { status: 404, error: textOf(reply, details).t('wayGone') });
     }
     try {
       await perSource(request);
     } catch (error) {
       if (!(error instanceof KeywayError)) throw error;
       if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
-      return showSignIn(deps, reply, details, { status: statusOf(error.code), error: error.message });
+      return showSignIn(deps, reply, details, { status: statusOf(error.code), error });
     }
     return sendToProvider(deps, reply, details, provider);
   });
@@ -127,6 +125,7 @@ export function sendFederationError(
     reply,
     FAILURE_STATUS[error.code],
     federationErrorPage({
+      text: textOf(reply),
       serverName: deps.serverName(),
       code: error.code,
       message: error.message,

@@ -1,7 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Interaction, Provider } from 'oidc-provider';
+import type { KeywayError } from '../../protocol/errors';
 import type { Limits } from '../config';
 import type { Federation } from '../federation/federation';
+import { pageLanguage } from '../http/languages';
+import { pageText, type PageText } from '../http/page-messages';
 import { WebCookies } from '../http/web-form';
 import type { MfaServices } from '../services';
 import type { SessionService } from '../sessions/session-service';
@@ -46,6 +49,15 @@ export function knownBrowserOf(
 /** Scopes the provider knows; the first-party client is granted whichever of them it asked for. */
 const GRANTABLE_SCOPES = new Set(['openid', 'email', 'profile', 'offline_access']);
 
+/**
+ * The words of an interaction's pages: the language Keyway asked for with `ui_locales` on the
+ * authorization request (oidc-provider keeps it in the interaction's params), else the browser's
+ * Accept-Language, else English (server/http/languages.ts).
+ */
+export function textOf(reply: FastifyReply, details?: Interaction): PageText {
+  return pageText(pageLanguage(reply.request, details?.params.ui_locales));
+}
+
 /** The interaction's own path: /oidc/interaction/<uid>. */
 export function interactionPath(uid: string): string {
   return `${OIDC_MOUNT_PATH}/interaction/${encodeURIComponent(uid)}`;
@@ -64,7 +76,7 @@ export async function interaction(
     // oidc-provider's errors.SessionNotFound: no interaction cookie, or its interaction is gone.
     if (!(error instanceof Error && error.name === 'SessionNotFound')) throw error;
   }
-  sendPage(reply, 400, expiredPage(deps.serverName()));
+  sendPage(reply, 400, expiredPage(textOf(reply), deps.serverName()));
   return undefined;
 }
 
@@ -138,8 +150,10 @@ export async function showSignIn(
   deps: InteractionDeps,
   reply: FastifyReply,
   details: Interaction,
-  state: { status?: number; login?: string; error?: string },
+  /** `error`: words already in the page's language, or a service's refusal (worded per language here). */
+  state: { status?: number; login?: string; error?: string | KeywayError },
 ): Promise<FastifyReply> {
+  const text = textOf(reply, details);
   const token = deps.csrf.tokenFor(details.uid);
   const hint = loginHint(details);
   const base = interactionPath(details.uid);
@@ -148,13 +162,14 @@ export async function showSignIn(
     reply,
     state.status ?? 200,
     signInPage({
+      text,
       serverName: deps.serverName(),
       clientName: KEYWAY_CLIENT_NAME,
       action: `${base}/login`,
       cancelUrl: cancelUrl(deps, details.uid),
       csrfToken: token,
       login,
-      error: state.error,
+      error: typeof state.error === 'object' ? text.error(state.error) : state.error,
       providers: (await deps.federation.providers.list()).map((provider) => ({
         name: provider.displayName,
         action: ssoStartPath(details.uid, provider.id),
@@ -181,13 +196,14 @@ export function cancelUrl(deps: InteractionDeps, uid: string): string {
   return `${interactionPath(uid)}/cancel?csrf=${encodeURIComponent(deps.csrf.tokenFor(uid))}`;
 }
 
-export function refuseForm(deps: InteractionDeps, reply: FastifyReply): FastifyReply {
+export function refuseForm(deps: InteractionDeps, reply: FastifyReply, details: Interaction): FastifyReply {
+  const text = textOf(reply, details);
   return sendPage(
     reply,
     403,
-    messagePage(deps.serverName(), 'This form was not accepted', [
-      'It did not come from this sign-in page, or the page is out of date.',
-      'Go back to Keyway and start signing in again.',
+    messagePage(text, deps.serverName(), text.t('formRefusedHeading'), [
+      text.t('formRefusedSignIn'),
+      text.t('startAgainInKeyway'),
     ]),
   );
 }

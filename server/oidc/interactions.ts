@@ -16,6 +16,7 @@ import {
   saveGrant,
   sendPage,
   showSignIn,
+  textOf,
   type InteractionDeps,
   type UidRoute,
 } from './interaction-kit';
@@ -74,7 +75,7 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
       const details = await interaction(deps, request, reply);
       if (!details) return reply;
       const form = isRecord(request.body) ? request.body : {};
-      if (!deps.csrf.check(details.uid, form.csrf)) return refuseForm(deps, reply);
+      if (!deps.csrf.check(details.uid, form.csrf)) return refuseForm(deps, reply, details);
       const login = typeof form.login === 'string' ? form.login.trim() : '';
       const password = typeof form.password === 'string' ? form.password : '';
       let user;
@@ -94,7 +95,7 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
       } catch (error) {
         if (!(error instanceof KeywayError)) throw error;
         if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
-        return showSignIn(deps, reply, details, { status: statusOf(error.code), login, error: error.message });
+        return showSignIn(deps, reply, details, { status: statusOf(error.code), login, error });
       }
       // The login is finished only once the second step succeeds, in the same interaction.
       if (await deps.mfa.gate.startForInteraction(user, details.uid, details.params[KEYWAY_ENROLMENT_PARAM]))
@@ -107,7 +108,7 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
       const details = await interaction(deps, request, reply);
       if (!details) return reply;
       const form = isRecord(request.body) ? request.body : {};
-      if (!deps.csrf.check(details.uid, form.csrf)) return refuseForm(deps, reply);
+      if (!deps.csrf.check(details.uid, form.csrf)) return refuseForm(deps, reply, details);
       // Only what the GET offered: a login_hint for another account, prompt=login or max_age are never
       // satisfied by a click (session-reuse.ts).
       const account = await confirmableAccount(deps, details);
@@ -139,7 +140,7 @@ export async function registerInteractionRoutes(app: FastifyInstance, deps: Inte
       const details = await interaction(deps, request, reply);
       if (!details) return reply;
       // A link, but still checked: another site must not be able to end someone's sign-in.
-      if (!deps.csrf.check(details.uid, request.query.csrf)) return refuseForm(deps, reply);
+      if (!deps.csrf.check(details.uid, request.query.csrf)) return refuseForm(deps, reply, details);
       reply.hijack();
       await deps.provider().interactionFinished(request.raw, reply.raw, {
         error: 'access_denied',
@@ -184,6 +185,7 @@ function showConfirmAccount(
     reply,
     200,
     confirmAccountPage({
+      text: textOf(reply, details),
       serverName: deps.serverName(),
       clientName: KEYWAY_CLIENT_NAME,
       displayName: account.displayName,

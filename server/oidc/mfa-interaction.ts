@@ -27,6 +27,7 @@ import {
   refuseForm,
   sendPage,
   showSignIn,
+  textOf,
   type InteractionDeps,
   type UidRoute,
 } from './interaction-kit';
@@ -49,7 +50,8 @@ type Way = WebStepWay;
 
 interface PageState {
   status?: number;
-  error?: string | undefined;
+  /** Words already in the page's language, or a service's refusal (worded per language when shown). */
+  error?: string | KeywayError | undefined;
 }
 
 /**
@@ -73,7 +75,7 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
         details,
         live,
         { kind: 'choose' },
-        { status: 400, error: 'Choose one of these ways.' },
+        { status: 400, error: textOf(reply, details).t('chooseOneWay') },
       );
     }
     try {
@@ -93,7 +95,8 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     const { details, live, fields } = form;
     const parsed = MfaChannel.safeParse(fields.channel).data ?? 'totp';
     if (parsed === 'passkey') {
-      return render(deps, reply, details, live, { kind: 'passkey' }, { status: 400, error: 'Use your passkey.' });
+      const error = textOf(reply, details).t('useYourPasskeyError');
+      return render(deps, reply, details, live, { kind: 'passkey' }, { status: 400, error });
     }
     const channel = parsed;
     // A code that only proves it is the user before they set up an authenticator app (see take()).
@@ -103,7 +106,8 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
       : await webStepView(deps.mfa, live, channel, true);
     const code = typeof fields.code === 'string' ? fields.code.replace(/\s/g, '') : '';
     if (!/^\d{6}$/.test(code)) {
-      return render(deps, reply, details, live, view, { status: 400, error: 'Enter the 6-digit code.' });
+      const error = textOf(reply, details).t('enterSixDigits');
+      return render(deps, reply, details, live, view, { status: 400, error });
     }
     if (proving) {
       try {
@@ -126,7 +130,8 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     const codes = verified.recoveryCodes;
     // The first second factor: its recovery codes, once, before the sign-in goes on.
     const interstitial = codes
-      ? (continueUrl: string) => mfaRecoveryCodesPage({ serverName: deps.serverName(), codes, continueUrl })
+      ? (continueUrl: string) =>
+          mfaRecoveryCodesPage({ text: textOf(reply, details), serverName: deps.serverName(), codes, continueUrl })
       : undefined;
     return finishLogin(deps, request, reply, details, String(verified.user.id), amr, interstitial);
   });
@@ -141,7 +146,7 @@ export function registerMfaInteractionRoutes(scope: FastifyInstance, deps: Inter
     if (typed === undefined) {
       return render(deps, reply, details, live, view, {
         status: 400,
-        error: 'Enter a recovery code: 12 letters and digits, like abcd-efgh-jkmn.',
+        error: textOf(reply, details).t('enterRecoveryCode'),
       });
     }
     let verified: LiveChallenge;
@@ -188,11 +193,13 @@ function registerPasswordlessRoutes(scope: FastifyInstance, deps: InteractionDep
   const base = `${OIDC_MOUNT_PATH}/interaction/:uid/passkey`;
   const show = async (reply: FastifyReply, details: Interaction, state: PageState): Promise<FastifyReply> => {
     const uid = details.uid;
+    const text = textOf(reply, details);
     const html = passwordlessPage({
+      text,
       serverName: deps.serverName(),
       csrfToken: deps.csrf.tokenFor(uid),
       cancelUrl: cancelUrl(deps, uid),
-      error: state.error,
+      error: typeof state.error === 'object' ? text.error(state.error) : state.error,
       options: await deps.mfa.passkeys.webauthn.authenticationOptions(
         undefined,
         'passwordless',
@@ -215,7 +222,7 @@ function registerPasswordlessRoutes(scope: FastifyInstance, deps: InteractionDep
     const details = await interaction(deps, request, reply);
     if (!details) return reply;
     const fields = isRecord(request.body) ? request.body : {};
-    if (!deps.csrf.check(details.uid, fields.csrf)) return refuseForm(deps, reply);
+    if (!deps.csrf.check(details.uid, fields.csrf)) return refuseForm(deps, reply, details);
     let accountId: string;
     try {
       await perSource(request);
@@ -224,7 +231,7 @@ function registerPasswordlessRoutes(scope: FastifyInstance, deps: InteractionDep
       accountId = String(user.id);
     } catch (error) {
       if (!(error instanceof KeywayError)) throw error;
-      return show(reply, details, { status: statusOf(error.code), error: error.message });
+      return show(reply, details, { status: statusOf(error.code), error });
     }
     // RFC 8176: "hwk" possession of a hardware-secured key, "user" presence, with user verification: "mfa".
     return finishLogin(deps, request, reply, details, accountId, ['hwk', 'user', 'mfa']);
@@ -249,7 +256,7 @@ export async function startMfa(
   const live = await deps.mfa.secondStep.live({ interactionUid: details.uid });
   const ways = await webStepWays(deps.mfa, live, true);
   const only = ways.length === 1 ? ways[0] : undefined;
-  if (ways.length === 0) return sendPage(reply, 403, mfaUnavailablePage(deps.serverName()));
+  if (ways.length === 0) return sendPage(reply, 403, mfaUnavailablePage(textOf(reply, details), deps.serverName()));
   if (only === undefined) return render(deps, reply, details, live, { kind: 'choose' }, {});
   return take(deps, reply, details, live, only);
 }
@@ -271,7 +278,7 @@ export async function showMfaOnReturn(
     live = await deps.mfa.secondStep.live({ interactionUid: details.uid });
   } catch (error) {
     if (!(error instanceof KeywayError)) throw error;
-    await showSignIn(deps, reply, details, { error: error.message });
+    await showSignIn(deps, reply, details, { error });
     return true;
   }
   const chosen = live.challenge.chosenChannel;
@@ -304,8 +311,9 @@ async function take(
     const view: View = { kind: 'code', channel: proof, purpose: 'enroll' };
     try {
       const sent = await deps.mfa.secondStep.send(ref, proof);
-      const how = proof === 'email' ? 'by e-mail' : 'by text message';
-      const notice = `Before you set up an authenticator app, confirm it is you: we sent a code ${how} to ${sent.hint}.`;
+      const notice = textOf(reply, details).t(proof === 'email' ? 'proveFirstEmail' : 'proveFirstSms', {
+        hint: sent.hint,
+      });
       return await render(deps, reply, details, live, { ...view, notice }, {});
     } catch (error) {
       return renderError(deps, reply, details, live, view, error);
@@ -321,15 +329,8 @@ async function take(
   }
   try {
     const sent = await deps.mfa.secondStep.send(ref, way);
-    const how = way === 'email' ? 'by e-mail' : 'by text message';
-    return await render(
-      deps,
-      reply,
-      details,
-      live,
-      { kind: 'code', channel: way, notice: `We sent a code ${how} to ${sent.hint}.` },
-      {},
-    );
+    const notice = textOf(reply, details).t(way === 'email' ? 'sentByEmail' : 'sentBySms', { hint: sent.hint });
+    return await render(deps, reply, details, live, { kind: 'code', channel: way, notice }, {});
   } catch (error) {
     return renderError(deps, reply, details, live, { kind: 'code', channel: way }, error);
   }
@@ -348,9 +349,9 @@ function renderError(
   if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
   const status = statusOf(error.code);
   if (error.code === 'mfa_too_many_attempts' || error.code === 'mfa_challenge_expired') {
-    return showSignIn(deps, reply, details, { status, error: error.message });
+    return showSignIn(deps, reply, details, { status, error });
   }
-  return render(deps, reply, details, live, view, { status, error: error.message });
+  return render(deps, reply, details, live, view, { status, error });
 }
 
 async function render(
@@ -362,11 +363,13 @@ async function render(
   state: PageState,
 ): Promise<FastifyReply> {
   const base = interactionPath(details.uid);
+  const text = textOf(reply, details);
   const common = {
+    text,
     serverName: deps.serverName(),
     csrfToken: deps.csrf.tokenFor(details.uid),
     cancelUrl: cancelUrl(deps, details.uid),
-    error: state.error,
+    error: typeof state.error === 'object' ? text.error(state.error) : state.error,
   };
   const otherWaysUrl = (await webStepWays(deps.mfa, live, true)).length > 1 ? `${base}?mfa=choose` : undefined;
   const status = state.status ?? 200;
@@ -437,14 +440,14 @@ async function checkedForm(
   if (!details) return undefined;
   const fields = isRecord(request.body) ? request.body : {};
   if (!deps.csrf.check(details.uid, fields.csrf)) {
-    refuseForm(deps, reply);
+    refuseForm(deps, reply, details);
     return undefined;
   }
   try {
     return { details, live: await deps.mfa.secondStep.live({ interactionUid: details.uid }), fields };
   } catch (error) {
     if (!(error instanceof KeywayError)) throw error;
-    await showSignIn(deps, reply, details, { status: statusOf(error.code), error: error.message });
+    await showSignIn(deps, reply, details, { status: statusOf(error.code), error });
     return undefined;
   }
 }

@@ -1,15 +1,18 @@
 import type { MfaChannel, MfaChannelOption } from '../../protocol/mfa';
 import { escapeHtml } from '../http/escape-html';
+import type { PageText } from '../http/page-messages';
 import { passkeyForm } from '../mfa/passkeys-page';
 import { messagePage, page } from './pages';
 
 /**
  * The second step on the provider's pages. Each page has one h1, labelled fields, errors in
  * role=alert, no script and no inline style (the page CSP forbids both); the QR code is inline SVG
- * drawn on the server. Field names: `channel`, `code`; the code's label is always "6-digit code".
+ * drawn on the server. Field names: `channel`, `code`; the code's label is "6-digit code" (in English;
+ * every text is in server/http/page-messages.ts, in the page's language).
  */
 
 interface Common {
+  text: PageText;
   serverName: string;
   csrfToken: string;
   cancelUrl: string;
@@ -27,23 +30,25 @@ export interface ChoicePageInput extends Common {
 
 /** "Choose how to verify": one button per way the user can take now. */
 export function mfaChoicePage(input: ChoicePageInput): string {
+  const { t, html } = input.text;
   const buttons = [
-    ...(input.canEnroll ? [choice('enroll', 'Set up an authenticator app (recommended)')] : []),
+    ...(input.canEnroll ? [choice('enroll', t('enrollChoice'))] : []),
     ...input.options
       .filter((option) => option.available)
-      .map((option) => choice(option.channel, choiceLabel(option.channel, option.hint))),
+      .map((option) => choice(option.channel, choiceLabel(input.text, option.channel, option.hint))),
   ];
   const unavailable = input.options.filter((option) => !option.available && option.channel === 'sms');
   return page(
-    `Verify it's you: ${input.serverName}`,
+    input.text,
+    t('verifyTitle'),
     input.serverName,
-    `<h1>Verify it&#39;s you</h1>
-<p>Your organization asks for a second step when you sign in. Choose how:</p>
+    `<h1>${html('verifyTitle')}</h1>
+<p>${html('verifyIntro')}</p>
 ${alert(input.error)}<form class="form choices" method="post" action="${escapeHtml(input.action)}">
 ${hidden('csrf', input.csrfToken)}
 ${buttons.join('\n')}
 </form>
-${unavailable.length > 0 ? '<p class="muted">Codes by text message need a phone number on your account; your IT department can add one.</p>\n' : ''}${recoveryLink(input.recoveryUrl)}${cancel(input.cancelUrl)}`,
+${unavailable.length > 0 ? `<p class="muted">${html('smsNeedsPhone')}</p>\n` : ''}${recoveryLink(input.text, input.recoveryUrl)}${cancel(input.text, input.cancelUrl)}`,
   );
 }
 
@@ -65,27 +70,32 @@ export interface CodePageInput extends Common {
 
 /** "Enter your code", with Resend for e-mail and SMS. */
 export function mfaCodePage(input: CodePageInput): string {
+  const { t, html } = input.text;
   const where =
     input.channel === 'totp'
-      ? `Open your authenticator app and enter the 6-digit code it shows for ${escapeHtml(input.serverName)}.`
-      : `Enter the 6-digit code we sent ${input.channel === 'email' ? 'by e-mail' : 'by text message'} to ${escapeHtml(input.hint)}. It works for ${input.codeMinutes} minutes.`;
+      ? html('codeWhereTotp', { server: escapeHtml(input.serverName) })
+      : html(input.channel === 'email' ? 'codeWhereEmail' : 'codeWhereSms', {
+          hint: escapeHtml(input.hint),
+          minutes: input.codeMinutes,
+        });
   const resend =
     input.channel === 'totp'
       ? ''
       : `<form class="form" method="post" action="${escapeHtml(input.sendAction)}">
 ${hidden('csrf', input.csrfToken)}
 ${hidden('channel', input.purpose === 'enroll' ? 'enroll' : input.channel)}
-<button class="secondary" type="submit">Send a new code</button>
+<button class="secondary" type="submit">${html('sendNewCode')}</button>
 </form>
-<p class="muted">You can ask for a new code ${input.resendAfterSeconds} seconds after the last one; the new code replaces it.</p>
+<p class="muted">${html('resendNote', { seconds: input.resendAfterSeconds })}</p>
 `;
   return page(
-    `Enter your code: ${input.serverName}`,
+    input.text,
+    t('codeTitle'),
     input.serverName,
-    `<h1>Enter your code</h1>
+    `<h1>${html('codeTitle')}</h1>
 ${input.notice === undefined ? '' : `<p class="notice" role="status">${escapeHtml(input.notice)}</p>\n`}<p>${where}</p>
-${alert(input.error)}${codeForm(input.verifyAction, input.csrfToken, input.channel, input.purpose === 'enroll' ? 'Continue' : 'Verify', input.purpose)}
-${resend}${otherWays(input.otherWaysUrl)}${recoveryLink(input.recoveryUrl)}${cancel(input.cancelUrl)}`,
+${alert(input.error)}${codeForm(input.text, input.verifyAction, input.csrfToken, input.channel, t(input.purpose === 'enroll' ? 'continue' : 'verify'), input.purpose)}
+${resend}${otherWays(input.text, input.otherWaysUrl)}${recoveryLink(input.text, input.recoveryUrl)}${cancel(input.text, input.cancelUrl)}`,
   );
 }
 
@@ -100,20 +110,22 @@ export interface EnrollPageInput extends Common {
 
 /** "Set up an authenticator app": QR code, the key to type instead, and the first code. */
 export function mfaEnrollPage(input: EnrollPageInput): string {
+  const { t, html } = input.text;
   return page(
-    `Set up an authenticator app: ${input.serverName}`,
+    input.text,
+    t('enrollTitle'),
     input.serverName,
-    `<h1>Set up an authenticator app</h1>
-<p>Your organization asks for a code from an authenticator app when you sign in.</p>
+    `<h1>${html('enrollTitle')}</h1>
+<p>${html('enrollIntro')}</p>
 <ol>
-<li>Open an authenticator app on your phone and add an account by scanning this QR code:
-<figure class="qr" role="img" aria-label="QR code to add ${escapeHtml(input.serverName)} to an authenticator app">${input.qrSvg}</figure></li>
-<li>Or enter this key in the app instead:
+<li>${html('enrollScan')}
+<figure class="qr" role="img" aria-label="${html('enrollQrLabel', { server: escapeHtml(input.serverName) })}">${input.qrSvg}</figure></li>
+<li>${html('enrollKey')}
 <p class="code" translate="no">${escapeHtml(input.groupedSecret)}</p></li>
-<li>Enter the 6-digit code the app now shows.</li>
+<li>${html('enrollCode')}</li>
 </ol>
-${alert(input.error)}${codeForm(input.verifyAction, input.csrfToken, 'totp', 'Verify and finish')}
-${otherWays(input.otherWaysUrl)}${cancel(input.cancelUrl)}`,
+${alert(input.error)}${codeForm(input.text, input.verifyAction, input.csrfToken, 'totp', t('verifyAndFinish'))}
+${otherWays(input.text, input.otherWaysUrl)}${cancel(input.text, input.cancelUrl)}`,
   );
 }
 
@@ -129,24 +141,24 @@ export interface PasskeyStepPageInput extends Common {
  * 'self'; passkeys-page.ts). Without JavaScript or WebAuthn it says so and links the other ways.
  */
 export function mfaPasskeyPage(input: PasskeyStepPageInput): string {
-  const fallback =
-    input.otherWaysUrl === undefined
-      ? 'Ask your IT department for another way to verify.'
-      : 'Verify another way below.';
+  const { t, html } = input.text;
+  const fallback = t(input.otherWaysUrl === undefined ? 'passkeyFallbackAskIt' : 'passkeyFallbackBelow');
   return page(
-    `Use your passkey: ${input.serverName}`,
+    input.text,
+    t('passkeyTitle'),
     input.serverName,
-    `<h1>Use your passkey</h1>
-<p>Press the button and follow your browser or device to confirm it is you with your passkey.</p>
+    `<h1>${html('passkeyTitle')}</h1>
+<p>${html('passkeyIntro')}</p>
 ${alert(input.error)}${passkeyForm({
+      text: input.text,
       ceremony: 'get',
       options: input.options,
       action: input.action,
       hidden: { csrf: input.csrfToken },
-      button: 'Use my passkey',
+      button: t('useMyPasskey'),
       fallback,
     })}
-${otherWays(input.otherWaysUrl)}${cancel(input.cancelUrl)}`,
+${otherWays(input.text, input.otherWaysUrl)}${cancel(input.text, input.cancelUrl)}`,
   );
 }
 
@@ -159,21 +171,24 @@ export interface PasswordlessPageInput extends Common {
 
 /** "Sign in with a passkey" (passwordless): a discoverable passkey, user verification required. */
 export function passwordlessPage(input: PasswordlessPageInput): string {
+  const { t, html } = input.text;
   return page(
-    `Sign in with a passkey: ${input.serverName}`,
+    input.text,
+    t('signInWithPasskey'),
     input.serverName,
-    `<h1>Sign in with a passkey</h1>
-<p>Press the button and follow your browser or device: your passkey says who you are and confirms it with your PIN, fingerprint or face.</p>
+    `<h1>${html('signInWithPasskey')}</h1>
+<p>${html('passwordlessIntro')}</p>
 ${alert(input.error)}${passkeyForm({
+      text: input.text,
       ceremony: 'get',
       options: input.options,
       action: input.action,
       hidden: { csrf: input.csrfToken },
-      button: 'Sign in with a passkey',
-      fallback: 'Sign in with your password instead.',
+      button: t('signInWithPasskey'),
+      fallback: t('passwordlessFallback'),
     })}
-<p><a href="${escapeHtml(input.passwordUrl)}">Sign in with a password instead</a></p>
-${cancel(input.cancelUrl)}`,
+<p><a href="${escapeHtml(input.passwordUrl)}">${html('signInWithPassword')}</a></p>
+${cancel(input.text, input.cancelUrl)}`,
   );
 }
 
@@ -185,49 +200,55 @@ export interface RecoveryPageInput extends Common {
 
 /** "Use a recovery code": one of the single-use codes saved when the second factor was set up. */
 export function mfaRecoveryPage(input: RecoveryPageInput): string {
+  const { t, html } = input.text;
   return page(
-    `Use a recovery code: ${input.serverName}`,
+    input.text,
+    t('useRecoveryCode'),
     input.serverName,
-    `<h1>Use a recovery code</h1>
-<p>Lost your phone? Enter one of the recovery codes you saved when you set up your second step. Each code works once.</p>
+    `<h1>${html('useRecoveryCode')}</h1>
+<p>${html('recoveryIntro')}</p>
 ${alert(input.error)}<form class="form" method="post" action="${escapeHtml(input.action)}">
 ${hidden('csrf', input.csrfToken)}
-<label for="recoveryCode">Recovery code</label>
+<label for="recoveryCode">${html('recoveryLabel')}</label>
 <input id="recoveryCode" name="recoveryCode" type="text" autocomplete="off" autocapitalize="none" maxlength="40" spellcheck="false" required autofocus>
-<button class="button" type="submit">Verify</button>
+<button class="button" type="submit">${html('verify')}</button>
 </form>
-<p><a href="${escapeHtml(input.otherWaysUrl)}">Verify another way</a></p>
-${cancel(input.cancelUrl)}`,
+<p><a href="${escapeHtml(input.otherWaysUrl)}">${html('verifyAnotherWay')}</a></p>
+${cancel(input.text, input.cancelUrl)}`,
   );
 }
 
 /** The new recovery codes, shown once after a first second factor, then on to `continueUrl`. */
 export function mfaRecoveryCodesPage(input: {
+  text: PageText;
   serverName: string;
   codes: readonly string[];
   continueUrl: string;
 }): string {
+  const { t, html } = input.text;
   return page(
-    `Save your recovery codes: ${input.serverName}`,
+    input.text,
+    t('codesTitle'),
     input.serverName,
-    `<h1>Save your recovery codes</h1>
-<p>If you lose your phone, each of these codes lets you sign in once instead of the second step. Save them somewhere safe now (print them, or keep them in a password manager): they are not shown again.</p>
-<ul class="codes" aria-label="Recovery codes" translate="no">
+    `<h1>${html('codesTitle')}</h1>
+<p>${html('codesIntro')}</p>
+<ul class="codes" aria-label="${html('codesListLabel')}" translate="no">
 ${input.codes.map((code) => `<li class="code">${escapeHtml(code)}</li>`).join('\n')}
 </ul>
-<p><a class="button" href="${escapeHtml(input.continueUrl)}">I saved them, continue</a></p>`,
+<p><a class="button" href="${escapeHtml(input.continueUrl)}">${html('codesContinue')}</a></p>`,
   );
 }
 
 /** Policy asks for a second step the user has no way to give. */
-export function mfaUnavailablePage(serverName: string): string {
-  return messagePage(serverName, 'You cannot finish signing in yet', [
-    'Your organization asks for a second step when you sign in, but none is set up for your account.',
-    'Ask your IT department to add a phone number or allow another way, then start signing in again.',
+export function mfaUnavailablePage(text: PageText, serverName: string): string {
+  return messagePage(text, serverName, text.t('unavailableHeading'), [
+    text.t('unavailableBody'),
+    text.t('unavailableNext'),
   ]);
 }
 
 function codeForm(
+  text: PageText,
   action: string,
   csrf: string,
   channel: Exclude<MfaChannel, 'passkey'>,
@@ -237,7 +258,7 @@ function codeForm(
   return `<form class="form" method="post" action="${escapeHtml(action)}">
 ${hidden('csrf', csrf)}
 ${hidden('channel', channel)}${purpose === undefined ? '' : `\n${hidden('purpose', purpose)}`}
-<label for="code">6-digit code</label>
+<label for="code">${text.html('sixDigitCode')}</label>
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" maxlength="7" spellcheck="false" required autofocus>
 <button class="button" type="submit">${escapeHtml(button)}</button>
 </form>`;
@@ -247,10 +268,10 @@ function choice(value: MfaChannel | 'enroll', label: string): string {
   return `<button class="choice" type="submit" name="channel" value="${value}">${escapeHtml(label)}</button>`;
 }
 
-function choiceLabel(channel: MfaChannel, hint: string): string {
-  if (channel === 'totp') return 'Use my authenticator app';
-  if (channel === 'passkey') return 'Use a passkey';
-  return channel === 'email' ? `E-mail a code to ${hint}` : `Text a code to ${hint}`;
+function choiceLabel({ t }: PageText, channel: MfaChannel, hint: string): string {
+  if (channel === 'totp') return t('choiceTotp');
+  if (channel === 'passkey') return t('choicePasskey');
+  return t(channel === 'email' ? 'choiceEmail' : 'choiceSms', { hint });
 }
 
 function hidden(name: string, value: string): string {
@@ -261,16 +282,16 @@ function alert(message: string | undefined): string {
   return message === undefined ? '' : `<p class="error" role="alert">${escapeHtml(message)}</p>\n`;
 }
 
-function otherWays(url: string | undefined): string {
-  return url === undefined ? '' : `<p><a href="${escapeHtml(url)}">Verify another way</a></p>\n`;
+function otherWays(text: PageText, url: string | undefined): string {
+  return url === undefined ? '' : `<p><a href="${escapeHtml(url)}">${text.html('verifyAnotherWay')}</a></p>\n`;
 }
 
-function recoveryLink(url: string | undefined): string {
-  return url === undefined ? '' : `<p><a href="${escapeHtml(url)}">Use a recovery code</a></p>\n`;
+function recoveryLink(text: PageText, url: string | undefined): string {
+  return url === undefined ? '' : `<p><a href="${escapeHtml(url)}">${text.html('useRecoveryCode')}</a></p>\n`;
 }
 
-function cancel(url: string): string {
-  return `<p><a href="${escapeHtml(url)}">Cancel</a></p>`;
+function cancel(text: PageText, url: string): string {
+  return `<p><a href="${escapeHtml(url)}">${text.html('cancel')}</a></p>`;
 }
 
 /** The second step's additions to the sign-in page's look. */

@@ -180,6 +180,8 @@ declare module 'oidc-provider' {
     issueRefreshToken?: (ctx: KoaContextWithOIDC, client: Client, source: GrantSource) => Promise<boolean>;
     expiresWithSession?: (ctx: KoaContextWithOIDC, source: GrantSource) => Promise<boolean>;
     clientBasedCORS?: (ctx: KoaContextWithOIDC, origin: string, client: Client) => boolean;
+    /** Extra discovery metadata, merged over the library's defaults (lib/helpers/defaults.js). */
+    discovery?: { ui_locales_supported?: string[] } & UnknownObject;
     features?: UnknownObject;
     interactions?: {
       policy?: PromptPolicy;

@@ -1,5 +1,6 @@
 import { escapeHtml } from '../http/escape-html';
 import { htmlPage } from '../http/html-page';
+import type { PageText } from '../http/page-messages';
 
 export const SIGN_IN_CSS_PATH = '/assets/sign-in.css';
 
@@ -12,8 +13,15 @@ export const SIGN_IN_CSS_PATH = '/assets/sign-in.css';
 export const SIGN_IN_PAGE_CSP =
   "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-export function page(title: string, serverName: string, body: string): string {
-  return htmlPage({ title, serverName, stylesheet: SIGN_IN_CSS_PATH, body });
+/** A page in the sign-in pages' look, titled "<title>: <server name>" in the page's language. */
+export function page(text: PageText, title: string, serverName: string, body: string): string {
+  return htmlPage({
+    lang: text.lang,
+    title: text.t('pageTitle', { title, server: serverName }),
+    serverName,
+    stylesheet: SIGN_IN_CSS_PATH,
+    body,
+  });
 }
 
 function alert(message: string | undefined): string {
@@ -21,6 +29,7 @@ function alert(message: string | undefined): string {
 }
 
 export interface SignInPageInput {
+  text: PageText;
   serverName: string;
   /** Who asks: "Keyway". */
   clientName: string;
@@ -44,6 +53,7 @@ export interface SignInPageInput {
  * and "Password", unless the admin hid it.
  */
 export function signInPage(input: SignInPageInput): string {
+  const { t, html } = input.text;
   const focusLogin = input.login === '' ? ' autofocus' : '';
   const focusPassword = input.login === '' ? '' : ' autofocus';
   const providers = input.providers ?? [];
@@ -52,30 +62,32 @@ export function signInPage(input: SignInPageInput): string {
     .map(
       (provider) => `<form class="sso" method="post" action="${escapeHtml(provider.action)}">
 <input type="hidden" name="csrf" value="${escapeHtml(input.csrfToken)}">
-<button class="button" type="submit">Login with ${escapeHtml(provider.name)}</button>
+<button class="button" type="submit">${html('loginWith', { provider: escapeHtml(provider.name) })}</button>
 </form>`,
     )
     .join('\n');
   const form = `<form class="form" method="post" action="${escapeHtml(input.action)}">
 <input type="hidden" name="csrf" value="${escapeHtml(input.csrfToken)}">
-<label for="login">E-mail or login ID</label>
+<label for="login">${html('loginLabel')}</label>
 <input id="login" name="login" type="text" value="${escapeHtml(input.login)}" autocomplete="username" autocapitalize="none" spellcheck="false" required${focusLogin}>
-<label for="password">Password</label>
+<label for="password">${html('passwordLabel')}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required${focusPassword}>
-<button class="button" type="submit">Sign in</button>
+<button class="button" type="submit">${html('signIn')}</button>
 </form>`;
-  const between = providers.length > 0 && passwordForm ? '\n<p class="divider">or</p>\n' : '\n';
+  const between = providers.length > 0 && passwordForm ? `\n<p class="divider">${html('or')}</p>\n` : '\n';
   return page(
-    `Sign in: ${input.serverName}`,
+    input.text,
+    t('signIn'),
     input.serverName,
-    `<h1>Sign in</h1>
-<p>to continue to ${escapeHtml(input.clientName)}</p>
+    `<h1>${html('signIn')}</h1>
+<p>${html('signInTo', { client: escapeHtml(input.clientName) })}</p>
 ${alert(input.error)}${buttons}${between}${passwordForm ? form : ''}
-${input.passkeyUrl === undefined ? '' : `<p><a href="${escapeHtml(input.passkeyUrl)}">Sign in with a passkey</a></p>\n`}<p><a href="${escapeHtml(input.cancelUrl)}">Cancel</a></p>`,
+${input.passkeyUrl === undefined ? '' : `<p><a href="${escapeHtml(input.passkeyUrl)}">${html('signInWithPasskey')}</a></p>\n`}<p><a href="${escapeHtml(input.cancelUrl)}">${html('cancel')}</a></p>`,
   );
 }
 
 export interface ConfirmAccountPageInput {
+  text: PageText;
   serverName: string;
   clientName: string;
   /** The signed-in account, as the person knows it. */
@@ -93,24 +105,30 @@ export interface ConfirmAccountPageInput {
  * to a native app (session-reuse.ts). A POST form with the CSRF token, so no other page can click it.
  */
 export function confirmAccountPage(input: ConfirmAccountPageInput): string {
+  const { t, html } = input.text;
+  const name = escapeHtml(input.displayName);
+  const client = escapeHtml(input.clientName);
   return page(
-    `Continue to ${input.clientName}: ${input.serverName}`,
+    input.text,
+    t('continueTo', { client: input.clientName }),
     input.serverName,
-    `<h1>Continue as ${escapeHtml(input.displayName)}?</h1>
-<p>${escapeHtml(input.clientName)} on this computer asks to sign you in as <strong>${escapeHtml(input.email)}</strong>. Continue only if you have just started signing in to ${escapeHtml(input.clientName)}.</p>
+    `<h1>${html('continueAsQuestion', { name })}</h1>
+<p>${html('continueBody', { client, email: `<strong>${escapeHtml(input.email)}</strong>` })}</p>
 <form class="form" method="post" action="${escapeHtml(input.action)}">
 <input type="hidden" name="csrf" value="${escapeHtml(input.csrfToken)}">
-<button class="button" type="submit" autofocus>Continue as ${escapeHtml(input.displayName)}</button>
+<button class="button" type="submit" autofocus>${html('continueAs', { name })}</button>
 </form>
-<p><a href="${escapeHtml(input.otherAccountUrl)}">Use another account</a></p>
-<p><a href="${escapeHtml(input.cancelUrl)}">Cancel</a></p>`,
+<p><a href="${escapeHtml(input.otherAccountUrl)}">${html('useAnotherAccount')}</a></p>
+<p><a href="${escapeHtml(input.cancelUrl)}">${html('cancel')}</a></p>`,
   );
 }
 
 export interface FederationErrorPageInput {
+  text: PageText;
   serverName: string;
   /** The stable failure code, in `data-code` for support and tests. */
   code: string;
+  /** The broker's own (English) words; French and German pages say it generally, with the code. */
   message: string;
   /** "Try again" with the same identity provider, when the sign-in it belonged to is known. */
   retry?: { action: string; csrfToken: string; providerName: string } | undefined;
@@ -120,45 +138,47 @@ export interface FederationErrorPageInput {
 
 /** An identity provider's answer was refused: why, and the way back. */
 export function federationErrorPage(input: FederationErrorPageInput): string {
+  const { t, html } = input.text;
   const retry = input.retry
     ? `<form class="sso" method="post" action="${escapeHtml(input.retry.action)}">
 <input type="hidden" name="csrf" value="${escapeHtml(input.retry.csrfToken)}">
-<button class="button" type="submit">Try again with ${escapeHtml(input.retry.providerName)}</button>
+<button class="button" type="submit">${html('tryAgainWith', { provider: escapeHtml(input.retry.providerName) })}</button>
 </form>
 `
     : '';
   const back =
     input.otherWaysUrl === undefined
-      ? '<p>Go back to Keyway and start signing in again.</p>'
-      : `<p><a href="${escapeHtml(input.otherWaysUrl)}">Other ways to sign in</a></p>`;
+      ? `<p>${html('startAgainInKeyway')}</p>`
+      : `<p><a href="${escapeHtml(input.otherWaysUrl)}">${html('otherWaysToSignIn')}</a></p>`;
+  const message = input.text.lang === 'en' ? input.message : t('federationRefused');
   return page(
-    `Sign-in refused: ${input.serverName}`,
+    input.text,
+    t('signInRefused'),
     input.serverName,
-    `<h1>Sign-in refused</h1>
-<p class="error" role="alert" data-code="${escapeHtml(input.code)}">${escapeHtml(input.message)}</p>
+    `<h1>${html('signInRefused')}</h1>
+<p class="error" role="alert" data-code="${escapeHtml(input.code)}">${escapeHtml(message)}</p>
 ${retry}${back}
-<p class="muted">Reference: ${escapeHtml(input.code)}</p>`,
+<p class="muted">${html('reference', { code: escapeHtml(input.code) })}</p>`,
   );
 }
 
 /** A page that only explains: an expired sign-in, a refused form, a provider error. */
-export function messagePage(serverName: string, heading: string, lines: readonly string[]): string {
+export function messagePage(text: PageText, serverName: string, heading: string, lines: readonly string[]): string {
   return page(
-    `${heading}: ${serverName}`,
+    text,
+    heading,
     serverName,
     `<h1>${escapeHtml(heading)}</h1>
 ${lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n')}`,
   );
 }
 
-export function expiredPage(serverName: string): string {
-  return messagePage(serverName, 'This sign-in has expired', [
-    'Sign-in pages work for ten minutes and only once.',
-    'Go back to Keyway and start signing in again.',
-  ]);
+export function expiredPage(text: PageText, serverName: string): string {
+  return messagePage(text, serverName, text.t('expiredHeading'), [text.t('expiredBody'), text.t('startAgainInKeyway')]);
 }
 
 export interface DeviceCodeInputInput {
+  text: PageText;
   serverName: string;
   action: string;
   xsrf: string;
@@ -167,21 +187,24 @@ export interface DeviceCodeInputInput {
 
 /** Device flow, step 1: field `user_code`, label "Code", button "Continue". */
 export function deviceCodeInputPage(input: DeviceCodeInputInput): string {
+  const { t, html } = input.text;
   return page(
-    `Connect a device: ${input.serverName}`,
+    input.text,
+    t('connectDevice'),
     input.serverName,
-    `<h1>Connect a device</h1>
-<p>Enter the code that Keyway shows on the device you are signing in on.</p>
+    `<h1>${html('connectDevice')}</h1>
+<p>${html('connectDeviceBody')}</p>
 ${alert(input.error)}<form class="form" method="post" action="${escapeHtml(input.action)}">
 <input type="hidden" name="xsrf" value="${escapeHtml(input.xsrf)}">
-<label for="user_code">Code</label>
+<label for="user_code">${html('deviceCodeLabel')}</label>
 <input id="user_code" name="user_code" type="text" autocomplete="off" autocapitalize="characters" spellcheck="false" required autofocus>
-<button class="button" type="submit">Continue</button>
+<button class="button" type="submit">${html('continue')}</button>
 </form>`,
   );
 }
 
 export interface DeviceConfirmInput {
+  text: PageText;
   serverName: string;
   clientName: string;
   action: string;
@@ -191,26 +214,28 @@ export interface DeviceConfirmInput {
 
 /** Device flow, step 2: the code again, "Continue" (confirm=yes) or "Cancel" (abort=yes). */
 export function deviceConfirmPage(input: DeviceConfirmInput): string {
+  const { t, html } = input.text;
   return page(
-    `Confirm the code: ${input.serverName}`,
+    input.text,
+    t('confirmCode'),
     input.serverName,
-    `<h1>Confirm the code</h1>
-<p>${escapeHtml(input.clientName)} on another device asks to sign in. Continue only if it shows this code:</p>
+    `<h1>${html('confirmCode')}</h1>
+<p>${html('confirmCodeBody', { client: escapeHtml(input.clientName) })}</p>
 <p class="code" translate="no">${escapeHtml(input.userCode)}</p>
 <form class="form" method="post" action="${escapeHtml(input.action)}">
 <input type="hidden" name="xsrf" value="${escapeHtml(input.xsrf)}">
 <input type="hidden" name="user_code" value="${escapeHtml(input.userCode)}">
 <input type="hidden" name="confirm" value="yes">
-<button class="button" type="submit">Continue</button>
-<button class="secondary" type="submit" name="abort" value="yes">Cancel</button>
+<button class="button" type="submit">${html('continue')}</button>
+<button class="secondary" type="submit" name="abort" value="yes">${html('cancel')}</button>
 </form>
-<p class="muted">If you did not start this, or the code differs, press Cancel.</p>`,
+<p class="muted">${html('confirmCodeNote')}</p>`,
   );
 }
 
-export function deviceSuccessPage(serverName: string, clientName: string): string {
-  return messagePage(serverName, 'You are signed in', [
-    `${clientName} on your other device is signing in now. You can close this page.`,
+export function deviceSuccessPage(text: PageText, serverName: string, clientName: string): string {
+  return messagePage(text, serverName, text.t('deviceSignedIn'), [
+    text.t('deviceSignedInBody', { client: clientName }),
   ]);
 }
 

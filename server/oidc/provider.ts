@@ -5,6 +5,7 @@ import {
   KEYWAY_OIDC_CUSTOM_REDIRECT,
   KEYWAY_OIDC_LOOPBACK_PATH,
 } from '../../protocol/api';
+import { PAGE_LANGUAGES } from '../http/languages';
 import type { UserStore } from '../users/user-store';
 import { deviceSources, renderError } from './device-pages';
 import { OIDC_MOUNT_PATH } from './issuer';
@@ -108,6 +109,9 @@ export function createOidcProvider(library: OidcProviderLibrary, deps: OidcProvi
       Promise.resolve(client.grantTypeAllowed('refresh_token') && source.scopes.has('offline_access')),
     // A native app, not a browser page: no cross-origin calls to allow.
     clientBasedCORS: () => false,
+    // The languages of the sign-in pages; an authorization request's ui_locales picks one of them
+    // (OpenID Connect Discovery 1.0 §3, Core 1.0 §3.1.2.1; server/http/languages.ts).
+    discovery: { ui_locales_supported: [...PAGE_LANGUAGES] },
     features: {
       devInteractions: { enabled: false },
       deviceFlow: { enabled: true, ...deviceSources(deps.serverName) },

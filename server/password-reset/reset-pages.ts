@@ -1,6 +1,7 @@
 import { PASSWORD_RESET_PAGE_PATH } from '../../protocol/password-reset';
 import { htmlPage } from '../http/html-page';
 import { escapeHtml } from '../http/escape-html';
+import type { PageMessageKey, PageText } from '../http/page-messages';
 import { SIGN_IN_CSS_PATH } from '../oidc/pages';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../users/password-policy';
 import type { LinkProblem } from './password-reset-service';
@@ -10,11 +11,18 @@ import type { LinkProblem } from './password-reset-service';
  * `password` ("New password") and `confirm` ("New password again"); errors in role=alert.
  */
 
-function page(title: string, serverName: string, body: string): string {
-  return htmlPage({ title: `${title}: ${serverName}`, serverName, stylesheet: SIGN_IN_CSS_PATH, body });
+function page(text: PageText, title: string, serverName: string, body: string): string {
+  return htmlPage({
+    lang: text.lang,
+    title: text.t('pageTitle', { title, server: serverName }),
+    serverName,
+    stylesheet: SIGN_IN_CSS_PATH,
+    body,
+  });
 }
 
 export interface ResetFormInput {
+  text: PageText;
   serverName: string;
   loginId: string;
   token: string;
@@ -23,86 +31,79 @@ export interface ResetFormInput {
 }
 
 /** The rules, as the user reads them before typing (NIST SP 800-63B: length and a blocklist, no composition). */
-const RULES = [
-  `At least ${MIN_PASSWORD_LENGTH} characters (at most ${MAX_PASSWORD_LENGTH}). A few words together make a strong one.`,
-  'Not a commonly used password.',
-  'Not your login ID, e-mail address or one of your aliases, and not the product name.',
-  'Not one character repeated or a plain sequence such as 12345678 or abcdefgh.',
-];
+function rules({ t }: PageText): string[] {
+  return [
+    t('ruleLength', { min: MIN_PASSWORD_LENGTH, max: MAX_PASSWORD_LENGTH }),
+    t('ruleCommon'),
+    t('ruleNames'),
+    t('ruleSequence'),
+  ];
+}
 
 export function resetFormPage(input: ResetFormInput): string {
+  const { t, html } = input.text;
   const alert = input.error === undefined ? '' : `<p class="error" role="alert">${escapeHtml(input.error)}</p>\n`;
   return page(
-    'Choose a new password',
+    input.text,
+    t('resetTitle'),
     input.serverName,
-    `<h1>Choose a new password</h1>
-<p>For <strong>${escapeHtml(input.loginId)}</strong>. You will be signed out everywhere; then sign in again in Keyway with the new password.</p>
+    `<h1>${html('resetTitle')}</h1>
+<p>${html('resetFor', { loginId: `<strong>${escapeHtml(input.loginId)}</strong>` })}</p>
 <ul id="rules">
-${RULES.map((rule) => `<li>${escapeHtml(rule)}</li>`).join('\n')}
+${rules(input.text)
+  .map((rule) => `<li>${escapeHtml(rule)}</li>`)
+  .join('\n')}
 </ul>
 ${alert}<form class="form" method="post" action="${PASSWORD_RESET_PAGE_PATH}">
 <input type="hidden" name="csrf" value="${escapeHtml(input.csrfToken)}">
 <input type="hidden" name="token" value="${escapeHtml(input.token)}">
-<label for="password">New password</label>
+<label for="password">${html('newPassword')}</label>
 <input id="password" name="password" type="password" autocomplete="new-password" maxlength="${MAX_PASSWORD_LENGTH}" aria-describedby="rules" required autofocus>
-<label for="confirm">New password again</label>
+<label for="confirm">${html('newPasswordAgain')}</label>
 <input id="confirm" name="confirm" type="password" autocomplete="new-password" maxlength="${MAX_PASSWORD_LENGTH}" required>
-<button class="button" type="submit">Change password</button>
+<button class="button" type="submit">${html('changePassword')}</button>
 </form>`,
   );
 }
 
-export function resetDonePage(serverName: string, loginId: string): string {
+export function resetDonePage(text: PageText, serverName: string, loginId: string): string {
+  const { t, html } = text;
   return page(
-    'Your password was changed',
+    text,
+    t('resetDoneTitle'),
     serverName,
-    `<h1>Your password was changed</h1>
-<p role="status">The password of <strong>${escapeHtml(loginId)}</strong> is changed and you were signed out everywhere.</p>
-<p>Go back to Keyway and sign in with your new password. You can close this page.</p>`,
+    `<h1>${html('resetDoneTitle')}</h1>
+<p role="status">${html('resetDoneStatus', { loginId: `<strong>${escapeHtml(loginId)}</strong>` })}</p>
+<p>${html('resetDoneNext')}</p>`,
   );
 }
 
-const LINK_PROBLEMS: Record<LinkProblem, { heading: string; lines: string[] }> = {
-  disabled: {
-    heading: 'Password reset is turned off',
-    lines: ['This server does not offer password reset (any more).', 'Ask your IT department for a new password.'],
-  },
-  unknown: {
-    heading: 'This link does not work',
-    lines: [
-      'The link is incomplete or not from this server.',
-      'Open it again exactly as it is in the e-mail, or ask for a new one in Keyway (Forgot your password?).',
-    ],
-  },
-  expired: {
-    heading: 'This link has expired',
-    lines: ['Reset links work for a short time only.', 'Ask for a new one in Keyway (Forgot your password?).'],
-  },
-  used: {
-    heading: 'This link was already used',
-    lines: [
-      'Each reset link works once, and asking for a new link or changing the password ends the older ones.',
-      'If you did not change your password yourself, ask for a new link in Keyway and tell your IT department.',
-    ],
-  },
+const LINK_PROBLEMS: Record<LinkProblem, { heading: PageMessageKey; lines: PageMessageKey[] }> = {
+  disabled: { heading: 'resetOffHeading', lines: ['resetOffBody', 'resetOffNext'] },
+  unknown: { heading: 'linkUnknownHeading', lines: ['linkUnknownBody', 'linkUnknownNext'] },
+  expired: { heading: 'linkExpiredHeading', lines: ['linkExpiredBody', 'linkExpiredNext'] },
+  used: { heading: 'linkUsedHeading', lines: ['linkUsedBody', 'linkUsedNext'] },
 };
 
-export function linkProblemPage(serverName: string, problem: LinkProblem): string {
+export function linkProblemPage(text: PageText, serverName: string, problem: LinkProblem): string {
   const { heading, lines } = LINK_PROBLEMS[problem];
   return page(
-    heading,
+    text,
+    text.t(heading),
     serverName,
-    `<h1>${escapeHtml(heading)}</h1>
-${lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n')}`,
+    `<h1>${text.html(heading)}</h1>
+${lines.map((line) => `<p>${text.html(line)}</p>`).join('\n')}`,
   );
 }
 
-export function refusedFormPage(serverName: string): string {
+export function refusedFormPage(text: PageText, serverName: string): string {
+  const { t, html } = text;
   return page(
-    'This form was not accepted',
+    text,
+    t('formRefusedHeading'),
     serverName,
-    `<h1>This form was not accepted</h1>
-<p>It did not come from this page, or the page is out of date.</p>
-<p>Open the link from the e-mail again.</p>`,
+    `<h1>${html('formRefusedHeading')}</h1>
+<p>${html('formRefusedPage')}</p>
+<p>${html('openLinkAgain')}</p>`,
   );
 }

@@ -102,3 +102,54 @@ test('passkeys: add one from Sign-in security in the browser, then sign in with 
   await signInTab.locator('#passkey-button').click();
   await keyway.expectHome('Pia Passkey');
 });
+
+test('the server’s passkey pages in French and German (the browser’s language) pass axe', async ({
+  browser,
+  world,
+}) => {
+  await world.server.admin.setMfaPolicy({ channels: 'totp,passkey', mode: 'optional' });
+  await world.server.admin.createUser({
+    loginId: 'pia',
+    email: 'pia@example.com',
+    displayName: 'Pia Passkey',
+    password: PASSWORD,
+    sendWelcomeEmail: false,
+  });
+  // Playwright's `locale` sets the browser's Accept-Language, as a French or German system browser sends it.
+  for (const { locale, lang, signIn, heading, add, addHeading } of [
+    {
+      locale: 'fr-FR',
+      lang: 'fr',
+      signIn: 'Connexion',
+      heading: 'Installer Keyway',
+      add: 'Ajouter une clé d’accès',
+      addHeading: 'Ajouter une clé d’accès',
+    },
+    {
+      locale: 'de-DE',
+      lang: 'de',
+      signIn: 'Anmelden',
+      heading: 'Keyway einrichten',
+      add: 'Passkey hinzufügen',
+      addHeading: 'Passkey hinzufügen',
+    },
+  ]) {
+    const context = await browser.newContext({ locale });
+    const web = await context.newPage();
+    await web.goto(`${world.server.origin}/account`);
+    await expect(web.getByRole('heading', { level: 1, name: signIn })).toBeVisible();
+    await expect(web.locator('html')).toHaveAttribute('lang', lang);
+    await expectAccessible(web, `/account sign-in (${lang})`);
+    await web.locator('#login').fill('pia');
+    await web.locator('#password').fill(PASSWORD);
+    await web.locator('#password').press('Enter');
+    await expect(web.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+    await expectAccessible(web, `/account with its passkeys (${lang})`);
+    await web.locator('#passkey-password').fill(PASSWORD);
+    await web.getByRole('button', { name: add }).click();
+    await expect(web.getByRole('heading', { level: 1, name: addHeading })).toBeVisible();
+    await expect(web.locator('html')).toHaveAttribute('lang', lang);
+    await expectAccessible(web, `add a passkey (${lang})`);
+    await context.close();
+  }
+});

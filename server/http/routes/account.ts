@@ -42,6 +42,8 @@ import type { UserRecord, UserStore } from '../../users/user-store';
 import { ACCOUNT_PASSKEYS_PATH, addPasskeyPage, passkeysSection } from '../../account/account-passkeys';
 import { DEFAULT_PASSKEY_NAME } from '../../mfa/passkeys';
 import { sendPasskeyPage } from '../../mfa/passkeys-page';
+import { pageLanguage } from '../languages';
+import { pageText, type PageText } from '../page-messages';
 import { statusOf } from '../problem';
 import { createLimiter } from '../rate-limiter';
 
@@ -90,22 +92,28 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
     return id !== undefined && session ? { id, session } : undefined;
   };
 
+  /** The pages' words for this request: the browser's Accept-Language (server/http/languages.ts). */
+  const textOf = (request: FastifyRequest): PageText => pageText(pageLanguage(request));
+
   const signInPage = (
     request: FastifyRequest,
     reply: FastifyReply,
     status: number,
-    state: { login?: string; error?: string },
-  ): FastifyReply =>
-    sendHtml(
+    state: { login?: string; error?: string | KeywayError },
+  ): FastifyReply => {
+    const text = textOf(request);
+    return sendHtml(
       reply,
       status,
       accountSignInPage({
+        text,
         serverName: identity.name,
         csrfToken: forms.tokenFor(request, reply, SIGN_IN_PURPOSE),
         login: state.login ?? '',
-        error: state.error,
+        error: typeof state.error === 'object' ? text.error(state.error) : state.error,
       }),
     );
+  };
 
   const stepContext = (
     request: FastifyRequest,
@@ -115,6 +123,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
     const csrfToken = csrfTokenOf(held.id, SESSION_PURPOSE);
     return {
       mfa: deps.mfa,
+      text: textOf(request),
       serverName: identity.name,
       session: held.session,
       csrfToken,
@@ -123,14 +132,14 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
     };
   };
 
-  const refused = (reply: FastifyReply): FastifyReply =>
-    sendHtml(
+  const refused = (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const text = textOf(request);
+    return sendHtml(
       reply,
       403,
-      accountMessagePage(identity.name, 'This form was not accepted', [
-        'It did not come from this page, or the page is out of date.',
-      ]),
+      accountMessagePage(text, identity.name, text.t('formRefusedHeading'), [text.t('formRefusedPage')]),
     );
+  };
 
   const endSession = async (reply: FastifyReply, held: { session: AccountSession } | undefined): Promise<void> => {
     if (held) await accountSessions.end(held.session.idHash);
@@ -171,13 +180,20 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       } catch (error) {
         if (!(error instanceof KeywayError)) throw error;
         if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
-        return sendHtml(reply, 429, accountMessagePage(identity.name, 'Too many new links', [error.message]));
+        const text = textOf(request);
+        return sendHtml(
+          reply,
+          429,
+          accountMessagePage(text, identity.name, text.t('tooManyLinks'), [text.error(error)]),
+        );
       }
       const link = await deps.selfDeployment.fresh(held.session, user);
+      const text = textOf(request);
       return sendHtml(
         reply,
         200,
         selfDeploymentPage({
+          text,
           serverName: identity.name,
           displayName: user.displayName,
           loginId: user.loginId,
@@ -189,6 +205,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
           recoveryCodes: await deps.mfa.account.recoveryCodeStatus(user),
           passkeysHtml: (await deps.mfa.policy.read()).channels.includes('passkey')
             ? passkeysSection({
+                text,
                 passkeys: await deps.mfa.passkeys.list(user.id),
                 csrfToken: csrfTokenOf(held.id, SESSION_PURPOSE),
               })
@@ -199,7 +216,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
 
     scope.post(`${ACCOUNT_PATH}/sign-in`, async (request, reply) => {
       const fields = formFields(request.body);
-      if (!forms.check(request, SIGN_IN_PURPOSE, fields.csrf)) return refused(reply);
+      if (!forms.check(request, SIGN_IN_PURPOSE, fields.csrf)) return refused(request, reply);
       const login = (fields.login ?? '').trim();
       const password = fields.password ?? '';
       let user;
@@ -222,7 +239,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       } catch (error) {
         if (!(error instanceof KeywayError)) throw error;
         if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
-        return signInPage(request, reply, statusOf(error.code), { login, error: error.message });
+        return signInPage(request, reply, statusOf(error.code), { login, error });
       }
       // A fresh session id on every sign-in (the cookie is overwritten below): a cookie planted before
       // cannot become a signed-in session.
@@ -254,12 +271,13 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
     ): Promise<FastifyReply> => {
       const held = await current(request);
       const fields = formFields(request.body);
-      if (held?.session.stage !== 'signed_in') return signInPage(request, reply, 401, { error: 'Sign in again.' });
+      const text = textOf(request);
+      if (held?.session.stage !== 'signed_in') return signInPage(request, reply, 401, { error: text.t('signInAgain') });
       if (!sameOrigin(request, origin()) || !tokensMatch(csrfTokenOf(held.id, SESSION_PURPOSE), fields.csrf)) {
-        return refused(reply);
+        return refused(request, reply);
       }
       const user = await deps.users.findById(held.session.userId);
-      if (!user) return signInPage(request, reply, 401, { error: 'Sign in again.' });
+      if (!user) return signInPage(request, reply, 401, { error: text.t('signInAgain') });
       try {
         await mfaPerSource(request);
         return await handle(user, held, fields);
@@ -269,7 +287,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
         return sendHtml(
           reply,
           statusOf(error.code),
-          accountMessagePage(identity.name, 'Your passkeys were not changed', [error.message]),
+          accountMessagePage(text, identity.name, text.t('passkeysNotChanged'), [text.error(error)]),
         );
       }
     };
@@ -281,6 +299,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
         const name =
           (fields.name ?? '').trim() === '' ? DEFAULT_PASSKEY_NAME : (fields.name ?? '').trim().slice(0, 100);
         const html = addPasskeyPage({
+          text: textOf(request),
           serverName: identity.name,
           csrfToken: csrfTokenOf(held.id, SESSION_PURPOSE),
           name,
@@ -296,6 +315,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
         // A first second factor: its recovery codes, once, then on to the account page.
         if (added.recoveryCodes !== undefined) {
           const html = mfaRecoveryCodesPage({
+            text: textOf(request),
             serverName: identity.name,
             codes: added.recoveryCodes,
             continueUrl: ACCOUNT_PATH,
@@ -329,10 +349,10 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       const held = await current(request);
       const fields = formFields(request.body);
       if (held?.session.stage !== 'second_factor') {
-        return signInPage(request, reply, 400, { error: 'This sign-in has expired. Sign in again.' });
+        return signInPage(request, reply, 400, { error: textOf(request).t('signInExpiredAgain') });
       }
       if (!sameOrigin(request, origin()) || !tokensMatch(csrfTokenOf(held.id, SESSION_PURPOSE), fields.csrf)) {
-        return refused(reply);
+        return refused(request, reply);
       }
       const context = stepContext(request, reply, held);
       try {
@@ -340,7 +360,12 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       } catch (error) {
         if (!(error instanceof KeywayError)) throw error;
         if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
-        return sendHtml(reply, 429, accountMessagePage(identity.name, 'Too many tries', [error.message]));
+        const text = context.text;
+        return sendHtml(
+          reply,
+          429,
+          accountMessagePage(text, identity.name, text.t('tooManyTries'), [text.error(error)]),
+        );
       }
       return handle(context, fields);
     };
@@ -386,14 +411,15 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
     scope.post(`${ACCOUNT_PATH}/recovery-codes`, async (request, reply) => {
       const held = await current(request);
       const fields = formFields(request.body);
+      const text = textOf(request);
       if (held?.session.stage !== 'signed_in') {
-        return signInPage(request, reply, 400, { error: 'This sign-in has expired. Sign in again.' });
+        return signInPage(request, reply, 400, { error: text.t('signInExpiredAgain') });
       }
       if (!sameOrigin(request, origin()) || !tokensMatch(csrfTokenOf(held.id, SESSION_PURPOSE), fields.csrf)) {
-        return refused(reply);
+        return refused(request, reply);
       }
       const user = await deps.users.findById(held.session.userId);
-      if (!user) return signInPage(request, reply, 400, { error: 'This sign-in has expired. Sign in again.' });
+      if (!user) return signInPage(request, reply, 400, { error: text.t('signInExpiredAgain') });
       let codes: string[];
       try {
         await mfaPerSource(request);
@@ -404,24 +430,24 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
         return sendHtml(
           reply,
           statusOf(error.code),
-          accountMessagePage(identity.name, 'No new recovery codes', [error.message, 'Your codes have not changed.']),
+          accountMessagePage(text, identity.name, text.t('noNewCodes'), [text.error(error), text.t('codesNotChanged')]),
         );
       }
       return sendHtml(
         reply,
         200,
-        mfaRecoveryCodesPage({ serverName: identity.name, codes, continueUrl: ACCOUNT_PATH }),
+        mfaRecoveryCodesPage({ text, serverName: identity.name, codes, continueUrl: ACCOUNT_PATH }),
       );
     });
 
     const signOut = async (request: FastifyRequest, reply: FastifyReply, token: unknown): Promise<FastifyReply> => {
       const held = await current(request);
-      if (held && !tokensMatch(csrfTokenOf(held.id, SESSION_PURPOSE), token)) return refused(reply);
+      if (held && !tokensMatch(csrfTokenOf(held.id, SESSION_PURPOSE), token)) return refused(request, reply);
       await endSession(reply, held);
       return reply.redirect(ACCOUNT_PATH, 303);
     };
     scope.post(`${ACCOUNT_PATH}/sign-out`, (request, reply) => {
-      if (!sameOrigin(request, origin())) return refused(reply);
+      if (!sameOrigin(request, origin())) return refused(request, reply);
       return signOut(request, reply, formFields(request.body).csrf);
     });
     // The second step's Cancel is a link; it carries the token all the same.

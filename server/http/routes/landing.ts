@@ -14,6 +14,8 @@ import {
   PAGE_CSP,
 } from '../../landing/landing-page';
 import { qrSvg } from '../../landing/qr';
+import { pageLanguage } from '../languages';
+import { pageText } from '../page-messages';
 
 /**
  * The page a deployment e-mail links to. It does not look the code up: it only checks that the code is
@@ -26,19 +28,22 @@ export function registerLandingRoutes(
   opened?: (secretHash: string) => Promise<void>,
 ): void {
   app.get(LANDING_PATH, async (request, reply) => {
+    const text = pageText(pageLanguage(request));
     const code = landingCode(request.url, identity.origin);
-    if (code instanceof KeywayError) return sendPage(reply, 400, brokenLinkPage(identity.name, code.message));
+    if (code instanceof KeywayError) return sendPage(reply, 400, brokenLinkPage(text, identity.name, text.error(code)));
     // The page is the same whether or not the code exists; only the deployment's status learns of it.
     if (opened) await opened(deploymentSecretHash(parseDeploymentCode(code)));
     const deepLink = buildDeepLink(code);
     return sendPage(
       reply,
       200,
-      landingPage({ serverName: identity.name, code, deepLink, qrSvg: await qrSvg(deepLink) }),
+      landingPage({ text, serverName: identity.name, code, deepLink, qrSvg: await qrSvg(deepLink) }),
     );
   });
 
-  app.get(DOWNLOADS_PATH, (_request, reply) => sendPage(reply, 200, downloadsPage(identity.name)));
+  app.get(DOWNLOADS_PATH, (request, reply) =>
+    sendPage(reply, 200, downloadsPage(pageText(pageLanguage(request)), identity.name)),
+  );
 
   app.get(LANDING_CSS_PATH, (_request, reply) =>
     reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(LANDING_CSS),

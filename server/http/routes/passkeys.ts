@@ -23,6 +23,8 @@ import { parseBody, sendJson } from '../json';
 import { statusOf } from '../problem';
 import { createLimiter } from '../rate-limiter';
 import { formFields, sameOrigin } from '../web-form';
+import { pageLanguage } from '../languages';
+import { pageText, type PageText } from '../page-messages';
 
 interface TokenRoute {
   Params: { token: string };
@@ -120,60 +122,68 @@ export function registerPasskeyRoutes(
 
     scope.get<TokenRoute>(`${MFA_STEP_PATH}/:token`, async (request, reply) => {
       const { token } = request.params;
+      const text = pageText(pageLanguage(request));
       let live;
       try {
         live = await passkeys.liveStep(token, 'mfa');
       } catch (error) {
-        return deadStep(reply, serverName(), error);
+        return deadStep(reply, text, serverName(), error);
       }
       const options = await passkeys.webauthn.authenticationOptions(
         live.user,
         'second-factor',
         `step:${live.step.idHash}`,
       );
-      return sendPasskeyPage(reply, 200, mfaStepPage(serverName(), live.step, token, options));
+      return sendPasskeyPage(reply, 200, mfaStepPage(text, serverName(), live.step, token, options));
     });
 
     scope.post<TokenRoute>(`${MFA_STEP_PATH}/:token`, async (request, reply) => {
       const { token } = request.params;
+      const text = pageText(pageLanguage(request));
       const fields = formFields(request.body);
       let step: PasskeyStepRecord;
       try {
         step = (await passkeys.liveStep(token, 'mfa')).step;
       } catch (error) {
-        return deadStep(reply, serverName(), error);
+        return deadStep(reply, text, serverName(), error);
       }
-      if (!sameOrigin(request, identity.origin)) return refusedStep(reply, serverName(), step, foreignPost());
+      if (!sameOrigin(request, identity.origin)) {
+        return refusedStep(reply, text, serverName(), step, foreignPost());
+      }
       try {
         await perSource(request);
         return await reply.redirect(await passkeys.finishMfaStep(token, fields.response), 303);
       } catch (error) {
-        return refusedStep(reply, serverName(), step, error);
+        return refusedStep(reply, text, serverName(), step, error);
       }
     });
 
     scope.get<TokenRoute>(`${REGISTER_STEP_PATH}/:token`, async (request, reply) => {
       const { token } = request.params;
+      const text = pageText(pageLanguage(request));
       let live;
       try {
         live = await passkeys.liveStep(token, 'register');
       } catch (error) {
-        return deadStep(reply, serverName(), error);
+        return deadStep(reply, text, serverName(), error);
       }
       const options = await passkeys.webauthn.registrationOptions(live.user, `step:${live.step.idHash}`);
-      return sendPasskeyPage(reply, 200, registerStepPage(serverName(), live.step, token, options));
+      return sendPasskeyPage(reply, 200, registerStepPage(text, serverName(), live.step, token, options));
     });
 
     scope.post<TokenRoute>(`${REGISTER_STEP_PATH}/:token`, async (request, reply) => {
       const { token } = request.params;
+      const text = pageText(pageLanguage(request));
       const fields = formFields(request.body);
       let step: PasskeyStepRecord;
       try {
         step = (await passkeys.liveStep(token, 'register')).step;
       } catch (error) {
-        return deadStep(reply, serverName(), error);
+        return deadStep(reply, text, serverName(), error);
       }
-      if (!sameOrigin(request, identity.origin)) return refusedStep(reply, serverName(), step, foreignPost());
+      if (!sameOrigin(request, identity.origin)) {
+        return refusedStep(reply, text, serverName(), step, foreignPost());
+      }
       try {
         await perSource(request);
         const added = await passkeys.finishRegisterStep(token, fields.response, fields.name);
@@ -181,13 +191,14 @@ export function registerPasskeyRoutes(
         // A first second factor: its recovery codes on this page, once ("Save them now"), then on to
         // Keyway. Never in the return URL (logged, kept in history); the page is not cached (no-store).
         const html = mfaRecoveryCodesPage({
+          text,
           serverName: serverName(),
           codes: added.recoveryCodes,
           continueUrl: added.redirect,
         });
         return await sendPasskeyPage(reply, 200, html);
       } catch (error) {
-        return refusedStep(reply, serverName(), step, error);
+        return refusedStep(reply, text, serverName(), step, error);
       }
     });
     done();
@@ -198,42 +209,66 @@ function foreignPost(): KeywayError {
   return new KeywayError('passkey_refused', 'This answer did not come from this page, so it was refused.');
 }
 
-function mfaStepPage(serverName: string, step: PasskeyStepRecord, token: string, options: unknown): string {
+function mfaStepPage(
+  text: PageText,
+  serverName: string,
+  step: PasskeyStepRecord,
+  token: string,
+  options: unknown,
+): string {
+  const { t } = text;
   const back = returnUrl(step, { error: 'passkey_unavailable' });
   return passkeyPage({
-    title: 'Use your passkey',
+    text,
+    title: t('passkeyTitle'),
     serverName,
-    lead: `Keyway asks for your passkey to finish signing in to ${serverName}. Press the button and follow your browser or device.`,
+    lead: t('stepLead', { server: serverName }),
     form: {
+      text,
       ceremony: 'get',
       options,
       action: `${MFA_STEP_PATH}/${token}`,
-      button: 'Use my passkey',
-      fallback: 'Go back to Keyway and verify another way.',
+      button: t('useMyPasskey'),
+      fallback: t('stepFallback'),
     },
-    links: [{ href: back, label: 'Go back to Keyway and verify another way' }],
+    links: [{ href: back, label: t('stepBack') }],
   });
 }
 
-function registerStepPage(serverName: string, step: PasskeyStepRecord, token: string, options: unknown): string {
+function registerStepPage(
+  text: PageText,
+  serverName: string,
+  step: PasskeyStepRecord,
+  token: string,
+  options: unknown,
+): string {
+  const { t } = text;
   return passkeyPage({
-    title: 'Add a passkey',
+    text,
+    title: t('addPasskey'),
     serverName,
-    lead: `Give the passkey a name you will recognise, then press the button and follow your browser or device. It will sign you in to ${serverName}.`,
+    lead: t('registerLead', { server: serverName }),
     form: {
+      text,
       ceremony: 'create',
       options,
       action: `${REGISTER_STEP_PATH}/${token}`,
-      button: 'Create the passkey',
+      button: t('createPasskey'),
       askName: true,
-      fallback: 'Try another browser, or go back to Keyway.',
+      fallback: t('registerFallback'),
     },
-    links: [{ href: returnUrl(step, { error: 'passkey_unavailable' }), label: 'Go back to Keyway without a passkey' }],
+    links: [{ href: returnUrl(step, { error: 'passkey_unavailable' }), label: t('registerBack') }],
   });
 }
 
 /** A refused answer: the specific reason, and the way back to Keyway carrying its code. */
-function refusedStep(reply: FastifyReply, serverName: string, step: PasskeyStepRecord, error: unknown): FastifyReply {
+function refusedStep(
+  reply: FastifyReply,
+  text: PageText,
+  serverName: string,
+  step: PasskeyStepRecord,
+  error: unknown,
+): FastifyReply {
   if (!(error instanceof KeywayError)) throw error;
   if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
   const back = returnUrl(step, { error: error.code });
@@ -241,26 +276,28 @@ function refusedStep(reply: FastifyReply, serverName: string, step: PasskeyStepR
     reply,
     statusOf(error.code),
     passkeyPage({
-      title: step.kind === 'mfa' ? 'Your passkey was not accepted' : 'The passkey was not added',
+      text,
+      title: text.t(step.kind === 'mfa' ? 'stepNotAccepted' : 'passkeyNotAdded'),
       serverName,
-      lead: 'Nothing was changed.',
-      error: error.message,
-      links: [{ href: back, label: 'Go back to Keyway' }],
+      lead: text.t('nothingChanged'),
+      error: text.error(error),
+      links: [{ href: back, label: text.t('backToKeyway') }],
     }),
   );
 }
 
 /** A step page that cannot be used (unknown, used, expired): no way back is known to be Keyway's. */
-function deadStep(reply: FastifyReply, serverName: string, error: unknown): FastifyReply {
+function deadStep(reply: FastifyReply, text: PageText, serverName: string, error: unknown): FastifyReply {
   if (!(error instanceof KeywayError)) throw error;
   return sendPasskeyPage(
     reply,
     statusOf(error.code),
     passkeyPage({
-      title: 'This page can no longer be used',
+      text,
+      title: text.t('deadStepTitle'),
       serverName,
-      lead: 'Go back to Keyway and start again.',
-      error: error.message,
+      lead: text.t('deadStepLead'),
+      error: text.error(error),
       links: [],
     }),
   );

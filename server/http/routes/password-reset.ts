@@ -8,6 +8,8 @@ import {
   PasswordResetRequested,
 } from '../../../protocol/password-reset';
 import { FormGuard, WebCookies, formFields, registerFormScope, sendHtml } from '../web-form';
+import { pageLanguage } from '../languages';
+import { pageText } from '../page-messages';
 import type { Limits } from '../../config';
 import type { ServerIdentity } from '../../identity';
 import type { PasswordResetService } from '../../password-reset/password-reset-service';
@@ -58,21 +60,25 @@ export async function registerPasswordResetRoutes(
     });
 
     scope.get<TokenQuery>(PASSWORD_RESET_PAGE_PATH, async (request, reply) => {
+      const text = pageText(pageLanguage(request));
       const token = typeof request.query.token === 'string' ? request.query.token : '';
       const checked = await resets.check(token);
       if (!checked.ok)
-        return sendHtml(reply, linkStatus(checked.problem), linkProblemPage(identity.name, checked.problem));
+        return sendHtml(reply, linkStatus(checked.problem), linkProblemPage(text, identity.name, checked.problem));
       const csrfToken = forms.tokenFor(request, reply, PURPOSE);
       return sendHtml(
         reply,
         200,
-        resetFormPage({ serverName: identity.name, loginId: checked.user.loginId, token, csrfToken }),
+        resetFormPage({ text, serverName: identity.name, loginId: checked.user.loginId, token, csrfToken }),
       );
     });
 
     scope.post(PASSWORD_RESET_PAGE_PATH, async (request, reply) => {
+      const text = pageText(pageLanguage(request));
       const fields = formFields(request.body);
-      if (!forms.check(request, PURPOSE, fields.csrf)) return sendHtml(reply, 403, refusedFormPage(identity.name));
+      if (!forms.check(request, PURPOSE, fields.csrf)) {
+        return sendHtml(reply, 403, refusedFormPage(text, identity.name));
+      }
       const token = fields.token ?? '';
       const password = fields.password ?? '';
       const again = (status: number, error: string, loginId: string) =>
@@ -80,6 +86,7 @@ export async function registerPasswordResetRoutes(
           reply,
           status,
           resetFormPage({
+            text,
             serverName: identity.name,
             loginId,
             token,
@@ -89,26 +96,25 @@ export async function registerPasswordResetRoutes(
         );
       const checked = await resets.check(token);
       if (!checked.ok)
-        return sendHtml(reply, linkStatus(checked.problem), linkProblemPage(identity.name, checked.problem));
+        return sendHtml(reply, linkStatus(checked.problem), linkProblemPage(text, identity.name, checked.problem));
       try {
         await submitsPerSource(request);
       } catch (error) {
         if (!(error instanceof KeywayError)) throw error;
         if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
-        return again(429, error.message, checked.user.loginId);
+        return again(429, text.error(error), checked.user.loginId);
       }
-      if (password === '') return again(400, 'Enter a new password.', checked.user.loginId);
-      if (password !== fields.confirm) {
-        return again(400, 'The two passwords are not the same. Type the new password twice.', checked.user.loginId);
-      }
+      if (password === '') return again(400, text.t('enterNewPassword'), checked.user.loginId);
+      if (password !== fields.confirm) return again(400, text.t('passwordsDiffer'), checked.user.loginId);
       const outcome = await resets.complete(token, password);
       switch (outcome.outcome) {
         case 'rejected':
-          return again(400, outcome.reason, outcome.user.loginId);
+          // The password policy words its reasons in English; other languages get the rules' summary.
+          return again(400, text.error({ code: 'password_rejected', message: outcome.reason }), outcome.user.loginId);
         case 'link':
-          return sendHtml(reply, linkStatus(outcome.problem), linkProblemPage(identity.name, outcome.problem));
+          return sendHtml(reply, linkStatus(outcome.problem), linkProblemPage(text, identity.name, outcome.problem));
         case 'reset':
-          return sendHtml(reply, 200, resetDonePage(identity.name, outcome.user.loginId));
+          return sendHtml(reply, 200, resetDonePage(text, identity.name, outcome.user.loginId));
       }
     });
   });

@@ -40,11 +40,13 @@ if (form instanceof HTMLFormElement && button instanceof HTMLButtonElement && br
       (error) => {
         busy = false;
         button.disabled = false;
-        // NotAllowedError: the user cancelled or the time ran out (WebAuthn §6.3.3); say so plainly.
+        // NotAllowedError: the user cancelled or the time ran out (WebAuthn §6.3.3); say so plainly, in
+        // the page's language (the server writes both messages on the form: passkeys-page.ts).
         show(
           error && error.name === 'NotAllowedError'
-            ? 'No passkey was used (cancelled or timed out). Press the button to try again, or choose another way.'
-            : 'The passkey could not be used here. Try again, or choose another way.',
+            ? (form.dataset.cancelled ??
+                'No passkey was used (cancelled or timed out). Press the button to try again, or choose another way.')
+            : (form.dataset.failed ?? 'The passkey could not be used here. Try again, or choose another way.'),
         );
       },
     );

@@ -16,7 +16,11 @@ export interface WebPage {
 export class CookieBrowser {
   readonly cookies = new Map<string, string>();
 
-  constructor(readonly origin: string) {}
+  /** `headers`: sent with every request, as a browser sends its Accept-Language. */
+  constructor(
+    readonly origin: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   get(path: string): Promise<WebPage> {
     return this.send(path, { method: 'GET' });
@@ -39,7 +43,7 @@ export class CookieBrowser {
   }
 
   private async send(path: string, init: RequestInit): Promise<WebPage> {
-    const headers = new Headers(init.headers);
+    const headers = new Headers({ ...this.headers, ...Object.fromEntries(new Headers(init.headers)) });
     const jar = [...this.cookies.entries()].map(([name, value]) => `${name}=${value}`).join('; ');
     if (jar) headers.set('cookie', jar);
     const response = await fetch(new URL(path, this.origin), { ...init, headers, redirect: 'manual' });

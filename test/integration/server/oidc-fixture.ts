@@ -10,6 +10,9 @@ import { KEYWAY_OIDC_CLIENT_ID } from '../../../protocol/api';
 export class TestBrowser {
   readonly cookies = new Map<string, string>();
 
+  /** `headers`: sent with every request, as a browser sends its Accept-Language. */
+  constructor(private readonly headers: Record<string, string> = {}) {}
+
   async get(url: string | URL): Promise<Response> {
     return this.request(url, { method: 'GET' });
   }
@@ -44,7 +47,11 @@ export class TestBrowser {
     const response = await fetch(url, {
       ...init,
       redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string> | undefined), ...(cookie ? { cookie } : {}) },
+      headers: {
+        ...this.headers,
+        ...(init.headers as Record<string, string> | undefined),
+        ...(cookie ? { cookie } : {}),
+      },
     });
     for (const line of response.headers.getSetCookie()) {
       const [pair = '', ...attributes] = line.split(';');
