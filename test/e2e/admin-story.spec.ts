@@ -153,6 +153,10 @@ test('the administrator story: console sign-in with TOTP, CSV import with a dry 
   await desk.getByLabel('License version').selectOption('2026.2');
   await desk.getByRole('button', { name: 'Save' }).click();
   await expect(desk.getByRole('status')).toHaveText('Saved.');
+  // Published and in the draft, not pushed yet: Carol's profile still pins 2026.1, so Keyway goes Home.
+  await page.goto((await world.launch()).url);
+  await keyway.expectHome('Carol Díaz');
+  await expect(page.getByTestId('home-settings-updated')).toHaveCount(0);
   await desk.getByRole('button', { name: 'Push to deployed clients' }).click();
   // Carol and Erin have the domain's profile; only Carol's installation has redeemed a deployment.
   await expect(desk.getByRole('status')).toHaveText(
