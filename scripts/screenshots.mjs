@@ -1,5 +1,6 @@
-// `npm run screenshots`: builds, then runs the screen tour and the language tests with their pictures
-// going to docs/screenshots/ (the README's "Screens" section) instead of test-results/screenshots/.
+// `npm run screenshots`: builds, then runs the screen tour, the language tests and the admin console's
+// pictures with them going to docs/screenshots/ (the README's "Screens" and "Administration" sections)
+// instead of test-results/screenshots/.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -19,6 +20,7 @@ run(
     'test',
     'test/e2e/screens-tour.spec.ts',
     'test/e2e/language.spec.ts',
+    'test/e2e/admin-screenshots.spec.ts',
   ],
   { KEYWAY_SCREENSHOT_DIR: path.join(root, 'docs', 'screenshots') },
 );

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -88,6 +88,7 @@ async function main(): Promise<void> {
   // The same machine policy as the app; the harness is a test tool (never packaged), so KEYWAY_POLICY_FILE
   // may override the platform's place, as in a development build of the app.
   const { corePolicy } = await loadMachinePolicy({ read: { allowPolicyFileOverride: true } });
+  const appVersion = packageVersion();
   const core = new KeywayCore({
     plainHttpLoopback: true,
     secrets: createKeytarSecretStore(),
@@ -96,6 +97,8 @@ async function main(): Promise<void> {
     clock: { now: () => Date.now() },
     policy: corePolicy,
     systemLanguages: options.languages,
+    // Sent on redeem, like the app's app.getVersion(), so the admin sees which client version redeemed.
+    ...(appVersion === undefined ? {} : { appVersion }),
     browser: {
       open: (url) => {
         if (broadcast(encodeEvent('openExternal', { url })) === 0)
@@ -139,6 +142,22 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/**
+ * This Keyway's version as the app reports it: Electron's app.getVersion() is package.json's "version"
+ * (https://www.electronjs.org/docs/latest/api/app#appgetversion). The harness runs from the repository
+ * (dist/harness/harness.mjs or electron/harness/harness.ts, both two levels below it), so it reads the
+ * same file. Unreadable or versionless: undefined, and core then sends no version (as for an odd one).
+ */
+function packageVersion(): string | undefined {
+  try {
+    const file = path.join(import.meta.dirname, '..', '..', 'package.json');
+    const parsed = z.object({ version: z.string() }).safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    return parsed.success ? parsed.data.version : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function openInBrowser(url: string): void {

@@ -73,24 +73,9 @@ test('Escape backs out of Confirm server and Manual login; each new screen puts 
 
 test('a screen with nothing to type focuses its heading, so it is announced; Escape leaves it', async ({
   page,
-  world,
   keyway,
 }) => {
-  await world.server.admin.createUser({
-    loginId: 'ana',
-    email: 'ana@example.com',
-    displayName: 'Ana Example',
-    password: PASSWORD,
-    sendWelcomeEmail: false,
-  });
-  const { code } = await world.server.admin.createDeployment('ana');
-  const harness = await world.launch();
-  await page.goto(harness.url);
-  await keyway.paste(code);
-  await keyway.confirmServer();
-  await keyway.acceptLicense();
-  await keyway.enterPassword(PASSWORD);
-  await keyway.expectHome('Ana Example');
+  await keyway.deployAndSignIn({ loginId: 'ana', displayName: 'Ana Example', password: PASSWORD });
 
   // Keyboard only from Home: Sign out has the focus; Tab reaches the security page.
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeFocused();

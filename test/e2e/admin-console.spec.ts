@@ -1,58 +1,27 @@
-import * as OTPAuth from 'otpauth';
-import type { RunningServer } from '../../server/index';
 import { expectAccessible } from './support/a11y';
+import { adminWithAuthenticator } from './support/console-admin';
 import { expect, test } from './support/world';
 
 const PASSWORD = 'admin console passphrase 7';
-const INSTALLATION = 'installation-admin-e2e-1';
 
-/** Ana: an admin with an authenticator app (enrolled through the API), under an optional MFA policy. */
-async function adminWithAuthenticator(origin: string, admin: RunningServer['admin']) {
-  await admin.createUser({
+test('the admin console in Chromium: TOTP sign-in, CSV import with a dry run, edit, revoke sessions, deployments, profiles, licenses; refusals', async ({
+  page,
+  world,
+}) => {
+  // Ana: an admin with an authenticator app; Bob: a user without the role.
+  const { nextCode } = await adminWithAuthenticator(world.server, {
     loginId: 'ana',
     email: 'ana@example.com',
     displayName: 'Ana Admin',
     password: PASSWORD,
-    sendWelcomeEmail: false,
   });
-  await admin.createUser({
+  await world.server.admin.createUser({
     loginId: 'bob',
     email: 'bob@example.com',
     displayName: 'Bob User',
     password: PASSWORD,
     sendWelcomeEmail: false,
   });
-  await admin.setMfaPolicy({ mode: 'enforced' });
-  const { code } = await admin.createDeployment('ana');
-  const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${origin}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(response.status, path).toBe(200);
-    return (await response.json()) as Record<string, unknown>;
-  };
-  await post('/api/v1/deployments/redeem', { code, installationId: INSTALLATION });
-  const challenge = await post('/api/v1/sessions', {
-    loginId: 'ana',
-    password: PASSWORD,
-    installationId: INSTALLATION,
-  });
-  const enrolment = await post('/api/v1/mfa/enroll', { challengeId: challenge.challengeId });
-  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(String(enrolment.secret)) });
-  await post('/api/v1/mfa/verify', { challengeId: challenge.challengeId, channel: 'totp', code: totp.generate() });
-  await admin.setMfaPolicy({ mode: 'optional' });
-  await admin.grantAdmin('ana');
-  // The step just used is spent; the next one is within the accepted drift (±1 step), so no waiting.
-  return () => totp.generate({ timestamp: Date.now() + 30_000 });
-}
-
-test('the admin console in Chromium: TOTP sign-in, CSV import with a dry run, edit, revoke sessions, deployments, profiles, licenses; refusals', async ({
-  page,
-  world,
-}) => {
-  const nextCode = await adminWithAuthenticator(world.server.origin, world.server.admin);
   const origin = world.server.origin;
 
   // A non-admin is refused with a page that says so.

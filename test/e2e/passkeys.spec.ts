@@ -40,21 +40,7 @@ test('passkeys: add one from Sign-in security in the browser, then sign in with 
   keyway,
 }) => {
   await world.server.admin.setMfaPolicy({ channels: 'totp,passkey', mode: 'optional' });
-  await world.server.admin.createUser({
-    loginId: 'pia',
-    email: 'pia@example.com',
-    displayName: 'Pia Passkey',
-    password: PASSWORD,
-    sendWelcomeEmail: false,
-  });
-  const { code } = await world.server.admin.createDeployment('pia');
-  const harness = await world.launch();
-  await page.goto(harness.url);
-  await keyway.paste(code);
-  await keyway.confirmServer();
-  await keyway.acceptLicense();
-  await keyway.enterPassword(PASSWORD);
-  await keyway.expectHome('Pia Passkey');
+  await keyway.deployAndSignIn({ loginId: 'pia', displayName: 'Pia Passkey', password: PASSWORD });
 
   await page.getByRole('button', { name: 'Sign-in security' }).click();
   await expect(page.getByRole('heading', { name: 'Passkeys' })).toBeVisible();

@@ -22,20 +22,7 @@ test('lost phone: codes saved once at enrolment → password → "Use a recovery
   keyway,
 }) => {
   await world.server.admin.setMfaPolicy({ channels: 'totp', mode: 'enforced', trustDays: 30 });
-  await world.server.admin.createUser({
-    loginId: 'lu',
-    email: 'lu@example.com',
-    displayName: 'Lu Lost',
-    password: PASSWORD,
-    sendWelcomeEmail: false,
-  });
-  const { code } = await world.server.admin.createDeployment('lu');
-  const harness = await world.launch();
-  await page.goto(harness.url);
-  await keyway.paste(code);
-  await keyway.confirmServer();
-  await keyway.acceptLicense();
-  await keyway.enterPassword(PASSWORD);
+  await keyway.deployAndSignIn({ loginId: 'lu', displayName: 'Lu Lost', password: PASSWORD }, { home: false });
 
   // The only channel, enforced: enrolment starts by itself.
   await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
@@ -99,20 +86,8 @@ test('Get new codes on Sign-in security: the new set once, Home warns when few a
   keyway,
 }) => {
   await world.server.admin.setMfaPolicy({ channels: 'totp', mode: 'enforced', trustDays: 30 });
-  await world.server.admin.createUser({
-    loginId: 'gi',
-    email: 'gi@example.com',
-    displayName: 'Gi New',
-    password: PASSWORD,
-    sendWelcomeEmail: false,
-  });
-  const { code } = await world.server.admin.createDeployment('gi');
-  const harness = await world.launch();
-  await page.goto(harness.url);
-  await keyway.paste(code);
-  await keyway.confirmServer();
-  await keyway.acceptLicense();
-  await keyway.enterPassword(PASSWORD);
+  // The only channel, enforced: the password leads to the authenticator's enrolment, not Home.
+  await keyway.deployAndSignIn({ loginId: 'gi', displayName: 'Gi New', password: PASSWORD }, { home: false });
   const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
   await typeCode(page, totpCode(secret));
   const list = page.getByRole('list', { name: 'Your recovery codes' });

@@ -51,3 +51,26 @@ export async function tourStop(page: Page, name: string, options: { darkPicture?
   }
   await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' });
 }
+
+/** A browser window the admin console's pictures are taken in: its column and the nav beside it. */
+export const CONSOLE_VIEWPORT = { width: 1100, height: 900 };
+/** Pictures stop here: a long page (a user's details) shows its top, as a reader scrolling would. */
+const CONSOLE_PICTURE_MAX_HEIGHT = 1500;
+
+/**
+ * One picture of the admin console (server-rendered pages, no `main.app`): axe first, as for every
+ * screen, then `<SCREENSHOT_DIR>/admin-<name>.png`, the whole page down to CONSOLE_PICTURE_MAX_HEIGHT.
+ */
+export async function consolePicture(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await expectAccessible(page, `the console's ${name} page`);
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.screenshot({
+    path: path.join(SCREENSHOT_DIR, `admin-${name}.png`),
+    fullPage: true,
+    clip: { x: 0, y: 0, width: CONSOLE_VIEWPORT.width, height: Math.min(height, CONSOLE_PICTURE_MAX_HEIGHT) },
+    animations: 'disabled',
+    caret: 'hide',
+    scale: 'css',
+  });
+}

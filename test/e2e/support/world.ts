@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test as base } from '@playwright/test';
+import { test as base, type Page } from '@playwright/test';
 import keytar from 'keytar';
 import { KEYCHAIN_SERVICE, refreshTokenAccount } from '../../../electron/core/secrets/accounts';
 import { startReferenceServer, type ReferenceServerOptions, type RunningServer } from '../../../server/index';
@@ -37,9 +37,54 @@ export interface World {
   settings(): { installationId: string; profiles: { origin: string }[] } | null;
 }
 
+/** A user for `deployAndSignIn`: made by the admin with this password (no welcome e-mail). */
+interface DeployedUser {
+  loginId: string;
+  displayName: string;
+  password: string;
+  /** Default `<loginId>@example.com`. */
+  email?: string;
+}
+
+/** The Keyway UI of a harness in this test's world: KeywayPage, plus the journey most specs start with. */
+class WorldKeyway extends KeywayPage {
+  readonly #world: World;
+
+  constructor(page: Page, world: World) {
+    super(page);
+    this.#world = world;
+  }
+
+  /**
+   * The admin creates the user and a deployment; Keyway starts, the user pastes the authentication code,
+   * confirms the server, accepts the license and enters the password, and Home greets them by name.
+   * With `home: false` it stops after the password, for a spec whose subject is the step that follows
+   * (an MFA enrolment). Returns the deployment's id.
+   */
+  async deployAndSignIn(user: DeployedUser, options: { home?: boolean } = {}): Promise<{ deploymentId: number }> {
+    const admin = this.#world.server.admin;
+    await admin.createUser({
+      loginId: user.loginId,
+      email: user.email ?? `${user.loginId}@example.com`,
+      displayName: user.displayName,
+      password: user.password,
+      sendWelcomeEmail: false,
+    });
+    const deployment = await admin.createDeployment(user.loginId);
+    const harness = await this.#world.launch();
+    await this.page.goto(harness.url);
+    await this.paste(deployment.code);
+    await this.confirmServer();
+    await this.acceptLicense();
+    await this.enterPassword(user.password);
+    if (options.home !== false) await this.expectHome(user.displayName);
+    return { deploymentId: deployment.id };
+  }
+}
+
 export const test = base.extend<{
   world: World;
-  keyway: KeywayPage;
+  keyway: WorldKeyway;
   /** Extra reference-server options for a spec (`test.use({ serverOptions: { otpTtlSeconds: 8 } })`). */
   serverOptions: Partial<ReferenceServerOptions>;
 }>({
@@ -112,8 +157,8 @@ export const test = base.extend<{
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(profileDir, { recursive: true, force: true });
   },
-  keyway: async ({ page }, use) => {
-    await use(new KeywayPage(page));
+  keyway: async ({ page, world }, use) => {
+    await use(new WorldKeyway(page, world));
   },
 });
 export { expect } from '@playwright/test';
