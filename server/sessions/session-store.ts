@@ -260,7 +260,12 @@ export class SessionStore {
    * A prune that fails (the database is briefly away) costs nothing but rows; the next one retries. It
    * cannot delete a live token: its WHERE is evaluated on each row it deletes.
    */
-  private pruneNowAndThen(): void {
+  /**
+   * Deletes expired access tokens, at most once a PRUNE_INTERVAL_MS, in the background. start() and
+   * rotate() call it; a caller that starts a session inside its own transaction (a password sign-in, an
+   * MFA verify) calls it once that has committed, since inside it nothing is pruned (see below).
+   */
+  pruneNowAndThen(): void {
     const now = this.clock();
     const q = this.storage.q();
     // Never inside a caller's transaction (an MFA verify starts the session inside its own): the
