@@ -112,6 +112,27 @@ describe.each(ENGINES)('a password sign-in commits once on $engine', (engine) =>
     expect(await committed()).toMatchObject({ families: 0, challenges: 1 });
   });
 
+  it("the answer's license and client settings: one lookup of the user's profile, one of the license", async () => {
+    await services.profiles.create('Corp', { language: 'fr' });
+    await services.profiles.assignDomain('Corp', 'example.com');
+    const push = await services.profiles.push('Corp');
+    await services.licenses.publish('2026-01', 'Terms.');
+    const { result } = await commitsOf(() => services.sessions.signIn({ loginId: 'ana', password: PASSWORD }));
+    expect(result).toMatchObject({
+      license: { version: '2026-01' },
+      config: { profile: 'Corp', version: push.version, settings: { language: 'fr' } },
+    });
+    // Before: the profile was resolved twice, each time with its user count and domains (up to nine
+    // statements a sign-in and a refresh, one a COUNT over every user of the profile).
+    expect(statements.filter((text) => /profile/i.test(text))).toHaveLength(1);
+    expect(statements.filter((text) => text.includes('"licenses"'))).toHaveLength(1);
+    const refreshed = await commitsOf(() =>
+      services.sessions.refresh((result as { refreshToken: string }).refreshToken),
+    );
+    expect(refreshed.commits).toBe(1);
+    expect(statements.filter((text) => /profile/i.test(text))).toHaveLength(1);
+  });
+
   it('a wrong password: one commit, with its failure and its audit event', async () => {
     const { commits } = await commitsOf(() =>
       services.sessions.signIn({ loginId: 'ana', password: 'not the password' }).catch(() => 'refused'),
