@@ -196,7 +196,7 @@ export function createServices(
     (userId) => signOutEverywhere(storage, userId, clock()),
     audit,
     // Every session answer carries the user's license and their profile's pushed client settings.
-    async (user) => ({ license: await profiles.licenseFor(user), config: await profiles.clientConfigFor(user) }),
+    (user) => profiles.sessionSettingsFor(user),
   );
   const secondStep = new SecondStep({
     clock,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { License } from '../../protocol/api';
 import type { ClientConfig } from '../../protocol/client-config';
 import { KeywayError } from '../../protocol/errors';
@@ -194,18 +195,75 @@ export class DeploymentProfiles {
 
   /** What the user's clients apply: the pushed settings of their profile, or null (none, or never pushed). */
   async clientConfigFor(user: UserRecord): Promise<ClientConfig | null> {
-    const profile = await this.profileFor(user);
-    if (!profile?.pushed) return null;
-    return {
-      version: profile.pushed.version,
-      profile: profile.name,
-      settings: clientSettingsOf(profile.pushed.settings),
-    };
+    return configOf(await this.pushedFor(user));
   }
 
   /** The license the user is shown: their profile's pushed version, else the newest published, else the built-in. */
   async licenseFor(user: UserRecord | undefined): Promise<License> {
-    const pinned = user === undefined ? undefined : (await this.profileFor(user))?.pushed?.settings.licenseVersion;
+    return this.licenseOf(user === undefined ? undefined : await this.pushedFor(user));
+  }
+
+  /**
+   * What every session answer carries (a sign-in, each refresh): the license and the pushed client
+   * config, from ONE lookup of the user's profile. Asking licenseFor and clientConfigFor apart resolved
+   * the profile twice, each time with its user count and domains (profileOf): five statements, or nine
+   * with a profile, one of them a COUNT over all the profile's users, on every refresh. Now two: the
+   * profile (pushedFor) and the license (test/integration/server/sign-in-commits.test.ts counts them).
+   */
+  async sessionSettingsFor(user: UserRecord): Promise<{ license: License; config: ClientConfig | null }> {
+    const pushed = await this.pushedFor(user);
+    return { license: await this.licenseOf(pushed), config: configOf(pushed) };
+  }
+
+  /**
+   * The user's profile as profileFor picks it (their own assignment, else the first of their domains in
+   * domainsInOrder's order), but only its name and pushed settings, in one statement: the user's own
+   * assignment and their domains' assignments as one UNION ALL, joined to the profiles by primary key.
+   * Undefined when no profile applies or it was never pushed.
+   */
+  private async pushedFor(
+    user: Pick<UserRecord, 'id' | 'email' | 'loginId' | 'aliases'>,
+  ): Promise<PushedProfile | undefined> {
+    const domains = domainsInOrder(user);
+    const rows = await this.storage
+      .q()
+      .selectFrom((eb) => {
+        const own = eb
+          .selectFrom('profile_user_assignments')
+          .select(['profile_id', sql<string | null>`CAST(NULL AS TEXT)`.as('domain')])
+          .where('user_id', '=', user.id);
+        return (
+          domains.length === 0
+            ? own
+            : own.unionAll(
+                eb
+                  .selectFrom('profile_domain_assignments')
+                  .select(['profile_id', 'domain'])
+                  .where('domain', 'in', domains),
+              )
+        ).as('assigned');
+      })
+      .innerJoin('deployment_profiles', 'deployment_profiles.id', 'assigned.profile_id')
+      .select([
+        'assigned.domain',
+        'deployment_profiles.name',
+        'deployment_profiles.pushed_settings',
+        'deployment_profiles.pushed_version',
+      ])
+      .execute();
+    const chosen =
+      rows.find((row) => row.domain === null) ??
+      domains.map((domain) => rows.find((row) => row.domain === domain)).find((row) => row !== undefined);
+    if (chosen?.pushed_settings == null || chosen.pushed_version === null) return undefined;
+    return {
+      name: chosen.name,
+      version: chosen.pushed_version,
+      settings: readSettings(chosen.pushed_settings, chosen.name),
+    };
+  }
+
+  private async licenseOf(pushed: PushedProfile | undefined): Promise<License> {
+    const pinned = pushed?.settings.licenseVersion;
     const license =
       (pinned === undefined ? undefined : await this.licenses.find(pinned)) ?? (await this.licenses.newest());
     return license ?? this.identity.license;
@@ -313,6 +371,19 @@ export class DeploymentProfiles {
       domains: domains.map((each) => each.domain),
     };
   }
+}
+
+/** A profile's pushed settings, as session answers use them. */
+interface PushedProfile {
+  name: string;
+  version: number;
+  settings: ProfileSettings;
+}
+
+function configOf(pushed: PushedProfile | undefined): ClientConfig | null {
+  return pushed === undefined
+    ? null
+    : { version: pushed.version, profile: pushed.name, settings: clientSettingsOf(pushed.settings) };
 }
 
 /** The domains of the user's names, in the order that decides between domain assignments. */

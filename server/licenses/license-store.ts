@@ -57,13 +57,21 @@ export class LicenseStore {
     return row && { version: row.version, text: row.text };
   }
 
-  /** The newest published license, if any. */
+  /**
+   * The newest published license, if any. Read on every session answer and discovery request: the
+   * latest publication time first (both engines' min/max optimisation: one seek at the end of
+   * licenses_by_published), then the greatest version published at that very time (a seek by
+   * published_at). ORDER BY published_at, version … LIMIT 1 walked the whole index on both engines,
+   * which has no (published_at, version) order (test/integration/server/query-plans.test.ts).
+   */
   async newest(): Promise<License | undefined> {
     const row = await this.storage
       .q()
       .selectFrom('licenses')
       .select(['version', 'text'])
-      .orderBy('published_at', 'desc')
+      .where('published_at', '=', (eb) =>
+        eb.selectFrom('licenses').select((max) => max.fn.max('published_at').as('at')),
+      )
       .orderBy('version', 'desc')
       .limit(1)
       .executeTakeFirst();

@@ -45,11 +45,28 @@ export class SessionService {
     private readonly clientConfig?: (user: UserRecord) => Promise<{ license: License; config: ClientConfig | null }>,
   ) {}
 
-  /** SessionTokens when the password is enough; MfaRequired when a second factor must follow. */
+  /**
+   * SessionTokens when the password is enough; MfaRequired when a second factor must follow.
+   * Everything a correct password leads to (the lock-out count cleared, sign-in.succeeded recorded, the
+   * second-factor challenge or the new session) is ONE transaction, so on SQLite a sign-in makes one
+   * durable commit of its own besides its per-source rate-limit count (test/integration/server/
+   * sign-in-commits.test.ts). It was three (the audit event's transaction, then the session's), and
+   * every commit is an fsync that blocks the one event loop (test/bench/gap-causes.ts).
+   */
   async signIn(request: MfaPasswordSignInRequest): Promise<PasswordSignInResponse> {
     // A user on unified login signs in at the OpenID Provider, not with the password API.
-    const user = await this.authenticate(request.loginId, request.password, 'password-api', request.installationId);
-    return (await this.secondFactor.afterPassword(user, request)) ?? this.startSession(user, request.installationId);
+    const answer = await this.authenticate(
+      request.loginId,
+      request.password,
+      'password-api',
+      request.installationId,
+      undefined,
+      async (user) =>
+        (await this.secondFactor.afterPassword(user, request)) ?? this.startSession(user, request.installationId),
+    );
+    // The session started inside the transaction, where the store prunes nothing (session-store.ts).
+    this.sessions.pruneNowAndThen();
+    return answer;
   }
 
   /** A new session for a user who has signed in (password, and the second factor when it applied). */
@@ -69,7 +86,24 @@ export class SessionService {
     installationId?: string,
     /** The provider pages' known-browser cookie value (rememberBrowser), if the browser sent one. */
     browser?: string,
-  ): Promise<UserRecord> {
+  ): Promise<UserRecord>;
+  async authenticate<T>(
+    loginId: string,
+    password: string,
+    via: PasswordCheck,
+    installationId: string | undefined,
+    browser: string | undefined,
+    /** Runs in the transaction that clears the count and records the success; its result is returned. */
+    then: (user: UserRecord) => Promise<T>,
+  ): Promise<T>;
+  async authenticate<T>(
+    loginId: string,
+    password: string,
+    via: PasswordCheck,
+    installationId?: string,
+    browser?: string,
+    then?: (user: UserRecord) => Promise<T>,
+  ): Promise<UserRecord | T> {
     const user = await this.users.findByName(loginId);
     const subject = await this.lockSubject(user, loginId, installationId, browser);
     // Audited for the sign-in paths; a re-authentication for a change is audited as that change.
@@ -112,11 +146,19 @@ export class SessionService {
       if (locked !== undefined) throw lockedError(locked);
       throw new KeywayError('invalid_credentials', 'The login ID or password is not correct.');
     }
-    // Failures from a parallel attempt may have locked the account while this one was verifying.
-    const lockedMeanwhile = await this.storage.transaction(async () => {
+    // Failures from a parallel attempt may have locked the account while this one was verifying. The
+    // success, the cleared count and what the caller does next (`then`) commit together or not at all.
+    // PostgreSQL: READ COMMITTED, as resetUnlessLocked is written for (its conditional DELETE re-checks
+    // the lock on the committed row); the rest only inserts fresh rows or, for `then`, decides by a
+    // conditional statement of its own (a device proof's nonce is spent by a DELETE whose row count
+    // decides). SERIALIZABLE added a BEGIN … COMMIT of predicate locks to every sign-in for nothing.
+    const outcome = await this.storage.transaction(async (): Promise<{ locked: number } | { done: UserRecord | T }> => {
       const seconds = await this.throttle.resetUnlessLocked(subject);
-      if (seconds !== undefined) await failed('account_locked');
-      else if (method !== undefined) {
+      if (seconds !== undefined) {
+        await failed('account_locked');
+        return { locked: seconds };
+      }
+      if (method !== undefined) {
         await this.audit.record({
           type: 'sign-in.succeeded',
           actor: { kind: 'user', userId: user.id },
@@ -124,10 +166,10 @@ export class SessionService {
           details: { method },
         });
       }
-      return seconds;
-    });
-    if (lockedMeanwhile !== undefined) throw lockedError(lockedMeanwhile);
-    return user;
+      return { done: then ? await then(user) : user };
+    }, SUCCESS_ISOLATION);
+    if ('locked' in outcome) throw lockedError(outcome.locked);
+    return outcome.done;
   }
 
   async refresh(refreshToken: string): Promise<SessionTokens> {
@@ -228,6 +270,9 @@ export class SessionService {
     return { ...tokens, user: userSummary(user), license, config };
   }
 }
+
+/** PostgreSQL's isolation for what a correct password leads to; why it is enough is said in authenticate. */
+const SUCCESS_ISOLATION = { isolation: 'read committed' } as const;
 
 function lockedError(seconds: number): KeywayError {
   const minutes = Math.ceil(seconds / 60);

@@ -53,7 +53,7 @@ export class SessionStore {
    * sign-in. A "sign out everywhere" racing it sees the family or not, the same two outcomes as before.
    */
   async start(userId: number, installationId: string | undefined): Promise<IssuedTokens> {
-    const tokens = await this.storage.transaction(async () => {
+    const newFamily = async () => {
       const family = await this.storage
         .q()
         .insertInto('session_families')
@@ -66,7 +66,13 @@ export class SessionStore {
         .returning('id')
         .executeTakeFirstOrThrow();
       return this.issue(family.id);
-    }, START_ISOLATION);
+    };
+    // Inside a caller's transaction (a password sign-in, an MFA verify) the family and its tokens are
+    // already atomic with the caller's work, and a failure here fails the caller's transaction: a
+    // savepoint would only add SAVEPOINT and RELEASE, two more round trips on PostgreSQL.
+    const tokens = await (this.storage.q().isTransaction
+      ? newFamily()
+      : this.storage.transaction(newFamily, START_ISOLATION));
     this.pruneNowAndThen();
     return tokens;
   }
@@ -260,7 +266,12 @@ export class SessionStore {
    * A prune that fails (the database is briefly away) costs nothing but rows; the next one retries. It
    * cannot delete a live token: its WHERE is evaluated on each row it deletes.
    */
-  private pruneNowAndThen(): void {
+  /**
+   * Deletes expired access tokens, at most once a PRUNE_INTERVAL_MS, in the background. start() and
+   * rotate() call it; a caller that starts a session inside its own transaction (a password sign-in, an
+   * MFA verify) calls it once that has committed, since inside it nothing is pruned (see below).
+   */
+  pruneNowAndThen(): void {
     const now = this.clock();
     const q = this.storage.q();
     // Never inside a caller's transaction (an MFA verify starts the session inside its own): the

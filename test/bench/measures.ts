@@ -93,6 +93,16 @@ export async function withServer<T>(options: ServerOptions, work: (server: Serve
   });
 }
 
+/** Runs `work` against several fresh servers at once, each with its own options (and database). */
+export async function withServersOf<T>(
+  options: ServerOptions[],
+  work: (servers: ServerInfo[]) => Promise<T>,
+): Promise<T> {
+  const [first, ...rest] = options;
+  if (first === undefined) return work([]);
+  return withServer(first, (server) => withServersOf(rest, (others) => work([server, ...others])));
+}
+
 export async function withInstances<T>(
   options: ServerOptions,
   work: (servers: ServerInfo[]) => Promise<T>,
@@ -385,23 +395,32 @@ export async function signInsPerSecond(
 }
 
 /**
- * Median time of one password sign-in (one client, one after another) of users picked across the whole
- * database: how sign-in time grows with the number of users (indexes, not scans).
+ * Times of one password sign-in (one client, one after another) of users picked across the whole
+ * database, on each of several servers holding different numbers of users: how sign-in time grows with
+ * the number of users (indexes, not scans). The servers are sampled in turn, one sign-in each per round,
+ * so whatever else the machine does during the run weighs on every size alike. One array per server.
  */
-export async function signInLatency(origin: string, users: number, samples: number): Promise<number[]> {
-  const latencies: number[] = [];
+export async function signInLatenciesInTurn(
+  servers: { origin: string; users: number }[],
+  samples: number,
+): Promise<number[][]> {
+  const latencies = servers.map((): number[] => []);
   for (let sample = 0; sample < samples; sample += 1) {
-    // Spread over the id range, the newest and the oldest users included.
-    const index = Math.floor(((sample + 0.5) / samples) * users);
-    const t0 = performance.now();
-    const response = await fetch(`${origin}/api/v1/sessions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ loginId: `user${String(index)}`, password: PASSWORD }),
-    });
-    if (response.status !== 200) throw new Error(`sign-in of user${String(index)} answered ${String(response.status)}`);
-    await response.arrayBuffer();
-    latencies.push(performance.now() - t0);
+    for (const [which, { origin, users }] of servers.entries()) {
+      // Spread over the id range, the newest and the oldest users included.
+      const index = Math.floor(((sample + 0.5) / samples) * users);
+      const t0 = performance.now();
+      const response = await fetch(`${origin}/api/v1/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ loginId: `user${String(index)}`, password: PASSWORD }),
+      });
+      if (response.status !== 200) {
+        throw new Error(`sign-in of user${String(index)} answered ${String(response.status)}`);
+      }
+      await response.arrayBuffer();
+      latencies[which]?.push(performance.now() - t0);
+    }
   }
   return latencies;
 }

@@ -17,9 +17,10 @@ import {
   coreResidentAfterSignIn,
   harnessResidentAfterSignIn,
   ROOT,
-  signInLatency,
+  signInLatenciesInTurn,
   signInsPerSecond,
   withInstances,
+  withServersOf,
   withServer,
   LOAD_USERS,
   type LoadResult,
@@ -280,14 +281,23 @@ try {
     const samples = mode.quick ? 5 : 40;
     const hashTime = (await rawHashThroughput(1, mode.quick ? 300 : 2_000)).medianMs;
     for (const engine of ENGINES) {
-      const medians: number[] = [];
-      for (const users of sizes) {
-        const database = await databaseFor(engine);
-        const latencies = await withServer({ users, ...(database ? { database } : {}) }, (server) =>
-          signInLatency(server.origin, users, samples),
-        );
-        medians.push(median(latencies));
-      }
+      // One server per size, all running at once, sampled in turn (one sign-in of each size, then the
+      // next round): a change of load on the machine then falls on every size alike. Measured one size
+      // after another, the sizes met different machines (test/bench/gap-causes.ts, sign_in_growth_ms).
+      const databases: (string | undefined)[] = [];
+      while (databases.length < sizes.length) databases.push(await databaseFor(engine));
+      const latencies = await withServersOf(
+        sizes.map((users, index) => {
+          const database = databases[index];
+          return { users, ...(database === undefined ? {} : { database }) };
+        }),
+        (servers) =>
+          signInLatenciesInTurn(
+            servers.map((server, index) => ({ origin: server.origin, users: sizes[index] ?? 0 })),
+            samples,
+          ),
+      );
+      const medians = latencies.map((each) => median(each));
       const smallest = medians[0] ?? 0;
       const largest = medians.at(-1) ?? 0;
       add({

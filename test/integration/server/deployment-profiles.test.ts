@@ -63,6 +63,52 @@ forEachEngine('Deployment profiles', (open) => {
     expect((await profiles.profileFor(ana))?.name).toBe('Corp');
   });
 
+  it("a session answer's settings come from the profile profileFor picks, in one lookup", async () => {
+    let now = 2_000;
+    const services = servicesOn(await open(), () => now);
+    const { profiles, licenses } = services;
+    await licenses.publish('2026-01', 'Terms of January.');
+    now += 1;
+    await licenses.publish('2026-02', 'Terms of February.');
+    for (const [name, language] of [
+      ['Corp', 'fr'],
+      ['Sales', 'de'],
+      ['Ana only', 'en'],
+    ] as const) {
+      await profiles.create(name, { language, ...(name === 'Sales' ? { licenseVersion: '2026-01' } : {}) });
+    }
+    await profiles.assignDomain('Corp', 'corp.example');
+    await profiles.assignDomain('Sales', 'sales.example');
+    const ana = await user(services, 'ana', 'ana@corp.example');
+    const bo = await user(services, 'bo@sales.example', 'bo@corp.example');
+    const cy = await user(services, 'cy', 'cy@elsewhere.example', ['cy@sales.example']);
+    const dee = await user(services, 'dee', 'dee@nowhere.example');
+    const expectSame = async (who: Awaited<ReturnType<typeof user>>, profile: string | undefined, license: string) => {
+      const answer = await profiles.sessionSettingsFor(who);
+      expect(answer.config?.profile).toBe(profile);
+      if (profile !== undefined) expect((await profiles.profileFor(who))?.name).toBe(profile);
+      expect(answer.license.version).toBe(license);
+      expect(answer).toEqual({ license: await profiles.licenseFor(who), config: await profiles.clientConfigFor(who) });
+    };
+    // Nothing pushed yet: no config, the newest license.
+    await expectSame(ana, undefined, '2026-02');
+    for (const name of ['Corp', 'Sales', 'Ana only']) await profiles.push(name);
+    await expectSame(ana, 'Corp', '2026-02');
+    // Her e-mail's domain (Corp) beats her login ID's (Sales).
+    await expectSame(bo, 'Corp', '2026-02');
+    // An alias's domain, with Sales' pinned license.
+    await expectSame(cy, 'Sales', '2026-01');
+    await expectSame(dee, undefined, '2026-02');
+    // Her own assignment beats her domain's.
+    await profiles.assignUser('Ana only', ana);
+    await expectSame(ana, 'Ana only', '2026-02');
+    // An own assignment to a profile never pushed: no config, even though her domain's profile was pushed.
+    await profiles.create('Draft', { language: 'de' });
+    await profiles.assignUser('Draft', ana);
+    expect((await profiles.sessionSettingsFor(ana)).config).toBeNull();
+    expect((await profiles.profileFor(ana))?.name).toBe('Draft');
+  });
+
   it('a push reaches exactly the users whose profile it is and their deployed installations', async () => {
     let now = 10_000;
     const services = servicesOn(await open(), () => now);

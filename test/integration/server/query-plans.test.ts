@@ -44,6 +44,14 @@ const HOT_TABLES = [
   'password_reset_links',
   'service_otps',
   'account_sessions',
+  // Every sign-in and refresh: the lock-out count, its audit event, the user's profile (one lookup
+  // through both kinds of assignment, deployment-profiles.ts pushedFor) and the license.
+  'sign_in_failures',
+  'audit_events',
+  'profile_user_assignments',
+  'profile_domain_assignments',
+  'deployment_profiles',
+  'licenses',
 ] as const;
 
 interface Statement {
@@ -132,6 +140,11 @@ describe.each(ENGINES)('query plans of the hot paths on $engine', (engine) => {
       passwordHash: await hashPassword(password),
       aliases: ['ana.upn@corp.example'],
     });
+    // A pushed profile for ana's domain and a published license: session answers then look both up.
+    await services.licenses.publish('2026-01', 'Terms.');
+    await services.profiles.create('Corp', { language: 'fr', licenseVersion: '2026-01' });
+    await services.profiles.assignDomain('Corp', 'example.com');
+    await services.profiles.push('Corp');
     const installationId = 'installation-0123456789';
     const issued = await services.deployments.create(ana, 7 * 86_400, { kind: 'admin', name: 'cli:plans' });
     const challenges = new ChallengeStore(storage, clock);
@@ -156,6 +169,8 @@ describe.each(ENGINES)('query plans of the hot paths on $engine', (engine) => {
       await services.sessions.signIn({ loginId: 'ana@example.com', password });
       const tokens = await services.sessions.signIn({ loginId: 'Ana.UPN@corp.example', password, installationId });
       if (!('refreshToken' in tokens)) throw new Error('Expected tokens, not a second step.');
+      // Discovery's license (no user: the newest published one).
+      await services.profiles.licenseFor(undefined);
       // Access-token check (/me), refresh rotation, and a replay of the old refresh token.
       await services.sessions.me(`Bearer ${tokens.accessToken}`);
       const rotated = await services.sessions.refresh(tokens.refreshToken);
