@@ -5,8 +5,12 @@ import * as OTPAuth from 'otpauth';
 import * as client from 'openid-client';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { chromiumLaunchOptions } from '../../e2e/support/chromium';
-import { chooseProviderMfaWay, completeProviderMfa, readProviderEnrollmentKey } from '../../support/mfa-oidc';
-import { signInAtProvider } from '../../support/oidc-login';
+import {
+  chooseProviderMfaWay,
+  completeProviderMfa,
+  readProviderEnrollmentKey,
+  signInAtProvider,
+} from '../../support/provider-pages';
 import { outboxEmailCode, startMfaServer } from './mfa-fixture';
 import { keywayClient } from './oidc-fixture';
 import { ANA, type TestServer } from './server-fixture';

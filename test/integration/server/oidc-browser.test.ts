@@ -4,7 +4,7 @@ import { chromium } from '@playwright/test';
 import * as client from 'openid-client';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { chromiumLaunchOptions } from '../../e2e/support/chromium';
-import { signInAtProvider } from '../../support/oidc-login';
+import { signInAtProvider } from '../../support/provider-pages';
 import { keywayClient } from './oidc-fixture';
 import { ANA, startServerWithAna } from './server-fixture';
 
