@@ -72,15 +72,24 @@ async function deployAndSignIn(test: TestServer, core: KeywayCore): Promise<View
   return core.getView();
 }
 
+/** The server (passkeys allowed, on `localhost`) and the "system browser": a page with a virtual authenticator. */
+async function passkeyWorld(): Promise<{
+  test: TestServer;
+  page: Page;
+  opened: string[];
+  ceremony: { next: Ceremony };
+}> {
+  const test = await startMfaServer({ channels: 'totp,passkey', mode: 'optional' }, { host: 'localhost' });
+  const browser = await chromium.launch(chromiumLaunchOptions());
+  onTestFinished(() => browser.close());
+  const page = await (await browser.newContext()).newPage();
+  await VirtualAuthenticator.attach(page);
+  return { test, page, opened: [], ceremony: { next: 'press' } };
+}
+
 describe('passkeys in Keyway against the reference server, in real Chromium', () => {
   it('adds a passkey from Sign-in security, signs in with password + passkey to Home, and removes it', async () => {
-    const test = await startMfaServer({ channels: 'totp,passkey', mode: 'optional' }, { host: 'localhost' });
-    const browser = await chromium.launch(chromiumLaunchOptions());
-    onTestFinished(() => browser.close());
-    const page = await (await browser.newContext()).newPage();
-    await VirtualAuthenticator.attach(page);
-    const opened: string[] = [];
-    const ceremony = { next: 'press' as Ceremony };
+    const { test, page, opened, ceremony } = await passkeyWorld();
     const core = keyway(page, opened, ceremony);
 
     // No second factor yet: the password alone reaches Home.
@@ -133,13 +142,7 @@ describe('passkeys in Keyway against the reference server, in real Chromium', ()
   }, 120_000);
 
   it('refuses a result code for another challenge and a replayed one; a hostile callback leaves Keyway waiting', async () => {
-    const test = await startMfaServer({ channels: 'totp,passkey', mode: 'optional' }, { host: 'localhost' });
-    const browser = await chromium.launch(chromiumLaunchOptions());
-    onTestFinished(() => browser.close());
-    const page = await (await browser.newContext()).newPage();
-    await VirtualAuthenticator.attach(page);
-    const opened: string[] = [];
-    const ceremony = { next: 'press' as Ceremony };
+    const { test, page, opened, ceremony } = await passkeyWorld();
     // Records what Keyway asks the server to send the browser back to (the loopback listener).
     const returns: string[] = [];
     const recording: Fetch = (input, init) => {

@@ -1,9 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { simpleParser } from 'mailparser';
 import * as OTPAuth from 'otpauth';
 import { describe, expect, it } from 'vitest';
-import { enrolAna, startMfaServer } from './mfa-fixture';
+import { enrolAna, outboxEmailCode, startMfaServer } from './mfa-fixture';
 import { authorize, keywayClient, redeem, submitSignIn, type StartedAuthorization } from './oidc-fixture';
 import { DeploymentConfig, DiscoveryResponse, KEYWAY_ENROLMENT_PARAM } from '../../../protocol/api';
 import { FirstEnrolment, FRESH_DEPLOYMENT_MS } from '../../../server/mfa/enrolment';
@@ -258,17 +255,6 @@ describe('MFA on the OpenID Provider pages (unified login)', () => {
     expect(landed.url).toMatch(new RegExp(`^${REDIRECT}\\?code=`));
   });
 });
-
-async function outboxEmailCode(test: TestServer): Promise<string> {
-  const outbox = path.join(test.dataDir, 'outbox');
-  const name = readdirSync(outbox)
-    .filter((each) => each.includes('-mfa-code-'))
-    .sort()
-    .at(-1);
-  if (name === undefined) throw new Error('No code e-mail in the outbox.');
-  const mail = await simpleParser(readFileSync(path.join(outbox, name)));
-  return /^\s+(\d{6})$/m.exec(mail.text ?? '')?.[1] ?? '';
-}
 
 /**
  * Redeems a fresh deployment of `loginId` the way Keyway does and returns the enrolment ticket its

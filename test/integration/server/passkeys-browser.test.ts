@@ -9,6 +9,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { MfaOverview, PasskeyStep, VerifiedSession } from '../../../protocol/mfa';
 import type { MfaPolicyChange } from '../../../server/index';
 import { chromiumLaunchOptions } from '../../e2e/support/chromium';
+import { loopbackReceiver } from '../../support/loopback-receiver';
 import { passRecoveryCodes, readProviderPage } from '../../support/provider-pages';
 import { VirtualAuthenticator } from '../../support/virtual-authenticator';
 import { bearer, challenged, postAuthorized, signedInWithPassword, startMfaServer } from './mfa-fixture';
@@ -41,13 +42,7 @@ async function passkeyServer(policy: MfaPolicyChange): Promise<TestServer> {
 
 /** Keyway's loopback receiver for the step's return (any port, path /passkey-callback). */
 async function keywayReturn(): Promise<{ returnTo: string }> {
-  const server = http.createServer((_request, response) => {
-    response.setHeader('content-type', 'text/html; charset=utf-8');
-    response.end('<!doctype html><title>Back in Keyway</title><p>You can close this page.</p>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { returnTo: `http://127.0.0.1:${(server.address() as AddressInfo).port}/passkey-callback` };
+  return { returnTo: (await loopbackReceiver('/passkey-callback')).redirectUri };
 }
 
 /** Another site on this computer: a phishing page that relays the server's challenge. */
