@@ -5,10 +5,11 @@ import { Window, type Document, type Element } from 'happy-dom';
  * happy-dom's HTML parser (already a dev dependency: the renderer tests' DOM), not regular expressions,
  * so attribute order, entities and markup changes that a browser would not notice do not break a test.
  *
- * Nothing on a page runs or loads: happy-dom evaluates no script unless its `enableJavaScriptEvaluation`
- * setting is on (off by default since happy-dom 20; HTMLScriptElement checks it before loading or running
- * one), and loads no stylesheet or frame unless `enableCSSFileLoading`/`enableIframePageLoading` are on
- * (off by default). Script files are kept from loading explicitly too.
+ * Nothing on a page runs or loads. A document made by DOMParser has scripting disabled (HTML standard,
+ * "parseFromString"; happy-dom's runs none even with JavaScript evaluation on, as a mutation of
+ * test/unit/provider-pages.test.ts showed, while a live document with it on does run them); on top of
+ * that, JavaScript evaluation stays off (happy-dom's default since v20), script files are not loaded,
+ * and stylesheets and frames load only when enabled (off by default).
  */
 let parser: Window | undefined;
 
