@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import { build } from 'esbuild';
 import type { Browser } from '@playwright/test';
 import { z } from 'zod';
-import { signInThroughProvider } from '../support/scripted-browser';
+import { signInThroughProvider } from '../support/provider-pages';
 import { deepLinkJourney, newCore, until } from './core-journeys';
 import { repeat } from './stats';
 

@@ -1,6 +1,6 @@
-import type { CDPSession, Page } from '@playwright/test';
 import { expectAccessible } from './support/a11y';
 import { expect, test } from './support/world';
+import { VirtualAuthenticator } from '../support/virtual-authenticator';
 
 /**
  * Issue 17 in the harness: the passkey browser step driven in a second page of the test (the harness's
@@ -12,27 +12,6 @@ import { expect, test } from './support/world';
 const PASSWORD = 'correct horse battery staple 42';
 
 test.use({ serverOptions: { host: 'localhost' } });
-
-interface Authenticator {
-  cdp: CDPSession;
-  authenticatorId: string;
-}
-
-async function virtualAuthenticator(tab: Page): Promise<Authenticator> {
-  const cdp = await tab.context().newCDPSession(tab);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return { cdp, authenticatorId };
-}
 
 test('passkeys: add one from Sign-in security in the browser, then sign in with password + passkey to Home; axe on every new screen', async ({
   page,
@@ -54,7 +33,7 @@ test('passkeys: add one from Sign-in security in the browser, then sign in with 
   await expect(page.getByRole('heading', { name: 'Continue in your browser' })).toBeVisible();
   await expect(page.getByText(/so you can add a passkey for pia/)).toBeVisible();
   await expectAccessible(page, 'passkey step (add)');
-  const first = await virtualAuthenticator(addTab);
+  const first = await VirtualAuthenticator.attach(addTab);
   await addTab.locator('#passkey-button').click();
   // Pia's first second factor: the browser shows her new recovery codes once, then she returns to Keyway.
   await expect(addTab.getByRole('heading', { name: 'Save your recovery codes' })).toBeVisible();
@@ -63,9 +42,7 @@ test('passkeys: add one from Sign-in security in the browser, then sign in with 
   await expect(page.getByTestId('passkeys').getByRole('listitem')).toHaveCount(1);
   await expect(page.getByTestId('passkeys')).toContainText('not used yet');
   await expectAccessible(page, 'Sign-in security with a passkey');
-  const { credentials } = await first.cdp.send('WebAuthn.getCredentials', {
-    authenticatorId: first.authenticatorId,
-  });
+  const credentials = await first.credentials();
   expect(credentials).toHaveLength(1);
   await addTab.close();
 
@@ -82,9 +59,8 @@ test('passkeys: add one from Sign-in security in the browser, then sign in with 
   ]);
   await expect(page.getByText(/confirm it is you with your passkey, as pia/)).toBeVisible();
   // The same passkey, in the browser's authenticator of the new tab.
-  const second = await virtualAuthenticator(signInTab);
-  for (const credential of credentials)
-    await second.cdp.send('WebAuthn.addCredential', { authenticatorId: second.authenticatorId, credential });
+  const second = await VirtualAuthenticator.attach(signInTab);
+  for (const credential of credentials) await second.add(credential);
   await signInTab.locator('#passkey-button').click();
   await keyway.expectHome('Pia Passkey');
 });

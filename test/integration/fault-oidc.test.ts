@@ -9,7 +9,7 @@ import { refreshTokenAccount } from '../../electron/core/secrets/accounts';
 import type { Settings } from '../../electron/core/settings/schema';
 import type { View } from '../../electron/ipc/view';
 import { startReferenceServer, type RunningServer } from '../../server/index';
-import { signInThroughProvider } from '../support/scripted-browser';
+import { signInThroughProvider } from '../support/provider-pages';
 import { freePort, startTcpProxy, tokenRequest, type TcpProxy } from '../support/tcp-proxy';
 
 /**

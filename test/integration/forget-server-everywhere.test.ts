@@ -8,7 +8,7 @@ import { createKeytarSecretStore } from '../../electron/core/adapters/keytar-sec
 import { KeywayCore } from '../../electron/core/keyway-core';
 import { SessionTokens } from '../../protocol/api';
 import { REFRESH_TOKEN_TTL_MS } from '../../server/config';
-import { signInThroughProvider } from '../support/scripted-browser';
+import { signInThroughProvider } from '../support/provider-pages';
 import { CookieBrowser, heading } from './server/account-browser';
 import { ANA, expectProblem, postJson, startServerWithAna, type TestServer } from './server/server-fixture';
 

@@ -10,7 +10,7 @@ import { CustomSchemeRedirect } from '../../electron/core/oidc/custom-scheme-red
 import { OidcClient } from '../../electron/core/oidc/oidc-client';
 import type { View } from '../../electron/ipc/view';
 import { startReferenceServer, type RunningServer } from '../../server/index';
-import { signInThroughProvider } from '../support/scripted-browser';
+import { signInThroughProvider } from '../support/provider-pages';
 
 /**
  * Unified login against the real reference server and its real OpenID Provider, with a scripted

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type CDPSession, type Page } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createFileSettingsStore } from '../../electron/core/adapters/file-settings-store';
 import { KeywayCore } from '../../electron/core/keyway-core';
@@ -12,33 +12,18 @@ import { ServerApi } from '../../electron/core/server-api/server-api';
 import type { Fetch } from '../../electron/core/ports';
 import { chromiumLaunchOptions } from '../e2e/support/chromium';
 import { memorySecrets } from '../support/memory-secrets';
+import { passRecoveryCodes } from '../support/provider-pages';
+import { VirtualAuthenticator } from '../support/virtual-authenticator';
 import { startMfaServer } from './server/mfa-fixture';
 import { ANA, type TestServer } from './server/server-fixture';
 
 /**
  * Issue 17 end to end: Keyway core (real) against the reference server (real), and the "system browser"
- * a real Chromium page with a virtual authenticator (Chrome DevTools Protocol WebAuthn domain: ctap2,
- * internal transport, resident keys, user verification). The server listens on `localhost`: a WebAuthn
- * RP ID must be a domain, never an IP address such as 127.0.0.1.
+ * a real Chromium page with a virtual authenticator (test/support/virtual-authenticator.ts). The server
+ * listens on `localhost`: a WebAuthn RP ID must be a domain, never an IP address such as 127.0.0.1.
  */
 
 type Ceremony = 'press' | 'ignore';
-
-async function virtualAuthenticator(page: Page): Promise<CDPSession> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return cdp;
-}
 
 /** Keyway with a browser port that loads each URL in the test's Chromium page and presses the passkey button. */
 function keyway(
@@ -60,15 +45,12 @@ function keyway(
         await page.goto(url);
         if (ceremony.next === 'press') {
           // Not awaited: Keyway waits for the return, as it would for a person in the browser.
+          // A user's first passkey is their first second factor: the add page shows the new recovery codes
+          // once (server/http/routes/passkeys.ts), and a person goes on from there back to Keyway.
           void page
             .locator('#passkey-button')
             .click()
-            .then(async () => {
-              // A user's first passkey is their first second factor: the add page shows the new recovery
-              // codes once (server/http/routes/passkeys.ts), and a person goes on from there to Keyway.
-              if (!new URL(url).pathname.startsWith('/passkeys/add/')) return;
-              await page.getByRole('link', { name: 'I saved them, continue' }).click({ timeout: 20_000 });
-            })
+            .then(() => passRecoveryCodes(page, (at) => at.origin !== new URL(url).origin))
             .catch(() => undefined);
         }
       },
@@ -90,15 +72,24 @@ async function deployAndSignIn(test: TestServer, core: KeywayCore): Promise<View
   return core.getView();
 }
 
+/** The server (passkeys allowed, on `localhost`) and the "system browser": a page with a virtual authenticator. */
+async function passkeyWorld(): Promise<{
+  test: TestServer;
+  page: Page;
+  opened: string[];
+  ceremony: { next: Ceremony };
+}> {
+  const test = await startMfaServer({ channels: 'totp,passkey', mode: 'optional' }, { host: 'localhost' });
+  const browser = await chromium.launch(chromiumLaunchOptions());
+  onTestFinished(() => browser.close());
+  const page = await (await browser.newContext()).newPage();
+  await VirtualAuthenticator.attach(page);
+  return { test, page, opened: [], ceremony: { next: 'press' } };
+}
+
 describe('passkeys in Keyway against the reference server, in real Chromium', () => {
   it('adds a passkey from Sign-in security, signs in with password + passkey to Home, and removes it', async () => {
-    const test = await startMfaServer({ channels: 'totp,passkey', mode: 'optional' }, { host: 'localhost' });
-    const browser = await chromium.launch(chromiumLaunchOptions());
-    onTestFinished(() => browser.close());
-    const page = await (await browser.newContext()).newPage();
-    await virtualAuthenticator(page);
-    const opened: string[] = [];
-    const ceremony = { next: 'press' as Ceremony };
+    const { test, page, opened, ceremony } = await passkeyWorld();
     const core = keyway(page, opened, ceremony);
 
     // No second factor yet: the password alone reaches Home.
@@ -151,13 +142,7 @@ describe('passkeys in Keyway against the reference server, in real Chromium', ()
   }, 120_000);
 
   it('refuses a result code for another challenge and a replayed one; a hostile callback leaves Keyway waiting', async () => {
-    const test = await startMfaServer({ channels: 'totp,passkey', mode: 'optional' }, { host: 'localhost' });
-    const browser = await chromium.launch(chromiumLaunchOptions());
-    onTestFinished(() => browser.close());
-    const page = await (await browser.newContext()).newPage();
-    await virtualAuthenticator(page);
-    const opened: string[] = [];
-    const ceremony = { next: 'press' as Ceremony };
+    const { test, page, opened, ceremony } = await passkeyWorld();
     // Records what Keyway asks the server to send the browser back to (the loopback listener).
     const returns: string[] = [];
     const recording: Fetch = (input, init) => {

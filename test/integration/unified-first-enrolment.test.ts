@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createFileSettingsStore, SETTINGS_FILE } from '../../electron/core/adapters/file-settings-store';
 import { KeywayCore } from '../../electron/core/keyway-core';
 import { KEYWAY_ENROLMENT_PARAM } from '../../protocol/api';
-import { signInThroughProvider } from '../support/scripted-browser';
+import { signInThroughProvider } from '../support/provider-pages';
 import { ANA, startServerWithAna, type TestServer } from './server/server-fixture';
 
 /**
@@ -33,11 +33,10 @@ function core(test: TestServer, profileDir: string, seen: string[]): KeywayCore 
           url,
           ANA.password,
           (u) => u.host === loopback.host,
-          (html) => {
-            const key = /<p class="code" translate="no">([A-Z2-7 ]+)<\/p>/.exec(html)?.[1]?.replace(/ /g, '');
-            if (key === undefined) return undefined;
-            const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(key) });
-            return { channel: 'totp', code: totp.generate({ timestamp: test.now() }) };
+          (page) => {
+            if (page.kind !== 'enrolment') return undefined;
+            const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(page.key) });
+            return { code: totp.generate({ timestamp: test.now() }) };
           },
         ).catch(() => undefined);
         // A page the script cannot pass (no enrolment offered) leaves Keyway waiting, as a person would.

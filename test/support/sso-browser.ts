@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
 import { KEYWAY_OIDC_CLIENT_ID } from '../../protocol/api';
+import { formsOf, parseHtml } from './html';
 
 /**
  * A scripted browser for brokered sign-in tests: fetch with manual redirects and a cookie jar per
@@ -61,31 +62,15 @@ export class SsoBrowser {
   }
 }
 
-/** The first form on a page whose action matches, with its hidden fields. */
+/** The first form on a page whose action matches, with its fields (a button is the caller's to press). */
 export function formOn(
   html: string,
   base: string | URL,
   action: RegExp,
 ): { action: URL; fields: Record<string, string> } {
-  for (const match of html.matchAll(/<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)) {
-    const target = decode(match[1] ?? '');
-    if (!action.test(target)) continue;
-    const fields: Record<string, string> = {};
-    for (const input of (match[2] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-      fields[input[1] ?? ''] = decode(input[2] ?? '');
-    }
-    return { action: new URL(target, base), fields };
-  }
-  throw new Error(`No form posting to ${String(action)} on the page:\n${html}`);
-}
-
-export function decode(text: string): string {
-  return text
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+  const form = formsOf(parseHtml(html), base).find((each) => action.test(each.action.href));
+  if (!form) throw new Error(`No form posting to ${String(action)} on the page:\n${html}`);
+  return { action: form.action, fields: form.fields };
 }
 
 /** Keyway's side: an authorization request to the reference server's provider, as core makes it. */

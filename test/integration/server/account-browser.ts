@@ -1,4 +1,4 @@
-import { decodeEntities } from '../../support/scripted-browser';
+import { decodeEntities } from '../../support/html';
 
 /**
  * A small cookie-keeping HTTP client for the server's own web pages (the account page, the password

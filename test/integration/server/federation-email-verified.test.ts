@@ -1,5 +1,6 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { decode, formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
+import { decodeEntities } from '../../support/html';
+import { formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
 import { startUpstreamOidc, type UpstreamAccount, type UpstreamOidc } from '../../support/upstream-oidc';
 import { ANA, startServerWithAna, type TestServer } from './server-fixture';
 
@@ -54,7 +55,7 @@ async function refusal(done: { response: Response; url: URL }): Promise<{ code: 
   if (done.url.href.startsWith(REDIRECT_URI)) return null;
   const page = await done.response.text();
   const match = /<p class="error" role="alert" data-code="([^"]+)">([^<]*)<\/p>/.exec(page);
-  return match ? { code: match[1] ?? '', message: decode(match[2] ?? '') } : { code: 'unknown', message: page };
+  return match ? { code: match[1] ?? '', message: decodeEntities(match[2] ?? '') } : { code: 'unknown', message: page };
 }
 
 describe('federation: an upstream address without email_verified is not trusted', () => {

@@ -1,28 +1,18 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { chromium, type Page } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
 import * as client from 'openid-client';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { chromiumLaunchOptions } from '../../e2e/support/chromium';
-import { chooseProviderMfaWay, completeProviderMfa, readProviderEnrollmentKey } from '../../support/mfa-oidc';
-import { signInAtProvider } from '../../support/oidc-login';
+import { loopbackReceiver } from '../../support/loopback-receiver';
+import {
+  chooseProviderMfaWay,
+  completeProviderMfa,
+  readProviderEnrollmentKey,
+  signInAtProvider,
+} from '../../support/provider-pages';
 import { outboxEmailCode, startMfaServer } from './mfa-fixture';
 import { keywayClient } from './oidc-fixture';
 import { ANA, type TestServer } from './server-fixture';
-
-/** Keyway's loopback receiver (RFC 8252 §7.3): records each callback. */
-async function loopbackReceiver(): Promise<{ redirectUri: string; received: string[] }> {
-  const received: string[] = [];
-  const server = http.createServer((request, response) => {
-    received.push(request.url ?? '');
-    response.setHeader('content-type', 'text/html; charset=utf-8');
-    response.end('<!doctype html><title>Back in Keyway</title><p>You can close this page.</p>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { redirectUri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`, received };
-}
 
 function codeAt(secret: string, test: TestServer): string {
   return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp: test.now() });

@@ -1,12 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { simpleParser } from 'mailparser';
 import * as OTPAuth from 'otpauth';
 import { describe, expect, it } from 'vitest';
-import { enrolAna, startMfaServer } from './mfa-fixture';
+import { enrolAna, outboxEmailCode, startMfaServer } from './mfa-fixture';
 import { authorize, keywayClient, redeem, submitSignIn, type StartedAuthorization } from './oidc-fixture';
 import { DeploymentConfig, DiscoveryResponse, KEYWAY_ENROLMENT_PARAM } from '../../../protocol/api';
 import { FirstEnrolment, FRESH_DEPLOYMENT_MS } from '../../../server/mfa/enrolment';
+import { formsOf, parseHtml } from '../../support/html';
+import { readProviderPage } from '../../support/provider-pages';
 import { openTestStorage } from '../../support/stored-data';
 import { ANA, postJson, type TestServer } from './server-fixture';
 
@@ -16,20 +15,11 @@ const PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri
 interface MfaForm {
   action: string;
   csrf: string;
-  channel?: string;
 }
 
 /** The forms of an MFA page, in order (verify first, then resend), read back from its HTML. */
 function forms(html: string, origin: string): MfaForm[] {
-  return [...html.matchAll(/<form class="form[^"]*" method="post" action="([^"]+)">([\s\S]*?)<\/form>/g)].map(
-    ([, action = '', body = '']) => ({
-      action: new URL(action.replace(/&amp;/g, '&'), origin).href,
-      csrf: /name="csrf" value="([^"]+)"/.exec(body)?.[1] ?? '',
-      ...(/name="channel" value="([^"]+)"/.exec(body)?.[1] === undefined
-        ? {}
-        : { channel: /name="channel" value="([^"]+)"/.exec(body)?.[1] ?? '' }),
-    }),
-  );
+  return formsOf(parseHtml(html), origin).map((form) => ({ action: form.action.href, csrf: form.fields.csrf ?? '' }));
 }
 
 function formAt(html: string, origin: string, index = 0): MfaForm {
@@ -39,7 +29,13 @@ function formAt(html: string, origin: string, index = 0): MfaForm {
 }
 
 function heading(html: string): string {
-  return /<h1>([^<]*)<\/h1>/.exec(html)?.[1] ?? '';
+  return readProviderPage(html, 'http://127.0.0.1/').heading;
+}
+
+/** The key to type into an authenticator app, from "Set up an authenticator app" ('' on another page). */
+function enrolmentKey(html: string, origin: string): string {
+  const page = readProviderPage(html, origin);
+  return page.kind === 'enrolment' ? page.key : '';
 }
 
 /**
@@ -73,9 +69,9 @@ async function pastRecoveryCodes(
   origin: string,
 ): Promise<{ response: Response; url: string }> {
   const html = await done.response.text();
-  const resume = /<a class="button" href="([^"]+)">I saved them, continue<\/a>/.exec(html)?.[1];
-  if (resume === undefined) throw new Error(`No recovery codes page:\n${html}`);
-  return started.browser.follow(await started.browser.get(new URL(resume.replace(/&amp;/g, '&'), origin)), origin);
+  const page = readProviderPage(html, origin);
+  if (page.kind !== 'recovery-codes') throw new Error(`No recovery codes page:\n${html}`);
+  return started.browser.follow(await started.browser.get(page.continueUrl), origin);
 }
 
 function code(secret: string, test: TestServer): string {
@@ -151,7 +147,7 @@ describe('MFA on the OpenID Provider pages (unified login)', () => {
     expect(html).not.toMatch(/<script|style=|\son[a-z]+=/i);
     expect(html).toMatch(/<figure class="qr" role="img" aria-label="[^"]+"><svg [^>]*>/);
     expect(html).toContain('<label for="code">6-digit code</label>');
-    const secret = /<p class="code" translate="no">([A-Z2-7 ]+)<\/p>/.exec(html)?.[1]?.replace(/ /g, '') ?? '';
+    const secret = enrolmentKey(html, test.origin);
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
 
     const form = formAt(html, test.origin);
@@ -216,7 +212,7 @@ describe('MFA on the OpenID Provider pages (unified login)', () => {
   it('offers a choice when several ways are available, sends an e-mail code with a resend cooldown', async () => {
     const { test, config } = await unifiedServer({ mode: 'enforced', channels: 'totp,email' });
     const { started, html } = await passwordStep(test, config);
-    expect(heading(html)).toBe('Verify it&#39;s you');
+    expect(heading(html)).toBe("Verify it's you");
     expect(html).toContain('<button class="choice" type="submit" name="channel" value="enroll">');
     expect(html).toContain('E-mail a code to a•••@example.com</button>');
 
@@ -259,17 +255,6 @@ describe('MFA on the OpenID Provider pages (unified login)', () => {
     expect(landed.url).toMatch(new RegExp(`^${REDIRECT}\\?code=`));
   });
 });
-
-async function outboxEmailCode(test: TestServer): Promise<string> {
-  const outbox = path.join(test.dataDir, 'outbox');
-  const name = readdirSync(outbox)
-    .filter((each) => each.includes('-mfa-code-'))
-    .sort()
-    .at(-1);
-  if (name === undefined) throw new Error('No code e-mail in the outbox.');
-  const mail = await simpleParser(readFileSync(path.join(outbox, name)));
-  return /^\s+(\d{6})$/m.exec(mail.text ?? '')?.[1] ?? '';
-}
 
 /**
  * Redeems a fresh deployment of `loginId` the way Keyway does and returns the enrolment ticket its
@@ -317,7 +302,7 @@ describe('first enrolment of a unified-login installation, bound to its fresh de
     expect(landed.response.status).toBe(200);
     expect(heading(html)).toBe('Set up an authenticator app');
     expect(html).toMatch(/<figure class="qr" role="img"/);
-    const secret = /<p class="code" translate="no">([A-Z2-7 ]+)<\/p>/.exec(html)?.[1]?.replace(/ /g, '') ?? '';
+    const secret = enrolmentKey(html, test.origin);
     const done = await post(
       started,
       formAt(html, test.origin),

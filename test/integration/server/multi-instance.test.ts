@@ -11,7 +11,8 @@ import { createPostgresDatabase } from '../../support/postgres';
 import { startCluster, type InstanceCluster } from '../../support/instance-cluster';
 import { startSamlIdp } from '../../support/saml-idp';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
-import { decode, formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
+import { decodeEntities } from '../../support/html';
+import { formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
 import { CookieBrowser, heading } from './account-browser';
 import { challenged, enroll, INSTALLATION, totpCode, verify } from './mfa-fixture';
 import { keywayClient, signInWithOidc } from './oidc-fixture';
@@ -265,7 +266,7 @@ describe('three instances on one PostgreSQL', () => {
         expect(landed.response.status).toBe(409);
         const page = await landed.response.text();
         const alert = /<p class="error" role="alert" data-code="sso_replayed">([^<]*)<\/p>/.exec(page)?.[1];
-        expect(decode(alert ?? '')).toMatch(/has been used before/);
+        expect(decodeEntities(alert ?? '')).toMatch(/has been used before/);
       };
 
       const browser = new SsoBrowser();

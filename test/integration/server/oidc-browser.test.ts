@@ -1,25 +1,11 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { chromium } from '@playwright/test';
 import * as client from 'openid-client';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { chromiumLaunchOptions } from '../../e2e/support/chromium';
-import { signInAtProvider } from '../../support/oidc-login';
+import { loopbackReceiver } from '../../support/loopback-receiver';
+import { signInAtProvider } from '../../support/provider-pages';
 import { keywayClient } from './oidc-fixture';
 import { ANA, startServerWithAna } from './server-fixture';
-
-/** Keyway's side of RFC 8252 §7.3: a one-page HTTP server on 127.0.0.1 that records the callback. */
-async function loopbackReceiver(): Promise<{ redirectUri: string; received: string[] }> {
-  const received: string[] = [];
-  const server = http.createServer((request, response) => {
-    received.push(request.url ?? '');
-    response.setHeader('content-type', 'text/html; charset=utf-8');
-    response.end('<!doctype html><title>Back in Keyway</title><p>You can close this page.</p>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { redirectUri: `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`, received };
-}
 
 describe('the sign-in page in real Chromium', () => {
   it('signs in with signInAtProvider under the page CSP and reaches the loopback callback', async () => {

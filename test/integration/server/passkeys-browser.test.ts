@@ -3,12 +3,15 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import * as client from 'openid-client';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { MfaOverview, PasskeyStep, VerifiedSession } from '../../../protocol/mfa';
 import type { MfaPolicyChange } from '../../../server/index';
 import { chromiumLaunchOptions } from '../../e2e/support/chromium';
+import { loopbackReceiver } from '../../support/loopback-receiver';
+import { passRecoveryCodes, readProviderPage } from '../../support/provider-pages';
+import { VirtualAuthenticator } from '../../support/virtual-authenticator';
 import { bearer, challenged, postAuthorized, signedInWithPassword, startMfaServer } from './mfa-fixture';
 import { keywayClient } from './oidc-fixture';
 import { ANA, databaseUrlOf, expectProblem, getJson, postJson, type TestServer } from './server-fixture';
@@ -17,9 +20,9 @@ import { openStorage } from '../../../server/storage/database';
 
 /**
  * Passkeys end to end in real Chromium with the Chrome DevTools Protocol's virtual authenticator
- * (WebAuthn.enable, WebAuthn.addVirtualAuthenticator: ctap2, internal transport, resident keys, user
- * verification), against the real server. WebAuthn needs a domain for its RP ID (an IP address is not
- * one), so the server's public origin is http://localhost:<port> while it listens on 127.0.0.1 only.
+ * (test/support/virtual-authenticator.ts), against the real server. WebAuthn needs a domain for its RP
+ * ID (an IP address is not one), so the server's public origin is http://localhost:<port> while it
+ * listens on 127.0.0.1 only.
  */
 
 const STATE = 'state-passkey-test-0001';
@@ -39,13 +42,7 @@ async function passkeyServer(policy: MfaPolicyChange): Promise<TestServer> {
 
 /** Keyway's loopback receiver for the step's return (any port, path /passkey-callback). */
 async function keywayReturn(): Promise<{ returnTo: string }> {
-  const server = http.createServer((_request, response) => {
-    response.setHeader('content-type', 'text/html; charset=utf-8');
-    response.end('<!doctype html><title>Back in Keyway</title><p>You can close this page.</p>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { returnTo: `http://127.0.0.1:${(server.address() as AddressInfo).port}/passkey-callback` };
+  return { returnTo: (await loopbackReceiver('/passkey-callback')).redirectUri };
 }
 
 /** Another site on this computer: a phishing page that relays the server's challenge. */
@@ -61,8 +58,7 @@ async function otherSite(): Promise<string> {
 
 interface Authenticator {
   page: Page;
-  cdp: CDPSession;
-  authenticatorId: string;
+  passkeys: VirtualAuthenticator;
   violations: string[];
 }
 
@@ -75,19 +71,8 @@ async function browserWithAuthenticator(): Promise<{ browser: Browser; authentic
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
   });
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return { browser, authenticator: { page, cdp, authenticatorId, violations } };
+  const passkeys = await VirtualAuthenticator.attach(page);
+  return { browser, authenticator: { page, passkeys, violations } };
 }
 
 async function signIn(test: TestServer): Promise<string> {
@@ -117,18 +102,9 @@ async function addPasskey(
   await auth.page.getByLabel('Name of this passkey').fill(name);
   await auth.page.getByRole('button', { name: 'Create the passkey' }).click();
   // Whichever comes first: the browser back at Keyway, or the page with the new recovery codes.
-  const codesHeading = auth.page.getByRole('heading', { name: 'Save your recovery codes' });
-  await Promise.race([auth.page.waitForURL((url) => url.href.startsWith(returnTo)), codesHeading.waitFor()]);
-  if (auth.page.url().startsWith(returnTo)) return { url: new URL(auth.page.url()), recoveryCodes: undefined };
-  const recoveryCodes = await auth.page
-    .getByRole('list', { name: 'Recovery codes' })
-    .getByRole('listitem')
-    .allTextContents();
-  // Never in a URL: not in the page's own address.
-  for (const code of recoveryCodes) expect(auth.page.url()).not.toContain(code);
-  const back = auth.page.waitForURL((url) => url.href.startsWith(returnTo));
-  await auth.page.getByRole('link', { name: 'I saved them, continue' }).click();
-  await back;
+  const recoveryCodes = await passRecoveryCodes(auth.page, (url) => url.href.startsWith(returnTo));
+  // Never in a URL: not in the way back to Keyway.
+  for (const code of recoveryCodes ?? []) expect(auth.page.url()).not.toContain(code);
   return { url: new URL(auth.page.url()), recoveryCodes };
 }
 
@@ -187,15 +163,9 @@ async function usePasskeyOnStep(auth: Authenticator, stepUrl: string, returnTo: 
 
 /** The step page's ceremony options (a GET opens a new ceremony), read as the page script would. */
 async function optionsOf(stepUrl: string): Promise<Record<string, unknown>> {
-  const html = await (await fetch(stepUrl)).text();
-  const attribute = /data-options="([^"]*)"/.exec(html)?.[1] ?? '';
-  const json = attribute
-    .replaceAll('&quot;', '"')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>')
-    .replaceAll('&amp;', '&');
-  return JSON.parse(json) as Record<string, unknown>;
+  const page = readProviderPage(await (await fetch(stepUrl)).text(), stepUrl);
+  if (page.kind !== 'passkey') throw new Error(`Not a passkey page: "${page.heading}" (${page.kind})`);
+  return page.options;
 }
 
 /**
@@ -267,11 +237,6 @@ function outboxSubjects(test: TestServer): string[] {
   return readdirSync(outbox)
     .sort()
     .map((name) => /^Subject: (.*)$/m.exec(readFileSync(path.join(outbox, name), 'utf8'))?.[1] ?? '');
-}
-
-async function credentialIds(auth: Authenticator): Promise<string[]> {
-  const { credentials } = await auth.cdp.send('WebAuthn.getCredentials', { authenticatorId: auth.authenticatorId });
-  return credentials.map((each) => each.credentialId);
 }
 
 /** A browser, a server and several ceremonies per test: generous, since CPU contention slows Chromium. */
@@ -386,7 +351,7 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
     ]);
     expect(passkeySecrets).toHaveLength(2);
     const trail = JSON.stringify(events);
-    for (const secret of [...recoveryCodes, ...(await credentialIds(auth)), ...passkeySecrets]) {
+    for (const secret of [...recoveryCodes, ...(await auth.passkeys.credentialIds()), ...passkeySecrets]) {
       expect(trail.includes(secret), 'a secret in the audit trail').toBe(false);
     }
   });
@@ -405,7 +370,7 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
     });
     const bobSession = await signedInWithPassword(test.origin, { loginId: 'bob' });
     await addPasskey(test, auth, bobSession.accessToken, 'Bob key');
-    const [bobCredential] = await credentialIds(auth);
+    const [bobCredential] = await auth.passkeys.credentialIds();
     await addPasskey(test, auth, await signIn(test), 'Ana key');
 
     // Another site (a phishing page on another origin) relays the server's challenge: refused by origin.
@@ -438,18 +403,11 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
     expect(await borrowedAnswer.text()).toContain('This passkey belongs to another account');
 
     // A cloned authenticator: Ana's credential put back with a lower signature count.
-    const { credentials } = await auth.cdp.send('WebAuthn.getCredentials', { authenticatorId: auth.authenticatorId });
-    const anas = credentials.find((each) => each.credentialId !== bobCredential);
+    const anas = (await auth.passkeys.credentials()).find((each) => each.credentialId !== bobCredential);
     if (!anas) throw new Error('no credential');
     expect(anas.signCount).toBeGreaterThan(1);
-    await auth.cdp.send('WebAuthn.removeCredential', {
-      authenticatorId: auth.authenticatorId,
-      credentialId: anas.credentialId,
-    });
-    await auth.cdp.send('WebAuthn.addCredential', {
-      authenticatorId: auth.authenticatorId,
-      credential: { ...anas, signCount: 0 },
-    });
+    await auth.passkeys.remove(anas.credentialId);
+    await auth.passkeys.add({ ...anas, signCount: 0 });
     const cloned = await mfaStep(test);
     const refusal = await usePasskeyOnStep(auth, cloned.stepUrl, cloned.returnTo);
     // A URL here means the clone was let in (back at Keyway with a code).
@@ -545,9 +503,8 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
     await page.getByRole('button', { name: 'Create the passkey' }).click();
     // Ana's first second factor: her recovery codes, once, before the account page.
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Save your recovery codes');
-    expect(await page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem').count()).toBe(10);
     expect(await seriousViolations(page)).toEqual([]);
-    await page.getByRole('link', { name: 'I saved them, continue' }).click();
+    expect(await passRecoveryCodes(page, (url) => url.pathname === '/account')).toHaveLength(10);
     await expect.poll(() => page.getByText('Desk key', { exact: true }).isVisible()).toBe(true);
     // Mail leaves in the background after the commit (notices.ts): wait for the file, not a fixed time.
     await expect.poll(() => outboxSubjects(test)).toContain('A passkey was added to your account');

@@ -1,7 +1,8 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { OidcProviderInput } from '../../../server/federation/provider-admin';
 import { storedBytes } from '../../support/stored-data';
-import { decode, formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
+import { decodeEntities } from '../../support/html';
+import { formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
 import { startUpstreamOidc, type UpstreamAccount, type UpstreamOidc } from '../../support/upstream-oidc';
 import { ANA, postJson, startServerWithAna, type TestServer } from './server-fixture';
 
@@ -81,7 +82,7 @@ async function expectRefused(
   const page = await landed.response.text();
   const alert = new RegExp(`<p class="error" role="alert" data-code="${code}">([^<]*)</p>`).exec(page)?.[1];
   expect(alert, page).toBeDefined();
-  expect(decode(alert ?? '')).toMatch(message);
+  expect(decodeEntities(alert ?? '')).toMatch(message);
 }
 
 describe('an upstream OpenID provider brokered by the OpenID Provider', () => {

@@ -9,7 +9,8 @@ import {
   type ResponseOptions,
   type TestSamlIdp,
 } from '../../support/saml-idp';
-import { decode, formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
+import { decodeEntities } from '../../support/html';
+import { formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
 import { CookieBrowser } from './account-browser';
 import { ANA, postJson, startServerWithAna, startTestServer, type TestServer } from './server-fixture';
 
@@ -88,7 +89,7 @@ async function expectRefused(
   const page = await landed.response.text();
   const alert = new RegExp(`<p class="error" role="alert" data-code="${code}">([^<]*)</p>`).exec(page)?.[1];
   expect(alert, page).toBeDefined();
-  expect(decode(alert ?? '')).toMatch(message);
+  expect(decodeEntities(alert ?? '')).toMatch(message);
   return page;
 }
 

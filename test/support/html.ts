@@ -1,0 +1,81 @@
+import { Window, type Document, type Element } from 'happy-dom';
+
+/**
+ * The server's HTML pages read as a browser reads them, for the scripted (fetch) browsers of the tests:
+ * happy-dom's HTML parser (already a dev dependency: the renderer tests' DOM), not regular expressions,
+ * so attribute order, entities and markup changes that a browser would not notice do not break a test.
+ *
+ * Nothing on a page runs or loads. A document made by DOMParser has scripting disabled (HTML standard,
+ * "parseFromString"; happy-dom's runs none even with JavaScript evaluation on, as a mutation of
+ * test/unit/provider-pages.test.ts showed, while a live document with it on does run them); on top of
+ * that, JavaScript evaluation stays off (happy-dom's default since v20), script files are not loaded,
+ * and stylesheets and frames load only when enabled (off by default).
+ */
+let parser: Window | undefined;
+
+export function parseHtml(html: string): Document {
+  parser ??= new Window({
+    settings: { enableJavaScriptEvaluation: false, disableJavaScriptFileLoading: true },
+  });
+  return new parser.DOMParser().parseFromString(html, 'text/html');
+}
+
+/** A form as a browser would submit it before anyone types or presses anything. */
+export interface PageForm {
+  action: URL;
+  method: 'get' | 'post';
+  /** Every named field with its value: hidden fields, pre-filled text, '' for an empty one. */
+  fields: Record<string, string>;
+  /** Its submit buttons: the text a person reads, and the name=value a press adds (none when unnamed). */
+  buttons: { label: string; name: string; value: string }[];
+}
+
+/** Every form on a parsed page, with its action resolved against the page's address. */
+export function formsOf(document: Document, pageUrl: string | URL): PageForm[] {
+  return [...document.querySelectorAll('form')].map((form) => {
+    const fields: Record<string, string> = {};
+    const buttons: PageForm['buttons'] = [];
+    for (const control of form.querySelectorAll('input, textarea, select, button')) {
+      const name = control.getAttribute('name') ?? '';
+      const type = (control.getAttribute('type') ?? '').toLowerCase();
+      if (control.tagName === 'BUTTON' || type === 'submit') {
+        buttons.push({ label: text(control), name, value: control.getAttribute('value') ?? '' });
+      } else if (name !== '' && !((type === 'checkbox' || type === 'radio') && !control.hasAttribute('checked'))) {
+        fields[name] = control.tagName === 'TEXTAREA' ? control.textContent : (control.getAttribute('value') ?? '');
+      }
+    }
+    const method = (form.getAttribute('method') ?? 'get').toLowerCase() === 'post' ? 'post' : 'get';
+    return { action: new URL(form.getAttribute('action') ?? '', pageUrl), method, fields, buttons };
+  });
+}
+
+/**
+ * What a form sends when a person fills in `typed` (a button's name with its value: that button pressed).
+ * A name that is neither a field nor a button of the form throws: a driver never posts what the page
+ * does not ask for.
+ */
+export function submission(form: PageForm, typed: Record<string, string>): URLSearchParams {
+  for (const name of Object.keys(typed)) {
+    if (!(name in form.fields) && !form.buttons.some((button) => button.name === name))
+      throw new Error(`The form posting to ${form.action.pathname} has no field or button named ${name}.`);
+  }
+  return new URLSearchParams({ ...form.fields, ...typed });
+}
+
+/** An element's text as a person reads it: white space folded. */
+export function text(element: Element | null | undefined): string {
+  return (element?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The five entities the server's escaper writes (server/http/escape-html.ts), back to text: for the
+ * tests that still pick one value out of a page with a regular expression.
+ */
+export function decodeEntities(text: string): string {
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
