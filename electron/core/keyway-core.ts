@@ -71,7 +71,8 @@ export class KeywayCore {
     this.#journey = beginJourney(initialState({ policy: deps.policy, profiles: [] }));
     this.#languageSources = { policy: deps.policy.defaultLanguage, system: deps.systemLanguages };
     this.#language = chooseLanguage(this.#languageSources);
-    this.#service = new OnboardingService(deps);
+    // The provider's pages speak the user's language when the authorization request says it (ui_locales).
+    this.#service = new OnboardingService(deps, () => this.#language.language);
     this.#report = deps.report ?? ((problem) => console.error(`Keyway core: ${problem}`));
   }
 

@@ -1,3 +1,4 @@
+import { SsoBrowser } from '../support/sso-browser';
 import { memorySecrets } from '../support/memory-secrets';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -45,6 +46,7 @@ async function signIn(
   browser: (url: string, core: KeywayCore) => Promise<void>,
   browserTimeoutMs = 10_000,
   loopbackRedirect = true,
+  systemLanguages: readonly string[] = [],
 ) {
   const secrets = memorySecrets();
   const profileDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-it-profile-'));
@@ -67,6 +69,7 @@ async function signIn(
     browser: { open: (url) => Promise.resolve(void browser(url, core).catch(() => undefined)) },
     browserTimeoutMs,
     loopbackRedirect,
+    systemLanguages,
   });
   await core.start();
   core.send({ type: 'manualLogin.opened' });
@@ -105,6 +108,26 @@ describe('unified login against the real OpenID Provider', () => {
     expect(params?.get('login_hint')).toBe('una@example.com');
     expect(params?.get('nonce')).toBeTruthy();
     expect(params?.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+    expect(params?.get('ui_locales')).toBe('en');
+  });
+
+  it("asks the provider for Keyway's language (ui_locales), so its sign-in page is in French for a French user", async () => {
+    const s = await server();
+    let page = '';
+    const result = await signIn(
+      s,
+      async (url) => {
+        // A browser that sends no language of its own: the page follows Keyway's ui_locales.
+        const browser = new SsoBrowser();
+        const { response } = await browser.follow(await browser.get(url));
+        page = await response.text();
+      },
+      2_000,
+      true,
+      ['fr-FR'],
+    );
+    expect(result.view).toMatchObject({ screen: 'browserSignIn' });
+    expect(page).toMatch(/<html lang="fr"/);
   });
 
   it('a forged state at the loopback listener is refused there and cannot end the sign-in', async () => {
@@ -290,6 +313,7 @@ describe('the OIDC client on its own', () => {
       oidc.signIn(
         { issuer: 'http://127.0.0.1:9/oidc', clientId: 'keyway-desktop' },
         null,
+        'en',
         new AbortController().signal,
         () => undefined,
       ),
@@ -311,6 +335,7 @@ describe('the OIDC client on its own', () => {
       oidc.signIn(
         { issuer: 'http://127.0.0.1:9/oidc', clientId: 'keyway-desktop' },
         null,
+        'en',
         new AbortController().signal,
         () => undefined,
       ),
@@ -327,6 +352,7 @@ describe('the OIDC client on its own', () => {
       oidc.signIn(
         { issuer: 'http://idp.example/oidc', clientId: 'x' },
         null,
+        'en',
         new AbortController().signal,
         () => undefined,
       ),

@@ -55,6 +55,7 @@ export class OidcClient {
   async signIn(
     provider: OidcProvider,
     loginHint: string | null,
+    uiLocales: string,
     signal: AbortSignal,
     onUrl: (url: string) => void,
   ): Promise<OidcSession> {
@@ -72,6 +73,9 @@ export class OidcClient {
           code_challenge_method: 'S256',
           state,
           nonce,
+          // OIDC Core §3.1.2.1: the provider's pages should speak Keyway's language (a hint it may ignore;
+          // the reference server honours it before Accept-Language, server/http/languages.ts).
+          ui_locales: uiLocales,
           // With a hint the provider pre-fills the user; without one, make it ask rather than reuse
           // whichever account the browser happens to be signed in to.
           ...(loginHint ? { login_hint: loginHint } : { prompt: 'select_account' }),

@@ -92,7 +92,11 @@ export class OnboardingService {
    */
   readonly #unsavedRefreshTokens = new Map<string, string>();
 
-  constructor(private readonly deps: CoreDependencies) {
+  /** `uiLanguage`: Keyway's language now, sent to the provider as `ui_locales` (OIDC Core §3.1.2.1). */
+  constructor(
+    private readonly deps: CoreDependencies,
+    private readonly uiLanguage: () => string = () => 'en',
+  ) {
     this.#oidc = new OidcClient(
       deps.fetch,
       deps.browser,
@@ -488,7 +492,7 @@ export class OnboardingService {
           ? await this.#oidc.signInWithDeviceCode(provider, loginHint, flow.abort.signal, (code) =>
               report({ kind: 'deviceCode', code }),
             )
-          : await this.#oidc.signIn(provider, loginHint, flow.abort.signal, (url) => {
+          : await this.#oidc.signIn(provider, loginHint, this.uiLanguage(), flow.abort.signal, (url) => {
               flow.url = url;
               report({ kind: 'browserOpened' });
             });
