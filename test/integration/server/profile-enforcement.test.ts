@@ -4,6 +4,7 @@ import { DeploymentConfig, DiscoveryResponse, KEYWAY_OIDC_CLIENT_ID, SessionToke
 import { MfaRequired } from '../../../protocol/mfa';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
 import { openTestStorage } from '../../support/stored-data';
+import { cli } from './cli-run';
 import { authorize, keywayClient, submitSignIn } from './oidc-fixture';
 import { ANA, expectProblem, postJson, startServerWithAna, type TestServer } from './server-fixture';
 
@@ -246,5 +247,33 @@ describe("a deployment profile's features", () => {
     expect(await page()).toBe(403);
     await test.server.admin.unassignProfile({ user: ANA.loginId });
     expect(await page()).toBe(200);
+  });
+});
+
+describe('the admin CLI', () => {
+  it('sets a profile MFA channels in the fixed order, clears them with none, and names the option when wrong', async () => {
+    const test = await startServerWithAna();
+    const run = (...argv: string[]) => cli(test.dataDir, {}, ...argv);
+    const created = await run(
+      'profile',
+      'create',
+      '--name',
+      'Corp',
+      '--mfa',
+      'enforced',
+      '--mfa-channels',
+      'passkey, TOTP',
+    );
+    expect(created.code).toBe(0);
+    expect(created.out.join('\n')).toContain('MFA enforced, MFA channels totp,passkey');
+    const wrong = await run('profile', 'edit', '--name', 'Corp', '--mfa-channels', 'fax');
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.err.join('\n')).toContain('--mfa-channels');
+    expect((await test.server.admin.listProfiles())[0]?.settings).toEqual({
+      mfaMode: 'enforced',
+      mfaChannels: 'totp,passkey',
+    });
+    expect((await run('profile', 'edit', '--name', 'Corp', '--mfa-channels', 'none')).code).toBe(0);
+    expect((await test.server.admin.listProfiles())[0]?.settings).toEqual({ mfaMode: 'enforced' });
   });
 });
