@@ -106,17 +106,24 @@ describe('a deployment profile requiring MFA', () => {
   it('attack: cannot relax the server enforced MFA, and a channel only the server allows is refused', async () => {
     const test = await startServerWithAna();
     await test.server.admin.setMfaPolicy({ mode: 'enforced', channels: 'totp,email' });
-    await pushedProfile(test, 'Mail only', { mfaMode: 'optional', mfaChannels: 'email' }, { user: ANA.loginId });
+    await pushedProfile(test, 'Apps only', { mfaMode: 'optional', mfaChannels: 'totp' }, { user: ANA.loginId });
 
+    // Still challenged (the server enforces MFA), and offered only the channel both allow.
     const challenge = MfaRequired.parse((await passwordSignIn(test)).body);
-    expect(challenge.channels.map((each) => each.channel)).toEqual(['email']);
-    // An authenticator code on this challenge is refused before it is looked at.
-    const totp = await postJson(test.origin, '/api/v1/mfa/verify', {
+    expect(challenge.channels.map((each) => each.channel)).toEqual(['totp']);
+    // E-mail, which only the server allows, is refused for sending and for checking a code, before any code
+    // is looked at.
+    const send = await postJson(test.origin, '/api/v1/mfa/send', {
       challengeId: challenge.challengeId,
-      channel: 'totp',
+      channel: 'email',
+    });
+    expectProblem(send, 'mfa_channel_not_allowed', 403);
+    const verify = await postJson(test.origin, '/api/v1/mfa/verify', {
+      challengeId: challenge.challengeId,
+      channel: 'email',
       code: '123456',
     });
-    expectProblem(totp, 'mfa_channel_not_allowed', 403);
+    expectProblem(verify, 'mfa_channel_not_allowed', 403);
 
     // Without the profile, the server's channels are back.
     await test.server.admin.unassignProfile({ user: ANA.loginId });
