@@ -110,6 +110,10 @@ describe('GET /api/v1/me/config', () => {
       ['another client', (payload: Record<string, unknown>) => (payload.clientId = 'another-client')],
       ['no openid scope', (payload: Record<string, unknown>) => (payload.scope = 'email profile')],
       ['a grant that does not exist', (payload: Record<string, unknown>) => (payload.grantId = 'no-such-grant-id')],
+      [
+        'bound to a DPoP key Keyway never has',
+        (payload: Record<string, unknown>) => (payload.jkt = 'a-key-thumbprint'),
+      ],
     ] as const) {
       const tokens = await unifiedSignIn(test);
       expect((await getJson(test.origin, ME_CONFIG, bearer(tokens.access_token))).status, what).toBe(200);
