@@ -8,6 +8,7 @@ import type { AuditClass } from './audit/events';
 import type { ServerFeatures } from '../protocol/api';
 import type { Limits } from './config';
 import { DeploymentProfiles } from './deployment-profiles/deployment-profiles';
+import { featuresFor, profileMfaOf } from './deployment-profiles/profile-settings';
 import { DeploymentService } from './deployments/deployment-service';
 import { DeploymentStore } from './deployments/deployment-store';
 import { DomainStore } from './discovery/domain-store';
@@ -139,7 +140,6 @@ export function createServices(
   const users = new UserStore(storage, clock);
   const sessionStore = new SessionStore(storage, clock);
   const domains = new DomainStore(storage, clock);
-  const signInPolicy = new SignInPolicy(storage, identity);
   const passwordResetPolicy = new PasswordResetPolicyStore(storage, clock);
   const features = async (): Promise<ServerFeatures> => ({
     ...SERVER_FEATURES,
@@ -148,20 +148,28 @@ export function createServices(
   const deploymentStore = new DeploymentStore(storage, clock);
   const licenses = new LicenseStore(storage, clock);
   const profiles = new DeploymentProfiles(storage, clock, licenses, deploymentStore, identity);
+  // A pushed deployment profile's sign-in method and MFA policy apply on the server (issue 18).
+  const signInPolicy = new SignInPolicy(
+    storage,
+    identity,
+    async (name) => (await profiles.pushedSettingsForName(name))?.signInMethod,
+  );
   const deployments = new DeploymentService(
     deploymentStore,
     users,
     identity,
     clock,
     signInPolicy,
-    features,
+    async (user) => featuresFor(await features(), await profiles.pushedSettingsOf(user.id)),
     (user) => profiles.licenseFor(user),
     audit,
   );
   const throttle = new SignInThrottle(storage, clock, limits);
 
   const box = wiring.box ?? SecretBox.inDataDir(wiring.dataDir);
-  const policy = new MfaPolicyStore(storage, clock);
+  const policy = new MfaPolicyStore(storage, clock, async (userId) =>
+    profileMfaOf(await profiles.pushedSettingsOf(userId)),
+  );
   const authenticators = new AuthenticatorStore(storage, clock, box);
   const challenges = new ChallengeStore(storage, clock);
   const devices = new DeviceStore(storage, clock);
@@ -258,6 +266,7 @@ export function createServices(
     users,
     links: new ResetLinkStore(storage, clock),
     policy: passwordResetPolicy,
+    offeredTo: async (userId) => (await profiles.pushedSettingsOf(userId))?.features?.forgotPassword !== false,
     mail: wiring.mail ?? (() => undefined),
     log: wiring.log ?? (() => undefined),
     audit,

@@ -39,6 +39,7 @@ const ProfileName = z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,99}$/u, 'n
 const ProfileSettingName = z.enum([
   'signInMethod',
   'mfaMode',
+  'mfaChannels',
   'licenseVersion',
   'forgotPassword',
   'manualLogin',

@@ -8,6 +8,7 @@ import type { DeploymentProfile, ProfilePush } from '../deployment-profiles/depl
 import type { ProfileChange, ProfileSettings } from '../deployment-profiles/profile-settings';
 import { formatExpiry } from '../mail/deployment-email';
 import { parseSmtpUrl } from '../mail/smtp-url';
+import { parseChannels } from '../mfa/policy';
 import { resolveDatabase, resolveDataDir } from './arguments';
 import { UsageError, type CliIo } from './cli-io';
 
@@ -32,7 +33,8 @@ export const DEPLOYMENT_USAGE = `  deployments list    [--user ID]              
   profile unassign    (--user ID | --domain corp.example)
   profile list
   profile push        --name NAME                      every client of its users applies it at next start/sign-in
-      settings: [--sign-in password|oidc] [--mfa optional|enforced] [--license-version V] [--language en|fr|de]
+      settings: [--sign-in password|oidc] [--mfa optional|enforced] [--mfa-channels totp,email,sms,passkey]
+                [--license-version V] [--language en|fr|de]
                 [--update-channel latest|beta|alpha] [--forgot-password on|off] [--manual-login on|off]
                 (the value "none" clears a setting)
   license publish     --version V --text-file FILE
@@ -47,6 +49,7 @@ const mail = {
 const settings = {
   'sign-in': { type: 'string' },
   mfa: { type: 'string' },
+  'mfa-channels': { type: 'string' },
   'license-version': { type: 'string' },
   language: { type: 'string' },
   'update-channel': { type: 'string' },
@@ -91,10 +94,28 @@ const onOff = z.enum(['on', 'off', 'none'], 'must be on, off or none').transform
 const orNone = (values: readonly [string, ...string[]], message: string) =>
   z.enum([...values, 'none'], message).transform((value) => (value === 'none' ? null : value));
 
+/** "email, TOTP" → "totp,email" (the fixed order the profile stores); "none" clears the setting. */
+const channelList = z
+  .string()
+  .trim()
+  .transform((value, context) => {
+    if (value === 'none') return null;
+    try {
+      return parseChannels(value).join(',');
+    } catch {
+      context.addIssue({
+        code: 'custom',
+        message: 'must be a comma-separated list of totp, email, sms, passkey, or none',
+      });
+      return z.NEVER;
+    }
+  });
+
 /** Each setting option → the ProfileChange key and the check of its value (the message names the option). */
 const SETTING_OPTIONS = {
   'sign-in': ['signInMethod', orNone(['password', 'oidc'], 'must be password, oidc or none')],
   mfa: ['mfaMode', orNone(['optional', 'enforced'], 'must be optional, enforced or none')],
+  'mfa-channels': ['mfaChannels', channelList],
   'license-version': [
     'licenseVersion',
     z
@@ -273,6 +294,7 @@ function describeSettings(settings: ProfileSettings): string {
   const parts = [
     settings.signInMethod && `sign-in ${settings.signInMethod}`,
     settings.mfaMode && `MFA ${settings.mfaMode}`,
+    settings.mfaChannels && `MFA channels ${settings.mfaChannels}`,
     settings.licenseVersion && `license ${settings.licenseVersion}`,
     settings.language && `language ${settings.language}`,
     settings.updateChannel && `updates ${settings.updateChannel}`,

@@ -7,6 +7,7 @@ import { domainOf } from '../discovery/domain-name';
 import type { ServerIdentity } from '../identity';
 import type { LicenseStore } from '../licenses/license-store';
 import type { Storage } from '../storage/storage';
+import { identifierKey } from '../users/identifiers';
 import type { UserRecord } from '../users/user-store';
 import {
   applyChange,
@@ -191,6 +192,82 @@ export class DeploymentProfiles {
       .execute();
     const first = domains.map((domain) => rows.find((row) => row.domain === domain)).find((row) => row !== undefined);
     return first && this.profileOf(first);
+  }
+
+  /**
+   * The pushed settings of the user's profile (profileFor's rule), or undefined: no profile, or never
+   * pushed. Asked by every MFA decision about a user, so two statements: their login ID, then the rule.
+   */
+  async pushedSettingsOf(userId: number): Promise<ProfileSettings | undefined> {
+    const user = await this.storage
+      .q()
+      .selectFrom('users')
+      .select('login_id')
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    return user && this.pushedSettingsForName(user.login_id);
+  }
+
+  /**
+   * The pushed settings in force for whoever types `name`, by profileFor's rule: the named user's own
+   * assignment, else the first of their names' domains with one; for a name no one has, the typed name's
+   * domain. One statement, the same for every name, so that home-realm discovery (discovery/sign-in-policy.ts)
+   * does the same work for an unknown name as for a known one and cannot tell them apart by it.
+   */
+  async pushedSettingsForName(name: string): Promise<ProfileSettings | undefined> {
+    const key = identifierKey(name);
+    const typedDomain = domainOf(name) ?? null;
+    // Raw SQL for one UNION of three row kinds (the query builder would need three statements): the named
+    // user's names (to order their domains as profileFor does), their own assignment, and every domain
+    // assignment of the typed domain or of a domain of one of their names. The domain of a stored name is
+    // the text after its last "@", found as sign-in-policy.ts finds it (same functions on both engines).
+    const { rows } = await sql<{
+      source: number | string;
+      kind: string | null;
+      name: string | null;
+      settings: string | null;
+      profile: string | null;
+    }>`
+      SELECT 0 AS source, o.kind AS kind, o.display AS name, NULL AS settings, NULL AS profile
+        FROM user_identifiers i JOIN user_identifiers o ON o.user_id = i.user_id
+        WHERE i.identifier = ${key}
+      UNION ALL
+      SELECT 1, NULL, NULL, p.pushed_settings, p.name
+        FROM user_identifiers i
+        JOIN profile_user_assignments a ON a.user_id = i.user_id
+        JOIN deployment_profiles p ON p.id = a.profile_id
+        WHERE i.identifier = ${key}
+      UNION ALL
+      SELECT 2, NULL, d.domain, p.pushed_settings, p.name
+        FROM profile_domain_assignments d JOIN deployment_profiles p ON p.id = d.profile_id
+        WHERE d.domain = ${typedDomain} OR d.domain IN (
+          SELECT substr(o.identifier, length(rtrim(o.identifier, replace(o.identifier, '@', ''))) + 1)
+          FROM user_identifiers i JOIN user_identifiers o ON o.user_id = i.user_id
+          WHERE i.identifier = ${key} AND o.identifier LIKE '%@%'
+        )`.execute(this.storage.q());
+    const of = (source: number) => rows.filter((row) => Number(row.source) === source);
+    const names = of(0);
+    const pushed = (row: { settings: string | null; profile: string | null } | undefined) => {
+      const settings = row?.settings;
+      return settings === null || settings === undefined ? undefined : readSettings(settings, row?.profile ?? '');
+    };
+    if (names.length === 0) {
+      // Nobody has this name: the typed domain's profile, as for a user of that domain without one of their own.
+      return pushed(of(2).find((row) => row.name === typedDomain));
+    }
+    const own = of(1)[0];
+    if (own) return pushed(own);
+    const named = (kind: string) => names.filter((row) => row.kind === kind).map((row) => row.name ?? '');
+    const [loginId = ''] = named('login_id');
+    // An e-mail address that is the login ID is stored once, as the login ID.
+    const [email = loginId] = named('email');
+    const domains = domainsInOrder({ email, loginId, aliases: named('alias') });
+    const byDomain = of(2);
+    for (const domain of domains) {
+      const row = byDomain.find((each) => each.name === domain);
+      if (row) return pushed(row);
+    }
+    return undefined;
   }
 
   /** What the user's clients apply: the pushed settings of their profile, or null (none, or never pushed). */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { License } from '../../protocol/api';
+import { License, type ServerFeatures } from '../../protocol/api';
 import { ClientSettings, type ClientSettings as ClientSettingsType } from '../../protocol/client-config';
 import { KeywayError } from '../../protocol/errors';
+import { parseChannels, type ProfileMfa } from '../mfa/policy';
 
 /**
  * What a deployment profile holds (MiCollab's model): how its users sign in, their MFA policy, the
@@ -11,6 +12,15 @@ import { KeywayError } from '../../protocol/errors';
 export const ProfileSettings = z.strictObject({
   signInMethod: z.enum(['password', 'oidc']).optional(),
   mfaMode: z.enum(['optional', 'enforced']).optional(),
+  /**
+   * The MFA channels this profile allows, as text in the fixed order ("totp,passkey"): text, not a list,
+   * so that two versions of a profile compare by value wherever settings are compared. The server's own
+   * policy still bounds it (mfa/policy.ts effectiveMfaPolicy: the allowed channels intersect).
+   */
+  mfaChannels: z
+    .string()
+    .refine(isChannelList, 'a comma-separated list of totp, email, sms and passkey, in that order')
+    .optional(),
   /** A published license version (license publish); clients show it when the user has not accepted it. */
   licenseVersion: License.shape.version.optional(),
   features: z
@@ -71,5 +81,36 @@ export function clientSettingsOf(settings: ProfileSettings): ClientSettingsType 
   return {
     ...(settings.language === undefined ? {} : { language: settings.language }),
     ...(settings.updateChannel === undefined ? {} : { updateChannel: settings.updateChannel }),
+  };
+}
+
+/** "totp,passkey": known channels, no repeats, in mfa/policy.ts's fixed order. */
+function isChannelList(text: string): boolean {
+  try {
+    return parseChannels(text).join(',') === text;
+  } catch {
+    return false;
+  }
+}
+
+/** The profile's MFA settings, for the server's MFA policy (mfa/policy.ts effectiveMfaPolicy). */
+export function profileMfaOf(settings: ProfileSettings | undefined): ProfileMfa | undefined {
+  if (settings === undefined || (settings.mfaMode === undefined && settings.mfaChannels === undefined))
+    return undefined;
+  return {
+    ...(settings.mfaMode === undefined ? {} : { mode: settings.mfaMode }),
+    ...(settings.mfaChannels === undefined ? {} : { channels: parseChannels(settings.mfaChannels) }),
+  };
+}
+
+/**
+ * The features a user is offered: the server's, minus what their pushed profile turns off. A profile can
+ * take a feature away from its users; it cannot offer what the server does not (forgot-password needs the
+ * server's switch and its mail).
+ */
+export function featuresFor(server: ServerFeatures, settings: ProfileSettings | undefined): ServerFeatures {
+  return {
+    forgotPassword: server.forgotPassword && settings?.features?.forgotPassword !== false,
+    manualLogin: server.manualLogin && settings?.features?.manualLogin !== false,
   };
 }

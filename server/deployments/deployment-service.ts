@@ -37,8 +37,11 @@ export class DeploymentService {
     private readonly identity: ServerIdentity,
     private readonly clock: () => number,
     private readonly signIn: SignInPolicy,
-    /** What the server offers now (the admin can turn forgot-password on and off while it runs). */
-    private readonly features: () => Promise<ServerFeatures> = () => Promise.resolve(SERVER_FEATURES),
+    /**
+     * What the server offers this user now (the admin can turn forgot-password on and off while it runs;
+     * the user's deployment profile can turn a feature off for them).
+     */
+    private readonly features: (user: UserRecord) => Promise<ServerFeatures> = () => Promise.resolve(SERVER_FEATURES),
     /** The license this user is shown (their deployment profile's, else the newest published). */
     private readonly licenseFor: (user: UserRecord) => Promise<License> = () => Promise.resolve(identity.license),
     private readonly audit?: AuditLog,
@@ -139,7 +142,7 @@ export class DeploymentService {
       // A unified-login user's deployment leads the new installation straight to the OpenID Provider.
       signIn: await this.signIn.methodForUser(user),
       license: await this.licenseFor(user),
-      features: await this.features(),
+      features: await this.features(user),
     };
   }
 

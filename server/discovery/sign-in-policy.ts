@@ -20,11 +20,19 @@ interface Row {
  * routed to an enterprise identity provider (server/federation); otherwise a
  * password. A known password user and an unknown name get the same answer from the same single
  * statement, so neither the answer nor the work done tells whether an account exists.
+ *
+ * A pushed deployment profile whose sign-in method is `oidc` moves its users to unified login too
+ * (asked with one more statement, the same for every name: deployment-profiles.ts pushedSettingsForName).
+ * Unified login wins whichever source asks for it: a profile's `password` does not take back a user's or
+ * a domain's switch, which are the more specific decisions (and a federated user may have no password).
  */
 export class SignInPolicy {
   constructor(
     private readonly storage: Storage,
     private readonly identity: ServerIdentity,
+    /** The sign-in method of the pushed deployment profile in force for a name, if it sets one. */
+    private readonly profileMethod: (name: string) => Promise<SignInKind | undefined> = () =>
+      Promise.resolve(undefined),
   ) {}
 
   /** How whoever types `name` signs in, whether or not an account has that name. */
@@ -55,7 +63,9 @@ export class SignInPolicy {
           )
         ) THEN 1 ELSE 0 END AS domain_oidc`.execute(this.storage.q());
     const row = rows[0];
-    return row && (row.user_oidc === 1 || row.domain_oidc === 1) ? 'oidc' : 'password';
+    // Asked for every name, whatever the first statement found, so the work stays the same.
+    const profile = await this.profileMethod(name);
+    return (row && (row.user_oidc === 1 || row.domain_oidc === 1)) || profile === 'oidc' ? 'oidc' : 'password';
   }
 
   kindForUser(user: UserRecord): Promise<SignInKind> {

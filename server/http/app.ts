@@ -35,6 +35,7 @@ import type { DeploymentStore } from '../deployments/deployment-store';
 import { registerDeploymentRoutes } from './routes/deployments';
 import { registerDiscoveryRoutes } from './routes/discovery';
 import { registerLandingRoutes } from './routes/landing';
+import { registerMeConfigRoutes } from './routes/me-config';
 import { registerMeMfaRoutes } from './routes/me-mfa';
 import { registerMfaRoutes } from './routes/mfa';
 import { registerOtpRoutes } from './routes/otp';
@@ -199,6 +200,16 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     deps.features,
     profiles && (() => profiles.licenseFor(undefined)),
   );
+  // Unified-login clients' pushed configuration (issue 18): the same license and profile settings as a session answer.
+  registerMeConfigRoutes(app, {
+    sessions: deps.sessions,
+    users: deps.users,
+    provider: deps.oidc.provider,
+    configFor: async (user) => ({
+      license: profiles ? await profiles.licenseFor(user) : deps.identity.license,
+      config: profiles ? await profiles.clientConfigFor(user) : null,
+    }),
+  });
   await registerPasswordResetRoutes(app, deps.passwordReset, deps.identity, deps.limits);
   await registerAccountRoutes(app, deps);
   registerOtpRoutes(app, deps.sessions, deps.otp, deps.otpClients, deps.limits);

@@ -46,7 +46,7 @@ export class MfaAccount {
   constructor(private readonly deps: AccountDeps) {}
 
   async overview(user: UserRecord): Promise<MfaOverview> {
-    const policy = await this.deps.policy.read();
+    const policy = await this.deps.policy.forUser(user.id);
     return {
       authenticators: (await this.deps.authenticators.confirmedOf(user.id)).map((each) => ({
         id: each.id,
@@ -91,7 +91,7 @@ export class MfaAccount {
   /** Adds an authenticator (pending until confirmed); asks for the password again first. */
   async startEnrollment(user: UserRecord, password: string): Promise<StartedEnrollment> {
     await reauthenticate(this.deps.sessions, user, password);
-    if (!(await this.deps.policy.read()).channels.includes('totp')) {
+    if (!(await this.deps.policy.forUser(user.id)).channels.includes('totp')) {
       throw new KeywayError('mfa_channel_not_allowed', 'Your organisation does not allow authenticator apps.');
     }
     const { authenticator, secret } = await this.deps.authenticators.createPending(
@@ -161,7 +161,7 @@ export class MfaAccount {
       if (!confirmed.some((each) => each.id === id)) {
         throw new KeywayError('not_found', 'This account has no such authenticator.');
       }
-      const policy = await policies.read();
+      const policy = await policies.forUser(user.id);
       const factors = { ...(await gate.factorsOf(user)), hasAuthenticator: confirmed.length > 1 };
       const enforcedTotp = policy.mode === 'enforced' && policy.channels.includes('totp');
       const otherWay = policy.channels.some((channel) => channel !== 'totp' && channelAvailable(channel, factors));

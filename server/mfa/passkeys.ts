@@ -89,7 +89,9 @@ export class Passkeys {
 
   /** Passkeys are allowed by the policy, and this user has at least one. */
   async usableBy(userId: number): Promise<boolean> {
-    return (await this.deps.policy.read()).channels.includes('passkey') && (await this.deps.store.hasAny(userId));
+    return (
+      (await this.deps.policy.forUser(userId)).channels.includes('passkey') && (await this.deps.store.hasAny(userId))
+    );
   }
 
   // ---- The browser step of a Keyway sign-in (contract: /api/v1/mfa/passkey/start, /complete) ----
@@ -197,7 +199,7 @@ export class Passkeys {
     const locked = await lock.lockError(user.id);
     if (locked) return locked;
     if (challenge.consumedAt !== undefined || challenge.expiresAt <= clock()) return expired();
-    if (!(await this.deps.policy.read()).channels.includes('passkey')) {
+    if (!(await this.deps.policy.forUser(user.id)).channels.includes('passkey')) {
       return new KeywayError('mfa_channel_not_allowed', 'Your organisation does not allow passkeys.');
     }
     if (!(await steps.spendResult(challenge.idHash, code))) {
@@ -259,6 +261,10 @@ export class Passkeys {
     });
     const user = await this.deps.users.findById(passkey.userId);
     if (!user) throw new KeywayError('passkey_refused', 'This passkey belongs to no account any more.');
+    // The server allows passkeys; the user's deployment profile may not (mfa/policy.ts effectiveMfaPolicy).
+    if (!(await this.deps.policy.forUser(user.id)).channels.includes('passkey')) {
+      throw new KeywayError('mfa_channel_not_allowed', 'Your organisation does not allow passkeys.');
+    }
     // Only unified-login users sign in without a password; the others are refused here, before the
     // success is recorded (the verification's counter update commits on its own, webauthn.ts).
     if (user.signInMethod !== 'oidc') {
@@ -280,7 +286,7 @@ export class Passkeys {
   async startRegisterStep(user: UserRecord, password: string, returnTo: string, state: string): Promise<PasskeyStep> {
     const target = checkReturn(returnTo, state);
     await reauthenticate(this.deps.sessions, user, password);
-    await this.requireAllowed();
+    await this.requireAllowed(user);
     const expiresAt = this.deps.clock() + REGISTER_STEP_TTL_MS;
     const token = await this.deps.steps.create({ kind: 'register', userId: user.id, ...target, expiresAt });
     return {
@@ -306,7 +312,7 @@ export class Passkeys {
    * committed. The caller re-authenticated the user when the page was opened (Keyway's step, /account).
    */
   async register(user: UserRecord, answer: unknown, binding: string, name: unknown): Promise<AddedPasskey> {
-    await this.requireAllowed();
+    await this.requireAllowed(user);
     const cleanName = checkName(name);
     const verified = await this.deps.webauthn.verifyRegistration(answer, { binding, userId: user.id });
     return tellAfterCommit(this.deps.storage, this.deps.notices, async (held) => {
@@ -327,7 +333,7 @@ export class Passkeys {
   /** /account's "Add a passkey": the password again, then the ceremony's options bound to `binding`. */
   async startAccountRegistration(user: UserRecord, password: string, binding: string) {
     await reauthenticate(this.deps.sessions, user, password);
-    await this.requireAllowed();
+    await this.requireAllowed(user);
     return this.deps.webauthn.registrationOptions(user, binding);
   }
 
@@ -354,14 +360,14 @@ export class Passkeys {
     });
   }
 
-  private async requireAllowed(): Promise<void> {
-    if (!(await this.deps.policy.read()).channels.includes('passkey')) {
+  private async requireAllowed(user: UserRecord): Promise<void> {
+    if (!(await this.deps.policy.forUser(user.id)).channels.includes('passkey')) {
       throw new KeywayError('mfa_channel_not_allowed', 'Your organisation does not allow passkeys.');
     }
   }
 
   private async requireUsable(user: UserRecord): Promise<void> {
-    await this.requireAllowed();
+    await this.requireAllowed(user);
     if (!(await this.deps.store.hasAny(user.id))) {
       throw new KeywayError('mfa_channel_not_allowed', 'No passkey is set up for this account. Verify another way.');
     }

@@ -17,6 +17,29 @@ export const DEFAULT_MFA_POLICY: MfaPolicy = { channels: ['totp'], mode: 'option
 const MAX_TRUST_DAYS = 365;
 const CHANNEL_ORDER: readonly MfaChannel[] = ['totp', 'email', 'sms', 'passkey'];
 
+/** What a user's deployment profile says about MFA (deployment-profiles/profile-settings.ts), once pushed. */
+export interface ProfileMfa {
+  mode?: MfaMode;
+  channels?: readonly MfaChannel[];
+}
+
+/**
+ * The policy that applies to a user: the server's, tightened by their deployment profile. The stricter
+ * wins wherever both speak, because either one is an admin's decision that a user must meet and neither
+ * may quietly undo the other: `enforced` beats `optional` (a profile cannot relax the server's enforced
+ * MFA, and can enforce it for its users where the server's is optional), and the allowed channels are
+ * those both allow (a profile can forbid e-mail codes for its users; it cannot allow SMS where the server
+ * does not). When the two share no channel, the server's channels apply: the policy needs at least one,
+ * and the server's own policy is the floor an admin set for everyone. Device trust stays the server's.
+ */
+export function effectiveMfaPolicy(server: MfaPolicy, profile: ProfileMfa | undefined): MfaPolicy {
+  if (profile === undefined) return server;
+  const mode: MfaMode = server.mode === 'enforced' || profile.mode === 'enforced' ? 'enforced' : 'optional';
+  const allowed = profile.channels;
+  const both = allowed === undefined ? server.channels : server.channels.filter((each) => allowed.includes(each));
+  return { channels: both.length > 0 ? both : server.channels, mode, trustDays: server.trustDays };
+}
+
 /** What a user brings to the second step. */
 export interface UserFactors {
   /** At least one confirmed TOTP authenticator. */
@@ -107,13 +130,24 @@ export function weakChannelNotice(policy: MfaPolicy): string | undefined {
   );
 }
 
-/** The policy row (migration 3 inserts the defaults). */
+/**
+ * The policy row (migration 3 inserts the defaults). `read()` is the server's policy, for everyone;
+ * `forUser()` is the one a user must meet: the server's tightened by their deployment profile.
+ */
 export class MfaPolicyStore {
   constructor(
     private readonly storage: Storage,
     private readonly clock: () => number,
+    /** The MFA settings of the user's pushed deployment profile (server/deployment-profiles), if any. */
+    private readonly profileOf: (userId: number) => Promise<ProfileMfa | undefined> = () => Promise.resolve(undefined),
   ) {}
 
+  /** The policy this user must meet (effectiveMfaPolicy): every sign-in and MFA decision about a user asks this. */
+  async forUser(userId: number): Promise<MfaPolicy> {
+    return effectiveMfaPolicy(await this.read(), await this.profileOf(userId));
+  }
+
+  /** The server's own policy (admins, pages shown before anyone is known). */
   async read(): Promise<MfaPolicy> {
     const row = await this.storage
       .q()

@@ -127,7 +127,7 @@ export class SecondStep {
   async enroll(ref: ChallengeRef): Promise<TotpEnrollment> {
     const { challenge, user } = await this.live(ref);
     const { authenticators, challenges, policy } = this.deps;
-    if (!(await policy.read()).channels.includes('totp')) {
+    if (!(await policy.forUser(user.id)).channels.includes('totp')) {
       throw new KeywayError('mfa_channel_not_allowed', 'Your organisation does not allow authenticator apps.');
     }
     if (await authenticators.hasConfirmed(user.id)) {
@@ -273,7 +273,7 @@ export class SecondStep {
   }
 
   private async destination(user: UserRecord, channel: CodeChannel): Promise<string> {
-    const policy = await this.deps.policy.read();
+    const policy = await this.deps.policy.forUser(user.id);
     const factors = await this.deps.gate.factorsOf(user);
     if (!policy.channels.includes(channel)) {
       throw new KeywayError(

@@ -53,7 +53,7 @@ export class MfaGate {
    * that fails only means MFA is asked; the answer does not say why.
    */
   async afterPassword(user: UserRecord, context: SignInContext): Promise<MfaRequired | undefined> {
-    const policy = await this.deps.policy.read();
+    const policy = await this.deps.policy.forUser(user.id);
     const factors = await this.factorsOf(user);
     if (!mfaApplies(policy, factors)) return undefined;
     if (context.deviceProof && (await this.deps.devices.checkProof(user.id, context.deviceProof, policy.trustDays))) {
@@ -83,7 +83,7 @@ export class MfaGate {
     interactionUid: string,
     enrolmentTicket?: unknown,
   ): Promise<Challenge | undefined> {
-    const policy = await this.deps.policy.read();
+    const policy = await this.deps.policy.forUser(user.id);
     if (!mfaApplies(policy, await this.factorsOf(user))) return undefined;
     const installationId = await this.deps.enrolment.installationForTicket(user.id, enrolmentTicket);
     return (await this.deps.challenges.start(user.id, { interactionUid, installationId })).challenge;

@@ -58,7 +58,7 @@ export async function checkCode(
     return sentCodeMatches ? codeUsed('This code has already been used to sign in.') : expired();
   }
   if (challenge.expiresAt <= now) return sentCodeMatches ? codeExpired() : expired();
-  if (!(await deps.policy.read()).channels.includes(channel)) {
+  if (!(await deps.policy.forUser(user.id)).channels.includes(channel)) {
     return new KeywayError('mfa_channel_not_allowed', `Your organisation does not allow ${describe(channel)}.`);
   }
 

@@ -20,7 +20,7 @@ export type WebStepWay = MfaChannel | 'enroll';
 
 /** The policy, the user's factors, and every channel with whether it is available to this user now. */
 export async function webStepSituation(mfa: MfaServices, live: LiveChallenge) {
-  const policy = await mfa.policy.read();
+  const policy = await mfa.policy.forUser(live.user.id);
   const factors = await mfa.gate.factorsOf(live.user);
   return { policy, factors, options: channelOptions(policy, live.user, factors) };
 }

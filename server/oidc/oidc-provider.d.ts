@@ -62,6 +62,26 @@ declare module 'oidc-provider' {
     find(id: string): Promise<Grant | undefined>;
   }
 
+  /**
+   * An opaque access token as lib/models/access_token.js stores it. `find` answers undefined for an
+   * unknown, malformed or expired one (lib/models/base_model.js find → formats/opaque.js verify).
+   */
+  export interface AccessToken {
+    readonly clientId?: string;
+    readonly accountId?: string;
+    readonly grantId?: string;
+    /** Set only for a resource server's token (resource indicators); a userinfo token has none. */
+    readonly aud?: string | string[];
+    readonly scopes: Set<string>;
+    /** Sender-constrained tokens (DPoP, mTLS certificate binding). */
+    readonly jkt?: string;
+    readonly 'x5t#S256'?: string;
+  }
+
+  export interface AccessTokenClass {
+    find(value: string): Promise<AccessToken | undefined>;
+  }
+
   /** The provider's browser session (lib/models/session.js). */
   export interface StoredSession {
     accountId?: string;
@@ -197,6 +217,7 @@ declare module 'oidc-provider' {
     /** Koa's: trust X-Forwarded-Proto/Host/For. */
     proxy: boolean;
     readonly Grant: GrantClass;
+    readonly AccessToken: AccessTokenClass;
     readonly Client: ClientClass;
     readonly Session: SessionClass;
     callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;

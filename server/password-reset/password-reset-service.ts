@@ -38,6 +38,11 @@ export interface PasswordResetDeps {
   mail: () => MailDelivery | undefined;
   log: (line: string) => void;
   audit: AuditLog;
+  /**
+   * Whether forgot-password is offered to this user: false when their pushed deployment profile turns it
+   * off (deployment-profiles; it can only take away what the server's switch offers). Default: yes.
+   */
+  offeredTo?: ((userId: number) => Promise<boolean>) | undefined;
 }
 
 /**
@@ -59,7 +64,9 @@ export class PasswordResetService {
    */
   async request(loginId: string): Promise<PasswordResetRequested> {
     const policy = await this.requireEnabled();
-    const user = await this.deps.users.findByName(loginId);
+    const named = await this.deps.users.findByName(loginId);
+    // A user whose profile turns forgot-password off gets the same answer, and no link.
+    const user = named && (await this.offeredTo(named.id)) ? named : undefined;
     const { links, clock, storage } = this.deps;
     // The cap's count and the new link are one transaction, so concurrent requests (on one instance or
     // several) cannot all pass the count: SQLite runs them one after another; PostgreSQL's SERIALIZABLE
@@ -81,7 +88,10 @@ export class PasswordResetService {
     const state = await this.deps.links.state(token);
     if (state.outcome !== 'valid') return { ok: false, problem: state.outcome };
     const user = await this.deps.users.findById(state.userId);
-    return user ? { ok: true, user, expiresAt: state.expiresAt } : { ok: false, problem: 'unknown' };
+    if (!user) return { ok: false, problem: 'unknown' };
+    // A link sent before the user's profile turned forgot-password off stops working with it.
+    if (!(await this.offeredTo(user.id))) return { ok: false, problem: 'disabled' };
+    return { ok: true, user, expiresAt: state.expiresAt };
   }
 
   /** Sets the new password once the link and the rules allow it, and ends everything the old one opened. */
@@ -110,6 +120,10 @@ export class PasswordResetService {
       });
       return { outcome: 'reset', user, revokedSessions };
     });
+  }
+
+  private offeredTo(userId: number): Promise<boolean> {
+    return this.deps.offeredTo?.(userId) ?? Promise.resolve(true);
   }
 
   private async requireEnabled(): Promise<PasswordResetPolicy> {

@@ -496,12 +496,17 @@ export class OnboardingService {
               flow.url = url;
               report({ kind: 'browserOpened' });
             });
+      const pushed = await this.unifiedLoginConfig(target.origin, provider.issuer, session.accessToken);
       const settings = await this.deps.settings.read();
       const user = session.user ?? { loginId: target.loginId, displayName: target.displayName, email: '' };
       const profile = pending
         ? profileFrom(pending, user, settings, this.deps.clock.now())
         : this.existing(settings, target.origin);
-      return await this.completeSignIn(settings, profile, { refreshToken: session.refreshToken, user, license: null });
+      return await this.completeSignIn(settings, profile, {
+        refreshToken: session.refreshToken,
+        user,
+        ...pushed,
+      });
     } finally {
       if (this.#browserFlow === flow) this.#browserFlow = null;
     }
@@ -541,8 +546,9 @@ export class OnboardingService {
   private async refresh(profile: Profile, refreshToken: string): Promise<Session> {
     if (profile.signIn.method === 'oidc') {
       const session = await this.#oidc.refresh(profile.signIn, refreshToken);
+      const pushed = await this.unifiedLoginConfig(profile.origin, profile.signIn.issuer, session.accessToken);
       // Providers may keep the same refresh token when they do not rotate; keep whichever is current.
-      return { refreshToken: session.refreshToken ?? refreshToken, user: session.user, license: null };
+      return { refreshToken: session.refreshToken ?? refreshToken, user: session.user, ...pushed };
     }
     const tokens = await this.api(profile.origin).refresh(refreshToken);
     return {
@@ -552,6 +558,27 @@ export class OnboardingService {
       license: tokens.license,
       config: tokens.config,
     };
+  }
+
+  /**
+   * What a password session's answer carries (the license, the deployment profile's pushed settings), for
+   * a unified-login session: GET /me/config with the provider's access token (protocol/me-config.ts).
+   * Only when the provider is the Keyway server's own (forget-everywhere.ts): an external IdP's token is
+   * never sent to anyone else. Best effort: a server that predates the route, or any failure, says nothing
+   * (license null, config undefined: what was pushed before stays), and the sign-in goes on.
+   */
+  private async unifiedLoginConfig(
+    origin: string,
+    issuer: string,
+    accessToken: string,
+  ): Promise<{ license: License | null; config?: ReceivedConfig }> {
+    if (!providerIsTheServers(issuer, origin)) return { license: null };
+    try {
+      const answer = await this.api(origin).meConfig(accessToken);
+      return { license: answer.license, config: answer.config };
+    } catch {
+      return { license: null };
+    }
   }
 
   /** Stores the session (refresh token to the keychain, profile to settings) and says who signed in. */

@@ -29,6 +29,7 @@ import {
   type SendCodeRequest,
   type VerifyRequest,
 } from '../../../protocol/mfa';
+import { ME_CONFIG_PATH, MeConfig } from '../../../protocol/me-config';
 import { IssuedOtp, OtpOptions, type OtpIssueRequest } from '../../../protocol/otp';
 import { PasswordResetRequested } from '../../../protocol/password-reset';
 import { networkError } from '../net-error';
@@ -156,6 +157,11 @@ export class ServerApi {
   /** Forgot password: the server e-mails a reset link when the account exists (the answer is the same). */
   requestPasswordReset(loginId: string): Promise<PasswordResetRequested> {
     return this.call('POST', '/password-reset', { loginId }, PasswordResetRequested);
+  }
+
+  /** The user's license and pushed profile settings, for a unified-login session (its provider access token). */
+  meConfig(accessToken: string): Promise<MeConfig> {
+    return this.call('GET', ME_CONFIG_PATH, undefined, MeConfig, accessToken);
   }
 
   otpOptions(accessToken: string): Promise<OtpOptions> {

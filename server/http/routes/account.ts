@@ -203,7 +203,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
           qrSvg: await qrSvg(link.deepLink),
           csrfToken: csrfTokenOf(held.id, SESSION_PURPOSE),
           recoveryCodes: await deps.mfa.account.recoveryCodeStatus(user),
-          passkeysHtml: (await deps.mfa.policy.read()).channels.includes('passkey')
+          passkeysHtml: (await deps.mfa.policy.forUser(user.id)).channels.includes('passkey')
             ? passkeysSection({
                 text,
                 passkeys: await deps.mfa.passkeys.list(user.id),

@@ -6,7 +6,7 @@ import { SessionTokens } from '../../../protocol/api';
 import { ADMIN_COOKIE } from '../../../server/admin-console/routes';
 import { CookieBrowser, alertText, heading, type WebPage } from './account-browser';
 import { enrolAna, startMfaServer, totpCode } from './mfa-fixture';
-import { ANA, expectProblem, postJson, type TestServer } from './server-fixture';
+import { ANA, expectProblem, getJson, postJson, type TestServer } from './server-fixture';
 
 /**
  * The console's Deployments, Deployment profiles and Licenses pages over real HTTP (issue 18): every
@@ -315,7 +315,8 @@ describe('admin console profiles and licenses', () => {
       expect(response.status).toBe(200);
       return SessionTokens.parse(response.body);
     };
-    expect((await bobSignIn()).config ?? null).toBeNull();
+    const before = await bobSignIn();
+    expect(before.config ?? null).toBeNull();
     const pushed = await browser.submit(twice, '/admin/profile/push');
     expect(pushed.status).toBe(200);
     const [profile] = await test.server.admin.listProfiles();
@@ -324,7 +325,10 @@ describe('admin console profiles and licenses', () => {
     expect(pushed.html).toContain(
       'Change: nothing set → Sign-in method: Password; MFA policy: Enforced for everyone; License version: 2026.1; Forgot password: Off; Language: Français; Auto-update channel: Beta',
     );
-    expect((await bobSignIn()).config).toMatchObject({ profile: 'Sales', version, settings: { language: 'fr' } });
+    // The pushed profile enforces MFA, so Bob's next password sign-in is a challenge (profile-enforcement.test.ts);
+    // his live session asks for what it carries now (GET /me/config, as a session answer would).
+    const now = await getJson(test.origin, '/api/v1/me/config', { authorization: `Bearer ${before.accessToken}` });
+    expect(now.body).toMatchObject({ config: { profile: 'Sales', version, settings: { language: 'fr' } } });
 
     // The list shows it pushed; a later edit shows the draft ahead of what clients have.
     expect((await browser.get('/admin/profiles')).html).toContain(`version ${version}</td>`);

@@ -541,4 +541,42 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
     expect(await seriousViolations(page)).toEqual([]);
     expect(auth.violations).toEqual([]);
   });
+
+  // Issue 18 (deployment profiles): a pushed profile that does not allow passkeys takes them away from its
+  // users, even where the server allows them (server/mfa/policy.ts effectiveMfaPolicy).
+  it('attack: a profile without passkeys refuses its user’s passwordless sign-in; without the profile it works', async () => {
+    const test = await passkeyServer({ mode: 'optional', channels: 'totp,passkey' });
+    const { authenticator: auth } = await browserWithAuthenticator();
+    await addPasskey(test, auth, await signIn(test), 'Ana key');
+    await test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
+    await test.server.admin.createProfile('Apps only', { mfaChannels: 'totp' });
+    await test.server.admin.assignProfile('Apps only', { user: ANA.loginId });
+    await test.server.admin.pushProfile('Apps only');
+    const config = await keywayClient(test.server.issuer);
+    const redirectUri = (await keywayReturn()).returnTo.replace('/passkey-callback', '/callback');
+    const authorizationUrl = async (state: string) =>
+      client.buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri,
+        scope: 'openid email profile offline_access',
+        code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
+        state,
+      }).href;
+
+    await auth.page.goto(await authorizationUrl('state-profile-refused'));
+    await auth.page.getByRole('link', { name: 'Sign in with a passkey' }).click();
+    await auth.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect
+      .poll(() => auth.page.getByRole('alert').filter({ hasText: /\S/ }).textContent())
+      .toContain('Your organisation does not allow passkeys.');
+    expect(auth.page.url()).not.toContain(redirectUri);
+
+    await test.server.admin.unassignProfile({ user: ANA.loginId });
+    await auth.page.goto(await authorizationUrl('state-profile-gone'));
+    await auth.page.getByRole('link', { name: 'Sign in with a passkey' }).click();
+    const home = auth.page.waitForURL((url) => url.href.startsWith(redirectUri));
+    await auth.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await home;
+    expect(new URL(auth.page.url()).searchParams.get('state')).toBe('state-profile-gone');
+  });
 });
