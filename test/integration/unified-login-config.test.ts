@@ -7,7 +7,7 @@ import { KeywayCore } from '../../electron/core/keyway-core';
 import type { Policy } from '../../electron/core/ports';
 import type { View } from '../../electron/ipc/view';
 import { memorySecrets } from '../support/memory-secrets';
-import { signInThroughProvider } from '../support/scripted-browser';
+import { signInThroughProvider } from '../support/provider-pages';
 import { ANA, startServerWithAna, type TestServer } from './server/server-fixture';
 
 /**

@@ -8,6 +8,7 @@ import {
   mfaRecoveryPage,
 } from '../../server/oidc/mfa-pages';
 import { confirmAccountPage, federationErrorPage, signInPage } from '../../server/oidc/pages';
+import { pageText } from '../../server/http/page-messages';
 import { submission } from '../support/html';
 import { readProviderPage } from '../support/provider-pages';
 
@@ -19,7 +20,12 @@ import { readProviderPage } from '../support/provider-pages';
 
 const AT = 'http://127.0.0.1:4000/oidc/interaction/abc';
 const HOSTILE = `Ana "<b>&'`;
-const common = { serverName: HOSTILE, csrfToken: 'csrf-1', cancelUrl: '/oidc/interaction/abc/abort?x=1&y=2' };
+const common = {
+  text: pageText('en'),
+  serverName: HOSTILE,
+  csrfToken: 'csrf-1',
+  cancelUrl: '/oidc/interaction/abc/abort?x=1&y=2',
+};
 
 describe('readProviderPage', () => {
   it('reads the sign-in form: the login as typed, the action resolved, the error; not the SSO buttons', () => {
@@ -113,7 +119,12 @@ describe('readProviderPage', () => {
     ).toMatchObject({ kind: 'recovery-code', heading: 'Use a recovery code' });
     const codes = Array.from({ length: 10 }, (_, index) => `code-${index}`);
     const page = readProviderPage(
-      mfaRecoveryCodesPage({ serverName: HOSTILE, codes, continueUrl: '/oidc/interaction/abc/resume?a=1&b=2' }),
+      mfaRecoveryCodesPage({
+        text: pageText('en'),
+        serverName: HOSTILE,
+        codes,
+        continueUrl: '/oidc/interaction/abc/resume?a=1&b=2',
+      }),
       AT,
     );
     expect(page).toMatchObject({ kind: 'recovery-codes', codes });
@@ -129,6 +140,7 @@ describe('readProviderPage', () => {
 
   it('reads "Continue as …?" as the consent it is, and a refusal’s "Try again" form as no consent', () => {
     const confirm = confirmAccountPage({
+      text: pageText('en'),
       serverName: HOSTILE,
       clientName: 'Keyway',
       displayName: HOSTILE,
@@ -143,6 +155,7 @@ describe('readProviderPage', () => {
       heading: `Continue as ${HOSTILE}?`,
     });
     const refused = federationErrorPage({
+      text: pageText('en'),
       serverName: HOSTILE,
       code: 'federation_refused',
       message: 'The identity provider refused.',
