@@ -20,6 +20,7 @@ import type { ChallengeRef, SecondStep } from './second-step';
 import { secondsUntil } from './sign-in-gate';
 import { countWrongCode } from './verify-code';
 import type { WebAuthn } from './webauthn';
+import { refuseIfLockedByAdmin } from '../users/user-lock';
 
 const SECOND_FACTOR_REASONS = AUDIT_EVENTS['second-factor.failed'].reasons;
 
@@ -259,6 +260,9 @@ export class Passkeys {
     });
     const user = await this.deps.users.findById(passkey.userId);
     if (!user) throw new KeywayError('passkey_refused', 'This passkey belongs to no account any more.');
+    // An admin's lock (users/user-lock.ts) stops a passkey as it stops a password; told only after the
+    // passkey proved itself, so nobody learns it without holding the user's passkey.
+    refuseIfLockedByAdmin(user);
     // Only unified-login users sign in without a password; the others are refused here, before the
     // success is recorded (the verification's counter update commits on its own, webauthn.ts).
     if (user.signInMethod !== 'oidc') {

@@ -29,6 +29,7 @@ import {
   registerFormScope,
   sameOrigin,
   sendHtml,
+  sessionPostAccepted,
   tokensMatch,
 } from '../web-form';
 import type { Limits } from '../../config';
@@ -38,6 +39,7 @@ import { qrSvg } from '../../landing/qr';
 import { mfaRecoveryCodesPage } from '../../oidc/mfa-pages';
 import type { MfaServices } from '../../services';
 import type { SessionService } from '../../sessions/session-service';
+import { isLockedByAdmin } from '../../users/user-lock';
 import type { UserRecord, UserStore } from '../../users/user-store';
 import { ACCOUNT_PASSKEYS_PATH, addPasskeyPage, passkeysSection } from '../../account/account-passkeys';
 import { DEFAULT_PASSKEY_NAME } from '../../mfa/passkeys';
@@ -162,7 +164,8 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
         return showSecondStep(stepContext(request, reply, held), reply, wants);
       }
       const user = await deps.users.findById(held.session.userId);
-      if (!user) {
+      // A lock (users/user-lock.ts) ends this session too; this also ends one that escaped it.
+      if (!user || isLockedByAdmin(user)) {
         await endSession(reply, held);
         return signInPage(request, reply, 200, {});
       }
@@ -255,7 +258,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       const held = await current(request);
       const fields = formFields(request.body);
       if (held?.session.stage !== 'signed_in') return signInPage(request, reply, 401, { error: 'Sign in again.' });
-      if (!sameOrigin(request, origin()) || !tokensMatch(csrfTokenOf(held.id, SESSION_PURPOSE), fields.csrf)) {
+      if (!sessionPostAccepted(request, origin(), held.id, SESSION_PURPOSE, fields.csrf)) {
         return refused(reply);
       }
       const user = await deps.users.findById(held.session.userId);
@@ -331,7 +334,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       if (held?.session.stage !== 'second_factor') {
         return signInPage(request, reply, 400, { error: 'This sign-in has expired. Sign in again.' });
       }
-      if (!sameOrigin(request, origin()) || !tokensMatch(csrfTokenOf(held.id, SESSION_PURPOSE), fields.csrf)) {
+      if (!sessionPostAccepted(request, origin(), held.id, SESSION_PURPOSE, fields.csrf)) {
         return refused(reply);
       }
       const context = stepContext(request, reply, held);
@@ -389,7 +392,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       if (held?.session.stage !== 'signed_in') {
         return signInPage(request, reply, 400, { error: 'This sign-in has expired. Sign in again.' });
       }
-      if (!sameOrigin(request, origin()) || !tokensMatch(csrfTokenOf(held.id, SESSION_PURPOSE), fields.csrf)) {
+      if (!sessionPostAccepted(request, origin(), held.id, SESSION_PURPOSE, fields.csrf)) {
         return refused(reply);
       }
       const user = await deps.users.findById(held.session.userId);
