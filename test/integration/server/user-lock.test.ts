@@ -4,6 +4,8 @@ import { SessionTokens } from '../../../protocol/api';
 import { openStorage } from '../../../server/storage/database';
 import { LOCKED_MESSAGE } from '../../../server/users/user-lock';
 import { UserStore } from '../../../server/users/user-store';
+import { formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
+import { startUpstreamOidc } from '../../support/upstream-oidc';
 import { CookieBrowser, alertText, heading } from './account-browser';
 import { cli } from './cli-run';
 import {
@@ -44,6 +46,7 @@ const BOB = {
   password: 'bob has a long password',
 };
 const REDIRECT_URI = 'http://127.0.0.1:49152/callback';
+const SSO_REDIRECT_URI = 'http://127.0.0.1:1/callback';
 
 /** The users table written beside the running server: a lock without the sign-out lockUser does with it. */
 async function lockBeside(test: TestServer): Promise<{ lock: (loginId: string) => Promise<void> }> {
@@ -219,6 +222,42 @@ describe('an admin lock on the provider’s pages and /account', () => {
     const page = await browser.get('/account');
     expect(heading(page.html)).toBe('Sign in');
     expect(page.html).not.toContain('data-testid="authentication-code"');
+  });
+});
+
+describe('an admin lock on SSO through an upstream OpenID provider', () => {
+  it('the upstream’s word is not enough: the sign-in page says why and Keyway gets no code; unlock lets in again', async () => {
+    const test = await startServerWithAna();
+    const upstream = await startUpstreamOidc({ redirectUri: `${test.origin}/sso/oidc/okta/callback` });
+    onTestFinished(() => upstream.close());
+    upstream.accounts.set('okta-0001', { sub: 'okta-0001', email: ANA.email, email_verified: true, name: 'Ana' });
+    upstream.signInAs = 'okta-0001';
+    await test.server.admin.identityProviders.addOidc({
+      id: 'okta',
+      displayName: 'Okta',
+      issuer: upstream.issuer,
+      clientId: upstream.clientId,
+      clientSecret: upstream.clientSecret,
+    });
+    const ssoSignIn = async () => {
+      const authorization = await keywayAuthorization(test.server.issuer, { redirectUri: SSO_REDIRECT_URI });
+      const browser = new SsoBrowser();
+      const atUpstream = (url: URL): boolean => url.origin === upstream.issuer;
+      const page = await browser.follow(await browser.get(authorization.url), atUpstream);
+      const button = formOn(await page.response.text(), page.url, /\/sso\/okta$/);
+      const landed = await browser.follow(await browser.post(button.action, button.fields), atUpstream);
+      const callback = await browser.follow(await browser.get(landed.url), (url) =>
+        url.pathname.startsWith('/sso/oidc/okta/callback'),
+      );
+      return browser.follow(await browser.get(callback.url), (url) => url.href.startsWith(SSO_REDIRECT_URI));
+    };
+    await test.server.admin.lockUser(ANA.loginId);
+    const refused = await ssoSignIn();
+    expect(refused.url.href.startsWith(SSO_REDIRECT_URI)).toBe(false);
+    expect(refused.response.status).toBe(403);
+    expect(alertText(await refused.response.text())).toBe(LOCKED_MESSAGE);
+    await test.server.admin.unlockUser(ANA.loginId);
+    expect((await ssoSignIn()).url.href.startsWith(SSO_REDIRECT_URI)).toBe(true);
   });
 });
 
