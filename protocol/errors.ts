@@ -37,6 +37,8 @@ export const WIRE_ERRORS = {
   session_invalid: 401,
   unauthorized: 401,
   unified_login_required: 403,
+  // An admin locked the account until they unlock it (server/users/user-lock.ts); not the lock-out above.
+  account_locked_by_admin: 403,
   // Multi-factor authentication
   mfa_code_invalid: 401,
   mfa_code_expired: 410,

@@ -27,7 +27,8 @@ const DEFAULT_ADMIN_SESSION_TIMES: AdminSessionTimes = {
  * - it is younger than the absolute lifetime and was used within the idle timeout (each use moves
  *   last_seen_at; the clock is injected, so tests move time instead of sleeping);
  * - its user still holds the admin role (revoke-admin also deletes the rows, admin-roles.ts);
- * - it began after the user's last password change (a reset password ends it, like /account's).
+ * - it began after the user's last password change (a reset password ends it, like /account's);
+ * - its user is not locked (lock-user).
  */
 export class AdminSessionStore {
   constructor(
@@ -72,6 +73,8 @@ export class AdminSessionStore {
       .where('s.expires_at', '>', now)
       .where('s.last_seen_at', '>', now - this.times.idleMs)
       .whereRef('s.created_at', '>=', 'u.password_changed_at')
+      // An admin locked by another admin (users/user-lock.ts) is out of the console at their next click.
+      .where('u.locked_at', 'is', null)
       .executeTakeFirst();
     if (!row) return undefined;
     await this.storage

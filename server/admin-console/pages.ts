@@ -123,7 +123,7 @@ export function usersPage(
       (
         user,
       ) => `<tr><th scope="row"><a href="${ADMIN_PATH}/user?name=${encodeURIComponent(user.loginId)}">${e(user.loginId)}</a></th>
-<td>${e(user.displayName)}</td><td>${e(user.email)}</td><td>${e(methodName(t, user.signInMethod))}</td></tr>`,
+<td>${e(user.displayName)}</td><td>${e(user.email)}</td><td>${e(methodName(t, user.signInMethod))}</td><td>${e(user.locked ? t('stateLocked') : t('stateActive'))}</td></tr>`,
     )
     .join('\n');
   const next = input.page.next
@@ -150,7 +150,7 @@ ${alert(input.error)}${
       input.page.entries.length === 0
         ? `<p>${e(t('noUsers'))}</p>`
         : `<table>
-<thead><tr><th scope="col">${e(t('colLoginId'))}</th><th scope="col">${e(t('colName'))}</th><th scope="col">${e(t('colEmail'))}</th><th scope="col">${e(t('colMethod'))}</th></tr></thead>
+<thead><tr><th scope="col">${e(t('colLoginId'))}</th><th scope="col">${e(t('colName'))}</th><th scope="col">${e(t('colEmail'))}</th><th scope="col">${e(t('colMethod'))}</th><th scope="col">${e(t('colState'))}</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
@@ -217,6 +217,7 @@ ${list(detail.devices.map((each) => `${e(each.name)}, ${e(t('added'))} ${when(ea
 <h2>${e(t('sessionsHeading'))}</h2>
 ${list(detail.sessions.map((each) => `${e(each.installationId ?? t('unknownInstallation'))}, ${e(t('started'))} ${when(each.startedAt)}`))}
 ${deployments}
+${lockSection(frame, user)}
 <h2>${e(t('actionsHeading'))}</h2>
 <p>${e(t('actionsIntro'))}</p>
 ${destructive('reset-password', t('resetPassword'))}
@@ -224,6 +225,34 @@ ${destructive('reset-mfa', t('resetMfa'))}
 ${destructive('revoke-sessions', t('revokeSessions'))}
 <p><a href="${ADMIN_PATH}/users">${e(t('back'))}</a></p>`,
   );
+}
+
+/**
+ * The user's lock state, and the form that changes it: locking asks for the admin's password again
+ * (it ends every session, like the actions below) and takes an optional note; unlocking does not.
+ */
+function lockSection(frame: PageFrame, user: AdminUser): string {
+  const { t } = frame;
+  const name = e(user.loginId);
+  if (user.locked) {
+    const since = new Date(user.locked.at).toISOString().slice(0, 16).replace('T', ' ');
+    const reason =
+      user.locked.reason === undefined ? '' : `\n<p>${e(t('lockReasonShown', { reason: user.locked.reason }))}</p>`;
+    return `<h2>${e(t('lockHeading'))}</h2>
+<p data-testid="lock-state"><strong>${e(t('stateLocked'))}</strong>. ${e(t('lockedSince', { time: since }))}</p>${reason}
+<form class="form" method="post" action="${ADMIN_PATH}/user/unlock">
+${csrf(frame)}<input type="hidden" name="name" value="${name}">
+<button class="button" type="submit">${e(t('unlockUser'))}</button>
+</form>`;
+  }
+  return `<h2>${e(t('lockHeading'))}</h2>
+<p data-testid="lock-state">${e(t('stateActive'))}. ${e(t('lockIntro'))}</p>
+<form class="form" method="post" action="${ADMIN_PATH}/user/lock">
+${csrf(frame)}<input type="hidden" name="name" value="${name}">
+${field('lockReason', t('lockReason'), 'type="text" maxlength="200"')}<label for="reauth-lock">${e(t('yourPassword'))}</label>
+<input id="reauth-lock" name="reauth" type="password" autocomplete="current-password" required>
+<button class="secondary" type="submit">${e(t('lockUser'))}</button>
+</form>`;
 }
 
 function editForm(frame: PageFrame, user: AdminUser): string {

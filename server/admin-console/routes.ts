@@ -12,7 +12,7 @@ import {
   registerFormScope,
   sameOrigin,
   sendHtml,
-  tokensMatch,
+  sessionPostAccepted,
 } from '../http/web-form';
 import { createLimiter } from '../http/rate-limiter';
 import type { ServerIdentity } from '../identity';
@@ -74,7 +74,8 @@ export interface AdminConsoleDeps {
  * 156 against an http://127.0.0.1 server: the __Host- cookie was stored and sent back), which the e2e
  * tests rely on. SameSite=Strict: another site's page cannot make the browser send it.
  */
-export const ADMIN_COOKIE = '__Host-keyway-admin';
+const ADMIN_COOKIE_BASE = 'keyway-admin';
+export const ADMIN_COOKIE = `__Host-${ADMIN_COOKIE_BASE}`;
 const SIGN_IN_PURPOSE = 'admin-sign-in';
 const SESSION_PURPOSE = 'admin-console';
 /** Requests per admin per minute, every page and form (a console user clicks; a script would not stop). */
@@ -101,28 +102,15 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
   const origin = (): string => deps.identity.origin;
   // Only for the sign-in form's double-submit cookie (before any session exists).
   const forms = new FormGuard(new WebCookies(origin), origin);
+  // The session cookie: the web-form kit's cookie, always __Host- with Secure (see ADMIN_COOKIE).
+  const sessionCookies = new WebCookies(origin, 'always');
 
   const frameOf = (request: FastifyRequest): PageFrame => {
     const language = negotiateLanguage(request.headers['accept-language']);
     return { t: translator(language), language, serverName: deps.identity.name };
   };
 
-  const readCookie = (request: FastifyRequest): string | undefined => {
-    for (const part of (request.headers.cookie ?? '').split(';')) {
-      const [name, ...rest] = part.trim().split('=');
-      if (name === ADMIN_COOKIE) {
-        const value = rest.join('=');
-        return /^[A-Za-z0-9_-]{43}$/.test(value) ? value : undefined;
-      }
-    }
-    return undefined;
-  };
-  const setCookie = (reply: FastifyReply, value: string, maxAgeSeconds: number): void => {
-    void reply.header(
-      'set-cookie',
-      `${ADMIN_COOKIE}=${value}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}`,
-    );
-  };
+  const readCookie = (request: FastifyRequest): string | undefined => sessionCookies.read(request, ADMIN_COOKIE_BASE);
 
   const refused = (reply: FastifyReply, frame: PageFrame): FastifyReply =>
     sendHtml(reply, 403, messagePage(frame, frame.t('refusedHeading'), [frame.t('refusedBody')], signInLink(frame.t)));
@@ -169,7 +157,7 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
         const service = deps.admin();
         if (id === undefined || !session || !admin || !service) {
           if (id === undefined && method === 'get') return showSignIn(request, reply, 200, {});
-          void reply.header('set-cookie', `${ADMIN_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0`);
+          sessionCookies.clear(reply, ADMIN_COOKIE_BASE);
           return sendHtml(
             reply,
             401,
@@ -177,7 +165,12 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
           );
         }
         const csrfToken = csrfTokenOf(id, SESSION_PURPOSE);
-        if (method === 'post' && !tokensMatch(csrfToken, formFields(request.body).csrf)) return refused(reply, frame);
+        if (
+          method === 'post' &&
+          !sessionPostAccepted(request, origin(), id, SESSION_PURPOSE, formFields(request.body).csrf)
+        ) {
+          return refused(reply, frame);
+        }
         try {
           await perAdmin(request, `admin:${session.userId}`);
         } catch (error) {
@@ -226,11 +219,13 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
       let user: UserRecord;
       try {
         await signInPerSource(request);
-        user = await deps.sessions.authenticate(login, password, 'oidc');
+        // Recorded as the console's own sign-in method (a wrong password here is no provider page's).
+        user = await deps.sessions.authenticate(login, password, 'admin-console');
       } catch (error) {
         if (!(error instanceof KeywayError)) throw error;
         if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
-        return showSignIn(request, reply, error.code === 'rate_limited' ? 429 : 401, {
+        const status = error.code === 'rate_limited' ? 429 : error.code === 'account_locked_by_admin' ? 403 : 401;
+        return showSignIn(request, reply, status, {
           login,
           error: messageFor(t, error),
         });
@@ -293,7 +288,7 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
         if (old) await deps.adminSessions.end(old.idHash);
       }
       const started = await deps.adminSessions.start(user.id);
-      setCookie(reply, started.id, Math.floor(deps.adminSessions.times.absoluteMs / 1000));
+      sessionCookies.set(reply, ADMIN_COOKIE_BASE, started.id, Math.floor(deps.adminSessions.times.absoluteMs / 1000));
       return reply.redirect(`${ADMIN_PATH}/users`, 303);
     });
 
@@ -301,7 +296,7 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
       `${ADMIN_PATH}/sign-out`,
       guarded('post', async (held, _request, reply) => {
         await deps.adminSessions.end(held.session.idHash);
-        void reply.header('set-cookie', `${ADMIN_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0`);
+        sessionCookies.clear(reply, ADMIN_COOKIE_BASE);
         return reply.redirect(ADMIN_PATH, 303);
       }),
     );
@@ -480,6 +475,33 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
           return { notice: held.frame.t('sessionsRevoked', { count: revoked.revokedSessions }) };
         },
         { reauthenticate: true },
+      ),
+    );
+
+    // Lock asks for the admin's password again (it ends every session of the user); unlock does not.
+    scope.post(
+      `${ADMIN_PATH}/user/lock`,
+      userAction(
+        async (held, name, fields) => {
+          const locked = await held.service.lockUser(name, { reason: fields.lockReason });
+          return {
+            notice: locked.changed
+              ? held.frame.t('userLocked', { count: locked.revokedSessions })
+              : held.frame.t('alreadyLocked'),
+          };
+        },
+        { reauthenticate: true },
+      ),
+    );
+
+    scope.post(
+      `${ADMIN_PATH}/user/unlock`,
+      userAction(
+        async (held, name) => {
+          const unlocked = await held.service.unlockUser(name);
+          return { notice: unlocked.changed ? held.frame.t('userUnlocked') : held.frame.t('notLocked') };
+        },
+        { reauthenticate: false },
       ),
     );
 
@@ -679,6 +701,8 @@ function messageFor(t: Translate, error: KeywayError): string {
       return t('wrongCredentials');
     case 'account_locked':
       return t('locked');
+    case 'account_locked_by_admin':
+      return t('lockedByAdmin');
     case 'rate_limited':
       return t('tooMany');
     case 'mfa_code_invalid':

@@ -8,6 +8,8 @@ interface DirectoryEntry {
   displayName: string;
   email: string;
   signInMethod: string;
+  /** An admin locked the user (lock-user). */
+  locked: boolean;
 }
 
 /** Search by a sign-in name (login ID, e-mail address, alias) or by display name, each a prefix. */
@@ -61,7 +63,7 @@ export class UserDirectory {
       .q()
       .selectFrom('user_identifiers as i')
       .innerJoin('users as u', 'u.id', 'i.user_id')
-      .select(['i.identifier', 'u.id', 'u.login_id', 'u.display_name', 'u.email', 'u.sign_in_method']);
+      .select(['i.identifier', 'u.id', 'u.login_id', 'u.display_name', 'u.email', 'u.sign_in_method', 'u.locked_at']);
     // With no query the list is every user once, by login ID; a query matches any of their names.
     if (key === '') select = select.where('i.kind', '=', 'login_id');
     else {
@@ -89,7 +91,7 @@ export class UserDirectory {
     let select = this.storage
       .q()
       .selectFrom('users')
-      .select(['id', 'login_id', 'display_name', 'email', 'sign_in_method', lowered.as('name_key')]);
+      .select(['id', 'login_id', 'display_name', 'email', 'sign_in_method', 'locked_at', lowered.as('name_key')]);
     if (key !== '') {
       select = select
         .where(lowered, '>=', key)
@@ -118,6 +120,13 @@ function entryOf(row: {
   display_name: string;
   email: string;
   sign_in_method: string;
+  locked_at: number | null;
 }): DirectoryEntry {
-  return { loginId: row.login_id, displayName: row.display_name, email: row.email, signInMethod: row.sign_in_method };
+  return {
+    loginId: row.login_id,
+    displayName: row.display_name,
+    email: row.email,
+    signInMethod: row.sign_in_method,
+    locked: row.locked_at !== null,
+  };
 }

@@ -26,6 +26,7 @@ import { checkLinkTtl, type PasswordResetPolicy } from '../password-reset/reset-
 import type { Services } from '../services';
 import { generateInitialPassword, hashPassword } from '../users/password-hash';
 import { assertPasswordAcceptable } from '../users/password-policy';
+import { parseLockReason } from '../users/user-lock';
 import type { UserRecord } from '../users/user-store';
 import { UserDirectory, type DirectoryPage, type PageCursor, type SearchField } from '../admin-console/user-directory';
 
@@ -42,6 +43,8 @@ export interface AdminUser {
   signInDomain?: string;
   /** E.164, where SMS codes go. */
   phone?: string;
+  /** Set while an admin has locked the user (lock-user): when, and the admin's note if they gave one. */
+  locked?: { at: number; reason?: string };
 }
 
 type SignInMethodName = 'password' | 'oidc';
@@ -311,6 +314,49 @@ export class AdminService {
       return signedOut;
     });
     return { user: await this.adminUser(record), revokedSessions: apiSessions };
+  }
+
+  /**
+   * Locks the user until an admin unlocks them (users/user-lock.ts says which paths refuse a locked
+   * user) and ends every session they have, in one transaction with its audit event: no session opened
+   * before the lock outlives it. `reason` is a note for admins (one line, at most 200 characters); the
+   * audit log records only whether there was one. Locking a locked user changes nothing and records nothing.
+   */
+  async lockUser(
+    name: string,
+    options: { reason?: string | undefined } = {},
+  ): Promise<{ user: AdminUser; changed: boolean; revokedSessions: number }> {
+    const record = await this.requireUser(name);
+    const reason = parseLockReason(options.reason);
+    const { storage, users, signOutEverywhere } = this.deps.services;
+    const outcome = await storage.transaction(async () => {
+      const current = await users.findById(record.id);
+      if (!current) throw new KeywayError('not_found', `User "${record.loginId}" no longer exists.`);
+      if (current.lock !== undefined) return { changed: false, revokedSessions: 0 };
+      await users.setLock(record.id, { reason });
+      const revokedSessions = (await signOutEverywhere(record.id)).apiSessions;
+      await this.audit({
+        type: 'user.locked',
+        userId: record.id,
+        details: { sessionsRevoked: revokedSessions, reason: reason !== undefined },
+      });
+      return { changed: true, revokedSessions };
+    });
+    return { user: await this.adminUser(await this.requireUser(record.loginId)), ...outcome };
+  }
+
+  /** Ends an admin's lock; false (and nothing recorded) when the user was not locked. */
+  async unlockUser(name: string): Promise<{ user: AdminUser; changed: boolean }> {
+    const record = await this.requireUser(name);
+    const { storage, users } = this.deps.services;
+    const changed = await storage.transaction(async () => {
+      const current = await users.findById(record.id);
+      if (current?.lock === undefined) return false;
+      await users.setLock(record.id, undefined);
+      await this.audit({ type: 'user.unlocked', userId: record.id, details: {} });
+      return true;
+    });
+    return { user: await this.adminUser(await this.requireUser(record.loginId)), changed };
   }
 
   /** Whether users may reset a forgotten password by e-mail (off by default), and the link's lifetime. */
@@ -761,7 +807,15 @@ export class AdminService {
 
   /** Queues dead audit deliveries again (one event's, or all); returns how many. */
   retryAuditDeadLetters(eventId?: number): Promise<number> {
-    return this.deps.services.auditDeadLetters.retry(eventId);
+    // One transaction: the rows revived and the record of who revived them (an unknown id: neither).
+    return this.atomically(async () => {
+      const deliveries = await this.deps.services.auditDeadLetters.retry(eventId);
+      await this.audit({
+        type: 'admin.audit-dead-letters-retried',
+        details: { ...(eventId === undefined ? {} : { event: eventId }), deliveries },
+      });
+      return deliveries;
+    });
   }
 
   close(): void {
@@ -795,6 +849,11 @@ export class AdminService {
       effectiveSignInMethod: effective,
       ...(domain === undefined ? {} : { signInDomain: domain }),
       ...(record.phone === undefined ? {} : { phone: record.phone }),
+      ...(record.lock === undefined
+        ? {}
+        : {
+            locked: { at: record.lock.at, ...(record.lock.reason === undefined ? {} : { reason: record.lock.reason }) },
+          }),
     };
   }
 

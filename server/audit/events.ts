@@ -30,7 +30,8 @@ const Id = z.string().regex(/^[A-Za-z0-9._:@-]{1,80}$/, 'not an identifier');
 const Count = z.number().int().min(0).max(1_000_000_000);
 const Time = z.number().int().min(0);
 
-const SignInMethod = z.enum(['password', 'oidc-provider', 'sso', 'passkey']);
+/** Where a first factor was proved: the password API, the provider's pages (and /account), SSO, a passkey, the admin console. */
+const SignInMethod = z.enum(['password', 'oidc-provider', 'sso', 'passkey', 'admin-console']);
 const SecondFactorChannel = z.enum(['totp', 'email', 'sms', 'device', 'recovery-code', 'passkey']);
 const FactorKind = z.enum(['totp', 'device', 'passkey', 'recovery-codes']);
 /** A deployment profile's name: the pattern deployment-profiles.ts accepts (letters, digits, " ._-"). */
@@ -77,7 +78,7 @@ export const AUDIT_EVENTS = {
     summary:
       'A sign-in was refused. The subject user is set only when the name matched an account; the name typed is never recorded (people type passwords into it).',
     actors: ['anonymous'],
-    reasons: ['invalid_credentials', 'account_locked'],
+    reasons: ['invalid_credentials', 'account_locked', 'account_locked_by_admin'],
     details: z.strictObject({ method: SignInMethod }),
   }),
   'sign-in.locked-out': event({
@@ -150,6 +151,19 @@ export const AUDIT_EVENTS = {
     summary: 'Every session of a user was ended (sign-out everywhere, or an admin).',
     actors: ['user', 'admin'],
     details: z.strictObject({ sessions: Count }),
+  }),
+  'user.locked': event({
+    class: 'account',
+    summary:
+      'An admin locked a user (the subject) until unlocked: every sign-in path refuses them and all their sessions ended. Whether the admin gave a reason is recorded, never the reason itself.',
+    actors: ['admin'],
+    details: z.strictObject({ sessionsRevoked: Count, reason: z.boolean() }),
+  }),
+  'user.unlocked': event({
+    class: 'account',
+    summary: 'An admin unlocked a user (the subject) that an admin had locked.',
+    actors: ['admin'],
+    details: z.strictObject({}),
   }),
   'admin.user-created': event({
     class: 'admin',
@@ -315,6 +329,13 @@ export const AUDIT_EVENTS = {
     actors: ['anonymous'],
     reasons: ['not_admin', 'no_authenticator', 'mfa_code_invalid', 'mfa_code_used', 'account_locked'],
     details: z.strictObject({}),
+  }),
+  'admin.audit-dead-letters-retried': event({
+    class: 'admin',
+    summary:
+      'An admin queued dead audit deliveries again: one event’s (`event`) or all of them; `deliveries` is how many.',
+    actors: ['admin'],
+    details: z.strictObject({ event: Count.optional(), deliveries: Count }),
   }),
   'audit.pruned': event({
     class: 'system',

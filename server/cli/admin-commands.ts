@@ -98,6 +98,24 @@ export async function runAdminCommand(command: AdminCommand, args: readonly stri
         );
       });
     }
+    case 'lock-user': {
+      const options = parseCommandArgs(command, args);
+      return withAdmin(options, io, async (admin) => {
+        const { user, changed, revokedSessions } = await admin.lockUser(options.user, { reason: options.reason });
+        io.out(
+          changed
+            ? `${user.loginId} is locked: they cannot sign in until unlock-user; ended ${plural(revokedSessions, 'session')}.`
+            : `${user.loginId} was already locked.`,
+        );
+      });
+    }
+    case 'unlock-user': {
+      const options = parseCommandArgs(command, args);
+      return withAdmin(options, io, async (admin) => {
+        const { user, changed } = await admin.unlockUser(options.user);
+        io.out(changed ? `${user.loginId} is unlocked and can sign in again.` : `${user.loginId} was not locked.`);
+      });
+    }
     case 'revoke-otp-client': {
       const options = parseCommandArgs(command, args);
       return withAdmin(options, io, (admin) => revokeOtpClient(admin, options, io));
@@ -179,7 +197,9 @@ async function listUsers(admin: AdminService, io: CliIo): Promise<void> {
 
 /** The user's effective method, and the domain when it is the domain that switched them. */
 function signInOf(user: AdminUser): string {
-  return user.signInDomain === undefined ? user.effectiveSignInMethod : `oidc (domain ${user.signInDomain})`;
+  const method = user.signInDomain === undefined ? user.effectiveSignInMethod : `oidc (domain ${user.signInDomain})`;
+  // An admin's lock overrides every method (lock-user); shown where the method is.
+  return user.locked === undefined ? method : `${method}, LOCKED`;
 }
 
 async function setSignIn(admin: AdminService, options: CommandArgs<'set-sign-in'>, io: CliIo): Promise<void> {

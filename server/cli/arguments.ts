@@ -70,6 +70,8 @@ export const COMMAND_OPTIONS = {
   'revoke-otp-client': { ...dataDir, name: { type: 'string' } },
   'grant-admin': { ...dataDir, user: { type: 'string' } },
   'revoke-admin': { ...dataDir, user: { type: 'string' } },
+  'lock-user': { ...dataDir, user: { type: 'string' }, reason: { type: 'string' } },
+  'unlock-user': { ...dataDir, user: { type: 'string' } },
 } as const satisfies Record<string, OptionSpec>;
 export type Command = keyof typeof COMMAND_OPTIONS;
 
@@ -199,6 +201,14 @@ const COMMAND_SCHEMAS = {
   'revoke-otp-client': z.object({ 'data-dir': text.optional(), database: text.optional(), name: text }),
   'grant-admin': z.object({ 'data-dir': text.optional(), database: text.optional(), user: text }),
   'revoke-admin': z.object({ 'data-dir': text.optional(), database: text.optional(), user: text }),
+  // The reason's own rules (one line, 200 characters) are the AdminService's, so the console gets them too.
+  'lock-user': z.object({
+    'data-dir': text.optional(),
+    database: text.optional(),
+    user: text,
+    reason: z.string().optional(),
+  }),
+  'unlock-user': z.object({ 'data-dir': text.optional(), database: text.optional(), user: text }),
 } satisfies Record<Command, z.ZodType>;
 
 export type CommandArgs<C extends Command> = z.output<(typeof COMMAND_SCHEMAS)[C]>;

@@ -41,6 +41,8 @@ Commands:
   revoke-otp-client   --name NAME
   grant-admin         --user ID    (may sign in to the admin console at /admin, with a second factor)
   revoke-admin        --user ID
+  lock-user           --user ID [--reason TEXT]   (no sign-in anywhere until unlocked; ends every session)
+  unlock-user         --user ID
 ${IDP_USAGE}
 ${DEPLOYMENT_USAGE}
 ${AUDIT_USAGE}

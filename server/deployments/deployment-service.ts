@@ -11,6 +11,7 @@ import type { UserRecord, UserStore } from '../users/user-store';
 import type { SignInPolicy } from '../discovery/sign-in-policy';
 import { SERVER_FEATURES, userSummary } from '../users/user-summary';
 import type { DeploymentStore } from './deployment-store';
+import { refuseIfLockedByAdmin } from '../users/user-lock';
 
 /** 256 random bits: the enrolment ticket is a bearer secret for one installation's first enrolment. */
 const ENROLMENT_TICKET_BYTES = 32;
@@ -97,6 +98,12 @@ export class DeploymentService {
     // One transaction: the claim and its audit event (a repeat by the same installation is no new fact).
     const claim = await this.atomically(async () => {
       const outcome = await this.deployments.claim(deploymentSecretHash(code), installationId, clientVersion);
+      // A locked user's code is refused and stays unredeemed (this throw rolls the claim back), so it
+      // still works once an admin unlocks them (users/user-lock.ts).
+      if (outcome.outcome === 'claimed' || outcome.outcome === 'repeated') {
+        const owner = await this.users.findById(outcome.userId);
+        if (owner) refuseIfLockedByAdmin(owner);
+      }
       if (outcome.outcome === 'claimed') {
         await this.audit?.record({
           type: 'deployment.redeemed',

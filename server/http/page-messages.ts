@@ -696,6 +696,7 @@ const FR_ERRORS: ErrorCatalogue = {
   invalid_credentials: 'L’identifiant ou le mot de passe est incorrect.',
   account_locked:
     'Votre compte est temporairement verrouillé après trop de tentatives infructueuses. Réessayez plus tard.',
+  account_locked_by_admin: 'Votre compte est verrouillé. Contactez votre administrateur.',
   rate_limited: 'Trop de tentatives. Patientez une minute et réessayez.',
   password_rejected: 'Ce mot de passe ne respecte pas les règles ci-dessus. Choisissez-en un autre.',
   session_invalid: 'Votre session a pris fin. Veuillez vous reconnecter.',
@@ -736,6 +737,7 @@ const DE_ERRORS: ErrorCatalogue = {
   deployment_used: 'Dieser Link oder Code wurde bereits verwendet. Bitten Sie Ihre IT-Abteilung um einen neuen.',
   invalid_credentials: 'Die Anmelde-ID oder das Passwort ist falsch.',
   account_locked: 'Ihr Konto ist nach zu vielen Fehlversuchen vorübergehend gesperrt. Versuchen Sie es später erneut.',
+  account_locked_by_admin: 'Ihr Konto ist gesperrt. Wenden Sie sich an Ihre Administration.',
   rate_limited: 'Zu viele Versuche. Warten Sie eine Minute und versuchen Sie es erneut.',
   password_rejected: 'Dieses Passwort erfüllt die Regeln oben nicht. Wählen Sie ein anderes.',
   session_invalid: 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.',

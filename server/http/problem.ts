@@ -20,6 +20,7 @@ const TITLE: Partial<Record<WireErrorCode, string>> = {
   deployment_used: 'The authentication code has been used',
   invalid_credentials: 'Wrong login ID or password',
   account_locked: 'The account is locked for now',
+  account_locked_by_admin: 'The account is locked by an administrator',
   rate_limited: 'Too many requests',
   password_rejected: 'The password was refused',
   session_invalid: 'The session has ended',

@@ -16,8 +16,25 @@ const WEB_FORM_CSP =
 const FORM_COOKIE = 'keyway-form';
 const FORM_COOKIE_MAX_AGE_SECONDS = 60 * 60;
 
+/**
+ * The attributes of every session and form cookie of these pages (the account page, the reset page, the
+ * admin console): HttpOnly, SameSite=Strict, Path=/ and no Domain; with `secure`, Secure too, which is
+ * what a `__Host-` name requires of the browser (RFC 6265bis §4.1.3.2).
+ */
+function sessionCookieAttributes(secure: boolean): string {
+  return `Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+}
+
 export class WebCookies {
-  constructor(private readonly origin: () => string) {}
+  constructor(
+    private readonly origin: () => string,
+    /**
+     * 'always': `__Host-` and Secure even on a plain-http loopback origin (the admin console; browsers
+     * treat loopback as a secure context for cookies, see admin-console/routes.ts). 'https' (default):
+     * only on https, so the account page also works from tools on http://127.0.0.1.
+     */
+    private readonly hostPrefix: 'https' | 'always' = 'https',
+  ) {}
 
   /** The cookie's full name: `__Host-<base>` on https, `<base>` on plain-http loopback. */
   name(base: string): string {
@@ -51,11 +68,11 @@ export class WebCookies {
   }
 
   private attributes(): string {
-    return `Path=/; HttpOnly; SameSite=Strict${this.secure() ? '; Secure' : ''}`;
+    return sessionCookieAttributes(this.secure());
   }
 
   private secure(): boolean {
-    return this.origin().startsWith('https:');
+    return this.hostPrefix === 'always' || this.origin().startsWith('https:');
   }
 }
 
@@ -120,6 +137,20 @@ export function sameOrigin(request: FastifyRequest, origin: string): boolean {
   if (typeof site === 'string') return site === 'same-origin';
   const from = request.headers.origin;
   return from === undefined || from === 'null' || from === origin;
+}
+
+/**
+ * A post made within a session (the account page's, the admin console's): it comes from this origin
+ * (sameOrigin) and carries the CSRF token derived from the session's cookie value for this purpose.
+ */
+export function sessionPostAccepted(
+  request: FastifyRequest,
+  origin: string,
+  sessionSecret: string,
+  purpose: string,
+  token: unknown,
+): boolean {
+  return sameOrigin(request, origin) && tokensMatch(csrfTokenOf(sessionSecret, purpose), token);
 }
 
 /** A scope that reads the pages' forms (application/x-www-form-urlencoded, a few KB at most). */

@@ -20,6 +20,7 @@ import type { ChallengeRef, SecondStep } from './second-step';
 import { secondsUntil } from './sign-in-gate';
 import { countWrongCode } from './verify-code';
 import type { WebAuthn } from './webauthn';
+import { refuseIfLockedByAdmin } from '../users/user-lock';
 
 const SECOND_FACTOR_REASONS = AUDIT_EVENTS['second-factor.failed'].reasons;
 
@@ -261,6 +262,9 @@ export class Passkeys {
     });
     const user = await this.deps.users.findById(passkey.userId);
     if (!user) throw new KeywayError('passkey_refused', 'This passkey belongs to no account any more.');
+    // An admin's lock (users/user-lock.ts) stops a passkey as it stops a password; told only after the
+    // passkey proved itself, so nobody learns it without holding the user's passkey.
+    refuseIfLockedByAdmin(user);
     // The server allows passkeys; the user's deployment profile may not (mfa/policy.ts effectiveMfaPolicy).
     if (!(await this.deps.policy.forUser(user.id)).channels.includes('passkey')) {
       throw new KeywayError('mfa_channel_not_allowed', 'Your organisation does not allow passkeys.');

@@ -20,6 +20,7 @@ import {
   type InteractionDeps,
   type UidRoute,
 } from './interaction-kit';
+import { isLockedByAdmin, LOCKED_MESSAGE } from '../users/user-lock';
 import { OIDC_MOUNT_PATH } from './issuer';
 import { startMfa } from './mfa-interaction';
 import { federationErrorPage } from './pages';
@@ -71,6 +72,9 @@ export function registerFederationInteractionRoutes(
     } catch (error) {
       return sendFederationError(deps, reply, error, undefined);
     }
+    // An admin's lock (users/user-lock.ts) holds whatever the upstream says: the reason on the sign-in page
+    // rather than a code the token endpoint would refuse anyway (provider.ts findAccount).
+    if (isLockedByAdmin(user)) return showSignIn(deps, reply, details, { status: 403, error: LOCKED_MESSAGE });
     if (await deps.mfa.gate.startForInteraction(user, details.uid, details.params[KEYWAY_ENROLMENT_PARAM]))
       return startMfa(deps, reply, details);
     return finishLogin(deps, request, reply, details, String(user.id), []);

@@ -13,6 +13,7 @@ import { SIGNING_ALG, type OidcSecrets } from './keys';
 import type { OidcProviderLibrary } from './load';
 import { isAllowedRedirectUri } from './redirect-uris';
 import { REUSE_REASONS, reuseRefusals, type ReuseInput } from './session-reuse';
+import { isLockedByAdmin } from '../users/user-lock';
 
 export const KEYWAY_CLIENT_NAME = 'Keyway';
 
@@ -164,7 +165,13 @@ async function reuseInput(users: UserStore, ctx: KoaContextWithOIDC): Promise<Re
 async function findAccount(users: UserStore, sub: string): Promise<Account | undefined> {
   // The subject is the user's stable row id, never a name the admin may change.
   const user = /^[1-9]\d{0,15}$/.test(sub) ? await users.findById(Number(sub)) : undefined;
-  if (!user) return undefined;
+  // A locked user (users/user-lock.ts) is no account to oidc-provider: it then refuses to exchange an
+  // authorization code or a refresh token of theirs ("invalid_grant … referenced account not found",
+  // node_modules/oidc-provider/lib/helpers/grant_common.js validateAccount, used by the
+  // authorization_code and refresh_token grants), and a browser session of theirs counts as no
+  // session (lib/actions/authorization/session.js loadAccount). The sign-in pages refuse them first,
+  // with the reason; this also covers SSO and a session confirmed with one click.
+  if (!user || isLockedByAdmin(user)) return undefined;
   return {
     accountId: sub,
     claims: () => ({

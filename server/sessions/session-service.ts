@@ -8,6 +8,7 @@ import type { ServerIdentity } from '../identity';
 import { sha256Hex } from '../security/digest';
 import { identifierKey } from '../users/identifiers';
 import { verifyAgainstDummy, verifyPassword } from '../users/password-hash';
+import { isLockedByAdmin, lockedByAdminError, refuseIfLockedByAdmin } from '../users/user-lock';
 import type { UserRecord, UserStore } from '../users/user-store';
 import { userSummary } from '../users/user-summary';
 import type { Storage } from '../storage/storage';
@@ -26,7 +27,15 @@ export interface SecondFactorGate {
  * Who may check a password: the password API (password users only), the OpenID Provider's sign-in
  * page, and a signed-in user confirming a sensitive change (both: any user).
  */
-export type PasswordCheck = 'password-api' | 'oidc' | 'reauthentication';
+export type PasswordCheck = 'password-api' | 'oidc' | 'admin-console' | 'reauthentication';
+
+/** How each check is recorded in the audit log; a re-authentication for a change is audited as that change. */
+const AUDITED_METHOD = {
+  'password-api': 'password',
+  oidc: 'oidc-provider',
+  'admin-console': 'admin-console',
+  reauthentication: undefined,
+} as const satisfies Record<PasswordCheck, string | undefined>;
 
 /** Password sign-in, refresh rotation, revocation and access-token checks. */
 export class SessionService {
@@ -71,6 +80,9 @@ export class SessionService {
 
   /** A new session for a user who has signed in (password, and the second factor when it applied). */
   async startSession(user: UserRecord, installationId: string | undefined): Promise<SessionTokens> {
+    // The record is this request's own read (the password check, or the second step's challenge lookup):
+    // a second step finishing after an admin locked its user gets no session.
+    refuseIfLockedByAdmin(user);
     return this.tokensFor(user, await this.sessions.start(user.id, installationId));
   }
 
@@ -107,8 +119,8 @@ export class SessionService {
     const user = await this.users.findByName(loginId);
     const subject = await this.lockSubject(user, loginId, installationId, browser);
     // Audited for the sign-in paths; a re-authentication for a change is audited as that change.
-    const method = via === 'password-api' ? 'password' : via === 'oidc' ? 'oidc-provider' : undefined;
-    const failed = (reason: 'invalid_credentials' | 'account_locked') =>
+    const method = AUDITED_METHOD[via];
+    const failed = (reason: 'invalid_credentials' | 'account_locked' | 'account_locked_by_admin') =>
       method === undefined
         ? Promise.resolve()
         : this.audit.record({
@@ -145,6 +157,12 @@ export class SessionService {
       });
       if (locked !== undefined) throw lockedError(locked);
       throw new KeywayError('invalid_credentials', 'The login ID or password is not correct.');
+    }
+    // An admin's lock (user-lock.ts), told only to whoever knows the password: a stranger trying names
+    // sees invalid_credentials as for any account.
+    if (isLockedByAdmin(user)) {
+      await failed('account_locked_by_admin');
+      throw lockedByAdminError();
     }
     // Failures from a parallel attempt may have locked the account while this one was verifying. The
     // success, the cleared count and what the caller does next (`then`) commit together or not at all.
@@ -183,6 +201,12 @@ export class SessionService {
     const user = rotation.outcome === 'rotated' ? await this.users.findById(rotation.userId) : undefined;
     if (rotation.outcome !== 'rotated' || !user) {
       throw new KeywayError('session_invalid', 'This session has ended. Please sign in again.');
+    }
+    // lockUser revokes every family with the lock, in one transaction; this refuses a family that
+    // escaped it all the same (a rotation is no way around the lock). The new tokens are never sent.
+    if (isLockedByAdmin(user)) {
+      await this.sessions.revokeByRefreshToken(rotation.tokens.refreshToken);
+      throw lockedByAdminError();
     }
     return this.tokensFor(user, rotation.tokens);
   }
@@ -224,7 +248,7 @@ export class SessionService {
     const token = /^Bearer ([A-Za-z0-9_-]{16,4096})$/.exec(authorization ?? '')?.[1];
     const userId = token === undefined ? undefined : await this.sessions.userOfAccessToken(token);
     const user = userId === undefined ? undefined : await this.users.findById(userId);
-    if (!user) {
+    if (!user || isLockedByAdmin(user)) {
       throw new KeywayError('unauthorized', 'Sign in first: the access token is missing, expired or revoked.');
     }
     return user;

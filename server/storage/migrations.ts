@@ -1118,6 +1118,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  // Issue 18 (hO): an admin's lock of a user, apart from the automatic wrong-password lock-out.
+  {
+    version: 16,
+    name: 'admin lock of a user',
+    sql: `
+      -- Set while an admin has locked the user (server/users/user-lock.ts): every sign-in path refuses them.
+      -- The reason is the admin's note for other admins (never shown to the user, never in the audit log).
+      ALTER TABLE users ADD COLUMN locked_at INTEGER;
+      ALTER TABLE users ADD COLUMN lock_reason TEXT;
+    `,
+    postgres: `
+      ALTER TABLE users ADD COLUMN locked_at BIGINT;
+      ALTER TABLE users ADD COLUMN lock_reason TEXT;
+    `,
+  },
 ];
 
 /**

@@ -82,6 +82,9 @@ export interface UsersTable {
   created_at: number;
   password_changed_at: number;
   phone: string | null;
+  /** Schema 16: set while an admin has locked the user (server/users/user-lock.ts). */
+  locked_at: number | null;
+  lock_reason: string | null;
 }
 
 export interface UserIdentifiersTable {

@@ -14,6 +14,8 @@ export interface UserRecord {
   aliases: string[];
   /** E.164, for SMS codes. */
   phone: string | undefined;
+  /** Set while an admin has locked the user (user-lock.ts): when, and the admin's note, if any. */
+  lock: { at: number; reason: string | undefined } | undefined;
 }
 
 export interface NewUserRecord {
@@ -171,6 +173,19 @@ export class UserStore {
       .execute();
   }
 
+  /**
+   * An admin's lock (with their note) or its end (undefined). Only the state: ending the sessions and
+   * recording it is AdminService.lockUser's business, in the same transaction.
+   */
+  async setLock(userId: number, lock: { reason: string | undefined } | undefined): Promise<void> {
+    await this.storage
+      .q()
+      .updateTable('users')
+      .set({ locked_at: lock ? this.clock() : null, lock_reason: lock?.reason ?? null })
+      .where('id', '=', userId)
+      .execute();
+  }
+
   /** The user's own sign-in method; their domain may still switch them to unified login (SignInPolicy). */
   async setSignInMethod(userId: number, method: 'password' | 'oidc'): Promise<void> {
     await this.storage.q().updateTable('users').set({ sign_in_method: method }).where('id', '=', userId).execute();
@@ -277,5 +292,6 @@ function userRecord(row: Row<'users'>, aliases: string[]): UserRecord {
     signInMethod: row.sign_in_method,
     aliases,
     phone: row.phone ?? undefined,
+    lock: row.locked_at === null ? undefined : { at: row.locked_at, reason: row.lock_reason ?? undefined },
   };
 }

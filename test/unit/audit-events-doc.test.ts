@@ -19,6 +19,6 @@ describe('docs/audit-events.md', () => {
   it('names every event type and every details field', () => {
     const doc = auditEventsMarkdown();
     for (const type of AUDIT_EVENT_TYPES) expect(doc).toContain(`### \`${type}\``);
-    expect(doc).toContain('`method` (`password` \\| `oidc-provider` \\| `sso` \\| `passkey`)');
+    expect(doc).toContain('`method` (`password` \\| `oidc-provider` \\| `sso` \\| `passkey` \\| `admin-console`)');
   });
 });

@@ -17,6 +17,7 @@ export const messages: Partial<Record<ErrorCode, string>> = {
     'The server sent an answer Keyway does not understand. Try again later or ask your IT department.',
   invalid_credentials: 'The login ID or password is wrong. Check the password from your welcome e-mail and try again.',
   account_locked: 'Your account is locked after too many wrong passwords. Try again later or ask your IT department.',
+  account_locked_by_admin: 'Your account is locked. Contact your administrator.',
   rate_limited: 'Too many attempts from this computer. Wait a moment and try again.',
   session_invalid: 'Your session has ended. Please sign in again.',
   unauthorized: 'Your session has ended. Please sign in again.',

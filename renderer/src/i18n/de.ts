@@ -244,6 +244,7 @@ export const de: Translation = {
     server_timeout: 'Der Server hat zu lange nicht geantwortet. Versuchen Sie es erneut.',
     invalid_credentials: 'Die Anmelde-ID oder das Passwort ist falsch.',
     account_locked: 'Ihr Konto ist nach zu vielen Fehlversuchen vorübergehend gesperrt.',
+    account_locked_by_admin: 'Ihr Konto ist gesperrt. Wenden Sie sich an Ihren Administrator.',
     rate_limited: 'Zu viele Versuche. Bitte warten Sie einen Moment.',
     password_rejected: 'Dieses Passwort erfüllt die Passwortregeln nicht.',
     session_invalid: 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.',

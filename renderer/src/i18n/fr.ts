@@ -247,6 +247,7 @@ export const fr: Translation = {
     server_timeout: 'Le serveur a mis trop de temps à répondre. Réessayez.',
     invalid_credentials: 'L’identifiant ou le mot de passe est incorrect.',
     account_locked: 'Votre compte est temporairement verrouillé après trop de tentatives infructueuses.',
+    account_locked_by_admin: 'Votre compte est verrouillé. Contactez votre administrateur.',
     rate_limited: 'Trop de tentatives. Veuillez patienter un instant.',
     password_rejected: 'Ce mot de passe ne respecte pas les règles relatives aux mots de passe.',
     session_invalid: 'Votre session a pris fin. Veuillez vous reconnecter.',

@@ -29,6 +29,7 @@ import {
   registerFormScope,
   sameOrigin,
   sendHtml,
+  sessionPostAccepted,
   tokensMatch,
 } from '../web-form';
 import type { Limits } from '../../config';
@@ -38,6 +39,7 @@ import { qrSvg } from '../../landing/qr';
 import { mfaRecoveryCodesPage } from '../../oidc/mfa-pages';
 import type { MfaServices } from '../../services';
 import type { SessionService } from '../../sessions/session-service';
+import { isLockedByAdmin } from '../../users/user-lock';
 import type { UserRecord, UserStore } from '../../users/user-store';
 import { ACCOUNT_PASSKEYS_PATH, addPasskeyPage, passkeysSection } from '../../account/account-passkeys';
 import { DEFAULT_PASSKEY_NAME } from '../../mfa/passkeys';
@@ -171,7 +173,8 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
         return showSecondStep(stepContext(request, reply, held), reply, wants);
       }
       const user = await deps.users.findById(held.session.userId);
-      if (!user) {
+      // A lock (users/user-lock.ts) ends this session too; this also ends one that escaped it.
+      if (!user || isLockedByAdmin(user)) {
         await endSession(reply, held);
         return signInPage(request, reply, 200, {});
       }
@@ -273,7 +276,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       const fields = formFields(request.body);
       const text = textOf(request);
       if (held?.session.stage !== 'signed_in') return signInPage(request, reply, 401, { error: text.t('signInAgain') });
-      if (!sameOrigin(request, origin()) || !tokensMatch(csrfTokenOf(held.id, SESSION_PURPOSE), fields.csrf)) {
+      if (!sessionPostAccepted(request, origin(), held.id, SESSION_PURPOSE, fields.csrf)) {
         return refused(request, reply);
       }
       const user = await deps.users.findById(held.session.userId);
@@ -351,7 +354,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       if (held?.session.stage !== 'second_factor') {
         return signInPage(request, reply, 400, { error: textOf(request).t('signInExpiredAgain') });
       }
-      if (!sameOrigin(request, origin()) || !tokensMatch(csrfTokenOf(held.id, SESSION_PURPOSE), fields.csrf)) {
+      if (!sessionPostAccepted(request, origin(), held.id, SESSION_PURPOSE, fields.csrf)) {
         return refused(request, reply);
       }
       const context = stepContext(request, reply, held);
@@ -415,7 +418,7 @@ export async function registerAccountRoutes(app: FastifyInstance, deps: AccountR
       if (held?.session.stage !== 'signed_in') {
         return signInPage(request, reply, 400, { error: text.t('signInExpiredAgain') });
       }
-      if (!sameOrigin(request, origin()) || !tokensMatch(csrfTokenOf(held.id, SESSION_PURPOSE), fields.csrf)) {
+      if (!sessionPostAccepted(request, origin(), held.id, SESSION_PURPOSE, fields.csrf)) {
         return refused(request, reply);
       }
       const user = await deps.users.findById(held.session.userId);

@@ -66,7 +66,10 @@ describe('admin console sign-in', () => {
     const { browser, answer } = await signIn(test, { code: totpCode(secret, test) });
     expect(answer.status).toBe(303);
     const cookie = answer.headers.getSetCookie().find((line) => line.startsWith(`${ADMIN_COOKIE}=`));
-    expect(cookie).toMatch(/; Path=\/; Secure; HttpOnly; SameSite=Strict; Max-Age=\d+$/);
+    // The web-form kit's session cookie attributes (server/http/web-form.ts), always Secure here.
+    expect(cookie).toMatch(
+      /^__Host-keyway-admin=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Secure; Max-Age=\d+$/,
+    );
     expect(cookie).not.toMatch(/domain=/i);
     const users = await browser.get('/admin/users');
     expect(users.status).toBe(200);

@@ -15,7 +15,8 @@ import {
   totpCode,
   verify,
 } from './mfa-fixture';
-import { ANA, postJson, startServerWithAna, type TestServer } from './server-fixture';
+import { ANA, databaseUrlOf, postJson, startServerWithAna, type TestServer } from './server-fixture';
+import { openStorage } from '../../../server/storage/database';
 import { randomBytes } from 'node:crypto';
 import { encodeDeploymentCode, SECRET_BYTES } from '../../../protocol/deployment-code';
 import { buildLandingUrl } from '../../../protocol/deployment-link';
@@ -396,7 +397,81 @@ const ROWS: Row[] = [
       { type: 'admin.role-revoked', actor: ADMIN, user: 'ana', details: { changed: true } },
     ],
   },
+  {
+    name: 'admin locks a user (ending their session; the reason stays out) and unlocks them',
+    before: async (test) => {
+      await signedInWithPassword(test.origin);
+    },
+    action: async (test) => {
+      await test.server.admin.lockUser(ANA.loginId, { reason: 'On leave' });
+      await test.server.admin.unlockUser(ANA.loginId);
+    },
+    expected: [
+      { type: 'user.locked', actor: ADMIN, user: 'ana', details: { sessionsRevoked: 1, reason: true } },
+      { type: 'user.unlocked', actor: ADMIN, user: 'ana', details: {} },
+    ],
+  },
+  {
+    name: 'the right password of a user an admin locked',
+    before: async (test) => {
+      await test.server.admin.lockUser(ANA.loginId);
+    },
+    action: (test) => passwordSignIn(test.origin),
+    expected: [
+      {
+        type: 'sign-in.failed',
+        actor: { kind: 'anonymous' },
+        user: 'ana',
+        reason: 'account_locked_by_admin',
+        details: { method: 'password' },
+      },
+    ],
+  },
+  {
+    name: 'admin queues a dead audit delivery again',
+    before: async (test) => {
+      deadEventId = await deadDeliveryBeside(test);
+    },
+    action: (test) => test.server.admin.retryAuditDeadLetters(deadEventId),
+    expected: [
+      {
+        type: 'admin.audit-dead-letters-retried',
+        actor: ADMIN,
+        details: { event: expect.any(Number) as unknown, deliveries: 1 },
+      },
+    ],
+  },
 ];
+
+let deadEventId = 0;
+
+/** A delivery of the newest event that failed every attempt, written beside the server (as the outbox would). */
+async function deadDeliveryBeside(test: TestServer): Promise<number> {
+  const url = await databaseUrlOf(test.dataDir);
+  const storage = await openStorage(
+    url === undefined ? { engine: 'sqlite', dataDir: test.dataDir } : { engine: 'postgres', url },
+    { migrations: 'apply' },
+  );
+  try {
+    const eventId = await lastId(test);
+    await storage
+      .q()
+      .insertInto('audit_outbox')
+      .values({
+        event_id: eventId,
+        sink: 'webhook:admin',
+        state: 'dead',
+        attempts: 5,
+        next_attempt_at: 0,
+        claimed_until: null,
+        last_error: 'HTTP 500',
+      })
+      .execute();
+    return eventId;
+  } finally {
+    await storage.close();
+  }
+}
 
 let deploymentCode = '';
 let totpSecret = '';
@@ -504,6 +579,22 @@ describe('the admin console records its admin as console:<login ID>', () => {
     const shown = /data-testid="secret">([^<]+)</.exec(reset.html)?.[1] ?? '';
     expect(shown).not.toBe('');
     expect(JSON.stringify(events)).not.toContain(shown);
+  });
+
+  it('a password typed at the console is recorded as the console’s, wrong or right', async () => {
+    const { test, secret } = await consoleServer();
+    let from = await lastId(test);
+    expect((await consoleSignIn(test, ANA.loginId, WRONG_PASSWORD, '123456')).answer.status).toBe(401);
+    const wrong = await eventsAfter(test, from);
+    expect(wrong.map((event) => [event.type, event.reason, event.details])).toEqual([
+      ['sign-in.failed', 'invalid_credentials', { method: 'admin-console' }],
+    ]);
+    from = await lastId(test);
+    expect((await consoleSignIn(test, ANA.loginId, ANA.password, totpCode(secret, test))).answer.status).toBe(303);
+    expect((await eventsAfter(test, from)).map((event) => [event.type, event.details])).toEqual([
+      ['sign-in.succeeded', { method: 'admin-console' }],
+      ['admin.console-signed-in', {}],
+    ]);
   });
 
   it('a console sign-in refused after the password: wrong code, reused code, not an admin', async () => {

@@ -451,6 +451,19 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
     ]);
     await test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
 
+    // Attack: a user an admin locked signs in with no passkey either; told why once the passkey proved
+    // itself, and nothing is recorded as a sign-in. Unlocked, the same passkey works (below).
+    await test.server.admin.lockUser(ANA.loginId);
+    await auth.page.goto(await authorizationUrl('state-locked'));
+    await auth.page.getByRole('link', { name: 'Sign in with a passkey' }).click();
+    await auth.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect
+      .poll(() => auth.page.getByRole('alert').filter({ hasText: /\S/ }).textContent())
+      .toBe('Your account is locked. Contact your administrator.');
+    expect(auth.page.url()).not.toContain(redirectUri);
+    expect(eventsOf((await auditTrail(test)).events, ['sign-in.succeeded'])).toHaveLength(1);
+    await test.server.admin.unlockUser(ANA.loginId);
+
     // Passwordless: "Sign in with a passkey" on the sign-in page.
     await auth.page.goto(await authorizationUrl('state-passwordless'));
     await auth.page.getByRole('link', { name: 'Sign in with a passkey' }).click();

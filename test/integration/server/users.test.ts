@@ -149,6 +149,21 @@ forEachEngine('UserStore', (open, engine) => {
     });
   });
 
+  it('keeps an admin’s lock with its time and note, by any lookup, until it is lifted', async () => {
+    const users = new UserStore(await open(), clock);
+    const ana = await users.create({ ...RECORD, loginId: 'ana', email: 'ana@example.com', aliases: ['a@b.example'] });
+    expect(ana.lock).toBeUndefined();
+    await users.setLock(ana.id, { reason: 'On leave' });
+    const locked = { at: 5_000, reason: 'On leave' };
+    expect((await users.findByName('a@b.example'))?.lock).toEqual(locked);
+    expect((await users.findById(ana.id))?.lock).toEqual(locked);
+    expect((await users.list())[0]?.lock).toEqual(locked);
+    await users.setLock(ana.id, { reason: undefined });
+    expect((await users.findByName('ana'))?.lock).toEqual({ at: 5_000, reason: undefined });
+    await users.setLock(ana.id, undefined);
+    expect((await users.findByName('ana'))?.lock).toBeUndefined();
+  });
+
   it('of concurrent creations claiming one name (several instances), exactly one succeeds; the others name the owner', async () => {
     const instances = await instancesOn(engine);
     const storeOf = roundRobin(
