@@ -1,4 +1,5 @@
 import type { AuditLog } from '../audit/audit-log';
+import { isLockedByAdmin } from '../users/user-lock';
 import { randomBytes } from 'node:crypto';
 import { domainOf } from '../discovery/domain-name';
 import type { ServerIdentity } from '../identity';
@@ -158,11 +159,23 @@ export class Federation {
     } catch (error) {
       throw withInteraction(error, interactionUid);
     }
-    await this.audit?.record({
-      type: 'sign-in.succeeded',
-      actor: { kind: 'user', userId: user.id },
-      details: { method: 'sso', provider: provider.id },
-    });
+    // An admin's lock (users/user-lock.ts) outweighs the upstream's word: the caller refuses the sign-in,
+    // so the audit log records a failure with the lock as its reason, never a success.
+    await this.audit?.record(
+      isLockedByAdmin(user)
+        ? {
+            type: 'sign-in.failed',
+            actor: { kind: 'anonymous' },
+            userId: user.id,
+            reason: 'account_locked_by_admin',
+            details: { method: 'sso' },
+          }
+        : {
+            type: 'sign-in.succeeded',
+            actor: { kind: 'user', userId: user.id },
+            details: { method: 'sso', provider: provider.id },
+          },
+    );
     return { user, provider };
   }
 

@@ -256,8 +256,15 @@ describe('an admin lock on SSO through an upstream OpenID provider', () => {
     expect(refused.url.href.startsWith(SSO_REDIRECT_URI)).toBe(false);
     expect(refused.response.status).toBe(403);
     expect(alertText(await refused.response.text())).toBe(LOCKED_MESSAGE);
+    const ssoEvents = async () =>
+      (await test.server.admin.auditEvents({ limit: 10, types: ['sign-in.succeeded', 'sign-in.failed'] })).events
+        .filter((event) => event.details.method === 'sso')
+        .map((event) => `${event.type}${event.reason === undefined ? '' : `:${event.reason}`}`);
+    // The refused SSO sign-in is on record as a failure for the lock, never as a success.
+    expect(await ssoEvents()).toEqual(['sign-in.failed:account_locked_by_admin']);
     await test.server.admin.unlockUser(ANA.loginId);
     expect((await ssoSignIn()).url.href.startsWith(SSO_REDIRECT_URI)).toBe(true);
+    expect((await ssoEvents()).sort()).toEqual(['sign-in.failed:account_locked_by_admin', 'sign-in.succeeded']);
   });
 });
 
