@@ -219,7 +219,9 @@ export class DeploymentProfiles {
     const typedDomain = domainOf(name) ?? null;
     // Raw SQL for one UNION of three row kinds (the query builder would need three statements): the named
     // user's names (to order their domains as profileFor does), their own assignment, and every domain
-    // assignment of the typed domain or of a domain of one of their names. The domain of a stored name is
+    // assignment of the typed domain or of a domain of one of their names (two branches rather than an OR, so
+    // PostgreSQL seeks each by the domain's key instead of filtering every assignment; a domain found by both
+    // comes twice, which the lookups below do not mind). The domain of a stored name is
     // the text after its last "@", found as sign-in-policy.ts finds it (same functions on both engines).
     const { rows } = await sql<{
       source: number | string;
@@ -240,11 +242,15 @@ export class DeploymentProfiles {
       UNION ALL
       SELECT 2, NULL, d.domain, p.pushed_settings, p.name
         FROM profile_domain_assignments d JOIN deployment_profiles p ON p.id = d.profile_id
-        WHERE d.domain = ${typedDomain} OR d.domain IN (
-          SELECT substr(o.identifier, length(rtrim(o.identifier, replace(o.identifier, '@', ''))) + 1)
-          FROM user_identifiers i JOIN user_identifiers o ON o.user_id = i.user_id
-          WHERE i.identifier = ${key} AND o.identifier LIKE '%@%'
-        )`.execute(this.storage.q());
+        WHERE d.domain = ${typedDomain}
+      UNION ALL
+      SELECT 2, NULL, d.domain, p.pushed_settings, p.name
+        FROM user_identifiers i
+        JOIN user_identifiers o ON o.user_id = i.user_id
+        JOIN profile_domain_assignments d
+          ON d.domain = substr(o.identifier, length(rtrim(o.identifier, replace(o.identifier, '@', ''))) + 1)
+        JOIN deployment_profiles p ON p.id = d.profile_id
+        WHERE i.identifier = ${key} AND o.identifier LIKE '%@%'`.execute(this.storage.q());
     const of = (source: number) => rows.filter((row) => Number(row.source) === source);
     const names = of(0);
     const pushed = (row: { settings: string | null; profile: string | null } | undefined) => {
