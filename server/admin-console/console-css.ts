@@ -10,6 +10,8 @@ export const ADMIN_CSS_PATH = '/assets/admin-console.css';
 export const ADMIN_CSS = `
 body.console { padding: 16px; }
 body.console main { max-width: 1280px; padding: 24px; }
+/* Forms keep a readable line length; only tables take the page's width. */
+body.console main .form { max-width: 640px; }
 .console-nav {
   max-width: 1280px;
   margin: 0 auto 16px;
@@ -36,7 +38,7 @@ body.console main { max-width: 1280px; padding: 24px; }
 .table-scroll thead th { background: var(--code-bg); white-space: nowrap; }
 .table-scroll td .inline, .table-scroll td .inline + .inline { margin: 4px 0; }
 form.inline { display: inline-flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; }
-.form select, .form input[type='email'], .form input[type='tel'], .form input[type='search'], .form textarea, form.inline input[type='password'] {
+.form select, .form input[type='email'], .form input[type='tel'], .form input[type='search'], .form input[type='date'], .form textarea, form.inline input[type='password'] {
   font: inherit;
   padding: 8px 10px;
   border: 1px solid var(--muted);
