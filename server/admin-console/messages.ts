@@ -249,7 +249,7 @@ const EN = {
   mfaChannelsHelp:
     'Tick none to leave it to the server. The server’s own MFA settings still apply: a channel the server does not allow is never offered.',
   channelPasskey: 'Passkey',
-  mfaChannelsNone: 'the server’s',
+  importResults: 'Rows checked',
 };
 
 type MessageKey = keyof typeof EN;
@@ -504,7 +504,7 @@ const FR: Catalogue = {
   mfaChannelsHelp:
     'Ne cochez rien pour laisser le serveur décider. Les réglages MFA du serveur s’appliquent toujours : un canal que le serveur n’autorise pas n’est jamais proposé.',
   channelPasskey: 'Clé d’accès',
-  mfaChannelsNone: 'ceux du serveur',
+  importResults: 'Lignes vérifiées',
 };
 
 const DE: Catalogue = {
@@ -757,7 +757,7 @@ const DE: Catalogue = {
   mfaChannelsHelp:
     'Nichts ankreuzen, um es dem Server zu überlassen. Die MFA-Einstellungen des Servers gelten weiterhin: Ein Kanal, den der Server nicht erlaubt, wird nie angeboten.',
   channelPasskey: 'Passkey',
-  mfaChannelsNone: 'die des Servers',
+  importResults: 'Geprüfte Zeilen',
 };
 
 export type Language = 'en' | 'fr' | 'de';

@@ -312,7 +312,7 @@ export function importPage(
   const table =
     input.rows === undefined
       ? ''
-      : `${tableRegion(t('importHeading'))}<table>
+      : `${tableRegion(t('importResults'))}<table>
 <thead><tr><th scope="col">${e(t('colRow'))}</th><th scope="col">${e(t('colLoginId'))}</th><th scope="col">${e(t('colResult'))}</th></tr></thead>
 <tbody>
 ${input.rows.map((row) => `<tr${row.error !== undefined ? ' class="invalid"' : ''}><th scope="row">${row.line}</th><td>${e(row.loginId)}</td><td>${result(row)}</td></tr>`).join('\n')}
