@@ -40,7 +40,7 @@ const NAV = [
 ] as const;
 
 /** The nav entry a request path belongs to: the entry itself, a page under it, or one of its `also`. */
-export function navEntryOf(path: string): (typeof NAV)[number]['href'] | undefined {
+function navEntryOf(path: string): (typeof NAV)[number]['href'] | undefined {
   const under = (base: string): boolean => path === base || path.startsWith(`${base}/`);
   return NAV.find((entry) => under(entry.href) || entry.also.some(under))?.href;
 }
