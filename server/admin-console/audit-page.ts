@@ -4,7 +4,7 @@ import type { AuditEvent, AuditLog, AuditQuery } from '../audit/audit-log';
 import { AUDIT_EVENT_TYPES, type AuditEventType } from '../audit/events';
 import { escapeHtml as e } from '../http/escape-html';
 import type { UserStore } from '../users/user-store';
-import { ADMIN_PATH, alert, consolePage, type PageFrame } from './pages';
+import { ADMIN_PATH, alert, consolePage, tableRegion, type PageFrame } from './pages';
 
 /** Events per page on screen; an export walks the same keyset pages up to EXPORT_MAX events. */
 export const AUDIT_PAGE_SIZE = 100;
@@ -167,12 +167,12 @@ ${alert(input.error)}<p><a href="${ADMIN_PATH}/audit/export?${new URLSearchParam
 ${
   input.events.length === 0
     ? `<p>${e(t('none'))}</p>`
-    : `<table>
+    : `${tableRegion(t('auditHeading'))}<table>
 <thead><tr><th scope="col">${e(t('auditTime'))}</th><th scope="col">${e(t('auditType'))}</th><th scope="col">${e(t('auditActor'))}</th><th scope="col">${e(t('auditUserId'))}</th><th scope="col">${e(t('auditSource'))}</th><th scope="col">${e(t('auditReason'))}</th><th scope="col">${e(t('auditDetails'))}</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
-</table>`
+</table></div>`
 }
 ${next}`,
   );

@@ -1,9 +1,10 @@
+import { MfaChannel } from '../../protocol/mfa';
 import type { AdminDeploymentStatus } from '../admin/admin-service';
 import type { DeploymentProfile, ProfilePush } from '../deployment-profiles/deployment-profiles';
 import type { ProfileSettings } from '../deployment-profiles/profile-settings';
 import { escapeHtml as e } from '../http/escape-html';
 import type { Translate } from './messages';
-import { ADMIN_PATH, alert, consolePage, csrf, notice, type PageFrame } from './pages';
+import { ADMIN_PATH, alert, consolePage, csrf, notice, tableRegion, type PageFrame } from './pages';
 
 /**
  * The console's Deployments, Deployment profiles and Licenses pages (issue 18), in the style of
@@ -77,12 +78,12 @@ function deploymentsTable(frame: PageFrame, deployments: readonly AdminDeploymen
 <td>${e(stateName(t, each.state))}</td><td>${when(each.createdAt)}</td><td>${when(each.expiresAt)}</td>
 <td>${details.join('<br>')}</td><td>${actions}</td></tr>`;
   });
-  return `<table>
+  return `${tableRegion(t('deploymentsHeading'))}<table>
 <thead><tr><th scope="col">${e(t('colDeployment'))}</th><th scope="col">${e(t('colUser'))}</th><th scope="col">${e(t('colStatus'))}</th><th scope="col">${e(t('colSentAt'))}</th><th scope="col">${e(t('colExpires'))}</th><th scope="col">${e(t('colDetails'))}</th><th scope="col">${e(t('colActions'))}</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
-</table>`;
+</table></div>`;
 }
 
 /** The deployments section of a user's page: their deployments and a button that sends a new one. */
@@ -136,6 +137,10 @@ function describeSettings(t: Translate, settings: ProfileSettings | null): strin
   if (settings.mfaMode) {
     parts.push(`${t('settingMfa')}: ${settings.mfaMode === 'enforced' ? t('modeEnforced') : t('modeOptional')}`);
   }
+  if (settings.mfaChannels !== undefined) {
+    const names = settings.mfaChannels.split(',').map((channel) => mfaChannelName(t, MfaChannel.parse(channel)));
+    parts.push(`${t('settingMfaChannels')}: ${names.join(', ')}`);
+  }
   if (settings.licenseVersion !== undefined) parts.push(`${t('settingLicense')}: ${settings.licenseVersion}`);
   if (settings.features?.forgotPassword !== undefined) {
     parts.push(`${t('settingForgot')}: ${onOff(settings.features.forgotPassword)}`);
@@ -150,6 +155,25 @@ function describeSettings(t: Translate, settings: ProfileSettings | null): strin
 
 /** Each language in its own words, as language pickers show them (the same in every catalogue). */
 const LANGUAGE_NAMES = { en: 'English', fr: 'Français', de: 'Deutsch' } as const;
+
+/** The channels a profile can allow: every one the server knows (protocol/mfa.ts), in its fixed order. */
+export const PROFILE_MFA_CHANNELS = MfaChannel.options;
+
+/** A checkbox's name for each channel: one field per box, as the form parser keeps one value per name. */
+export const mfaChannelField = (channel: MfaChannel): string => `mfaChannel-${channel}`;
+
+function mfaChannelName(t: Translate, channel: MfaChannel): string {
+  switch (channel) {
+    case 'totp':
+      return t('channelTotp');
+    case 'email':
+      return t('channelEmail');
+    case 'sms':
+      return t('channelSms');
+    case 'passkey':
+      return t('channelPasskey');
+  }
+}
 
 function channelName(t: Translate, channel: 'latest' | 'beta' | 'alpha'): string {
   return channel === 'latest' ? t('channelLatest') : channel === 'beta' ? t('channelBeta') : t('channelAlpha');
@@ -175,12 +199,12 @@ export function profilesPage(
 ${alert(input.error)}${notice(input.notice)}${
       input.profiles.length === 0
         ? `<p>${e(t('noProfiles'))}</p>`
-        : `<table>
+        : `${tableRegion(t('profilesHeading'))}<table>
 <thead><tr><th scope="col">${e(t('colProfile'))}</th><th scope="col">${e(t('colDraft'))}</th><th scope="col">${e(t('colPushed'))}</th><th scope="col">${e(t('colAssigned'))}</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
-</table>`
+</table></div>`
     }
 <h2>${e(t('createProfile'))}</h2>
 <form class="form" method="post" action="${ADMIN_PATH}/profiles/create">
@@ -247,6 +271,15 @@ export function profilePage(
 <select id="${setting}" name="${setting}">
 ${SETTING_CHOICES[setting].map((value) => `<option value="${value}"${current[setting] === value ? ' selected' : ''}>${e(choiceText(setting, value))}</option>`).join('\n')}
 </select>\n`;
+  const allowed = s.mfaChannels === undefined ? [] : s.mfaChannels.split(',');
+  const channelBoxes = `<fieldset aria-describedby="mfa-channels-help"><legend>${e(t('settingMfaChannels'))}</legend>
+<p id="mfa-channels-help" class="muted">${e(t('mfaChannelsHelp'))}</p>
+${PROFILE_MFA_CHANNELS.map((channel) => {
+  const id = mfaChannelField(channel);
+  return `<span class="choice"><input type="checkbox" id="${id}" name="${id}" value="on"${allowed.includes(channel) ? ' checked' : ''}><label for="${id}">${e(mfaChannelName(t, channel))}</label></span>`;
+}).join('\n')}
+</fieldset>
+`;
   const license = s.licenseVersion ?? '';
   const versions = license !== '' && !input.licenses.includes(license) ? [license, ...input.licenses] : input.licenses;
   const pushOutcome = input.push
@@ -262,7 +295,7 @@ ${alert(input.error)}${notice(input.notice)}${pushOutcome}<p>${e(t('colPushed'))
 <h2>${e(t('draftHeading'))}</h2>
 <form class="form" method="post" action="${ADMIN_PATH}/profile/edit">
 ${csrf(frame)}${keep}
-${select('signInMethod', t('settingSignIn'))}${select('mfaMode', t('settingMfa'))}<label for="licenseVersion">${e(t('settingLicense'))}</label>
+${select('signInMethod', t('settingSignIn'))}${select('mfaMode', t('settingMfa'))}${channelBoxes}<label for="licenseVersion">${e(t('settingLicense'))}</label>
 <select id="licenseVersion" name="licenseVersion">
 <option value=""${license === '' ? ' selected' : ''}>${e(t('notSet'))}</option>
 ${versions.map((version) => `<option value="${e(version)}"${version === license ? ' selected' : ''}>${e(version)}</option>`).join('\n')}
@@ -319,12 +352,12 @@ export function licensesPage(
 ${alert(input.error)}${notice(input.notice)}${
       input.licenses.length === 0
         ? `<p>${e(t('noLicenses'))}</p>`
-        : `<table>
+        : `${tableRegion(t('licensesHeading'))}<table>
 <thead><tr><th scope="col">${e(t('colVersion'))}</th><th scope="col">${e(t('colPublished'))}</th></tr></thead>
 <tbody>
 ${input.licenses.map((license, index) => `<tr><th scope="row">${e(license.version)}${index === 0 ? ` (${e(t('currentLicense'))})` : ''}</th><td>${when(license.publishedAt)}</td></tr>`).join('\n')}
 </tbody>
-</table>`
+</table></div>`
     }
 <h2>${e(t('publishHeading'))}</h2>
 <form class="form" method="post" action="${ADMIN_PATH}/licenses/publish">

@@ -6,6 +6,8 @@ import type { ProfileChange } from '../deployment-profiles/profile-settings';
 import type { ProfilePush } from '../deployment-profiles/deployment-profiles';
 import { formFields, sendHtml } from '../http/web-form';
 import {
+  mfaChannelField,
+  PROFILE_MFA_CHANNELS,
   SETTING_CHOICES,
   deploymentsPage,
   licensesPage,
@@ -366,11 +368,24 @@ function profileChange(t: Translate, fields: Record<string, string>): ProfileCha
     );
   }
   const v = parsed.data;
+  // Each channel's box sends "on" when ticked and nothing otherwise; anything else is not a choice.
+  const wrongBox = PROFILE_MFA_CHANNELS.map((channel) => fields[mfaChannelField(channel)]).find(
+    (value) => value !== undefined && value !== 'on',
+  );
+  if (wrongBox !== undefined) {
+    throw new KeywayError(
+      'invalid_input',
+      t('fieldError', { field: t('settingMfaChannels'), message: t('notAChoice', { value: wrongBox }) }),
+    );
+  }
+  const ticked = PROFILE_MFA_CHANNELS.filter((channel) => fields[mfaChannelField(channel)] === 'on');
   const orNull = <T extends string>(value: T | ''): T | null => (value === '' ? null : value);
   const flag = (value: '' | 'on' | 'off'): boolean | null => (value === '' ? null : value === 'on');
   return {
     signInMethod: orNull(v.signInMethod),
     mfaMode: orNull(v.mfaMode),
+    // None ticked: the profile says nothing about channels, and the server's apply.
+    mfaChannels: ticked.length === 0 ? null : ticked.join(','),
     licenseVersion: orNull(v.licenseVersion),
     forgotPassword: flag(v.forgotPassword),
     manualLogin: flag(v.manualLogin),

@@ -245,6 +245,11 @@ const EN = {
   colPublished: 'Published (UTC)',
   currentLicense: 'current',
   noLicenses: 'None published yet.',
+  settingMfaChannels: 'Allowed MFA channels',
+  mfaChannelsHelp:
+    'Tick none to leave it to the server. The server’s own MFA settings still apply: a channel the server does not allow is never offered.',
+  channelPasskey: 'Passkey',
+  importResults: 'Rows checked',
 };
 
 type MessageKey = keyof typeof EN;
@@ -495,6 +500,11 @@ const FR: Catalogue = {
   colPublished: 'Publiée (UTC)',
   currentLicense: 'actuelle',
   noLicenses: 'Aucune version publiée.',
+  settingMfaChannels: 'Canaux MFA autorisés',
+  mfaChannelsHelp:
+    'Ne cochez rien pour laisser le serveur décider. Les réglages MFA du serveur s’appliquent toujours : un canal que le serveur n’autorise pas n’est jamais proposé.',
+  channelPasskey: 'Clé d’accès',
+  importResults: 'Lignes vérifiées',
 };
 
 const DE: Catalogue = {
@@ -743,6 +753,11 @@ const DE: Catalogue = {
   colPublished: 'Veröffentlicht (UTC)',
   currentLicense: 'aktuell',
   noLicenses: 'Noch keine veröffentlicht.',
+  settingMfaChannels: 'Erlaubte MFA-Kanäle',
+  mfaChannelsHelp:
+    'Nichts ankreuzen, um es dem Server zu überlassen. Die MFA-Einstellungen des Servers gelten weiterhin: Ein Kanal, den der Server nicht erlaubt, wird nie angeboten.',
+  channelPasskey: 'Passkey',
+  importResults: 'Geprüfte Zeilen',
 };
 
 export type Language = 'en' | 'fr' | 'de';

@@ -2,6 +2,7 @@ import type { AdminUser, AdminUserDetail } from '../admin/admin-service';
 import { escapeHtml } from '../http/escape-html';
 import type { MfaPolicy } from '../mfa/policy';
 import { SIGN_IN_CSS_PATH } from '../oidc/pages';
+import { ADMIN_CSS_PATH } from './console-css';
 import type { OtpClient } from '../otp/otp-clients';
 import type { PasswordResetPolicy } from '../password-reset/reset-policy';
 import type { ImportRow } from './csv-import';
@@ -20,24 +21,39 @@ export interface PageFrame {
   language: Language;
   serverName: string;
   /** Set once signed in: the nav, the sign-out form and the CSRF token of every form. */
-  signedIn?: { loginId: string; csrfToken: string } | undefined;
+  signedIn?:
+    | { loginId: string; csrfToken: string; /** The request's route, for the nav's current page. */ path?: string }
+    | undefined;
 }
 
 const e = escapeHtml;
 
+/** The console's pages in the nav; `also` are the pages (and form answers) that belong to an entry. */
+const NAV = [
+  { href: `${ADMIN_PATH}/users`, key: 'navUsers', also: [`${ADMIN_PATH}/user`] },
+  { href: `${ADMIN_PATH}/import`, key: 'navImport', also: [] },
+  { href: `${ADMIN_PATH}/settings`, key: 'navSettings', also: [] },
+  { href: `${ADMIN_PATH}/audit`, key: 'navAudit', also: [] },
+  { href: `${ADMIN_PATH}/deployments`, key: 'navDeployments', also: [] },
+  { href: `${ADMIN_PATH}/profiles`, key: 'navProfiles', also: [`${ADMIN_PATH}/profile`] },
+  { href: `${ADMIN_PATH}/licenses`, key: 'navLicenses', also: [] },
+] as const;
+
+/** The nav entry a request path belongs to: the entry itself, a page under it, or one of its `also`. */
+function navEntryOf(path: string): (typeof NAV)[number]['href'] | undefined {
+  const under = (base: string): boolean => path === base || path.startsWith(`${base}/`);
+  return NAV.find((entry) => under(entry.href) || entry.also.some(under))?.href;
+}
+
 export function consolePage(frame: PageFrame, title: string, body: string): string {
   const { t } = frame;
-  const nav = frame.signedIn
-    ? `<nav aria-label="${e(t('nav'))}"><ul>
-<li><a href="${ADMIN_PATH}/users">${e(t('navUsers'))}</a></li>
-<li><a href="${ADMIN_PATH}/import">${e(t('navImport'))}</a></li>
-<li><a href="${ADMIN_PATH}/settings">${e(t('navSettings'))}</a></li>
-<li><a href="${ADMIN_PATH}/audit">${e(t('navAudit'))}</a></li>
-<li><a href="${ADMIN_PATH}/deployments">${e(t('navDeployments'))}</a></li>
-<li><a href="${ADMIN_PATH}/profiles">${e(t('navProfiles'))}</a></li>
-<li><a href="${ADMIN_PATH}/licenses">${e(t('navLicenses'))}</a></li>
+  const signedIn = frame.signedIn;
+  const current = signedIn?.path === undefined ? undefined : navEntryOf(signedIn.path);
+  const nav = signedIn
+    ? `<nav class="console-nav" aria-label="${e(t('nav'))}"><ul>
+${NAV.map((entry) => `<li><a href="${entry.href}"${entry.href === current ? ' aria-current="page"' : ''}>${e(t(entry.key))}</a></li>`).join('\n')}
 </ul>
-<p>${e(t('signedInAs'))} <strong>${e(frame.signedIn.loginId)}</strong></p>
+<p>${e(t('signedInAs'))} <strong>${e(signedIn.loginId)}</strong></p>
 <form class="form" method="post" action="${ADMIN_PATH}/sign-out">${csrf(frame)}<button class="secondary" type="submit">${e(t('signOut'))}</button></form>
 </nav>\n`
     : '';
@@ -49,8 +65,9 @@ export function consolePage(frame: PageFrame, title: string, body: string): stri
 <meta name="referrer" content="no-referrer">
 <title>${e(`${title}: ${t('consoleTitle')}: ${frame.serverName}`)}</title>
 <link rel="stylesheet" href="${SIGN_IN_CSS_PATH}">
+<link rel="stylesheet" href="${ADMIN_CSS_PATH}">
 </head>
-<body>
+<body${signedIn ? ' class="console"' : ''}>
 ${nav}<main>
 <p class="server">${e(frame.serverName)}: ${e(t('consoleTitle'))}</p>
 ${body}
@@ -58,6 +75,15 @@ ${body}
 </body>
 </html>
 `;
+}
+
+/**
+ * Opens the box a wide table scrolls in on narrow windows: a labelled region that takes keyboard
+ * focus, so keyboard users can scroll it with the arrow keys (axe: scrollable-region-focusable).
+ * The caller closes it after </table>.
+ */
+export function tableRegion(label: string): string {
+  return `<div class="table-scroll" role="region" tabindex="0" aria-label="${e(label)}">`;
 }
 
 export function csrf(frame: PageFrame): string {
@@ -149,12 +175,12 @@ ${field('q', t('startsWith'), 'type="search" autocapitalize="none" spellcheck="f
 ${alert(input.error)}${
       input.page.entries.length === 0
         ? `<p>${e(t('noUsers'))}</p>`
-        : `<table>
+        : `${tableRegion(t('usersHeading'))}<table>
 <thead><tr><th scope="col">${e(t('colLoginId'))}</th><th scope="col">${e(t('colName'))}</th><th scope="col">${e(t('colEmail'))}</th><th scope="col">${e(t('colMethod'))}</th><th scope="col">${e(t('colState'))}</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
-</table>`
+</table></div>`
     }
 ${next}
 <h2>${e(t('createUser'))}</h2>
@@ -286,12 +312,12 @@ export function importPage(
   const table =
     input.rows === undefined
       ? ''
-      : `<table>
+      : `${tableRegion(t('importResults'))}<table>
 <thead><tr><th scope="col">${e(t('colRow'))}</th><th scope="col">${e(t('colLoginId'))}</th><th scope="col">${e(t('colResult'))}</th></tr></thead>
 <tbody>
 ${input.rows.map((row) => `<tr${row.error !== undefined ? ' class="invalid"' : ''}><th scope="row">${row.line}</th><td>${e(row.loginId)}</td><td>${result(row)}</td></tr>`).join('\n')}
 </tbody>
-</table>\n`;
+</table></div>\n`;
   return consolePage(
     frame,
     t('importHeading'),

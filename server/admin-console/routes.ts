@@ -33,6 +33,7 @@ import {
   exportEvents,
   type AuditFilterFields,
 } from './audit-page';
+import { ADMIN_CSS, ADMIN_CSS_PATH } from './console-css';
 import { checkRows, importRows, readImportCsv } from './csv-import';
 import { registerDeploymentPages, userDeployments } from './deployment-routes';
 import { negotiateLanguage, translator, type Translate } from './messages';
@@ -131,6 +132,10 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
       }),
     );
 
+  app.get(ADMIN_CSS_PATH, (_request, reply) =>
+    reply.header('cache-control', 'public, max-age=3600').type('text/css; charset=utf-8').send(ADMIN_CSS),
+  );
+
   await registerFormScope(app, (scope) => {
     const signInPerSource = createLimiter(scope, {
       max: deps.limits.signInPerSourcePerMinute,
@@ -181,7 +186,16 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
         // Every action is recorded as this admin's ("console:<login ID>"), not the server's CLI user.
         const acting = service.actingAs(consoleActor(admin.loginId).name);
         return handler(
-          { id, session, admin, service: acting, frame: { ...frame, signedIn: { loginId: admin.loginId, csrfToken } } },
+          {
+            id,
+            session,
+            admin,
+            service: acting,
+            frame: {
+              ...frame,
+              signedIn: { loginId: admin.loginId, csrfToken, path: request.routeOptions.url ?? request.url },
+            },
+          },
           request,
           reply,
         );

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CONSOLE_VIEWPORT, consolePicture } from './support/a11y';
+import { CONSOLE_VIEWPORT, consolePicture, expectAccessible } from './support/a11y';
 import { adminWithAuthenticator } from './support/console-admin';
 import { expect, test, type World } from './support/world';
 
@@ -69,7 +69,12 @@ async function northwindTraders(world: World) {
   await admin.createProfile('Everyone', { licenseVersion: '2026.2', updateChannel: 'latest' });
   await admin.assignProfile('Everyone', { domain: DOMAIN });
   await admin.pushProfile('Everyone');
-  await admin.createProfile('Sales EMEA', { licenseVersion: '2026.1', mfaMode: 'enforced', language: 'fr' });
+  await admin.createProfile('Sales EMEA', {
+    licenseVersion: '2026.1',
+    mfaMode: 'enforced',
+    mfaChannels: 'totp,passkey',
+    language: 'fr',
+  });
   await admin.assignProfile('Sales EMEA', { user: 'bruno.costa' });
   await admin.assignProfile('Sales EMEA', { user: 'elif.yilmaz' });
   await admin.pushProfile('Sales EMEA');
@@ -144,13 +149,31 @@ test('the admin console, pictured: sign-in, users, a user, a CSV dry run, deploy
   ).toHaveText('redeemed');
   await consolePicture(page, 'deployments');
 
+  // At 400 px the page itself does not spill sideways: the wide table scrolls inside its own region,
+  // which the keyboard reaches with Tab and scrolls with the arrow keys.
+  await page.setViewportSize({ width: 400, height: 900 });
+  await expectAccessible(page, "the console's deployments page at 400 px");
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(400);
+  const table = page.getByRole('region', { name: 'Deployments' });
+  expect(await table.evaluate((region) => region.scrollWidth > region.clientWidth)).toBe(true);
+  await page.getByRole('button', { name: 'Show' }).focus();
+  await page.keyboard.press('Tab');
+  await expect(table).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await expect.poll(() => table.evaluate((region) => region.scrollLeft)).toBeGreaterThan(0);
+  await page.setViewportSize(CONSOLE_VIEWPORT);
+
   await page.getByRole('link', { name: 'Deployment profiles' }).click();
   await page.getByRole('link', { name: 'Sales EMEA' }).click();
   await expect(page.getByRole('heading', { name: 'Profile Sales EMEA' })).toBeVisible();
   await page.getByLabel('Language').selectOption('de');
   await page.getByLabel('License version').selectOption('2026.2');
+  await expect(page.getByRole('checkbox', { name: 'Passkey' })).toBeChecked();
+  await page.getByRole('checkbox', { name: 'Code by e-mail' }).check();
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('status')).toHaveText('Saved.');
+  await expect(page.getByRole('checkbox', { name: 'Code by e-mail' })).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'Code by text message' })).not.toBeChecked();
   await page.getByRole('button', { name: 'Push to deployed clients' }).click();
   await expect(page.getByRole('status')).toHaveText(
     /^Pushed as version \d+: it reaches 2 users and 1 installations\.$/,

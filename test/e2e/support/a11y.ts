@@ -53,7 +53,7 @@ export async function tourStop(page: Page, name: string, options: { darkPicture?
 }
 
 /** A browser window the admin console's pictures are taken in: its column and the nav beside it. */
-export const CONSOLE_VIEWPORT = { width: 1100, height: 900 };
+export const CONSOLE_VIEWPORT = { width: 1280, height: 900 };
 /** Pictures stop here: a long page (a user's details) shows its top, as a reader scrolling would. */
 const CONSOLE_PICTURE_MAX_HEIGHT = 1500;
 

@@ -72,6 +72,13 @@ function noticeText(html: string): string | undefined {
   return /role="status">([^<]*)</.exec(html)?.[1]?.replaceAll('&quot;', '"');
 }
 
+/** The MFA channels whose box is ticked on a profile page, in page order. */
+function ticked(html: string): string[] {
+  return [...html.matchAll(/<input type="checkbox" id="mfaChannel-(\w+)"[^>]*?( checked)?>/g)]
+    .filter((match) => match[2] !== undefined)
+    .map((match) => match[1] ?? '');
+}
+
 function csrfOf(page: WebPage): string {
   return /name="csrf" value="([^"]+)"/.exec(page.html)?.[1] ?? '';
 }
@@ -199,6 +206,91 @@ describe('admin console deployments', () => {
     expect(alertText(badId.html)).toBe('Deployment: "1; drop" is not one of the choices.');
     const unknownId = await browser.post('/admin/deployments/resend', { csrf: csrfOf(page), id: '999', user: '' });
     expect(alertText(unknownId.html)).toBe('Deployment: No deployment has the id 999.');
+  });
+
+  it("shows and edits a profile's allowed MFA channels: ticked boxes, cleared by ticking none, a bad box named", async () => {
+    const { test, browser } = await consoleServer();
+    // Set as the CLI sets it (profile create --mfa-channels totp,passkey): the console shows it.
+    await test.server.admin.createProfile('Field', { mfaChannels: 'totp,passkey' });
+    const list = await browser.get('/admin/profiles');
+    expect(list.html).toContain('Allowed MFA channels: Authenticator app, Passkey');
+    const page = await browser.get('/admin/profile?name=Field');
+    expect(ticked(page.html)).toEqual(['totp', 'passkey']);
+    expect(page.html).toContain('<legend>Allowed MFA channels</legend>');
+
+    const blank = {
+      signInMethod: '',
+      mfaMode: '',
+      licenseVersion: '',
+      forgotPassword: '',
+      manualLogin: '',
+      language: '',
+      updateChannel: '',
+    };
+    const saved = await browser.submit(page, '/admin/profile/edit', {
+      ...blank,
+      'mfaChannel-sms': 'on',
+      'mfaChannel-email': 'on',
+    });
+    expect(saved.status).toBe(200);
+    expect(noticeText(saved.html)).toBe('Saved.');
+    expect(ticked(saved.html)).toEqual(['email', 'sms']);
+    expect((await test.server.admin.listProfiles())[0]?.settings).toEqual({ mfaChannels: 'email,sms' });
+
+    // A box sends "on" or nothing; anything else is refused with the field's name, and nothing changes.
+    const hostile = await browser.submit(saved, '/admin/profile/edit', { ...blank, 'mfaChannel-totp': 'yes' });
+    expect(hostile.status).toBe(400);
+    expect(alertText(hostile.html)).toBe('Allowed MFA channels: "yes" is not one of the choices.');
+    expect((await test.server.admin.listProfiles())[0]?.settings).toEqual({ mfaChannels: 'email,sms' });
+
+    // None ticked: the profile says nothing about channels, so the server's apply.
+    const cleared = await browser.submit(saved, '/admin/profile/edit', blank);
+    expect(noticeText(cleared.html)).toBe('Saved.');
+    expect(ticked(cleared.html)).toEqual([]);
+    expect((await test.server.admin.listProfiles())[0]?.settings).toEqual({});
+
+    const cookie = `${ADMIN_COOKIE}=${browser.cookies.get(ADMIN_COOKIE) ?? ''}`;
+    for (const [language, legend] of [
+      ['fr', 'Canaux MFA autorisés'],
+      ['de', 'Erlaubte MFA-Kanäle'],
+    ] as const) {
+      const response = await fetch(`${browser.origin}/admin/profile?name=Field`, {
+        headers: { cookie, 'accept-language': language },
+      });
+      expect(await response.text()).toContain(`<legend>${legend}</legend>`);
+    }
+  });
+
+  it('marks the current page in the nav, puts tables in a labelled focusable region, and styles from its own file', async () => {
+    const { test, browser } = await consoleServer();
+    await test.server.admin.createProfile('Field', {});
+    const current = (html: string): string[] =>
+      [...html.matchAll(/<a href="([^"]+)" aria-current="page">/g)].map((match) => match[1] ?? '');
+    for (const [path, entry] of [
+      ['/admin/users', '/admin/users'],
+      ['/admin/user?name=bob', '/admin/users'],
+      ['/admin/profiles', '/admin/profiles'],
+      ['/admin/profile?name=Field', '/admin/profiles'],
+      ['/admin/deployments', '/admin/deployments'],
+      ['/admin/audit', '/admin/audit'],
+      ['/admin/settings', '/admin/settings'],
+    ] as const) {
+      expect(current((await browser.get(path)).html), path).toEqual([entry]);
+    }
+    // A form's answer marks the page it belongs to.
+    const profile = await browser.get('/admin/profile?name=Field');
+    const saved = await browser.submit(profile, '/admin/profile/edit', { language: 'de' });
+    expect(current(saved.html)).toEqual(['/admin/profiles']);
+
+    const users = await browser.get('/admin/users');
+    expect(users.html).toContain('<div class="table-scroll" role="region" tabindex="0" aria-label="Users"><table>');
+    expect(users.html).toContain('<link rel="stylesheet" href="/assets/admin-console.css">');
+    expect(users.headers.get('content-security-policy')).toMatch(/style-src 'self';/);
+    expect(users.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+    const css = await fetch(`${test.origin}/assets/admin-console.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect(await css.text()).toContain('.table-scroll { overflow-x: auto;');
   });
 
   it('speaks French and German', async () => {
