@@ -1,7 +1,10 @@
+import type { Language } from '../http/languages';
+
 /**
  * Every string the admin console shows, in English, French and German. The language follows the
- * browser's Accept-Language (negotiateLanguage); English is the fallback. Messages that come from the
- * AdminService's validation (shared with the CLI, which names the field) stay as the service words them.
+ * browser's Accept-Language, negotiated as for the end-user pages (server/http/languages.ts's
+ * negotiateLanguage); English is the fallback. Messages that come from the AdminService's validation
+ * (shared with the CLI, which names the field) stay as the service words them.
  */
 const EN = {
   auditHeading: 'Audit log',
@@ -760,7 +763,6 @@ const DE: Catalogue = {
   importResults: 'Geprüfte Zeilen',
 };
 
-export type Language = 'en' | 'fr' | 'de';
 export const CATALOGUES: Record<Language, Catalogue> = { en: EN, fr: FR, de: DE };
 
 export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
@@ -769,30 +771,4 @@ export function translator(language: Language): Translate {
   const catalogue = CATALOGUES[language];
   return (key, values = {}) =>
     catalogue[key].replace(/\{(\w+)\}/g, (whole, name: string) => String(values[name] ?? whole));
-}
-
-/**
- * The first of en/fr/de the browser lists in Accept-Language (RFC 9110 §12.5.4), by quality; English
- * when none is listed or the header is absent. Only the primary subtag counts (fr-CH is fr).
- */
-export function negotiateLanguage(header: string | undefined): Language {
-  if (header === undefined) return 'en';
-  const ranked = header
-    .split(',')
-    .map((part, index) => {
-      const [range = '', ...params] = part.trim().split(';');
-      const weight = params.map((param) => param.trim()).find((param) => /^q=/i.test(param));
-      // RFC 9110 §12.4.2 qvalue: 0 to 1 with up to three decimals; a malformed one disqualifies the range.
-      const q =
-        weight === undefined
-          ? 1
-          : /^q=(0(\.\d{0,3})?|1(\.0{0,3})?)$/i.test(weight)
-            ? Number(weight.slice(2))
-            : Number.NaN;
-      return { tag: range.trim().toLowerCase().split('-')[0] ?? '', q, index };
-    })
-    .filter((entry) => entry.q > 0 && Number.isFinite(entry.q))
-    .sort((a, b) => b.q - a.q || a.index - b.index);
-  for (const { tag } of ranked) if (tag === 'en' || tag === 'fr' || tag === 'de') return tag;
-  return 'en';
 }

@@ -6,7 +6,8 @@ import { ADMIN_CSS_PATH } from './console-css';
 import type { OtpClient } from '../otp/otp-clients';
 import type { PasswordResetPolicy } from '../password-reset/reset-policy';
 import type { ImportRow } from './csv-import';
-import type { Language, Translate } from './messages';
+import type { Language } from '../http/languages';
+import type { Translate } from './messages';
 import type { DirectoryPage, SearchField } from './user-directory';
 
 /**

@@ -14,6 +14,7 @@ import {
   sendHtml,
   sessionPostAccepted,
 } from '../http/web-form';
+import { negotiateLanguage } from '../http/languages';
 import { createLimiter } from '../http/rate-limiter';
 import type { ServerIdentity } from '../identity';
 import { tellAfterCommit } from '../mfa/notices';
@@ -36,7 +37,7 @@ import {
 import { ADMIN_CSS, ADMIN_CSS_PATH } from './console-css';
 import { checkRows, importRows, readImportCsv } from './csv-import';
 import { registerDeploymentPages, userDeployments } from './deployment-routes';
-import { negotiateLanguage, translator, type Translate } from './messages';
+import { translator, type Translate } from './messages';
 import {
   ADMIN_PATH,
   importPage,

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 
 /**
- * The languages of the server's end-user pages (sign-in, second step, /account, password reset, device
- * and landing pages): English, French and German, English by default. The admin console has its own copy
- * of the Accept-Language negotiation (server/admin-console/messages.ts) until the two are folded together.
+ * The languages of the server's pages (sign-in, second step, /account, password reset, device and landing
+ * pages, and the admin console): English, French and German, English by default. The one Accept-Language
+ * negotiation of the server: the end-user pages and the admin console both call negotiateLanguage.
  */
 export const PAGE_LANGUAGES = ['en', 'fr', 'de'] as const;
 export type Language = (typeof PAGE_LANGUAGES)[number];

@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOGUES, negotiateLanguage, translator } from '../../../server/admin-console/messages';
+import { CATALOGUES, translator } from '../../../server/admin-console/messages';
 
+// The console's language is negotiated by server/http/languages.ts, tested in languages.test.ts.
 describe('admin console languages', () => {
-  it('picks the best of en/fr/de from Accept-Language, by quality, English otherwise', () => {
-    expect(negotiateLanguage(undefined)).toBe('en');
-    expect(negotiateLanguage('')).toBe('en');
-    expect(negotiateLanguage('fr-CH, fr;q=0.9, en;q=0.8')).toBe('fr');
-    expect(negotiateLanguage('es, de;q=0.5, fr;q=0.4')).toBe('de');
-    expect(negotiateLanguage('en;q=0.2, fr;q=0.9')).toBe('fr');
-    expect(negotiateLanguage('fr;q=0, de;q=0.1')).toBe('de');
-    expect(negotiateLanguage('de;q=abc, fr')).toBe('fr');
-    expect(negotiateLanguage('*')).toBe('en');
-    // Hostile input: long, odd, without crashing.
-    expect(negotiateLanguage(`${'x;q=1,'.repeat(1000)}de`)).toBe('de');
-  });
-
   it('has every message in French and German, translated, with the same placeholders', () => {
     const english = CATALOGUES.en;
     for (const language of ['fr', 'de'] as const) {

@@ -3,7 +3,7 @@ import { FormatErrorCode, WireErrorCode } from '../../../protocol/errors';
 import { accountMessagePage, accountSignInPage, selfDeploymentPage } from '../../../server/account/account-pages';
 import { addPasskeyPage, passkeysSection } from '../../../server/account/account-passkeys';
 import { htmlPage } from '../../../server/http/html-page';
-import { languageOfUiLocales, negotiateLanguage, PAGE_LANGUAGES, pageLanguage } from '../../../server/http/languages';
+import { PAGE_LANGUAGES } from '../../../server/http/languages';
 import { PAGE_CATALOGUES, PAGE_ERROR_CATALOGUES, pageText, type PageText } from '../../../server/http/page-messages';
 import { brokenLinkPage, downloadsPage, landingPage } from '../../../server/landing/landing-page';
 import { passkeyPage } from '../../../server/mfa/passkeys-page';
@@ -36,35 +36,6 @@ import {
 const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').sort();
 
 describe('the end-user pages’ language', () => {
-  it('negotiates Accept-Language by quality, primary subtag only, English otherwise', () => {
-    expect(negotiateLanguage(undefined)).toBe('en');
-    expect(negotiateLanguage('')).toBe('en');
-    expect(negotiateLanguage('fr-CH, fr;q=0.9, en;q=0.8')).toBe('fr');
-    expect(negotiateLanguage('es, de;q=0.5, fr;q=0.4')).toBe('de');
-    expect(negotiateLanguage('en;q=0.2, fr;q=0.9')).toBe('fr');
-    expect(negotiateLanguage('fr;q=0, de;q=0.1')).toBe('de');
-    expect(negotiateLanguage('de;q=abc, fr')).toBe('fr');
-    expect(negotiateLanguage('de;q=1.5, fr;q=0.3')).toBe('fr');
-    expect(negotiateLanguage('*')).toBe('en');
-    expect(negotiateLanguage('frx, deutsch')).toBe('en');
-    // Hostile input: long, odd, answered without a crash and from its first kilobyte only.
-    expect(negotiateLanguage(`${'x;q=1,'.repeat(100)}de`)).toBe('de');
-    expect(negotiateLanguage(`${'x;q=1,'.repeat(100_000)}de`)).toBe('en');
-  });
-
-  it('reads ui_locales (space-separated, by preference) and lets it win over the browser', () => {
-    expect(languageOfUiLocales('de-AT fr')).toBe('de');
-    expect(languageOfUiLocales('es FR-ca')).toBe('fr');
-    expect(languageOfUiLocales('es ja')).toBeUndefined();
-    expect(languageOfUiLocales(['fr'])).toBeUndefined();
-    expect(languageOfUiLocales(undefined)).toBeUndefined();
-    const french = { headers: { 'accept-language': 'fr' } };
-    expect(pageLanguage(french)).toBe('fr');
-    expect(pageLanguage(french, 'de')).toBe('de');
-    expect(pageLanguage(french, 'es')).toBe('fr');
-    expect(pageLanguage({ headers: {} }, undefined)).toBe('en');
-  });
-
   it('has every text in French and German, translated, with the same placeholders', () => {
     const english = PAGE_CATALOGUES.en;
     for (const language of ['fr', 'de'] as const) {
