@@ -1,3 +1,4 @@
+import { wireErrorTexts } from '../../protocol/error-texts';
 import type { FormatErrorCode, WireErrorCode } from '../../protocol/errors';
 import { escapeHtml } from './escape-html';
 import type { Language } from './languages';
@@ -676,48 +677,16 @@ const DE: Catalogue = {
 
 /**
  * What French and German pages say for a refusal the services word in English (KeywayError's message,
- * which the CLI and the API also show): one text per code the server raises (wire codes, and the format
- * codes of protocol/'s link parsers, which the landing page meets). English pages keep the service's own,
- * more specific words.
+ * which the CLI and the API also show): one text per code the server raises. The wire codes' texts are
+ * protocol's one table (protocol/error-texts.ts), which the client's screens show too; the format codes of
+ * protocol/'s link parsers, which the landing page meets, are worded here for that page (the client words
+ * them for its own paste field). English pages keep the service's own, more specific words.
  */
 type ServerErrorCode = WireErrorCode | FormatErrorCode;
 type ErrorCatalogue = Record<ServerErrorCode, string>;
 
 const FR_ERRORS: ErrorCatalogue = {
-  invalid_input: 'Vérifiez votre saisie et réessayez.',
-  internal: 'Une erreur s’est produite sur le serveur. Veuillez réessayer.',
-  not_found: 'Ce que vous cherchez n’existe pas ou plus.',
-  code_malformed: 'Ce code d’authentification n’est pas valide. Vérifiez que vous l’avez copié en entier.',
-  code_checksum: 'Ce code contient une faute de frappe. Comparez-le avec l’e-mail et réessayez.',
-  deployment_unknown:
-    'Le serveur ne reconnaît pas ce lien ou ce code. Demandez-en un nouveau à votre service informatique.',
-  deployment_expired: 'Ce lien ou ce code a expiré. Demandez-en un nouveau à votre service informatique.',
-  deployment_used: 'Ce lien ou ce code a déjà été utilisé. Demandez-en un nouveau à votre service informatique.',
-  invalid_credentials: 'L’identifiant ou le mot de passe est incorrect.',
-  account_locked:
-    'Votre compte est temporairement verrouillé après trop de tentatives infructueuses. Réessayez plus tard.',
-  account_locked_by_admin: 'Votre compte est verrouillé. Contactez votre administrateur.',
-  rate_limited: 'Trop de tentatives. Patientez une minute et réessayez.',
-  password_rejected: 'Ce mot de passe ne respecte pas les règles ci-dessus. Choisissez-en un autre.',
-  session_invalid: 'Votre session a pris fin. Veuillez vous reconnecter.',
-  unauthorized: 'Votre connexion n’est plus valide. Veuillez vous reconnecter.',
-  unified_login_required:
-    'Ce compte se connecte avec la connexion de votre organisation, pas avec un mot de passe ici.',
-  mfa_code_invalid: 'Ce code est incorrect. Vérifiez-le et réessayez.',
-  mfa_code_expired: 'Ce code a expiré. Demandez-en un nouveau.',
-  mfa_code_used: 'Ce code a déjà été utilisé. Attendez le suivant.',
-  mfa_too_many_attempts: 'Trop de codes incorrects. Veuillez vous reconnecter.',
-  mfa_resend_too_soon: 'Patientez un instant avant de demander un nouveau code.',
-  mfa_challenge_expired: 'La confirmation a pris trop de temps. Veuillez vous reconnecter.',
-  mfa_channel_not_allowed: 'Votre organisation n’autorise pas ce mode de confirmation.',
-  reauthentication_required: 'Le mot de passe est incorrect. Saisissez de nouveau votre mot de passe pour continuer.',
-  password_reset_disabled:
-    'Ce serveur ne propose pas la réinitialisation du mot de passe. Demandez un nouveau mot de passe à votre service informatique.',
-  return_uri_invalid: 'Keyway a demandé un retour vers une adresse que le serveur refuse. Réessayez.',
-  passkey_unavailable: 'Aucune clé d’accès n’a été utilisée. Confirmez autrement.',
-  passkey_refused: 'La clé d’accès a été refusée. Réessayez ou confirmez autrement.',
-  passkey_challenge_used: 'Cette demande de clé d’accès a déjà servi ou a expiré. Recommencez.',
-  passkey_cloned: 'Cette clé d’accès a été refusée : elle a peut-être été copiée. Prévenez votre service informatique.',
+  ...wireErrorTexts('fr'),
   link_malformed: 'Ce lien ne contient pas de code d’authentification valide.',
   link_too_long: 'Ce lien est beaucoup trop long pour être un lien Keyway.',
   link_wrong_scheme: 'Ce n’est pas un lien Keyway.',
@@ -726,39 +695,7 @@ const FR_ERRORS: ErrorCatalogue = {
 };
 
 const DE_ERRORS: ErrorCatalogue = {
-  invalid_input: 'Überprüfen Sie Ihre Eingabe und versuchen Sie es erneut.',
-  internal: 'Auf dem Server ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut.',
-  not_found: 'Das Gesuchte gibt es nicht (mehr).',
-  code_malformed: 'Dies ist kein gültiger Authentifizierungscode. Prüfen Sie, ob Sie ihn vollständig kopiert haben.',
-  code_checksum:
-    'Dieser Code enthält einen Tippfehler. Vergleichen Sie ihn mit der E-Mail und versuchen Sie es erneut.',
-  deployment_unknown: 'Der Server kennt diesen Link oder Code nicht. Bitten Sie Ihre IT-Abteilung um einen neuen.',
-  deployment_expired: 'Dieser Link oder Code ist abgelaufen. Bitten Sie Ihre IT-Abteilung um einen neuen.',
-  deployment_used: 'Dieser Link oder Code wurde bereits verwendet. Bitten Sie Ihre IT-Abteilung um einen neuen.',
-  invalid_credentials: 'Die Anmelde-ID oder das Passwort ist falsch.',
-  account_locked: 'Ihr Konto ist nach zu vielen Fehlversuchen vorübergehend gesperrt. Versuchen Sie es später erneut.',
-  account_locked_by_admin: 'Ihr Konto ist gesperrt. Wenden Sie sich an Ihre Administration.',
-  rate_limited: 'Zu viele Versuche. Warten Sie eine Minute und versuchen Sie es erneut.',
-  password_rejected: 'Dieses Passwort erfüllt die Regeln oben nicht. Wählen Sie ein anderes.',
-  session_invalid: 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.',
-  unauthorized: 'Sie sind nicht mehr angemeldet. Bitte melden Sie sich erneut an.',
-  unified_login_required:
-    'Dieses Konto meldet sich über die Anmeldung Ihrer Organisation an, nicht mit einem Passwort hier.',
-  mfa_code_invalid: 'Dieser Code ist falsch. Prüfen Sie ihn und versuchen Sie es erneut.',
-  mfa_code_expired: 'Dieser Code ist abgelaufen. Fordern Sie einen neuen an.',
-  mfa_code_used: 'Dieser Code wurde bereits verwendet. Warten Sie auf den nächsten.',
-  mfa_too_many_attempts: 'Zu viele falsche Codes. Bitte melden Sie sich erneut an.',
-  mfa_resend_too_soon: 'Warten Sie einen Moment, bevor Sie einen neuen Code anfordern.',
-  mfa_challenge_expired: 'Die Bestätigung hat zu lange gedauert. Bitte melden Sie sich erneut an.',
-  mfa_channel_not_allowed: 'Ihre Organisation lässt diese Art der Bestätigung nicht zu.',
-  reauthentication_required: 'Das Passwort ist falsch. Geben Sie Ihr Passwort erneut ein, um fortzufahren.',
-  password_reset_disabled:
-    'Dieser Server bietet kein Zurücksetzen des Passworts an. Bitten Sie Ihre IT-Abteilung um ein neues Passwort.',
-  return_uri_invalid: 'Keyway hat eine Rückkehradresse angefordert, die der Server ablehnt. Versuchen Sie es erneut.',
-  passkey_unavailable: 'Es wurde kein Passkey verwendet. Bestätigen Sie auf andere Weise.',
-  passkey_refused: 'Der Passkey wurde abgelehnt. Versuchen Sie es erneut oder bestätigen Sie auf andere Weise.',
-  passkey_challenge_used: 'Diese Passkey-Anfrage wurde bereits verwendet oder ist abgelaufen. Beginnen Sie erneut.',
-  passkey_cloned: 'Dieser Passkey wurde abgelehnt: Er wurde möglicherweise kopiert. Informieren Sie Ihre IT-Abteilung.',
+  ...wireErrorTexts('de'),
   link_malformed: 'Dieser Link enthält keinen gültigen Authentifizierungscode.',
   link_too_long: 'Dieser Link ist viel zu lang für einen Keyway-Link.',
   link_wrong_scheme: 'Dies ist kein Keyway-Link.',

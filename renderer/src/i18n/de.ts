@@ -1,3 +1,4 @@
+import { wireErrorTexts } from '../../../electron/ipc/error-texts';
 import type { Translation } from './translation';
 
 /** German (formal "Sie"). Mirrors en.ts key for key, plus a message for every error code (translation.ts). */
@@ -213,15 +214,11 @@ export const de: Translation = {
   },
 
   errors: {
+    // The server's codes: protocol's one table, shared with the server's pages (protocol/error-texts.ts).
+    ...wireErrorTexts('de'),
     retryAfter: 'Versuchen Sie es in {{duration}} erneut.',
-    invalid_input: 'Überprüfen Sie Ihre Eingabe und versuchen Sie es erneut.',
-    internal: 'In Keyway ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut.',
-    not_found: 'Keyway konnte das Gesuchte nicht finden. Bitte versuchen Sie es erneut.',
     ipc_untrusted_sender: 'Keyway hat eine Anfrage von einer unbekannten Seite abgelehnt.',
     ipc_unknown_command: 'Keyway hat diese Anfrage nicht verstanden. Bitte starten Sie Keyway neu.',
-    code_malformed: 'Dies ist kein gültiger Authentifizierungscode. Prüfen Sie, ob Sie ihn vollständig kopiert haben.',
-    code_checksum:
-      'Dieser Code enthält einen Tippfehler. Vergleichen Sie ihn mit der E-Mail und versuchen Sie es erneut.',
     link_malformed: 'Dies ist kein gültiger Keyway-Link oder -Code.',
     link_too_long:
       'Dieser Link ist viel zu lang für einen Keyway-Link. Öffnen Sie den Link aus Ihrer Bereitstellungs-E-Mail erneut oder fügen Sie seinen Code ein.',
@@ -232,9 +229,6 @@ export const de: Translation = {
     server_insecure: 'Keyway verbindet sich nur mit sicheren Servern (https).',
     server_not_allowed:
       'Die Richtlinie Ihrer Organisation lässt diesen Server nicht zu. Wenden Sie sich an Ihre IT-Abteilung.',
-    deployment_unknown: 'Der Server kennt diesen Link oder Code nicht. Bitten Sie Ihre IT-Abteilung um einen neuen.',
-    deployment_expired: 'Dieser Link oder Code ist abgelaufen. Bitten Sie Ihre IT-Abteilung um einen neuen.',
-    deployment_used: 'Dieser Link oder Code wurde bereits verwendet. Bitten Sie Ihre IT-Abteilung um einen neuen.',
     server_unreachable:
       'Keyway kann den Server nicht erreichen. Prüfen Sie Ihre Netzwerkverbindung und versuchen Sie es erneut.',
     server_tls:
@@ -242,29 +236,6 @@ export const de: Translation = {
     server_bad_response:
       'Der Server hat eine Antwort gesendet, die Keyway nicht versteht. Versuchen Sie es später erneut.',
     server_timeout: 'Der Server hat zu lange nicht geantwortet. Versuchen Sie es erneut.',
-    invalid_credentials: 'Die Anmelde-ID oder das Passwort ist falsch.',
-    account_locked: 'Ihr Konto ist nach zu vielen Fehlversuchen vorübergehend gesperrt.',
-    account_locked_by_admin: 'Ihr Konto ist gesperrt. Wenden Sie sich an Ihren Administrator.',
-    rate_limited: 'Zu viele Versuche. Bitte warten Sie einen Moment.',
-    password_rejected: 'Dieses Passwort erfüllt die Passwortregeln nicht.',
-    session_invalid: 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.',
-    unauthorized: 'Sie sind nicht mehr angemeldet. Bitte melden Sie sich erneut an.',
-    mfa_code_invalid: 'Dieser Code ist falsch. Prüfen Sie ihn und versuchen Sie es erneut.',
-    mfa_code_expired: 'Dieser Code ist abgelaufen. Fordern Sie einen neuen an.',
-    mfa_code_used: 'Dieser Code wurde bereits verwendet. Warten Sie auf den nächsten.',
-    mfa_too_many_attempts: 'Zu viele falsche Codes. Bitte melden Sie sich erneut an.',
-    mfa_resend_too_soon: 'Warten Sie einen Moment, bevor Sie einen neuen Code anfordern.',
-    mfa_challenge_expired: 'Die Bestätigung hat zu lange gedauert. Bitte melden Sie sich erneut an.',
-    mfa_channel_not_allowed: 'Ihre Organisation lässt diese Art der Bestätigung nicht zu.',
-    reauthentication_required: 'Das Passwort ist falsch. Geben Sie Ihr Passwort erneut ein, um fortzufahren.',
-    return_uri_invalid: 'Keyway hat eine Rückkehradresse angefordert, die der Server ablehnt. Versuchen Sie es erneut.',
-    passkey_unavailable: 'Es wurde kein Passkey verwendet. Bestätigen Sie auf andere Weise.',
-    passkey_refused: 'Der Passkey wurde abgelehnt. Versuchen Sie es erneut oder bestätigen Sie auf andere Weise.',
-    passkey_challenge_used: 'Diese Passkey-Anfrage wurde bereits verwendet oder ist abgelaufen. Beginnen Sie erneut.',
-    passkey_cloned:
-      'Dieser Passkey wurde abgelehnt: Er wurde möglicherweise kopiert. Informieren Sie Ihre IT-Abteilung.',
-    password_reset_disabled:
-      'Dieser Server bietet kein Zurücksetzen des Passworts an. Bitten Sie Ihre IT-Abteilung um ein neues Passwort.',
     discovery_failed: 'Keyway konnte nicht ermitteln, wie Sie sich anmelden. Versuchen Sie es später erneut.',
     oidc_state_mismatch:
       'Der Browser hat eine Anmeldung zurückgegeben, die Keyway nicht gestartet hat; sie wurde daher abgelehnt. Versuchen Sie es erneut.',
@@ -279,8 +250,6 @@ export const de: Translation = {
     passkey_step_failed:
       'Der Passkey-Schritt im Browser wurde nicht abgeschlossen. Versuchen Sie es erneut, oder wählen Sie einen anderen Weg zur Bestätigung.',
     manual_login_disabled: 'Die manuelle Anmeldung ist durch die Richtlinie Ihrer Organisation deaktiviert.',
-    unified_login_required:
-      'Die Richtlinie Ihrer Organisation erlaubt die Anmeldung nur über ihren Identitätsanbieter.',
     keychain_unavailable:
       'Der Schlüsselbund des Systems ist nicht verfügbar, daher kann Keyway Sie nicht angemeldet halten.',
     keychain_locked:

@@ -1,3 +1,4 @@
+import { wireErrorTexts } from '../../../electron/ipc/error-texts';
 import type { Translation } from './translation';
 
 /** French (formal "vous"). Mirrors en.ts key for key, plus a message for every error code (translation.ts); French spacing uses no-break spaces before ? : ; ! */
@@ -219,14 +220,11 @@ export const fr: Translation = {
   },
 
   errors: {
+    // The server's codes: protocol's one table, shared with the server's pages (protocol/error-texts.ts).
+    ...wireErrorTexts('fr'),
     retryAfter: 'Réessayez dans {{duration}}.',
-    invalid_input: 'Vérifiez votre saisie et réessayez.',
-    internal: 'Une erreur s’est produite dans Keyway. Veuillez réessayer.',
-    not_found: 'Keyway n’a pas trouvé ce qu’il cherchait. Veuillez réessayer.',
     ipc_untrusted_sender: 'Keyway a refusé une demande provenant d’une page inconnue.',
     ipc_unknown_command: 'Keyway n’a pas compris cette demande. Veuillez redémarrer Keyway.',
-    code_malformed: 'Ce code d’authentification n’est pas valide. Vérifiez que vous l’avez copié en entier.',
-    code_checksum: 'Ce code contient une faute de frappe. Comparez-le avec l’e-mail et réessayez.',
     link_malformed: 'Ce lien ou ce code Keyway n’est pas valide.',
     link_too_long:
       'Ce lien est beaucoup trop long pour être un lien Keyway. Ouvrez à nouveau le lien de votre e-mail de déploiement, ou collez son code.',
@@ -236,38 +234,11 @@ export const fr: Translation = {
     server_insecure: 'Keyway se connecte uniquement à des serveurs sécurisés (https).',
     server_not_allowed:
       'La politique de votre organisation n’autorise pas ce serveur. Adressez-vous à votre service informatique.',
-    deployment_unknown:
-      'Le serveur ne reconnaît pas ce lien ou ce code. Demandez-en un nouveau à votre service informatique.',
-    deployment_expired: 'Ce lien ou ce code a expiré. Demandez-en un nouveau à votre service informatique.',
-    deployment_used: 'Ce lien ou ce code a déjà été utilisé. Demandez-en un nouveau à votre service informatique.',
     server_unreachable: 'Keyway ne parvient pas à joindre le serveur. Vérifiez votre connexion réseau et réessayez.',
     server_tls:
       'Keyway ne s’est pas connecté : le certificat de sécurité du serveur n’est pas approuvé. Adressez-vous à votre service informatique.',
     server_bad_response: 'Le serveur a envoyé une réponse que Keyway ne comprend pas. Réessayez plus tard.',
     server_timeout: 'Le serveur a mis trop de temps à répondre. Réessayez.',
-    invalid_credentials: 'L’identifiant ou le mot de passe est incorrect.',
-    account_locked: 'Votre compte est temporairement verrouillé après trop de tentatives infructueuses.',
-    account_locked_by_admin: 'Votre compte est verrouillé. Contactez votre administrateur.',
-    rate_limited: 'Trop de tentatives. Veuillez patienter un instant.',
-    password_rejected: 'Ce mot de passe ne respecte pas les règles relatives aux mots de passe.',
-    session_invalid: 'Votre session a pris fin. Veuillez vous reconnecter.',
-    unauthorized: 'Votre connexion n’est plus valide. Veuillez vous reconnecter.',
-    mfa_code_invalid: 'Ce code est incorrect. Vérifiez-le et réessayez.',
-    mfa_code_expired: 'Ce code a expiré. Demandez-en un nouveau.',
-    mfa_code_used: 'Ce code a déjà été utilisé. Attendez le suivant.',
-    mfa_too_many_attempts: 'Trop de codes incorrects. Veuillez vous reconnecter.',
-    mfa_resend_too_soon: 'Patientez un instant avant de demander un nouveau code.',
-    mfa_challenge_expired: 'La confirmation a pris trop de temps. Veuillez vous reconnecter.',
-    mfa_channel_not_allowed: 'Votre organisation n’autorise pas ce mode de confirmation.',
-    reauthentication_required: 'Le mot de passe est incorrect. Saisissez de nouveau votre mot de passe pour continuer.',
-    return_uri_invalid: 'Keyway a demandé un retour vers une adresse que le serveur refuse. Réessayez.',
-    passkey_unavailable: 'Aucune clé d’accès n’a été utilisée. Confirmez autrement.',
-    passkey_refused: 'La clé d’accès a été refusée. Réessayez ou confirmez autrement.',
-    passkey_challenge_used: 'Cette demande de clé d’accès a déjà servi ou a expiré. Recommencez.',
-    passkey_cloned:
-      'Cette clé d’accès a été refusée : elle a peut-être été copiée. Prévenez votre service informatique.',
-    password_reset_disabled:
-      'Ce serveur ne propose pas la réinitialisation du mot de passe. Demandez un nouveau mot de passe à votre service informatique.',
     discovery_failed: 'Keyway n’a pas pu déterminer votre mode de connexion. Réessayez plus tard.',
     oidc_state_mismatch:
       'Le navigateur a renvoyé une connexion que Keyway n’a pas lancée ; elle a donc été refusée. Réessayez.',
@@ -282,8 +253,6 @@ export const fr: Translation = {
     passkey_step_failed:
       'L’étape de clé d’accès dans le navigateur n’a pas abouti. Réessayez, ou choisissez un autre moyen de confirmer.',
     manual_login_disabled: 'La connexion manuelle est désactivée par la politique de votre organisation.',
-    unified_login_required:
-      'La politique de votre organisation n’autorise la connexion que via son fournisseur d’identité.',
     keychain_unavailable:
       'Le trousseau du système n’est pas disponible ; Keyway ne peut donc pas garder votre session ouverte.',
     keychain_locked:
