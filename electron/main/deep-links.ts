@@ -11,7 +11,10 @@ export const HANDLED_SCHEMES = [
 /**
  * Finds the `keyway://` link the operating system handed to a new process. On Windows and Linux the
  * link arrives as an argument (cold start, or the argv of a `second-instance`); Chromium may add
- * switches around it, so we look for it instead of trusting a position. argv[0] is the executable and
+ * switches around it and reorder them ("The order might change and additional arguments might be
+ * appended": https://www.electronjs.org/docs/latest/api/app#event-second-instance), so we look for it
+ * instead of trusting a position. Only a whole argument that starts with a handled scheme counts: a
+ * switch whose value embeds `keyway://` (`--x=keyway://…`) is not a link. argv[0] is the executable and
  * is never a link. An oversized link is found all the same: `deliverDeepLink` refuses it, and says so.
  */
 export function deepLinkFromArgv(argv: readonly string[]): string | null {

@@ -4,6 +4,7 @@ import { ELECTRON_EVENT_CHANNEL, ELECTRON_INVOKE_CHANNEL } from '../ipc/bridge';
 import { encodeEvent } from '../ipc/dispatcher';
 import type { ResponseEnvelope } from '../ipc/wire';
 import { ipcSenderDecision } from './guards';
+import { liveWindow } from './lifecycle';
 
 export type Dispatch = (raw: unknown) => Promise<ResponseEnvelope>;
 
@@ -26,12 +27,10 @@ export function serveContractOverIpc(
   // an unhandled rejection, and calls made meanwhile get an answer instead of hanging.
   options.dispatch.catch(() => undefined);
   ipc.handle(ELECTRON_INVOKE_CHANNEL, async (event, raw: unknown): Promise<ResponseEnvelope> => {
-    const window = options.getWindow();
+    const window = liveWindow(options.getWindow());
     const verdict = ipcSenderDecision(
       { sender: event.sender, senderFrame: event.senderFrame },
-      window && !window.isDestroyed()
-        ? { webContents: window.webContents, mainFrame: window.webContents.mainFrame }
-        : null,
+      window ? { webContents: window.webContents, mainFrame: window.webContents.mainFrame } : null,
       options.appPageUrl,
     );
     if (!verdict.trusted) {
@@ -53,7 +52,6 @@ export function serveContractOverIpc(
 /** Pushes every view core publishes to the app window, when there is one (a new window asks for the current view). */
 export function forwardViews(core: Pick<KeywayCore, 'onView'>, getWindow: () => BrowserWindow | null): void {
   core.onView((view) => {
-    const window = getWindow();
-    if (window && !window.isDestroyed()) window.webContents.send(ELECTRON_EVENT_CHANNEL, encodeEvent('view', view));
+    liveWindow(getWindow())?.webContents.send(ELECTRON_EVENT_CHANNEL, encodeEvent('view', view));
   });
 }

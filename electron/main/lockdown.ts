@@ -21,7 +21,11 @@ export function lockDownContents(contents: WebContents, appPageUrl: string): voi
   contents.on('will-redirect', (event) => {
     if (!mayNavigate(event.url, appPageUrl)) event.preventDefault();
   });
+  // Keyway has no <webview> (webviewTag is off too); refusing the attach closes the door should a page
+  // get one in (https://www.electronjs.org/docs/latest/tutorial/security#12-verify-webview-options-before-creation).
   contents.on('will-attach-webview', (event) => event.preventDefault());
+  // window.open, target=_blank and friends all reach this handler; 'deny' creates nothing
+  // (https://www.electronjs.org/docs/latest/api/window-open#setwindowopenhandler).
   contents.setWindowOpenHandler(() => windowOpenDecision());
 }
 

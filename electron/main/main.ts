@@ -16,11 +16,18 @@ import { chooseProfile } from '../core/profile-switch';
 import { createElectronSettingsStore } from './electron-settings-store';
 import { installPermissionPolicy, lockDownContents } from './lockdown';
 import { MAIN_TEXT, type MainText } from './main-text';
-import { chainTrustedByExtraCa, parseAuthorities } from './policy/extra-ca';
+import { certificateVerdict, parseAuthorities } from './policy/extra-ca';
 import { applyNetworkPolicy } from './policy/network';
 import { startAutoUpdates } from './updater';
 import { STARTUP_FAILURE_EXIT_CODE, startupFailureText } from './startup-failure';
 import { createMainWindow } from './window';
+import {
+  liveWindow,
+  opensWindowOnActivate,
+  profileStartup,
+  quitsWhenAllWindowsClosed,
+  windowAction,
+} from './lifecycle';
 import { printOutcome, saveDialogOptions, saveTarget } from './recovery-codes-export';
 import { writeFile } from 'node:fs/promises';
 import { KeywayError } from '../../protocol/errors';
@@ -34,8 +41,8 @@ import type { RecoveryCodesExporter } from '../core/keyway-core';
  */
 function recoveryCodesExporter(getWindow: () => BrowserWindow | null): RecoveryCodesExporter {
   const window = (): BrowserWindow => {
-    const current = getWindow();
-    if (!current || current.isDestroyed()) throw new KeywayError('internal', 'The Keyway window is closed.');
+    const current = liveWindow(getWindow());
+    if (!current) throw new KeywayError('internal', 'The Keyway window is closed.');
     return current;
   };
   return {
@@ -89,16 +96,9 @@ function openDeepLink(url: string): void {
 function trustExtraAuthorities(pems: readonly string[]): void {
   const authorities = parseAuthorities(pems);
   if (authorities.length === 0) return;
-  const CERT_AUTHORITY_INVALID = -202;
+  // The decision, and what 0 and -3 mean to Electron, are in policy/extra-ca.ts (certificateVerdict).
   session.defaultSession.setCertificateVerifyProc((request, callback) => {
-    if (
-      request.errorCode === CERT_AUTHORITY_INVALID &&
-      chainTrustedByExtraCa(request.certificate, request.hostname, authorities)
-    ) {
-      callback(0);
-      return;
-    }
-    callback(-3); // Chromium's own verdict (the OS store).
+    callback(certificateVerdict(request, authorities));
   });
 }
 
@@ -139,7 +139,7 @@ async function createCore(): Promise<KeywayCore> {
 let mainWindow: BrowserWindow | null = null;
 
 function appWindowContents(): Electron.WebContents | null {
-  return mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null;
+  return liveWindow(mainWindow)?.webContents ?? null;
 }
 
 /** The main process's own strings (menu, failure dialog) in the OS's language, English if unsupported. */
@@ -156,24 +156,28 @@ function failStartup(error: unknown): void {
   app.exit(STARTUP_FAILURE_EXIT_CODE);
 }
 
+/** Brings Keyway forward: the one window, created, or restored and focused (lifecycle.ts windowAction). */
 function showWindow(): void {
-  if (!mainWindow || mainWindow.isDestroyed()) {
+  const action = windowAction(mainWindow);
+  if (action === 'create' || !mainWindow) {
     mainWindow = createMainWindow({ preloadPath, appPageUrl });
     return;
   }
-  if (mainWindow.isMinimized()) mainWindow.restore();
+  if (action === 'restore-and-focus') mainWindow.restore();
   mainWindow.focus();
 }
 
 function start(): void {
   // Before the lock and `ready`: the lock and every file of the profile live in userData (electron#33559).
-  const profile = chooseProfile({ argv: process.argv, isPackaged: app.isPackaged, resolve: (p) => path.resolve(p) });
-  if (profile.kind === 'custom') app.setPath('userData', profile.dir);
-  else if (profile.kind !== 'default') console.error(`Keyway: ${profile.reason}.`);
-  if (profile.kind === 'invalid') {
-    app.exit(2);
+  const profile = profileStartup(
+    chooseProfile({ argv: process.argv, isPackaged: app.isPackaged, resolve: (p) => path.resolve(p) }),
+  );
+  if (profile.warning !== null) console.error(profile.warning);
+  if (profile.exitCode !== null) {
+    app.exit(profile.exitCode);
     return;
   }
+  if (profile.userData !== null) app.setPath('userData', profile.userData);
 
   if (!app.requestSingleInstanceLock()) {
     // Another Keyway owns the session; it receives our argv (and deep link) through `second-instance`.
@@ -209,9 +213,13 @@ function start(): void {
   app.on('open-url', (event, url) => {
     event.preventDefault();
     openDeepLink(url);
+    // No window can exist before `ready` (docs/api/browser-window.md); `ready` shows it with the link queued.
     if (app.isReady()) showWindow();
   });
 
+  // argv is the second start's command line, possibly reordered and with switches Chromium appended
+  // (https://www.electronjs.org/docs/latest/api/app#event-second-instance): deepLinkFromArgv looks for the
+  // link instead of trusting a position, and nothing else in it is read (no --profile, no switch).
   app.on('second-instance', (_event, argv) => {
     const link = deepLinkFromArgv(argv);
     if (link) openDeepLink(link);
@@ -221,7 +229,7 @@ function start(): void {
   app.on('web-contents-created', (_event, contents) => lockDownContents(contents, appPageUrl));
 
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    if (quitsWhenAllWindowsClosed(process.platform)) app.quit();
   });
 
   app
@@ -242,7 +250,7 @@ function start(): void {
       void core.start();
       showWindow();
       app.on('activate', () => {
-        if (BrowserWindow.getAllWindows().length === 0) showWindow();
+        if (opensWindowOnActivate(BrowserWindow.getAllWindows().length)) showWindow();
       });
     })
     .catch(failStartup);

@@ -7,6 +7,7 @@ import type { MachinePolicy } from '../core/machine-policy/schema';
 import { createUpdateSchedule, decideUpdates, type UpdateDecisionInput } from '../core/updates';
 import { ELECTRON_EVENT_CHANNEL } from '../ipc/bridge';
 import { encodeEvent } from '../ipc/dispatcher';
+import { liveWindow, updaterStaysUnconfigured } from './lifecycle';
 
 /**
  * Wires electron-updater to core's decisions (electron/core/updates, tested in Node): whether to update
@@ -39,7 +40,7 @@ export function startAutoUpdates(options: {
   // Decided before electron-updater is touched: off in development and under the policy, it is never
   // configured at all (its `autoUpdater` is created on first access).
   const first = decideUpdates(input({ origin: null }));
-  if (!first.enabled && (first.reason === 'development' || first.reason === 'policy')) {
+  if (updaterStaysUnconfigured(first)) {
     log(`updates: off (${first.detail})`);
     return;
   }
@@ -52,8 +53,8 @@ export function startAutoUpdates(options: {
   });
   autoUpdater.on('error', (error: Error) => log(`updates: ${error.message}`));
   options.core.updates.onChange((state) => {
-    const window = options.getWindow();
-    if (window && !window.isDestroyed()) {
+    const window = liveWindow(options.getWindow());
+    if (window) {
       window.webContents.send(ELECTRON_EVENT_CHANNEL, encodeEvent('update', state));
     }
   });

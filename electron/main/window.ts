@@ -1,34 +1,14 @@
 import { BrowserWindow, app } from 'electron';
+import { mainWindowOptions } from './lifecycle';
 import { lockDownContents } from './lockdown';
 
 /**
- * The hardened main window: isolated, sandboxed renderer with no Node, navigation pinned to the app
- * page, no new windows (lockdown.ts; the session's permissions: installPermissionPolicy, at ready).
- * The page's own CSP (renderer/index.html) forbids remote code.
+ * The hardened main window (its options: lifecycle.ts mainWindowOptions, tested in Node): isolated,
+ * sandboxed renderer with no Node, navigation pinned to the app page, no new windows (lockdown.ts; the
+ * session's permissions: installPermissionPolicy, at ready). The page's own CSP forbids remote code.
  */
 export function createMainWindow(options: { preloadPath: string; appPageUrl: string }): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 480,
-    height: 720,
-    minWidth: 380,
-    minHeight: 560,
-    show: false,
-    title: 'Keyway',
-    webPreferences: {
-      preload: options.preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInSubFrames: false,
-      webviewTag: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      spellcheck: false,
-      // Middle-click must not open links in new windows (Electronegativity AUXCLICK_JS_CHECK).
-      disableBlinkFeatures: 'Auxclick',
-      devTools: !app.isPackaged,
-    },
-  });
+  const window = new BrowserWindow(mainWindowOptions({ preloadPath: options.preloadPath, packaged: app.isPackaged }));
   lockDownContents(window.webContents, options.appPageUrl);
   window.once('ready-to-show', () => window.show());
   void window.loadURL(options.appPageUrl);

@@ -37,4 +37,32 @@ describe('deep link routing from argv', () => {
       'keyway://deploy?code=X --inspect',
     );
   });
+
+  it.each([
+    [
+      'switches injected before the link',
+      ['Keyway.exe', '--inspect=9229', '--remote-debugging-port=9222', '--', 'keyway://deploy?c=1'],
+      'keyway://deploy?c=1',
+    ],
+    [
+      'the link inside a switch is not the link',
+      ['Keyway.exe', '--x=keyway://evil', 'keyway://deploy'],
+      'keyway://deploy',
+    ],
+    ['the first of two links', ['Keyway.exe', 'keyway://first', 'keyway://second'], 'keyway://first'],
+    ['flags appended after the link', ['Keyway.exe', '--', 'keyway://d', '--inspect'], 'keyway://d'],
+  ])('second-instance argv, reordered or with injected flags: %s', (_name, argv, expected) => {
+    expect(deepLinkFromArgv(argv)).toBe(expected);
+  });
+
+  it.each([
+    ['a switch only', ['Keyway.exe', '--remote-debugging-port=9222']],
+    ['a switch that embeds the scheme', ['Keyway.exe', '--user-data-dir=keyway://x']],
+    ['a file URL', ['Keyway.exe', 'file:///etc/passwd']],
+    ['a javascript URL', ['Keyway.exe', 'javascript:alert(1)']],
+    ['a data URL', ['Keyway.exe', 'data:text/html,<script>alert(1)</script>']],
+    ['the scheme after a NUL', ['Keyway.exe', '\0keyway://x']],
+  ])('second-instance argv carries no link: %s', (_name, argv) => {
+    expect(deepLinkFromArgv(argv)).toBeNull();
+  });
 });

@@ -4,7 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  ACCEPT_CERTIFICATE,
+  CERT_AUTHORITY_INVALID,
+  certificateVerdict,
   chainTrustedByExtraCa,
+  USE_CHROMIUM_VERDICT,
   parseAuthorities,
   type PresentedCertificate,
 } from '../../electron/main/policy/extra-ca';
@@ -318,5 +322,54 @@ describe('CA constraints of a policy-CA chain (RFC 5280 §6.1.4; what openssl ve
     expect(chainTrustedByExtraCa(presented(leaf), HOST, authorities)).toBe(true);
     const inFiveDays = new Date(Date.now() + 5 * 86_400_000);
     expect(chainTrustedByExtraCa(presented(leaf), HOST, authorities, inFiveDays)).toBe(false);
+  });
+});
+
+describe('the certificate verify proc (main.ts wires certificateVerdict to setCertificateVerifyProc)', () => {
+  const HOST = 'keyway.corp.example';
+  // Chromium's net errors (net/base/net_error_list.h).
+  const CERT_COMMON_NAME_INVALID = -200;
+  const CERT_DATE_INVALID = -201;
+  const CERT_REVOKED = -206;
+
+  it('accepts a policy-CA chain only where Chromium’s one complaint is an unknown authority', () => {
+    const authorities = parseAuthorities([corp.ca]);
+    expect(CERT_AUTHORITY_INVALID).toBe(-202);
+    expect(ACCEPT_CERTIFICATE).toBe(0);
+    expect(USE_CHROMIUM_VERDICT).toBe(-3);
+    const request = { errorCode: CERT_AUTHORITY_INVALID, hostname: HOST, certificate: { data: corp.leaf } };
+    expect(certificateVerdict(request, authorities)).toBe(ACCEPT_CERTIFICATE);
+  });
+
+  it.each([
+    ['a wrong name', CERT_COMMON_NAME_INVALID],
+    ['an expired certificate', CERT_DATE_INVALID],
+    ['a revoked certificate', CERT_REVOKED],
+    ['an unknown error', -1],
+  ])('keeps Chromium’s refusal for %s, even on a chain the policy CA issued', (_name, errorCode) => {
+    const authorities = parseAuthorities([corp.ca]);
+    expect(certificateVerdict({ errorCode, hostname: HOST, certificate: { data: corp.leaf } }, authorities)).toBe(
+      USE_CHROMIUM_VERDICT,
+    );
+  });
+
+  it('leaves a chain Chromium accepted to Chromium (never answers 0, which would skip Certificate Transparency)', () => {
+    const authorities = parseAuthorities([corp.ca]);
+    expect(certificateVerdict({ errorCode: 0, hostname: HOST, certificate: { data: corp.leaf } }, authorities)).toBe(
+      USE_CHROMIUM_VERDICT,
+    );
+  });
+
+  it('an unknown authority that is not a policy CA, another host, or a forged chain stays refused', () => {
+    const authorities = parseAuthorities([corp.ca]);
+    const ask = (certificate: PresentedCertificate, hostname = HOST) =>
+      certificateVerdict({ errorCode: CERT_AUTHORITY_INVALID, hostname, certificate }, authorities);
+    expect(ask({ data: other.leaf, issuerCert: { data: other.ca } })).toBe(USE_CHROMIUM_VERDICT);
+    expect(ask({ data: corp.leaf }, 'evil.example')).toBe(USE_CHROMIUM_VERDICT);
+    expect(ask({ data: other.leaf, issuerCert: { data: corp.ca } })).toBe(USE_CHROMIUM_VERDICT);
+    expect(ask({ data: 'not a certificate' })).toBe(USE_CHROMIUM_VERDICT);
+    expect(
+      certificateVerdict({ errorCode: CERT_AUTHORITY_INVALID, hostname: HOST, certificate: { data: corp.leaf } }, []),
+    ).toBe(USE_CHROMIUM_VERDICT);
   });
 });

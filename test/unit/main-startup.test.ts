@@ -277,4 +277,34 @@ describe('main at start-up', () => {
     );
     expect(fake.electron.app.exit).toHaveBeenCalledWith(1);
   });
+
+  it('one hardened window: a second start restores and focuses it, whatever switches its argv carries', async () => {
+    await startMain({ packaged: true });
+    fake.becomeReady();
+    policy.resolve(noPolicy);
+    await settle();
+    await settle();
+    expect(fake.windows).toHaveLength(1);
+    const window = fake.windows[0];
+    if (!window) throw new Error('no window');
+    // The window is built from lifecycle.ts mainWindowOptions (packaged: no DevTools).
+    expect(window.options).toMatchObject({
+      webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, devTools: false },
+    });
+    window.isMinimized = () => true;
+    fake.electron.app.emit('second-instance', {}, [
+      '/opt/Keyway/keyway',
+      '--profile=/tmp/evil',
+      '--remote-debugging-port=9222',
+      '--',
+      'keyway://deploy?code=X',
+    ]);
+    expect(fake.windows).toHaveLength(1);
+    expect(window.restore).toHaveBeenCalledTimes(1);
+    expect(window.focus).toHaveBeenCalledTimes(1);
+    // Closing it quits (this is not macOS).
+    expect(process.platform).not.toBe('darwin');
+    fake.electron.app.emit('window-all-closed');
+    expect(fake.electron.app.quit).toHaveBeenCalled();
+  });
 });

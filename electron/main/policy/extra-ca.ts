@@ -125,6 +125,34 @@ export function chainTrustedByExtraCa(
   return true;
 }
 
+/**
+ * Chromium's net error for a chain that ends at an authority it does not trust
+ * (net/base/net_error_list.h: CERT_AUTHORITY_INVALID = -202), the request's `errorCode`.
+ */
+export const CERT_AUTHORITY_INVALID = -202;
+/** setCertificateVerifyProc's answers (docs/api/session.md, ses.setCertificateVerifyProc): 0 accepts. */
+export const ACCEPT_CERTIFICATE = 0;
+/** -3: "uses the verification result from chromium" (same page): the OS store's verdict stands. */
+export const USE_CHROMIUM_VERDICT = -3;
+
+/**
+ * The certificate verify proc's whole decision. A policy CA is only ever a missing root: a chain
+ * Chromium refused for any other reason (wrong name, expired, revoked, weak key: another errorCode, or
+ * several) keeps Chromium's verdict even when it leads to a policy CA, and a chain Chromium accepted
+ * (errorCode 0) is left to Chromium too. Only an unknown-authority refusal is re-checked against the
+ * policy CAs, with the leaf for the host Chromium names.
+ */
+export function certificateVerdict(
+  request: { readonly errorCode: number; readonly hostname: string; readonly certificate: PresentedCertificate },
+  authorities: readonly X509Certificate[],
+  now = new Date(),
+): typeof ACCEPT_CERTIFICATE | typeof USE_CHROMIUM_VERDICT {
+  if (request.errorCode !== CERT_AUTHORITY_INVALID) return USE_CHROMIUM_VERDICT;
+  return chainTrustedByExtraCa(request.certificate, request.hostname, authorities, now)
+    ? ACCEPT_CERTIFICATE
+    : USE_CHROMIUM_VERDICT;
+}
+
 export function parseAuthorities(pems: readonly string[]): X509Certificate[] {
   return pems.flatMap((pem) => {
     try {

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KeywayClient } from '../../../electron/ipc/client';
-import { MAX_PASSWORD_LENGTH, type ViewOf } from '../../../electron/ipc/view';
+import type { ViewOf } from '../../../electron/ipc/view';
 import { CommandButton } from '../components/Actions';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { OtpInput } from '../components/OtpInput';
+import { PasswordQuestion } from '../components/PasswordQuestion';
 import { useEscape } from '../components/useEscape';
 import { formatSeconds, useNow } from '../components/useNow';
 
@@ -25,6 +26,11 @@ export function OneTimePasswordScreen({
   const { t } = useTranslation();
   useEscape(() => void client.invoke('goBack', {}).catch(() => undefined));
   const busy = view.phase === 'loading' || view.phase === 'issuing';
+  const [authenticatorChosen, setAuthenticatorChosen] = useState(false);
+  const withAuthenticator = authenticatorChosen && view.canUseAuthenticator;
+  const asking = view.phase === 'ask' || view.phase === 'issuing';
+  // While the password is asked, the error is shown under its field (PasswordQuestion); otherwise here.
+  const questionShowsError = asking && !withAuthenticator;
   return (
     <section className="screen" aria-labelledby="otp-title" aria-busy={busy}>
       <h1 id="otp-title">{t('oneTimePassword.title')}</h1>
@@ -32,8 +38,14 @@ export function OneTimePasswordScreen({
       {busy && (
         <p role="status">{view.phase === 'loading' ? t('oneTimePassword.loading') : t('oneTimePassword.issuing')}</p>
       )}
-      {(view.phase === 'ask' || view.phase === 'issuing') && (
-        <Reauthentication view={view} client={client} disabled={view.phase === 'issuing'} />
+      {asking && (
+        <Reauthentication
+          view={view}
+          client={client}
+          disabled={view.phase === 'issuing'}
+          withAuthenticator={withAuthenticator}
+          onWithAuthenticator={setAuthenticatorChosen}
+        />
       )}
       {view.phase === 'showing' && view.otp && <ShownOtp otp={view.otp} />}
       {view.phase === 'expired' && (
@@ -46,7 +58,7 @@ export function OneTimePasswordScreen({
           </CommandButton>
         </>
       )}
-      <ErrorMessage error={view.error} id="otp-error" />
+      <ErrorMessage error={questionShowsError ? null : view.error} id="otp-error" />
       <div className="actions">
         <CommandButton client={client} command="goBack">
           {t('back')}
@@ -56,23 +68,29 @@ export function OneTimePasswordScreen({
   );
 }
 
-/** The password (or, for users with one, a code from the authenticator app), sent once on Continue. */
+/**
+ * The password, asked by the shared PasswordQuestion (the same field, Show password, autocomplete and
+ * error display as Sign-in security's), or, for users with one, a code from the authenticator app;
+ * either is sent once. The question is the screen's own content: no Cancel, Escape and Back leave.
+ */
 function Reauthentication({
   view,
   client,
   disabled,
+  withAuthenticator,
+  onWithAuthenticator,
 }: {
   view: OneTimePasswordView;
   client: KeywayClient;
   disabled: boolean;
+  withAuthenticator: boolean;
+  onWithAuthenticator: (withAuthenticator: boolean) => void;
 }): React.JSX.Element {
   const { t } = useTranslation();
-  const [password, setPassword] = useState('');
-  const [withAuthenticator, setWithAuthenticator] = useState(false);
   const send = (proof: { password: string } | { authenticatorCode: string }): void =>
     void client.invoke('issueOneTimePassword', proof).catch(() => undefined);
 
-  if (withAuthenticator && view.canUseAuthenticator) {
+  if (withAuthenticator) {
     return (
       <div className="otp-reauth">
         <p className="prompt" id="otp-code-prompt">
@@ -83,42 +101,27 @@ function Reauthentication({
           describedBy="otp-code-prompt"
           onComplete={(code) => send({ authenticatorCode: code })}
         />
-        <button type="button" className="link" onClick={() => setWithAuthenticator(false)}>
+        <button type="button" className="link" onClick={() => onWithAuthenticator(false)}>
           {t('oneTimePassword.usePassword')}
         </button>
       </div>
     );
   }
   return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
-        send({ password });
-        setPassword('');
-      }}
+    <PasswordQuestion
+      id="otp-password"
+      label={t('oneTimePassword.reauth')}
+      submitLabel={t('oneTimePassword.show')}
+      error={view.error}
+      disabled={disabled}
+      onSubmit={(password) => send({ password })}
     >
-      <label htmlFor="otp-password">{t('oneTimePassword.reauth')}</label>
-      <input
-        id="otp-password"
-        type="password"
-        autoComplete="current-password"
-        autoFocus
-        maxLength={MAX_PASSWORD_LENGTH}
-        value={password}
-        disabled={disabled}
-        aria-invalid={view.error !== null}
-        aria-describedby={view.error ? 'otp-error' : undefined}
-        onChange={(event) => setPassword(event.target.value)}
-      />
-      <button type="submit" className="primary" disabled={disabled || password === ''}>
-        {t('oneTimePassword.show')}
-      </button>
       {view.canUseAuthenticator && (
-        <button type="button" className="link" onClick={() => setWithAuthenticator(true)}>
+        <button type="button" className="link" onClick={() => onWithAuthenticator(true)}>
           {t('oneTimePassword.useAuthenticator')}
         </button>
       )}
-    </form>
+    </PasswordQuestion>
   );
 }
 
