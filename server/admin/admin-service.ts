@@ -335,6 +335,8 @@ export class AdminService {
       if (current.lock !== undefined) return { changed: false, revokedSessions: 0 };
       await users.setLock(record.id, { reason });
       const revokedSessions = (await signOutEverywhere(record.id)).apiSessions;
+      // A forgot-password link sent before the lock must not work again after an unlock.
+      await this.deps.services.passwordReset.voidLinksOf(record.id);
       await this.audit({
         type: 'user.locked',
         userId: record.id,
