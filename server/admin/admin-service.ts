@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { LoginId } from '../../protocol/api';
 import { KeywayError } from '../../protocol/errors';
 import type { DeploymentProfile, ProfilePush } from '../deployment-profiles/deployment-profiles';
-import type { ProfileChange, ProfileSettings } from '../deployment-profiles/profile-settings';
+import {
+  assertChannelsReachable,
+  type ProfileChange,
+  type ProfileSettings,
+} from '../deployment-profiles/profile-settings';
 import { cliActor } from '../audit/actors';
 import type { AuditPage, AuditQuery } from '../audit/audit-log';
 import type { AuditActor, AuditEventInput } from '../audit/events';
@@ -674,6 +678,7 @@ export class AdminService {
   createProfile(name: string, change: ProfileChange = {}): Promise<DeploymentProfile> {
     return this.atomically(async () => {
       const profile = await this.deps.services.profiles.create(name, change);
+      await this.assertChannelsReachable(profile.settings);
       await this.audit({
         type: 'admin.profile-created',
         details: { profile: profile.name, settings: settingNames(profile.settings) },
@@ -686,12 +691,22 @@ export class AdminService {
   editProfile(name: string, change: ProfileChange): Promise<DeploymentProfile> {
     return this.atomically(async () => {
       const profile = await this.deps.services.profiles.edit(name, change);
+      await this.assertChannelsReachable(profile.settings);
       await this.audit({
         type: 'admin.profile-edited',
         details: { profile: profile.name, settings: changedNames(change) },
       });
       return profile;
     });
+  }
+
+  /**
+   * The one check of a profile's MFA channels against the server's (profile-settings.ts
+   * assertChannelsReachable), for the CLI and the console alike: inside the caller's transaction, so a
+   * refused create, edit or push writes nothing.
+   */
+  private async assertChannelsReachable(settings: ProfileSettings): Promise<void> {
+    assertChannelsReachable(await this.deps.services.mfa.policy.read(), settings);
   }
 
   listProfiles(): Promise<DeploymentProfile[]> {
@@ -739,6 +754,8 @@ export class AdminService {
   async pushProfile(name: string): Promise<ProfilePush> {
     return this.atomically(async () => {
       const push = await this.deps.services.profiles.push(name);
+      // The server's policy may have changed since the draft was saved.
+      await this.assertChannelsReachable(push.settings);
       // The reach and the names of what changed; values stay out (a license version is harmless, but a
       // future setting may not be).
       await this.audit({

@@ -67,26 +67,28 @@ export class PasswordResetService {
   async request(loginId: string): Promise<PasswordResetRequested> {
     const policy = await this.requireEnabled();
     const named = await this.deps.users.findByName(loginId);
-    // A user an admin locked gets the answer an unknown login gets, and no link (the refusal is audited,
-    // which the requester cannot see): a reset must not be a way around the lock.
-    if (named && isLockedByAdmin(named)) await this.refused(named.id, 'request');
     // A user whose profile turns forgot-password off gets the same answer, and no link.
-    const user = named && !isLockedByAdmin(named) && (await this.offeredTo(named.id)) ? named : undefined;
+    const user = named && (await this.offeredTo(named.id)) ? named : undefined;
     const { links, clock, storage, users } = this.deps;
     // The cap's count and the new link are one transaction, so concurrent requests (on one instance or
     // several) cannot all pass the count: SQLite runs them one after another; PostgreSQL's SERIALIZABLE
     // (storage.ts) retries all but one, and the retry counts the other's link. The mail goes after commit.
-    // The lock is read again inside it: a lock that committed since the lookup above makes no link.
-    const token =
+    // A user an admin locked gets the answer an unknown login gets, and no link: a reset must not be a
+    // way around the lock. The lock is read inside the transaction, so a lock that commits meanwhile
+    // either is seen here or voids the new link (AdminService.lockUser; on PostgreSQL the two conflict).
+    const issued =
       user &&
       (await storage.transaction(async () => {
         const current = await users.findById(user.id);
-        if (!current || isLockedByAdmin(current)) return undefined;
+        if (!current) return undefined;
+        if (isLockedByAdmin(current)) return 'locked' as const;
         return (await links.issuedSince(user.id, clock() - HOUR_MS)) < RESET_MAILS_PER_ACCOUNT_PER_HOUR
           ? (await links.issue(user.id, policy.linkTtlMinutes * 60_000)).token
           : undefined;
       }));
-    if (user && token !== undefined) setImmediate(() => void this.send(user, token, policy.linkTtlMinutes));
+    // Audited where the requester cannot see it (the answer below is the same).
+    if (user && issued === 'locked') await this.refused(user.id, 'request');
+    else if (user && issued !== undefined) setImmediate(() => void this.send(user, issued, policy.linkTtlMinutes));
     return { status: 'requested', linkValidMinutes: policy.linkTtlMinutes };
   }
 
