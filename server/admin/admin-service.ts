@@ -4,6 +4,7 @@ import { KeywayError } from '../../protocol/errors';
 import type { DeploymentProfile, ProfilePush } from '../deployment-profiles/deployment-profiles';
 import {
   assertChannelsReachable,
+  channelMismatch,
   type ProfileChange,
   type ProfileSettings,
 } from '../deployment-profiles/profile-settings';
@@ -707,6 +708,17 @@ export class AdminService {
    */
   private async assertChannelsReachable(settings: ProfileSettings): Promise<void> {
     assertChannelsReachable(await this.deps.services.mfa.policy.read(), settings);
+  }
+
+  /**
+   * The pushed profiles whose MFA channels share none with the server's (after the server's policy shrank):
+   * their users get the server's channels, with MFA still enforced where it was (effectiveMfaPolicy).
+   */
+  async profilesWithoutServerChannels(): Promise<string[]> {
+    const server = await this.deps.services.mfa.policy.read();
+    return (await this.listProfiles())
+      .filter((profile) => profile.pushed && channelMismatch(server, profile.pushed.settings))
+      .map((profile) => profile.name);
   }
 
   listProfiles(): Promise<DeploymentProfile[]> {

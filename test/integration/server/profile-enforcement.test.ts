@@ -306,6 +306,12 @@ describe('the admin CLI', () => {
     expect((await test.server.admin.listProfiles())[0]?.pushed).toBeNull();
     expect((await run('profile', 'edit', '--name', 'Texts', '--mfa-channels', 'totp,sms')).code).toBe(0);
     expect((await run('profile', 'push', '--name', 'Texts')).code).toBe(0);
+    // The server's policy may still shrink afterwards, but the CLI says whose channels it leaves empty.
+    const shrink = await run('set-mfa-policy', '--channels', 'email');
+    expect(shrink.code).toBe(0);
+    expect(shrink.out.join('\n')).toContain('Warning: the MFA channels of profile "Texts" share none with these');
+    const again = await run('set-mfa-policy', '--channels', 'email,sms');
+    expect(again.out.join('\n')).not.toContain('Warning: the MFA channels');
   });
   it('sets a profile MFA channels in the fixed order, clears them with none, and names the option when wrong', async () => {
     const test = await startServerWithAna();
