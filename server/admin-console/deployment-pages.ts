@@ -1,7 +1,8 @@
 import { MfaChannel } from '../../protocol/mfa';
 import type { AdminDeploymentStatus } from '../admin/admin-service';
 import type { DeploymentProfile, ProfilePush } from '../deployment-profiles/deployment-profiles';
-import type { ProfileSettings } from '../deployment-profiles/profile-settings';
+import { channelMismatch, type ProfileSettings } from '../deployment-profiles/profile-settings';
+import type { MfaPolicy } from '../mfa/policy';
 import { escapeHtml as e } from '../http/escape-html';
 import type { Translate } from './messages';
 import { ADMIN_PATH, alert, consolePage, csrf, notice, tableRegion, type PageFrame } from './pages';
@@ -162,7 +163,8 @@ export const PROFILE_MFA_CHANNELS = MfaChannel.options;
 /** A checkbox's name for each channel: one field per box, as the form parser keeps one value per name. */
 export const mfaChannelField = (channel: MfaChannel): string => `mfaChannel-${channel}`;
 
-function mfaChannelName(t: Translate, channel: MfaChannel): string {
+/** A channel's name in the admin's language (also for the deployment routes' messages). */
+export function mfaChannelName(t: Translate, channel: MfaChannel): string {
   switch (channel) {
     case 'totp':
       return t('channelTotp');
@@ -235,7 +237,13 @@ export const SETTING_CHOICES = {
 
 export function profilePage(
   frame: PageFrame,
-  input: { profile: DeploymentProfile; licenses: readonly string[]; push?: ProfilePush | undefined } & Outcome,
+  input: {
+    profile: DeploymentProfile;
+    licenses: readonly string[];
+    /** The server's own MFA policy: the profile's channels are only ever those it also allows. */
+    serverMfa: MfaPolicy;
+    push?: ProfilePush | undefined;
+  } & Outcome,
 ): string {
   const { t } = frame;
   const { profile } = input;
@@ -272,12 +280,27 @@ export function profilePage(
 ${SETTING_CHOICES[setting].map((value) => `<option value="${value}"${current[setting] === value ? ' selected' : ''}>${e(choiceText(setting, value))}</option>`).join('\n')}
 </select>\n`;
   const allowed = s.mfaChannels === undefined ? [] : s.mfaChannels.split(',');
+  // A channel the server does not allow is shown, disabled, with the reason: a profile can only narrow
+  // the server's channels (mfa/policy.ts effectiveMfaPolicy), so ticking it would change nothing.
+  const box = (channel: MfaChannel): string => {
+    const id = mfaChannelField(channel);
+    const checked = allowed.includes(channel) ? ' checked' : '';
+    if (input.serverMfa.channels.includes(channel)) {
+      return `<span class="choice"><input type="checkbox" id="${id}" name="${id}" value="on"${checked}><label for="${id}">${e(mfaChannelName(t, channel))}</label></span>`;
+    }
+    return `<span class="choice"><input type="checkbox" id="${id}" name="${id}" value="on" disabled aria-describedby="${id}-off"${checked}><label for="${id}">${e(mfaChannelName(t, channel))}</label> <span id="${id}-off" class="muted">(${e(t('channelNotOnServer'))})</span></span>`;
+  };
+  // Where the server's policy shrank after the profile was saved or pushed: say what its users get.
+  const names = (channels: readonly MfaChannel[]) => channels.map((channel) => mfaChannelName(t, channel)).join(', ');
+  const mismatch = [profile.pushed?.settings, s]
+    .map((settings) => settings && channelMismatch(input.serverMfa, settings))
+    .find((each) => each !== undefined);
+  const fallback = mismatch
+    ? `<p class="error" id="mfa-channels-fallback">${e(t('mfaChannelsFallback', { profile: names(mismatch.profile), server: names(mismatch.server) }))}</p>\n`
+    : '';
   const channelBoxes = `<fieldset aria-describedby="mfa-channels-help"><legend>${e(t('settingMfaChannels'))}</legend>
 <p id="mfa-channels-help" class="muted">${e(t('mfaChannelsHelp'))}</p>
-${PROFILE_MFA_CHANNELS.map((channel) => {
-  const id = mfaChannelField(channel);
-  return `<span class="choice"><input type="checkbox" id="${id}" name="${id}" value="on"${allowed.includes(channel) ? ' checked' : ''}><label for="${id}">${e(mfaChannelName(t, channel))}</label></span>`;
-}).join('\n')}
+${fallback}${PROFILE_MFA_CHANNELS.map(box).join('\n')}
 </fieldset>
 `;
   const license = s.licenseVersion ?? '';

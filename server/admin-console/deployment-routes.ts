@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { KeywayError } from '../../protocol/errors';
 import type { AdminService } from '../admin/admin-service';
-import type { ProfileChange } from '../deployment-profiles/profile-settings';
+import { ProfileChannelsRefused, type ProfileChange } from '../deployment-profiles/profile-settings';
 import type { ProfilePush } from '../deployment-profiles/deployment-profiles';
 import { formFields, sendHtml } from '../http/web-form';
 import {
   mfaChannelField,
+  mfaChannelName,
   PROFILE_MFA_CHANNELS,
   SETTING_CHOICES,
   deploymentsPage,
@@ -188,7 +189,8 @@ export function registerDeploymentPages<H extends HeldAdmin>(
       );
     }
     const licenses = (await held.service.listLicenses()).map((license) => license.version);
-    return sendHtml(reply, status, profilePage(held.frame, { profile, licenses, ...outcome }));
+    const serverMfa = await held.service.mfaPolicy();
+    return sendHtml(reply, status, profilePage(held.frame, { profile, licenses, serverMfa, ...outcome }));
   };
 
   scope.get(
@@ -213,9 +215,14 @@ export function registerDeploymentPages<H extends HeldAdmin>(
   scope.post(
     `${ADMIN_PATH}/profile/edit`,
     profileAction(async (held, profile, fields) => {
-      const change = profileChange(held.frame.t, fields);
-      await held.service.editProfile(profile, change);
-      return { notice: held.frame.t('saved') };
+      const { t } = held.frame;
+      const change = profileChange(t, fields);
+      try {
+        await held.service.editProfile(profile, change);
+      } catch (error) {
+        return { error: channelsRefusal(t, error) };
+      }
+      return { notice: t('saved') };
     }),
   );
 
@@ -245,7 +252,13 @@ export function registerDeploymentPages<H extends HeldAdmin>(
 
   scope.post(
     `${ADMIN_PATH}/profile/push`,
-    profileAction(async (held, profile) => ({ push: await held.service.pushProfile(profile) })),
+    profileAction(async (held, profile) => {
+      try {
+        return { push: await held.service.pushProfile(profile) };
+      } catch (error) {
+        return { error: channelsRefusal(held.frame.t, error) };
+      }
+    }),
   );
 
   // --- Licenses ---
@@ -280,6 +293,16 @@ export function registerDeploymentPages<H extends HeldAdmin>(
       });
     }),
   );
+}
+
+/**
+ * AdminService's one channel check (profile-settings.ts assertChannelsReachable) in the admin's language,
+ * naming the field; any other error goes on.
+ */
+function channelsRefusal(t: Translate, error: unknown): string {
+  if (!(error instanceof ProfileChannelsRefused)) throw error;
+  const server = error.mismatch.server.map((channel) => mfaChannelName(t, channel)).join(', ');
+  return t('fieldError', { field: t('settingMfaChannels'), message: t('mfaChannelsNoOverlap', { server }) });
 }
 
 /** A form field's text, trimmed and bounded (a query value may be an array or absent). */

@@ -252,6 +252,12 @@ const EN = {
   mfaChannelsHelp:
     'Tick none to leave it to the server. The server’s own MFA settings still apply: a channel the server does not allow is never offered.',
   channelPasskey: 'Passkey',
+  // The profile page's channels against the server's MFA policy (deployment-profiles/profile-settings.ts).
+  channelNotOnServer: 'not allowed by this server’s MFA settings',
+  mfaChannelsNoOverlap:
+    'MFA is enforced for this profile’s users, but none of the ticked channels is allowed by the server ({server}). Tick at least one of them, or none to leave it to the server.',
+  mfaChannelsFallback:
+    'None of this profile’s channels ({profile}) is allowed by the server any more: its users get the server’s channels ({server}) instead, and still need a second factor where MFA is enforced.',
   importResults: 'Rows checked',
 };
 
@@ -507,6 +513,11 @@ const FR: Catalogue = {
   mfaChannelsHelp:
     'Ne cochez rien pour laisser le serveur décider. Les réglages MFA du serveur s’appliquent toujours : un canal que le serveur n’autorise pas n’est jamais proposé.',
   channelPasskey: 'Clé d’accès',
+  channelNotOnServer: 'non autorisé par les réglages MFA de ce serveur',
+  mfaChannelsNoOverlap:
+    'La MFA est obligatoire pour les utilisateurs de ce profil, mais aucun des canaux cochés n’est autorisé par le serveur ({server}). Cochez-en au moins un, ou aucun pour laisser le serveur décider.',
+  mfaChannelsFallback:
+    'Aucun des canaux de ce profil ({profile}) n’est plus autorisé par le serveur : ses utilisateurs reçoivent à la place ceux du serveur ({server}), et ont toujours besoin d’un second facteur là où la MFA est obligatoire.',
   importResults: 'Lignes vérifiées',
 };
 
@@ -760,6 +771,11 @@ const DE: Catalogue = {
   mfaChannelsHelp:
     'Nichts ankreuzen, um es dem Server zu überlassen. Die MFA-Einstellungen des Servers gelten weiterhin: Ein Kanal, den der Server nicht erlaubt, wird nie angeboten.',
   channelPasskey: 'Passkey',
+  channelNotOnServer: 'von den MFA-Einstellungen dieses Servers nicht erlaubt',
+  mfaChannelsNoOverlap:
+    'MFA ist für die Benutzer dieses Profils Pflicht, aber keiner der angekreuzten Kanäle ist vom Server erlaubt ({server}). Kreuzen Sie mindestens einen davon an oder keinen, um es dem Server zu überlassen.',
+  mfaChannelsFallback:
+    'Keiner der Kanäle dieses Profils ({profile}) ist vom Server noch erlaubt: Seine Benutzer erhalten stattdessen die Kanäle des Servers ({server}) und brauchen weiterhin einen zweiten Faktor, wo MFA Pflicht ist.',
   importResults: 'Geprüfte Zeilen',
 };
 

@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { LoginId } from '../../protocol/api';
 import { KeywayError } from '../../protocol/errors';
 import type { DeploymentProfile, ProfilePush } from '../deployment-profiles/deployment-profiles';
-import type { ProfileChange, ProfileSettings } from '../deployment-profiles/profile-settings';
+import {
+  assertChannelsReachable,
+  channelMismatch,
+  type ProfileChange,
+  type ProfileSettings,
+} from '../deployment-profiles/profile-settings';
 import { cliActor } from '../audit/actors';
 import type { AuditPage, AuditQuery } from '../audit/audit-log';
 import type { AuditActor, AuditEventInput } from '../audit/events';
@@ -335,6 +340,8 @@ export class AdminService {
       if (current.lock !== undefined) return { changed: false, revokedSessions: 0 };
       await users.setLock(record.id, { reason });
       const revokedSessions = (await signOutEverywhere(record.id)).apiSessions;
+      // A forgot-password link sent before the lock must not work again after an unlock.
+      await this.deps.services.passwordReset.voidLinksOf(record.id);
       await this.audit({
         type: 'user.locked',
         userId: record.id,
@@ -672,6 +679,7 @@ export class AdminService {
   createProfile(name: string, change: ProfileChange = {}): Promise<DeploymentProfile> {
     return this.atomically(async () => {
       const profile = await this.deps.services.profiles.create(name, change);
+      await this.assertChannelsReachable(profile.settings);
       await this.audit({
         type: 'admin.profile-created',
         details: { profile: profile.name, settings: settingNames(profile.settings) },
@@ -684,12 +692,33 @@ export class AdminService {
   editProfile(name: string, change: ProfileChange): Promise<DeploymentProfile> {
     return this.atomically(async () => {
       const profile = await this.deps.services.profiles.edit(name, change);
+      await this.assertChannelsReachable(profile.settings);
       await this.audit({
         type: 'admin.profile-edited',
         details: { profile: profile.name, settings: changedNames(change) },
       });
       return profile;
     });
+  }
+
+  /**
+   * The one check of a profile's MFA channels against the server's (profile-settings.ts
+   * assertChannelsReachable), for the CLI and the console alike: inside the caller's transaction, so a
+   * refused create, edit or push writes nothing.
+   */
+  private async assertChannelsReachable(settings: ProfileSettings): Promise<void> {
+    assertChannelsReachable(await this.deps.services.mfa.policy.read(), settings);
+  }
+
+  /**
+   * The pushed profiles whose MFA channels share none with the server's (after the server's policy shrank):
+   * their users get the server's channels, with MFA still enforced where it was (effectiveMfaPolicy).
+   */
+  async profilesWithoutServerChannels(): Promise<string[]> {
+    const server = await this.deps.services.mfa.policy.read();
+    return (await this.listProfiles())
+      .filter((profile) => profile.pushed && channelMismatch(server, profile.pushed.settings))
+      .map((profile) => profile.name);
   }
 
   listProfiles(): Promise<DeploymentProfile[]> {
@@ -737,6 +766,8 @@ export class AdminService {
   async pushProfile(name: string): Promise<ProfilePush> {
     return this.atomically(async () => {
       const push = await this.deps.services.profiles.push(name);
+      // The server's policy may have changed since the draft was saved.
+      await this.assertChannelsReachable(push.settings);
       // The reach and the names of what changed; values stay out (a license version is harmless, but a
       // future setting may not be).
       await this.audit({

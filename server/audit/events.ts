@@ -146,6 +146,14 @@ export const AUDIT_EVENTS = {
     actors: ['admin', 'user'],
     details: z.strictObject({ via: z.enum(['admin', 'reset-link']), sessionsRevoked: Count }),
   }),
+  'password-reset.refused': event({
+    class: 'account',
+    summary:
+      'A forgot-password request or reset link of a user an admin locked (the subject) was refused: the request got the answer an unknown login gets and no e-mail (`step` request), or the link its locked page (`step` link).',
+    actors: ['anonymous'],
+    reasons: ['account_locked_by_admin'],
+    details: z.strictObject({ step: z.enum(['request', 'link']) }),
+  }),
   'sessions.revoked': event({
     class: 'account',
     summary: 'Every session of a user was ended (sign-out everywhere, or an admin).',

@@ -14,6 +14,15 @@ export async function setMfaPolicy(
     trustDays: options['trust-days'],
   });
   printPolicy(policy, io);
+  // Allowed (it may be an emergency), but never silently: say whose channels it leaves empty.
+  const stranded = await admin.profilesWithoutServerChannels();
+  if (stranded.length > 0) {
+    io.out(
+      `Warning: the MFA channels of profile ${stranded.map((name) => `"${name}"`).join(', ')} share none with these; ` +
+        "their users get the server's channels instead (still with MFA where it is enforced). " +
+        'Fix with profile edit --mfa-channels and push.',
+    );
+  }
 }
 
 export async function showMfaPolicy(admin: AdminService, io: CliIo): Promise<void> {

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { License, type ServerFeatures } from '../../protocol/api';
 import { ClientSettings, type ClientSettings as ClientSettingsType } from '../../protocol/client-config';
 import { KeywayError } from '../../protocol/errors';
-import { parseChannels, type ProfileMfa } from '../mfa/policy';
+import type { MfaChannel } from '../../protocol/mfa';
+import { parseChannels, type MfaPolicy, type ProfileMfa } from '../mfa/policy';
 
 /**
  * What a deployment profile holds (MiCollab's model): how its users sign in, their MFA policy, the
@@ -113,4 +114,56 @@ export function featuresFor(server: ServerFeatures, settings: ProfileSettings | 
     forgotPassword: server.forgotPassword && settings?.features?.forgotPassword !== false,
     manualLogin: server.manualLogin && settings?.features?.manualLogin !== false,
   };
+}
+
+/** A profile's channels next to the server's, when the two share none. */
+export interface ChannelMismatch {
+  /** The channels the profile allows (none of which the server allows). */
+  profile: MfaChannel[];
+  /** The channels the server's MFA policy allows. */
+  server: MfaChannel[];
+}
+
+/**
+ * The profile allows channels (`mfaChannels`) of which the server allows none: stricter-wins then has
+ * nothing left, and effectiveMfaPolicy falls back to the server's channels (mfa/policy.ts). Undefined when
+ * the profile says nothing about channels or shares at least one with the server.
+ */
+export function channelMismatch(server: MfaPolicy, settings: ProfileSettings): ChannelMismatch | undefined {
+  if (settings.mfaChannels === undefined) return undefined;
+  const profile = parseChannels(settings.mfaChannels);
+  if (profile.some((channel) => server.channels.includes(channel))) return undefined;
+  return { profile, server: [...server.channels] };
+}
+
+/** Whether the profile's users must pass a second factor: the stricter of the two modes (effectiveMfaPolicy). */
+export function mfaEnforcedFor(server: MfaPolicy, settings: ProfileSettings): boolean {
+  return server.mode === 'enforced' || settings.mfaMode === 'enforced';
+}
+
+/**
+ * Refused when a profile is saved or pushed: its users must pass a second factor, and its channels share
+ * none with the server's, so what the admin wrote cannot be what its users get. The CLI prints the
+ * message (it names the option); the console words it from `mismatch` in the admin's language.
+ */
+export class ProfileChannelsRefused extends KeywayError {
+  constructor(readonly mismatch: ChannelMismatch) {
+    super(
+      'invalid_input',
+      `The profile setting "mfaChannels" (--mfa-channels ${mismatch.profile.join(',')}) shares no channel with ` +
+        `the server's MFA policy (${mismatch.server.join(',')}) while MFA is enforced for the profile's users: ` +
+        `allow at least one of ${mismatch.server.join(', ')}, or none (the server's then apply).`,
+    );
+  }
+}
+
+/**
+ * The one check behind `profile create|edit|push` on the CLI and in the console (AdminService): throws
+ * ProfileChannelsRefused when the profile enforces MFA (itself or through the server) on channels the
+ * server allows none of.
+ */
+export function assertChannelsReachable(server: MfaPolicy, settings: ProfileSettings): void {
+  if (!mfaEnforcedFor(server, settings)) return;
+  const mismatch = channelMismatch(server, settings);
+  if (mismatch) throw new ProfileChannelsRefused(mismatch);
 }

@@ -204,6 +204,9 @@ const EN = {
   linkUsedBody: 'Each reset link works once, and asking for a new link or changing the password ends the older ones.',
   linkUsedNext:
     'If you did not change your password yourself, ask for a new link in Keyway and tell your IT department.',
+  linkLockedHeading: 'Your account is locked',
+  linkLockedBody: 'An administrator locked this account, so its password cannot be reset.',
+  linkLockedNext: 'Contact your administrator. Once they unlock it, ask for a new link in Keyway.',
   openLinkAgain: 'Open the link from the e-mail again.',
   // The landing and downloads pages (server/landing/landing-page.ts)
   landingIntro: 'Open Keyway on this computer to finish setting up your account. It fills in everything for you.',
@@ -428,6 +431,10 @@ const FR: Catalogue = {
     'Chaque lien de réinitialisation ne sert qu’une fois, et demander un nouveau lien ou changer le mot de passe annule les précédents.',
   linkUsedNext:
     'Si vous n’avez pas changé votre mot de passe vous-même, demandez un nouveau lien dans Keyway et prévenez votre service informatique.',
+  linkLockedHeading: 'Votre compte est verrouillé',
+  linkLockedBody: 'Un administrateur a verrouillé ce compte : son mot de passe ne peut pas être réinitialisé.',
+  linkLockedNext:
+    'Contactez votre administrateur. Une fois le compte déverrouillé, demandez un nouveau lien dans Keyway.',
   openLinkAgain: 'Ouvrez de nouveau le lien de l’e-mail.',
   landingIntro:
     'Ouvrez Keyway sur cet ordinateur pour terminer la configuration de votre compte. Il remplit tout pour vous.',
@@ -654,6 +661,10 @@ const DE: Catalogue = {
     'Jeder Link zum Zurücksetzen funktioniert einmal, und ein neuer Link oder eine Passwortänderung beendet die älteren.',
   linkUsedNext:
     'Wenn Sie Ihr Passwort nicht selbst geändert haben, fordern Sie in Keyway einen neuen Link an und informieren Sie Ihre IT-Abteilung.',
+  linkLockedHeading: 'Ihr Konto ist gesperrt',
+  linkLockedBody: 'Ein Administrator hat dieses Konto gesperrt, daher kann sein Passwort nicht zurückgesetzt werden.',
+  linkLockedNext:
+    'Wenden Sie sich an Ihren Administrator. Sobald das Konto entsperrt ist, fordern Sie in Keyway einen neuen Link an.',
   openLinkAgain: 'Öffnen Sie den Link aus der E-Mail erneut.',
   landingIntro:
     'Öffnen Sie Keyway auf diesem Computer, um die Einrichtung Ihres Kontos abzuschließen. Es füllt alles für Sie aus.',

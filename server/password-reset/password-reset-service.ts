@@ -6,6 +6,7 @@ import type { MailDelivery } from '../mail/mail-delivery';
 import { passwordResetEmail } from '../mail/password-reset-email';
 import type { Storage } from '../storage/storage';
 import { hashPassword } from '../users/password-hash';
+import { isLockedByAdmin } from '../users/user-lock';
 import { passwordProblem } from '../users/password-policy';
 import type { UserRecord, UserStore } from '../users/user-store';
 import type { ResetLinkStore } from './reset-links';
@@ -16,7 +17,8 @@ import { signOutEverywhere } from './sign-out-everywhere';
 const RESET_MAILS_PER_ACCOUNT_PER_HOUR = 3;
 const HOUR_MS = 60 * 60 * 1000;
 
-export type LinkProblem = 'disabled' | 'unknown' | 'expired' | 'used';
+/** Why a link does not work; `locked`: an admin locked its user (users/user-lock.ts), whatever the link's state. */
+export type LinkProblem = 'disabled' | 'unknown' | 'expired' | 'used' | 'locked';
 
 /** A reset link as the reset page sees it: whose it is, or why it does not work. */
 export type LinkCheck = { ok: true; user: UserRecord; expiresAt: number } | { ok: false; problem: LinkProblem };
@@ -67,31 +69,46 @@ export class PasswordResetService {
     const named = await this.deps.users.findByName(loginId);
     // A user whose profile turns forgot-password off gets the same answer, and no link.
     const user = named && (await this.offeredTo(named.id)) ? named : undefined;
-    const { links, clock, storage } = this.deps;
+    const { links, clock, storage, users } = this.deps;
     // The cap's count and the new link are one transaction, so concurrent requests (on one instance or
     // several) cannot all pass the count: SQLite runs them one after another; PostgreSQL's SERIALIZABLE
     // (storage.ts) retries all but one, and the retry counts the other's link. The mail goes after commit.
-    const token =
+    // A user an admin locked gets the answer an unknown login gets, and no link: a reset must not be a
+    // way around the lock. The lock is read inside the transaction, so a lock that commits meanwhile
+    // either is seen here or voids the new link (AdminService.lockUser; on PostgreSQL the two conflict).
+    const issued =
       user &&
-      (await storage.transaction(async () =>
-        (await links.issuedSince(user.id, clock() - HOUR_MS)) < RESET_MAILS_PER_ACCOUNT_PER_HOUR
+      (await storage.transaction(async () => {
+        const current = await users.findById(user.id);
+        if (!current) return undefined;
+        if (isLockedByAdmin(current)) return 'locked' as const;
+        return (await links.issuedSince(user.id, clock() - HOUR_MS)) < RESET_MAILS_PER_ACCOUNT_PER_HOUR
           ? (await links.issue(user.id, policy.linkTtlMinutes * 60_000)).token
-          : undefined,
-      ));
-    if (user && token !== undefined) setImmediate(() => void this.send(user, token, policy.linkTtlMinutes));
+          : undefined;
+      }));
+    // Audited where the requester cannot see it (the answer below is the same).
+    if (user && issued === 'locked') await this.refused(user.id, 'request');
+    else if (user && issued !== undefined) setImmediate(() => void this.send(user, issued, policy.linkTtlMinutes));
     return { status: 'requested', linkValidMinutes: policy.linkTtlMinutes };
   }
 
-  /** Whether the link in the page's URL works, without spending it. */
+  /**
+   * Whether the link in the page's URL works, without spending it. A link of a user an admin locked is
+   * refused as `locked` (and audited), also when it was voided by the lock: its holder already knows
+   * the account, and "already used" would send them asking for a new link that never comes.
+   */
   async check(token: string): Promise<LinkCheck> {
-    if (!(await this.deps.policy.read()).enabled) return { ok: false, problem: 'disabled' };
-    const state = await this.deps.links.state(token);
-    if (state.outcome !== 'valid') return { ok: false, problem: state.outcome };
-    const user = await this.deps.users.findById(state.userId);
-    if (!user) return { ok: false, problem: 'unknown' };
-    // A link sent before the user's profile turned forgot-password off stops working with it.
-    if (!(await this.offeredTo(user.id))) return { ok: false, problem: 'disabled' };
-    return { ok: true, user, expiresAt: state.expiresAt };
+    const checked = await this.inspect(token);
+    if (!checked.ok && 'userId' in checked) await this.refused(checked.userId, 'link');
+    return checked.ok ? checked : { ok: false, problem: checked.problem };
+  }
+
+  /**
+   * Voids every open link of the user: an admin's lock calls it (AdminService.lockUser, in the lock's
+   * transaction), so a link sent before the lock does not work again after an unlock.
+   */
+  voidLinksOf(userId: number): Promise<number> {
+    return this.deps.links.voidAllOf(userId);
   }
 
   /** Sets the new password once the link and the rules allow it, and ends everything the old one opened. */
@@ -103,7 +120,12 @@ export class PasswordResetService {
     if (reason !== undefined) return { outcome: 'rejected', reason, user };
     const passwordHash = await hashPassword(password);
     const { storage, links, users, clock } = this.deps;
-    return storage.transaction(async (): Promise<ResetOutcome> => {
+    const outcome = await storage.transaction(async (): Promise<ResetOutcome> => {
+      // A lock that committed since the check above wins: read again in the transaction (on PostgreSQL
+      // the lock's write to the user row and its voiding of this link conflict with this one, which is
+      // retried and reads the lock, storage.ts; SQLite runs writers one at a time).
+      const current = await users.findById(user.id);
+      if (current && isLockedByAdmin(current)) return { outcome: 'link', problem: 'locked' };
       // Spent inside the transaction (consume's conditional UPDATE decides, reset-links.ts): of two
       // submits with one link, only one sets a password, and a failure after it un-spends the link.
       const spent = await links.consume(token);
@@ -119,6 +141,35 @@ export class PasswordResetService {
         details: { via: 'reset-link', sessionsRevoked: revokedSessions },
       });
       return { outcome: 'reset', user, revokedSessions };
+    });
+    if (outcome.outcome === 'link' && outcome.problem === 'locked') await this.refused(user.id, 'link');
+    return outcome;
+  }
+
+  /** check() without its audit record: the link's user when it works, else why not (and whose, if locked). */
+  private async inspect(token: string): Promise<LinkCheck | { ok: false; problem: 'locked'; userId: number }> {
+    if (!(await this.deps.policy.read()).enabled) return { ok: false, problem: 'disabled' };
+    const { links, users } = this.deps;
+    const state = await links.state(token);
+    if (state.outcome === 'unknown') return { ok: false, problem: 'unknown' };
+    const userId = state.outcome === 'valid' ? state.userId : await links.ownerOf(token);
+    const user = userId === undefined ? undefined : await users.findById(userId);
+    if (!user) return { ok: false, problem: 'unknown' };
+    if (isLockedByAdmin(user)) return { ok: false, problem: 'locked', userId: user.id };
+    if (state.outcome !== 'valid') return { ok: false, problem: state.outcome };
+    // A link sent before the user's profile turned forgot-password off stops working with it.
+    if (!(await this.offeredTo(user.id))) return { ok: false, problem: 'disabled' };
+    return { ok: true, user, expiresAt: state.expiresAt };
+  }
+
+  /** Records that a locked user's reset was refused (the requester sees the usual answer or the link page). */
+  private refused(userId: number, step: 'request' | 'link'): Promise<void> {
+    return this.deps.audit.record({
+      type: 'password-reset.refused',
+      actor: { kind: 'anonymous' },
+      userId,
+      reason: 'account_locked_by_admin',
+      details: { step },
     });
   }
 

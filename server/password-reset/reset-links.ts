@@ -73,6 +73,17 @@ export class ResetLinkStore {
     return { outcome: 'valid', userId: row.user_id, expiresAt: row.expires_at };
   }
 
+  /** Whose link this is, whatever its state (undefined: no such link, or dropped a day after it ended). */
+  async ownerOf(token: string): Promise<number | undefined> {
+    const row = await this.storage
+      .q()
+      .selectFrom('password_reset_links')
+      .select('user_id')
+      .where('token_hash', '=', sha256Hex(token))
+      .executeTakeFirst();
+    return row?.user_id;
+  }
+
   /**
    * Spends the link: of two submits racing with the same link (on one instance or two), exactly one
    * wins. The spending is one conditional UPDATE (… WHERE used_at IS NULL) whose affected-row count

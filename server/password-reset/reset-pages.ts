@@ -83,6 +83,7 @@ const LINK_PROBLEMS: Record<LinkProblem, { heading: PageMessageKey; lines: PageM
   unknown: { heading: 'linkUnknownHeading', lines: ['linkUnknownBody', 'linkUnknownNext'] },
   expired: { heading: 'linkExpiredHeading', lines: ['linkExpiredBody', 'linkExpiredNext'] },
   used: { heading: 'linkUsedHeading', lines: ['linkUsedBody', 'linkUsedNext'] },
+  locked: { heading: 'linkLockedHeading', lines: ['linkLockedBody', 'linkLockedNext'] },
 };
 
 export function linkProblemPage(text: PageText, serverName: string, problem: LinkProblem): string {

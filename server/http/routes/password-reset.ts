@@ -12,7 +12,7 @@ import { pageLanguage } from '../languages';
 import { pageText } from '../page-messages';
 import type { Limits } from '../../config';
 import type { ServerIdentity } from '../../identity';
-import type { PasswordResetService } from '../../password-reset/password-reset-service';
+import type { LinkProblem, PasswordResetService } from '../../password-reset/password-reset-service';
 import { linkProblemPage, refusedFormPage, resetDonePage, resetFormPage } from '../../password-reset/reset-pages';
 import { parseBody, sendJson } from '../json';
 import { createLimiter } from '../rate-limiter';
@@ -120,6 +120,18 @@ export async function registerPasswordResetRoutes(
   });
 }
 
-function linkStatus(problem: 'disabled' | 'unknown' | 'expired' | 'used'): number {
-  return problem === 'disabled' ? 403 : problem === 'unknown' ? 404 : problem === 'expired' ? 410 : 409;
+function linkStatus(problem: LinkProblem): number {
+  switch (problem) {
+    case 'disabled':
+      return 403;
+    case 'unknown':
+      return 404;
+    case 'expired':
+      return 410;
+    case 'used':
+      return 409;
+    case 'locked':
+      // account_locked_by_admin's status (protocol/errors.ts).
+      return 403;
+  }
 }

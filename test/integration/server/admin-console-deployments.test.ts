@@ -261,6 +261,84 @@ describe('admin console deployments', () => {
     }
   });
 
+  it("offers only the server's channels, and refuses an enforced profile whose channels the server allows none of (en/fr/de)", async () => {
+    const { test, browser } = await consoleServer();
+    await test.server.admin.setMfaPolicy({ channels: 'totp,email', mode: 'optional' });
+    await test.server.admin.createProfile('Field', { mfaChannels: 'totp' });
+    const page = await browser.get('/admin/profile?name=Field');
+    const box = (channel: string) =>
+      new RegExp(`<input type="checkbox" id="mfaChannel-${channel}"[^>]*>`).exec(page.html)?.[0] ?? '';
+    expect(box('totp')).not.toContain('disabled');
+    expect(box('email')).not.toContain('disabled');
+    // The others are shown disabled, with the reason read with them.
+    for (const channel of ['sms', 'passkey']) {
+      expect(box(channel)).toContain(' disabled');
+      expect(box(channel)).toContain(`aria-describedby="mfaChannel-${channel}-off"`);
+      expect(page.html).toContain(
+        `<span id="mfaChannel-${channel}-off" class="muted">(not allowed by this server’s MFA settings)</span>`,
+      );
+    }
+    const form = {
+      signInMethod: '',
+      mfaMode: 'enforced',
+      licenseVersion: '',
+      forgotPassword: '',
+      manualLogin: '',
+      language: '',
+      updateChannel: '',
+    };
+    // Attack (a stale or forged form): MFA enforced on SMS only, which the server does not allow.
+    const refused = await browser.submit(page, '/admin/profile/edit', { ...form, 'mfaChannel-sms': 'on' });
+    expect(refused.status).toBe(400);
+    expect(alertText(refused.html)).toBe(
+      'Allowed MFA channels: MFA is enforced for this profile’s users, but none of the ticked channels is allowed by the server (Authenticator app, Code by e-mail). Tick at least one of them, or none to leave it to the server.',
+    );
+    expect((await test.server.admin.listProfiles())[0]?.settings).toEqual({ mfaChannels: 'totp' });
+    for (const [language, start] of [
+      ['fr', 'Canaux MFA autorisés : La MFA est obligatoire'],
+      ['de', 'Erlaubte MFA-Kanäle: MFA ist für die Benutzer dieses Profils Pflicht'],
+    ] as const) {
+      const reader = new CookieBrowser(browser.origin, { 'accept-language': language });
+      for (const [name, value] of browser.cookies) reader.cookies.set(name, value);
+      const answer = await reader.submit(page, '/admin/profile/edit', { ...form, 'mfaChannel-sms': 'on' });
+      expect(answer.status).toBe(400);
+      expect(alertText(answer.html)).toContain(start);
+    }
+    // Enforced by the server rather than the profile: the same refusal.
+    await test.server.admin.setMfaPolicy({ mode: 'enforced' });
+    const byServer = await browser.submit(page, '/admin/profile/edit', {
+      ...form,
+      mfaMode: '',
+      'mfaChannel-sms': 'on',
+    });
+    expect(byServer.status).toBe(400);
+    expect((await test.server.admin.listProfiles())[0]?.settings).toEqual({ mfaChannels: 'totp' });
+    // One shared channel is enough.
+    const saved = await browser.submit(page, '/admin/profile/edit', {
+      ...form,
+      'mfaChannel-sms': 'on',
+      'mfaChannel-email': 'on',
+    });
+    expect(saved.status).toBe(200);
+    expect((await test.server.admin.listProfiles())[0]?.settings).toEqual({
+      mfaMode: 'enforced',
+      mfaChannels: 'email,sms',
+    });
+    expect(saved.html).not.toContain('mfa-channels-fallback');
+
+    // The server's policy shrinks afterwards (allowed: it may be an emergency): the page says what the
+    // profile's users get now, and a push of the draft is refused with the same message.
+    await test.server.admin.setMfaPolicy({ channels: 'totp' });
+    const shrunk = await browser.get('/admin/profile?name=Field');
+    expect(shrunk.html).toContain(
+      'None of this profile’s channels (Code by e-mail, Code by text message) is allowed by the server any more: its users get the server’s channels (Authenticator app) instead',
+    );
+    const push = await browser.submit(shrunk, '/admin/profile/push');
+    expect(push.status).toBe(400);
+    expect(alertText(push.html)).toContain('none of the ticked channels is allowed by the server (Authenticator app)');
+    expect((await test.server.admin.listProfiles())[0]?.pushed).toBeNull();
+  });
+
   it('marks the current page in the nav, puts tables in a labelled focusable region, and styles from its own file', async () => {
     const { test, browser } = await consoleServer();
     await test.server.admin.createProfile('Field', {});

@@ -425,3 +425,148 @@ forEachEngine('password reset stores and service', (open, engine) => {
     expect(await serviceOf(0).links.issuedSince(ana, 0)).toBe(3);
   });
 });
+
+/**
+ * Issue 18: an admin's lock (server/users/user-lock.ts) also closes forgot-password. Otherwise a locked
+ * user (or whoever holds their mailbox) could set a new password while locked, and sign in with it the
+ * moment an admin unlocks them; and the lock is the admin's tool for exactly that mailbox-compromise case.
+ */
+describe('forgot password for a user an admin locked', () => {
+  async function refusals(test: TestServer) {
+    const page = await test.server.admin.auditEvents({ limit: 20, types: ['password-reset.refused'] });
+    return page.events.map((event) => ({ reason: event.reason, step: event.details.step, actor: event.actor.kind }));
+  }
+
+  it('answers a request exactly as for an unknown login and sends nothing; after the unlock a request works again', async () => {
+    const { test, sink } = await resetServer();
+    await test.server.admin.lockUser(ANA.loginId);
+    const locked = await requestReset(test.origin, ANA.email);
+    const unknown = await requestReset(test.origin, 'nobody@example.com');
+    expect(locked.status).toBe(202);
+    expect(locked.status).toBe(unknown.status);
+    expect(locked.body).toEqual(unknown.body);
+    const headers = (response: { headers: Headers }) =>
+      [...response.headers.entries()].filter(([name]) => !['date', 'x-request-id'].includes(name));
+    expect(headers(locked)).toEqual(headers(unknown));
+    expect(await refusals(test)).toEqual([{ reason: 'account_locked_by_admin', step: 'request', actor: 'anonymous' }]);
+
+    // The marker: after the unlock, Ana's own request makes the first reset e-mail, and it is the only one
+    // (the locked request's e-mail would have been queued before this request was even made).
+    await test.server.admin.unlockUser(ANA.loginId);
+    expect((await requestReset(test.origin, ANA.loginId)).status).toBe(202);
+    const { url } = await resetLink(sink);
+    expect(resetMails(sink)).toBe(1);
+    const { answer } = await chooseNewPassword(test, url, NEW_PASSWORD);
+    expect(answer.status).toBe(200);
+    expect((await signIn(test.origin, NEW_PASSWORD)).status).toBe(200);
+  });
+
+  it('refuses a link sent before the lock, opened or posted after it; the old password works after the unlock, the old link never again', async () => {
+    const { test, sink } = await resetServer();
+    await requestReset(test.origin, ANA.loginId);
+    const { url } = await resetLink(sink);
+    const browser = new CookieBrowser(test.origin);
+    const form = await browser.get(url);
+    expect(form.status).toBe(200);
+
+    await test.server.admin.lockUser(ANA.loginId);
+    const opened = await browser.get(url);
+    expect(opened.status).toBe(403);
+    expect(heading(opened.html)).toBe('Your account is locked');
+    expect(opened.html).toContain('Contact your administrator.');
+    expect(opened.html).not.toContain('<form');
+    // The form fetched before the lock, posted after it.
+    const posted = await browser.submit(form, '/password-reset', { password: NEW_PASSWORD, confirm: NEW_PASSWORD });
+    expect(posted.status).toBe(403);
+    expect(heading(posted.html)).toBe('Your account is locked');
+    // The same page in the reader's language.
+    const french = await new CookieBrowser(test.origin, { 'accept-language': 'fr' }).get(url);
+    expect(heading(french.html)).toBe('Votre compte est verrouillé');
+    const german = await new CookieBrowser(test.origin, { 'accept-language': 'de' }).get(url);
+    expect(heading(german.html)).toBe('Ihr Konto ist gesperrt');
+    expect(
+      (await refusals(test)).every((each) => each.step === 'link' && each.reason === 'account_locked_by_admin'),
+    ).toBe(true);
+    expect((await refusals(test)).length).toBe(4);
+
+    // Nothing changed: after the unlock the old password signs in, the new one does not.
+    await test.server.admin.unlockUser(ANA.loginId);
+    expectProblem(await signIn(test.origin, NEW_PASSWORD), 'invalid_credentials', 401);
+    expect((await signIn(test.origin, ANA.password)).status).toBe(200);
+    // The lock voided the link: the unlock does not bring it back.
+    const again = await browser.get(url);
+    expect(again.status).toBe(409);
+    const replay = await browser.submit(form, '/password-reset', { password: NEW_PASSWORD, confirm: NEW_PASSWORD });
+    expect(replay.status).toBe(409);
+    expect((await signIn(test.origin, ANA.password)).status).toBe(200);
+
+    // A new request after the unlock works.
+    await requestReset(test.origin, ANA.loginId);
+    const fresh = await resetLink(sink, 1);
+    expect((await chooseNewPassword(test, fresh.url, NEW_PASSWORD)).answer.status).toBe(200);
+    expect((await signIn(test.origin, NEW_PASSWORD)).status).toBe(200);
+  });
+});
+
+forEachEngine('password reset and an admin lock that commits mid-way', (open) => {
+  const identity = { name: 'Test', origin: 'https://id.example', license: DEFAULT_LICENSE };
+
+  /**
+   * The service, with `offeredTo` (the profile lookup, the last read of check() and request() before
+   * they act) used as the moment an admin's lock commits: what a lock racing a request or a reset does.
+   */
+  async function racingLock() {
+    const storage = await open();
+    const clock = () => 50_000_000;
+    const users = new UserStore(storage, clock);
+    const links = new ResetLinkStore(storage, clock);
+    const policy = new PasswordResetPolicyStore(storage, clock);
+    const audit = new AuditLog(storage, clock);
+    let lockNext = false;
+    const service = new PasswordResetService({
+      storage,
+      clock,
+      identity,
+      users,
+      links,
+      policy,
+      mail: () => undefined,
+      log: () => undefined,
+      audit,
+      offeredTo: async (userId) => {
+        if (lockNext) await users.setLock(userId, { reason: undefined });
+        return true;
+      },
+    });
+    await policy.update({ enabled: true });
+    const ana = await users.create({
+      loginId: 'ana',
+      email: 'ana@example.com',
+      displayName: 'Ana',
+      passwordHash: 'old-hash',
+      aliases: [],
+    });
+    return { users, links, audit, service, ana, lockAfterTheLookup: () => (lockNext = true) };
+  }
+
+  it('a lock committed after the request looked the user up makes no link', async () => {
+    const { links, service, ana, lockAfterTheLookup } = await racingLock();
+    lockAfterTheLookup();
+    expect(await service.request('ana')).toEqual({ status: 'requested', linkValidMinutes: 30 });
+    expect(await links.issuedSince(ana.id, 0)).toBe(0);
+  });
+
+  it('a lock committed after the link was checked stops the reset: the password stays, the refusal is audited', async () => {
+    const { users, links, audit, service, ana, lockAfterTheLookup } = await racingLock();
+    const { token } = await links.issue(ana.id, 60_000);
+    lockAfterTheLookup();
+    expect(await service.complete(token, 'a brand new passphrase 7')).toEqual({ outcome: 'link', problem: 'locked' });
+    expect((await users.findById(ana.id))?.passwordHash).toBe('old-hash');
+    const events = (await audit.query({ limit: 5, types: ['password-reset.refused'] })).events;
+    expect(events.map((event) => [event.userId, event.reason, event.details.step])).toEqual([
+      [ana.id, 'account_locked_by_admin', 'link'],
+    ]);
+    // Still refused while locked, whatever the link's state.
+    expect(await service.check(token)).toEqual({ ok: false, problem: 'locked' });
+  });
+});

@@ -70,6 +70,32 @@ async function pushedProfile(
 }
 
 describe('a deployment profile requiring MFA', () => {
+  it("when the server's channels later share none with the profile's: still challenged, on the server's channels", async () => {
+    const test = await startServerWithAna();
+    await test.server.admin.setMfaPolicy({ channels: 'totp,email' });
+    await pushedProfile(test, 'Apps only', { mfaMode: 'enforced', mfaChannels: 'totp' }, { user: ANA.loginId });
+    expect(MfaRequired.parse((await passwordSignIn(test)).body).channels.map((each) => each.channel)).toEqual(['totp']);
+    // The server's admin takes authenticator apps away for everyone (allowed: it may be an emergency).
+    await test.server.admin.setMfaPolicy({ channels: 'email' });
+    // Never signed in with the password alone (MFA stays enforced) ...
+    expect(await signsInWithPasswordAlone(test)).toBe(false);
+    // ... and never left without a way in: the server's channels apply, and e-mail works for sending and
+    // checking a code (a wrong code is wrong, not a channel refused).
+    const challenge = MfaRequired.parse((await passwordSignIn(test)).body);
+    expect(challenge.channels.map((each) => each.channel)).toEqual(['email']);
+    const send = await postJson(test.origin, '/api/v1/mfa/send', {
+      challengeId: challenge.challengeId,
+      channel: 'email',
+    });
+    expect(send.status).toBeLessThan(300);
+    const verify = await postJson(test.origin, '/api/v1/mfa/verify', {
+      challengeId: challenge.challengeId,
+      channel: 'email',
+      code: '000000',
+    });
+    expectProblem(verify, 'mfa_code_invalid', 401);
+  });
+
   it('attack: the password alone no longer signs in, by user or by domain; removing it restores the server policy', async () => {
     const test = await startServerWithAna();
     // The server's policy is optional and Ana has no factor: the password alone is enough.
@@ -258,6 +284,35 @@ describe("a deployment profile's features", () => {
 });
 
 describe('the admin CLI', () => {
+  it("refuses a profile that enforces MFA on channels the server allows none of, through the console's check", async () => {
+    const test = await startServerWithAna(); // the server allows totp only
+    const run = (...argv: string[]) => cli(test.dataDir, {}, ...argv);
+    const refused = await run('profile', 'create', '--name', 'Texts', '--mfa', 'enforced', '--mfa-channels', 'sms');
+    expect(refused.code).not.toBe(0);
+    expect(refused.err.join('\n')).toContain(
+      'The profile setting "mfaChannels" (--mfa-channels sms) shares no channel with the server\'s MFA policy (totp) while MFA is enforced',
+    );
+    // Refused as a whole: no profile was made.
+    expect(await test.server.admin.listProfiles()).toEqual([]);
+
+    expect((await run('profile', 'create', '--name', 'Texts', '--mfa-channels', 'sms')).code).toBe(0);
+    const enforce = await run('profile', 'edit', '--name', 'Texts', '--mfa', 'enforced');
+    expect(enforce.code).not.toBe(0);
+    expect(enforce.err.join('\n')).toContain('--mfa-channels sms');
+    expect((await test.server.admin.listProfiles())[0]?.settings).toEqual({ mfaChannels: 'sms' });
+    // The server enforcing MFA counts too: the draft cannot be pushed.
+    await test.server.admin.setMfaPolicy({ mode: 'enforced' });
+    expect((await run('profile', 'push', '--name', 'Texts')).code).not.toBe(0);
+    expect((await test.server.admin.listProfiles())[0]?.pushed).toBeNull();
+    expect((await run('profile', 'edit', '--name', 'Texts', '--mfa-channels', 'totp,sms')).code).toBe(0);
+    expect((await run('profile', 'push', '--name', 'Texts')).code).toBe(0);
+    // The server's policy may still shrink afterwards, but the CLI says whose channels it leaves empty.
+    const shrink = await run('set-mfa-policy', '--channels', 'email');
+    expect(shrink.code).toBe(0);
+    expect(shrink.out.join('\n')).toContain('Warning: the MFA channels of profile "Texts" share none with these');
+    const again = await run('set-mfa-policy', '--channels', 'email,sms');
+    expect(again.out.join('\n')).not.toContain('Warning: the MFA channels');
+  });
   it('sets a profile MFA channels in the fixed order, clears them with none, and names the option when wrong', async () => {
     const test = await startServerWithAna();
     const run = (...argv: string[]) => cli(test.dataDir, {}, ...argv);

@@ -39,6 +39,13 @@ describe('the MFA policy a user must meet (server policy and deployment profile)
 
   it('falls back to the server channels when the two share none (a policy needs at least one)', () => {
     expect(effectiveMfaPolicy(server('enforced', 'totp'), { channels: ['sms'] }).channels).toEqual(['totp']);
+    // The server's policy shrank under an enforcing profile: still enforced (never the password alone), on
+    // the server's channels (never no way in). Saving or pushing such a profile is refused (AdminService).
+    expect(effectiveMfaPolicy(server('optional', 'email'), { mode: 'enforced', channels: ['totp'] })).toEqual({
+      channels: ['email'],
+      mode: 'enforced',
+      trustDays: 30,
+    });
   });
 
   it('reads a profile MFA settings, and stores channels only as a list in the fixed order', () => {
