@@ -110,13 +110,14 @@ export class SessionStore {
         .where('token_hash', '=', hash)
         .where('used_at', 'is', null)
         .where('expires_at', '>', now)
+        // Correlated, so each engine seeks the family by its primary key (an IN list scanned every family:
+        // query-plans.test.ts).
         .where((eb) =>
-          eb(
-            'family_id',
-            'in',
+          eb.exists(
             eb
               .selectFrom('session_families')
               .select('session_families.id')
+              .whereRef('session_families.id', '=', 'refresh_tokens.family_id')
               .where('session_families.revoked_at', 'is', null),
           ),
         )
