@@ -87,7 +87,7 @@ export const GAP_CAUSES: Record<string, string> = {
     'the deployment profiles put the user’s license and profile into every answer: five more statements a',
     'refresh (the profile resolved twice, the newest license by a walk of its whole index), 14 statements',
     'in all; then 11 (one profile lookup, the license by a seek; test/integration/server/sign-in-commits.test.ts',
-    'and query-plans.test.ts); now 9, the rotation being its conditional UPDATE … RETURNING alone (the SELECT',
+    'and query-plans.test.ts); now 10, the rotation being its conditional UPDATE … RETURNING alone (the SELECT',
     'before it runs only when the UPDATE marks nothing). Measured 0.24 (quiet, before) and 0.38 (load average',
     '14, after the profiles, before the last two) of the floor.',
     'Profiled earlier (--cpu-prof, 600 refreshes): the event loop spends ~11 ms per refresh inside',
