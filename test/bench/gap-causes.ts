@@ -71,7 +71,7 @@ export const GAP_CAUSES: Record<string, string> = {
     'now 15: the profile read once and handed to the three decisions, and the access and refresh token in one',
     'INSERT (a data-modifying WITH). test/integration/server/sign-in-commits.test.ts pins 14 (the per-source',
     'counter is the 15th). 0.44–0.47 of the floor in two runs before enforcement (quiet and loaded). Next:',
-    'fewer round trips (the MFA policy and factors read together, two statements now three; the lock-out',
+    'fewer round trips (the MFA policy and the user’s factors, three statements now, read as one; the lock-out',
     'check with the user; the sign-in method with the profile), PostgreSQL on other cores than the hashing',
   ].join(' '),
   server_sign_ins_per_second_pg_2: [
