@@ -203,8 +203,12 @@ export function createServices(
     gate,
     (userId) => signOutEverywhere(storage, userId, clock()),
     audit,
-    // Every session answer carries the user's license and their profile's pushed client settings.
-    (user) => profiles.sessionSettingsFor(user),
+    // Every session answer carries the user's license and their profile's pushed client settings; a
+    // password sign-in reads the profile once for its sign-in method, MFA policy and answer.
+    {
+      read: (user) => profiles.pushedProfileFor(user),
+      answer: (pushed) => profiles.sessionSettingsOf(pushed),
+    },
   );
   const secondStep = new SecondStep({
     clock,

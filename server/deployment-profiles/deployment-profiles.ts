@@ -293,9 +293,26 @@ export class DeploymentProfiles {
    * with a profile, one of them a COUNT over all the profile's users, on every refresh. Now two: the
    * profile (pushedFor) and the license (test/integration/server/sign-in-commits.test.ts counts them).
    */
-  async sessionSettingsFor(user: UserRecord): Promise<{ license: License; config: ClientConfig | null }> {
-    const pushed = await this.pushedFor(user);
+  async sessionSettingsFor(user: UserRecord): Promise<SessionSettings> {
+    return this.sessionSettingsOf(await this.pushedFor(user));
+  }
+
+  /**
+   * The same from a profile the caller already read (pushedProfileFor): a password sign-in reads the
+   * user's profile once and hands it to each decision it takes part in (sessions/session-service.ts), the
+   * session answer's license and settings being the last of them. One statement: the license.
+   */
+  async sessionSettingsOf(pushed: PushedProfile | undefined): Promise<SessionSettings> {
     return { license: await this.licenseOf(pushed), config: configOf(pushed) };
+  }
+
+  /**
+   * The user's pushed profile by profileFor's rule, in one statement (see pushedFor); undefined when no
+   * profile applies or it was never pushed. What a sign-in reads once for its sign-in method, its MFA
+   * policy and its answer (sessions/session-service.ts).
+   */
+  pushedProfileFor(user: Pick<UserRecord, 'id' | 'email' | 'loginId' | 'aliases'>): Promise<PushedProfile | undefined> {
+    return this.pushedFor(user);
   }
 
   /**
@@ -456,11 +473,17 @@ export class DeploymentProfiles {
   }
 }
 
-/** A profile's pushed settings, as session answers use them. */
-interface PushedProfile {
+/** A profile's pushed settings, as session answers and the sign-in decisions use them. */
+export interface PushedProfile {
   name: string;
   version: number;
   settings: ProfileSettings;
+}
+
+/** What every session answer carries besides its tokens. */
+export interface SessionSettings {
+  license: License;
+  config: ClientConfig | null;
 }
 
 function configOf(pushed: PushedProfile | undefined): ClientConfig | null {

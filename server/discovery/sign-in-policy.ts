@@ -36,7 +36,23 @@ export class SignInPolicy {
   ) {}
 
   /** How whoever types `name` signs in, whether or not an account has that name. */
-  async kindForName(name: string): Promise<SignInKind> {
+  kindForName(name: string): Promise<SignInKind> {
+    return this.kindFor(name, () => this.profileMethod(name));
+  }
+
+  /**
+   * How this user signs in. `profile`, when given, is the user's pushed deployment profile the caller
+   * already read (a password sign-in reads it once for every decision, sessions/session-service.ts), so
+   * its sign-in method is not asked again; without it, it is asked by name as for any name.
+   */
+  kindForUser(user: UserRecord, profile?: { signInMethod: SignInKind | undefined }): Promise<SignInKind> {
+    // The login ID is one of the user's names, so this covers the domains of all of them.
+    return profile === undefined
+      ? this.kindForName(user.loginId)
+      : this.kindFor(user.loginId, () => Promise.resolve(profile.signInMethod));
+  }
+
+  private async kindFor(name: string, profileMethod: () => Promise<SignInKind | undefined>): Promise<SignInKind> {
     const key = identifierKey(name);
     const domain = domainOf(name) ?? null;
     // Raw SQL: one statement for every name (see the class comment), which the query builder cannot say
@@ -64,13 +80,8 @@ export class SignInPolicy {
         ) THEN 1 ELSE 0 END AS domain_oidc`.execute(this.storage.q());
     const row = rows[0];
     // Asked for every name, whatever the first statement found, so the work stays the same.
-    const profile = await this.profileMethod(name);
+    const profile = await profileMethod();
     return (row && (row.user_oidc === 1 || row.domain_oidc === 1)) || profile === 'oidc' ? 'oidc' : 'password';
-  }
-
-  kindForUser(user: UserRecord): Promise<SignInKind> {
-    // The login ID is one of the user's names, so this covers the domains of all of them.
-    return this.kindForName(user.loginId);
   }
 
   async methodForName(name: string): Promise<SignInMethod> {

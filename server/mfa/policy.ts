@@ -23,6 +23,11 @@ export interface ProfileMfa {
   channels?: readonly MfaChannel[];
 }
 
+/** The MFA part of a user's deployment profile as a caller already read it (undefined: none, or it sets none). */
+export interface KnownProfileMfa {
+  mfa: ProfileMfa | undefined;
+}
+
 /**
  * The policy that applies to a user: the server's, tightened by their deployment profile. The stricter
  * wins wherever both speak, because either one is an admin's decision that a user must meet and neither
@@ -142,9 +147,14 @@ export class MfaPolicyStore {
     private readonly profileOf: (userId: number) => Promise<ProfileMfa | undefined> = () => Promise.resolve(undefined),
   ) {}
 
-  /** The policy this user must meet (effectiveMfaPolicy): every sign-in and MFA decision about a user asks this. */
-  async forUser(userId: number): Promise<MfaPolicy> {
-    return effectiveMfaPolicy(await this.read(), await this.profileOf(userId));
+  /**
+   * The policy this user must meet (effectiveMfaPolicy): every sign-in and MFA decision about a user asks
+   * this. `known`, when given, is the MFA part of the user's profile the caller already read (a password
+   * sign-in reads the profile once, sessions/session-service.ts); without it, it is read here.
+   */
+  async forUser(userId: number, known?: KnownProfileMfa): Promise<MfaPolicy> {
+    const profile = known === undefined ? await this.profileOf(userId) : known.mfa;
+    return effectiveMfaPolicy(await this.read(), profile);
   }
 
   /** The server's own policy (admins, pages shown before anyone is known). */

@@ -11,6 +11,7 @@ import {
   channelAvailable,
   enrollmentRequired,
   mfaApplies,
+  type KnownProfileMfa,
   type MfaPolicy,
   type MfaPolicyStore,
   type UserFactors,
@@ -52,8 +53,13 @@ export class MfaGate {
    * not apply, or a remembered device proved itself), else MfaRequired with a new challenge. A proof
    * that fails only means MFA is asked; the answer does not say why.
    */
-  async afterPassword(user: UserRecord, context: SignInContext): Promise<MfaRequired | undefined> {
-    const policy = await this.deps.policy.forUser(user.id);
+  async afterPassword(
+    user: UserRecord,
+    context: SignInContext,
+    /** The MFA part of the user's profile, when the caller already read it (MfaPolicyStore.forUser). */
+    known?: KnownProfileMfa,
+  ): Promise<MfaRequired | undefined> {
+    const policy = await this.deps.policy.forUser(user.id, known);
     const factors = await this.factorsOf(user);
     if (!mfaApplies(policy, factors)) return undefined;
     if (context.deviceProof && (await this.deps.devices.checkProof(user.id, context.deviceProof, policy.trustDays))) {

@@ -1,8 +1,9 @@
-import type { License, Me, SessionTokens } from '../../protocol/api';
-import type { ClientConfig } from '../../protocol/client-config';
+import type { Me, SessionTokens } from '../../protocol/api';
 import { KeywayError } from '../../protocol/errors';
 import type { MfaPasswordSignInRequest, MfaRequired, PasswordSignInResponse } from '../../protocol/mfa';
 import type { AuditLog } from '../audit/audit-log';
+import type { PushedProfile, SessionSettings } from '../deployment-profiles/deployment-profiles';
+import { profileMfaOf } from '../deployment-profiles/profile-settings';
 import type { SignInPolicy } from '../discovery/sign-in-policy';
 import type { ServerIdentity } from '../identity';
 import { sha256Hex } from '../security/digest';
@@ -11,6 +12,7 @@ import { verifyAgainstDummy, verifyPassword } from '../users/password-hash';
 import { isLockedByAdmin, lockedByAdminError, refuseIfLockedByAdmin } from '../users/user-lock';
 import type { UserRecord, UserStore } from '../users/user-store';
 import { userSummary } from '../users/user-summary';
+import type { KnownProfileMfa } from '../mfa/policy';
 import type { Storage } from '../storage/storage';
 import type { IssuedTokens, SessionStore } from './session-store';
 import type { SignInThrottle } from './sign-in-throttle';
@@ -20,7 +22,29 @@ export interface SecondFactorGate {
   afterPassword(
     user: UserRecord,
     context: Pick<MfaPasswordSignInRequest, 'installationId' | 'deviceProof'>,
+    /** The MFA part of the user's deployment profile, already read by the sign-in (see UserProfiles). */
+    known?: KnownProfileMfa,
   ): Promise<MfaRequired | undefined>;
+}
+
+/**
+ * The user's deployment profile (server/deployment-profiles), as session answers and a password sign-in
+ * use it. A sign-in reads it ONCE, right after finding the user, and hands it to the three decisions it
+ * takes part in: the sign-in method (a profile may move its users to unified login), the MFA policy (the
+ * stricter of the server's and the profile's wins, mfa/policy.ts) and the answer's license and settings.
+ * Each used to read it again: three lookups and a user read a sign-in, each a round trip on PostgreSQL
+ * (test/integration/server/sign-in-commits.test.ts pins one).
+ */
+export interface UserProfiles {
+  /** The pushed profile in force for the user, in one statement; undefined when none applies or none was pushed. */
+  read(user: UserRecord): Promise<PushedProfile | undefined>;
+  /** What a session answer carries from that profile: its license and client settings. */
+  answer(pushed: PushedProfile | undefined): Promise<SessionSettings>;
+}
+
+/** A profile as one request read it: `pushed` undefined means the user has none in force (not "unread"). */
+interface ReadProfile {
+  pushed: PushedProfile | undefined;
 }
 
 /**
@@ -50,8 +74,8 @@ export class SessionService {
     /** password-reset/sign-out-everywhere.ts, run inside `storage.transaction`. */
     private readonly signOutEverywhere: (userId: number) => Promise<{ apiSessions: number }>,
     private readonly audit: AuditLog,
-    /** The user's license and deployment profile settings (server/deployment-profiles); the built-in license otherwise. */
-    private readonly clientConfig?: (user: UserRecord) => Promise<{ license: License; config: ClientConfig | null }>,
+    /** The user's license and deployment profile (server/deployment-profiles); the built-in license otherwise. */
+    private readonly profiles?: UserProfiles,
   ) {}
 
   /**
@@ -70,20 +94,31 @@ export class SessionService {
       'password-api',
       request.installationId,
       undefined,
-      async (user) =>
-        (await this.secondFactor.afterPassword(user, request)) ?? this.startSession(user, request.installationId),
+      async (user, profile) =>
+        (await this.secondFactor.afterPassword(
+          user,
+          request,
+          profile && { mfa: profileMfaOf(profile.pushed?.settings) },
+        )) ?? this.startSession(user, request.installationId, profile),
     );
     // The session started inside the transaction, where the store prunes nothing (session-store.ts).
     this.sessions.pruneNowAndThen();
     return answer;
   }
 
-  /** A new session for a user who has signed in (password, and the second factor when it applied). */
-  async startSession(user: UserRecord, installationId: string | undefined): Promise<SessionTokens> {
+  /**
+   * A new session for a user who has signed in (password, and the second factor when it applied).
+   * `profile`: the user's deployment profile, when this request already read it (a password sign-in).
+   */
+  async startSession(
+    user: UserRecord,
+    installationId: string | undefined,
+    profile?: ReadProfile,
+  ): Promise<SessionTokens> {
     // The record is this request's own read (the password check, or the second step's challenge lookup):
     // a second step finishing after an admin locked its user gets no session.
     refuseIfLockedByAdmin(user);
-    return this.tokensFor(user, await this.sessions.start(user.id, installationId));
+    return this.tokensFor(user, await this.sessions.start(user.id, installationId), profile);
   }
 
   /**
@@ -105,8 +140,12 @@ export class SessionService {
     via: PasswordCheck,
     installationId: string | undefined,
     browser: string | undefined,
-    /** Runs in the transaction that clears the count and records the success; its result is returned. */
-    then: (user: UserRecord) => Promise<T>,
+    /**
+     * Runs in the transaction that clears the count and records the success; its result is returned.
+     * `profile` is the user's deployment profile as this check read it (the password API reads it for
+     * the sign-in method), so that what follows need not read it again; undefined when it was not read.
+     */
+    then: (user: UserRecord, profile: ReadProfile | undefined) => Promise<T>,
   ): Promise<T>;
   async authenticate<T>(
     loginId: string,
@@ -114,7 +153,7 @@ export class SessionService {
     via: PasswordCheck,
     installationId?: string,
     browser?: string,
-    then?: (user: UserRecord) => Promise<T>,
+    then?: (user: UserRecord, profile: ReadProfile | undefined) => Promise<T>,
   ): Promise<UserRecord | T> {
     const user = await this.users.findByName(loginId);
     const subject = await this.lockSubject(user, loginId, installationId, browser);
@@ -137,8 +176,21 @@ export class SessionService {
       await failed('account_locked');
       throw lockedError(lockedFor);
     }
+    // The password API reads the user's profile here, once, for the sign-in method below and for what
+    // `then` decides (the MFA policy, the answer's settings): see UserProfiles. A profile pushed between
+    // this read and the success transaction applies from the next sign-in, as if this one had finished
+    // just before the push.
+    const profile =
+      user !== undefined && via === 'password-api' && this.profiles
+        ? { pushed: await this.profiles.read(user) }
+        : undefined;
     const allowed =
-      user !== undefined && (via !== 'password-api' || (await this.signInPolicy.kindForUser(user)) === 'password');
+      user !== undefined &&
+      (via !== 'password-api' ||
+        (await this.signInPolicy.kindForUser(
+          user,
+          profile && { signInMethod: profile.pushed?.settings.signInMethod },
+        )) === 'password');
     const valid = allowed ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
     if (!valid || !user) {
       // One transaction: the counter, the failure and the lock-out it may cause are recorded together.
@@ -184,7 +236,7 @@ export class SessionService {
           details: { method },
         });
       }
-      return { done: then ? await then(user) : user };
+      return { done: then ? await then(user, profile) : user };
     }, SUCCESS_ISOLATION);
     if ('locked' in outcome) throw lockedError(outcome.locked);
     return outcome.done;
@@ -288,9 +340,10 @@ export class SessionService {
     if (seconds !== undefined) throw lockedError(seconds);
   }
 
-  private async tokensFor(user: UserRecord, tokens: IssuedTokens): Promise<SessionTokens> {
-    if (!this.clientConfig) return { ...tokens, user: userSummary(user), license: this.identity.license };
-    const { license, config } = await this.clientConfig(user);
+  private async tokensFor(user: UserRecord, tokens: IssuedTokens, profile?: ReadProfile): Promise<SessionTokens> {
+    if (!this.profiles) return { ...tokens, user: userSummary(user), license: this.identity.license };
+    const pushed = profile === undefined ? await this.profiles.read(user) : profile.pushed;
+    const { license, config } = await this.profiles.answer(pushed);
     return { ...tokens, user: userSummary(user), license, config };
   }
 }

@@ -121,10 +121,11 @@ describe('refresh rotation: the conditional UPDATE decides', () => {
   if (!sqlite) throw new Error('the SQLite engine is always under test');
   afterEach(() => sqlite.cleanUp());
 
-  it('a rotation that finds the token unused, but loses it before marking it used, is a replay', async () => {
+  it('a rotation that loses its token to a concurrent rotation just before marking it used is a replay', async () => {
     // Under SQLite's IMMEDIATE transaction nothing else can write in between; this stands in for an
-    // isolation that lets a concurrent rotation commit between rotate()'s SELECT and its UPDATE. The write
-    // lands, on the same connection and inside the open transaction, right after the SELECT's answer.
+    // isolation that lets a concurrent rotation commit right before rotate()'s conditional UPDATE (on
+    // PostgreSQL, READ COMMITTED, the UPDATE waits for it and re-checks its WHERE on the committed row).
+    // The write lands on the same connection, inside the open transaction, as the UPDATE is compiled.
     const storage = await sqlite.open(await sqlite.fresh());
     const db = storage.sqlite;
     if (!db) throw new Error('SQLite storage has its connection');
@@ -132,15 +133,14 @@ describe('refresh rotation: the conditional UPDATE decides', () => {
     await sessionWith(storage, 'refresh-token-4', now);
     let raced = false;
     const racer: KyselyPlugin = {
-      transformQuery: (args) => args.node,
-      transformResult: (args) => {
-        const [row] = args.result.rows;
-        if (!raced && row && 'used_at' in row && row.used_at === null) {
+      transformQuery: (args) => {
+        if (!raced && args.node.kind === 'UpdateQueryNode') {
           raced = true;
           db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE used_at IS NULL').run(now);
         }
-        return Promise.resolve(args.result);
+        return args.node;
       },
+      transformResult: (args) => Promise.resolve(args.result),
     };
     const racing: Storage = { ...storage, q: () => storage.q().withPlugin(racer) };
     const rotation = await new SessionStore(racing, () => now).rotate('refresh-token-4');
