@@ -134,10 +134,14 @@ describe('admin console sign-in: the second step', () => {
     test.advance(5 * 60_000 - 1_000);
     expect((await late.browser.get('/admin/verify')).status).toBe(200);
     test.advance(1_000);
+    const copy = new CookieBrowser(test.origin);
+    copy.cookies.set(PENDING_COOKIE, late.browser.cookies.get(PENDING_COOKIE) ?? '');
     const expired = await late.browser.submit(late.step, '/admin/verify/code', { code: totpCode(secret, test) });
     expect(expired.status).toBe(401);
     expect(heading(expired.html)).toBe('Your sign-in has expired');
     expect(late.browser.cookies.has(ADMIN_COOKIE)).toBe(false);
+    // Its page is over too (checked apart from the code, which also finds the pending sign-in gone).
+    expect(heading((await copy.get('/admin/verify')).html)).toBe('Your sign-in has expired');
     expect(await eventsOf(test, 'admin.console-signed-in')).toHaveLength(1);
   });
 
