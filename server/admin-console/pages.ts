@@ -10,7 +10,8 @@ import type { Language, Translate } from './messages';
 import type { DirectoryPage, SearchField } from './user-directory';
 
 /**
- * The admin console's pages (/admin): server-rendered, no script (the CSP allows none), every input
+ * The admin console's pages (/admin): server-rendered, no script (the CSP allows none; the one exception is
+ * the sign-in's second step with a passkey form, which loads the server's own /assets/passkey.js), every input
  * labelled, one h1 per page, a nav landmark, tables with header cells. `body` strings are trusted
  * markup; every value is escaped where it is put in.
  */
