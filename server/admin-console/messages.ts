@@ -24,12 +24,12 @@ const EN = {
   navAudit: 'Audit log',
   consoleTitle: 'Admin console',
   signInHeading: 'Admin sign-in',
-  signInIntro: 'Sign in with your password and the code from your authenticator app.',
+  signInIntro: 'Sign in with your password, then with your authenticator app or a passkey.',
   login: 'E-mail or login ID',
   password: 'Password',
   code: 'Code from your authenticator app',
   signIn: 'Sign in',
-  missingFields: 'Enter your login ID, your password and the code from your authenticator app.',
+  missingFields: 'Enter your login ID and your password.',
   wrongCredentials: 'The login ID or password is not correct.',
   wrongCode: 'The code is not correct. Enter the code your authenticator app shows now.',
   usedCode: 'This code has already been used. Wait for the next one.',
@@ -38,9 +38,9 @@ const EN = {
   notAdminHeading: 'This account is not an administrator',
   notAdminBody:
     'Only accounts given the admin role can use this console. An administrator gives it on the server with: grant-admin --user <login ID>.',
-  noFactorHeading: 'Set up an authenticator app first',
+  noFactorHeading: 'Set up a second factor first',
   noFactorBody:
-    'The admin console always asks for a code from an authenticator app, whatever the policy for other users. In Keyway, open Sign-in security and choose "Add an authenticator app", then sign in here again.',
+    'The admin console always asks for a second factor (a code from an authenticator app, or a passkey), whatever the policy for other users. In Keyway, open Sign-in security and choose "Add an authenticator app" (or add a passkey on your account page), then sign in here again.',
   refusedHeading: 'This form was not accepted',
   refusedBody: 'It did not come from this console, or the page is out of date. Open the console again and retry.',
   expiredHeading: 'Your admin session has ended',
@@ -259,6 +259,22 @@ const EN = {
   mfaChannelsFallback:
     'None of this profile’s channels ({profile}) is allowed by the server any more: its users get the server’s channels ({server}) instead, and still need a second factor where MFA is enforced.',
   importResults: 'Rows checked',
+  // The second step of the console's sign-in (issue 18: an authenticator code or a passkey).
+  verifyHeading: 'Confirm it is you',
+  verifyIntro: 'Your password was right. Finish signing in as {login} with your second factor.',
+  totpHeading: 'Authenticator app',
+  verify: 'Verify',
+  passkeyHeading: 'Passkey',
+  usePasskey: 'Use a passkey',
+  passkeyFallbackTotp: 'Enter the code from your authenticator app instead.',
+  passkeyFallbackNone: 'Use a browser with passkey support, or add an authenticator app in Keyway.',
+  enterCode: 'Enter the 6-digit code from your authenticator app.',
+  noTotp: 'This account has no authenticator app: use your passkey.',
+  noPasskey: 'This account has no passkey the console can use: enter the code from your authenticator app.',
+  pendingExpiredHeading: 'Your sign-in has expired',
+  pendingExpiredBody:
+    'The second step must follow the password within 5 minutes, in the same browser, and works only once. Sign in again.',
+  cancelSignIn: 'Cancel and start again',
 };
 
 type MessageKey = keyof typeof EN;
@@ -282,12 +298,13 @@ const FR: Catalogue = {
   navAudit: 'Journal d’audit',
   consoleTitle: 'Console d’administration',
   signInHeading: 'Connexion administrateur',
-  signInIntro: 'Connectez-vous avec votre mot de passe et le code de votre application d’authentification.',
+  signInIntro:
+    'Connectez-vous avec votre mot de passe, puis avec votre application d’authentification ou une clé d’accès.',
   login: 'E-mail ou identifiant',
   password: 'Mot de passe',
   code: 'Code de votre application d’authentification',
   signIn: 'Se connecter',
-  missingFields: 'Saisissez votre identifiant, votre mot de passe et le code de votre application d’authentification.',
+  missingFields: 'Saisissez votre identifiant et votre mot de passe.',
   wrongCredentials: 'L’identifiant ou le mot de passe est incorrect.',
   wrongCode: 'Le code est incorrect. Saisissez le code affiché maintenant par votre application.',
   usedCode: 'Ce code a déjà été utilisé. Attendez le suivant.',
@@ -296,9 +313,9 @@ const FR: Catalogue = {
   notAdminHeading: 'Ce compte n’est pas administrateur',
   notAdminBody:
     'Seuls les comptes ayant le rôle administrateur peuvent utiliser cette console. Un administrateur le donne sur le serveur avec : grant-admin --user <identifiant>.',
-  noFactorHeading: 'Configurez d’abord une application d’authentification',
+  noFactorHeading: 'Configurez d’abord un second facteur',
   noFactorBody:
-    'La console d’administration demande toujours un code d’une application d’authentification, quelle que soit la règle des autres utilisateurs. Dans Keyway, ouvrez Sécurité de connexion et choisissez « Ajouter une application d’authentification », puis reconnectez-vous ici.',
+    'La console d’administration demande toujours un second facteur (un code d’une application d’authentification, ou une clé d’accès), quelle que soit la règle des autres utilisateurs. Dans Keyway, ouvrez Sécurité de connexion et choisissez « Ajouter une application d’authentification » (ou ajoutez une clé d’accès sur la page de votre compte), puis reconnectez-vous ici.',
   refusedHeading: 'Ce formulaire n’a pas été accepté',
   refusedBody: 'Il ne vient pas de cette console, ou la page n’est plus à jour. Rouvrez la console et réessayez.',
   expiredHeading: 'Votre session d’administration est terminée',
@@ -519,6 +536,23 @@ const FR: Catalogue = {
   mfaChannelsFallback:
     'Aucun des canaux de ce profil ({profile}) n’est plus autorisé par le serveur : ses utilisateurs reçoivent à la place ceux du serveur ({server}), et ont toujours besoin d’un second facteur là où la MFA est obligatoire.',
   importResults: 'Lignes vérifiées',
+  verifyHeading: 'Confirmez votre identité',
+  verifyIntro: 'Votre mot de passe est correct. Terminez la connexion de {login} avec votre second facteur.',
+  totpHeading: 'Application d’authentification',
+  verify: 'Vérifier',
+  passkeyHeading: 'Clé d’accès',
+  usePasskey: 'Utiliser une clé d’accès',
+  passkeyFallbackTotp: 'Saisissez plutôt le code de votre application d’authentification.',
+  passkeyFallbackNone:
+    'Utilisez un navigateur qui prend en charge les clés d’accès, ou ajoutez une application d’authentification dans Keyway.',
+  enterCode: 'Saisissez le code à 6 chiffres de votre application d’authentification.',
+  noTotp: 'Ce compte n’a pas d’application d’authentification : utilisez votre clé d’accès.',
+  noPasskey:
+    'Ce compte n’a pas de clé d’accès utilisable ici : saisissez le code de votre application d’authentification.',
+  pendingExpiredHeading: 'Votre connexion a expiré',
+  pendingExpiredBody:
+    'La seconde étape doit suivre le mot de passe dans les 5 minutes, dans le même navigateur, et ne sert qu’une fois. Reconnectez-vous.',
+  cancelSignIn: 'Annuler et recommencer',
 };
 
 const DE: Catalogue = {
@@ -539,12 +573,12 @@ const DE: Catalogue = {
   navAudit: 'Audit-Protokoll',
   consoleTitle: 'Verwaltungskonsole',
   signInHeading: 'Administrator-Anmeldung',
-  signInIntro: 'Melden Sie sich mit Ihrem Passwort und dem Code aus Ihrer Authenticator-App an.',
+  signInIntro: 'Melden Sie sich mit Ihrem Passwort an, dann mit Ihrer Authenticator-App oder einem Passkey.',
   login: 'E-Mail oder Anmelde-ID',
   password: 'Passwort',
   code: 'Code aus Ihrer Authenticator-App',
   signIn: 'Anmelden',
-  missingFields: 'Geben Sie Ihre Anmelde-ID, Ihr Passwort und den Code aus Ihrer Authenticator-App ein.',
+  missingFields: 'Geben Sie Ihre Anmelde-ID und Ihr Passwort ein.',
   wrongCredentials: 'Die Anmelde-ID oder das Passwort ist nicht korrekt.',
   wrongCode: 'Der Code ist nicht korrekt. Geben Sie den Code ein, den Ihre App jetzt anzeigt.',
   usedCode: 'Dieser Code wurde bereits verwendet. Warten Sie auf den nächsten.',
@@ -553,9 +587,9 @@ const DE: Catalogue = {
   notAdminHeading: 'Dieses Konto ist kein Administrator',
   notAdminBody:
     'Nur Konten mit der Administratorrolle können diese Konsole verwenden. Ein Administrator vergibt sie auf dem Server mit: grant-admin --user <Anmelde-ID>.',
-  noFactorHeading: 'Richten Sie zuerst eine Authenticator-App ein',
+  noFactorHeading: 'Richten Sie zuerst einen zweiten Faktor ein',
   noFactorBody:
-    'Die Verwaltungskonsole verlangt immer einen Code aus einer Authenticator-App, unabhängig von der Richtlinie für andere Benutzer. Öffnen Sie in Keyway die Anmeldesicherheit und wählen Sie „Authenticator-App hinzufügen“; melden Sie sich dann hier erneut an.',
+    'Die Verwaltungskonsole verlangt immer einen zweiten Faktor (einen Code aus einer Authenticator-App oder einen Passkey), unabhängig von der Richtlinie für andere Benutzer. Öffnen Sie in Keyway die Anmeldesicherheit und wählen Sie „Authenticator-App hinzufügen“ (oder fügen Sie auf Ihrer Kontoseite einen Passkey hinzu); melden Sie sich dann hier erneut an.',
   refusedHeading: 'Dieses Formular wurde nicht angenommen',
   refusedBody: 'Es kam nicht von dieser Konsole, oder die Seite ist veraltet. Öffnen Sie die Konsole erneut.',
   expiredHeading: 'Ihre Administratorsitzung ist beendet',
@@ -777,6 +811,22 @@ const DE: Catalogue = {
   mfaChannelsFallback:
     'Keiner der Kanäle dieses Profils ({profile}) ist vom Server noch erlaubt: Seine Benutzer erhalten stattdessen die Kanäle des Servers ({server}) und brauchen weiterhin einen zweiten Faktor, wo MFA Pflicht ist.',
   importResults: 'Geprüfte Zeilen',
+  verifyHeading: 'Bestätigen Sie, dass Sie es sind',
+  verifyIntro: 'Ihr Passwort ist korrekt. Schließen Sie die Anmeldung als {login} mit Ihrem zweiten Faktor ab.',
+  totpHeading: 'Authenticator-App',
+  verify: 'Bestätigen',
+  passkeyHeading: 'Passkey',
+  usePasskey: 'Passkey verwenden',
+  passkeyFallbackTotp: 'Geben Sie stattdessen den Code aus Ihrer Authenticator-App ein.',
+  passkeyFallbackNone:
+    'Verwenden Sie einen Browser mit Passkey-Unterstützung, oder fügen Sie in Keyway eine Authenticator-App hinzu.',
+  enterCode: 'Geben Sie den 6-stelligen Code aus Ihrer Authenticator-App ein.',
+  noTotp: 'Dieses Konto hat keine Authenticator-App: Verwenden Sie Ihren Passkey.',
+  noPasskey: 'Dieses Konto hat keinen hier nutzbaren Passkey: Geben Sie den Code aus Ihrer Authenticator-App ein.',
+  pendingExpiredHeading: 'Ihre Anmeldung ist abgelaufen',
+  pendingExpiredBody:
+    'Der zweite Schritt muss innerhalb von 5 Minuten nach dem Passwort im selben Browser folgen und gilt nur einmal. Melden Sie sich erneut an.',
+  cancelSignIn: 'Abbrechen und neu beginnen',
 };
 
 export const CATALOGUES: Record<Language, Catalogue> = { en: EN, fr: FR, de: DE };

@@ -11,7 +11,8 @@ import type { Translate } from './messages';
 import type { DirectoryPage, SearchField } from './user-directory';
 
 /**
- * The admin console's pages (/admin): server-rendered, no script (the CSP allows none), every input
+ * The admin console's pages (/admin): server-rendered, no script (the CSP allows none; the one exception is
+ * the sign-in's second step with a passkey form, which loads the server's own /assets/passkey.js), every input
  * labelled, one h1 per page, a nav landmark, tables with header cells. `body` strings are trusted
  * markup; every value is escaped where it is put in.
  */
@@ -117,10 +118,42 @@ ${alert(input.error)}<form class="form" method="post" action="${ADMIN_PATH}/sign
 <input type="hidden" name="csrf" value="${e(input.csrfToken)}">
 ${field('login', t('login'), 'type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required', input.login)}<label for="password">${e(t('password'))}</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
-<label for="code">${e(t('code'))}</label>
-<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
 <button class="button" type="submit">${e(t('signIn'))}</button>
 </form>`,
+  );
+}
+
+/** The sign-in's second step: what this admin has, a code from their authenticator app and/or a passkey. */
+export interface SecondStepInput {
+  csrfToken: string;
+  loginId: string;
+  totp: boolean;
+  /** The passkey ceremony's form (passkeyForm, server/mfa/passkeys-page.ts), when the admin has a usable passkey. */
+  passkeyForm?: string | undefined;
+  error?: string | undefined;
+}
+
+export const SECOND_STEP_PATH = `${ADMIN_PATH}/verify`;
+
+export function secondStepPage(frame: PageFrame, input: SecondStepInput): string {
+  const { t } = frame;
+  const totp = input.totp
+    ? `<h2>${e(t('totpHeading'))}</h2>
+<form class="form" method="post" action="${SECOND_STEP_PATH}/code">
+<input type="hidden" name="csrf" value="${e(input.csrfToken)}">
+<label for="code">${e(t('code'))}</label>
+<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required>
+<button class="button" type="submit">${e(t('verify'))}</button>
+</form>
+`
+    : '';
+  const passkey = input.passkeyForm === undefined ? '' : `<h2>${e(t('passkeyHeading'))}</h2>\n${input.passkeyForm}\n`;
+  return consolePage(
+    frame,
+    t('verifyHeading'),
+    `<h1>${e(t('verifyHeading'))}</h1>
+<p>${e(t('verifyIntro', { login: input.loginId }))}</p>
+${alert(input.error)}${totp}${passkey}<p><a href="${ADMIN_PATH}">${e(t('cancelSignIn'))}</a></p>`,
   );
 }
 

@@ -18,6 +18,8 @@ import { negotiateLanguage } from '../http/languages';
 import { createLimiter } from '../http/rate-limiter';
 import type { ServerIdentity } from '../identity';
 import { tellAfterCommit } from '../mfa/notices';
+import { passkeyForm, sendPasskeyPage } from '../mfa/passkeys-page';
+import { pageText } from '../http/page-messages';
 import { acceptAuthenticatorCode, countWrongCode } from '../mfa/verify-code';
 import type { MfaServices } from '../services';
 import type { SessionService } from '../sessions/session-service';
@@ -25,6 +27,7 @@ import type { Storage } from '../storage/storage';
 import type { UserRecord, UserStore } from '../users/user-store';
 import type { AdminRoleStore } from './admin-roles';
 import type { AdminSession, AdminSessionStore } from './admin-sessions';
+import { AdminSignInStore, type PendingSignIn } from './admin-sign-ins';
 import {
   AUDIT_PAGE_SIZE,
   auditPage,
@@ -42,6 +45,8 @@ import {
   ADMIN_PATH,
   importPage,
   messagePage,
+  SECOND_STEP_PATH,
+  secondStepPage,
   settingsPage,
   signInPage,
   userPage,
@@ -79,6 +84,19 @@ export interface AdminConsoleDeps {
 const ADMIN_COOKIE_BASE = 'keyway-admin';
 export const ADMIN_COOKIE = `__Host-${ADMIN_COOKIE_BASE}`;
 const SIGN_IN_PURPOSE = 'admin-sign-in';
+/** The pending sign-in's cookie (between the password and the second factor), `__Host-` like the session's. */
+const PENDING_COOKIE_BASE = 'keyway-admin-pending';
+export const PENDING_COOKIE = `__Host-${PENDING_COOKIE_BASE}`;
+const SECOND_STEP_PURPOSE = 'admin-second-step';
+/** The passkey refusals recorded by their own reason (admin.console-sign-in-failed); others as passkey_refused. */
+const PASSKEY_REFUSALS = ['passkey_refused', 'passkey_challenge_used', 'passkey_cloned'] as const;
+type SignInRefusal =
+  | 'not_admin'
+  | 'no_authenticator'
+  | 'mfa_code_invalid'
+  | 'mfa_code_used'
+  | 'account_locked'
+  | (typeof PASSKEY_REFUSALS)[number];
 const SESSION_PURPOSE = 'admin-console';
 /** Requests per admin per minute, every page and form (a console user clicks; a script would not stop). */
 const REQUESTS_PER_ADMIN_PER_MINUTE = 120;
@@ -93,9 +111,29 @@ interface Held {
 
 type Handler = (held: Held, request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
 
+/** A pending sign-in at its second step: the cookie value, the row, its user and what they can use. */
+interface Pending {
+  id: string;
+  pending: PendingSignIn;
+  user: UserRecord;
+  frame: PageFrame;
+  factors: { totp: boolean; passkey: boolean };
+}
+
+function isPending(value: Pending | FastifyReply): value is Pending {
+  return 'pending' in value && 'factors' in value;
+}
+
+/** What a passkey ceremony of the console is bound to: this pending sign-in, so no other page's answer fits. */
+function passkeyBinding(pending: PendingSignIn): string {
+  return `admin-console:${pending.idHash}`;
+}
+
 /**
  * The admin web console at /admin (issue 18), over the AdminService the CLI uses. Sign-in always takes
- * the password and a code from an authenticator app (whatever the user MFA policy says); every form
+ * two steps, whatever the user MFA policy says: the password, which leaves a pending sign-in (in the
+ * database, bound to this browser by a `__Host-` cookie, single use, 5 minutes: admin-sign-ins.ts), then a
+ * code from an authenticator app or the admin's own passkey; every form
  * carries a CSRF token derived from the session cookie and must come from this origin; destructive
  * actions ask for the admin's password again; every admin has a request budget in the shared
  * rate-limit store.
@@ -106,6 +144,9 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
   const forms = new FormGuard(new WebCookies(origin), origin);
   // The session cookie: the web-form kit's cookie, always __Host- with Secure (see ADMIN_COOKIE).
   const sessionCookies = new WebCookies(origin, 'always');
+  // The pending sign-in's cookie: the same attributes (see ADMIN_COOKIE).
+  const pendingCookies = sessionCookies;
+  const signIns = new AdminSignInStore(deps.storage, deps.clock);
 
   const frameOf = (request: FastifyRequest): PageFrame => {
     const language = negotiateLanguage(request.headers['accept-language']);
@@ -217,9 +258,34 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
     scope.get(ADMIN_PATH, async (request, reply) => {
       const id = readCookie(request);
       if (id !== undefined && (await deps.adminSessions.use(id))) return reply.redirect(`${ADMIN_PATH}/users`, 303);
+      // Back at the password form ("Cancel and start again"): a second step under way is dropped.
+      const pendingId = pendingCookies.read(request, PENDING_COOKIE_BASE);
+      if (pendingId !== undefined) {
+        const pending = await signIns.find(pendingId);
+        if (pending) await signIns.end(pending.idHash);
+        pendingCookies.clear(reply, PENDING_COOKIE_BASE);
+      }
       return showSignIn(request, reply, 200, {});
     });
 
+    /** Refusals after a right password are recorded (a wrong password already is, by authenticate). */
+    const refusedAs = (user: UserRecord, reason: SignInRefusal) =>
+      deps.audit.record({
+        type: 'admin.console-sign-in-failed',
+        actor: { kind: 'anonymous' },
+        userId: user.id,
+        reason,
+        details: {},
+      });
+
+    /** What this admin can finish the sign-in with: a confirmed authenticator app, a usable passkey. */
+    const factorsOf = async (user: UserRecord) => ({
+      totp: (await deps.mfa.authenticators.confirmedOf(user.id)).length > 0,
+      // Where available: the server's (and the user's profile's) MFA policy allows passkeys, and the admin has one.
+      passkey: await deps.mfa.passkeys.usableBy(user.id),
+    });
+
+    // Step 1: the password (same form guard, rate limit and audit as every sign-in of the console).
     scope.post(`${ADMIN_PATH}/sign-in`, async (request, reply) => {
       const frame = frameOf(request);
       const { t } = frame;
@@ -227,8 +293,7 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
       if (!forms.check(request, SIGN_IN_PURPOSE, fields.csrf)) return refused(reply, frame);
       const login = (fields.login ?? '').trim();
       const password = fields.password ?? '';
-      const code = (fields.code ?? '').replace(/\s/g, '');
-      if (login === '' || password === '' || code === '') {
+      if (login === '' || password === '') {
         return showSignIn(request, reply, 400, { login, error: t('missingFields') });
       }
       let user: UserRecord;
@@ -245,66 +310,242 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
           error: messageFor(t, error),
         });
       }
-      // After a right password, every refusal and the success are recorded (a wrong password already is,
-      // as sign-in.failed, by authenticate); each in the transaction of what it decides where there is one.
-      const refusedAs = (
-        reason: 'not_admin' | 'no_authenticator' | 'mfa_code_invalid' | 'mfa_code_used' | 'account_locked',
-      ) =>
-        deps.audit.record({
-          type: 'admin.console-sign-in-failed',
-          actor: { kind: 'anonymous' },
-          userId: user.id,
-          reason,
-          details: {},
-        });
       if (!(await deps.adminRoles.isAdmin(user.id))) {
-        await refusedAs('not_admin');
+        await refusedAs(user, 'not_admin');
         return sendHtml(reply, 403, messagePage(frame, t('notAdminHeading'), [t('notAdminBody')], signInLink(t)));
       }
-      const candidates = await deps.mfa.authenticators.confirmedOf(user.id);
+      const factors = await factorsOf(user);
       // No exception for admins without a second factor, whatever the user MFA policy says.
-      if (candidates.length === 0) {
-        await refusedAs('no_authenticator');
+      if (!factors.totp && !factors.passkey) {
+        await refusedAs(user, 'no_authenticator');
         return sendHtml(reply, 403, messagePage(frame, t('noFactorHeading'), [t('noFactorBody')], signInLink(t)));
       }
-      // The same rules as every other second step: the account-wide lock (failure-lock.ts) is checked
-      // first, a wrong code counts toward it, a code is accepted once (its time step is spent), and the
-      // check and the count are one transaction; the lock's e-mail goes out after it commits.
+      // A pending sign-in, never a session: only the second step's pages accept its cookie.
+      const previous = pendingCookies.read(request, PENDING_COOKIE_BASE);
+      const before = previous === undefined ? undefined : await signIns.find(previous);
+      if (before) await signIns.end(before.idHash);
+      const pending = await signIns.start(user.id);
+      pendingCookies.set(reply, PENDING_COOKIE_BASE, pending.id, Math.floor(signIns.ttlMs / 1000));
+      return reply.redirect(SECOND_STEP_PATH, 303);
+    });
+
+    /**
+     * The pending sign-in behind this browser's cookie, with its user, while it can still be finished;
+     * else the page that says why not has been sent. Posts must come from this origin and carry the
+     * token derived from the pending cookie (another browser, or another site, has neither).
+     */
+    const pendingStep = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      method: 'get' | 'post',
+    ): Promise<Pending | FastifyReply> => {
+      const frame = frameOf(request);
+      const { t } = frame;
+      if (method === 'post' && !sameOrigin(request, origin())) return refused(reply, frame);
+      const id = pendingCookies.read(request, PENDING_COOKIE_BASE);
+      const pending = id === undefined ? undefined : await signIns.find(id);
+      const user = pending && (await deps.users.findById(pending.userId));
+      if (id === undefined || !pending || !user) {
+        pendingCookies.clear(reply, PENDING_COOKIE_BASE);
+        return sendHtml(
+          reply,
+          401,
+          messagePage(frame, t('pendingExpiredHeading'), [t('pendingExpiredBody')], signInLink(t)),
+        );
+      }
+      if (
+        method === 'post' &&
+        !sessionPostAccepted(request, origin(), id, SECOND_STEP_PURPOSE, formFields(request.body).csrf)
+      ) {
+        return refused(reply, frame);
+      }
+      if (method === 'post') {
+        try {
+          await signInPerSource(request);
+        } catch (error) {
+          if (!(error instanceof KeywayError)) throw error;
+          if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
+          return sendHtml(reply, 429, messagePage(frame, t('tooMany'), [error.message]));
+        }
+      }
+      // The role again: revoke-admin between the two steps ends the sign-in here.
+      if (!(await deps.adminRoles.isAdmin(user.id))) {
+        await signIns.end(pending.idHash);
+        pendingCookies.clear(reply, PENDING_COOKIE_BASE);
+        if (method === 'post') await refusedAs(user, 'not_admin');
+        return sendHtml(reply, 403, messagePage(frame, t('notAdminHeading'), [t('notAdminBody')], signInLink(t)));
+      }
+      return { id, pending, user, frame, factors: await factorsOf(user) };
+    };
+
+    /** The second step's page: the code form and/or the passkey form (a new ceremony, bound to this sign-in). */
+    const showSecondStep = async (
+      reply: FastifyReply,
+      held: Pending,
+      status: number,
+      error?: string,
+    ): Promise<FastifyReply> => {
+      const { frame, factors, user } = held;
+      const { t } = frame;
+      if (!factors.totp && !factors.passkey) {
+        return sendHtml(reply, 403, messagePage(frame, t('noFactorHeading'), [t('noFactorBody')], signInLink(t)));
+      }
+      const csrfToken = csrfTokenOf(held.id, SECOND_STEP_PURPOSE);
+      const passkeyHtml = factors.passkey
+        ? passkeyForm({
+            text: pageText(frame.language),
+            ceremony: 'get',
+            // Only this admin's passkeys (allowCredentials), user verification as the provider's passkey
+            // step asks ('second-factor': preferred), the challenge bound to this pending sign-in.
+            options: await deps.mfa.passkeys.webauthn.authenticationOptions(
+              user,
+              'second-factor',
+              passkeyBinding(held.pending),
+            ),
+            action: `${SECOND_STEP_PATH}/passkey`,
+            hidden: { csrf: csrfToken },
+            button: t('usePasskey'),
+            fallback: t(factors.totp ? 'passkeyFallbackTotp' : 'passkeyFallbackNone'),
+          })
+        : undefined;
+      const html = secondStepPage(frame, {
+        csrfToken,
+        loginId: user.loginId,
+        totp: factors.totp,
+        passkeyForm: passkeyHtml,
+        error,
+      });
+      // The passkey page's CSP adds the server's own script (script-src 'self'); otherwise no script at all.
+      return passkeyHtml === undefined ? sendHtml(reply, status, html) : sendPasskeyPage(reply, status, html);
+    };
+
+    /** In the verdict's transaction: the pending sign-in taken (once), the lock cleared, the success recorded. */
+    const finish = async (
+      user: UserRecord,
+      pending: PendingSignIn,
+      factor: 'totp' | 'passkey',
+    ): Promise<'accepted' | KeywayError> => {
+      if (!(await signIns.take(pending.idHash))) return new KeywayError('mfa_challenge_expired', 'expired');
+      await deps.mfa.lock.clear(user.id);
+      await deps.audit.record({
+        type: 'admin.console-signed-in',
+        actor: consoleActor(user.loginId),
+        userId: user.id,
+        details: { factor },
+      });
+      return 'accepted';
+    };
+
+    const afterVerdict = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      held: Pending,
+      verdict: 'accepted' | KeywayError,
+    ): Promise<FastifyReply> => {
+      const { frame } = held;
+      const { t } = frame;
+      if (verdict === 'accepted') {
+        // The admin session starts exactly as a one-step sign-in did: an older one in this browser ends.
+        const previous = readCookie(request);
+        const old = previous === undefined ? undefined : await deps.adminSessions.use(previous);
+        if (old) await deps.adminSessions.end(old.idHash);
+        pendingCookies.clear(reply, PENDING_COOKIE_BASE);
+        const started = await deps.adminSessions.start(held.user.id);
+        sessionCookies.set(
+          reply,
+          ADMIN_COOKIE_BASE,
+          started.id,
+          Math.floor(deps.adminSessions.times.absoluteMs / 1000),
+        );
+        return reply.redirect(`${ADMIN_PATH}/users`, 303);
+      }
+      if (verdict.code === 'mfa_challenge_expired') {
+        pendingCookies.clear(reply, PENDING_COOKIE_BASE);
+        return sendHtml(
+          reply,
+          401,
+          messagePage(frame, t('pendingExpiredHeading'), [t('pendingExpiredBody')], signInLink(t)),
+        );
+      }
+      if (verdict.retryAfter !== undefined) void reply.header('retry-after', String(verdict.retryAfter));
+      const message = verdict.code.startsWith('passkey_')
+        ? pageText(frame.language).error(verdict)
+        : messageFor(t, verdict);
+      return showSecondStep(reply, held, verdict.code === 'passkey_unavailable' ? 400 : 401, message);
+    };
+
+    scope.get(SECOND_STEP_PATH, async (request, reply) => {
+      const held = await pendingStep(request, reply, 'get');
+      if (!isPending(held)) return held;
+      return showSecondStep(reply, held, 200);
+    });
+
+    // Step 2, the authenticator code: the same rules as every other second step. The account-wide lock
+    // (failure-lock.ts) is checked first, a wrong code counts toward it, a code is accepted once (its time
+    // step is spent), and the check and the count are one transaction; the lock's e-mail goes out after it.
+    scope.post(`${SECOND_STEP_PATH}/code`, async (request, reply) => {
+      const held = await pendingStep(request, reply, 'post');
+      if (!isPending(held)) return held;
+      const { t } = held.frame;
+      const user = held.user;
+      if (!held.factors.totp) return showSecondStep(reply, held, 400, t('noTotp'));
+      const code = (formFields(request.body).code ?? '').replace(/\s/g, '');
+      if (!/^\d{6}$/.test(code)) return showSecondStep(reply, held, 400, t('enterCode'));
+      const candidates = await deps.mfa.authenticators.confirmedOf(user.id);
       const verdict = await tellAfterCommit(deps.storage, deps.mfa.notices, async (notices) => {
         const locked = await deps.mfa.lock.lockError(user.id);
         if (locked) {
-          await refusedAs('account_locked');
+          await refusedAs(user, 'account_locked');
           return locked;
         }
         const outcome = await acceptAuthenticatorCode(deps.mfa.authenticators, candidates, code, deps.clock());
-        if (outcome.verdict === 'accepted') {
-          await deps.mfa.lock.clear(user.id);
-          await deps.audit.record({
-            type: 'admin.console-signed-in',
-            actor: consoleActor(user.loginId),
-            userId: user.id,
-            details: {},
-          });
-          return 'accepted' as const;
-        }
+        if (outcome.verdict === 'accepted') return finish(user, held.pending, 'totp');
         if (outcome.verdict === 'used') {
-          await refusedAs('mfa_code_used');
+          await refusedAs(user, 'mfa_code_used');
           return new KeywayError('mfa_code_used', t('usedCode'));
         }
         const lockedNow = await countWrongCode({ lock: deps.mfa.lock, notices, audit: deps.mfa.audit }, user);
         // This attempt's reason is the wrong code; a lock it caused is its own event (second-factor.locked-out).
-        await refusedAs('mfa_code_invalid');
+        await refusedAs(user, 'mfa_code_invalid');
         return lockedNow ?? new KeywayError('mfa_code_invalid', t('wrongCode'));
       });
-      if (verdict !== 'accepted') return showSignIn(request, reply, 401, { login, error: messageFor(t, verdict) });
-      const previous = readCookie(request);
-      if (previous !== undefined) {
-        const old = await deps.adminSessions.use(previous);
-        if (old) await deps.adminSessions.end(old.idHash);
-      }
-      const started = await deps.adminSessions.start(user.id);
-      sessionCookies.set(reply, ADMIN_COOKIE_BASE, started.id, Math.floor(deps.adminSessions.times.absoluteMs / 1000));
-      return reply.redirect(`${ADMIN_PATH}/users`, 303);
+      return afterVerdict(request, reply, held, verdict);
+    });
+
+    // Step 2, a passkey: the server's WebAuthn ceremony (webauthn.ts) for this admin's own passkeys, bound to
+    // this pending sign-in; the same account-wide lock, checked first, and a refused answer counts toward it.
+    scope.post(`${SECOND_STEP_PATH}/passkey`, async (request, reply) => {
+      const held = await pendingStep(request, reply, 'post');
+      if (!isPending(held)) return held;
+      const { t } = held.frame;
+      const user = held.user;
+      if (!held.factors.passkey) return showSecondStep(reply, held, 400, t('noPasskey'));
+      const answer = formFields(request.body).response;
+      const verdict = await tellAfterCommit(deps.storage, deps.mfa.notices, async (notices) => {
+        const locked = await deps.mfa.lock.lockError(user.id);
+        if (locked) {
+          await refusedAs(user, 'account_locked');
+          return locked;
+        }
+        try {
+          // Spends the ceremony's challenge whatever the verdict (single use), checks that it was opened for
+          // this pending sign-in, that the credential is this admin's, then origin, RP ID and signature.
+          await deps.mfa.passkeys.webauthn.verifyAuthentication(answer, {
+            purpose: 'second-factor',
+            binding: passkeyBinding(held.pending),
+            userId: user.id,
+          });
+        } catch (error) {
+          if (!(error instanceof KeywayError)) throw error;
+          // No answer at all (no WebAuthn, an empty post) is no attempt; anything else is a refused one.
+          if (error.code === 'passkey_unavailable') return error;
+          const lockedNow = await countWrongCode({ lock: deps.mfa.lock, notices, audit: deps.mfa.audit }, user);
+          await refusedAs(user, PASSKEY_REFUSALS.find((each) => each === error.code) ?? 'passkey_refused');
+          return lockedNow ?? error;
+        }
+        return finish(user, held.pending, 'passkey');
+      });
+      return afterVerdict(request, reply, held, verdict);
     });
 
     scope.post(

@@ -326,16 +326,25 @@ export const AUDIT_EVENTS = {
   'admin.console-signed-in': event({
     class: 'admin',
     summary:
-      'An admin signed in to the admin console with password and authenticator code (the password step is also a sign-in.succeeded).',
+      'An admin signed in to the admin console with password, then an authenticator code or a passkey (`factor`; the password step is also a sign-in.succeeded).',
     actors: ['admin'],
-    details: z.strictObject({}),
+    details: z.strictObject({ factor: z.enum(['totp', 'passkey']) }),
   }),
   'admin.console-sign-in-failed': event({
     class: 'admin',
     summary:
-      'An admin console sign-in was refused after a right password: not an admin, no authenticator, or a wrong, reused or locked code (a wrong password is a sign-in.failed).',
+      'An admin console sign-in was refused after a right password: not an admin (at either step), no second factor, a wrong, reused or locked code, or a refused passkey (a wrong password is a sign-in.failed).',
     actors: ['anonymous'],
-    reasons: ['not_admin', 'no_authenticator', 'mfa_code_invalid', 'mfa_code_used', 'account_locked'],
+    reasons: [
+      'not_admin',
+      'no_authenticator',
+      'mfa_code_invalid',
+      'mfa_code_used',
+      'account_locked',
+      'passkey_refused',
+      'passkey_challenge_used',
+      'passkey_cloned',
+    ],
     details: z.strictObject({}),
   }),
   'admin.audit-dead-letters-retried': event({

@@ -1133,6 +1133,32 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE users ADD COLUMN lock_reason TEXT;
     `,
   },
+  // Issue 18 (hV): the console's sign-in in two steps; the password step leaves a pending sign-in.
+  {
+    version: 17,
+    name: 'admin console pending sign-ins',
+    sql: `
+      -- A right password at /admin waiting for its second factor (server/admin-console/admin-sign-ins.ts):
+      -- in the database so any instance can finish it; the cookie holds a 256-bit random value, only its
+      -- SHA-256 is kept; a few minutes long, deleted when used. Never a session.
+      CREATE TABLE admin_pending_sign_ins (
+        id_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX admin_pending_sign_ins_by_expiry ON admin_pending_sign_ins (expires_at);
+    `,
+    postgres: `
+      CREATE TABLE admin_pending_sign_ins (
+        id_hash TEXT PRIMARY KEY,
+        user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+      );
+      CREATE INDEX admin_pending_sign_ins_by_expiry ON admin_pending_sign_ins (expires_at);
+    `,
+  },
 ];
 
 /**

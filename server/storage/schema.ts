@@ -53,6 +53,7 @@ export interface KeywayTables {
   profile_user_assignments: ProfileUserAssignmentsTable;
   profile_domain_assignments: ProfileDomainAssignmentsTable;
   profile_pushes: ProfilePushesTable;
+  admin_pending_sign_ins: AdminPendingSignInsTable;
 }
 
 export type TableName = keyof KeywayTables;
@@ -399,6 +400,14 @@ export interface AdminSessionsTable {
   user_id: number;
   created_at: number;
   last_seen_at: number;
+  expires_at: number;
+}
+
+/** A console sign-in past its password, waiting for the second factor (admin-console/admin-sign-ins.ts). */
+export interface AdminPendingSignInsTable {
+  id_hash: string;
+  user_id: number;
+  created_at: number;
   expires_at: number;
 }
 

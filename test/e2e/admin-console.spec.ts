@@ -1,5 +1,5 @@
 import { expectAccessible } from './support/a11y';
-import { adminWithAuthenticator } from './support/console-admin';
+import { adminWithAuthenticator, enterConsoleCode } from './support/console-admin';
 import { expect, test } from './support/world';
 
 const PASSWORD = 'admin console passphrase 7';
@@ -28,7 +28,6 @@ test('the admin console in Chromium: TOTP sign-in, CSV import with a dry run, ed
   await page.goto(`${origin}/admin`);
   await page.getByLabel('E-mail or login ID').fill('bob');
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Code from your authenticator app').fill('123456');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'This account is not an administrator' })).toBeVisible();
 
@@ -37,8 +36,11 @@ test('the admin console in Chromium: TOTP sign-in, CSV import with a dry run, ed
   await expectAccessible(page, 'the admin sign-in page');
   await page.getByLabel('E-mail or login ID').fill('ana@example.com');
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Code from your authenticator app').fill(nextCode());
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // The second step, on its own page: the code from the authenticator app.
+  await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+  await expectAccessible(page, 'the admin sign-in second step');
+  await enterConsoleCode(page, nextCode());
   await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
   const cookie = (await page.context().cookies()).find((each) => each.name === '__Host-keyway-admin');
   expect(cookie).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Strict', path: '/' });

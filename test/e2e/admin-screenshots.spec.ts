@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CONSOLE_VIEWPORT, consolePicture, expectAccessible } from './support/a11y';
-import { adminWithAuthenticator } from './support/console-admin';
+import { adminWithAuthenticator, enterConsoleCode } from './support/console-admin';
 import { expect, test, type World } from './support/world';
 
 /**
@@ -112,8 +112,8 @@ test('the admin console, pictured: sign-in, users, a user, a CSV dry run, deploy
   await page.getByLabel('E-mail or login ID').fill(ana.email);
   await consolePicture(page, 'sign-in');
   await page.getByLabel('Password', { exact: true }).fill(ana.password);
-  await page.getByLabel('Code from your authenticator app').fill(ana.nextCode());
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await enterConsoleCode(page, ana.nextCode());
   await expect(page.getByRole('heading', { name: 'Users', exact: true })).toBeVisible();
   await consolePicture(page, 'users');
 

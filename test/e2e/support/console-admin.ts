@@ -52,13 +52,23 @@ export async function adminWithAuthenticator(
   };
 }
 
-/** Signs in at <origin>/admin with the password and a fresh code, as a person would; resolves on Users. */
+/**
+ * Signs in at <origin>/admin as a person would, in two steps: the password, then a fresh code on the
+ * second step's page; resolves on Users.
+ */
 export async function signInToConsole(page: Page, origin: string, admin: ConsoleAdmin): Promise<void> {
   await page.goto(`${origin}/admin`);
   await expect(page.getByRole('heading', { name: 'Admin sign-in' })).toBeVisible();
   await page.getByLabel('E-mail or login ID').fill(admin.email);
   await page.getByLabel('Password', { exact: true }).fill(admin.password);
-  await page.getByLabel('Code from your authenticator app').fill(admin.nextCode());
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await enterConsoleCode(page, admin.nextCode());
   await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+}
+
+/** The console sign-in's second step: waits for its page, then enters the authenticator code. */
+export async function enterConsoleCode(page: Page, code: string): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
+  await page.getByLabel('Code from your authenticator app').fill(code);
+  await page.getByRole('button', { name: 'Verify' }).click();
 }

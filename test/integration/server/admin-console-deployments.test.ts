@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SessionTokens } from '../../../protocol/api';
 import { ADMIN_COOKIE } from '../../../server/admin-console/routes';
 import { CookieBrowser, alertText, heading, type WebPage } from './account-browser';
+import { consoleSignIn } from './console-sign-in';
 import { enrolAna, startMfaServer, totpCode } from './mfa-fixture';
 import { ANA, expectProblem, getJson, postJson, type TestServer } from './server-fixture';
 
@@ -31,7 +32,7 @@ async function consoleServer(): Promise<{ test: TestServer; browser: CookieBrows
   await test.server.admin.grantAdmin(ANA.loginId);
   await test.server.admin.createUser({ ...BOB, sendWelcomeEmail: false });
   const browser = new CookieBrowser(test.origin);
-  const signedIn = await browser.submit(await browser.get('/admin'), '/admin/sign-in', {
+  const signedIn = await consoleSignIn(browser, {
     login: ANA.loginId,
     password: ANA.password,
     code: totpCode(secret, test),

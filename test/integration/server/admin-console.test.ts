@@ -5,6 +5,7 @@ import { withAuditSource } from '../../../server/audit/context';
 import { openStorage } from '../../../server/storage/database';
 import { ADMIN_COOKIE } from '../../../server/admin-console/routes';
 import { CookieBrowser, alertText, heading, type WebPage } from './account-browser';
+import { consoleSignIn } from './console-sign-in';
 import { enrolAna, signedInWithPassword, startMfaServer, totpCode } from './mfa-fixture';
 import { ANA, databaseUrlOf, postJson, type TestServer } from './server-fixture';
 
@@ -30,15 +31,14 @@ async function consoleServer(): Promise<{ test: TestServer; secret: string }> {
   return { test, secret };
 }
 
-/** Opens /admin and posts the sign-in form; the clock moves one TOTP step on afterwards (fresh codes). */
+/** Signs in at /admin in two steps (console-sign-in.ts); the clock moves one TOTP step on afterwards (fresh codes). */
 async function signIn(
   test: TestServer,
   fields: { login?: string; password?: string; code?: string },
 ): Promise<{ browser: CookieBrowser; answer: WebPage }> {
   const browser = new CookieBrowser(test.origin);
-  const form = await browser.get('/admin');
-  expect(heading(form.html)).toBe('Admin sign-in');
-  const answer = await browser.submit(form, '/admin/sign-in', {
+  expect(heading((await browser.get('/admin')).html)).toBe('Admin sign-in');
+  const answer = await consoleSignIn(browser, {
     login: fields.login ?? ANA.email,
     password: fields.password ?? ANA.password,
     code: fields.code ?? '',
@@ -83,9 +83,7 @@ describe('admin console sign-in', () => {
     const { test, secret } = await consoleServer();
     const missing = await signIn(test, {});
     expect(missing.answer.status).toBe(400);
-    expect(alertText(missing.answer.html)).toBe(
-      'Enter your login ID, your password and the code from your authenticator app.',
-    );
+    expect(alertText(missing.answer.html)).toBe('Enter the 6-digit code from your authenticator app.');
     const wrong = await signIn(test, { code: totpCode(secret, test, 10) });
     expect(wrong.answer.status).toBe(401);
     expect(alertText(wrong.answer.html)).toContain('The code is not correct.');
@@ -99,16 +97,9 @@ describe('admin console sign-in', () => {
     const { test, secret } = await consoleServer();
     const code = totpCode(secret, test);
     const first = new CookieBrowser(test.origin);
-    const form = await first.get('/admin');
-    expect((await first.submit(form, '/admin/sign-in', { login: 'ana', password: ANA.password, code })).status).toBe(
-      303,
-    );
+    expect((await consoleSignIn(first, { login: 'ana', password: ANA.password, code })).status).toBe(303);
     const second = new CookieBrowser(test.origin);
-    const again = await second.submit(await second.get('/admin'), '/admin/sign-in', {
-      login: 'ana',
-      password: ANA.password,
-      code,
-    });
+    const again = await consoleSignIn(second, { login: 'ana', password: ANA.password, code });
     expect(again.status).toBe(401);
     expect(alertText(again.html)).toBe('This code has already been used. Wait for the next one.');
   });
@@ -127,7 +118,7 @@ describe('admin console sign-in', () => {
     await test.server.admin.grantAdmin(BOB.loginId);
     const { browser, answer } = await signIn(test, { login: BOB.loginId, password: BOB.password, code: '123456' });
     expect(answer.status).toBe(403);
-    expect(heading(answer.html)).toBe('Set up an authenticator app first');
+    expect(heading(answer.html)).toBe('Set up a second factor first');
     expect(answer.html).toContain('Add an authenticator app');
     expect(browser.cookies.has(ADMIN_COOKIE)).toBe(false);
   });

@@ -3,6 +3,7 @@ import type { AuditEvent } from '../../../server/audit/audit-log';
 import type { AuditEventType } from '../../../server/audit/events';
 import { RecoveryCodes } from '../../../protocol/mfa';
 import { CookieBrowser } from './account-browser';
+import { consoleSignIn as twoStepSignIn } from './console-sign-in';
 import {
   ANA_PHONE,
   challenged,
@@ -550,7 +551,7 @@ describe('the admin console records its admin as console:<login ID>', () => {
 
   async function consoleSignIn(test: TestServer, login: string, password: string, code: string) {
     const browser = new CookieBrowser(test.origin);
-    const answer = await browser.submit(await browser.get('/admin'), '/admin/sign-in', { login, password, code });
+    const answer = await twoStepSignIn(browser, { login, password, code });
     test.advance(30_000);
     return { browser, answer };
   }
@@ -593,7 +594,7 @@ describe('the admin console records its admin as console:<login ID>', () => {
     expect((await consoleSignIn(test, ANA.loginId, ANA.password, totpCode(secret, test))).answer.status).toBe(303);
     expect((await eventsAfter(test, from)).map((event) => [event.type, event.details])).toEqual([
       ['sign-in.succeeded', { method: 'admin-console' }],
-      ['admin.console-signed-in', {}],
+      ['admin.console-signed-in', { factor: 'totp' }],
     ]);
   });
 

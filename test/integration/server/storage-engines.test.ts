@@ -55,6 +55,7 @@ const TYPED_TABLES = Object.keys({
   profile_user_assignments: 1,
   profile_domain_assignments: 1,
   profile_pushes: 1,
+  admin_pending_sign_ins: 1,
 } satisfies Record<keyof KeywayTables, 1>).sort();
 
 /**

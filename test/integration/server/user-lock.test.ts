@@ -7,6 +7,7 @@ import { UserStore } from '../../../server/users/user-store';
 import { formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
 import { startUpstreamOidc } from '../../support/upstream-oidc';
 import { CookieBrowser, alertText, heading } from './account-browser';
+import { consoleSignIn as twoStepSignIn } from './console-sign-in';
 import { cli } from './cli-run';
 import {
   challenged,
@@ -281,7 +282,7 @@ describe('lock and unlock in the admin console and the CLI', () => {
 
   async function consoleSignIn(test: TestServer, secret: string) {
     const browser = new CookieBrowser(test.origin);
-    const answer = await browser.submit(await browser.get('/admin'), '/admin/sign-in', {
+    const answer = await twoStepSignIn(browser, {
       login: ANA.loginId,
       password: ANA.password,
       code: totpCode(secret, test),
