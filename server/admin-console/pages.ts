@@ -1,5 +1,6 @@
 import type { AdminUser, AdminUserDetail } from '../admin/admin-service';
 import { escapeHtml } from '../http/escape-html';
+import { MfaChannel } from '../../protocol/mfa';
 import type { MfaPolicy } from '../mfa/policy';
 import { SIGN_IN_CSS_PATH } from '../oidc/pages';
 import { ADMIN_CSS_PATH } from './console-css';
@@ -379,8 +380,20 @@ export function settingsPage(
   },
 ): string {
   const { t } = frame;
-  const channel = (value: 'totp' | 'email' | 'sms', label: string): string =>
-    `<input type="checkbox" id="channel-${value}" name="channel-${value}" value="on"${input.mfa.channels.includes(value) ? ' checked' : ''}><label for="channel-${value}">${e(label)}</label>`;
+  // Every channel the server knows is a box: one left off the page would be dropped from the policy by
+  // the first save (the form sends only the boxes it has).
+  const labels: Record<MfaChannel, string> = {
+    totp: t('channelTotp'),
+    email: t('channelEmail'),
+    sms: t('channelSms'),
+    passkey: t('channelPasskey'),
+  };
+  const channels = MfaChannel.options
+    .map(
+      (value) =>
+        `<input type="checkbox" id="channel-${value}" name="channel-${value}" value="on"${input.mfa.channels.includes(value) ? ' checked' : ''}><label for="channel-${value}">${e(labels[value])}</label>`,
+    )
+    .join('\n');
   return consolePage(
     frame,
     t('settingsHeading'),
@@ -388,9 +401,7 @@ export function settingsPage(
 ${alert(input.error)}${notice(input.notice)}${input.secret === undefined ? '' : `<p class="code" translate="no" data-testid="secret">${e(input.secret)}</p>\n`}<h2>${e(t('mfaHeading'))}</h2>
 <form class="form" method="post" action="${ADMIN_PATH}/settings/mfa">
 ${csrf(frame)}<fieldset><legend>${e(t('channels'))}</legend>
-${channel('totp', t('channelTotp'))}
-${channel('email', t('channelEmail'))}
-${channel('sms', t('channelSms'))}
+${channels}
 </fieldset>
 <label for="mode">${e(t('mode'))}</label>
 <select id="mode" name="mode">

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { KeywayError } from '../../protocol/errors';
+import { MfaChannel } from '../../protocol/mfa';
 import type { AdminService } from '../admin/admin-service';
 import { consoleActor } from '../audit/actors';
 import type { AuditLog } from '../audit/audit-log';
@@ -884,7 +885,7 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
     scope.post(
       `${ADMIN_PATH}/settings/mfa`,
       settingsForm(async (held, fields) => {
-        const channels = (['totp', 'email', 'sms'] as const).filter((channel) => fields[`channel-${channel}`] === 'on');
+        const channels = MfaChannel.options.filter((channel) => fields[`channel-${channel}`] === 'on');
         const trustDays = (fields.trustDays ?? '').trim();
         await held.service.setMfaPolicy({
           channels: channels.join(','),

@@ -6,6 +6,7 @@ import { openStorage } from '../../../server/storage/database';
 import { ADMIN_COOKIE } from '../../../server/admin-console/routes';
 import { CookieBrowser, alertText, heading, type WebPage } from './account-browser';
 import { consoleSignIn } from './console-sign-in';
+import { formsOf, parseHtml } from '../../support/html';
 import { enrolAna, signedInWithPassword, startMfaServer, totpCode } from './mfa-fixture';
 import { ANA, databaseUrlOf, postJson, type TestServer } from './server-fixture';
 
@@ -374,6 +375,25 @@ describe('admin console users', () => {
 });
 
 describe('admin console settings', () => {
+  it('keeps the passkey channel when an admin saves the MFA settings as shown (every channel the server knows is a box)', async () => {
+    const { test, secret } = await consoleServer();
+    await test.server.admin.setMfaPolicy({ channels: 'totp,passkey', mode: 'optional', trustDays: 30 });
+    const browser = await signedInAdmin(test, secret);
+    const page = await browser.get('/admin/settings');
+    const form = formsOf(parseHtml(page.html), test.origin).find((f) => f.action.pathname === '/admin/settings/mfa');
+    expect(form?.fields).toMatchObject({ 'channel-totp': 'on', 'channel-passkey': 'on' });
+    expect(form?.fields).not.toHaveProperty('channel-email');
+    // The admin changes only the trust days; the boxes go back as the page showed them (the select is typed:
+    // formsOf reads inputs' values, not a select's chosen option).
+    const saved = await browser.post('/admin/settings/mfa', { ...form?.fields, mode: 'optional', trustDays: '7' });
+    expect(saved.status).toBe(200);
+    expect(await test.server.admin.mfaPolicy()).toEqual({
+      channels: ['totp', 'passkey'],
+      mode: 'optional',
+      trustDays: 7,
+    });
+  });
+
   it('changes the MFA policy and forgot-password switch, naming the field of a bad value', async () => {
     const { test, secret } = await consoleServer();
     const browser = await signedInAdmin(test, secret);
