@@ -52,7 +52,9 @@ export async function databaseUrlOf(dataDir: string): Promise<string | undefined
   if (TEST_ENGINE === 'sqlite') return undefined;
   let url = databases.get(dataDir);
   if (url === undefined) {
-    url = createPostgresDatabase().then((created) => {
+    // Already migrated (a copy of the run's template): the server finds its schema up to date, as on any
+    // start after the first; the tests of migrating itself use empty databases (storage-engines, cli-database).
+    url = createPostgresDatabase({ migrated: true }).then((created) => {
       onTestFinished(async () => {
         databases.delete(dataDir);
         await created.drop();
