@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './test/e2e/support/chromium';
 
@@ -5,7 +6,11 @@ export default defineConfig({
   testDir: 'test',
   outputDir: 'test-results/playwright',
   fullyParallel: true,
-  ...(process.env.CI ? { workers: 2 } : {}),
+  // Playwright's default is half the cores: ONE on a 2-core machine, and `npm test` on such a box ran the 71
+  // specs one after another (8.7 min) unless CI was set. A spec mostly waits (its own server process, argon2,
+  // the page), and specs share nothing (own server, data dir, profile, keychain entries, ephemeral ports), so
+  // two at least, everywhere; half the cores above that, as before.
+  workers: Math.max(2, Math.floor(os.availableParallelism() / 2)),
   retries: 0,
   // Bounds on a hang, not assertions: the suite must pass on a loaded 2-core machine (another CPU-heavy process
   // beside it), where one argon2id sign-in plus a page update can take seconds. A wait still waits for its own

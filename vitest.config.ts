@@ -1,7 +1,16 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Vitest 4.1 runs `availableParallelism() - 1` files at once (resolveMaxWorkers in vitest/dist), which is ONE
+    // on a 2-core CI box: the run was serial (each layer's duration ≈ the sum of its files' import and test
+    // times), while an integration file mostly waits on other processes (PostgreSQL, Chromium, the keychain)
+    // and on argon2 in libuv's pool, leaving a core idle. Two at least; vitest's own default above that.
+    // One value for every project: vitest refuses projects of one run with different maxWorkers.
+    // Parallel files share nothing: ephemeral 127.0.0.1 ports, their own temp dirs, databases and keychain
+    // entries (the Playwright layer already runs 2 workers on the same keyring).
+    maxWorkers: Math.max(2, os.availableParallelism() - 1),
     projects: [
       {
         test: {
@@ -23,8 +32,10 @@ export default defineConfig({
           // A throwaway PostgreSQL cluster for the run: stores are tested on SQLite and PostgreSQL.
           globalSetup: ['test/support/postgres-cluster.ts'],
           environment: 'node',
-          testTimeout: 30_000,
-          hookTimeout: 30_000,
+          // Bounds on a hang, not assertions: with two files at once on 2 loaded cores, a test that starts 25
+          // Node processes (fault-settings) took over 30 s here at a load average of 15.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {
@@ -51,8 +62,8 @@ export default defineConfig({
           env: { KEYWAY_TEST_ENGINE: 'postgres' },
           globalSetup: ['test/support/postgres-cluster.ts'],
           environment: 'node',
-          testTimeout: 30_000,
-          hookTimeout: 30_000,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],

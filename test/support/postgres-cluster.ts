@@ -12,6 +12,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** postgres://… of the run's cluster, as its superuser, to the `postgres` maintenance database. */
     postgresAdminUrl: string;
+    /** The name of the run's database with every migration applied, to copy (postgres.ts `migrated`). */
+    postgresMigratedTemplate: string;
   }
 }
 
@@ -107,10 +109,44 @@ export async function startPostgresCluster(options: { durable?: boolean } = {}):
   };
 }
 
+/** The migrated template's name: one per cluster, and a cluster belongs to one run. */
+const MIGRATED_TEMPLATE = 'keyway_migrated_template';
+
 export default async function setup(project: TestProject): Promise<() => void> {
   const cluster = await startPostgresCluster();
+  try {
+    await createMigratedTemplate(cluster.adminUrl);
+  } catch (error) {
+    cluster.stop();
+    throw error;
+  }
   project.provide('postgresAdminUrl', cluster.adminUrl);
+  project.provide('postgresMigratedTemplate', MIGRATED_TEMPLATE);
   return cluster.stop;
+}
+
+/**
+ * Migrates one database once for the run, with the code under test (so a new migration is in it), then
+ * closes every connection to it and forbids new ones: CREATE DATABASE … TEMPLATE refuses a template anyone
+ * is connected to ("source database … is being accessed by other users"), and a test that connected to
+ * it by mistake could change what every later copy starts from.
+ * https://www.postgresql.org/docs/current/manage-ag-templatedbs.html
+ */
+async function createMigratedTemplate(adminUrl: string): Promise<void> {
+  // Imported here, not at the top: Playwright specs and the benchmarks import this module for its
+  // cluster alone.
+  const [{ createDatabaseOn, adminQuery }, { openStorage }] = await Promise.all([
+    import('./postgres-database'),
+    import('../../server/storage/database'),
+  ]);
+  const created = await createDatabaseOn(adminUrl);
+  const storage = await openStorage({ engine: 'postgres', url: created.url }, { migrations: 'apply' });
+  await storage.close();
+  const name = new URL(created.url).pathname.slice(1);
+  await adminQuery(adminUrl, async (client) => {
+    await client.query(`ALTER DATABASE ${name} RENAME TO ${MIGRATED_TEMPLATE}`);
+    await client.query(`ALTER DATABASE ${MIGRATED_TEMPLATE} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
+  });
 }
 
 function postgresUser(): { uid: number; gid: number } {

@@ -42,6 +42,23 @@ function postForm(html: string, origin: string, actionEnd = ''): { action: strin
   throw new Error(`No form ending with "${actionEnd}" on:\n${html}`);
 }
 
+/**
+ * The set-up every provider-page test repeats: Keyway's client discovers the server, then a browser that
+ * asks for `acceptLanguage` follows Keyway's authorization request (code + PKCE, REDIRECT) to the first page.
+ */
+async function providerPageIn(
+  test: TestServer,
+  acceptLanguage: string,
+  options: { loginHint?: string; extra?: Record<string, string> } = {},
+): Promise<StartedAuthorization> {
+  const config = await keywayClient(test.server.issuer);
+  return authorize(config, test.origin, {
+    redirectUri: REDIRECT,
+    ...options,
+    browser: new TestBrowser({ 'accept-language': acceptLanguage }),
+  });
+}
+
 async function post(
   started: StartedAuthorization,
   origin: string,
@@ -108,18 +125,13 @@ describe('the landing, downloads and broken-link pages', () => {
 describe('the provider’s sign-in pages', () => {
   it('follow Accept-Language, and the app’s ui_locales before it; discovery lists the languages', async () => {
     const test = await startServerWithAna();
-    const config = await keywayClient(test.server.issuer);
 
     const metadata = (await (await fetch(`${test.server.issuer}/.well-known/openid-configuration`)).json()) as {
       ui_locales_supported?: string[];
     };
     expect(metadata.ui_locales_supported).toEqual(['en', 'fr', 'de']);
 
-    const french = await authorize(config, test.origin, {
-      redirectUri: REDIRECT,
-      loginHint: ANA.loginId,
-      browser: new TestBrowser({ 'accept-language': FRENCH }),
-    });
+    const french = await providerPageIn(test, FRENCH, { loginHint: ANA.loginId });
     expect(langOf(french.html)).toBe('fr');
     expect(heading(french.html)).toBe('Connexion');
     expect(french.html).toContain('<label for="login">E-mail ou identifiant</label>');
@@ -134,22 +146,13 @@ describe('the provider’s sign-in pages', () => {
     expect(alertText(wrong.html)).toBe('L’identifiant ou le mot de passe est incorrect.');
 
     // Keyway's own language (ui_locales, OpenID Connect Core §3.1.2.1) wins over the browser's.
-    const german = await authorize(config, test.origin, {
-      redirectUri: REDIRECT,
-      loginHint: ANA.loginId,
-      browser: new TestBrowser({ 'accept-language': FRENCH }),
-      extra: { ui_locales: 'de-AT en' },
-    });
+    const german = await providerPageIn(test, FRENCH, { loginHint: ANA.loginId, extra: { ui_locales: 'de-AT en' } });
     expect(langOf(german.html)).toBe('de');
     expect(heading(german.html)).toBe('Anmelden');
     expect(german.html).toContain('>Abbrechen</a>');
 
     // A ui_locales naming none of ours leaves the choice to the browser.
-    const unknown = await authorize(config, test.origin, {
-      redirectUri: REDIRECT,
-      browser: new TestBrowser({ 'accept-language': GERMAN }),
-      extra: { ui_locales: 'es ja' },
-    });
+    const unknown = await providerPageIn(test, GERMAN, { extra: { ui_locales: 'es ja' } });
     expect(langOf(unknown.html)).toBe('de');
 
     // The expired page (no interaction) follows the browser too.
@@ -162,12 +165,7 @@ describe('the provider’s sign-in pages', () => {
   it('the second step in French: choice, e-mailed proof, authenticator set-up, then the recovery codes', async () => {
     const test = await startMfaServer({ mode: 'enforced', channels: 'totp,email' });
     await test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
-    const config = await keywayClient(test.server.issuer);
-    const started = await authorize(config, test.origin, {
-      redirectUri: REDIRECT,
-      loginHint: ANA.loginId,
-      browser: new TestBrowser({ 'accept-language': FRENCH }),
-    });
+    const started = await providerPageIn(test, FRENCH, { loginHint: ANA.loginId });
     const choice = await post(started, test.origin, started.html, { login: ANA.loginId, password: ANA.password });
     expect(langOf(choice.html)).toBe('fr');
     expect(heading(choice.html)).toBe('Confirmez votre identité');
@@ -213,12 +211,7 @@ describe('the provider’s sign-in pages', () => {
     const test = await startMfaServer({ mode: 'enforced' });
     await enrolAna(test);
     await test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
-    const config = await keywayClient(test.server.issuer);
-    const started = await authorize(config, test.origin, {
-      redirectUri: REDIRECT,
-      loginHint: ANA.loginId,
-      browser: new TestBrowser({ 'accept-language': GERMAN }),
-    });
+    const started = await providerPageIn(test, GERMAN, { loginHint: ANA.loginId });
     const codePage = await post(started, test.origin, started.html, { login: ANA.loginId, password: ANA.password });
     expect(langOf(codePage.html)).toBe('de');
     expect(heading(codePage.html)).toBe('Geben Sie Ihren Code ein');
@@ -240,11 +233,7 @@ describe('the provider’s sign-in pages', () => {
 
   it('"Sign in with a passkey" and its page in French', async () => {
     const test = await startMfaServer({ mode: 'optional', channels: 'totp,passkey' });
-    const config = await keywayClient(test.server.issuer);
-    const started = await authorize(config, test.origin, {
-      redirectUri: REDIRECT,
-      browser: new TestBrowser({ 'accept-language': FRENCH }),
-    });
+    const started = await providerPageIn(test, FRENCH);
     const link = /<a href="([^"]+)">Se connecter avec une clé d’accès<\/a>/.exec(started.html)?.[1];
     expect(link).toBeDefined();
     const page = await started.browser.get(new URL((link ?? '').replace(/&amp;/g, '&'), test.origin));

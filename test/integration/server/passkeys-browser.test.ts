@@ -3,12 +3,12 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import * as client from 'openid-client';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { MfaOverview, PasskeyStep, VerifiedSession } from '../../../protocol/mfa';
 import type { MfaPolicyChange } from '../../../server/index';
-import { chromiumLaunchOptions } from '../../e2e/support/chromium';
+import { chromiumPerFile } from '../../support/chromium-per-file';
 import { loopbackReceiver } from '../../support/loopback-receiver';
 import { passRecoveryCodes, readProviderPage } from '../../support/provider-pages';
 import { VirtualAuthenticator } from '../../support/virtual-authenticator';
@@ -62,17 +62,20 @@ interface Authenticator {
   violations: string[];
 }
 
-async function browserWithAuthenticator(): Promise<{ browser: Browser; authenticator: Authenticator }> {
-  const browser = await chromium.launch(chromiumLaunchOptions());
-  onTestFinished(() => browser.close());
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const violations: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-  });
+const chromiumFile = chromiumPerFile();
+
+/**
+ * What every test here starts from: a passkey server with this MFA policy (passkeys allowed by default) and a
+ * page in a fresh context of the file's Chromium (chromium-per-file.ts) with its own virtual authenticator,
+ * so no passkey, cookie or session of an earlier test is there.
+ */
+async function passkeyTestSetup(
+  policy: MfaPolicyChange = { mode: 'optional', channels: 'totp,passkey' },
+): Promise<{ test: TestServer; auth: Authenticator }> {
+  const test = await passkeyServer(policy);
+  const { page, violations } = await chromiumFile.newPage();
   const passkeys = await VirtualAuthenticator.attach(page);
-  return { browser, authenticator: { page, passkeys, violations } };
+  return { test, auth: { page, passkeys, violations } };
 }
 
 async function signIn(test: TestServer): Promise<string> {
@@ -244,8 +247,7 @@ const BROWSER_TEST_MS = 180_000;
 
 describe('passkeys in real Chromium with a virtual authenticator', { timeout: BROWSER_TEST_MS }, () => {
   it('adds a passkey from Keyway, signs in with it as the second factor, and removes it (re-authenticated, e-mailed)', async () => {
-    const test = await passkeyServer({ mode: 'optional', channels: 'totp,passkey' });
-    const { authenticator: auth } = await browserWithAuthenticator();
+    const { test, auth } = await passkeyTestSetup();
     const accessToken = await signIn(test);
 
     // Re-authentication first, and only Keyway's return addresses.
@@ -357,8 +359,7 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
   });
 
   it('attack: refuses another site’s answer, a replayed challenge, another user’s passkey and a cloned authenticator, each saying why', async () => {
-    const test = await passkeyServer({ mode: 'optional', channels: 'totp,passkey' });
-    const { authenticator: auth } = await browserWithAuthenticator();
+    const { test, auth } = await passkeyTestSetup();
     // Bob's passkey first, on the same authenticator, then Ana's.
     await test.server.admin.createUser({
       loginId: 'bob',
@@ -422,8 +423,7 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
   });
 
   it('signs in without a password on the provider page, and uses the passkey as the provider page’s second factor', async () => {
-    const test = await passkeyServer({ mode: 'optional', channels: 'totp,passkey' });
-    const { authenticator: auth } = await browserWithAuthenticator();
+    const { test, auth } = await passkeyTestSetup();
     await addPasskey(test, auth, await signIn(test), 'Ana key');
     const config = await keywayClient(test.server.issuer);
     const callback = await keywayReturn();
@@ -495,8 +495,7 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
   });
 
   it('manages passkeys on /account (add, rename, remove with the password) and uses one at its second step; pages pass axe', async () => {
-    const test = await passkeyServer({ mode: 'optional', channels: 'totp,passkey' });
-    const { authenticator: auth } = await browserWithAuthenticator();
+    const { test, auth } = await passkeyTestSetup();
     const page = auth.page;
     const signInOnAccount = async () => {
       await page.goto(`${test.origin}/account`);
@@ -558,8 +557,7 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
   // Issue 18 (deployment profiles): a pushed profile that does not allow passkeys takes them away from its
   // users, even where the server allows them (server/mfa/policy.ts effectiveMfaPolicy).
   it('attack: a profile without passkeys refuses its user’s passwordless sign-in; without the profile it works', async () => {
-    const test = await passkeyServer({ mode: 'optional', channels: 'totp,passkey' });
-    const { authenticator: auth } = await browserWithAuthenticator();
+    const { test, auth } = await passkeyTestSetup();
     await addPasskey(test, auth, await signIn(test), 'Ana key');
     await test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
     await test.server.admin.createProfile('Apps only', { mfaChannels: 'totp' });

@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
 import { Problem, PROBLEM_CONTENT_TYPE } from '../../../protocol/api';
 import type { WireErrorCode } from '../../../protocol/errors';
 import { startReferenceServer, type ReferenceServerOptions, type RunningServer } from '../../../server/index';
-import { openStorage } from '../../../server/storage/database';
+import { DATABASE_FILE, openStorage } from '../../../server/storage/database';
 import { createPostgresDatabase } from '../../support/postgres';
 
 export const ANA = {
@@ -52,7 +52,9 @@ export async function databaseUrlOf(dataDir: string): Promise<string | undefined
   if (TEST_ENGINE === 'sqlite') return undefined;
   let url = databases.get(dataDir);
   if (url === undefined) {
-    url = createPostgresDatabase().then((created) => {
+    // Already migrated (a copy of the run's template): the server finds its schema up to date, as on any
+    // start after the first; the tests of migrating itself use empty databases (storage-engines, cli-database).
+    url = createPostgresDatabase({ migrated: true }).then((created) => {
       onTestFinished(async () => {
         databases.delete(dataDir);
         await created.drop();
@@ -78,9 +80,34 @@ export async function cliDatabaseEnv(dataDir: string): Promise<Record<string, st
   return { KEYWAY_DATABASE_URL: url };
 }
 
+/**
+ * The file's migrated SQLite database, made once: a data dir migrated by the code under test, whose file a new
+ * test server's data dir starts from, as a server started after its first would find it. Copying a file is far
+ * cheaper than applying every migration at each server's first start (about 0.3 s per start under load,
+ * measured here). Removed when the worker exits.
+ */
+let migratedSqlite: Promise<string> | undefined;
+
+function migratedSqliteFile(): Promise<string> {
+  migratedSqlite ??= (async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'keyway-migrated-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    // Closing the only connection checkpoints the WAL into the file and removes it (SQLite's WAL docs), so the
+    // one file holds the whole database: https://www.sqlite.org/wal.html#the_wal_file
+    await (await openStorage({ engine: 'sqlite', dataDir: dir }, { migrations: 'apply' })).close();
+    if (existsSync(path.join(dir, `${DATABASE_FILE}-wal`))) throw new Error('The migrated SQLite file kept a WAL.');
+    return path.join(dir, DATABASE_FILE);
+  })();
+  return migratedSqlite;
+}
+
 /** A real reference server on 127.0.0.1:<ephemeral> with its own data dir and clock, closed after the test. */
 export async function startTestServer(options: Partial<ReferenceServerOptions> = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir();
+  // A new data dir on SQLite starts from the migrated file (a given data dir is a restart: left as it is).
+  if (options.dataDir === undefined && options.database === undefined && TEST_ENGINE === 'sqlite') {
+    copyFileSync(await migratedSqliteFile(), path.join(dataDir, DATABASE_FILE));
+  }
   let now = Date.now();
   const logLines: string[] = [];
   const database = options.database ?? (await databaseUrlOf(dataDir));
