@@ -1,4 +1,3 @@
-import type { BrowserWindowConstructorOptions } from 'electron';
 import type { ProfileChoice } from '../core/profile-switch';
 import type { UpdateDecision } from '../core/updates';
 
@@ -78,39 +77,4 @@ export function updaterStaysUnconfigured(
   first: UpdateDecision,
 ): first is Extract<UpdateDecision, { readonly enabled: false }> {
   return !first.enabled && (first.reason === 'development' || first.reason === 'policy');
-}
-
-/**
- * The main window's options: Electron's security checklist
- * (https://www.electronjs.org/docs/latest/tutorial/security: context isolation, sandbox, no Node in the
- * page or its frames, no <webview>, web security on, no insecure content), plus no middle-click (Blink's
- * Auxclick would open links in new windows: Electronegativity AUXCLICK_JS_CHECK) and developer tools only
- * in development builds.
- */
-export function mainWindowOptions(options: {
-  readonly preloadPath: string;
-  readonly packaged: boolean;
-}): BrowserWindowConstructorOptions {
-  return {
-    width: 480,
-    height: 720,
-    minWidth: 380,
-    minHeight: 560,
-    show: false,
-    title: 'Keyway',
-    webPreferences: {
-      preload: options.preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInSubFrames: false,
-      nodeIntegrationInWorker: false,
-      webviewTag: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      spellcheck: false,
-      disableBlinkFeatures: 'Auxclick',
-      devTools: !options.packaged,
-    },
-  };
 }

@@ -3,7 +3,6 @@ import { decideUpdates } from '../../electron/core/updates';
 import { chooseProfile } from '../../electron/core/profile-switch';
 import {
   liveWindow,
-  mainWindowOptions,
   opensWindowOnActivate,
   profileStartup,
   quitsWhenAllWindowsClosed,
@@ -46,34 +45,6 @@ describe('the one window', () => {
     expect(opensWindowOnActivate(0)).toBe(true);
     expect(opensWindowOnActivate(1)).toBe(false);
     expect(opensWindowOnActivate(2)).toBe(false);
-  });
-});
-
-describe('the main window is hardened (Electron security checklist)', () => {
-  for (const packaged of [true, false]) {
-    it(`${packaged ? 'packaged' : 'development'}: isolated, sandboxed, no Node, no webview, web security on`, () => {
-      const options = mainWindowOptions({ preloadPath: '/app/preload.cjs', packaged });
-      expect(options.webPreferences).toMatchObject({
-        preload: '/app/preload.cjs',
-        contextIsolation: true,
-        sandbox: true,
-        nodeIntegration: false,
-        nodeIntegrationInSubFrames: false,
-        nodeIntegrationInWorker: false,
-        webviewTag: false,
-        webSecurity: true,
-        allowRunningInsecureContent: false,
-        disableBlinkFeatures: 'Auxclick',
-      });
-      expect(options.webPreferences?.experimentalFeatures).toBeUndefined();
-      expect(options.webPreferences?.enableBlinkFeatures).toBeUndefined();
-      expect(options.show).toBe(false);
-    });
-  }
-
-  it('developer tools exist only in development builds', () => {
-    expect(mainWindowOptions({ preloadPath: 'p', packaged: true }).webPreferences?.devTools).toBe(false);
-    expect(mainWindowOptions({ preloadPath: 'p', packaged: false }).webPreferences?.devTools).toBe(true);
   });
 });
 

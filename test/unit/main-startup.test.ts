@@ -287,9 +287,18 @@ describe('main at start-up', () => {
     expect(fake.windows).toHaveLength(1);
     const window = fake.windows[0];
     if (!window) throw new Error('no window');
-    // The window is built from lifecycle.ts mainWindowOptions (packaged: no DevTools).
+    // The window main builds is the hardened one (packaged: no DevTools).
     expect(window.options).toMatchObject({
-      webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, devTools: false },
+      webPreferences: {
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInSubFrames: false,
+        nodeIntegrationInWorker: false,
+        webviewTag: false,
+        webSecurity: true,
+        devTools: false,
+      },
     });
     window.isMinimized = () => true;
     fake.electron.app.emit('second-instance', {}, [
