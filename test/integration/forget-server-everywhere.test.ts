@@ -9,8 +9,9 @@ import { KeywayCore } from '../../electron/core/keyway-core';
 import { SessionTokens } from '../../protocol/api';
 import { REFRESH_TOKEN_TTL_MS } from '../../server/config';
 import { signInThroughProvider } from '../support/provider-pages';
-import { CookieBrowser, heading } from './server/account-browser';
 import { ANA, expectProblem, postJson, startServerWithAna, type TestServer } from './server/server-fixture';
+import { PageBrowser } from '../support/browser';
+import { heading } from '../support/html';
 
 /**
  * "Forget this server" signs Ana out everywhere on a password server (issue 14): Keyway core on one
@@ -49,8 +50,8 @@ async function apiSession(test: TestServer): Promise<SessionTokens> {
   return SessionTokens.parse(answer.body);
 }
 
-async function accountSession(test: TestServer): Promise<CookieBrowser> {
-  const account = new CookieBrowser(test.origin);
+async function accountSession(test: TestServer): Promise<PageBrowser> {
+  const account = new PageBrowser(test.origin);
   const form = await account.get('/account');
   const signedIn = await account.submit(form, '/account/sign-in', { login: ANA.email, password: ANA.password });
   expect(signedIn.status).toBe(303);

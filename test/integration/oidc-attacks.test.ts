@@ -1,4 +1,3 @@
-import { SsoBrowser } from '../support/sso-browser';
 import { memorySecrets } from '../support/memory-secrets';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -12,6 +11,7 @@ import { OidcClient } from '../../electron/core/oidc/oidc-client';
 import type { View } from '../../electron/ipc/view';
 import { startReferenceServer, type RunningServer } from '../../server/index';
 import { signInThroughProvider } from '../support/provider-pages';
+import { Browser } from '../support/browser';
 
 /**
  * Unified login against the real reference server and its real OpenID Provider, with a scripted
@@ -118,7 +118,7 @@ describe('unified login against the real OpenID Provider', () => {
       s,
       async (url) => {
         // A browser that sends no language of its own: the page follows Keyway's ui_locales.
-        const browser = new SsoBrowser();
+        const browser = new Browser();
         const { response } = await browser.follow(await browser.get(url));
         page = await response.text();
       },

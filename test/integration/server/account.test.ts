@@ -9,10 +9,11 @@ import {
 import { UserStore } from '../../../server/users/user-store';
 import { forEachEngine } from '../../support/engines';
 import { selfSignedCertificate } from '../../support/tls';
-import { CookieBrowser, alertText, heading, type WebPage } from './account-browser';
 import { enrolAna, startMfaServer, totpCode } from './mfa-fixture';
 import { ANA, expectProblem, postJson, startServerWithAna, type TestServer } from './server-fixture';
 import { gatheredAtWrites, instancesOn, roundRobin, someUser } from './store-fixture';
+import { PageBrowser, type WebPage } from '../../support/browser';
+import { alertText, heading } from '../../support/html';
 
 const INSTALLATION = 'installation-account-a';
 const OTHER_INSTALLATION = 'installation-account-b';
@@ -31,7 +32,7 @@ function redeem(origin: string, code: string, installationId = INSTALLATION) {
 
 /** Opens /account, signs in with the password; returns the browser and the page after the sign-in post. */
 async function signIn(test: TestServer, password: string = ANA.password) {
-  const browser = new CookieBrowser(test.origin);
+  const browser = new PageBrowser(test.origin);
   const form = await browser.get('/account');
   expect(heading(form.html)).toBe('Sign in');
   const answer = await browser.submit(form, '/account/sign-in', { login: ANA.email, password });
@@ -109,11 +110,11 @@ describe('the account page (self-deployment)', () => {
 
   it('refuses a sign-in post without its CSRF token or from another site', async () => {
     const test = await startServerWithAna();
-    const stranger = new CookieBrowser(test.origin);
+    const stranger = new PageBrowser(test.origin);
     const forged = await stranger.post('/account/sign-in', { login: ANA.loginId, password: ANA.password, csrf: 'x' });
     expect(forged.status).toBe(403);
 
-    const browser = new CookieBrowser(test.origin);
+    const browser = new PageBrowser(test.origin);
     const form = await browser.get('/account');
     const csrf = /name="csrf" value="([^"]+)"/.exec(form.html)?.[1] ?? '';
     const crossSite = await browser.post(

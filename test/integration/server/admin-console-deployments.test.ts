@@ -4,9 +4,10 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { SessionTokens } from '../../../protocol/api';
 import { ADMIN_COOKIE } from '../../../server/admin-console/routes';
-import { CookieBrowser, alertText, heading, type WebPage } from './account-browser';
 import { enrolAna, startMfaServer, totpCode } from './mfa-fixture';
 import { ANA, expectProblem, getJson, postJson, type TestServer } from './server-fixture';
+import { PageBrowser, type WebPage } from '../../support/browser';
+import { alertText, heading } from '../../support/html';
 
 /**
  * The console's Deployments, Deployment profiles and Licenses pages over real HTTP (issue 18): every
@@ -24,13 +25,13 @@ const BOB = {
 const EVIL_ORIGIN = 'https://evil.example';
 const BOB_INSTALLATION = 'installation-bob-console-1';
 
-async function consoleServer(): Promise<{ test: TestServer; browser: CookieBrowser }> {
+async function consoleServer(): Promise<{ test: TestServer; browser: PageBrowser }> {
   const test = await startMfaServer({ mode: 'enforced' });
   const { secret } = await enrolAna(test);
   await test.server.admin.setMfaPolicy({ mode: 'optional' });
   await test.server.admin.grantAdmin(ANA.loginId);
   await test.server.admin.createUser({ ...BOB, sendWelcomeEmail: false });
-  const browser = new CookieBrowser(test.origin);
+  const browser = new PageBrowser(test.origin);
   const signedIn = await browser.submit(await browser.get('/admin'), '/admin/sign-in', {
     login: ANA.loginId,
     password: ANA.password,

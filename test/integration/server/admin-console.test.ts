@@ -4,9 +4,10 @@ import { AuditLog } from '../../../server/audit/audit-log';
 import { withAuditSource } from '../../../server/audit/context';
 import { openStorage } from '../../../server/storage/database';
 import { ADMIN_COOKIE } from '../../../server/admin-console/routes';
-import { CookieBrowser, alertText, heading, type WebPage } from './account-browser';
 import { enrolAna, signedInWithPassword, startMfaServer, totpCode } from './mfa-fixture';
 import { ANA, databaseUrlOf, postJson, type TestServer } from './server-fixture';
+import { PageBrowser, type WebPage } from '../../support/browser';
+import { alertText, heading } from '../../support/html';
 
 const BOB = {
   loginId: 'bob',
@@ -34,8 +35,8 @@ async function consoleServer(): Promise<{ test: TestServer; secret: string }> {
 async function signIn(
   test: TestServer,
   fields: { login?: string; password?: string; code?: string },
-): Promise<{ browser: CookieBrowser; answer: WebPage }> {
-  const browser = new CookieBrowser(test.origin);
+): Promise<{ browser: PageBrowser; answer: WebPage }> {
+  const browser = new PageBrowser(test.origin);
   const form = await browser.get('/admin');
   expect(heading(form.html)).toBe('Admin sign-in');
   const answer = await browser.submit(form, '/admin/sign-in', {
@@ -47,7 +48,7 @@ async function signIn(
   return { browser, answer };
 }
 
-async function signedInAdmin(test: TestServer, secret: string): Promise<CookieBrowser> {
+async function signedInAdmin(test: TestServer, secret: string): Promise<PageBrowser> {
   const { browser, answer } = await signIn(test, { code: totpCode(secret, test) });
   expect(answer.status).toBe(303);
   expect(answer.location).toBe(`${test.origin}/admin/users`);
@@ -98,12 +99,12 @@ describe('admin console sign-in', () => {
   it('refuses a code already used to sign in', async () => {
     const { test, secret } = await consoleServer();
     const code = totpCode(secret, test);
-    const first = new CookieBrowser(test.origin);
+    const first = new PageBrowser(test.origin);
     const form = await first.get('/admin');
     expect((await first.submit(form, '/admin/sign-in', { login: 'ana', password: ANA.password, code })).status).toBe(
       303,
     );
-    const second = new CookieBrowser(test.origin);
+    const second = new PageBrowser(test.origin);
     const again = await second.submit(await second.get('/admin'), '/admin/sign-in', {
       login: 'ana',
       password: ANA.password,
@@ -195,7 +196,7 @@ describe('admin console sessions', () => {
     const cookie = browser.cookies.get(ADMIN_COOKIE);
     expect((await browser.submit(users, '/admin/sign-out')).status).toBe(303);
     // The old cookie value no longer opens anything, even if a copy was kept.
-    const replay = new CookieBrowser(test.origin);
+    const replay = new PageBrowser(test.origin);
     replay.cookies.set(ADMIN_COOKIE, cookie ?? '');
     expect((await replay.get('/admin/users')).status).toBe(401);
   });
@@ -499,7 +500,7 @@ describe('admin console audit log', () => {
       .map((line) => JSON.parse(line) as { type: string; sourceAddress: string });
     expect(events).toEqual([expect.objectContaining({ type: 'sign-in.failed', sourceAddress: '192.0.2.9' })]);
     // Not for anyone without an admin session.
-    expect((await new CookieBrowser(test.origin).get('/admin/audit/export?format=csv')).html).toContain(
+    expect((await new PageBrowser(test.origin).get('/admin/audit/export?format=csv')).html).toContain(
       'Admin sign-in',
     );
   });

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../server/audit/audit-log';
 import type { AuditEventType } from '../../../server/audit/events';
 import { RecoveryCodes } from '../../../protocol/mfa';
-import { CookieBrowser } from './account-browser';
 import {
   ANA_PHONE,
   challenged,
@@ -21,6 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { encodeDeploymentCode, SECRET_BYTES } from '../../../protocol/deployment-code';
 import { buildLandingUrl } from '../../../protocol/deployment-link';
 import { storedBytes } from '../../support/stored-data';
+import { PageBrowser } from '../../support/browser';
 
 const WRONG_PASSWORD = 'not the password at all';
 const LICENSE_TEXT = 'The license text, version 2.';
@@ -549,7 +549,7 @@ describe('the admin console records its admin as console:<login ID>', () => {
   }
 
   async function consoleSignIn(test: TestServer, login: string, password: string, code: string) {
-    const browser = new CookieBrowser(test.origin);
+    const browser = new PageBrowser(test.origin);
     const answer = await browser.submit(await browser.get('/admin'), '/admin/sign-in', { login, password, code });
     test.advance(30_000);
     return { browser, answer };

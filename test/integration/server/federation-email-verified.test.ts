@@ -1,8 +1,9 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { decodeEntities } from '../../support/html';
-import { formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
+import { formOn, keywayAuthorization } from '../../support/sso-browser';
 import { startUpstreamOidc, type UpstreamAccount, type UpstreamOidc } from '../../support/upstream-oidc';
 import { ANA, startServerWithAna, type TestServer } from './server-fixture';
+import { Browser } from '../../support/browser';
 
 /**
  * An upstream OpenID provider's e-mail address picks a Keyway account only when the provider vouches for
@@ -37,7 +38,7 @@ async function world(account: UpstreamAccount, jit: boolean): Promise<World> {
 /** Keyway → "Login with Okta" → the upstream signs in `signInAs` → the broker's answer. */
 async function signInThroughUpstream(w: World) {
   const authorization = await keywayAuthorization(w.test.server.issuer, { redirectUri: REDIRECT_URI });
-  const browser = new SsoBrowser();
+  const browser = new Browser();
   const atUpstream = (url: URL): boolean => url.origin === w.upstream.issuer;
   let landed = await browser.follow(await browser.get(authorization.url), atUpstream);
   if (!atUpstream(landed.url)) {

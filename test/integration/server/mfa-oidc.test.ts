@@ -1,7 +1,7 @@
 import * as OTPAuth from 'otpauth';
 import { describe, expect, it } from 'vitest';
 import { enrolAna, outboxEmailCode, startMfaServer } from './mfa-fixture';
-import { authorize, keywayClient, redeem, submitSignIn, type StartedAuthorization } from './oidc-fixture';
+import { authorize, followOn, keywayClient, redeem, type StartedAuthorization, submitSignIn } from './oidc-fixture';
 import { DeploymentConfig, DiscoveryResponse, KEYWAY_ENROLMENT_PARAM } from '../../../protocol/api';
 import { FirstEnrolment, FRESH_DEPLOYMENT_MS } from '../../../server/mfa/enrolment';
 import { formsOf, parseHtml } from '../../support/html';
@@ -59,7 +59,7 @@ async function passwordStep(test: TestServer, config: Awaited<ReturnType<typeof 
 
 async function post(started: StartedAuthorization, form: MfaForm, fields: Record<string, string>, origin: string) {
   const response = await started.browser.post(form.action, { csrf: form.csrf, ...fields });
-  return started.browser.follow(response, origin);
+  return followOn(started.browser, response, origin);
 }
 
 /** Follows "I saved them, continue" on the recovery codes page a first second factor shows. */
@@ -71,7 +71,7 @@ async function pastRecoveryCodes(
   const html = await done.response.text();
   const page = readProviderPage(html, origin);
   if (page.kind !== 'recovery-codes') throw new Error(`No recovery codes page:\n${html}`);
-  return started.browser.follow(await started.browser.get(page.continueUrl), origin);
+  return followOn(started.browser, await started.browser.get(page.continueUrl), origin);
 }
 
 function code(secret: string, test: TestServer): string {

@@ -2,10 +2,11 @@ import * as client from 'openid-client';
 import { onTestFinished, describe, expect, it } from 'vitest';
 import { MFA_STEP_PATH } from '../../../server/mfa/passkeys';
 import { startSmtpSink } from '../../support/smtp-sink';
-import { CookieBrowser, alertText, heading } from './account-browser';
 import { enrolAna, outboxEmailCode, startMfaServer, totpCode } from './mfa-fixture';
-import { authorize, keywayClient, TestBrowser, type StartedAuthorization } from './oidc-fixture';
+import { authorize, keywayClient, type StartedAuthorization } from './oidc-fixture';
 import { ANA, postJson, startServerWithAna, type TestServer } from './server-fixture';
+import { Browser, PageBrowser } from '../../support/browser';
+import { alertText, heading } from '../../support/html';
 
 /**
  * The server's end-user pages in French and German (issue 17): the language follows the browser's
@@ -118,7 +119,7 @@ describe('the provider’s sign-in pages', () => {
     const french = await authorize(config, test.origin, {
       redirectUri: REDIRECT,
       loginHint: ANA.loginId,
-      browser: new TestBrowser({ 'accept-language': FRENCH }),
+      browser: new Browser({ headers: { 'accept-language': FRENCH } }),
     });
     expect(langOf(french.html)).toBe('fr');
     expect(heading(french.html)).toBe('Connexion');
@@ -137,7 +138,7 @@ describe('the provider’s sign-in pages', () => {
     const german = await authorize(config, test.origin, {
       redirectUri: REDIRECT,
       loginHint: ANA.loginId,
-      browser: new TestBrowser({ 'accept-language': FRENCH }),
+      browser: new Browser({ headers: { 'accept-language': FRENCH } }),
       extra: { ui_locales: 'de-AT en' },
     });
     expect(langOf(german.html)).toBe('de');
@@ -147,13 +148,13 @@ describe('the provider’s sign-in pages', () => {
     // A ui_locales naming none of ours leaves the choice to the browser.
     const unknown = await authorize(config, test.origin, {
       redirectUri: REDIRECT,
-      browser: new TestBrowser({ 'accept-language': GERMAN }),
+      browser: new Browser({ headers: { 'accept-language': GERMAN } }),
       extra: { ui_locales: 'es ja' },
     });
     expect(langOf(unknown.html)).toBe('de');
 
     // The expired page (no interaction) follows the browser too.
-    const expired = await new TestBrowser({ 'accept-language': FRENCH }).get(`${test.server.issuer}/interaction/nope`);
+    const expired = await new Browser({ headers: { 'accept-language': FRENCH } }).get(`${test.server.issuer}/interaction/nope`);
     const expiredHtml = await expired.text();
     expect(langOf(expiredHtml)).toBe('fr');
     expect(heading(expiredHtml)).toBe('Cette connexion a expiré');
@@ -166,7 +167,7 @@ describe('the provider’s sign-in pages', () => {
     const started = await authorize(config, test.origin, {
       redirectUri: REDIRECT,
       loginHint: ANA.loginId,
-      browser: new TestBrowser({ 'accept-language': FRENCH }),
+      browser: new Browser({ headers: { 'accept-language': FRENCH } }),
     });
     const choice = await post(started, test.origin, started.html, { login: ANA.loginId, password: ANA.password });
     expect(langOf(choice.html)).toBe('fr');
@@ -217,7 +218,7 @@ describe('the provider’s sign-in pages', () => {
     const started = await authorize(config, test.origin, {
       redirectUri: REDIRECT,
       loginHint: ANA.loginId,
-      browser: new TestBrowser({ 'accept-language': GERMAN }),
+      browser: new Browser({ headers: { 'accept-language': GERMAN } }),
     });
     const codePage = await post(started, test.origin, started.html, { login: ANA.loginId, password: ANA.password });
     expect(langOf(codePage.html)).toBe('de');
@@ -243,7 +244,7 @@ describe('the provider’s sign-in pages', () => {
     const config = await keywayClient(test.server.issuer);
     const started = await authorize(config, test.origin, {
       redirectUri: REDIRECT,
-      browser: new TestBrowser({ 'accept-language': FRENCH }),
+      browser: new Browser({ headers: { 'accept-language': FRENCH } }),
     });
     const link = /<a href="([^"]+)">Se connecter avec une clé d’accès<\/a>/.exec(started.html)?.[1];
     expect(link).toBeDefined();
@@ -261,7 +262,7 @@ describe('the provider’s sign-in pages', () => {
     const { server } = await startServerWithAna();
     const config = await keywayClient(server.issuer);
     const device = await client.initiateDeviceAuthorization(config, { scope: 'openid' });
-    const browser = new TestBrowser({ 'accept-language': GERMAN });
+    const browser = new Browser({ headers: { 'accept-language': GERMAN } });
     const entryHtml = await (await browser.get(device.verification_uri)).text();
     expect(langOf(entryHtml)).toBe('de');
     expect(heading(entryHtml)).toBe('Gerät verbinden');
@@ -279,7 +280,7 @@ describe('/account, the passkey step page and password reset', () => {
   it('/account in German: sign-in, second step, recovery codes and passkeys sections, a refusal', async () => {
     const test = await startMfaServer({ mode: 'enforced', channels: 'totp,passkey' });
     const { secret } = await enrolAna(test);
-    const browser = new CookieBrowser(test.origin, { 'accept-language': GERMAN });
+    const browser = new PageBrowser(test.origin, { 'accept-language': GERMAN });
     const form = await browser.get('/account');
     expect(langOf(form.html)).toBe('de');
     expect(heading(form.html)).toBe('Anmelden');
@@ -327,7 +328,7 @@ describe('/account, the passkey step page and password reset', () => {
     onTestFinished(() => sink.close());
     const test = await startServerWithAna({ smtp: { host: '127.0.0.1', port: sink.port, insecure: true } });
     await test.server.admin.setPasswordResetPolicy({ enabled: true });
-    const browser = new CookieBrowser(test.origin, { 'accept-language': FRENCH });
+    const browser = new PageBrowser(test.origin, { 'accept-language': FRENCH });
 
     const bad = await browser.get('/password-reset?token=nope');
     expect(langOf(bad.html)).toBe('fr');

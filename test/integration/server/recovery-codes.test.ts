@@ -13,8 +13,9 @@ import { storedBytes } from '../../support/stored-data';
 import { bearer, challenged, enrolAna, postAuthorized, startMfaServer, totpCode } from './mfa-fixture';
 import { ANA, expectProblem, getJson, postJson, type JsonResponse, type TestServer } from './server-fixture';
 import { gatheredAtWrites, instancesOn, roundRobin, someUser } from './store-fixture';
-import { CookieBrowser, alertText, heading } from './account-browser';
-import { authorize, keywayClient, redeem, submitSignIn } from './oidc-fixture';
+import { authorize, followOn, keywayClient, redeem, submitSignIn } from './oidc-fixture';
+import { PageBrowser } from '../../support/browser';
+import { alertText, heading } from '../../support/html';
 
 const REDIRECT = 'http://127.0.0.1:49152/callback';
 
@@ -286,7 +287,7 @@ describe('recovery codes on the server’s pages', () => {
     const test = await startMfaServer({ mode: 'enforced' });
     const codes = (await enrolAna(test)).session.recoveryCodes ?? [];
     const signIn = async () => {
-      const browser = new CookieBrowser(test.origin);
+      const browser = new PageBrowser(test.origin);
       const form = await browser.get('/account');
       const answer = await browser.submit(form, '/account/sign-in', { login: ANA.email, password: ANA.password });
       expect(heading(answer.html)).toBe('Enter your code');
@@ -349,7 +350,7 @@ describe('recovery codes on the server’s pages', () => {
       const csrf = /name="csrf" value="([^"]+)"/.exec(pageHtml)?.[1] ?? '';
       expect(action).toMatch(/\/mfa\/recover$/);
       const posted = await started.browser.post(new URL(action, test.origin), { csrf, recoveryCode: code });
-      return { started, done: await started.browser.follow(posted, test.origin) };
+      return { started, done: await followOn(started.browser, posted, test.origin) };
     };
     const { started, done } = await attempt(codes[4] ?? '');
     expect(done.url).toMatch(new RegExp(`^${REDIRECT}\\?code=`));

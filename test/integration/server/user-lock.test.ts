@@ -4,9 +4,8 @@ import { SessionTokens } from '../../../protocol/api';
 import { openStorage } from '../../../server/storage/database';
 import { LOCKED_MESSAGE } from '../../../server/users/user-lock';
 import { UserStore } from '../../../server/users/user-store';
-import { formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
+import { formOn, keywayAuthorization } from '../../support/sso-browser';
 import { startUpstreamOidc } from '../../support/upstream-oidc';
-import { CookieBrowser, alertText, heading } from './account-browser';
 import { cli } from './cli-run';
 import {
   challenged,
@@ -27,6 +26,8 @@ import {
   startServerWithAna,
   type TestServer,
 } from './server-fixture';
+import { Browser, PageBrowser } from '../../support/browser';
+import { alertText, heading } from '../../support/html';
 
 /**
  * Issue 18: an admin's lock of a user (server/users/user-lock.ts). Each way in is tried with the right
@@ -196,7 +197,7 @@ describe('an admin lock on the provider’s pages and /account', () => {
     const test = await startServerWithAna();
     await test.server.admin.lockUser(ANA.loginId);
     const signIn = async () => {
-      const browser = new CookieBrowser(test.origin);
+      const browser = new PageBrowser(test.origin);
       return browser.submit(await browser.get('/account'), '/account/sign-in', {
         login: ANA.loginId,
         password: ANA.password,
@@ -211,7 +212,7 @@ describe('an admin lock on the provider’s pages and /account', () => {
 
   it('/account shows no new deployment link to a session that escaped the lock', async () => {
     const test = await startServerWithAna();
-    const browser = new CookieBrowser(test.origin);
+    const browser = new PageBrowser(test.origin);
     const answer = await browser.submit(await browser.get('/account'), '/account/sign-in', {
       login: ANA.loginId,
       password: ANA.password,
@@ -241,7 +242,7 @@ describe('an admin lock on SSO through an upstream OpenID provider', () => {
     });
     const ssoSignIn = async () => {
       const authorization = await keywayAuthorization(test.server.issuer, { redirectUri: SSO_REDIRECT_URI });
-      const browser = new SsoBrowser();
+      const browser = new Browser();
       const atUpstream = (url: URL): boolean => url.origin === upstream.issuer;
       const page = await browser.follow(await browser.get(authorization.url), atUpstream);
       const button = formOn(await page.response.text(), page.url, /\/sso\/okta$/);
@@ -280,7 +281,7 @@ describe('lock and unlock in the admin console and the CLI', () => {
   }
 
   async function consoleSignIn(test: TestServer, secret: string) {
-    const browser = new CookieBrowser(test.origin);
+    const browser = new PageBrowser(test.origin);
     const answer = await browser.submit(await browser.get('/admin'), '/admin/sign-in', {
       login: ANA.loginId,
       password: ANA.password,
