@@ -500,8 +500,6 @@ describe('admin console audit log', () => {
       .map((line) => JSON.parse(line) as { type: string; sourceAddress: string });
     expect(events).toEqual([expect.objectContaining({ type: 'sign-in.failed', sourceAddress: '192.0.2.9' })]);
     // Not for anyone without an admin session.
-    expect((await new PageBrowser(test.origin).get('/admin/audit/export?format=csv')).html).toContain(
-      'Admin sign-in',
-    );
+    expect((await new PageBrowser(test.origin).get('/admin/audit/export?format=csv')).html).toContain('Admin sign-in');
   });
 });

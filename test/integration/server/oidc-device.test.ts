@@ -47,7 +47,8 @@ describe('the device authorization grant (RFC 8628)', () => {
     expect(confirmHtml).toContain('<h1>Confirm the code</h1>');
     expect(confirmHtml).toContain(`<p class="code" translate="no">${device.user_code}</p>`);
 
-    const toSignIn = await followOn(browser, 
+    const toSignIn = await followOn(
+      browser,
       await browser.post(action, {
         xsrf: hidden(confirmHtml, 'xsrf'),
         user_code: hidden(confirmHtml, 'user_code'),
@@ -56,7 +57,8 @@ describe('the device authorization grant (RFC 8628)', () => {
       origin,
     );
     const form = readSignInForm(await toSignIn.response.text(), origin);
-    const done = await followOn(browser, 
+    const done = await followOn(
+      browser,
       await browser.post(form.action, { csrf: form.csrf, login: ANA.email, password: ANA.password }),
       origin,
     );

@@ -1,6 +1,14 @@
 import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
-import { authorize, followOn, keywayClient, readSignInForm, redeem, type StartedAuthorization, submitSignIn } from './oidc-fixture';
+import {
+  authorize,
+  followOn,
+  keywayClient,
+  readSignInForm,
+  redeem,
+  type StartedAuthorization,
+  submitSignIn,
+} from './oidc-fixture';
 import { KEYWAY_OIDC_CUSTOM_REDIRECT } from '../../../protocol/api';
 import { ANA, startServerWithAna } from './server-fixture';
 import { Browser } from '../../support/browser';

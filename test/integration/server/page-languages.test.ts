@@ -154,7 +154,9 @@ describe('the provider’s sign-in pages', () => {
     expect(langOf(unknown.html)).toBe('de');
 
     // The expired page (no interaction) follows the browser too.
-    const expired = await new Browser({ headers: { 'accept-language': FRENCH } }).get(`${test.server.issuer}/interaction/nope`);
+    const expired = await new Browser({ headers: { 'accept-language': FRENCH } }).get(
+      `${test.server.issuer}/interaction/nope`,
+    );
     const expiredHtml = await expired.text();
     expect(langOf(expiredHtml)).toBe('fr');
     expect(heading(expiredHtml)).toBe('Cette connexion a expiré');
