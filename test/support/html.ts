@@ -134,3 +134,9 @@ export function hiddenFormOf(
   }
   throw new Error(`No form posting to …${actionSuffix} on:\n${html}`);
 }
+
+/** The text of the first element `selector` finds on the page, or undefined when there is none. */
+export function firstText(html: string, selector: string): string | undefined {
+  const element = parseHtml(html).querySelector(selector);
+  return element === null ? undefined : text(element);
+}

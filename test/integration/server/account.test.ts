@@ -13,15 +13,17 @@ import { enrolAna, startMfaServer, totpCode } from './mfa-fixture';
 import { ANA, expectProblem, postJson, startServerWithAna, type TestServer } from './server-fixture';
 import { gatheredAtWrites, instancesOn, roundRobin, someUser } from './store-fixture';
 import { PageBrowser, type WebPage } from '../../support/browser';
-import { alertText, heading } from '../../support/html';
+import { alertText, fieldValue, firstText, heading, parseHtml, text } from '../../support/html';
 
 const INSTALLATION = 'installation-account-a';
 const OTHER_INSTALLATION = 'installation-account-b';
 
 /** The deep link and code the signed-in account page shows. */
 function linkOf(page: WebPage): { deepLink: string; code: string } {
-  const deepLink = /<a class="button" href="(keyway:\/\/deploy\?code=[^"]+)">Open Keyway<\/a>/.exec(page.html)?.[1];
-  const code = /data-testid="authentication-code">([^<]+)</.exec(page.html)?.[1];
+  const button = [...parseHtml(page.html).querySelectorAll('a.button')].find((each) => text(each) === 'Open Keyway');
+  const href = button?.getAttribute('href') ?? '';
+  const deepLink = /^keyway:\/\/deploy\?code=./.test(href) ? href : undefined;
+  const code = firstText(page.html, '[data-testid="authentication-code"]');
   if (!deepLink || !code) throw new Error(`No deployment link on:\n${page.html}`);
   return { deepLink, code };
 }
@@ -116,7 +118,7 @@ describe('the account page (self-deployment)', () => {
 
     const browser = new PageBrowser(test.origin);
     const form = await browser.get('/account');
-    const csrf = /name="csrf" value="([^"]+)"/.exec(form.html)?.[1] ?? '';
+    const csrf = fieldValue(form.html, 'csrf') ?? '';
     const crossSite = await browser.post(
       '/account/sign-in',
       { login: ANA.loginId, password: ANA.password, csrf },

@@ -21,6 +21,7 @@ import { encodeDeploymentCode, SECRET_BYTES } from '../../../protocol/deployment
 import { buildLandingUrl } from '../../../protocol/deployment-link';
 import { storedBytes } from '../../support/stored-data';
 import { PageBrowser } from '../../support/browser';
+import { firstText } from '../../support/html';
 
 const WRONG_PASSWORD = 'not the password at all';
 const LICENSE_TEXT = 'The license text, version 2.';
@@ -576,7 +577,7 @@ describe('the admin console records its admin as console:<login ID>', () => {
     const events = await eventsAfter(test, from);
     expect(events.map((event) => [event.type, event.actor])).toEqual([['password.reset', CONSOLE_ANA]]);
     // The new password the page showed is nowhere in the event.
-    const shown = /data-testid="secret">([^<]+)</.exec(reset.html)?.[1] ?? '';
+    const shown = firstText(reset.html, '[data-testid="secret"]') ?? '';
     expect(shown).not.toBe('');
     expect(JSON.stringify(events)).not.toContain(shown);
   });

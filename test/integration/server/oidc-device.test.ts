@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { followOn, keywayClient, readSignInForm } from './oidc-fixture';
 import { ANA, startServerWithAna } from './server-fixture';
 import { Browser } from '../../support/browser';
+import { fieldValue } from '../../support/html';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 function hidden(html: string, name: string): string {
-  const value = new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
+  const value = fieldValue(html, name);
   if (value === undefined) throw new Error(`No ${name} in:\n${html}`);
   return value;
 }

@@ -12,17 +12,21 @@ import {
 import { KEYWAY_OIDC_CUSTOM_REDIRECT } from '../../../protocol/api';
 import { ANA, startServerWithAna } from './server-fixture';
 import { Browser } from '../../support/browser';
+import { fieldValue, linkHref, parseHtml } from '../../support/html';
 
 const REDIRECT = 'http://127.0.0.1:49152/callback';
 
 /** The "Continue as …" page's form, read back from its HTML; throws when the page is something else. */
 function readConfirmForm(html: string, origin: string): { action: string; csrf: string; other: string } {
-  const action = /<form class="form" method="post" action="([^"]+\/confirm)">/.exec(html)?.[1];
-  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
-  const other = /<a href="([^"]+)">Use another account<\/a>/.exec(html)?.[1];
+  const form = [...parseHtml(html).querySelectorAll('form.form[method="post"]')].find((each) =>
+    (each.getAttribute('action') ?? '').endsWith('/confirm'),
+  );
+  const action = form?.getAttribute('action') ?? undefined;
+  const csrf = form?.querySelector('input[name="csrf"]')?.getAttribute('value') ?? undefined;
+  const other = linkHref(html, 'Use another account');
   if (action === undefined || csrf === undefined || other === undefined)
     throw new Error(`Not the confirm page:\n${html}`);
-  return { action: new URL(action, origin).href, csrf, other: new URL(other.replace(/&amp;/g, '&'), origin).href };
+  return { action: new URL(action, origin).href, csrf, other: new URL(other, origin).href };
 }
 
 /** Clicks "Continue as …" on the page the authorization landed on. */
@@ -50,7 +54,7 @@ describe('the sign-in page', () => {
       "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'",
     );
     expect(headers.get('cache-control')).toBe('no-store');
-    expect(html.match(/<h1>/g)).toHaveLength(1);
+    expect(parseHtml(html).querySelectorAll('h1')).toHaveLength(1);
     expect(html).toContain('<h1>Sign in</h1>');
     expect(html).not.toMatch(/<script|style=|\son[a-z]+=/i);
     expect(html).toContain('<label for="login">E-mail or login ID</label>');
@@ -188,8 +192,8 @@ describe('the sign-in page', () => {
     // oidc-provider's own logout step: a self-submitting form, allowed by the hash it adds to the CSP.
     const html = await after.response.text();
     expect(after.response.headers.get('content-security-policy')).toMatch(/script-src 'self' 'sha256-[\w+/=]+'/);
-    const action = /<form method="post" action="([^"]+)">/.exec(html)?.[1] ?? '';
-    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    const action = parseHtml(html).querySelector('form[method="post"]')?.getAttribute('action') ?? '';
+    const xsrf = fieldValue(html, 'xsrf') ?? '';
     const { url } = await followOn(again.browser, await again.browser.post(action, { xsrf, logout: 'yes' }), origin);
     expect((await redeem(config, again, url)).claims()?.preferred_username).toBe('bob');
   });
@@ -291,7 +295,7 @@ describe('an existing provider session is never handed out silently (RFC 8252 §
       expect(readSignInForm(started.html, origin).login).toBe(hint);
       expect(started.html).not.toContain('Continue as');
       // Posting the confirm form of this interaction does not hand out Ana's session either.
-      const csrf = /name="csrf" value="([^"]+)"/.exec(started.html)?.[1] ?? '';
+      const csrf = fieldValue(started.html, 'csrf') ?? '';
       const confirm = readSignInForm(started.html, origin).action.replace(/\/login$/, '/confirm');
       const posted = await followOn(browser, await browser.post(confirm, { csrf }), origin);
       expect(posted.url).not.toMatch(/code=/);
@@ -301,8 +305,8 @@ describe('an existing provider session is never handed out silently (RFC 8252 §
     const asBob = await authorize(config, origin, { redirectUri: REDIRECT, browser, loginHint: 'bob' });
     const after = await submitSignIn(asBob, origin, 'a long enough passphrase');
     const html = await after.response.text();
-    const action = /<form method="post" action="([^"]+)">/.exec(html)?.[1] ?? '';
-    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    const action = parseHtml(html).querySelector('form[method="post"]')?.getAttribute('action') ?? '';
+    const xsrf = fieldValue(html, 'xsrf') ?? '';
     const { url } = await followOn(browser, await browser.post(action, { xsrf, logout: 'yes' }), origin);
     expect((await redeem(config, asBob, url)).claims()?.preferred_username).toBe('bob');
   });

@@ -15,7 +15,7 @@ import { ANA, expectProblem, getJson, postJson, type JsonResponse, type TestServ
 import { gatheredAtWrites, instancesOn, roundRobin, someUser } from './store-fixture';
 import { authorize, followOn, keywayClient, redeem, submitSignIn } from './oidc-fixture';
 import { PageBrowser } from '../../support/browser';
-import { alertText, heading } from '../../support/html';
+import { alertText, fieldValue, heading, parseHtml, textsOf } from '../../support/html';
 
 const REDIRECT = 'http://127.0.0.1:49152/callback';
 
@@ -318,7 +318,7 @@ describe('recovery codes on the server’s pages', () => {
     const renewed = await first.browser.submit(account, '/account/recovery-codes', { password: ANA.password });
     expect(renewed.status).toBe(200);
     expect(heading(renewed.html)).toBe('Save your recovery codes');
-    const fresh = [...renewed.html.matchAll(/<li class="code">([^<]+)<\/li>/g)].map((match) => match[1] ?? '');
+    const fresh = textsOf(renewed.html, 'li.code');
     expect(fresh).toHaveLength(10);
     const viaApi = await challenged(test.origin);
     expectProblem(await recover(test.origin, viaApi.challengeId, codes[3] ?? ''), 'mfa_code_invalid', 401);
@@ -345,9 +345,9 @@ describe('recovery codes on the server’s pages', () => {
       expect(html).toContain('Use a recovery code</a>');
       const page = await started.browser.get(`${started.landed.url}?mfa=recover`);
       const pageHtml = await page.text();
-      expect(/<h1>([^<]*)<\/h1>/.exec(pageHtml)?.[1]).toBe('Use a recovery code');
-      const action = /<form class="form" method="post" action="([^"]+)">/.exec(pageHtml)?.[1] ?? '';
-      const csrf = /name="csrf" value="([^"]+)"/.exec(pageHtml)?.[1] ?? '';
+      expect(heading(pageHtml)).toBe('Use a recovery code');
+      const action = parseHtml(pageHtml).querySelector('form.form[method="post"]')?.getAttribute('action') ?? '';
+      const csrf = fieldValue(pageHtml, 'csrf') ?? '';
       expect(action).toMatch(/\/mfa\/recover$/);
       const posted = await started.browser.post(new URL(action, test.origin), { csrf, recoveryCode: code });
       return { started, done: await followOn(started.browser, posted, test.origin) };

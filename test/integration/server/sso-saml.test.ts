@@ -9,7 +9,7 @@ import {
   type ResponseOptions,
   type TestSamlIdp,
 } from '../../support/saml-idp';
-import { decodeEntities } from '../../support/html';
+import { decodeEntities, fieldValue } from '../../support/html';
 import { formOn, keywayAuthorization } from '../../support/sso-browser';
 import { ANA, postJson, startServerWithAna, startTestServer, type TestServer } from './server-fixture';
 import { Browser, PageBrowser } from '../../support/browser';
@@ -330,7 +330,7 @@ describe('SAML 2.0 sign-in brokered by the OpenID Provider', () => {
     expect(page).toContain('Login with Corp SSO');
     expect(page).not.toContain('name="password"');
 
-    const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const csrf = fieldValue(page, 'csrf') ?? '';
     const posted = await browser.post(new URL(`${landed.url.pathname}/login`, landed.url), {
       csrf,
       login: ANA.email,

@@ -27,7 +27,7 @@ import {
   type TestServer,
 } from './server-fixture';
 import { Browser, PageBrowser } from '../../support/browser';
-import { alertText, heading } from '../../support/html';
+import { alertText, fieldValue, firstText, heading, parseHtml, text } from '../../support/html';
 
 /**
  * Issue 18: an admin's lock of a user (server/users/user-lock.ts). Each way in is tried with the right
@@ -69,6 +69,15 @@ async function lockBeside(test: TestServer): Promise<{ lock: (loginId: string) =
 
 function refresh(test: TestServer, refreshToken: string) {
   return postJson(test.origin, '/api/v1/sessions/refresh', { refreshToken });
+}
+
+/** The last cell of the user list's row for `loginId` (its row header links to the user's page). */
+function lastCellOf(html: string, loginId: string): string | undefined {
+  const row = [...parseHtml(html).querySelectorAll('tr')].find(
+    (each) => each.querySelector(`th a[href="/admin/user?name=${loginId}"]`)?.textContent === loginId,
+  );
+  const cells = row ? [...row.querySelectorAll('td')] : [];
+  return cells.length === 0 ? undefined : text(cells[cells.length - 1]);
 }
 
 describe('an admin lock on the Keyway API', () => {
@@ -300,7 +309,7 @@ describe('lock and unlock in the admin console and the CLI', () => {
     expect(answer.status).toBe(303);
     const bobSession = SessionTokens.parse((await bobSignIn(test)).body);
     let page = await browser.get('/admin/user?name=bob');
-    expect(/data-testid="lock-state">([^<]*)</.exec(page.html)?.[1]).toMatch(/^Active\./);
+    expect(firstText(page.html, '[data-testid="lock-state"]')).toMatch(/^Active\./);
 
     // A wrong password of the admin's: nothing changes.
     const wrong = await browser.submit(page, '/admin/user/lock', { reauth: 'not the password', lockReason: 'x' });
@@ -316,12 +325,8 @@ describe('lock and unlock in the admin console and the CLI', () => {
     expectProblem(await bobSignIn(test), 'account_locked_by_admin', 403);
     expectProblem(await refresh(test, bobSession.refreshToken), 'session_invalid', 401);
     const list = await browser.get('/admin/users');
-    expect(/<a href="\/admin\/user\?name=bob">bob<\/a><\/th>\n(.*)<\/tr>/.exec(list.html)?.[1]).toMatch(
-      /<td>Locked<\/td>$/,
-    );
-    expect(/<a href="\/admin\/user\?name=ana">ana<\/a><\/th>\n(.*)<\/tr>/.exec(list.html)?.[1]).toMatch(
-      /<td>Active<\/td>$/,
-    );
+    expect(lastCellOf(list.html, 'bob')).toBe('Locked');
+    expect(lastCellOf(list.html, 'ana')).toBe('Active');
 
     const unlocked = await browser.submit(page, '/admin/user/unlock');
     expect(unlocked.status).toBe(200);
@@ -341,7 +346,7 @@ describe('lock and unlock in the admin console and the CLI', () => {
     const { test, secret } = await consoleServer();
     const { browser } = await consoleSignIn(test, secret);
     const page = await browser.get('/admin/user?name=bob');
-    const csrf = /name="csrf" value="([^"]+)"/.exec(page.html)?.[1] ?? '';
+    const csrf = fieldValue(page.html, 'csrf') ?? '';
     const crossSite = await browser.post(
       '/admin/user/lock',
       { csrf, name: 'bob', reauth: ANA.password, lockReason: '' },
