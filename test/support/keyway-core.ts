@@ -12,7 +12,7 @@ import { signInThroughProvider } from './provider-pages';
 export type CoreDeps = ConstructorParameters<typeof KeywayCore>[0];
 
 /** The browser port of a test where Keyway must never open the system browser. */
-export const NO_BROWSER: CoreDeps['browser'] = {
+const NO_BROWSER: CoreDeps['browser'] = {
   open: () => Promise.reject(new Error('no browser in this test')),
 };
 
