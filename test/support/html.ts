@@ -67,19 +67,6 @@ export function text(element: Element | null | undefined): string {
   return (element?.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 
-/**
- * The five entities the server's escaper writes (server/http/escape-html.ts), back to text: for the
- * tests that still pick one value out of a page with a regular expression.
- */
-export function decodeEntities(text: string): string {
-  return text
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
 /** The page's first h1, as a person reads it ('' when it has none). */
 export function heading(html: string): string {
   return text(parseHtml(html).querySelector('h1'));

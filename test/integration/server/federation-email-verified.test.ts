@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { decodeEntities } from '../../support/html';
+import { parseHtml, text } from '../../support/html';
 import { formOn, keywayAuthorization } from '../../support/sso-browser';
 import { startUpstreamOidc, type UpstreamAccount, type UpstreamOidc } from '../../support/upstream-oidc';
 import { ANA, startServerWithAna, type TestServer } from './server-fixture';
@@ -55,8 +55,10 @@ async function signInThroughUpstream(w: World) {
 async function refusal(done: { response: Response; url: URL }): Promise<{ code: string; message: string } | null> {
   if (done.url.href.startsWith(REDIRECT_URI)) return null;
   const page = await done.response.text();
-  const match = /<p class="error" role="alert" data-code="([^"]+)">([^<]*)<\/p>/.exec(page);
-  return match ? { code: match[1] ?? '', message: decodeEntities(match[2] ?? '') } : { code: 'unknown', message: page };
+  const alert = parseHtml(page).querySelector('p.error[role="alert"][data-code]');
+  return alert
+    ? { code: alert.getAttribute('data-code') ?? '', message: text(alert) }
+    : { code: 'unknown', message: page };
 }
 
 describe('federation: an upstream address without email_verified is not trusted', () => {

@@ -11,7 +11,7 @@ import { createPostgresDatabase } from '../../support/postgres';
 import { startCluster, type InstanceCluster } from '../../support/instance-cluster';
 import { startSamlIdp } from '../../support/saml-idp';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
-import { decodeEntities, heading } from '../../support/html';
+import { firstText, heading } from '../../support/html';
 import { formOn, keywayAuthorization } from '../../support/sso-browser';
 import { challenged, enroll, INSTALLATION, totpCode, verify } from './mfa-fixture';
 import { keywayClient, signInWithOidc } from './oidc-fixture';
@@ -265,8 +265,8 @@ describe('three instances on one PostgreSQL', () => {
         expect(landed.url.href.startsWith(callback)).toBe(false);
         expect(landed.response.status).toBe(409);
         const page = await landed.response.text();
-        const alert = /<p class="error" role="alert" data-code="sso_replayed">([^<]*)<\/p>/.exec(page)?.[1];
-        expect(decodeEntities(alert ?? '')).toMatch(/has been used before/);
+        const alert = firstText(page, 'p.error[role="alert"][data-code="sso_replayed"]');
+        expect(alert ?? '').toMatch(/has been used before/);
       };
 
       const browser = new Browser();

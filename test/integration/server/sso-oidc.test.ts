@@ -1,7 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { OidcProviderInput } from '../../../server/federation/provider-admin';
 import { storedBytes } from '../../support/stored-data';
-import { decodeEntities } from '../../support/html';
+import { firstText } from '../../support/html';
 import { formOn, keywayAuthorization } from '../../support/sso-browser';
 import { startUpstreamOidc, type UpstreamAccount, type UpstreamOidc } from '../../support/upstream-oidc';
 import { ANA, postJson, startServerWithAna, type TestServer } from './server-fixture';
@@ -81,9 +81,9 @@ async function expectRefused(
   expect(landed.url.href.startsWith(REDIRECT_URI)).toBe(false);
   expect(landed.response.status).toBe(status);
   const page = await landed.response.text();
-  const alert = new RegExp(`<p class="error" role="alert" data-code="${code}">([^<]*)</p>`).exec(page)?.[1];
+  const alert = firstText(page, `p.error[role="alert"][data-code="${code}"]`);
   expect(alert, page).toBeDefined();
-  expect(decodeEntities(alert ?? '')).toMatch(message);
+  expect(alert ?? '').toMatch(message);
 }
 
 describe('an upstream OpenID provider brokered by the OpenID Provider', () => {

@@ -9,7 +9,7 @@ import {
   type ResponseOptions,
   type TestSamlIdp,
 } from '../../support/saml-idp';
-import { decodeEntities, fieldValue } from '../../support/html';
+import { fieldValue, firstText } from '../../support/html';
 import { formOn, keywayAuthorization } from '../../support/sso-browser';
 import { ANA, postJson, startServerWithAna, startTestServer, type TestServer } from './server-fixture';
 import { Browser, PageBrowser } from '../../support/browser';
@@ -87,9 +87,9 @@ async function expectRefused(
   expect(landed.url.href.startsWith(REDIRECT_URI)).toBe(false);
   expect(landed.response.status).toBe(status);
   const page = await landed.response.text();
-  const alert = new RegExp(`<p class="error" role="alert" data-code="${code}">([^<]*)</p>`).exec(page)?.[1];
+  const alert = firstText(page, `p.error[role="alert"][data-code="${code}"]`);
   expect(alert, page).toBeDefined();
-  expect(decodeEntities(alert ?? '')).toMatch(message);
+  expect(alert ?? '').toMatch(message);
   return page;
 }
 
