@@ -6,13 +6,14 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileSettingsStore } from '../../electron/core/adapters/file-settings-store';
 import { createKeytarSecretStore } from '../../electron/core/adapters/keytar-secret-store';
-import { KeywayCore } from '../../electron/core/keyway-core';
+import { type KeywayCore } from '../../electron/core/keyway-core';
 import { refreshTokenAccount } from '../../electron/core/secrets/accounts';
 import type { SecretStore } from '../../electron/core/ports';
 import type { View } from '../../electron/ipc/view';
 import { encodeDeploymentCode } from '../../protocol/deployment-code';
 import { startReferenceServer, type ReferenceServerOptions, type RunningServer } from '../../server/index';
 import { selfSignedCertificate } from '../support/tls';
+import { testCore } from '../support/keyway-core';
 
 /**
  * Core against the real reference server over HTTP on 127.0.0.1, with the real keychain (inside
@@ -38,16 +39,7 @@ async function server(options: Partial<ReferenceServerOptions> = {}): Promise<Ru
 }
 
 function client(profileDir = tempDir('keyway-it-profile-'), secrets: SecretStore = createKeytarSecretStore()) {
-  const core = new KeywayCore({
-    plainHttpLoopback: true,
-    secrets,
-    settings: createFileSettingsStore(profileDir),
-    fetch: globalThis.fetch,
-    clock: { now: () => Date.now() },
-    policy: {},
-    browser: { open: () => Promise.reject(new Error('no browser in this test')) },
-  });
-  return { core, profileDir };
+  return testCore({ profileDir, secrets });
 }
 
 async function redeem(core: KeywayCore, code: string): Promise<View> {

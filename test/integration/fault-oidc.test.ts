@@ -2,15 +2,14 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createFileSettingsStore } from '../../electron/core/adapters/file-settings-store';
 import { createKeytarSecretStore } from '../../electron/core/adapters/keytar-secret-store';
-import { KeywayCore } from '../../electron/core/keyway-core';
 import { refreshTokenAccount } from '../../electron/core/secrets/accounts';
 import type { Settings } from '../../electron/core/settings/schema';
 import type { View } from '../../electron/ipc/view';
 import { startReferenceServer, type RunningServer } from '../../server/index';
 import { signInThroughProvider } from '../support/provider-pages';
 import { freePort, startTcpProxy, tokenRequest, type TcpProxy } from '../support/tcp-proxy';
+import { testCore } from '../support/keyway-core';
 
 /**
  * Unified login over a bad network: a real TCP proxy between Keyway (core) and the reference server's
@@ -57,16 +56,10 @@ async function serverBehindProxy(): Promise<{ server: RunningServer; proxy: TcpP
 
 /** Core up to the browser step; the "system browser" signs in at the provider and returns to Keyway. */
 async function toBrowserSignIn(server: RunningServer, networkTimeoutMs: number) {
-  const profileDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-it-profile-'));
   const authorizations: URL[] = [];
   const callbacks: { at: number }[] = [];
-  const core = new KeywayCore({
-    plainHttpLoopback: true,
+  const { core, profileDir } = testCore({
     secrets,
-    settings: createFileSettingsStore(profileDir),
-    fetch: globalThis.fetch,
-    clock: { now: () => Date.now() },
-    policy: {},
     networkTimeoutMs,
     browser: {
       open: (url) => {

@@ -7,11 +7,12 @@ import { build } from 'esbuild';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createFileSettingsStore } from '../../electron/core/adapters/file-settings-store';
 import { createKeytarSecretStore } from '../../electron/core/adapters/keytar-secret-store';
-import { KeywayCore } from '../../electron/core/keyway-core';
+import { type KeywayCore } from '../../electron/core/keyway-core';
 import { refreshTokenAccount } from '../../electron/core/secrets/accounts';
 import type { Settings } from '../../electron/core/settings/schema';
 import { parseSettingsText } from '../../electron/core/settings/settings-text';
 import { startReferenceServer, type RunningServer } from '../../server/index';
+import { testCore } from '../support/keyway-core';
 
 /**
  * The settings file against what disks and people do to it: truncated, emptied, overwritten with
@@ -35,15 +36,7 @@ afterAll(async () => {
 const tempDir = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), prefix));
 
 function core(profileDir: string): KeywayCore {
-  return new KeywayCore({
-    plainHttpLoopback: true,
-    secrets,
-    settings: createFileSettingsStore(profileDir),
-    fetch: globalThis.fetch,
-    clock: { now: () => Date.now() },
-    policy: {},
-    browser: { open: () => Promise.reject(new Error('no browser in this test')) },
-  });
+  return testCore({ profileDir, secrets }).core;
 }
 
 /** A profile directory holding a real signed-in profile (settings file + refresh token in the keychain). */

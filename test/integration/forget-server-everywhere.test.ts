@@ -1,16 +1,14 @@
 import { memorySecrets } from '../support/memory-secrets';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFileSettingsStore } from '../../electron/core/adapters/file-settings-store';
 import { createKeytarSecretStore } from '../../electron/core/adapters/keytar-secret-store';
-import { KeywayCore } from '../../electron/core/keyway-core';
+import { type KeywayCore } from '../../electron/core/keyway-core';
 import { SessionTokens } from '../../protocol/api';
 import { REFRESH_TOKEN_TTL_MS } from '../../server/config';
-import { signInThroughProvider } from '../support/provider-pages';
-import { CookieBrowser, heading } from './server/account-browser';
 import { ANA, expectProblem, postJson, startServerWithAna, type TestServer } from './server/server-fixture';
+import { PageBrowser } from '../support/browser';
+import { heading } from '../support/html';
+import { providerSignInBrowser, signInByManualLogin, testCore } from '../support/keyway-core';
 
 /**
  * "Forget this server" signs Ana out everywhere on a password server (issue 14): Keyway core on one
@@ -18,15 +16,7 @@ import { ANA, expectProblem, postJson, startServerWithAna, type TestServer } fro
  * sessions as another installation (the raw API) and a browser on /account would hold them.
  */
 function installation(): KeywayCore {
-  return new KeywayCore({
-    plainHttpLoopback: true,
-    secrets: createKeytarSecretStore(),
-    settings: createFileSettingsStore(mkdtempSync(path.join(os.tmpdir(), 'keyway-it-forget-'))),
-    fetch: globalThis.fetch,
-    clock: { now: () => Date.now() },
-    policy: {},
-    browser: { open: () => Promise.reject(new Error('no browser in this test')) },
-  });
+  return testCore({ secrets: createKeytarSecretStore(), profilePrefix: 'keyway-it-forget-' }).core;
 }
 
 async function signedInCore(test: TestServer): Promise<KeywayCore> {
@@ -49,8 +39,8 @@ async function apiSession(test: TestServer): Promise<SessionTokens> {
   return SessionTokens.parse(answer.body);
 }
 
-async function accountSession(test: TestServer): Promise<CookieBrowser> {
-  const account = new CookieBrowser(test.origin);
+async function accountSession(test: TestServer): Promise<PageBrowser> {
+  const account = new PageBrowser(test.origin);
   const form = await account.get('/account');
   const signedIn = await account.submit(form, '/account/sign-in', { login: ANA.email, password: ANA.password });
   expect(signedIn.status).toBe(303);
@@ -167,32 +157,13 @@ describe('POST /api/v1/sessions/revoke with everywhere', () => {
 async function oidcSignedInCore(test: TestServer) {
   await test.server.admin.setSignInMethod(ANA.loginId, 'oidc');
   const secrets = memorySecrets();
-  const profileDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-it-forget-oidc-'));
-  const core: KeywayCore = new KeywayCore({
-    plainHttpLoopback: true,
+  const { core, profileDir } = testCore({
     secrets,
-    settings: createFileSettingsStore(profileDir),
-    fetch: globalThis.fetch,
-    clock: { now: () => Date.now() },
-    policy: {},
-    browser: {
-      open: async (url) => {
-        const loopback = new URL(new URL(url).searchParams.get('redirect_uri') ?? '');
-        const callback = await signInThroughProvider(url, ANA.password, (u) => u.host === loopback.host);
-        void fetch(callback).catch(() => undefined);
-      },
-    },
+    browser: providerSignInBrowser(ANA.password),
     browserTimeoutMs: 15_000,
+    profilePrefix: 'keyway-it-forget-oidc-',
   });
-  await core.start();
-  core.send({ type: 'manualLogin.opened' });
-  core.send({ type: 'manualLogin.changed', host: test.origin, loginId: ANA.email });
-  core.send({ type: 'next.pressed' });
-  await core.settled();
-  expect(core.getView().screen).toBe('license');
-  core.send({ type: 'license.accepted' });
-  await core.settled();
-  expect(core.getView().screen).toBe('home');
+  expect((await signInByManualLogin(core, test.origin, ANA.email)).screen).toBe('home');
   const [token] = [...secrets.entries.values()];
   const [profile] = (await createFileSettingsStore(profileDir).read()).profiles;
   if (token === undefined || profile?.signIn.method !== 'oidc') throw new Error('no OIDC sign-in stored');

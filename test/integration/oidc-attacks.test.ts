@@ -1,4 +1,3 @@
-import { SsoBrowser } from '../support/sso-browser';
 import { memorySecrets } from '../support/memory-secrets';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -6,12 +5,14 @@ import path from 'node:path';
 import * as client from 'openid-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileSettingsStore } from '../../electron/core/adapters/file-settings-store';
-import { KeywayCore } from '../../electron/core/keyway-core';
+import { type KeywayCore } from '../../electron/core/keyway-core';
 import { CustomSchemeRedirect } from '../../electron/core/oidc/custom-scheme-redirect';
 import { OidcClient } from '../../electron/core/oidc/oidc-client';
 import type { View } from '../../electron/ipc/view';
 import { startReferenceServer, type RunningServer } from '../../server/index';
 import { signInThroughProvider } from '../support/provider-pages';
+import { Browser } from '../support/browser';
+import { signInByManualLogin, testCore } from '../support/keyway-core';
 
 /**
  * Unified login against the real reference server and its real OpenID Provider, with a scripted
@@ -59,28 +60,18 @@ async function signIn(
     }
     return globalThis.fetch(input, init);
   };
-  const core = new KeywayCore({
-    plainHttpLoopback: true,
+  const { core } = testCore({
     secrets,
-    settings: createFileSettingsStore(profileDir),
+    profileDir,
     fetch: watched,
-    clock: { now: () => Date.now() },
-    policy: {},
     browser: { open: (url) => Promise.resolve(void browser(url, core).catch(() => undefined)) },
     browserTimeoutMs,
     loopbackRedirect,
     systemLanguages,
   });
-  await core.start();
-  core.send({ type: 'manualLogin.opened' });
-  core.send({ type: 'manualLogin.changed', host: s.origin, loginId: 'una@example.com' });
-  core.send({ type: 'next.pressed' });
-  await core.settled();
-  expect(core.getView()).toMatchObject({ screen: 'license' });
-  core.send({ type: 'license.accepted' });
-  await core.settled();
+  const view = await signInByManualLogin(core, s.origin, 'una@example.com');
   const settings = await createFileSettingsStore(profileDir).read();
-  return { view: core.getView(), secrets, settings, tokenRequests };
+  return { view, secrets, settings, tokenRequests };
 }
 
 const redirectUri = (authorizationUrl: string): URL =>
@@ -118,7 +109,7 @@ describe('unified login against the real OpenID Provider', () => {
       s,
       async (url) => {
         // A browser that sends no language of its own: the page follows Keyway's ui_locales.
-        const browser = new SsoBrowser();
+        const browser = new Browser();
         const { response } = await browser.follow(await browser.get(url));
         page = await response.text();
       },

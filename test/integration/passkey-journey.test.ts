@@ -1,21 +1,17 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { createFileSettingsStore } from '../../electron/core/adapters/file-settings-store';
-import { KeywayCore } from '../../electron/core/keyway-core';
+import type { KeywayCore } from '../../electron/core/keyway-core';
 import type { View } from '../../electron/ipc/view';
 import { CustomSchemeRedirect } from '../../electron/core/oidc/custom-scheme-redirect';
 import { runPasskeyBrowserStep } from '../../electron/core/oidc/passkey-browser-step';
 import { ServerApi } from '../../electron/core/server-api/server-api';
 import type { Fetch } from '../../electron/core/ports';
 import { chromiumLaunchOptions } from '../e2e/support/chromium';
-import { memorySecrets } from '../support/memory-secrets';
 import { passRecoveryCodes } from '../support/provider-pages';
 import { VirtualAuthenticator } from '../support/virtual-authenticator';
 import { startMfaServer } from './server/mfa-fixture';
 import { ANA, type TestServer } from './server/server-fixture';
+import { testCore } from '../support/keyway-core';
 
 /**
  * Issue 17 end to end: Keyway core (real) against the reference server (real), and the "system browser"
@@ -32,13 +28,9 @@ function keyway(
   ceremony: { next: Ceremony },
   fetchImpl: Fetch = globalThis.fetch,
 ): KeywayCore {
-  return new KeywayCore({
-    plainHttpLoopback: true,
-    secrets: memorySecrets(),
-    settings: createFileSettingsStore(mkdtempSync(path.join(os.tmpdir(), 'keyway-it-passkey-'))),
+  return testCore({
+    profilePrefix: 'keyway-it-passkey-',
     fetch: fetchImpl,
-    clock: { now: () => Date.now() },
-    policy: {},
     browser: {
       open: async (url) => {
         opened.push(url);
@@ -56,7 +48,7 @@ function keyway(
       },
     },
     browserTimeoutMs: 30_000,
-  });
+  }).core;
 }
 
 async function deployAndSignIn(test: TestServer, core: KeywayCore): Promise<View> {

@@ -1,13 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createFileSettingsStore } from '../../electron/core/adapters/file-settings-store';
-import { KeywayCore, type RecoveryCodesExporter } from '../../electron/core/keyway-core';
+import { type KeywayCore, type RecoveryCodesExporter } from '../../electron/core/keyway-core';
 import type { View } from '../../electron/ipc/view';
-import { memorySecrets } from '../support/memory-secrets';
 import { startMfaServer, totpCode } from './server/mfa-fixture';
 import { ANA, type TestServer } from './server/server-fixture';
+import { testCore } from '../support/keyway-core';
 
 /**
  * Issue 17's lost-phone journey: Keyway core (real) against the reference server (real). A first
@@ -17,17 +15,7 @@ import { ANA, type TestServer } from './server/server-fixture';
  */
 
 function keyway(): { core: KeywayCore; profileDir: string } {
-  const profileDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-it-recovery-'));
-  const core = new KeywayCore({
-    plainHttpLoopback: true,
-    secrets: memorySecrets(),
-    settings: createFileSettingsStore(profileDir),
-    fetch: globalThis.fetch,
-    clock: { now: () => Date.now() },
-    policy: {},
-    browser: { open: () => Promise.reject(new Error('no browser in this test')) },
-  });
-  return { core, profileDir };
+  return testCore({ profilePrefix: 'keyway-it-recovery-' });
 }
 
 /** Every file under the profile directory, as text (the settings file and anything beside it). */

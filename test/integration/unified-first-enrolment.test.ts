@@ -1,14 +1,14 @@
-import { memorySecrets } from '../support/memory-secrets';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as OTPAuth from 'otpauth';
 import { describe, expect, it } from 'vitest';
-import { createFileSettingsStore, SETTINGS_FILE } from '../../electron/core/adapters/file-settings-store';
-import { KeywayCore } from '../../electron/core/keyway-core';
+import { SETTINGS_FILE } from '../../electron/core/adapters/file-settings-store';
+import { type KeywayCore } from '../../electron/core/keyway-core';
 import { KEYWAY_ENROLMENT_PARAM } from '../../protocol/api';
 import { signInThroughProvider } from '../support/provider-pages';
 import { ANA, startServerWithAna, type TestServer } from './server/server-fixture';
+import { testCore } from '../support/keyway-core';
 
 /**
  * Issue 14: a unified-login user under an enforced, authenticator-app-only policy has no factor yet.
@@ -18,13 +18,8 @@ import { ANA, startServerWithAna, type TestServer } from './server/server-fixtur
  */
 /** `seen` gets each URL the browser was asked to open, then how that visit ended. */
 function core(test: TestServer, profileDir: string, seen: string[]): KeywayCore {
-  return new KeywayCore({
-    plainHttpLoopback: true,
-    secrets: memorySecrets(),
-    settings: createFileSettingsStore(profileDir),
-    fetch: globalThis.fetch,
-    clock: { now: () => Date.now() },
-    policy: {},
+  return testCore({
+    profileDir,
     browser: {
       open: async (url) => {
         seen.push(url);
@@ -45,7 +40,7 @@ function core(test: TestServer, profileDir: string, seen: string[]): KeywayCore 
       },
     },
     browserTimeoutMs: 15_000,
-  });
+  }).core;
 }
 
 async function unifiedServer(): Promise<TestServer> {

@@ -3,12 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFileSettingsStore } from '../../electron/core/adapters/file-settings-store';
-import { KeywayCore } from '../../electron/core/keyway-core';
 import type { Policy } from '../../electron/core/ports';
 import type { View } from '../../electron/ipc/view';
 import { memorySecrets } from '../support/memory-secrets';
-import { signInThroughProvider } from '../support/provider-pages';
 import { ANA, startServerWithAna, type TestServer } from './server/server-fixture';
+import { providerSignInBrowser, signInByManualLogin, testCore } from '../support/keyway-core';
 
 /**
  * Issue 18: a client signed in by unified login (OIDC, the server's own OpenID Provider, the real code
@@ -23,37 +22,14 @@ function installation(test: TestServer, policy: Policy = {}) {
   const secrets = memorySecrets();
   const profileDir = mkdtempSync(path.join(os.tmpdir(), 'keyway-it-unified-config-'));
   const open = () =>
-    new KeywayCore({
-      plainHttpLoopback: true,
-      secrets,
-      settings: createFileSettingsStore(profileDir),
-      fetch: globalThis.fetch,
-      clock: { now: () => Date.now() },
-      policy,
-      browser: {
-        open: async (url) => {
-          const loopback = new URL(new URL(url).searchParams.get('redirect_uri') ?? '');
-          const callback = await signInThroughProvider(url, ANA.password, (u) => u.host === loopback.host);
-          void fetch(callback).catch(() => undefined);
-        },
-      },
-      browserTimeoutMs: 15_000,
-    });
+    testCore({ secrets, profileDir, policy, browser: providerSignInBrowser(ANA.password), browserTimeoutMs: 15_000 })
+      .core;
   return { test, open, profileDir };
 }
 
 /** The first sign-in on this installation: Manual Login, discovery, license, the provider's page. */
 async function firstSignIn({ test, open }: Installation): Promise<View> {
-  const core = open();
-  await core.start();
-  core.send({ type: 'manualLogin.opened' });
-  core.send({ type: 'manualLogin.changed', host: test.origin, loginId: ANA.email });
-  core.send({ type: 'next.pressed' });
-  await core.settled();
-  expect(core.getView().screen).toBe('license');
-  core.send({ type: 'license.accepted' });
-  await core.settled();
-  return core.getView();
+  return signInByManualLogin(open(), test.origin, ANA.email);
 }
 
 /** A later start of Keyway on the same installation: the silent sign-in. */

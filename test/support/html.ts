@@ -67,15 +67,63 @@ export function text(element: Element | null | undefined): string {
   return (element?.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 
+/** The page's first h1, as a person reads it ('' when it has none). */
+export function heading(html: string): string {
+  return text(parseHtml(html).querySelector('h1'));
+}
+
+/** The text of the page's first role=alert, or undefined when it has none. */
+export function alertText(html: string): string | undefined {
+  const alert = parseHtml(html).querySelector('[role="alert"]');
+  return alert === null ? undefined : text(alert);
+}
+
+/** The value of the first field called `name` on the page (a hidden CSRF token, say), or undefined. */
+export function fieldValue(html: string, name: string): string | undefined {
+  const field = [...parseHtml(html).querySelectorAll('input, textarea')].find(
+    (each) => each.getAttribute('name') === name,
+  );
+  if (field === undefined) return undefined;
+  return field.tagName === 'TEXTAREA' ? field.textContent : (field.getAttribute('value') ?? '');
+}
+
+/** The href of the first link whose text is `label`, or undefined. */
+export function linkHref(html: string, label: string): string | undefined {
+  const link = [...parseHtml(html).querySelectorAll('a[href]')].find((each) => text(each) === label);
+  return link?.getAttribute('href') ?? undefined;
+}
+
+/** The texts of every element `selector` finds on the page. */
+export function textsOf(html: string, selector: string): string[] {
+  return [...parseHtml(html).querySelectorAll(selector)].map((each) => text(each));
+}
+
 /**
- * The five entities the server's escaper writes (server/http/escape-html.ts), back to text: for the
- * tests that still pick one value out of a page with a regular expression.
+ * The first form whose action ends with `actionSuffix`, as the account and admin page drivers post it:
+ * its action as written (relative), its method, and only its hidden fields (what the page itself
+ * fills in; a test types the rest).
  */
-export function decodeEntities(text: string): string {
-  return text
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+export function hiddenFormOf(
+  html: string,
+  actionSuffix: string,
+): { action: string; method: 'get' | 'post'; hidden: Record<string, string> } {
+  for (const form of parseHtml(html).querySelectorAll('form')) {
+    const action = form.getAttribute('action') ?? '';
+    if (!action.endsWith(actionSuffix)) continue;
+    const hidden: Record<string, string> = {};
+    for (const input of form.querySelectorAll('input')) {
+      const name = input.getAttribute('name');
+      if ((input.getAttribute('type') ?? '').toLowerCase() === 'hidden' && name !== null)
+        hidden[name] = input.getAttribute('value') ?? '';
+    }
+    const method = (form.getAttribute('method') ?? '').toLowerCase() === 'get' ? 'get' : 'post';
+    return { action, method, hidden };
+  }
+  throw new Error(`No form posting to …${actionSuffix} on:\n${html}`);
+}
+
+/** The text of the first element `selector` finds on the page, or undefined when there is none. */
+export function firstText(html: string, selector: string): string | undefined {
+  const element = parseHtml(html).querySelector(selector);
+  return element === null ? undefined : text(element);
 }

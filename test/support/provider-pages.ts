@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { formsOf, parseHtml, submission, text, type PageForm } from './html';
-import { SsoBrowser } from './sso-browser';
+import { Browser } from './browser';
 
 /**
  * The one driver of the reference server's sign-in pages (server/oidc/pages.ts, server/oidc/mfa-pages.ts,
@@ -110,7 +110,7 @@ export async function signInThroughProvider(
   stopAt: (url: URL) => boolean,
   answer?: ProviderAnswer,
 ): Promise<URL> {
-  const browser = new SsoBrowser();
+  const browser = new Browser();
   let next: Visit = { url: new URL(authorizationUrl) };
   let signedIn = false;
   for (let hop = 0; hop < 20; hop++) {

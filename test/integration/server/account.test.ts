@@ -9,18 +9,21 @@ import {
 import { UserStore } from '../../../server/users/user-store';
 import { forEachEngine } from '../../support/engines';
 import { selfSignedCertificate } from '../../support/tls';
-import { CookieBrowser, alertText, heading, type WebPage } from './account-browser';
 import { enrolAna, startMfaServer, totpCode } from './mfa-fixture';
 import { ANA, expectProblem, postJson, startServerWithAna, type TestServer } from './server-fixture';
 import { gatheredAtWrites, instancesOn, roundRobin, someUser } from './store-fixture';
+import { PageBrowser, type WebPage } from '../../support/browser';
+import { alertText, fieldValue, firstText, heading, parseHtml, text } from '../../support/html';
 
 const INSTALLATION = 'installation-account-a';
 const OTHER_INSTALLATION = 'installation-account-b';
 
 /** The deep link and code the signed-in account page shows. */
 function linkOf(page: WebPage): { deepLink: string; code: string } {
-  const deepLink = /<a class="button" href="(keyway:\/\/deploy\?code=[^"]+)">Open Keyway<\/a>/.exec(page.html)?.[1];
-  const code = /data-testid="authentication-code">([^<]+)</.exec(page.html)?.[1];
+  const button = [...parseHtml(page.html).querySelectorAll('a.button')].find((each) => text(each) === 'Open Keyway');
+  const href = button?.getAttribute('href') ?? '';
+  const deepLink = /^keyway:\/\/deploy\?code=./.test(href) ? href : undefined;
+  const code = firstText(page.html, '[data-testid="authentication-code"]');
   if (!deepLink || !code) throw new Error(`No deployment link on:\n${page.html}`);
   return { deepLink, code };
 }
@@ -31,7 +34,7 @@ function redeem(origin: string, code: string, installationId = INSTALLATION) {
 
 /** Opens /account, signs in with the password; returns the browser and the page after the sign-in post. */
 async function signIn(test: TestServer, password: string = ANA.password) {
-  const browser = new CookieBrowser(test.origin);
+  const browser = new PageBrowser(test.origin);
   const form = await browser.get('/account');
   expect(heading(form.html)).toBe('Sign in');
   const answer = await browser.submit(form, '/account/sign-in', { login: ANA.email, password });
@@ -109,13 +112,13 @@ describe('the account page (self-deployment)', () => {
 
   it('refuses a sign-in post without its CSRF token or from another site', async () => {
     const test = await startServerWithAna();
-    const stranger = new CookieBrowser(test.origin);
+    const stranger = new PageBrowser(test.origin);
     const forged = await stranger.post('/account/sign-in', { login: ANA.loginId, password: ANA.password, csrf: 'x' });
     expect(forged.status).toBe(403);
 
-    const browser = new CookieBrowser(test.origin);
+    const browser = new PageBrowser(test.origin);
     const form = await browser.get('/account');
-    const csrf = /name="csrf" value="([^"]+)"/.exec(form.html)?.[1] ?? '';
+    const csrf = fieldValue(form.html, 'csrf') ?? '';
     const crossSite = await browser.post(
       '/account/sign-in',
       { login: ANA.loginId, password: ANA.password, csrf },

@@ -4,10 +4,11 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { SessionTokens } from '../../../protocol/api';
 import { ADMIN_COOKIE } from '../../../server/admin-console/routes';
-import { CookieBrowser, alertText, heading, type WebPage } from './account-browser';
 import { consoleSignIn } from './console-sign-in';
 import { enrolAna, startMfaServer, totpCode } from './mfa-fixture';
 import { ANA, expectProblem, getJson, postJson, type TestServer } from './server-fixture';
+import { PageBrowser, type WebPage } from '../../support/browser';
+import { alertText, heading } from '../../support/html';
 
 /**
  * The console's Deployments, Deployment profiles and Licenses pages over real HTTP (issue 18): every
@@ -25,13 +26,13 @@ const BOB = {
 const EVIL_ORIGIN = 'https://evil.example';
 const BOB_INSTALLATION = 'installation-bob-console-1';
 
-async function consoleServer(): Promise<{ test: TestServer; browser: CookieBrowser }> {
+async function consoleServer(): Promise<{ test: TestServer; browser: PageBrowser }> {
   const test = await startMfaServer({ mode: 'enforced' });
   const { secret } = await enrolAna(test);
   await test.server.admin.setMfaPolicy({ mode: 'optional' });
   await test.server.admin.grantAdmin(ANA.loginId);
   await test.server.admin.createUser({ ...BOB, sendWelcomeEmail: false });
-  const browser = new CookieBrowser(test.origin);
+  const browser = new PageBrowser(test.origin);
   const signedIn = await consoleSignIn(browser, {
     login: ANA.loginId,
     password: ANA.password,
@@ -299,8 +300,8 @@ describe('admin console deployments', () => {
       ['fr', 'Canaux MFA autorisés : La MFA est obligatoire'],
       ['de', 'Erlaubte MFA-Kanäle: MFA ist für die Benutzer dieses Profils Pflicht'],
     ] as const) {
-      const reader = new CookieBrowser(browser.origin, { 'accept-language': language });
-      for (const [name, value] of browser.cookies) reader.cookies.set(name, value);
+      const reader = new PageBrowser(browser.origin, { 'accept-language': language });
+      for (const name of browser.cookies.keys()) reader.cookies.set(name, browser.cookies.get(name) ?? '');
       const answer = await reader.submit(page, '/admin/profile/edit', { ...form, 'mfaChannel-sms': 'on' });
       expect(answer.status).toBe(400);
       expect(alertText(answer.html)).toContain(start);

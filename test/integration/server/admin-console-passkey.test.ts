@@ -6,11 +6,11 @@ import { PasskeyStep } from '../../../protocol/mfa';
 import { ADMIN_COOKIE } from '../../../server/admin-console/routes';
 import type { AuditEventType } from '../../../server/audit/events';
 import { chromiumLaunchOptions } from '../../e2e/support/chromium';
-import { decodeEntities } from '../../support/html';
 import { loopbackReceiver } from '../../support/loopback-receiver';
 import { passRecoveryCodes } from '../../support/provider-pages';
 import { VirtualAuthenticator } from '../../support/virtual-authenticator';
-import { CookieBrowser, alertText, heading, type WebPage } from './account-browser';
+import { PageBrowser, type WebPage } from '../../support/browser';
+import { alertText, heading, parseHtml } from '../../support/html';
 import { postAuthorized, signedInWithPassword, startMfaServer } from './mfa-fixture';
 import { ANA, type TestServer } from './server-fixture';
 
@@ -18,7 +18,7 @@ import { ANA, type TestServer } from './server-fixture';
  * A passkey as the admin console's second factor (issue 18), in real Chromium with the Chrome DevTools
  * Protocol's virtual authenticator (test/support/virtual-authenticator.ts), against the real server.
  * WebAuthn needs a domain for its RP ID, so the public origin is http://localhost:<port> (listening on
- * 127.0.0.1 only). The attacks post the answers with a scripted browser (CookieBrowser) holding its own
+ * 127.0.0.1 only). The attacks post the answers with a scripted browser (PageBrowser) holding its own
  * pending sign-in; Chromium's authenticator makes the assertions.
  */
 
@@ -79,15 +79,17 @@ async function addPasskey(test: TestServer, page: Page, loginId: string): Promis
 }
 
 /** A scripted browser past Ana's password, at the second step; the page and its ceremony's options. */
-async function pendingAna(test: TestServer): Promise<{ browser: CookieBrowser; step: WebPage; options: Options }> {
-  const browser = new CookieBrowser(test.origin);
+async function pendingAna(test: TestServer): Promise<{ browser: PageBrowser; step: WebPage; options: Options }> {
+  const browser = new PageBrowser(test.origin);
   const answer = await browser.submit(await browser.get('/admin'), '/admin/sign-in', {
     login: ANA.loginId,
     password: ANA.password,
   });
   expect(answer.location).toBe(`${test.origin}/admin/verify`);
   const step = await browser.get('/admin/verify');
-  const options = JSON.parse(decodeEntities(/data-options="([^"]*)"/.exec(step.html)?.[1] ?? '{}')) as Options;
+  const options = JSON.parse(
+    parseHtml(step.html).querySelector('[data-options]')?.getAttribute('data-options') ?? '{}',
+  ) as Options;
   return { browser, step, options };
 }
 
@@ -182,7 +184,7 @@ describe('admin console: a passkey as the second factor, in Chromium', { timeout
     await page.goto(test.origin);
 
     // A non-admin never reaches a second step, passkey or not.
-    const bob = new CookieBrowser(test.origin);
+    const bob = new PageBrowser(test.origin);
     const bobAnswer = await bob.submit(await bob.get('/admin'), '/admin/sign-in', {
       login: BOB.loginId,
       password: BOB.password,

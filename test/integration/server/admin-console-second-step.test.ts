@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ADMIN_COOKIE, PENDING_COOKIE } from '../../../server/admin-console/routes';
 import type { AuditEventType } from '../../../server/audit/events';
-import { CookieBrowser, alertText, heading, type WebPage } from './account-browser';
+import { PageBrowser, type WebPage } from '../../support/browser';
+import { alertText, heading } from '../../support/html';
 import { enrolAna, startMfaServer, totpCode } from './mfa-fixture';
 import { ANA, type TestServer } from './server-fixture';
 
@@ -24,8 +25,8 @@ async function consoleServer(): Promise<{ test: TestServer; secret: string }> {
 }
 
 /** Step 1 only: the password; returns the browser at the second step's page. */
-async function passwordStep(test: TestServer): Promise<{ browser: CookieBrowser; step: WebPage }> {
-  const browser = new CookieBrowser(test.origin);
+async function passwordStep(test: TestServer): Promise<{ browser: PageBrowser; step: WebPage }> {
+  const browser = new PageBrowser(test.origin);
   const answer = await browser.submit(await browser.get('/admin'), '/admin/sign-in', {
     login: ANA.loginId,
     password: ANA.password,
@@ -56,7 +57,7 @@ describe('admin console sign-in: the second step', () => {
     expect(cookie).toMatch(/^[A-Za-z0-9_-]{43}$/);
     // The pending sign-in opens nothing of the console, under either cookie name.
     expect(heading((await browser.get('/admin/users')).html)).toBe('Admin sign-in');
-    const forged = new CookieBrowser(test.origin);
+    const forged = new PageBrowser(test.origin);
     forged.cookies.set(ADMIN_COOKIE, cookie);
     expect((await forged.get('/admin/users')).status).toBe(401);
 
@@ -77,7 +78,7 @@ describe('admin console sign-in: the second step', () => {
 
   it('sets the pending cookie __Host-, Secure, HttpOnly, SameSite=Strict, for 5 minutes', async () => {
     const { test } = await consoleServer();
-    const browser = new CookieBrowser(test.origin);
+    const browser = new PageBrowser(test.origin);
     const answer = await browser.submit(await browser.get('/admin'), '/admin/sign-in', {
       login: ANA.loginId,
       password: ANA.password,
@@ -97,7 +98,7 @@ describe('admin console sign-in: the second step', () => {
     expect(token).not.toBe('');
 
     // No pending sign-in at all: the page and the form say the sign-in is over.
-    const stranger = new CookieBrowser(test.origin);
+    const stranger = new PageBrowser(test.origin);
     const page = await stranger.get('/admin/verify');
     expect(page.status).toBe(401);
     expect(heading(page.html)).toBe('Your sign-in has expired');
@@ -121,7 +122,7 @@ describe('admin console sign-in: the second step', () => {
     expect((await browser.submit(step, '/admin/verify/code', { code: totpCode(secret, test) })).status).toBe(303);
     test.advance(30_000);
     // The same pending cookie and form again (a copy kept by an attacker), with a fresh right code.
-    const replay = new CookieBrowser(test.origin);
+    const replay = new PageBrowser(test.origin);
     replay.cookies.set(PENDING_COOKIE, kept);
     const again = await replay.submit(step, '/admin/verify/code', { code: totpCode(secret, test) });
     expect(again.status).toBe(401);
@@ -134,7 +135,7 @@ describe('admin console sign-in: the second step', () => {
     test.advance(5 * 60_000 - 1_000);
     expect((await late.browser.get('/admin/verify')).status).toBe(200);
     test.advance(1_000);
-    const copy = new CookieBrowser(test.origin);
+    const copy = new PageBrowser(test.origin);
     copy.cookies.set(PENDING_COOKIE, late.browser.cookies.get(PENDING_COOKIE) ?? '');
     const expired = await late.browser.submit(late.step, '/admin/verify/code', { code: totpCode(secret, test) });
     expect(expired.status).toBe(401);

@@ -4,11 +4,12 @@ import { AuditLog } from '../../../server/audit/audit-log';
 import { withAuditSource } from '../../../server/audit/context';
 import { openStorage } from '../../../server/storage/database';
 import { ADMIN_COOKIE } from '../../../server/admin-console/routes';
-import { CookieBrowser, alertText, heading, type WebPage } from './account-browser';
 import { consoleSignIn } from './console-sign-in';
 import { formsOf, parseHtml } from '../../support/html';
 import { enrolAna, signedInWithPassword, startMfaServer, totpCode } from './mfa-fixture';
 import { ANA, databaseUrlOf, postJson, type TestServer } from './server-fixture';
+import { PageBrowser, type WebPage } from '../../support/browser';
+import { alertText, heading } from '../../support/html';
 
 const BOB = {
   loginId: 'bob',
@@ -36,8 +37,8 @@ async function consoleServer(): Promise<{ test: TestServer; secret: string }> {
 async function signIn(
   test: TestServer,
   fields: { login?: string; password?: string; code?: string },
-): Promise<{ browser: CookieBrowser; answer: WebPage }> {
-  const browser = new CookieBrowser(test.origin);
+): Promise<{ browser: PageBrowser; answer: WebPage }> {
+  const browser = new PageBrowser(test.origin);
   expect(heading((await browser.get('/admin')).html)).toBe('Admin sign-in');
   const answer = await consoleSignIn(browser, {
     login: fields.login ?? ANA.email,
@@ -48,7 +49,7 @@ async function signIn(
   return { browser, answer };
 }
 
-async function signedInAdmin(test: TestServer, secret: string): Promise<CookieBrowser> {
+async function signedInAdmin(test: TestServer, secret: string): Promise<PageBrowser> {
   const { browser, answer } = await signIn(test, { code: totpCode(secret, test) });
   expect(answer.status).toBe(303);
   expect(answer.location).toBe(`${test.origin}/admin/users`);
@@ -97,9 +98,9 @@ describe('admin console sign-in', () => {
   it('refuses a code already used to sign in', async () => {
     const { test, secret } = await consoleServer();
     const code = totpCode(secret, test);
-    const first = new CookieBrowser(test.origin);
+    const first = new PageBrowser(test.origin);
     expect((await consoleSignIn(first, { login: 'ana', password: ANA.password, code })).status).toBe(303);
-    const second = new CookieBrowser(test.origin);
+    const second = new PageBrowser(test.origin);
     const again = await consoleSignIn(second, { login: 'ana', password: ANA.password, code });
     expect(again.status).toBe(401);
     expect(alertText(again.html)).toBe('This code has already been used. Wait for the next one.');
@@ -187,7 +188,7 @@ describe('admin console sessions', () => {
     const cookie = browser.cookies.get(ADMIN_COOKIE);
     expect((await browser.submit(users, '/admin/sign-out')).status).toBe(303);
     // The old cookie value no longer opens anything, even if a copy was kept.
-    const replay = new CookieBrowser(test.origin);
+    const replay = new PageBrowser(test.origin);
     replay.cookies.set(ADMIN_COOKIE, cookie ?? '');
     expect((await replay.get('/admin/users')).status).toBe(401);
   });
@@ -510,8 +511,6 @@ describe('admin console audit log', () => {
       .map((line) => JSON.parse(line) as { type: string; sourceAddress: string });
     expect(events).toEqual([expect.objectContaining({ type: 'sign-in.failed', sourceAddress: '192.0.2.9' })]);
     // Not for anyone without an admin session.
-    expect((await new CookieBrowser(test.origin).get('/admin/audit/export?format=csv')).html).toContain(
-      'Admin sign-in',
-    );
+    expect((await new PageBrowser(test.origin).get('/admin/audit/export?format=csv')).html).toContain('Admin sign-in');
   });
 });

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../server/audit/audit-log';
 import type { AuditEventType } from '../../../server/audit/events';
 import { RecoveryCodes } from '../../../protocol/mfa';
-import { CookieBrowser } from './account-browser';
 import { consoleSignIn as twoStepSignIn } from './console-sign-in';
 import {
   ANA_PHONE,
@@ -22,6 +21,8 @@ import { randomBytes } from 'node:crypto';
 import { encodeDeploymentCode, SECRET_BYTES } from '../../../protocol/deployment-code';
 import { buildLandingUrl } from '../../../protocol/deployment-link';
 import { storedBytes } from '../../support/stored-data';
+import { PageBrowser } from '../../support/browser';
+import { firstText } from '../../support/html';
 
 const WRONG_PASSWORD = 'not the password at all';
 const LICENSE_TEXT = 'The license text, version 2.';
@@ -550,7 +551,7 @@ describe('the admin console records its admin as console:<login ID>', () => {
   }
 
   async function consoleSignIn(test: TestServer, login: string, password: string, code: string) {
-    const browser = new CookieBrowser(test.origin);
+    const browser = new PageBrowser(test.origin);
     const answer = await twoStepSignIn(browser, { login, password, code });
     test.advance(30_000);
     return { browser, answer };
@@ -577,7 +578,7 @@ describe('the admin console records its admin as console:<login ID>', () => {
     const events = await eventsAfter(test, from);
     expect(events.map((event) => [event.type, event.actor])).toEqual([['password.reset', CONSOLE_ANA]]);
     // The new password the page showed is nowhere in the event.
-    const shown = /data-testid="secret">([^<]+)</.exec(reset.html)?.[1] ?? '';
+    const shown = firstText(reset.html, '[data-testid="secret"]') ?? '';
     expect(shown).not.toBe('');
     expect(JSON.stringify(events)).not.toContain(shown);
   });

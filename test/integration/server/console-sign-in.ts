@@ -1,4 +1,4 @@
-import type { CookieBrowser, WebPage } from './account-browser';
+import type { PageBrowser, WebPage } from '../../support/browser';
 
 /**
  * The admin console's two-step sign-in as a browser does it (issue 18): the password form at /admin, then,
@@ -6,7 +6,7 @@ import type { CookieBrowser, WebPage } from './account-browser';
  * step's when it went no further (a refusal), else the code's (303 to /admin/users on success).
  */
 export async function consoleSignIn(
-  browser: CookieBrowser,
+  browser: PageBrowser,
   fields: { login: string; password: string; code: string },
 ): Promise<WebPage> {
   const first = await browser.submit(await browser.get('/admin'), '/admin/sign-in', {

@@ -1,8 +1,9 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { decodeEntities } from '../../support/html';
-import { formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
+import { parseHtml, text } from '../../support/html';
+import { formOn, keywayAuthorization } from '../../support/sso-browser';
 import { startUpstreamOidc, type UpstreamAccount, type UpstreamOidc } from '../../support/upstream-oidc';
 import { ANA, startServerWithAna, type TestServer } from './server-fixture';
+import { Browser } from '../../support/browser';
 
 /**
  * An upstream OpenID provider's e-mail address picks a Keyway account only when the provider vouches for
@@ -37,7 +38,7 @@ async function world(account: UpstreamAccount, jit: boolean): Promise<World> {
 /** Keyway → "Login with Okta" → the upstream signs in `signInAs` → the broker's answer. */
 async function signInThroughUpstream(w: World) {
   const authorization = await keywayAuthorization(w.test.server.issuer, { redirectUri: REDIRECT_URI });
-  const browser = new SsoBrowser();
+  const browser = new Browser();
   const atUpstream = (url: URL): boolean => url.origin === w.upstream.issuer;
   let landed = await browser.follow(await browser.get(authorization.url), atUpstream);
   if (!atUpstream(landed.url)) {
@@ -54,8 +55,10 @@ async function signInThroughUpstream(w: World) {
 async function refusal(done: { response: Response; url: URL }): Promise<{ code: string; message: string } | null> {
   if (done.url.href.startsWith(REDIRECT_URI)) return null;
   const page = await done.response.text();
-  const match = /<p class="error" role="alert" data-code="([^"]+)">([^<]*)<\/p>/.exec(page);
-  return match ? { code: match[1] ?? '', message: decodeEntities(match[2] ?? '') } : { code: 'unknown', message: page };
+  const alert = parseHtml(page).querySelector('p.error[role="alert"][data-code]');
+  return alert
+    ? { code: alert.getAttribute('data-code') ?? '', message: text(alert) }
+    : { code: 'unknown', message: page };
 }
 
 describe('federation: an upstream address without email_verified is not trusted', () => {

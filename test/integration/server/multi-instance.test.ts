@@ -11,12 +11,12 @@ import { createPostgresDatabase } from '../../support/postgres';
 import { startCluster, type InstanceCluster } from '../../support/instance-cluster';
 import { startSamlIdp } from '../../support/saml-idp';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
-import { decodeEntities } from '../../support/html';
-import { formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
-import { CookieBrowser, heading } from './account-browser';
+import { firstText, heading } from '../../support/html';
+import { formOn, keywayAuthorization } from '../../support/sso-browser';
 import { challenged, enroll, INSTALLATION, totpCode, verify } from './mfa-fixture';
 import { keywayClient, signInWithOidc } from './oidc-fixture';
 import { ANA, expectProblem, getJson, postJson } from './server-fixture';
+import { Browser, PageBrowser } from '../../support/browser';
 
 /**
  * Issue 16: three stateless instances on one PostgreSQL behave as one server. Each instance is its own
@@ -174,7 +174,7 @@ describe('three instances on one PostgreSQL', () => {
     expect((await postJson(cluster.origin, '/api/v1/password-reset', { loginId: CAROL.loginId })).status).toBe(202);
     const mail = await waitFor(() => sink.messages.slice(before).find((each) => RESET_LINK.test(each.text ?? '')));
     const link = RESET_LINK.exec(mail.text ?? '')?.[1] ?? '';
-    const browser = new CookieBrowser(cluster.origin);
+    const browser = new PageBrowser(cluster.origin);
     const form = await browser.get(link);
     expect(heading(form.html)).toBe('Choose a new password');
     const changed = await browser.submit(form, '/password-reset', {
@@ -245,7 +245,7 @@ describe('three instances on one PostgreSQL', () => {
       const callback = 'http://127.0.0.1:1/callback';
       const atIdp = (url: URL): boolean => url.origin === idp.origin;
       // Keyway opens the authorization request; the user picks "Login with Corp SSO"; the IdP answers.
-      const signInAtIdp = async (browser: SsoBrowser) => {
+      const signInAtIdp = async (browser: Browser) => {
         const authorization = await keywayAuthorization(`${cluster.origin}/oidc`, { redirectUri: callback });
         let landed = await browser.follow(await browser.get(authorization.url), atIdp);
         if (!atIdp(landed.url)) {
@@ -265,11 +265,11 @@ describe('three instances on one PostgreSQL', () => {
         expect(landed.url.href.startsWith(callback)).toBe(false);
         expect(landed.response.status).toBe(409);
         const page = await landed.response.text();
-        const alert = /<p class="error" role="alert" data-code="sso_replayed">([^<]*)<\/p>/.exec(page)?.[1];
-        expect(decodeEntities(alert ?? '')).toMatch(/has been used before/);
+        const alert = firstText(page, 'p.error[role="alert"][data-code="sso_replayed"]');
+        expect(alert ?? '').toMatch(/has been used before/);
       };
 
-      const browser = new SsoBrowser();
+      const browser = new Browser();
       const answer = await signInAtIdp(browser);
       const from = cluster.served().length;
       const first = await browser.follow(await browser.post(answer.acsUrl, answer.form), (url) =>
@@ -284,7 +284,7 @@ describe('three instances on one PostgreSQL', () => {
         await browser.follow(await browser.post(`${elsewhere?.origin ?? ''}${acs.pathname}`, answer.form)),
       );
       // A new sign-in whose answer repeats the assertion ID, on whichever instance.
-      const other = new SsoBrowser();
+      const other = new Browser();
       const repeated = await signInAtIdp(other);
       await refusedAsReplay(await other.follow(await other.post(repeated.acsUrl, repeated.form)));
     } finally {

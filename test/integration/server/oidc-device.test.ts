@@ -1,12 +1,14 @@
 import * as client from 'openid-client';
 import { describe, expect, it } from 'vitest';
-import { keywayClient, readSignInForm, TestBrowser } from './oidc-fixture';
+import { followOn, keywayClient, readSignInForm } from './oidc-fixture';
 import { ANA, startServerWithAna } from './server-fixture';
+import { Browser } from '../../support/browser';
+import { fieldValue } from '../../support/html';
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 function hidden(html: string, name: string): string {
-  const value = new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1];
+  const value = fieldValue(html, name);
   if (value === undefined) throw new Error(`No ${name} in:\n${html}`);
   return value;
 }
@@ -24,7 +26,7 @@ describe('the device authorization grant (RFC 8628)', () => {
       client.genericGrantRequest(config, DEVICE_GRANT, { device_code: device.device_code }),
     ).rejects.toMatchObject({ error: 'authorization_pending' });
 
-    const browser = new TestBrowser();
+    const browser = new Browser();
     const entry = await browser.get(device.verification_uri);
     expect(entry.status).toBe(200);
     expect(entry.headers.get('content-security-policy')).toContain("default-src 'none'");
@@ -46,7 +48,8 @@ describe('the device authorization grant (RFC 8628)', () => {
     expect(confirmHtml).toContain('<h1>Confirm the code</h1>');
     expect(confirmHtml).toContain(`<p class="code" translate="no">${device.user_code}</p>`);
 
-    const toSignIn = await browser.follow(
+    const toSignIn = await followOn(
+      browser,
       await browser.post(action, {
         xsrf: hidden(confirmHtml, 'xsrf'),
         user_code: hidden(confirmHtml, 'user_code'),
@@ -55,7 +58,8 @@ describe('the device authorization grant (RFC 8628)', () => {
       origin,
     );
     const form = readSignInForm(await toSignIn.response.text(), origin);
-    const done = await browser.follow(
+    const done = await followOn(
+      browser,
       await browser.post(form.action, { csrf: form.csrf, login: ANA.email, password: ANA.password }),
       origin,
     );
@@ -75,7 +79,7 @@ describe('the device authorization grant (RFC 8628)', () => {
     const { server } = await startServerWithAna();
     const config = await keywayClient(server.issuer);
     const device = await client.initiateDeviceAuthorization(config, { scope: 'openid' });
-    const browser = new TestBrowser();
+    const browser = new Browser();
     const action = `${server.issuer}/device`;
     const entryHtml = await (await browser.get(action)).text();
     const confirmHtml = await (

@@ -1,69 +1,8 @@
 import * as client from 'openid-client';
 import { expect } from 'vitest';
 import { KEYWAY_OIDC_CLIENT_ID } from '../../../protocol/api';
-
-/**
- * A tiny browser for the provider's pages: fetch with a cookie jar and manual redirects. One origin,
- * so cookies are kept by name (a newer cookie of the same name replaces the older one, as the
- * provider's path-scoped interaction cookies would in a real browser for the current page).
- */
-export class TestBrowser {
-  readonly cookies = new Map<string, string>();
-
-  /** `headers`: sent with every request, as a browser sends its Accept-Language. */
-  constructor(private readonly headers: Record<string, string> = {}) {}
-
-  async get(url: string | URL): Promise<Response> {
-    return this.request(url, { method: 'GET' });
-  }
-
-  async post(url: string | URL, form: Record<string, string>): Promise<Response> {
-    return this.request(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
-    });
-  }
-
-  /**
-   * Follows redirects from `response` while they stay on `origin`; returns the first response that is
-   * not a redirect there, or the URL of a redirect that leaves it (the app's callback).
-   */
-  async follow(response: Response, origin: string): Promise<{ response: Response; url: string }> {
-    let current = response;
-    let url = current.url;
-    for (let hop = 0; hop < 10; hop++) {
-      const location = current.headers.get('location');
-      if (current.status < 300 || current.status >= 400 || location === null) return { response: current, url };
-      url = new URL(location, url).href;
-      if (!url.startsWith(`${origin}/`)) return { response: current, url };
-      current = await this.get(url);
-    }
-    throw new Error('Too many redirects.');
-  }
-
-  private async request(url: string | URL, init: RequestInit): Promise<Response> {
-    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await fetch(url, {
-      ...init,
-      redirect: 'manual',
-      headers: {
-        ...this.headers,
-        ...(init.headers as Record<string, string> | undefined),
-        ...(cookie ? { cookie } : {}),
-      },
-    });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = '', ...attributes] = line.split(';');
-      const name = pair.slice(0, pair.indexOf('='));
-      const value = pair.slice(pair.indexOf('=') + 1);
-      const expired = attributes.some((attribute) => /^\s*expires=Thu, 01 Jan 1970/i.test(attribute));
-      if (value === '' || expired) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return response;
-  }
-}
+import { Browser } from '../../support/browser';
+import { linkHref, parseHtml } from '../../support/html';
 
 export interface SignInForm {
   action: string;
@@ -72,20 +11,18 @@ export interface SignInForm {
   cancel: string;
 }
 
-/** The sign-in page's form, read back from its HTML. */
+/** The sign-in page's form, read back from its HTML (with a real parser: test/support/html.ts). */
 export function readSignInForm(html: string, origin: string): SignInForm {
-  const action = /<form class="form" method="post" action="([^"]+)">/.exec(html)?.[1];
-  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
-  const login = /id="login" name="login" type="text" value="([^"]*)"/.exec(html)?.[1];
-  const cancel = /<a href="([^"]+)">Cancel<\/a>/.exec(html)?.[1];
-  if (action === undefined || csrf === undefined || login === undefined || cancel === undefined) {
+  const document = parseHtml(html);
+  const form = document.querySelector('form.form[method="post"]');
+  const csrf = form?.querySelector('input[name="csrf"]')?.getAttribute('value') ?? undefined;
+  const login = document.querySelector('input#login[name="login"][type="text"]')?.getAttribute('value');
+  const cancel = linkHref(html, 'Cancel');
+  const action = form?.getAttribute('action') ?? undefined;
+  if (action === undefined || csrf === undefined || login === undefined || login === null || cancel === undefined) {
     throw new Error(`Not the sign-in page:\n${html}`);
   }
-  return { action: new URL(decode(action), origin).href, csrf, login, cancel: new URL(decode(cancel), origin).href };
-}
-
-function decode(text: string): string {
-  return text.replace(/&amp;/g, '&');
+  return { action: new URL(action, origin).href, csrf, login, cancel: new URL(cancel, origin).href };
 }
 
 /** openid-client's configuration for the Keyway client of a reference server on http loopback. */
@@ -97,7 +34,7 @@ export async function keywayClient(issuer: string): Promise<client.Configuration
 }
 
 export interface StartedAuthorization {
-  browser: TestBrowser;
+  browser: Browser;
   verifier: string;
   state: string;
   nonce: string;
@@ -113,7 +50,7 @@ export interface AuthorizeOptions {
   loginHint?: string;
   prompt?: string;
   scope?: string;
-  browser?: TestBrowser;
+  browser?: Browser;
   /** Overrides or removes (undefined) any request parameter. */
   extra?: Record<string, string | undefined>;
 }
@@ -141,11 +78,24 @@ export async function authorize(
     if (value === undefined) Reflect.deleteProperty(parameters, key);
     else parameters[key] = value;
   }
-  const browser = options.browser ?? new TestBrowser();
+  const browser = options.browser ?? new Browser();
   const url = client.buildAuthorizationUrl(config, parameters);
-  const landed = await browser.follow(await browser.get(url), origin);
+  const landed = await followOn(browser, await browser.get(url), origin);
   const html = landed.url.startsWith(`${origin}/`) ? await landed.response.text() : '';
   return { browser, verifier, state, nonce, redirectUri: options.redirectUri, landed, html };
+}
+
+/**
+ * Follows redirects while they stay on `origin`; returns the first response that is not a redirect
+ * there, or the URL of a redirect that leaves it (the app's callback), as a string.
+ */
+export async function followOn(
+  browser: Browser,
+  response: Response,
+  origin: string,
+): Promise<{ response: Response; url: string }> {
+  const landed = await browser.follow(response, origin);
+  return { response: landed.response, url: landed.url.href };
 }
 
 /** Submits the sign-in page the authorization landed on; returns where the browser ends up. */
@@ -162,7 +112,7 @@ export async function submitSignIn(
     login: login ?? form.login,
     password,
   });
-  return started.browser.follow(response, origin);
+  return followOn(started.browser, response, origin);
 }
 
 /** Trades the callback URL for tokens, checking state, nonce, PKCE and `iss` as Keyway does. */

@@ -2,10 +2,11 @@ import * as client from 'openid-client';
 import { onTestFinished, describe, expect, it } from 'vitest';
 import { MFA_STEP_PATH } from '../../../server/mfa/passkeys';
 import { startSmtpSink } from '../../support/smtp-sink';
-import { CookieBrowser, alertText, heading } from './account-browser';
 import { enrolAna, outboxEmailCode, startMfaServer, totpCode } from './mfa-fixture';
-import { authorize, keywayClient, TestBrowser, type StartedAuthorization } from './oidc-fixture';
+import { authorize, keywayClient, type StartedAuthorization } from './oidc-fixture';
 import { ANA, postJson, startServerWithAna, type TestServer } from './server-fixture';
+import { Browser, PageBrowser } from '../../support/browser';
+import { alertText, heading } from '../../support/html';
 
 /**
  * The server's end-user pages in French and German (issue 17): the language follows the browser's
@@ -55,7 +56,7 @@ async function providerPageIn(
   return authorize(config, test.origin, {
     redirectUri: REDIRECT,
     ...options,
-    browser: new TestBrowser({ 'accept-language': acceptLanguage }),
+    browser: new Browser({ headers: { 'accept-language': acceptLanguage } }),
   });
 }
 
@@ -156,7 +157,9 @@ describe('the provider’s sign-in pages', () => {
     expect(langOf(unknown.html)).toBe('de');
 
     // The expired page (no interaction) follows the browser too.
-    const expired = await new TestBrowser({ 'accept-language': FRENCH }).get(`${test.server.issuer}/interaction/nope`);
+    const expired = await new Browser({ headers: { 'accept-language': FRENCH } }).get(
+      `${test.server.issuer}/interaction/nope`,
+    );
     const expiredHtml = await expired.text();
     expect(langOf(expiredHtml)).toBe('fr');
     expect(heading(expiredHtml)).toBe('Cette connexion a expiré');
@@ -250,7 +253,7 @@ describe('the provider’s sign-in pages', () => {
     const { server } = await startServerWithAna();
     const config = await keywayClient(server.issuer);
     const device = await client.initiateDeviceAuthorization(config, { scope: 'openid' });
-    const browser = new TestBrowser({ 'accept-language': GERMAN });
+    const browser = new Browser({ headers: { 'accept-language': GERMAN } });
     const entryHtml = await (await browser.get(device.verification_uri)).text();
     expect(langOf(entryHtml)).toBe('de');
     expect(heading(entryHtml)).toBe('Gerät verbinden');
@@ -268,7 +271,7 @@ describe('/account, the passkey step page and password reset', () => {
   it('/account in German: sign-in, second step, recovery codes and passkeys sections, a refusal', async () => {
     const test = await startMfaServer({ mode: 'enforced', channels: 'totp,passkey' });
     const { secret } = await enrolAna(test);
-    const browser = new CookieBrowser(test.origin, { 'accept-language': GERMAN });
+    const browser = new PageBrowser(test.origin, { 'accept-language': GERMAN });
     const form = await browser.get('/account');
     expect(langOf(form.html)).toBe('de');
     expect(heading(form.html)).toBe('Anmelden');
@@ -316,7 +319,7 @@ describe('/account, the passkey step page and password reset', () => {
     onTestFinished(() => sink.close());
     const test = await startServerWithAna({ smtp: { host: '127.0.0.1', port: sink.port, insecure: true } });
     await test.server.admin.setPasswordResetPolicy({ enabled: true });
-    const browser = new CookieBrowser(test.origin, { 'accept-language': FRENCH });
+    const browser = new PageBrowser(test.origin, { 'accept-language': FRENCH });
 
     const bad = await browser.get('/password-reset?token=nope');
     expect(langOf(bad.html)).toBe('fr');

@@ -15,7 +15,6 @@ import { verifyPassword } from '../../../server/users/password-hash';
 import { UserStore } from '../../../server/users/user-store';
 import { forEachEngine } from '../../support/engines';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
-import { CookieBrowser, alertText, heading } from './account-browser';
 import {
   ANA,
   cliDatabaseEnv,
@@ -27,6 +26,8 @@ import {
 } from './server-fixture';
 import { storedBytes } from '../../support/stored-data';
 import { gatheredAtWrites, instancesOn, roundRobin, someUser } from './store-fixture';
+import { PageBrowser } from '../../support/browser';
+import { alertText, heading } from '../../support/html';
 
 const REQUEST = '/api/v1/password-reset';
 const NEW_PASSWORD = 'a brand new passphrase 7';
@@ -70,7 +71,7 @@ async function signIn(origin: string, password: string) {
 
 /** Opens the link in a "browser" and submits the form; returns the answer page. */
 async function chooseNewPassword(test: TestServer, url: string, password: string, confirm = password) {
-  const browser = new CookieBrowser(test.origin);
+  const browser = new PageBrowser(test.origin);
   const form = await browser.get(url);
   expect(form.status).toBe(200);
   expect(heading(form.html)).toBe('Choose a new password');
@@ -184,7 +185,7 @@ describe('forgot password', () => {
     const { test, sink } = await resetServer();
     await requestReset(test.origin, ANA.loginId);
     const { url } = await resetLink(sink);
-    const browser = new CookieBrowser(test.origin);
+    const browser = new PageBrowser(test.origin);
     const form = await browser.get(url);
     const cases: [string, string, RegExp][] = [
       ['short', 'short', /at least 8 characters; this one has 5/],
@@ -216,7 +217,7 @@ describe('forgot password', () => {
     await requestReset(test.origin, ANA.loginId);
     const second = await resetLink(sink, 1);
 
-    const browser = new CookieBrowser(test.origin);
+    const browser = new PageBrowser(test.origin);
     const older = await browser.get(first.url);
     expect(older.status).toBe(409);
     expect((await browser.get(second.url)).status).toBe(200);
@@ -232,11 +233,11 @@ describe('forgot password', () => {
     const { test, sink } = await resetServer();
     await requestReset(test.origin, ANA.loginId);
     const { url, token } = await resetLink(sink);
-    const browser = new CookieBrowser(test.origin);
+    const browser = new PageBrowser(test.origin);
     const form = await browser.get(url);
     const fields = { token, password: NEW_PASSWORD, confirm: NEW_PASSWORD };
 
-    const stranger = new CookieBrowser(test.origin);
+    const stranger = new PageBrowser(test.origin);
     expect((await stranger.post('/password-reset', { ...fields, csrf: 'made-up' })).status).toBe(403);
     const crossSite = await browser.post(
       '/password-reset',
@@ -265,7 +266,7 @@ describe('forgot password', () => {
     expect(resetMails(sink)).toBe(4); // Ana's three and Bob's one
     expect(sink.messages.filter((mail) => JSON.stringify(mail.to).includes(ANA.email))).toHaveLength(3);
     // And the fourth request made no link either: a newer link would have voided the third one.
-    expect((await new CookieBrowser(test.origin).get(third.url)).status).toBe(200);
+    expect((await new PageBrowser(test.origin).get(third.url)).status).toBe(200);
 
     expect((await requestReset(test.origin, 'nobody')).status).toBe(202);
     const limited = await requestReset(test.origin, 'nobody');
@@ -465,7 +466,7 @@ describe('forgot password for a user an admin locked', () => {
     const { test, sink } = await resetServer();
     await requestReset(test.origin, ANA.loginId);
     const { url } = await resetLink(sink);
-    const browser = new CookieBrowser(test.origin);
+    const browser = new PageBrowser(test.origin);
     const form = await browser.get(url);
     expect(form.status).toBe(200);
 
@@ -480,9 +481,9 @@ describe('forgot password for a user an admin locked', () => {
     expect(posted.status).toBe(403);
     expect(heading(posted.html)).toBe('Your account is locked');
     // The same page in the reader's language.
-    const french = await new CookieBrowser(test.origin, { 'accept-language': 'fr' }).get(url);
+    const french = await new PageBrowser(test.origin, { 'accept-language': 'fr' }).get(url);
     expect(heading(french.html)).toBe('Votre compte est verrouillé');
-    const german = await new CookieBrowser(test.origin, { 'accept-language': 'de' }).get(url);
+    const german = await new PageBrowser(test.origin, { 'accept-language': 'de' }).get(url);
     expect(heading(german.html)).toBe('Ihr Konto ist gesperrt');
     expect(
       (await refusals(test)).every((each) => each.step === 'link' && each.reason === 'account_locked_by_admin'),

@@ -13,8 +13,9 @@ import { storedBytes } from '../../support/stored-data';
 import { bearer, challenged, enrolAna, postAuthorized, startMfaServer, totpCode } from './mfa-fixture';
 import { ANA, expectProblem, getJson, postJson, type JsonResponse, type TestServer } from './server-fixture';
 import { gatheredAtWrites, instancesOn, roundRobin, someUser } from './store-fixture';
-import { CookieBrowser, alertText, heading } from './account-browser';
-import { authorize, keywayClient, redeem, submitSignIn } from './oidc-fixture';
+import { authorize, followOn, keywayClient, redeem, submitSignIn } from './oidc-fixture';
+import { PageBrowser } from '../../support/browser';
+import { alertText, fieldValue, heading, parseHtml, textsOf } from '../../support/html';
 
 const REDIRECT = 'http://127.0.0.1:49152/callback';
 
@@ -286,7 +287,7 @@ describe('recovery codes on the server’s pages', () => {
     const test = await startMfaServer({ mode: 'enforced' });
     const codes = (await enrolAna(test)).session.recoveryCodes ?? [];
     const signIn = async () => {
-      const browser = new CookieBrowser(test.origin);
+      const browser = new PageBrowser(test.origin);
       const form = await browser.get('/account');
       const answer = await browser.submit(form, '/account/sign-in', { login: ANA.email, password: ANA.password });
       expect(heading(answer.html)).toBe('Enter your code');
@@ -317,7 +318,7 @@ describe('recovery codes on the server’s pages', () => {
     const renewed = await first.browser.submit(account, '/account/recovery-codes', { password: ANA.password });
     expect(renewed.status).toBe(200);
     expect(heading(renewed.html)).toBe('Save your recovery codes');
-    const fresh = [...renewed.html.matchAll(/<li class="code">([^<]+)<\/li>/g)].map((match) => match[1] ?? '');
+    const fresh = textsOf(renewed.html, 'li.code');
     expect(fresh).toHaveLength(10);
     const viaApi = await challenged(test.origin);
     expectProblem(await recover(test.origin, viaApi.challengeId, codes[3] ?? ''), 'mfa_code_invalid', 401);
@@ -344,12 +345,12 @@ describe('recovery codes on the server’s pages', () => {
       expect(html).toContain('Use a recovery code</a>');
       const page = await started.browser.get(`${started.landed.url}?mfa=recover`);
       const pageHtml = await page.text();
-      expect(/<h1>([^<]*)<\/h1>/.exec(pageHtml)?.[1]).toBe('Use a recovery code');
-      const action = /<form class="form" method="post" action="([^"]+)">/.exec(pageHtml)?.[1] ?? '';
-      const csrf = /name="csrf" value="([^"]+)"/.exec(pageHtml)?.[1] ?? '';
+      expect(heading(pageHtml)).toBe('Use a recovery code');
+      const action = parseHtml(pageHtml).querySelector('form.form[method="post"]')?.getAttribute('action') ?? '';
+      const csrf = fieldValue(pageHtml, 'csrf') ?? '';
       expect(action).toMatch(/\/mfa\/recover$/);
       const posted = await started.browser.post(new URL(action, test.origin), { csrf, recoveryCode: code });
-      return { started, done: await started.browser.follow(posted, test.origin) };
+      return { started, done: await followOn(started.browser, posted, test.origin) };
     };
     const { started, done } = await attempt(codes[4] ?? '');
     expect(done.url).toMatch(new RegExp(`^${REDIRECT}\\?code=`));

@@ -7,11 +7,12 @@ import { signOutEverywhere } from '../../../server/password-reset/sign-out-every
 import type { Storage } from '../../../server/storage/storage';
 import { forEachEngine } from '../../support/engines';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
-import { CookieBrowser, heading } from './account-browser';
 import { bearer, postAuthorized } from './mfa-fixture';
 import { authorize, keywayClient, redeem, submitSignIn } from './oidc-fixture';
 import { ANA, expectProblem, getJson, postJson, startServerWithAna, type TestServer } from './server-fixture';
 import { someUser } from './store-fixture';
+import { PageBrowser } from '../../support/browser';
+import { heading } from '../../support/html';
 
 const NEW_PASSWORD = 'a brand new passphrase 7';
 const REDIRECT = 'http://127.0.0.1:49152/callback';
@@ -29,7 +30,7 @@ async function signedInEverywhere(test: TestServer) {
   const provider = await redeem(config, started, url);
   expect(provider.refresh_token).toEqual(expect.any(String));
 
-  const account = new CookieBrowser(test.origin);
+  const account = new PageBrowser(test.origin);
   const form = await account.get('/account');
   expect((await account.submit(form, '/account/sign-in', { login: ANA.email, password: ANA.password })).status).toBe(
     303,
@@ -110,7 +111,7 @@ describe('sign out everywhere (one signOutEverywhere for every path that promise
     await test.server.admin.setPasswordResetPolicy({ enabled: true });
     const signed = await signedInEverywhere(test);
     expect((await postJson(test.origin, '/api/v1/password-reset', { loginId: ANA.loginId })).status).toBe(202);
-    const browser = new CookieBrowser(test.origin);
+    const browser = new PageBrowser(test.origin);
     const form = await browser.get(await resetLink(sink));
     const done = await browser.submit(form, '/password-reset', { password: NEW_PASSWORD, confirm: NEW_PASSWORD });
     expect(done.status).toBeLessThan(400);

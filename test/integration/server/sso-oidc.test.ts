@@ -1,10 +1,11 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { OidcProviderInput } from '../../../server/federation/provider-admin';
 import { storedBytes } from '../../support/stored-data';
-import { decodeEntities } from '../../support/html';
-import { formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
+import { firstText } from '../../support/html';
+import { formOn, keywayAuthorization } from '../../support/sso-browser';
 import { startUpstreamOidc, type UpstreamAccount, type UpstreamOidc } from '../../support/upstream-oidc';
 import { ANA, postJson, startServerWithAna, type TestServer } from './server-fixture';
+import { Browser } from '../../support/browser';
 
 const REDIRECT_URI = 'http://127.0.0.1:1/callback';
 const ANA_UPSTREAM: UpstreamAccount = { sub: 'okta-0001', email: ANA.email, email_verified: true, name: 'Ana Example' };
@@ -36,7 +37,7 @@ async function oidcWorld(
 }
 
 interface Journey {
-  browser: SsoBrowser;
+  browser: Browser;
   redeem: Awaited<ReturnType<typeof keywayAuthorization>>['redeem'];
   /** The upstream's redirect back to the broker's callback (not yet requested). */
   callback: URL;
@@ -49,7 +50,7 @@ async function toCallback(world: World, loginHint?: string): Promise<Journey> {
     redirectUri: REDIRECT_URI,
     ...(loginHint === undefined ? {} : { loginHint }),
   });
-  const browser = new SsoBrowser();
+  const browser = new Browser();
   const atUpstream = (url: URL): boolean => url.origin === world.upstream.issuer;
   let landed = await browser.follow(await browser.get(authorization.url), atUpstream);
   const sawSignInPage = !atUpstream(landed.url);
@@ -80,9 +81,9 @@ async function expectRefused(
   expect(landed.url.href.startsWith(REDIRECT_URI)).toBe(false);
   expect(landed.response.status).toBe(status);
   const page = await landed.response.text();
-  const alert = new RegExp(`<p class="error" role="alert" data-code="${code}">([^<]*)</p>`).exec(page)?.[1];
+  const alert = firstText(page, `p.error[role="alert"][data-code="${code}"]`);
   expect(alert, page).toBeDefined();
-  expect(decodeEntities(alert ?? '')).toMatch(message);
+  expect(alert ?? '').toMatch(message);
 }
 
 describe('an upstream OpenID provider brokered by the OpenID Provider', () => {
@@ -226,7 +227,7 @@ describe('an upstream OpenID provider brokered by the OpenID Provider', () => {
     const world = await oidcWorld();
     await world.upstream.close();
     const authorization = await keywayAuthorization(world.test.server.issuer, { redirectUri: REDIRECT_URI });
-    const browser = new SsoBrowser();
+    const browser = new Browser();
     const page = await browser.follow(await browser.get(authorization.url));
     const button = formOn(await page.response.text(), page.url, /\/sso\/okta$/);
     const landed = await browser.follow(await browser.post(button.action, button.fields));

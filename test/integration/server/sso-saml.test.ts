@@ -9,10 +9,10 @@ import {
   type ResponseOptions,
   type TestSamlIdp,
 } from '../../support/saml-idp';
-import { decodeEntities } from '../../support/html';
-import { formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
-import { CookieBrowser } from './account-browser';
+import { fieldValue, firstText } from '../../support/html';
+import { formOn, keywayAuthorization } from '../../support/sso-browser';
 import { ANA, postJson, startServerWithAna, startTestServer, type TestServer } from './server-fixture';
+import { Browser, PageBrowser } from '../../support/browser';
 
 /** Keyway's loopback callback; never requested, the browser stops at it. */
 const REDIRECT_URI = 'http://127.0.0.1:1/callback';
@@ -37,7 +37,7 @@ async function samlWorld(settings: Partial<SamlProviderInput> = {}): Promise<Wor
 }
 
 interface AtIdp {
-  browser: SsoBrowser;
+  browser: Browser;
   request: ReceivedRequest;
   redeem: Awaited<ReturnType<typeof keywayAuthorization>>['redeem'];
   /** Whether the provider showed its sign-in page (false: home-realm routing went straight to the IdP). */
@@ -50,7 +50,7 @@ async function toIdp(world: World, loginHint?: string): Promise<AtIdp> {
     redirectUri: REDIRECT_URI,
     ...(loginHint === undefined ? {} : { loginHint }),
   });
-  const browser = new SsoBrowser();
+  const browser = new Browser();
   const atIdp = (url: URL): boolean => url.origin === world.idp.origin;
   let landed = await browser.follow(await browser.get(authorization.url), atIdp);
   const sawSignInPage = !atIdp(landed.url);
@@ -87,9 +87,9 @@ async function expectRefused(
   expect(landed.url.href.startsWith(REDIRECT_URI)).toBe(false);
   expect(landed.response.status).toBe(status);
   const page = await landed.response.text();
-  const alert = new RegExp(`<p class="error" role="alert" data-code="${code}">([^<]*)</p>`).exec(page)?.[1];
+  const alert = firstText(page, `p.error[role="alert"][data-code="${code}"]`);
   expect(alert, page).toBeDefined();
-  expect(decodeEntities(alert ?? '')).toMatch(message);
+  expect(alert ?? '').toMatch(message);
   return page;
 }
 
@@ -260,7 +260,7 @@ describe('SAML 2.0 sign-in brokered by the OpenID Provider', () => {
     expect(completion.pathname).toMatch(/^\/oidc\/interaction\/[^/]+\/sso\/complete$/);
 
     // Login CSRF: the attacker's finished answer opened in the victim's browser, which lacks the interaction.
-    const victim = new SsoBrowser();
+    const victim = new Browser();
     const forced = await victim.get(completion);
     expect(forced.status).toBe(400);
     expect(await forced.text()).toContain('This sign-in has expired');
@@ -324,13 +324,13 @@ describe('SAML 2.0 sign-in brokered by the OpenID Provider', () => {
   it('with local credentials hidden, the page offers only the provider and refuses a posted password', async () => {
     const world = await samlWorld({ passwordBeside: false });
     const authorization = await keywayAuthorization(world.test.server.issuer, { redirectUri: REDIRECT_URI });
-    const browser = new SsoBrowser();
+    const browser = new Browser();
     const landed = await browser.follow(await browser.get(authorization.url));
     const page = await landed.response.text();
     expect(page).toContain('Login with Corp SSO');
     expect(page).not.toContain('name="password"');
 
-    const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const csrf = fieldValue(page, 'csrf') ?? '';
     const posted = await browser.post(new URL(`${landed.url.pathname}/login`, landed.url), {
       csrf,
       login: ANA.email,
@@ -342,7 +342,7 @@ describe('SAML 2.0 sign-in brokered by the OpenID Provider', () => {
 
   it('with local credentials hidden, /account refuses the password too (no session, no deployment code)', async () => {
     const world = await samlWorld({ passwordBeside: false });
-    const browser = new CookieBrowser(world.test.origin);
+    const browser = new PageBrowser(world.test.origin);
     for (const login of [ANA.email, ANA.loginId]) {
       const answer = await browser.submit(await browser.get('/account'), '/account/sign-in', {
         login,
@@ -380,7 +380,7 @@ describe('SAML 2.0 sign-in brokered by the OpenID Provider', () => {
       password: 'a long enough passphrase',
       sendWelcomeEmail: false,
     });
-    const browser = new CookieBrowser(world.test.origin);
+    const browser = new PageBrowser(world.test.origin);
     // The alias is outside the routed domain: refused after the password check, on the user's names.
     const answer = await browser.submit(await browser.get('/account'), '/account/sign-in', {
       login: 'rita@other.example',

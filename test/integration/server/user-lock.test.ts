@@ -4,9 +4,8 @@ import { SessionTokens } from '../../../protocol/api';
 import { openStorage } from '../../../server/storage/database';
 import { LOCKED_MESSAGE } from '../../../server/users/user-lock';
 import { UserStore } from '../../../server/users/user-store';
-import { formOn, keywayAuthorization, SsoBrowser } from '../../support/sso-browser';
+import { formOn, keywayAuthorization } from '../../support/sso-browser';
 import { startUpstreamOidc } from '../../support/upstream-oidc';
-import { CookieBrowser, alertText, heading } from './account-browser';
 import { consoleSignIn as twoStepSignIn } from './console-sign-in';
 import { cli } from './cli-run';
 import {
@@ -28,6 +27,8 @@ import {
   startServerWithAna,
   type TestServer,
 } from './server-fixture';
+import { Browser, PageBrowser } from '../../support/browser';
+import { alertText, fieldValue, firstText, heading, parseHtml, text } from '../../support/html';
 
 /**
  * Issue 18: an admin's lock of a user (server/users/user-lock.ts). Each way in is tried with the right
@@ -69,6 +70,15 @@ async function lockBeside(test: TestServer): Promise<{ lock: (loginId: string) =
 
 function refresh(test: TestServer, refreshToken: string) {
   return postJson(test.origin, '/api/v1/sessions/refresh', { refreshToken });
+}
+
+/** The last cell of the user list's row for `loginId` (its row header links to the user's page). */
+function lastCellOf(html: string, loginId: string): string | undefined {
+  const row = [...parseHtml(html).querySelectorAll('tr')].find(
+    (each) => each.querySelector(`th a[href="/admin/user?name=${loginId}"]`)?.textContent === loginId,
+  );
+  const cells = row ? [...row.querySelectorAll('td')] : [];
+  return cells.length === 0 ? undefined : text(cells[cells.length - 1]);
 }
 
 describe('an admin lock on the Keyway API', () => {
@@ -197,7 +207,7 @@ describe('an admin lock on the provider’s pages and /account', () => {
     const test = await startServerWithAna();
     await test.server.admin.lockUser(ANA.loginId);
     const signIn = async () => {
-      const browser = new CookieBrowser(test.origin);
+      const browser = new PageBrowser(test.origin);
       return browser.submit(await browser.get('/account'), '/account/sign-in', {
         login: ANA.loginId,
         password: ANA.password,
@@ -212,7 +222,7 @@ describe('an admin lock on the provider’s pages and /account', () => {
 
   it('/account shows no new deployment link to a session that escaped the lock', async () => {
     const test = await startServerWithAna();
-    const browser = new CookieBrowser(test.origin);
+    const browser = new PageBrowser(test.origin);
     const answer = await browser.submit(await browser.get('/account'), '/account/sign-in', {
       login: ANA.loginId,
       password: ANA.password,
@@ -242,7 +252,7 @@ describe('an admin lock on SSO through an upstream OpenID provider', () => {
     });
     const ssoSignIn = async () => {
       const authorization = await keywayAuthorization(test.server.issuer, { redirectUri: SSO_REDIRECT_URI });
-      const browser = new SsoBrowser();
+      const browser = new Browser();
       const atUpstream = (url: URL): boolean => url.origin === upstream.issuer;
       const page = await browser.follow(await browser.get(authorization.url), atUpstream);
       const button = formOn(await page.response.text(), page.url, /\/sso\/okta$/);
@@ -281,7 +291,7 @@ describe('lock and unlock in the admin console and the CLI', () => {
   }
 
   async function consoleSignIn(test: TestServer, secret: string) {
-    const browser = new CookieBrowser(test.origin);
+    const browser = new PageBrowser(test.origin);
     const answer = await twoStepSignIn(browser, {
       login: ANA.loginId,
       password: ANA.password,
@@ -300,7 +310,7 @@ describe('lock and unlock in the admin console and the CLI', () => {
     expect(answer.status).toBe(303);
     const bobSession = SessionTokens.parse((await bobSignIn(test)).body);
     let page = await browser.get('/admin/user?name=bob');
-    expect(/data-testid="lock-state">([^<]*)</.exec(page.html)?.[1]).toMatch(/^Active\./);
+    expect(firstText(page.html, '[data-testid="lock-state"]')).toMatch(/^Active\./);
 
     // A wrong password of the admin's: nothing changes.
     const wrong = await browser.submit(page, '/admin/user/lock', { reauth: 'not the password', lockReason: 'x' });
@@ -316,12 +326,8 @@ describe('lock and unlock in the admin console and the CLI', () => {
     expectProblem(await bobSignIn(test), 'account_locked_by_admin', 403);
     expectProblem(await refresh(test, bobSession.refreshToken), 'session_invalid', 401);
     const list = await browser.get('/admin/users');
-    expect(/<a href="\/admin\/user\?name=bob">bob<\/a><\/th>\n(.*)<\/tr>/.exec(list.html)?.[1]).toMatch(
-      /<td>Locked<\/td>$/,
-    );
-    expect(/<a href="\/admin\/user\?name=ana">ana<\/a><\/th>\n(.*)<\/tr>/.exec(list.html)?.[1]).toMatch(
-      /<td>Active<\/td>$/,
-    );
+    expect(lastCellOf(list.html, 'bob')).toBe('Locked');
+    expect(lastCellOf(list.html, 'ana')).toBe('Active');
 
     const unlocked = await browser.submit(page, '/admin/user/unlock');
     expect(unlocked.status).toBe(200);
@@ -341,7 +347,7 @@ describe('lock and unlock in the admin console and the CLI', () => {
     const { test, secret } = await consoleServer();
     const { browser } = await consoleSignIn(test, secret);
     const page = await browser.get('/admin/user?name=bob');
-    const csrf = /name="csrf" value="([^"]+)"/.exec(page.html)?.[1] ?? '';
+    const csrf = fieldValue(page.html, 'csrf') ?? '';
     const crossSite = await browser.post(
       '/admin/user/lock',
       { csrf, name: 'bob', reauth: ANA.password, lockReason: '' },
