@@ -9,7 +9,7 @@ export interface PendingSignIn {
 }
 
 /** Long enough to open an authenticator app or touch a passkey; short, since the password is already spent. */
-export const PENDING_SIGN_IN_MS = 5 * 60 * 1000;
+const PENDING_SIGN_IN_MS = 5 * 60 * 1000;
 
 /**
  * The console's pending sign-ins: what a right password leaves for the second step (issue 18). In the

@@ -137,7 +137,7 @@ export function channelMismatch(server: MfaPolicy, settings: ProfileSettings): C
 }
 
 /** Whether the profile's users must pass a second factor: the stricter of the two modes (effectiveMfaPolicy). */
-export function mfaEnforcedFor(server: MfaPolicy, settings: ProfileSettings): boolean {
+function mfaEnforcedFor(server: MfaPolicy, settings: ProfileSettings): boolean {
   return server.mode === 'enforced' || settings.mfaMode === 'enforced';
 }
 
