@@ -66,6 +66,8 @@ async function northwindTraders(world: World) {
   }
   await admin.publishLicense('2026.1', 'Northwind Traders acceptable use, January 2026.');
   await admin.publishLicense('2026.2', 'Northwind Traders acceptable use, February 2026.');
+  // The server allows what Sales EMEA's profile picks from (the console disables what it does not allow).
+  await admin.setMfaPolicy({ channels: 'totp,email,passkey' });
   await admin.createProfile('Everyone', { licenseVersion: '2026.2', updateChannel: 'latest' });
   await admin.assignProfile('Everyone', { domain: DOMAIN });
   await admin.pushProfile('Everyone');
