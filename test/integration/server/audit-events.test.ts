@@ -23,9 +23,20 @@ import { buildLandingUrl } from '../../../protocol/deployment-link';
 import { storedBytes } from '../../support/stored-data';
 import { PageBrowser } from '../../support/browser';
 import { firstText } from '../../support/html';
+import { rsaCertificate } from '../../support/saml-idp';
 
 const WRONG_PASSWORD = 'not the password at all';
 const LICENSE_TEXT = 'The license text, version 2.';
+/** An upstream OIDC provider; its client secret must be nowhere readable at rest (sealed, never audited). */
+const UPSTREAM_OIDC = {
+  id: 'corp-oidc',
+  displayName: 'Corp OIDC',
+  issuer: 'https://login.corp.example/tenant',
+  clientId: 'keyway-client',
+  clientSecret: 'upstream-client-secret-4f9c2a7e',
+  domains: ['corp.example'],
+};
+const SAML_CERT = rsaCertificate('idp.corp.example').cert;
 const BOB = { loginId: 'bob', email: 'bob@example.com', displayName: 'Bob', password: 'bob has a long password' };
 
 /**
@@ -239,6 +250,62 @@ const ROWS: Row[] = [
     expected: [
       { type: 'admin.otp-client-created', actor: ADMIN },
       { type: 'admin.otp-client-revoked', actor: ADMIN },
+    ],
+  },
+  {
+    name: 'admin adds an upstream OIDC provider and removes it',
+    action: async (test) => {
+      await test.server.admin.identityProviders.addOidc(UPSTREAM_OIDC);
+      await test.server.admin.identityProviders.remove(UPSTREAM_OIDC.id);
+    },
+    expected: [
+      {
+        type: 'admin.idp-added',
+        actor: ADMIN,
+        details: {
+          provider: 'corp-oidc',
+          kind: 'oidc',
+          name: 'Corp OIDC',
+          issuer: 'https://login.corp.example/tenant',
+          domains: ['corp.example'],
+          created: true,
+        },
+      },
+      {
+        type: 'admin.idp-removed',
+        actor: ADMIN,
+        details: {
+          provider: 'corp-oidc',
+          kind: 'oidc',
+          issuer: 'https://login.corp.example/tenant',
+          domains: ['corp.example'],
+        },
+      },
+    ],
+  },
+  {
+    name: 'admin adds a SAML provider',
+    action: (test) =>
+      test.server.admin.identityProviders.addSaml({
+        id: 'corp-saml',
+        displayName: 'Corp SAML',
+        ssoUrl: 'https://idp.corp.example/sso',
+        idpEntityId: 'https://idp.corp.example/entity',
+        idpCertificates: [SAML_CERT],
+      }),
+    expected: [
+      {
+        type: 'admin.idp-added',
+        actor: ADMIN,
+        details: {
+          provider: 'corp-saml',
+          kind: 'saml',
+          name: 'Corp SAML',
+          issuer: 'https://idp.corp.example/entity',
+          domains: [],
+          created: true,
+        },
+      },
     ],
   },
   {
@@ -527,7 +594,8 @@ describe('every action emits exactly one audit event of the right type and actor
     expect(bytes.includes(row.expected[0]?.type ?? 'none'), 'the scan sees the audit table').toBe(true);
     // Recovery codes: neither as shown nor in their canonical form (recovery-codes.ts keeps a keyed hash).
     const codes = recoveryCodes.flatMap((code) => [code, code.replaceAll('-', '')]);
-    for (const secret of [ANA.password, WRONG_PASSWORD, deploymentCode, totpSecret, refreshToken, ...codes]) {
+    const client = UPSTREAM_OIDC.clientSecret;
+    for (const secret of [ANA.password, WRONG_PASSWORD, deploymentCode, totpSecret, refreshToken, client, ...codes]) {
       if (secret !== '') expect(bytes.includes(secret), `${row.name}: a secret at rest`).toBe(false);
     }
     // HTTP events carry where they came from.
