@@ -1061,6 +1061,7 @@ function lines(value: string | undefined): string[] {
 type ConsoleMessageKey = Parameters<Translate>[0];
 const IDP_FIELD_LABELS: readonly [string, ConsoleMessageKey][] = [
   ['An identity provider with the id ', 'idpId'],
+  ['The domains are too many', 'idpDomains'],
   ['The provider id ', 'idpId'],
   ['The display name ', 'idpName'],
   ['The issuer ', 'idpIssuer'],

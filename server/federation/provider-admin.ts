@@ -54,6 +54,9 @@ export interface ProviderSummary {
   created?: boolean;
 }
 
+/** Routed domains per provider: as many as the audit event records. */
+const MAX_DOMAINS = 100;
+
 const DisplayName = z.string().trim().min(1, 'must not be empty').max(100);
 
 /**
@@ -153,6 +156,13 @@ export class ProviderAdmin {
   }
 
   private common(input: ProviderInput): Omit<IdentityProvider, 'kind' | 'saml' | 'oidc'> {
+    // The audit event lists them all (events.ts admin.idp-added allows as many).
+    if ((input.domains ?? []).length > MAX_DOMAINS) {
+      throw new KeywayError(
+        'invalid_input',
+        `The domains are too many: at most ${MAX_DOMAINS} may be routed to one provider.`,
+      );
+    }
     return {
       id: parseSetting(ProviderId, input.id, 'provider id'),
       displayName: parseSetting(DisplayName, input.displayName, 'display name'),

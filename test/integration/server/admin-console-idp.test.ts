@@ -141,6 +141,16 @@ describe('identity providers on the console’s Settings page', () => {
     });
     expect(badDomain.status).toBe(400);
     expect(alertText(badDomain.html)).toMatch(/^Routed e-mail domains \(one per line\): /);
+    // More routed domains than an audit event records: refused by name, not a server error.
+    const many = Array.from({ length: 101 }, (_, index) => `d${index}.corp.example`).join('\n');
+    const tooMany = await browser.submit(settings, '/admin/settings/idp/add-oidc', {
+      ...OIDC_FIELDS,
+      'oidc-domains': many,
+    });
+    expect(tooMany.status).toBe(400);
+    expect(alertText(tooMany.html)).toBe(
+      'Routed e-mail domains (one per line): The domains are too many: at most 100 may be routed to one provider.',
+    );
     const noCertificate = await browser.submit(settings, '/admin/settings/idp/add-saml', {
       'saml-id': 'corp-saml',
       'saml-name': 'Corp SAML',
@@ -216,6 +226,7 @@ describe('idpFieldOf', () => {
     expect(idpFieldOf('The issuer must use https.')).toBe('idpIssuer');
     expect(idpFieldOf('"x y" is not a domain name: write it like corp.example.')).toBe('idpDomains');
     expect(idpFieldOf('The client secret must not be empty.')).toBe('idpClientSecret');
+    expect(idpFieldOf('The domains are too many: at most 100 may be routed to one provider.')).toBe('idpDomains');
     expect(idpFieldOf('Something else went wrong.')).toBeUndefined();
   });
 });
