@@ -17,6 +17,7 @@ import {
 } from './mfa-fixture';
 import { ANA, databaseUrlOf, postJson, startServerWithAna, type TestServer } from './server-fixture';
 import { openStorage } from '../../../server/storage/database';
+import { sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import { encodeDeploymentCode, SECRET_BYTES } from '../../../protocol/deployment-code';
 import { buildLandingUrl } from '../../../protocol/deployment-link';
@@ -698,5 +699,49 @@ describe('the admin console records its admin as console:<login ID>', () => {
     expect(bobEvents.map((event) => event.type)).toEqual(['sign-in.succeeded', 'admin.console-sign-in-failed']);
     expect(bobEvents[1]?.reason).toBe('not_admin');
     expect(bobEvents[1]?.userId).toBe(bobEvents[0]?.userId);
+  });
+});
+
+describe('an identity provider and its audit event are one transaction', () => {
+  it('adds no provider when its admin.idp-added event cannot be written, and removes none without admin.idp-removed', async () => {
+    const test = await startServerWithAna();
+    const providers = test.server.admin.identityProviders;
+    await providers.addOidc(UPSTREAM_OIDC);
+    // A fault injected in the database itself: the audit insert of these two types fails.
+    const url = await databaseUrlOf(test.dataDir);
+    const storage = await openStorage(
+      url === undefined ? { engine: 'sqlite', dataDir: test.dataDir } : { engine: 'postgres', url },
+      { migrations: 'apply' },
+    );
+    try {
+      const statements =
+        url === undefined
+          ? [
+              `CREATE TRIGGER keyway_test_fault BEFORE INSERT ON audit_events
+               WHEN NEW.type IN ('admin.idp-added', 'admin.idp-removed') BEGIN SELECT RAISE(ABORT, 'injected'); END`,
+            ]
+          : [
+              `CREATE FUNCTION keyway_test_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+               IF NEW.type IN ('admin.idp-added', 'admin.idp-removed') THEN RAISE EXCEPTION 'injected'; END IF;
+               RETURN NEW; END $$`,
+              `CREATE TRIGGER keyway_test_fault BEFORE INSERT ON audit_events
+               FOR EACH ROW EXECUTE FUNCTION keyway_test_fault()`,
+            ];
+      for (const statement of statements) await sql.raw(statement).execute(storage.q());
+    } finally {
+      await storage.close();
+    }
+    await expect(
+      providers.addSaml({
+        id: 'corp-saml',
+        displayName: 'Corp SAML',
+        ssoUrl: 'https://idp.corp.example/sso',
+        idpEntityId: 'https://idp.corp.example/entity',
+        idpCertificates: [SAML_CERT],
+      }),
+    ).rejects.toThrow(/injected/);
+    expect(await providers.find('corp-saml')).toBeUndefined();
+    await expect(providers.remove(UPSTREAM_OIDC.id)).rejects.toThrow(/injected/);
+    expect(await providers.find(UPSTREAM_OIDC.id)).toBeDefined();
   });
 });
