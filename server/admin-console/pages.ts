@@ -373,7 +373,7 @@ export function settingsPage(
     mfa: MfaPolicy;
     forgot: PasswordResetPolicy;
     otpClients: readonly OtpClient[];
-    providers: readonly string[];
+    providers: readonly { id: string; label: string }[];
     error?: string | undefined;
     notice?: string | undefined;
     secret?: string | undefined;
@@ -430,7 +430,53 @@ ${
 ${csrf(frame)}${field('otpName', t('otpName'), 'type="text" required')}<button class="button" type="submit">${e(t('create'))}</button>
 </form>
 <h2>${e(t('idpHeading'))}</h2>
-${input.providers.length === 0 ? `<p>${e(t('none'))}</p>` : `<ul>\n${input.providers.map((name) => `<li>${e(name)}</li>`).join('\n')}\n</ul>`}
-<p>${e(t('idpHelp'))}</p>`,
+${input.providers.length === 0 ? `<p>${e(t('none'))}</p>` : `<ul>\n${input.providers.map((provider) => `<li>${e(provider.label)}\n${idpRemoveForm(frame, provider.id)}</li>`).join('\n')}\n</ul>`}
+<p>${e(t('idpHelp'))}</p>
+${idpForms(frame)}`,
   );
+}
+
+/** Removing a provider cannot be undone (its users' links go): the admin's password again, as for users. */
+function idpRemoveForm(frame: PageFrame, id: string): string {
+  const { t } = frame;
+  return `<form class="form" method="post" action="${ADMIN_PATH}/settings/idp/remove">
+${csrf(frame)}<input type="hidden" name="id" value="${e(id)}">
+<label for="reauth-idp-${e(id)}">${e(t('yourPassword'))}</label>
+<input id="reauth-idp-${e(id)}" name="reauth" type="password" autocomplete="current-password" required>
+<button class="secondary" type="submit">${e(t('idpRemove'))}</button>
+</form>`;
+}
+
+/**
+ * The forms that add an upstream OIDC provider or a SAML IdP. Never filled back in: the client secret
+ * in particular is a password field whose value the server never sends.
+ */
+function idpForms(frame: PageFrame): string {
+  const { t } = frame;
+  const common = (kind: string): string =>
+    `${field(`${kind}-id`, t('idpId'), 'type="text" required maxlength="32"')}${field(`${kind}-name`, t('idpName'), 'type="text" required maxlength="100"')}`;
+  const tail = (kind: string): string =>
+    `<label for="${kind}-domains">${e(t('idpDomains'))}</label>
+<textarea id="${kind}-domains" name="${kind}-domains" rows="2"></textarea>
+<input type="checkbox" id="${kind}-jit" name="${kind}-jit" value="on"><label for="${kind}-jit">${e(t('idpJit'))}</label>
+<button class="button" type="submit">${e(t('idpAdd'))}</button>`;
+  return `<h3>${e(t('idpAddOidcHeading'))}</h3>
+<form class="form" method="post" action="${ADMIN_PATH}/settings/idp/add-oidc">
+${csrf(frame)}${common('oidc')}${field('oidc-issuer', t('idpIssuer'), 'type="url" required')}${field('oidc-client-id', t('idpClientId'), 'type="text" required')}<label for="oidc-client-secret">${e(t('idpClientSecret'))}</label>
+<input id="oidc-client-secret" name="oidc-client-secret" type="password" autocomplete="new-password" required>
+<label for="oidc-auth-method">${e(t('idpAuthMethod'))}</label>
+<select id="oidc-auth-method" name="oidc-auth-method">
+<option value="client_secret_basic" selected>client_secret_basic</option>
+<option value="client_secret_post">client_secret_post</option>
+</select>
+${tail('oidc')}
+</form>
+<h3>${e(t('idpAddSamlHeading'))}</h3>
+<form class="form" method="post" action="${ADMIN_PATH}/settings/idp/add-saml">
+${csrf(frame)}${common('saml')}<label for="saml-metadata">${e(t('idpMetadata'))}</label>
+<textarea id="saml-metadata" name="saml-metadata" rows="4"></textarea>
+${field('saml-sso-url', t('idpSsoUrl'), 'type="url"')}${field('saml-entity-id', t('idpEntityId'), 'type="text"')}<label for="saml-certificate">${e(t('idpCertificate'))}</label>
+<textarea id="saml-certificate" name="saml-certificate" rows="4"></textarea>
+${tail('saml')}
+</form>`;
 }

@@ -821,9 +821,10 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
           mfa: await held.service.mfaPolicy(),
           forgot: await held.service.passwordResetPolicy(),
           otpClients: (await held.service.listOtpClients()).filter((client) => client.revokedAt === undefined),
-          providers: (await held.service.identityProviders.list()).map(
-            (provider) => `${provider.displayName} (${provider.kind}, ${provider.id})`,
-          ),
+          providers: (await held.service.identityProviders.list()).map((provider) => ({
+            id: provider.id,
+            label: `${provider.displayName} (${provider.kind}, ${provider.id}, ${provider.location}${provider.domains.length === 0 ? '' : `; ${provider.domains.join(', ')}`})`,
+          })),
           ...outcome,
         }),
       );
@@ -924,6 +925,77 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
       }),
     );
 
+    /**
+     * An identity-provider form: provider-admin.ts validates (the CLI's checks, one place) and its message
+     * names the setting in English; the page puts the form's own label, in the admin's language, in front.
+     */
+    const idpForm = (act: (held: Held, fields: Record<string, string>) => Promise<{ notice: string }>) =>
+      settingsForm(async (held, fields) => {
+        try {
+          return await act(held, fields);
+        } catch (error) {
+          if (!(error instanceof KeywayError)) throw error;
+          const key = idpFieldOf(error.message);
+          if (key === undefined) throw error;
+          throw new KeywayError(
+            error.code,
+            held.frame.t('fieldError', { field: held.frame.t(key), message: error.message }),
+          );
+        }
+      });
+    const idpCommon = (fields: Record<string, string>, kind: 'oidc' | 'saml') => ({
+      id: (fields[`${kind}-id`] ?? '').trim(),
+      displayName: fields[`${kind}-name`] ?? '',
+      domains: (fields[`${kind}-domains`] ?? '').split(/[\s,]+/).filter((domain) => domain !== ''),
+      jit: fields[`${kind}-jit`] === 'on',
+    });
+    const given = (value: string | undefined): string | undefined =>
+      value === undefined || value.trim() === '' ? undefined : value.trim();
+
+    scope.post(
+      `${ADMIN_PATH}/settings/idp/add-oidc`,
+      idpForm(async (held, fields) => {
+        await held.service.identityProviders.addOidc({
+          ...idpCommon(fields, 'oidc'),
+          issuer: (fields['oidc-issuer'] ?? '').trim(),
+          clientId: (fields['oidc-client-id'] ?? '').trim(),
+          // Required here (a new provider); provider-admin refuses a blank one by name.
+          clientSecret: fields['oidc-client-secret'] ?? '',
+          tokenEndpointAuthMethod: fields['oidc-auth-method'],
+        });
+        return { notice: held.frame.t('idpAdded') };
+      }),
+    );
+
+    scope.post(
+      `${ADMIN_PATH}/settings/idp/add-saml`,
+      idpForm(async (held, fields) => {
+        const certificate = given(fields['saml-certificate']);
+        await held.service.identityProviders.addSaml({
+          ...idpCommon(fields, 'saml'),
+          metadataXml: given(fields['saml-metadata']),
+          ssoUrl: given(fields['saml-sso-url']),
+          idpEntityId: given(fields['saml-entity-id']),
+          idpCertificates: certificate === undefined ? undefined : [certificate],
+        });
+        return { notice: held.frame.t('idpAdded') };
+      }),
+    );
+
+    scope.post(
+      `${ADMIN_PATH}/settings/idp/remove`,
+      guarded('post', async (held, request, reply) => {
+        const fields = formFields(request.body);
+        // Destructive (its users' links go): the admin's password again, as for revoking sessions.
+        if (!(await reauthenticated(held, fields.reauth))) {
+          return showSettings(held, reply, 403, { error: held.frame.t('reauthFailed') });
+        }
+        const outcome = await attempt(() => held.service.identityProviders.remove(fields.id ?? ''));
+        if (outcome instanceof KeywayError) return showSettings(held, reply, 400, { error: outcome.message });
+        return showSettings(held, reply, 200, { notice: held.frame.t('idpRemoved') });
+      }),
+    );
+
     // Deployments, deployment profiles, licenses (deployment-routes.ts), behind the same guard.
     registerDeploymentPages<Held>(scope, { guarded, reauthenticated });
   });
@@ -980,4 +1052,32 @@ function lines(value: string | undefined): string[] {
     .split(/[\r\n]+/)
     .map((line) => line.trim())
     .filter((line) => line !== '');
+}
+
+/**
+ * Which form field a provider-admin.ts message is about: its messages start "The <setting> …" with the
+ * setting's English name (provider-config.ts LABELS, parseSetting), or quote a bad domain or metadata.
+ */
+type ConsoleMessageKey = Parameters<Translate>[0];
+const IDP_FIELD_LABELS: readonly [string, ConsoleMessageKey][] = [
+  ['An identity provider with the id ', 'idpId'],
+  ['The domains are too many', 'idpDomains'],
+  ['The provider id ', 'idpId'],
+  ['The display name ', 'idpName'],
+  ['The issuer ', 'idpIssuer'],
+  ['The client ID ', 'idpClientId'],
+  ['The client secret ', 'idpClientSecret'],
+  ['An OpenID Connect provider needs its client secret', 'idpClientSecret'],
+  ['The token endpoint auth method ', 'idpAuthMethod'],
+  ['The IdP SSO URL ', 'idpSsoUrl'],
+  ['The IdP entity ID ', 'idpEntityId'],
+  ['The IdP signing certificate ', 'idpCertificate'],
+];
+
+export function idpFieldOf(message: string): ConsoleMessageKey | undefined {
+  const labelled = IDP_FIELD_LABELS.find(([prefix]) => message.startsWith(prefix));
+  if (labelled) return labelled[1];
+  if (/is not a domain name|^The domain /.test(message)) return 'idpDomains';
+  if (/metadata/i.test(message)) return 'idpMetadata';
+  return undefined;
 }

@@ -10,7 +10,7 @@ import {
 } from '../deployment-profiles/profile-settings';
 import { cliActor } from '../audit/actors';
 import type { AuditPage, AuditQuery } from '../audit/audit-log';
-import type { AuditActor, AuditEventInput } from '../audit/events';
+import { ProviderLocation, ProviderName, type AuditActor, type AuditEventInput } from '../audit/events';
 import type { DeadLetter } from '../audit/outbox';
 import type { IssuedDeployment } from '../deployments/deployment-service';
 import type { DeploymentStatus } from '../deployments/deployment-status';
@@ -21,6 +21,7 @@ import type { SignInKind } from '../discovery/sign-in-policy';
 import type { ServerIdentity } from '../identity';
 import { oidcIssuer } from '../oidc/issuer';
 import { ProviderAdmin } from '../federation/provider-admin';
+import type { IdentityProvider } from '../federation/provider-config';
 import { deploymentEmail } from '../mail/deployment-email';
 import type { MailDelivery, MailReceipt } from '../mail/mail-delivery';
 import { welcomeEmail } from '../mail/welcome-email';
@@ -414,7 +415,18 @@ export class AdminService {
 
   /** Enterprise identity providers (SAML, upstream OIDC) the sign-in page brokers to. */
   get identityProviders(): ProviderAdmin {
-    return new ProviderAdmin(this.deps.services.federation, () => this.deps.identity.origin);
+    return new ProviderAdmin(this.deps.services.federation, () => this.deps.identity.origin, {
+      atomically: (work) => this.atomically(work),
+      added: (provider, created) =>
+        this.audit({ type: 'admin.idp-added', details: { ...idpAuditDetails(provider), created } }),
+      removed: async (provider) => {
+        const { provider: id, kind, issuer, domains } = idpAuditDetails(provider);
+        await this.audit({
+          type: 'admin.idp-removed',
+          details: { provider: id, kind, ...(issuer === undefined ? {} : { issuer }), domains },
+        });
+      },
+    });
   }
 
   /** The OpenID Provider's issuer, where unified-login users sign in. */
@@ -946,4 +958,26 @@ function flat(settings: ProfileSettings): Partial<Record<SettingName, unknown>> 
 function parseMethod(method: string): SignInMethodName {
   if (method === 'password' || method === 'oidc') return method;
   throw new KeywayError('invalid_input', `The sign-in method must be "oidc" or "password", not "${method}".`);
+}
+
+/**
+ * What the audit log keeps of an identity provider: its id, kind, routed domains, and its name and issuer
+ * (or IdP entity ID) when they are plain enough for the catalogue's patterns. Never the client secret
+ * (not even on the IdentityProvider) nor the certificates.
+ */
+function idpAuditDetails(provider: IdentityProvider): {
+  provider: string;
+  kind: IdentityProvider['kind'];
+  name?: string;
+  issuer?: string;
+  domains: string[];
+} {
+  const issuer = provider.kind === 'saml' ? provider.saml.idpEntityId : provider.oidc.issuer;
+  return {
+    provider: provider.id,
+    kind: provider.kind,
+    ...(ProviderName.safeParse(provider.displayName).success ? { name: provider.displayName } : {}),
+    ...(ProviderLocation.safeParse(issuer).success ? { issuer } : {}),
+    domains: [...provider.domains],
+  };
 }

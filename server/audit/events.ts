@@ -49,6 +49,13 @@ const ProfileSettingName = z.enum([
 ]);
 const ProfileSettingNames = z.array(ProfileSettingName).max(ProfileSettingName.options.length);
 const Domain = z.string().regex(/^[a-z0-9.-]{1,253}$/);
+/** An identity provider's display name, recorded only when it is this plain (admin-service.ts omits others). */
+export const ProviderName = z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} ._()&-]{0,99}$/u, 'not a plain provider name');
+/**
+ * An upstream issuer or IdP entity ID, recorded only when it is this plain: no query, fragment or spaces,
+ * where a careless admin might paste a token (admin-service.ts omits others).
+ */
+export const ProviderLocation = z.string().regex(/^[A-Za-z0-9._~:/@%+-]{1,500}$/, 'not a plain issuer');
 
 interface EventDefinition<D extends z.ZodType, R extends string> {
   readonly class: AuditClass;
@@ -234,6 +241,31 @@ export const AUDIT_EVENTS = {
     summary: 'An admin revoked a one-time-password front end’s key.',
     actors: ['admin'],
     details: z.strictObject({ client: Id }),
+  }),
+  'admin.idp-added': event({
+    class: 'admin',
+    summary:
+      'An admin added (or, with replace, changed) an identity provider: its id, kind, issuer or IdP entity ID and routed domains; never its client secret or certificates.',
+    actors: ['admin'],
+    details: z.strictObject({
+      provider: Id,
+      kind: z.enum(['saml', 'oidc']),
+      name: ProviderName.optional(),
+      issuer: ProviderLocation.optional(),
+      domains: z.array(Domain).max(100),
+      created: z.boolean(),
+    }),
+  }),
+  'admin.idp-removed': event({
+    class: 'admin',
+    summary: 'An admin removed an identity provider, with its routed domains and its users’ links.',
+    actors: ['admin'],
+    details: z.strictObject({
+      provider: Id,
+      kind: z.enum(['saml', 'oidc']),
+      issuer: ProviderLocation.optional(),
+      domains: z.array(Domain).max(100),
+    }),
   }),
   'recovery-code.used': event({
     class: 'second-factor',

@@ -54,13 +54,34 @@ export interface ProviderSummary {
   created?: boolean;
 }
 
+/** Routed domains per provider: as many as the audit event records. */
+const MAX_DOMAINS = 100;
+
 const DisplayName = z.string().trim().min(1, 'must not be empty').max(100);
+
+/**
+ * Where the admin's changes are recorded (AdminService: the audit log). Each change and its record run in
+ * one `atomically` call, so a provider is never added or removed without its audit event.
+ */
+export interface ProviderJournal {
+  atomically<T>(work: () => Promise<T>): Promise<T>;
+  added(provider: IdentityProvider, created: boolean): Promise<void>;
+  removed(provider: IdentityProvider): Promise<void>;
+}
+
+/** No journal: nothing recorded (stores' own tests). */
+const UNRECORDED: ProviderJournal = {
+  atomically: (work) => work(),
+  added: () => Promise.resolve(),
+  removed: () => Promise.resolve(),
+};
 
 /** The admin's side of federation: add, replace, list and remove identity providers. */
 export class ProviderAdmin {
   constructor(
     private readonly federation: Federation,
     private readonly origin: () => string,
+    private readonly journal: ProviderJournal = UNRECORDED,
   ) {}
 
   async addSaml(input: SamlProviderInput): Promise<ProviderSummary> {
@@ -79,8 +100,7 @@ export class ProviderAdmin {
       'SAML setting',
     );
     const provider: IdentityProvider = { ...common, kind: 'saml', saml };
-    const { created } = await this.federation.providers.save(provider, undefined, input.replace === true);
-    return { ...this.summary(provider), created };
+    return this.save(provider, undefined, input.replace === true);
   }
 
   async addOidc(input: OidcProviderInput): Promise<ProviderSummary> {
@@ -99,7 +119,19 @@ export class ProviderAdmin {
       throw new KeywayError('invalid_input', 'The client secret must not be empty.');
     }
     const provider: IdentityProvider = { ...common, kind: 'oidc', oidc };
-    const { created } = await this.federation.providers.save(provider, secret, input.replace === true);
+    return this.save(provider, secret, input.replace === true);
+  }
+
+  private async save(
+    provider: IdentityProvider,
+    secret: string | undefined,
+    replace: boolean,
+  ): Promise<ProviderSummary> {
+    const created = await this.journal.atomically(async () => {
+      const saved = await this.federation.providers.save(provider, secret, replace);
+      await this.journal.added(provider, saved.created);
+      return saved.created;
+    });
     return { ...this.summary(provider), created };
   }
 
@@ -114,12 +146,23 @@ export class ProviderAdmin {
 
   /** Removes the provider, its routed domains and its users' links (the users stay). */
   async remove(id: string): Promise<void> {
-    if (!(await this.federation.providers.remove(id))) {
-      throw new KeywayError('not_found', `There is no identity provider "${id}".`);
-    }
+    const removed = await this.journal.atomically(async () => {
+      const provider = await this.federation.providers.find(id);
+      if (!provider || !(await this.federation.providers.remove(id))) return false;
+      await this.journal.removed(provider);
+      return true;
+    });
+    if (!removed) throw new KeywayError('not_found', `There is no identity provider "${id}".`);
   }
 
   private common(input: ProviderInput): Omit<IdentityProvider, 'kind' | 'saml' | 'oidc'> {
+    // The audit event lists them all (events.ts admin.idp-added allows as many).
+    if ((input.domains ?? []).length > MAX_DOMAINS) {
+      throw new KeywayError(
+        'invalid_input',
+        `The domains are too many: at most ${MAX_DOMAINS} may be routed to one provider.`,
+      );
+    }
     return {
       id: parseSetting(ProviderId, input.id, 'provider id'),
       displayName: parseSetting(DisplayName, input.displayName, 'display name'),

@@ -135,6 +135,21 @@ test('the admin console in Chromium: TOTP sign-in, CSV import with a dry run, ed
   await expectAccessible(page, 'the profiles page');
   expect((await world.server.admin.listProfiles())[0]?.pushed?.settings).toEqual({ licenseVersion: '2026.1' });
 
+  // Settings: add an upstream OIDC provider with the form (its secret a password field), then the page
+  // lists it with its Remove form (which asks for the admin's password again).
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.locator('#oidc-id').fill('corp-oidc');
+  await page.locator('#oidc-name').fill('Corp OIDC');
+  await page.getByLabel('Issuer URL').fill('https://login.corp.example/tenant');
+  await page.getByLabel('Client ID', { exact: true }).fill('keyway-client');
+  await page.getByLabel('Client secret (never shown again)').fill('upstream client secret 1');
+  await page.locator('#oidc-domains').fill('corp.example');
+  await page.getByRole('button', { name: 'Add' }).first().click();
+  await expect(page.getByRole('status')).toHaveText('The identity provider was added.');
+  await expect(page.getByRole('listitem').filter({ hasText: 'Corp OIDC (oidc, corp-oidc' })).toBeVisible();
+  await expect(page.getByLabel('Client secret (never shown again)')).toHaveValue('');
+  await expectAccessible(page, 'the settings page with an identity provider');
+
   // Sign out: the session is over, the console asks to sign in again.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Admin sign-in' })).toBeVisible();

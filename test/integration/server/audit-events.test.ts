@@ -17,15 +17,27 @@ import {
 } from './mfa-fixture';
 import { ANA, databaseUrlOf, postJson, startServerWithAna, type TestServer } from './server-fixture';
 import { openStorage } from '../../../server/storage/database';
+import { sql } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import { encodeDeploymentCode, SECRET_BYTES } from '../../../protocol/deployment-code';
 import { buildLandingUrl } from '../../../protocol/deployment-link';
 import { storedBytes } from '../../support/stored-data';
 import { PageBrowser } from '../../support/browser';
 import { firstText } from '../../support/html';
+import { rsaCertificate } from '../../support/saml-idp';
 
 const WRONG_PASSWORD = 'not the password at all';
 const LICENSE_TEXT = 'The license text, version 2.';
+/** An upstream OIDC provider; its client secret must be nowhere readable at rest (sealed, never audited). */
+const UPSTREAM_OIDC = {
+  id: 'corp-oidc',
+  displayName: 'Corp OIDC',
+  issuer: 'https://login.corp.example/tenant',
+  clientId: 'keyway-client',
+  clientSecret: 'upstream-client-secret-4f9c2a7e',
+  domains: ['corp.example'],
+};
+const SAML_CERT = rsaCertificate('idp.corp.example').cert;
 const BOB = { loginId: 'bob', email: 'bob@example.com', displayName: 'Bob', password: 'bob has a long password' };
 
 /**
@@ -239,6 +251,62 @@ const ROWS: Row[] = [
     expected: [
       { type: 'admin.otp-client-created', actor: ADMIN },
       { type: 'admin.otp-client-revoked', actor: ADMIN },
+    ],
+  },
+  {
+    name: 'admin adds an upstream OIDC provider and removes it',
+    action: async (test) => {
+      await test.server.admin.identityProviders.addOidc(UPSTREAM_OIDC);
+      await test.server.admin.identityProviders.remove(UPSTREAM_OIDC.id);
+    },
+    expected: [
+      {
+        type: 'admin.idp-added',
+        actor: ADMIN,
+        details: {
+          provider: 'corp-oidc',
+          kind: 'oidc',
+          name: 'Corp OIDC',
+          issuer: 'https://login.corp.example/tenant',
+          domains: ['corp.example'],
+          created: true,
+        },
+      },
+      {
+        type: 'admin.idp-removed',
+        actor: ADMIN,
+        details: {
+          provider: 'corp-oidc',
+          kind: 'oidc',
+          issuer: 'https://login.corp.example/tenant',
+          domains: ['corp.example'],
+        },
+      },
+    ],
+  },
+  {
+    name: 'admin adds a SAML provider',
+    action: (test) =>
+      test.server.admin.identityProviders.addSaml({
+        id: 'corp-saml',
+        displayName: 'Corp SAML',
+        ssoUrl: 'https://idp.corp.example/sso',
+        idpEntityId: 'https://idp.corp.example/entity',
+        idpCertificates: [SAML_CERT],
+      }),
+    expected: [
+      {
+        type: 'admin.idp-added',
+        actor: ADMIN,
+        details: {
+          provider: 'corp-saml',
+          kind: 'saml',
+          name: 'Corp SAML',
+          issuer: 'https://idp.corp.example/entity',
+          domains: [],
+          created: true,
+        },
+      },
     ],
   },
   {
@@ -527,7 +595,8 @@ describe('every action emits exactly one audit event of the right type and actor
     expect(bytes.includes(row.expected[0]?.type ?? 'none'), 'the scan sees the audit table').toBe(true);
     // Recovery codes: neither as shown nor in their canonical form (recovery-codes.ts keeps a keyed hash).
     const codes = recoveryCodes.flatMap((code) => [code, code.replaceAll('-', '')]);
-    for (const secret of [ANA.password, WRONG_PASSWORD, deploymentCode, totpSecret, refreshToken, ...codes]) {
+    const client = UPSTREAM_OIDC.clientSecret;
+    for (const secret of [ANA.password, WRONG_PASSWORD, deploymentCode, totpSecret, refreshToken, client, ...codes]) {
       if (secret !== '') expect(bytes.includes(secret), `${row.name}: a secret at rest`).toBe(false);
     }
     // HTTP events carry where they came from.
@@ -630,5 +699,49 @@ describe('the admin console records its admin as console:<login ID>', () => {
     expect(bobEvents.map((event) => event.type)).toEqual(['sign-in.succeeded', 'admin.console-sign-in-failed']);
     expect(bobEvents[1]?.reason).toBe('not_admin');
     expect(bobEvents[1]?.userId).toBe(bobEvents[0]?.userId);
+  });
+});
+
+describe('an identity provider and its audit event are one transaction', () => {
+  it('adds no provider when its admin.idp-added event cannot be written, and removes none without admin.idp-removed', async () => {
+    const test = await startServerWithAna();
+    const providers = test.server.admin.identityProviders;
+    await providers.addOidc(UPSTREAM_OIDC);
+    // A fault injected in the database itself: the audit insert of these two types fails.
+    const url = await databaseUrlOf(test.dataDir);
+    const storage = await openStorage(
+      url === undefined ? { engine: 'sqlite', dataDir: test.dataDir } : { engine: 'postgres', url },
+      { migrations: 'apply' },
+    );
+    try {
+      const statements =
+        url === undefined
+          ? [
+              `CREATE TRIGGER keyway_test_fault BEFORE INSERT ON audit_events
+               WHEN NEW.type IN ('admin.idp-added', 'admin.idp-removed') BEGIN SELECT RAISE(ABORT, 'injected'); END`,
+            ]
+          : [
+              `CREATE FUNCTION keyway_test_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+               IF NEW.type IN ('admin.idp-added', 'admin.idp-removed') THEN RAISE EXCEPTION 'injected'; END IF;
+               RETURN NEW; END $$`,
+              `CREATE TRIGGER keyway_test_fault BEFORE INSERT ON audit_events
+               FOR EACH ROW EXECUTE FUNCTION keyway_test_fault()`,
+            ];
+      for (const statement of statements) await sql.raw(statement).execute(storage.q());
+    } finally {
+      await storage.close();
+    }
+    await expect(
+      providers.addSaml({
+        id: 'corp-saml',
+        displayName: 'Corp SAML',
+        ssoUrl: 'https://idp.corp.example/sso',
+        idpEntityId: 'https://idp.corp.example/entity',
+        idpCertificates: [SAML_CERT],
+      }),
+    ).rejects.toThrow(/injected/);
+    expect(await providers.find('corp-saml')).toBeUndefined();
+    await expect(providers.remove(UPSTREAM_OIDC.id)).rejects.toThrow(/injected/);
+    expect(await providers.find(UPSTREAM_OIDC.id)).toBeDefined();
   });
 });

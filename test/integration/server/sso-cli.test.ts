@@ -58,6 +58,18 @@ describe('idp commands of the admin CLI', () => {
     const removed = await cli(test.dataDir, {}, 'idp', 'remove', '--id', 'corp');
     expect(removed.code).toBe(0);
     expect((await fetch(`${test.origin}/sso/saml/corp/metadata`)).status).toBe(404);
+
+    // The CLI goes through the same audited AdminService methods as the console: added once (the
+    // refused second add records nothing), removed once, as the CLI's admin.
+    const { events } = await test.server.admin.auditEvents({
+      limit: 10,
+      types: ['admin.idp-added', 'admin.idp-removed'],
+    });
+    expect(events.map((event) => [event.type, event.actor.kind, (event.actor.id ?? '').startsWith('cli:')])).toEqual([
+      ['admin.idp-removed', 'admin', true],
+      ['admin.idp-added', 'admin', true],
+    ]);
+    expect(events[1]?.details).toMatchObject({ provider: 'corp', kind: 'saml', domains: ['corp.example'] });
   });
 
   it('adds a SAML IdP from its SSO URL, entity ID and certificate file', async () => {

@@ -1,0 +1,232 @@
+import { describe, expect, it } from 'vitest';
+import { idpFieldOf } from '../../../server/admin-console/routes';
+import { PageBrowser, type WebPage } from '../../support/browser';
+import { alertText, formsOf, parseHtml, textsOf } from '../../support/html';
+import { rsaCertificate } from '../../support/saml-idp';
+import { storedBytes } from '../../support/stored-data';
+import { consoleSignIn } from './console-sign-in';
+import { enrolAna, startMfaServer, totpCode } from './mfa-fixture';
+import { ANA, type TestServer } from './server-fixture';
+
+/**
+ * Issue 18: identity providers as console pages (Settings), audited with the acting admin. Over HTTP
+ * against the real server; the integration-postgres project runs the same file on PostgreSQL.
+ */
+const EVIL_ORIGIN = 'https://evil.example';
+const CLIENT_SECRET = 'upstream-secret-7d1e4b9a0c';
+const OIDC_FIELDS = {
+  'oidc-id': 'corp-oidc',
+  'oidc-name': 'Corp OIDC',
+  'oidc-issuer': 'https://login.corp.example/tenant',
+  'oidc-client-id': 'keyway-client',
+  'oidc-client-secret': CLIENT_SECRET,
+  'oidc-auth-method': 'client_secret_post',
+  'oidc-domains': 'corp.example\nsub.corp.example',
+};
+const ACTOR = { kind: 'admin', id: `console:${ANA.loginId}` };
+
+/** Ana an admin with an authenticator, signed in to the console in two steps. */
+async function signedIn(): Promise<{ test: TestServer; browser: PageBrowser; secret: string }> {
+  const test = await startMfaServer({ mode: 'enforced' });
+  const { secret } = await enrolAna(test);
+  await test.server.admin.setMfaPolicy({ mode: 'optional' });
+  await test.server.admin.grantAdmin(ANA.loginId);
+  return { test, browser: await browserOf(test, secret), secret };
+}
+
+/** A browser (with these default headers) where Ana signed in; the clock moves a TOTP step on afterwards. */
+async function browserOf(test: TestServer, secret: string, headers: Record<string, string> = {}): Promise<PageBrowser> {
+  const browser = new PageBrowser(test.origin, headers);
+  const answer = await consoleSignIn(browser, {
+    login: ANA.loginId,
+    password: ANA.password,
+    code: totpCode(secret, test),
+  });
+  expect(answer.status).toBe(303);
+  test.advance(30_000);
+  return browser;
+}
+
+/** The providers the Settings page lists. */
+function listed(page: WebPage): string[] {
+  const document = parseHtml(page.html);
+  const heading = [...document.querySelectorAll('h2')].find((each) => each.textContent === 'Identity providers');
+  const list = heading?.nextElementSibling;
+  return list?.tagName === 'UL'
+    ? [...list.querySelectorAll('li')].map((li) => li.textContent.split('\n')[0] ?? '')
+    : [];
+}
+
+async function idpEvents(test: TestServer) {
+  return (await test.server.admin.auditEvents({ limit: 50, types: ['admin.idp-added', 'admin.idp-removed'] })).events;
+}
+
+describe('identity providers on the console’s Settings page', () => {
+  it('adds an upstream OIDC provider: listed, audited as the acting admin, its secret nowhere to be read', async () => {
+    const { test, browser } = await signedIn();
+    const settings = await browser.get('/admin/settings');
+    const form = formsOf(parseHtml(settings.html), test.origin).find(
+      (each) => each.action.pathname === '/admin/settings/idp/add-oidc',
+    );
+    // The secret is a password field (a browser never shows it, nor fills it from the page).
+    expect(parseHtml(settings.html).querySelector('#oidc-client-secret')?.getAttribute('type')).toBe('password');
+    expect(form).toBeDefined();
+    const added = await browser.submit(settings, '/admin/settings/idp/add-oidc', OIDC_FIELDS);
+    expect(added.status).toBe(200);
+    expect(textsOf(added.html, '.notice')).toContain('The identity provider was added.');
+    expect(listed(added)).toEqual([
+      'Corp OIDC (oidc, corp-oidc, https://login.corp.example/tenant; corp.example, sub.corp.example)',
+    ]);
+    expect(added.html).not.toContain(CLIENT_SECRET);
+    expect((await browser.get('/admin/settings')).html).not.toContain(CLIENT_SECRET);
+
+    const [event] = await idpEvents(test);
+    expect(event).toMatchObject({
+      type: 'admin.idp-added',
+      actor: ACTOR,
+      details: {
+        provider: 'corp-oidc',
+        kind: 'oidc',
+        name: 'Corp OIDC',
+        issuer: 'https://login.corp.example/tenant',
+        domains: ['corp.example', 'sub.corp.example'],
+        created: true,
+      },
+    });
+    expect(JSON.stringify(event)).not.toContain(CLIENT_SECRET);
+    for (const format of ['csv', 'jsonl']) {
+      const exported = await browser.get(`/admin/audit/export?type=admin.idp-added&format=${format}`);
+      expect(exported.status).toBe(200);
+      expect(exported.html).toContain('corp-oidc');
+      expect(exported.html).not.toContain(CLIENT_SECRET);
+    }
+    // Nor in the database's bytes (sealed at rest), both engines.
+    expect((await storedBytes(test)).includes(CLIENT_SECRET)).toBe(false);
+  });
+
+  it('adds a SAML provider from its SSO URL, entity ID and pasted certificate', async () => {
+    const { test, browser } = await signedIn();
+    const settings = await browser.get('/admin/settings');
+    const added = await browser.submit(settings, '/admin/settings/idp/add-saml', {
+      'saml-id': 'corp-saml',
+      'saml-name': 'Corp SAML',
+      'saml-sso-url': 'https://idp.corp.example/sso',
+      'saml-entity-id': 'https://idp.corp.example/entity',
+      'saml-certificate': rsaCertificate('idp.corp.example').cert,
+      'saml-jit': 'on',
+    });
+    expect(added.status).toBe(200);
+    expect(listed(added)).toEqual(['Corp SAML (saml, corp-saml, https://idp.corp.example/sso)']);
+    expect((await test.server.admin.identityProviders.find('corp-saml'))?.jit).toBe(true);
+    expect((await idpEvents(test))[0]).toMatchObject({
+      type: 'admin.idp-added',
+      actor: ACTOR,
+      details: { provider: 'corp-saml', kind: 'saml', issuer: 'https://idp.corp.example/entity', created: true },
+    });
+  });
+
+  it('names the bad field (in the admin’s language) and adds nothing', async () => {
+    const { test, browser, secret } = await signedIn();
+    const settings = await browser.get('/admin/settings');
+    const badIssuer = await browser.submit(settings, '/admin/settings/idp/add-oidc', {
+      ...OIDC_FIELDS,
+      'oidc-issuer': 'http://login.corp.example',
+    });
+    expect(badIssuer.status).toBe(400);
+    expect(alertText(badIssuer.html)).toMatch(/^Issuer URL: The issuer /);
+    expect(badIssuer.html).not.toContain(CLIENT_SECRET);
+    const badDomain = await browser.submit(settings, '/admin/settings/idp/add-oidc', {
+      ...OIDC_FIELDS,
+      'oidc-domains': 'not a domain',
+    });
+    expect(badDomain.status).toBe(400);
+    expect(alertText(badDomain.html)).toMatch(/^Routed e-mail domains \(one per line\): /);
+    // More routed domains than an audit event records: refused by name, not a server error.
+    const many = Array.from({ length: 101 }, (_, index) => `d${index}.corp.example`).join('\n');
+    const tooMany = await browser.submit(settings, '/admin/settings/idp/add-oidc', {
+      ...OIDC_FIELDS,
+      'oidc-domains': many,
+    });
+    expect(tooMany.status).toBe(400);
+    expect(alertText(tooMany.html)).toBe(
+      'Routed e-mail domains (one per line): The domains are too many: at most 100 may be routed to one provider.',
+    );
+    const noCertificate = await browser.submit(settings, '/admin/settings/idp/add-saml', {
+      'saml-id': 'corp-saml',
+      'saml-name': 'Corp SAML',
+      'saml-sso-url': 'https://idp.corp.example/sso',
+      'saml-entity-id': 'https://idp.corp.example/entity',
+    });
+    expect(noCertificate.status).toBe(400);
+    expect(alertText(noCertificate.html)).toMatch(/^IdP signing certificate \(PEM\): /);
+    // French: the field's name in French, before the server's own (English) reason.
+    const french = await browserOf(test, secret, { 'accept-language': 'fr' });
+    const inFrench = await french.submit(await french.get('/admin/settings'), '/admin/settings/idp/add-oidc', {
+      ...OIDC_FIELDS,
+      'oidc-issuer': 'http://login.corp.example',
+    });
+    expect(inFrench.status).toBe(400);
+    expect(alertText(inFrench.html)).toMatch(/^URL de l’émetteur : The issuer /);
+    expect(await test.server.admin.identityProviders.list()).toEqual([]);
+    expect(await idpEvents(test)).toEqual([]);
+  });
+
+  it('removes a provider only with the admin’s password again', async () => {
+    const { test, browser } = await signedIn();
+    await browser.submit(await browser.get('/admin/settings'), '/admin/settings/idp/add-oidc', OIDC_FIELDS);
+    const settings = await browser.get('/admin/settings');
+    const without = await browser.submit(settings, '/admin/settings/idp/remove', { reauth: '' });
+    expect(without.status).toBe(403);
+    expect(alertText(without.html)).toBe('Your password is not correct: nothing was changed.');
+    const wrong = await browser.submit(settings, '/admin/settings/idp/remove', { reauth: 'not her password' });
+    expect(wrong.status).toBe(403);
+    expect(listed(wrong)).toHaveLength(1);
+    expect(await test.server.admin.identityProviders.find('corp-oidc')).toBeDefined();
+    const done = await browser.submit(settings, '/admin/settings/idp/remove', { reauth: ANA.password });
+    expect(done.status).toBe(200);
+    expect(textsOf(done.html, '.notice')).toContain('The identity provider was removed.');
+    expect(listed(done)).toEqual([]);
+    expect(await test.server.admin.identityProviders.find('corp-oidc')).toBeUndefined();
+    expect((await idpEvents(test))[0]).toMatchObject({
+      type: 'admin.idp-removed',
+      actor: ACTOR,
+      details: { provider: 'corp-oidc', kind: 'oidc', domains: ['corp.example', 'sub.corp.example'] },
+    });
+  });
+
+  it('refuses a cross-site post and a post without the console’s token', async () => {
+    const { test, browser } = await signedIn();
+    const settings = await browser.get('/admin/settings');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(settings.html)?.[1] ?? '';
+    const crossSite = await browser.post(
+      '/admin/settings/idp/add-oidc',
+      { csrf, ...OIDC_FIELDS },
+      { origin: EVIL_ORIGIN },
+    );
+    expect(crossSite.status).toBe(403);
+    const noToken = await browser.post('/admin/settings/idp/add-oidc', { csrf: '', ...OIDC_FIELDS });
+    expect(noToken.status).toBe(403);
+    expect(await test.server.admin.identityProviders.list()).toEqual([]);
+    await test.server.admin.identityProviders.addOidc({
+      id: 'corp-oidc',
+      displayName: 'Corp OIDC',
+      issuer: 'https://login.corp.example/tenant',
+      clientId: 'keyway-client',
+      clientSecret: CLIENT_SECRET,
+    });
+    const remove = { csrf, id: 'corp-oidc', reauth: ANA.password };
+    expect((await browser.post('/admin/settings/idp/remove', remove, { origin: EVIL_ORIGIN })).status).toBe(403);
+    expect((await browser.post('/admin/settings/idp/remove', { ...remove, csrf: '' })).status).toBe(403);
+    expect(await test.server.admin.identityProviders.find('corp-oidc')).toBeDefined();
+  });
+});
+
+describe('idpFieldOf', () => {
+  it('finds the form field a provider-admin message is about, and nothing for another message', () => {
+    expect(idpFieldOf('The issuer must use https.')).toBe('idpIssuer');
+    expect(idpFieldOf('"x y" is not a domain name: write it like corp.example.')).toBe('idpDomains');
+    expect(idpFieldOf('The client secret must not be empty.')).toBe('idpClientSecret');
+    expect(idpFieldOf('The domains are too many: at most 100 may be routed to one provider.')).toBe('idpDomains');
+    expect(idpFieldOf('Something else went wrong.')).toBeUndefined();
+  });
+});
