@@ -68,7 +68,12 @@ async function stop(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-const ServerInfo = z.object({ origin: z.url(), issuer: z.url(), deepLinks: z.array(z.string()) });
+const ServerInfo = z.object({
+  origin: z.url(),
+  issuer: z.url(),
+  deepLinks: z.array(z.string()),
+  pid: z.number().int().positive(),
+});
 type ServerInfo = z.infer<typeof ServerInfo>;
 
 export interface ServerOptions {
@@ -127,7 +132,12 @@ export async function withInstances<T>(
   }
 }
 
-const HashResult = z.object({ verifiesPerSecond: z.number().positive(), medianMs: z.number().positive() });
+const HashResult = z.object({
+  verifiesPerSecond: z.number().positive(),
+  medianMs: z.number().positive(),
+  /** CPU time of the hashing process (all threads) per verify. */
+  cpuMsPerVerify: z.number().positive(),
+});
 
 /** Raw argon2id verify throughput of the server's library and parameters, in a process of its own. */
 export async function rawHashThroughput(concurrency: number, durationMs: number): Promise<z.infer<typeof HashResult>> {

@@ -28,6 +28,7 @@ import {
 } from './measures';
 import { adminUserListTimes } from './admin-users';
 import { GAP_CAUSES } from './gap-causes';
+import { canSplitCpu, cpuPerOperation, type CpuPerOperation } from './cpu-split';
 import { startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster';
 import { createDatabaseOn } from '../support/postgres-database';
 import { median, percentile, round } from './stats';
@@ -52,8 +53,19 @@ interface Figure {
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, only: { type: 'string' } },
 });
-/** `--only size,start,memory,deeplink,oidc,throughput,load,growth,adminusers` runs a subset (while working on one of them). */
-const SECTIONS = ['size', 'start', 'memory', 'deeplink', 'oidc', 'throughput', 'load', 'growth', 'adminusers'] as const;
+/** `--only size,start,memory,deeplink,oidc,throughput,cpu,load,growth,adminusers` runs a subset (while working on one of them). */
+const SECTIONS = [
+  'size',
+  'start',
+  'memory',
+  'deeplink',
+  'oidc',
+  'throughput',
+  'cpu',
+  'load',
+  'growth',
+  'adminusers',
+] as const;
 const only = values.only?.split(',') ?? [...SECTIONS];
 for (const name of only) {
   if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`--only: unknown section "${name}"`);
@@ -179,7 +191,7 @@ if (wants('oidc')) {
 
 // The server sections on both engines: PostgreSQL is a throwaway cluster with its durable defaults (fsync
 // on), a fresh database for each server, so every figure includes making each commit durable.
-const needsPostgres = wants('throughput') || wants('load') || wants('growth') || wants('adminusers');
+const needsPostgres = wants('throughput') || wants('cpu') || wants('load') || wants('growth') || wants('adminusers');
 const postgres: PostgresCluster | null = needsPostgres ? await startPostgresCluster({ durable: true }) : null;
 const freshDatabase = async (): Promise<string> => {
   if (!postgres) throw new Error('no PostgreSQL cluster');
@@ -253,6 +265,60 @@ try {
         runs: refresh.runs.length,
         note: `p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms; every refresh rotates the token and commits durably`,
       });
+    }
+  }
+
+  // 5b. Where the CPU of a sign-in and of a refresh goes (cpu-split.ts says why CPU time, not a profile):
+  // on a machine whose cores the server, its hashing pool and PostgreSQL share, a rate's ceiling is the
+  // floor's CPU cost over the operation's.
+  if (wants('cpu')) {
+    if (!canSplitCpu()) {
+      log('  CPU split skipped: it reads /proc (Linux only), which this machine does not have.');
+    } else {
+      const hashing = await rawHashThroughput(CLIENTS, mode.throughputMs);
+      for (const engine of ENGINES) {
+        const database = await databaseFor(engine);
+        const postmaster = engine === 'PostgreSQL' ? (postgres?.postmasterPid() ?? null) : null;
+        await withServer(database ? { database } : {}, async (server) => {
+          const seconds = mode.throughputMs / 1000;
+          await signInsPerSecond(server.origin, CLIENTS, 1_000); // warm up: connections, JIT, caches
+          const signIn = await cpuPerOperation(server.pid, postmaster, async () =>
+            Math.round((await signInsPerSecond(server.origin, CLIENTS, mode.throughputMs)) * seconds),
+          );
+          const refresh = await cpuPerOperation(
+            server.pid,
+            postmaster,
+            async () => (await refreshesPerSecond(server.origin, CLIENTS, mode.throughputMs)).latencies.length,
+          );
+          const bare = await cpuPerOperation(server.pid, postmaster, async () =>
+            Math.round((await bareRequestsPerSecond(server.origin, CLIENTS, mode.throughputMs)) * seconds),
+          );
+          const split = (cpu: CpuPerOperation): string =>
+            `server event loop ${fmt(cpu.mainMs, 2)} ms, server’s other threads (hashing pool, GC) ${fmt(cpu.otherMs, 2)} ms` +
+            (postmaster === null ? '' : `, PostgreSQL ${fmt(cpu.postgresMs, 2)} ms`) +
+            ` (${String(cpu.operations)} operations)`;
+          add({
+            id: engine === 'SQLite' ? 'server_cpu_per_sign_in_ms' : 'server_cpu_per_sign_in_ms_pg',
+            name: `Server: CPU time of one password sign-in, ${engine} (8 clients)`,
+            unit: 'ms',
+            value: signIn.totalMs,
+            floor: { value: hashing.cpuMsPerVerify, what: 'CPU time of one raw argon2id verify, same parameters' },
+            budget: null,
+            runs: 1,
+            note: `${split(signIn)}; the throughput ratio cannot pass floor ÷ figure on shared cores`,
+          });
+          add({
+            id: engine === 'SQLite' ? 'server_cpu_per_refresh_ms' : 'server_cpu_per_refresh_ms_pg',
+            name: `Server: CPU time of one token refresh, ${engine} (8 clients)`,
+            unit: 'ms',
+            value: refresh.totalMs,
+            floor: { value: bare.totalMs, what: 'CPU time of the cheapest API answer (401 from /me)' },
+            budget: null,
+            runs: 1,
+            note: `${split(refresh)}; the floor: ${split(bare)}`,
+          });
+        });
+      }
     }
   }
 

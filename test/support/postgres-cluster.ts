@@ -2,7 +2,7 @@
 // directory, on a free 127.0.0.1 port, removed afterwards. Test files get a database each from
 // test/support/postgres.ts. Debian's `postgresql` package provides the binaries (scripts/setup.mjs --test).
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -67,6 +67,8 @@ export interface PostgresCluster {
   adminUrl: string;
   /** Stops the cluster at once and removes its directory. */
   stop: () => void;
+  /** The postmaster's process id (first line of postmaster.pid), for the benchmarks' CPU accounting. */
+  postmasterPid: () => number;
 }
 
 /**
@@ -99,6 +101,7 @@ export async function startPostgresCluster(options: { durable?: boolean } = {}):
   ]);
   return {
     adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    postmasterPid: () => Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
     stop: () => {
       try {
         runPostgres(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);

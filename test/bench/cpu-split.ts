@@ -1,0 +1,93 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+
+/**
+ * Where a request's CPU time goes, read from Linux's per-process accounting (/proc/<pid>/stat, proc(5)):
+ * CPU time is what the request costs on the machine's cores whatever else runs beside it, where a CPU
+ * profile of the server samples wall time (a thread waiting for a core shows as time in the syscall it was
+ * in). This is how the benchmarks show why a rate falls short of its floor on a 2-core machine: the server's
+ * event loop, its other threads (the argon2 hashing pool, GC) and PostgreSQL's processes all take turns
+ * on the same two cores.
+ */
+
+/** Clock ticks per second for /proc times: USER_HZ, 100 on every Linux the project runs on. */
+const TICKS_PER_SECOND = 100;
+
+export const canSplitCpu = (): boolean => existsSync('/proc/self/stat');
+
+interface ProcStat {
+  ppid: number;
+  /** utime + stime of this process (or thread), in ms. */
+  cpuMs: number;
+  /** cutime + cstime: its children that have exited and been waited for, in ms. */
+  childrenCpuMs: number;
+}
+
+function readStat(file: string): ProcStat | null {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return null; // the process or thread has gone
+  }
+  // Fields after the command name (which may hold spaces and parentheses): state ppid … utime(14) stime(15)
+  // cutime(16) cstime(17), numbered from 1 as in proc(5).
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  const tick = (index: number): number => (Number(fields[index - 3]) * 1000) / TICKS_PER_SECOND;
+  return { ppid: Number(fields[1]), cpuMs: tick(14) + tick(15), childrenCpuMs: tick(16) + tick(17) };
+}
+
+export interface ServerCpu {
+  /** The main thread: the event loop (JS, and the synchronous syscalls it makes). */
+  mainMs: number;
+  /** Every other thread: libuv's pool (argon2 hashing), V8's GC and compiler threads. */
+  otherMs: number;
+}
+
+export function serverCpu(pid: number): ServerCpu {
+  const whole = readStat(`/proc/${String(pid)}/stat`);
+  const main = readStat(`/proc/${String(pid)}/task/${String(pid)}/stat`);
+  if (!whole || !main) throw new Error(`no /proc entry for the server process ${String(pid)}`);
+  return { mainMs: main.cpuMs, otherMs: whole.cpuMs - main.cpuMs };
+}
+
+/**
+ * PostgreSQL's whole cluster: the postmaster, its live children (backends, WAL writer, checkpointer …) and
+ * those that exited (a backend that ends moves its time into the postmaster's children's time).
+ */
+export function postgresCpu(postmasterPid: number): number {
+  const postmaster = readStat(`/proc/${String(postmasterPid)}/stat`);
+  if (!postmaster) throw new Error(`no /proc entry for the postmaster ${String(postmasterPid)}`);
+  let total = postmaster.cpuMs + postmaster.childrenCpuMs;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const child = readStat(`/proc/${entry}/stat`);
+    if (child?.ppid === postmasterPid) total += child.cpuMs;
+  }
+  return total;
+}
+
+export interface CpuPerOperation {
+  operations: number;
+  mainMs: number;
+  otherMs: number;
+  postgresMs: number;
+  totalMs: number;
+}
+
+/** Runs `work` (which answers how many operations it did) and divides the CPU time it cost by that count. */
+export async function cpuPerOperation(
+  serverPid: number,
+  postmasterPid: number | null,
+  work: () => Promise<number>,
+): Promise<CpuPerOperation> {
+  const server0 = serverCpu(serverPid);
+  const postgres0 = postmasterPid === null ? 0 : postgresCpu(postmasterPid);
+  const operations = await work();
+  const server1 = serverCpu(serverPid);
+  const postgres1 = postmasterPid === null ? 0 : postgresCpu(postmasterPid);
+  if (operations <= 0) throw new Error('the CPU measure did no operation');
+  const mainMs = (server1.mainMs - server0.mainMs) / operations;
+  const otherMs = (server1.otherMs - server0.otherMs) / operations;
+  const postgresMs = (postgres1 - postgres0) / operations;
+  return { operations, mainMs, otherMs, postgresMs, totalMs: mainMs + otherMs + postgresMs };
+}
