@@ -22,6 +22,29 @@ interface ProcStat {
   childrenCpuMs: number;
 }
 
+/** Parses one /proc/<pid>/stat line (proc(5)). */
+export function parseProcStat(text: string): ProcStat {
+  // The command name (field 2) is in parentheses and may itself hold spaces and parentheses, so the fields
+  // are counted from the LAST ')': state(3) ppid(4) … utime(14) stime(15) cutime(16) cstime(17).
+  const close = text.lastIndexOf(')');
+  const fields =
+    close < 0
+      ? []
+      : text
+          .slice(close + 2)
+          .trim()
+          .split(' ');
+  const field = (index: number): number => {
+    const value = Number(fields[index - 3]);
+    if (fields[index - 3] === undefined || !Number.isInteger(value)) {
+      throw new Error(`not a /proc stat line (field ${String(index)}): ${text.slice(0, 80)}`);
+    }
+    return value;
+  };
+  const ms = (index: number): number => (field(index) * 1000) / TICKS_PER_SECOND;
+  return { ppid: field(4), cpuMs: ms(14) + ms(15), childrenCpuMs: ms(16) + ms(17) };
+}
+
 function readStat(file: string): ProcStat | null {
   let text: string;
   try {
@@ -29,21 +52,17 @@ function readStat(file: string): ProcStat | null {
   } catch {
     return null; // the process or thread has gone
   }
-  // Fields after the command name (which may hold spaces and parentheses): state ppid … utime(14) stime(15)
-  // cutime(16) cstime(17), numbered from 1 as in proc(5).
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const tick = (index: number): number => (Number(fields[index - 3]) * 1000) / TICKS_PER_SECOND;
-  return { ppid: Number(fields[1]), cpuMs: tick(14) + tick(15), childrenCpuMs: tick(16) + tick(17) };
+  return parseProcStat(text);
 }
 
-export interface ServerCpu {
+interface ServerCpu {
   /** The main thread: the event loop (JS, and the synchronous syscalls it makes). */
   mainMs: number;
   /** Every other thread: libuv's pool (argon2 hashing), V8's GC and compiler threads. */
   otherMs: number;
 }
 
-export function serverCpu(pid: number): ServerCpu {
+function serverCpu(pid: number): ServerCpu {
   const whole = readStat(`/proc/${String(pid)}/stat`);
   const main = readStat(`/proc/${String(pid)}/task/${String(pid)}/stat`);
   if (!whole || !main) throw new Error(`no /proc entry for the server process ${String(pid)}`);
@@ -54,7 +73,7 @@ export function serverCpu(pid: number): ServerCpu {
  * PostgreSQL's whole cluster: the postmaster, its live children (backends, WAL writer, checkpointer …) and
  * those that exited (a backend that ends moves its time into the postmaster's children's time).
  */
-export function postgresCpu(postmasterPid: number): number {
+function postgresCpu(postmasterPid: number): number {
   const postmaster = readStat(`/proc/${String(postmasterPid)}/stat`);
   if (!postmaster) throw new Error(`no /proc entry for the postmaster ${String(postmasterPid)}`);
   let total = postmaster.cpuMs + postmaster.childrenCpuMs;
