@@ -90,6 +90,9 @@ export interface CpuPerOperation {
   mainMs: number;
   otherMs: number;
   postgresMs: number;
+  /** This process: the load generator (the benchmark's HTTP clients) on the same cores. */
+  clientMs: number;
+  /** Everything on the machine's cores the operation cost: server, PostgreSQL and client. */
   totalMs: number;
 }
 
@@ -101,12 +104,15 @@ export async function cpuPerOperation(
 ): Promise<CpuPerOperation> {
   const server0 = serverCpu(serverPid);
   const postgres0 = postmasterPid === null ? 0 : postgresCpu(postmasterPid);
+  const client0 = process.cpuUsage();
   const operations = await work();
+  const client = process.cpuUsage(client0); // µs, every thread of this process
   const server1 = serverCpu(serverPid);
   const postgres1 = postmasterPid === null ? 0 : postgresCpu(postmasterPid);
   if (operations <= 0) throw new Error('the CPU measure did no operation');
   const mainMs = (server1.mainMs - server0.mainMs) / operations;
   const otherMs = (server1.otherMs - server0.otherMs) / operations;
   const postgresMs = (postgres1 - postgres0) / operations;
-  return { operations, mainMs, otherMs, postgresMs, totalMs: mainMs + otherMs + postgresMs };
+  const clientMs = (client.user + client.system) / 1000 / operations;
+  return { operations, mainMs, otherMs, postgresMs, clientMs, totalMs: mainMs + otherMs + postgresMs + clientMs };
 }
