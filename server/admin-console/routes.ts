@@ -484,15 +484,15 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
     // neither), so no link or cross-origin form can end an admin's sign-in under way. It ends the row, live
     // or not, drops the cookie and goes back to the password form.
     scope.post(`${SECOND_STEP_PATH}/cancel`, async (request, reply) => {
-      const frame = frameOf(request);
-      if (!sameOrigin(request, origin())) return refused(reply, frame);
       const id = pendingCookies.read(request, PENDING_COOKIE_BASE);
       if (id !== undefined) {
+        // sessionPostAccepted: the same-origin check (Sec-Fetch-Site/Origin) and the token, as every console post.
         if (!sessionPostAccepted(request, origin(), id, SECOND_STEP_PURPOSE, formFields(request.body).csrf)) {
-          return refused(reply, frame);
+          return refused(reply, frameOf(request));
         }
         await signIns.cancel(id);
       }
+      // Without a cookie there is nothing to end: only the (absent) cookie is cleared.
       pendingCookies.clear(reply, PENDING_COOKIE_BASE);
       return reply.redirect(ADMIN_PATH, 303);
     });

@@ -100,6 +100,8 @@ describe('admin console: pending sign-in hygiene', () => {
     expect(signInPage.status).toBe(200);
     expect(heading(signInPage.html)).toBe('Admin sign-in');
     expect((await browser.get(`/admin/verify/cancel?csrf=${encodeURIComponent(token)}`)).status).toBe(404);
+    expect(await rows()).toEqual([idHash]);
+    expect(browser.cookies.has(PENDING_COOKIE)).toBe(true);
     // A cross-origin POST, even carrying the page's own token, is refused and changes nothing.
     const crossSite = await browser.post('/admin/verify/cancel', { csrf: token }, { origin: EVIL_ORIGIN });
     expect(crossSite.status).toBe(403);
