@@ -182,4 +182,29 @@ describe('admin console: pending sign-in hygiene', () => {
     expect(page.status).toBe(403);
     expect(alertText(page.html)).toBe('Your account is locked. Contact your administrator.');
   });
+
+  it('attack: the second step’s own lock (wrong codes) answers as the password step’s lock: 401, Retry-After', async () => {
+    const { test, secret } = await consoleServer();
+    const { browser, step } = await passwordStep(test);
+    // 10 consecutive wrong codes lock the second step for 15 minutes (failure-lock.ts).
+    for (let attempt = 1; attempt <= 10; attempt += 1) {
+      await browser.submit(step, '/admin/verify/code', { code: totpCode(secret, test, 10 + attempt) });
+    }
+    const second = await browser.submit(step, '/admin/verify/code', { code: totpCode(secret, test) });
+    // 10 consecutive wrong passwords lock the password step for 15 minutes (DEFAULT_LIMITS).
+    const other = new PageBrowser(test.origin);
+    for (let attempt = 1; attempt <= 10; attempt += 1) {
+      await other.submit(await other.get('/admin'), '/admin/sign-in', { login: ANA.loginId, password: 'wrong' });
+    }
+    const first = await other.submit(await other.get('/admin'), '/admin/sign-in', {
+      login: ANA.loginId,
+      password: ANA.password,
+    });
+    expect(first.status).toBe(401);
+    expect(first.headers.get('retry-after')).toBe('900');
+    expect(second.status).toBe(first.status);
+    expect(second.headers.get('retry-after')).toBe(first.headers.get('retry-after'));
+    expect(alertText(second.html)).toBe(alertText(first.html));
+    expect(browser.cookies.has(ADMIN_COOKIE)).toBe(false);
+  });
 });
