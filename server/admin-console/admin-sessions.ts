@@ -1,5 +1,6 @@
-import { randomToken, sha256Hex } from '../security/digest';
+import { sha256Hex } from '../security/digest';
 import type { Storage } from '../storage/storage';
+import { startHashedToken } from './hashed-tokens';
 
 export interface AdminSession {
   idHash: string;
@@ -38,25 +39,15 @@ export class AdminSessionStore {
   ) {}
 
   /** A new session; the cookie value is returned once. */
-  async start(userId: number): Promise<{ id: string; idHash: string }> {
-    const id = randomToken();
-    const idHash = sha256Hex(id);
+  start(userId: number): Promise<{ id: string; idHash: string }> {
     const now = this.clock();
-    await this.storage.transaction(async () => {
-      const q = this.storage.q();
-      await q.deleteFrom('admin_sessions').where('expires_at', '<=', now).execute();
-      await q
-        .insertInto('admin_sessions')
-        .values({
-          id_hash: idHash,
-          user_id: userId,
-          created_at: now,
-          last_seen_at: now,
-          expires_at: now + this.times.absoluteMs,
-        })
-        .execute();
-    });
-    return { id, idHash };
+    return startHashedToken(this.storage, 'admin_sessions', now, (idHash) => ({
+      id_hash: idHash,
+      user_id: userId,
+      created_at: now,
+      last_seen_at: now,
+      expires_at: now + this.times.absoluteMs,
+    }));
   }
 
   /** The live session behind a cookie value, if any; finding it counts as a use (idle timer restarts). */

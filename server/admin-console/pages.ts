@@ -154,7 +154,10 @@ export function secondStepPage(frame: PageFrame, input: SecondStepInput): string
     t('verifyHeading'),
     `<h1>${e(t('verifyHeading'))}</h1>
 <p>${e(t('verifyIntro', { login: input.loginId }))}</p>
-${alert(input.error)}${totp}${passkey}<p><a href="${ADMIN_PATH}">${e(t('cancelSignIn'))}</a></p>`,
+${alert(input.error)}${totp}${passkey}<form class="form" method="post" action="${SECOND_STEP_PATH}/cancel">
+<input type="hidden" name="csrf" value="${e(input.csrfToken)}">
+<button class="secondary" type="submit">${e(t('cancelSignIn'))}</button>
+</form>`,
   );
 }
 

@@ -26,6 +26,7 @@ import type { MfaServices } from '../services';
 import type { SessionService } from '../sessions/session-service';
 import type { Storage } from '../storage/storage';
 import type { UserRecord, UserStore } from '../users/user-store';
+import { lockedByAdminError } from '../users/user-lock';
 import type { AdminRoleStore } from './admin-roles';
 import type { AdminSession, AdminSessionStore } from './admin-sessions';
 import { AdminSignInStore, type PendingSignIn } from './admin-sign-ins';
@@ -97,6 +98,7 @@ type SignInRefusal =
   | 'mfa_code_invalid'
   | 'mfa_code_used'
   | 'account_locked'
+  | 'account_locked_by_admin'
   | (typeof PASSKEY_REFUSALS)[number];
 const SESSION_PURPOSE = 'admin-console';
 /** Requests per admin per minute, every page and form (a console user clicks; a script would not stop). */
@@ -259,13 +261,8 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
     scope.get(ADMIN_PATH, async (request, reply) => {
       const id = readCookie(request);
       if (id !== undefined && (await deps.adminSessions.use(id))) return reply.redirect(`${ADMIN_PATH}/users`, 303);
-      // Back at the password form ("Cancel and start again"): a second step under way is dropped.
-      const pendingId = pendingCookies.read(request, PENDING_COOKIE_BASE);
-      if (pendingId !== undefined) {
-        const pending = await signIns.find(pendingId);
-        if (pending) await signIns.end(pending.idHash);
-        pendingCookies.clear(reply, PENDING_COOKIE_BASE);
-      }
+      // A GET changes nothing: a second step under way stays (a link from anywhere must not end it). Only
+      // the second step's Cancel (a same-origin POST, below) or a new password in this browser ends it.
       return showSignIn(request, reply, 200, {});
     });
 
@@ -368,6 +365,14 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
           if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
           return sendHtml(reply, 429, messagePage(frame, t('tooMany'), [error.message]));
         }
+      }
+      // An admin's lock since the password (lock-user) ends the sign-in with the password step's answer
+      // for that lock: 403 and the same text, on the sign-in form (no Retry-After: it lasts until unlocked).
+      if (pending.lockedByAdmin) {
+        await signIns.end(pending.idHash);
+        pendingCookies.clear(reply, PENDING_COOKIE_BASE);
+        if (method === 'post') await refusedAs(user, 'account_locked_by_admin');
+        return showSignIn(request, reply, 403, { login: user.loginId, error: messageFor(t, lockedByAdminError()) });
       }
       // The role again: revoke-admin between the two steps ends the sign-in here.
       if (!(await deps.adminRoles.isAdmin(user.id))) {
@@ -474,6 +479,23 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
         : messageFor(t, verdict);
       return showSecondStep(reply, held, verdict.code === 'passkey_unavailable' ? 400 : 401, message);
     };
+
+    // Cancel at step 2: a POST from this origin with the pending sign-in's own token (a cross-site page has
+    // neither), so no link or cross-origin form can end an admin's sign-in under way. It ends the row, live
+    // or not, drops the cookie and goes back to the password form.
+    scope.post(`${SECOND_STEP_PATH}/cancel`, async (request, reply) => {
+      const id = pendingCookies.read(request, PENDING_COOKIE_BASE);
+      if (id !== undefined) {
+        // sessionPostAccepted: the same-origin check (Sec-Fetch-Site/Origin) and the token, as every console post.
+        if (!sessionPostAccepted(request, origin(), id, SECOND_STEP_PURPOSE, formFields(request.body).csrf)) {
+          return refused(reply, frameOf(request));
+        }
+        await signIns.cancel(id);
+      }
+      // Without a cookie there is nothing to end: only the (absent) cookie is cleared.
+      pendingCookies.clear(reply, PENDING_COOKIE_BASE);
+      return reply.redirect(ADMIN_PATH, 303);
+    });
 
     scope.get(SECOND_STEP_PATH, async (request, reply) => {
       const held = await pendingStep(request, reply, 'get');

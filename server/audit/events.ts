@@ -365,7 +365,7 @@ export const AUDIT_EVENTS = {
   'admin.console-sign-in-failed': event({
     class: 'admin',
     summary:
-      'An admin console sign-in was refused after a right password: not an admin (at either step), no second factor, a wrong, reused or locked code, or a refused passkey (a wrong password is a sign-in.failed).',
+      'An admin console sign-in was refused after a right password: not an admin (at either step), no second factor, a wrong, reused or locked code, a refused passkey, or an admin’s lock since the password (a wrong password is a sign-in.failed).',
     actors: ['anonymous'],
     reasons: [
       'not_admin',
@@ -376,6 +376,7 @@ export const AUDIT_EVENTS = {
       'passkey_refused',
       'passkey_challenge_used',
       'passkey_cloned',
+      'account_locked_by_admin',
     ],
     details: z.strictObject({}),
   }),
