@@ -90,6 +90,14 @@ export function channelAvailable(channel: MfaChannel, factors: UserFactors): boo
   return true;
 }
 
+function policyOfRow(row: { channels: string; mode: string; trust_days: number }): MfaPolicy {
+  return { channels: parseChannels(row.channels), mode: parseMode(row.mode), trustDays: row.trust_days };
+}
+
+function truthy(value: unknown): boolean {
+  return value === true || value === 1 || value === 1n || value === '1';
+}
+
 /** "totp,email" → ['totp', 'email']: known names only, no repeats, in the fixed order. */
 export function parseChannels(text: string): MfaChannel[] {
   const names = text
@@ -165,8 +173,64 @@ export class MfaPolicyStore {
       .select(['channels', 'mode', 'trust_days'])
       .where('id', '=', 1)
       .executeTakeFirst();
-    if (!row) return DEFAULT_MFA_POLICY;
-    return { channels: parseChannels(row.channels), mode: parseMode(row.mode), trustDays: row.trust_days };
+    return row ? policyOfRow(row) : DEFAULT_MFA_POLICY;
+  }
+
+  /**
+   * `forUser()` and the factors the policy is weighed against (a confirmed authenticator, a passkey), in
+   * ONE statement: the policy row with two EXISTS. Every decision after a correct password needs the
+   * three (mfaApplies), and they were three statements, each a round trip on PostgreSQL (issue 16;
+   * test/integration/server/sign-in-commits.test.ts pins the count). Same answers as forUser() with
+   * authenticators.ts hasConfirmed and passkey-store.ts hasAny: EXISTS over the same conditions. The
+   * phone is on the user's record, read already. Without a policy row (migration 3 inserts it; nothing
+   * deletes it) the factors are read on their own, so a missing row never hides a factor.
+   */
+  async forUserWithFactors(
+    user: { id: number; phone?: string | undefined },
+    known?: KnownProfileMfa,
+  ): Promise<{ policy: MfaPolicy; factors: UserFactors }> {
+    const profile = known === undefined ? await this.profileOf(user.id) : known.mfa;
+    const row = await this.storage
+      .q()
+      .selectFrom('mfa_policy')
+      .select((eb) => [
+        'channels',
+        'mode',
+        'trust_days',
+        eb
+          .exists(
+            eb
+              .selectFrom('mfa_authenticators')
+              .select('id')
+              .where('user_id', '=', user.id)
+              .where('confirmed_at', 'is not', null),
+          )
+          .as('has_authenticator'),
+        eb.exists(eb.selectFrom('passkeys').select('id').where('user_id', '=', user.id)).as('has_passkey'),
+      ])
+      .where('id', '=', 1)
+      .executeTakeFirst();
+    const server = row ? policyOfRow(row) : DEFAULT_MFA_POLICY;
+    const factors = row
+      ? // SQLite answers EXISTS with 1 or 0, PostgreSQL with true or false.
+        { hasAuthenticator: truthy(row.has_authenticator), hasPasskey: truthy(row.has_passkey) }
+      : await this.factorsWithoutPolicyRow(user.id);
+    return {
+      policy: effectiveMfaPolicy(server, profile),
+      factors: { ...factors, hasPhone: user.phone !== undefined },
+    };
+  }
+
+  private async factorsWithoutPolicyRow(userId: number): Promise<Omit<UserFactors, 'hasPhone'>> {
+    const q = this.storage.q();
+    const authenticator = await q
+      .selectFrom('mfa_authenticators')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('confirmed_at', 'is not', null)
+      .executeTakeFirst();
+    const passkey = await q.selectFrom('passkeys').select('id').where('user_id', '=', userId).executeTakeFirst();
+    return { hasAuthenticator: authenticator !== undefined, hasPasskey: passkey !== undefined };
   }
 
   /**

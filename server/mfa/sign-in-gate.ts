@@ -59,8 +59,8 @@ export class MfaGate {
     /** The MFA part of the user's profile, when the caller already read it (MfaPolicyStore.forUser). */
     known?: KnownProfileMfa,
   ): Promise<MfaRequired | undefined> {
-    const policy = await this.deps.policy.forUser(user.id, known);
-    const factors = await this.factorsOf(user);
+    // The policy and the user's factors in one statement (policy.ts forUserWithFactors).
+    const { policy, factors } = await this.deps.policy.forUserWithFactors(user, known);
     if (!mfaApplies(policy, factors)) return undefined;
     if (context.deviceProof && (await this.deps.devices.checkProof(user.id, context.deviceProof, policy.trustDays))) {
       return undefined;
@@ -89,8 +89,8 @@ export class MfaGate {
     interactionUid: string,
     enrolmentTicket?: unknown,
   ): Promise<Challenge | undefined> {
-    const policy = await this.deps.policy.forUser(user.id);
-    if (!mfaApplies(policy, await this.factorsOf(user))) return undefined;
+    const { policy, factors } = await this.deps.policy.forUserWithFactors(user);
+    if (!mfaApplies(policy, factors)) return undefined;
     const installationId = await this.deps.enrolment.installationForTicket(user.id, enrolmentTicket);
     return (await this.deps.challenges.start(user.id, { interactionUid, installationId })).challenge;
   }

@@ -10,7 +10,7 @@ import { sha256Hex } from '../security/digest';
 import { identifierKey } from '../users/identifiers';
 import { verifyAgainstDummy, verifyPassword } from '../users/password-hash';
 import { isLockedByAdmin, lockedByAdminError, refuseIfLockedByAdmin } from '../users/user-lock';
-import type { UserRecord, UserStore } from '../users/user-store';
+import { ACCOUNT_LOCK_PREFIX, type UserRecord, type UserStore } from '../users/user-store';
 import { userSummary } from '../users/user-summary';
 import type { KnownProfileMfa } from '../mfa/policy';
 import type { Storage } from '../storage/storage';
@@ -155,7 +155,10 @@ export class SessionService {
     browser?: string,
     then?: (user: UserRecord, profile: ReadProfile | undefined) => Promise<T>,
   ): Promise<UserRecord | T> {
-    const user = await this.users.findByName(loginId);
+    // The user and the lock-out row of its account (or of the unknown name) in one statement.
+    const unknownSubject = unknownLockSubject(loginId);
+    const found = await this.users.findByNameWithLock(loginId, unknownSubject);
+    const user = found.user;
     const subject = await this.lockSubject(user, loginId, installationId, browser);
     // Audited for the sign-in paths; a re-authentication for a change is audited as that change.
     const method = AUDITED_METHOD[via];
@@ -171,7 +174,10 @@ export class SessionService {
             details: { method },
           });
     // Checked before the password, so a locked subject answers account_locked whether or not it is right.
-    const lockedFor = await this.throttle.lockedFor(subject);
+    // The row read with the user is this subject's unless a device of the user's own has its count.
+    const readSubject = user === undefined ? unknownSubject : `${ACCOUNT_LOCK_PREFIX}${user.id}`;
+    const lockedFor =
+      subject === readSubject ? this.throttle.remainingOf(found.lockedUntil) : await this.throttle.lockedFor(subject);
     if (lockedFor !== undefined) {
       await failed('account_locked');
       throw lockedError(lockedFor);
@@ -318,16 +324,16 @@ export class SessionService {
     installationId: string | undefined,
     browser: string | undefined,
   ): Promise<string> {
-    if (!user) return `unknown:${identifierKey(loginId)}`;
+    if (!user) return unknownLockSubject(loginId);
     if (installationId !== undefined && (await this.sessions.hasSignedInFrom(user.id, installationId))) {
-      return `user:${user.id}:installation:${sha256Hex(installationId)}`;
+      return `${ACCOUNT_LOCK_PREFIX}${user.id}:installation:${sha256Hex(installationId)}`;
     }
     // The same for a browser on the provider's pages (OWASP's "device cookie"): its cookie came from a
     // finished sign-in of this very user, so a stranger cannot forge or borrow one.
     if (browser !== undefined && (await this.sessions.knowsBrowser(user.id, browser))) {
-      return `user:${user.id}:browser:${sha256Hex(browser)}`;
+      return `${ACCOUNT_LOCK_PREFIX}${user.id}:browser:${sha256Hex(browser)}`;
     }
-    return `user:${user.id}`;
+    return `${ACCOUNT_LOCK_PREFIX}${user.id}`;
   }
 
   /** A browser that just finished a sign-in of this user: the value of its known-browser cookie. */
@@ -350,6 +356,11 @@ export class SessionService {
 
 /** PostgreSQL's isolation for what a correct password leads to; why it is enough is said in authenticate. */
 const SUCCESS_ISOLATION = { isolation: 'read committed' } as const;
+
+/** Whose failures a name no user has counts toward (lockSubject). */
+function unknownLockSubject(loginId: string): string {
+  return `unknown:${identifierKey(loginId)}`;
+}
 
 function lockedError(seconds: number): KeywayError {
   const minutes = Math.ceil(seconds / 60);

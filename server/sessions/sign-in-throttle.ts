@@ -23,7 +23,12 @@ export class SignInThrottle {
       .select('locked_until')
       .where('subject', '=', subject)
       .executeTakeFirst();
-    const remaining = (row?.locked_until ?? 0) - this.clock();
+    return this.remainingOf(row?.locked_until);
+  }
+
+  /** lockedFor() from a `locked_until` read already (user-store.ts findByNameWithLock). */
+  remainingOf(lockedUntil: number | null | undefined): number | undefined {
+    const remaining = (lockedUntil ?? 0) - this.clock();
     return remaining > 0 ? Math.ceil(remaining / 1000) : undefined;
   }
 

@@ -127,6 +127,44 @@ export class UserStore {
     return withAliasRows(rows);
   }
 
+  /**
+   * A password sign-in's first read: the user named `name` (as findByName) and, in the same statement,
+   * the lock-out row of the subject its failures count toward when no device of its own applies:
+   * `ACCOUNT_LOCK_PREFIX` + id for a known user, `unknownSubject` for a name no one has (sessions/
+   * session-service.ts lockSubject). They were two statements, each a round trip on PostgreSQL (issue 16;
+   * test/integration/server/sign-in-commits.test.ts pins the count). The one-row probe is what the joins
+   * hang from, so an unknown name still gets its lock-out row. `lockedUntil` is only the pre-check: the
+   * success transaction re-checks the lock (sign-in-throttle.ts resetUnlessLocked).
+   */
+  async findByNameWithLock(
+    name: string,
+    unknownSubject: string,
+  ): Promise<{ user: UserRecord | undefined; lockedUntil: number | null }> {
+    const rows = await this.storage
+      .q()
+      // CAST: PostgreSQL must know the parameter's type to compare it; both engines spell it so.
+      .selectFrom(sql<{ identifier: string }>`(select cast(${identifierKey(name)} as text) as identifier)`.as('probe'))
+      .leftJoin('user_identifiers as named', 'named.identifier', 'probe.identifier')
+      .leftJoin('users', 'users.id', 'named.user_id')
+      .leftJoin('user_identifiers as alias', (join) =>
+        join.onRef('alias.user_id', '=', 'users.id').on('alias.kind', '=', 'alias'),
+      )
+      // `||` with a NULL id is NULL on both engines, so no user means the unknown name's subject.
+      .leftJoin('sign_in_failures as failure', (join) =>
+        join.on(
+          sql<boolean>`failure.subject = coalesce(${ACCOUNT_LOCK_PREFIX} || cast(users.id as text), ${unknownSubject})`,
+        ),
+      )
+      .selectAll('users')
+      .select(['alias.display as alias_display', 'failure.locked_until as failure_locked_until'])
+      .orderBy('alias.display')
+      .execute();
+    const lockedUntil = rows[0]?.failure_locked_until ?? null;
+    if (rows[0]?.id == null) return { user: undefined, lockedUntil };
+    // The probe matched a user: every row carries its columns (LEFT JOIN types them nullable).
+    return { user: withAliasRows(rows as (Row<'users'> & { alias_display: string | null })[]), lockedUntil };
+  }
+
   async findById(id: number): Promise<UserRecord | undefined> {
     const rows = await this.storage
       .q()
@@ -273,6 +311,9 @@ export class UserStore {
     );
   }
 }
+
+/** The lock-out subject of an account (sign-in-throttle.ts), followed by the user's id. */
+export const ACCOUNT_LOCK_PREFIX = 'user:';
 
 /** One user's rows from a LEFT JOIN on its aliases (one row per alias, or one with none): the record. */
 function withAliasRows(rows: (Row<'users'> & { alias_display: string | null })[]): UserRecord | undefined {

@@ -142,7 +142,7 @@ describe.each(ENGINES)('a password sign-in commits once on $engine', (engine) =>
     expect(statements.filter((text) => /profile/i.test(text))).toHaveLength(1);
   });
 
-  it('round trips: a password sign-in sends 14 statements to PostgreSQL (15 on SQLite), a refresh 7 (8)', async () => {
+  it('round trips: a password sign-in sends 11 statements to PostgreSQL (12 on SQLite), a refresh 7 (8)', async () => {
     // Every statement on PostgreSQL is a round trip to the database on the same cores as the hashing, the
     // main cost measured there (test/bench/gap-causes.ts). Counted as the bench's sign-in is made (no
     // installation id, no second factor), without the per-source rate-limit count the HTTP route adds,
@@ -151,8 +151,11 @@ describe.each(ENGINES)('a password sign-in commits once on $engine', (engine) =>
     // once, sessions/session-service.ts UserProfiles), a rotation's SELECT before its UPDATE (now the
     // UPDATE … RETURNING alone unless it marks nothing, session-store.ts rotate), and on PostgreSQL the
     // access and refresh token in two INSERTs (now one, session-store.ts store; SQLite has no INSERT in
-    // WITH, and a statement there is no round trip).
-    const [signIn, refresh] = engine.engine === 'postgres' ? [14, 7] : [15, 8];
+    // WITH, and a statement there is no round trip). Then 14 (15): the lock-out pre-check is now read with
+    // the user (user-store.ts findByNameWithLock; the success transaction still re-checks it), and the MFA
+    // policy with the user's authenticator and passkey is one statement, not three (policy.ts
+    // forUserWithFactors).
+    const [signIn, refresh] = engine.engine === 'postgres' ? [11, 7] : [12, 8];
     const own = () => statements.filter((text) => !text.includes('keyway_group'));
     const { result } = await commitsOf(() => services.sessions.signIn({ loginId: 'ana', password: PASSWORD }));
     expect(result).toHaveProperty('refreshToken');
