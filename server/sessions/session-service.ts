@@ -256,7 +256,9 @@ export class SessionService {
         'This session was ended because its refresh token was used twice. Please sign in again.',
       );
     }
-    const user = rotation.outcome === 'rotated' ? await this.users.findById(rotation.userId) : undefined;
+    // The user with its aliases comes with the rotation (read by its statement on PostgreSQL, inside its
+    // transaction on SQLite: session-store.ts rotate), not by a read of its own: one round trip fewer.
+    const user = rotation.outcome === 'rotated' ? rotation.user : undefined;
     if (rotation.outcome !== 'rotated' || !user) {
       throw new KeywayError('session_invalid', 'This session has ended. Please sign in again.');
     }

@@ -1,8 +1,10 @@
 import { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_MS } from '../config';
 import { rowIdOf } from '../oidc/adapter';
 import { randomToken, sha256Hex } from '../security/digest';
-import type { NewRow } from '../storage/schema';
+import type { QueryCreator } from 'kysely';
+import type { KeywayTables, NewRow, Row } from '../storage/schema';
 import type { Storage } from '../storage/storage';
+import { withAliasRows, type UserRecord } from '../users/user-store';
 
 export interface IssuedTokens {
   accessToken: string;
@@ -10,8 +12,13 @@ export interface IssuedTokens {
   accessTokenExpiresIn: number;
 }
 
+/**
+ * `user`: the family's user with its aliases as the rotation read it (undefined when the user is gone:
+ * the caller refuses). The caller still decides whether that user may have tokens (a lock).
+ */
 export type Rotation =
-  { outcome: 'rotated'; userId: number; tokens: IssuedTokens } | { outcome: 'invalid' | 'replayed' };
+  | { outcome: 'rotated'; userId: number; user: UserRecord | undefined; tokens: IssuedTokens }
+  | { outcome: 'invalid' | 'replayed' };
 
 /**
  * How often (by the store's clock) one instance deletes expired access tokens. They are useless once
@@ -95,16 +102,135 @@ export class SessionStore {
    * check refuses (they all join the family's revoked_at).
    */
   async rotate(refreshToken: string): Promise<Rotation> {
-    const rotation = await this.storage.transaction(async (): Promise<Rotation> => {
-      const q = this.storage.q();
-      const now = this.clock();
-      const hash = sha256Hex(refreshToken);
-      // The usual case in one statement (a round trip saved on PostgreSQL): the conditional UPDATE marks
-      // the token used only if it is live (unused, unexpired, its family unrevoked) and returns its family
-      // and user. The SELECT that used to come first only decided why a token is refused, so it now runs
-      // only when the UPDATE marked nothing, after it: the outcomes are the same (test/integration/server/
-      // refresh-rotation.test.ts), and the UPDATE's row count still decides a race as said above.
-      const marked = await q
+    const now = this.clock();
+    const hash = sha256Hex(refreshToken);
+    const rotation =
+      this.storage.engine === 'postgres'
+        ? await this.rotateInOneStatement(hash, now)
+        : await this.storage.transaction(async (): Promise<Rotation> => {
+            // The usual case in one statement: the conditional UPDATE marks the token used only if it is
+            // live (unused, unexpired, its family unrevoked) and returns its family and user. The SELECT
+            // that used to come first only decided why a token is refused, so it runs only when the
+            // UPDATE marked nothing (refused): the outcomes are the same (refresh-rotation.test.ts), and
+            // the UPDATE's row count still decides a race as said above.
+            const marked = await this.markUsed(this.storage.q(), hash, now).execute();
+            const live = marked[0];
+            // user_id is never null (the family exists: the UPDATE's WHERE found it unrevoked).
+            const userId = live?.user_id ?? undefined;
+            if (marked.length !== 1 || !live || userId === undefined) return this.refused(hash, now);
+            const issued = newTokens(live.family_id, now);
+            await this.store(issued);
+            // SQLite has no data-modifying WITH, and a statement there is a function call, not a round
+            // trip: the user is read apart, inside the same transaction.
+            const user = withAliasRows(await this.userWithAliases().where('users.id', '=', userId).execute());
+            return { outcome: 'rotated', userId, user, tokens: issued.tokens };
+          }, ROTATION_ISOLATION);
+    this.pruneNowAndThen();
+    return rotation;
+  }
+
+  /**
+   * PostgreSQL: the whole rotation of a live token in ONE statement, with no BEGIN and COMMIT around it
+   * (three round trips instead of the five a transaction of UPDATE, INSERT and user read took): the
+   * conditional UPDATE in a WITH, the two INSERTs of the new tokens in WITHs reading the UPDATE's
+   * RETURNING, and the main SELECT answering the family's user with its aliases. PostgreSQL runs every
+   * data-modifying statement in WITH "exactly once, and always to completion", on one snapshot
+   * (https://www.postgresql.org/docs/15/queries-with.html#QUERIES-WITH-MODIFYING), and a statement
+   * outside an explicit transaction is its own transaction: all of it commits, durably, or none.
+   * The race of two rotations is decided exactly as in a transaction (see rotate(): the UPDATE waits for
+   * the other's row lock and re-checks used_at on the committed row), and the loser's INSERTs read an
+   * empty RETURNING, so they insert nothing. The user is read on the statement's snapshot, which is
+   * at least as new as the family the UPDATE found unrevoked; lockUser revokes the families with the
+   * lock in one transaction, so a lock already committed is seen by one or the other.
+   */
+  private async rotateInOneStatement(hash: string, now: number): Promise<Rotation> {
+    const issued = newTokens(0, now); // family_id comes from the UPDATE's RETURNING, not from here
+    const { accessRow, refreshRow } = issued;
+    const rows = await this.storage
+      .q()
+      .with('marked', (db) => this.markUsed(db, hash, now))
+      .with('access', (db) =>
+        db
+          .insertInto('access_tokens')
+          .columns(['token_hash', 'family_id', 'expires_at'])
+          .expression((eb) =>
+            eb
+              .selectFrom('marked')
+              .select([
+                eb.cast<string>(eb.val(accessRow.token_hash), 'text').as('token_hash'),
+                'marked.family_id',
+                eb.cast<number>(eb.val(accessRow.expires_at), 'bigint').as('expires_at'),
+              ]),
+          ),
+      )
+      .with('refresh', (db) =>
+        db
+          .insertInto('refresh_tokens')
+          .columns(['token_hash', 'family_id', 'issued_at', 'expires_at', 'used_at'])
+          .expression((eb) =>
+            eb
+              .selectFrom('marked')
+              .select([
+                eb.cast<string>(eb.val(refreshRow.token_hash), 'text').as('token_hash'),
+                'marked.family_id',
+                eb.cast<number>(eb.val(refreshRow.issued_at), 'bigint').as('issued_at'),
+                eb.cast<number>(eb.val(refreshRow.expires_at), 'bigint').as('expires_at'),
+                eb.cast<number | null>(eb.lit(null), 'bigint').as('used_at'),
+              ]),
+          ),
+      )
+      .selectFrom('marked')
+      .leftJoin('users', 'users.id', 'marked.user_id')
+      .leftJoin('user_identifiers as alias', (join) =>
+        join.onRef('alias.user_id', '=', 'users.id').on('alias.kind', '=', 'alias'),
+      )
+      .select([
+        'marked.family_id',
+        'marked.user_id',
+        'users.id',
+        'users.login_id',
+        'users.email',
+        'users.display_name',
+        'users.password_hash',
+        'users.sign_in_method',
+        'users.created_at',
+        'users.password_changed_at',
+        'users.phone',
+        'users.locked_at',
+        'users.lock_reason',
+        'alias.display as alias_display',
+      ])
+      .orderBy('alias.display')
+      .execute();
+    const first = rows[0];
+    const userId = first?.user_id ?? undefined;
+    // Nothing marked: refused or replayed, decided in a transaction of its own (only on this path).
+    if (!first || userId === undefined) {
+      return this.storage.transaction(() => this.refused(hash, now), ROTATION_ISOLATION);
+    }
+    // The user is gone when its row is absent (the LEFT JOIN gave nulls): the caller refuses.
+    const user =
+      first.id === null
+        ? undefined
+        : // The LEFT JOIN found the user (its primary key is not null), so every row carries the user's
+          // columns as stored, NOT NULL ones included: the rows are findById's, with the family's two
+          // columns besides.
+          withAliasRows(rows as unknown as (Row<'users'> & { alias_display: string | null })[]);
+    return {
+      outcome: 'rotated',
+      userId,
+      user,
+      tokens: issued.tokens,
+    };
+  }
+
+  /**
+   * The conditional UPDATE that marks a live token used (unused, unexpired, its family unrevoked) and
+   * returns its family and user: its affected-row count decides a race (see rotate()).
+   */
+  private markUsed(q: QueryCreator<KeywayTables>, hash: string, now: number) {
+    return (
+      q
         .updateTable('refresh_tokens')
         .set({ used_at: now })
         .where('token_hash', '=', hash)
@@ -129,35 +255,45 @@ export class SessionStore {
             .whereRef('session_families.id', '=', 'refresh_tokens.family_id')
             .as('user_id'),
         ])
-        .execute();
-      const live = marked[0];
-      // user_id is never null (the family exists: the UPDATE's WHERE found it unrevoked).
-      if (marked.length === 1 && live && live.user_id !== null) {
-        const issued = newTokens(live.family_id, now);
-        await this.store(issued);
-        return { outcome: 'rotated', userId: live.user_id, tokens: issued.tokens };
-      }
-      // Why not: unknown, expired or revoked (refused), or already used (reuse: the family is revoked).
-      const row: RefreshRow | undefined = await q
-        .selectFrom('refresh_tokens as r')
-        .innerJoin('session_families as f', 'f.id', 'r.family_id')
-        .select(['r.family_id', 'f.user_id', 'r.expires_at', 'r.used_at', 'f.revoked_at'])
-        .where('r.token_hash', '=', hash)
-        .executeTakeFirst();
-      if (!row) return { outcome: 'invalid' };
-      if (row.revoked_at !== null || row.expires_at <= now) return { outcome: 'invalid' };
-      // Used, or (only in a race no engine lets happen here) seen live yet not marked: treated as reuse,
-      // as the SELECT-then-UPDATE did.
-      await q
-        .updateTable('session_families')
-        .set({ revoked_at: now })
-        .where('id', '=', row.family_id)
-        .where('revoked_at', 'is', null)
-        .execute();
-      return { outcome: 'replayed' };
-    }, ROTATION_ISOLATION);
-    this.pruneNowAndThen();
-    return rotation;
+    );
+  }
+
+  /** A user with its aliases, one row per alias (UserStore.findById's query; withAliasRows reads it). */
+  private userWithAliases() {
+    return this.storage
+      .q()
+      .selectFrom('users')
+      .leftJoin('user_identifiers as alias', (join) =>
+        join.onRef('alias.user_id', '=', 'users.id').on('alias.kind', '=', 'alias'),
+      )
+      .selectAll('users')
+      .select('alias.display as alias_display')
+      .orderBy('alias.display');
+  }
+
+  /**
+   * Why a token the UPDATE did not mark is refused: unknown, expired or revoked (invalid), or already
+   * used (reuse: the family is revoked, and that commits though the caller refuses). Inside a transaction.
+   */
+  private async refused(hash: string, now: number): Promise<Rotation> {
+    const q = this.storage.q();
+    const row: RefreshRow | undefined = await q
+      .selectFrom('refresh_tokens as r')
+      .innerJoin('session_families as f', 'f.id', 'r.family_id')
+      .select(['r.family_id', 'f.user_id', 'r.expires_at', 'r.used_at', 'f.revoked_at'])
+      .where('r.token_hash', '=', hash)
+      .executeTakeFirst();
+    if (!row) return { outcome: 'invalid' };
+    if (row.revoked_at !== null || row.expires_at <= now) return { outcome: 'invalid' };
+    // Used, or (only in a race no engine lets happen here) seen live yet not marked: treated as reuse,
+    // as the SELECT-then-UPDATE did.
+    await q
+      .updateTable('session_families')
+      .set({ revoked_at: now })
+      .where('id', '=', row.family_id)
+      .where('revoked_at', 'is', null)
+      .execute();
+    return { outcome: 'replayed' };
   }
 
   /** Revokes the family of a refresh token, used or not. Unknown tokens are ignored. */

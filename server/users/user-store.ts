@@ -316,7 +316,7 @@ export class UserStore {
 export const ACCOUNT_LOCK_PREFIX = 'user:';
 
 /** One user's rows from a LEFT JOIN on its aliases (one row per alias, or one with none): the record. */
-function withAliasRows(rows: (Row<'users'> & { alias_display: string | null })[]): UserRecord | undefined {
+export function withAliasRows(rows: (Row<'users'> & { alias_display: string | null })[]): UserRecord | undefined {
   const [first] = rows;
   if (!first) return undefined;
   const aliases = rows.flatMap((row) => (row.alias_display === null ? [] : [row.alias_display]));
