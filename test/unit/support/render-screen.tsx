@@ -15,9 +15,9 @@ import { applyLanguage } from '../../../renderer/src/i18n';
  */
 
 /** Every command a screen sent through its bridge, in order, with its input. */
-export type Calls = [string, unknown][];
+type Calls = [string, unknown][];
 
-export interface Bridge {
+interface Bridge {
   client: KeywayClient;
   calls: Calls;
 }
@@ -57,7 +57,7 @@ export function coreBridge(core: KeywayCore, ...forward: ('view' | 'update')[]):
   return { client, calls };
 }
 
-export interface ScreenOptions {
+interface ScreenOptions {
   /** What the screen talks to; a fresh `recordingBridge()` when not given. */
   bridge?: Bridge;
   /** The UI language during the render (switched back to English when the test ends). */
