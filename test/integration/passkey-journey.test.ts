@@ -1,12 +1,12 @@
-import { chromium, type Page } from '@playwright/test';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import type { Page } from '@playwright/test';
+import { describe, expect, it } from 'vitest';
 import type { KeywayCore } from '../../electron/core/keyway-core';
 import type { View } from '../../electron/ipc/view';
 import { CustomSchemeRedirect } from '../../electron/core/oidc/custom-scheme-redirect';
 import { runPasskeyBrowserStep } from '../../electron/core/oidc/passkey-browser-step';
 import { ServerApi } from '../../electron/core/server-api/server-api';
 import type { Fetch } from '../../electron/core/ports';
-import { chromiumLaunchOptions } from '../e2e/support/chromium';
+import { chromiumPerFile } from '../support/chromium-per-file';
 import { passRecoveryCodes } from '../support/provider-pages';
 import { VirtualAuthenticator } from '../support/virtual-authenticator';
 import { startMfaServer } from './server/mfa-fixture';
@@ -64,6 +64,9 @@ async function deployAndSignIn(test: TestServer, core: KeywayCore): Promise<View
   return core.getView();
 }
 
+/** One Chromium for the file; each test's "system browser" is a fresh context (no cookies, no credentials). */
+const chromiumFile = chromiumPerFile();
+
 /** The server (passkeys allowed, on `localhost`) and the "system browser": a page with a virtual authenticator. */
 async function passkeyWorld(): Promise<{
   test: TestServer;
@@ -72,9 +75,7 @@ async function passkeyWorld(): Promise<{
   ceremony: { next: Ceremony };
 }> {
   const test = await startMfaServer({ channels: 'totp,passkey', mode: 'optional' }, { host: 'localhost' });
-  const browser = await chromium.launch(chromiumLaunchOptions());
-  onTestFinished(() => browser.close());
-  const page = await (await browser.newContext()).newPage();
+  const { page } = await chromiumFile.newPage();
   await VirtualAuthenticator.attach(page);
   return { test, page, opened: [], ceremony: { next: 'press' } };
 }

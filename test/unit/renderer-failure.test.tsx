@@ -1,24 +1,17 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCoreHandlers } from '../../electron/core/keyway-core';
-import { createClient } from '../../electron/ipc/client';
-import { createDispatcher, encodeEvent } from '../../electron/ipc/dispatcher';
-import { createInProcessTransport } from '../../electron/ipc/in-process';
+import { act, fireEvent, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { MAX_PASTE_LENGTH } from '../../electron/ipc/view';
 import { App } from '../../renderer/src/App';
 import { offlineCore } from './support/memory-ports';
-
-afterEach(cleanup);
+import { coreBridge, renderScreen } from './support/render-screen';
 
 describe('the failure screen, when core cannot build a view', () => {
   it('shows why (an alert) instead of staying on loading, and Start again brings Welcome back', async () => {
     const reports: string[] = [];
     const core = offlineCore({ report: (problem) => reports.push(problem) });
     await core.start();
-    const { transport, emit } = createInProcessTransport(createDispatcher(createCoreHandlers(core)));
-    core.onView((view) => emit(encodeEvent('view', view)));
-    render(<App client={createClient(transport)} connected={true} />);
+    await renderScreen((client) => <App client={client} connected={true} />, { bridge: coreBridge(core, 'view') });
     await screen.findByLabelText('Deployment link or authentication code');
 
     // A state whose view the contract cannot carry (every gate bypassed on purpose).
@@ -37,9 +30,7 @@ describe('a paste over the link limit on Welcome', () => {
   it('is refused before core with link_too_long, and core keeps what it had', async () => {
     const core = offlineCore();
     await core.start();
-    const { transport, emit } = createInProcessTransport(createDispatcher(createCoreHandlers(core)));
-    core.onView((view) => emit(encodeEvent('view', view)));
-    render(<App client={createClient(transport)} connected={true} />);
+    await renderScreen((client) => <App client={client} connected={true} />, { bridge: coreBridge(core, 'view') });
     const field = await screen.findByLabelText('Deployment link or authentication code');
     fireEvent.change(field, { target: { value: 'K7' } });
     await expect.poll(() => core.getView()).toMatchObject({ input: 'K7' });

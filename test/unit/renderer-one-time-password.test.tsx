@@ -1,34 +1,17 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { KeywayClient } from '../../electron/ipc/client';
+import { fireEvent, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { ViewOf } from '../../electron/ipc/view';
-import { applyLanguage } from '../../renderer/src/i18n';
 import { OneTimePasswordScreen } from '../../renderer/src/screens/OneTimePasswordScreen';
+import { renderScreen } from './support/render-screen';
 
 // The one-time-password screen's password, asked by the shared PasswordQuestion (components/
 // PasswordQuestion.tsx) as Sign-in security asks it: the same field (autocomplete, focus, Show password),
 // the same error display, sent once. Enter in the field is the browser's implicit submission, which
 // happy-dom lacks: test/e2e/one-time-password.spec.ts types and submits in Chromium.
-afterEach(async () => {
-  cleanup();
-  await act(() => applyLanguage('en'));
-});
 
 const LABEL = 'Enter your password to get a one-time password';
 const SHOW = 'Show a one-time password';
-
-/** A client that records every command and answers nothing. */
-function fakeClient(): { client: KeywayClient; calls: [string, unknown][] } {
-  const calls: [string, unknown][] = [];
-  const client = {
-    invoke: (command: string, input: unknown) => {
-      calls.push([command, input]);
-      return Promise.resolve(null);
-    },
-  } as unknown as KeywayClient;
-  return { client, calls };
-}
 
 const ask: ViewOf<'oneTimePassword'> = {
   screen: 'oneTimePassword',
@@ -44,6 +27,10 @@ const refused: ViewOf<'oneTimePassword'> = {
   error: { code: 'reauthentication_required', message: 'The password is not right.' },
 };
 
+/** The screen over a recording bridge (test/unit/support/render-screen.tsx): what it sent is in `calls`. */
+const show = (view: ViewOf<'oneTimePassword'>) =>
+  renderScreen((client) => <OneTimePasswordScreen view={view} client={client} />);
+
 const field = (): HTMLInputElement => screen.getByLabelText<HTMLInputElement>(LABEL);
 const type = (password: string): void => {
   fireEvent.change(field(), { target: { value: password } });
@@ -55,8 +42,8 @@ const fail = (message: string): never => {
 const submitButton = (): HTMLButtonElement => screen.getByRole<HTMLButtonElement>('button', { name: SHOW });
 
 describe('One-time password: the password question', () => {
-  it('is the shared question: labelled, focused, a password field a password manager fills, no Cancel', () => {
-    render(<OneTimePasswordScreen view={ask} client={fakeClient().client} />);
+  it('is the shared question: labelled, focused, a password field a password manager fills, no Cancel', async () => {
+    await show(ask);
     expect(document.activeElement).toBe(field());
     expect(field().type).toBe('password');
     expect(field().autocomplete).toBe('current-password');
@@ -66,9 +53,8 @@ describe('One-time password: the password question', () => {
     expect(screen.getByRole('button', { name: 'Back' })).toBeTruthy();
   });
 
-  it('sends the password once, as issueOneTimePassword, and forgets it', () => {
-    const { client, calls } = fakeClient();
-    render(<OneTimePasswordScreen view={ask} client={client} />);
+  it('sends the password once, as issueOneTimePassword, and forgets it', async () => {
+    const { calls } = await show(ask);
     expect(submitButton().disabled).toBe(true);
     type('s3cret');
     fireEvent.click(submitButton());
@@ -79,8 +65,8 @@ describe('One-time password: the password question', () => {
     expect(calls).toHaveLength(1);
   });
 
-  it('Show password shows the typed text and hides it again, as on the sign-in password page', () => {
-    render(<OneTimePasswordScreen view={ask} client={fakeClient().client} />);
+  it('Show password shows the typed text and hides it again, as on the sign-in password page', async () => {
+    await show(ask);
     type('visible');
     const toggle = screen.getByRole('button', { name: 'Show password' });
     expect(toggle.getAttribute('aria-pressed')).toBe('false');
@@ -91,8 +77,8 @@ describe('One-time password: the password question', () => {
     expect(field().type).toBe('password');
   });
 
-  it('a refused password is announced once, under the field and tied to it', () => {
-    render(<OneTimePasswordScreen view={refused} client={fakeClient().client} />);
+  it('a refused password is announced once, under the field and tied to it', async () => {
+    await show(refused);
     const alert = screen.getByRole('alert');
     expect(alert.textContent).toBe('The password is not right.');
     expect(alert.getAttribute('data-error-code')).toBe('reauthentication_required');
@@ -101,9 +87,8 @@ describe('One-time password: the password question', () => {
     expect(field().getAttribute('aria-describedby')).toBe(alert.id);
   });
 
-  it('while the password is being checked nothing can be typed or sent, even by submitting the form', () => {
-    const { client, calls } = fakeClient();
-    const { rerender } = render(<OneTimePasswordScreen view={ask} client={client} />);
+  it('while the password is being checked nothing can be typed or sent, even by submitting the form', async () => {
+    const { client, calls, rerender } = await show(ask);
     type('pw');
     rerender(<OneTimePasswordScreen view={{ ...ask, phase: 'issuing' }} client={client} />);
     expect(field().disabled).toBe(true);
@@ -113,17 +98,15 @@ describe('One-time password: the password question', () => {
     expect(screen.getByRole('status').textContent).toMatch(/\S/);
   });
 
-  it('Escape leaves the screen (the question has nothing of its own to cancel)', () => {
-    const { client, calls } = fakeClient();
-    render(<OneTimePasswordScreen view={ask} client={client} />);
+  it('Escape leaves the screen (the question has nothing of its own to cancel)', async () => {
+    const { calls } = await show(ask);
     type('typed');
     fireEvent.keyDown(window, { key: 'Escape' });
     expect(calls).toEqual([['goBack', {}]]);
   });
 
-  it('a user with an authenticator may answer with its code instead; the error then stays on the page', () => {
-    const { client, calls } = fakeClient();
-    const { rerender } = render(<OneTimePasswordScreen view={{ ...ask, canUseAuthenticator: true }} client={client} />);
+  it('a user with an authenticator may answer with its code instead; the error then stays on the page', async () => {
+    const { client, calls, rerender } = await show({ ...ask, canUseAuthenticator: true });
     fireEvent.click(screen.getByRole('button', { name: /authenticator/i }));
     expect(screen.queryByLabelText(LABEL)).toBeNull();
     const digits = screen.getAllByRole('textbox');
@@ -136,8 +119,8 @@ describe('One-time password: the password question', () => {
     expect(calls).toEqual([]);
   });
 
-  it('no authenticator, no way to choose one', () => {
-    render(<OneTimePasswordScreen view={ask} client={fakeClient().client} />);
+  it('no authenticator, no way to choose one', async () => {
+    await show(ask);
     expect(screen.queryByRole('button', { name: /authenticator/i })).toBeNull();
   });
 });

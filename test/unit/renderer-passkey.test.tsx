@@ -1,24 +1,13 @@
 // @vitest-environment happy-dom
-import { act, cleanup, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCoreHandlers } from '../../electron/core/keyway-core';
-import { createClient } from '../../electron/ipc/client';
-import { createDispatcher } from '../../electron/ipc/dispatcher';
-import { createInProcessTransport } from '../../electron/ipc/in-process';
+import { cleanup, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { ViewOf } from '../../electron/ipc/view';
-import { applyLanguage } from '../../renderer/src/i18n';
 import { PasskeyStepScreen } from '../../renderer/src/screens/PasskeyStepScreen';
 import { SecurityScreen } from '../../renderer/src/screens/SecurityScreen';
 import { offlineCore } from './support/memory-ports';
+import { coreBridge, renderScreen } from './support/render-screen';
 
 // The passkey screens in the three languages: the words a user reads come from the catalogues.
-afterEach(async () => {
-  cleanup();
-  await act(() => applyLanguage('en'));
-});
-
-const client = () =>
-  createClient(createInProcessTransport(createDispatcher(createCoreHandlers(offlineCore()))).transport);
 
 const waiting: ViewOf<'passkeyStep'> = {
   screen: 'passkeyStep',
@@ -56,14 +45,20 @@ const words = {
 describe('the passkey screens in English, French and German', () => {
   for (const [language, expected] of Object.entries(words)) {
     it(`${language}: the waiting screen and the passkeys on Sign-in security`, async () => {
-      await act(() => applyLanguage(language as keyof typeof words));
-      render(<PasskeyStepScreen view={waiting} client={client()} />);
+      const inLanguage = { language: language as keyof typeof words };
+      await renderScreen((client) => <PasskeyStepScreen view={waiting} client={client} />, {
+        bridge: coreBridge(offlineCore()),
+        ...inLanguage,
+      });
       expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(expected.title);
       expect(screen.getByRole('button', { name: expected.reopen })).toBeTruthy();
       expect(screen.getByText(/ana/).textContent).toContain('keyway.example.com');
       cleanup();
 
-      render(<SecurityScreen view={security} client={client()} />);
+      await renderScreen((client) => <SecurityScreen view={security} client={client} />, {
+        bridge: coreBridge(offlineCore()),
+        ...inLanguage,
+      });
       expect(screen.getByRole('heading', { name: expected.list })).toBeTruthy();
       expect(screen.getByRole('button', { name: expected.add })).toBeTruthy();
       expect(screen.getByTestId('passkeys').textContent).toContain('Laptop (iCloud Keychain)');

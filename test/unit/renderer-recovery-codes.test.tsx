@@ -1,15 +1,12 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { KeywayClient } from '../../electron/ipc/client';
-import type { ViewOf } from '../../electron/ipc/view';
-import { applyLanguage } from '../../renderer/src/i18n';
+import type { UiLanguage, ViewOf } from '../../electron/ipc/view';
 import { RecoveryCodesScreen } from '../../renderer/src/screens/RecoveryCodesScreen';
+import { recordingBridge, renderScreen } from './support/render-screen';
 
-afterEach(async () => {
-  cleanup();
+afterEach(() => {
   vi.restoreAllMocks();
-  await act(() => applyLanguage('en'));
 });
 
 const CODES = Array.from({ length: 10 }, (_, i) => `abcd-efgh-jk${'mnpqrstuvw'[i]}${'23456789ab'[i]}`);
@@ -20,17 +17,12 @@ const view: ViewOf<'recoveryCodes'> = {
   codes: CODES,
 };
 
-/** A client whose exportRecoveryCodes answers `answer`, recording every command. */
-function fakeClient(answer: unknown): { client: KeywayClient; calls: [string, unknown][] } {
-  const calls: [string, unknown][] = [];
-  const client = {
-    invoke: (command: string, input: unknown) => {
-      calls.push([command, input]);
-      return Promise.resolve(command === 'exportRecoveryCodes' ? answer : null);
-    },
-  } as unknown as KeywayClient;
-  return { client, calls };
-}
+/** The screen over a bridge whose exportRecoveryCodes answers `answer`, recording every command. */
+const show = (answer: unknown, language?: UiLanguage) =>
+  renderScreen((client) => <RecoveryCodesScreen view={view} client={client} />, {
+    bridge: recordingBridge((command) => (command === 'exportRecoveryCodes' ? answer : null)),
+    language,
+  });
 
 /** happy-dom has no window.print: a stand-in the test can count. */
 function stubPrint(): ReturnType<typeof vi.fn> {
@@ -58,8 +50,7 @@ const words = {
 describe('"Save your recovery codes" in English, French and German', () => {
   for (const [language, expected] of Object.entries(words)) {
     it(`${language}: the ten codes and the four actions`, async () => {
-      await act(() => applyLanguage(language as keyof typeof words));
-      render(<RecoveryCodesScreen view={view} client={fakeClient(null).client} />);
+      await show(null, language as keyof typeof words);
       expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(expected.title);
       expect(screen.getAllByRole('listitem').map((li) => li.textContent)).toEqual(CODES);
       for (const name of [expected.save, expected.print, expected.go])
@@ -71,13 +62,12 @@ describe('"Save your recovery codes" in English, French and German', () => {
 describe('Save and Print: the app does them, or the page', () => {
   it('the harness: Save downloads core’s file under core’s name; Print prints the page', async () => {
     const file = { name: 'keyway-recovery-codes-keyway.example.com.txt', text: CODES.join('\n') };
-    const { client, calls } = fakeClient({ by: 'page', file });
     const clicked: { download: string; href: string }[] = [];
     vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
       clicked.push({ download: this.download, href: this.href });
     });
     const print = stubPrint();
-    render(<RecoveryCodesScreen view={view} client={client} />);
+    const { calls } = await show({ by: 'page', file });
     fireEvent.click(screen.getByRole('button', { name: 'Save as text file' }));
     await waitFor(() => expect(clicked).toHaveLength(1));
     expect(clicked[0]?.download).toBe(file.name);
@@ -88,10 +78,9 @@ describe('Save and Print: the app does them, or the page', () => {
   });
 
   it('Electron: main did it, so the page neither downloads nor prints', async () => {
-    const { client, calls } = fakeClient({ by: 'app', done: true });
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
     const print = stubPrint();
-    render(<RecoveryCodesScreen view={view} client={client} />);
+    const { calls } = await show({ by: 'app', done: true });
     fireEvent.click(screen.getByRole('button', { name: 'Save as text file' }));
     fireEvent.click(screen.getByRole('button', { name: 'Print' }));
     await waitFor(() => expect(calls.filter(([c]) => c === 'exportRecoveryCodes')).toHaveLength(2));
@@ -100,9 +89,8 @@ describe('Save and Print: the app does them, or the page', () => {
     expect(print).not.toHaveBeenCalled();
   });
 
-  it('Continue tells core, and sends no code back', () => {
-    const { client, calls } = fakeClient(null);
-    render(<RecoveryCodesScreen view={view} client={client} />);
+  it('Continue tells core, and sends no code back', async () => {
+    const { calls } = await show(null);
     fireEvent.click(screen.getByRole('button', { name: 'I saved them, continue' }));
     expect(calls).toEqual([['continueFromRecoveryCodes', {}]]);
   });

@@ -1,33 +1,16 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { KeywayClient } from '../../electron/ipc/client';
+import { cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { ViewOf } from '../../electron/ipc/view';
-import { applyLanguage } from '../../renderer/src/i18n';
 import { SecurityScreen } from '../../renderer/src/screens/SecurityScreen';
+import { renderScreen } from './support/render-screen';
 
 // Sign-in security's one password question (components/PasswordQuestion.tsx), as a user meets it: what
 // each button asks, what is sent, once, and what Escape, Cancel and a refused password do. Enter in the
 // field is the browser's implicit submission, which happy-dom lacks: test/e2e/recovery-codes.spec.ts
 // presses it in Chromium.
-afterEach(async () => {
-  cleanup();
-  await act(() => applyLanguage('en'));
-});
 
 const LABEL = 'Enter your password to continue';
-
-/** A client that records every command and answers nothing. */
-function fakeClient(): { client: KeywayClient; calls: [string, unknown][] } {
-  const calls: [string, unknown][] = [];
-  const client = {
-    invoke: (command: string, input: unknown) => {
-      calls.push([command, input]);
-      return Promise.resolve(null);
-    },
-  } as unknown as KeywayClient;
-  return { client, calls };
-}
 
 const view: ViewOf<'security'> = {
   screen: 'security',
@@ -42,6 +25,9 @@ const view: ViewOf<'security'> = {
   error: null,
 };
 
+/** The screen over a recording bridge (test/unit/support/render-screen.tsx): what it sent is in `calls`. */
+const show = (view: ViewOf<'security'>) => renderScreen((client) => <SecurityScreen view={view} client={client} />);
+
 const type = (password: string): void => {
   fireEvent.change(screen.getByLabelText(LABEL), { target: { value: password } });
 };
@@ -53,9 +39,8 @@ const escape = (): void => {
 };
 
 describe('Sign-in security: the password question', () => {
-  it('each action asks it in its own section, one question at a time, focused, and sends it once with that action', () => {
-    const { client, calls } = fakeClient();
-    render(<SecurityScreen view={view} client={client} />);
+  it('each action asks it in its own section, one question at a time, focused, and sends it once with that action', async () => {
+    const { calls } = await show(view);
     expect(screen.queryByLabelText(LABEL)).toBeNull();
 
     fireEvent.click(screen.getByRole('button', { name: 'Remove: Phone' }));
@@ -80,17 +65,16 @@ describe('Sign-in security: the password question', () => {
     ['Remove: Phone', 'Continue', ['removeAuthenticator', { id: 'a1', password: 'pw' }]],
     ['Add a passkey', 'Continue', ['addPasskey', { password: 'pw' }]],
     ['Get new codes', 'Get new codes', ['regenerateRecoveryCodes', { password: 'pw' }]],
-  ])('"%s" asks the password, then sends its own command', (open, submit, expected) => {
-    const { client, calls } = fakeClient();
-    render(<SecurityScreen view={view} client={client} />);
+  ])('"%s" asks the password, then sends its own command', async (open, submit, expected) => {
+    const { calls } = await show(view);
     fireEvent.click(screen.getByRole('button', { name: open }));
     type('pw');
     fireEvent.submit(screen.getByRole('button', { name: submit }).closest('form') ?? fail('not in a form'));
     expect(calls).toEqual([expected]);
   });
 
-  it('"Get new codes" takes the button\'s place while the question is open', () => {
-    render(<SecurityScreen view={view} client={fakeClient().client} />);
+  it('"Get new codes" takes the button\'s place while the question is open', async () => {
+    await show(view);
     fireEvent.click(screen.getByRole('button', { name: 'Get new codes' }));
     // One "Get new codes": the question's submit button, disabled until a password is typed.
     const buttons = screen.getAllByRole('button', { name: 'Get new codes' });
@@ -99,19 +83,17 @@ describe('Sign-in security: the password question', () => {
     expect((buttons[0] as HTMLButtonElement).disabled).toBe(true);
   });
 
-  it('an empty field sends nothing, even submitted', () => {
-    const { client, calls } = fakeClient();
-    render(<SecurityScreen view={view} client={client} />);
+  it('an empty field sends nothing, even submitted', async () => {
+    const { calls } = await show(view);
     fireEvent.click(screen.getByRole('button', { name: 'Add a passkey' }));
     fireEvent.submit(screen.getByLabelText(LABEL).closest('form') ?? fail('not in a form'));
     expect(calls).toEqual([]);
     expect(screen.getByLabelText(LABEL)).toBeTruthy();
   });
 
-  it('Escape closes the question first (sending nothing), and only then leaves the page', () => {
+  it('Escape closes the question first (sending nothing), and only then leaves the page', async () => {
     for (const open of ['Add an authenticator app', 'Remove: Key', 'Get new codes']) {
-      const { client, calls } = fakeClient();
-      render(<SecurityScreen view={view} client={client} />);
+      const { calls } = await show(view);
       fireEvent.click(screen.getByRole('button', { name: open }));
       type('typed');
       escape();
@@ -123,9 +105,8 @@ describe('Sign-in security: the password question', () => {
     }
   });
 
-  it('Cancel closes it and sends nothing; the typed password is not kept for next time', () => {
-    const { client, calls } = fakeClient();
-    render(<SecurityScreen view={view} client={client} />);
+  it('Cancel closes it and sends nothing; the typed password is not kept for next time', async () => {
+    const { calls } = await show(view);
     fireEvent.click(screen.getByRole('button', { name: 'Add an authenticator app' }));
     type('typed');
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
@@ -135,12 +116,12 @@ describe('Sign-in security: the password question', () => {
     expect(calls).toEqual([]);
   });
 
-  it('a refused password is announced, and shown under the field (tied to it) when the question opens again', () => {
+  it('a refused password is announced, and shown under the field (tied to it) when the question opens again', async () => {
     const refused: ViewOf<'security'> = {
       ...view,
       error: { code: 'reauthentication_required', message: 'The password is not right.' },
     };
-    render(<SecurityScreen view={refused} client={fakeClient().client} />);
+    await show(refused);
     expect(screen.getByRole('alert').textContent).toBe('The password is not right.');
     fireEvent.click(screen.getByRole('button', { name: 'Remove: Phone' }));
     // Still one alert (never the same error twice), now in the question, describing the field.
@@ -152,8 +133,8 @@ describe('Sign-in security: the password question', () => {
     expect(alert.getAttribute('data-error-code')).toBe('reauthentication_required');
   });
 
-  it('every button of the lists is named after its item', () => {
-    render(<SecurityScreen view={view} client={fakeClient().client} />);
+  it('every button of the lists is named after its item', async () => {
+    await show(view);
     for (const name of ['Remove: Phone', 'Remove: Key', 'Forget: Laptop']) {
       expect(screen.getByRole('button', { name })).toBeTruthy();
     }

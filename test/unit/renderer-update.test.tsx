@@ -1,18 +1,14 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCoreHandlers } from '../../electron/core/keyway-core';
-import { createClient } from '../../electron/ipc/client';
-import { createDispatcher, encodeEvent } from '../../electron/ipc/dispatcher';
-import { createInProcessTransport } from '../../electron/ipc/in-process';
+import { act, fireEvent, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { createCoreHandlers, type KeywayCore } from '../../electron/core/keyway-core';
+import { createDispatcher } from '../../electron/ipc/dispatcher';
 import type { ViewOf } from '../../electron/ipc/view';
-import '../../renderer/src/i18n';
 import { HomeScreen } from '../../renderer/src/screens/HomeScreen';
 import { offlineCore } from './support/memory-ports';
+import { coreBridge, renderScreen } from './support/render-screen';
 
 type HomeView = ViewOf<'home'>;
-
-afterEach(cleanup);
 
 const home: HomeView = {
   screen: 'home',
@@ -27,17 +23,15 @@ const home: HomeView = {
 };
 
 /** Home over the real contract and core handlers, with core's update status forwarded as main does. */
-function renderHome() {
+async function renderHome(): Promise<KeywayCore> {
   const core = offlineCore();
-  const { transport, emit } = createInProcessTransport(createDispatcher(createCoreHandlers(core)));
-  core.updates.onChange((state) => emit(encodeEvent('update', state)));
-  render(<HomeScreen view={home} client={createClient(transport)} />);
+  await renderScreen((client) => <HomeScreen view={home} client={client} />, { bridge: coreBridge(core, 'update') });
   return core;
 }
 
 describe('Restart to update on Home', () => {
   it('shows nothing until an update is downloaded, then the version and a button that installs it', async () => {
-    const core = renderHome();
+    const core = await renderHome();
     await screen.findByRole('heading', { name: 'You are signed in' });
     expect(screen.queryByTestId('update-banner')).toBeNull();
     expect(screen.queryByRole('button', { name: 'Restart to update' })).toBeNull();
@@ -52,8 +46,8 @@ describe('Restart to update on Home', () => {
   it('shows an update already downloaded before Home opened (asked once at mount)', async () => {
     const core = offlineCore();
     core.updates.markReady('not a version <b>', () => undefined);
-    const { transport } = createInProcessTransport(createDispatcher(createCoreHandlers(core)));
-    render(<HomeScreen view={home} client={createClient(transport)} />);
+    // Nothing forwarded: the banner can only come from the screen's own question at mount.
+    await renderScreen((client) => <HomeScreen view={home} client={client} />, { bridge: coreBridge(core) });
     expect((await screen.findByTestId('update-banner')).textContent).toContain(
       'A new version of Keyway is ready to install.',
     );

@@ -1,14 +1,10 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCoreHandlers, KeywayCore } from '../../electron/core/keyway-core';
-import { createClient } from '../../electron/ipc/client';
-import { createDispatcher, encodeEvent } from '../../electron/ipc/dispatcher';
-import { createInProcessTransport } from '../../electron/ipc/in-process';
+import { act, fireEvent, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { KeywayCore } from '../../electron/core/keyway-core';
 import { App } from '../../renderer/src/App';
 import { memorySecretStore, memorySettingsStore } from './support/memory-ports';
-
-afterEach(cleanup);
+import { coreBridge, renderScreen } from './support/render-screen';
 
 async function renderAgainstRealCore() {
   const core = new KeywayCore({
@@ -21,9 +17,7 @@ async function renderAgainstRealCore() {
     browser: { open: () => Promise.reject(new Error('no browser in unit tests')) },
   });
   await core.start();
-  const { transport, emit } = createInProcessTransport(createDispatcher(createCoreHandlers(core)));
-  core.onView((view) => emit(encodeEvent('view', view)));
-  render(<App client={createClient(transport)} connected={true} />);
+  await renderScreen((client) => <App client={client} connected={true} />, { bridge: coreBridge(core, 'view') });
   return core;
 }
 

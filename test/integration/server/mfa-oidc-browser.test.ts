@@ -1,8 +1,8 @@
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import * as OTPAuth from 'otpauth';
 import * as client from 'openid-client';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { chromiumLaunchOptions } from '../../e2e/support/chromium';
+import { describe, expect, it } from 'vitest';
+import { chromiumPerFile, type InspectedPage } from '../../support/chromium-per-file';
 import { loopbackReceiver } from '../../support/loopback-receiver';
 import {
   chooseProviderMfaWay,
@@ -17,6 +17,8 @@ import { ANA, type TestServer } from './server-fixture';
 function codeAt(secret: string, test: TestServer): string {
   return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) }).generate({ timestamp: test.now() });
 }
+
+const chromiumFile = chromiumPerFile();
 
 describe('MFA on the provider pages in real Chromium', () => {
   it('enrols with the key from the page, then verifies on the next sign-in, under the page CSP', async () => {
@@ -34,16 +36,12 @@ describe('MFA on the provider pages in real Chromium', () => {
         login_hint: ANA.email,
       }).href;
 
-    const browser = await chromium.launch(chromiumLaunchOptions());
-    onTestFinished(() => browser.close());
-    const violations: string[] = [];
+    const inspected: InspectedPage[] = [];
     const newPage = async (): Promise<Page> => {
       // A fresh context each time: no provider session, so the password and MFA are asked again.
-      const page = await (await browser.newContext()).newPage();
-      page.on('console', (message) => {
-        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-      });
-      return page;
+      const next = await chromiumFile.newPage();
+      inspected.push(next);
+      return next.page;
     };
 
     const first = await newPage();
@@ -74,6 +72,6 @@ describe('MFA on the provider pages in real Chromium', () => {
     expect(second.url()).toMatch(new RegExp(`^${redirectUri}\\?code=.*state=state-2`));
     // Chromium may also ask the receiver for a favicon; only callbacks count.
     expect(received.filter((url) => url.startsWith('/callback?'))).toHaveLength(2);
-    expect(violations).toEqual([]);
+    expect(inspected.flatMap((p) => p.violations)).toEqual([]);
   });
 });

@@ -1,11 +1,13 @@
-import { chromium } from '@playwright/test';
 import * as client from 'openid-client';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { chromiumLaunchOptions } from '../../e2e/support/chromium';
+import { describe, expect, it } from 'vitest';
+import { chromiumPerFile } from '../../support/chromium-per-file';
 import { loopbackReceiver } from '../../support/loopback-receiver';
 import { signInAtProvider } from '../../support/provider-pages';
 import { keywayClient } from './oidc-fixture';
 import { ANA, startServerWithAna } from './server-fixture';
+
+// One Chromium for the file, a fresh context (no cookies, no provider session) per page.
+const chromiumFile = chromiumPerFile();
 
 describe('the sign-in page in real Chromium', () => {
   it('signs in with signInAtProvider under the page CSP and reaches the loopback callback', async () => {
@@ -22,13 +24,7 @@ describe('the sign-in page in real Chromium', () => {
       login_hint: ANA.email,
     });
 
-    const browser = await chromium.launch(chromiumLaunchOptions());
-    onTestFinished(() => browser.close());
-    const page = await browser.newPage();
-    const violations: string[] = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-    });
+    const { page, violations } = await chromiumFile.newPage();
     await page.goto(url.href);
     await expect(signInAtProvider(page, 'not the password')).rejects.toThrow(/The login ID or password is not correct/);
     await signInAtProvider(page, ANA.password);
