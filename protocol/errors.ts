@@ -127,6 +127,9 @@ export const ValidationField = z.enum([
   'mfa-mode',
   'mfa-channels',
   'mfa-trust-days',
+  // Forgot password (server/password-reset/reset-policy.ts) and OTP front ends (server/otp/otp-clients.ts)
+  'reset-link-minutes',
+  'otp-client-name',
 ]);
 export type ValidationField = z.infer<typeof ValidationField>;
 

@@ -122,6 +122,8 @@ const FIELD_LABELS: Readonly<Record<ValidationField, Parameters<Translate>[0]>> 
   'mfa-mode': 'mode',
   'mfa-channels': 'channels',
   'mfa-trust-days': 'trustDays',
+  'reset-link-minutes': 'linkMinutes',
+  'otp-client-name': 'otpName',
 };
 
 /**
