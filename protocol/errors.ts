@@ -130,6 +130,12 @@ export const ValidationField = z.enum([
   // Forgot password (server/password-reset/reset-policy.ts) and OTP front ends (server/otp/otp-clients.ts)
   'reset-link-minutes',
   'otp-client-name',
+  // Users (server/admin/admin-service.ts: createUser, editUser)
+  'user-login-id',
+  'user-email',
+  'user-display-name',
+  'user-password',
+  'user-aliases',
 ]);
 export type ValidationField = z.infer<typeof ValidationField>;
 

@@ -661,7 +661,12 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
           return sendHtml(
             reply,
             400,
-            userPage(held.frame, detail, { error: outcome.message }, await userDeployments(held, detail.user.loginId)),
+            userPage(
+              held.frame,
+              detail,
+              { error: messageFor(held.frame.t, outcome) },
+              await userDeployments(held, detail.user.loginId),
+            ),
           );
         }
         return sendHtml(

@@ -124,6 +124,11 @@ const FIELD_LABELS: Readonly<Record<ValidationField, Parameters<Translate>[0]>> 
   'mfa-trust-days': 'trustDays',
   'reset-link-minutes': 'linkMinutes',
   'otp-client-name': 'otpName',
+  'user-login-id': 'loginId',
+  'user-email': 'email',
+  'user-display-name': 'displayName',
+  'user-password': 'password',
+  'user-aliases': 'aliases',
 };
 
 /**

@@ -5,6 +5,13 @@ import { consoleSignIn } from './console-sign-in';
 import { enrolAna, startMfaServer, totpCode } from './mfa-fixture';
 import { ANA, type TestServer } from './server-fixture';
 
+const BOB = {
+  loginId: 'bob',
+  email: 'bob@example.com',
+  displayName: 'Bob Example',
+  password: 'bob has a long password',
+};
+
 /**
  * The console's Settings forms refuse a bad field in the admin's language: the AdminService's refusal
  * carries the field and a reason code (KeywayError's detail), worded from validation-texts.ts, never
@@ -77,5 +84,23 @@ describe('console settings refusals in French and German', () => {
     // Nothing refused was saved.
     expect(await test.server.admin.mfaPolicy()).toMatchObject({ mode: 'optional', trustDays: 30 });
     expect((await test.server.admin.passwordResetPolicy()).linkTtlMinutes).not.toBe(0);
+  });
+
+  it('words a refused user field and its reason in French and German', async () => {
+    const { test, secret } = await consoleServer();
+    await test.server.admin.createUser({ ...BOB, sendWelcomeEmail: false });
+    const french = await signedInAs(test, secret, 'fr');
+    const frBad = await french.submit(await french.get('/admin/user?name=bob'), '/admin/user/edit', {
+      email: 'not an address',
+    });
+    expect(frBad.status).toBe(400);
+    expect(alertText(frBad.html)).toBe('Adresse e-mail : Ce n’est pas au format attendu.');
+    const german = await signedInAs(test, secret, 'de');
+    const deBad = await german.submit(await german.get('/admin/user?name=bob'), '/admin/user/edit', {
+      displayName: '   ',
+    });
+    expect(deBad.status).toBe(400);
+    expect(alertText(deBad.html)).toMatch(/: Dieses Feld ist erforderlich\.$/);
+    expect((await test.server.admin.findUser('bob'))?.email).toBe(BOB.email);
   });
 });

@@ -285,7 +285,7 @@ describe('admin console forms', () => {
     expect(await test.server.admin.findUser('bob@example.com')).toBeUndefined();
     const bad = await browser.submit(saved, '/admin/user/edit', { email: 'not an address' });
     expect(bad.status).toBe(400);
-    expect(alertText(bad.html)).toMatch(/^The e-mail address is not valid/);
+    expect(alertText(bad.html)).toMatch(/^E-mail address: The e-mail address is not valid/);
     const taken = await browser.submit(saved, '/admin/user/edit', { aliases: ANA.email });
     expect(taken.status).toBe(400);
     expect(alertText(taken.html)).toContain('is already used by user "ana"');
