@@ -102,19 +102,95 @@ export interface KeywayErrorShape {
   retryAfter?: number | undefined;
 }
 
+/**
+ * The form fields an `invalid_input` refusal can be about, as stable codes: the admin console words the
+ * field's name in the admin's language from these, never from the English message (which the CLI and the
+ * wire keep exactly as they are). Never rename one: add a new one.
+ */
+export const ValidationField = z.enum([
+  // Identity providers (server/federation: provider-admin.ts, provider-config.ts, provider-store.ts)
+  'idp-id',
+  'idp-name',
+  'idp-domains',
+  'idp-issuer',
+  'idp-client-id',
+  'idp-client-secret',
+  'idp-auth-method',
+  'idp-sso-url',
+  'idp-entity-id',
+  'idp-certificate',
+  'idp-metadata',
+  'idp-sp-entity-id',
+  'idp-email-attribute',
+  'idp-name-attribute',
+  // The MFA policy (server/mfa/policy.ts)
+  'mfa-mode',
+  'mfa-channels',
+  'mfa-trust-days',
+  // Forgot password (server/password-reset/reset-policy.ts) and OTP front ends (server/otp/otp-clients.ts)
+  'reset-link-minutes',
+  'otp-client-name',
+  // Users (server/admin/admin-service.ts: createUser, editUser)
+  'user-login-id',
+  'user-email',
+  'user-display-name',
+  'user-password',
+  'user-aliases',
+]);
+export type ValidationField = z.infer<typeof ValidationField>;
+
+/**
+ * Why a field was refused, as a stable code (derived from the validations that exist). Each has its text
+ * in English, French and German in the console's catalogue (server/admin-console/validation-texts.ts,
+ * a `Record` over this enum, so a reason added here without its texts does not compile).
+ */
+export const ValidationReason = z.enum([
+  'required',
+  'too-long',
+  'too-many',
+  'bad-format',
+  'not-a-url',
+  'not-https',
+  'has-credentials',
+  'not-a-certificate',
+  'not-a-choice',
+  'not-a-domain',
+  'taken',
+  'routed-elsewhere',
+  'other-kind',
+  'unusable-metadata',
+  'unknown-channel',
+  'no-allowed-channel',
+  'out-of-range',
+  'invalid',
+]);
+export type ValidationReason = z.infer<typeof ValidationReason>;
+
+/** Which field a refusal is about, and why: structured, beside the English message. */
+export interface ValidationDetail {
+  field: ValidationField;
+  reason: ValidationReason;
+}
+
 /** An Error with a stable `code`, in the style of openid-client and oidc-provider. */
 export class KeywayError extends Error {
   override readonly name = 'KeywayError';
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown; retryAfter?: number },
+    options?: { cause?: unknown; retryAfter?: number; detail?: ValidationDetail },
   ) {
     super(message, options);
     this.retryAfter = options?.retryAfter;
+    this.detail = options?.detail;
   }
 
   readonly retryAfter: number | undefined;
+  /**
+   * The field and the reason of a validation refusal, for a page that words them in its own language.
+   * Local to the process: `toShape` leaves it out, so the wire and the IPC shapes stay as they are.
+   */
+  readonly detail: ValidationDetail | undefined;
 
   toShape(): KeywayErrorShape {
     return this.retryAfter === undefined

@@ -3,8 +3,8 @@ import type { Language } from '../http/languages';
 /**
  * Every string the admin console shows, in English, French and German. The language follows the
  * browser's Accept-Language, negotiated as for the end-user pages (server/http/languages.ts's
- * negotiateLanguage); English is the fallback. Messages that come from the AdminService's validation
- * (shared with the CLI, which names the field) stay as the service words them.
+ * negotiateLanguage); English is the fallback. A validation refusal that carries its field and reason
+ * (KeywayError's detail) is worded from validation-texts.ts; one without stays as the service words it.
  */
 const EN = {
   auditHeading: 'Audit log',
@@ -294,6 +294,10 @@ const EN = {
   pendingExpiredBody:
     'The second step must follow the password within 5 minutes, in the same browser, and works only once. Sign in again.',
   cancelSignIn: 'Cancel and start again',
+  // Settings a refusal can name (validation-texts.ts) though no console form shows them yet.
+  idpSpEntityId: 'SP entity ID',
+  idpEmailAttribute: 'E-mail attribute',
+  idpNameAttribute: 'Name attribute',
 };
 
 type MessageKey = keyof typeof EN;
@@ -590,6 +594,9 @@ const FR: Catalogue = {
   pendingExpiredBody:
     'La seconde étape doit suivre le mot de passe dans les 5 minutes, dans le même navigateur, et ne sert qu’une fois. Reconnectez-vous.',
   cancelSignIn: 'Annuler et recommencer',
+  idpSpEntityId: 'Entity ID du SP',
+  idpEmailAttribute: 'Attribut de l’adresse e-mail',
+  idpNameAttribute: 'Attribut du nom',
 };
 
 const DE: Catalogue = {
@@ -882,14 +889,21 @@ const DE: Catalogue = {
   pendingExpiredBody:
     'Der zweite Schritt muss innerhalb von 5 Minuten nach dem Passwort im selben Browser folgen und gilt nur einmal. Melden Sie sich erneut an.',
   cancelSignIn: 'Abbrechen und neu beginnen',
+  idpSpEntityId: 'SP-Entity-ID',
+  idpEmailAttribute: 'E-Mail-Attribut',
+  idpNameAttribute: 'Namensattribut',
 };
 
 export const CATALOGUES: Record<Language, Catalogue> = { en: EN, fr: FR, de: DE };
 
-export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
+/** A catalogue's lookup, knowing its language (for texts kept outside the catalogue: validation-texts.ts). */
+export type Translate = ((key: MessageKey, values?: Record<string, string | number>) => string) & {
+  readonly language: Language;
+};
 
 export function translator(language: Language): Translate {
   const catalogue = CATALOGUES[language];
-  return (key, values = {}) =>
+  const t = (key: MessageKey, values: Record<string, string | number> = {}): string =>
     catalogue[key].replace(/\{(\w+)\}/g, (whole, name: string) => String(values[name] ?? whole));
+  return Object.assign(t, { language });
 }

@@ -43,6 +43,7 @@ import { ADMIN_CSS, ADMIN_CSS_PATH } from './console-css';
 import { checkRows, importRows, readImportCsv } from './csv-import';
 import { registerDeploymentPages, userDeployments } from './deployment-routes';
 import { translator, type Translate } from './messages';
+import { refusalText } from './validation-texts';
 import {
   ADMIN_PATH,
   importPage,
@@ -682,7 +683,12 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
           return sendHtml(
             reply,
             400,
-            userPage(held.frame, detail, { error: outcome.message }, await userDeployments(held, detail.user.loginId)),
+            userPage(
+              held.frame,
+              detail,
+              { error: messageFor(held.frame.t, outcome) },
+              await userDeployments(held, detail.user.loginId),
+            ),
           );
         }
         return sendHtml(
@@ -859,7 +865,7 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
           return await showSettings(held, reply, 200, await act(held, formFields(request.body)));
         } catch (error) {
           if (!(error instanceof KeywayError)) throw error;
-          return showSettings(held, reply, 400, { error: error.message });
+          return showSettings(held, reply, 400, { error: messageFor(held.frame.t, error) });
         }
       });
 
@@ -948,23 +954,11 @@ export async function registerAdminConsole(app: FastifyInstance, deps: AdminCons
     );
 
     /**
-     * An identity-provider form: provider-admin.ts validates (the CLI's checks, one place) and its message
-     * names the setting in English; the page puts the form's own label, in the admin's language, in front.
+     * An identity-provider form: provider-admin.ts validates (the CLI's checks, one place); its refusal
+     * carries the field and the reason (KeywayError's detail), which settingsForm words in the admin's
+     * language through messageFor.
      */
-    const idpForm = (act: (held: Held, fields: Record<string, string>) => Promise<{ notice: string }>) =>
-      settingsForm(async (held, fields) => {
-        try {
-          return await act(held, fields);
-        } catch (error) {
-          if (!(error instanceof KeywayError)) throw error;
-          const key = idpFieldOf(error.message);
-          if (key === undefined) throw error;
-          throw new KeywayError(
-            error.code,
-            held.frame.t('fieldError', { field: held.frame.t(key), message: error.message }),
-          );
-        }
-      });
+    const idpForm = settingsForm;
     const idpCommon = (fields: Record<string, string>, kind: 'oidc' | 'saml') => ({
       id: (fields[`${kind}-id`] ?? '').trim(),
       displayName: fields[`${kind}-name`] ?? '',
@@ -1061,7 +1055,7 @@ function messageFor(t: Translate, error: KeywayError): string {
     case 'mfa_code_used':
       return t('usedCode');
     default:
-      return error.message;
+      return refusalText(t, error);
   }
 }
 
@@ -1074,32 +1068,4 @@ function lines(value: string | undefined): string[] {
     .split(/[\r\n]+/)
     .map((line) => line.trim())
     .filter((line) => line !== '');
-}
-
-/**
- * Which form field a provider-admin.ts message is about: its messages start "The <setting> …" with the
- * setting's English name (provider-config.ts LABELS, parseSetting), or quote a bad domain or metadata.
- */
-type ConsoleMessageKey = Parameters<Translate>[0];
-const IDP_FIELD_LABELS: readonly [string, ConsoleMessageKey][] = [
-  ['An identity provider with the id ', 'idpId'],
-  ['The domains are too many', 'idpDomains'],
-  ['The provider id ', 'idpId'],
-  ['The display name ', 'idpName'],
-  ['The issuer ', 'idpIssuer'],
-  ['The client ID ', 'idpClientId'],
-  ['The client secret ', 'idpClientSecret'],
-  ['An OpenID Connect provider needs its client secret', 'idpClientSecret'],
-  ['The token endpoint auth method ', 'idpAuthMethod'],
-  ['The IdP SSO URL ', 'idpSsoUrl'],
-  ['The IdP entity ID ', 'idpEntityId'],
-  ['The IdP signing certificate ', 'idpCertificate'],
-];
-
-export function idpFieldOf(message: string): ConsoleMessageKey | undefined {
-  const labelled = IDP_FIELD_LABELS.find(([prefix]) => message.startsWith(prefix));
-  if (labelled) return labelled[1];
-  if (/is not a domain name|^The domain /.test(message)) return 'idpDomains';
-  if (/metadata/i.test(message)) return 'idpMetadata';
-  return undefined;
 }

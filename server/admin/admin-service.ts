@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LoginId } from '../../protocol/api';
-import { KeywayError } from '../../protocol/errors';
+import { KeywayError, type ValidationField } from '../../protocol/errors';
 import type { DeploymentProfile, ProfilePush } from '../deployment-profiles/deployment-profiles';
 import {
   assertChannelsReachable,
@@ -21,7 +21,7 @@ import type { SignInKind } from '../discovery/sign-in-policy';
 import type { ServerIdentity } from '../identity';
 import { oidcIssuer } from '../oidc/issuer';
 import { ProviderAdmin } from '../federation/provider-admin';
-import type { IdentityProvider } from '../federation/provider-config';
+import { reasonOf, type IdentityProvider } from '../federation/provider-config';
 import { deploymentEmail } from '../mail/deployment-email';
 import type { MailDelivery, MailReceipt } from '../mail/mail-delivery';
 import { welcomeEmail } from '../mail/welcome-email';
@@ -159,6 +159,26 @@ const FIELD_NAMES: Record<string, string> = {
   aliases: 'alias',
 };
 
+/** Each user field's code, for the console to name it in the admin's language (KeywayError's detail). */
+const USER_FIELDS: Record<string, ValidationField> = {
+  loginId: 'user-login-id',
+  email: 'user-email',
+  displayName: 'user-display-name',
+  password: 'user-password',
+  aliases: 'user-aliases',
+};
+
+/** A user's field refused: named in English (the CLI's sentence) and as a field and reason code. */
+function userRefusal(issue: z.core.$ZodIssue | undefined): KeywayError {
+  const key = String(issue?.path[0]);
+  const field = USER_FIELDS[key];
+  return new KeywayError(
+    'invalid_input',
+    `The ${FIELD_NAMES[key] ?? 'input'} is not valid: ${issue?.message ?? 'unknown problem'}.`,
+    field === undefined ? undefined : { detail: { field, reason: issue === undefined ? 'invalid' : reasonOf(issue) } },
+  );
+}
+
 /** What an IT admin does: create users, send deployments, reset passwords, end sessions. */
 export class AdminService {
   private readonly actor: AuditActor & { kind: 'admin' };
@@ -203,9 +223,7 @@ export class AdminService {
   } {
     const parsed = NewUser.safeParse(input);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = FIELD_NAMES[String(issue?.path[0])] ?? 'input';
-      throw new KeywayError('invalid_input', `The ${field} is not valid: ${issue?.message ?? 'unknown problem'}.`);
+      throw userRefusal(parsed.error.issues[0]);
     }
     const fields = parsed.data;
     const phone = input.phone === undefined ? undefined : parsePhoneNumber(input.phone);
@@ -612,9 +630,7 @@ export class AdminService {
       aliases: edit.aliases ?? record.aliases,
     });
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = FIELD_NAMES[String(issue?.path[0])] ?? 'input';
-      throw new KeywayError('invalid_input', `The ${field} is not valid: ${issue?.message ?? 'unknown problem'}.`);
+      throw userRefusal(parsed.error.issues[0]);
     }
     const phone =
       edit.phone === undefined ? record.phone : edit.phone.trim() === '' ? undefined : parsePhoneNumber(edit.phone);

@@ -1,4 +1,4 @@
-import { KeywayError } from '../../protocol/errors';
+import { KeywayError, type ValidationField } from '../../protocol/errors';
 import { identifierKey } from '../users/identifiers';
 
 /** Dot-separated labels of letters, digits and inner hyphens (IDNs as typed, not punycode). */
@@ -6,14 +6,16 @@ const DOMAIN = /^(?!-)[\p{L}\p{N}-]{1,63}(?<!-)(\.(?!-)[\p{L}\p{N}-]{1,63}(?<!-)
 
 /**
  * A domain as the admin types it ("corp.example"), case-folded like sign-in names so that the domain
- * of "Ana@Corp.Example" matches it. Throws `invalid_input` with the reason.
+ * of "Ana@Corp.Example" matches it. Throws `invalid_input` with the reason (and, given the form's `field`,
+ * the detail the console words in the admin's language).
  */
-export function parseDomain(text: string): string {
+export function parseDomain(text: string, field?: ValidationField): string {
   const domain = identifierKey(text);
   if (domain.length > 253 || !DOMAIN.test(domain)) {
     throw new KeywayError(
       'invalid_input',
       `"${text}" is not a domain name: write it like corp.example (no "@", no scheme, no path).`,
+      field === undefined ? undefined : { detail: { field, reason: 'not-a-domain' } },
     );
   }
   return domain;

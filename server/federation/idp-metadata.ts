@@ -52,5 +52,7 @@ export async function parseIdpMetadata(xml: string): Promise<IdpMetadata> {
 }
 
 function invalid(reason: string): KeywayError {
-  return new KeywayError('invalid_input', `The IdP metadata cannot be used: ${reason}.`);
+  return new KeywayError('invalid_input', `The IdP metadata cannot be used: ${reason}.`, {
+    detail: { field: 'idp-metadata', reason: 'unusable-metadata' },
+  });
 }

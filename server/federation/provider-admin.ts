@@ -116,7 +116,9 @@ export class ProviderAdmin {
     );
     const secret = input.clientSecret;
     if (secret !== undefined && (secret.trim() === '' || secret.length > 4096)) {
-      throw new KeywayError('invalid_input', 'The client secret must not be empty.');
+      throw new KeywayError('invalid_input', 'The client secret must not be empty.', {
+        detail: { field: 'idp-client-secret', reason: secret.trim() === '' ? 'required' : 'too-long' },
+      });
     }
     const provider: IdentityProvider = { ...common, kind: 'oidc', oidc };
     return this.save(provider, secret, input.replace === true);
@@ -161,14 +163,15 @@ export class ProviderAdmin {
       throw new KeywayError(
         'invalid_input',
         `The domains are too many: at most ${MAX_DOMAINS} may be routed to one provider.`,
+        { detail: { field: 'idp-domains', reason: 'too-many' } },
       );
     }
     return {
-      id: parseSetting(ProviderId, input.id, 'provider id'),
-      displayName: parseSetting(DisplayName, input.displayName, 'display name'),
+      id: parseSetting(ProviderId, input.id, 'provider id', 'idp-id'),
+      displayName: parseSetting(DisplayName, input.displayName, 'display name', 'idp-name'),
       jit: input.jit ?? false,
       passwordBeside: input.passwordBeside ?? true,
-      domains: [...new Set((input.domains ?? []).map(parseDomain))],
+      domains: [...new Set((input.domains ?? []).map((domain) => parseDomain(domain, 'idp-domains')))],
     };
   }
 

@@ -67,12 +67,14 @@ export class ProviderStore {
         throw new KeywayError(
           'invalid_input',
           `An identity provider with the id "${provider.id}" exists already (add --replace to change it).`,
+          { detail: { field: 'idp-id', reason: 'taken' } },
         );
       }
       if (existing && existing.kind !== provider.kind) {
         throw new KeywayError(
           'invalid_input',
           `"${provider.id}" is a ${existing.kind.toUpperCase()} provider; remove it first to make it ${provider.kind.toUpperCase()}.`,
+          { detail: { field: 'idp-id', reason: 'other-kind' } },
         );
       }
       for (const domain of provider.domains) {
@@ -84,14 +86,20 @@ export class ProviderStore {
             .executeTakeFirst()
         )?.provider_id;
         if (owner !== undefined && owner !== provider.id) {
-          throw new KeywayError('invalid_input', `The domain ${domain} is routed to "${owner}" already.`);
+          throw new KeywayError('invalid_input', `The domain ${domain} is routed to "${owner}" already.`, {
+            detail: { field: 'idp-domains', reason: 'routed-elsewhere' },
+          });
         }
       }
       let sealed: string | null = null;
       if (provider.kind === 'oidc') {
         if (clientSecret !== undefined) sealed = this.box.seal(clientSecret, secretContext(provider.id));
         else if (existing?.sealed_secret) sealed = existing.sealed_secret;
-        else throw new KeywayError('invalid_input', 'An OpenID Connect provider needs its client secret.');
+        else {
+          throw new KeywayError('invalid_input', 'An OpenID Connect provider needs its client secret.', {
+            detail: { field: 'idp-client-secret', reason: 'required' },
+          });
+        }
       }
       const settings = provider.kind === 'saml' ? provider.saml : provider.oidc;
       const now = this.clock();

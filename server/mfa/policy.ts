@@ -109,21 +109,29 @@ export function parseChannels(text: string): MfaChannel[] {
     throw new KeywayError(
       'invalid_input',
       `Unknown MFA channel ${unknown.map((name) => `"${name}"`).join(', ')}: use totp, email, sms and/or passkey.`,
+      { detail: { field: 'mfa-channels', reason: 'unknown-channel' } },
     );
   }
-  if (names.length === 0)
-    throw new KeywayError('invalid_input', 'Allow at least one MFA channel (totp, email, sms, passkey).');
+  if (names.length === 0) {
+    throw new KeywayError('invalid_input', 'Allow at least one MFA channel (totp, email, sms, passkey).', {
+      detail: { field: 'mfa-channels', reason: 'no-allowed-channel' },
+    });
+  }
   return CHANNEL_ORDER.filter((channel) => names.includes(channel));
 }
 
 export function parseMode(text: string): MfaMode {
   if (text === 'optional' || text === 'enforced') return text;
-  throw new KeywayError('invalid_input', `The MFA mode must be "optional" or "enforced", not "${text}".`);
+  throw new KeywayError('invalid_input', `The MFA mode must be "optional" or "enforced", not "${text}".`, {
+    detail: { field: 'mfa-mode', reason: 'not-a-choice' },
+  });
 }
 
 export function checkTrustDays(days: number): number {
   if (!Number.isInteger(days) || days < 1 || days > MAX_TRUST_DAYS) {
-    throw new KeywayError('invalid_input', `Device trust must be a whole number of days from 1 to ${MAX_TRUST_DAYS}.`);
+    throw new KeywayError('invalid_input', `Device trust must be a whole number of days from 1 to ${MAX_TRUST_DAYS}.`, {
+      detail: { field: 'mfa-trust-days', reason: 'out-of-range' },
+    });
   }
   return days;
 }

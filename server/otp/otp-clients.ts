@@ -37,6 +37,7 @@ export class OtpClientStore {
       throw new KeywayError(
         'invalid_input',
         'A front-end name is 1–64 letters, digits, ".", "_" or "-", starting with a letter or digit (e.g. vpn-gateway).',
+        { detail: { field: 'otp-client-name', reason: 'bad-format' } },
       );
     }
     const apiKey = `${OTP_CLIENT_KEY_PREFIX}${randomToken()}`;
@@ -52,6 +53,7 @@ export class OtpClientStore {
         throw new KeywayError(
           'invalid_input',
           `A front end named "${name}" already has a key. Revoke it first (revoke-otp-client) to make a new one.`,
+          { detail: { field: 'otp-client-name', reason: 'taken' } },
         );
       }
       // A revoked key keeps its row under a changed name, so the name can be given again. (|| concatenates

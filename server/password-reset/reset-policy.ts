@@ -58,6 +58,7 @@ export function checkLinkTtl(minutes: number): number {
     throw new KeywayError(
       'invalid_input',
       `A reset link must work for a whole number of minutes from ${MIN_LINK_TTL_MINUTES} to ${MAX_LINK_TTL_MINUTES}.`,
+      { detail: { field: 'reset-link-minutes', reason: 'out-of-range' } },
     );
   }
   return minutes;

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { idpFieldOf } from '../../../server/admin-console/routes';
 import { PageBrowser, type WebPage } from '../../support/browser';
 import { alertText, formsOf, parseHtml, textsOf } from '../../support/html';
 import { rsaCertificate } from '../../support/saml-idp';
@@ -125,8 +124,8 @@ describe('identity providers on the console’s Settings page', () => {
     });
   });
 
-  it('names the bad field (in the admin’s language) and adds nothing', async () => {
-    const { test, browser, secret } = await signedIn();
+  it('names the bad field and, in English, keeps the service’s own sentence (the CLI’s); adds nothing', async () => {
+    const { test, browser } = await signedIn();
     const settings = await browser.get('/admin/settings');
     const badIssuer = await browser.submit(settings, '/admin/settings/idp/add-oidc', {
       ...OIDC_FIELDS,
@@ -159,16 +158,81 @@ describe('identity providers on the console’s Settings page', () => {
     });
     expect(noCertificate.status).toBe(400);
     expect(alertText(noCertificate.html)).toMatch(/^IdP signing certificate \(PEM\): /);
-    // French: the field's name in French, before the server's own (English) reason.
+    expect(await test.server.admin.identityProviders.list()).toEqual([]);
+    expect(await idpEvents(test)).toEqual([]);
+  });
+
+  it('words the refused field and its reason in French and German, not in the CLI’s English', async () => {
+    const { test, secret } = await signedIn();
     const french = await browserOf(test, secret, { 'accept-language': 'fr' });
-    const inFrench = await french.submit(await french.get('/admin/settings'), '/admin/settings/idp/add-oidc', {
+    const frSettings = await french.get('/admin/settings');
+    const frIssuer = await french.submit(frSettings, '/admin/settings/idp/add-oidc', {
       ...OIDC_FIELDS,
       'oidc-issuer': 'http://login.corp.example',
     });
-    expect(inFrench.status).toBe(400);
-    expect(alertText(inFrench.html)).toMatch(/^URL de l’émetteur : The issuer /);
-    expect(await test.server.admin.identityProviders.list()).toEqual([]);
-    expect(await idpEvents(test)).toEqual([]);
+    expect(frIssuer.status).toBe(400);
+    expect(alertText(frIssuer.html)).toBe(
+      'URL de l’émetteur : L’URL doit utiliser https (http simple uniquement sur cet ordinateur, pour le développement).',
+    );
+    const frDomain = await french.submit(frSettings, '/admin/settings/idp/add-oidc', {
+      ...OIDC_FIELDS,
+      'oidc-domains': 'not a domain',
+    });
+    expect(alertText(frDomain.html)).toMatch(
+      /^Domaines de messagerie routés \(un par ligne\) : Ce n’est pas un nom de domaine/,
+    );
+    const frId = await french.submit(frSettings, '/admin/settings/idp/add-oidc', {
+      ...OIDC_FIELDS,
+      'oidc-id': 'Not An Id',
+    });
+    expect(alertText(frId.html)).toBe(
+      'Identifiant du fournisseur (minuscules, chiffres, tirets) : Ce n’est pas au format attendu.',
+    );
+    const frSecret = await french.submit(frSettings, '/admin/settings/idp/add-oidc', {
+      ...OIDC_FIELDS,
+      'oidc-client-secret': '   ',
+    });
+    expect(alertText(frSecret.html)).toMatch(/^Secret client .*: Ce champ est obligatoire\.$/);
+    const german = await browserOf(test, secret, { 'accept-language': 'de' });
+    const deSettings = await german.get('/admin/settings');
+    const many = Array.from({ length: 101 }, (_, index) => `d${index}.corp.example`).join('\n');
+    const deMany = await german.submit(deSettings, '/admin/settings/idp/add-oidc', {
+      ...OIDC_FIELDS,
+      'oidc-domains': many,
+    });
+    expect(deMany.status).toBe(400);
+    expect(alertText(deMany.html)).toBe('Geroutete E-Mail-Domains (eine pro Zeile): Das sind zu viele Einträge.');
+    const deCertificate = await german.submit(deSettings, '/admin/settings/idp/add-saml', {
+      'saml-id': 'corp-saml',
+      'saml-name': 'Corp SAML',
+      'saml-sso-url': 'https://idp.corp.example/sso',
+      'saml-entity-id': 'https://idp.corp.example/entity',
+      'saml-certificate': 'not a certificate',
+    });
+    expect(deCertificate.status).toBe(400);
+    expect(alertText(deCertificate.html)).toMatch(/: Das ist kein X\.509-Zertifikat \(PEM oder Base64\)\.$/);
+    expect(alertText(deCertificate.html)).not.toMatch(/certificate|is not/);
+    const deMetadata = await german.submit(deSettings, '/admin/settings/idp/add-saml', {
+      'saml-id': 'corp-saml',
+      'saml-name': 'Corp SAML',
+      'saml-metadata': '<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata"/>',
+    });
+    expect(deMetadata.status).toBe(400);
+    expect(alertText(deMetadata.html)).toMatch(/^Metadaten-XML des Anbieters .*: Die Metadaten sind nicht verwendbar/);
+    // A taken id and a domain routed elsewhere: the store's refusals, translated too.
+    expect((await german.submit(deSettings, '/admin/settings/idp/add-oidc', OIDC_FIELDS)).status).toBe(200);
+    const deTaken = await german.submit(deSettings, '/admin/settings/idp/add-oidc', OIDC_FIELDS);
+    expect(alertText(deTaken.html)).toBe(
+      'Anbieter-ID (Kleinbuchstaben, Ziffern, Bindestriche): Das wird bereits verwendet.',
+    );
+    const deRouted = await german.submit(deSettings, '/admin/settings/idp/add-oidc', {
+      ...OIDC_FIELDS,
+      'oidc-id': 'other',
+    });
+    expect(alertText(deRouted.html)).toMatch(
+      /^Geroutete E-Mail-Domains .*: Eine Domain wird bereits an einen anderen Anbieter geroutet\.$/,
+    );
+    expect((await test.server.admin.identityProviders.list()).map((provider) => provider.id)).toEqual(['corp-oidc']);
   });
 
   it('removes a provider only with the admin’s password again', async () => {
@@ -218,15 +282,5 @@ describe('identity providers on the console’s Settings page', () => {
     expect((await browser.post('/admin/settings/idp/remove', remove, { origin: EVIL_ORIGIN })).status).toBe(403);
     expect((await browser.post('/admin/settings/idp/remove', { ...remove, csrf: '' })).status).toBe(403);
     expect(await test.server.admin.identityProviders.find('corp-oidc')).toBeDefined();
-  });
-});
-
-describe('idpFieldOf', () => {
-  it('finds the form field a provider-admin message is about, and nothing for another message', () => {
-    expect(idpFieldOf('The issuer must use https.')).toBe('idpIssuer');
-    expect(idpFieldOf('"x y" is not a domain name: write it like corp.example.')).toBe('idpDomains');
-    expect(idpFieldOf('The client secret must not be empty.')).toBe('idpClientSecret');
-    expect(idpFieldOf('The domains are too many: at most 100 may be routed to one provider.')).toBe('idpDomains');
-    expect(idpFieldOf('Something else went wrong.')).toBeUndefined();
   });
 });

@@ -285,7 +285,7 @@ describe('admin console forms', () => {
     expect(await test.server.admin.findUser('bob@example.com')).toBeUndefined();
     const bad = await browser.submit(saved, '/admin/user/edit', { email: 'not an address' });
     expect(bad.status).toBe(400);
-    expect(alertText(bad.html)).toMatch(/^The e-mail address is not valid/);
+    expect(alertText(bad.html)).toMatch(/^E-mail address: The e-mail address is not valid/);
     const taken = await browser.submit(saved, '/admin/user/edit', { aliases: ANA.email });
     expect(taken.status).toBe(400);
     expect(alertText(taken.html)).toContain('is already used by user "ana"');
@@ -417,7 +417,10 @@ describe('admin console settings', () => {
       trustDays: '0',
     });
     expect(bad.status).toBe(400);
-    expect(alertText(bad.html)).toBe('Device trust must be a whole number of days from 1 to 365.');
+    // English: the form's label, then the service's own sentence (the CLI's).
+    expect(alertText(bad.html)).toBe(
+      'Remember devices for (days, 1 to 365): Device trust must be a whole number of days from 1 to 365.',
+    );
     expect((await test.server.admin.mfaPolicy()).mode).toBe('enforced');
     const forgot = await browser.submit(page, '/admin/settings/forgot-password', { enabled: 'on', linkMinutes: '20' });
     expect(forgot.status).toBe(200);
