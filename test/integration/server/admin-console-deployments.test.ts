@@ -4,8 +4,7 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { SessionTokens } from '../../../protocol/api';
 import { ADMIN_COOKIE } from '../../../server/admin-console/routes';
-import { consoleSignIn } from './console-sign-in';
-import { enrolAna, startMfaServer, totpCode } from './mfa-fixture';
+import { BOB, consoleWorld, EVIL_ORIGIN, signedInAdmin } from './console-sign-in';
 import { ANA, expectProblem, getJson, postJson, type TestServer } from './server-fixture';
 import { PageBrowser, type WebPage } from '../../support/browser';
 import { alertText, heading } from '../../support/html';
@@ -17,30 +16,12 @@ import { alertText, heading } from '../../support/html';
  * for the admin's password.
  */
 
-const BOB = {
-  loginId: 'bob',
-  email: 'bob@example.com',
-  displayName: 'Bob Example',
-  password: 'bob has a long password',
-};
-const EVIL_ORIGIN = 'https://evil.example';
 const BOB_INSTALLATION = 'installation-bob-console-1';
 
+/** Ana an admin signed in to the console (her authenticator app; an optional user policy), Bob a plain user. */
 async function consoleServer(): Promise<{ test: TestServer; browser: PageBrowser }> {
-  const test = await startMfaServer({ mode: 'enforced' });
-  const { secret } = await enrolAna(test);
-  await test.server.admin.setMfaPolicy({ mode: 'optional' });
-  await test.server.admin.grantAdmin(ANA.loginId);
-  await test.server.admin.createUser({ ...BOB, sendWelcomeEmail: false });
-  const browser = new PageBrowser(test.origin);
-  const signedIn = await consoleSignIn(browser, {
-    login: ANA.loginId,
-    password: ANA.password,
-    code: totpCode(secret, test),
-  });
-  expect(signedIn.status).toBe(303);
-  test.advance(30_000);
-  return { test, browser };
+  const world = await consoleWorld();
+  return { test: world.test, browser: await signedInAdmin(world) };
 }
 
 /** The newest deployment e-mail in the server's outbox (no SMTP relay): its landing link and code. */

@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { PageBrowser, type WebPage } from '../../support/browser';
+import { type PageBrowser, type WebPage } from '../../support/browser';
 import { alertText, formsOf, parseHtml, textsOf } from '../../support/html';
 import { rsaCertificate } from '../../support/saml-idp';
 import { storedBytes } from '../../support/stored-data';
-import { consoleSignIn } from './console-sign-in';
-import { enrolAna, startMfaServer, totpCode } from './mfa-fixture';
+import { consoleWorld, EVIL_ORIGIN, signedInAdmin } from './console-sign-in';
 import { ANA, type TestServer } from './server-fixture';
 
 /**
  * Issue 18: identity providers as console pages (Settings), audited with the acting admin. Over HTTP
  * against the real server; the integration-postgres project runs the same file on PostgreSQL.
  */
-const EVIL_ORIGIN = 'https://evil.example';
 const CLIENT_SECRET = 'upstream-secret-7d1e4b9a0c';
 const OIDC_FIELDS = {
   'oidc-id': 'corp-oidc',
@@ -26,24 +24,13 @@ const ACTOR = { kind: 'admin', id: `console:${ANA.loginId}` };
 
 /** Ana an admin with an authenticator, signed in to the console in two steps. */
 async function signedIn(): Promise<{ test: TestServer; browser: PageBrowser; secret: string }> {
-  const test = await startMfaServer({ mode: 'enforced' });
-  const { secret } = await enrolAna(test);
-  await test.server.admin.setMfaPolicy({ mode: 'optional' });
-  await test.server.admin.grantAdmin(ANA.loginId);
-  return { test, browser: await browserOf(test, secret), secret };
+  const world = await consoleWorld({ bob: false });
+  return { ...world, browser: await signedInAdmin(world) };
 }
 
-/** A browser (with these default headers) where Ana signed in; the clock moves a TOTP step on afterwards. */
-async function browserOf(test: TestServer, secret: string, headers: Record<string, string> = {}): Promise<PageBrowser> {
-  const browser = new PageBrowser(test.origin, headers);
-  const answer = await consoleSignIn(browser, {
-    login: ANA.loginId,
-    password: ANA.password,
-    code: totpCode(secret, test),
-  });
-  expect(answer.status).toBe(303);
-  test.advance(30_000);
-  return browser;
+/** Another browser (with these default headers) where Ana signed in. */
+function browserOf(test: TestServer, secret: string, headers: Record<string, string>): Promise<PageBrowser> {
+  return signedInAdmin({ test, secret }, { headers });
 }
 
 /** The providers the Settings page lists. */

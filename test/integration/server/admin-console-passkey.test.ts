@@ -1,17 +1,18 @@
-import net, { type AddressInfo } from 'node:net';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Page } from '@playwright/test';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { PasskeyStep } from '../../../protocol/mfa';
 import { ADMIN_COOKIE } from '../../../server/admin-console/routes';
 import type { AuditEventType } from '../../../server/audit/events';
 import { chromiumLaunchOptions } from '../../e2e/support/chromium';
-import { loopbackReceiver } from '../../support/loopback-receiver';
-import { passRecoveryCodes } from '../../support/provider-pages';
-import { VirtualAuthenticator } from '../../support/virtual-authenticator';
+import {
+  addPasskeyInBrowser,
+  assertionFrom,
+  freeLocalhostPort,
+  VirtualAuthenticator,
+} from '../../support/virtual-authenticator';
 import { PageBrowser, type WebPage } from '../../support/browser';
 import { alertText, heading, parseHtml } from '../../support/html';
-import { postAuthorized, signedInWithPassword, startMfaServer } from './mfa-fixture';
+import { signedInWithPassword, startMfaServer } from './mfa-fixture';
 import { ANA, type TestServer } from './server-fixture';
 
 /**
@@ -26,17 +27,9 @@ const STATE = 'state-admin-passkey-0001';
 const BROWSER_TEST_MS = 180_000;
 const BOB = { loginId: 'bob', email: 'bob@example.com', displayName: 'Bob', password: ANA.password };
 
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
 /** Ana an admin (no authenticator app), Bob a plain user; passkeys allowed; a generous per-source limit. */
 async function passkeyConsole(): Promise<TestServer> {
-  const port = await freePort();
+  const port = await freeLocalhostPort();
   const test = await startMfaServer(
     { mode: 'optional', channels: 'totp,passkey' },
     {
@@ -62,20 +55,16 @@ async function chromiumPage(): Promise<{ page: Page; passkeys: VirtualAuthentica
   return { page, passkeys: await VirtualAuthenticator.attach(page), violations };
 }
 
-/** Adds a passkey for `loginId` through Keyway's "add a passkey" browser step (as passkeys-browser.test.ts). */
+/** Adds a passkey for `loginId` through Keyway's "add a passkey" browser step (virtual-authenticator.ts). */
 async function addPasskey(test: TestServer, page: Page, loginId: string): Promise<void> {
   const { accessToken } = await signedInWithPassword(test.origin, { loginId });
-  const returnTo = (await loopbackReceiver('/passkey-callback')).redirectUri;
-  const started = await postAuthorized(test.origin, '/api/v1/me/mfa/passkeys/start', accessToken, {
+  await addPasskeyInBrowser(page, {
+    origin: test.origin,
+    accessToken,
     password: ANA.password,
-    returnTo,
     state: STATE,
+    name: `${loginId} key`,
   });
-  expect(started.status).toBe(200);
-  await page.goto(PasskeyStep.parse(started.body).stepUrl);
-  await page.getByLabel('Name of this passkey').fill(`${loginId} key`);
-  await page.getByRole('button', { name: 'Create the passkey' }).click();
-  await passRecoveryCodes(page, (url) => url.href.startsWith(returnTo));
 }
 
 /** A scripted browser past Ana's password, at the second step; the page and its ceremony's options. */
@@ -98,49 +87,6 @@ interface Options {
   rpId: string;
   userVerification?: string;
   allowCredentials: { id: string }[];
-}
-
-/**
- * navigator.credentials.get() in the page (at the server's origin), with the server's options and optionally
- * other allowed credentials; the answer as @simplewebauthn/browser would post it.
- */
-async function answerFrom(page: Page, options: Options, allow?: string[]): Promise<string> {
-  return page.evaluate(
-    async ({ options, allow }) => {
-      const toBytes = (text: string) => {
-        const base64 = text.replaceAll('-', '+').replaceAll('_', '/');
-        return Uint8Array.from(atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4)), (c) => c.charCodeAt(0));
-      };
-      const toText = (buffer: ArrayBuffer) =>
-        btoa(String.fromCharCode(...new Uint8Array(buffer)))
-          .replaceAll('+', '-')
-          .replaceAll('/', '_')
-          .replaceAll('=', '');
-      const allowed = allow ?? options.allowCredentials.map((each) => each.id);
-      const credential = (await navigator.credentials.get({
-        publicKey: {
-          challenge: toBytes(options.challenge),
-          rpId: options.rpId,
-          userVerification: options.userVerification as UserVerificationRequirement,
-          allowCredentials: allowed.map((id) => ({ id: toBytes(id), type: 'public-key' as const })),
-        },
-      })) as PublicKeyCredential;
-      const response = credential.response as AuthenticatorAssertionResponse;
-      return JSON.stringify({
-        id: credential.id,
-        rawId: toText(credential.rawId),
-        type: 'public-key',
-        response: {
-          clientDataJSON: toText(response.clientDataJSON),
-          authenticatorData: toText(response.authenticatorData),
-          signature: toText(response.signature),
-          ...(response.userHandle ? { userHandle: toText(response.userHandle) } : {}),
-        },
-        clientExtensionResults: {},
-      });
-    },
-    { options, allow },
-  );
 }
 
 async function eventsOf(test: TestServer, type: AuditEventType) {
@@ -197,7 +143,7 @@ describe('admin console: a passkey as the second factor, in Chromium', { timeout
     expect(first.options.allowCredentials.map((each) => each.id)).not.toContain(bobCredential);
     expect(first.options.allowCredentials).toHaveLength(1);
     expect(first.options.userVerification).toBe('preferred');
-    const borrowed = await answerFrom(page, first.options, [bobCredential]);
+    const borrowed = await assertionFrom(page, first.options, [bobCredential]);
     const refusedBob = await first.browser.submit(first.step, '/admin/verify/passkey', { response: borrowed });
     expect(refusedBob.status).toBe(401);
     expect(alertText(refusedBob.html)).toBe(
@@ -208,7 +154,7 @@ describe('admin console: a passkey as the second factor, in Chromium', { timeout
     // Ana's own passkey, answering the challenge of another pending sign-in (another browser's page).
     const other = await pendingAna(test);
     const mine = await pendingAna(test);
-    const elsewhere = await answerFrom(page, other.options);
+    const elsewhere = await assertionFrom(page, other.options);
     const crossed = await mine.browser.submit(mine.step, '/admin/verify/passkey', { response: elsewhere });
     expect(crossed.status).toBe(401);
     expect(alertText(crossed.html)).toBe(
@@ -218,7 +164,7 @@ describe('admin console: a passkey as the second factor, in Chromium', { timeout
 
     // The right answer for its own sign-in is accepted once; replayed at another sign-in, it is refused.
     const fresh = await pendingAna(test);
-    const answer = await answerFrom(page, fresh.options);
+    const answer = await assertionFrom(page, fresh.options);
     const accepted = await fresh.browser.submit(fresh.step, '/admin/verify/passkey', { response: answer });
     expect(accepted.status).toBe(303);
     expect(accepted.location).toBe(`${test.origin}/admin/users`);
@@ -239,7 +185,7 @@ describe('admin console: a passkey as the second factor, in Chromium', { timeout
     }
     expect(await eventsOf(test, 'second-factor.locked-out')).toHaveLength(1);
     const locked = await pendingAna(test);
-    const right = await answerFrom(page, locked.options);
+    const right = await assertionFrom(page, locked.options);
     const refusedLocked = await locked.browser.submit(locked.step, '/admin/verify/passkey', { response: right });
     expect(refusedLocked.status).toBe(401);
     expect(alertText(refusedLocked.html)).toBe(

@@ -3,7 +3,8 @@ import { ADMIN_COOKIE, PENDING_COOKIE } from '../../../server/admin-console/rout
 import type { AuditEventType } from '../../../server/audit/events';
 import { PageBrowser, type WebPage } from '../../support/browser';
 import { alertText, heading } from '../../support/html';
-import { enrolAna, startMfaServer, totpCode } from './mfa-fixture';
+import { consoleWorld, EVIL_ORIGIN } from './console-sign-in';
+import { totpCode } from './mfa-fixture';
 import { ANA, type TestServer } from './server-fixture';
 
 /**
@@ -13,16 +14,8 @@ import { ANA, type TestServer } from './server-fixture';
  * way is proven in Chromium by admin-console-passkey.test.ts.
  */
 
-const EVIL_ORIGIN = 'https://evil.example';
-
 /** Ana an admin with an authenticator app, under an optional user MFA policy; a generous per-source limit. */
-async function consoleServer(): Promise<{ test: TestServer; secret: string }> {
-  const test = await startMfaServer({ mode: 'enforced' }, { limits: { signInPerSourcePerMinute: 1000 } });
-  const { secret } = await enrolAna(test);
-  await test.server.admin.setMfaPolicy({ mode: 'optional' });
-  await test.server.admin.grantAdmin(ANA.loginId);
-  return { test, secret };
-}
+const consoleServer = () => consoleWorld({ bob: false, server: { limits: { signInPerSourcePerMinute: 1000 } } });
 
 /** Step 1 only: the password; returns the browser at the second step's page. */
 async function passwordStep(test: TestServer): Promise<{ browser: PageBrowser; step: WebPage }> {

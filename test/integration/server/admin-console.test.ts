@@ -4,56 +4,21 @@ import { AuditLog } from '../../../server/audit/audit-log';
 import { withAuditSource } from '../../../server/audit/context';
 import { openStorage } from '../../../server/storage/database';
 import { ADMIN_COOKIE } from '../../../server/admin-console/routes';
-import { consoleSignIn } from './console-sign-in';
+import { BOB, consoleSignIn, consoleWorld, EVIL_ORIGIN, signedInAdmin, signInToConsole } from './console-sign-in';
 import { formsOf, parseHtml } from '../../support/html';
-import { enrolAna, signedInWithPassword, startMfaServer, totpCode } from './mfa-fixture';
+import { signedInWithPassword, totpCode } from './mfa-fixture';
 import { ANA, databaseUrlOf, postJson, type TestServer } from './server-fixture';
 import { PageBrowser, type WebPage } from '../../support/browser';
 import { alertText, heading } from '../../support/html';
 
-const BOB = {
-  loginId: 'bob',
-  email: 'bob@example.com',
-  displayName: 'Bob Example',
-  password: 'bob has a long password',
-};
-const EVIL_ORIGIN = 'https://evil.example';
-
-/**
- * A server where Ana is an admin with an authenticator app, under an OPTIONAL user MFA policy (so
- * anything that lets her in without a code is the console's fault, not the policy's), and Bob, a
- * plain user. Returns Ana's authenticator secret.
- */
-async function consoleServer(): Promise<{ test: TestServer; secret: string }> {
-  const test = await startMfaServer({ mode: 'enforced' });
-  const { secret } = await enrolAna(test);
-  await test.server.admin.setMfaPolicy({ mode: 'optional' });
-  await test.server.admin.grantAdmin(ANA.loginId);
-  await test.server.admin.createUser({ ...BOB, sendWelcomeEmail: false });
-  return { test, secret };
-}
-
-/** Signs in at /admin in two steps (console-sign-in.ts); the clock moves one TOTP step on afterwards (fresh codes). */
+/** Signs in at /admin in two steps from its sign-in page (with Ana's e-mail unless told otherwise). */
 async function signIn(
   test: TestServer,
   fields: { login?: string; password?: string; code?: string },
 ): Promise<{ browser: PageBrowser; answer: WebPage }> {
   const browser = new PageBrowser(test.origin);
   expect(heading((await browser.get('/admin')).html)).toBe('Admin sign-in');
-  const answer = await consoleSignIn(browser, {
-    login: fields.login ?? ANA.email,
-    password: fields.password ?? ANA.password,
-    code: fields.code ?? '',
-  });
-  test.advance(30_000);
-  return { browser, answer };
-}
-
-async function signedInAdmin(test: TestServer, secret: string): Promise<PageBrowser> {
-  const { browser, answer } = await signIn(test, { code: totpCode(secret, test) });
-  expect(answer.status).toBe(303);
-  expect(answer.location).toBe(`${test.origin}/admin/users`);
-  return browser;
+  return signInToConsole(test, { login: ANA.email, ...fields, code: fields.code ?? '' }, browser);
 }
 
 /** Ana's live Keyway sessions, as the console shows them. */
@@ -64,7 +29,7 @@ function sessionsShown(html: string): number {
 
 describe('admin console sign-in', () => {
   it('signs an admin in with the password and an authenticator code, in a __Host- cookie', async () => {
-    const { test, secret } = await consoleServer();
+    const { test, secret } = await consoleWorld();
     const { browser, answer } = await signIn(test, { code: totpCode(secret, test) });
     expect(answer.status).toBe(303);
     const cookie = answer.headers.getSetCookie().find((line) => line.startsWith(`${ADMIN_COOKIE}=`));
@@ -82,7 +47,7 @@ describe('admin console sign-in', () => {
   });
 
   it('always asks for the second factor, even under an optional MFA policy', async () => {
-    const { test, secret } = await consoleServer();
+    const { test, secret } = await consoleWorld();
     const missing = await signIn(test, {});
     expect(missing.answer.status).toBe(400);
     expect(alertText(missing.answer.html)).toBe('Enter the 6-digit code from your authenticator app.');
@@ -96,7 +61,7 @@ describe('admin console sign-in', () => {
   });
 
   it('refuses a code already used to sign in', async () => {
-    const { test, secret } = await consoleServer();
+    const { test, secret } = await consoleWorld();
     const code = totpCode(secret, test);
     const first = new PageBrowser(test.origin);
     expect((await consoleSignIn(first, { login: 'ana', password: ANA.password, code })).status).toBe(303);
@@ -107,7 +72,7 @@ describe('admin console sign-in', () => {
   });
 
   it('refuses a user without the admin role with a page that says so', async () => {
-    const { test } = await consoleServer();
+    const { test } = await consoleWorld();
     const { browser, answer } = await signIn(test, { login: BOB.loginId, password: BOB.password, code: '123456' });
     expect(answer.status).toBe(403);
     expect(heading(answer.html)).toBe('This account is not an administrator');
@@ -116,7 +81,7 @@ describe('admin console sign-in', () => {
   });
 
   it('refuses an admin without a second factor and tells them how to add one', async () => {
-    const { test } = await consoleServer();
+    const { test } = await consoleWorld();
     await test.server.admin.grantAdmin(BOB.loginId);
     const { browser, answer } = await signIn(test, { login: BOB.loginId, password: BOB.password, code: '123456' });
     expect(answer.status).toBe(403);
@@ -126,14 +91,14 @@ describe('admin console sign-in', () => {
   });
 
   it('refuses a wrong password before looking at anything else', async () => {
-    const { test, secret } = await consoleServer();
+    const { test, secret } = await consoleWorld();
     const { answer } = await signIn(test, { password: 'not the password at all', code: totpCode(secret, test) });
     expect(answer.status).toBe(401);
     expect(alertText(answer.html)).toBe('The login ID or password is not correct.');
   });
 
   it('speaks French and German when the browser asks', async () => {
-    const { test } = await consoleServer();
+    const { test } = await consoleWorld();
     for (const [language, expected] of [
       ['fr-CH, en;q=0.5', 'Connexion administrateur'],
       ['de', 'Administrator-Anmeldung'],
@@ -147,8 +112,8 @@ describe('admin console sign-in', () => {
 
 describe('admin console sessions', () => {
   it('ends a session left idle for 15 minutes, with a page that says so', async () => {
-    const { test, secret } = await consoleServer();
-    const browser = await signedInAdmin(test, secret);
+    const { test, secret } = await consoleWorld();
+    const browser = await signedInAdmin({ test, secret }, { login: ANA.email });
     test.advance(14 * 60_000);
     expect((await browser.get('/admin/users')).status).toBe(200);
     test.advance(14 * 60_000);
@@ -162,8 +127,8 @@ describe('admin console sessions', () => {
   });
 
   it('ends a busy session 8 hours after sign-in', async () => {
-    const { test, secret } = await consoleServer();
-    const browser = await signedInAdmin(test, secret);
+    const { test, secret } = await consoleWorld();
+    const browser = await signedInAdmin({ test, secret }, { login: ANA.email });
     for (let minutes = 10; minutes < 8 * 60; minutes += 10) {
       test.advance(10 * 60_000);
       expect((await browser.get('/admin/users')).status).toBe(200);
@@ -175,15 +140,15 @@ describe('admin console sessions', () => {
   });
 
   it('ends the console sessions of an admin whose role is revoked', async () => {
-    const { test, secret } = await consoleServer();
-    const browser = await signedInAdmin(test, secret);
+    const { test, secret } = await consoleWorld();
+    const browser = await signedInAdmin({ test, secret }, { login: ANA.email });
     await test.server.admin.revokeAdmin(ANA.loginId);
     expect((await browser.get('/admin/users')).status).toBe(401);
   });
 
   it('signs out', async () => {
-    const { test, secret } = await consoleServer();
-    const browser = await signedInAdmin(test, secret);
+    const { test, secret } = await consoleWorld();
+    const browser = await signedInAdmin({ test, secret }, { login: ANA.email });
     const users = await browser.get('/admin/users');
     const cookie = browser.cookies.get(ADMIN_COOKIE);
     expect((await browser.submit(users, '/admin/sign-out')).status).toBe(303);
@@ -196,8 +161,8 @@ describe('admin console sessions', () => {
 
 describe('admin console forms', () => {
   it('refuses a cross-site post, a post without the token and one with another session’s token', async () => {
-    const { test, secret } = await consoleServer();
-    const browser = await signedInAdmin(test, secret);
+    const { test, secret } = await consoleWorld();
+    const browser = await signedInAdmin({ test, secret }, { login: ANA.email });
     const page = await browser.get('/admin/user?name=bob');
     const token = /name="csrf" value="([^"]+)"/.exec(page.html)?.[1] ?? '';
     const edit = { csrf: token, name: 'bob', displayName: 'Hacked', email: BOB.email, aliases: '', phone: '' };
@@ -206,7 +171,7 @@ describe('admin console forms', () => {
     expect(heading(crossSite.html)).toBe('This form was not accepted');
     const noToken = await browser.post('/admin/user/edit', { ...edit, csrf: '' });
     expect(noToken.status).toBe(403);
-    const other = await signedInAdmin(test, secret);
+    const other = await signedInAdmin({ test, secret }, { login: ANA.email });
     const stolen = await other.post('/admin/user/edit', edit);
     expect(stolen.status).toBe(403);
     expect((await test.server.admin.findUser('bob'))?.displayName).toBe(BOB.displayName);
@@ -217,9 +182,9 @@ describe('admin console forms', () => {
   });
 
   it('asks for the admin’s password again before revoking sessions, resetting a password or MFA', async () => {
-    const { test, secret } = await consoleServer();
+    const { test, secret } = await consoleWorld();
     await signedInWithPassword(test.origin, { loginId: BOB.loginId, password: BOB.password });
-    const browser = await signedInAdmin(test, secret);
+    const browser = await signedInAdmin({ test, secret }, { login: ANA.email });
     const page = await browser.get('/admin/user?name=bob');
     expect(sessionsShown(page.html)).toBe(1);
     for (const action of ['/admin/user/revoke-sessions', '/admin/user/reset-password', '/admin/user/reset-mfa']) {
@@ -247,8 +212,8 @@ describe('admin console forms', () => {
   });
 
   it('resets a password: the new one is shown once and works, the old one no longer does', async () => {
-    const { test, secret } = await consoleServer();
-    const browser = await signedInAdmin(test, secret);
+    const { test, secret } = await consoleWorld();
+    const browser = await signedInAdmin({ test, secret }, { login: ANA.email });
     const page = await browser.get('/admin/user?name=bob');
     const reset = await browser.submit(page, '/admin/user/reset-password', { reauth: ANA.password });
     expect(reset.status).toBe(200);
@@ -264,8 +229,8 @@ describe('admin console forms', () => {
   });
 
   it('edits a user, and names the field a bad value is in', async () => {
-    const { test, secret } = await consoleServer();
-    const browser = await signedInAdmin(test, secret);
+    const { test, secret } = await consoleWorld();
+    const browser = await signedInAdmin({ test, secret }, { login: ANA.email });
     const page = await browser.get('/admin/user?name=bob');
     const saved = await browser.submit(page, '/admin/user/edit', {
       displayName: 'Robert Example',
@@ -294,7 +259,7 @@ describe('admin console forms', () => {
 
 describe('admin console users', () => {
   it('pages through users by keyset and searches by name prefix', async () => {
-    const { test, secret } = await consoleServer();
+    const { test, secret } = await consoleWorld();
     for (let i = 0; i < 55; i += 1) {
       const n = String(i).padStart(2, '0');
       await test.server.admin.createUser({
@@ -304,7 +269,7 @@ describe('admin console users', () => {
         sendWelcomeEmail: false,
       });
     }
-    const browser = await signedInAdmin(test, secret);
+    const browser = await signedInAdmin({ test, secret }, { login: ANA.email });
     const rowsOf = (page: WebPage) =>
       [...page.html.matchAll(/<th scope="row"><a [^>]+>([^<]+)<\/a>/g)].map((m) => m[1]);
     const first = await browser.get('/admin/users');
@@ -322,8 +287,8 @@ describe('admin console users', () => {
   });
 
   it('imports users from CSV only after a dry run shows every row valid', async () => {
-    const { test, secret } = await consoleServer();
-    const browser = await signedInAdmin(test, secret);
+    const { test, secret } = await consoleWorld();
+    const browser = await signedInAdmin({ test, secret }, { login: ANA.email });
     const page = await browser.get('/admin/import');
     const csv = [
       'loginId,email,displayName,phone,aliases',
@@ -358,8 +323,8 @@ describe('admin console users', () => {
   });
 
   it('refuses a CSV it cannot read, naming the problem', async () => {
-    const { test, secret } = await consoleServer();
-    const browser = await signedInAdmin(test, secret);
+    const { test, secret } = await consoleWorld();
+    const browser = await signedInAdmin({ test, secret }, { login: ANA.email });
     const page = await browser.get('/admin/import');
     const answer = await browser.submit(page, '/admin/import', {
       csv: 'loginId,email,displayName\n"carol,c@e.com',
@@ -377,9 +342,9 @@ describe('admin console users', () => {
 
 describe('admin console settings', () => {
   it('keeps the passkey channel when an admin saves the MFA settings as shown (every channel the server knows is a box)', async () => {
-    const { test, secret } = await consoleServer();
+    const { test, secret } = await consoleWorld();
     await test.server.admin.setMfaPolicy({ channels: 'totp,passkey', mode: 'optional', trustDays: 30 });
-    const browser = await signedInAdmin(test, secret);
+    const browser = await signedInAdmin({ test, secret }, { login: ANA.email });
     const page = await browser.get('/admin/settings');
     const form = formsOf(parseHtml(page.html), test.origin).find((f) => f.action.pathname === '/admin/settings/mfa');
     expect(form?.fields).toMatchObject({ 'channel-totp': 'on', 'channel-passkey': 'on' });
@@ -396,8 +361,8 @@ describe('admin console settings', () => {
   });
 
   it('changes the MFA policy and forgot-password switch, naming the field of a bad value', async () => {
-    const { test, secret } = await consoleServer();
-    const browser = await signedInAdmin(test, secret);
+    const { test, secret } = await consoleWorld();
+    const browser = await signedInAdmin({ test, secret }, { login: ANA.email });
     const page = await browser.get('/admin/settings');
     const saved = await browser.submit(page, '/admin/settings/mfa', {
       'channel-totp': 'on',
@@ -449,7 +414,7 @@ describe('admin console audit log', () => {
   }
 
   it('filters by user, type and dates, and exports CSV and JSON lines', async () => {
-    const { test, secret } = await consoleServer();
+    const { test, secret } = await consoleWorld();
     const { audit, idOf, setDay } = await auditBeside(test);
     const [ana, bob] = [await idOf('ana'), await idOf('bob')];
     await audit.record({
@@ -475,7 +440,7 @@ describe('admin console audit log', () => {
       userId: bob,
       details: { aliases: 0, phone: false, welcomeEmail: false },
     });
-    const browser = await signedInAdmin(test, secret);
+    const browser = await signedInAdmin({ test, secret }, { login: ANA.email });
     const typesOn = (page: WebPage) => [...page.html.matchAll(/<\/th>\n<td>([a-z.-]+)<\/td>/g)].map((m) => m[1]);
     // The journeys record their own events now (the users' creation, the admin's sign-in): the seeded ones
     // are in March, so every list below is kept to March.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../server/audit/audit-log';
 import type { AuditEventType } from '../../../server/audit/events';
 import { RecoveryCodes } from '../../../protocol/mfa';
-import { consoleSignIn as twoStepSignIn } from './console-sign-in';
+import { consoleWorld, signInToConsole, type ConsoleWorld } from './console-sign-in';
 import {
   ANA_PHONE,
   challenged,
@@ -22,7 +22,6 @@ import { randomBytes } from 'node:crypto';
 import { encodeDeploymentCode, SECRET_BYTES } from '../../../protocol/deployment-code';
 import { buildLandingUrl } from '../../../protocol/deployment-link';
 import { storedBytes } from '../../support/stored-data';
-import { PageBrowser } from '../../support/browser';
 import { firstText } from '../../support/html';
 import { rsaCertificate } from '../../support/saml-idp';
 
@@ -608,23 +607,15 @@ describe('every action emits exactly one audit event of the right type and actor
 });
 
 describe('the admin console records its admin as console:<login ID>', () => {
-  /** Ana an admin with an authenticator; Bob a plain user. Returns her authenticator secret. */
-  async function consoleServer(): Promise<{ test: TestServer; secret: string }> {
-    const test = await startServerWithAna({});
-    await test.server.admin.setMfaPolicy({ channels: 'totp', mode: 'enforced' });
-    const { secret } = await enrolAna(test);
-    await test.server.admin.grantAdmin(ANA.loginId);
-    await test.server.admin.createUser({ ...BOB, sendWelcomeEmail: false });
-    anaIdValue = (await test.server.admin.auditUserId(ANA.loginId)) || 0;
-    return { test, secret };
+  /** Ana an admin with an authenticator (TOTP enforced); Bob a plain user. Returns her authenticator secret. */
+  async function consoleServer(): Promise<ConsoleWorld> {
+    const world = await consoleWorld({ enrolUnder: { channels: 'totp', mode: 'enforced' }, afterwards: null });
+    anaIdValue = (await world.test.server.admin.auditUserId(ANA.loginId)) || 0;
+    return world;
   }
 
-  async function consoleSignIn(test: TestServer, login: string, password: string, code: string) {
-    const browser = new PageBrowser(test.origin);
-    const answer = await twoStepSignIn(browser, { login, password, code });
-    test.advance(30_000);
-    return { browser, answer };
-  }
+  const consoleSignIn = (test: TestServer, login: string, password: string, code: string) =>
+    signInToConsole(test, { login, password, code });
 
   const summary = (events: AuditEvent[]) =>
     events.map((event) => ({ type: event.type, actor: event.actor, userId: event.userId, reason: event.reason }));

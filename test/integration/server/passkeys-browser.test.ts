@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
@@ -11,7 +11,12 @@ import type { MfaPolicyChange } from '../../../server/index';
 import { chromiumPerFile } from '../../support/chromium-per-file';
 import { loopbackReceiver } from '../../support/loopback-receiver';
 import { passRecoveryCodes, readProviderPage } from '../../support/provider-pages';
-import { VirtualAuthenticator } from '../../support/virtual-authenticator';
+import {
+  addPasskeyInBrowser,
+  assertionFrom,
+  freeLocalhostPort,
+  VirtualAuthenticator,
+} from '../../support/virtual-authenticator';
 import { bearer, challenged, postAuthorized, signedInWithPassword, startMfaServer } from './mfa-fixture';
 import { keywayClient } from './oidc-fixture';
 import { ANA, databaseUrlOf, expectProblem, getJson, postJson, type TestServer } from './server-fixture';
@@ -27,16 +32,8 @@ import { openStorage } from '../../../server/storage/database';
 
 const STATE = 'state-passkey-test-0001';
 
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
 async function passkeyServer(policy: MfaPolicyChange): Promise<TestServer> {
-  const port = await freePort();
+  const port = await freeLocalhostPort();
   return startMfaServer(policy, { port, host: '127.0.0.1', publicOrigin: `http://localhost:${port}` });
 }
 
@@ -83,8 +80,8 @@ async function signIn(test: TestServer): Promise<string> {
 }
 
 /**
- * Adds a passkey through Keyway's "add a passkey" step, driven in the browser; returns its return URL
- * and, when it was the user's first second factor, the recovery codes the page showed before it.
+ * Adds a passkey through Keyway's "add a passkey" step, driven in the browser (virtual-authenticator.ts); returns
+ * its return URL and, when it was the user's first second factor, the recovery codes the page showed before it.
  */
 async function addPasskey(
   test: TestServer,
@@ -92,23 +89,17 @@ async function addPasskey(
   accessToken: string,
   name: string,
 ): Promise<{ url: URL; recoveryCodes: string[] | undefined }> {
-  const { returnTo } = await keywayReturn();
-  const started = await postAuthorized(test.origin, '/api/v1/me/mfa/passkeys/start', accessToken, {
+  const added = await addPasskeyInBrowser(auth.page, {
+    origin: test.origin,
+    accessToken,
     password: ANA.password,
-    returnTo,
     state: STATE,
+    name,
   });
-  expect(started.status).toBe(200);
-  const { stepUrl } = PasskeyStep.parse(started.body);
-  expect(stepUrl).toMatch(new RegExp(`^${test.origin}/passkeys/add/[A-Za-z0-9_-]{43}$`));
-  await auth.page.goto(stepUrl);
-  await auth.page.getByLabel('Name of this passkey').fill(name);
-  await auth.page.getByRole('button', { name: 'Create the passkey' }).click();
-  // Whichever comes first: the browser back at Keyway, or the page with the new recovery codes.
-  const recoveryCodes = await passRecoveryCodes(auth.page, (url) => url.href.startsWith(returnTo));
+  expect(added.stepUrl).toMatch(new RegExp(`^${test.origin}/passkeys/add/[A-Za-z0-9_-]{43}$`));
   // Never in a URL: not in the way back to Keyway.
-  for (const code of recoveryCodes ?? []) expect(auth.page.url()).not.toContain(code);
-  return { url: new URL(auth.page.url()), recoveryCodes };
+  for (const code of added.recoveryCodes ?? []) expect(auth.page.url()).not.toContain(code);
+  return { url: new URL(auth.page.url()), recoveryCodes: added.recoveryCodes };
 }
 
 /** The audit trail as the admin reads it, oldest first, and its passkey rows' credential ids and keys. */
@@ -169,50 +160,6 @@ async function optionsOf(stepUrl: string): Promise<Record<string, unknown>> {
   const page = readProviderPage(await (await fetch(stepUrl)).text(), stepUrl);
   if (page.kind !== 'passkey') throw new Error(`Not a passkey page: "${page.heading}" (${page.kind})`);
   return page.options;
-}
-
-/**
- * navigator.credentials.get() run by whatever page is open (another site, for the phishing case), with
- * the server's options and optionally other allowed credentials; the answer as @simplewebauthn/browser
- * would post it.
- */
-async function answerFrom(page: Page, options: Record<string, unknown>, allow?: string[]): Promise<string> {
-  return page.evaluate(
-    async ({ options, allow }) => {
-      const toBytes = (text: string) => {
-        const base64 = text.replaceAll('-', '+').replaceAll('_', '/');
-        return Uint8Array.from(atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4)), (c) => c.charCodeAt(0));
-      };
-      const toText = (buffer: ArrayBuffer) =>
-        btoa(String.fromCharCode(...new Uint8Array(buffer)))
-          .replaceAll('+', '-')
-          .replaceAll('/', '_')
-          .replaceAll('=', '');
-      const allowed = allow ?? (options.allowCredentials as { id: string }[]).map((each) => each.id);
-      const credential = (await navigator.credentials.get({
-        publicKey: {
-          challenge: toBytes(options.challenge as string),
-          rpId: options.rpId as string,
-          userVerification: options.userVerification as UserVerificationRequirement,
-          allowCredentials: allowed.map((id) => ({ id: toBytes(id), type: 'public-key' as const })),
-        },
-      })) as PublicKeyCredential;
-      const response = credential.response as AuthenticatorAssertionResponse;
-      return JSON.stringify({
-        id: credential.id,
-        rawId: toText(credential.rawId),
-        type: 'public-key',
-        response: {
-          clientDataJSON: toText(response.clientDataJSON),
-          authenticatorData: toText(response.authenticatorData),
-          signature: toText(response.signature),
-          ...(response.userHandle ? { userHandle: toText(response.userHandle) } : {}),
-        },
-        clientExtensionResults: {},
-      });
-    },
-    { options, allow },
-  );
 }
 
 /** Posts an answer to a step page as its form would (same origin). */
@@ -378,7 +325,7 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
     const phishing = await otherSite();
     const relayed = await mfaStep(test);
     await auth.page.goto(phishing);
-    const phished = await answerFrom(auth.page, await optionsOf(relayed.stepUrl));
+    const phished = await assertionFrom(auth.page, await optionsOf(relayed.stepUrl));
     const phishedAnswer = await postAnswer(test, relayed.stepUrl, phished);
     expect(phishedAnswer.status).toBe(403);
     expect(await phishedAnswer.text()).toContain(`was made for ${phishing}, not for ${test.origin}`);
@@ -386,7 +333,7 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
     // A replay: an answer accepted once is refused when sent again, for a new sign-in.
     const first = await mfaStep(test);
     await auth.page.goto(test.origin);
-    const answer = await answerFrom(auth.page, await optionsOf(first.stepUrl));
+    const answer = await assertionFrom(auth.page, await optionsOf(first.stepUrl));
     const accepted = await postAnswer(test, first.stepUrl, answer);
     expect(accepted.status).toBe(303);
     expect(accepted.headers.get('location')).toMatch(/[?&]code=/);
@@ -398,7 +345,7 @@ describe('passkeys in real Chromium with a virtual authenticator', { timeout: BR
 
     // Bob's passkey answering Ana's challenge: a valid signature, but not hers.
     const bobs = await mfaStep(test);
-    const borrowed = await answerFrom(auth.page, await optionsOf(bobs.stepUrl), [bobCredential ?? '']);
+    const borrowed = await assertionFrom(auth.page, await optionsOf(bobs.stepUrl), [bobCredential ?? '']);
     const borrowedAnswer = await postAnswer(test, bobs.stepUrl, borrowed);
     expect(borrowedAnswer.status).toBe(403);
     expect(await borrowedAnswer.text()).toContain('This passkey belongs to another account');

@@ -78,6 +78,19 @@ async function chooseNewPassword(test: TestServer, url: string, password: string
   return { browser, form, answer: await browser.submit(form, '/password-reset', { password, confirm }) };
 }
 
+/**
+ * A forgot-password server where Ana asked for a reset and her link arrived, opened in a browser: the
+ * set-up of every test that starts from a link in hand.
+ */
+async function linkOpened(options: Parameters<typeof resetServer>[0] = {}) {
+  const { test, sink } = await resetServer(options);
+  await requestReset(test.origin, ANA.loginId);
+  const { url, token } = await resetLink(sink);
+  const browser = new PageBrowser(test.origin);
+  const form = await browser.get(url);
+  return { test, sink, url, token, browser, form };
+}
+
 describe('forgot password', () => {
   it('is off by default: the features say so and a request is refused', async () => {
     const { test } = await resetServer({ enabled: false });
@@ -182,11 +195,7 @@ describe('forgot password', () => {
   });
 
   it('enforces the password rules with a clear message per rule, and keeps the link usable meanwhile', async () => {
-    const { test, sink } = await resetServer();
-    await requestReset(test.origin, ANA.loginId);
-    const { url } = await resetLink(sink);
-    const browser = new PageBrowser(test.origin);
-    const form = await browser.get(url);
+    const { test, browser, form } = await linkOpened();
     const cases: [string, string, RegExp][] = [
       ['short', 'short', /at least 8 characters; this one has 5/],
       ['common', 'password123', /commonly used passwords/],
@@ -230,11 +239,7 @@ describe('forgot password', () => {
   });
 
   it('refuses a post without the form cookie and token, or from another site', async () => {
-    const { test, sink } = await resetServer();
-    await requestReset(test.origin, ANA.loginId);
-    const { url, token } = await resetLink(sink);
-    const browser = new PageBrowser(test.origin);
-    const form = await browser.get(url);
+    const { test, token, browser, form } = await linkOpened();
     const fields = { token, password: NEW_PASSWORD, confirm: NEW_PASSWORD };
 
     const stranger = new PageBrowser(test.origin);
@@ -284,28 +289,50 @@ async function waitFor(condition: () => boolean, what = 'the marker e-mail'): Pr
   }
 }
 
-forEachEngine('password reset stores and service', (open, engine) => {
-  const identity = { name: 'Test', origin: 'https://id.example', license: DEFAULT_LICENSE };
-  const RULE_ABIDING = 'a brand new passphrase 7';
+const identity = { name: 'Test', origin: 'https://id.example', license: DEFAULT_LICENSE };
 
-  /** The reset service of one instance; mail is not sent here (no mail in these tests), only logged. */
-  function serviceOn(storage: Storage, clock: () => number, log: (line: string) => void = () => undefined) {
-    const users = new UserStore(storage, clock);
-    const links = new ResetLinkStore(storage, clock);
-    const policy = new PasswordResetPolicyStore(storage, clock);
-    const service = new PasswordResetService({
-      storage,
-      clock,
-      identity,
-      users,
-      links,
-      policy,
-      mail: () => undefined,
-      log,
-      audit: new AuditLog(storage, clock),
-    });
-    return { users, links, policy, service };
-  }
+/**
+ * The reset service of one instance and its stores; mail is not sent here (no mail in these tests), only
+ * logged. `offeredTo` stands in for the profile lookup when a test needs that moment.
+ */
+function serviceOn(
+  storage: Storage,
+  clock: () => number,
+  extra: { log?: (line: string) => void; offeredTo?: (userId: number) => Promise<boolean> } = {},
+) {
+  const users = new UserStore(storage, clock);
+  const links = new ResetLinkStore(storage, clock);
+  const policy = new PasswordResetPolicyStore(storage, clock);
+  const audit = new AuditLog(storage, clock);
+  const service = new PasswordResetService({
+    storage,
+    clock,
+    identity,
+    users,
+    links,
+    policy,
+    mail: () => undefined,
+    log: extra.log ?? (() => undefined),
+    audit,
+    ...(extra.offeredTo === undefined ? {} : { offeredTo: extra.offeredTo }),
+  });
+  return { users, links, policy, audit, service };
+}
+
+/** Forgot-password on, and Ana (password hash 'old-hash') in these stores. */
+async function resetOnForAna({ users, policy }: Pick<ReturnType<typeof serviceOn>, 'users' | 'policy'>) {
+  await policy.update({ enabled: true });
+  return users.create({
+    loginId: 'ana',
+    email: 'ana@example.com',
+    displayName: 'Ana',
+    passwordHash: 'old-hash',
+    aliases: [],
+  });
+}
+
+forEachEngine('password reset stores and service', (open, engine) => {
+  const RULE_ABIDING = 'a brand new passphrase 7';
 
   it('a link works once until it expires; a newer one voids the older; the policy keeps the part not changed', async () => {
     const storage = await open();
@@ -352,14 +379,7 @@ forEachEngine('password reset stores and service', (open, engine) => {
     const services = instances.map((storage) => serviceOn(storage, () => now));
     const serviceOf = roundRobin(services as [(typeof services)[0], ...typeof services]);
     const { users, links, policy } = serviceOf(0);
-    const ana = await users.create({
-      loginId: 'ana',
-      email: 'ana@example.com',
-      displayName: 'Ana',
-      passwordHash: 'old-hash',
-      aliases: [],
-    });
-    await policy.update({ enabled: true });
+    const ana = await resetOnForAna({ users, policy });
     await new SessionStore(instances[0], () => now).start(ana.id, 'installation-a');
     await instances[0]
       .q()
@@ -391,14 +411,7 @@ forEachEngine('password reset stores and service', (open, engine) => {
     const storage = await open();
     const now = 35_000_000;
     const { users, links, policy, service } = serviceOn(storage, () => now);
-    const ana = await users.create({
-      loginId: 'ana',
-      email: 'ana@example.com',
-      displayName: 'Ana',
-      passwordHash: 'old-hash',
-      aliases: [],
-    });
-    await policy.update({ enabled: true });
+    const ana = await resetOnForAna({ users, policy });
     const { token } = await links.issue(ana.id, 60_000);
     // Signing out everywhere fails at its last step (the second steps' table is gone).
     await sql`ALTER TABLE mfa_challenges RENAME TO mfa_challenges_elsewhere`.execute(storage.q());
@@ -463,11 +476,7 @@ describe('forgot password for a user an admin locked', () => {
   });
 
   it('refuses a link sent before the lock, opened or posted after it; the old password works after the unlock, the old link never again', async () => {
-    const { test, sink } = await resetServer();
-    await requestReset(test.origin, ANA.loginId);
-    const { url } = await resetLink(sink);
-    const browser = new PageBrowser(test.origin);
-    const form = await browser.get(url);
+    const { test, sink, url, browser, form } = await linkOpened();
     expect(form.status).toBe(200);
 
     await test.server.admin.lockUser(ANA.loginId);
@@ -510,44 +519,21 @@ describe('forgot password for a user an admin locked', () => {
 });
 
 forEachEngine('password reset and an admin lock that commits mid-way', (open) => {
-  const identity = { name: 'Test', origin: 'https://id.example', license: DEFAULT_LICENSE };
-
   /**
    * The service, with `offeredTo` (the profile lookup, the last read of check() and request() before
    * they act) used as the moment an admin's lock commits: what a lock racing a request or a reset does.
    */
   async function racingLock() {
     const storage = await open();
-    const clock = () => 50_000_000;
-    const users = new UserStore(storage, clock);
-    const links = new ResetLinkStore(storage, clock);
-    const policy = new PasswordResetPolicyStore(storage, clock);
-    const audit = new AuditLog(storage, clock);
     let lockNext = false;
-    const service = new PasswordResetService({
-      storage,
-      clock,
-      identity,
-      users,
-      links,
-      policy,
-      mail: () => undefined,
-      log: () => undefined,
-      audit,
+    const parts = serviceOn(storage, () => 50_000_000, {
       offeredTo: async (userId) => {
-        if (lockNext) await users.setLock(userId, { reason: undefined });
+        if (lockNext) await parts.users.setLock(userId, { reason: undefined });
         return true;
       },
     });
-    await policy.update({ enabled: true });
-    const ana = await users.create({
-      loginId: 'ana',
-      email: 'ana@example.com',
-      displayName: 'Ana',
-      passwordHash: 'old-hash',
-      aliases: [],
-    });
-    return { users, links, audit, service, ana, lockAfterTheLookup: () => (lockNext = true) };
+    const ana = await resetOnForAna(parts);
+    return { ...parts, ana, lockAfterTheLookup: () => (lockNext = true) };
   }
 
   it('a lock committed after the request looked the user up makes no link', async () => {

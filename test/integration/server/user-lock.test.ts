@@ -6,7 +6,7 @@ import { LOCKED_MESSAGE } from '../../../server/users/user-lock';
 import { UserStore } from '../../../server/users/user-store';
 import { formOn, keywayAuthorization } from '../../support/sso-browser';
 import { startUpstreamOidc } from '../../support/upstream-oidc';
-import { consoleSignIn as twoStepSignIn } from './console-sign-in';
+import { BOB, consoleWorld, signInToConsole } from './console-sign-in';
 import { cli } from './cli-run';
 import {
   challenged,
@@ -41,12 +41,6 @@ import { alertText, fieldValue, firstText, heading, parseHtml, text } from '../.
  * so each control is proven on its own.
  */
 
-const BOB = {
-  loginId: 'bob',
-  email: 'bob@example.com',
-  displayName: 'Bob Example',
-  password: 'bob has a long password',
-};
 const REDIRECT_URI = 'http://127.0.0.1:49152/callback';
 const SSO_REDIRECT_URI = 'http://127.0.0.1:1/callback';
 
@@ -281,25 +275,9 @@ describe('an admin lock on SSO through an upstream OpenID provider', () => {
 
 describe('lock and unlock in the admin console and the CLI', () => {
   /** Ana an admin with an authenticator (optional user policy), Bob a plain user. */
-  async function consoleServer(): Promise<{ test: TestServer; secret: string }> {
-    const test = await startMfaServer({ mode: 'enforced' });
-    const { secret } = await enrolAna(test);
-    await test.server.admin.setMfaPolicy({ mode: 'optional' });
-    await test.server.admin.grantAdmin(ANA.loginId);
-    await test.server.admin.createUser({ ...BOB, sendWelcomeEmail: false });
-    return { test, secret };
-  }
+  const consoleServer = () => consoleWorld();
 
-  async function consoleSignIn(test: TestServer, secret: string) {
-    const browser = new PageBrowser(test.origin);
-    const answer = await twoStepSignIn(browser, {
-      login: ANA.loginId,
-      password: ANA.password,
-      code: totpCode(secret, test),
-    });
-    test.advance(30_000);
-    return { browser, answer };
-  }
+  const consoleSignIn = (test: TestServer, secret: string) => signInToConsole(test, { code: totpCode(secret, test) });
 
   const bobSignIn = (test: TestServer) =>
     postJson(test.origin, '/api/v1/sessions', { loginId: BOB.loginId, password: BOB.password });
